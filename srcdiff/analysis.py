@@ -1,0 +1,230 @@
+"""What each normalized statement computes, and which names are active.
+
+``classify`` turns the right-hand side of a normalized assignment into an
+``Op``: the callable it applies (``operator.mul`` for ``*``, ``np.sum`` for
+``x.sum()``, ``operator.getitem`` for ``x[i]``), its operands and its rule.
+``activity`` finds the names that depend on the inputs being differentiated
+(varied) and that reach the output (useful); only names that are both get
+adjoints.
+"""
+import operator
+import types
+
+import gast
+import numpy as np
+
+from .methods import METHODS, ATTRIBUTES, NONDIFF_METHODS
+from .parse import resolve_static
+from .rules import lookup
+from .syntax import names_read, load
+
+BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+          gast.Div: operator.truediv, gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
+          gast.Pow: operator.pow, gast.MatMult: operator.matmul,
+          gast.BitAnd: operator.and_, gast.BitOr: operator.or_, gast.BitXor: operator.xor,
+          gast.LShift: operator.lshift, gast.RShift: operator.rshift}
+UNARY = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
+         gast.Invert: operator.invert}
+
+_NONDIFF_KINDS = ("const", "nondiff")
+
+
+class Op:
+    """One normalized operation.
+
+    kind: 'copy' (t = a), 'const', 'call' (a callable with a rule), 'nondiff'
+    (a value that carries no derivative), 'pack' (tuple/list literal),
+    'user' (a call to a user function, transformed recursively),
+    'unknown' (no rule; an error if a derivative must flow through it).
+    """
+    __slots__ = ("kind", "func", "rule", "args", "keywords", "node", "what")
+
+    def __init__(self, kind, node, func=None, rule=None, args=(), keywords=None, what=None):
+        self.kind, self.node, self.func, self.rule = kind, node, func, rule
+        self.args = list(args)
+        self.keywords = dict(keywords or {})
+        self.what = what
+
+    @property
+    def operands(self):
+        return self.args + list(self.keywords.values())
+
+    def reads(self):
+        out = set()
+        for a in self.operands:
+            out |= names_read(a)
+        return out if self.kind != "copy" else {self.node.id}
+
+
+def _describe(func):
+    from .rules import qualified_name
+    return qualified_name(func)
+
+
+def _is_user_function(obj):
+    if isinstance(obj, types.MethodType):
+        obj = obj.__func__
+    if not isinstance(obj, types.FunctionType):
+        return False
+    mod = getattr(obj, "__module__", "") or ""
+    return not (mod.startswith("numpy") or mod.startswith("scipy"))
+
+
+class Classifier:
+    def __init__(self, fs, local_names, local_defs=None):
+        self.fs = fs
+        self.local_names = local_names
+        self.local_defs = local_defs or {}
+        self._cache = {}
+
+    def func_op(self, func_obj, node, args, keywords, what):
+        rule = lookup(func_obj)
+        if rule is not None:
+            if rule.nondiff:
+                return Op("nondiff", node, func_obj, rule, args, keywords, what)
+            return Op("call", node, func_obj, rule, args, keywords, what)
+        if _is_user_function(func_obj):
+            return Op("user", node, func_obj, None, args, keywords, what)
+        if isinstance(func_obj, type) and issubclass(func_obj, (BaseException,)):
+            return Op("nondiff", node, func_obj, None, args, keywords, what)
+        return Op("unknown", node, func_obj, None, args, keywords, what)
+
+    def classify(self, value):
+        key = id(value)
+        op = self._cache.get(key)
+        if op is None:
+            op = self._cache[key] = self._classify(value)
+        return op
+
+    def _classify(self, v):
+        if isinstance(v, gast.Name):
+            return Op("copy", v, args=[v])
+        if isinstance(v, gast.Constant):
+            return Op("const", v)
+        if isinstance(v, gast.Attribute):
+            try:
+                resolve_static(self.fs, v, self.local_names)
+                return Op("const", v)
+            except KeyError:
+                pass
+            if v.attr in ATTRIBUTES:
+                f = ATTRIBUTES[v.attr]
+                if f is None:
+                    return Op("nondiff", v, args=[v.value], what=f".{v.attr}")
+                return self.func_op(f, v, [v.value], {}, f".{v.attr}")
+            return Op("unknown", v, args=[v.value], what=f"attribute .{v.attr}")
+        if isinstance(v, gast.BinOp):
+            f = BINOPS[type(v.op)]
+            return self.func_op(f, v, [v.left, v.right], {}, None)
+        if isinstance(v, gast.UnaryOp):
+            f = UNARY[type(v.op)]
+            return self.func_op(f, v, [v.operand], {}, None)
+        if isinstance(v, (gast.Compare, gast.BoolOp, gast.JoinedStr)):
+            return Op("nondiff", v, args=[load(n) for n in sorted(names_read(v))])
+        if isinstance(v, gast.Subscript):
+            return self.func_op(operator.getitem, v, [v.value, v.slice], {}, "indexing")
+        if isinstance(v, (gast.Tuple, gast.List)):
+            return Op("pack", v, args=list(v.elts))
+        if isinstance(v, gast.Call):
+            return self.classify_call(v)
+        # lambdas, comprehensions, sets, dicts: values that may hide a derivative
+        return Op("unknown", v, args=[load(n) for n in sorted(names_read(v))],
+                  what=type(v).__name__)
+
+    def classify_call(self, v):
+        keywords = {k.arg: k.value for k in v.keywords if k.arg is not None}
+        if any(k.arg is None for k in v.keywords) or any(isinstance(a, gast.Starred) for a in v.args):
+            return Op("unknown", v, args=[load(n) for n in sorted(names_read(v))],
+                      what="a call with *args or **kwargs")
+        func = v.func
+        try:
+            obj = resolve_static(self.fs, func, self.local_names)
+        except KeyError:
+            obj = None
+            if isinstance(func, gast.Attribute):
+                # a method of a value: x.sum(axis=0) -> np.sum(x, axis=0)
+                recv, meth = func.value, func.attr
+                if meth in METHODS:
+                    npf, packs = METHODS[meth]
+                    args = list(v.args)
+                    if packs and len(args) > 1:
+                        args = [gast.Tuple(elts=args, ctx=gast.Load())]
+                    return self.func_op(npf, v, [recv] + args, keywords, f".{meth}()")
+                if meth in NONDIFF_METHODS:
+                    return Op("nondiff", v, args=[recv] + list(v.args), keywords=keywords)
+                return Op("unknown", v, args=[recv] + list(v.args), keywords=keywords,
+                          what=f"method .{meth}()")
+            if isinstance(func, gast.Name) and func.id in self.local_defs:
+                return Op("user", v, self.local_defs[func.id], None, v.args, keywords)
+            return Op("unknown", v, args=[func] + list(v.args), keywords=keywords,
+                      what=f"a call of the local value {getattr(func, 'id', '?')!r}")
+        return self.func_op(obj, v, v.args, keywords, None)
+
+
+def walk_stmts(stmts):
+    """Every statement, nested blocks included, in program order."""
+    for s in stmts:
+        yield s
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and not isinstance(s, gast.FunctionDef):
+                yield from walk_stmts(sub)
+
+
+def stmt_effects(s, classifier):
+    """(names written, names whose values flow into them, differentiable?) of a statement."""
+    if isinstance(s, gast.Assign):
+        t = s.targets[0]
+        if isinstance(t, gast.Name):
+            op = classifier.classify(s.value)
+            if op.kind in _NONDIFF_KINDS:
+                return [t.id], set(), op
+            return [t.id], op.reads(), op
+        if isinstance(t, gast.Subscript):
+            # y[i] = v: y's new value depends on v and on y's other elements
+            return [t.value.id], names_read(s.value) | {t.value.id}, None
+    if isinstance(s, gast.For):
+        return [n for n in _target_names(s.target)], names_read(s.iter), None
+    if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
+        op = classifier.classify(s.value)
+        if isinstance(s.value.func, gast.Attribute) and isinstance(s.value.func.value, gast.Name):
+            # a method that may mutate its receiver (lst.append(v))
+            recv = s.value.func.value.id
+            return [recv], op.reads(), op
+        return [], op.reads(), op
+    return [], set(), None
+
+
+def _target_names(t):
+    if isinstance(t, gast.Name):
+        return [t.id]
+    out = []
+    for e in getattr(t, "elts", []):
+        out += _target_names(e)
+    return out
+
+
+def activity(stmts, wrt, output_names, classifier):
+    """(varied, useful) name sets, by fixpoint over all statements (flow-insensitive)."""
+    effects = [stmt_effects(s, classifier) for s in walk_stmts(stmts)]
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for written, reads, op in effects:
+            if reads & varied:
+                for w in written:
+                    if w not in varied:
+                        varied.add(w)
+                        changed = True
+    useful = set(output_names)
+    changed = True
+    while changed:
+        changed = False
+        for written, reads, op in reversed(effects):
+            if any(w in useful for w in written):
+                new = reads - useful
+                if new:
+                    useful |= new
+                    changed = True
+    return varied, useful

@@ -1,0 +1,387 @@
+"""The public transforms: grad, value_and_grad, vjp, source, show."""
+import functools
+import threading
+import warnings
+
+import gast
+import numpy as np
+
+from . import runtime
+from .codegen import annotate, compile_functions, function_def, render
+from .errors import SrcdiffError
+from .normalize import normalize
+from .parse import parse_function
+from .reverse import ReverseTransform
+from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
+from .templates import HelperEnv
+
+__all__ = ["grad", "value_and_grad", "vjp", "source", "show"]
+
+_cache = {}
+_cache_lock = threading.RLock()
+
+
+class Generated:
+    """The functions generated for one (function, options) pair, and their source."""
+
+    def __init__(self, fns, source, original, params, wrt):
+        self.fns = fns
+        self.source = source
+        self.original = original
+        self.params = params
+        self.wrt = wrt
+
+
+# ---- options ----------------------------------------------------------------
+
+def _options_decorator(transform, f, kwargs):
+    """Support @t, @t(...), t(f, ...) uniformly."""
+    if f is None:
+        return lambda g: transform(g, **kwargs)
+    return None
+
+
+def _wrt_names(wrt, params, offset, fname):
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    names = []
+    visible = params[offset:]
+    for w in items:
+        if isinstance(w, (int, np.integer)) and not isinstance(w, bool):
+            if not -len(visible) <= w < len(visible):
+                raise SrcdiffError(f"wrt={w} is out of range: {fname} has {len(visible)} "
+                                   f"parameters {tuple(visible)}")
+            names.append(visible[w])
+        elif isinstance(w, str):
+            if w not in visible:
+                raise SrcdiffError(f"wrt={w!r}: {fname} has no parameter {w!r} "
+                                   f"(its parameters are {tuple(visible)})")
+            names.append(w)
+        else:
+            raise SrcdiffError(f"wrt must be a parameter position, a parameter name or a "
+                               f"tuple of those, not {w!r}")
+    return names, single
+
+
+def _signature_params(f):
+    import inspect
+    fs_func = f.__func__ if hasattr(f, "__func__") else f
+    while hasattr(fs_func, "__srcdiff_wrapped__"):
+        fs_func = fs_func.__srcdiff_wrapped__
+    try:
+        sig = inspect.signature(fs_func)
+    except (TypeError, ValueError):
+        raise SrcdiffError(f"cannot read the signature of {f!r}") from None
+    return [p.name for p in sig.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+# ---- generation -------------------------------------------------------------
+
+def _generate(func, wrt_names, mode, has_aux):
+    key = (func, tuple(wrt_names), mode, has_aux)
+    with _cache_lock:
+        gen = _cache.get(key)
+        if gen is not None:
+            return gen
+    fs = parse_function(func)
+    norm = normalize(fs)
+    env = HelperEnv(norm.names, fs.globals, fs.closure)
+    for free in sorted(fs.closure):
+        env.objects[free] = fs.closure[free]   # the user's closure variables, as they are now
+    name = fs.name if fs.name != "lambda_" else "lambda_"
+    out = norm.output
+    body = norm.node.body
+    last = body[-1] if body else None
+    pack = (isinstance(out, gast.Name) and isinstance(last, gast.Assign)
+            and isinstance(last.targets[0], gast.Name) and last.targets[0].id == out.id
+            and isinstance(last.value, (gast.Tuple, gast.List)))
+    if has_aux and not (pack and len(last.value.elts) == 2):
+        raise fs.loc.error(last if last is not None else fs.node,
+                           "has_aux=True needs the function to end with `return value, aux`")
+    seed_fn = env.ref(runtime.scalar_seed, "scalar_seed")
+    if mode in ("grad", "value_and_grad"):
+        if has_aux:
+            value = last.value.elts[0]
+            seed = [call(seed_fn, [clone(value)]), None]
+        else:
+            seed = call(seed_fn, [clone(out)])
+    else:
+        dout = norm.names.fresh("dout")
+        seed = [gast.Subscript(value=load(dout), slice=const(i), ctx=gast.Load())
+                for i in range(len(last.value.elts))] if pack else load(dout)
+    rt = ReverseTransform(norm, wrt_names, env)
+    primal, adjoint, grads = rt.run(seed)
+    grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and getattr(rt, "_single", True) \
+        else tuple_(grads)
+    loc = fs.loc
+    params = norm.params
+    if mode == "vjp":
+        defs, residual_names = _split(norm, rt, primal, adjoint, grads, dout, name)
+    else:
+        aux_value = last.value.elts[1] if has_aux else None
+        if mode == "grad":
+            result = tuple_([grads_expr, clone(aux_value)]) if has_aux else grads_expr
+        else:
+            value = tuple_([clone(last.value.elts[0]), clone(aux_value)]) if has_aux else clone(out)
+            result = tuple_([value, grads_expr])
+        body_stmts = annotate(primal, loc) + annotate(adjoint, loc) + [gast.Return(value=result)]
+        fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
+                          _dce(body_stmts), defaults_from=clone(norm.node.args))
+        defs = [fn]
+    title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
+    fns, text = compile_functions(defs, env.objects, fs.globals, title)
+    for fn in fns.values():
+        fn.__defaults__ = fs.func.__defaults__
+        fn.__kwdefaults__ = fs.func.__kwdefaults__
+    import inspect
+    try:
+        original = "".join(inspect.getsourcelines(fs.func)[0])
+    except (OSError, TypeError):
+        original = ""
+    gen = Generated(fns, text, original, params, wrt_names)
+    with _cache_lock:
+        _cache.setdefault(key, gen)
+    return _cache[key]
+
+
+def _split(norm, rt, primal, adjoint, grads, dout, name):
+    """Forward function (returns output and residuals) and backward function."""
+    loc = norm.fs.loc
+    defined = set(norm.params)
+    for st in primal:
+        for n in gast.walk(st):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                defined.add(n.id)
+    read = set()
+    for st in adjoint:
+        read |= names_read(st)
+    for g in grads:
+        read |= names_read(g)
+    residuals = sorted((read & defined) - {dout})
+    stacks = [s for s in rt.stack_names if s in residuals]
+    res_name = norm.names.fresh("residuals")
+    fwd_body = annotate(primal, loc) + [gast.Return(value=tuple_([
+        clone(norm.output), tuple_([load(r) for r in residuals])]))]
+    fwd = function_def(f"{name}_fwd", norm.params, _dce(fwd_body),
+                       defaults_from=clone(norm.node.args))
+    unpack = []
+    if residuals:
+        target = gast.Tuple(elts=[gast.Name(id=r, ctx=gast.Store(), annotation=None,
+                                            type_comment=None) for r in residuals],
+                            ctx=gast.Store())
+        unpack.append(gast.Assign(targets=[target if len(residuals) > 1 else target],
+                                  value=load(res_name), type_comment=None))
+    # the stacks are consumed by pops: copy them so the backward can run again
+    copies = [assign(s, call("list", [load(s)])) for s in stacks]
+    bwd_body = unpack + copies + annotate(adjoint, loc) + [gast.Return(value=tuple_(grads))]
+    bwd = function_def(f"{name}_bwd", [res_name, dout], _dce(bwd_body))
+    return [fwd, bwd], residuals
+
+
+_PURE_CALLS = None
+
+
+def _dce(stmts):
+    """Remove assignments to names nothing reads (pure right-hand sides only)."""
+    changed = True
+    while changed:
+        changed = False
+        reads = set()
+        for s in stmts:
+            reads |= names_read(s)
+        stmts, removed = _dce_block(stmts, reads)
+        changed = removed
+    return stmts
+
+
+def _pure(value):
+    if isinstance(value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple,
+                          gast.List, gast.Compare, gast.Attribute)):
+        return all(not isinstance(n, gast.Call) for n in gast.walk(value))
+    return False
+
+
+def _dce_block(stmts, reads):
+    out, removed = [], False
+    for s in stmts:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
+                and s.targets[0].id not in reads and _pure(s.value):
+            removed = True
+            continue
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
+                new, r = _dce_block(sub, reads)
+                setattr(s, field, new or [gast.Pass()])
+                removed = removed or r
+        out.append(s)
+    return out, removed
+
+
+# ---- wrappers -----------------------------------------------------------------
+
+def _is_integer(a):
+    t = type(a)
+    if t is float or t is np.ndarray and a.dtype.kind in "fc":
+        return False
+    if t is int or t is bool or isinstance(a, (np.integer, np.bool_)):
+        return True
+    kind = getattr(getattr(a, "dtype", None), "kind", None)
+    return kind is not None and kind in "iub"
+
+
+def _plain(f):
+    if hasattr(f, "__func__"):
+        return f.__func__, f.__self__
+    return f, None
+
+
+def _make(f, wrt, mode, has_aux):
+    func, bound = _plain(f)
+    params = _signature_params(func)
+    offset = 1 if bound is not None else 0
+    names, single = _wrt_names(wrt, params, offset, getattr(func, "__qualname__", repr(func)))
+    gen = _generate(func, names, mode, has_aux)
+    core = next(iter(gen.fns.values()))
+    positions = [params.index(n) for n in names]
+    if bound is not None:
+        core = functools.partial(core, bound)
+        positions = [p - 1 for p in positions]
+    return gen, core, names, single, positions
+
+
+def _drop_integer_grads(args, kwargs, names, positions, grads, single):
+    fixed = list(grads) if not single else [grads]
+    hit = False
+    for k, (n, p) in enumerate(zip(names, positions)):
+        a = args[p] if p < len(args) else kwargs.get(n)
+        if _is_integer(a):
+            warnings.warn(f"srcdiff: argument {n!r} is an integer or boolean; its gradient is None",
+                          stacklevel=3)
+            fixed[k] = None
+            hit = True
+    if not hit:
+        return grads
+    return fixed[0] if single else tuple(fixed)
+
+
+def grad(f=None, wrt=0, *, has_aux=False):
+    """The gradient of scalar ``f`` w.r.t. the ``wrt`` argument(s)."""
+    if f is None or not callable(f):
+        if f is not None:
+            wrt = f
+        return lambda g: grad(g, wrt, has_aux=has_aux)
+    gen, core, names, single, positions = _make(f, wrt, "grad", has_aux)
+    if not single and len(names) == 1:
+        base = core
+
+        def core(*args, **kwargs):  # noqa: F811 - a one-element tuple was asked for
+            r = base(*args, **kwargs)
+            return ((r[0],), r[1]) if has_aux else (r,)
+
+    def df(*args, **kwargs):
+        res = core(*args, **kwargs)
+        for p in positions:
+            a = args[p] if p < len(args) else None
+            if a is not None and type(a) is not float and _is_integer(a):
+                if has_aux:
+                    return _drop_integer_grads(args, kwargs, names, positions, res[0],
+                                               single), res[1]
+                return _drop_integer_grads(args, kwargs, names, positions, res, single)
+        return res
+
+    return _finish(df, f, gen, "grad")
+
+
+def value_and_grad(f=None, wrt=0, *, has_aux=False):
+    """``(f(*args), grad)`` computed in one pass."""
+    if f is None or not callable(f):
+        if f is not None:
+            wrt = f
+        return lambda g: value_and_grad(g, wrt, has_aux=has_aux)
+    gen, core, names, single, positions = _make(f, wrt, "value_and_grad", has_aux)
+
+    def vf(*args, **kwargs):
+        value, g = core(*args, **kwargs)
+        if not single and len(names) == 1:
+            g = (g,)
+        for p in positions:
+            a = args[p] if p < len(args) else None
+            if a is not None and type(a) is not float and _is_integer(a):
+                g = _drop_integer_grads(args, kwargs, names, positions, g, single)
+                break
+        return value, g
+
+    return _finish(vf, f, gen, "value_and_grad")
+
+
+def vjp(f, *args, wrt=None):
+    """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument."""
+    func, bound = _plain(f)
+    params = _signature_params(func)
+    offset = 1 if bound is not None else 0
+    if wrt is None:
+        wrt = tuple(range(len(args)))
+    names, _ = _wrt_names(wrt if isinstance(wrt, (tuple, list)) else (wrt,), params, offset,
+                          getattr(func, "__qualname__", repr(func)))
+    gen = _generate(func, names, "vjp", False)
+    name = gen.fns and next(iter(gen.fns))
+    fwd = [fn for n, fn in gen.fns.items() if n.endswith("_fwd")][0]
+    bwd = [fn for n, fn in gen.fns.items() if n.endswith("_bwd")][0]
+    call_args = ((bound,) + args) if bound is not None else args
+    out, residuals = fwd(*call_args)
+    positions = [params.index(n) - offset for n in names]
+
+    def f_vjp(dout):
+        grads = bwd(residuals, dout)
+        if any(_is_integer(args[p]) for p in positions if p < len(args)):
+            grads = _drop_integer_grads(args, {}, names, positions, grads, False)
+        return grads
+
+    f_vjp.__srcdiff_source__ = gen.source
+    f_vjp.__srcdiff_generated__ = gen
+    return out, f_vjp
+
+
+def _finish(wrapper, f, gen, kind):
+    core = next(iter(gen.fns.values()))
+    wrapper.__srcdiff_source__ = gen.source
+    wrapper.__srcdiff_generated__ = gen
+    wrapper.__srcdiff_wrapped__ = core
+    wrapper.__name__ = core.__name__
+    wrapper.__qualname__ = core.__name__
+    wrapper.__doc__ = f"srcdiff {kind} of {getattr(f, '__qualname__', f)}"
+    return wrapper
+
+
+def source(g):
+    """The generated Python source of a function a transform returned."""
+    text = getattr(g, "__srcdiff_source__", None)
+    if text is None:
+        raise SrcdiffError(f"{g!r} was not made by a srcdiff transform")
+    return text
+
+
+def show(g, file=None):
+    """Print the original source beside the generated one."""
+    import shutil
+    import sys
+    file = file or sys.stdout
+    gen = getattr(g, "__srcdiff_generated__", None)
+    generated = source(g).splitlines()
+    original = (gen.original if gen is not None else "").splitlines()
+    width = shutil.get_terminal_size((160, 40)).columns
+    left = max([len(x) for x in original] + [len("original")]) + 2
+    if left + 40 > width or not original:
+        print("# --- original ---", file=file)
+        print("\n".join(original), file=file)
+        print("# --- generated ---", file=file)
+        print("\n".join(generated), file=file)
+        return
+    print(f"{'original':<{left}}| generated", file=file)
+    print("-" * left + "+" + "-" * (width - left - 1), file=file)
+    for i in range(max(len(original), len(generated))):
+        a = original[i] if i < len(original) else ""
+        b = generated[i] if i < len(generated) else ""
+        print(f"{a:<{left}}| {b}", file=file)

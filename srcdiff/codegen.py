@@ -1,0 +1,166 @@
+"""gast -> ast -> source -> code object, with comments and linecache entries.
+
+Generated functions are compiled as plain Python. Their module globals are
+the user's function's globals (so user names resolve live, as in the
+original), and the helpers they use (``np`` for rule code, ``unbroadcast``,
+...) are bound as closure variables. The source registered with linecache is
+the standalone text ``srcdiff.source`` shows, with the function at the same
+line numbers as the compiled code, so tracebacks and ``inspect.getsource``
+show the generated code.
+"""
+import ast
+import builtins
+import itertools
+import linecache
+import os
+import threading
+import types
+
+import astor
+import gast
+
+from .syntax import COMMENT_TAG, comment, is_comment
+
+__all__ = ["annotate", "function_def", "render", "compile_functions"]
+
+_counter = itertools.count()
+_lock = threading.Lock()
+
+
+def annotate(stmts, loc, seen=None):
+    """Insert a ``# <source line>`` comment wherever the originating line changes."""
+    out = []
+    last = [None]
+
+    def visit(block):
+        res = []
+        prev = None
+        for s in block:
+            line = getattr(s, "srcline", None)
+            if line is not None and line != prev and not is_comment(s):
+                text = loc.text(gast.Constant(value=None, kind=None, lineno=line)) \
+                    if False else _line_text(loc, line)
+                if text:
+                    res.append(comment(f"{text}  [{os.path.basename(loc.filename)}:"
+                                       f"{loc.first_line + line - 1}]"))
+                prev = line
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
+                    setattr(s, field, visit(sub))
+            res.append(s)
+        return res
+
+    return visit(stmts)
+
+
+def _line_text(loc, line):
+    if line is None or not (1 <= line <= len(loc.lines)):
+        return None
+    return loc.lines[line - 1].strip()
+
+
+def function_def(name, params, body, defaults_from=None):
+    """A gast FunctionDef with the given positional parameter names."""
+    if defaults_from is not None:
+        args = defaults_from
+    else:
+        args = gast.arguments(args=[gast.Name(id=p, ctx=gast.Param(), annotation=None,
+                                              type_comment=None) for p in params],
+                              posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                              kwarg=None, defaults=[])
+    return gast.FunctionDef(name=name, args=args, body=body or [gast.Pass()], decorator_list=[],
+                            returns=None, type_comment=None, type_params=[])
+
+
+def render(node):
+    """Source text of a gast node, with comment statements turned into comments."""
+    tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
+    ast.fix_missing_locations(tree)
+    try:
+        text = astor.to_source(tree)
+    except Exception:  # astor may lag behind new syntax
+        text = ast.unparse(tree) + "\n"
+    lines = []
+    for ln in text.splitlines():
+        stripped = ln.strip()
+        if COMMENT_TAG.encode("unicode_escape").decode() in stripped or COMMENT_TAG in stripped:
+            indent = ln[:len(ln) - len(ln.lstrip())]
+            try:
+                value = ast.literal_eval(stripped)
+            except (ValueError, SyntaxError):
+                value = stripped
+            lines.append(indent + "# " + str(value).replace(COMMENT_TAG, ""))
+        else:
+            lines.append(ln)
+    return "\n".join(lines) + "\n"
+
+
+def _import_line(name, obj):
+    if isinstance(obj, types.ModuleType):
+        mod = obj.__name__
+        if mod == name:
+            return f"import {mod}"
+        if "." in mod and mod.rsplit(".", 1)[1] == name:
+            return f"from {mod.rsplit('.', 1)[0]} import {name}"
+        return f"import {mod} as {name}"
+    mod = getattr(obj, "__module__", None)
+    qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if mod and qual and "<" not in qual and "." not in qual:
+        if mod == "builtins":
+            return None
+        if mod == "numpy" or mod.startswith("numpy."):
+            return f"from numpy import {qual}" + (f" as {name}" if qual != name else "") \
+                if _importable("numpy", qual) else None
+        return f"from {mod} import {qual}" + (f" as {name}" if qual != name else "")
+    return None
+
+
+def _importable(mod, qual):
+    try:
+        import importlib
+        return hasattr(importlib.import_module(mod), qual)
+    except Exception:
+        return False
+
+
+def compile_functions(defs, helpers, user_globals, title):
+    """Compile gast FunctionDefs into functions.
+
+    ``helpers``: name -> object bound as closure variables. Returns
+    (dict name -> function, standalone source text).
+    """
+    body_text = "".join(render(d) + "\n" for d in defs).rstrip() + "\n"
+    used = set()
+    for d in defs:
+        used |= {n.id for n in gast.walk(d) if isinstance(n, gast.Name)}
+    helpers = {k: v for k, v in helpers.items() if k in used}
+    header = [f"# {title}"]
+    for name in sorted(helpers):
+        line = _import_line(name, helpers[name])
+        header.append(line if line else f"# {name}: {helpers[name]!r} (bound by srcdiff)")
+    extern = sorted(n for n in used if n not in helpers and n in user_globals
+                    and not any(n == getattr(d, "name", None) for d in defs))
+    for name in extern:
+        line = _import_line(name, user_globals[name])
+        if line:
+            header.append(line)
+    header_text = "\n".join(header) + "\n\n"
+    source = header_text + body_text
+    nheader = header_text.count("\n")
+    with _lock:
+        filename = f"<srcdiff-{next(_counter)}: {title}>"
+    names = sorted(helpers)
+    factory = [f"def __srcdiff_factory__({', '.join(names)}):"]
+    factory += [""] * (nheader - 1)
+    factory += ["    " + ln if ln.strip() else "" for ln in body_text.splitlines()]
+    fn_names = [d.name for d in defs]
+    factory.append(f"    return ({', '.join(fn_names)},)")
+    code = compile("\n".join(factory) + "\n", filename, "exec")
+    fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    factory_fn = types.FunctionType(fcode, user_globals, "__srcdiff_factory__")
+    fns = factory_fn(*[helpers[n] for n in names])
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    for fn in fns:
+        fn.__srcdiff_source__ = source
+    return dict(zip(fn_names, fns)), source

@@ -1,0 +1,599 @@
+"""A-normal form: one operation per statement, operands are names or constants.
+
+The normalized function keeps the user's names. Temporaries are named after
+the variable they help compute (``W = 3 * x ** 3`` gives ``W_1 = x ** 3;
+W = 3 * W_1``). A name re-assigned in straight-line code gets a new version
+(``h = f(h)`` becomes ``h_1 = f(h)``), so only names assigned inside branches
+and loops are ever overwritten. Every statement remembers the source line it
+came from (``stmt.srcline``). ``return`` is lifted so that the function has a
+single exit at its end.
+"""
+import gast
+
+from .errors import SrcdiffError
+from .names import NameGen, all_names
+from .parse import resolve_static
+from .syntax import load, store, const, assign, is_atom, rename, clone, names_stored
+from . import syntax as S
+
+__all__ = ["normalize", "Normalized"]
+
+REFUSED = {
+    gast.Try: "try/except", gast.With: "with", gast.AsyncWith: "async with",
+    gast.Global: "global", gast.Nonlocal: "nonlocal", gast.Import: "import",
+    gast.ImportFrom: "import", gast.ClassDef: "class definition", gast.Delete: "del",
+    gast.AsyncFor: "async for",
+}
+
+
+class Normalized:
+    """The normalized function and what later passes need to know about it."""
+
+    def __init__(self, node, params, output, names, fs):
+        self.node = node          # gast.FunctionDef in A-normal form, ending in `return output`
+        self.params = params      # parameter names in order
+        self.output = output      # name (or constant) the function returns
+        self.names = names        # NameGen shared with the transforms
+        self.fs = fs
+
+
+def _is_static_chain(fs, node, local_names):
+    if not isinstance(node, gast.Attribute):
+        return False
+    try:
+        resolve_static(fs, node, local_names)
+    except KeyError:
+        return False
+    root = node
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    return isinstance(root, gast.Name)
+
+
+class _Normalizer:
+    out_hint = "out"
+
+    def __init__(self, fs, names):
+        self.fs = fs
+        self.loc = fs.loc
+        self.names = names
+        self.env = {}            # user name -> current SSA version
+        self.depth = 0           # > 0 inside branches and loops: no new versions there
+        self.line = None
+        self.assigned = set()    # names assigned so far (to detect re-assignment)
+        self.local_names = set()
+
+    def error(self, node, what, hint=None):
+        return self.loc.error(node, what, hint)
+
+    # ---- expressions -------------------------------------------------
+    def ren(self, node):
+        """Apply the current SSA versions to the names an expression reads."""
+        return rename(node, self.env)
+
+    def is_atomic(self, e):
+        return is_atom(e) or _is_static_chain(self.fs, e, self.local_names)
+
+    def atom(self, e, hint):
+        if self.is_atomic(e):
+            return [], self.ren(e)
+        stmts, simple = self.simple(e, hint)
+        if isinstance(simple, gast.Name) or self.is_atomic(simple):
+            return stmts, simple
+        name = self.names.fresh(hint)
+        stmts.append(assign(name, simple, self.line))
+        return stmts, load(name)
+
+    def atoms(self, exprs, hint):
+        stmts, out = [], []
+        for e in exprs:
+            s, a = self.atom(e, hint)
+            stmts += s
+            out.append(a)
+        return stmts, out
+
+    def simple(self, e, hint):
+        """Normalize ``e`` to one operation on atoms, with the statements before it."""
+        if self.is_atomic(e):
+            return [], self.ren(e)
+        if isinstance(e, gast.BinOp):
+            s1, l = self.atom(e.left, hint)
+            s2, r = self.atom(e.right, hint)
+            return s1 + s2, gast.BinOp(left=l, op=e.op, right=r)
+        if isinstance(e, gast.UnaryOp):
+            s, a = self.atom(e.operand, hint)
+            return s, gast.UnaryOp(op=e.op, operand=a)
+        if isinstance(e, gast.Compare):
+            s, xs = self.atoms([e.left] + e.comparators, hint)
+            return s, gast.Compare(left=xs[0], ops=e.ops, comparators=xs[1:])
+        if isinstance(e, gast.BoolOp):
+            return self.boolop(e, hint)
+        if isinstance(e, gast.IfExp):
+            return self.ifexp(e, hint)
+        if isinstance(e, gast.Call):
+            return self.call(e, hint)
+        if isinstance(e, gast.Attribute):
+            s, a = self.atom(e.value, hint)
+            return s, gast.Attribute(value=a, attr=e.attr, ctx=gast.Load())
+        if isinstance(e, gast.Subscript):
+            s1, v = self.atom(e.value, hint)
+            s2, idx = self.index(e.slice, hint)
+            return s1 + s2, gast.Subscript(value=v, slice=idx, ctx=gast.Load())
+        if isinstance(e, (gast.Tuple, gast.List, gast.Set)):
+            stmts, elts = [], []
+            for x in e.elts:
+                if isinstance(x, gast.Starred):
+                    s, a = self.atom(x.value, hint)
+                    elts.append(gast.Starred(value=a, ctx=gast.Load()))
+                else:
+                    s, a = self.atom(x, hint)
+                    elts.append(a)
+                stmts += s
+            node = type(e)(elts=elts, ctx=gast.Load()) if not isinstance(e, gast.Set) \
+                else gast.Set(elts=elts)
+            return stmts, node
+        if isinstance(e, gast.Dict):
+            stmts, keys, values = [], [], []
+            for k, v in zip(e.keys, e.values):
+                if k is None:
+                    s, a = self.atom(v, hint)
+                    keys.append(None)
+                    values.append(a)
+                    stmts += s
+                    continue
+                s1, ka = self.atom(k, hint)
+                s2, va = self.atom(v, hint)
+                stmts += s1 + s2
+                keys.append(ka)
+                values.append(va)
+            return stmts, gast.Dict(keys=keys, values=values)
+        if isinstance(e, gast.NamedExpr):
+            s, a = self.simple(e.value, e.target.id)
+            target = self.target_name(e.target.id)
+            return s + [assign(target, a, self.line)], load(target)
+        if isinstance(e, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
+                          gast.GeneratorExp, gast.JoinedStr)):
+            # Kept whole; analysis refuses them where they would carry a derivative.
+            return [], self.ren(clone(e))
+        if isinstance(e, (gast.Yield, gast.YieldFrom)):
+            raise self.error(e, "generators (yield) cannot be differentiated",
+                             "return a list or an array instead")
+        if isinstance(e, gast.Await):
+            raise self.error(e, "await cannot be differentiated")
+        if isinstance(e, gast.Starred):
+            raise self.error(e, "a starred expression is supported only in calls and literals")
+        raise self.error(e, f"unsupported expression {type(e).__name__}")
+
+    def index(self, sl, hint):
+        if isinstance(sl, gast.Slice):
+            stmts, parts = [], []
+            for p in (sl.lower, sl.upper, sl.step):
+                if p is None:
+                    parts.append(None)
+                else:
+                    s, a = self.atom(p, hint + "_i")
+                    stmts += s
+                    parts.append(a)
+            return stmts, gast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
+        if isinstance(sl, gast.Tuple):
+            stmts, elts = [], []
+            for x in sl.elts:
+                s, a = self.index(x, hint)
+                stmts += s
+                elts.append(a)
+            return stmts, gast.Tuple(elts=elts, ctx=gast.Load())
+        return self.atom(sl, hint + "_i")
+
+    def call(self, e, hint):
+        stmts = []
+        func = e.func
+        if isinstance(func, gast.Attribute) and not _is_static_chain(self.fs, func, self.local_names):
+            s, recv = self.atom(func.value, hint)
+            stmts += s
+            func = gast.Attribute(value=recv, attr=func.attr, ctx=gast.Load())
+        elif not (isinstance(func, gast.Name) or self.is_atomic(func)):
+            s, func = self.atom(func, hint + "_fn")
+            stmts += s
+        else:
+            func = self.ren(func)
+        args = []
+        for a in e.args:
+            if isinstance(a, gast.Starred):
+                s, v = self.atom(a.value, hint)
+                args.append(gast.Starred(value=v, ctx=gast.Load()))
+            else:
+                s, v = self.atom(a, hint)
+                args.append(v)
+            stmts += s
+        keywords = []
+        for k in e.keywords:
+            s, v = self.atom(k.value, hint)
+            stmts += s
+            keywords.append(gast.keyword(arg=k.arg, value=v))
+        return stmts, gast.Call(func=func, args=args, keywords=keywords)
+
+    def boolop(self, e, hint):
+        # `a and b` -> t = a; if t: t = b   (short-circuit kept)
+        name = self.names.fresh(hint)
+        stmts, first = self.atom(e.values[0], hint)
+        stmts.append(assign(name, first, self.line))
+        for v in e.values[1:]:
+            self.depth += 1
+            s, a = self.atom(v, hint)
+            self.depth -= 1
+            test = load(name) if isinstance(e.op, gast.And) else \
+                gast.UnaryOp(op=gast.Not(), operand=load(name))
+            cond_stmts, cond = self.atom(test, "cond") if isinstance(e.op, gast.Or) \
+                else ([], load(name))
+            node = gast.If(test=cond, body=s + [assign(name, a, self.line)], orelse=[])
+            node.srcline = self.line
+            stmts += cond_stmts + [node]
+        return stmts, load(name)
+
+    def ifexp(self, e, hint):
+        name = self.names.fresh(hint)
+        stmts, test = self.atom(e.test, "cond")
+        self.depth += 1
+        s1, a = self.simple(e.body, hint)
+        s2, b = self.simple(e.orelse, hint)
+        self.depth -= 1
+        node = gast.If(test=test, body=s1 + [assign(name, a, self.line)],
+                       orelse=s2 + [assign(name, b, self.line)])
+        node.srcline = self.line
+        return stmts + [node], load(name)
+
+    # ---- statements ----------------------------------------------------
+    def target_name(self, name):
+        """The name an assignment to user variable ``name`` writes."""
+        if self.depth == 0 and name in self.assigned:
+            version = self.names.fresh(name)
+            self.env[name] = version
+            self.assigned.add(version)
+            return version
+        self.assigned.add(name)
+        return self.env.get(name, name)
+
+    def block(self, stmts):
+        out = []
+        for s in stmts:
+            out += self.stmt(s)
+        return out
+
+    def stmt(self, s):
+        self.line = getattr(s, "lineno", self.line)
+        line = self.line
+        for kind, what in REFUSED.items():
+            if isinstance(s, kind):
+                raise self.error(s, f"'{what}' statements cannot be differentiated",
+                                 "move this code out of the differentiated function")
+        if isinstance(s, gast.Assign):
+            out = self.assign_stmt(s.targets, s.value)
+        elif isinstance(s, gast.AnnAssign):
+            out = self.assign_stmt([s.target], s.value) if s.value is not None else []
+        elif isinstance(s, gast.AugAssign):
+            out = self.augassign(s)
+        elif isinstance(s, gast.Expr):
+            if isinstance(s.value, gast.Constant):
+                return []  # docstring or bare constant
+            stmts, simple = self.simple(s.value, "t")
+            out = stmts + ([gast.Expr(value=simple)] if not self.is_atomic(simple) else [])
+        elif isinstance(s, gast.Return):
+            value = s.value if s.value is not None else const(None)
+            stmts, a = self.atom(value, self.out_hint)
+            out = stmts + [gast.Return(value=a)]
+        elif isinstance(s, gast.If):
+            stmts, test = self.atom(s.test, "cond")
+            self.depth += 1
+            body, orelse = self.block(s.body), self.block(s.orelse)
+            self.depth -= 1
+            out = stmts + [gast.If(test=test, body=body, orelse=orelse)]
+        elif isinstance(s, gast.For):
+            stmts, it = self.atom(s.iter, "it")
+            self.depth += 1
+            target = self.loop_target(s.target)
+            body, orelse = self.block(s.body), self.block(s.orelse)
+            self.depth -= 1
+            node = gast.For(target=target, iter=it, body=_lift_loop(body), orelse=[],
+                            type_comment=None)
+            post = self.loop_else(node, orelse)
+            out = stmts + getattr(node, "srcdiff_pre", []) + [node] + post
+        elif isinstance(s, gast.While):
+            out = self.while_stmt(s)
+        elif isinstance(s, (gast.Break, gast.Continue)):
+            out = [type(s)()]
+        elif isinstance(s, gast.Pass):
+            out = []
+        elif isinstance(s, (gast.Assert, gast.Raise)):
+            out = [self.ren(clone(s))]
+        elif isinstance(s, gast.FunctionDef):
+            out = [self.nested_def(s)]
+        else:
+            raise self.error(s, f"unsupported statement {type(s).__name__}")
+        for o in out:
+            if getattr(o, "srcline", None) is None:
+                o.srcline = line
+        return out
+
+    def loop_target(self, t):
+        if isinstance(t, gast.Name):
+            self.assigned.add(t.id)
+            return store(self.env.get(t.id, t.id))
+        if isinstance(t, (gast.Tuple, gast.List)):
+            return gast.Tuple(elts=[self.loop_target(x) for x in t.elts], ctx=gast.Store())
+        raise self.error(t, "a loop variable must be a name or a tuple of names")
+
+    def nested_def(self, s):
+        # A nested function is kept as a value; calls to it are transformed
+        # like calls to any user function (its source is this def).
+        node = clone(s)
+        self.assigned.add(s.name)
+        return node
+
+    def assign_stmt(self, targets, value):
+        if len(targets) == 1 and isinstance(targets[0], gast.Name):
+            stmts, simple = self.simple(value, targets[0].id)
+            return stmts + [assign(self.target_name(targets[0].id), simple, self.line)]
+        if len(targets) == 1 and isinstance(targets[0], (gast.Tuple, gast.List)) \
+                and isinstance(value, (gast.Tuple, gast.List)) \
+                and len(value.elts) == len(targets[0].elts) \
+                and not any(isinstance(x, gast.Starred) for x in value.elts + targets[0].elts):
+            # a, b = b, a: evaluate every value first, then assign
+            stmts, vals = [], []
+            for t, v in zip(targets[0].elts, value.elts):
+                s, a = self.atom(v, t.id if isinstance(t, gast.Name) else "t")
+                stmts += s
+                if isinstance(a, gast.Name) and any(
+                        isinstance(t2, gast.Name) and self.env.get(t2.id, t2.id) == a.id
+                        for t2 in targets[0].elts):
+                    tmp = self.names.fresh(a.id)
+                    stmts.append(assign(tmp, a, self.line))
+                    a = load(tmp)
+                vals.append(a)
+            for t, a in zip(targets[0].elts, vals):
+                stmts += self.assign_to(t, a)
+            return stmts
+        hint = targets[0].id if isinstance(targets[0], gast.Name) else "t"
+        stmts, a = self.atom(value, hint)
+        for t in targets:
+            stmts += self.assign_to(t, a)
+        return stmts
+
+    def assign_to(self, t, a):
+        if isinstance(t, gast.Name):
+            return [assign(self.target_name(t.id), a, self.line)]
+        if isinstance(t, (gast.Tuple, gast.List)):
+            if any(isinstance(x, gast.Starred) for x in t.elts):
+                raise self.error(t, "starred assignment targets (a, *b = ...) are not supported",
+                                 "index the sequence explicitly")
+            out = []
+            for i, elt in enumerate(t.elts):
+                item = gast.Subscript(value=clone(a), slice=const(i), ctx=gast.Load())
+                if isinstance(elt, gast.Name):
+                    out.append(assign(self.target_name(elt.id), item, self.line))
+                else:
+                    hint = "t"
+                    name = self.names.fresh(hint)
+                    out.append(assign(name, item, self.line))
+                    out += self.assign_to(elt, load(name))
+            return out
+        if isinstance(t, gast.Subscript):
+            if not isinstance(t.value, gast.Name):
+                raise self.error(t, "assignment into an attribute's element (obj.a[i] = v) "
+                                 "mutates an object that outlives the call",
+                                 "copy it into a local array first")
+            stmts, idx = self.index(t.slice, t.value.id)
+            base = self.ren(load(t.value.id))
+            target = gast.Subscript(value=base, slice=idx, ctx=gast.Store())
+            node = gast.Assign(targets=[target], value=a, type_comment=None)
+            return stmts + [node]
+        if isinstance(t, gast.Attribute):
+            raise self.error(t, "assignment to an attribute mutates an object that outlives "
+                             "the call", "return the new value instead")
+        raise self.error(t, f"unsupported assignment target {type(t).__name__}")
+
+    def augassign(self, s):
+        t = s.target
+        if isinstance(t, gast.Name):
+            stmts, v = self.atom(s.value, t.id)
+            simple = gast.BinOp(left=self.ren(load(t.id)), op=s.op, right=v)
+            return stmts + [assign(self.target_name(t.id), simple, self.line)]
+        if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):
+            base = t.value.id
+            stmts, idx = self.index(t.slice, base)
+            old = self.names.fresh(base + "_old")
+            stmts.append(assign(old, gast.Subscript(value=self.ren(load(base)), slice=clone(idx),
+                                                    ctx=gast.Load()), self.line))
+            s2, v = self.atom(s.value, base)
+            stmts += s2
+            new = self.names.fresh(base + "_new")
+            stmts.append(assign(new, gast.BinOp(left=load(old), op=s.op, right=v), self.line))
+            target = gast.Subscript(value=self.ren(load(base)), slice=clone(idx), ctx=gast.Store())
+            stmts.append(gast.Assign(targets=[target], value=load(new), type_comment=None))
+            return stmts
+        raise self.error(s, "augmented assignment to an attribute mutates an object that "
+                         "outlives the call", "return the new value instead")
+
+    def while_stmt(self, s):
+        # while test: body   ->   cond = test; while cond: body; cond = test
+        pre, test = self.atom(s.test, "cond")
+        self.depth += 1
+        if pre or not is_atom(test):
+            # re-evaluate the condition at the end of every iteration
+            cond = test.id if isinstance(test, gast.Name) and pre else self.names.fresh("cond")
+            body = self.block(s.body)
+            again, t2 = self.atom(clone(s.test), "cond")
+            if not (isinstance(t2, gast.Name) and t2.id == cond):
+                again.append(assign(cond, t2, self.line))
+            orelse = self.block(s.orelse)
+            self.depth -= 1
+            if not (isinstance(test, gast.Name) and pre):
+                pre.append(assign(cond, test, self.line))
+            node = gast.While(test=load(cond), body=_lift_loop(body, again), orelse=[])
+            post = self.loop_else(node, orelse)
+            return pre + getattr(node, "srcdiff_pre", []) + [node] + post
+        body, orelse = self.block(s.body), self.block(s.orelse)
+        self.depth -= 1
+        node = gast.While(test=test, body=_lift_loop(body), orelse=[])
+        post = self.loop_else(node, orelse)
+        return pre + getattr(node, "srcdiff_pre", []) + [node] + post
+
+    def loop_else(self, loop, orelse):
+        """`for ... else: E` runs E when the loop did not break."""
+        if not orelse:
+            return []
+        if not any(isinstance(n, gast.Break) for n in _loop_level(loop.body)):
+            return orelse
+        flag = self.names.fresh("broke")
+        _mark_breaks(loop.body, flag, self.line)
+        loop.srcdiff_pre = [assign(flag, const(False), self.line)]
+        test = self.names.fresh("no_break")
+        check = assign(test, gast.UnaryOp(op=gast.Not(), operand=load(flag)), self.line)
+        return [check, gast.If(test=load(test), body=orelse, orelse=[])]
+
+
+def _loop_level(stmts):
+    """Statements of a loop body, not descending into nested loops."""
+    for s in stmts:
+        yield s
+        if isinstance(s, gast.If):
+            yield from _loop_level(s.body)
+            yield from _loop_level(s.orelse)
+
+
+def _mark_breaks(stmts, flag, line):
+    for i, s in enumerate(list(stmts)):
+        if isinstance(s, gast.Break):
+            stmts.insert(stmts.index(s), assign(flag, const(True), line))
+        elif isinstance(s, gast.If):
+            _mark_breaks(s.body, flag, line)
+            _mark_breaks(s.orelse, flag, line)
+
+
+def _lift_jumps(stmts, rest, again):
+    """Move what follows a branch that may break/continue into its other paths,
+    so that every `break` ends its path and `continue` disappears (its path
+    runs only ``again``, the loop's end-of-iteration statements)."""
+    out = []
+    for i, s in enumerate(stmts):
+        if isinstance(s, gast.Continue):
+            return out + clone(again)
+        if isinstance(s, (gast.Break, gast.Return, gast.Raise)):
+            return out + [s]
+        if isinstance(s, gast.If) and any(isinstance(n, (gast.Break, gast.Continue))
+                                          for n in _loop_level([s])):
+            tail = stmts[i + 1:] + rest
+            s.body = _lift_jumps(s.body, tail, again)
+            s.orelse = _lift_jumps(s.orelse, clone(tail), again)
+            return out + [s]
+        out.append(s)
+    return out + rest
+
+
+def _lift_loop(body, again=()):
+    again = list(again)
+    if any(isinstance(n, (gast.Break, gast.Continue)) for n in _loop_level(body)):
+        return _lift_jumps(body, again, again)
+    return body + again
+
+
+# ---- return lifting: one exit at the end ---------------------------------
+
+def _has_return(stmts):
+    return any(isinstance(n, gast.Return) for s in stmts for n in gast.walk(s)
+               if not isinstance(n, (gast.FunctionDef, gast.Lambda)))
+
+
+def _always_returns(stmts):
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, (gast.Return, gast.Raise)):
+        return True
+    if isinstance(last, gast.If):
+        return _always_returns(last.body) and _always_returns(last.orelse)
+    return False
+
+
+def _lift(stmts, rest, loc):
+    """Append the continuation ``rest`` to every path of ``stmts`` that falls through."""
+    out = []
+    for i, s in enumerate(stmts):
+        if isinstance(s, (gast.Return, gast.Raise)):
+            return out + [s]
+        if isinstance(s, gast.If) and _has_return([s]):
+            tail = stmts[i + 1:] + rest
+            s.body = _lift(s.body, tail, loc)
+            s.orelse = _lift(s.orelse, clone(tail), loc)
+            return out + [s]
+        if isinstance(s, (gast.For, gast.While)) and _has_return(s.body):
+            raise loc.error(s, "'return' inside a loop is not supported yet",
+                            "set a variable, 'break', and return after the loop")
+        out.append(s)
+    return out + rest
+
+
+def _single_exit(stmts, out_name, line):
+    """Replace every `return v` at a path's end by `out = v`."""
+    res = []
+    for s in stmts:
+        if isinstance(s, gast.Return):
+            node = assign(out_name, s.value, s.srcline)
+            res.append(node)
+        elif isinstance(s, gast.If):
+            s.body = _single_exit(s.body, out_name, line)
+            s.orelse = _single_exit(s.orelse, out_name, line)
+            res.append(s)
+        else:
+            res.append(s)
+    return res
+
+
+def _returns(stmts):
+    found = []
+    for s in stmts:
+        if isinstance(s, gast.Return):
+            found.append(s)
+        elif isinstance(s, gast.If):
+            found += _returns(s.body) + _returns(s.orelse)
+    return found
+
+
+def normalize(fs):
+    """Normalize ``fs`` (a FunctionSource) to A-normal form with a single exit."""
+    node = fs.node
+    args = node.args
+    if args.vararg is not None or args.kwarg is not None:
+        raise fs.loc.error(node, "functions with *args or **kwargs parameters cannot be "
+                           "differentiated directly", "give the parameters names")
+    params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    names = NameGen(all_names(node) | set(params))
+    reserved = set()
+    for p in params:
+        if "d" + p not in names.taken:
+            names.reserve("d" + p)
+            reserved.add("d" + p)
+    norm = _Normalizer(fs, names)
+    norm.local_names = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                        and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
+    norm.assigned = set(params)
+    norm.out_hint = node.name if node.name not in ("lambda_",) and node.name not in params \
+        else "out"
+    body = norm.block(node.body)
+    if not _always_returns(body):
+        ret = gast.Return(value=const(None))
+        ret.srcline = getattr(node, "lineno", 1)
+        body.append(ret)
+    body = _lift(body, [], fs.loc)
+    rets = _returns(body)
+    if len(rets) == 1 and body and body[-1] is rets[0]:
+        out = rets[0].value
+        body = body[:-1]
+    else:
+        out_name = names.fresh("out")
+        body = _single_exit(body, out_name, node.lineno)
+        out = load(out_name)
+    fn = gast.FunctionDef(name=node.name, args=args, body=body, decorator_list=[],
+                          returns=None, type_comment=None, type_params=[])
+    result = Normalized(fn, params, out, names, fs)
+    result.reserved_adjoints = reserved
+    return result

@@ -1,0 +1,155 @@
+"""Source -> gast: read a function's source and the names its body can see."""
+import builtins
+import inspect
+import linecache
+import textwrap
+import types
+
+import gast
+
+from .errors import SrcdiffError, SourceLocation
+
+__all__ = ["FunctionSource", "parse_function", "resolve_static"]
+
+
+class FunctionSource:
+    """A user function's syntax tree with everything needed to resolve its names."""
+
+    def __init__(self, func, node, loc, globals_, closure, bound_self=None):
+        self.func = func            # the plain function object
+        self.node = node            # gast.FunctionDef (a lambda is turned into one)
+        self.loc = loc              # SourceLocation for error messages and comments
+        self.globals = globals_     # the function's module globals (live dict)
+        self.closure = closure      # name -> cell contents, for free variables
+        self.bound_self = bound_self
+
+    @property
+    def name(self):
+        return self.node.name
+
+    def lookup(self, name):
+        """The object ``name`` refers to in the function's scope (not its locals)."""
+        if name in self.closure:
+            return self.closure[name]
+        if name in self.globals:
+            return self.globals[name]
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
+        raise KeyError(name)
+
+
+def _unwrap(func):
+    bound_self = None
+    if isinstance(func, (types.MethodType,)):
+        bound_self = func.__self__
+        func = func.__func__
+    while hasattr(func, "__srcdiff_wrapped__"):
+        func = func.__srcdiff_wrapped__
+    if not isinstance(func, types.FunctionType):
+        raise SrcdiffError(
+            f"cannot read the source of {func!r}: srcdiff differentiates Python "
+            "functions whose source is in a file",
+            hint="register a rule with @srcdiff.vjp_rule(func) for built-in or compiled callables")
+    return func, bound_self
+
+
+def _strip_decorators(node):
+    node.decorator_list = []
+    return node
+
+
+def _lambda_node(func, filename):
+    """Find the Lambda node of ``func`` in its file (several may share a line)."""
+    code = func.__code__
+    lines = linecache.getlines(filename, func.__globals__)
+    if not lines:
+        raise SrcdiffError(f"cannot read the source of lambda {func!r}")
+    try:
+        module = gast.parse("".join(lines))
+    except SyntaxError as e:  # pragma: no cover - the file compiled once
+        raise SrcdiffError(f"cannot parse {filename}: {e}") from None
+    argnames = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    found = []
+    for n in gast.walk(module):
+        if isinstance(n, gast.Lambda) and n.lineno == code.co_firstlineno:
+            names = [a.id for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs]
+            if names == argnames:
+                found.append(n)
+    if len(found) > 1:
+        cols = [p[2] for p in code.co_positions() if p[0] == code.co_firstlineno and p[2] is not None] \
+            if hasattr(code, "co_positions") else []
+        if cols:
+            start = min(cols)
+            found = [n for n in found if n.body.col_offset <= start] or found
+            found = [max(found, key=lambda n: n.body.col_offset)]
+    if not found:
+        raise SrcdiffError(f"cannot find the source of lambda {func!r}", filename,
+                           code.co_firstlineno)
+    lam = found[0]
+    node = gast.FunctionDef(
+        name=func.__name__ if func.__name__ != "<lambda>" else "lambda_",
+        args=lam.args, body=[gast.Return(value=lam.body)], decorator_list=[],
+        returns=None, type_comment=None, type_params=[])
+    gast.copy_location(node, lam)
+    node.body[0].lineno = lam.lineno
+    node.body[0].col_offset = lam.col_offset
+    lines = [ln.rstrip("\n") for ln in lines]
+    loc = SourceLocation(filename, 1, lines)
+    return node, loc
+
+
+def parse_function(func):
+    """Parse ``func`` (function, nested function, method or lambda) into a FunctionSource."""
+    func, bound_self = _unwrap(func)
+    code = func.__code__
+    filename = code.co_filename
+    if func.__name__ == "<lambda>":
+        node, loc = _lambda_node(func, filename)
+    else:
+        try:
+            lines, first = inspect.getsourcelines(func)
+        except (OSError, TypeError) as e:
+            raise SrcdiffError(
+                f"cannot read the source of {func.__qualname__} ({e}); functions defined "
+                "in an interactive session or by exec have no source file",
+                filename, code.co_firstlineno,
+                hint="define the function in a .py file, or register a rule for it") from None
+        text = textwrap.dedent("".join(lines))
+        try:
+            module = gast.parse(text)
+        except SyntaxError as e:
+            raise SrcdiffError(f"cannot parse the source of {func.__qualname__}: {e}",
+                               filename, first) from None
+        defs = [n for n in module.body if isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef))]
+        if not defs:
+            raise SrcdiffError(f"no function definition in the source of {func.__qualname__}",
+                               filename, first)
+        node = defs[0]
+        if isinstance(node, gast.AsyncFunctionDef):
+            raise SrcdiffError("async functions cannot be differentiated", filename, first)
+        _strip_decorators(node)
+        loc = SourceLocation(filename, max(first, 1), text.splitlines())
+    closure = {}
+    if func.__closure__:
+        for name, cell in zip(code.co_freevars, func.__closure__):
+            try:
+                closure[name] = cell.cell_contents
+            except ValueError:  # empty cell: not yet assigned
+                pass
+    return FunctionSource(func, node, loc, func.__globals__, closure, bound_self)
+
+
+def resolve_static(fs, node, local_names):
+    """The object a Name/Attribute chain denotes, when it does not depend on
+    the function's local variables; raises KeyError otherwise."""
+    if isinstance(node, gast.Name):
+        if node.id in local_names:
+            raise KeyError(node.id)
+        return fs.lookup(node.id)
+    if isinstance(node, gast.Attribute):
+        base = resolve_static(fs, node.value, local_names)
+        try:
+            return getattr(base, node.attr)
+        except AttributeError:
+            raise KeyError(node.attr) from None
+    raise KeyError(type(node).__name__)

@@ -1,0 +1,592 @@
+"""Reverse mode: a primal sweep and an adjoint sweep, rules inlined.
+
+The adjoint of a name ``x`` is ``dx``. The sweep walks the normalized
+function backwards; for each assignment it inlines the reverse rule of the
+operation for every active operand. Whether an adjoint already holds a value
+is tracked at transform time, so the first contribution is an assignment and
+only later ones add. Values are saved only where they are overwritten: an
+assignment inside a loop (or to a name assigned more than once) whose old
+value the adjoint sweep reads is preceded by a push onto a per-name stack,
+and the adjoint sweep pops it back right after that assignment's adjoint.
+"""
+import operator
+
+import gast
+
+from . import runtime
+from .analysis import Classifier, activity, walk_stmts
+from .errors import SrcdiffError
+from .simplify import simplify
+from .shapes import ShapeClasses
+from .syntax import load, store, const, assign, call, attr, subscript, names_read, clone, tuple_
+from .templates import template, instantiate
+from .rules.registry import vjp_params
+
+__all__ = ["ReverseTransform"]
+
+
+class _Restore:
+    """Placeholder in the adjoint sweep: where an overwritten value is popped back."""
+
+    def __init__(self, stmt, target, kind):
+        self.stmt, self.target, self.kind = stmt, target, kind
+
+
+class ReverseTransform:
+    def __init__(self, norm, wrt, env, output_seed=None, calls=None):
+        self.norm = norm
+        self.fs = norm.fs
+        self.loc = norm.fs.loc
+        self.names = norm.names
+        self.env = env
+        self.wrt = list(wrt)
+        self.calls = calls        # resolver for calls into user functions (or None)
+        body = norm.node.body
+        local_defs = {}
+        self.local_names = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+                            and not isinstance(n.ctx, gast.Load)} | set(norm.params)
+        self.classifier = Classifier(self.fs, self.local_names, local_defs)
+        out = norm.output
+        self.output_names = [out.id] if isinstance(out, gast.Name) else []
+        self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier)
+        self.shapes = ShapeClasses(body, norm.params, self.classifier)
+        self.shapes.env = env
+        self._undefined = set()
+        self.adj_names = {}
+        self.live = set()
+        self.loop_depth = 0
+        self.assign_count = self._count_assignments(body)
+        self.stacks = {}          # primal name -> stack name
+        self.counters = []
+        self.containers = self._containers(body)
+
+    # ---- helpers -----------------------------------------------------------
+    def _count_assignments(self, body):
+        counts = {p: 1 for p in self.norm.params}
+        for s in walk_stmts(body):
+            targets = []
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+                targets = [s.targets[0].id]
+            elif isinstance(s, gast.For):
+                targets = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+            for t in targets:
+                counts[t] = counts.get(t, 0) + 1
+        return counts
+
+    def _containers(self, body):
+        """Names that may hold tuples, lists or dicts (their cotangents are added
+        element by element)."""
+        out = set()
+        defs = []
+        for s in walk_stmts(body):
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+                defs.append((s.targets[0].id, self.classifier.classify(s.value)))
+        changed = True
+        while changed:
+            changed = False
+            for t, op in defs:
+                new = set()
+                if op.kind in ("pack", "user", "unknown"):
+                    new.add(t)
+                elif op.kind == "copy" and op.node.id in out:
+                    new.add(t)
+                elif op.kind == "call" and op.func is operator.getitem:
+                    base, idx = op.args
+                    if isinstance(idx, gast.Constant) and isinstance(idx.value, (int, str)) \
+                            and isinstance(base, gast.Name):
+                        new.add(base.id)
+                    if isinstance(base, gast.Name) and base.id in out:
+                        new.add(t)
+                if new - out:
+                    out |= new
+                    changed = True
+        return out
+
+    def active(self, name):
+        return name in self.varied and name in self.useful
+
+    def adj(self, name):
+        d = self.adj_names.get(name)
+        if d is None:
+            if name in self.norm.params and ("d" + name) in self.norm.reserved_adjoints:
+                d = "d" + name
+            else:
+                d = self.names.adjoint(name)
+            self.adj_names[name] = d
+            self.shapes.adjoint_of[d] = name
+        return d
+
+    def ref(self, obj, name):
+        return self.env.ref(obj, name)
+
+    def error(self, node, message, hint=None):
+        return self.loc.error(node, message, hint)
+
+    def accumulate(self, name, expr, line):
+        """Emit ``dname = expr`` (first contribution) or ``dname = dname + expr``."""
+        d = self.adj(name)
+        expr = simplify(expr)
+        if d in self.live:
+            if name in self.containers:
+                expr = call(self.ref(runtime.add_cotangents, "add_cotangents"), [load(d), expr])
+            else:
+                expr = gast.BinOp(left=load(d), op=gast.Add(), right=expr)
+        else:
+            self.live.add(d)
+        return [assign(d, expr, line)]
+
+    def zero(self, name, line):
+        """Materialize a zero adjoint for ``name`` (where control flow merges)."""
+        self.live.add(self.adj(name))
+        return assign(self.adj(name), call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
+                                           [load(name)]), line)
+
+    # ---- the sweep ---------------------------------------------------------
+    def run(self, seed):
+        """Build (primal statements, adjoint statements, gradient expressions).
+
+        ``seed``: expression of the output's cotangent (or a list of expressions
+        for a tuple output built at the end of the function).
+        """
+        body = self.norm.node.body
+        adjoint = []
+        out = self.norm.output
+        last = body[-1] if body else None
+        seeded_pack = None
+        if isinstance(seed, list):
+            # the output is a tuple literal: seed its elements directly
+            if not (isinstance(out, gast.Name) and isinstance(last, gast.Assign)
+                    and isinstance(last.targets[0], gast.Name) and last.targets[0].id == out.id
+                    and isinstance(last.value, (gast.Tuple, gast.List))):
+                raise SrcdiffError("internal: tuple seed without a tuple output")
+            seeded_pack = last
+            for elt, s in zip(last.value.elts, seed):
+                if s is not None and isinstance(elt, gast.Name) and self.active(elt.id):
+                    adjoint += self.accumulate(elt.id, s, last.srcline)
+        elif isinstance(out, gast.Name) and self.active(out.id):
+            adjoint.append(assign(self.adj(out.id), seed, getattr(last, "srcline", None)))
+            self.live.add(self.adj(out.id))
+        stmts = body[:-1] if seeded_pack is not None else body
+        adjoint += self.rev_block(stmts)
+        grads = []
+        for p in self.wrt:
+            d = self.adj(p)
+            if d in self.live and p in self.containers:
+                grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                                  [load(d), load(p)]))
+            elif d in self.live:
+                grads.append(load(d))
+            else:
+                grads.append(call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
+                                  [load(p)]))
+        primal = self.finish(body, adjoint)
+        return primal, self.adjoint_stmts, grads
+
+    def rev_block(self, stmts):
+        out = []
+        for s in reversed(stmts):
+            out += self.rev_stmt(s)
+        return out
+
+    def rev_stmt(self, s):
+        if isinstance(s, gast.Assign):
+            t = s.targets[0]
+            if isinstance(t, gast.Name):
+                return self.rev_assign(s, t.id)
+            if isinstance(t, gast.Subscript):
+                return self.rev_setitem(s, t)
+        if isinstance(s, gast.If):
+            return self.rev_if(s)
+        if isinstance(s, gast.For):
+            return self.rev_for(s)
+        if isinstance(s, gast.While):
+            return self.rev_while(s)
+        if isinstance(s, gast.Expr):
+            op = self.classifier.classify(s.value)
+            reads = op.reads()
+            if any(self.active(n) for n in reads) and op.kind not in ("nondiff", "const"):
+                if isinstance(s.value.func, gast.Attribute) and \
+                        isinstance(s.value.func.value, gast.Name) and \
+                        self.active(s.value.func.value.id):
+                    raise self.error(s, f"the method call .{s.value.func.attr}() may change a "
+                                     "differentiated value in place; srcdiff cannot follow that",
+                                     "build a new value instead (e.g. y = y + v)")
+            return []
+        if isinstance(s, (gast.Break, gast.Assert, gast.Raise, gast.Pass, gast.FunctionDef)):
+            return []
+        raise self.error(s, f"unsupported statement {type(s).__name__}")
+
+    # ---- assignments -----------------------------------------------------
+    def overwrites(self, name):
+        return self.loop_depth > 0 or self.assign_count.get(name, 0) > 1
+
+    def rev_assign(self, s, t):
+        out = []
+        op = self.classifier.classify(s.value)
+        d = self.adj(t)
+        if self.active(t) and d in self.live and op.kind not in ("const", "nondiff"):
+            out += self.contributions(s, t, op)
+        elif self.active(t) and op.kind == "unknown" and d in self.live:
+            out += self.contributions(s, t, op)
+        self.live.discard(d)
+        if self.overwrites(t):
+            out.append(_Restore(s, t, "name"))
+        return out
+
+    def contributions(self, s, t, op):
+        line = s.srcline
+        d = self.adj(t)
+        pre = []
+        arg_names = {a.id for a in op.args if isinstance(a, gast.Name)}
+        g = load(d)
+        if t in arg_names or t in {v.id for v in op.keywords.values() if isinstance(v, gast.Name)}:
+            # x = f(x): the incoming cotangent must be read before dx is reset
+            gname = self.names.fresh(d + "_in")
+            pre.append(assign(gname, load(d), line))
+            g = load(gname)
+            self.live.discard(d)
+        if op.kind == "copy":
+            return pre + self.accumulate(op.node.id, g, line)
+        if op.kind == "pack":
+            for i, elt in enumerate(op.args):
+                if isinstance(elt, gast.Starred):
+                    raise self.error(s, "starred elements in a differentiated tuple/list")
+                if isinstance(elt, gast.Name) and self.active(elt.id):
+                    pre += self.accumulate(elt.id, subscript(clone(g), const(i)), line)
+            return pre
+        if op.kind == "call":
+            return pre + self.rule_contributions(s, t, op, g)
+        if op.kind == "user":
+            raise self.error(s, f"calls into user functions ({op.func.__qualname__}) are not "
+                             "supported yet", "inline the function")
+        what = op.what or (getattr(op.func, "__qualname__", None) or repr(op.func))
+        from .rules import qualified_name
+        name = qualified_name(op.func) if op.func is not None else what
+        raise self.error(s, f"no derivative rule for {name}",
+                         f"register one with @srcdiff.vjp_rule({name}) "
+                         f"(or srcdiff.nondifferentiable({name}) if it has no derivative)")
+
+    def rule_contributions(self, s, t, op, g):
+        rule = op.rule
+        if rule.vjp is None:
+            raise self.error(s, f"{rule.name} has no reverse-mode rule",
+                             f"register one with @srcdiff.vjp_rule({rule.name})")
+        tpl = template(rule.vjp)
+        params = tpl.params[2:]
+        if len(op.args) > len(params) and not tpl.varargs:
+            raise self.error(s, f"{rule.name} called with {len(op.args)} positional arguments; "
+                             f"its rule takes {len(params)}")
+        bind = {}
+        position = {}
+        for i, a in enumerate(op.args):
+            if i < len(params):
+                bind[params[i]] = a
+                position[params[i]] = i
+        for k, v in op.keywords.items():
+            if k not in params and k not in tpl.kwonly:
+                raise self.error(s, f"{rule.name}: its rule has no parameter {k!r}")
+            bind[k] = v
+            if k in params:
+                position[k] = params.index(k)
+        active = [(p, bind[p].id) for p in params
+                  if p in bind and isinstance(bind[p], gast.Name) and self.active(bind[p].id)]
+        if not active:
+            return []
+        out = []
+        if not tpl.inlinable:
+            # call the rule itself and pick the cotangents that are needed
+            res = self.names.fresh(f"{t}_vjp")
+            args = [g, load(t)] + [clone(a) for a in op.args]
+            kws = [gast.keyword(arg=k, value=clone(v)) for k, v in op.keywords.items()]
+            out.append(assign(res, call(self.ref(rule.vjp, rule.vjp.__name__), args, kws),
+                              s.srcline))
+            for p, name in active:
+                out += self.accumulate(name, subscript(load(res), const(params.index(p))),
+                                       s.srcline)
+            return out
+        bind[tpl.params[0]] = g
+        bind[tpl.params[1]] = load(t)
+        stmts, results = instantiate(tpl, bind, self.names, self.env, hint=self.adj(t))
+        used = set()
+        exprs = []
+        for p, name in active:
+            k = params.index(p)
+            if k >= len(results) or (isinstance(results[k], gast.Constant)
+                                     and results[k].value is None):
+                continue
+            e = self.shapes.prune(simplify(results[k]))
+            exprs.append((name, e))
+            used |= names_read(e)
+        # keep only the rule's local statements the chosen results need
+        keep = []
+        for st in reversed(stmts):
+            if st.targets[0].id in used:
+                keep.insert(0, st)
+                used |= names_read(st.value)
+        for st in keep:
+            st.srcline = s.srcline
+        out += keep
+        for name, e in exprs:
+            out += self.accumulate(name, e, s.srcline)
+        return out
+
+    def rev_setitem(self, s, target):
+        """y[i] = v: dv gets dy[i]; dy[i] is then zero (that element was overwritten)."""
+        y = target.value.id
+        out = []
+        d = self.adj(y)
+        if self.active(y) and d in self.live:
+            v = s.value
+            if isinstance(v, gast.Name) and self.active(v.id):
+                piece = subscript(load(d), clone(target.slice))
+                e = self.shapes.prune_unbroadcast(
+                    call(self.ref(runtime.unbroadcast, "unbroadcast"), [piece, load(v.id)]))
+                out += self.accumulate(v.id, e, s.srcline)
+            out.append(assign(d, call(self.ref(runtime.zero_at, "zero_at"),
+                                      [load(d), clone(target.slice)]), s.srcline))
+        out.append(_Restore(s, y, "item"))
+        return out
+
+    # ---- control flow ------------------------------------------------------
+    def rev_if(self, s):
+        before = set(self.live)
+        self.live = set(before)
+        body = self.rev_block(s.body)
+        after_body = self.live
+        self.live = set(before)
+        orelse = self.rev_block(s.orelse)
+        after_else = self.live
+        merged = after_body | after_else
+        inv = {v: k for k, v in self.adj_names.items()}
+        for d in sorted(merged - after_body):
+            body.append(self.zero(inv[d], s.srcline))
+        for d in sorted(merged - after_else):
+            orelse.append(self.zero(inv[d], s.srcline))
+        self.live = merged
+        if not _has_code(body) and not _has_code(orelse):
+            return [_Restore(s, None, "block")]
+        node = gast.If(test=clone(s.test), body=body or [gast.Pass()], orelse=orelse)
+        node.srcline = s.srcline
+        return [node]
+
+    def _loop_body(self, s):
+        """Reverse a loop body with a live set that is the same at both ends."""
+        inv = lambda: {v: k for k, v in self.adj_names.items()}  # noqa: E731
+        live_before = set(self.live)
+        start = set(self.live)
+        for _ in range(10):
+            saved = (set(self.names.taken), dict(self.names.counters), dict(self.adj_names))
+            self.live = set(start)
+            self.loop_depth += 1
+            self.rev_block(s.body)
+            self.loop_depth -= 1
+            end = self.live
+            self.names.taken, self.names.counters = saved[0], saved[1]
+            for d in self.adj_names.values():
+                self.names.reserve(d)
+            if end <= start:
+                break
+            start = start | end
+        pre = []
+        m = inv()
+        for d in sorted(start - live_before):
+            pre.append(self.zero(m[d], s.srcline))
+        self.live = set(start)
+        self.loop_depth += 1
+        body = self.rev_block(s.body)
+        self.loop_depth -= 1
+        m = inv()
+        for d in sorted(start - self.live):
+            body.append(self.zero(m[d], s.srcline))
+        self.live = start
+        return pre, body
+
+    def rev_for(self, s):
+        has_break = any(isinstance(n, gast.Break) for n in _loop_level(s.body))
+        pre, body = self._loop_body(s)
+        if not _has_code(body):
+            return pre + [_Restore(s, None, "block")]
+        it = s.iter
+        seq = clone(it)
+        if has_break:
+            count = self.names.fresh("n_" + _loop_name(s))
+            s.srcdiff_count = count
+            seq = gast.Subscript(value=seq, slice=gast.Slice(lower=None, upper=load(count),
+                                                             step=None), ctx=gast.Load())
+        s.srcdiff_sequence = True
+        node = gast.For(target=clone(s.target), iter=call("reversed", [seq]), body=body,
+                        orelse=[], type_comment=None)
+        node.srcline = s.srcline
+        out = pre + [node]
+        if self.overwrites_target(s):
+            out.append(_Restore(s, None, "target"))
+        return out
+
+    def overwrites_target(self, s):
+        names = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+        return any(self.loop_depth > 0 or self.assign_count.get(n, 0) > 1 for n in names)
+
+    def rev_while(self, s):
+        pre, body = self._loop_body(s)
+        if not _has_code(body):
+            return pre + [_Restore(s, None, "block")]
+        count = self.names.fresh("n_" + _loop_name(s))
+        s.srcdiff_count = count
+        node = gast.For(target=store("_"), iter=call("range", [load(count)]), body=body,
+                        orelse=[], type_comment=None)
+        node.srcline = s.srcline
+        return pre + [node]
+
+    # ---- saving overwritten values ---------------------------------------
+    def finish(self, body, adjoint):
+        """Insert pushes/pops where the adjoint sweep reads overwritten values,
+        loop counters, and sequence conversions; return the primal statements."""
+        needed = set()
+        for st in _walk_adjoint(adjoint):
+            needed |= names_read(st)
+        self.needed = needed
+        pushes = {}     # id(primal stmt) -> statements to put before it
+        inits = []
+        self.adjoint_stmts = self._place_restores(adjoint, needed, pushes, inits)
+        primal = self._rebuild(body, pushes)
+        head = []
+        for kind, name in inits:
+            head.append(assign(name, gast.List(elts=[], ctx=gast.Load())))
+        for name in sorted(self._undefined - set(self.norm.params)):
+            head.append(assign(name, const(None)))
+        self.stack_names = [name for _, name in inits]
+        return head + primal
+
+    def stack(self, name, inits):
+        st = self.stacks.get(name)
+        if st is None:
+            st = self.stacks[name] = self.names.fresh(name + "_stack")
+            inits.append(("stack", st))
+        return st
+
+    def _place_restores(self, stmts, needed, pushes, inits):
+        out = []
+        for st in stmts:
+            if isinstance(st, _Restore):
+                out += self._restore(st, needed, pushes, inits)
+                continue
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and sub:
+                    setattr(st, field, self._place_restores(sub, needed, pushes, inits)
+                            or [gast.Pass()])
+            if isinstance(st, gast.If) and all(isinstance(x, gast.Pass) for x in st.body) \
+                    and all(isinstance(x, gast.Pass) for x in st.orelse):
+                continue
+            out.append(st)
+        return out
+
+    def _restore(self, r, needed, pushes, inits):
+        s = r.stmt
+        if r.kind == "name":
+            if r.target not in needed:
+                return []
+            st = self.stack(r.target, inits)
+            if r.target not in self.norm.params:
+                self._undefined.add(r.target)
+            push = gast.Expr(value=call(attr(st, "append"), [load(r.target)]))
+            pushes.setdefault(id(s), []).append(push)
+            return [assign(r.target, call(attr(st, "pop")), s.srcline)]
+        if r.kind == "item":
+            y = r.target
+            if y not in needed:
+                return []
+            st = self.stack(y + "_items", inits)
+            piece = subscript(load(y), clone(s.targets[0].slice))
+            push = gast.Expr(value=call(attr(st, "append"),
+                                        [call(self.ref(runtime.saved_copy, "saved_copy"), [piece])]))
+            pushes.setdefault(id(s), []).append(push)
+            tgt = gast.Subscript(value=load(y), slice=clone(s.targets[0].slice), ctx=gast.Store())
+            node = gast.Assign(targets=[tgt], value=call(attr(st, "pop")), type_comment=None)
+            node.srcline = s.srcline
+            return [node]
+        if r.kind in ("target", "block"):
+            if r.kind == "target":
+                names = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+            else:
+                names = sorted({n.id for n in gast.walk(s) if isinstance(n, gast.Name)
+                                and isinstance(n.ctx, gast.Store)})
+                names += sorted({t.value.id for t in gast.walk(s) if isinstance(t, gast.Subscript)
+                                 and isinstance(t.ctx, gast.Store)} - set(names))
+            out = []
+            for n in names:
+                if n in needed:
+                    st = self.stack(n, inits)
+                    self._undefined.add(n)
+                    push = gast.Expr(value=call(attr(st, "append"), [load(n)]))
+                    pushes.setdefault(id(s), []).append(push)
+                    out.append(assign(n, call(attr(st, "pop")), s.srcline))
+            return out
+        return []
+
+    def _rebuild(self, stmts, pushes):
+        out = []
+        for st in stmts:
+            out += pushes.get(id(st), [])
+            if isinstance(st, gast.For) and getattr(st, "srcdiff_sequence", False):
+                if not _is_range_call_name(st.iter, stmts):
+                    it = st.iter.id if isinstance(st.iter, gast.Name) else None
+                    if it is not None:
+                        out.append(assign(it, call(self.ref(runtime.as_sequence, "as_sequence"),
+                                                   [load(it)]), st.srcline))
+            count = getattr(st, "srcdiff_count", None)
+            if count:
+                out.append(assign(count, const(0), st.srcline))
+                inc = assign(count, gast.BinOp(left=load(count), op=gast.Add(),
+                                               right=const(1)), st.srcline)
+                st.body = [inc] + st.body
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
+                    setattr(st, field, self._rebuild(sub, pushes))
+            out.append(st)
+        return out
+
+
+
+def _is_range_call_name(it, stmts):
+    if not isinstance(it, gast.Name):
+        return False
+    for st in stmts:
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id == it.id:
+            v = st.value
+            return isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+                and v.func.id == "range"
+    return False
+
+
+def _loop_name(s):
+    t = s.target if isinstance(s, gast.For) else None
+    if isinstance(t, gast.Name):
+        return t.id
+    return "iter"
+
+
+def _loop_level(stmts):
+    for s in stmts:
+        yield s
+        if isinstance(s, gast.If):
+            yield from _loop_level(s.body)
+            yield from _loop_level(s.orelse)
+
+
+def _has_code(stmts):
+    return any(not isinstance(s, _Restore) for s in stmts)
+
+
+def _walk_adjoint(stmts):
+    for s in stmts:
+        if isinstance(s, _Restore):
+            continue
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            yield s.test if isinstance(s, (gast.If, gast.While)) else s.iter
+            yield from _walk_adjoint(s.body)
+            yield from _walk_adjoint(s.orelse)
+        else:
+            yield s

@@ -1,0 +1,96 @@
+"""Indexing: ``x[idx]`` (``operator.getitem``) and its out-of-place update.
+
+``scatter_add(g, x, idx)`` (zeros shaped like ``x`` with ``g`` added at
+``idx``, repeated indices accumulating) is the adjoint of ``x[idx]``;
+``index_update(x, idx, v)`` (a copy of ``x`` with ``x[idx] = v``) is how
+the Tensor shim records ``t[idx] = v``. Both have rules of their own, so
+derivatives that use them can be differentiated again.
+"""
+import operator
+
+import numpy as np
+
+from ..runtime import unbroadcast, zeros_like_value
+from .registry import vjp_rule, jvp_rule, register_linear
+
+__all__ = ["scatter_add", "index_update", "is_basic_index"]
+
+
+def is_basic_index(idx):
+    """True when ``idx`` selects each element at most once (ints, slices,
+    ``None``, ``...``, or a boolean mask): plain assignment then suffices."""
+    if idx is None or idx is Ellipsis or isinstance(idx, (int, np.integer, slice)):
+        return True
+    if isinstance(idx, tuple):
+        return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
+                   for i in idx) or (len(idx) == 1 and is_basic_index(idx[0]))
+    return getattr(idx, "dtype", None) == np.bool_
+
+
+def scatter_add(g, x, idx):
+    """Zeros shaped like ``x`` with ``g`` added at ``x[idx]`` (repeats add up)."""
+    if isinstance(x, (list, tuple)):
+        out = [zeros_like_value(e) for e in x]
+        if isinstance(idx, slice):
+            for k, gk in zip(range(*idx.indices(len(x))), g):
+                out[k] = out[k] + gk
+        else:
+            out[idx] = out[idx] + g
+        return type(x)(out)
+    if isinstance(x, dict):
+        out = {k: zeros_like_value(v) for k, v in x.items()}
+        out[idx] = out[idx] + g
+        return out
+    out = np.zeros_like(x, dtype=np.result_type(x, g))
+    if is_basic_index(idx):
+        out[idx] = g
+    else:
+        np.add.at(out, idx, g)
+    return out
+
+
+def index_update(x, idx, v):
+    """A copy of ``x`` with ``x[idx] = v`` (out of place)."""
+    out = np.copy(x)
+    out[idx] = v
+    return out
+
+
+def _unbroadcast_into(gv, v):
+    # the cotangent of ``v`` where ``x[idx] = v`` broadcast ``v`` into the slot
+    if np.ndim(gv) < np.ndim(v):     # NumPy drops leading 1-dims of v on assignment
+        gv = np.reshape(gv, np.shape(v))
+    return unbroadcast(gv, v)
+
+
+@vjp_rule(operator.getitem)
+def getitem(g, ans, x, idx):
+    return scatter_add(g, x, idx), None
+
+
+@jvp_rule(operator.getitem)
+def getitem_jvp(ans, x, idx, *, dx):
+    return dx[idx]
+
+
+@vjp_rule(scatter_add)
+def scatter_add_vjp(gg, ans, g, x, idx):
+    return gg[idx], None, None
+
+
+@jvp_rule(scatter_add)
+def scatter_add_jvp(ans, g, x, idx, *, dg):
+    return scatter_add(dg, x, idx)
+
+
+@vjp_rule(index_update)
+def index_update_vjp(g, ans, x, idx, v):
+    return index_update(g, idx, 0.0), None, _unbroadcast_into(g[idx], v)
+
+
+@jvp_rule(index_update)
+def index_update_jvp(ans, x, idx, v, *, dx, dv):
+    return index_update(dx, idx, dv)
+
+
+register_linear((0,), operator.getitem, scatter_add)

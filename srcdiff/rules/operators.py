@@ -1,0 +1,119 @@
+"""Arithmetic: Python operators and their NumPy ufunc twins share one rule.
+
+Every binary rule sums its cotangent back to each input's shape
+(``unbroadcast``), so broadcasting is handled for every operator,
+``/`` and ``**`` included.
+"""
+import operator
+
+import numpy as np
+
+from ..runtime import unbroadcast, broadcast_like, matmul_grad_x, matmul_grad_y
+from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
+
+
+@vjp_rule(operator.add, np.add)
+def add(g, ans, x, y):
+    return unbroadcast(g, x), unbroadcast(g, y)
+
+
+@jvp_rule(operator.add, np.add)
+def add_jvp(ans, x, y, *, dx, dy):
+    return broadcast_like(dx, ans) + broadcast_like(dy, ans)
+
+
+@vjp_rule(operator.sub, np.subtract)
+def subtract(g, ans, x, y):
+    return unbroadcast(g, x), unbroadcast(-g, y)
+
+
+@jvp_rule(operator.sub, np.subtract)
+def subtract_jvp(ans, x, y, *, dx, dy):
+    return broadcast_like(dx, ans) - broadcast_like(dy, ans)
+
+
+@vjp_rule(operator.mul, np.multiply)
+def multiply(g, ans, x, y):
+    return unbroadcast(g * y, x), unbroadcast(x * g, y)
+
+
+@jvp_rule(operator.mul, np.multiply)
+def multiply_jvp(ans, x, y, *, dx, dy):
+    return broadcast_like(dx * y, ans) + broadcast_like(x * dy, ans)
+
+
+@vjp_rule(operator.truediv, np.divide, np.true_divide)
+def divide(g, ans, x, y):
+    return unbroadcast(g / y, x), unbroadcast(-g * ans / y, y)
+
+
+@jvp_rule(operator.truediv, np.divide, np.true_divide)
+def divide_jvp(ans, x, y, *, dx, dy):
+    return broadcast_like(dx / y, ans) - broadcast_like(dy * ans / y, ans)
+
+
+@vjp_rule(operator.pow, np.power)
+def power(g, ans, x, y):
+    return (unbroadcast(g * y * x ** (y - 1), x),
+            unbroadcast(g * ans * np.log(np.where(x == 0, 1.0, x)), y))
+
+
+@jvp_rule(operator.pow, np.power)
+def power_jvp(ans, x, y, *, dx, dy):
+    return (broadcast_like(dx * y * x ** (y - 1), ans)
+            + broadcast_like(dy * ans * np.log(np.where(x == 0, 1.0, x)), ans))
+
+
+@vjp_rule(operator.mod, np.mod, np.remainder)
+def mod(g, ans, x, y):
+    return unbroadcast(g, x), unbroadcast(-g * np.floor_divide(x, y), y)
+
+
+@jvp_rule(operator.mod, np.mod, np.remainder)
+def mod_jvp(ans, x, y, *, dx, dy):
+    return broadcast_like(dx, ans) - broadcast_like(dy * np.floor_divide(x, y), ans)
+
+
+@vjp_rule(operator.matmul, np.matmul)
+def matmul(g, ans, x, y):
+    return matmul_grad_x(g, x, y), matmul_grad_y(g, x, y)
+
+
+@jvp_rule(operator.matmul, np.matmul)
+def matmul_jvp(ans, x, y, *, dx, dy):
+    return dx @ y + x @ dy
+
+
+@vjp_rule(operator.neg, np.negative)
+def negative(g, ans, x):
+    return -g
+
+
+@jvp_rule(operator.neg, np.negative)
+def negative_jvp(ans, x, *, dx):
+    return -dx
+
+
+@vjp_rule(operator.pos, np.positive)
+def positive(g, ans, x):
+    return g
+
+
+@jvp_rule(operator.pos, np.positive)
+def positive_jvp(ans, x, *, dx):
+    return dx
+
+
+# Piecewise constant: a zero derivative almost everywhere.
+nondifferentiable(operator.floordiv, np.floor_divide)
+# Comparisons and boolean logic give booleans: never differentiated.
+nondifferentiable(operator.lt, operator.le, operator.gt, operator.ge, operator.eq,
+                  operator.ne, operator.not_, operator.and_, operator.or_,
+                  operator.xor, operator.invert, operator.truth,
+                  np.less, np.less_equal, np.greater, np.greater_equal, np.equal,
+                  np.not_equal, np.logical_and, np.logical_or, np.logical_not,
+                  np.logical_xor)
+
+register_linear((0, 1), operator.mul, np.multiply, operator.matmul, np.matmul)
+register_linear((0,), operator.truediv, np.divide, np.true_divide,
+                operator.neg, np.negative, operator.pos, np.positive)

@@ -1,0 +1,171 @@
+"""The rule table: one entry per callable, holding its derivative rules.
+
+A reverse rule (VJP) has the signature of the function it differentiates,
+with two extra leading parameters: the output cotangent ``g`` and the
+primal output ``ans``::
+
+    @vjp_rule(np.multiply)
+    def multiply(g, ans, x, y):
+        return unbroadcast(g * y, x), unbroadcast(g * x, y)
+
+It returns one cotangent per positional parameter (``None`` for one that
+is not differentiable; a short tuple leaves the rest ``None``; a bare
+value is the cotangent of the first parameter).
+
+A forward rule (JVP) has the signature of the function, with a leading
+``ans`` and one keyword-only tangent ``d<name>`` per differentiable
+parameter::
+
+    @jvp_rule(np.multiply)
+    def multiply(ans, x, y, *, dx, dy):
+        return dx * y + x * dy
+
+The source transformer inlines a rule's body into generated code as
+readable statements (substituting the call's names, dropping terms whose
+tangent is zero); the Tensor shim calls the very same function at run
+time. Rules are therefore written in plain, differentiable Python/NumPy,
+so that generated derivatives can be differentiated again.
+"""
+import inspect
+
+from ..errors import SrcdiffError
+
+__all__ = [
+    "Rule", "vjp_rule", "jvp_rule", "nondifferentiable", "lookup", "all_rules",
+    "qualified_name", "register_linear",
+]
+
+_RULES = {}
+
+
+def _key(func):
+    try:
+        hash(func)
+        return func
+    except TypeError:
+        return ("id", id(func))
+
+
+class Rule:
+    """What srcdiff knows about one callable."""
+
+    __slots__ = ("func", "name", "vjp", "jvp", "nondiff", "linear", "_templates")
+
+    def __init__(self, func, name=None):
+        self.func = func
+        self.name = name or qualified_name(func)
+        self.vjp = None
+        self.jvp = None
+        self.nondiff = False
+        # positions of arguments in which func is linear: f(.., 0, ..) == 0
+        self.linear = ()
+        self._templates = {}
+
+    @property
+    def kinds(self):
+        if self.nondiff:
+            return "nondifferentiable"
+        return " ".join(k for k, v in (("vjp", self.vjp), ("jvp", self.jvp)) if v)
+
+    def __repr__(self):
+        return f"<Rule {self.name}: {self.kinds}>"
+
+
+def qualified_name(func):
+    """A stable dotted name for a callable, e.g. ``numpy.sin``, ``numpy.linalg.inv``."""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    module = getattr(func, "__module__", None)
+    if module is None:
+        import numpy as np
+        if isinstance(func, np.ufunc):
+            module = "numpy"
+    if module in ("numpy.core.umath", "numpy._core.umath", "numpy.core.multiarray",
+                  "numpy._core.multiarray", "numpy.core.fromnumeric", "numpy._core.fromnumeric",
+                  "numpy.core.numeric", "numpy._core.numeric"):
+        module = "numpy"
+    if module == "_operator":
+        module = "operator"
+    return f"{module}.{name}" if module else name
+
+
+def _entry(func):
+    k = _key(func)
+    rule = _RULES.get(k)
+    if rule is None:
+        rule = _RULES[k] = Rule(func)
+    return rule
+
+
+def _register(kind, funcs):
+    if not funcs:
+        raise TypeError(f"{kind}_rule needs the callable(s) the rule differentiates")
+
+    def register(rule_fn):
+        for func in funcs:
+            entry = _entry(func)
+            setattr(entry, kind, rule_fn)
+            entry.nondiff = False
+            entry._templates.pop(kind, None)
+        return rule_fn
+    return register
+
+
+def vjp_rule(*funcs):
+    """Decorator: register the reverse-mode rule of ``func`` (or of several
+    callables that share one rule, e.g. ``np.add`` and ``operator.add``)."""
+    return _register("vjp", funcs)
+
+
+def jvp_rule(*funcs):
+    """Decorator: register the forward-mode rule of ``func`` (or several)."""
+    return _register("jvp", funcs)
+
+
+def nondifferentiable(*funcs):
+    """Mark callables as having no derivative: their outputs are constants.
+
+    Usable as ``nondifferentiable(f, g)`` or as a bare decorator.
+    """
+    for func in funcs:
+        entry = _entry(func)
+        entry.nondiff = True
+        entry.vjp = entry.jvp = None
+    return funcs[0] if len(funcs) == 1 else None
+
+
+def register_linear(positions, *funcs):
+    """Declare each of ``funcs`` linear in the arguments at ``positions``:
+    a zero there makes the result zero (used to drop zero tangent terms)."""
+    for func in funcs:
+        _entry(func).linear = tuple(positions)
+
+
+def lookup(func):
+    """The Rule of ``func``, or None."""
+    try:
+        return _RULES.get(_key(func))
+    except TypeError:
+        return None
+
+
+def all_rules():
+    """Every registered rule, sorted by qualified name."""
+    return sorted(_RULES.values(), key=lambda r: r.name)
+
+
+def vjp_params(rule):
+    """Names of the differentiable (positional) parameters of a VJP rule."""
+    sig = inspect.signature(rule.vjp)
+    params = [p.name for p in sig.parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return params[2:]
+
+
+def check_rule_result(rule, result, nargs):
+    """Normalise a VJP rule's return value to a tuple of length ``nargs``."""
+    if not isinstance(result, tuple):
+        result = (result,)
+    if len(result) > nargs:
+        raise SrcdiffError(f"the vjp rule of {rule.name} returned {len(result)} "
+                           f"cotangents for {nargs} arguments")
+    return result + (None,) * (nargs - len(result))

@@ -1,0 +1,150 @@
+"""Helpers that generated code and rules call.
+
+Each helper is plain NumPy-API code (it dispatches through NEP-13/18, so
+Dask or CuPy arrays stay in their own library) and has its own derivative
+rules (rules/helpers.py), so generated derivatives can be differentiated
+again.
+"""
+import numpy as np
+
+__all__ = ["unbroadcast", "broadcast_like", "sum_to_shape", "expand_reduced",
+           "zeros_like_value", "add_cotangents", "complete_cotangent"]
+
+
+def sum_to_shape(g, shape):
+    """Sum ``g`` over the axes that broadcasting added to reach ``shape``."""
+    gshape = np.shape(g)
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    if lead > 0:
+        g = np.sum(g, axis=tuple(range(lead)))
+        gshape = gshape[lead:]
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and gshape[i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return g
+
+
+def unbroadcast(g, x):
+    """The cotangent ``g`` of a broadcast result, summed back to ``x``'s shape."""
+    shape = np.shape(x)
+    if np.shape(g) == shape:
+        return g
+    return sum_to_shape(g, shape)
+
+
+def broadcast_like(t, ref):
+    """``t`` broadcast to the shape of ``ref`` (a no-op when shapes agree)."""
+    shape = np.shape(ref)
+    if np.shape(t) == shape:
+        return t
+    return np.broadcast_to(t, shape)
+
+
+def expand_reduced(g, x, axis=None, keepdims=False):
+    """Undo a reduction over ``axis``: broadcast ``g`` back to ``x``'s shape."""
+    shape = np.shape(x)
+    if not keepdims and axis is not None:
+        ndim = len(shape)
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        axes = sorted(a % ndim for a in axes)
+        for a in axes:
+            g = np.expand_dims(g, a)
+    return np.broadcast_to(g, shape)
+
+
+def zeros_like_value(x):
+    """A zero with the shape and dtype of ``x`` (a Python 0.0 for Python scalars)."""
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return 0.0
+    return np.zeros_like(x)
+
+
+def add_cotangents(a, b):
+    """``a + b`` for cotangents that may be containers (tuples, lists, dicts,
+    added element by element) or ``None`` (an absent cotangent)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, (tuple, list)):
+        return type(a)(add_cotangents(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = add_cotangents(out.get(k), v)
+        return out
+    return a + b
+
+
+def complete_cotangent(g, x):
+    """``g`` with every absent (None) part replaced by zeros shaped like ``x``'s."""
+    if g is None:
+        if isinstance(x, (tuple, list)):
+            return type(x)(complete_cotangent(None, e) for e in x)
+        if isinstance(x, dict):
+            return {k: complete_cotangent(None, v) for k, v in x.items()}
+        return zeros_like_value(x)
+    if isinstance(g, (tuple, list)) and isinstance(x, (tuple, list)):
+        return type(x)(complete_cotangent(a, e) for a, e in zip(g, x))
+    if isinstance(g, dict) and isinstance(x, dict):
+        return {k: complete_cotangent(g.get(k), v) for k, v in x.items()}
+    return g
+
+
+def matmul_grad_x(g, x, y):
+    """Cotangent of ``x`` in ``x @ y`` (1-D, 2-D and batched operands)."""
+    if np.ndim(y) == 1:
+        if np.ndim(x) == 1:
+            return g * y
+        return unbroadcast(np.expand_dims(g, -1) * y, x)
+    if np.ndim(x) == 1:
+        return unbroadcast(y @ np.expand_dims(g, -1), np.expand_dims(x, -1))[..., 0] \
+            if np.ndim(y) > 2 else y @ g
+    return unbroadcast(g @ np.swapaxes(y, -1, -2), x)
+
+
+def matmul_grad_y(g, x, y):
+    """Cotangent of ``y`` in ``x @ y`` (1-D, 2-D and batched operands)."""
+    if np.ndim(x) == 1:
+        if np.ndim(y) == 1:
+            return g * x
+        return unbroadcast(np.expand_dims(x, -1) * np.expand_dims(g, -2), y)
+    if np.ndim(y) == 1:
+        return unbroadcast(np.swapaxes(x, -1, -2) @ np.expand_dims(g, -1), np.expand_dims(y, -1))[..., 0] \
+            if np.ndim(x) > 2 else g @ x
+    return unbroadcast(np.swapaxes(x, -1, -2) @ g, y)
+
+
+def scalar_seed(out):
+    """The cotangent 1.0 of a scalar output; refuses a non-scalar one."""
+    if type(out) is float:
+        return 1.0
+    if np.ndim(out) == 0:
+        return np.ones_like(out) if hasattr(out, "dtype") else 1.0
+    from .errors import SrcdiffError
+    raise SrcdiffError(
+        f"grad needs a function with a scalar output, but it returned shape {np.shape(out)}",
+        hint="use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
+             "srcdiff.jacobian(f) for the whole Jacobian")
+
+
+def as_sequence(it):
+    """A re-iterable, reversible sequence of what ``it`` yields."""
+    if isinstance(it, (range, list, tuple)) or hasattr(it, "shape"):
+        return it
+    return list(it)
+
+
+def zero_at(g, index):
+    """A copy of the cotangent ``g`` with the elements at ``index`` zeroed
+    (an in-place write's target has no derivative w.r.t. what it overwrote)."""
+    g = np.copy(g)
+    g[index] = 0
+    return g
+
+
+def saved_copy(value):
+    """A copy of an array region about to be overwritten (scalars as they are)."""
+    return np.copy(value) if hasattr(value, "shape") else value

@@ -1,0 +1,141 @@
+"""Static shape classes: which values certainly have the same shape.
+
+A value's class is the set of input shapes that broadcast to give its shape
+(``x * y`` -> {x, y}; a Python number -> {}; ``np.sum(x)`` -> {}). Two values
+of the same class have the same shape, so ``unbroadcast(g * y, x)`` can be
+emitted as plain ``g * y`` when ``g * y`` and ``x`` are in one class: the
+rule stays exact and the generated code calls no helper where nothing was
+broadcast. Anything the analysis cannot see through gets a class of its own.
+"""
+import math
+import operator
+
+import gast
+import numpy as np
+
+from .analysis import walk_stmts
+from . import runtime
+
+_ELEMENTWISE_OPS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+                    operator.mod, operator.neg, operator.pos}
+_FULL_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.std,
+                    np.var, np.linalg.det, np.vdot, np.trace}
+_SCALAR_FUNCS = {float, int, len, math.sqrt, math.exp, math.log, math.sin, math.cos, math.tan,
+                 math.tanh, math.atan2, math.pow, math.hypot, runtime.scalar_seed}
+
+
+def _elementwise(func):
+    if func in _ELEMENTWISE_OPS:
+        return True
+    return isinstance(func, np.ufunc) and func.nout == 1
+
+
+class ShapeClasses:
+    def __init__(self, body, params, classifier):
+        self.classes = {p: frozenset([p]) for p in params}
+        counts = {}
+        assigns = []
+        for s in walk_stmts(body):
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+                t = s.targets[0].id
+                counts[t] = counts.get(t, 0) + 1
+                assigns.append((t, s))
+            elif isinstance(s, gast.Assign) or isinstance(s, gast.For):
+                for n in gast.walk(s.targets[0] if isinstance(s, gast.Assign) else s.target):
+                    if isinstance(n, gast.Name):
+                        counts[n.id] = counts.get(n.id, 0) + 2
+        for p in params:
+            if counts.get(p):
+                self.classes[p] = frozenset([("?", p)])
+        for t, s in assigns:
+            if counts[t] > 1 or t in params:
+                self.classes[t] = frozenset([("?", t)])
+                continue
+            self.classes[t] = self._infer(t, classifier.classify(s.value))
+        self.env = None
+        self.adjoint_of = {}
+
+    def _cls(self, node):
+        if isinstance(node, gast.Constant):
+            return frozenset() if isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool) else None
+        if isinstance(node, gast.Name):
+            return self.classes.get(node.id)
+        return None
+
+    def _infer(self, t, op):
+        unique = frozenset([("?", t)])
+        if op.kind == "copy":
+            return self.classes.get(op.node.id, unique)
+        if op.kind == "const":
+            c = self._cls(op.node)
+            return c if c is not None else unique
+        if op.kind != "call":
+            return unique
+        f = op.func
+        if _elementwise(f) and not op.keywords:
+            cs = [self._cls(a) for a in op.args]
+            if all(c is not None for c in cs):
+                return frozenset().union(*cs)
+            return unique
+        if f in _FULL_REDUCTIONS and len(op.args) == 1 and not op.keywords:
+            return frozenset()
+        if f in _SCALAR_FUNCS:
+            return frozenset()
+        return unique
+
+    # ---- expressions of generated code -----------------------------------
+    def expr_class(self, e):
+        if isinstance(e, gast.Constant):
+            return self._cls(e)
+        if isinstance(e, gast.Name):
+            if e.id in self.adjoint_of:
+                return self.classes.get(self.adjoint_of[e.id])
+            return self.classes.get(e.id)
+        if isinstance(e, gast.BinOp) and type(e.op) in (gast.Add, gast.Sub, gast.Mult,
+                                                        gast.Div, gast.Pow, gast.Mod):
+            a, b = self.expr_class(e.left), self.expr_class(e.right)
+            return a | b if a is not None and b is not None else None
+        if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+            return self.expr_class(e.operand)
+        if isinstance(e, gast.Call) and not e.keywords:
+            f = self._callee(e.func)
+            if f is not None and (_elementwise(f) or f is np.where):
+                cs = [self.expr_class(a) for a in e.args]
+                if all(c is not None for c in cs):
+                    return frozenset().union(*cs)
+        return None
+
+    def _callee(self, func):
+        """The object a generated call refers to (helpers and np.* functions)."""
+        if self.env is None:
+            return None
+        if isinstance(func, gast.Name):
+            if func.id in self.env.objects:
+                return self.env.objects[func.id]
+            return self.env.user_globals.get(func.id)
+        if isinstance(func, gast.Attribute):
+            base = self._callee(func.value)
+            return getattr(base, func.attr, None) if base is not None else None
+        return None
+
+    def prune(self, e):
+        """Drop unbroadcast/broadcast_like calls whose operands share a shape class."""
+        return _Pruner(self).visit(e)
+
+    def prune_unbroadcast(self, e):
+        return self.prune(e)
+
+
+class _Pruner(gast.NodeTransformer):
+    def __init__(self, sc):
+        self.sc = sc
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = self.sc._callee(node.func)
+        if f in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
+            a, b = self.sc.expr_class(node.args[0]), self.sc.expr_class(node.args[1])
+            if a is not None and a == b:
+                return node.args[0]
+        return node

@@ -1,0 +1,65 @@
+"""Algebraic clean-up of instantiated rule expressions.
+
+Only identities that hold for every shape are applied: ``x ** 1 -> x``,
+``x * 1 -> x``, constant arithmetic, ``a if True else b -> a``, ``-(-x) -> x``.
+(``0 * x`` is *not* folded to ``0``: it would lose the shape of ``x``.)
+"""
+import operator
+
+import gast
+
+from .syntax import const
+
+_OPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+        gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv,
+        gast.Mod: operator.mod}
+
+
+def _num(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float) 
+
+
+def _is(node, value):
+    return _num(node) and node.value == value and type(node.value) is type(value) \
+        or (_num(node) and node.value == value and isinstance(value, int))
+
+
+class Simplifier(gast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        l, r, op = node.left, node.right, type(node.op)
+        if _num(l) and _num(r) and op in _OPS:
+            try:
+                v = _OPS[op](l.value, r.value)
+            except (ZeroDivisionError, OverflowError):
+                return node
+            if isinstance(v, (int, float)) and abs(v) < 1e15:
+                return const(v)
+        if op is gast.Pow and _num(r) and r.value == 1:
+            return l
+        if op is gast.Mult and _num(r) and r.value == 1 and type(r.value) is int:
+            return l
+        if op is gast.Mult and _num(l) and l.value == 1 and type(l.value) is int:
+            return r
+        if op is gast.Div and _num(r) and r.value == 1 and type(r.value) is int:
+            return l
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub):
+            if isinstance(node.operand, gast.UnaryOp) and isinstance(node.operand.op, gast.USub):
+                return node.operand.operand
+            if _num(node.operand):
+                return const(-node.operand.value)
+        return node
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.test, gast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+
+def simplify(node):
+    return Simplifier().visit(node)

@@ -1,0 +1,72 @@
+"""Test helpers: central differences and functions written to real files."""
+import importlib.util
+import itertools
+import os
+import sys
+import tempfile
+import textwrap
+
+import numpy as np
+
+_counter = itertools.count()
+_DIR = tempfile.mkdtemp(prefix="srcdiff_tests_")
+
+
+def load_function(source, name=None, **globals_):
+    """Write ``source`` to a real .py file, import it, return the function ``name``."""
+    source = textwrap.dedent(source)
+    path = os.path.join(_DIR, f"gen_{next(_counter)}.py")
+    with open(path, "w") as fh:
+        fh.write("import math\nimport numpy as np\n" + source)
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    mod = importlib.util.module_from_spec(spec)
+    mod.__dict__.update(globals_)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    if name is None:
+        name = [n for n in vars(mod) if callable(vars(mod)[n]) and not n.startswith("_")
+                and getattr(vars(mod)[n], "__module__", None) == spec.name][0]
+    return getattr(mod, name)
+
+
+def load_module(source, **globals_):
+    """Like load_function, but returns the module."""
+    f = load_function(source + "\ndef _marker():\n    pass\n", "_marker", **globals_)
+    return sys.modules[f.__module__]
+
+
+def numeric_grad(f, args, i, eps=1e-6):
+    """Central-difference gradient of scalar f w.r.t. args[i] (float or array)."""
+    args = list(args)
+    x = args[i]
+    if isinstance(x, float) or np.ndim(x) == 0:
+        x0 = float(x)
+        args[i] = x0 + eps
+        fp = f(*args)
+        args[i] = x0 - eps
+        fm = f(*args)
+        return (fp - fm) / (2 * eps)
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        xp = x.copy()
+        xp[idx] += eps
+        xm = x.copy()
+        xm[idx] -= eps
+        args[i] = xp
+        fp = f(*args)
+        args[i] = xm
+        fm = f(*args)
+        g[idx] = (fp - fm) / (2 * eps)
+    return g
+
+
+def assert_grads(f, df, args, wrt, rtol=1e-5, atol=1e-6):
+    """Check srcdiff's gradient tuple against central differences."""
+    got = df(*args)
+    if not isinstance(wrt, tuple):
+        got, wrt = (got,), (wrt,)
+    for g, i in zip(got, wrt):
+        want = numeric_grad(f, args, i)
+        assert np.shape(g) == np.shape(want), (i, np.shape(g), np.shape(want))
+        np.testing.assert_allclose(g, want, rtol=rtol, atol=atol, err_msg=f"argument {i}")

@@ -125,6 +125,8 @@ class Classifier:
             return self.func_op(operator.getitem, v, [v.value, v.slice], {}, "indexing")
         if isinstance(v, (gast.Tuple, gast.List)):
             return Op("pack", v, args=list(v.elts))
+        if isinstance(v, gast.Dict) and all(k is not None for k in v.keys):
+            return Op("pack_dict", v, args=list(v.values))
         if isinstance(v, gast.Call):
             return self.classify_call(v)
         # lambdas, comprehensions, sets, dicts: values that may hide a derivative
@@ -150,6 +152,10 @@ class Classifier:
                     if packs and len(args) > 1:
                         args = [gast.Tuple(elts=args, ctx=gast.Load())]
                     return self.func_op(npf, v, [recv] + args, keywords, f".{meth}()")
+                if meth == "pop" and isinstance(recv, gast.Name) and not v.args:
+                    return Op("list_pop", v, args=[recv], what=".pop()")
+                if meth in ("get",) and len(v.args) >= 1:
+                    return self.func_op(operator.getitem, v, [recv, v.args[0]], {}, ".get()")
                 if meth in NONDIFF_METHODS:
                     return Op("nondiff", v, args=[recv] + list(v.args), keywords=keywords)
                 return Op("unknown", v, args=[recv] + list(v.args), keywords=keywords,

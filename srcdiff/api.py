@@ -9,8 +9,7 @@ import numpy as np
 from . import runtime
 from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError
-from .normalize import normalize
-from .parse import parse_function
+from .pipeline import prepare
 from .reverse import ReverseTransform
 from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
@@ -78,17 +77,15 @@ def _signature_params(f):
 
 # ---- generation -------------------------------------------------------------
 
-def _generate(func, wrt_names, mode, has_aux):
-    key = (func, tuple(wrt_names), mode, has_aux)
+def _generate(func, wrt_names, mode, has_aux, containers=frozenset()):
+    key = (func, tuple(wrt_names), mode, has_aux, containers)
     with _cache_lock:
         gen = _cache.get(key)
         if gen is not None:
             return gen
-    fs = parse_function(func)
-    norm = normalize(fs)
-    env = HelperEnv(norm.names, fs.globals, fs.closure)
-    for free in sorted(fs.closure):
-        env.objects[free] = fs.closure[free]   # the user's closure variables, as they are now
+    norm = prepare(func, wrt_names)
+    fs = norm.fs
+    env = norm.env
     name = fs.name if fs.name != "lambda_" else "lambda_"
     out = norm.output
     body = norm.node.body
@@ -110,7 +107,7 @@ def _generate(func, wrt_names, mode, has_aux):
         dout = norm.names.fresh("dout")
         seed = [gast.Subscript(value=load(dout), slice=const(i), ctx=gast.Load())
                 for i in range(len(last.value.elts))] if pack else load(dout)
-    rt = ReverseTransform(norm, wrt_names, env)
+    rt = ReverseTransform(norm, wrt_names, env, containers)
     primal, adjoint, grads = rt.run(seed)
     grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and getattr(rt, "_single", True) \
         else tuple_(grads)
@@ -237,18 +234,51 @@ def _plain(f):
     return f, None
 
 
-def _make(f, wrt, mode, has_aux):
-    func, bound = _plain(f)
-    params = _signature_params(func)
-    offset = 1 if bound is not None else 0
-    names, single = _wrt_names(wrt, params, offset, getattr(func, "__qualname__", repr(func)))
-    gen = _generate(func, names, mode, has_aux)
-    core = next(iter(gen.fns.values()))
-    positions = [params.index(n) for n in names]
-    if bound is not None:
-        core = functools.partial(core, bound)
-        positions = [p - 1 for p in positions]
-    return gen, core, names, single, positions
+_CONTAINERS = (list, tuple, dict)
+
+
+class _Dispatch:
+    """Generated code specialised on which arguments are containers (tuples,
+    lists, dicts): their cotangents are added element by element, everything
+    else with a plain ``+``."""
+
+    def __init__(self, f, wrt, mode, has_aux):
+        func, bound = _plain(f)
+        self.func, self.bound = func, bound
+        self.params = _signature_params(func)
+        self.offset = 1 if bound is not None else 0
+        self.names, self.single = _wrt_names(wrt, self.params, self.offset,
+                                             getattr(func, "__qualname__", repr(func)))
+        self.mode, self.has_aux = mode, has_aux
+        self.positions = [self.params.index(n) - self.offset for n in self.names]
+        self.variants = {}
+        self.variant(())
+
+    def variant(self, mask, kwargs=None):
+        core = self.variants.get(mask)
+        if core is not None:
+            return core
+        visible = self.params[self.offset:]
+        containers = {p for p, c in zip(visible, mask) if c}
+        if kwargs:
+            containers |= {k for k, v in kwargs.items() if isinstance(v, _CONTAINERS)}
+        gen = _generate(self.func, self.names, self.mode, self.has_aux, frozenset(containers))
+        self.gen = gen
+        fns = gen.fns
+        core = fns if self.mode == "vjp" else next(iter(fns.values()))
+        if self.bound is not None and self.mode != "vjp":
+            core = functools.partial(core, self.bound)
+        self.variants[mask] = core
+        return core
+
+    def core(self, args, kwargs):
+        mask = tuple(isinstance(a, _CONTAINERS) for a in args)
+        if kwargs:
+            mask += tuple(sorted((k, isinstance(v, _CONTAINERS)) for k, v in kwargs.items()))
+        core = self.variants.get(mask)
+        if core is None:
+            core = self.variant(mask, kwargs)
+        return core
 
 
 def _drop_integer_grads(args, kwargs, names, positions, grads, single):
@@ -266,32 +296,40 @@ def _drop_integer_grads(args, kwargs, names, positions, grads, single):
     return fixed[0] if single else tuple(fixed)
 
 
+def _has_integer(args, positions):
+    for p in positions:
+        a = args[p] if p < len(args) else None
+        if a is not None and type(a) is not float and _is_integer(a):
+            return True
+    return False
+
+
 def grad(f=None, wrt=0, *, has_aux=False):
     """The gradient of scalar ``f`` w.r.t. the ``wrt`` argument(s)."""
     if f is None or not callable(f):
         if f is not None:
             wrt = f
         return lambda g: grad(g, wrt, has_aux=has_aux)
-    gen, core, names, single, positions = _make(f, wrt, "grad", has_aux)
-    if not single and len(names) == 1:
-        base = core
-
-        def core(*args, **kwargs):  # noqa: F811 - a one-element tuple was asked for
-            r = base(*args, **kwargs)
-            return ((r[0],), r[1]) if has_aux else (r,)
+    disp = _Dispatch(f, wrt, "grad", has_aux)
+    names, single, positions = disp.names, disp.single, disp.positions
+    one_tuple = not single and len(names) == 1
+    variants = disp.variants
 
     def df(*args, **kwargs):
+        core = variants.get(tuple(isinstance(a, _CONTAINERS) for a in args)) \
+            if not kwargs else None
+        if core is None:
+            core = disp.core(args, kwargs)
         res = core(*args, **kwargs)
-        for p in positions:
-            a = args[p] if p < len(args) else None
-            if a is not None and type(a) is not float and _is_integer(a):
-                if has_aux:
-                    return _drop_integer_grads(args, kwargs, names, positions, res[0],
-                                               single), res[1]
-                return _drop_integer_grads(args, kwargs, names, positions, res, single)
+        if one_tuple:
+            res = ((res[0],), res[1]) if has_aux else (res,)
+        if _has_integer(args, positions):
+            if has_aux:
+                return _drop_integer_grads(args, kwargs, names, positions, res[0], single), res[1]
+            return _drop_integer_grads(args, kwargs, names, positions, res, single)
         return res
 
-    return _finish(df, f, gen, "grad")
+    return _finish(df, f, disp, "grad")
 
 
 def value_and_grad(f=None, wrt=0, *, has_aux=False):
@@ -300,54 +338,52 @@ def value_and_grad(f=None, wrt=0, *, has_aux=False):
         if f is not None:
             wrt = f
         return lambda g: value_and_grad(g, wrt, has_aux=has_aux)
-    gen, core, names, single, positions = _make(f, wrt, "value_and_grad", has_aux)
+    disp = _Dispatch(f, wrt, "value_and_grad", has_aux)
+    names, single, positions = disp.names, disp.single, disp.positions
+    one_tuple = not single and len(names) == 1
 
     def vf(*args, **kwargs):
-        value, g = core(*args, **kwargs)
-        if not single and len(names) == 1:
+        value, g = disp.core(args, kwargs)(*args, **kwargs)
+        if one_tuple:
             g = (g,)
-        for p in positions:
-            a = args[p] if p < len(args) else None
-            if a is not None and type(a) is not float and _is_integer(a):
-                g = _drop_integer_grads(args, kwargs, names, positions, g, single)
-                break
+        if _has_integer(args, positions):
+            g = _drop_integer_grads(args, kwargs, names, positions, g, single)
         return value, g
 
-    return _finish(vf, f, gen, "value_and_grad")
+    return _finish(vf, f, disp, "value_and_grad")
 
 
 def vjp(f, *args, wrt=None):
     """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument."""
-    func, bound = _plain(f)
-    params = _signature_params(func)
-    offset = 1 if bound is not None else 0
     if wrt is None:
-        wrt = tuple(range(len(args)))
-    names, _ = _wrt_names(wrt if isinstance(wrt, (tuple, list)) else (wrt,), params, offset,
-                          getattr(func, "__qualname__", repr(func)))
-    gen = _generate(func, names, "vjp", False)
-    name = gen.fns and next(iter(gen.fns))
-    fwd = [fn for n, fn in gen.fns.items() if n.endswith("_fwd")][0]
-    bwd = [fn for n, fn in gen.fns.items() if n.endswith("_bwd")][0]
-    call_args = ((bound,) + args) if bound is not None else args
+        func, bound = _plain(f)
+        nvisible = len(_signature_params(func)) - (1 if bound is not None else 0)
+        wrt = tuple(range(min(len(args), nvisible)))
+    disp = _Dispatch(f, wrt if isinstance(wrt, (tuple, list)) else (wrt,), "vjp", False)
+    fns = disp.core(args, {})
+    fwd = [fn for n, fn in fns.items() if n.endswith("_fwd")][0]
+    bwd = [fn for n, fn in fns.items() if n.endswith("_bwd")][0]
+    call_args = ((disp.bound,) + args) if disp.bound is not None else args
     out, residuals = fwd(*call_args)
-    positions = [params.index(n) - offset for n in names]
+    names, positions = disp.names, disp.positions
 
     def f_vjp(dout):
         grads = bwd(residuals, dout)
-        if any(_is_integer(args[p]) for p in positions if p < len(args)):
+        if _has_integer(args, positions):
             grads = _drop_integer_grads(args, {}, names, positions, grads, False)
         return grads
 
-    f_vjp.__srcdiff_source__ = gen.source
-    f_vjp.__srcdiff_generated__ = gen
+    f_vjp.__srcdiff_source__ = disp.gen.source
+    f_vjp.__srcdiff_generated__ = disp.gen
     return out, f_vjp
 
 
-def _finish(wrapper, f, gen, kind):
+def _finish(wrapper, f, disp, kind):
+    gen = disp.gen
     core = next(iter(gen.fns.values()))
     wrapper.__srcdiff_source__ = gen.source
     wrapper.__srcdiff_generated__ = gen
+    wrapper.__srcdiff_dispatch__ = disp
     wrapper.__srcdiff_wrapped__ = core
     wrapper.__name__ = core.__name__
     wrapper.__qualname__ = core.__name__
@@ -356,7 +392,11 @@ def _finish(wrapper, f, gen, kind):
 
 
 def source(g):
-    """The generated Python source of a function a transform returned."""
+    """The generated Python source of a function a transform returned (for a
+    function called with containers, the variant generated last)."""
+    disp = getattr(g, "__srcdiff_dispatch__", None)
+    if disp is not None:
+        return disp.gen.source
     text = getattr(g, "__srcdiff_source__", None)
     if text is None:
         raise SrcdiffError(f"{g!r} was not made by a srcdiff transform")
@@ -368,7 +408,8 @@ def show(g, file=None):
     import shutil
     import sys
     file = file or sys.stdout
-    gen = getattr(g, "__srcdiff_generated__", None)
+    disp = getattr(g, "__srcdiff_dispatch__", None)
+    gen = disp.gen if disp is not None else getattr(g, "__srcdiff_generated__", None)
     generated = source(g).splitlines()
     original = (gen.original if gen is not None else "").splitlines()
     width = shutil.get_terminal_size((160, 40)).columns

@@ -37,13 +37,13 @@ def annotate(stmts, loc, seen=None):
         prev = None
         for s in block:
             line = getattr(s, "srcline", None)
-            if line is not None and line != prev and not is_comment(s):
-                text = loc.text(gast.Constant(value=None, kind=None, lineno=line)) \
-                    if False else _line_text(loc, line)
+            where = getattr(s, "srcloc", loc)
+            if line is not None and (where, line) != prev and not is_comment(s):
+                text = _line_text(where, line)
                 if text:
-                    res.append(comment(f"{text}  [{os.path.basename(loc.filename)}:"
-                                       f"{loc.first_line + line - 1}]"))
-                prev = line
+                    res.append(comment(f"{text}  [{os.path.basename(where.filename)}:"
+                                       f"{where.first_line + line - 1}]"))
+                prev = (where, line)
             for field in ("body", "orelse"):
                 sub = getattr(s, field, None)
                 if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
@@ -73,8 +73,46 @@ def function_def(name, params, body, defaults_from=None):
                             returns=None, type_comment=None, type_params=[])
 
 
+class _Fixer(gast.NodeTransformer):
+    """Make substituted trees valid Python: a slice outside a subscript becomes
+    ``slice(a, b, c)``; an empty block gets ``pass``."""
+
+    def visit_Subscript(self, node):
+        node.value = self.visit(node.value)
+        sl = node.slice
+        if isinstance(sl, gast.Slice):
+            node.slice = gast.Slice(lower=self.visit(sl.lower) if sl.lower else None,
+                                    upper=self.visit(sl.upper) if sl.upper else None,
+                                    step=self.visit(sl.step) if sl.step else None)
+        elif isinstance(sl, gast.Tuple):
+            node.slice = gast.Tuple(elts=[self._keep(e) for e in sl.elts], ctx=gast.Load())
+        else:
+            node.slice = self.visit(sl)
+        return node
+
+    def _keep(self, e):
+        if isinstance(e, gast.Slice):
+            return gast.Slice(lower=self.visit(e.lower) if e.lower else None,
+                              upper=self.visit(e.upper) if e.upper else None,
+                              step=self.visit(e.step) if e.step else None)
+        return self.visit(e)
+
+    def visit_Slice(self, node):
+        parts = [self.visit(p) if p is not None else gast.Constant(value=None, kind=None)
+                 for p in (node.lower, node.upper, node.step)]
+        return gast.Call(func=gast.Name(id="slice", ctx=gast.Load(), annotation=None,
+                                        type_comment=None), args=parts, keywords=[])
+
+    def generic_visit(self, node):
+        node = super().generic_visit(node)
+        if isinstance(node, (gast.If, gast.For, gast.While)) and not node.body:
+            node.body = [gast.Pass()]
+        return node
+
+
 def render(node):
     """Source text of a gast node, with comment statements turned into comments."""
+    node = _Fixer().visit(node)
     tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
     ast.fix_missing_locations(tree)
     try:

@@ -151,8 +151,9 @@ class _Normalizer:
             s, a = self.simple(e.value, e.target.id)
             target = self.target_name(e.target.id)
             return s + [assign(target, a, self.line)], load(target)
-        if isinstance(e, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
-                          gast.GeneratorExp, gast.JoinedStr)):
+        if isinstance(e, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
+            return self.comprehension(e, hint)
+        if isinstance(e, (gast.Lambda, gast.SetComp, gast.JoinedStr)):
             # Kept whole; analysis refuses them where they would carry a derivative.
             return [], self.ren(clone(e))
         if isinstance(e, (gast.Yield, gast.YieldFrom)):
@@ -210,7 +211,60 @@ class _Normalizer:
             s, v = self.atom(k.value, hint)
             stmts += s
             keywords.append(gast.keyword(arg=k.arg, value=v))
-        return stmts, gast.Call(func=func, args=args, keywords=keywords)
+        node = gast.Call(func=func, args=args, keywords=keywords)
+        node.ssa_env = dict(self.env)
+        return stmts, node
+
+    def comprehension(self, e, hint):
+        """[elt for x in xs if c] -> acc = []; for x in xs: if c: acc.append(elt)
+        (a dict comprehension fills a dict by subscript writes)."""
+        acc = self.names.fresh(hint if hint != "t" else "items")
+        is_dict = isinstance(e, gast.DictComp)
+        init = gast.Dict(keys=[], values=[]) if is_dict else gast.List(elts=[], ctx=gast.Load())
+        stmts = [assign(acc, init, self.line)]
+        # comprehension variables get names of their own (they do not leak)
+        saved_env = dict(self.env)
+        saved_assigned = set(self.assigned)
+        for gen in e.generators:
+            for n in gast.walk(gen.target):
+                if isinstance(n, gast.Name):
+                    fresh = self.names.fresh(n.id)
+                    self.env[n.id] = fresh
+        self.depth += 1
+
+        def build(gens):
+            gen = gens[0]
+            pre, it = self.atom(gen.iter, "it")
+            target = self.loop_target(gen.target)
+            inner = []
+            conds = list(gen.ifs)
+            if len(gens) > 1:
+                body = build(gens[1:])
+            elif is_dict:
+                s1, k = self.atom(e.key, acc + "_key")
+                s2, v = self.atom(e.value, acc)
+                tgt = gast.Subscript(value=load(acc), slice=k, ctx=gast.Store())
+                body = s1 + s2 + [gast.Assign(targets=[tgt], value=v, type_comment=None)]
+            else:
+                s1, v = self.atom(e.elt, acc)
+                body = s1 + [gast.Expr(value=gast.Call(func=gast.Attribute(
+                    value=load(acc), attr="append", ctx=gast.Load()), args=[v], keywords=[]))]
+            for c in reversed(conds):
+                cs, ca = self.atom(c, "cond")
+                body = cs + [gast.If(test=ca, body=body, orelse=[])]
+            for st in body:
+                for n in gast.walk(st):
+                    if isinstance(n, gast.stmt) and getattr(n, "srcline", None) is None:
+                        n.srcline = self.line
+            loop = gast.For(target=target, iter=it, body=body, orelse=[], type_comment=None)
+            loop.srcline = self.line
+            return pre + [loop]
+
+        stmts += build(e.generators)
+        self.depth -= 1
+        self.env = saved_env
+        self.assigned = saved_assigned | {acc}
+        return stmts, load(acc)
 
     def boolop(self, e, hint):
         # `a and b` -> t = a; if t: t = b   (short-circuit kept)
@@ -482,8 +536,8 @@ def _lift_jumps(stmts, rest, again):
         if isinstance(s, gast.If) and any(isinstance(n, (gast.Break, gast.Continue))
                                           for n in _loop_level([s])):
             tail = stmts[i + 1:] + rest
-            s.body = _lift_jumps(s.body, tail, again)
-            s.orelse = _lift_jumps(s.orelse, clone(tail), again)
+            s.body = _lift_jumps(s.body + tail, [], again)
+            s.orelse = _lift_jumps(s.orelse + clone(tail), [], again)
             return out + [s]
         out.append(s)
     return out + rest
@@ -522,8 +576,8 @@ def _lift(stmts, rest, loc):
             return out + [s]
         if isinstance(s, gast.If) and _has_return([s]):
             tail = stmts[i + 1:] + rest
-            s.body = _lift(s.body, tail, loc)
-            s.orelse = _lift(s.orelse, clone(tail), loc)
+            s.body = _lift(s.body + tail, [], loc)
+            s.orelse = _lift(s.orelse + clone(tail), [], loc)
             return out + [s]
         if isinstance(s, (gast.For, gast.While)) and _has_return(s.body):
             raise loc.error(s, "'return' inside a loop is not supported yet",

@@ -27,8 +27,18 @@ class FunctionSource:
     def name(self):
         return self.node.name
 
+    def lookup_or_none(self, name):
+        try:
+            return self.lookup(name)
+        except KeyError:
+            return None
+
+    extra = None   # names bound for generated code (HelperEnv.objects)
+
     def lookup(self, name):
         """The object ``name`` refers to in the function's scope (not its locals)."""
+        if self.extra is not None and name in self.extra:
+            return self.extra[name]
         if name in self.closure:
             return self.closure[name]
         if name in self.globals:

@@ -25,6 +25,14 @@ from .rules.registry import vjp_params
 __all__ = ["ReverseTransform"]
 
 
+_ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+               operator.mod, operator.neg, operator.pos, operator.matmul, operator.floordiv}
+_SEQUENCE_FUNCS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "eigh", "eig", "svd",
+                   "qr", "slogdet", "lstsq", "nonzero", "meshgrid", "broadcast_arrays",
+                   "histogram", "unique", "divmod", "modf", "frexp", "where", "atleast_1d",
+                   "atleast_2d", "atleast_3d", "gradient", "unravel_index", "indices"}
+
+
 class _Restore:
     """Placeholder in the adjoint sweep: where an overwritten value is popped back."""
 
@@ -33,14 +41,13 @@ class _Restore:
 
 
 class ReverseTransform:
-    def __init__(self, norm, wrt, env, output_seed=None, calls=None):
+    def __init__(self, norm, wrt, env, container_params=()):
         self.norm = norm
         self.fs = norm.fs
         self.loc = norm.fs.loc
         self.names = norm.names
         self.env = env
         self.wrt = list(wrt)
-        self.calls = calls        # resolver for calls into user functions (or None)
         body = norm.node.body
         local_defs = {}
         self.local_names = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
@@ -54,15 +61,19 @@ class ReverseTransform:
         self._undefined = set()
         self.adj_names = {}
         self.live = set()
+        self.owned = set()   # adjoints holding a buffer this code created (safe to update in place)
         self.loop_depth = 0
         self.assign_count = self._count_assignments(body)
         self.stacks = {}          # primal name -> stack name
         self.counters = []
+        self.container_params = set(container_params)
         self.containers = self._containers(body)
+        self.arrays = self._arrays(body)
 
     # ---- helpers -----------------------------------------------------------
     def _count_assignments(self, body):
         counts = {p: 1 for p in self.norm.params}
+        self.first_def = {}
         for s in walk_stmts(body):
             targets = []
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
@@ -71,12 +82,14 @@ class ReverseTransform:
                 targets = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
             for t in targets:
                 counts[t] = counts.get(t, 0) + 1
+                if t not in self.first_def and t not in self.norm.params:
+                    self.first_def[t] = s
         return counts
 
     def _containers(self, body):
         """Names that may hold tuples, lists or dicts (their cotangents are added
         element by element)."""
-        out = set()
+        out = set(self.container_params)
         defs = []
         for s in walk_stmts(body):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
@@ -90,6 +103,9 @@ class ReverseTransform:
                     new.add(t)
                 elif op.kind == "copy" and op.node.id in out:
                     new.add(t)
+                elif op.kind == "call" and op.func is runtime.as_sequence \
+                        and isinstance(op.args[0], gast.Name) and op.args[0].id in out:
+                    new.add(t)
                 elif op.kind == "call" and op.func is operator.getitem:
                     base, idx = op.args
                     if isinstance(idx, gast.Constant) and isinstance(idx.value, (int, str)) \
@@ -101,6 +117,54 @@ class ReverseTransform:
                     out |= new
                     changed = True
         return out
+
+    def _arrays(self, body):
+        """Names that certainly hold arrays or numbers (never tuples, lists or
+        dicts): their cotangents can be added with a plain ``+``."""
+        import numpy as np
+        defs = {}
+        for s in walk_stmts(body):
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+                defs.setdefault(s.targets[0].id, []).append(self.classifier.classify(s.value))
+            elif isinstance(s, gast.For):
+                for n in gast.walk(s.target):
+                    if isinstance(n, gast.Name):
+                        defs.setdefault(n.id, []).append(None)
+        arrays = {p for p in self.norm.params if p not in self.container_params}
+        arrays -= set(defs)          # a parameter re-assigned in the body: judge its definitions
+        candidates = set(defs)
+
+        def arrayish(op):
+            if op is None:
+                return False
+            if op.kind == "copy":
+                return op.node.id in arrays
+            if op.kind == "const":
+                return isinstance(op.node, gast.Constant) and isinstance(op.node.value,
+                                                                           (int, float, complex))
+            if op.kind != "call":
+                return False
+            f = op.func
+            if f is operator.getitem:
+                return isinstance(op.args[0], gast.Name) and op.args[0].id in arrays
+            if f in _ARITHMETIC or isinstance(f, np.ufunc):
+                return all(not isinstance(a, gast.Name) or a.id in arrays for a in op.args)
+            mod = getattr(f, "__module__", "") or ""
+            return mod.startswith("numpy") and getattr(f, "__name__", "") not in _SEQUENCE_FUNCS
+
+        changed = True
+        while changed:
+            changed = False
+            for name in sorted(candidates - arrays):
+                if name in self.norm.params and name in self.container_params:
+                    continue
+                ops = defs[name]
+                if name in self.norm.params and name in self.container_params:
+                    continue
+                if all(arrayish(op) for op in ops):
+                    arrays.add(name)
+                    changed = True
+        return arrays - self.containers
 
     def active(self, name):
         return name in self.varied and name in self.useful
@@ -127,17 +191,39 @@ class ReverseTransform:
         d = self.adj(name)
         expr = simplify(expr)
         if d in self.live:
-            if name in self.containers:
+            if name not in self.arrays:
                 expr = call(self.ref(runtime.add_cotangents, "add_cotangents"), [load(d), expr])
+                self.owned.discard(d)
             else:
                 expr = gast.BinOp(left=load(d), op=gast.Add(), right=expr)
+                self.owned.add(d)
         else:
             self.live.add(d)
+            if self._fresh(expr):
+                self.owned.add(d)
+            else:
+                self.owned.discard(d)
         return [assign(d, expr, line)]
+
+    def _fresh(self, expr):
+        """Does ``expr`` certainly produce a new array (not an alias of another)?"""
+        if isinstance(expr, (gast.BinOp, gast.UnaryOp)):
+            return True
+        if isinstance(expr, gast.Call):
+            f = self.shapes._callee(expr.func)
+            from .rules.indexing import scatter_add
+            return f is not None and f in (scatter_add, runtime.zeros_like_value,
+                                           runtime.complete_cotangent, runtime.zeros_like_list)
+        return False
 
     def zero(self, name, line):
         """Materialize a zero adjoint for ``name`` (where control flow merges)."""
         self.live.add(self.adj(name))
+        self.owned.add(self.adj(name))
+        if name in self.containers:
+            return assign(self.adj(name), call(
+                self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                [const(None), load(name)]), line)
         return assign(self.adj(name), call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
                                            [load(name)]), line)
 
@@ -171,7 +257,7 @@ class ReverseTransform:
         grads = []
         for p in self.wrt:
             d = self.adj(p)
-            if d in self.live and p in self.containers:
+            if d in self.live and p not in self.arrays:
                 grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
                                   [load(d), load(p)]))
             elif d in self.live:
@@ -185,7 +271,13 @@ class ReverseTransform:
     def rev_block(self, stmts):
         out = []
         for s in reversed(stmts):
-            out += self.rev_stmt(s)
+            new = self.rev_stmt(s)
+            where = getattr(s, "srcloc", None)
+            if where is not None:
+                for st in new:
+                    if not isinstance(st, _Restore) and not hasattr(st, "srcloc"):
+                        st.srcloc = where
+            out += new
         return out
 
     def rev_stmt(self, s):
@@ -201,6 +293,11 @@ class ReverseTransform:
             return self.rev_for(s)
         if isinstance(s, gast.While):
             return self.rev_while(s)
+        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) \
+                and isinstance(s.value.func, gast.Attribute) \
+                and isinstance(s.value.func.value, gast.Name) \
+                and s.value.func.attr in ("append", "extend"):
+            return self.rev_list_add(s, s.value.func.value.id, s.value.func.attr, s.value)
         if isinstance(s, gast.Expr):
             op = self.classifier.classify(s.value)
             reads = op.reads()
@@ -217,19 +314,75 @@ class ReverseTransform:
         raise self.error(s, f"unsupported statement {type(s).__name__}")
 
     # ---- assignments -----------------------------------------------------
-    def overwrites(self, name):
-        return self.loop_depth > 0 or self.assign_count.get(name, 0) > 1
+    def overwrites(self, name, stmt=None):
+        if self.loop_depth > 0:
+            return True
+        if self.assign_count.get(name, 0) <= 1:
+            return False
+        # the first assignment of a local overwrites nothing
+        return not (stmt is not None and self.first_def.get(name) is stmt)
+
+    def rev_list_add(self, s, lst, meth, node):
+        """lst.append(v) / lst.extend(vs): the cotangents come back off dlst's end."""
+        if lst in self.norm.params or lst not in self.local_names:
+            raise self.error(s, f"{lst}.{meth}() changes a list that outlives the call",
+                             "build a new list inside the function instead")
+        if len(node.args) != 1 or node.keywords:
+            raise self.error(s, f"unsupported call of .{meth}()")
+        v = node.args[0]
+        dl = self.adj(lst)
+        out = []
+        if self.active(lst) and dl in self.live:
+            if meth == "append":
+                taken = call(attr(dl, "pop"))
+            else:
+                taken = call(self.ref(runtime.pop_tail, "pop_tail"),
+                             [load(dl), call("len", [clone(v)])])
+            if isinstance(v, gast.Name) and self.active(v.id):
+                out += self.accumulate(v.id, taken, s.srcline)
+            else:
+                out.append(gast.Expr(value=taken))
+        out.append(_Restore(s, lst, meth))
+        return out
+
+    def rev_list_pop(self, s, t, op):
+        """x = lst.pop(): dx goes back onto dlst's end."""
+        lst = op.args[0].id
+        dl = self.adj(lst)
+        d = self.adj(t)
+        out = []
+        if self.active(t) and d in self.live:
+            if dl not in self.live:
+                out.append(assign(dl, call(self.ref(runtime.zeros_like_list, "zeros_like_list"),
+                                           [load(lst)]), s.srcline))
+                self.live.add(dl)
+                self.owned.add(dl)
+            out.append(gast.Expr(value=call(attr(dl, "append"), [load(d)])))
+        elif dl in self.live:
+            out.append(gast.Expr(value=call(attr(dl, "append"), [
+                call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [load(t)])])))
+        self.live.discard(d)
+        self.owned.discard(d)
+        out.append(_Restore(s, lst, "pop"))
+        if self.overwrites(t, s):
+            out.append(_Restore(s, t, "name"))
+        return out
 
     def rev_assign(self, s, t):
         out = []
         op = self.classifier.classify(s.value)
+        if op.kind == "list_pop":
+            return self.rev_list_pop(s, t, op)
         d = self.adj(t)
+        self_ref = op.kind not in ("const", "nondiff") and t in (
+            {a.id for a in op.args if isinstance(a, gast.Name)}
+            | {v.id for v in op.keywords.values() if isinstance(v, gast.Name)})
         if self.active(t) and d in self.live and op.kind not in ("const", "nondiff"):
-            out += self.contributions(s, t, op)
-        elif self.active(t) and op.kind == "unknown" and d in self.live:
-            out += self.contributions(s, t, op)
-        self.live.discard(d)
-        if self.overwrites(t):
+            out += self.contributions(s, t, op)   # (x = f(x): dx is reset inside)
+        if not (self_ref and self.active(t)):
+            self.live.discard(d)
+            self.owned.discard(d)
+        if self.overwrites(t, s):
             out.append(_Restore(s, t, "name"))
         return out
 
@@ -254,8 +407,17 @@ class ReverseTransform:
                 if isinstance(elt, gast.Name) and self.active(elt.id):
                     pre += self.accumulate(elt.id, subscript(clone(g), const(i)), line)
             return pre
+        if op.kind == "pack_dict":
+            for k, v in zip(op.node.keys, op.node.values):
+                if isinstance(v, gast.Name) and self.active(v.id):
+                    item = call(self.ref(runtime.cotangent_item, "cotangent_item"),
+                                [clone(g), clone(k), load(v.id)])
+                    pre += self.accumulate(v.id, item, line)
+            return pre
         if op.kind == "call":
             return pre + self.rule_contributions(s, t, op, g)
+        if not any(self.active(n) for n in op.reads()):
+            return pre   # a fresh value (np.zeros(5), ...): nothing flows back
         if op.kind == "user":
             raise self.error(s, f"calls into user functions ({op.func.__qualname__}) are not "
                              "supported yet", "inline the function")
@@ -268,6 +430,14 @@ class ReverseTransform:
 
     def rule_contributions(self, s, t, op, g):
         rule = op.rule
+        if op.func is operator.getitem and isinstance(op.args[0], gast.Name) \
+                and self.active(op.args[0].id):
+            base = op.args[0].id
+            d = self.adj(base)
+            if d in self.live and d in self.owned:
+                # accumulate into our own buffer in place: loops over rows stay linear
+                return [assign(d, call(self.ref(runtime.add_at, "add_at"),
+                                       [load(d), clone(op.args[1]), g]), s.srcline)]
         if rule.vjp is None:
             raise self.error(s, f"{rule.name} has no reverse-mode rule",
                              f"register one with @srcdiff.vjp_rule({rule.name})")
@@ -277,19 +447,21 @@ class ReverseTransform:
             raise self.error(s, f"{rule.name} called with {len(op.args)} positional arguments; "
                              f"its rule takes {len(params)}")
         bind = {}
-        position = {}
+        active = []    # (position in the rule's result, primal name)
         for i, a in enumerate(op.args):
             if i < len(params):
                 bind[params[i]] = a
-                position[params[i]] = i
+            if isinstance(a, gast.Name) and self.active(a.id):
+                active.append((i, a.id))
         for k, v in op.keywords.items():
             if k not in params and k not in tpl.kwonly:
                 raise self.error(s, f"{rule.name}: its rule has no parameter {k!r}")
             bind[k] = v
-            if k in params:
-                position[k] = params.index(k)
-        active = [(p, bind[p].id) for p in params
-                  if p in bind and isinstance(bind[p], gast.Name) and self.active(bind[p].id)]
+            if isinstance(v, gast.Name) and self.active(v.id):
+                if k not in params:
+                    raise self.error(s, f"{rule.name}: cannot differentiate with respect to "
+                                     f"the keyword-only argument {k!r}")
+                active.append((params.index(k), v.id))
         if not active:
             return []
         out = []
@@ -300,17 +472,15 @@ class ReverseTransform:
             kws = [gast.keyword(arg=k, value=clone(v)) for k, v in op.keywords.items()]
             out.append(assign(res, call(self.ref(rule.vjp, rule.vjp.__name__), args, kws),
                               s.srcline))
-            for p, name in active:
-                out += self.accumulate(name, subscript(load(res), const(params.index(p))),
-                                       s.srcline)
+            for k, name in active:
+                out += self.accumulate(name, subscript(load(res), const(k)), s.srcline)
             return out
         bind[tpl.params[0]] = g
         bind[tpl.params[1]] = load(t)
         stmts, results = instantiate(tpl, bind, self.names, self.env, hint=self.adj(t))
         used = set()
         exprs = []
-        for p, name in active:
-            k = params.index(p)
+        for k, name in active:
             if k >= len(results) or (isinstance(results[k], gast.Constant)
                                      and results[k].value is None):
                 continue
@@ -349,20 +519,22 @@ class ReverseTransform:
 
     # ---- control flow ------------------------------------------------------
     def rev_if(self, s):
-        before = set(self.live)
-        self.live = set(before)
-        body = self.rev_block(s.body)
-        after_body = self.live
-        self.live = set(before)
-        orelse = self.rev_block(s.orelse)
-        after_else = self.live
-        merged = after_body | after_else
+        before, owned_before = set(self.live), set(self.owned)
         inv = {v: k for k, v in self.adj_names.items()}
-        for d in sorted(merged - after_body):
-            body.append(self.zero(inv[d], s.srcline))
-        for d in sorted(merged - after_else):
-            orelse.append(self.zero(inv[d], s.srcline))
+        branches = []
+        for block in (s.body, s.orelse):
+            self.live, self.owned = set(before), set(owned_before)
+            code = self.rev_block(block)
+            branches.append([code, self.live, self.owned])
+        merged = branches[0][1] | branches[1][1]
+        inv = {v: k for k, v in self.adj_names.items()}
+        for br in branches:
+            for d in sorted(merged - br[1]):
+                br[0].append(self.zero(inv[d], s.srcline))
+                br[2] = br[2] | {d}
         self.live = merged
+        self.owned = branches[0][2] & branches[1][2]
+        body, orelse = branches[0][0], branches[1][0]
         if not _has_code(body) and not _has_code(orelse):
             return [_Restore(s, None, "block")]
         node = gast.If(test=clone(s.test), body=body or [gast.Pass()], orelse=orelse)
@@ -374,24 +546,31 @@ class ReverseTransform:
         inv = lambda: {v: k for k, v in self.adj_names.items()}  # noqa: E731
         live_before = set(self.live)
         start = set(self.live)
+        owned_start = set(self.owned)
         for _ in range(10):
             saved = (set(self.names.taken), dict(self.names.counters), dict(self.adj_names))
             self.live = set(start)
+            self.owned = set(owned_start)
             self.loop_depth += 1
             self.rev_block(s.body)
             self.loop_depth -= 1
             end = self.live
+            owned_end = self.owned | (start - end)   # re-materialized at the end of the body
+            owned_start = owned_start & owned_end
             self.names.taken, self.names.counters = saved[0], saved[1]
             for d in self.adj_names.values():
                 self.names.reserve(d)
-            if end <= start:
+            if end <= start and owned_start <= owned_end:
                 break
             start = start | end
+            owned_start = owned_start | (end - live_before)
         pre = []
         m = inv()
         for d in sorted(start - live_before):
             pre.append(self.zero(m[d], s.srcline))
         self.live = set(start)
+        self.owned = (set(owned_start) & set(self.owned)) | set(start - live_before)
+        owned_entry = set(self.owned)
         self.loop_depth += 1
         body = self.rev_block(s.body)
         self.loop_depth -= 1
@@ -399,6 +578,7 @@ class ReverseTransform:
         for d in sorted(start - self.live):
             body.append(self.zero(m[d], s.srcline))
         self.live = start
+        self.owned = owned_entry & self.owned
         return pre, body
 
     def rev_for(self, s):
@@ -491,7 +671,7 @@ class ReverseTransform:
                 self._undefined.add(r.target)
             push = gast.Expr(value=call(attr(st, "append"), [load(r.target)]))
             pushes.setdefault(id(s), []).append(push)
-            return [assign(r.target, call(attr(st, "pop")), s.srcline)]
+            return [assign(r.target, call(attr(st, "pop")))]
         if r.kind == "item":
             y = r.target
             if y not in needed:
@@ -503,8 +683,19 @@ class ReverseTransform:
             pushes.setdefault(id(s), []).append(push)
             tgt = gast.Subscript(value=load(y), slice=clone(s.targets[0].slice), ctx=gast.Store())
             node = gast.Assign(targets=[tgt], value=call(attr(st, "pop")), type_comment=None)
-            node.srcline = s.srcline
+            node.srcline = None
             return [node]
+        if r.kind in ("append", "extend", "pop"):
+            lst = r.target
+            if lst not in needed:
+                return []
+            node = s.value if r.kind != "pop" else None
+            if r.kind == "append":
+                return [gast.Expr(value=call(attr(lst, "pop")))]
+            if r.kind == "extend":
+                return [gast.Expr(value=call(self.ref(runtime.pop_tail, "pop_tail"),
+                                             [load(lst), call("len", [clone(node.args[0])])]))]
+            return [gast.Expr(value=call(attr(lst, "append"), [load(s.targets[0].id)]))]
         if r.kind in ("target", "block"):
             if r.kind == "target":
                 names = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
@@ -520,7 +711,7 @@ class ReverseTransform:
                     self._undefined.add(n)
                     push = gast.Expr(value=call(attr(st, "append"), [load(n)]))
                     pushes.setdefault(id(s), []).append(push)
-                    out.append(assign(n, call(attr(st, "pop")), s.srcline))
+                    out.append(assign(n, call(attr(st, "pop"))))
             return out
         return []
 

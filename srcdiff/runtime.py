@@ -148,3 +148,43 @@ def zero_at(g, index):
 def saved_copy(value):
     """A copy of an array region about to be overwritten (scalars as they are)."""
     return np.copy(value) if hasattr(value, "shape") else value
+
+
+def add_at(d, index, g):
+    """``d[index] += g`` in place (repeated fancy indices accumulate); returns ``d``.
+
+    Generated code uses it only on cotangent buffers it created itself, so the
+    in-place update is never visible elsewhere.
+    """
+    from .rules.indexing import is_basic_index
+    if isinstance(d, (list, dict)):
+        d[index] = add_cotangents(d[index], g)
+        return d
+    if isinstance(d, tuple):
+        return tuple(add_cotangents(v, g) if i == index else v for i, v in enumerate(d))
+    if is_basic_index(index):
+        d[index] += g
+    else:
+        np.add.at(d, index, g)
+    return d
+
+
+def zeros_like_list(items):
+    """A list of zero cotangents, one per element of ``items``."""
+    return [zeros_like_value(v) for v in items]
+
+
+def pop_tail(items, n):
+    """Remove and return the last ``n`` elements of a list (the adjoint of extend)."""
+    tail = items[len(items) - n:]
+    del items[len(items) - n:]
+    return tail
+
+
+def cotangent_item(g, key, like):
+    """``g[key]`` of a container cotangent, or a zero shaped like ``like``."""
+    try:
+        v = g[key]
+    except (KeyError, IndexError, TypeError):
+        v = None
+    return zeros_like_value(like) if v is None else v

@@ -39,3 +39,94 @@ def expand_reduced_jvp(ans, g, x, axis=None, keepdims=False, *, dg, dx):
 
 register_linear((0,), unbroadcast, broadcast_like, expand_reduced, sum_to_shape)
 nondifferentiable(zeros_like_value)
+
+
+# ---- helpers of the generated reverse code, for forward-over-reverse ----------
+from ..runtime import (scalar_seed, as_sequence, zero_at, saved_copy, add_cotangents,  # noqa: E402
+                       complete_cotangent)
+
+nondifferentiable(scalar_seed)
+
+
+@vjp_rule(as_sequence)
+def as_sequence_vjp(g, ans, it):
+    return g
+
+
+@jvp_rule(as_sequence)
+def as_sequence_jvp(ans, it, *, dit):
+    return as_sequence(dit)
+
+
+@vjp_rule(zero_at)
+def zero_at_vjp(gg, ans, g, index):
+    return zero_at(gg, index), None
+
+
+@jvp_rule(zero_at)
+def zero_at_jvp(ans, g, index, *, dg):
+    return zero_at(dg, index)
+
+
+@vjp_rule(saved_copy)
+def saved_copy_vjp(g, ans, value):
+    return g
+
+
+@jvp_rule(saved_copy)
+def saved_copy_jvp(ans, value, *, dvalue):
+    return saved_copy(dvalue)
+
+
+@vjp_rule(add_cotangents)
+def add_cotangents_vjp(g, ans, a, b):
+    return g, g
+
+
+@jvp_rule(add_cotangents)
+def add_cotangents_jvp(ans, a, b, *, da, db):
+    return add_cotangents(da, db)
+
+
+@vjp_rule(complete_cotangent)
+def complete_cotangent_vjp(gg, ans, g, x):
+    return gg, None
+
+
+@jvp_rule(complete_cotangent)
+def complete_cotangent_jvp(ans, g, x, *, dg, dx):
+    return complete_cotangent(dg, x)
+
+
+register_linear((0,), zero_at, saved_copy, complete_cotangent, as_sequence)
+
+from ..runtime import add_at, zeros_like_list  # noqa: E402
+from .indexing import scatter_add  # noqa: E402
+
+
+@vjp_rule(add_at)
+def add_at_vjp(gg, ans, d, index, g):
+    return gg, None, unbroadcast(gg[index], g)
+
+
+@jvp_rule(add_at)
+def add_at_jvp(ans, d, index, g, *, dd, dg):
+    return dd + scatter_add(dg, d, index)
+
+
+nondifferentiable(zeros_like_list)
+
+from ..runtime import cotangent_item, pop_tail  # noqa: E402
+
+
+@vjp_rule(cotangent_item)
+def cotangent_item_vjp(gg, ans, g, key, like):
+    return scatter_add(gg, g, key), None, None
+
+
+@jvp_rule(cotangent_item)
+def cotangent_item_jvp(ans, g, key, like, *, dg, dlike):
+    return cotangent_item(dg, key, like)
+
+
+register_linear((0,), cotangent_item)

@@ -1,0 +1,674 @@
+"""Forward mode: tangent statements interleaved with the primal ones.
+
+The tangent of a name ``x`` is ``dx`` (``x_dot`` when ``dx`` is taken, as in
+generated gradient code). Each normalized statement is followed by the
+statement that computes its target's tangent: the operation's JVP rule
+inlined with the operands' names, a symbolic Zero in place of every tangent
+that is known to be zero, folded away by ``zeros.Folder``. Whether a tangent
+is zero is tracked at transform time (``self.live``: names whose tangent
+variable holds a value), so no code is emitted for inactive values.
+
+Control flow needs no tape: a loop-carried value's tangent follows the primal
+through the iterations. Invariant that keeps merges simple: a name assigned
+more than once (or inside a loop) always gets its tangent variable assigned
+together with it, a materialized zero if need be; so where two paths meet,
+a tangent is defined on every path on which its primal is.
+
+In-place writes ``y[i] = v`` become ``dy[i] = dv`` on a tangent buffer the
+generated code owns (made private before a loop if needed), and the
+out-of-place ``dy = set_item(dy, i, dv)`` elsewhere. Lists used as stacks
+(``s.append(v)``, ``v = s.pop()``) carry a list of tangents alongside.
+"""
+import builtins
+import operator
+
+import gast
+import numpy as np
+
+from . import runtime
+from .analysis import Classifier, activity, walk_stmts
+from .errors import SrcdiffError
+from .rules import qualified_name
+from .rules.forward_helpers import set_item, private_copy
+from .shapes import ShapeClasses
+from .simplify import simplify
+from .syntax import load, store, const, assign, call, attr, names_read, clone, tuple_
+from .templates import template, instantiate
+from .zeros import Folder, zero, is_zero
+
+__all__ = ["ForwardTransform"]
+
+_FRESH_FUNCS = None
+
+
+def _fresh_funcs():
+    global _FRESH_FUNCS
+    if _FRESH_FUNCS is None:
+        from .rules.indexing import scatter_add, index_update
+        _FRESH_FUNCS = {runtime.zeros_like_value, runtime.complete_cotangent, set_item,
+                        private_copy, scatter_add, index_update, runtime.zeros_like_list}
+    return _FRESH_FUNCS
+
+
+class _Unsupported(Exception):
+    pass
+
+
+class ForwardTransform:
+    def __init__(self, norm, wrt, env):
+        self.norm = norm
+        self.fs = norm.fs
+        self.loc = norm.fs.loc
+        self.names = norm.names
+        self.env = env
+        self.wrt = list(wrt)
+        body = norm.node.body
+        self.local_names = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+                            and not isinstance(n.ctx, gast.Load)} | set(norm.params)
+        self.classifier = Classifier(self.fs, self.local_names, {})
+        out = norm.output
+        self.output_names = [out.id] if isinstance(out, gast.Name) else []
+        varied, useful = activity(body, self.wrt, self.output_names, self.classifier)
+        self.active_names = (varied & useful) | set(self.wrt)
+        self.shapes = ShapeClasses(body, norm.params, self.classifier)
+        self.shapes.env = env
+        self.counts, self.in_loop = self._assignments(body)
+        self.tan_names = {}
+        self.live = set()
+        self.owned = set()
+        self.breaks = []
+        self.folder = Folder(self.resolve, self.zeros_expr)
+
+    # ---- bookkeeping ------------------------------------------------------
+    def _assignments(self, body):
+        counts = {p: 1 for p in self.norm.params}
+        in_loop = set()
+
+        def visit(stmts, depth):
+            for s in stmts:
+                targets = []
+                if isinstance(s, gast.Assign):
+                    t = s.targets[0]
+                    targets = [t.id] if isinstance(t, gast.Name) else \
+                        [t.value.id] if isinstance(t, gast.Subscript) and \
+                        isinstance(t.value, gast.Name) else []
+                elif isinstance(s, gast.For):
+                    targets = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+                for t in targets:
+                    counts[t] = counts.get(t, 0) + 1
+                    if depth or isinstance(s, gast.For):
+                        in_loop.add(t)
+                if isinstance(s, (gast.For, gast.While)):
+                    visit(s.body, depth + 1)
+                    visit(s.orelse, depth)
+                elif isinstance(s, gast.If):
+                    visit(s.body, depth)
+                    visit(s.orelse, depth)
+        visit(body, 0)
+        return counts, in_loop
+
+    def active(self, name):
+        return name in self.active_names
+
+    def eager(self, name):
+        """Must this name's tangent be materialized when it is zero?"""
+        return self.active(name) and (self.counts.get(name, 0) > 1 or name in self.in_loop)
+
+    def tan(self, name):
+        d = self.tan_names.get(name)
+        if d is None:
+            if name in self.norm.params and ("d" + name) in \
+                    getattr(self.norm, "reserved_adjoints", ()):
+                d = "d" + name
+            elif ("d" + name) not in self.names.taken and not name.startswith("_"):
+                d = self.names.fresh("d" + name)
+            else:
+                d = self.names.fresh(name.lstrip("_") + "_dot")
+            self.tan_names[name] = d
+            self.shapes.adjoint_of[d] = name
+        return d
+
+    def ref(self, obj, name):
+        return self.env.ref(obj, name)
+
+    def error(self, node, message, hint=None):
+        return self.loc.error(node, message, hint)
+
+    def resolve(self, func):
+        if isinstance(func, gast.Name):
+            if func.id in self.env.objects:
+                return self.env.objects[func.id]
+            if func.id in self.local_names:
+                return None
+            if func.id in self.env.user_globals:
+                return self.env.user_globals[func.id]
+            return getattr(builtins, func.id, None)
+        if isinstance(func, gast.Attribute):
+            base = self.resolve(func.value)
+            return getattr(base, func.attr, None) if base is not None else None
+        return None
+
+    def zeros_expr(self, primal):
+        if isinstance(primal, gast.Constant) and primal.value is None:
+            return const(None)
+        return call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [primal])
+
+    def zero_tangent_of(self, name):
+        """A materialized zero tangent for ``name`` (containers element by element)."""
+        return call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                    [const(None), load(name)])
+
+    def tangent_atom(self, a):
+        """The tangent of an operand: an expression or a Zero marker."""
+        if isinstance(a, gast.Name) and self.active(a.id) and a.id in self.live:
+            return load(self.tan(a.id))
+        return zero(clone(a))
+
+    def _fresh(self, expr):
+        if isinstance(expr, (gast.BinOp, gast.UnaryOp)):
+            return True
+        if isinstance(expr, gast.Call):
+            f = self.resolve(expr.func)
+            try:
+                return f is not None and (f in _fresh_funcs() or
+                                          (isinstance(f, np.ufunc) and f.nout == 1))
+            except TypeError:
+                return False
+        return False
+
+    def _aliases(self, expr):
+        """Tangent buffers ``expr`` may alias (they stop being private)."""
+        if self._fresh(expr):
+            return
+        inv = {v: k for k, v in self.tan_names.items()}
+        for n in names_read(expr):
+            if n in inv:
+                self.owned.discard(inv[n])
+
+    def set_tangent(self, name, expr, line, out):
+        """Emit ``dname = expr`` (or the materialized zero of an eager name)."""
+        if is_zero(expr):
+            self.live.discard(name)
+            self.owned.discard(name)
+            if self.eager(name):
+                out.append(self._mark(assign(self.tan(name), self._zero_value(name), line)))
+                self.live.add(name)
+                self.owned.add(name)
+            return out
+        expr = self.shapes.prune(simplify(expr))
+        self._aliases(expr)
+        fresh = self._fresh(expr)
+        out.append(self._mark(assign(self.tan(name), expr, line)))
+        self.live.add(name)
+        if fresh:
+            self.owned.add(name)
+        else:
+            self.owned.discard(name)
+        return out
+
+    def _zero_value(self, name):
+        return call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [load(name)]) \
+            if name not in self._containers else self.zero_tangent_of(name)
+
+    @staticmethod
+    def _mark(st):
+        st.srcdiff_tangent = True
+        return st
+
+    # ---- the transform ----------------------------------------------------------
+    def run(self):
+        """(statements, output tangent expression, tangent parameter names)."""
+        body = self.norm.node.body
+        self._containers = self._container_names(body)
+        out_stmts = []
+        for p in self.wrt:
+            self.live.add(p)
+        tparams = [self.tan(p) for p in self.wrt]
+        for p in self.norm.params:
+            if p not in self.wrt and self.eager(p):
+                out_stmts.append(self._mark(assign(self.tan(p), self._zero_value(p))))
+                self.live.add(p)
+                self.owned.add(p)
+        out_stmts += self.block(body)
+        out = self.norm.output
+        if isinstance(out, gast.Name) and self.active(out.id) and out.id in self.live:
+            dout = load(self.tan(out.id))
+        else:
+            dout = self.zero_tangent_of(out.id) if isinstance(out, gast.Name) \
+                else call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [clone(out)])
+        return out_stmts, dout, tparams
+
+    def _container_names(self, body):
+        out = set()
+        defs = []
+        for s in walk_stmts(body):
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+                defs.append((s.targets[0].id, self.classifier.classify(s.value)))
+        changed = True
+        while changed:
+            changed = False
+            for t, op in defs:
+                if t in out:
+                    continue
+                if op.kind in ("pack", "pack_dict", "user", "unknown", "list_pop") or \
+                        (op.kind == "copy" and op.node.id in out) or \
+                        (op.kind == "call" and op.func is operator.getitem
+                         and isinstance(op.args[0], gast.Name) and op.args[0].id in out):
+                    out.add(t)
+                    changed = True
+        return out
+
+    def block(self, stmts):
+        out = []
+        for s in stmts:
+            new = self.stmt(s)
+            where = getattr(s, "srcloc", None)
+            for st in new:
+                if getattr(st, "srcline", None) is None:
+                    st.srcline = getattr(s, "srcline", None)
+                if where is not None and not hasattr(st, "srcloc"):
+                    st.srcloc = where
+            out += new
+        return out
+
+    def stmt(self, s):
+        if isinstance(s, gast.Assign):
+            t = s.targets[0]
+            if isinstance(t, gast.Name):
+                return self.assign_stmt(s, t.id)
+            if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):
+                return self.setitem(s, t)
+            raise self.error(s, "unsupported assignment target")
+        if isinstance(s, gast.If):
+            return self.if_stmt(s)
+        if isinstance(s, (gast.For, gast.While)):
+            return self.loop(s)
+        if isinstance(s, gast.Break):
+            if self.breaks:
+                self.breaks[-1].append((set(self.live), set(self.owned)))
+            return [s]
+        if isinstance(s, gast.Expr):
+            return self.expr_stmt(s)
+        if isinstance(s, (gast.Assert, gast.Raise, gast.Pass, gast.FunctionDef)):
+            return [s]
+        raise self.error(s, f"unsupported statement {type(s).__name__} in forward mode")
+
+    # ---- assignments ---------------------------------------------------------
+    def assign_stmt(self, s, t):
+        if not self.active(t):
+            return [s]
+        op = self.classifier.classify(s.value)
+        line = s.srcline
+        pre, out = [], []
+        if op.kind == "const" and isinstance(s.value, gast.Constant) and s.value.value is None:
+            # a placeholder (generated code initializes names it saves this way)
+            self.live.discard(t)
+            self.owned.discard(t)
+            if self.eager(t):
+                self.live.add(t)
+                return [s, self._mark(assign(self.tan(t), const(None), line))]
+            return [s]
+        if op.kind == "list_pop":
+            lst = op.args[0].id
+            out.append(s)
+            if self.active(lst) and lst in self.live:
+                self._aliases(load(self.tan(lst)))
+                return self.set_tangent(t, call(attr(self.tan(lst), "pop")), line, out)
+            return self.set_tangent(t, zero(load(t)), line, out)
+        reads = set()
+        for a in op.operands:
+            reads |= names_read(a)
+        renamed = {}
+        if op.kind not in ("const", "nondiff", "copy") and t in reads:
+            # x = f(x): the rule reads the operand's old value
+            old = self.names.fresh(t + "_in")
+            pre.append(assign(old, load(t), line))
+            renamed[t] = old
+        try:
+            stmts, expr = self.tangent_expr(s, t, op, renamed)
+        except _Unsupported as e:
+            raise self.error(s, str(e.args[0]), e.args[1] if len(e.args) > 1 else None) from None
+        out = pre + [s] + [self._mark(st) for st in stmts]
+        return self.set_tangent(t, expr, line, out)
+
+    def tangent_expr(self, s, t, op, renamed):
+        """(rule statements, tangent expression or Zero) of ``t = op``."""
+        kind = op.kind
+        if kind in ("const", "nondiff"):
+            return [], zero(load(t))
+        if kind == "copy":
+            return [], self.tangent_atom(op.node)
+        if kind == "pack":
+            return [], self.pack(op)
+        if kind == "pack_dict":
+            node = op.node
+            values = [self.tangent_atom(v) for v in node.values]
+            return [], gast.Dict(keys=[clone(k) for k in node.keys],
+                                 values=[self.folder.materialize(v) for v in values])
+        if kind == "call":
+            return self.rule(s, t, op, renamed)
+        if kind == "unknown":
+            return self.structural(s, t, op)
+        if kind == "user":
+            raise _Unsupported(f"a call of the user function {op.func.__qualname__} was not "
+                               "inlined; forward mode cannot follow it",
+                               "inline the function by hand")
+        raise _Unsupported(f"unsupported operation {kind!r} in forward mode")
+
+    def pack(self, op):
+        node = op.node
+        elts, any_live = [], False
+        for e in op.args:
+            if isinstance(e, gast.Starred):
+                d = self.tangent_atom(e.value)
+                if is_zero(d):
+                    d = call(self.ref(runtime.zeros_like_list, "zeros_like_list"),
+                             [clone(e.value)])
+                else:
+                    any_live = True
+                elts.append(gast.Starred(value=d, ctx=gast.Load()))
+                continue
+            d = self.tangent_atom(e)
+            if not is_zero(d):
+                any_live = True
+                elts.append(d)
+            elif isinstance(e, gast.Name) and e.id in self._containers:
+                elts.append(self.zero_tangent_of(e.id))
+            else:
+                elts.append(self.folder.materialize(d))
+        if isinstance(node, gast.List):
+            # a list may be appended to or written into later: it always has a tangent
+            return gast.List(elts=elts, ctx=gast.Load())
+        if not any_live:
+            return zero(clone(node))
+        return gast.Tuple(elts=elts, ctx=gast.Load())
+
+    def structural(self, s, t, op):
+        """Builtins that rearrange values: list(), tuple(), reversed(), zip()."""
+        node = op.node
+        f = self.resolve(node.func) if isinstance(node, gast.Call) else None
+        if f in (list, tuple, reversed) and len(node.args) == 1 and not node.keywords:
+            d = self.tangent_atom(node.args[0])
+            if is_zero(d):
+                return [], zero(load(t))
+            return [], call(clone(node.func), [d])
+        if f is zip and not node.keywords:
+            ds = [self.tangent_atom(a) for a in node.args]
+            if all(is_zero(d) for d in ds):
+                return [], zero(load(t))
+            ds = [d if not is_zero(d) else call(self.ref(runtime.zeros_like_list,
+                                                         "zeros_like_list"), [clone(a)])
+                  for d, a in zip(ds, node.args)]
+            return [], call(clone(node.func), ds)
+        reads = set()
+        for a in op.operands:
+            reads |= names_read(a)
+        if not any(self.active(n) and n in self.live for n in reads):
+            return [], zero(load(t))
+        what = op.what or (qualified_name(op.func) if op.func is not None else "this operation")
+        name = qualified_name(op.func) if op.func is not None else what
+        raise _Unsupported(f"no forward-mode derivative for {what}",
+                           f"register one with @srcdiff.jvp_rule({name}) "
+                           f"(or srcdiff.nondifferentiable({name}) if it has no derivative)")
+
+    def rule(self, s, t, op, renamed):
+        rule = op.rule
+        if rule.jvp is None:
+            if not any(isinstance(a, gast.Name) and self.active(a.id) and a.id in self.live
+                       for a in op.operands):
+                return [], zero(load(t))
+            raise _Unsupported(f"{rule.name} has no forward-mode rule",
+                               f"register one with @srcdiff.jvp_rule({rule.name})")
+        tpl = template(rule.jvp)
+        params = tpl.params[1:]
+        if len(op.args) > len(params):
+            raise _Unsupported(f"{rule.name} called with {len(op.args)} positional arguments; "
+                               f"its forward rule takes {len(params)}")
+        bind = {}
+        for i, a in enumerate(op.args):
+            bind[params[i]] = a
+        for k, v in op.keywords.items():
+            if k not in params and k not in tpl.kwonly:
+                raise _Unsupported(f"{rule.name}: its forward rule has no parameter {k!r}")
+            bind[k] = v
+        tangents = {}
+        any_live = False
+        for p in params:
+            dname = "d" + p
+            if dname not in tpl.kwonly:
+                continue
+            if p in bind:
+                d = self.tangent_atom(bind[p])
+            else:
+                d = zero(const(tpl.defaults.get(p)))
+            any_live = any_live or not is_zero(d)
+            tangents[dname] = d
+        if not any_live:
+            return [], zero(load(t))
+        primal_bind = {k: rename_expr(v, renamed) for k, v in bind.items()}
+        if not tpl.inlinable:
+            args = [load(t)] + [rename_expr(a, renamed) for a in op.args]
+            kws = [gast.keyword(arg=k, value=rename_expr(v, renamed))
+                   for k, v in op.keywords.items()]
+            kws += [gast.keyword(arg=k, value=self.folder.materialize(v))
+                    for k, v in tangents.items()]
+            return [], call(self.ref(rule.jvp, rule.jvp.__name__), args, kws)
+        bindings = dict(primal_bind)
+        bindings.update(tangents)
+        bindings[tpl.params[0]] = load(t)
+        stmts, results = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t))
+        stmts, expr = self.folder.fold_block(stmts, results[0])
+        for st in stmts:
+            st.value = simplify(st.value)
+            st.srcline = s.srcline
+        return stmts, expr
+
+    def setitem(self, s, target):
+        y = target.value.id
+        if not self.active(y):
+            return [s]
+        line = s.srcline
+        out = [s]
+        dv = self.tangent_atom(s.value)
+        if y not in self.live:
+            if is_zero(dv):
+                return out
+            out.append(self._mark(assign(self.tan(y), self._zero_value(y), line)))
+            self.live.add(y)
+            self.owned.add(y)
+        value = self.folder.materialize(dv) if not is_zero(dv) else const(0.0)
+        if isinstance(value, gast.Name):
+            self._aliases(value)
+        dy = self.tan(y)
+        if y in self.owned:
+            tgt = gast.Subscript(value=load(dy), slice=clone(target.slice), ctx=gast.Store())
+            st = gast.Assign(targets=[tgt], value=value, type_comment=None)
+            st.srcline = line
+            out.append(self._mark(st))
+        else:
+            e = call(self.ref(set_item, "set_item"), [load(dy), clone(target.slice), value])
+            out.append(self._mark(assign(dy, e, line)))
+            self.owned.add(y)
+        return out
+
+    def expr_stmt(self, s):
+        v = s.value
+        if not isinstance(v, gast.Call):
+            return [s]
+        line = s.srcline
+        func = v.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+            lst = func.value.id
+            meth = func.attr
+            if not self.active(lst):
+                return [s]
+            if meth in ("append", "extend") and len(v.args) == 1 and not v.keywords:
+                return [s] + self._list_add(lst, meth, v.args[0], line)
+            if meth == "pop" and not v.args:
+                if lst in self.live:
+                    return [s, self._mark(gast.Expr(value=call(attr(self.tan(lst), "pop"))))]
+                return [s]
+            op = self.classifier.classify(v)
+            if any(self.active(n) and n in self.live for n in op.reads()) \
+                    and op.kind not in ("nondiff", "const"):
+                raise self.error(s, f"the method call .{meth}() may change a differentiated "
+                                 "value in place; srcdiff cannot follow that",
+                                 "build a new value instead (e.g. y = y + v)")
+            return [s]
+        f = self.resolve(func)
+        if f is getattr(runtime, "pop_tail", None) and isinstance(v.args[0], gast.Name):
+            lst = v.args[0].id
+            if self.active(lst) and lst in self.live:
+                args = [load(self.tan(lst))] + [clone(a) for a in v.args[1:]]
+                return [s, self._mark(gast.Expr(value=call(clone(func), args)))]
+        return [s]
+
+    def _list_add(self, lst, meth, value, line):
+        out = []
+        if lst not in self.live:
+            d = self.tangent_atom(value)
+            if is_zero(d):
+                return out
+            out.append(self._mark(assign(self.tan(lst), call(
+                self.ref(runtime.zeros_like_list, "zeros_like_list"), [load(lst)]), line)))
+            self.live.add(lst)
+        d = self.tangent_atom(value)
+        if is_zero(d):
+            if meth == "append":
+                d = self._zero_value(value.id) if isinstance(value, gast.Name) \
+                    else self.folder.materialize(d)
+            else:
+                d = call(self.ref(runtime.zeros_like_list, "zeros_like_list"), [clone(value)])
+        else:
+            self._aliases(d)
+        node = gast.Expr(value=call(attr(self.tan(lst), meth), [d]))
+        node.srcline = line
+        out.append(self._mark(node))
+        return out
+
+    # ---- control flow ----------------------------------------------------------
+    def if_stmt(self, s):
+        live0, owned0 = set(self.live), set(self.owned)
+        self.live, self.owned = set(live0), set(owned0)
+        body = self.block(s.body)
+        live1, owned1 = self.live, self.owned
+        self.live, self.owned = set(live0), set(owned0)
+        orelse = self.block(s.orelse)
+        self.live = live1 | self.live
+        self.owned = owned1 & self.owned
+        node = gast.If(test=s.test, body=body or [gast.Pass()], orelse=orelse)
+        node.srcline = s.srcline
+        if hasattr(s, "srcloc"):
+            node.srcloc = s.srcloc
+        return [node]
+
+    def _snapshot(self):
+        return (set(self.names.taken), dict(self.names.counters), dict(self.tan_names))
+
+    def _restore(self, snap):
+        self.names.taken, self.names.counters = set(snap[0]), dict(snap[1])
+        self.tan_names = dict(snap[2])
+
+    def _loop_targets(self, s):
+        if isinstance(s, gast.For):
+            return [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+        return []
+
+    def _written_items(self, s):
+        out = set()
+        for st in walk_stmts(s.body):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
+                    and isinstance(st.targets[0].value, gast.Name):
+                out.add(st.targets[0].value.id)
+        return {y for y in out if self.active(y)}
+
+    def _iter_tangent(self, s):
+        """The tangent of a for loop's iterable (or None when it is zero)."""
+        if not isinstance(s, gast.For):
+            return None
+        it = s.iter
+        if isinstance(it, gast.Name) and self.active(it.id) and it.id in self.live:
+            return load(self.tan(it.id))
+        return None
+
+    def _run_body(self, s, live, owned, diter):
+        self.live, self.owned = set(live), set(owned)
+        targets = self._loop_targets(s)
+        pre = []
+        if diter is not None:
+            for n in targets:
+                if self.active(n):
+                    self.live.add(n)
+                    self.owned.discard(n)
+        else:
+            for n in targets:
+                self.live.discard(n)
+                self.owned.discard(n)
+                if self.eager(n):
+                    pre.append(self._mark(assign(self.tan(n), self._zero_value(n), s.srcline)))
+                    self.live.add(n)
+                    self.owned.add(n)
+        self.breaks.append([])
+        body = pre + self.block(s.body)
+        brk = self.breaks.pop()
+        return body, self.live, self.owned, brk
+
+    def loop(self, s):
+        live0, owned0 = set(self.live), set(self.owned)
+        diter = self._iter_tangent(s)
+        written = self._written_items(s)
+        # a buffer the loop writes into element by element is made private once
+        copies = {y for y in written if y in live0 and y not in owned0}
+        start, owned_start = set(live0), owned0 | copies
+        for _ in range(20):
+            snap = self._snapshot()
+            _, end, owned_end, _ = self._run_body(s, start, owned_start, diter)
+            self._restore(snap)
+            for d in self.tan_names.values():
+                self.names.reserve(d)
+            new_start = start | end
+            new_owned = owned_start & owned_end
+            if new_start == start and new_owned == owned_start:
+                break
+            start, owned_start = new_start, new_owned
+        copies &= owned_start
+        pre = []
+        for y in sorted(copies):
+            pre.append(self._mark(assign(self.tan(y), call(self.ref(private_copy, "private_copy"),
+                                                           [load(self.tan(y))]), s.srcline)))
+        body, end, owned_end, brk = self._run_body(s, start, owned_start, diter)
+        live_after = set(start)
+        owned_after = set(owned_start)
+        for bl, bo in brk:
+            live_after |= bl
+            owned_after &= bo
+        self.live, self.owned = live_after, owned_after
+        if isinstance(s, gast.For):
+            target, it = s.target, s.iter
+            if diter is not None:
+                tt = self._tangent_target(s.target)
+                target = gast.Tuple(elts=[s.target, tt], ctx=gast.Store())
+                it = call("zip", [s.iter, diter])
+            node = gast.For(target=target, iter=it, body=body or [gast.Pass()], orelse=[],
+                            type_comment=None)
+        else:
+            node = gast.While(test=s.test, body=body or [gast.Pass()], orelse=[])
+        node.srcline = s.srcline
+        if hasattr(s, "srcloc"):
+            node.srcloc = s.srcloc
+        return pre + [node]
+
+    def _tangent_target(self, t):
+        if isinstance(t, gast.Name):
+            return store(self.tan(t.id) if self.active(t.id) else "_")
+        return gast.Tuple(elts=[self._tangent_target(e) for e in t.elts], ctx=gast.Store())
+
+
+def rename_expr(node, mapping):
+    if not mapping:
+        return node
+    node = clone(node)
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in mapping:
+            n.id = mapping[n.id]
+    return node

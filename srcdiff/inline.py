@@ -1,0 +1,322 @@
+"""Calls into user functions: inlined into the caller's normalized body.
+
+A call whose result may depend on the differentiated inputs is replaced by
+the callee's normalized body, with the callee's parameters and locals renamed
+to fresh names of the caller (``h = cell(h, x)`` becomes ``cell_h = h;
+cell_x = x; ...; h_1 = cell_out``). Nested functions and lambdas (which
+close over the caller's variables) are inlined the same way; so are module
+functions from other modules, whose global names are bound for the
+generated code. Loops over differentiated sequences (``for row in X``,
+``zip``, ``enumerate``) become index loops, so each row's cotangent flows
+back into ``X``'s.
+"""
+import inspect
+
+import gast
+
+from .analysis import Classifier, activity, walk_stmts
+from .errors import SrcdiffError
+from .normalize import normalize
+from .parse import FunctionSource, parse_function, resolve_static
+from .syntax import load, store, const, assign, clone, names_read
+from .templates import HelperEnv
+
+__all__ = ["inline_calls"]
+
+MAX_DEPTH = 24
+
+
+def _local_defs(body, fs):
+    """Nested defs and lambdas assigned to names: name -> FunctionDef node."""
+    defs = {}
+    for s in walk_stmts(body):
+        if isinstance(s, gast.FunctionDef):
+            defs[s.name] = s
+        elif isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
+                and isinstance(s.value, gast.Lambda):
+            lam = s.value
+            node = gast.FunctionDef(name=s.targets[0].id, args=lam.args,
+                                    body=[gast.Return(value=lam.body)], decorator_list=[],
+                                    returns=None, type_comment=None, type_params=[])
+            node.lineno = getattr(s, "srcline", None)
+            node.body[0].lineno = node.lineno
+            defs[s.targets[0].id] = node
+    return defs
+
+
+class _Inliner:
+    def __init__(self, norm, wrt):
+        self.norm = norm
+        self.fs = norm.fs
+        self.names = norm.names
+        self.env = norm.env
+        self.wrt = list(wrt)
+        self.changed = False
+        self.stack = [norm.fs.func]
+
+    def run(self):
+        for _ in range(MAX_DEPTH):
+            body = self.norm.node.body
+            local_names = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
+                           and not isinstance(n.ctx, gast.Load)} | set(self.norm.params)
+            self.local_defs = _local_defs(body, self.fs)
+            self.classifier = Classifier(self.fs, local_names, self.local_defs)
+            out = self.norm.output
+            varied, useful = activity(body, self.wrt, [out.id] if isinstance(out, gast.Name)
+                                      else [], self.classifier)
+            # a nested function may read varied variables of the caller
+            for name, d in self.local_defs.items():
+                if names_read(d) & varied:
+                    varied.add(name)
+            self.varied = varied
+            self.changed = False
+            self.norm.node.body = self.block(body)
+            if not self.changed:
+                return self.norm
+        raise SrcdiffError("calls nest deeper than srcdiff inlines (recursion?)",
+                           self.fs.loc.filename, None,
+                           "recursive functions are not supported yet; write the recursion "
+                           "as a loop")
+
+    def block(self, stmts):
+        out = []
+        for s in stmts:
+            if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
+                    and isinstance(s.value, gast.Call):
+                op = self.classifier.classify(s.value)
+                if op.kind == "user" and self._varied(s.value):
+                    out += self.inline(s, op)
+                    self.changed = True
+                    continue
+            if isinstance(s, gast.For) and isinstance(s.iter, gast.Name) \
+                    and s.iter.id in self.varied and not getattr(s, "srcdiff_indexed", False):
+                out += self.index_loop(s, out)
+                self.changed = True
+                continue
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list) and not isinstance(s, gast.FunctionDef):
+                    setattr(s, field, self.block(sub))
+            out.append(s)
+        return out
+
+    def _varied(self, callnode):
+        reads = names_read(callnode)
+        return bool(reads & self.varied)
+
+    # ---- loops over differentiated sequences ---------------------------------
+    def index_loop(self, s, before):
+        """for row in X  ->  for k in range(len(X)): row = X[k]"""
+        line = s.srcline
+        it = s.iter.id
+        producer = None
+        for st in reversed(before):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                    and st.targets[0].id == it:
+                producer = st
+                break
+        k = self.names.fresh("k")
+        pre = []
+        targets = []
+        fname = None
+        if producer is not None and isinstance(producer.value, gast.Call) \
+                and isinstance(producer.value.func, gast.Name) and not producer.value.keywords:
+            fname = producer.value.func.id
+            if self.fs.lookup_or_none(fname) not in (zip, enumerate):
+                fname = None
+        if fname == "zip" and isinstance(s.target, gast.Tuple) \
+                and len(s.target.elts) == len(producer.value.args):
+            seqs = producer.value.args
+            lens = []
+            for a in seqs:
+                n = self.names.fresh("n")
+                pre.append(assign(n, gast.Call(func=load("len"), args=[clone(a)], keywords=[]),
+                                  line))
+                lens.append(load(n))
+            count = self.names.fresh("n")
+            pre.append(assign(count, gast.Call(func=load("min"), args=lens, keywords=[])
+                              if len(lens) > 1 else lens[0], line))
+            for t, a in zip(s.target.elts, seqs):
+                targets.append((t, gast.Subscript(value=clone(a), slice=load(k), ctx=gast.Load())))
+        elif fname == "enumerate" and isinstance(s.target, gast.Tuple) \
+                and len(s.target.elts) == 2 and len(producer.value.args) == 1:
+            seq = producer.value.args[0]
+            count = self.names.fresh("n")
+            pre.append(assign(count, gast.Call(func=load("len"), args=[clone(seq)], keywords=[]),
+                              line))
+            targets.append((s.target.elts[0], load(k)))
+            targets.append((s.target.elts[1], gast.Subscript(value=clone(seq), slice=load(k),
+                                                             ctx=gast.Load())))
+        else:
+            seq = self.names.fresh(it + "_seq")
+            from . import runtime
+            pre.append(assign(seq, gast.Call(func=self.env.ref(runtime.as_sequence, "as_sequence"),
+                                             args=[load(it)], keywords=[]), line))
+            count = self.names.fresh("n")
+            pre.append(assign(count, gast.Call(func=load("len"), args=[load(seq)], keywords=[]),
+                              line))
+            targets.append((s.target, gast.Subscript(value=load(seq), slice=load(k),
+                                                     ctx=gast.Load())))
+        rng = self.names.fresh("it")
+        pre.append(assign(rng, gast.Call(func=load("range"), args=[load(count)], keywords=[]),
+                          line))
+        body = []
+        for t, value in targets:
+            body += self._unpack(t, value, line)
+        loop = gast.For(target=store(k), iter=load(rng), body=body + s.body, orelse=[],
+                        type_comment=None)
+        loop.srcline = line
+        loop.srcdiff_indexed = True
+        return pre + [loop]
+
+    def _unpack(self, target, value, line):
+        if isinstance(target, gast.Name):
+            return [assign(target.id, value, line)]
+        tmp = self.names.fresh("item")
+        out = [assign(tmp, value, line)]
+        for i, e in enumerate(target.elts):
+            out += self._unpack(e, gast.Subscript(value=load(tmp), slice=const(i),
+                                                  ctx=gast.Load()), line)
+        return out
+
+    # ---- calls -------------------------------------------------------------
+    def inline(self, s, op):
+        target = s.targets[0].id
+        line = s.srcline
+        callee = op.func
+        if isinstance(callee, gast.FunctionDef):
+            sub_fs = FunctionSource(None, clone(callee), self.fs.loc, self.fs.globals,
+                                    self.fs.closure)
+            key = ("local", id(callee))
+            free_map = dict(getattr(s.value, "ssa_env", {}) or {})
+        else:
+            func = callee.__func__ if hasattr(callee, "__func__") else callee
+            if func in self.stack:
+                raise self.fs.loc.error(s, f"recursive call of {func.__qualname__}",
+                                        "recursive functions are not supported yet; write "
+                                        "the recursion as a loop")
+            sub_fs = parse_function(func)
+            free_map = None
+            key = func
+        sub = normalize(sub_fs)
+        params = sub.params
+        local = set(params) | {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
+                               and not isinstance(n.ctx, gast.Load)}
+        local |= {d.name for d in walk_stmts(sub.node.body) if isinstance(d, gast.FunctionDef)}
+        prefix = sub_fs.name if sub_fs.name != "lambda_" else "fn"
+        rename = {n: self.names.fresh(f"{prefix}_{n}") for n in sorted(local)}
+        # the callee's free names
+        free = {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)} - local
+        for n in sorted(free):
+            if free_map is not None:
+                if n in free_map:
+                    rename[n] = free_map[n]
+                continue
+            try:
+                obj = sub_fs.lookup(n)
+            except KeyError:
+                continue
+            try:
+                mine = self.fs.lookup(n)
+                same = mine is obj
+            except KeyError:
+                same = False
+            caller_local = n in self.names.taken and not same
+            if not same or caller_local:
+                rename[n] = self.env.name_for(obj, n)
+        body = clone(sub.node.body)
+        # parameters the callee never re-assigns are replaced by the caller's atoms
+        stored = {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
+                  and isinstance(n.ctx, (gast.Store, gast.Del))}
+        binds = self.bind(s, op, sub, sub_fs, rename)
+        direct = {}
+        kept = []
+        for b in binds:
+            p = b.targets[0].id
+            orig = next(k for k, v in rename.items() if v == p)
+            if orig not in stored and isinstance(b.value, gast.Name):
+                direct[p] = b.value.id
+            else:
+                kept.append(b)
+        binds = kept
+        _rename_all(body, rename)
+        _rename_all(body, direct)
+        _relocate(body, sub_fs.loc, s)
+        out_atom = clone(sub.output)
+        _rename_all([out_atom], rename)
+        _rename_all([out_atom], direct)
+        result = assign(target, out_atom, line)
+        return binds + body + [result]
+
+    def bind(self, s, op, sub, sub_fs, rename):
+        args = sub.node.args
+        positional = [a.id for a in args.posonlyargs + args.args]
+        kwonly = [a.id for a in args.kwonlyargs]
+        defaults = {}
+        d = args.defaults
+        for name, dv in zip(positional[len(positional) - len(d):], d):
+            defaults[name] = dv
+        for name, dv in zip(kwonly, args.kw_defaults):
+            if dv is not None:
+                defaults[name] = dv
+        func_obj = sub_fs.func
+        values = {}
+        call_args = list(op.args)
+        # a bound method: its receiver is the first parameter
+        callee = op.func
+        if hasattr(callee, "__self__") and not isinstance(callee, gast.FunctionDef):
+            values[positional[0]] = self.env.ref(callee.__self__, "self_obj")
+            positional = positional[1:]
+        if len(call_args) > len(positional):
+            raise self.fs.loc.error(s, f"too many arguments in a call of {sub_fs.name}")
+        for p, a in zip(positional, call_args):
+            values[p] = a
+        for k, v in op.keywords.items():
+            if k in values:
+                raise self.fs.loc.error(s, f"{sub_fs.name}() got multiple values for {k!r}")
+            if k not in positional and k not in kwonly:
+                raise self.fs.loc.error(s, f"{sub_fs.name}() has no parameter {k!r}")
+            values[k] = v
+        out = []
+        all_params = [p for p in [a.id for a in args.posonlyargs + args.args] + kwonly]
+        for p in all_params:
+            if p in values:
+                value = clone(values[p])
+            elif p in defaults:
+                value = self._default(func_obj, p, defaults[p])
+            else:
+                raise self.fs.loc.error(s, f"{sub_fs.name}() missing argument {p!r}")
+            out.append(assign(rename[p], value, s.srcline))
+        return out
+
+    def _default(self, func_obj, p, node):
+        if isinstance(node, gast.Constant):
+            return clone(node)
+        if func_obj is not None:
+            sig = inspect.signature(func_obj)
+            return self.env.ref(sig.parameters[p].default, p + "_default")
+        return clone(node)
+
+
+def _rename_all(stmts, mapping):
+    for s in stmts:
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and n.id in mapping:
+                n.id = mapping[n.id]
+            elif isinstance(n, gast.FunctionDef) and n.name in mapping:
+                n.name = mapping[n.name]
+
+
+def _relocate(stmts, loc, call_stmt):
+    """Inlined statements keep pointing at the callee's source lines."""
+    for s in walk_stmts(stmts):
+        s.srcloc = loc
+
+
+def inline_calls(norm, wrt):
+    if not hasattr(norm, "env"):
+        fs = norm.fs
+        norm.env = HelperEnv(norm.names, fs.globals, fs.closure)
+        for free in sorted(fs.closure):
+            norm.env.objects[free] = fs.closure[free]
+    return _Inliner(norm, wrt).run()

@@ -1,0 +1,131 @@
+"""Python builtins: sum, abs, float, min/max, and the ones that carry no derivative."""
+import builtins
+
+import numpy as np
+
+from ..runtime import unbroadcast, broadcast_like
+from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
+
+
+def spread_sum(g, items):
+    """The cotangent of ``items`` in ``sum(items)``: ``g`` for every element."""
+    if hasattr(items, "shape"):
+        return broadcast_like(g, items)
+    return [unbroadcast(g, e) for e in items]
+
+
+@vjp_rule(spread_sum)
+def spread_sum_vjp(gg, ans, g, items):
+    return builtins.sum(gg) if not hasattr(items, "shape") else np.sum(gg, axis=0), None
+
+
+@jvp_rule(spread_sum)
+def spread_sum_jvp(ans, g, items, *, dg):
+    return spread_sum(dg, items)
+
+
+@vjp_rule(builtins.sum)
+def sum_(g, ans, iterable, start=0):
+    return spread_sum(g, iterable), unbroadcast(g, start)
+
+
+@jvp_rule(builtins.sum)
+def sum_jvp(ans, iterable, start=0, *, diterable, dstart):
+    return broadcast_like(builtins.sum(diterable), ans) + broadcast_like(dstart, ans)
+
+
+@vjp_rule(builtins.abs)
+def abs_(g, ans, x):
+    return g * np.sign(x)
+
+
+@jvp_rule(builtins.abs)
+def abs_jvp(ans, x, *, dx):
+    return dx * np.sign(x)
+
+
+@vjp_rule(builtins.float)
+def float_(g, ans, x):
+    return g
+
+
+@jvp_rule(builtins.float)
+def float_jvp(ans, x, *, dx):
+    return dx
+
+
+def select_grad(g, ans, args, which):
+    """Cotangents of min/max: ``g`` goes to the (first) selected argument."""
+    if len(args) == 1:
+        items = args[0]
+        out = [g * 0.0 for _ in items]
+        out[which(range(len(items)), key=lambda i: items[i])] = g
+        return (out,)
+    k = which(range(len(args)), key=lambda i: args[i])
+    return tuple(g if i == k else g * 0.0 for i in range(len(args)))
+
+
+@vjp_rule(builtins.max)
+def max_(g, ans, *args):
+    return select_grad(g, ans, args, builtins.max)
+
+
+@vjp_rule(builtins.min)
+def min_(g, ans, *args):
+    return select_grad(g, ans, args, builtins.min)
+
+
+register_linear((0,), spread_sum, builtins.float)
+
+nondifferentiable(builtins.len, builtins.range, builtins.isinstance, builtins.print,
+                  builtins.int, builtins.round, builtins.bool, builtins.str, builtins.type,
+                  builtins.id, builtins.hash, builtins.callable, builtins.hasattr, builtins.repr,
+                  builtins.format, builtins.any, builtins.all, builtins.issubclass,
+                  builtins.divmod, builtins.ord, builtins.chr)
+
+
+def reverse_cotangent(g, x):
+    """The cotangent of ``x`` in ``reversed(x)``."""
+    if hasattr(x, "shape"):
+        return np.flip(g, 0)
+    return list(reversed(g))
+
+
+def sequence_cotangent(g, x):
+    """The cotangent of ``x`` in ``list(x)`` / ``tuple(x)`` (rows of an array, or items)."""
+    if hasattr(x, "shape"):
+        return np.stack([np.zeros_like(x[i]) if gi is None else gi for i, gi in enumerate(g)])
+    return type(x)(g) if isinstance(x, (list, tuple)) else list(g)
+
+
+@vjp_rule(builtins.reversed)
+def reversed_(g, ans, x):
+    return reverse_cotangent(g, x)
+
+
+@jvp_rule(builtins.reversed)
+def reversed_jvp(ans, x, *, dx):
+    return reversed(dx)
+
+
+@vjp_rule(builtins.list, builtins.tuple)
+def list_(g, ans, x):
+    return sequence_cotangent(g, x)
+
+
+@jvp_rule(builtins.list, builtins.tuple)
+def list_jvp(ans, x, *, dx):
+    return list(dx)
+
+
+@vjp_rule(reverse_cotangent)
+def reverse_cotangent_vjp(gg, ans, g, x):
+    return reverse_cotangent(gg, x), None
+
+
+@jvp_rule(reverse_cotangent)
+def reverse_cotangent_jvp(ans, g, x, *, dg):
+    return reverse_cotangent(dg, x)
+
+
+register_linear((0,), reverse_cotangent, builtins.reversed, builtins.list, builtins.tuple)

@@ -1,0 +1,374 @@
+"""Input generators for the systematic rule tests: for each registered
+callable, the cases (arguments, options) its rules are checked on.
+
+Domains are chosen away from kinks and singularities (positive for log,
+|x| < 1 for arcsin, distinct values for max/sort, well-conditioned matrices
+for linalg). Shapes sweep scalar, vector, matrix and 3-D; binary functions
+sweep broadcast pairs; reductions sweep every axis/keepdims combination.
+"""
+import itertools
+import math
+
+import numpy as np
+
+_rng = np.random.default_rng(1234)
+
+
+class Case:
+    """One call ``func(*args, **kwargs)`` to check. ``wrt``: positions of the
+    differentiated arguments (default: every argument with floating leaves)."""
+
+    def __init__(self, func, *args, wrt=None, rtol=1e-5, atol=1e-6, second=True, eps=1e-6,
+                 label="", xfail=None, only_vjp=False, **kwargs):
+        self.func = func
+        self.args = tuple(args)
+        self.kwargs = kwargs
+        self.wrt = wrt
+        self.rtol, self.atol, self.second, self.eps = rtol, atol, second, eps
+        self.label = label
+        self.xfail = xfail
+        # at a tie, central differences are only linear along coordinate directions:
+        self.only_vjp = only_vjp
+
+    def __repr__(self):
+        def desc(a):
+            if isinstance(a, (list, tuple)):
+                return "[" + ",".join(desc(x) for x in a) + "]"
+            if isinstance(a, (np.ndarray, np.generic)) and not isinstance(a, (float, int)):
+                return f"{a.dtype}{tuple(a.shape)}"
+            if isinstance(a, type):
+                return a.__name__
+            return repr(a)
+        name = getattr(self.func, "__name__", repr(self.func))
+        kw = ",".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        return f"{name}({','.join(desc(a) for a in self.args)}{'; ' if kw else ''}{kw}){self.label}"
+
+
+# ----------------------------------------------------------------------------
+# generators
+# ----------------------------------------------------------------------------
+
+def uni(shape, lo=-1.0, hi=1.0):
+    """Uniform values in [lo, hi]; shape () gives a 0-d array."""
+    return _rng.uniform(lo, hi, size=shape)
+
+
+def pos(shape, lo=0.5, hi=2.0):
+    return uni(shape, lo, hi)
+
+
+def distinct(shape, spacing=0.3):
+    """Values at least ``spacing`` apart (no ties) in random order."""
+    n = int(np.prod(shape)) if shape else 1
+    vals = (np.arange(n) - n / 2) * spacing + _rng.uniform(0, 0.05)
+    _rng.shuffle(vals)
+    return vals.reshape(shape)
+
+
+def cplx(shape):
+    return uni(shape) + 1j * uni(shape)
+
+
+def spd(n, batch=()):
+    a = uni(batch + (n, n))
+    return a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
+
+
+def wellcond(n, batch=()):
+    return uni(batch + (n, n)) + 2.5 * np.eye(n)
+
+
+def sym_distinct(n, batch=()):
+    """Symmetric with well separated eigenvalues."""
+    q, _ = np.linalg.qr(uni(batch + (n, n)))
+    w = np.arange(1, n + 1) * 1.0 + np.zeros(batch + (n,))
+    return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2)
+
+
+SHAPES = [(), (3,), (2, 3), (2, 1, 3)]
+PAIRS = [((), ()), ((3,), ()), ((), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((2, 3), (2, 3)),
+         ((1, 3, 1), (2, 1, 2))]
+
+
+def all_axes(nd):
+    """Every axis argument for an nd-array: None, each int (and a negative),
+    and every tuple of two or more distinct axes."""
+    out = [None] + list(range(nd))
+    if nd:
+        out.append(-1)
+    for r in range(2, nd + 1):
+        out += list(itertools.combinations(range(nd), r))
+    return out
+
+
+# ----------------------------------------------------------------------------
+# the spec table
+# ----------------------------------------------------------------------------
+
+SPECS = {}
+
+
+def spec(func, cases):
+    SPECS.setdefault(func, []).extend(cases)
+
+
+def unary(func, gen=uni, shapes=SHAPES, py=True, **kw):
+    cases = [Case(func, gen(s), **kw) for s in shapes]
+    if py:
+        cases.append(Case(func, float(gen(())), **kw))
+    spec(func, cases)
+
+
+def binary(func, gen1=uni, gen2=uni, pairs=PAIRS, **kw):
+    spec(func, [Case(func, gen1(a), gen2(b), **kw) for a, b in pairs])
+
+
+# --- elementwise -----------------------------------------------------------
+
+for f in (np.sin, np.cos, np.arctan, np.sinh, np.cosh, np.tanh, np.arcsinh, np.exp, np.exp2,
+          np.expm1, np.square, np.deg2rad, np.rad2deg, np.radians, np.degrees, np.negative,
+          np.positive, np.conjugate, np.real, np.cbrt):
+    unary(f)
+for f in (np.sin, np.cos, np.exp, np.tanh, np.square, np.conjugate, np.real, np.negative):
+    spec(f, [Case(f, cplx((2, 2)), label=" complex")])
+unary(np.tan, lambda s: uni(s, -1.2, 1.2))
+unary(np.arcsin, lambda s: uni(s, -0.9, 0.9))
+unary(np.arccos, lambda s: uni(s, -0.9, 0.9))
+unary(np.arctanh, lambda s: uni(s, -0.9, 0.9))
+unary(np.arccosh, lambda s: uni(s, 1.2, 3.0))
+for f in (np.log, np.log2, np.log10, np.log1p, np.sqrt, np.reciprocal):
+    unary(f, pos)
+spec(np.log, [Case(np.log, cplx((3,)) + 2, label=" complex")])
+spec(np.sqrt, [Case(np.sqrt, cplx((3,)) + 2, label=" complex")])
+unary(np.cbrt, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
+unary(np.sinc, lambda s: uni(s, 0.1, 1.5))
+unary(np.absolute, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
+spec(np.absolute, [Case(np.absolute, cplx((2, 3)), label=" complex")])
+unary(abs, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1), shapes=[(3,)])
+unary(np.fabs, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
+unary(np.nan_to_num, uni, py=False)
+spec(np.nan_to_num, [Case(np.nan_to_num, np.array([1.0, np.nan, 2.0]), label=" nan")])
+unary(np.imag, cplx, shapes=[(3,), (2, 2)], py=False)
+spec(np.imag, [Case(np.imag, uni((3,)), label=" real")])
+unary(np.angle, cplx, shapes=[(3,), (2, 2)], py=False)
+spec(np.angle, [Case(np.angle, cplx((3,)), deg=True), Case(np.angle, pos((3,)), label=" real")])
+
+for f in (np.add, np.subtract, np.multiply, np.logaddexp, np.logaddexp2, np.hypot):
+    binary(f)
+binary(np.divide, uni, pos)
+binary(np.true_divide, uni, pos, pairs=PAIRS[:3])
+binary(np.power, pos, uni)
+binary(np.float_power, pos, uni)
+binary(np.arctan2, uni, pos)
+binary(np.copysign, pos, uni)
+binary(np.mod, lambda s: uni(s, 0.1, 0.9) + 3.0, lambda s: pos(s, 1.1, 1.4))
+binary(np.remainder, lambda s: uni(s, 0.1, 0.9) + 3.0, lambda s: pos(s, 1.1, 1.4), pairs=PAIRS[:3])
+binary(np.fmod, lambda s: uni(s, 0.1, 0.9) + 3.0, lambda s: pos(s, 1.1, 1.4))
+for f in (np.maximum, np.minimum, np.fmax, np.fmin):
+    binary(f, lambda s: distinct(s), lambda s: distinct(s) + 0.1)
+    spec(f, [Case(f, np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 4.0]), only_vjp=True, label=" tie")])
+spec(np.multiply, [Case(np.multiply, cplx((3,)), uni((3,)), label=" complex*real",
+                        xfail="operators.py: unbroadcast keeps a complex cotangent for a real input")])
+spec(np.ldexp, [Case(np.ldexp, uni(s), np.array(3), wrt=(0,)) for s in SHAPES]
+     + [Case(np.ldexp, uni((2, 3)), np.array([1, -2, 0]), wrt=(0,))])
+spec(np.where, [Case(np.where, uni(a) > 0, uni(a), uni(b)) for a, b in PAIRS]
+     + [Case(np.where, uni((3,)) > 0, uni((2, 3)), 1.5)])
+spec(np.clip, [Case(np.clip, distinct((3, 4)), -0.25, 0.25),
+               Case(np.clip, distinct((6,)), distinct((6,)) * 0 - 0.31, None),
+               Case(np.clip, distinct((6,)), None, np.full(6, 0.01)),
+               Case(np.clip, distinct((2, 3)), uni((3,)) * 0.0 - 0.2, uni((2, 1)) * 0 + 0.2),
+               Case(np.clip, distinct((4,)), -0.2, 0.2)])
+
+
+# --- reductions --------------------------------------------------------------
+
+RSHAPES = [(4,), (2, 3), (2, 3, 2)]
+
+
+def reduction(func, gen=uni, shapes=RSHAPES, extra=None, scalar=True, **kw):
+    cases = [Case(func, gen(()), **kw)] if scalar else []
+    for s in shapes:
+        for axis in all_axes(len(s)):
+            for keepdims in (False, True):
+                cases.append(Case(func, gen(s), axis=axis, keepdims=keepdims, **kw, **(extra or {})))
+    spec(func, cases)
+
+
+for f in (np.sum, np.mean, np.nansum, np.nanmean):
+    reduction(f)
+reduction(np.prod, pos)
+spec(np.prod, [Case(np.prod, np.array([[1.5, 0.0, 2.0], [0.5, 0.0, 0.0]]), axis=a, label=" zeros")
+               for a in (None, 0, 1)]
+     + [Case(np.prod, np.array([0.7, 0.0, 1.3, -0.8]), label=" one zero")])
+reduction(np.nanprod, pos, shapes=[(2, 3)])
+for f in (np.var, np.std):
+    reduction(f, shapes=[(4,), (2, 3, 2)], scalar=f is np.var)
+    spec(f, [Case(f, uni((3, 4)), axis=1, ddof=1), Case(f, uni((5,)), ddof=2)])
+for f in (np.nanvar, np.nanstd):
+    spec(f, [Case(f, uni((3, 4)), axis=a, keepdims=k) for a in (None, 0, 1) for k in (False, True)]
+         + [Case(f, np.array([0.3, np.nan, -0.4, 0.9]), label=" nan"), Case(f, uni((4,)), ddof=1)])
+for f in (np.max, np.amax, np.min, np.amin, np.nanmax, np.nanmin, np.ptp):
+    reduction(f, distinct)
+    spec(f, [Case(f, np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]), axis=1, only_vjp=True, label=" ties"),
+             Case(f, np.array([3.0, 1.0, 3.0, 1.0]), only_vjp=True, label=" ties")])
+spec(np.nanmax, [Case(np.nanmax, np.array([0.5, np.nan, -1.0, 2.0]), label=" nan")])
+spec(np.nansum, [Case(np.nansum, np.array([[0.5, np.nan], [-1.0, 2.0]]), axis=0, label=" nan")])
+spec(np.nanmean, [Case(np.nanmean, np.array([[0.5, np.nan], [-1.0, 2.0]]), axis=a, label=" nan")
+                  for a in (None, 0, 1)])
+spec(np.nanprod, [Case(np.nanprod, np.array([0.5, np.nan, -1.0, 2.0]), label=" nan")])
+for f in (np.cumsum, np.cumprod, np.nancumsum):
+    gen = pos if f is np.cumprod else uni
+    spec(f, [Case(f, gen(s), axis=a) for s in RSHAPES for a in [None] + list(range(len(s)))]
+         + [Case(f, gen(()))])
+spec(np.cumprod, [Case(np.cumprod, np.array([1.5, 0.0, 2.0, 0.0, 0.7]), label=" zeros"),
+                  Case(np.cumprod, np.array([[1.5, 0.0, 2.0], [0.2, 0.3, 0.0]]), axis=1, label=" zeros")])
+spec(np.cumulative_sum, [Case(np.cumulative_sum, uni((4,))), Case(np.cumulative_sum, uni((2, 3)), axis=1),
+                         Case(np.cumulative_sum, uni((2, 3)), axis=0, include_initial=True)])
+spec(np.diff, [Case(np.diff, uni(s), n=n, axis=a) for s in RSHAPES for n in (1, 2)
+               for a in range(-1, len(s)) if s[a] > n]
+     + [Case(np.diff, uni((5,)), 1, -1, uni((2,)), uni(())),
+        Case(np.diff, uni((2, 4)), 1, 1, uni((2, 1))),
+        Case(np.diff, uni((3, 4)), 2, 0, uni(()), uni((1, 4)))])
+spec(np.trace, [Case(np.trace, uni((3, 3))), Case(np.trace, uni((3, 4)), offset=1),
+                Case(np.trace, uni((4, 3)), offset=-1), Case(np.trace, uni((2, 3, 3)), axis1=1, axis2=2),
+                Case(np.trace, uni((3, 2, 3)), 0, 0, 2), Case(np.trace, uni((3, 2, 4)), 1, -1, 0)])
+spec(np.average, [Case(np.average, uni((3, 4))), Case(np.average, uni((3, 4)), axis=1),
+                  Case(np.average, uni((3, 4)), None, pos((3, 4))),
+                  Case(np.average, uni((3, 4)), 0, pos((3,))),
+                  Case(np.average, uni((3, 4)), 1, pos((4,)), keepdims=True),
+                  Case(np.average, uni((2, 3, 2)), (0, 2), pos((2, 3, 2)))])
+
+
+# --- shapes and indexing -------------------------------------------------------
+
+spec(np.reshape, [Case(np.reshape, uni((2, 3)), (3, 2)), Case(np.reshape, uni((2, 3)), (-1,)),
+                  Case(np.reshape, uni((2, 3, 2)), (4, 3), order="F"), Case(np.reshape, uni(()), (1, 1))])
+spec(np.ravel, [Case(np.ravel, uni(s)) for s in SHAPES] + [Case(np.ravel, uni((2, 3)), order="F")])
+for f in (np.transpose, np.permute_dims):
+    spec(f, [Case(f, uni((2, 3))), Case(f, uni((2, 3, 4))), Case(f, uni((2, 3, 4)), (1, 2, 0)),
+             Case(f, uni((2, 3, 4)), (-1, 0, 1))])
+for f in (np.matrix_transpose, np.linalg.matrix_transpose):
+    spec(f, [Case(f, uni((2, 3))), Case(f, uni((2, 3, 4)))])
+spec(np.swapaxes, [Case(np.swapaxes, uni((2, 3, 4)), 0, 2), Case(np.swapaxes, uni((2, 3)), -1, 0)])
+spec(np.moveaxis, [Case(np.moveaxis, uni((2, 3, 4)), 0, -1), Case(np.moveaxis, uni((2, 3, 4)), (0, 1), (2, 0))])
+spec(np.rollaxis, [Case(np.rollaxis, uni((2, 3, 4)), a, s) for a in (0, 2, -1) for s in (0, 1, 3)])
+spec(np.squeeze, [Case(np.squeeze, uni((1, 3, 1))), Case(np.squeeze, uni((1, 3, 1)), 2),
+                  Case(np.squeeze, uni((1, 3, 1)), (0, 2))])
+spec(np.expand_dims, [Case(np.expand_dims, uni((2, 3)), a) for a in (0, 2, -1, (0, 2))])
+spec(np.broadcast_to, [Case(np.broadcast_to, uni(a), b) for a, b in
+                       [((), (2, 3)), ((3,), (2, 3)), ((2, 1), (2, 3)), ((1, 3, 1), (2, 3, 2))]])
+spec(np.broadcast_arrays, [Case(np.broadcast_arrays, uni((3,)), uni((2, 1))),
+                           Case(np.broadcast_arrays, uni(()), uni((2, 3)), uni((3,)))])
+for f in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
+    spec(f, [Case(f, uni(s)) for s in SHAPES] + [Case(f, uni(()), uni((3,)))])
+spec(np.tile, [Case(np.tile, uni(s), r) for s, r in [((3,), 2), ((2, 3), (2, 1)), ((3,), (2, 2)),
+                                                        ((2, 3), (2,)), ((), 3), ((2, 1, 3), (1, 2, 1))]])
+spec(np.repeat, [Case(np.repeat, uni((2, 3)), 2), Case(np.repeat, uni((2, 3)), 2, 1),
+                 Case(np.repeat, uni((2, 3)), np.array([1, 0, 3]), 1), Case(np.repeat, uni((4,)), np.array([2, 1, 1, 3])),
+                 Case(np.repeat, uni((2, 3)), [2, 1], axis=0)])
+spec(np.roll, [Case(np.roll, uni((5,)), 2), Case(np.roll, uni((2, 3)), 1), Case(np.roll, uni((2, 3)), -1, 1),
+               Case(np.roll, uni((2, 3, 4)), (1, 2), (0, 2))])
+spec(np.flip, [Case(np.flip, uni((2, 3))), Case(np.flip, uni((2, 3)), 1), Case(np.flip, uni((2, 3, 2)), (0, 2))])
+spec(np.fliplr, [Case(np.fliplr, uni((2, 3))), Case(np.fliplr, uni((2, 3, 2)))])
+spec(np.flipud, [Case(np.flipud, uni((3,))), Case(np.flipud, uni((2, 3)))])
+spec(np.rot90, [Case(np.rot90, uni((2, 3)), k) for k in (1, 2, 3, -1)] + [Case(np.rot90, uni((2, 3, 4)), 1, (1, 2))])
+spec(np.concatenate, [Case(np.concatenate, [uni((2, 3)), uni((1, 3))]), Case(np.concatenate, [uni((2, 3)), uni((2, 2))], 1),
+                      Case(np.concatenate, [uni((3,)), uni((2,)), uni((1,))]),
+                      Case(np.concatenate, [uni((2, 3)), uni((2,))], axis=None),
+                      Case(np.concatenate, (uni((2, 2, 1)), uni((2, 2, 3))), -1)])
+spec(np.stack, [Case(np.stack, [uni((2, 3)), uni((2, 3))]), Case(np.stack, [uni((3,)), uni((3,)), uni((3,))], 1),
+                Case(np.stack, [uni(()), uni(())]), Case(np.stack, [uni((2, 3)), uni((2, 3))], -1)])
+spec(np.hstack, [Case(np.hstack, [uni((2,)), uni((3,))]), Case(np.hstack, [uni((2, 1)), uni((2, 3))]),
+                 Case(np.hstack, [uni(()), uni((2,))])])
+spec(np.vstack, [Case(np.vstack, [uni((3,)), uni((3,))]), Case(np.vstack, [uni((1, 3)), uni((2, 3))])])
+spec(np.dstack, [Case(np.dstack, [uni((3,)), uni((3,))]), Case(np.dstack, [uni((2, 3)), uni((2, 3, 2))])])
+spec(np.column_stack, [Case(np.column_stack, [uni((3,)), uni((3, 2))])])
+for f in (np.split, np.array_split):
+    spec(f, [Case(f, uni((6,)), 3), Case(f, uni((4, 3)), [1, 3]), Case(f, uni((2, 6)), 2, 1)])
+spec(np.array_split, [Case(np.array_split, uni((7,)), 3)])
+spec(np.hsplit, [Case(np.hsplit, uni((6,)), 2), Case(np.hsplit, uni((2, 4)), [1])])
+spec(np.vsplit, [Case(np.vsplit, uni((4, 3)), 2)])
+spec(np.dsplit, [Case(np.dsplit, uni((2, 2, 4)), [1, 3])])
+spec(np.unstack, [Case(np.unstack, uni((3, 2))), Case(np.unstack, uni((2, 3)), axis=1)])
+spec(np.pad, [Case(np.pad, uni((3,)), 2), Case(np.pad, uni((2, 3)), ((1, 0), (2, 1))),
+              Case(np.pad, uni((2, 3)), 1, constant_values=0.5),
+              Case(np.pad, uni((2, 3)), ((1, 2), (0, 1)), "edge"), Case(np.pad, uni((4,)), 2, "reflect"),
+              Case(np.pad, uni((3, 3)), 2, "symmetric"), Case(np.pad, uni((3,)), (1, 4), "wrap")])
+spec(np.diag, [Case(np.diag, uni((3,))), Case(np.diag, uni((3,)), 1), Case(np.diag, uni((3,)), -2),
+               Case(np.diag, uni((3, 3))), Case(np.diag, uni((3, 4)), 1), Case(np.diag, uni((4, 3)), -1)])
+spec(np.diagflat, [Case(np.diagflat, uni((2, 2))), Case(np.diagflat, uni((3,)), 1)])
+spec(np.diagonal, [Case(np.diagonal, uni((3, 3))), Case(np.diagonal, uni((3, 4)), 1),
+                   Case(np.diagonal, uni((2, 3, 3)), 0, 1, 2), Case(np.diagonal, uni((3, 2, 4)), -1, 2, 0)])
+spec(np.linalg.diagonal, [Case(np.linalg.diagonal, uni((2, 3, 3))), Case(np.linalg.diagonal, uni((3, 4)), offset=1)])
+for f in (np.tril, np.triu):
+    spec(f, [Case(f, uni((3, 3))), Case(f, uni((3, 4)), 1), Case(f, uni((2, 3, 3)), -1)])
+spec(np.take, [Case(np.take, uni((5,)), np.array([0, 2, 2, 4])), Case(np.take, uni((2, 3)), np.array([[0, 1], [5, 5]])),
+               Case(np.take, uni((2, 3)), np.array([2, 0, 2]), 1), Case(np.take, uni((2, 3)), 1, 0),
+               Case(np.take, uni((4, 3)), np.array([-1, 5]), 0, mode="wrap"),
+               Case(np.take, uni((2, 4, 3)), np.array([[0, 3], [1, 1]]), 1)])
+spec(np.take_along_axis, [Case(np.take_along_axis, uni((2, 3)), np.array([[0, 2, 2], [1, 0, 1]]), 1),
+                          Case(np.take_along_axis, uni((3, 2)), np.array([[2, 0]]), 0),
+                          Case(np.take_along_axis, uni((6,)), np.array([5, 0, 5]), None)])
+spec(np.sort, [Case(np.sort, distinct((5,))), Case(np.sort, distinct((3, 4))), Case(np.sort, distinct((3, 4)), 0),
+               Case(np.sort, distinct((2, 3, 2)), None)])
+for f in (np.array, np.asarray, np.asanyarray, np.ascontiguousarray):
+    spec(f, [Case(f, uni((2, 3))), Case(f, [uni(()), uni(()), 1.5]), Case(f, [uni((2,)), uni((2,))]),
+             Case(f, [[uni(()), 0.5], [uni(()), uni(())]])])
+spec(np.array, [Case(np.array, [uni((2,)), uni((2,))], ndmin=3)])
+spec(np.copy, [Case(np.copy, uni(s)) for s in SHAPES])
+spec(np.astype, [Case(np.astype, uni((3,)), np.float32, rtol=1e-3, atol=1e-4, eps=1e-3, second=False),
+                 Case(np.astype, uni((3,)), np.complex128), Case(np.astype, uni((2, 2)).astype(np.float32), np.float64,
+                                                  rtol=1e-3, atol=1e-3, eps=1e-2, second=False)])
+for f in (np.float64, np.longdouble):
+    spec(f, [Case(f, uni(())), Case(f, uni((3,))), Case(f, 0.7)])
+spec(np.float32, [Case(np.float32, uni((3,)), rtol=1e-3, atol=1e-4, eps=1e-3, second=False)])
+spec(np.complex128, [Case(np.complex128, uni((3,))), Case(np.complex128, cplx((3,)))])
+spec(np.complex64, [Case(np.complex64, uni((3,)), rtol=1e-3, atol=1e-4, eps=1e-3, second=False)])
+spec(np.append, [Case(np.append, uni((3,)), uni((2,))), Case(np.append, uni((2, 3)), uni((1, 3)), 0),
+                 Case(np.append, uni((2, 3)), uni(()))])
+
+
+# --- products ------------------------------------------------------------------
+
+DOT_PAIRS = [((), ()), ((), (3,)), ((2, 3), ()), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)),
+             ((2, 3), (3, 4)), ((2, 2, 3), (3,)), ((2, 3), (2, 3, 2)), ((2, 1, 3), (2, 3, 2))]
+spec(np.dot, [Case(np.dot, uni(a), uni(b)) for a, b in DOT_PAIRS] + [Case(np.dot, 0.5, uni((3,)))])
+MATMUL_PAIRS = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 2)),
+                ((3,), (2, 3, 2)), ((2, 1, 2, 3), (3, 3, 2)), ((2, 2, 3), (3,))]
+for f in (np.matmul, np.linalg.matmul):
+    spec(f, [Case(f, uni(a), uni(b)) for a, b in MATMUL_PAIRS])
+spec(np.tensordot, [Case(np.tensordot, uni((2, 3, 4)), uni((3, 4, 2))), Case(np.tensordot, uni((2, 3)), uni((3, 2)), 1),
+                    Case(np.tensordot, uni((2, 3)), uni((4,)), 0),
+                    Case(np.tensordot, uni((2, 3, 4)), uni((4, 2, 3)), ([1, 0], [2, 1])),
+                    Case(np.tensordot, uni((2, 3, 4)), uni((4, 5)), ([2], [0])),
+                    Case(np.tensordot, uni((3, 4, 2)), uni((2, 4)), ((-1, 1), (0, 1))),
+                    Case(np.tensordot, uni((3,)), uni((3,)), (0, 0))])
+spec(np.linalg.tensordot, [Case(np.linalg.tensordot, uni((2, 3, 4)), uni((4, 2, 3)), axes=([1, 0], [2, 1])),
+                           Case(np.linalg.tensordot, uni((2, 3)), uni((3, 2)), axes=1)])
+spec(np.inner, [Case(np.inner, uni(a), uni(b)) for a, b in
+                [((), ()), ((3,), ()), ((), (2, 3)), ((3,), (3,)), ((2, 3), (3,)), ((2, 3), (4, 3)), ((2, 2, 3), (2, 3))]])
+spec(np.vdot, [Case(np.vdot, uni((3,)), uni((3,))), Case(np.vdot, uni((2, 3)), uni((3, 2))),
+               Case(np.vdot, cplx((3,)), cplx((3,)))])
+for f in (np.outer, np.linalg.outer):
+    spec(f, [Case(f, uni((3,)), uni((2,)))])
+spec(np.outer, [Case(np.outer, uni((2, 2)), uni((3,))), Case(np.outer, uni(()), uni((2,)))])
+spec(np.kron, [Case(np.kron, uni(a), uni(b)) for a, b in
+               [((2,), (3,)), ((2, 2), (2, 3)), ((2,), (2, 3)), ((2, 3), (2,)), ((2, 1, 2), (1, 2, 2))]])
+spec(np.cross, [Case(np.cross, uni((3,)), uni((3,))), Case(np.cross, uni((2, 3)), uni((3,))),
+                Case(np.cross, uni((3, 2)), uni((3, 2)), axis=0),
+                Case(np.cross, uni((3, 2)), uni((2, 3)), axisa=0, axisb=1, axisc=0, second=False)])
+spec(np.linalg.cross, [Case(np.linalg.cross, uni((2, 3)), uni((2, 3))),
+                       Case(np.linalg.cross, uni((3, 2)), uni((3, 2)), axis=0, second=False)])
+EINSUM = [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("i,i->", [(3,), (3,)]),
+          ("i,i", [(3,), (3,)]), ("ij->ji", [(2, 3)]), ("ij->", [(2, 3)]), ("ii->i", [(3, 3)]),
+          ("ii", [(3, 3)]), ("ij->i", [(2, 3)]), ("i,j->ij", [(2,), (3,)]), ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 2)]),
+          ("...ij,jk", [(2, 2, 3), (3, 2)]), ("ij,ij,ij->", [(2, 3), (2, 3), (2, 3)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+          ("ij,j->i", [(2, 3), (3,)]), ("i...,i...->...", [(3, 2), (3, 2)]), ("ijj->i", [(2, 3, 3)]),
+          ("ij,kl->ijkl", [(2, 2), (2, 3)]), ("...i,...i", [(2, 3), (3,)]), ("i,ij->j", [(1,), (2, 3)])]
+spec(np.einsum, [Case(np.einsum, s, *[uni(x) for x in shapes]) for s, shapes in EINSUM])
+for f in (np.vecdot, np.linalg.vecdot):
+    spec(f, [Case(f, uni((3,)), uni((3,))), Case(f, uni((2, 3)), uni((3,))), Case(f, uni((3, 2)), uni((3, 2)), axis=0),
+             Case(f, cplx((2, 3)), cplx((2, 3)))])
+spec(np.linalg.multi_dot, [Case(np.linalg.multi_dot, [uni((2, 3)), uni((3, 4)), uni((4, 2))]),
+                           Case(np.linalg.multi_dot, [uni((3,)), uni((3, 4)), uni((4, 2)), uni((2,))]),
+                           Case(np.linalg.multi_dot, [uni((3,)), uni((3, 2)), uni((2, 3))])])

@@ -1,0 +1,380 @@
+"""Control flow, subscripts, in-place writes, containers and calls into user
+code: every construct against central differences."""
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import srcdiff
+from numeric import load_function, load_module, assert_grads, numeric_grad
+
+
+def check(src, args, wrt=0, name=None, **globals_):
+    f = load_function(src, name, **globals_)
+    assert_grads(f, srcdiff.grad(f, wrt=wrt), args, wrt)
+    return f
+
+
+X3 = np.array([0.3, -0.7, 1.1])
+W3 = np.array([0.9, 1.2, -0.4])
+
+
+# ---- branches ---------------------------------------------------------------
+
+def test_if_elif_else_on_values():
+    src = """
+        def f(x):
+            s = np.sum(x)
+            if s > 1.0:
+                y = x * 2.0
+            elif s > 0.0:
+                y = np.sin(x)
+            else:
+                y = x ** 3
+            return np.sum(y * x)
+    """
+    for x in (X3, X3 - 0.5, X3 - 1.0):
+        check(src, (x,))
+
+
+def test_conditional_expression_and_boolops():
+    src = """
+        def f(x, w):
+            y = x * w if np.sum(x) > 0 and w[0] > 0 else x - w
+            z = y if (y[0] > 5 or y[1] < 5) else -y
+            return np.sum(z ** 2)
+    """
+    check(src, (X3, W3), (0, 1))
+    check(src, (-X3, W3), (0, 1))
+
+
+def test_early_and_multiple_returns():
+    src = """
+        def f(x):
+            if x[0] > 0:
+                return np.sum(x ** 2)
+            y = np.exp(x)
+            if x[1] > 0:
+                return np.sum(y)
+            return np.sum(y * x)
+    """
+    check(src, (X3,))
+    check(src, (-X3,))
+    check(src, (-np.abs(X3),))
+
+
+def test_branch_overwrites_a_variable():
+    src = """
+        def f(x):
+            y = x * 1.5
+            if np.sum(x) > 0:
+                y = np.sin(y) * x
+            return np.sum(y)
+    """
+    check(src, (X3,))
+    check(src, (-X3,))
+
+
+# ---- loops ------------------------------------------------------------------
+
+def test_for_range_with_overwrites():
+    check("""
+        def f(x, w):
+            for i in range(5):
+                x = np.sin(x) * w + 0.1 * i
+            return np.sum(x)
+    """, (X3, W3), (0, 1))
+
+
+def test_for_over_rows_lists_tuples_zip_enumerate_reversed():
+    src = """
+        def f(X, ws):
+            total = 0.0
+            for row in X:
+                total = total + np.sum(np.tanh(row))
+            for i, row in enumerate(X):
+                total = total + i * np.sum(row ** 2)
+            for a, w in zip(X, ws):
+                total = total + np.sum(a * w)
+            for w in reversed(ws):
+                total = total * 0.9 + np.sum(w)
+            for t in (1.0, 2.0):
+                total = total + t * np.sum(X)
+            return total
+    """
+    X = np.arange(6.0).reshape(3, 2) / 7
+    ws = [np.array([0.5, 1.0]), np.array([1.5, -1.0]), np.array([0.2, 0.3])]
+    f = load_function(src)
+    gX = srcdiff.grad(f)(X, ws)
+    np.testing.assert_allclose(gX, numeric_grad(f, (X, ws), 0), rtol=1e-6, atol=1e-8)
+    gws = srcdiff.grad(f, wrt=1)(X, ws)
+    assert isinstance(gws, list) and len(gws) == 3
+    for i in range(3):
+        def fi(wi, i=i):
+            w2 = list(ws)
+            w2[i] = wi
+            return f(X, w2)
+        np.testing.assert_allclose(gws[i], numeric_grad(fi, (ws[i],), 0), rtol=1e-6, atol=1e-8)
+
+
+def test_while_with_value_dependent_condition():
+    check("""
+        def f(x):
+            y = x
+            n = 0
+            while np.sum(y ** 2) < 50.0 and n < 20:
+                y = y * 1.7 + np.sin(y)
+                n += 1
+            return np.sum(y)
+    """, (X3,))
+
+
+def test_break_continue_and_loop_else():
+    src = """
+        def f(x):
+            acc = x * 0.0
+            for i in range(10):
+                if i % 3 == 1:
+                    continue
+                acc = acc + np.sin(x * i)
+                if np.sum(acc) > 2.5:
+                    break
+            else:
+                acc = acc * 2.0
+            k = 0
+            while k < 6:
+                k += 1
+                if k == 2:
+                    continue
+                acc = acc * 1.1
+            return np.sum(acc ** 2)
+    """
+    check(src, (X3,))
+    check(src, (X3 * 0.1,))
+
+
+def test_nested_loops_with_branch():
+    check("""
+        def f(x, w):
+            for i in range(3):
+                for j in range(2):
+                    if (i + j) % 2 == 0:
+                        x = np.tanh(x * w)
+                    else:
+                        x = x + w * j
+            return np.sum(x)
+    """, (X3, W3), (0, 1))
+
+
+def test_loop_target_used_after_inner_loop():
+    check("""
+        def f(x):
+            y = x
+            for i in range(3):
+                for j in range(4):
+                    y = y * 0.9
+                y = y + x * j
+            return np.sum(y ** 2)
+    """, (X3,))
+
+
+# ---- subscripts ----------------------------------------------------------------
+
+def test_subscript_reads():
+    check("""
+        def f(x):
+            a = x[1] * x[-1]
+            b = np.sum(x[1:5:2] ** 2) + np.sum(x[..., 0])
+            c = np.sum(x[None, :2])
+            idx = np.array([0, 2, 2])
+            d = np.sum(x[idx] ** 2)
+            m = x > 0.5
+            e = np.sum(x[m] ** 3)
+            return a + b + c + d + e
+    """, (np.array([0.3, 0.7, 1.1, -0.4, 0.9]),))
+
+
+def test_subscript_writes_save_overwritten_values():
+    src = """
+        def f(x):
+            y = np.zeros(5)
+            for i in range(5):
+                y[i] = x[i] * x[(i + 1) % 5]
+            y[1:3] *= 2.0
+            z = y * 1.0
+            y[0] = np.sin(y[4])
+            mask = y > 0.5
+            y[mask] = 0.0
+            return np.sum(y * z) + np.sum(y ** 2)
+    """
+    x = np.array([0.3, 0.7, 1.1, -0.4, 0.9])
+    f = check(src, (x,))
+    x0 = x.copy()
+    srcdiff.grad(f)(x)
+    np.testing.assert_array_equal(x, x0)   # inputs are never modified
+
+
+def test_buffer_filled_in_loop_and_stencil():
+    check("""
+        def f(u, k):
+            for step in range(3):
+                new = u.copy()
+                new[1:-1, 1:-1] = u[1:-1, 1:-1] + k * (u[2:, 1:-1] + u[:-2, 1:-1]
+                                                       + u[1:-1, 2:] + u[1:-1, :-2]
+                                                       - 4 * u[1:-1, 1:-1])
+                u = new
+            return np.sum(u ** 2)
+    """, (np.random.default_rng(1).normal(size=(5, 6)), 0.1), (0, 1))
+
+
+# ---- containers ----------------------------------------------------------------
+
+def test_lists_append_pop_and_comprehensions():
+    check("""
+        def f(x, w):
+            hs = []
+            h = x
+            for i in range(4):
+                h = np.tanh(h * w)
+                hs.append(h)
+            last = hs.pop()
+            total = sum([np.sum(v ** 2) for v in hs])
+            gen = sum(np.sum(v) for v in hs if v[0] > -10)
+            return np.sum(last) + total + gen + hs[0][1] * 3.0
+    """, (X3, W3), (0, 1))
+
+
+def test_dict_and_tuple_inputs_and_outputs():
+    f = load_function("""
+        def f(params, x):
+            w, b = params["w"], params["b"]
+            pair = (w * x, b)
+            return np.sum(np.tanh(pair[0] + pair[1]))
+    """)
+    params = {"w": W3.copy(), "b": 0.3}
+    g = srcdiff.grad(f)(params, X3)
+    assert isinstance(g, dict) and set(g) == {"w", "b"}
+    np.testing.assert_allclose(g["w"], numeric_grad(lambda w: f({"w": w, "b": 0.3}, X3), (W3,), 0),
+                               rtol=1e-6)
+    assert np.isclose(g["b"], numeric_grad(lambda b: f({"w": W3, "b": b}, X3), (0.3,), 0))
+    t = load_function("""
+        def t(p):
+            a, b = p
+            return np.sum(a * b) + np.sum(p[0])
+    """)
+    ga, gb = srcdiff.grad(t)((X3, W3))
+    np.testing.assert_allclose(ga, W3 + 1)
+    np.testing.assert_allclose(gb, X3)
+
+
+# ---- calls --------------------------------------------------------------------
+
+def test_calls_into_user_functions_with_keywords_defaults_and_recursion_into_helpers():
+    mod = load_module("""
+def act(z, scale=1.0):
+    return np.tanh(z) * scale
+
+def layer(x, w, *, bias=0.0):
+    return act(x * w + bias, scale=2.0)
+
+def f(x, w):
+    h = layer(x, w, bias=0.1)
+    h = layer(h, w)
+    return np.sum(h ** 2)
+""")
+    assert_grads(mod.f, srcdiff.grad(mod.f, wrt=(0, 1)), (X3, W3), (0, 1))
+
+
+def test_nested_defs_closures_and_lambdas():
+    check("""
+        def f(x, w):
+            scale = np.sum(w)
+            def inner(z):
+                return np.sin(z) * scale
+            sq = lambda v: v * v
+            y = inner(x)
+            y = sq(y) + inner(w)
+            return np.sum(y)
+    """, (X3, W3), (0, 1))
+
+
+def test_methods_attributes_and_builtins():
+    check("""
+        def f(x):
+            M = x.reshape(2, 3)
+            a = M.sum(axis=0)
+            b = M.T.dot(np.ones(2))
+            c = M.mean() + M.max() * 0.0 + float(M[0, 0])
+            n = len(x) + x.shape[0] + x.ndim + x.size
+            d = abs(a[0]) + max(b[0], b[1]) + min(c, 10.0)
+            return np.sum(a * b) + c * n + d
+    """, (np.array([0.3, 0.7, 1.1, -0.4, 0.9, 0.2]),))
+
+
+def test_nondifferentiable_values_flow_through():
+    check("""
+        def f(x):
+            i = np.argmax(x)
+            noise = np.random.default_rng(0).normal(size=x.shape)
+            n = int(np.floor(np.sum(x)))
+            return x[i] * 2.0 + np.sum(x * noise) + n
+    """, (X3,))
+
+
+def test_combination_loop_branch_write_in_helper_called_from_loop():
+    mod = load_module("""
+def step(u, k):
+    v = u.copy()
+    for i in range(1, len(u) - 1):
+        if u[i] > 0:
+            v[i] = u[i] + k * (u[i - 1] - 2 * u[i] + u[i + 1])
+        else:
+            v[i] = u[i] * 0.5
+    return v
+
+def f(u, k):
+    for t in range(3):
+        u = step(u, k)
+    return np.sum(u ** 2)
+""")
+    u = np.array([0.3, -0.2, 0.8, 1.1, -0.5, 0.4])
+    assert_grads(mod.f, srcdiff.grad(mod.f, wrt=(0, 1)), (u, 0.2), (0, 1))
+
+
+# ---- refusals -----------------------------------------------------------------
+
+@pytest.mark.parametrize("body, what", [
+    ("    try:\n        y = x\n    except Exception:\n        y = x\n    return y", "try"),
+    ("    with open('f') as fh:\n        y = x\n    return y", "with"),
+    ("    global G\n    G = x\n    return x", "global"),
+    ("    yield x", "yield"),
+    ("    x.sort()\n    return np.sum(x)", "sort"),
+    ("    L.append(x)\n    return np.sum(x)", "append"),
+    ("    x.attr = 3\n    return np.sum(x)", "attribute"),
+])
+def test_refused_constructs_name_file_and_line(body, what):
+    f = load_function("L = []\ndef f(x):\n" + body + "\n", "f")
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        srcdiff.grad(f)(X3)
+    msg = str(e.value)
+    assert f.__code__.co_filename in msg
+    assert ":" in msg
+
+
+def test_loop_memory_does_not_grow():
+    f = load_function("""
+        def f(x, w):
+            for i in range(1000):
+                x = np.sin(x) * w
+            return np.sum(x)
+    """)
+    df = srcdiff.grad(f, wrt=(0, 1))
+    df(X3, W3)
+    tracemalloc.start()
+    df(X3, W3)
+    base = tracemalloc.get_traced_memory()[0]
+    for _ in range(5):
+        df(X3, W3)
+    grown = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert grown < 50_000, grown

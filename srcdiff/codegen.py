@@ -103,11 +103,28 @@ class _Fixer(gast.NodeTransformer):
         return gast.Call(func=gast.Name(id="slice", ctx=gast.Load(), annotation=None,
                                         type_comment=None), args=parts, keywords=[])
 
+    def visit_BinOp(self, node):
+        node = self.generic_visit(node)
+        # x ** 2, x ** 3, x ** 4 as products: NumPy's pow is many times slower
+        if isinstance(node.op, gast.Pow) and isinstance(node.right, gast.Constant) \
+                and type(node.right.value) is int and 2 <= node.right.value <= 4 \
+                and isinstance(node.left, (gast.Name, gast.Constant)):
+            out = node.left
+            for _ in range(node.right.value - 1):
+                out = gast.BinOp(left=out, op=gast.Mult(), right=_copy(node.left))
+            return out
+        return node
+
     def generic_visit(self, node):
         node = super().generic_visit(node)
         if isinstance(node, (gast.If, gast.For, gast.While)) and not node.body:
             node.body = [gast.Pass()]
         return node
+
+
+def _copy(node):
+    import copy
+    return copy.deepcopy(node)
 
 
 def render(node):

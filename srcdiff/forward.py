@@ -46,7 +46,8 @@ def _fresh_funcs():
     if _FRESH_FUNCS is None:
         from .rules.indexing import scatter_add, index_update
         _FRESH_FUNCS = {runtime.zeros_like_value, runtime.complete_cotangent, set_item,
-                        private_copy, scatter_add, index_update, runtime.zeros_like_list}
+                        private_copy, scatter_add, index_update, runtime.zeros_like_list,
+                        np.copy, np.array, np.zeros_like, np.ones_like}
     return _FRESH_FUNCS
 
 
@@ -73,6 +74,11 @@ class ForwardTransform:
         self.shapes = ShapeClasses(body, norm.params, self.classifier)
         self.shapes.env = env
         self.counts, self.in_loop = self._assignments(body)
+        # a name assigned more than once may change shape between assignments:
+        # never drop a broadcast on its account
+        for n, c in self.counts.items():
+            if c > 1:
+                self.shapes.classes.pop(n, None)
         self.tan_names = {}
         self.live = set()
         self.owned = set()
@@ -176,17 +182,14 @@ class ForwardTransform:
                 return False
         return False
 
-    def _aliases(self, expr):
-        """Tangent buffers ``expr`` may alias (they stop being private)."""
-        if self._fresh(expr):
-            return
-        inv = {v: k for k, v in self.tan_names.items()}
-        for n in names_read(expr):
-            if n in inv:
-                self.owned.discard(inv[n])
+    def set_tangent(self, name, expr, line, out, mirror=False):
+        """Emit ``dname = expr`` (or the materialized zero of an eager name).
 
-    def set_tangent(self, name, expr, line, out):
-        """Emit ``dname = expr`` (or the materialized zero of an eager name)."""
+        ``mirror``: the tangent aliases its operands' tangents exactly where the
+        primal aliases its operands (``y = x``, ``y = x[i]``, ``y = s.pop()``), so
+        in-place writes stay consistent; otherwise a tangent that is not a new
+        array while the primal is makes its operands' buffers shared.
+        """
         if is_zero(expr):
             self.live.discard(name)
             self.owned.discard(name)
@@ -196,11 +199,18 @@ class ForwardTransform:
                 self.owned.add(name)
             return out
         expr = self.shapes.prune(simplify(expr))
-        self._aliases(expr)
-        fresh = self._fresh(expr)
+        inv = {v: k for k, v in self.tan_names.items()}
+        operands = {inv[n] for n in names_read(expr) if n in inv}
+        if mirror:
+            owned = all(n in self.owned for n in operands)
+        elif self._fresh(expr):
+            owned = True
+        else:
+            owned = False
+            self.owned -= operands
         out.append(self._mark(assign(self.tan(name), expr, line)))
         self.live.add(name)
-        if fresh:
+        if owned:
             self.owned.add(name)
         else:
             self.owned.discard(name)
@@ -233,6 +243,9 @@ class ForwardTransform:
         out = self.norm.output
         if isinstance(out, gast.Name) and self.active(out.id) and out.id in self.live:
             dout = load(self.tan(out.id))
+            if out.id not in self._containers:
+                dout = self.shapes.prune(call(self.ref(runtime.broadcast_like,
+                                                       "broadcast_like"), [dout, clone(out)]))
         else:
             dout = self.zero_tangent_of(out.id) if isinstance(out, gast.Name) \
                 else call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [clone(out)])
@@ -250,7 +263,8 @@ class ForwardTransform:
             for t, op in defs:
                 if t in out:
                     continue
-                if op.kind in ("pack", "pack_dict", "user", "unknown", "list_pop") or \
+                if op.kind in ("pack", "pack_dict", "user", "list_pop") or \
+                        (op.kind == "unknown" and not _numpy_func(op.func)) or \
                         (op.kind == "copy" and op.node.id in out) or \
                         (op.kind == "call" and op.func is operator.getitem
                          and isinstance(op.args[0], gast.Name) and op.args[0].id in out):
@@ -312,8 +326,8 @@ class ForwardTransform:
             lst = op.args[0].id
             out.append(s)
             if self.active(lst) and lst in self.live:
-                self._aliases(load(self.tan(lst)))
-                return self.set_tangent(t, call(attr(self.tan(lst), "pop")), line, out)
+                return self.set_tangent(t, call(attr(self.tan(lst), "pop")), line, out,
+                                        mirror=True)
             return self.set_tangent(t, zero(load(t)), line, out)
         reads = set()
         for a in op.operands:
@@ -329,7 +343,8 @@ class ForwardTransform:
         except _Unsupported as e:
             raise self.error(s, str(e.args[0]), e.args[1] if len(e.args) > 1 else None) from None
         out = pre + [s] + [self._mark(st) for st in stmts]
-        return self.set_tangent(t, expr, line, out)
+        mirror = op.kind == "copy" or (op.kind == "call" and op.func is operator.getitem)
+        return self.set_tangent(t, expr, line, out, mirror=mirror)
 
     def tangent_expr(self, s, t, op, renamed):
         """(rule statements, tangent expression or Zero) of ``t = op``."""
@@ -454,10 +469,16 @@ class ForwardTransform:
                     for k, v in tangents.items()]
             return [], call(self.ref(rule.jvp, rule.jvp.__name__), args, kws)
         bindings = dict(primal_bind)
+        for p in tpl.params[1:] + tpl.kwonly:
+            if p not in bindings and p not in tangents and p in tpl.defaults:
+                bindings[p] = _default_const(tpl.defaults[p])
         bindings.update(tangents)
         bindings[tpl.params[0]] = load(t)
         stmts, results = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t))
         stmts, expr = self.folder.fold_block(stmts, results[0])
+        expr = _DropDefaults().visit(expr)
+        for st in stmts:
+            st.value = _DropDefaults().visit(st.value)
         for st in stmts:
             st.value = simplify(st.value)
             st.srcline = s.srcline
@@ -477,8 +498,6 @@ class ForwardTransform:
             self.live.add(y)
             self.owned.add(y)
         value = self.folder.materialize(dv) if not is_zero(dv) else const(0.0)
-        if isinstance(value, gast.Name):
-            self._aliases(value)
         dy = self.tan(y)
         if y in self.owned:
             tgt = gast.Subscript(value=load(dy), slice=clone(target.slice), ctx=gast.Store())
@@ -539,8 +558,6 @@ class ForwardTransform:
                     else self.folder.materialize(d)
             else:
                 d = call(self.ref(runtime.zeros_like_list, "zeros_like_list"), [clone(value)])
-        else:
-            self._aliases(d)
         node = gast.Expr(value=call(attr(self.tan(lst), meth), [d]))
         node.srcline = line
         out.append(self._mark(node))
@@ -662,6 +679,28 @@ class ForwardTransform:
         if isinstance(t, gast.Name):
             return store(self.tan(t.id) if self.active(t.id) else "_")
         return gast.Tuple(elts=[self._tangent_target(e) for e in t.elts], ctx=gast.Store())
+
+
+def _numpy_func(f):
+    mod = getattr(f, "__module__", None) or ""
+    return mod == "numpy" or mod.startswith("numpy.")
+
+
+def _default_const(value):
+    c = const(value)
+    c.srcdiff_default = True
+    return c
+
+
+class _DropDefaults(gast.NodeTransformer):
+    """``np.sum(da, axis=None)`` -> ``np.sum(da)`` where ``None`` is the rule's own
+    default for a parameter the call did not pass."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        node.keywords = [k for k in node.keywords
+                         if not getattr(k.value, "srcdiff_default", False)]
+        return node
 
 
 def rename_expr(node, mapping):

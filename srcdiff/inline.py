@@ -313,10 +313,168 @@ def _relocate(stmts, loc, call_stmt):
         s.srcloc = loc
 
 
+_FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+          "full_like", "array", "copy", "arange", "linspace", "eye", "identity", "stack",
+          "concatenate", "vstack", "hstack", "tile", "repeat", "outer", "saved_copy"}
+
+
+def _fresh_definition(op):
+    """Does this operation certainly produce a new array (not a view or alias)?"""
+    import numpy as np
+    import operator
+    if op.kind in ("pack", "pack_dict", "const"):
+        return True
+    if op.kind not in ("call", "nondiff", "unknown") or op.func is None:
+        return False
+    f = op.func
+    if f is operator.getitem:
+        return False
+    if isinstance(f, np.ufunc) or f in (operator.add, operator.sub, operator.mul,
+                                        operator.truediv, operator.pow, operator.neg,
+                                        operator.matmul, operator.mod):
+        return True
+    return getattr(f, "__name__", "") in _FRESH
+
+
+def protect_writes(norm, classifier):
+    """In-place writes (``y[i] = v``) must not be seen through other names.
+
+    srcdiff follows an array written in place only while nothing else refers
+    to its memory: ``y`` must come from a fresh array (np.zeros, .copy(),
+    arithmetic, ...) or be a parameter (copied on entry, so the caller's array
+    is never modified); a value read out of ``y`` (``t = y[i]``, ``v = y.T``)
+    must be used before ``y`` is written again. Anything else is refused,
+    because a derivative through an aliased write would be wrong.
+    """
+    from . import runtime
+    body = norm.node.body
+    loc = norm.fs.loc
+    written = {t.value.id for s in walk_stmts(body) if isinstance(s, gast.Assign)
+               for t in s.targets if isinstance(t, gast.Subscript)
+               and isinstance(t.value, gast.Name)}
+    if not written:
+        return
+
+    def writes(stmt, y):
+        return any(isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript)
+                   and isinstance(n.targets[0].value, gast.Name)
+                   and n.targets[0].value.id == y for n in gast.walk(stmt))
+
+    def uses(stmt, t):
+        return t in names_read(stmt)
+
+    def check_block(stmts):
+        for i, s in enumerate(stmts):
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list) and not isinstance(s, gast.FunctionDef):
+                    check_block(sub)
+            if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+                continue
+            t = s.targets[0].id
+            op = classifier.classify(s.value)
+            sources = {n for n in op.reads() if n in written} if op.kind != "nondiff" else set()
+            if t in written and not getattr(s, "srcdiff_private", False):
+                if not _fresh_definition(op):
+                    what = ", ".join(sorted(op.reads())) or "another value"
+                    raise loc.error(s, f"'{t}' is written in place but may share memory with "
+                                    f"{what}; srcdiff cannot follow writes through views or "
+                                    "aliases", f"make a private copy first: {t} = "
+                                    f"{what.split(',')[0]}.copy() (or build a new array)")
+            if _fresh_definition(op) or not sources:
+                continue
+            # t may be a view of y: every use of t must come before y's next write
+            for y in sorted(sources - {t}):
+                last_use = None
+                for j in range(i + 1, len(stmts)):
+                    if uses(stmts[j], t):
+                        last_use = j
+                for j in range(i + 1, (last_use or i) + 1):
+                    if writes(stmts[j], y) and (j < last_use or _reads_after_write(stmts[j], t, y)):
+                        raise loc.error(stmts[j], f"'{t}' (read from '{y}' at line "
+                                        f"{loc.lineno(s)}) is used after '{y}' is written in "
+                                        "place; it may be a view that changes with it",
+                                        f"copy it when you read it: {t} = ....copy()")
+                if any(uses(st, t) for st in _later_loop_statements(norm.node.body, s)) \
+                        and _in_loop_with_write(norm.node.body, s, y):
+                    raise loc.error(s, f"'{t}' (read from '{y}') is used across iterations of "
+                                    f"a loop that writes '{y}' in place",
+                                    f"copy it when you read it: {t} = ....copy()")
+
+    check_block(body)
+
+    copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
+    head = []
+    for p in norm.params:
+        if p in written:
+            node = assign(p, gast.Call(func=copy_ref(), args=[load(p)], keywords=[]),
+                          getattr(norm.node.body[0], "srcline", None) if norm.node.body else None)
+            node.srcdiff_private = True
+            head.append(node)
+    norm.node.body = head + body
+
+
+def _reads_after_write(stmt, t, y):
+    """Within one compound statement: is t read after y is written?"""
+    seen_write = False
+    for n in _linear(stmt):
+        if isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript) \
+                and isinstance(n.targets[0].value, gast.Name) and n.targets[0].value.id == y:
+            seen_write = True
+        elif seen_write and t in names_read(n):
+            return True
+    return False
+
+
+def _linear(stmt):
+    yield stmt
+    for field in ("body", "orelse"):
+        for s in getattr(stmt, field, []) or []:
+            yield from _linear(s)
+
+
+def _enclosing_loops(body, target, path=()):
+    for s in body:
+        if s is target:
+            return list(path)
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and not isinstance(s, gast.FunctionDef):
+                p = path + ((s,) if isinstance(s, (gast.For, gast.While)) else ())
+                found = _enclosing_loops(sub, target, p)
+                if found is not None:
+                    return found
+    return None
+
+
+def _later_loop_statements(body, stmt):
+    loops = _enclosing_loops(body, stmt) or []
+    if not loops:
+        return []
+    return list(walk_stmts(loops[-1].body))
+
+
+def _in_loop_with_write(body, stmt, y):
+    loops = _enclosing_loops(body, stmt) or []
+    if not loops:
+        return False
+    inner = loops[-1]
+    stmts = list(walk_stmts(inner.body))
+    pos = stmts.index(stmt) if stmt in stmts else -1
+    # a write to y after t's definition, followed (in a later iteration) by a use before it
+    return any(isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript)
+               and isinstance(n.targets[0].value, gast.Name) and n.targets[0].value.id == y
+               for n in stmts[pos + 1:]) and any(
+        stmt.targets[0].id in names_read(n) for n in stmts[:pos])
+
+
 def inline_calls(norm, wrt):
     if not hasattr(norm, "env"):
         fs = norm.fs
         norm.env = HelperEnv(norm.names, fs.globals, fs.closure)
         for free in sorted(fs.closure):
             norm.env.objects[free] = fs.closure[free]
-    return _Inliner(norm, wrt).run()
+    inl = _Inliner(norm, wrt)
+    norm = inl.run()
+    protect_writes(norm, inl.classifier)
+    return norm

@@ -372,3 +372,107 @@ for f in (np.vecdot, np.linalg.vecdot):
 spec(np.linalg.multi_dot, [Case(np.linalg.multi_dot, [uni((2, 3)), uni((3, 4)), uni((4, 2))]),
                            Case(np.linalg.multi_dot, [uni((3,)), uni((3, 4)), uni((4, 2)), uni((2,))]),
                            Case(np.linalg.multi_dot, [uni((3,)), uni((3, 2)), uni((2, 3))])])
+
+
+# --- linalg ----------------------------------------------------------------------
+
+L = np.linalg
+spec(L.inv, [Case(L.inv, wellcond(3)), Case(L.inv, wellcond(2, (2,)))])
+spec(L.pinv, [Case(L.pinv, uni((4, 2)) + np.eye(4, 2)), Case(L.pinv, uni((2, 3)) + np.eye(2, 3)),
+              Case(L.pinv, wellcond(3))])
+spec(L.det, [Case(L.det, wellcond(3)), Case(L.det, wellcond(2, (2,)))])
+spec(L.slogdet, [Case(L.slogdet, wellcond(3)), Case(L.slogdet, -wellcond(3)), Case(L.slogdet, wellcond(2, (2,)))])
+spec(L.solve, [Case(L.solve, wellcond(3), uni((3,))), Case(L.solve, wellcond(3), uni((3, 2))),
+               Case(L.solve, wellcond(3, (2,)), uni((2, 3, 1))), Case(L.solve, wellcond(3, (2,)), uni((3,))),
+               Case(L.solve, wellcond(3), uni((2, 3, 2)))])
+spec(L.cholesky, [Case(L.cholesky, spd(3)), Case(L.cholesky, spd(2, (2,))), Case(L.cholesky, spd(3), upper=True)])
+spec(L.eigh, [Case(L.eigh, sym_distinct(3)), Case(L.eigh, sym_distinct(3, (2,))), Case(L.eigh, sym_distinct(3), "U")])
+spec(L.eigvalsh, [Case(L.eigvalsh, sym_distinct(3)), Case(L.eigvalsh, sym_distinct(3), UPLO="U")])
+spec(L.svd, [Case(L.svd, uni((3, 3)) + np.diag([3.0, 2.0, 1.0])),
+             Case(L.svd, uni((4, 2)) + np.eye(4, 2) * [3, 1], full_matrices=False),
+             Case(L.svd, uni((2, 4)) + np.eye(2, 4) * [[3], [1]], full_matrices=False),
+             Case(L.svd, uni((4, 3)) + np.eye(4, 3) * [3, 2, 1], compute_uv=False),
+             Case(L.svd, uni((2, 3, 2)) + np.eye(3, 2) * [3, 1], full_matrices=False)])
+spec(L.svdvals, [Case(L.svdvals, uni((3, 2)) + np.eye(3, 2) * [3, 1])])
+spec(L.qr, [Case(L.qr, wellcond(3)), Case(L.qr, uni((4, 2)) + np.eye(4, 2) * 2), Case(L.qr, wellcond(2, (2,))),
+            Case(L.qr, uni((4, 3)) + np.eye(4, 3) * 2, mode="r")])
+NORMS = ([Case(L.norm, uni(s)) for s in [(3,), (2, 3), (2, 3, 2)]]
+         + [Case(L.norm, distinct((4,)) + 0.05, o, wrt=(0,)) for o in (1, 2, 3, 0.5, np.inf, -np.inf, -1)]
+         + [Case(L.norm, uni((2, 3)), o, second=o not in (2, -2, "nuc"))
+            for o in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf)]
+         + [Case(L.norm, uni((2, 3, 2)), None, a, k) for a in (0, -1, (0, 2), (1, 2)) for k in (False, True)]
+         + [Case(L.norm, uni((2, 3, 2)), o, (0, 2), second=o != "nuc") for o in (1, "nuc", np.inf)]
+         + [Case(L.norm, uni((3, 4)), 3, 1, True, wrt=(0,))])
+spec(L.norm, NORMS)
+spec(L.vector_norm, [Case(L.vector_norm, uni((2, 3))), Case(L.vector_norm, uni((2, 3)), axis=1, keepdims=True),
+                     Case(L.vector_norm, distinct((2, 3)), ord=1), Case(L.vector_norm, distinct((2, 3)), ord=np.inf),
+                     Case(L.vector_norm, uni((2, 3, 2)), axis=(0, 2), ord=3.0)])
+spec(L.matrix_norm, [Case(L.matrix_norm, uni((2, 3))), Case(L.matrix_norm, uni((2, 2, 3)), keepdims=True),
+                     Case(L.matrix_norm, distinct((2, 3)) + 0.05, ord=1),
+                     Case(L.matrix_norm, uni((3, 3)) + np.diag([3.0, 2.0, 1.0]), ord="nuc", second=False)])
+spec(L.lstsq, [Case(L.lstsq, uni((4, 2)) + np.eye(4, 2) * 2, uni((4,))),
+               Case(L.lstsq, uni((4, 2)) + np.eye(4, 2) * 2, uni((4, 3))),
+               Case(L.lstsq, wellcond(3), uni((3,)))])
+spec(L.matrix_power, [Case(L.matrix_power, uni((3, 3)), n) for n in (0, 1, 2, 3)]
+     + [Case(L.matrix_power, wellcond(3), -2), Case(L.matrix_power, uni((2, 2, 2)), 3)])
+
+
+# --- fft ---------------------------------------------------------------------------
+# complex values flow: the checks pair cotangents and tangents as Re(sum(c * t))
+
+F = np.fft
+for f in (F.fft, F.ifft):
+    spec(f, [Case(f, uni((5,))), Case(f, cplx((4,))), Case(f, cplx((2, 3)), axis=0), Case(f, cplx((4,)), 6),
+             Case(f, uni((6,)), 4), Case(f, cplx((2, 4)), norm="ortho"), Case(f, cplx((3,)), norm="forward"),
+             Case(f, uni((3, 2)), 3, 0, "backward")])
+for f in (F.fftn, F.ifftn):
+    spec(f, [Case(f, cplx((2, 3))), Case(f, uni((2, 3, 2))), Case(f, cplx((2, 3, 2)), axes=(0, 2)),
+             Case(f, cplx((3, 3)), (4, 2), (0, 1)), Case(f, uni((2, 3)), norm="ortho"), Case(f, cplx((2, 3)), None, [1], "forward")])
+for f in (F.fft2, F.ifft2):
+    spec(f, [Case(f, cplx((2, 3))), Case(f, uni((2, 2, 3))), Case(f, cplx((3, 3)), (2, 4), norm="ortho")])
+for f in (F.rfft, F.ihfft):
+    spec(f, [Case(f, uni((5,))), Case(f, uni((6,))), Case(f, uni((2, 5)), axis=0), Case(f, uni((5,)), 8),
+             Case(f, uni((7,)), 4), Case(f, uni((6,)), norm="ortho"), Case(f, uni((4,)), norm="forward")])
+for f in (F.irfft, F.hfft):
+    spec(f, [Case(f, cplx((4,))), Case(f, cplx((4,)), 7), Case(f, cplx((4,)), 6), Case(f, cplx((2, 3)), axis=0),
+             Case(f, cplx((5,)), 4), Case(f, cplx((3,)), 8, norm="ortho"), Case(f, cplx((4,)), norm="forward"),
+             Case(f, uni((4,)), label=" real input")])
+for f in (F.rfftn, F.rfft2):
+    spec(f, [Case(f, uni((2, 3))), Case(f, uni((3, 4))), Case(f, uni((2, 3, 4)), axes=(0, 2)) if f is F.rfftn
+             else Case(f, uni((2, 3, 4))), Case(f, uni((3, 3)), (4, 5), (0, 1)), Case(f, uni((2, 4)), norm="ortho")])
+for f in (F.irfftn, F.irfft2):
+    spec(f, [Case(f, cplx((2, 3))), Case(f, cplx((3, 4))), Case(f, cplx((2, 3, 3)), axes=(0, 2)) if f is F.irfftn
+             else Case(f, cplx((2, 3, 3))), Case(f, cplx((3, 3)), (4, 5), (0, 1)), Case(f, cplx((2, 4)), norm="forward")])
+for f in (F.fftshift, F.ifftshift):
+    spec(f, [Case(f, uni((5,))), Case(f, uni((2, 3))), Case(f, cplx((4, 3)), axes=0)])
+
+
+# --- scipy.special -------------------------------------------------------------------
+
+try:
+    from scipy import special as S
+except ImportError:  # pragma: no cover
+    S = None
+
+if S is not None:
+    for f in (S.gammaln, S.gamma, S.digamma):
+        unary(f, lambda s: pos(s, 0.5, 3.0))
+    spec(S.polygamma, [Case(S.polygamma, n, pos((3,), 0.5, 3.0)) for n in (0, 1, 2)]
+         + [Case(S.polygamma, np.array([0, 1]), pos((2, 2), 0.5, 3.0))])
+    for f in (S.erf, S.erfc, S.erfcx, S.expit, S.log_expit, S.ndtr, S.log_ndtr, S.exp10, S.expm1, S.exp2,
+              S.sindg, S.cosdg, S.j0, S.j1, S.i0, S.i1, S.i0e):
+        unary(f)
+    unary(S.cbrt, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
+    for f in (S.erfinv, S.logit, S.ndtri):
+        unary(f, lambda s: uni(s, 0.1, 0.9))
+    unary(S.erfcinv, lambda s: uni(s, 0.2, 1.8))
+    for f in (S.log1p, S.entr, S.y0, S.y1):
+        unary(f, lambda s: pos(s, 0.5, 2.5))
+    for f in (S.xlogy, S.xlog1py, S.rel_entr, S.kl_div, S.beta, S.betaln):
+        binary(f, pos, pos, pairs=PAIRS[:5])
+    spec(S.logsumexp, [Case(S.logsumexp, uni(s), axis=a, keepdims=k) for s in [(4,), (2, 3)]
+                       for a in all_axes(len(s)) for k in (False, True)]
+         + [Case(S.logsumexp, uni((2, 3)), 1, pos((2, 3))), Case(S.logsumexp, uni((2, 3)), None, pos((3,)))])
+    for f in (S.softmax, S.log_softmax):
+        spec(f, [Case(f, uni((4,))), Case(f, uni((2, 3)), axis=1), Case(f, uni((2, 3)), axis=0),
+                 Case(f, uni((2, 3, 2)), axis=(0, 2))])

@@ -15,13 +15,6 @@ from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import (fold_lower, sym_from_lower, svd_check, norm_kind, norm_weights,
                       matrix_power_cotangent, matrix_power_tangent, unsupported)
 
-_T = np.swapaxes
-
-
-def _mT(x):
-    return np.swapaxes(x, -1, -2)
-
-
 @vjp_rule(np.linalg.inv)
 def inv(g, ans, a):
     return -(np.swapaxes(ans, -1, -2) @ g @ np.swapaxes(ans, -1, -2))
@@ -90,7 +83,7 @@ def solve(g, ans, a, b):
 def solve_jvp(ans, a, b, *, da, db):
     return ((np.squeeze(np.linalg.solve(a, -(da @ np.expand_dims(ans, -1))), -1) if np.ndim(b) == 1
              else np.linalg.solve(a, -(da @ ans)))
-            + np.linalg.solve(a, db) * np.ones_like(ans))
+            + np.linalg.solve(a, db))
 
 
 @vjp_rule(np.linalg.cholesky)

@@ -864,11 +864,17 @@ def svd_check(a, full_matrices):
     return True
 
 
-def norm_kind(x, ord=None, axis=None):
+def norm_kind(x, ord=None, axis=None, vector=False):
     """Classify an ``np.linalg.norm`` call: ('vec', p) with p a finite order
     handled by the smooth formula, ('vecw', ord) for inf/-inf/0 vector orders,
-    ('mat', ord) for matrix orders, and the reduced axes."""
+    ('mat', ord) for matrix orders, and the reduced axes. ``vector``: the
+    ``vector_norm`` semantics (axis=None flattens whatever the ord)."""
     nd = np.ndim(x)
+    if vector and (axis is None or np.ndim(axis) == 0 or len(axis) == 1 or True):
+        p = 2.0 if ord is None else ord
+        if p in (np.inf, -np.inf, 0):
+            return "vecw", p, (None if axis is None else axis)
+        return "vec", float(p), (None if axis is None else axis)
     if axis is None:
         if ord is None:
             return "vec", 2.0, None
@@ -902,11 +908,11 @@ def norm_axis(x, ord=None, axis=None):
     return norm_kind(x, ord, axis)[2]
 
 
-def norm_weights(x, ans, ord=None, axis=None, keepdims=False):
+def norm_weights(x, ans, ord=None, axis=None, keepdims=False, vector=False):
     """d norm / d x for the orders that are not smooth powers: vector inf/-inf
     (ties split evenly) and 0, and the matrix orders 1, -1, inf, -inf, 2, -2,
     'nuc'. Shape of ``x``."""
-    kind, p, axes = norm_kind(x, ord, axis)
+    kind, p, axes = norm_kind(x, ord, axis, vector)
     nd = np.ndim(x)
     if kind == "vec":
         ansb = expand_reduced(ans, x, axes, keepdims)
@@ -1022,6 +1028,31 @@ def irfft_cotangent(g, a, n=None, axis=-1, norm=None):
     spec = np.fft.rfft(g, axis=axis, norm=inverse_norm(norm))
     c = irfft_weights(np.shape(spec)[axis], nn, axis, np.ndim(g))
     return cast_like(fit_length(c * np.conj(spec), a, axis), a)
+
+
+def rfftn_cotangent(g, a, s=None, axes=None, norm=None):
+    """Cotangent of the real ``a`` in ``np.fft.rfftn(a, s, axes, norm)``."""
+    ax = fft_axes(a, s, axes)
+    h = np.fft.fftn(g, axes=ax[:-1], norm=norm) if len(ax) > 1 else g
+    n_last = s[-1] if s is not None else np.shape(a)[ax[-1]]
+    ct = np.fft.fft(_pad_to(h, n_last, ax[-1]), axis=ax[-1], norm=norm)
+    return cast_like(fit_shape(ct, a, ax), a)
+
+
+def irfftn_cotangent(g, a, s=None, axes=None, norm=None):
+    """Cotangent of ``a`` in ``np.fft.irfftn(a, s, axes, norm)`` (JAX convention)."""
+    ax = fft_axes(a, s, axes)
+    nn = np.shape(g)[ax[-1]]
+    spec = np.fft.rfft(g, axis=ax[-1], norm=inverse_norm(norm))
+    c = irfft_weights(np.shape(spec)[ax[-1]], nn, ax[-1], np.ndim(g))
+    h = fit_length(c * np.conj(spec), a, ax[-1])
+    ct = np.fft.ifftn(h, axes=ax[:-1], norm=norm) if len(ax) > 1 else h
+    return cast_like(fit_shape(ct, a, ax[:-1]), a)
+
+
+def fft_out_sizes(g, axes):
+    """The sizes of ``g`` along ``axes`` (the ``s`` that reproduces them)."""
+    return tuple(np.shape(g)[x] for x in axes)
 
 
 # ----------------------------------------------------------------------------
@@ -1472,19 +1503,19 @@ def matrix_power_tangent_jvp(ans, t, a, n, *, dt, da):
 
 
 @vjp_rule(norm_weights)
-def norm_weights_vjp(gg, ans, x, nrm, ord=None, axis=None, keepdims=False):
-    return norm_weights_second(gg, x, ord, axis), None
+def norm_weights_vjp(gg, ans, x, nrm, ord=None, axis=None, keepdims=False, vector=False):
+    return norm_weights_second(gg, x, ord, axis, vector), None
 
 
 @jvp_rule(norm_weights)
-def norm_weights_jvp(ans, x, nrm, ord=None, axis=None, keepdims=False, *, dx, dnrm):
-    return norm_weights_second(dx, x, ord, axis)
+def norm_weights_jvp(ans, x, nrm, ord=None, axis=None, keepdims=False, vector=False, *, dx, dnrm):
+    return norm_weights_second(dx, x, ord, axis, vector)
 
 
-def norm_weights_second(v, x, ord=None, axis=None):
+def norm_weights_second(v, x, ord=None, axis=None, vector=False):
     """Hessian-vector product of the piecewise-linear norms (zero); the smooth
     matrix norms (2, -2, 'nuc') have no second derivative rule here."""
-    kind, p, _ = norm_kind(x, ord, axis)
+    kind, p, _ = norm_kind(x, ord, axis, vector)
     if kind == "vecw" or (kind == "mat" and p in (1, -1, np.inf, -np.inf)):
         return np.zeros_like(x * v)
     return unsupported(f"second derivatives of np.linalg.norm(ord={ord!r})")
@@ -1530,6 +1561,28 @@ def irfft_cotangent_jvp(ans, g, a, n=None, axis=-1, norm=None, *, dg, da):
     return irfft_cotangent(dg, a, n, axis, norm)
 
 
+@vjp_rule(rfftn_cotangent)
+def rfftn_cotangent_vjp(gg, ans, g, a, s=None, axes=None, norm=None):
+    return np.fft.rfftn(gg, s=s, axes=fft_axes(a, s, axes), norm=norm), None
+
+
+@jvp_rule(rfftn_cotangent)
+def rfftn_cotangent_jvp(ans, g, a, s=None, axes=None, norm=None, *, dg, da):
+    return rfftn_cotangent(dg, a, s, axes, norm)
+
+
+@vjp_rule(irfftn_cotangent)
+def irfftn_cotangent_vjp(gg, ans, g, a, s=None, axes=None, norm=None):
+    return np.fft.irfftn(gg, s=fft_out_sizes(g, fft_axes(a, s, axes)), axes=fft_axes(a, s, axes),
+                         norm=norm), None
+
+
+@jvp_rule(irfftn_cotangent)
+def irfftn_cotangent_jvp(ans, g, a, s=None, axes=None, norm=None, *, dg, da):
+    return irfftn_cotangent(dg, a, s, axes, norm)
+
+
+register_linear((0,), rfftn_cotangent, irfftn_cotangent)
 register_linear((0,), cast_like, fill_zeros, unpack_like, split_like, stack_split,
                 stack_vjp_transpose, unstack, atleast_cotangents, reshape_each, tile_sum,
                 repeat_sum, rollaxis_undo, pad_cotangent, diag_cotangent, diagonal_cotangent,
@@ -1543,4 +1596,4 @@ register_linear((1,), prod_others_mv)
 nondifferentiable(unsupported, extremum_weights, nan_count, inverse_permutation,
                   negate_shift, tensordot_spec, dot_spec, inner_spec, kron_spec, eye_like,
                   diff_pad_width, svd_check, norm_kind, norm_axis, norm_weights_smooth,
-                  fft_axes, inverse_norm, irfft_weights)
+                  fft_axes, inverse_norm, irfft_weights, fft_out_sizes)

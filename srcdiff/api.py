@@ -158,7 +158,13 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     residuals = sorted((read & defined) - {dout})
     stacks = [s for s in rt.stack_names if s in residuals]
     res_name = norm.names.fresh("residuals")
-    fwd_body = annotate(primal, loc) + [gast.Return(value=tuple_([
+    top_level = set(norm.params)
+    for st in primal:
+        if isinstance(st, gast.Assign):
+            top_level |= {n.id for n in gast.walk(st.targets[0]) if isinstance(n, gast.Name)}
+    # residuals assigned only on some paths are None on the others
+    maybe = [assign(r, const(None)) for r in residuals if r not in top_level]
+    fwd_body = maybe + annotate(primal, loc) + [gast.Return(value=tuple_([
         clone(norm.output), tuple_([load(r) for r in residuals])]))]
     fwd = function_def(f"{name}_fwd", norm.params, _dce(fwd_body),
                        defaults_from=clone(norm.node.args))
@@ -426,3 +432,24 @@ def show(g, file=None):
         a = original[i] if i < len(original) else ""
         b = generated[i] if i < len(generated) else ""
         print(f"{a:<{left}}| {b}", file=file)
+
+
+# ---- calls the transformer cannot inline (recursion) ------------------------------
+
+def call_fwd(func, wrt, *args, **kwargs):
+    """Run the generated forward function of ``func`` (w.r.t. parameter names ``wrt``):
+    returns (output, residuals)."""
+    containers = frozenset(p for p, a in zip(_signature_params(func), args)
+                           if isinstance(a, _CONTAINERS))
+    gen = _generate(func, list(wrt), "vjp", False, containers)
+    fwd = [fn for n, fn in gen.fns.items() if n.endswith("_fwd")][0]
+    out, res = fwd(*args, **kwargs)
+    return out, (containers, res)
+
+
+def call_bwd(func, wrt, residuals, dout):
+    """The cotangents of the ``wrt`` arguments of a call made by call_fwd."""
+    containers, res = residuals
+    gen = _generate(func, list(wrt), "vjp", False, containers)
+    bwd = [fn for n, fn in gen.fns.items() if n.endswith("_bwd")][0]
+    return bwd(res, dout)

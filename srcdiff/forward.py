@@ -415,6 +415,8 @@ class ForwardTransform:
                                                          "zeros_like_list"), [clone(a)])
                   for d, a in zip(ds, node.args)]
             return [], call(clone(node.func), ds)
+        if _in(f, _SHAPE_FUNCS) or _in(op.func, _SHAPE_FUNCS):
+            return [], zero(load(t))     # sizes and shapes carry no derivative
         reads = set()
         for a in op.operands:
             reads |= names_read(a)
@@ -679,6 +681,16 @@ class ForwardTransform:
         if isinstance(t, gast.Name):
             return store(self.tan(t.id) if self.active(t.id) else "_")
         return gast.Tuple(elts=[self._tangent_target(e) for e in t.elts], ctx=gast.Store())
+
+
+_SHAPE_FUNCS = {np.size, np.shape, np.ndim, len, np.result_type}
+
+
+def _in(f, group):
+    try:
+        return f in group
+    except TypeError:
+        return False
 
 
 def _numpy_func(f):

@@ -17,6 +17,8 @@ from .api import Generated, _plain, _signature_params, _wrt_names, _is_integer, 
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError
 from .forward import ForwardTransform
+from .normalize import normalize
+from .parse import parse_function
 from .pipeline import prepare
 from .syntax import load, clone, tuple_, names_read
 from .templates import HelperEnv
@@ -36,21 +38,20 @@ def generate_forward(func, wrt_names):
         gen = _cache.get(key)
         if gen is not None:
             return gen
-    norm = prepare(func, wrt_names)
+    norm = _prepare(func, wrt_names)
     fs = norm.fs
-    env = getattr(norm, "env", None)
-    if env is None:
-        env = HelperEnv(norm.names, fs.globals, fs.closure)
-        for free in sorted(fs.closure):
-            env.objects[free] = fs.closure[free]
+    env = norm.env
     ft = ForwardTransform(norm, wrt_names, env)
     stmts, dout, tparams = ft.run()
     loc = fs.loc
     result = tuple_([clone(norm.output), dout])
-    body = _dce(annotate(stmts, loc) + [gast.Return(value=result)])
+    notes = _annotate_generated(stmts, loc) if _generated(fs) else annotate(stmts, loc)
+    body = _dce(notes + [gast.Return(value=result)])
     name = fs.name
     fn = function_def(f"{name}_jvp", list(norm.params) + tparams, body)
     title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
+    if _generated(fs):
+        title = f"srcdiff jvp of {fs.func.__name__}, generated from {loc.filename.strip('<>')}"
     fns, text = compile_functions([fn], env.objects, fs.globals, title)
     try:
         original = "".join(inspect.getsourcelines(fs.func)[0])
@@ -61,6 +62,65 @@ def generate_forward(func, wrt_names):
     with _lock:
         _cache.setdefault(key, gen)
     return _cache[key]
+
+
+def _generated(fs):
+    return fs.loc.filename.startswith("<srcdiff-")
+
+
+def _prepare(func, wrt_names):
+    """The normalized function. Code srcdiff generated (a gradient, for
+    forward-over-reverse) is refused by the inliner's view checks where it saves
+    elements of an array a loop writes into (aimed at user code); it is then
+    normalized without inlining, which it needs only for helpers without rules."""
+    fs = parse_function(func)
+    if not _generated(fs):
+        return prepare(func, wrt_names)
+    try:
+        return prepare(func, wrt_names)   # inlines helpers without rules (if any)
+    except SrcdiffError:
+        pass
+    norm = normalize(fs)
+    norm.env = HelperEnv(norm.names, fs.globals, fs.closure)
+    for free in sorted(fs.closure):
+        norm.env.objects[free] = fs.closure[free]
+    fs.extra = norm.env.objects
+    return norm
+
+
+def _annotate_generated(stmts, loc):
+    """Comments for code made from generated code: the comment that precedes each
+    statement in the generated source (it names the user's line), once per change."""
+    from .syntax import comment, is_comment
+    lines = loc.lines
+
+    def note(line):
+        if line is None:
+            return None
+        for k in range(min(line, len(lines)) - 1, -1, -1):
+            text = lines[k].strip()
+            if text.startswith("#"):
+                return text.lstrip("#").strip()
+            if text.startswith("def "):
+                return None
+        return None
+
+    def visit(block, prev):
+        res = []
+        for s in block:
+            text = note(getattr(s, "srcline", None)) if getattr(s, "srcloc", loc) is loc \
+                else None
+            if text and text != prev[0] and not is_comment(s):
+                res.append(comment(text))
+                prev[0] = text
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
+                    setattr(s, field, visit(sub, prev))
+            res.append(s)
+        return res
+
+    return visit(stmts, [None])
 
 
 def _dce(stmts):

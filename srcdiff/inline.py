@@ -84,7 +84,12 @@ class _Inliner:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                     and isinstance(s.value, gast.Call):
                 op = self.classifier.classify(s.value)
-                if op.kind == "user" and self._varied(s.value):
+                if op.kind == "user" and self._varied(s.value) \
+                        and not getattr(s, "srcdiff_recursive", False):
+                    if self._recursive(s, op.func):
+                        s.srcdiff_recursive = True   # differentiated by calls (reverse.py)
+                        out.append(s)
+                        continue
                     out += self.inline(s, op)
                     self.changed = True
                     continue
@@ -99,6 +104,13 @@ class _Inliner:
                     setattr(s, field, self.block(sub))
             out.append(s)
         return out
+
+    def _recursive(self, s, callee):
+        if isinstance(callee, gast.FunctionDef):
+            chain = getattr(s, "inline_chain", ())
+            return ("local", callee.name) in chain
+        func = callee.__func__ if hasattr(callee, "__func__") else callee
+        return func is self.fs.func or func in getattr(s, "inline_chain", ())
 
     def _varied(self, callnode):
         reads = names_read(callnode)
@@ -191,10 +203,6 @@ class _Inliner:
             free_map = dict(getattr(s.value, "ssa_env", {}) or {})
         else:
             func = callee.__func__ if hasattr(callee, "__func__") else callee
-            if func in self.stack:
-                raise self.fs.loc.error(s, f"recursive call of {func.__qualname__}",
-                                        "recursive functions are not supported yet; write "
-                                        "the recursion as a loop")
             sub_fs = parse_function(func)
             free_map = None
             key = func
@@ -242,6 +250,10 @@ class _Inliner:
         _rename_all(body, rename)
         _rename_all(body, direct)
         _relocate(body, sub_fs.loc, s)
+        link = ("local", callee.name) if isinstance(callee, gast.FunctionDef) else func
+        chain = getattr(s, "inline_chain", ()) + (link,)
+        for st in walk_stmts(body):
+            st.inline_chain = chain
         out_atom = clone(sub.output)
         _rename_all([out_atom], rename)
         _rename_all([out_atom], direct)

@@ -62,6 +62,7 @@ class ReverseTransform:
         self.adj_names = {}
         self.live = set()
         self.owned = set()   # adjoints holding a buffer this code created (safe to update in place)
+        self.late_restores = []
         self.loop_depth = 0
         self.assign_count = self._count_assignments(body)
         self.stacks = {}          # primal name -> stack name
@@ -283,6 +284,8 @@ class ReverseTransform:
     def rev_stmt(self, s):
         if isinstance(s, gast.Assign):
             t = s.targets[0]
+            if hasattr(s, "srcdiff_split"):
+                return self.rev_assign(s, s.srcdiff_split[0])
             if isinstance(t, gast.Name):
                 return self.rev_assign(s, t.id)
             if isinstance(t, gast.Subscript):
@@ -370,10 +373,12 @@ class ReverseTransform:
 
     def rev_assign(self, s, t):
         out = []
-        op = self.classifier.classify(s.value)
+        op = s.srcdiff_split[1] if hasattr(s, "srcdiff_split") else \
+            self.classifier.classify(s.value)
         if op.kind == "list_pop":
             return self.rev_list_pop(s, t, op)
         d = self.adj(t)
+        self.late_restores = []
         self_ref = op.kind not in ("const", "nondiff") and t in (
             {a.id for a in op.args if isinstance(a, gast.Name)}
             | {v.id for v in op.keywords.values() if isinstance(v, gast.Name)})
@@ -382,6 +387,8 @@ class ReverseTransform:
         if not (self_ref and self.active(t)):
             self.live.discard(d)
             self.owned.discard(d)
+        if self.late_restores and self.overwrites(t, s):
+            out += self.late_restores
         if self.overwrites(t, s):
             out.append(_Restore(s, t, "name"))
         return out
@@ -419,14 +426,53 @@ class ReverseTransform:
         if not any(self.active(n) for n in op.reads()):
             return pre   # a fresh value (np.zeros(5), ...): nothing flows back
         if op.kind == "user":
-            raise self.error(s, f"calls into user functions ({op.func.__qualname__}) are not "
-                             "supported yet", "inline the function")
+            return pre + self.user_call(s, t, op, g)
         what = op.what or (getattr(op.func, "__qualname__", None) or repr(op.func))
         from .rules import qualified_name
         name = qualified_name(op.func) if op.func is not None else what
         raise self.error(s, f"no derivative rule for {name}",
                          f"register one with @srcdiff.vjp_rule({name}) "
                          f"(or srcdiff.nondifferentiable({name}) if it has no derivative)")
+
+    def user_call(self, s, t, op, g):
+        """A call srcdiff does not inline (recursion): the primal calls the callee's
+        generated forward function, the adjoint its backward function."""
+        import inspect
+        from . import api
+        func = op.func
+        if isinstance(func, gast.FunctionDef) or func is None:
+            raise self.error(s, "recursive nested functions cannot be differentiated",
+                             "make the function a module-level function")
+        func = func.__func__ if hasattr(func, "__func__") else func
+        if hasattr(op.func, "__self__"):
+            raise self.error(s, "recursive methods cannot be differentiated")
+        params = [p.name for p in inspect.signature(func).parameters.values()]
+        active = []
+        for i, a in enumerate(op.args):
+            if isinstance(a, gast.Name) and self.active(a.id):
+                active.append((params[i], a.id))
+        for k, v in op.keywords.items():
+            if isinstance(v, gast.Name) and self.active(v.id):
+                active.append((k, v.id))
+        if not active:
+            return []
+        wrt = tuple(p for p, _ in active)
+        fref = op.node.func
+        if not hasattr(s, "srcdiff_split"):
+            res = self.names.fresh(t + "_res")
+            s.srcdiff_split = (t, op, res)
+            s.value = call(self.ref(api.call_fwd, "call_fwd"),
+                           [clone(fref), const(wrt)] + [clone(a) for a in op.args],
+                           [gast.keyword(arg=k, value=clone(v)) for k, v in op.keywords.items()])
+            s.targets = [gast.Tuple(elts=[store(t), store(res)], ctx=gast.Store())]
+        res = s.srcdiff_split[2]
+        grads = self.names.fresh(t + "_grads")
+        out = [assign(grads, call(self.ref(api.call_bwd, "call_bwd"),
+                                  [clone(fref), const(wrt), load(res), g]), s.srcline)]
+        for i, (p, name) in enumerate(active):
+            out += self.accumulate(name, subscript(load(grads), const(i)), s.srcline)
+        self.late_restores.append(_Restore(s, res, "name"))
+        return out
 
     def rule_contributions(self, s, t, op, g):
         rule = op.rule

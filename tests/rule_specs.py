@@ -476,3 +476,12 @@ if S is not None:
     for f in (S.softmax, S.log_softmax):
         spec(f, [Case(f, uni((4,))), Case(f, uni((2, 3)), axis=1), Case(f, uni((2, 3)), axis=0),
                  Case(f, uni((2, 3, 2)), axis=(0, 2))])
+
+
+# --- constructors with differentiable values -------------------------------------------
+
+spec(np.full, [Case(np.full, (2, 3), 0.7), Case(np.full, (2, 3), uni((3,)))])
+spec(np.full_like, [Case(np.full_like, uni((2, 3)), 0.7, wrt=(1,)), Case(np.full_like, uni((2, 3)), uni((2, 1)), wrt=(1,))])
+spec(np.arange, [Case(np.arange, 0.25, 3.0), Case(np.arange, 0.25, 3.0, 0.5, wrt=(0, 2)), Case(np.arange, 4.0, wrt=())])
+spec(np.linspace, [Case(np.linspace, 0.3, 1.7, 5), Case(np.linspace, uni((2,)), uni((2,)), 4),
+                   Case(np.linspace, uni((2,)), 1.0, 3, False, axis=1), Case(np.linspace, uni(()), uni((3,)), 4, axis=-1)])

@@ -378,3 +378,37 @@ def test_loop_memory_does_not_grow():
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
     assert grown < 50_000, grown
+
+
+def test_recursion():
+    mod = load_module("""
+def tree(x, n):
+    if n == 0:
+        return x * 1.0
+    return np.sin(tree(x, n - 1)) * x
+
+def f(x):
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(tree(x, i))
+    return s
+""")
+    assert_grads(mod.f, srcdiff.grad(mod.f), (X3,), 0)
+    g = srcdiff.grad(lambda x: np.sum(mod.tree(x, 4)))
+    np.testing.assert_allclose(g(X3), numeric_grad(lambda x: np.sum(mod.tree(x, 4)), (X3,), 0),
+                               rtol=1e-6)
+
+
+def test_grad_of_grad_through_loops():
+    f = load_function("""
+        def f(x):
+            y = x
+            for i in range(3):
+                y = np.sin(y) * x
+            return y
+    """)
+    ddf = srcdiff.grad(srcdiff.grad(f))
+    df = srcdiff.grad(f)
+    eps = 1e-5
+    for x in (0.3, 0.7, -1.2):
+        assert np.isclose(ddf(x), (df(x + eps) - df(x - eps)) / (2 * eps), rtol=1e-6)

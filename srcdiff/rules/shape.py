@@ -9,7 +9,7 @@ from .support import (inverse_permutation, negate_shift, split_like, stack_split
                       atleast_cotangents, atleast_tangent, tile_sum, repeat_sum, rollaxis_undo,
                       pad_cotangent, diag_cotangent, diagonal_cotangent, take_cotangent,
                       take_along_axis_cotangent, sort_cotangent, sort_tangent, fill_zeros,
-                      unpack_like, cast_like)
+                      unpack_like, cast_like, linspace_weights)
 
 
 @vjp_rule(np.reshape)
@@ -505,6 +505,58 @@ def append(g, ans, arr, values, axis=None):
 def append_jvp(ans, arr, values, axis=None, *, darr, dvalues):
     return (np.append(darr, np.zeros_like(values), axis=axis)
             + np.append(np.zeros_like(arr), dvalues, axis=axis))
+
+
+@vjp_rule(np.full)
+def full(g, ans, shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    return None, unbroadcast(cast_like(g, fill_value), fill_value)
+
+
+@jvp_rule(np.full)
+def full_jvp(ans, shape, fill_value, dtype=None, order="C", *, device=None, like=None, dfill_value):
+    return np.broadcast_to(dfill_value, np.shape(ans))
+
+
+@vjp_rule(np.full_like)
+def full_like(g, ans, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """Depends on ``a`` only through its shape."""
+    return None, unbroadcast(cast_like(g, fill_value), fill_value)
+
+
+@jvp_rule(np.full_like)
+def full_like_jvp(ans, a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None,
+                  dfill_value):
+    return np.broadcast_to(dfill_value, np.shape(ans))
+
+
+@vjp_rule(np.arange)
+def arange(g, ans, *args, dtype=None, device=None, like=None):
+    """arange(stop) / (start, stop) / (start, stop, step): the values are
+    start + k * step (the length, set by stop, is piecewise constant)."""
+    return ((None,) if len(args) == 1
+            else (np.sum(g), None) if len(args) == 2
+            else (np.sum(g), None, np.sum(g * np.arange(np.size(ans)))))
+
+
+@jvp_rule(np.arange)
+def arange_jvp(ans, *args, dtype=None, device=None, like=None, dargs):
+    return (0.0 * ans if len(args) == 1
+            else (dargs[0] + 0.0 * ans) if len(args) == 2
+            else dargs[0] + dargs[2] * np.arange(np.size(ans)))
+
+
+@vjp_rule(np.linspace)
+def linspace(g, ans, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
+    t = linspace_weights(start, stop, num, endpoint, retstep, axis)
+    return (unbroadcast(np.sum(g * (1 - t), axis=axis), start), unbroadcast(np.sum(g * t, axis=axis), stop))
+
+
+@jvp_rule(np.linspace)
+def linspace_jvp(ans, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None,
+                 dstart, dstop):
+    t = linspace_weights(start, stop, num, endpoint, retstep, axis)
+    return (np.expand_dims(dstart, axis) * (1 - t) * np.ones_like(ans)
+            + np.expand_dims(dstop, axis) * t * np.ones_like(ans))
 
 
 register_linear((0,), np.reshape, np.ravel, np.transpose, np.permute_dims, np.swapaxes,

@@ -598,6 +598,15 @@ def sort_tangent(t, a, axis=-1):
     return np.take_along_axis(broadcast_like(t, a), np.argsort(a, axis=axis, kind="stable"), axis=axis)
 
 
+def linspace_weights(start, stop, num, endpoint=True, retstep=False, axis=0):
+    """The interpolation weights t of ``np.linspace`` (values are
+    start + (stop - start) * t), shaped to broadcast along ``axis``."""
+    if retstep:
+        unsupported("np.linspace(..., retstep=True)")
+    shape = np.broadcast_shapes(np.shape(start), np.shape(stop))
+    return np.linspace(np.zeros(shape), np.ones(shape), num, endpoint=endpoint, axis=axis)
+
+
 # ----------------------------------------------------------------------------
 # products
 # ----------------------------------------------------------------------------
@@ -1596,4 +1605,5 @@ register_linear((1,), prod_others_mv)
 nondifferentiable(unsupported, extremum_weights, nan_count, inverse_permutation,
                   negate_shift, tensordot_spec, dot_spec, inner_spec, kron_spec, eye_like,
                   diff_pad_width, svd_check, norm_kind, norm_axis, norm_weights_smooth,
-                  fft_axes, inverse_norm, irfft_weights, fft_out_sizes)
+                  fft_axes, inverse_norm, irfft_weights, fft_out_sizes,
+                  linspace_weights)

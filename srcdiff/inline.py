@@ -212,7 +212,9 @@ class _Inliner:
                                and not isinstance(n.ctx, gast.Load)}
         local |= {d.name for d in walk_stmts(sub.node.body) if isinstance(d, gast.FunctionDef)}
         prefix = sub_fs.name if sub_fs.name != "lambda_" else "fn"
-        rename = {n: self.names.fresh(f"{prefix}_{n}") for n in sorted(local)}
+        params_set = set(params)
+        rename = {n: self.names.fresh(f"{prefix}_{n}" if n in params_set else n)
+                  for n in sorted(local)}
         # the callee's free names
         free = {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)} - local
         for n in sorted(free):

@@ -65,6 +65,7 @@ class ReverseTransform:
         self.late_restores = []
         self.loop_depth = 0
         self.assign_count = self._count_assignments(body)
+        self._mark_iteration_locals(body)
         self.stacks = {}          # primal name -> stack name
         self.counters = []
         self.container_params = set(container_params)
@@ -72,6 +73,26 @@ class ReverseTransform:
         self.arrays = self._arrays(body)
 
     # ---- helpers -----------------------------------------------------------
+    def _mark_iteration_locals(self, body):
+        """A name assigned once, at the top of a loop body, and not read before
+        that in the body, lives for one iteration: it is pushed after it is
+        computed and popped when its reverse iteration starts (no old value to
+        keep, no placeholder)."""
+        for loop in walk_stmts(body):
+            if not isinstance(loop, (gast.For, gast.While)):
+                continue
+            read_before = set()
+            for st in loop.body:
+                if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                    t = st.targets[0].id
+                    if self.assign_count.get(t) == 1 and t not in read_before \
+                            and t not in self.norm.params:
+                        st.srcdiff_iterlocal = loop
+                read_before |= names_read(st)
+                for n in gast.walk(st):
+                    if isinstance(n, gast.Name):
+                        read_before.add(n.id)
+
     def _count_assignments(self, body):
         counts = {p: 1 for p in self.norm.params}
         self.first_def = {}
@@ -131,9 +152,10 @@ class ReverseTransform:
                 for n in gast.walk(s.target):
                     if isinstance(n, gast.Name):
                         defs.setdefault(n.id, []).append(None)
-        arrays = {p for p in self.norm.params if p not in self.container_params}
-        arrays -= set(defs)          # a parameter re-assigned in the body: judge its definitions
-        candidates = set(defs)
+        # greatest fixpoint: assume every name holds an array, drop the ones
+        # with a definition that may produce something else
+        arrays = {p for p in self.norm.params if p not in self.container_params} | set(defs)
+        arrays -= self.containers
 
         def arrayish(op):
             if op is None:
@@ -156,14 +178,9 @@ class ReverseTransform:
         changed = True
         while changed:
             changed = False
-            for name in sorted(candidates - arrays):
-                if name in self.norm.params and name in self.container_params:
-                    continue
-                ops = defs[name]
-                if name in self.norm.params and name in self.container_params:
-                    continue
-                if all(arrayish(op) for op in ops):
-                    arrays.add(name)
+            for name in sorted(arrays & set(defs)):
+                if not all(arrayish(op) for op in defs[name]):
+                    arrays.discard(name)
                     changed = True
         return arrays - self.containers
 
@@ -387,6 +404,9 @@ class ReverseTransform:
         if not (self_ref and self.active(t)):
             self.live.discard(d)
             self.owned.discard(d)
+        if getattr(s, "srcdiff_iterlocal", None) is not None and self.loop_depth > 0:
+            out.append(_Restore(s, t, "iterlocal"))
+            return out + self.late_restores
         if self.late_restores and self.overwrites(t, s):
             out += self.late_restores
         if self.overwrites(t, s):
@@ -643,6 +663,7 @@ class ReverseTransform:
         node = gast.For(target=clone(s.target), iter=call("reversed", [seq]), body=body,
                         orelse=[], type_comment=None)
         node.srcline = s.srcline
+        node.srcdiff_primal_loop = s
         out = pre + [node]
         if self.overwrites_target(s):
             out.append(_Restore(s, None, "target"))
@@ -661,6 +682,7 @@ class ReverseTransform:
         node = gast.For(target=store("_"), iter=call("range", [load(count)]), body=body,
                         orelse=[], type_comment=None)
         node.srcline = s.srcline
+        node.srcdiff_primal_loop = s
         return pre + [node]
 
     # ---- saving overwritten values ---------------------------------------
@@ -672,13 +694,19 @@ class ReverseTransform:
             needed |= names_read(st)
         self.needed = needed
         pushes = {}     # id(primal stmt) -> statements to put before it
+        self.pushes_after = {}
+        self.iter_pops = {}
         inits = []
         self.adjoint_stmts = self._place_restores(adjoint, needed, pushes, inits)
         primal = self._rebuild(body, pushes)
         head = []
         for kind, name in inits:
             head.append(assign(name, gast.List(elts=[], ctx=gast.Load())))
+        top = {id(st) for st in body}
         for name in sorted(self._undefined - set(self.norm.params)):
+            first = self.first_def.get(name)
+            if first is not None and id(first) in top:
+                continue   # defined at the top level before any loop can overwrite it
             head.append(assign(name, const(None)))
         self.stack_names = [name for _, name in inits]
         return head + primal
@@ -694,8 +722,17 @@ class ReverseTransform:
         out = []
         for st in stmts:
             if isinstance(st, _Restore):
+                if st.kind == "iterlocal":
+                    if st.target in needed:
+                        stack = self.stack(st.target, inits)
+                        push = gast.Expr(value=call(attr(stack, "append"), [load(st.target)]))
+                        self.pushes_after.setdefault(id(st.stmt), []).append(push)
+                        pops = self.iter_pops.setdefault(id(st.stmt.srcdiff_iterlocal), [])
+                        pops.append(assign(st.target, call(attr(stack, "pop"))))
+                    continue
                 out += self._restore(st, needed, pushes, inits)
                 continue
+            primal_loop = getattr(st, "srcdiff_primal_loop", None)
             for field in ("body", "orelse"):
                 sub = getattr(st, field, None)
                 if isinstance(sub, list) and sub:
@@ -704,6 +741,11 @@ class ReverseTransform:
             if isinstance(st, gast.If) and all(isinstance(x, gast.Pass) for x in st.body) \
                     and all(isinstance(x, gast.Pass) for x in st.orelse):
                 continue
+            if primal_loop is not None:
+                pops = self.iter_pops.pop(id(primal_loop), [])
+                if pops:
+                    st.body = list(reversed(pops)) + [x for x in st.body
+                                                      if not isinstance(x, gast.Pass)]
             out.append(st)
         return out
 
@@ -765,6 +807,7 @@ class ReverseTransform:
         out = []
         for st in stmts:
             out += pushes.get(id(st), [])
+            after = self.pushes_after.get(id(st), [])
             if isinstance(st, gast.For) and getattr(st, "srcdiff_sequence", False):
                 if not _is_range_call_name(st.iter, stmts):
                     it = st.iter.id if isinstance(st.iter, gast.Name) else None
@@ -782,6 +825,7 @@ class ReverseTransform:
                 if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
                     setattr(st, field, self._rebuild(sub, pushes))
             out.append(st)
+            out += after
         return out
 
 

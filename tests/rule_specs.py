@@ -485,3 +485,41 @@ spec(np.full_like, [Case(np.full_like, uni((2, 3)), 0.7, wrt=(1,)), Case(np.full
 spec(np.arange, [Case(np.arange, 0.25, 3.0), Case(np.arange, 0.25, 3.0, 0.5, wrt=(0, 2)), Case(np.arange, 4.0, wrt=())])
 spec(np.linspace, [Case(np.linspace, 0.3, 1.7, 5), Case(np.linspace, uni((2,)), uni((2,)), 4),
                    Case(np.linspace, uni((2,)), 1.0, 3, False, axis=1), Case(np.linspace, uni(()), uni((3,)), 4, axis=-1)])
+
+
+# --- math ----------------------------------------------------------------------------
+
+def _f(lo=-1.0, hi=1.0):
+    return float(_rng.uniform(lo, hi))
+
+
+for f in (math.sin, math.cos, math.atan, math.sinh, math.cosh, math.tanh, math.asinh, math.exp,
+          math.expm1, math.erf, math.erfc, math.degrees, math.radians, math.fabs, math.tan):
+    spec(f, [Case(f, _f(0.1, 1.0)), Case(f, _f(-1.0, -0.1))])
+for f in (math.asin, math.acos, math.atanh):
+    spec(f, [Case(f, _f(-0.8, 0.8))])
+for f in (math.log, math.log2, math.log10, math.log1p, math.sqrt, math.gamma, math.lgamma):
+    spec(f, [Case(f, _f(0.5, 3.0)), Case(f, _f(3.0, 9.0))])
+spec(math.lgamma, [Case(math.lgamma, _f(-0.9, -0.1))])
+spec(math.acosh, [Case(math.acosh, _f(1.2, 3.0))])
+spec(math.log, [Case(math.log, _f(0.5, 3.0), _f(1.5, 3.0))])
+spec(math.pow, [Case(math.pow, _f(0.5, 2.0), _f(-2.0, 2.0)), Case(math.pow, -1.5, 3.0, wrt=(0,))])
+spec(math.atan2, [Case(math.atan2, _f(), _f(0.2, 1.0)), Case(math.atan2, _f(), _f(-1.0, -0.2))])
+spec(math.hypot, [Case(math.hypot, _f(), _f()), Case(math.hypot, _f(), _f(), _f())])
+spec(math.copysign, [Case(math.copysign, _f(0.2, 1.0), _f(-1, -0.2), wrt=(0,))])
+spec(math.fmod, [Case(math.fmod, 3.4, 1.3), Case(math.fmod, -3.4, 1.3)])
+spec(math.ldexp, [Case(math.ldexp, _f(), 3, wrt=(0,))])
+if hasattr(math, "exp2"):
+    spec(math.exp2, [Case(math.exp2, _f())])
+if hasattr(math, "cbrt"):
+    spec(math.cbrt, [Case(math.cbrt, _f(0.5, 2.0)), Case(math.cbrt, _f(-2.0, -0.5))])
+
+
+# --- Python builtins (rules in rules/builtins.py) --------------------------------------
+
+import builtins  # noqa: E402
+
+spec(builtins.abs, [Case(builtins.abs, -0.7), Case(builtins.abs, uni((3,)) + 2.0)])
+spec(builtins.float, [Case(builtins.float, np.float64(0.3))])
+spec(builtins.sum, [Case(builtins.sum, [uni(()), uni(()), 0.5],
+                         xfail="rules/builtins.py: sum's vjp returns a cotangent for the omitted `start`"), Case(builtins.sum, [uni((3,)), uni((3,))], uni(()))])

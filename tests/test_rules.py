@@ -209,3 +209,134 @@ _ALL_CASES = [pytest.param(c, id=repr(c),
 @pytest.mark.parametrize("case", _ALL_CASES)
 def test_rule(case):
     run_case(case)
+
+
+# ----------------------------------------------------------------------------
+# every public rule has a numeric test; the non-differentiable list
+# ----------------------------------------------------------------------------
+
+def _is_internal(rule):
+    """srcdiff's own runtime/support helpers (their rules are exercised through
+    the rules that call them)."""
+    return rule.name.startswith("srcdiff.")
+
+
+def test_every_public_rule_has_a_spec():
+    missing = [r.name for r in rules.all_rules()
+               if not r.nondiff and not _is_internal(r) and (r.vjp or r.jvp) and r.func not in SPECS]
+    assert not missing, "rules without a numeric test in tests/rule_specs.py: " + ", ".join(missing)
+
+
+def test_every_spec_names_a_rule_with_both_modes():
+    for func in SPECS:
+        rule = rules.lookup(func)
+        assert rule is not None and rule.vjp and rule.jvp, f"{func!r} has a spec but not both rules"
+
+
+def test_count_of_callables_with_both_rules():
+    assert sum(1 for r in rules.all_rules() if r.vjp and r.jvp) >= 200
+
+
+def test_nondifferentiable_list():
+    import math
+    import numpy as np
+    for f in (np.argmax, np.argmin, np.argsort, np.floor, np.ceil, np.round, np.isnan, np.isfinite,
+              np.zeros_like, np.ones_like, np.empty_like, np.shape, np.ndim, np.size, np.sign,
+              np.heaviside, np.zeros, np.ones, np.empty, np.eye, np.random.normal, np.random.rand,
+              np.random.randn, np.random.uniform, np.random.Generator.normal, math.floor, math.ceil,
+              np.fft.fftfreq, np.linalg.matrix_rank):
+        rule = rules.lookup(f)
+        assert rule is not None and rule.nondiff, f"{f!r} should be registered non-differentiable"
+
+
+def test_listing():
+    from srcdiff.rules.listing import rules_table, coverage_markdown
+    lines = rules_table()
+    assert any(line.startswith("numpy.sin ") and line.endswith("vjp jvp") for line in lines)
+    assert any(line.startswith("numpy.argmax ") and line.endswith("nondifferentiable") for line in lines)
+    assert any(line.startswith("scipy.special.erf ") for line in lines)
+    md = coverage_markdown()
+    assert "| `numpy.linalg`" in md and "| `numpy.fft`" in md and "cholesky" in md
+
+
+# ----------------------------------------------------------------------------
+# the central-difference utilities themselves
+# ----------------------------------------------------------------------------
+
+def test_flatten_unflatten_roundtrip():
+    import numpy as np
+    from srcdiff.check import flatten, unflatten
+    tree = {"a": 1.5, "b": [np.arange(3.0), (2 + 1j, np.int64(3), None)], "c": np.float32(2.0)}
+    vec = flatten(tree)
+    assert vec.tolist() == [1.5, 0.0, 1.0, 2.0, 2.0, 1.0, 2.0]
+    back = unflatten(tree, vec * 2)
+    assert back["a"] == 3.0 and isinstance(back["a"], float)
+    assert back["b"][0].tolist() == [0.0, 2.0, 4.0]
+    assert back["b"][1][0] == 4 + 2j and back["b"][1][1] == 3 and back["b"][1][2] is None
+    assert back["c"] == np.float32(4.0) and back["c"].dtype == np.float32
+
+
+def test_numerical_derivatives_on_nested_structures():
+    import numpy as np
+    from srcdiff.check import numerical_jvp, numerical_vjp, numerical_jacobian, tree_inner
+
+    def f(t):
+        return {"s": np.sin(t["x"]) * t["y"][0], "p": (t["y"][1] ** 2, 3.0)}
+
+    x = {"x": np.array([0.3, -0.4]), "y": [1.5, np.array(0.7)]}
+    J = numerical_jacobian(f, x)
+    # outputs: s (2), p[0] (1), p[1] (1 constant); inputs x (2), y0, y1
+    want = np.array([[np.cos(0.3) * 1.5, 0, np.sin(0.3), 0],
+                     [0, np.cos(-0.4) * 1.5, np.sin(-0.4), 0],
+                     [0, 0, 0, 1.4],
+                     [0, 0, 0, 0]])
+    assert np.allclose(J, want, atol=1e-8)
+    v = {"x": np.array([1.0, 2.0]), "y": [0.5, np.array(-1.0)]}
+    t = numerical_jvp(lambda a: f(a), (x,), (v,))
+    assert np.allclose(t["s"], J[:2] @ [1, 2, 0.5, -1]) and np.isclose(t["p"][0], -1.4)
+    u = {"s": np.array([1.0, -1.0]), "p": (2.0, 5.0)}
+    ct = numerical_vjp(f, x, u)
+    assert np.allclose(ct["x"], [np.cos(0.3) * 1.5, -np.cos(-0.4) * 1.5])
+    assert np.isclose(ct["y"][0], np.sin(0.3) - np.sin(-0.4)) and np.isclose(ct["y"][1], 2.8)
+    assert np.isclose(tree_inner(u, t), tree_inner(ct, v))
+
+
+def test_numerical_vjp_complex_convention():
+    """Cotangent of z for L = |z|^2 is dL/dRe - i dL/dIm = 2 conj(z) (JAX/autograd)."""
+    import numpy as np
+    from srcdiff.check import numerical_vjp
+    z = np.array([1.0 + 2.0j, -0.5 + 0.25j])
+    ct = numerical_vjp(lambda w: np.sum(np.abs(w) ** 2), z, 1.0)
+    assert np.allclose(ct, 2 * np.conj(z))
+
+
+# ----------------------------------------------------------------------------
+# gradcheck through the transformer (skipped until the transforms exist)
+# ----------------------------------------------------------------------------
+
+def _has(*names):
+    import srcdiff
+    return all(hasattr(srcdiff, n) for n in names)
+
+
+@pytest.mark.skipif(not _has("vjp", "gradcheck"), reason="srcdiff.vjp / gradcheck not available yet")
+def test_gradcheck_reverse_passes_and_fails():
+    import numpy as np
+    import srcdiff
+    from gradcheck_funcs import good, wrong
+    x = np.array([0.3, -0.7, 1.1])
+    assert srcdiff.gradcheck(good, x, modes=("reverse",))
+    srcdiff.vjp_rule(wrong.inner)(lambda g, ans, x: 2 * g * np.cos(x))  # deliberately wrong rule
+    srcdiff.jvp_rule(wrong.inner)(lambda ans, x, *, dx: 2 * dx * np.cos(x))
+    with pytest.raises(AssertionError, match="reverse"):
+        srcdiff.gradcheck(wrong.outer, x, modes=("reverse",))
+
+
+@pytest.mark.skipif(not _has("vjp", "jvp", "gradcheck"), reason="srcdiff.jvp not available yet")
+def test_gradcheck_forward_and_second_order():
+    import numpy as np
+    import srcdiff
+    from gradcheck_funcs import good
+    x = np.array([0.3, -0.7, 1.1])
+    assert srcdiff.gradcheck(good, x)
+    assert srcdiff.gradcheck(good, x, order=2, modes=("reverse",))

@@ -148,14 +148,15 @@ def expm1_jvp(ans, x, *, dx):
 
 
 @vjp_rule(math.log)
-def log(g, ans, x, base=math.e):
-    """``math.log(x)`` and ``math.log(x, base)`` (both differentiable)."""
-    return g / (x * math.log(base)), -g * ans / (base * math.log(base))
+def log(g, ans, x, base=None):
+    """``math.log(x)`` and ``math.log(x, base)`` (both arguments differentiable)."""
+    return g / x if base is None else (g / (x * math.log(base)), -g * ans / (base * math.log(base)))
 
 
 @jvp_rule(math.log)
-def log_jvp(ans, x, base=math.e, *, dx, dbase):
-    return dx / (x * math.log(base)) - dbase * ans / (base * math.log(base))
+def log_jvp(ans, x, base=None, *, dx, dbase):
+    return (dx / (x * (1.0 if base is None else math.log(base)))
+            - (dbase * ans / (base * math.log(base)) if base is not None else 0.0))
 
 
 @vjp_rule(math.log2)

@@ -555,8 +555,8 @@ def linspace(g, ans, start, stop, num=50, endpoint=True, retstep=False, dtype=No
 def linspace_jvp(ans, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None,
                  dstart, dstop):
     t = linspace_weights(start, stop, num, endpoint, retstep, axis)
-    return (np.expand_dims(dstart, axis) * (1 - t) * np.ones_like(ans)
-            + np.expand_dims(dstop, axis) * t * np.ones_like(ans))
+    return (np.expand_dims(np.broadcast_to(dstart, np.shape(np.sum(t, axis=axis))), axis) * (1 - t)
+            + np.expand_dims(np.broadcast_to(dstop, np.shape(np.sum(t, axis=axis))), axis) * t)
 
 
 register_linear((0,), np.reshape, np.ravel, np.transpose, np.permute_dims, np.swapaxes,

@@ -1,0 +1,75 @@
+"""Listings of the rule table: ``python -m srcdiff rules`` and the README's
+coverage table (generated from the table, never typed by hand)."""
+from . import all_rules
+
+_HELPER_MODULES = ("srcdiff.",)
+
+
+def display_name(rule):
+    """The rule's qualified name, with ufuncs from scipy.special named as such
+    (a ufunc carries no module, so the registry calls every ufunc numpy.*)."""
+    name = rule.name
+    if name.startswith("numpy.") and name.count(".") == 1:
+        import numpy as np
+        short = name.split(".", 1)[1]
+        if getattr(np, short, None) is not rule.func:
+            try:
+                from scipy import special
+                if getattr(special, short, None) is rule.func:
+                    return "scipy.special." + short
+            except ImportError:  # pragma: no cover
+                pass
+    return name
+
+
+def _public(rule):
+    """Rules for callables users call (not srcdiff's own runtime helpers)."""
+    return not rule.name.startswith(_HELPER_MODULES)
+
+
+def rules_table(include_helpers=False):
+    """One line per registered callable: its qualified name and ``vjp jvp``
+    (or which of them it has), or ``nondifferentiable``."""
+    rules = [r for r in all_rules() if include_helpers or _public(r)]
+    names = [display_name(r) for r in rules]
+    width = max((len(n) for n in names), default=0)
+    return sorted(f"{n:<{width}}  {r.kinds or '(no rule)'}" for n, r in zip(names, rules))
+
+
+def _group(name):
+    parts = name.split(".")
+    if parts[0] == "numpy":
+        if len(parts) > 2 and parts[1] in ("linalg", "fft", "random"):
+            return "numpy." + parts[1]
+        return "numpy"
+    if parts[0] == "scipy":
+        return "scipy.special"
+    return parts[0]
+
+
+def coverage_markdown():
+    """A Markdown coverage table grouped by module: the callables with both
+    rules, and the non-differentiable ones."""
+    groups = {}
+    for r in all_rules():
+        if not _public(r):
+            continue
+        name = display_name(r)
+        g = groups.setdefault(_group(name), {"both": [], "partial": [], "nondiff": []})
+        short = name.split(".")[-1] if not name.startswith("numpy.random") else name[len("numpy.random."):]
+        if r.nondiff:
+            g["nondiff"].append(short)
+        elif r.vjp and r.jvp:
+            g["both"].append(short)
+        else:
+            g["partial"].append(f"{short} ({r.kinds})")
+    total = sum(len(g["both"]) for g in groups.values())
+    lines = [f"srcdiff has reverse (vjp) and forward (jvp) rules for **{total}** callables.", "",
+             "| module | vjp + jvp | only one rule | non-differentiable (constant outputs) |",
+             "| --- | --- | --- | --- |"]
+    for mod in sorted(groups):
+        g = groups[mod]
+        lines.append(f"| `{mod}` ({len(g['both'])}) | {', '.join(sorted(set(g['both']))) or '-'} "
+                     f"| {', '.join(sorted(set(g['partial']))) or '-'} "
+                     f"| {', '.join(sorted(set(g['nondiff']))) or '-'} |")
+    return "\n".join(lines) + "\n"

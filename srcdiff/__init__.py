@@ -7,6 +7,7 @@ from .errors import SrcdiffError
 from .rules import vjp_rule, jvp_rule, nondifferentiable
 from .api import grad, value_and_grad, vjp, source, show
 from .check import gradcheck
+from .forward_api import jvp, jacobian, hessian, hvp, jvp_source
 from .tensor import (Tensor, Parameter, tensor, as_tensor, from_numpy, zeros, ones, full, empty,
                      rand, randn, linspace, arange, zeros_like, ones_like, full_like, rand_like,
                      randn_like, manual_seed, no_grad, enable_grad, set_grad_enabled,
@@ -16,7 +17,8 @@ from . import nn, optim
 __version__ = "0.1.0"
 
 __all__ = ["SrcdiffError", "vjp_rule", "jvp_rule", "nondifferentiable", "grad",
-           "value_and_grad", "vjp", "source", "show", "gradcheck",
+           "value_and_grad", "vjp", "source", "show", "gradcheck", "jvp", "jacobian", "hessian",
+           "hvp", "jvp_source",
            "Tensor", "Parameter", "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full",
            "empty", "rand", "randn", "linspace", "arange", "zeros_like", "ones_like",
            "full_like", "rand_like", "randn_like", "manual_seed", "no_grad", "enable_grad",

@@ -44,12 +44,14 @@ class ShapeClasses:
                 for n in gast.walk(s.targets[0] if isinstance(s, gast.Assign) else s.target):
                     if isinstance(n, gast.Name):
                         counts[n.id] = counts.get(n.id, 0) + 2
+        # a name assigned more than once may change shape between assignments:
+        # it gets no class at all (nothing is pruned against it)
         for p in params:
             if counts.get(p):
-                self.classes[p] = frozenset([("?", p)])
+                self.classes[p] = None
         for t, s in assigns:
             if counts[t] > 1 or t in params:
-                self.classes[t] = frozenset([("?", t)])
+                self.classes[t] = None
                 continue
             self.classes[t] = self._infer(t, classifier.classify(s.value))
         self.env = None
@@ -66,7 +68,8 @@ class ShapeClasses:
     def _infer(self, t, op):
         unique = frozenset([("?", t)])
         if op.kind == "copy":
-            return self.classes.get(op.node.id, unique)
+            c = self.classes.get(op.node.id, unique)
+            return c if c is not None else unique
         if op.kind == "const":
             c = self._cls(op.node)
             return c if c is not None else unique

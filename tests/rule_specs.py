@@ -523,3 +523,25 @@ spec(builtins.abs, [Case(builtins.abs, -0.7), Case(builtins.abs, uni((3,)) + 2.0
 spec(builtins.float, [Case(builtins.float, np.float64(0.3))])
 spec(builtins.sum, [Case(builtins.sum, [uni(()), uni(()), 0.5],
                          xfail="rules/builtins.py: sum's vjp returns a cotangent for the omitted `start`"), Case(builtins.sum, [uni((3,)), uni((3,))], uni(()))])
+spec(builtins.max, [Case(builtins.max, 0.3, 0.9, -0.2), Case(builtins.max, [0.3, 0.9, -0.2])])
+spec(builtins.min, [Case(builtins.min, 0.3, 0.9, -0.2), Case(builtins.min, [0.3, 0.9, -0.2])])
+spec(builtins.list, [Case(builtins.list, (uni(()), uni((2,))),
+                          xfail="rules/builtins.py: list's vjp returns 2 cotangents for 1 argument")])
+spec(builtins.tuple, [Case(builtins.tuple, [uni(()), uni((2,))])])
+spec(builtins.reversed, [Case(builtins.reversed, [uni(()), uni((2,))],
+                              xfail="rules/builtins.py: reversed's vjp is not callable with a list cotangent")])
+
+# --- operator twins of the NumPy ufuncs (same rules) --------------------------------------
+
+import operator  # noqa: E402
+
+for op, gen1, gen2 in ((operator.add, uni, uni), (operator.sub, uni, uni), (operator.mul, uni, uni),
+                       (operator.truediv, uni, pos), (operator.pow, pos, uni)):
+    binary(op, gen1, gen2)
+binary(operator.mod, lambda s: uni(s, 0.1, 0.9) + 3.0, lambda s: pos(s, 1.1, 1.4))
+spec(operator.matmul, [Case(operator.matmul, uni(a), uni(b)) for a, b in MATMUL_PAIRS])
+for op in (operator.neg, operator.pos):
+    unary(op)
+spec(operator.getitem, [Case(operator.getitem, uni((4, 3)), 1), Case(operator.getitem, uni((4, 3)), (slice(1, 3), 2)),
+                        Case(operator.getitem, uni((4,)), np.array([0, 2, 2])),
+                        Case(operator.getitem, uni((2, 3)), uni((2, 3)) > 0)])

@@ -77,8 +77,16 @@ def _signature_params(f):
 
 # ---- generation -------------------------------------------------------------
 
-def _generate(func, wrt_names, mode, has_aux, containers=frozenset()):
-    key = (func, tuple(wrt_names), mode, has_aux, containers)
+def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
+    """Generate (or fetch from the cache) the derivative code of ``func``.
+
+    ``spec`` describes the arguments of the call it will serve: pairs
+    (parameter, kind) with kind "c" for a container, "s" for a scalar, or an
+    int shared by array arguments of equal shape. The code is specialised on
+    it (containers' cotangents add element by element; unbroadcast is dropped
+    where shapes are then known to agree)."""
+    key = (func, tuple(wrt_names), mode, has_aux, spec)
+    containers = frozenset(p for p, k in spec if k == "c")
     with _cache_lock:
         gen = _cache.get(key)
         if gen is not None:
@@ -107,7 +115,7 @@ def _generate(func, wrt_names, mode, has_aux, containers=frozenset()):
         dout = norm.names.fresh("dout")
         seed = [gast.Subscript(value=load(dout), slice=const(i), ctx=gast.Load())
                 for i in range(len(last.value.elts))] if pack else load(dout)
-    rt = ReverseTransform(norm, wrt_names, env, containers)
+    rt = ReverseTransform(norm, wrt_names, env, containers, dict(spec))
     primal, adjoint, grads = rt.run(seed)
     grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and getattr(rt, "_single", True) \
         else tuple_(grads)
@@ -243,10 +251,44 @@ def _plain(f):
 _CONTAINERS = (list, tuple, dict)
 
 
+def _kind(a, shapes):
+    t = type(a)
+    if t is float or t is int:
+        return "s"
+    if t is np.ndarray:
+        s = a.shape
+        if not s:
+            return "s"
+        k = shapes.get(s)
+        if k is None:
+            k = shapes[s] = len(shapes)
+        return k
+    if isinstance(a, _CONTAINERS):
+        return "c"
+    if isinstance(a, (np.generic, bool)):
+        return "s"
+    s = getattr(a, "shape", None)
+    if s is None:
+        return "?"
+    s = tuple(s)
+    if not s:
+        return "s"
+    k = shapes.get(s)
+    if k is None:
+        k = shapes[s] = len(shapes)
+    return k
+
+
+def arg_key(args):
+    """The specialisation key of a call's positional arguments."""
+    shapes = {}
+    return tuple([_kind(a, shapes) for a in args])
+
+
 class _Dispatch:
-    """Generated code specialised on which arguments are containers (tuples,
-    lists, dicts): their cotangents are added element by element, everything
-    else with a plain ``+``."""
+    """Generated code specialised on the kinds of the arguments: containers
+    (tuples, lists, dicts; their cotangents add element by element), scalars,
+    and which arrays share a shape (no unbroadcast between them)."""
 
     def __init__(self, f, wrt, mode, has_aux):
         func, bound = _plain(f)
@@ -258,32 +300,39 @@ class _Dispatch:
         self.mode, self.has_aux = mode, has_aux
         self.positions = [self.params.index(n) - self.offset for n in self.names]
         self.variants = {}
-        self.variant(())
+        self.variant(None)
 
-    def variant(self, mask, kwargs=None):
-        core = self.variants.get(mask)
+    def variant(self, key, kwargs=None):
+        core = self.variants.get(key)
         if core is not None:
             return core
         visible = self.params[self.offset:]
-        containers = {p for p, c in zip(visible, mask) if c}
-        if kwargs:
-            containers |= {k for k, v in kwargs.items() if isinstance(v, _CONTAINERS)}
-        gen = _generate(self.func, self.names, self.mode, self.has_aux, frozenset(containers))
+        spec = set()
+        if key is not None:
+            spec = {(p, k) for p, k in zip(visible, key) if k != "?"}
+            if kwargs:
+                kinds = {}
+                spec |= {(k, _kind(v, kinds)) for k, v in kwargs.items() if isinstance(
+                    v, _CONTAINERS)}
+                spec = {(p, k) for p, k in spec if not isinstance(k, int) or p in visible}
+        gen = _generate(self.func, self.names, self.mode, self.has_aux, frozenset(spec))
         self.gen = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
         if self.bound is not None and self.mode != "vjp":
             core = functools.partial(core, self.bound)
-        self.variants[mask] = core
+        self.variants[key] = core
         return core
 
     def core(self, args, kwargs):
-        mask = tuple(isinstance(a, _CONTAINERS) for a in args)
+        key = arg_key(args)
         if kwargs:
-            mask += tuple(sorted((k, isinstance(v, _CONTAINERS)) for k, v in kwargs.items()))
-        core = self.variants.get(mask)
+            key = None if any(isinstance(v, _CONTAINERS) for v in kwargs.values()) is False \
+                else key + (tuple(sorted(kwargs)),)
+            return self.variant(None if key is None else key, kwargs if key else None)
+        core = self.variants.get(key)
         if core is None:
-            core = self.variant(mask, kwargs)
+            core = self.variant(key)
         return core
 
 
@@ -322,8 +371,7 @@ def grad(f=None, wrt=0, *, has_aux=False):
     variants = disp.variants
 
     def df(*args, **kwargs):
-        core = variants.get(tuple(isinstance(a, _CONTAINERS) for a in args)) \
-            if not kwargs else None
+        core = variants.get(arg_key(args)) if not kwargs else None
         if core is None:
             core = disp.core(args, kwargs)
         res = core(*args, **kwargs)
@@ -439,17 +487,16 @@ def show(g, file=None):
 def call_fwd(func, wrt, *args, **kwargs):
     """Run the generated forward function of ``func`` (w.r.t. parameter names ``wrt``):
     returns (output, residuals)."""
-    containers = frozenset(p for p, a in zip(_signature_params(func), args)
-                           if isinstance(a, _CONTAINERS))
-    gen = _generate(func, list(wrt), "vjp", False, containers)
+    spec = frozenset((p, k) for p, k in zip(_signature_params(func), arg_key(args)) if k != "?")
+    gen = _generate(func, list(wrt), "vjp", False, spec)
     fwd = [fn for n, fn in gen.fns.items() if n.endswith("_fwd")][0]
     out, res = fwd(*args, **kwargs)
-    return out, (containers, res)
+    return out, (spec, res)
 
 
 def call_bwd(func, wrt, residuals, dout):
     """The cotangents of the ``wrt`` arguments of a call made by call_fwd."""
-    containers, res = residuals
-    gen = _generate(func, list(wrt), "vjp", False, containers)
+    spec, res = residuals
+    gen = _generate(func, list(wrt), "vjp", False, spec)
     bwd = [fn for n, fn in gen.fns.items() if n.endswith("_bwd")][0]
     return bwd(res, dout)

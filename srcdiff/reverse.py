@@ -41,7 +41,7 @@ class _Restore:
 
 
 class ReverseTransform:
-    def __init__(self, norm, wrt, env, container_params=()):
+    def __init__(self, norm, wrt, env, container_params=(), param_kinds=None):
         self.norm = norm
         self.fs = norm.fs
         self.loc = norm.fs.loc
@@ -56,7 +56,7 @@ class ReverseTransform:
         out = norm.output
         self.output_names = [out.id] if isinstance(out, gast.Name) else []
         self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier)
-        self.shapes = ShapeClasses(body, norm.params, self.classifier)
+        self.shapes = ShapeClasses(body, norm.params, self.classifier, param_kinds or {})
         self.shapes.env = env
         self._undefined = set()
         self.adj_names = {}

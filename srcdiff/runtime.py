@@ -27,7 +27,10 @@ def sum_to_shape(g, shape):
 
 
 def unbroadcast(g, x):
-    """The cotangent ``g`` of a broadcast result, summed back to ``x``'s shape."""
+    """The cotangent ``g`` of a broadcast result, summed back to ``x``'s shape
+    (and to a real cotangent for a real ``x``)."""
+    if getattr(getattr(g, "dtype", None), "kind", None) == "c" and not np.iscomplexobj(x):
+        g = np.real(g)
     shape = np.shape(x)
     if np.shape(g) == shape:
         return g

@@ -31,8 +31,19 @@ def _elementwise(func):
 
 
 class ShapeClasses:
-    def __init__(self, body, params, classifier):
-        self.classes = {p: frozenset([p]) for p in params}
+    def __init__(self, body, params, classifier, param_kinds=None):
+        # a parameter's class: {} for a scalar, a shared symbol for arrays known
+        # (from the call being served) to have equal shapes, else its own symbol
+        param_kinds = param_kinds or {}
+        self.classes = {}
+        for p in params:
+            k = param_kinds.get(p)
+            if k == "s":
+                self.classes[p] = frozenset()
+            elif isinstance(k, int):
+                self.classes[p] = frozenset([("shape", k)])
+            else:
+                self.classes[p] = frozenset([p])
         counts = {}
         assigns = []
         for s in walk_stmts(body):
@@ -44,16 +55,42 @@ class ShapeClasses:
                 for n in gast.walk(s.targets[0] if isinstance(s, gast.Assign) else s.target):
                     if isinstance(n, gast.Name):
                         counts[n.id] = counts.get(n.id, 0) + 2
-        # a name assigned more than once may change shape between assignments:
-        # it gets no class at all (nothing is pruned against it)
+        # Every definition of a name must give the same class (a name assigned
+        # in a loop keeps its shape); otherwise it gets none (None: nothing is
+        # pruned against it). Optimistic fixpoint: unset names are skipped
+        # until their definitions are known.
+        multi = {t for t, c in counts.items() if c > 1}
         for p in params:
             if counts.get(p):
-                self.classes[p] = None
-        for t, s in assigns:
-            if counts[t] > 1 or t in params:
+                multi.add(p)
+        unset = object()
+        for t, _ in assigns:
+            if t not in params:
+                self.classes[t] = unset
+        ops = [(t, classifier.classify(s.value)) for t, s in assigns]
+        for t, c in counts.items():
+            if c >= 2 and t not in params and all(a != t for a, _ in assigns):
+                self.classes[t] = None     # loop targets
+        changed = True
+        while changed:
+            changed = False
+            for t, op in ops:
+                if self.classes.get(t) is None:
+                    continue
+                reads = op.reads() if op.kind != "const" else set()
+                if any(self.classes.get(n, 0) is unset for n in reads):
+                    continue
+                c = self._infer(t, op, strict=t in multi)
+                cur = self.classes.get(t)
+                if cur is unset:
+                    self.classes[t] = c
+                    changed = True
+                elif cur != c:
+                    self.classes[t] = None
+                    changed = True
+        for t in list(self.classes):
+            if self.classes[t] is unset:
                 self.classes[t] = None
-                continue
-            self.classes[t] = self._infer(t, classifier.classify(s.value))
         self.env = None
         self.adjoint_of = {}
 
@@ -65,11 +102,11 @@ class ShapeClasses:
             return self.classes.get(node.id)
         return None
 
-    def _infer(self, t, op):
-        unique = frozenset([("?", t)])
+    def _infer(self, t, op, strict=False):
+        unique = None if strict else frozenset([("?", t)])
         if op.kind == "copy":
-            c = self.classes.get(op.node.id, unique)
-            return c if c is not None else unique
+            return self.classes.get(op.node.id) or unique if \
+                self.classes.get(op.node.id) != frozenset() else frozenset()
         if op.kind == "const":
             c = self._cls(op.node)
             return c if c is not None else unique

@@ -223,9 +223,15 @@ def _is_internal(rule):
     return rule.name.startswith("srcdiff.")
 
 
+_BUILTIN_MODULES = ("numpy.", "scipy.", "math.", "builtins.", "operator.")
+
+
 def test_every_public_rule_has_a_spec():
+    from srcdiff.rules.listing import display_name
+    # the built-in table only: other tests register rules of their own user functions
     missing = [r.name for r in rules.all_rules()
-               if not r.nondiff and not _is_internal(r) and (r.vjp or r.jvp) and r.func not in SPECS]
+               if not r.nondiff and not _is_internal(r) and (r.vjp or r.jvp) and r.func not in SPECS
+               and display_name(r).startswith(_BUILTIN_MODULES)]
     assert not missing, "rules without a numeric test in tests/rule_specs.py: " + ", ".join(missing)
 
 
@@ -340,4 +346,4 @@ def test_gradcheck_forward_and_second_order():
     from gradcheck_funcs import good
     x = np.array([0.3, -0.7, 1.1])
     assert srcdiff.gradcheck(good, x)
-    assert srcdiff.gradcheck(good, x, order=2, modes=("reverse",))
+    assert srcdiff.gradcheck(good, x, order=2)

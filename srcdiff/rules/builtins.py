@@ -26,7 +26,7 @@ def spread_sum_jvp(ans, g, items, *, dg):
 
 @vjp_rule(builtins.sum)
 def sum_(g, ans, iterable, start=0):
-    return spread_sum(g, iterable), unbroadcast(g, start)
+    return spread_sum(g, iterable), unbroadcast(g, start)   # (start's is unused when omitted)
 
 
 @jvp_rule(builtins.sum)
@@ -36,12 +36,14 @@ def sum_jvp(ans, iterable, start=0, *, diterable, dstart):
 
 @vjp_rule(builtins.abs)
 def abs_(g, ans, x):
-    return g * np.sign(x)
+    return np.conj(g * np.conj(x) / np.where(ans == 0, 1, ans)) if np.iscomplexobj(x) \
+        else g * np.sign(x)
 
 
 @jvp_rule(builtins.abs)
 def abs_jvp(ans, x, *, dx):
-    return dx * np.sign(x)
+    return np.real(dx * np.conj(x)) / np.where(ans == 0, 1, ans) if np.iscomplexobj(x) \
+        else dx * np.sign(x)
 
 
 @vjp_rule(builtins.float)
@@ -86,8 +88,10 @@ nondifferentiable(builtins.len, builtins.range, builtins.isinstance, builtins.pr
 
 def reverse_cotangent(g, x):
     """The cotangent of ``x`` in ``reversed(x)``."""
-    if hasattr(x, "shape"):
+    if hasattr(x, "shape") and not isinstance(g, (list, tuple)):
         return np.flip(g, 0)
+    if hasattr(x, "shape"):
+        return np.stack(list(reversed(g)))
     return list(reversed(g))
 
 
@@ -100,7 +104,7 @@ def sequence_cotangent(g, x):
 
 @vjp_rule(builtins.reversed)
 def reversed_(g, ans, x):
-    return reverse_cotangent(g, x)
+    return (reverse_cotangent(g, x),)
 
 
 @jvp_rule(builtins.reversed)
@@ -110,7 +114,7 @@ def reversed_jvp(ans, x, *, dx):
 
 @vjp_rule(builtins.list, builtins.tuple)
 def list_(g, ans, x):
-    return sequence_cotangent(g, x)
+    return (sequence_cotangent(g, x),)
 
 
 @jvp_rule(builtins.list, builtins.tuple)

@@ -165,6 +165,10 @@ def check_rule_result(rule, result, nargs):
     """Normalise a VJP rule's return value to a tuple of length ``nargs``."""
     if not isinstance(result, tuple):
         result = (result,)
+    while len(result) > nargs and result[-1] is None:
+        result = result[:-1]
+    if len(result) > nargs and vjp_params(rule) and len(result) <= len(vjp_params(rule)):
+        result = result[:nargs]   # cotangents of parameters the call left at their defaults
     if len(result) > nargs:
         raise SrcdiffError(f"the vjp rule of {rule.name} returned {len(result)} "
                            f"cotangents for {nargs} arguments")

@@ -78,6 +78,15 @@ class ReverseTransform:
         that in the body, lives for one iteration: it is pushed after it is
         computed and popped when its reverse iteration starts (no old value to
         keep, no placeholder)."""
+        assigned_in = {}
+        for loop in walk_stmts(body):
+            if isinstance(loop, (gast.For, gast.While)):
+                assigned_in[id(loop)] = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name)
+                                         and isinstance(n.ctx, (gast.Store, gast.Del))} | \
+                    {n.value.id for n in gast.walk(loop) if isinstance(n, gast.Subscript)
+                     and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
+                    {n.func.value.id for n in gast.walk(loop) if isinstance(n, gast.Call)
+                     and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
         for loop in walk_stmts(body):
             if not isinstance(loop, (gast.For, gast.While)):
                 continue
@@ -88,6 +97,10 @@ class ReverseTransform:
                     if self.assign_count.get(t) == 1 and t not in read_before \
                             and t not in self.norm.params:
                         st.srcdiff_iterlocal = loop
+                        op = self.classifier.classify(st.value)
+                        if op.kind in ("call", "copy", "const", "pack") and \
+                                not (op.reads() & assigned_in[id(loop)]):
+                            st.srcdiff_invariant = True   # the same value every iteration
                 read_before |= names_read(st)
                 for n in gast.walk(st):
                     if isinstance(n, gast.Name):
@@ -213,7 +226,7 @@ class ReverseTransform:
                 expr = call(self.ref(runtime.add_cotangents, "add_cotangents"), [load(d), expr])
                 self.owned.discard(d)
             else:
-                expr = gast.BinOp(left=load(d), op=gast.Add(), right=expr)
+                expr = simplify(gast.BinOp(left=load(d), op=gast.Add(), right=expr))
                 self.owned.add(d)
         else:
             self.live.add(d)
@@ -405,7 +418,8 @@ class ReverseTransform:
             self.live.discard(d)
             self.owned.discard(d)
         if getattr(s, "srcdiff_iterlocal", None) is not None and self.loop_depth > 0:
-            out.append(_Restore(s, t, "iterlocal"))
+            if not getattr(s, "srcdiff_invariant", False):
+                out.append(_Restore(s, t, "iterlocal"))
             return out + self.late_restores
         if self.late_restores and self.overwrites(t, s):
             out += self.late_restores
@@ -422,6 +436,7 @@ class ReverseTransform:
         if t in arg_names or t in {v.id for v in op.keywords.values() if isinstance(v, gast.Name)}:
             # x = f(x): the incoming cotangent must be read before dx is reset
             gname = self.names.fresh(d + "_in")
+            self.shapes.adjoint_of[gname] = t
             pre.append(assign(gname, load(d), line))
             g = load(gname)
             self.live.discard(d)
@@ -442,7 +457,7 @@ class ReverseTransform:
                     pre += self.accumulate(v.id, item, line)
             return pre
         if op.kind == "call":
-            return pre + self.rule_contributions(s, t, op, g)
+            return self._pass_through(pre + self.rule_contributions(s, t, op, g), d)
         if not any(self.active(n) for n in op.reads()):
             return pre   # a fresh value (np.zeros(5), ...): nothing flows back
         if op.kind == "user":
@@ -453,6 +468,31 @@ class ReverseTransform:
         raise self.error(s, f"no derivative rule for {name}",
                          f"register one with @srcdiff.vjp_rule({name}) "
                          f"(or srcdiff.nondifferentiable({name}) if it has no derivative)")
+
+    def _pass_through(self, stmts, d):
+        """``x = x + e``: the statements start ``dx_in = dx`` and contain
+        ``dx = dx_in``; drop both copies and read ``dx`` directly."""
+        if not stmts or not (isinstance(stmts[0], gast.Assign) and
+                             isinstance(stmts[0].value, gast.Name) and stmts[0].value.id == d):
+            return stmts
+        tmp = stmts[0].targets[0].id
+        rest = stmts[1:]
+        copies = [st for st in rest if isinstance(st, gast.Assign)
+                  and isinstance(st.targets[0], gast.Name) and st.targets[0].id == d]
+        if len(copies) != 1 or not (isinstance(copies[0].value, gast.Name)
+                                    and copies[0].value.id == tmp):
+            return stmts
+        idx = rest.index(copies[0])
+        # every other statement must not read dx_in after dx = dx_in ... it may: same value
+        out = [st for st in rest if st is not copies[0]]
+        for st in out:
+            if isinstance(st, _Restore):
+                continue
+            for n in gast.walk(st):
+                if isinstance(n, gast.Name) and n.id == tmp:
+                    n.id = d
+        del idx
+        return out
 
     def user_call(self, s, t, op, g):
         """A call srcdiff does not inline (recursion): the primal calls the callee's

@@ -37,6 +37,8 @@ class Simplifier(gast.NodeTransformer):
                 return const(v)
         if op is gast.Pow and _num(r) and r.value == 1:
             return l
+        if op is gast.Add and isinstance(r, gast.UnaryOp) and isinstance(r.op, gast.USub):
+            return gast.BinOp(left=l, op=gast.Sub(), right=r.operand)
         if op is gast.Mult and _num(r) and r.value == 1 and type(r.value) is int:
             return l
         if op is gast.Mult and _num(l) and l.value == 1 and type(l.value) is int:

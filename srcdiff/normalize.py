@@ -37,6 +37,11 @@ class Normalized:
         self.fs = fs
 
 
+def _negative_number(e):
+    return isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub) \
+        and isinstance(e.operand, gast.Constant) and type(e.operand.value) in (int, float)
+
+
 def _is_static_chain(fs, node, local_names):
     if not isinstance(node, gast.Attribute):
         return False
@@ -72,9 +77,11 @@ class _Normalizer:
         return rename(node, self.env)
 
     def is_atomic(self, e):
-        return is_atom(e) or _is_static_chain(self.fs, e, self.local_names)
+        return is_atom(e) or _is_static_chain(self.fs, e, self.local_names) or _negative_number(e)
 
     def atom(self, e, hint):
+        if _negative_number(e):
+            return [], const(-e.operand.value)
         if self.is_atomic(e):
             return [], self.ren(e)
         stmts, simple = self.simple(e, hint)
@@ -94,6 +101,8 @@ class _Normalizer:
 
     def simple(self, e, hint):
         """Normalize ``e`` to one operation on atoms, with the statements before it."""
+        if _negative_number(e):
+            return [], const(-e.operand.value)
         if self.is_atomic(e):
             return [], self.ren(e)
         if isinstance(e, gast.BinOp):

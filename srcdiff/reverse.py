@@ -733,6 +733,7 @@ class ReverseTransform:
         for st in _walk_adjoint(adjoint):
             needed |= names_read(st)
         self.needed = needed
+        self.shape_only = self._shape_only(adjoint) & self.arrays
         pushes = {}     # id(primal stmt) -> statements to put before it
         self.pushes_after = {}
         self.iter_pops = {}
@@ -751,6 +752,43 @@ class ReverseTransform:
         self.stack_names = [name for _, name in inits]
         return head + primal
 
+    def _shape_only(self, adjoint):
+        """Primal names the adjoint sweep reads only for their shape."""
+        from .rules.indexing import scatter_add
+        helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1,
+                   runtime.zeros_like_value: 0, scatter_add: 1}
+        shape_reads, other_reads = set(), set()
+
+        def visit(node):
+            if isinstance(node, gast.Call):
+                f = self.shapes._callee(node.func)
+                pos = helpers.get(f, -1) if f is not None else -1
+                for i, a in enumerate(node.args):
+                    if i == pos and isinstance(a, gast.Name):
+                        shape_reads.add(a.id)
+                    else:
+                        visit(a)
+                for k in node.keywords:
+                    visit(k.value)
+                visit(node.func)
+                return
+            if isinstance(node, gast.Name):
+                if isinstance(node.ctx, gast.Load):
+                    other_reads.add(node.id)
+                return
+            for child in gast.iter_child_nodes(node):
+                visit(child)
+
+        for st in _walk_adjoint(adjoint):
+            visit(st)
+        return shape_reads - other_reads
+
+    def _save(self, name):
+        """The expression pushed to save ``name`` (only its shape where that suffices)."""
+        if name in self.shape_only:
+            return call(self.ref(runtime.shape_of, "shape_of"), [load(name)])
+        return load(name)
+
     def stack(self, name, inits):
         st = self.stacks.get(name)
         if st is None:
@@ -765,7 +803,8 @@ class ReverseTransform:
                 if st.kind == "iterlocal":
                     if st.target in needed:
                         stack = self.stack(st.target, inits)
-                        push = gast.Expr(value=call(attr(stack, "append"), [load(st.target)]))
+                        push = gast.Expr(value=call(attr(stack, "append"),
+                                                    [self._save(st.target)]))
                         self.pushes_after.setdefault(id(st.stmt), []).append(push)
                         pops = self.iter_pops.setdefault(id(st.stmt.srcdiff_iterlocal), [])
                         pops.append(assign(st.target, call(attr(stack, "pop"))))
@@ -797,7 +836,7 @@ class ReverseTransform:
             st = self.stack(r.target, inits)
             if r.target not in self.norm.params:
                 self._undefined.add(r.target)
-            push = gast.Expr(value=call(attr(st, "append"), [load(r.target)]))
+            push = gast.Expr(value=call(attr(st, "append"), [self._save(r.target)]))
             pushes.setdefault(id(s), []).append(push)
             return [assign(r.target, call(attr(st, "pop")))]
         if r.kind == "item":
@@ -837,7 +876,7 @@ class ReverseTransform:
                 if n in needed:
                     st = self.stack(n, inits)
                     self._undefined.add(n)
-                    push = gast.Expr(value=call(attr(st, "append"), [load(n)]))
+                    push = gast.Expr(value=call(attr(st, "append"), [self._save(n)]))
                     pushes.setdefault(id(s), []).append(push)
                     out.append(assign(n, call(attr(st, "pop"))))
             return out

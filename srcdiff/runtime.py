@@ -61,6 +61,8 @@ def zeros_like_value(x):
     """A zero with the shape and dtype of ``x`` (a Python 0.0 for Python scalars)."""
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return 0.0
+    if type(x) is ShapeOf:
+        return np.zeros(x.shape, x.dtype)
     return np.zeros_like(x)
 
 
@@ -191,3 +193,27 @@ def cotangent_item(g, key, like):
     except (KeyError, IndexError, TypeError):
         v = None
     return zeros_like_value(like) if v is None else v
+
+
+class ShapeOf:
+    """What the adjoint sweep keeps of a value it only needs the shape of:
+    saving the array itself would keep it alive (and make every later
+    allocation slower); its shape and dtype are all ``unbroadcast`` and
+    friends read."""
+    __slots__ = ("shape", "dtype", "ndim")
+
+    def __init__(self, value):
+        self.shape = np.shape(value)
+        self.dtype = getattr(value, "dtype", np.dtype(type(value)) if isinstance(
+            value, (int, float, complex)) else None)
+        self.ndim = len(self.shape)
+
+    def __repr__(self):
+        return f"ShapeOf{self.shape}"
+
+
+def shape_of(value):
+    """``ShapeOf(value)`` for arrays; numbers are kept as they are (they are small)."""
+    if type(value) is float or type(value) is int or value is None:
+        return value
+    return ShapeOf(value)

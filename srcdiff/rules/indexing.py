@@ -41,7 +41,11 @@ def scatter_add(g, x, idx):
         out = {k: zeros_like_value(v) for k, v in x.items()}
         out[idx] = out[idx] + g
         return out
-    out = np.zeros_like(x, dtype=np.result_type(x, g))
+    from ..runtime import ShapeOf
+    if type(x) is ShapeOf:    # the adjoint sweep kept only x's shape
+        out = np.zeros(x.shape, dtype=np.result_type(x.dtype, g))
+    else:
+        out = np.zeros_like(x, dtype=np.result_type(x, g))
     if is_basic_index(idx):
         out[idx] = g
     else:

@@ -201,6 +201,8 @@ def _dce(stmts):
         reads = set()
         for s in stmts:
             reads |= names_read(s)
+            reads |= {n.target.id for n in gast.walk(s) if isinstance(n, gast.AugAssign)
+                      and isinstance(n.target, gast.Name)}
         stmts, removed = _dce_block(stmts, reads)
         changed = removed
     return stmts
@@ -252,6 +254,8 @@ _CONTAINERS = (list, tuple, dict)
 
 
 def _kind(a, shapes):
+    """"s" for a scalar, "c" for a container, (group, ndim) for an array (arrays of
+    equal shape share a group), "?" for anything else."""
     t = type(a)
     if t is float or t is int:
         return "s"
@@ -261,7 +265,7 @@ def _kind(a, shapes):
             return "s"
         k = shapes.get(s)
         if k is None:
-            k = shapes[s] = len(shapes)
+            k = shapes[s] = (len(shapes), len(s))
         return k
     if isinstance(a, _CONTAINERS):
         return "c"
@@ -275,7 +279,7 @@ def _kind(a, shapes):
         return "s"
     k = shapes.get(s)
     if k is None:
-        k = shapes[s] = len(shapes)
+        k = shapes[s] = (len(shapes), len(s))
     return k
 
 
@@ -314,7 +318,7 @@ class _Dispatch:
                 kinds = {}
                 spec |= {(k, _kind(v, kinds)) for k, v in kwargs.items() if isinstance(
                     v, _CONTAINERS)}
-                spec = {(p, k) for p, k in spec if not isinstance(k, int) or p in visible}
+                spec = {(p, k) for p, k in spec if not isinstance(k, tuple) or p in visible}
         gen = _generate(self.func, self.names, self.mode, self.has_aux, frozenset(spec))
         self.gen = gen
         fns = gen.fns

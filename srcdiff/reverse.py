@@ -225,6 +225,13 @@ class ReverseTransform:
             if name not in self.arrays:
                 expr = call(self.ref(runtime.add_cotangents, "add_cotangents"), [load(d), expr])
                 self.owned.discard(d)
+            elif d in self.owned and self.in_place_ok(name):
+                # our own buffer: accumulate in place (no new array per contribution)
+                node = gast.AugAssign(target=store(d), op=gast.Add(), value=expr)
+                node.srcline = line
+                if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
+                    node.op, node.value = gast.Sub(), expr.operand
+                return [node]
             else:
                 expr = simplify(gast.BinOp(left=load(d), op=gast.Add(), right=expr))
                 self.owned.add(d)
@@ -235,6 +242,12 @@ class ReverseTransform:
             else:
                 self.owned.discard(d)
         return [assign(d, expr, line)]
+
+    def in_place_ok(self, name):
+        """``d += e`` keeps d's shape: only where d's shape class is known to
+        contain every contribution's (a scalar-class d could be a Python float)."""
+        cls = self.shapes.classes.get(name)
+        return cls is not None and cls != frozenset()
 
     def _fresh(self, expr):
         """Does ``expr`` certainly produce a new array (not an alias of another)?"""

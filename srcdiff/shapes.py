@@ -36,12 +36,15 @@ class ShapeClasses:
         # (from the call being served) to have equal shapes, else its own symbol
         param_kinds = param_kinds or {}
         self.classes = {}
+        self.ndims = {}      # name -> number of dimensions, where known
         for p in params:
             k = param_kinds.get(p)
             if k == "s":
                 self.classes[p] = frozenset()
-            elif isinstance(k, int):
-                self.classes[p] = frozenset([("shape", k)])
+                self.ndims[p] = 0
+            elif isinstance(k, tuple):
+                self.classes[p] = frozenset([("shape", k[0])])
+                self.ndims[p] = k[1]
             else:
                 self.classes[p] = frozenset([p])
         counts = {}
@@ -91,8 +94,91 @@ class ShapeClasses:
         for t in list(self.classes):
             if self.classes[t] is unset:
                 self.classes[t] = None
+        self._infer_ndims(params, assigns, ops, counts, multi, body)
         self.env = None
         self.adjoint_of = {}
+
+    def _infer_ndims(self, params, assigns, ops, counts, multi, body):
+        """Ranks: every definition of a name must agree (optimistic fixpoint)."""
+        unset = object()
+        ranged = set()
+        range_names = {t for t, op in ops if op.func is range}
+        for s in walk_stmts(body):
+            if isinstance(s, gast.For) and isinstance(s.target, gast.Name) \
+                    and isinstance(s.iter, gast.Name) and s.iter.id in range_names:
+                ranged.add(s.target.id)
+        for t in ranged:
+            self.ndims[t] = 0
+        for t, _ in assigns:
+            if t not in params and t not in ranged:
+                self.ndims[t] = unset
+        changed = True
+        while changed:
+            changed = False
+            for t, op in ops:
+                if self.ndims.get(t) is None or t in ranged:
+                    continue
+                n = self._rank(op, unset)
+                if n is unset:
+                    continue
+                cur = self.ndims.get(t)
+                if cur is unset:
+                    self.ndims[t] = n
+                    changed = True
+                elif cur != n:
+                    self.ndims[t] = None
+                    changed = True
+        for t in list(self.ndims):
+            if self.ndims[t] is unset:
+                self.ndims[t] = None
+
+    def _rank_of(self, node, unset):
+        if isinstance(node, gast.Constant):
+            return 0 if isinstance(node.value, (int, float, complex)) else None
+        if isinstance(node, gast.Name):
+            return self.ndims.get(node.id)
+        return None
+
+    def _rank(self, op, unset):
+        if op.kind == "copy":
+            return self.ndims.get(op.node.id)
+        if op.kind == "const":
+            return self._rank_of(op.node, unset)
+        if op.kind != "call":
+            return None
+        f = op.func
+        ranks = [self._rank_of(a, unset) if isinstance(a, (gast.Name, gast.Constant)) else None
+                 for a in op.args]
+        if any(r is unset for r in ranks):
+            return unset
+        if _elementwise(f) and not op.keywords and f not in (operator.matmul,):
+            return max(ranks) if ranks and all(r is not None for r in ranks) else None
+        if f in (operator.matmul, np.matmul, np.dot) and len(ranks) == 2 \
+                and all(r is not None and 1 <= r <= 2 for r in ranks):
+            return {(2, 2): 2, (2, 1): 1, (1, 2): 1, (1, 1): 0}[tuple(ranks)]
+        if f is operator.getitem and ranks and ranks[0] is not None:
+            idx = op.args[1]
+            if isinstance(idx, gast.Constant) and type(idx.value) is int:
+                return ranks[0] - 1 if ranks[0] >= 1 else None
+            if isinstance(idx, gast.Name) and self.ndims.get(idx.id) == 0 \
+                    and self.classes.get(idx.id) is None and ranks[0] >= 1:
+                return ranks[0] - 1      # a loop counter over a range
+            return None
+        if f in _FULL_REDUCTIONS and len(op.args) == 1 and not op.keywords:
+            return 0
+        if f in _SCALAR_FUNCS:
+            return 0
+        return None
+
+    def rank(self, e):
+        """The rank of a generated expression, where known."""
+        if isinstance(e, gast.Name):
+            if e.id in self.adjoint_of:
+                return self.ndims.get(self.adjoint_of[e.id])
+            return self.ndims.get(e.id)
+        if isinstance(e, gast.Constant):
+            return 0 if isinstance(e.value, (int, float)) else None
+        return None
 
     def _cls(self, node):
         if isinstance(node, gast.Constant):
@@ -159,6 +245,29 @@ class ShapeClasses:
             return getattr(base, func.attr, None) if base is not None else None
         return None
 
+    def matmul_special(self, f, args):
+        """matmul_grad_x/y with operands of known rank (1 or 2): a plain expression."""
+        g, x, y = args
+        rx, ry = self.rank(x), self.rank(y)
+        if rx not in (1, 2) or ry not in (1, 2):
+            return None
+        import copy
+        c = copy.deepcopy
+        np_ref = self.env.ref(np, "np")
+        T = lambda e: gast.Attribute(value=c(e), attr="T", ctx=gast.Load())  # noqa: E731
+        mm = lambda a, b: gast.BinOp(left=a, op=gast.MatMult(), right=b)  # noqa: E731
+        mul = lambda a, b: gast.BinOp(left=a, op=gast.Mult(), right=b)  # noqa: E731
+        outer = lambda a, b: gast.Call(func=gast.Attribute(value=np_ref, attr="outer",  # noqa
+                                                           ctx=gast.Load()),
+                                       args=[c(a), c(b)], keywords=[])
+        if f is runtime.matmul_grad_x:
+            table = {(2, 2): lambda: mm(c(g), T(y)), (2, 1): lambda: outer(g, y),
+                     (1, 2): lambda: mm(c(y), c(g)), (1, 1): lambda: mul(c(g), c(y))}
+        else:
+            table = {(2, 2): lambda: mm(T(x), c(g)), (2, 1): lambda: mm(c(g), c(x)),
+                     (1, 2): lambda: outer(x, g), (1, 1): lambda: mul(c(g), c(x))}
+        return table[(rx, ry)]()
+
     def prune(self, e):
         """Drop unbroadcast/broadcast_like calls whose operands share a shape class."""
         return _Pruner(self).visit(e)
@@ -174,6 +283,10 @@ class _Pruner(gast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         f = self.sc._callee(node.func)
+        if f in (runtime.matmul_grad_x, runtime.matmul_grad_y) and len(node.args) == 3:
+            special = self.sc.matmul_special(f, node.args)
+            if special is not None:
+                return special
         if f in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
             a, b = self.sc.expr_class(node.args[0]), self.sc.expr_class(node.args[1])
             if a is not None and a == b:

@@ -1,0 +1,2302 @@
+#!/usr/bin/env python
+"""Random-program fuzzer for srcdiff.
+
+Generates random, valid, differentiable Python/NumPy programs of growing size
+(straight-line arithmetic with broadcasting, elementwise and reduction calls,
+value-dependent branches, ``for``/``while`` loops with overwrites, ``break`` and
+``continue``, subscript reads and writes into ``np.zeros`` buffers and
+``.copy()``s, lists, helper functions, nested defs and lambdas), writes each
+to a real ``.py`` file, imports it and checks, at random inputs kept away from
+kinks:
+
+* ``srcdiff.grad`` against central differences (w.r.t. a random choice of
+  arguments, by position, by name or as a tuple);
+* ``srcdiff.vjp`` (forward value, cotangents, and a second call of ``f_vjp``)
+  and ``srcdiff.value_and_grad``;
+* forward mode against reverse (``<u, J v>`` both ways) when ``srcdiff.jvp``
+  exists;
+* that the generated code leaves its inputs unmodified.
+
+A ``SrcdiffError`` for a program the generator thought valid counts as a
+mismatch ('refused').  Each failing program is shrunk (statements deleted,
+compound statements unwrapped, expressions simplified, loop counts reduced)
+to a minimal one that still fails the same way, and saved (with its inputs)
+to ``--out`` (default ``fuzz-failures/``); the saved file runs on its own.
+
+    python tools/fuzz.py --programs N --seed S
+
+prints one line per mismatch and a final line ``N programs, K mismatches``;
+the exit status is 1 when K > 0.  ``python tools/fuzz.py --check FILE.py``
+re-runs the checks on a saved failure.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import importlib.util
+import itertools
+import math
+import os
+import random
+import re
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import srcdiff  # noqa: E402
+
+HEADER = "import math\nimport numpy as np\n"
+SQUASH_LIMIT = 6.0     # expressions whose value may exceed this are squashed
+ARG_LIMIT = 3.0        # arguments of generated helpers are kept below this
+MARGIN = 2e-3          # minimum distance of every kink/branch test from its threshold
+VALUE_LIMIT = 1e5      # programs whose value or gradient exceeds this are rejected
+
+# =============================================================================
+# The program generator
+# =============================================================================
+
+KINDS = ("S", "V", "W", "M", "C", "R")      # scalar, (N,), (M,), (M,N), (M,1), (1,N)
+PREFIX = {"S": "s", "V": "v", "W": "w", "M": "A", "C": "c", "R": "r", "L": "L", "I": "i",
+          "F": "g"}
+NEW_KIND_WEIGHTS = {"S": 3, "V": 4, "W": 2, "M": 3, "C": 1, "R": 1}
+VIEW_FUNCS = {"reshape", "squeeze", "transpose", "ravel", "asarray", "atleast_1d",
+              "atleast_2d", "expand_dims", "broadcast_to", "flip", "diagonal", "swapaxes"}
+
+
+def _roots(node):
+    """Names whose objects the value of expression ``node`` may share memory with."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Subscript):
+        return _roots(node.value)
+    if isinstance(node, ast.Attribute):
+        return _roots(node.value) if node.attr in ("T", "real", "flat") else set()
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in VIEW_FUNCS:
+        if isinstance(node.func.value, ast.Name) and node.func.value.id == "np":
+            return _roots(node.args[0]) if node.args else set()
+        return _roots(node.func.value)
+    if isinstance(node, ast.IfExp):
+        return _roots(node.body) | _roots(node.orelse)
+    return set()
+
+
+def roots(code):
+    return _roots(ast.parse(code, mode="eval").body)
+
+
+class Var:
+    def __init__(self, name, kind, bound=1.0, *, fn=None, fresh=False, elem=None, minlen=0,
+                 mutable=False, code=None, func=None, ub=None):
+        self.name = name
+        self.kind = kind
+        self.bound = bound
+        self.fn = fn            # id of the function context that binds the name
+        self.fresh = fresh      # bound to a freshly allocated object (may be written in place)
+        self.elem = elem        # lists: element kind
+        self.minlen = minlen    # lists: lower bound on the length
+        self.mutable = mutable  # lists: may be appended to / popped
+        self.code = code or name
+        self.func = func        # callables: a Func
+        self.ub = ub            # ints: exclusive upper bound
+
+
+class Func:
+    def __init__(self, name, params, ret, bound, kw=None):
+        self.name = name
+        self.params = params    # kinds
+        self.ret = ret
+        self.bound = bound
+        self.kw = kw            # name of an optional scalar keyword parameter
+
+
+class Ctx:
+    """Where a statement is generated."""
+
+    def __init__(self, fn, ret, depth=0, loop=None, loops=0, in_branch=False):
+        self.fn = fn
+        self.ret = ret
+        self.depth = depth
+        self.loop = loop          # innermost loop: dict(type, iters, no_break)
+        self.loops = loops        # product of enclosing iteration counts
+        self.in_branch = in_branch
+
+    def sub(self, **kw):
+        c = copy.copy(self)
+        c.depth = self.depth + 1
+        for k, v in kw.items():
+            setattr(c, k, v)
+        return c
+
+
+class ProgramGenerator:
+    """Generates one random program (module source) and its arguments."""
+
+    def __init__(self, rng, size):
+        self.r = rng
+        self.size = size
+        while True:
+            self.N = rng.randint(2, 5)
+            self.M = rng.randint(2, 4)
+            if self.N != self.M:
+                break
+        N, M = self.N, self.M
+        self.shape = {"S": (), "V": (N,), "W": (M,), "M": (M, N), "C": (M, 1), "R": (1, N)}
+        self.pairs = {}
+        for t in KINDS:
+            self.pairs[t] = []
+            for a in KINDS:
+                for b in KINDS:
+                    try:
+                        if np.broadcast_shapes(self.shape[a], self.shape[b]) == self.shape[t]:
+                            self.pairs[t].append((a, b))
+                    except ValueError:
+                        pass
+        self.counter = itertools.count()
+        self.fn_counter = itertools.count()
+        self.scopes = [{}]
+        self.frozen = {}          # fn id -> names frozen (may alias something)
+        self.max_expr_depth = min(4, 1 + size // 4)
+        self.stype = rng.choice(["float", "float", "np.float64", "0d"])
+
+    # ---- names and scopes ----------------------------------------------------
+
+    def fresh(self, kind):
+        return f"{PREFIX[kind]}{next(self.counter)}"
+
+    def push(self):
+        self.scopes.append({})
+
+    def pop(self):
+        self.scopes.pop()
+
+    def add(self, var):
+        self.scopes[-1][var.name] = var
+        return var
+
+    def visible(self, pred=None):
+        seen = {}
+        for sc in self.scopes:
+            seen.update(sc)
+        return [v for v in seen.values() if pred is None or pred(v)]
+
+    def numeric(self, kind=None):
+        return self.visible(lambda v: v.kind in KINDS and (kind is None or v.kind == kind))
+
+    def owned(self, v, ctx):
+        return v.fresh and v.fn == ctx.fn and v.name not in self.frozen.setdefault(ctx.fn, set())
+
+    def freeze(self, names, ctx):
+        self.frozen.setdefault(ctx.fn, set()).update(names)
+
+    def uniform(self, lo, hi, nd=2):
+        return round(self.r.uniform(lo, hi), nd)
+
+    def const(self, lo=-1.0, hi=1.0):
+        c = self.uniform(lo, hi)
+        return (f"({c})" if c < 0 else f"{c}"), abs(c)
+
+    # ---- indices -------------------------------------------------------------
+
+    def idx(self, dim):
+        ints = self.visible(lambda v: v.kind == "I")
+        if ints and self.r.random() < 0.6:
+            v = self.r.choice(ints)
+            if v.ub is not None and v.ub <= dim:
+                return self.r.choice([v.name, v.name, f"-1 - {v.name}", f"{dim - 1} - {v.name}"])
+            return f"{v.name} % {dim}"
+        return str(self.r.randint(-dim, dim - 1))
+
+    def span(self, dim):
+        a = self.r.randint(0, dim - 1)
+        b = self.r.randint(a + 1, dim)
+        return a, b
+
+    # ---- expressions ---------------------------------------------------------
+
+    def squash(self, code, b):
+        c = self.r.random()
+        if c < 0.4:
+            return f"np.tanh({code})", 1.0
+        if c < 0.6:
+            return f"np.sin({code})", 1.0
+        if c < 0.8:
+            s = round(1.0 / b, 3) if b > 0 else 1.0
+            return f"({s} * {code})", 1.0
+        return f"({code} / (1.0 + np.square({code})))", 0.5
+
+    def ex(self, kind, d):
+        if d <= 0 or self.r.random() < 0.22:
+            code, b = self.leaf(kind)
+        else:
+            prods = self.productions(kind)
+            code = None
+            for _ in range(6):
+                weights = [w for w, _ in prods]
+                fn = self.r.choices([p for _, p in prods], weights)[0]
+                res = fn(kind, d - 1)
+                if res is not None:
+                    code, b = res
+                    break
+            if code is None:
+                code, b = self.leaf(kind)
+        if b > SQUASH_LIMIT:
+            code, b = self.squash(code, b)
+        return code, b
+
+    def limited(self, kind, d, limit):
+        code, b = self.ex(kind, d)
+        if b > limit:
+            code, b = self.squash(code, b)
+        return code, b
+
+    def leaf(self, kind):
+        cands = self.numeric(kind)
+        if cands and self.r.random() < 0.85:
+            v = self.r.choice(cands)
+            return v.code, v.bound
+        return self.convert_leaf(kind)
+
+    def convert_leaf(self, kind):
+        r = self.r
+        N, M = self.N, self.M
+        pick = lambda k: r.choice(self.numeric(k)) if self.numeric(k) else None  # noqa: E731
+        opts = []
+        if kind == "S":
+            opts.append(lambda: self.const())
+            for k in ("V", "W", "M", "C", "R"):
+                v = pick(k)
+                if v:
+                    n = int(np.prod(self.shape[k]))
+                    opts.append(lambda v=v, n=n: (f"np.sum({v.code})", v.bound * n))
+                    opts.append(lambda v=v: (f"np.mean({v.code})", v.bound))
+            v = pick("V")
+            if v:
+                opts.append(lambda v=v: (f"{v.code}[{self.idx(N)}]", v.bound))
+        elif kind == "V":
+            opts.append(lambda: (f"np.linspace({self.uniform(-1, 0)}, {self.uniform(0, 1)}, {N})",
+                                 1.0))
+            v = pick("M")
+            if v:
+                opts.append(lambda v=v: (f"{v.code}[{self.idx(M)}]", v.bound))
+                opts.append(lambda v=v: (f"np.mean({v.code}, axis=0)", v.bound))
+            v = pick("R")
+            if v:
+                opts.append(lambda v=v: (f"{v.code}[0]", v.bound))
+            v = pick("S")
+            if v:
+                opts.append(lambda v=v: (f"({v.code} * np.linspace(-1.0, 1.0, {N}))", v.bound))
+        elif kind == "W":
+            opts.append(lambda: (f"np.linspace({self.uniform(-1, 0)}, {self.uniform(0, 1)}, {M})",
+                                 1.0))
+            v = pick("M")
+            if v:
+                opts.append(lambda v=v: (f"{v.code}[:, {self.idx(N)}]", v.bound))
+                opts.append(lambda v=v: (f"np.sum({v.code}, axis=1)", v.bound * N))
+            v = pick("C")
+            if v:
+                opts.append(lambda v=v: (f"{v.code}[:, 0]", v.bound))
+            v = pick("S")
+            if v:
+                opts.append(lambda v=v: (f"({v.code} * np.ones({M}))", v.bound))
+        elif kind == "M":
+            opts.append(lambda: (f"np.linspace(-1.0, 1.0, {M * N}).reshape({M}, {N})", 1.0))
+            v = pick("V")
+            if v:
+                opts.append(lambda v=v: (f"({v.code} * np.ones(({M}, 1)))", v.bound))
+            v = pick("W")
+            if v:
+                opts.append(lambda v=v: (f"np.outer({v.code}, np.ones({N}))", v.bound))
+            v = pick("S")
+            if v:
+                opts.append(lambda v=v: (f"({v.code} * np.ones(({M}, {N})))", v.bound))
+        elif kind == "C":
+            opts.append(lambda: (f"(0.5 * np.ones(({M}, 1)))", 0.5))
+            v = pick("M")
+            if v:
+                opts.append(lambda v=v: (f"np.sum({v.code}, axis=1, keepdims=True)", v.bound * N))
+            v = pick("W")
+            if v:
+                opts.append(lambda v=v: (f"{v.code}[:, None]", v.bound))
+        elif kind == "R":
+            opts.append(lambda: (f"np.linspace(0.1, 0.9, {N}).reshape(1, {N})", 1.0))
+            v = pick("M")
+            if v:
+                opts.append(lambda v=v: (f"np.mean({v.code}, axis=0, keepdims=True)", v.bound))
+            v = pick("V")
+            if v:
+                opts.append(lambda v=v: (f"{v.code}[None, :]", v.bound))
+        return r.choice(opts)()
+
+    def productions(self, kind):
+        P = [(5, self.p_unary), (6, self.p_binary), (3, self.p_convert), (1.2, self.p_kink),
+             (1.5, self.p_call), (0.6, self.p_ifexp), (0.8, self.p_list)]
+        if kind == "S":
+            P.append((1.5, self.p_scalar))
+        if kind == "V":
+            P.append((0.5, self.p_comprehension))
+        return P
+
+    UNARY = [
+        ("np.sin({e})", lambda b: 1.0),
+        ("np.cos({e})", lambda b: 1.0),
+        ("np.tanh({e})", lambda b: 1.0),
+        ("np.exp(np.tanh({e}))", lambda b: 2.72),
+        ("np.exp(0.5 * np.sin({e}))", lambda b: 1.65),
+        ("np.exp(-np.square({e}))", lambda b: 1.0),
+        ("np.log(1.0 + np.square({e}))", lambda b: math.log1p(b * b)),
+        ("np.log(2.0 + np.cos({e}))", lambda b: 1.1),
+        ("np.log1p({e} ** 2)", lambda b: math.log1p(b * b)),
+        ("np.sqrt(1.0 + {e} ** 2)", lambda b: math.sqrt(1 + b * b)),
+        ("np.sqrt(np.square({e}) + 0.5)", lambda b: math.sqrt(0.5 + b * b)),
+        ("np.square({e})", lambda b: b * b),
+        ("{e} ** 2", lambda b: b * b),
+        ("{e} ** 3", lambda b: b ** 3),
+        ("(-{e})", lambda b: b),
+        ("(1.0 / (1.5 + np.cos({e})))", lambda b: 2.0),
+        ("({e} / (1.0 + np.square({e})))", lambda b: 0.5),
+        ("np.arctan({e})", lambda b: 1.6),
+        ("np.expm1(np.tanh({e}))", lambda b: 1.72),
+        ("np.cosh(np.tanh({e}))", lambda b: 1.55),
+        ("np.sinh(np.sin({e}))", lambda b: 1.18),
+        ("np.logaddexp({e}, 0.3)", lambda b: b + 1.0),
+        ("(0.5 * {e})", lambda b: 0.5 * b),
+    ]
+
+    def p_unary(self, kind, d):
+        form, fb = self.r.choice(self.UNARY)
+        e, b = self.ex(kind, d)
+        if "** 3" in form and b > 3:
+            e, b = self.squash(e, b)
+        if "**" in form and not re.fullmatch(r"[\w.\[\], :\-()]*", e):
+            e = f"({e})"
+        return form.format(e=e), fb(b)
+
+    def p_binary(self, kind, d):
+        a, bk = self.r.choice(self.pairs[kind])
+        e1, b1 = self.ex(a, d)
+        e2, b2 = self.ex(bk, d)
+        op = self.r.choices(["+", "-", "*", "/c", "/s", "atan2", "lae", "@"],
+                            [4, 3, 4, 1, 1, 0.4, 0.4, 0.1])[0]
+        if op in "+-":
+            return f"({e1} {op} {e2})", b1 + b2
+        if op == "*":
+            return f"({e1} * {e2})", b1 * b2
+        if op == "/c":
+            return f"({e1} / (1.5 + np.cos({e2})))", b1 * 2
+        if op == "/s":
+            return f"({e1} / (1.0 + {e2} * {e2}))", b1
+        if op == "atan2":
+            return f"np.arctan2({e1}, 1.5 + np.cos({e2}))", 1.6
+        if op == "lae":
+            return f"np.logaddexp({e1}, {e2})", max(b1, b2) + 0.7
+        return None
+
+    def p_kink(self, kind, d):
+        c = self.r.random()
+        if c < 0.25:
+            a, bk = self.r.choice(self.pairs[kind])
+            e1, b1 = self.ex(a, d)
+            e2, b2 = self.ex(bk, d)
+            fn = self.r.choice(["np.maximum", "np.minimum", "np.fmax", "np.fmin"])
+            return f"{fn}({e1}, {e2})", max(b1, b2)
+        if c < 0.45:
+            a, bk = self.r.choice(self.pairs[kind])
+            e1, b1 = self.ex(a, d)
+            e2, b2 = self.ex(bk, d)
+            e3, b3 = self.ex(kind, d)
+            return f"np.where({e1} > {e2}, {e1}, {e3})", max(b1, b3)
+        if c < 0.6:
+            e, b = self.ex(kind, d)
+            return self.r.choice([f"np.abs({e})", f"abs({e})"]), b
+        if c < 0.72:
+            e, b = self.ex(kind, d)
+            lo, hi = self.uniform(-0.9, -0.1), self.uniform(0.1, 0.9)
+            return f"np.clip({e}, {lo}, {hi})", max(abs(lo), hi)
+        if c < 0.86 and kind == "S":
+            k = self.r.choice(["V", "M", "W"])
+            e, b = self.ex(k, d)
+            return f"np.{self.r.choice(['max', 'min'])}({e})", b
+        if kind == "V":
+            e, b = self.ex("M", d)
+            return f"np.{self.r.choice(['max', 'min'])}({e}, axis=0)", b
+        if kind == "W":
+            e, b = self.ex("M", d)
+            return f"np.max({e}, axis=1)", b
+        if kind == "S":
+            e1, b1 = self.ex("S", d)
+            e2, b2 = self.ex("S", d)
+            return f"{self.r.choice(['max', 'min'])}({e1}, {e2})", max(b1, b2)
+        return None
+
+    def p_scalar(self, kind, d):
+        c = self.r.random()
+        e, b = self.ex("S", d)
+        if c < 0.25:
+            return f"math.sin({e})", 1.0
+        if c < 0.4:
+            return f"math.exp(math.tanh({e}))", 2.72
+        if c < 0.5:
+            return f"math.sqrt(1.0 + {e} * {e})", math.sqrt(1 + b * b)
+        if c < 0.6:
+            return f"float({e})", b
+        if c < 0.7:
+            return f"math.cos({e})", 1.0
+        if c < 0.8:
+            return f"math.log(1.5 + math.sin({e}))", 0.92
+        return f"math.tanh({e})", 1.0
+
+    def p_convert(self, kind, d):
+        r = self.r
+        N, M = self.N, self.M
+        c = r.random()
+        if kind == "S":
+            k = r.choice(["V", "W", "M", "C", "R", "V", "M"])
+            if c < 0.3:
+                e, b = self.ex(k, d)
+                n = int(np.prod(self.shape[k]))
+                return r.choice([(f"np.sum({e})", b * n), (f"{self.atom(e)}.sum()", b * n)])
+            if c < 0.5:
+                e, b = self.ex(k, d)
+                return r.choice([(f"np.mean({e})", b), (f"{self.atom(e)}.mean()", b)])
+            if c < 0.62:
+                e, b = self.ex("V", d)
+                return f"{self.atom(e)}[{self.idx(N)}]", b
+            if c < 0.72:
+                e, b = self.ex("M", d)
+                return r.choice([f"{self.atom(e)}[{self.idx(M)}, {self.idx(N)}]",
+                                 f"{self.atom(e)}[{self.idx(M)}][{self.idx(N)}]"]), b
+            if c < 0.82:
+                k = r.choice(["V", "W"])
+                e1, b1 = self.ex(k, d)
+                e2, b2 = self.ex(k, d)
+                n = self.shape[k][0]
+                return r.choice([(f"np.dot({e1}, {e2})", b1 * b2 * n),
+                                 (f"({e1} @ {e2})", b1 * b2 * n),
+                                 (f"np.vdot({e1}, {e2})", b1 * b2 * n)])
+            if c < 0.9:
+                e, b = self.ex("V", d)
+                a, bb = self.span(N)
+                return f"np.sum({self.atom(e)}[{a}:{bb}])", b * (bb - a)
+            e, b = self.ex(r.choice(["V", "M"]), d)
+            return r.choice([(f"np.var({e})", b * b), (f"np.linalg.norm({e})", b * 4),
+                             (f"np.sum(np.cumsum({e}))", b * 20)])
+        if kind == "V":
+            if c < 0.3:
+                e, b = self.ex("M", d)
+                return r.choice([(f"np.sum({e}, axis=0)", b * M), (f"np.mean({e}, axis=0)", b),
+                                 (f"{self.atom(e)}.sum(axis=0)", b * M)])
+            if c < 0.45:
+                e, b = self.ex("M", d)
+                return r.choice([f"{self.atom(e)}[{self.idx(M)}]",
+                                 f"{self.atom(e)}[{self.idx(M)}, :]"]), b
+            if c < 0.6:
+                e1, b1 = self.ex("W", d)
+                e2, b2 = self.ex("M", d)
+                return r.choice([(f"({e1} @ {e2})", b1 * b2 * M),
+                                 (f"np.dot({e1}, {e2})", b1 * b2 * M),
+                                 (f"({self.atom(e2)}.T @ {e1})", b1 * b2 * M)])
+            if c < 0.7:
+                e, b = self.ex("R", d)
+                return f"{self.atom(e)}[0]", b
+            if c < 0.8:
+                e, b = self.ex("V", d)
+                return r.choice([(f"{self.atom(e)}[::-1]", b), (f"np.flip({e})", b),
+                                 (f"np.cumsum({e})", b * N),
+                                 (f"np.concatenate([{self.atom(e)}[1:], {self.atom(e)}[:1]])", b),
+                                 (f"np.roll({e}, 1)", b)])
+            if c < 0.9:
+                e, b = self.ex("M", d)
+                a, bb = self.span(M)
+                return f"np.sum({self.atom(e)}[{a}:{bb}], axis=0)", b * (bb - a)
+            e1, b1 = self.ex("V", d)
+            e2, b2 = self.ex("S", d)
+            return f"np.cumsum({e1}) * {self.atom(e2)}", b1 * b2 * N
+        if kind == "W":
+            if c < 0.3:
+                e, b = self.ex("M", d)
+                return r.choice([(f"np.sum({e}, axis=1)", b * N), (f"np.mean({e}, axis=-1)", b),
+                                 (f"{self.atom(e)}.mean(axis=1)", b)])
+            if c < 0.5:
+                e, b = self.ex("M", d)
+                return f"{self.atom(e)}[:, {self.idx(N)}]", b
+            if c < 0.75:
+                e1, b1 = self.ex("M", d)
+                e2, b2 = self.ex("V", d)
+                return r.choice([(f"({e1} @ {e2})", b1 * b2 * N),
+                                 (f"np.dot({e1}, {e2})", b1 * b2 * N),
+                                 (f"{self.atom(e1)}.dot({e2})", b1 * b2 * N)])
+            e, b = self.ex("C", d)
+            return r.choice([(f"{self.atom(e)}[:, 0]", b), (f"np.squeeze({e}, axis=1)", b),
+                             (f"{self.atom(e)}.reshape({M})", b)])
+        if kind == "M":
+            if c < 0.4:
+                e1, b1 = self.ex("W", d)
+                e2, b2 = self.ex("V", d)
+                return r.choice([(f"np.outer({e1}, {e2})", b1 * b2),
+                                 (f"({self.atom(e1)}[:, None] * {e2})", b1 * b2)])
+            if c < 0.6:
+                e1, b1 = self.ex("C", d)
+                e2, b2 = self.ex("R", d)
+                return f"({e1} * {e2})", b1 * b2
+            if c < 0.8:
+                e, b = self.ex("V", d)
+                return f"np.stack([{', '.join([e] * M)}])", b
+            e, b = self.ex("M", d)
+            return r.choice([(f"{self.atom(e)}.T.T", b),
+                             (f"{self.atom(e)}.reshape({N}, {M}).reshape({M}, {N})", b)])
+        if kind == "C":
+            if c < 0.5:
+                e, b = self.ex("M", d)
+                return r.choice([(f"np.sum({e}, axis=1, keepdims=True)", b * N),
+                                 (f"np.mean({e}, axis=-1, keepdims=True)", b)])
+            if c < 0.8:
+                e, b = self.ex("W", d)
+                return r.choice([(f"{self.atom(e)}[:, None]", b),
+                                 (f"{self.atom(e)}.reshape({M}, 1)", b),
+                                 (f"np.expand_dims({e}, 1)", b)])
+            e, b = self.ex("M", d)
+            j = self.r.randint(0, N - 1)
+            return f"{self.atom(e)}[:, {j}:{j + 1}]", b
+        if kind == "R":
+            if c < 0.5:
+                e, b = self.ex("M", d)
+                return r.choice([(f"np.sum({e}, axis=0, keepdims=True)", b * M),
+                                 (f"np.mean({e}, axis=0, keepdims=True)", b)])
+            if c < 0.8:
+                e, b = self.ex("V", d)
+                return r.choice([(f"{self.atom(e)}[None, :]", b),
+                                 (f"{self.atom(e)}.reshape(1, {N})", b),
+                                 (f"np.expand_dims({e}, 0)", b)])
+            e, b = self.ex("M", d)
+            i = self.r.randint(0, M - 1)
+            return f"{self.atom(e)}[{i}:{i + 1}]", b
+        return None
+
+    @staticmethod
+    def atom(code):
+        if re.fullmatch(r"[A-Za-z_][\w.]*(\[[^\[\]]*\])*", code) or \
+                (code.startswith("(") and code.endswith(")") and _balanced(code[1:-1])):
+            return code
+        if re.fullmatch(r"[A-Za-z_][\w.]*\(.*\)", code) and _balanced_call(code):
+            return code
+        return f"({code})"
+
+    def p_call(self, kind, d):
+        funcs = [v.func for v in self.visible(lambda v: v.kind == "F" and v.func.ret == kind)]
+        if not funcs:
+            return None
+        fn = self.r.choice(funcs)
+        args = [self.limited(k, d, ARG_LIMIT)[0] for k in fn.params]
+        if fn.kw and self.r.random() < 0.5:
+            args.append(f"{fn.kw}={self.uniform(0.1, 1.0)}")
+        return f"{fn.name}({', '.join(args)})", fn.bound
+
+    def p_ifexp(self, kind, d):
+        e1, b1 = self.ex(kind, d)
+        e2, b2 = self.ex(kind, d)
+        return f"({e1} if {self.cond(d)} else {e2})", max(b1, b2)
+
+    def p_list(self, kind, d):
+        lists = self.visible(lambda v: v.kind == "L")
+        if not lists:
+            return None
+        L = self.r.choice(lists)
+        c = self.r.random()
+        if kind == "S" and c < 0.5:
+            h = self.fresh("S" if L.elem == "S" else L.elem)
+            inner = f"np.sum({h})" if L.elem != "S" else h
+            n = int(np.prod(self.shape[L.elem]))
+            if self.r.random() < 0.5:
+                return f"sum([{inner} for {h} in {L.code}])", L.bound * n * 6
+            return f"sum(({inner} * 0.5 for {h} in {L.code}))", L.bound * n * 3
+        if L.elem != kind or L.minlen < 1:
+            return None
+        if c < 0.7:
+            j = self.r.choice([0, -1, L.minlen - 1, -L.minlen])
+            return f"{L.code}[{j}]", L.bound
+        if c < 0.85:
+            return f"sum({L.code})", L.bound * 6
+        return f"np.sum(np.stack({L.code}), axis=0)", L.bound * 6
+
+    def p_comprehension(self, kind, d):
+        j = self.fresh("I")
+        self.push()
+        self.add(Var(j, "I", ub=self.N))
+        e, b = self.ex("S", d)
+        self.pop()
+        return f"np.array([{e} for {j} in range({self.N})])", b
+
+    def cond(self, d=1):
+        r = self.r
+        c = r.random()
+        d = max(0, min(d, 2))
+        if c < 0.3:
+            k = r.choice(KINDS)
+            e, b = self.ex(k, d)
+            return f"np.sum({e}) > {self.uniform(-0.5, 0.5) * min(b, 3)}"
+        if c < 0.5:
+            e, b = self.ex("S", d)
+            return f"{self.atom(e)} {r.choice(['<', '>', '<=', '>='])} {self.uniform(-0.6, 0.6)}"
+        if c < 0.65:
+            k = r.choice(KINDS)
+            e, b = self.ex(k, d)
+            return f"np.mean({e}) < {self.uniform(-0.4, 0.4)}"
+        if c < 0.8:
+            e, b = self.ex("V", d)
+            return f"{self.atom(e)}[{self.idx(self.N)}] > {self.uniform(-0.5, 0.5)}"
+        if c < 0.9:
+            return f"{self.cond(0)} {r.choice(['and', 'or'])} {self.cond(0)}"
+        return f"not {self.cond(0)}"
+
+    # ---- statements ----------------------------------------------------------
+
+    def block(self, ind, n, ctx):
+        lines = []
+        for _ in range(n):
+            lines += self.stmt(ind, ctx)
+        return lines or [ind + "pass"]
+
+    def stmt(self, ind, ctx):
+        r = self.r
+        deep = ctx.depth >= 3
+        opts = [(5, self.s_assign), (3, self.s_overwrite), (2, self.s_augassign),
+                (1.5, self.s_subscript_write), (0.4, self.s_tuple)]
+        if not deep:
+            opts += [(1.5, self.s_if), (1.6, self.s_for), (0.6, self.s_while)]
+        if ctx.depth <= 1:
+            opts += [(0.8, self.s_buffer), (0.8, self.s_copy_write), (0.7, self.s_list_build),
+                     (0.5, self.s_nested_def), (0.5, self.s_lambda)]
+        opts += [(0.6, self.s_list_op)]
+        if ctx.ret is not None:
+            opts.append((0.3, self.s_early_return))
+        if ctx.loop is not None and not ctx.loop.get("no_break"):
+            opts.append((0.6, self.s_break))
+        for _ in range(8):
+            fn = r.choices([o for _, o in opts], [w for w, _ in opts])[0]
+            out = fn(ind, ctx)
+            if out is not None:
+                return out
+        return self.s_assign(ind, ctx)
+
+    def d(self):
+        return self.r.randint(1, self.max_expr_depth)
+
+    def bind(self, name, kind, code, b, ctx, ind, existing=None):
+        """``name = code`` with the aliasing discipline: in-place writes only ever
+        touch objects no other name can see."""
+        rt = roots(code)
+        in_loop = ctx.loop is not None
+        if kind == "S":
+            if rt:
+                code = f"{self.atom(code)} * 1.0"
+            fresh = True
+        else:
+            owned_roots = {n for n in rt if any(v.name == n and self.owned(v, ctx)
+                                                for v in self.numeric())}
+            target_owned = existing is not None and self.owned(existing, ctx)
+            if rt and (in_loop and (owned_roots or target_owned) or self.r.random() < 0.3):
+                code = f"{self.atom(code)}.copy()"
+                fresh = True
+            else:
+                self.freeze(rt, ctx)
+                if rt and existing is not None:
+                    self.freeze({name}, ctx)
+                fresh = not rt
+        return code, fresh
+
+    def s_assign(self, ind, ctx):
+        kind = self.r.choices(list(NEW_KIND_WEIGHTS), list(NEW_KIND_WEIGHTS.values()))[0]
+        code, b = self.ex(kind, self.d())
+        name = self.fresh(kind)
+        code, fresh = self.bind(name, kind, code, b, ctx, ind)
+        self.add(Var(name, kind, b, fn=ctx.fn, fresh=fresh))
+        return [f"{ind}{name} = {code}"]
+
+    def _targets(self, ctx, pred=lambda v: True):
+        return [v for v in self.numeric() if v.fn == ctx.fn and v.code == v.name and pred(v)]
+
+    def s_overwrite(self, ind, ctx):
+        vs = self._targets(ctx)
+        if not vs:
+            return None
+        v = self.r.choice(vs)
+        code, b = self.ex(v.kind, self.d())
+        if ctx.loop is not None and b > max(v.bound, 1.0):
+            code, b = self.squash(code, b)
+        code, fresh = self.bind(v.name, v.kind, code, b, ctx, ind, existing=v)
+        v.bound = max(v.bound, b)
+        if not fresh:
+            v.fresh = False
+        return [f"{ind}{v.name} = {code}"]
+
+    def s_augassign(self, ind, ctx):
+        vs = self._targets(ctx, lambda v: self.owned(v, ctx))
+        if not vs:
+            return None
+        v = self.r.choice(vs)
+        op = self.r.choice(["+=", "-=", "*=", "/=", "+=", "*="])
+        if v.kind == "S":
+            rk = "S"
+        else:
+            rk = self.r.choice([k for k in KINDS
+                                if np.broadcast_shapes(self.shape[k], self.shape[v.kind])
+                                == self.shape[v.kind]] if True else [v.kind])
+        if op in ("+=", "-="):
+            code, b = self.ex(rk, self.d())
+            v.bound = v.bound + b * max(1, ctx.loops)
+        elif op == "*=":
+            code, b = self.ex(rk, self.d())
+            if b > 1.2:
+                code = self.r.choice([f"np.cos({code})", f"np.tanh({code})", f"(0.5 + 0.5 * np.sin({code}))"])
+        else:
+            e, _ = self.ex(rk, self.d())
+            code = f"(1.5 + np.cos({e}))"
+            v.bound *= 2.0 ** min(ctx.loops, 6)
+        if v.bound > 1e3:
+            return None
+        return [f"{ind}{v.name} {op} {code}"]
+
+    def s_tuple(self, ind, ctx):
+        k1, k2 = self.r.choice(KINDS), self.r.choice(KINDS)
+        e1, b1 = self.ex(k1, self.d())
+        e2, b2 = self.ex(k2, self.d())
+        n1, n2 = self.fresh(k1), self.fresh(k2)
+        e1, f1 = self.bind(n1, k1, e1, b1, ctx, ind)
+        e2, f2 = self.bind(n2, k2, e2, b2, ctx, ind)
+        if self.r.random() < 0.5:
+            self.add(Var(n1, k1, b1, fn=ctx.fn, fresh=f1))
+            self.add(Var(n2, k2, b2, fn=ctx.fn, fresh=f2))
+            return [f"{ind}{n1}, {n2} = {e1}, {e2}"]
+        p = self.fresh("S").replace("s", "pair")
+        self.add(Var(n1, k1, b1, fn=ctx.fn, fresh=False))
+        self.add(Var(n2, k2, b2, fn=ctx.fn, fresh=False))
+        return [f"{ind}{p} = ({e1}, {e2})", f"{ind}{n1} = {p}[0]", f"{ind}{n2} = {p}[-1]"]
+
+    def s_subscript_write(self, ind, ctx):
+        vs = self._targets(ctx, lambda v: v.kind != "S" and self.owned(v, ctx))
+        if not vs:
+            return None
+        v = self.r.choice(vs)
+        return self.write_into(v, ind, ctx)
+
+    def write_into(self, v, ind, ctx):
+        r = self.r
+        N, M = self.N, self.M
+        z = v.name
+        d = self.d()
+        out = []
+        c = r.random()
+        lim = lambda k: self.limited(k, d, max(1.0, v.bound))[0]  # noqa: E731
+        if v.kind in ("V", "W"):
+            n = self.shape[v.kind][0]
+            if c < 0.3:
+                out.append(f"{z}[{self.idx(n)}] = {lim('S')}")
+            elif c < 0.4:
+                op = r.choice(["+=", "-="])
+                out.append(f"{z}[{self.idx(n)}] {op} {lim('S')}")
+                v.bound += 1
+            elif c < 0.5:
+                a, b = self.span(n)
+                out.append(f"{z}[{a}:{b}] *= {self.uniform(0.3, 1.2)}")
+            elif c < 0.6:
+                a, b = self.span(n)
+                out.append(f"{z}[{a}:{b}] = {lim('S')}")
+            elif c < 0.72:
+                a, b = self.span(n)
+                src_kind = r.choice([k for k in ("V", "W") if self.shape[k][0] >= b - a])
+                L = self.shape[src_kind][0]
+                s0 = r.randint(0, L - (b - a))
+                e = self.atom(lim(src_kind))
+                out.append(f"{z}[{a}:{b}] = {e}[{s0}:{s0 + b - a}]")
+            elif c < 0.8 and n >= 3:
+                e1 = self.atom(lim(v.kind))
+                e2 = self.atom(lim(v.kind))
+                out.append(f"{z}[1:-1] = 0.5 * ({e1}[2:] - {e2}[:-2]) + {z}[1:-1]")
+                v.bound *= 2
+            elif c < 0.88:
+                out.append(f"{z}[{z} > {self.uniform(-0.5, 0.5)}] "
+                           f"{r.choice(['= 0.0', '*= 0.5', '+= 1.0'])}")
+                v.bound += 1
+            elif c < 0.94:
+                out.append(f"{z}[::-1] = {lim(v.kind)}")
+            else:
+                out.append(f"{z}[::2] = {lim('S')}")
+        elif v.kind == "M":
+            if c < 0.25:
+                out.append(f"{z}[{self.idx(M)}] = {lim('V')}")
+            elif c < 0.4:
+                out.append(f"{z}[{self.idx(M)}, {self.idx(N)}] = {lim('S')}")
+            elif c < 0.52:
+                out.append(f"{z}[:, {self.idx(N)}] = {lim('W')}")
+            elif c < 0.62:
+                out.append(f"{z}[{self.idx(M)}, :] *= {self.uniform(0.3, 1.2)}")
+            elif c < 0.7:
+                a, b = self.span(M)
+                out.append(f"{z}[{a}:{b}] += {lim('S')}")
+                v.bound += 1
+            elif c < 0.78:
+                a, b = self.span(N)
+                out.append(f"{z}[:, {a}:{b}] = {lim('S')}")
+            elif c < 0.86:
+                out.append(f"{z}[{z} < {self.uniform(-0.5, 0.5)}] = {lim('S')}")
+            elif c < 0.93:
+                out.append(f"{z}[{self.idx(M)}][{self.idx(N)}] = {lim('S')}")
+            else:
+                out.append(f"{z}[{self.idx(M)}] += {lim('V')}")
+                v.bound += 1
+        elif v.kind == "C":
+            out.append(f"{z}[{self.idx(M)}, 0] = {lim('S')}")
+        elif v.kind == "R":
+            if c < 0.5:
+                out.append(f"{z}[0, {self.idx(N)}] = {lim('S')}")
+            else:
+                out.append(f"{z}[0] = {lim('V')}")
+        if v.bound > 1e3:
+            return None
+        return [ind + s for s in out]
+
+    def s_copy_write(self, ind, ctx):
+        kind = self.r.choice(["V", "V", "W", "M", "M", "C", "R"])
+        e, b = self.ex(kind, self.d())
+        form = self.r.choice(["{e}.copy()", "np.copy({e})", "np.array({e})", "{e}.copy()"])
+        if form.startswith("{e}"):
+            e = self.atom(e)
+        name = self.fresh(kind)
+        v = self.add(Var(name, kind, b, fn=ctx.fn, fresh=True))
+        lines = [f"{ind}{name} = {form.format(e=e)}"]
+        for _ in range(self.r.randint(1, 2)):
+            w = self.write_into(v, ind, ctx)
+            if w:
+                lines += w
+        return lines
+
+    def s_buffer(self, ind, ctx):
+        r = self.r
+        N, M = self.N, self.M
+        kind = r.choice(["V", "W", "M", "M"])
+        name = self.fresh(kind)
+        empty = r.random() < 0.2
+        alloc = "np.empty" if empty else "np.zeros"
+        shape = {"V": f"{N}", "W": f"{M}", "M": f"({M}, {N})"}[kind]
+        like = [v for v in self.numeric(kind)]
+        if like and not empty and r.random() < 0.3:
+            lines = [f"{ind}{name} = np.zeros_like({r.choice(like).code})"]
+        else:
+            lines = [f"{ind}{name} = {alloc}({shape})"]
+        buf = self.add(Var(name, kind, 1.0, fn=ctx.fn, fresh=True))
+        n = self.shape[kind][0]
+        i = self.fresh("I")
+        use_while = r.random() < 0.25 and not empty
+        self.push()
+        self.add(Var(i, "I", ub=n))
+        sub = ctx.sub(loop={"type": "for", "iters": n, "no_break": True}, loops=ctx.loops * n)
+        if use_while:
+            lines += [f"{ind}{i} = 0", f"{ind}while {i} < {n}:"]
+            sub.loop = {"type": "while", "iters": n, "no_break": True}
+        else:
+            lines.append(f"{ind}for {i} in range({n}):")
+        body = self.block(ind + "    ", r.randint(0, min(2, 1 + self.size // 6)), sub) \
+            if r.random() < 0.6 else []
+        body = [b for b in body if b.strip() != "pass"]
+        if kind == "M":
+            row = self.limited("V", self.d(), 2.0)[0]
+            body.append(f"{ind}    {name}[{i}] = {row}" if r.random() < 0.6 else
+                        f"{ind}    {name}[{i}, :] = {row}")
+        else:
+            body.append(f"{ind}    {name}[{i}] = {self.limited('S', self.d(), 2.0)[0]}")
+        if use_while:
+            body.append(f"{ind}    {i} += 1")
+        self.pop()
+        buf.bound = 2.0
+        return lines + body
+
+    def s_if(self, ind, ctx):
+        r = self.r
+        lines = [f"{ind}if {self.cond(self.d())}:"]
+        sub = ctx.sub(in_branch=True)
+        n = lambda: r.randint(1, max(1, min(4, self.size // 3)))  # noqa: E731
+        self.push()
+        lines += self.block(ind + "    ", n(), sub)
+        self.pop()
+        while r.random() < 0.25:
+            lines.append(f"{ind}elif {self.cond(self.d())}:")
+            self.push()
+            lines += self.block(ind + "    ", n(), sub)
+            self.pop()
+        if r.random() < 0.5:
+            lines.append(f"{ind}else:")
+            self.push()
+            lines += self.block(ind + "    ", n(), sub)
+            self.pop()
+        return lines
+
+    def s_for(self, ind, ctx):
+        r = self.r
+        N, M = self.N, self.M
+        c = r.random()
+        self.push()
+        lines = []
+        no_break = False
+        if c < 0.45:
+            k = r.randint(1, 4)
+            i = self.fresh("I")
+            ints = self.visible(lambda v: v.kind == "I" and v.code != v.name)
+            form = r.choice(["range({k})", "range({k})", "reversed(range({k}))",
+                             "range(1, {k1})"])
+            if ints and r.random() < 0.3:
+                p = r.choice(ints)
+                head, k = f"range({p.code})", p.ub
+            else:
+                head = form.format(k=k, k1=k + 1)
+                if form.startswith("range(1"):
+                    k = k + 1
+            self.add(Var(i, "I", ub=k))
+            lines.append(f"{ind}for {i} in {head}:")
+            iters = k
+        elif c < 0.8:
+            e, b = self.ex("M", 1)
+            self.freeze(roots(e), ctx)
+            row = self.fresh("V")
+            self.add(Var(row, "V", b, fn=ctx.fn))
+            iters = M
+            form = r.random()
+            if form < 0.4:
+                lines.append(f"{ind}for {row} in {e}:")
+            elif form < 0.7:
+                i = self.fresh("I")
+                self.add(Var(i, "I", ub=M))
+                lines.append(f"{ind}for {i}, {row} in enumerate({e}):")
+            else:
+                w, bw = self.ex("W", 1)
+                self.freeze(roots(w), ctx)
+                a = self.fresh("S")
+                self.add(Var(a, "S", bw, fn=ctx.fn))
+                lines.append(f"{ind}for {a}, {row} in zip({w}, {e}):")
+        else:
+            lists = self.visible(lambda v: v.kind == "L")
+            if lists and r.random() < 0.6:
+                L = r.choice(lists)
+                h = self.fresh(L.elem)
+                self.add(Var(h, L.elem, L.bound, fn=ctx.fn))
+                iters = max(L.minlen, 3)
+                if r.random() < 0.5:
+                    lines.append(f"{ind}for {h} in {L.code}:")
+                else:
+                    i = self.fresh("I")
+                    self.add(Var(i, "I", ub=None))
+                    lines.append(f"{ind}for {i}, {h} in enumerate({L.code}):")
+                no_break = L.mutable   # the body must not change the list it iterates
+                if L.mutable:
+                    L.mutable = False
+                    self._restore = getattr(self, "_restore", []) + [L]
+            else:
+                e, b = self.ex("V", 1)
+                self.freeze(roots(e), ctx)
+                a = self.fresh("S")
+                self.add(Var(a, "S", b, fn=ctx.fn))
+                lines.append(f"{ind}for {a} in {e}:")
+                iters = N
+        sub = ctx.sub(loop={"type": "for", "iters": iters, "no_break": False},
+                      loops=ctx.loops * iters)
+        nb = r.randint(1, max(1, min(5, self.size // 2)))
+        lines += self.block(ind + "    ", nb, sub)
+        self.pop()
+        for L in getattr(self, "_restore", []):
+            L.mutable = True
+        self._restore = []
+        if r.random() < 0.15 and not no_break:
+            lines.append(f"{ind}else:")
+            self.push()
+            lines += self.block(ind + "    ", 1, ctx.sub())
+            self.pop()
+        return lines
+
+    def s_while(self, ind, ctx):
+        r = self.r
+        k = self.fresh("I")
+        K = r.randint(1, 4)
+        lines = [f"{ind}{k} = 0"]
+        if r.random() < 0.5:
+            lines.append(f"{ind}while {k} < {K}:")
+        else:
+            lines.append(f"{ind}while {self.cond(1)} and {k} < {K}:")
+        self.push()
+        self.add(Var(k, "I", ub=K))
+        sub = ctx.sub(loop={"type": "while", "iters": K, "no_break": False},
+                      loops=ctx.loops * K)
+        lines += [ln for ln in self.block(ind + "    ", r.randint(1, max(1, min(4, self.size // 2))),
+                                          sub) if ln.strip() != "pass"]
+        lines.append(f"{ind}    {k} += 1")
+        self.pop()
+        if r.random() < 0.15:
+            lines.append(f"{ind}else:")
+            self.push()
+            lines += self.block(ind + "    ", 1, ctx.sub())
+            self.pop()
+        return lines
+
+    def s_break(self, ind, ctx):
+        word = "break"
+        if ctx.loop["type"] == "for" and self.r.random() < 0.5:
+            word = "continue"
+        return [f"{ind}if {self.cond(1)}:", f"{ind}    {word}"]
+
+    def s_early_return(self, ind, ctx):
+        e, b = self.ex(ctx.ret, self.d())
+        if roots(e):
+            e = f"{self.atom(e)} * 1.0"
+        return [f"{ind}if {self.cond(1)}:", f"{ind}    return {e}"]
+
+    def s_list_build(self, ind, ctx):
+        r = self.r
+        kind = r.choice(["S", "V", "V", "W", "M"])
+        name = self.fresh("L")
+        k = r.randint(1, 4)
+        c = r.random()
+        if c < 0.2:
+            items = []
+            for _ in range(k):
+                e, b = self.limited(kind, self.d(), 2.0)
+                e, _ = self.bind(name, kind, e, b, ctx, ind)
+                items.append(e)
+            self.add(Var(name, "L", 2.0, fn=ctx.fn, elem=kind, minlen=k, mutable=True))
+            return [f"{ind}{name} = [{', '.join(items)}]"]
+        if c < 0.35:
+            lists = self.visible(lambda v: v.kind == "L")
+            if lists:
+                L = r.choice(lists)
+                h = self.fresh(L.elem)
+                self.push()
+                self.add(Var(h, L.elem, L.bound, fn=ctx.fn))
+                e, b = self.limited(L.elem, self.d(), 2.0)
+                self.pop()
+                if roots(e) and L.elem != "S":
+                    e = f"{self.atom(e)}.copy()"
+                self.add(Var(name, "L", b, fn=ctx.fn, elem=L.elem, minlen=L.minlen,
+                             mutable=True))
+                return [f"{ind}{name} = [{e} for {h} in {L.code}]"]
+        lines = [f"{ind}{name} = []"]
+        i = self.fresh("I")
+        self.push()
+        self.add(Var(i, "I", ub=k))
+        lines.append(f"{ind}for {i} in range({k}):")
+        sub = ctx.sub(loop={"type": "for", "iters": k, "no_break": True}, loops=ctx.loops * k)
+        body = [b for b in self.block(ind + "    ", r.randint(0, 2), sub) if b.strip() != "pass"]
+        e, b = self.limited(kind, self.d(), 2.0)
+        if roots(e) and kind != "S":
+            e = f"{self.atom(e)}.copy()"
+        body.append(f"{ind}    {name}.append({e})")
+        self.pop()
+        self.add(Var(name, "L", b, fn=ctx.fn, elem=kind, minlen=k, mutable=True))
+        return lines + body
+
+    def s_list_op(self, ind, ctx):
+        lists = self.visible(lambda v: v.kind == "L" and v.mutable and v.fn == ctx.fn)
+        if not lists:
+            return None
+        L = self.r.choice(lists)
+        c = self.r.random()
+        if c < 0.35 and L.minlen >= 1 and ctx.loop is None:
+            name = self.fresh(L.elem)
+            L.minlen -= 1
+            self.add(Var(name, L.elem, L.bound, fn=ctx.fn, fresh=False))
+            return [f"{ind}{name} = {L.code}.pop()"]
+        if c < 0.7 and L.minlen >= 1:
+            e, b = self.limited(L.elem, self.d(), 2.0)
+            if roots(e) and L.elem != "S":
+                e = f"{self.atom(e)}.copy()"
+            L.bound = max(L.bound, b)
+            return [f"{ind}{L.code}[{self.r.randint(-L.minlen, L.minlen - 1)}] = {e}"]
+        if ctx.loop is not None:
+            return None
+        e, b = self.limited(L.elem, self.d(), 2.0)
+        if roots(e) and L.elem != "S":
+            e = f"{self.atom(e)}.copy()"
+        L.bound = max(L.bound, b)
+        if not ctx.in_branch:
+            L.minlen += 1
+        return [f"{ind}{L.code}.append({e})"]
+
+    def _function(self, name, params, ret, ind, nstmts, kw=None):
+        """Body lines of a function (params: list of (name, kind))."""
+        fn = next(self.fn_counter) + 1000
+        ctx = Ctx(fn, ret)
+        self.push()
+        for p, k in params:
+            self.add(Var(p, k, ARG_LIMIT, fn=fn))
+        if kw:
+            self.add(Var(kw, "S", 1.0, fn=fn))
+        lines = [ln for ln in self.block(ind, nstmts, ctx) if ln.strip() != "pass"] \
+            if nstmts else []
+        e, b = self.ex(ret, self.d())
+        if roots(e):
+            e = f"{self.atom(e)} * 1.0"
+        lines.append(f"{ind}return {e}")
+        self.pop()
+        return lines, b
+
+    def s_nested_def(self, ind, ctx):
+        name = self.fresh("F")
+        nparams = self.r.randint(1, 2)
+        params = [(self.fresh("S").replace("s", "z"), self.r.choice(KINDS)) for _ in range(nparams)]
+        ret = self.r.choice(KINDS)
+        kw = f"k{next(self.counter)}" if self.r.random() < 0.3 else None
+        sig = ", ".join([p for p, _ in params] + ([f"{kw}={self.uniform(0.2, 0.9)}"] if kw else []))
+        body, b = self._function(name, params, ret, ind + "    ", self.r.randint(0, 2), kw)
+        self.add(Var(name, "F", fn=ctx.fn, func=Func(name, [k for _, k in params], ret, b, kw)))
+        return [f"{ind}def {name}({sig}):"] + body
+
+    def s_lambda(self, ind, ctx):
+        name = self.fresh("F")
+        z = self.fresh("S").replace("s", "z")
+        k = self.r.choice(KINDS)
+        fn = next(self.fn_counter) + 1000
+        self.push()
+        self.add(Var(z, k, ARG_LIMIT, fn=fn))
+        ret = k if self.r.random() < 0.7 else "S"
+        e, b = self.ex(ret, self.d())
+        if roots(e):
+            e = f"{self.atom(e)} * 1.0"
+        self.pop()
+        self.add(Var(name, "F", fn=ctx.fn, func=Func(name, [k], ret, b)))
+        return [f"{ind}{name} = lambda {z}: {e}"]
+
+    # ---- whole program -------------------------------------------------------
+
+    PARAMS = [("x", "V"), ("y", "V"), ("A", "M"), ("B", "M"), ("w", "W"), ("s", "S"),
+              ("t", "S"), ("xs", "L"), ("p", "D"), ("n", "I"), ("flag", "B")]
+
+    def program(self):
+        """(source, function name, argument specs)."""
+        r = self.r
+        module = []
+        # module-level constants and helpers
+        if r.random() < 0.3:
+            g = f"G{next(self.counter)}"
+            c = self.uniform(0.2, 1.5)
+            module.append(f"{g} = {c}")
+            self.add(Var(g, "S", c, fn=-1))
+        if r.random() < 0.2:
+            g = f"W{next(self.counter)}"
+            module.append(f"{g} = np.linspace(-0.5, 0.5, {self.N})")
+            self.add(Var(g, "V", 0.5, fn=-1))
+        nhelpers = r.randint(0, min(3, self.size // 3))
+        for _ in range(nhelpers):
+            name = f"h{next(self.counter)}"
+            nparams = r.randint(1, 3)
+            params = [(f"a{next(self.counter)}", r.choice(KINDS)) for _ in range(nparams)]
+            ret = r.choice(KINDS)
+            if r.random() < 0.2:
+                z, k = params[0]
+                fn = next(self.fn_counter) + 1000
+                self.push()
+                self.add(Var(z, k, ARG_LIMIT, fn=fn))
+                e, b = self.ex(k, self.d())
+                if roots(e):
+                    e = f"{self.atom(e)} * 1.0"
+                self.pop()
+                module.append(f"{name} = lambda {z}: {e}")
+                self.add(Var(name, "F", fn=-1, func=Func(name, [k], k, b)))
+                continue
+            kw = "scale" if r.random() < 0.3 else None
+            sig = ", ".join([p for p, _ in params] + ([f"{kw}={self.uniform(0.2, 0.9)}"]
+                                                      if kw else []))
+            body, b = self._function(name, params, ret, "    ",
+                                     r.randint(0, max(1, min(4, self.size // 3))), kw)
+            module.append(f"def {name}({sig}):")
+            module += body
+            module.append("")
+            self.add(Var(name, "F", fn=-1, func=Func(name, [k for _, k in params], ret, b, kw)))
+        # the differentiated function
+        nparams = r.randint(1, 4)
+        pool = list(self.PARAMS)
+        r.shuffle(pool)
+        chosen = pool[:nparams]
+        if all(k in ("I", "B") for _, k in chosen):
+            chosen.append(r.choice(self.PARAMS[:7]))
+        fn = 0
+        ctx = Ctx(fn, "S")
+        specs = []
+        self.push()
+        for p, k in chosen:
+            if k in KINDS:
+                self.add(Var(p, k, 1.2, fn=fn))
+                specs.append((p, k, None))
+            elif k == "L":
+                n = r.randint(1, 3)
+                self.add(Var(p, "L", 1.2, fn=fn, elem="V", minlen=n, mutable=False))
+                specs.append((p, "L", n))
+            elif k == "D":
+                self.add(Var(p + "w", "V", 1.2, fn=fn, code=f'{p}["w"]'))
+                self.add(Var(p + "b", "S", 1.2, fn=fn, code=f'{p}["b"]'))
+                specs.append((p, "D", None))
+            elif k == "I":
+                n = r.randint(1, 4)
+                self.add(Var(p, "I", ub=n, code=p + "_"))   # code != name: only range(n)
+                specs.append((p, "I", n))
+            else:
+                specs.append((p, "B", r.random() < 0.5))
+        body = []
+        flags = [p for p, k, _ in specs if k == "B"]
+        n = r.randint(2, 2 + self.size)
+        body += self.block("    ", n, ctx)
+        if flags:
+            body += [f"    if {flags[0]}:"] + self.block("        ", 1, ctx.sub(in_branch=True))
+        # the value: several of the computed quantities, reduced
+        terms = []
+        cands = [v for v in self.numeric() if v.fn == fn]
+        recent = cands[-4:]
+        r.shuffle(recent)
+        for v in recent[:r.randint(1, 3)]:
+            if v.kind == "S":
+                terms.append((v.code, v.bound))
+            else:
+                red = r.choice(["np.sum", "np.mean", "np.sum"])
+                n_el = int(np.prod(self.shape[v.kind])) if red == "np.sum" else 1
+                if r.random() < 0.3:
+                    terms.append((f"{red}({v.code} ** 2)", v.bound ** 2 * n_el))
+                else:
+                    terms.append((f"{red}({v.code})", v.bound * n_el))
+        if not terms:
+            terms.append(self.ex("S", 2))
+        ret = " + ".join(f"{self.uniform(0.2, 1.0)} * {self.atom(c)}" if r.random() < 0.4 else c
+                         for c, _ in terms)
+        body.append(f"    return {ret}")
+        self.pop()
+        params = ", ".join(p for p, _, _ in specs)
+        module.append(f"def f({params}):")
+        module += body
+        text = HEADER + "\n" + "\n".join(module) + "\n"
+        text = HEADER + "\n" + ast.unparse(ast.parse(text)).split("\n", 2)[2] + "\n"
+        return text, "f", specs
+
+    def arguments(self, specs, nrng):
+        """Random inputs for the program's parameters."""
+        args = []
+        for name, kind, extra in specs:
+            if kind in KINDS:
+                if kind == "S":
+                    v = float(nrng.uniform(-1.2, 1.2))
+                    if self.stype == "np.float64":
+                        v = np.float64(v)
+                    elif self.stype == "0d":
+                        v = np.array(v)
+                    args.append(v)
+                else:
+                    args.append(nrng.uniform(-1.2, 1.2, self.shape[kind]))
+            elif kind == "L":
+                args.append([nrng.uniform(-1.2, 1.2, self.N) for _ in range(extra)])
+            elif kind == "D":
+                args.append({"w": nrng.uniform(-1.2, 1.2, self.N),
+                             "b": float(nrng.uniform(-1.2, 1.2))})
+            elif kind == "I":
+                args.append(extra)
+            else:
+                args.append(bool(extra))
+        return args
+
+
+def _balanced(s):
+    depth = 0
+    for ch in s:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _balanced_call(code):
+    i = code.index("(")
+    return _balanced(code[i + 1:-1])
+
+
+def float_positions(specs_or_args):
+    """Positions of the differentiable (float) arguments."""
+    out = []
+    for i, a in enumerate(specs_or_args):
+        if _is_float_arg(a):
+            out.append(i)
+    return out
+
+
+def _is_float_arg(a):
+    if isinstance(a, bool) or isinstance(a, (int, np.integer, np.bool_)):
+        return False
+    if isinstance(a, (list, tuple)):
+        return len(a) > 0 and all(_is_float_arg(x) for x in a)
+    if isinstance(a, dict):
+        return len(a) > 0 and all(_is_float_arg(x) for x in a.values())
+    if isinstance(a, np.ndarray):
+        return a.dtype.kind == "f"
+    return isinstance(a, (float, np.floating))
+
+
+# =============================================================================
+# Kink probe: the program with every comparison / max / abs / clip instrumented
+# =============================================================================
+
+class Probe:
+    """Records the smallest distance of any kink or branch test from its threshold."""
+
+    def __init__(self):
+        self.margin = math.inf
+
+    def rec(self, d):
+        d = np.abs(np.asarray(d, dtype=float))
+        if d.size:
+            self.margin = min(self.margin, float(np.min(d)))
+
+    def gap(self, a, axis=None):
+        a = np.asarray(a, dtype=float)
+        if axis is None:
+            a = a.reshape(-1)
+            axis = 0
+        if a.shape[axis] > 1:
+            s = np.sort(a, axis=axis)
+            self.rec(np.take(s, -1, axis=axis) - np.take(s, -2, axis=axis))
+            self.rec(np.take(s, 1, axis=axis) - np.take(s, 0, axis=axis))
+
+    def cmp(self, a, b, op):
+        try:
+            self.rec(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))
+        except (TypeError, ValueError):
+            pass
+        return {"<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b,
+                ">=": lambda: a >= b, "==": lambda: a == b, "!=": lambda: a != b}[op]()
+
+    def pair(self, fn):
+        def wrapped(a, b, *args, **kw):
+            self.rec(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))
+            return fn(a, b, *args, **kw)
+        return wrapped
+
+    def absf(self, fn):
+        def wrapped(a, *args, **kw):
+            self.rec(a)
+            return fn(a, *args, **kw)
+        return wrapped
+
+    def clip(self, a, lo, hi, *args, **kw):
+        self.rec(np.asarray(a, dtype=float) - lo)
+        self.rec(np.asarray(a, dtype=float) - hi)
+        return np.clip(a, lo, hi, *args, **kw)
+
+    def red(self, fn):
+        def wrapped(a, axis=None, **kw):
+            self.gap(a, axis)
+            return fn(a, axis=axis, **kw)
+        return wrapped
+
+    def pymax(self, fn):
+        def wrapped(*args, **kw):
+            if len(args) == 2:
+                self.rec(np.asarray(args[0], dtype=float) - np.asarray(args[1], dtype=float))
+            elif len(args) == 1:
+                self.gap(np.asarray(list(args[0]), dtype=float))
+            return fn(*args, **kw)
+        return wrapped
+
+    def sort(self, a, *args, **kw):
+        s = np.sort(np.asarray(a, dtype=float).reshape(-1))
+        if s.size > 1:
+            self.rec(np.diff(s))
+        return np.sort(a, *args, **kw)
+
+    def table(self):
+        return {
+            "maximum": self.pair(np.maximum), "minimum": self.pair(np.minimum),
+            "fmax": self.pair(np.fmax), "fmin": self.pair(np.fmin),
+            "abs": self.absf(np.abs), "absolute": self.absf(np.abs), "fabs": self.absf(np.fabs),
+            "clip": self.clip, "max": self.red(np.max), "min": self.red(np.min),
+            "amax": self.red(np.max), "amin": self.red(np.min),
+            "argmax": self.red(np.argmax), "argmin": self.red(np.argmin), "sort": self.sort,
+            "py_abs": self.absf(abs), "py_max": self.pymax(max), "py_min": self.pymax(min),
+            "sign": self.absf(np.sign), "norm": self.absf(np.linalg.norm),
+        }
+
+
+class _ProbeTransformer(ast.NodeTransformer):
+    NP = {"maximum", "minimum", "fmax", "fmin", "abs", "absolute", "fabs", "clip", "max", "min",
+          "amax", "amin", "argmax", "argmin", "sort", "sign"}
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        ops = {ast.Lt: "<", ast.Gt: ">", ast.LtE: "<=", ast.GtE: ">=", ast.Eq: "==",
+               ast.NotEq: "!="}
+        if len(node.ops) != 1 or type(node.ops[0]) not in ops:
+            return node
+        return ast.copy_location(ast.Call(
+            func=ast.Attribute(value=ast.Name("_probe_", ast.Load()), attr="cmp", ctx=ast.Load()),
+            args=[node.left, node.comparators[0], ast.Constant(ops[type(node.ops[0])])],
+            keywords=[]), node)
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = node.func
+        key = None
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "np" \
+                and f.attr in self.NP:
+            key = f.attr
+        elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Attribute) \
+                and f.value.attr == "linalg" and f.attr == "norm":
+            key = "norm"
+        elif isinstance(f, ast.Name) and f.id in ("abs", "max", "min"):
+            key = "py_" + f.id
+        elif isinstance(f, ast.Attribute) and f.attr in ("max", "min", "argmax", "argmin") \
+                and not (isinstance(f.value, ast.Name) and f.value.id in ("np", "math")):
+            node.args.insert(0, f.value)
+            key = f.attr
+        if key is None:
+            return node
+        node.func = ast.Subscript(value=ast.Name("_probe_table_", ast.Load()),
+                                  slice=ast.Constant(key), ctx=ast.Load())
+        return node
+
+
+def probe_source(source):
+    tree = ast.parse(source)
+    tree = _ProbeTransformer().visit(tree)
+    ast.fix_missing_locations(tree)
+    return ast.unparse(tree)
+
+
+# =============================================================================
+# Loading programs, numeric derivatives, checks
+# =============================================================================
+
+_TMP = None
+_load_counter = itertools.count()
+_load_lock = threading.Lock()
+
+
+def _tmpdir():
+    global _TMP
+    if _TMP is None:
+        _TMP = tempfile.mkdtemp(prefix="srcdiff_fuzz_")
+    return _TMP
+
+
+def load_module(source, extra=None, tag="prog"):
+    """Write ``source`` to a real file, import it, return the module."""
+    with _load_lock:
+        k = next(_load_counter)
+    name = f"fuzz_{tag}_{os.getpid()}_{k}"
+    path = os.path.join(_tmpdir(), name + ".py")
+    with open(path, "w") as fh:
+        fh.write(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    if extra:
+        mod.__dict__.update(extra)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def flatten(x):
+    """Float leaves of a (nested) argument, in a fixed order."""
+    if isinstance(x, dict):
+        return [leaf for k in x for leaf in flatten(x[k])]
+    if isinstance(x, (list, tuple)):
+        return [leaf for v in x for leaf in flatten(v)]
+    return [x]
+
+
+def unflatten(template, leaves):
+    it = iter(leaves)
+
+    def build(t):
+        if isinstance(t, dict):
+            return {k: build(v) for k, v in t.items()}
+        if isinstance(t, (list, tuple)):
+            return type(t)(build(v) for v in t)
+        return next(it)
+    return build(template)
+
+
+def deep_copy(args):
+    return copy.deepcopy(args)
+
+
+def same_values(a, b):
+    """Structural, bitwise-ish equality of arguments (NaN equal to NaN)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same_values(a[k], b[k])
+                                                                    for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(same_values(x, y)
+                                                               for x, y in zip(a, b))
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    return a == b or (a != a and b != b)
+
+
+def _perturbed(arg, j, h):
+    """``arg`` with float leaf j (flat element index over leaves) moved by h."""
+    leaves = flatten(arg)
+    new = []
+    for leaf in leaves:
+        size = int(np.size(leaf))
+        if 0 <= j < size:
+            if isinstance(leaf, np.ndarray):
+                c = leaf.astype(float, copy=True)
+                c.reshape(-1)[j] += h
+                new.append(c)
+            elif isinstance(leaf, np.floating):
+                new.append(type(leaf)(leaf + h))
+            else:
+                new.append(float(leaf) + h)
+        else:
+            new.append(copy.copy(leaf))
+        j -= size
+    return unflatten(arg, new)
+
+
+def numeric_grad(f, args, i, eps=1e-6, stencil=2):
+    """Central differences of scalar f w.r.t. argument i, as flat float vector."""
+    arg = args[i]
+    n = sum(int(np.size(leaf)) for leaf in flatten(arg))
+    g = np.zeros(n)
+    for j in range(n):
+        def at(h):
+            a = list(args)
+            a[i] = _perturbed(arg, j, h)
+            return float(f(*a))
+        if stencil == 2:
+            g[j] = (at(eps) - at(-eps)) / (2 * eps)
+        else:
+            g[j] = (-at(2 * eps) + 8 * at(eps) - 8 * at(-eps) + at(-2 * eps)) / (12 * eps)
+    return g
+
+
+def flat_grad(g, template):
+    """srcdiff's gradient for an argument, flattened like ``template`` (None -> error)."""
+    leaves_g = flatten(g) if isinstance(template, (list, tuple, dict)) else [g]
+    leaves_t = flatten(template)
+    if len(leaves_g) != len(leaves_t):
+        raise ValueError(f"gradient structure {type(g).__name__} of {len(leaves_g)} leaves does "
+                         f"not match the argument's {len(leaves_t)}")
+    out = []
+    for lg, lt in zip(leaves_g, leaves_t):
+        if lg is None:
+            raise ValueError("gradient is None")
+        if np.shape(lg) != np.shape(lt):
+            raise ValueError(f"gradient shape {np.shape(lg)} != argument shape {np.shape(lt)}")
+        if isinstance(lt, np.ndarray) and lt.ndim > 0 and not isinstance(lg, np.ndarray):
+            raise ValueError(f"gradient is a {type(lg).__name__}, argument an ndarray")
+        if np.asarray(lg).dtype.kind not in "f":
+            raise ValueError(f"gradient dtype {np.asarray(lg).dtype} is not floating")
+        out.append(np.asarray(lg, dtype=float).reshape(-1))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def close(got, want, rtol=1e-4, atol=1e-5):
+    got = np.asarray(got, dtype=float)
+    want = np.asarray(want, dtype=float)
+    if got.shape != want.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(want))) if want.size else 1.0)
+    return bool(np.all(np.abs(got - want) <= atol * scale + rtol * np.abs(want)))
+
+
+class Failure:
+    def __init__(self, category, detail, message=""):
+        self.category = category    # grad, vjp, value, jvp, mutated, refused, crash, timeout
+        self.detail = detail        # short, stable text (for "fails the same way")
+        self.message = message
+
+    @property
+    def signature(self):
+        return (self.category, self.detail)
+
+    def __repr__(self):
+        return f"{self.category}: {self.detail}" + (f" ({self.message})" if self.message else "")
+
+
+def _exc_failure(e, what):
+    if isinstance(e, srcdiff.SrcdiffError):
+        msg = getattr(e, "construct_message", str(e))
+        detail = re.sub(r"\d+", "#", msg.splitlines()[0])[:120]
+        return Failure("refused", f"{what}: {detail}", str(e).splitlines()[0])
+    if isinstance(e, _Timeout):
+        return Failure("timeout", what, "")
+    tb = traceback.extract_tb(e.__traceback__)
+    where = ""
+    for fr in reversed(tb):
+        if "srcdiff" in fr.filename or fr.filename.startswith("<"):
+            where = f" at {os.path.basename(fr.filename)}:{fr.lineno}"
+            break
+    return Failure("crash", f"{what}: {type(e).__name__}{where}",
+                   f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300])
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _nums_agree(f, args, i, got_flat):
+    """Does got agree with central differences of f for some reasonable step?"""
+    best = None
+    for eps, st in ((1e-6, 2), (1e-5, 4), (1e-7, 2), (1e-4, 4)):
+        want = numeric_grad(f, args, i, eps, st)
+        if close(got_flat, want):
+            return True, want
+        err = float(np.max(np.abs(got_flat - want))) if want.size else 0.0
+        if best is None or err < best[0]:
+            best = (err, want)
+    return False, best[1]
+
+
+def check_program(f, args, wrt=None, *, seed=0, forward="auto", vjp_checks=True, numeric=None):
+    """Run every check on ``f`` at ``args``; return a list of Failures (empty: all good).
+
+    ``wrt`` is what ``srcdiff.grad`` is given (position, name or tuple of those;
+    default: every float argument).  ``numeric`` may hold precomputed central
+    differences, one flat vector per float position.
+    """
+    fails = []
+    floats = float_positions(args)
+    params = list(f.__code__.co_varnames[:f.__code__.co_argcount])
+    if wrt is None:
+        wrt = tuple(floats)
+    items = list(wrt) if isinstance(wrt, (tuple, list)) else [wrt]
+    positions = [params.index(w) if isinstance(w, str) else w for w in items]
+    ref_args = deep_copy(args)
+    value = float(f(*deep_copy(args)))
+    numeric = dict(numeric or {})
+
+    def num(i):
+        if i not in numeric:
+            numeric[i] = numeric_grad(f, ref_args, i)
+        return numeric[i]
+
+    def compare(what, i, g):
+        try:
+            got = flat_grad(g, ref_args[i])
+        except ValueError as e:
+            fails.append(Failure("grad", f"{what} {params[i]}: structure", str(e)))
+            return None
+        want = num(i)
+        if close(got, want):
+            return got
+        ok, want2 = _nums_agree(f, ref_args, i, got)
+        if ok:
+            return got
+        err = float(np.max(np.abs(got - want2)))
+        fails.append(Failure("grad", f"{what} wrt {params[i]}",
+                             f"max abs diff {err:.3g}; got {np.round(got[:6], 6).tolist()} "
+                             f"want {np.round(want2[:6], 6).tolist()}"))
+        return None
+
+    def mutated(what, a):
+        if not same_values(a, ref_args):
+            fails.append(Failure("mutated", what, "the generated code modified its inputs"))
+            return True
+        return False
+
+    # reverse mode, as asked
+    grads = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            a = deep_copy(args)
+            g = srcdiff.grad(f, wrt=wrt)(*a)
+            mutated("grad", a)
+            gs = list(g) if isinstance(wrt, (tuple, list)) else [g]
+            if len(gs) != len(positions):
+                fails.append(Failure("grad", "number of gradients",
+                                     f"{len(gs)} gradients for wrt={wrt!r}"))
+            else:
+                for i, gi in zip(positions, gs):
+                    got = compare("grad", i, gi)
+                    if got is not None:
+                        grads[i] = got
+        except Exception as e:  # noqa: BLE001
+            fails.append(_exc_failure(e, "grad"))
+        if fails:
+            return fails
+
+        if vjp_checks and floats:
+            try:
+                a = deep_copy(args)
+                out, fv = srcdiff.vjp(f, *a, wrt=tuple(floats))
+                if not close(out, value, 1e-9, 1e-12):
+                    fails.append(Failure("vjp", "forward value", f"{out!r} != {value!r}"))
+                mutated("vjp forward", a)
+                c1 = fv(1.0)
+                c2 = fv(1.0)
+                mutated("vjp backward", a)
+                for k, i in enumerate(floats):
+                    got = compare("vjp", i, c1[k])
+                    if got is not None:
+                        again = flat_grad(c2[k], ref_args[i])
+                        if not close(again, got, 1e-12, 1e-14):
+                            fails.append(Failure("vjp", "second f_vjp call differs",
+                                                 f"wrt {params[i]}"))
+                        grads.setdefault(i, got)
+                a = deep_copy(args)
+                w = tuple(params[i] for i in floats)
+                val, g = srcdiff.value_and_grad(f, wrt=w)(*a)
+                mutated("value_and_grad", a)
+                if not close(val, value, 1e-9, 1e-12):
+                    fails.append(Failure("value", "value_and_grad value", f"{val!r} != {value!r}"))
+                for k, i in enumerate(floats):
+                    compare("value_and_grad", i, g[k])
+            except Exception as e:  # noqa: BLE001
+                fails.append(_exc_failure(e, "vjp/value_and_grad"))
+            if fails:
+                return fails
+
+        jvp = getattr(srcdiff, "jvp", None)
+        if forward is True:
+            from srcdiff import forward_api
+            jvp = forward_api.jvp
+        if forward and jvp is not None and floats:
+            rng = np.random.default_rng(seed)
+            tangents = []
+            for i, x in enumerate(args):
+                if i in floats:
+                    leaves = [rng.normal(size=np.shape(leaf)) if np.ndim(leaf) else
+                              float(rng.normal()) for leaf in flatten(x)]
+                    tangents.append(unflatten(x, leaves) if isinstance(x, (list, tuple, dict))
+                                    else (np.asarray(leaves[0]) if isinstance(x, np.ndarray)
+                                          else leaves[0]))
+                else:
+                    tangents.append(None)
+            try:
+                a = deep_copy(args)
+                out, dout = jvp(f, tuple(a), tuple(tangents))
+                mutated("jvp", a)
+                if not close(out, value, 1e-9, 1e-12):
+                    fails.append(Failure("jvp", "primal value", f"{out!r} != {value!r}"))
+                u = 0.7
+                lhs = u * float(dout)                     # <u, J v>
+                rhs = 0.0                                 # <J^T u, v>
+                for i in floats:
+                    gi = grads.get(i)
+                    if gi is None:
+                        gi = num(i)
+                    vi = np.concatenate([np.ravel(np.asarray(leaf, dtype=float))
+                                         for leaf in flatten(tangents[i])])
+                    rhs += u * float(gi @ vi)
+                if not close(lhs, rhs, 1e-5, 1e-6):
+                    fails.append(Failure("jvp", "<u, Jv> != <J^T u, v>",
+                                         f"forward {lhs:.8g} reverse {rhs:.8g}"))
+            except Exception as e:  # noqa: BLE001
+                fails.append(_exc_failure(e, "jvp"))
+    return fails
+
+
+# =============================================================================
+# Validity of a program at given inputs
+# =============================================================================
+
+def evaluate_plain(f, probe_f, probe, args):
+    """None if f is a valid test case at args, else the reason it is not."""
+    try:
+        with np.errstate(all="raise"), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            a = deep_copy(args)
+            v = f(*a)
+            if not same_values(a, args):
+                return "program modifies its arguments"
+            probe.margin = math.inf
+            pv = probe_f(*deep_copy(args))
+    except _Timeout:
+        raise
+    except Exception as e:  # noqa: BLE001
+        return f"{type(e).__name__}: {e}"
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (float, int, np.floating, np.integer)) \
+            and not (isinstance(v, np.ndarray) and v.ndim == 0):
+        return f"value is a {type(v).__name__}"
+    if isinstance(v, np.ndarray) and v.dtype.kind != "f":
+        return "value is not floating"
+    v = float(v)
+    if not math.isfinite(v) or abs(v) > VALUE_LIMIT:
+        return "value not finite or too large"
+    if float(pv) != v:
+        return "probe value differs"
+    if probe.margin < MARGIN:
+        return f"too close to a kink ({probe.margin:.2g})"
+    return None
+
+
+def numerics_ok(f, args, floats):
+    """Central differences, or None when they are unreliable (large or step-dependent)."""
+    out = {}
+    try:
+        with np.errstate(all="raise"):
+            for i in floats:
+                g1 = numeric_grad(f, args, i, 1e-6)
+                if not np.all(np.isfinite(g1)) or np.max(np.abs(g1), initial=0) > VALUE_LIMIT:
+                    return None
+                g2 = numeric_grad(f, args, i, 1e-5, 4)
+                if not close(g1, g2, 1e-5, 1e-6):
+                    return None
+                out[i] = g1
+    except Exception:  # noqa: BLE001
+        return None
+    return out
+
+
+class Case:
+    """One generated program with its inputs and the wrt it is differentiated for."""
+
+    def __init__(self, source, fname, args, wrt, seed, index, forward="auto"):
+        self.source = source
+        self.fname = fname
+        self.args = args
+        self.wrt = wrt
+        self.seed = seed
+        self.index = index
+        self.forward = forward
+
+
+def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=True):
+    """('invalid', reason) | ('ok', []) | ('fail', [Failure...])."""
+    try:
+        mod = load_module(source)
+        f = getattr(mod, fname)
+        probe = Probe()
+        pmod = load_module(probe_source(source), {"_probe_": probe,
+                                                 "_probe_table_": probe.table()}, tag="probe")
+        pf = getattr(pmod, fname)
+    except _Timeout:
+        raise
+    except Exception as e:  # noqa: BLE001
+        return "invalid", f"does not load: {type(e).__name__}: {e}"
+    if require_valid:
+        why = evaluate_plain(f, pf, probe, args)
+        if why:
+            return "invalid", why
+        nums = numerics_ok(f, args, float_positions(args))
+        if nums is None:
+            return "invalid", "central differences unreliable"
+    else:
+        nums = None
+    fails = check_program(f, args, wrt, seed=seed, forward=forward, numeric=nums)
+    return ("fail", fails) if fails else ("ok", [])
+
+
+# =============================================================================
+# The shrinker
+# =============================================================================
+
+def _children_paths(node, path=()):
+    for field, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, ast.AST):
+                    p = path + ((field, i),)
+                    yield p, item
+                    yield from _children_paths(item, p)
+        elif isinstance(value, ast.AST):
+            p = path + ((field, None),)
+            yield p, value
+            yield from _children_paths(value, p)
+
+
+def _get(root, path):
+    node = root
+    for field, i in path:
+        node = getattr(node, field) if i is None else getattr(node, field)[i]
+    return node
+
+
+def _set(root, path, new):
+    parent = _get(root, path[:-1])
+    field, i = path[-1]
+    if i is None:
+        setattr(parent, field, new)
+    else:
+        lst = getattr(parent, field)
+        if isinstance(new, list):
+            lst[i:i + 1] = new
+        else:
+            lst[i] = new
+
+
+def _stmt_lists(tree):
+    """Paths of statements that sit in statement lists."""
+    for path, node in _children_paths(tree):
+        if isinstance(node, ast.stmt) and path[-1][1] is not None:
+            yield path, node
+
+
+def _simpler_exprs(node):
+    """Candidate replacements for an expression node, simplest first."""
+    out = []
+    if isinstance(node, ast.BinOp):
+        out += [node.left, node.right]
+    elif isinstance(node, ast.UnaryOp):
+        out.append(node.operand)
+    elif isinstance(node, ast.IfExp):
+        out += [node.body, node.orelse]
+    elif isinstance(node, ast.Call):
+        out += [a for a in node.args if not isinstance(a, ast.Starred)]
+        if isinstance(node.func, ast.Attribute) and not (isinstance(node.func.value, ast.Name)
+                                                         and node.func.value.id in ("np", "math")):
+            out.append(node.func.value)
+        if node.keywords:
+            c = copy.deepcopy(node)
+            c.keywords = c.keywords[:-1]
+            out.append(c)
+    elif isinstance(node, ast.BoolOp):
+        out += list(node.values)
+    elif isinstance(node, ast.Subscript):
+        out.append(node.value)
+    elif isinstance(node, ast.Attribute) and node.attr == "T":
+        out.append(node.value)
+    elif isinstance(node, ast.Constant) and isinstance(node.value, float):
+        for c in (1.0, 0.5, round(node.value, 1)):
+            if c != node.value and c != 0:
+                out.append(ast.Constant(c))
+    elif isinstance(node, ast.Constant) and isinstance(node.value, int) \
+            and not isinstance(node.value, bool):
+        for c in (0, 1, node.value - 1, node.value // 2):
+            if 0 <= c < node.value:
+                out.append(ast.Constant(c))
+    elif isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        pass
+    return out
+
+
+def candidates(tree):
+    """Smaller variants of a module, biggest reductions first (generator of trees)."""
+    # 1. delete statements (whole helpers first)
+    stmts = list(_stmt_lists(tree))
+    for path, node in sorted(stmts, key=lambda pn: len(pn[0])):
+        t = copy.deepcopy(tree)
+        parent = _get(t, path[:-1])
+        field, i = path[-1]
+        lst = getattr(parent, field)
+        if len(lst) == 1:
+            if isinstance(node, ast.Pass):
+                continue
+            lst[0] = ast.Pass()
+        else:
+            del lst[i]
+        yield t
+    # 2. unwrap compound statements, drop else branches
+    for path, node in stmts:
+        if isinstance(node, (ast.If, ast.For, ast.While)):
+            pre = []
+            if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+                it = node.iter
+                if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) \
+                        and it.func.id == "range":
+                    pre = [ast.Assign(targets=[node.target], value=ast.Constant(0))]
+                else:
+                    pre = [ast.Assign(targets=[node.target], value=ast.Subscript(
+                        value=it, slice=ast.Constant(0), ctx=ast.Load()))]
+            for body in (node.body, node.orelse):
+                if body:
+                    t = copy.deepcopy(tree)
+                    _set(t, path, copy.deepcopy(pre + body))
+                    yield t
+            if node.orelse:
+                t = copy.deepcopy(tree)
+                _get(t, path).orelse = []
+                yield t
+    # 3. simpler expressions (and smaller constants, loop counts)
+    for path, node in list(_children_paths(tree)):
+        if isinstance(node, ast.expr) and not isinstance(getattr(node, "ctx", None), ast.Store):
+            for rep in _simpler_exprs(node):
+                t = copy.deepcopy(tree)
+                try:
+                    _set(t, path, copy.deepcopy(rep))
+                except (TypeError, AttributeError):
+                    continue
+                yield t
+
+
+def _render(tree):
+    try:
+        text = ast.unparse(ast.fix_missing_locations(tree))
+        compile(text, "<shrink>", "exec")
+    except Exception:  # noqa: BLE001
+        return None
+    return text + "\n"
+
+
+def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log=None):
+    """Reduce ``source`` to a smaller program failing with the same signature."""
+    start = time.time()
+    best = ast.parse(source)
+    best_text = source
+    tried = 0
+    seen = set()
+
+    def fails_same(text):
+        nonlocal tried
+        if text in seen:
+            return False
+        seen.add(text)
+        tried += 1
+        try:
+            status, res = _with_timeout(10.0, run_case, text, fname, args, wrt, forward)
+        except _Timeout:
+            return signature[0] == "timeout"
+        if status != "fail":
+            return False
+        return any(fl.signature == signature for fl in res)
+
+    progress = True
+    while progress and time.time() - start < budget:
+        progress = False
+        for cand in candidates(best):
+            if time.time() - start > budget:
+                break
+            text = _render(cand)
+            if text is None or len(text) >= len(best_text):
+                continue
+            if fails_same(text):
+                best, best_text = ast.parse(text), text
+                progress = True
+                break
+    if log:
+        log(f"  shrunk {len(source.splitlines())} -> {len(best_text.splitlines())} lines "
+            f"({tried} candidates, {time.time() - start:.1f}s)")
+    return best_text
+
+
+# =============================================================================
+# Saving failures, running a campaign
+# =============================================================================
+
+def literal(x):
+    """Python source for an argument value (round-trips exactly)."""
+    if isinstance(x, bool) or x is None:
+        return repr(x)
+    if isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            return f"np.array({float(x)!r})"
+        return f"np.array({x.tolist()!r})"
+    if isinstance(x, np.floating):
+        return f"np.float64({float(x)!r})"
+    if isinstance(x, (int, float)):
+        return repr(x)
+    if isinstance(x, list):
+        return "[" + ", ".join(literal(v) for v in x) + "]"
+    if isinstance(x, tuple):
+        return "(" + ", ".join(literal(v) for v in x) + ("," if len(x) == 1 else "") + ")"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k!r}: {literal(v)}" for k, v in x.items()) + "}"
+    raise TypeError(type(x))
+
+
+def save_failure(outdir, stem, source, fname, args, wrt, fails, original=None):
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, stem + ".py")
+    head = [f'"""srcdiff fuzz failure: {fails[0].category}: {fails[0].detail}']
+    for fl in fails:
+        if fl.message:
+            head.append(f"    {fl.category}: {fl.message}")
+    head.append("")
+    head.append(f"Re-run the checks: python tools/fuzz.py --check {path}")
+    head.append('"""')
+    body = source.rstrip() + "\n"
+    tail = [
+        "",
+        f"FUNC = {fname!r}",
+        f"ARGS = {literal(tuple(args))}",
+        f"WRT = {wrt!r}",
+        "",
+        'if __name__ == "__main__":',
+        "    import os, sys",
+        f"    sys.path.insert(0, {_ROOT!r})",
+        "    from tools.fuzz import check_saved",
+        "    sys.exit(check_saved(__file__))",
+    ]
+    with open(path, "w") as fh:
+        fh.write("\n".join(head) + "\n" + body + "\n".join(tail) + "\n")
+    if original is not None and original != source:
+        with open(os.path.join(outdir, stem + ".orig.py"), "w") as fh:
+            fh.write(original)
+    return path
+
+
+def check_saved(path, forward="auto", verbose=True):
+    """Re-run the checks on a saved failure (or regression) file; 0 if it now passes."""
+    spec = importlib.util.spec_from_file_location(
+        f"fuzz_saved_{next(_load_counter)}", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    f = getattr(mod, getattr(mod, "FUNC", "f"))
+    fails = check_program(f, deep_copy(mod.ARGS), getattr(mod, "WRT", None), forward=forward)
+    if verbose:
+        for fl in fails:
+            print(fl)
+        print("ok" if not fails else f"{len(fails)} failure(s)")
+    return 1 if fails else 0
+
+
+def _with_timeout(seconds, fn, *args, **kw):
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        return fn(*args, **kw)
+
+    def handler(signum, frame):
+        raise _Timeout()
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args, **kw)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def choose_wrt(rng, specs, args):
+    floats = float_positions(args)
+    names = [specs[i][0] for i in floats]
+    c = rng.random()
+    if c < 0.5 or len(floats) == 1 and c < 0.7:
+        return tuple(floats)
+    if c < 0.75:
+        return rng.choice(floats)
+    if c < 0.9:
+        return rng.choice(names)
+    k = rng.randint(1, len(names))
+    return tuple(rng.sample(names, k))
+
+
+def generate_case(seed, index, total, max_size=16, attempts=30):
+    """A valid (program, inputs) pair: returns (source, fname, args, wrt, rejects)."""
+    rejects = 0
+    for attempt in range(attempts):
+        rng = random.Random(f"{seed}/{index}/{attempt}")
+        size = 1 + int(max_size * (index + 1) / max(1, total)) if total else rng.randint(1, max_size)
+        size = max(1, min(max_size, size + rng.randint(-1, 1)))
+        gen = ProgramGenerator(rng, size)
+        source, fname, specs = gen.program()
+        try:
+            mod = load_module(source)
+            f = getattr(mod, fname)
+            probe = Probe()
+            pmod = load_module(probe_source(source), {"_probe_": probe,
+                                                     "_probe_table_": probe.table()}, tag="probe")
+            pf = getattr(pmod, fname)
+        except Exception as e:  # noqa: BLE001
+            raise RuntimeError(f"generator produced a program that does not load: {e}\n{source}")
+        nrng = np.random.default_rng(rng.randrange(2 ** 32))
+        for _ in range(4):
+            args = gen.arguments(specs, nrng)
+            try:
+                why = _with_timeout(10.0, evaluate_plain, f, pf, probe, args)
+            except _Timeout:
+                why = "timeout"
+            if why is None:
+                nums = numerics_ok(f, args, float_positions(args))
+                if nums is not None:
+                    return source, fname, args, choose_wrt(rng, specs, args), rejects, nums
+                why = "numerics"
+            rejects += 1
+            if why.startswith(("NameError", "TypeError", "ValueError", "IndexError",
+                               "AttributeError", "UnboundLocalError", "program modifies")):
+                raise RuntimeError(f"generator produced an invalid program ({why}):\n{source}")
+    return None, None, None, None, rejects, None
+
+
+def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=True,
+        max_shrinks=20, forward="auto", max_size=16, verbose=False, out=print,
+        timeout=60.0):
+    """Fuzz ``programs`` programs; returns (n_checked, list of (case, failures, path))."""
+    if forward == "auto" and getattr(srcdiff, "jvp", None) is None:
+        out("note: srcdiff.jvp is missing; the forward-vs-reverse check is skipped")
+    mismatches = []
+    shrunk_sigs = set()
+    n = 0
+    rejects = 0
+    counts = {}
+    t0 = time.time()
+    for k in range(programs):
+        source, fname, args, wrt, rej, nums = generate_case(seed, k, programs, max_size)
+        rejects += rej
+        if source is None:
+            continue
+        n += 1
+        try:
+            fails = _with_timeout(timeout, lambda: check_program(
+                getattr(load_module(source), fname), args, wrt, seed=k, forward=forward,
+                numeric=nums))
+        except _Timeout:
+            fails = [Failure("timeout", "check", f"more than {timeout}s")]
+        if verbose:
+            out(f"[{k}] {'ok' if not fails else fails[0]}  ({len(source.splitlines())} lines)")
+        if not fails:
+            continue
+        sig = fails[0].signature
+        counts[fails[0].category] = counts.get(fails[0].category, 0) + 1
+        stem = f"seed{seed}_prog{k}"
+        small = source
+        if do_shrink and sig not in shrunk_sigs and len(shrunk_sigs) < max_shrinks:
+            shrunk_sigs.add(sig)
+            small = shrink(source, fname, args, wrt, sig, forward, shrink_budget,
+                           log=out if verbose else None)
+            st, res = run_case(small, fname, args, wrt, forward)
+            if st == "fail":
+                fails = [fl for fl in res if fl.signature == sig] or res
+        path = save_failure(outdir, stem, small, fname, args, wrt, fails, original=source)
+        label = "REFUSED" if fails[0].category == "refused" else "MISMATCH"
+        msg = f" ({fails[0].message[:160]})" if fails[0].message else ""
+        out(f"{label} seed={seed} program={k} {fails[0].category}: {fails[0].detail}{msg} "
+            f"-> {path}")
+        mismatches.append((k, fails, path))
+    if verbose:
+        out(f"{rejects} generated inputs rejected (near kinks / too large); {time.time() - t0:.1f}s")
+    if counts:
+        out("by kind: " + ", ".join(f"{c} {k}" for k, c in sorted(counts.items())))
+    return n, mismatches
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--programs", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default="fuzz-failures", help="where failing programs are saved")
+    ap.add_argument("--no-shrink", action="store_true")
+    ap.add_argument("--shrink-time", type=float, default=60.0, help="seconds per failure")
+    ap.add_argument("--max-shrinks", type=int, default=20,
+                    help="shrink at most this many distinct failure kinds per run")
+    ap.add_argument("--max-size", type=int, default=16)
+    ap.add_argument("--forward", choices=["auto", "on", "off"], default="auto",
+                    help="forward-vs-reverse check: auto = when srcdiff.jvp exists; on = use "
+                         "srcdiff.forward_api.jvp even if not exported")
+    ap.add_argument("--check", metavar="FILE", help="re-run the checks on a saved failure")
+    ap.add_argument("--show", type=int, metavar="K", help="print program K of --seed and exit")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args(argv)
+    forward = {"auto": "auto", "on": True, "off": False}[a.forward]
+    if a.check:
+        return check_saved(a.check, forward)
+    if a.show is not None:
+        source, fname, args, wrt, _, _ = generate_case(a.seed, a.show, a.programs, a.max_size)
+        print(source)
+        print(f"ARGS = {literal(tuple(args))}\nWRT = {wrt!r}")
+        return 0
+    n, mism = run(a.programs, a.seed, a.out, a.shrink_time, not a.no_shrink, a.max_shrinks,
+                  forward, a.max_size, a.verbose)
+    print(f"{n} programs, {len(mism)} mismatches")
+    return 1 if mism else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

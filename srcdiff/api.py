@@ -130,7 +130,8 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
         else:
             value = tuple_([clone(last.value.elts[0]), clone(aux_value)]) if has_aux else clone(out)
             result = tuple_([value, grads_expr])
-        body_stmts = annotate(primal, loc) + annotate(adjoint, loc) + [gast.Return(value=result)]
+        body_stmts = _fold(primal + adjoint + [gast.Return(value=result)], env, fs)
+        body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
                           _dce(body_stmts), defaults_from=clone(norm.node.args))
         defs = [fn]
@@ -148,6 +149,26 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
     with _cache_lock:
         _cache.setdefault(key, gen)
     return _cache[key]
+
+
+def _fold(stmts, env, fs):
+    """Fold single-use temporaries back into expressions (optimize.py)."""
+    from .optimize import forward_substitute
+
+    def resolve(node):
+        if isinstance(node, gast.Name):
+            if node.id in env.objects:
+                return env.objects[node.id]
+            try:
+                return fs.lookup(node.id)
+            except KeyError:
+                return None
+        if isinstance(node, gast.Attribute):
+            base = resolve(node.value)
+            return getattr(base, node.attr, None) if base is not None else None
+        return None
+
+    return forward_substitute(stmts, resolve)
 
 
 def _split(norm, rt, primal, adjoint, grads, dout, name):

@@ -294,7 +294,9 @@ class ReverseTransform:
                 if s is not None and isinstance(elt, gast.Name) and self.active(elt.id):
                     adjoint += self.accumulate(elt.id, s, last.srcline)
         elif isinstance(out, gast.Name) and self.active(out.id):
-            adjoint.append(assign(self.adj(out.id), seed, getattr(last, "srcline", None)))
+            seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
+            seed_stmt.srcdiff_nofold = True
+            adjoint.append(seed_stmt)
             self.live.add(self.adj(out.id))
         stmts = body[:-1] if seeded_pack is not None else body
         adjoint += self.rev_block(stmts)
@@ -742,6 +744,7 @@ class ReverseTransform:
     def finish(self, body, adjoint):
         """Insert pushes/pops where the adjoint sweep reads overwritten values,
         loop counters, and sequence conversions; return the primal statements."""
+        self._shape_stand_ins(adjoint)
         needed = set()
         for st in _walk_adjoint(adjoint):
             needed |= names_read(st)
@@ -764,6 +767,34 @@ class ReverseTransform:
             head.append(assign(name, const(None)))
         self.stack_names = [name for _, name in inits]
         return head + primal
+
+    def _shape_stand_ins(self, adjoint):
+        """Where a helper needs only a value's shape, name a parameter of the same
+        shape class instead: the value need not be kept (or saved) for it."""
+        from .rules.indexing import scatter_add
+        helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1}
+        stand_in = {}
+        for p in self.norm.params:
+            c = self.shapes.classes.get(p)
+            if c and self.assign_count.get(p, 1) == 1 and p in self.arrays:
+                stand_in.setdefault(c, p)
+        if not stand_in:
+            return
+        sc = self.shapes
+
+        class Swap(gast.NodeTransformer):
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                pos = helpers.get(sc._callee(node.func), -1)
+                if 0 <= pos < len(node.args) and isinstance(node.args[pos], gast.Name):
+                    c = sc.classes.get(node.args[pos].id)
+                    if c in stand_in and node.args[pos].id not in self_params:
+                        node.args[pos] = load(stand_in[c])
+                return node
+
+        self_params = set(self.norm.params)
+        for st in _walk_adjoint(adjoint):
+            Swap().visit(st)
 
     def _shape_only(self, adjoint):
         """Primal names the adjoint sweep reads only for their shape."""

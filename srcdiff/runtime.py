@@ -5,10 +5,31 @@ Dask or CuPy arrays stay in their own library) and has its own derivative
 rules (rules/helpers.py), so generated derivatives can be differentiated
 again.
 """
+import math
+
 import numpy as np
 
 __all__ = ["unbroadcast", "broadcast_like", "sum_to_shape", "expand_reduced",
-           "zeros_like_value", "add_cotangents", "complete_cotangent"]
+           "zeros_like_value", "add_cotangents", "complete_cotangent", "size_of"]
+
+
+def is_foreign(x):
+    """True for an array of another library (Dask, CuPy, ...) that takes part in
+    NumPy calls through NEP-13/18: the few NumPy-only operations (``np.copy``
+    where the library lacks it, ``np.add.at``, assignment through ``None``) are
+    replaced or refused for it, never run by converting it to NumPy."""
+    return not isinstance(x, np.ndarray) and hasattr(x, "__array_function__")
+
+
+def size_of(x):
+    """The number of elements of ``x`` (``np.size`` without making a library that
+    lacks ``np.size`` convert ``x`` to NumPy)."""
+    return x.size if isinstance(x, np.ndarray) else math.prod(np.shape(x))
+
+
+def array_copy(x):
+    """A copy of the array ``x`` in its own library (``np.copy`` for NumPy)."""
+    return x.copy() if is_foreign(x) and hasattr(x, "copy") else np.copy(x)
 
 
 def sum_to_shape(g, shape):
@@ -62,7 +83,7 @@ def zeros_like_value(x):
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return 0.0
     if type(x) is ShapeOf:
-        return np.zeros(x.shape, x.dtype)
+        return x.zeros()
     return np.zeros_like(x)
 
 
@@ -145,33 +166,116 @@ def as_sequence(it):
 def zero_at(g, index):
     """A copy of the cotangent ``g`` with the elements at ``index`` zeroed
     (an in-place write's target has no derivative w.r.t. what it overwrote)."""
-    g = np.copy(g)
+    g = array_copy(g)
+    if is_foreign(g):
+        index = drop_newaxes(index)
     g[index] = 0
     return g
 
 
 def saved_copy(value):
     """A copy of an array region about to be overwritten (scalars as they are)."""
-    return np.copy(value) if hasattr(value, "shape") else value
+    return array_copy(value) if hasattr(value, "shape") else value
 
 
 def add_at(d, index, g):
     """``d[index] += g`` in place (repeated fancy indices accumulate); returns ``d``.
 
     Generated code uses it only on cotangent buffers it created itself, so the
-    in-place update is never visible elsewhere.
+    in-place update is never visible elsewhere. Arrays of other libraries
+    (Dask, CuPy) are updated by item assignment, which they support; see
+    ``index_add`` for the indices that cannot be expressed that way.
     """
-    from .rules.indexing import is_basic_index
     if isinstance(d, (list, dict)):
         d[index] = add_cotangents(d[index], g)
         return d
     if isinstance(d, tuple):
         return tuple(add_cotangents(v, g) if i == index else v for i, v in enumerate(d))
+    if is_foreign(g) and not is_foreign(d):   # a NumPy buffer, a Dask/CuPy cotangent
+        from .rules.indexing import scatter_add
+        return d + scatter_add(g, d, index)
+    index_add(d, index, g)
+    return d
+
+
+def drop_newaxes(index):
+    """``index`` without its ``None`` entries (they only add length-1 axes)."""
+    if index is None:
+        return ()
+    if isinstance(index, tuple) and any(i is None for i in index):
+        return tuple(i for i in index if i is not None)
+    return index
+
+
+def set_index(out, index, v):
+    """``out[index] = v`` in place (for arrays of other libraries, ``None``
+    entries of the index are dropped and ``v`` reshaped to match)."""
+    if is_foreign(out):
+        plain = drop_newaxes(index)
+        if plain is not index:
+            v = np.reshape(np.broadcast_to(v, np.shape(out[index])), np.shape(out[plain]))
+            index = plain
+    out[index] = v
+
+
+def index_add(d, index, g):
+    """``d[index] += g`` in place, repeated fancy indices accumulating.
+
+    NumPy arrays use ``+=`` or ``np.add.at``. Other libraries' arrays use item
+    assignment only: ``None`` entries of the index are dropped (``g`` reshaped
+    to match), and a NumPy/list integer index with repeats is applied in rounds
+    of distinct positions. What that cannot express (several integer arrays,
+    an index that is itself a foreign array) raises ``SrcdiffError`` rather
+    than converting ``d`` to NumPy or losing the repeats.
+    """
+    from .rules.indexing import is_basic_index
+    if not is_foreign(d):
+        if is_basic_index(index):
+            d[index] += g
+        else:
+            np.add.at(d, index, g)
+        return
+    plain = drop_newaxes(index)
+    if plain is not index:
+        g = np.reshape(np.broadcast_to(g, np.shape(d[index])), np.shape(d[plain]))
+        index = plain
     if is_basic_index(index):
         d[index] += g
-    else:
-        np.add.at(d, index, g)
-    return d
+        return
+    _index_add_rounds(d, index, g)
+
+
+def _index_add_rounds(d, index, g):
+    from .errors import SrcdiffError
+    parts = index if isinstance(index, tuple) else (index,)
+    arrays = [k for k, i in enumerate(parts) if not isinstance(i, (slice, int, np.integer))]
+    if (len(arrays) != 1 or Ellipsis in parts or is_foreign(parts[arrays[0]])
+            or any(isinstance(i, (int, np.integer)) for i in parts)):
+        raise SrcdiffError(
+            f"the cotangent of x[{index!r}] for a {type(d).__module__}.{type(d).__name__} "
+            "needs a scatter-add (np.add.at), which only NumPy arrays support here",
+            hint="index with one NumPy integer array (and slices), or convert to NumPy "
+                 "explicitly")
+    ax = arrays[0]
+    idx = np.asarray(parts[ax])       # the index (not a value): concrete integers
+    if idx.dtype.kind not in "iu":
+        raise SrcdiffError(f"cannot scatter-add through an index of dtype {idx.dtype}",
+                           hint="index with integers, slices or a boolean mask")
+    g = np.broadcast_to(g, np.shape(d[index]))
+    gshape = np.shape(g)
+    g = np.reshape(g, gshape[:ax] + (idx.size,) + gshape[ax + idx.ndim:])
+    flat = np.ravel(idx)
+    flat = np.where(flat < 0, flat + np.shape(d)[ax], flat)
+    order = np.argsort(flat, kind="stable")
+    srt = flat[order]
+    first = np.ones(len(srt), dtype=bool)
+    first[1:] = srt[1:] != srt[:-1]
+    pos = np.arange(len(srt))
+    occurrence = np.empty(len(srt), dtype=np.intp)
+    occurrence[order] = pos - np.maximum.accumulate(np.where(first, pos, 0))
+    for k in range(int(occurrence.max()) + 1 if len(srt) else 0):
+        sel = np.nonzero(occurrence == k)[0]
+        d[parts[:ax] + (flat[sel],) + parts[ax + 1:]] += np.take(g, sel, axis=ax)
 
 
 def zeros_like_list(items):
@@ -200,13 +304,23 @@ class ShapeOf:
     saving the array itself would keep it alive (and make every later
     allocation slower); its shape and dtype are all ``unbroadcast`` and
     friends read."""
-    __slots__ = ("shape", "dtype", "ndim")
+    __slots__ = ("shape", "dtype", "ndim", "like")
 
     def __init__(self, value):
         self.shape = np.shape(value)
         self.dtype = getattr(value, "dtype", np.dtype(type(value)) if isinstance(
             value, (int, float, complex)) else None)
         self.ndim = len(self.shape)
+        # an empty array of value's library (Dask, CuPy), so zeros made from the
+        # shape stay in that library; None for NumPy
+        self.like = np.zeros_like(value, shape=(0,)) if is_foreign(value) else None
+
+    def zeros(self, dtype=None):
+        """Zeros of this shape (and ``dtype``, default the value's) in the value's library."""
+        dtype = self.dtype if dtype is None else dtype
+        if self.like is None:
+            return np.zeros(self.shape, dtype)
+        return np.zeros(self.shape, dtype, like=self.like)
 
     def __repr__(self):
         return f"ShapeOf{self.shape}"

@@ -24,6 +24,16 @@ _SCALAR_FUNCS = {float, int, len, math.sqrt, math.exp, math.log, math.sin, math.
                  math.tanh, math.atan2, math.pow, math.hypot, runtime.scalar_seed}
 
 
+def _union(classes):
+    """The class of a broadcast of values of these classes. A ("sub", C)
+    member (a keepdims reduction of a C-shaped value) disappears when C is
+    among the other members: broadcasting it changes no shape."""
+    out = frozenset().union(*classes)
+    plain = frozenset(x for x in out if not (isinstance(x, tuple) and x[:1] == ("sub",)))
+    return frozenset(x for x in out if not (isinstance(x, tuple) and x[:1] == ("sub",)
+                                            and x[1] <= plain)) | plain
+
+
 def _elementwise(func):
     if func in _ELEMENTWISE_OPS:
         return True
@@ -202,10 +212,16 @@ class ShapeClasses:
         if _elementwise(f) and not op.keywords:
             cs = [self._cls(a) for a in op.args]
             if all(c is not None for c in cs):
-                return frozenset().union(*cs)
+                return _union(cs)
             return unique
         if f in _FULL_REDUCTIONS and len(op.args) == 1 and not op.keywords:
             return frozenset()
+        if f in _FULL_REDUCTIONS and len(op.args) == 1 and set(op.keywords) <= {"axis", "keepdims"} \
+                and isinstance(op.keywords.get("keepdims"), gast.Constant) \
+                and op.keywords["keepdims"].value is True:
+            base = self._cls(op.args[0])
+            if base:   # keepdims: broadcasts back into its argument's shape
+                return frozenset([("sub", base)])
         if f in _SCALAR_FUNCS:
             return frozenset()
         return unique
@@ -221,7 +237,7 @@ class ShapeClasses:
         if isinstance(e, gast.BinOp) and type(e.op) in (gast.Add, gast.Sub, gast.Mult,
                                                         gast.Div, gast.Pow, gast.Mod):
             a, b = self.expr_class(e.left), self.expr_class(e.right)
-            return a | b if a is not None and b is not None else None
+            return _union([a, b]) if a is not None and b is not None else None
         if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
             return self.expr_class(e.operand)
         if isinstance(e, gast.Call) and not e.keywords:
@@ -229,7 +245,7 @@ class ShapeClasses:
             if f is not None and (_elementwise(f) or f is np.where):
                 cs = [self.expr_class(a) for a in e.args]
                 if all(c is not None for c in cs):
-                    return frozenset().union(*cs)
+                    return _union(cs)
         return None
 
     def _callee(self, func):

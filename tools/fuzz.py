@@ -98,7 +98,7 @@ def roots(code):
 
 class Var:
     def __init__(self, name, kind, bound=1.0, *, fn=None, fresh=False, elem=None, minlen=0,
-                 mutable=False, code=None, func=None, ub=None):
+                 mutable=False, code=None, func=None, ub=None, count=None):
         self.name = name
         self.kind = kind
         self.bound = bound
@@ -110,6 +110,8 @@ class Var:
         self.code = code or name
         self.func = func        # callables: a Func
         self.ub = ub            # ints: exclusive upper bound
+        self.count = count      # int parameters: their value (for range(n))
+        self.active = False     # depends on the differentiated function's float parameters
 
 
 class Func:
@@ -163,6 +165,7 @@ class ProgramGenerator:
                             self.pairs[t].append((a, b))
                     except ValueError:
                         pass
+        self.into = {t: [a for a, b in self.pairs[t] if b == t] for t in KINDS}
         self.counter = itertools.count()
         self.fn_counter = itertools.count()
         self.scopes = [{}]
@@ -379,8 +382,8 @@ class ProgramGenerator:
         e, b = self.ex(kind, d)
         if "** 3" in form and b > 3:
             e, b = self.squash(e, b)
-        if "**" in form and not re.fullmatch(r"[\w.\[\], :\-()]*", e):
-            e = f"({e})"
+        if "**" in form:
+            e = self.atom(e)
         return form.format(e=e), fb(b)
 
     def p_binary(self, kind, d):
@@ -522,7 +525,7 @@ class ProgramGenerator:
                 return f"np.sum({self.atom(e)}[{a}:{bb}], axis=0)", b * (bb - a)
             e1, b1 = self.ex("V", d)
             e2, b2 = self.ex("S", d)
-            return f"np.cumsum({e1}) * {self.atom(e2)}", b1 * b2 * N
+            return f"(np.cumsum({e1}) * {self.atom(e2)})", b1 * b2 * N
         if kind == "W":
             if c < 0.3:
                 e, b = self.ex("M", d)
@@ -645,7 +648,7 @@ class ProgramGenerator:
         if c < 0.3:
             k = r.choice(KINDS)
             e, b = self.ex(k, d)
-            return f"np.sum({e}) > {self.uniform(-0.5, 0.5) * min(b, 3)}"
+            return f"np.sum({e}) > {round(self.uniform(-0.5, 0.5) * min(b, 3), 2)}"
         if c < 0.5:
             e, b = self.ex("S", d)
             return f"{self.atom(e)} {r.choice(['<', '>', '<=', '>='])} {self.uniform(-0.6, 0.6)}"
@@ -716,12 +719,18 @@ class ProgramGenerator:
                 fresh = not rt
         return code, fresh
 
+    def is_active(self, code):
+        names = {n.id for n in ast.walk(ast.parse(code, mode="eval")) if isinstance(n, ast.Name)}
+        return any(v.active for v in self.visible(lambda v: v.name in names or
+                                                  v.code.split("[")[0] in names))
+
     def s_assign(self, ind, ctx):
         kind = self.r.choices(list(NEW_KIND_WEIGHTS), list(NEW_KIND_WEIGHTS.values()))[0]
         code, b = self.ex(kind, self.d())
         name = self.fresh(kind)
         code, fresh = self.bind(name, kind, code, b, ctx, ind)
-        self.add(Var(name, kind, b, fn=ctx.fn, fresh=fresh))
+        v = self.add(Var(name, kind, b, fn=ctx.fn, fresh=fresh))
+        v.active = self.is_active(code)
         return [f"{ind}{name} = {code}"]
 
     def _targets(self, ctx, pred=lambda v: True):
@@ -736,6 +745,7 @@ class ProgramGenerator:
         if ctx.loop is not None and b > max(v.bound, 1.0):
             code, b = self.squash(code, b)
         code, fresh = self.bind(v.name, v.kind, code, b, ctx, ind, existing=v)
+        v.active = v.active or self.is_active(code)
         v.bound = max(v.bound, b)
         if not fresh:
             v.fresh = False
@@ -750,9 +760,7 @@ class ProgramGenerator:
         if v.kind == "S":
             rk = "S"
         else:
-            rk = self.r.choice([k for k in KINDS
-                                if np.broadcast_shapes(self.shape[k], self.shape[v.kind])
-                                == self.shape[v.kind]] if True else [v.kind])
+            rk = self.r.choice(self.into[v.kind])
         if op in ("+=", "-="):
             code, b = self.ex(rk, self.d())
             v.bound = v.bound + b * max(1, ctx.loops)
@@ -766,6 +774,7 @@ class ProgramGenerator:
             v.bound *= 2.0 ** min(ctx.loops, 6)
         if v.bound > 1e3:
             return None
+        v.active = v.active or self.is_active(code)
         return [f"{ind}{v.name} {op} {code}"]
 
     def s_tuple(self, ind, ctx):
@@ -875,6 +884,7 @@ class ProgramGenerator:
             e = self.atom(e)
         name = self.fresh(kind)
         v = self.add(Var(name, kind, b, fn=ctx.fn, fresh=True))
+        v.active = True
         lines = [f"{ind}{name} = {form.format(e=e)}"]
         for _ in range(self.r.randint(1, 2)):
             w = self.write_into(v, ind, ctx)
@@ -895,7 +905,10 @@ class ProgramGenerator:
             lines = [f"{ind}{name} = np.zeros_like({r.choice(like).code})"]
         else:
             lines = [f"{ind}{name} = {alloc}({shape})"]
-        buf = self.add(Var(name, kind, 1.0, fn=ctx.fn, fresh=True))
+        buf = Var(name, kind, 1.0, fn=ctx.fn, fresh=True)
+        buf.active = True
+        if not empty:             # an np.empty buffer is read only once it is filled
+            self.add(buf)
         n = self.shape[kind][0]
         i = self.fresh("I")
         use_while = r.random() < 0.25 and not empty
@@ -920,6 +933,8 @@ class ProgramGenerator:
             body.append(f"{ind}    {i} += 1")
         self.pop()
         buf.bound = 2.0
+        if empty:
+            self.add(buf)
         return lines + body
 
     def s_if(self, ind, ctx):
@@ -948,16 +963,16 @@ class ProgramGenerator:
         c = r.random()
         self.push()
         lines = []
-        no_break = False
+        restore = []
         if c < 0.45:
             k = r.randint(1, 4)
             i = self.fresh("I")
-            ints = self.visible(lambda v: v.kind == "I" and v.code != v.name)
+            ints = self.visible(lambda v: v.kind == "I" and v.count is not None)
             form = r.choice(["range({k})", "range({k})", "reversed(range({k}))",
                              "range(1, {k1})"])
             if ints and r.random() < 0.3:
                 p = r.choice(ints)
-                head, k = f"range({p.code})", p.ub
+                head, k = f"range({p.name})", p.count
             else:
                 head = form.format(k=k, k1=k + 1)
                 if form.startswith("range(1"):
@@ -997,10 +1012,9 @@ class ProgramGenerator:
                     i = self.fresh("I")
                     self.add(Var(i, "I", ub=None))
                     lines.append(f"{ind}for {i}, {h} in enumerate({L.code}):")
-                no_break = L.mutable   # the body must not change the list it iterates
-                if L.mutable:
+                if L.mutable:   # the body must not change the list it iterates
                     L.mutable = False
-                    self._restore = getattr(self, "_restore", []) + [L]
+                    restore.append(L)
             else:
                 e, b = self.ex("V", 1)
                 self.freeze(roots(e), ctx)
@@ -1013,10 +1027,9 @@ class ProgramGenerator:
         nb = r.randint(1, max(1, min(5, self.size // 2)))
         lines += self.block(ind + "    ", nb, sub)
         self.pop()
-        for L in getattr(self, "_restore", []):
+        for L in restore:
             L.mutable = True
-        self._restore = []
-        if r.random() < 0.15 and not no_break:
+        if r.random() < 0.15:
             lines.append(f"{ind}else:")
             self.push()
             lines += self.block(ind + "    ", 1, ctx.sub())
@@ -1232,19 +1245,19 @@ class ProgramGenerator:
         self.push()
         for p, k in chosen:
             if k in KINDS:
-                self.add(Var(p, k, 1.2, fn=fn))
+                self.add(Var(p, k, 1.2, fn=fn)).active = True
                 specs.append((p, k, None))
             elif k == "L":
                 n = r.randint(1, 3)
-                self.add(Var(p, "L", 1.2, fn=fn, elem="V", minlen=n, mutable=False))
+                self.add(Var(p, "L", 1.2, fn=fn, elem="V", minlen=n, mutable=False)).active = True
                 specs.append((p, "L", n))
             elif k == "D":
-                self.add(Var(p + "w", "V", 1.2, fn=fn, code=f'{p}["w"]'))
-                self.add(Var(p + "b", "S", 1.2, fn=fn, code=f'{p}["b"]'))
+                self.add(Var(p + "w", "V", 1.2, fn=fn, code=f'{p}["w"]')).active = True
+                self.add(Var(p + "b", "S", 1.2, fn=fn, code=f'{p}["b"]')).active = True
                 specs.append((p, "D", None))
             elif k == "I":
                 n = r.randint(1, 4)
-                self.add(Var(p, "I", ub=n, code=p + "_"))   # code != name: only range(n)
+                self.add(Var(p, "I", ub=n + 1, count=n))
                 specs.append((p, "I", n))
             else:
                 specs.append((p, "B", r.random() < 0.5))
@@ -1253,11 +1266,14 @@ class ProgramGenerator:
         n = r.randint(2, 2 + self.size)
         body += self.block("    ", n, ctx)
         if flags:
+            self.push()
             body += [f"    if {flags[0]}:"] + self.block("        ", 1, ctx.sub(in_branch=True))
+            self.pop()
         # the value: several of the computed quantities, reduced
         terms = []
         cands = [v for v in self.numeric() if v.fn == fn]
-        recent = cands[-4:]
+        act = [v for v in cands if v.active]
+        recent = act[-3:] + [v for v in cands if not v.active][-1:]
         r.shuffle(recent)
         for v in recent[:r.randint(1, 3)]:
             if v.kind == "S":
@@ -2030,10 +2046,21 @@ def candidates(tree):
 def _render(tree):
     try:
         text = ast.unparse(ast.fix_missing_locations(tree))
-        compile(text, "<shrink>", "exec")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(text, "<shrink>", "exec")
     except Exception:  # noqa: BLE001
         return None
     return text + "\n"
+
+
+def _cost(text):
+    """Size of a program: AST nodes, then the sum of its integer constants, then length."""
+    tree = ast.parse(text)
+    nodes = sum(1 for _ in ast.walk(tree))
+    ints = sum(abs(n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant)
+               and isinstance(n.value, int) and not isinstance(n.value, bool))
+    return (nodes, ints, len(text))
 
 
 def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log=None):
@@ -2065,7 +2092,7 @@ def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log
             if time.time() - start > budget:
                 break
             text = _render(cand)
-            if text is None or len(text) >= len(best_text):
+            if text is None or _cost(text) >= _cost(best_text):
                 continue
             if fails_same(text):
                 best, best_text = ast.parse(text), text
@@ -2228,7 +2255,13 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
     counts = {}
     t0 = time.time()
     for k in range(programs):
-        source, fname, args, wrt, rej, nums = generate_case(seed, k, programs, max_size)
+        try:
+            source, fname, args, wrt, rej, nums = generate_case(seed, k, programs, max_size)
+        except RuntimeError as e:
+            out(f"GENERATOR BUG seed={seed} program={k}: {str(e).splitlines()[0]}")
+            if verbose:
+                out(str(e))
+            continue
         rejects += rej
         if source is None:
             continue

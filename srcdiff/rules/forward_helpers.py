@@ -9,7 +9,7 @@ can be differentiated again (forward-over-forward, reverse-over-forward).
 """
 import numpy as np
 
-from ..runtime import unbroadcast
+from ..runtime import unbroadcast, array_copy, set_index
 from .registry import vjp_rule, jvp_rule, register_linear
 
 __all__ = ["set_item", "private_copy"]
@@ -22,7 +22,7 @@ def private_copy(x):
     if isinstance(x, dict):
         return dict(x)
     if hasattr(x, "shape"):
-        return np.copy(x)
+        return array_copy(x)
     return x
 
 
@@ -33,7 +33,7 @@ def set_item(x, idx, v):
         out = list(out)
         out[idx] = v
         return tuple(out)
-    out[idx] = v
+    set_index(out, idx, v)
     return out
 
 

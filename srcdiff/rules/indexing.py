@@ -5,12 +5,18 @@
 ``index_update(x, idx, v)`` (a copy of ``x`` with ``x[idx] = v``) is how
 the Tensor shim records ``t[idx] = v``. Both have rules of their own, so
 derivatives that use them can be differentiated again.
+
+Arrays of other libraries (Dask, CuPy) are written by item assignment, which
+they support, never converted to NumPy; ``scatter_add`` through an index that
+item assignment cannot express with repeats accumulating (see
+``runtime.index_add``) raises ``SrcdiffError`` for them.
 """
 import operator
 
 import numpy as np
 
-from ..runtime import unbroadcast, zeros_like_value
+from ..runtime import (unbroadcast, zeros_like_value, is_foreign, index_add, array_copy,
+                       set_index)
 from .registry import vjp_rule, jvp_rule, register_linear
 
 __all__ = ["scatter_add", "index_update", "is_basic_index"]
@@ -28,7 +34,10 @@ def is_basic_index(idx):
 
 
 def scatter_add(g, x, idx):
-    """Zeros shaped like ``x`` with ``g`` added at ``x[idx]`` (repeats add up)."""
+    """Zeros shaped like ``x`` with ``g`` added at ``x[idx]`` (repeats add up).
+
+    For a Dask/CuPy ``x`` the zeros are made in ``x``'s library; an index that
+    item assignment cannot express raises ``SrcdiffError`` (``runtime.index_add``)."""
     if isinstance(x, (list, tuple)):
         out = [zeros_like_value(e) for e in x]
         if isinstance(idx, slice):
@@ -43,20 +52,22 @@ def scatter_add(g, x, idx):
         return out
     from ..runtime import ShapeOf
     if type(x) is ShapeOf:    # the adjoint sweep kept only x's shape
-        out = np.zeros(x.shape, dtype=np.result_type(x.dtype, g))
+        out = x.zeros(np.result_type(x.dtype, g))
     else:
         out = np.zeros_like(x, dtype=np.result_type(x, g))
-    if is_basic_index(idx):
+    if is_foreign(g) and not is_foreign(out):   # a NumPy x, a Dask/CuPy cotangent
+        out = np.zeros(np.shape(out), out.dtype, like=g)
+    if is_basic_index(idx) and not is_foreign(out):
         out[idx] = g
     else:
-        np.add.at(out, idx, g)
+        index_add(out, idx, g)
     return out
 
 
 def index_update(x, idx, v):
     """A copy of ``x`` with ``x[idx] = v`` (out of place)."""
-    out = np.copy(x)
-    out[idx] = v
+    out = array_copy(x)
+    set_index(out, idx, v)
     return out
 
 

@@ -1,8 +1,11 @@
 """Reductions: sums, means, products, extrema, moments, cumulative ops,
-with ``axis`` (int, tuple, None) and ``keepdims``."""
+with ``axis`` (int, tuple, None) and ``keepdims``.
+
+Element counts are read with ``size_of`` (from the shape), not ``np.size``,
+which Dask does not implement (it would compute the array to count it)."""
 import numpy as np
 
-from ..runtime import expand_reduced
+from ..runtime import expand_reduced, size_of
 from .registry import vjp_rule, jvp_rule, register_linear
 from .support import (extremum_weights, prod_others, cumprod_grad, cumprod_tangent,
                       diff_cotangents, trace_cotangent, average_weights, average_weights_vjp,
@@ -21,7 +24,7 @@ def sum_jvp(ans, a, axis=None, dtype=None, out=None, keepdims=False, *, da):
 
 @vjp_rule(np.mean)
 def mean(g, ans, a, axis=None, dtype=None, out=None, keepdims=False):
-    return expand_reduced(g, a, axis, keepdims) * (np.size(ans) / np.size(a))
+    return expand_reduced(g, a, axis, keepdims) * (size_of(ans) / size_of(a))
 
 
 @jvp_rule(np.mean)
@@ -43,28 +46,28 @@ def prod_jvp(ans, a, axis=None, dtype=None, out=None, keepdims=False, *, da):
 
 @vjp_rule(np.var)
 def var(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    n = np.size(a) / np.size(ans)
+    n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
     return expand_reduced(g, a, axis, keepdims) * c * (2.0 / (n - ddof))
 
 
 @jvp_rule(np.var)
 def var_jvp(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, da):
-    n = np.size(a) / np.size(ans)
+    n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
     return np.sum(c * da, axis=axis, keepdims=keepdims) * (2.0 / (n - ddof))
 
 
 @vjp_rule(np.std)
 def std(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    n = np.size(a) / np.size(ans)
+    n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
     return expand_reduced(g / ans, a, axis, keepdims) * c / (n - ddof)
 
 
 @jvp_rule(np.std)
 def std_jvp(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, da):
-    n = np.size(a) / np.size(ans)
+    n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
     return np.sum(c * da, axis=axis, keepdims=keepdims) / ((n - ddof) * ans)
 

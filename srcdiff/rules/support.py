@@ -16,7 +16,7 @@ so holomorphic functions have the rule ``g * f'(z)``.
 import numpy as np
 
 from ..errors import SrcdiffError
-from ..runtime import unbroadcast, broadcast_like, expand_reduced
+from ..runtime import unbroadcast, broadcast_like, expand_reduced, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 
 
@@ -355,13 +355,24 @@ def split_like(g, arrays, axis=0):
     """Split ``g`` along ``axis`` into pieces shaped like ``arrays`` (the cotangent
     of ``np.concatenate(arrays, axis)``); ``axis=None`` means flattened."""
     if axis is None:
-        sizes = [np.size(x) for x in arrays]
-        pieces = np.split(g, np.cumsum(sizes)[:-1])
+        sizes = [size_of(x) for x in arrays]
+        pieces = split_sizes(g, sizes, 0)
         return [np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays)]
     nd = np.ndim(g)
     ax = axis % nd
     sizes = [np.shape(x)[ax] for x in arrays]
-    return list(np.split(g, np.cumsum(sizes)[:-1].tolist(), axis=ax))
+    return split_sizes(g, sizes, ax)
+
+
+def split_sizes(g, sizes, ax):
+    """``g`` cut along axis ``ax`` into consecutive pieces of the given lengths
+    (``np.split`` written as slicing, which every array library supports)."""
+    lead = (slice(None),) * ax
+    out, start = [], 0
+    for n in sizes:
+        out.append(g[lead + (slice(start, start + n),)])
+        start += n
+    return out
 
 
 def stack_split(g, arrays, kind):
@@ -380,7 +391,7 @@ def stack_split(g, arrays, kind):
         prom = [x if np.ndim(x) >= 2 else np.reshape(x, (-1, 1)) for x in arrays]
         ax = 1
     sizes = [np.shape(x)[ax] for x in prom]
-    pieces = np.split(g, np.cumsum(sizes)[:-1].tolist(), axis=ax)
+    pieces = split_sizes(g, sizes, ax)
     return [np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays)]
 
 

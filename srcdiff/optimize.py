@@ -1,0 +1,168 @@
+"""Clean-up passes over generated code.
+
+``forward_substitute`` folds a temporary that is used exactly once back into
+the expression that uses it (``e_1 = x - m; e = np.exp(e_1)`` becomes
+``e = np.exp(x - m)``): the code reads like the original, and the
+intermediate array is freed as soon as it has been used (keeping
+temporaries alive makes every later allocation touch fresh memory).
+``dead_code`` removes assignments nothing reads.
+"""
+import gast
+
+from .rules import lookup
+from .syntax import names_read
+
+__all__ = ["forward_substitute", "dead_code"]
+
+_PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like", "unbroadcast",
+                 "expand_reduced", "matmul_grad_x", "matmul_grad_y", "sum_to_shape"}
+
+
+def _uses(stmts):
+    counts = {}
+    for s in stmts:
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                counts[n.id] = counts.get(n.id, 0) + 1
+            elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+                counts[n.target.id] = counts.get(n.target.id, 0) + 2
+    return counts
+
+
+def _written(stmt):
+    """Names a statement (re)binds or may change in place."""
+    out = set()
+    for n in gast.walk(stmt):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+            out.add(n.id)
+        elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
+                and isinstance(n.value, gast.Name):
+            out.add(n.value.id)
+        elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+            out.add(n.target.id)
+        elif isinstance(n, gast.Call):
+            for a in n.args:          # helpers like add_at update their first argument
+                if isinstance(a, gast.Name):
+                    out.add(a.id) if _mutating(n) else None
+            if isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name):
+                out.add(n.func.value.id)   # lst.append(...), lst.pop()
+    return out
+
+
+def _mutating(call):
+    f = call.func
+    name = f.id if isinstance(f, gast.Name) else getattr(f, "attr", None)
+    return name in ("add_at", "zero_at", "pop_tail")
+
+
+class _Purity:
+    def __init__(self, resolve):
+        self.resolve = resolve
+
+    def pure(self, expr):
+        for n in gast.walk(expr):
+            if isinstance(n, (gast.Lambda, gast.ListComp, gast.DictComp, gast.GeneratorExp,
+                              gast.SetComp, gast.NamedExpr, gast.Yield, gast.Await)):
+                return False
+            if isinstance(n, gast.Call):
+                f = n.func
+                if isinstance(f, gast.Name) and f.id in _PURE_HELPERS:
+                    continue
+                obj = self.resolve(f)
+                if obj is None:
+                    return False
+                rule = lookup(obj)
+                if rule is None or rule.nondiff or rule.vjp is None:
+                    return False
+        return True
+
+
+def forward_substitute(stmts, resolve):
+    """Fold single-use temporaries into their one use (same block, operands
+    unchanged in between). ``resolve(func_node)`` gives the callee object."""
+    purity = _Purity(resolve)
+    for _ in range(8):
+        counts = _uses(stmts)
+        changed = _fold_block(stmts, counts, purity)
+        if not changed:
+            break
+    return stmts
+
+
+def _fold_block(block, counts, purity):
+    changed = False
+    i = 0
+    while i < len(block):
+        s = block[i]
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
+                changed |= _fold_block(sub, counts, purity)
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and counts.get(s.targets[0].id) == 1 \
+                and not isinstance(s.value, gast.Constant) \
+                and not getattr(s, "srcdiff_keep", False) and purity.pure(s.value):
+            t = s.targets[0].id
+            reads = names_read(s.value)
+            for j in range(i + 1, len(block)):
+                u = block[j]
+                here = _use_site(u, t)
+                if here is not None and (isinstance(u, gast.Return)
+                                         or getattr(u, "srcdiff_nofold", False)):
+                    break
+                if here is not None:
+                    if here and _replace(u, t, s.value):
+                        del block[i]
+                        changed = True
+                        i -= 1
+                    break
+                if _written(u) & (reads | {t}):
+                    break
+        i += 1
+    return changed
+
+
+def _use_site(stmt, t):
+    """None: t is not used by stmt; True: used in stmt's own expressions (where a
+    value computed just before may be put); False: used somewhere it cannot go."""
+    inside = False
+    for field in ("body", "orelse"):
+        for sub in getattr(stmt, field, None) or []:
+            if isinstance(sub, gast.AST) and t in names_read(sub):
+                inside = True
+    own = []
+    if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)):
+        own = [stmt.value] if stmt.value is not None else []
+        if isinstance(stmt, gast.Assign):
+            own += [tg for tg in stmt.targets if not isinstance(tg, gast.Name)]
+    elif isinstance(stmt, gast.If):
+        own = [stmt.test]
+    elif isinstance(stmt, gast.For):
+        own = [stmt.iter]
+    used_own = any(t in names_read(e) for e in own)
+    if not used_own and not inside:
+        return None
+    return used_own and not inside
+
+
+def _replace(stmt, t, value):
+    import copy
+    done = [False]
+
+    class R(gast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id == t and isinstance(node.ctx, gast.Load) and not done[0]:
+                done[0] = True
+                return copy.deepcopy(value)
+            return node
+
+        def visit_FunctionDef(self, node):
+            return node
+
+    if isinstance(stmt, gast.If):
+        stmt.test = R().visit(stmt.test)
+    elif isinstance(stmt, gast.For):
+        stmt.iter = R().visit(stmt.iter)
+    else:
+        R().visit(stmt)
+    return done[0]

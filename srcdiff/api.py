@@ -193,8 +193,8 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
             top_level |= {n.id for n in gast.walk(st.targets[0]) if isinstance(n, gast.Name)}
     # residuals assigned only on some paths are None on the others
     maybe = [assign(r, const(None)) for r in residuals if r not in top_level]
-    fwd_body = maybe + annotate(primal, loc) + [gast.Return(value=tuple_([
-        clone(norm.output), tuple_([load(r) for r in residuals])]))]
+    ret = gast.Return(value=tuple_([clone(norm.output), tuple_([load(r) for r in residuals])]))
+    fwd_body = maybe + annotate(_fold(primal + [ret], norm.env, norm.fs), loc)
     fwd = function_def(f"{name}_fwd", norm.params, _dce(fwd_body),
                        defaults_from=clone(norm.node.args))
     unpack = []
@@ -206,7 +206,8 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
                                   value=load(res_name), type_comment=None))
     # the stacks are consumed by pops: copy them so the backward can run again
     copies = [assign(s, call("list", [load(s)])) for s in stacks]
-    bwd_body = unpack + copies + annotate(adjoint, loc) + [gast.Return(value=tuple_(grads))]
+    bwd_body = unpack + copies + annotate(_fold(adjoint + [gast.Return(value=tuple_(grads))],
+                                                norm.env, norm.fs), loc)
     bwd = function_def(f"{name}_bwd", [res_name, dout], _dce(bwd_body))
     return [fwd, bwd], residuals
 

@@ -296,6 +296,7 @@ class ReverseTransform:
         elif isinstance(out, gast.Name) and self.active(out.id):
             seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
             seed_stmt.srcdiff_nofold = True
+            seed_stmt.srcdiff_keep = True
             adjoint.append(seed_stmt)
             self.live.add(self.adj(out.id))
         stmts = body[:-1] if seeded_pack is not None else body

@@ -1695,7 +1695,10 @@ def check_program(f, args, wrt=None, *, seed=0, forward="auto", vjp_checks=True,
     items = list(wrt) if isinstance(wrt, (tuple, list)) else [wrt]
     positions = [params.index(w) if isinstance(w, str) else w for w in items]
     ref_args = deep_copy(args)
-    value = float(f(*deep_copy(args)))
+    try:
+        value = float(f(*deep_copy(args)))
+    except Exception as e:  # noqa: BLE001
+        return [Failure("invalid", "the program itself fails", f"{type(e).__name__}: {e}")]
     numeric = dict(numeric or {})
 
     def num(i):
@@ -1885,7 +1888,8 @@ class Case:
         self.forward = forward
 
 
-def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=True):
+def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=True,
+             numerics=True):
     """('invalid', reason) | ('ok', []) | ('fail', [Failure...])."""
     try:
         mod = load_module(source)
@@ -1902,7 +1906,7 @@ def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=Tru
         why = evaluate_plain(f, pf, probe, args)
         if why:
             return "invalid", why
-        nums = numerics_ok(f, args, float_positions(args))
+        nums = numerics_ok(f, args, float_positions(args)) if numerics else {}
         if nums is None:
             return "invalid", "central differences unreliable"
     else:
@@ -1950,9 +1954,10 @@ def _set(root, path, new):
 
 
 def _stmt_lists(tree):
-    """Paths of statements that sit in statement lists."""
+    """Paths of statements that sit in statement lists (imports excluded)."""
     for path, node in _children_paths(tree):
-        if isinstance(node, ast.stmt) and path[-1][1] is not None:
+        if isinstance(node, ast.stmt) and path[-1][1] is not None \
+                and not isinstance(node, (ast.Import, ast.ImportFrom)):
             yield path, node
 
 
@@ -1989,27 +1994,70 @@ def _simpler_exprs(node):
         for c in (0, 1, node.value - 1, node.value // 2):
             if 0 <= c < node.value:
                 out.append(ast.Constant(c))
-    elif isinstance(node, (ast.ListComp, ast.GeneratorExp)):
-        pass
     return out
 
 
-def candidates(tree):
-    """Smaller variants of a module, biggest reductions first (generator of trees)."""
+def _main_def(tree, fname):
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == fname:
+            return node
+    return None
+
+
+def _remap_wrt(wrt, k, name):
+    """``wrt`` after parameter k (called name) is removed; None if it names k."""
+    def one(w):
+        if isinstance(w, str):
+            return None if w == name else w
+        if w == k:
+            return None
+        return w - 1 if w > k else w
+    if isinstance(wrt, (tuple, list)):
+        out = tuple(one(w) for w in wrt)
+        return None if any(w is None for w in out) else out
+    return one(wrt)
+
+
+def candidates(tree, args, wrt, fname):
+    """Smaller variants of a program, biggest reductions first: a list of thunks,
+    each returning (tree, args, wrt)."""
+    out = []
+
+    def later(fn):
+        out.append(fn)
+
+    # 0. drop unused parameters of the differentiated function
+    fdef = _main_def(tree, fname)
+    if fdef is not None:
+        used = {n.id for n in ast.walk(fdef) if isinstance(n, ast.Name)}
+        for k, a in enumerate(fdef.args.args):
+            if a.arg not in used and k < len(args):
+                new_wrt = _remap_wrt(wrt, k, a.arg)
+                if new_wrt is None or new_wrt == ():
+                    continue
+
+                def drop(k=k, new_wrt=new_wrt):
+                    t = copy.deepcopy(tree)
+                    del _main_def(t, fname).args.args[k]
+                    return t, tuple(args[:k]) + tuple(args[k + 1:]), new_wrt
+                later(drop)
     # 1. delete statements (whole helpers first)
     stmts = list(_stmt_lists(tree))
     for path, node in sorted(stmts, key=lambda pn: len(pn[0])):
-        t = copy.deepcopy(tree)
-        parent = _get(t, path[:-1])
-        field, i = path[-1]
-        lst = getattr(parent, field)
-        if len(lst) == 1:
-            if isinstance(node, ast.Pass):
-                continue
-            lst[0] = ast.Pass()
-        else:
-            del lst[i]
-        yield t
+        if isinstance(node, ast.Pass):
+            continue
+
+        def delete(path=path):
+            t = copy.deepcopy(tree)
+            parent = _get(t, path[:-1])
+            field, i = path[-1]
+            lst = getattr(parent, field)
+            if len(lst) == 1:
+                lst[0] = ast.Pass()
+            else:
+                del lst[i]
+            return t, args, wrt
+        later(delete)
     # 2. unwrap compound statements, drop else branches
     for path, node in stmts:
         if isinstance(node, (ast.If, ast.For, ast.While)):
@@ -2024,23 +2072,44 @@ def candidates(tree):
                         value=it, slice=ast.Constant(0), ctx=ast.Load()))]
             for body in (node.body, node.orelse):
                 if body:
-                    t = copy.deepcopy(tree)
-                    _set(t, path, copy.deepcopy(pre + body))
-                    yield t
+                    def unwrap(path=path, body=body, pre=pre):
+                        t = copy.deepcopy(tree)
+                        _set(t, path, copy.deepcopy(pre + body))
+                        return t, args, wrt
+                    later(unwrap)
             if node.orelse:
-                t = copy.deepcopy(tree)
-                _get(t, path).orelse = []
-                yield t
+                def drop_else(path=path):
+                    t = copy.deepcopy(tree)
+                    _get(t, path).orelse = []
+                    return t, args, wrt
+                later(drop_else)
     # 3. simpler expressions (and smaller constants, loop counts)
     for path, node in list(_children_paths(tree)):
         if isinstance(node, ast.expr) and not isinstance(getattr(node, "ctx", None), ast.Store):
             for rep in _simpler_exprs(node):
-                t = copy.deepcopy(tree)
-                try:
+                def simplify(path=path, rep=rep):
+                    t = copy.deepcopy(tree)
                     _set(t, path, copy.deepcopy(rep))
-                except (TypeError, AttributeError):
-                    continue
-                yield t
+                    return t, args, wrt
+                later(simplify)
+    return out
+
+
+def _undefined_names(tree):
+    """Names read somewhere but bound nowhere (a cheap pyflakes)."""
+    import builtins
+    bound = set(dir(builtins))
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            bound.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(n.name)
+        elif isinstance(n, ast.arg):
+            bound.add(n.arg)
+        elif isinstance(n, ast.alias):
+            bound.add((n.asname or n.name).split(".")[0])
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load) and n.id not in bound}
 
 
 def _render(tree):
@@ -2050,6 +2119,8 @@ def _render(tree):
             warnings.simplefilter("error")
             compile(text, "<shrink>", "exec")
     except Exception:  # noqa: BLE001
+        return None
+    if _undefined_names(tree):
         return None
     return text + "\n"
 
@@ -2064,44 +2135,58 @@ def _cost(text):
 
 
 def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log=None):
-    """Reduce ``source`` to a smaller program failing with the same signature."""
+    """Reduce the program to a smaller one failing with the same signature;
+    returns (source, args, wrt)."""
     start = time.time()
-    best = ast.parse(source)
+    best = (ast.parse(source), tuple(args), wrt)
     best_text = source
     tried = 0
     seen = set()
+    numerics = signature[0] in ("grad", "vjp", "value", "jvp")
 
-    def fails_same(text):
+    def fails_same(text, a, w):
         nonlocal tried
-        if text in seen:
+        key = (text, len(a), repr(w))
+        if key in seen:
             return False
-        seen.add(text)
+        seen.add(key)
         tried += 1
         try:
-            status, res = _with_timeout(10.0, run_case, text, fname, args, wrt, forward)
+            status, res = _with_timeout(10.0, run_case, text, fname, list(a), w, forward,
+                                        numerics=numerics)
         except _Timeout:
             return signature[0] == "timeout"
         if status != "fail":
             return False
         return any(fl.signature == signature for fl in res)
 
-    progress = True
-    while progress and time.time() - start < budget:
+    idx = 0
+    while time.time() - start < budget:
         progress = False
-        for cand in candidates(best):
+        cands = candidates(best[0], best[1], best[2], fname)
+        for k in range(idx, len(cands)):
             if time.time() - start > budget:
                 break
-            text = _render(cand)
-            if text is None or _cost(text) >= _cost(best_text):
+            try:
+                tree, a, w = cands[k]()
+            except (TypeError, AttributeError, IndexError):
                 continue
-            if fails_same(text):
-                best, best_text = ast.parse(text), text
+            text = _render(tree)
+            if text is None or (_cost(text), len(a)) >= (_cost(best_text), len(best[1])):
+                continue
+            if fails_same(text, a, w):
+                best, best_text = (ast.parse(text), a, w), text
+                idx = max(0, k - 1)
                 progress = True
                 break
+        if not progress:
+            if idx == 0:
+                break
+            idx = 0
     if log:
         log(f"  shrunk {len(source.splitlines())} -> {len(best_text.splitlines())} lines "
             f"({tried} candidates, {time.time() - start:.1f}s)")
-    return best_text
+    return best_text, list(best[1]), best[2]
 
 
 # =============================================================================
@@ -2282,8 +2367,8 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
         small = source
         if do_shrink and sig not in shrunk_sigs and len(shrunk_sigs) < max_shrinks:
             shrunk_sigs.add(sig)
-            small = shrink(source, fname, args, wrt, sig, forward, shrink_budget,
-                           log=out if verbose else None)
+            small, args, wrt = shrink(source, fname, args, wrt, sig, forward, shrink_budget,
+                                      log=out if verbose else None)
             st, res = run_case(small, fname, args, wrt, forward)
             if st == "fail":
                 fails = [fl for fl in res if fl.signature == sig] or res

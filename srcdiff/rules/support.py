@@ -16,7 +16,8 @@ so holomorphic functions have the rule ``g * f'(z)``.
 import numpy as np
 
 from ..errors import SrcdiffError
-from ..runtime import unbroadcast, broadcast_like, expand_reduced, size_of
+from ..runtime import (unbroadcast, broadcast_like, expand_reduced, size_of, is_foreign,
+                       index_add)
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 
 
@@ -517,6 +518,11 @@ def diag_cotangent(g, v, k=0):
 
 
 def _place_diag(d, n, m, k):
+    if is_foreign(d):   # Dask/CuPy: np.diag of the vector, cut/padded to (n, m)
+        full = np.diag(d, k)
+        s = np.shape(full)[0]
+        full = full[:min(s, n), :min(s, m)]
+        return np.pad(full, ((0, n - min(s, n)), (0, m - min(s, m))))
     out = np.zeros((n, m), dtype=np.result_type(d, float))
     i = np.arange(len(d))
     r = i - min(k, 0)
@@ -546,8 +552,23 @@ def diagonal_cotangent(g, a, offset=0, axis1=0, axis2=1):
 
 
 def take_cotangent(g, a, indices, axis=None, mode="raise"):
-    """Cotangent of ``a`` in ``np.take(a, indices, axis)``: scatter-add."""
+    """Cotangent of ``a`` in ``np.take(a, indices, axis)``: scatter-add.
+
+    A Dask/CuPy ``g`` is scattered by item assignment in its own library
+    (``runtime.index_add``: a NumPy index, repeats in rounds; SrcdiffError for
+    an index that is itself a foreign array)."""
     shape = np.shape(a)
+    if is_foreign(g):
+        dt = np.result_type(g, float)
+        if axis is None:
+            n = int(np.prod(shape))
+            out = np.zeros((n,), dtype=dt, like=g)
+            index_add(out, np.ravel(_wrap_index(indices, n, mode)), np.ravel(g))
+            return np.reshape(out, shape)
+        ax = axis % len(shape)
+        out = np.zeros(shape, dtype=dt, like=g)
+        index_add(out, (slice(None),) * ax + (_wrap_index(indices, shape[ax], mode),), g)
+        return out
     if axis is None:
         n = int(np.prod(shape))
         idx = np.ravel(_wrap_index(indices, n, mode))
@@ -575,7 +596,12 @@ def _wrap_index(indices, n, mode):
 
 
 def take_along_axis_cotangent(g, arr, indices, axis=-1):
-    """Cotangent of ``arr`` in ``np.take_along_axis(arr, indices, axis)``."""
+    """Cotangent of ``arr`` in ``np.take_along_axis(arr, indices, axis)`` (and of
+    ``np.sort``): a scatter-add through several index arrays, which only NumPy
+    arrays support here; SrcdiffError for a Dask/CuPy ``g``."""
+    if is_foreign(g):
+        unsupported(f"the cotangent of np.take_along_axis / np.sort for a "
+                    f"{type(g).__module__}.{type(g).__name__} (needs np.add.at)")
     shape = np.shape(arr)
     out = np.zeros(shape, dtype=np.result_type(g, float))
     if axis is None:

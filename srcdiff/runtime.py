@@ -249,7 +249,7 @@ def _index_add_rounds(d, index, g):
     from .errors import SrcdiffError
     parts = index if isinstance(index, tuple) else (index,)
     arrays = [k for k, i in enumerate(parts) if not isinstance(i, (slice, int, np.integer))]
-    if (len(arrays) != 1 or Ellipsis in parts or is_foreign(parts[arrays[0]])
+    if (len(arrays) != 1 or any(i is Ellipsis for i in parts) or is_foreign(parts[arrays[0]])
             or any(isinstance(i, (int, np.integer)) for i in parts)):
         raise SrcdiffError(
             f"the cotangent of x[{index!r}] for a {type(d).__module__}.{type(d).__name__} "

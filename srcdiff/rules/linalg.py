@@ -10,7 +10,7 @@ Eigen/singular vectors need distinct eigen/singular values; ``svd`` needs
 """
 import numpy as np
 
-from ..runtime import expand_reduced, unbroadcast
+from ..runtime import expand_reduced, unbroadcast, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import (fold_lower, sym_from_lower, svd_check, norm_kind, norm_weights,
                       matrix_power_cotangent, matrix_power_tangent, unsupported)
@@ -293,7 +293,7 @@ def lstsq(g, ans, a, b, rcond=None):
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
     at = np.swapaxes(a, -1, -2)
     Z = np.linalg.solve(at @ a, np.expand_dims(g[0], -1) if vec else g[0]) if g[0] is not None else 0.0 * X
-    R2 = 2.0 * r * g[1] if g[1] is not None and np.size(res) > 0 else 0.0 * r
+    R2 = 2.0 * r * g[1] if g[1] is not None and size_of(res) > 0 else 0.0 * r
     usv = np.linalg.svd(a, full_matrices=False) if g[3] is not None else None
     S = (usv[0] * np.expand_dims(g[3], -2)) @ usv[2] if g[3] is not None else 0.0
     ct_a = r @ np.swapaxes(Z, -1, -2) - a @ Z @ np.swapaxes(X, -1, -2) - R2 @ np.swapaxes(X, -1, -2) + S
@@ -309,7 +309,7 @@ def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
     at = np.swapaxes(a, -1, -2)
     M = at @ a
-    has_res = np.size(res) > 0
+    has_res = size_of(res) > 0
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     return ((np.reshape(np.linalg.solve(M, np.swapaxes(da, -1, -2) @ r - at @ (da @ X)), np.shape(x))
              + np.reshape(np.linalg.solve(M, at @ np.reshape(db, np.shape(r))), np.shape(x))),

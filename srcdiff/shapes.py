@@ -34,8 +34,12 @@ def _union(classes):
                                             and x[1] <= plain)) | plain
 
 
+_SHAPE_PRESERVING = {np.copy, runtime.saved_copy, np.positive, np.negative, np.conj,
+                     np.conjugate, np.real_if_close}
+
+
 def _elementwise(func):
-    if func in _ELEMENTWISE_OPS:
+    if func in _ELEMENTWISE_OPS or func in _SHAPE_PRESERVING:
         return True
     return isinstance(func, np.ufunc) and func.nout == 1
 

@@ -89,8 +89,49 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
     containers = frozenset(p for p, k in spec if k == "c")
     with _cache_lock:
         gen = _cache.get(key)
-        if gen is not None:
+        if gen is not None and deps_valid(gen.deps):
             return gen
+    from .parse import record_lookups, stop_recording
+    record_lookups()
+    try:
+        gen = _generate_uncached(func, wrt_names, mode, has_aux, spec, containers)
+    finally:
+        deps = stop_recording()
+    gen.deps = _dedupe(deps)
+    with _cache_lock:
+        _cache[key] = gen
+    return gen
+
+
+def _dedupe(deps):
+    seen, out = set(), []
+    for kind, where, name, obj in deps:
+        k = (kind, id(where), name)
+        if k not in seen:
+            seen.add(k)
+            out.append((kind, where, name, obj))
+    return tuple(out)
+
+
+def deps_valid(deps):
+    """Are the globals and closure variables generation read still the same objects?"""
+    for kind, where, name, obj in deps:
+        if kind == "global":
+            if where.get(name, _MISSING) is not obj:
+                return False
+        else:
+            try:
+                if where.cell_contents is not obj:
+                    return False
+            except ValueError:
+                return False
+    return True
+
+
+_MISSING = object()
+
+
+def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
     norm = prepare(func, wrt_names)
     fs = norm.fs
     env = norm.env
@@ -145,10 +186,7 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
         original = "".join(inspect.getsourcelines(fs.func)[0])
     except (OSError, TypeError):
         original = ""
-    gen = Generated(fns, text, original, params, wrt_names)
-    with _cache_lock:
-        _cache.setdefault(key, gen)
-    return _cache[key]
+    return Generated(fns, text, original, params, wrt_names)
 
 
 def _fold(stmts, env, fs):
@@ -326,6 +364,7 @@ class _Dispatch:
         self.mode, self.has_aux = mode, has_aux
         self.positions = [self.params.index(n) - self.offset for n in self.names]
         self.variants = {}
+        self.deps = {}
         self.variant(None)
 
     def variant(self, key, kwargs=None):
@@ -348,7 +387,15 @@ class _Dispatch:
         if self.bound is not None and self.mode != "vjp":
             core = functools.partial(core, self.bound)
         self.variants[key] = core
+        self.deps[key] = gen.deps
         return core
+
+    def checked(self, key, core):
+        """``core`` if what it was generated from is unchanged, else a fresh variant."""
+        if deps_valid(self.deps.get(key, ())):
+            return core
+        self.variants.pop(key, None)
+        return self.variant(key)
 
     def core(self, args, kwargs):
         key = arg_key(args)
@@ -358,8 +405,8 @@ class _Dispatch:
             return self.variant(None if key is None else key, kwargs if key else None)
         core = self.variants.get(key)
         if core is None:
-            core = self.variant(key)
-        return core
+            return self.variant(key)
+        return self.checked(key, core)
 
 
 def _drop_integer_grads(args, kwargs, names, positions, grads, single):
@@ -396,9 +443,12 @@ def grad(f=None, wrt=0, *, has_aux=False):
     one_tuple = not single and len(names) == 1
     variants = disp.variants
 
+    deps = disp.deps
+
     def df(*args, **kwargs):
-        core = variants.get(arg_key(args)) if not kwargs else None
-        if core is None:
+        key = arg_key(args) if not kwargs else None
+        core = variants.get(key) if key is not None else None
+        if core is None or not deps_valid(deps[key]):
             core = disp.core(args, kwargs)
         res = core(*args, **kwargs)
         if one_tuple:

@@ -12,8 +12,33 @@ from .errors import SrcdiffError, SourceLocation
 __all__ = ["FunctionSource", "parse_function", "resolve_static"]
 
 
+import threading
+
+_recording = threading.local()
+
+
+def record_lookups():
+    """Start recording which globals/closure cells generation reads (a list)."""
+    _recording.deps = []
+    return _recording.deps
+
+
+def stop_recording():
+    deps = getattr(_recording, "deps", None)
+    _recording.deps = None
+    return deps or []
+
+
+def _record(kind, where, name, obj):
+    deps = getattr(_recording, "deps", None)
+    if deps is not None:
+        deps.append((kind, where, name, obj))
+
+
 class FunctionSource:
     """A user function's syntax tree with everything needed to resolve its names."""
+
+    cells = None   # name -> closure cell (to notice a rebound closure variable)
 
     def __init__(self, func, node, loc, globals_, closure, bound_self=None):
         self.func = func            # the plain function object
@@ -40,8 +65,11 @@ class FunctionSource:
         if self.extra is not None and name in self.extra:
             return self.extra[name]
         if name in self.closure:
+            if self.cells and name in self.cells:
+                _record("cell", self.cells[name], name, self.closure[name])
             return self.closure[name]
         if name in self.globals:
+            _record("global", self.globals, name, self.globals[name])
             return self.globals[name]
         if hasattr(builtins, name):
             return getattr(builtins, name)
@@ -140,13 +168,19 @@ def parse_function(func):
         _strip_decorators(node)
         loc = SourceLocation(filename, max(first, 1), text.splitlines())
     closure = {}
+    cells = {}
     if func.__closure__:
         for name, cell in zip(code.co_freevars, func.__closure__):
             try:
                 closure[name] = cell.cell_contents
+                cells[name] = cell
             except ValueError:  # empty cell: not yet assigned
                 pass
-    return FunctionSource(func, node, loc, func.__globals__, closure, bound_self)
+    fs = FunctionSource(func, node, loc, func.__globals__, closure, bound_self)
+    fs.cells = cells
+    for name, cell in cells.items():
+        _record("cell", cell, name, closure[name])
+    return fs
 
 
 def resolve_static(fs, node, local_names):

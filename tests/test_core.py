@@ -356,3 +356,36 @@ def test_transform_is_cached():
             return np.sum(x ** 2)
     """)
     assert srcdiff.grad(f).__srcdiff_wrapped__ is srcdiff.grad(f).__srcdiff_wrapped__
+
+
+def test_changed_globals_and_closure_variables_are_noticed():
+    mod = load_module("""
+SCALE = 2.0
+
+def helper(x):
+    return np.sin(x) * SCALE
+
+def f(x):
+    return np.sum(helper(x) * 3.0)
+
+def make():
+    k = 1.5
+    def g(x):
+        return np.sum(x * k)
+    def set_k(v):
+        nonlocal k
+        k = v
+    return g, set_k
+""")
+    df = srcdiff.grad(mod.f)
+    x = np.array([0.1, 0.2])
+    np.testing.assert_allclose(df(x), 6 * np.cos(x))
+    mod.SCALE = 10.0                       # a global the (inlined) helper reads
+    np.testing.assert_allclose(df(x), 30 * np.cos(x))
+    mod.helper = lambda x: x ** 2          # a rebound global function
+    np.testing.assert_allclose(df(x), 6 * x)
+    g, set_k = mod.make()
+    dg = srcdiff.grad(g)
+    np.testing.assert_allclose(dg(x), [1.5, 1.5])
+    set_k(4.0)                             # a closure variable rebound with nonlocal
+    np.testing.assert_allclose(dg(x), [4.0, 4.0])

@@ -56,6 +56,7 @@ class _Inliner:
 
     def run(self):
         for _ in range(MAX_DEPTH):
+            _splice_starred(self.norm)
             body = self.norm.node.body
             local_names = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
                            and not isinstance(n.ctx, gast.Load)} | set(self.norm.params)
@@ -310,6 +311,58 @@ class _Inliner:
             sig = inspect.signature(func_obj)
             return self.env.ref(sig.parameters[p].default, p + "_default")
         return clone(node)
+
+
+def _splice_starred(norm):
+    """``f(*args, **kw)`` where ``args`` is a tuple/list literal and ``kw`` a dict
+    literal with string keys, each assigned once: pass their elements directly."""
+    body = norm.node.body
+    counts = {p: 1 for p in norm.params}
+    literal = {}
+    for s in walk_stmts(body):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            t = s.targets[0].id
+            counts[t] = counts.get(t, 0) + 1
+            literal[t] = s.value
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and not (
+                    isinstance(s, gast.Assign) and n is s.targets[0]):
+                counts[n.id] = counts.get(n.id, 0) + 2
+            elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                    and isinstance(n.func.value, gast.Name):
+                counts[n.func.value.id] = counts.get(n.func.value.id, 0) + 2  # mutated
+
+    def once(node):
+        return isinstance(node, gast.Constant) or (isinstance(node, gast.Name)
+                                                   and counts.get(node.id, 0) <= 1)
+
+    for s in walk_stmts(body):
+        for call in [n for n in gast.walk(s) if isinstance(n, gast.Call)]:
+            args = []
+            for a in call.args:
+                v = a.value if isinstance(a, gast.Starred) else None
+                lit = literal.get(v.id) if isinstance(v, gast.Name) and counts.get(v.id) == 1 \
+                    else None
+                if isinstance(lit, (gast.Tuple, gast.List)) and all(
+                        once(e) for e in lit.elts) and not any(
+                        isinstance(e, gast.Starred) for e in lit.elts):
+                    args += [clone(e) for e in lit.elts]
+                else:
+                    args.append(a)
+            call.args = args
+            kws = []
+            for k in call.keywords:
+                v = k.value
+                lit = literal.get(v.id) if k.arg is None and isinstance(v, gast.Name) \
+                    and counts.get(v.id) == 1 else None
+                if isinstance(lit, gast.Dict) and all(
+                        isinstance(key, gast.Constant) and isinstance(key.value, str)
+                        for key in lit.keys) and all(once(e) for e in lit.values):
+                    kws += [gast.keyword(arg=key.value, value=clone(e))
+                            for key, e in zip(lit.keys, lit.values)]
+                else:
+                    kws.append(k)
+            call.keywords = kws
 
 
 def _rename_all(stmts, mapping):

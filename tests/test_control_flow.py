@@ -412,3 +412,18 @@ def test_grad_of_grad_through_loops():
     eps = 1e-5
     for x in (0.3, 0.7, -1.2):
         assert np.isclose(ddf(x), (df(x + eps) - df(x - eps)) / (2 * eps), rtol=1e-6)
+
+
+def test_star_args_and_kwargs_at_call_sites():
+    mod = load_module("""
+def layer(x, w, b=0.0, *, scale=1.0):
+    return np.tanh(x * w + b) * scale
+
+def f(x, w):
+    args = (x, w)
+    opts = {"b": 0.2, "scale": 3.0}
+    h = layer(*args, **opts)
+    stacked = np.stack([h, x], *[0])
+    return np.sum(h ** 2) + np.sum(stacked)
+""")
+    assert_grads(mod.f, srcdiff.grad(mod.f, wrt=(0, 1)), (X3, W3), (0, 1))

@@ -389,3 +389,46 @@ def make():
     np.testing.assert_allclose(dg(x), [1.5, 1.5])
     set_k(4.0)                             # a closure variable rebound with nonlocal
     np.testing.assert_allclose(dg(x), [4.0, 4.0])
+
+
+def test_command_line_prints_derivative_source_and_rules(tmp_path):
+    import subprocess
+    import sys
+    src = tmp_path / "model.py"
+    src.write_text("import numpy as np\n\ndef loss(w, x):\n    return np.sum(np.tanh(w * x))\n")
+    r = subprocess.run([sys.executable, "-m", "srcdiff", f"{src}::loss", "--wrt", "w,x"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "def loss_grad(w, x):" in r.stdout and "dw" in r.stdout and "dx" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "srcdiff", f"{src}::loss", "--mode", "forward"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "def " in r.stdout
+    r = subprocess.run([sys.executable, "-m", "srcdiff", "rules"], capture_output=True, text=True)
+    lines = r.stdout.splitlines()
+    assert len([ln for ln in lines if "vjp" in ln and "jvp" in ln]) >= 200
+    assert any(ln.startswith("numpy.sin") for ln in lines)
+
+
+def test_errors_name_the_file_line_and_a_remedy():
+    f = load_function("""
+        import scipy.linalg
+        def f(x):
+            y = np.sin(x)
+            return np.sum(scipy.linalg.expm(np.diag(y)))
+    """)
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        srcdiff.grad(f)(np.ones(2))
+    msg = str(e.value)
+    lines = open(f.__code__.co_filename).read().splitlines()
+    lineno = next(i + 1 for i, ln in enumerate(lines) if "expm" in ln and "return" in ln)
+    assert f"{f.__code__.co_filename}:{lineno}:" in msg
+    assert "expm" in msg and "vjp_rule" in msg
+    g = load_function("""
+        def g(x):
+            return x * 2.0
+    """)
+    with pytest.raises(srcdiff.SrcdiffError, match="vjp"):
+        srcdiff.grad(g)(np.ones(3))
+    with pytest.raises(srcdiff.SrcdiffError, match="no parameter"):
+        srcdiff.grad(g, wrt="y")

@@ -313,20 +313,25 @@ def _plain(f):
 _CONTAINERS = (list, tuple, dict)
 
 
+def _array_kind(s, shapes):
+    k = shapes.get(s)
+    if k is None:
+        sizes = shapes.setdefault("sizes", {})
+        dims = tuple(-1 if n == 1 else sizes.setdefault(n, len(sizes)) for n in s)
+        k = shapes[s] = (len(shapes) - 1, len(s), dims)
+    return k
+
+
 def _kind(a, shapes):
-    """"s" for a scalar, "c" for a container, (group, ndim) for an array (arrays of
-    equal shape share a group), "?" for anything else."""
+    """"s" for a scalar, "c" for a container, (group, ndim, dims) for an array
+    (arrays of equal shape share a group; dims names each axis length so that
+    equal lengths share a symbol, -1 for length 1), "?" for anything else."""
     t = type(a)
     if t is float or t is int:
         return "s"
     if t is np.ndarray:
         s = a.shape
-        if not s:
-            return "s"
-        k = shapes.get(s)
-        if k is None:
-            k = shapes[s] = (len(shapes), len(s))
-        return k
+        return _array_kind(s, shapes) if s else "s"
     if isinstance(a, _CONTAINERS):
         return "c"
     if isinstance(a, (np.generic, bool)):
@@ -334,18 +339,16 @@ def _kind(a, shapes):
     s = getattr(a, "shape", None)
     if s is None:
         return "?"
-    s = tuple(s)
-    if not s:
-        return "s"
-    k = shapes.get(s)
-    if k is None:
-        k = shapes[s] = (len(shapes), len(s))
-    return k
+    try:
+        s = tuple(int(n) for n in s)
+    except (TypeError, ValueError):      # unknown lengths (e.g. some lazy arrays)
+        return "?"
+    return _array_kind(s, shapes) if s else "s"
 
 
 def arg_key(args):
     """The specialisation key of a call's positional arguments."""
-    shapes = {}
+    shapes = {"sizes": {}}
     return tuple([_kind(a, shapes) for a in args])
 
 
@@ -376,7 +379,7 @@ class _Dispatch:
         if key is not None:
             spec = {(p, k) for p, k in zip(visible, key) if k != "?"}
             if kwargs:
-                kinds = {}
+                kinds = {"sizes": {}}
                 spec |= {(k, _kind(v, kinds)) for k, v in kwargs.items() if isinstance(
                     v, _CONTAINERS)}
                 spec = {(p, k) for p, k in spec if not isinstance(k, tuple) or p in visible}

@@ -24,6 +24,55 @@ _SCALAR_FUNCS = {float, int, len, math.sqrt, math.exp, math.log, math.sin, math.
                  math.tanh, math.atan2, math.pow, math.hypot, runtime.scalar_seed}
 
 
+def _broadcast(shapes):
+    """The symbolic shape of a broadcast, or None where it cannot be told."""
+    if any(s is None for s in shapes):
+        return None
+    n = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(n):
+        dims = {s[len(s) - n + i] for s in shapes if len(s) - n + i >= 0}
+        dims.discard(1)
+        if len(dims) > 1:
+            return None
+        out.append(dims.pop() if dims else 1)
+    return tuple(out)
+
+
+def _index(base, idx, sc):
+    """The symbolic shape of ``base[idx]`` for integer indices and constant slices."""
+    if base is None:
+        return None
+    items = list(idx.elts) if isinstance(idx, gast.Tuple) else [idx]
+    out = []
+    pos = 0
+    for it in items:
+        if pos >= len(base):
+            return None
+        if isinstance(it, gast.Slice):
+            d = base[pos]
+            start, stop = it.lower, it.upper
+            if it.step is not None or not isinstance(d, tuple):
+                return None
+            a = 0 if start is None else (start.value if isinstance(start, gast.Constant)
+                                         and type(start.value) is int and start.value >= 0
+                                         else None)
+            b = 0 if stop is None else (stop.value if isinstance(stop, gast.Constant)
+                                        and type(stop.value) is int and stop.value < 0
+                                        else None)
+            if a is None or b is None:
+                return None
+            out.append((d[0], d[1], d[2] - a + b))
+            pos += 1
+        elif (isinstance(it, gast.Constant) and type(it.value) is int) or (
+                isinstance(it, gast.Name) and sc.ndims.get(it.id) == 0
+                and sc.classes.get(it.id) is None):
+            pos += 1
+        else:
+            return None
+    return tuple(out) + tuple(base[pos:])
+
+
 def _union(classes):
     """The class of a broadcast of values of these classes. A ("sub", C)
     member (a keepdims reduction of a C-shaped value) disappears when C is
@@ -51,14 +100,18 @@ class ShapeClasses:
         param_kinds = param_kinds or {}
         self.classes = {}
         self.ndims = {}      # name -> number of dimensions, where known
+        self.sym = {}        # name -> symbolic shape: a tuple of ("d", length, offset) or 1
         for p in params:
             k = param_kinds.get(p)
             if k == "s":
                 self.classes[p] = frozenset()
                 self.ndims[p] = 0
+                self.sym[p] = ()
             elif isinstance(k, tuple):
                 self.classes[p] = frozenset([("shape", k[0])])
                 self.ndims[p] = k[1]
+                if len(k) > 2:
+                    self.sym[p] = tuple(1 if d == -1 else ("d", d, 0) for d in k[2])
             else:
                 self.classes[p] = frozenset([p])
         counts = {}
@@ -109,6 +162,7 @@ class ShapeClasses:
             if self.classes[t] is unset:
                 self.classes[t] = None
         self._infer_ndims(params, assigns, ops, counts, multi, body)
+        self._infer_sym(params, assigns, ops)
         self.env = None
         self.adjoint_of = {}
 
@@ -182,6 +236,111 @@ class ShapeClasses:
             return 0
         if f in _SCALAR_FUNCS:
             return 0
+        return None
+
+    def _infer_sym(self, params, assigns, ops):
+        """Symbolic shapes (every definition of a name must agree)."""
+        unset = object()
+        for t, _ in assigns:
+            if t not in params:
+                self.sym[t] = unset
+            elif t in self.sym:
+                pass
+        for t, _ in assigns:
+            if t in params and t not in self.sym:
+                self.sym[t] = None
+        changed = True
+        while changed:
+            changed = False
+            for t, op in ops:
+                if t not in self.sym or self.sym.get(t) is None:
+                    continue
+                reads = op.reads() if op.kind != "const" else set()
+                if any(self.sym.get(n, 0) is unset for n in reads):
+                    continue
+                v = self._sym_op(op)
+                cur = self.sym.get(t)
+                if cur is unset:
+                    self.sym[t] = v
+                    changed = True
+                elif cur != v:
+                    self.sym[t] = None
+                    changed = True
+        for t in list(self.sym):
+            if self.sym[t] is unset:
+                self.sym[t] = None
+
+    def _sym_atom(self, node):
+        if isinstance(node, gast.Constant):
+            return () if isinstance(node.value, (int, float, complex)) \
+                and not isinstance(node.value, bool) else None
+        if isinstance(node, gast.Name):
+            return self.sym.get(node.id)
+        return None
+
+    def _sym_op(self, op):
+        if op.kind == "copy":
+            return self.sym.get(op.node.id)
+        if op.kind == "const":
+            return self._sym_atom(op.node)
+        if op.kind != "call":
+            return None
+        f = op.func
+        if _elementwise(f) and not op.keywords:
+            return _broadcast([self._sym_atom(a) for a in op.args])
+        if f in (operator.matmul, np.matmul, np.dot) and len(op.args) == 2:
+            a, b = (self._sym_atom(x) for x in op.args)
+            if a is None or b is None or not (1 <= len(a) <= 2 and 1 <= len(b) <= 2):
+                return None
+            if len(a) == 2 and len(b) == 2:
+                return (a[0], b[1])
+            if len(a) == 2:
+                return (a[0],)
+            if len(b) == 2:
+                return (b[1],)
+            return ()
+        if f is operator.getitem:
+            return _index(self._sym_atom(op.args[0]), op.args[1], self)
+        if f in _FULL_REDUCTIONS and len(op.args) == 1:
+            if not op.keywords:
+                return ()
+            base = self._sym_atom(op.args[0])
+            axis = op.keywords.get("axis")
+            keep = op.keywords.get("keepdims")
+            if base is None or not isinstance(axis, gast.Constant) or type(axis.value) is not int \
+                    or set(op.keywords) - {"axis", "keepdims"}:
+                return None
+            ax = axis.value % len(base) if base else None
+            if ax is None:
+                return None
+            if isinstance(keep, gast.Constant) and keep.value is True:
+                return base[:ax] + (1,) + base[ax + 1:]
+            if keep is None or (isinstance(keep, gast.Constant) and keep.value is False):
+                return base[:ax] + base[ax + 1:]
+            return None
+        if f is np.transpose and len(op.args) == 1 and not op.keywords:
+            base = self._sym_atom(op.args[0])
+            return tuple(reversed(base)) if base is not None else None
+        if f in _SCALAR_FUNCS:
+            return ()
+        return None
+
+    def expr_sym(self, e):
+        if isinstance(e, gast.Constant):
+            return self._sym_atom(e)
+        if isinstance(e, gast.Name):
+            if e.id in self.adjoint_of:
+                return self.sym.get(self.adjoint_of[e.id])
+            return self.sym.get(e.id)
+        if isinstance(e, gast.BinOp) and type(e.op) in (gast.Add, gast.Sub, gast.Mult,
+                                                        gast.Div, gast.Pow, gast.Mod):
+            return _broadcast([self.expr_sym(e.left), self.expr_sym(e.right)])
+        if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+            return self.expr_sym(e.operand)
+        if isinstance(e, gast.Call) and not e.keywords:
+            f = self._callee(e.func)
+            if f is not None and (_elementwise(f) or f is np.where):
+                return _broadcast([self.expr_sym(a) for a in e.args])
         return None
 
     def rank(self, e):
@@ -309,6 +468,9 @@ class _Pruner(gast.NodeTransformer):
                 return special
         if f in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
             a, b = self.sc.expr_class(node.args[0]), self.sc.expr_class(node.args[1])
+            if a is not None and a == b:
+                return node.args[0]
+            a, b = self.sc.expr_sym(node.args[0]), self.sc.expr_sym(node.args[1])
             if a is not None and a == b:
                 return node.args[0]
         return node

@@ -337,6 +337,8 @@ class ShapeClasses:
             return _broadcast([self.expr_sym(e.left), self.expr_sym(e.right)])
         if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
             return self.expr_sym(e.operand)
+        if isinstance(e, gast.Subscript):
+            return _index(self.expr_sym(e.value), e.slice, self)
         if isinstance(e, gast.Call) and not e.keywords:
             f = self._callee(e.func)
             if f is not None and (_elementwise(f) or f is np.where):

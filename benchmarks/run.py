@@ -430,13 +430,14 @@ class Runner:
         return col
 
     def cell(self, col, base=None):
-        """A table cell: ratio to ``base`` (or the time), or the reason."""
+        """A table cell: the ratio to column ``base`` (median of per-round
+        ratios) or the median time; or why there is none."""
         if col.status == "n/a":
             return "n/a (%s)" % col.reason
         if col.status == "error":
             return "n/a (error: %s)" % truncate(col.reason, 90)
-        t = col.median
-        text = fmt_ratio(t / base) if base else fmt_time(t)
+        text = (fmt_ratio(paired_ratio(col, base)) if base is not None
+                else fmt_time(col.median))
         if col.status == "mismatch":
             text = "**MISMATCH** " + text
         return text
@@ -530,25 +531,25 @@ class Runner:
             "srcdiff / hand"]
         lines = ["## Gradient time / function time (medians)", "",
                  "Cross-checked against the hand-written gradient before "
-                 "timing (`np.allclose`, rtol 1e-6). Target: srcdiff / hand "
-                 "<= 1.10.", "", md_row(head), md_sep(len(head))]
+                 "timing (`np.allclose`, rtol 1e-6). Each ratio is the median "
+                 "over the interleaved rounds of the ratio within a round. "
+                 "Target: srcdiff / hand <= 1.10.", "", md_row(head), md_sep(len(head))]
         abs_lines = ["### Absolute medians", "",
                      md_row(["workload"] + [LABELS[c.key] for c in
                                             rows[0][1]] if rows else []),
                      md_sep(len(keys) + 2)]
         self.data["main"] = {}
         for wl, cols in rows:
-            base = cols[0].median
+            base = cols[0]
             by = {c.key: c for c in cols}
             s, h = by["srcdiff"], by["hand"]
             if s.timed and h.timed:
-                sh = fmt_ratio(s.median / h.median)
-                if s.median / h.median > 1.10:
-                    sh += " (over)"
+                r = paired_ratio(s, h)
+                sh = fmt_ratio(r) + (" (over)" if r > 1.10 else "")
             else:
                 sh = "-"
             title = wl.name + " (quick sizes)" if self.quick else wl.title
-            lines.append(md_row([title, fmt_time(base)] +
+            lines.append(md_row([title, fmt_time(base.median)] +
                                 [self.cell(by[k], base) for k in keys] +
                                 [sh]))
             abs_lines.append(md_row([wl.name] + [self.cell(c) for c in cols]))
@@ -813,7 +814,7 @@ class Runner:
             for g, h in cols:
                 gt, ht = g.median, h.median
                 if g.timed and h.timed:
-                    r = ht / gt
+                    r = paired_ratio(h, g)
                     rs = fmt_ratio(r) + (" (over)" if (
                         g.key == "srcdiff" and r > 4) else "")
                 else:
@@ -940,7 +941,7 @@ class Runner:
         prog.update()
         run_interleaved(cols, self.repeats, self.target, prog)
         prog.close()
-        base = fcol.median
+        base = fcol
         hl = dict(LABELS, srcdiff="srcdiff.hessian", autograd="autograd.hessian",
                   torch="torch.autograd.functional.hessian",
                   jax="jax.hessian, no jit", jax_jit="jax.jit(jax.hessian)")
@@ -952,9 +953,9 @@ class Runner:
                  "and jit); PyTorch: `torch.autograd.functional.hessian`. "
                  "Checked against the hand-written Hessian." % n, "",
                  md_row(head), md_sep(len(head)),
-                 md_row(["rosenbrock (ratio)", fmt_time(base)] +
+                 md_row(["rosenbrock (ratio)", fmt_time(base.median)] +
                         [self.cell(c, base) for c in cols[1:]]),
-                 md_row(["rosenbrock (time)", fmt_time(base)] +
+                 md_row(["rosenbrock (time)", fmt_time(base.median)] +
                         [self.cell(c) for c in cols[1:]])]
         self.data["hessian"] = {c.key: {"median_s": c.median,
                                         "status": c.status,
@@ -1048,7 +1049,7 @@ class Runner:
         for c in cols:
             vs = "-"
             if tbase and c.timed:
-                vs = fmt_ratio(c.median / tbase)
+                vs = fmt_ratio(paired_ratio(c, by["torch"]))
             lines.append(md_row([c.label, self.cell(c), vs]))
         self.data["shim"] = {c.key: {"median_s": c.median, "status": c.status,
                                      "reason": c.reason} for c in cols}
@@ -1134,7 +1135,7 @@ class Runner:
                 c = by[key]
                 if c.timed and cols[0].median:
                     xs.append(i + (j - (len(keys) - 1) / 2) * width)
-                    ys.append(c.median / cols[0].median)
+                    ys.append(paired_ratio(c, cols[0]))
             if xs:
                 ax.bar(xs, ys, width, label=LABELS[key], color=colors[key])
         ax.set_yscale("log")
@@ -1157,6 +1158,15 @@ class Runner:
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+def paired_ratio(col, base):
+    """Median over the interleaved rounds of col's time / base's time in the
+    same round (robust to load that drifts during the run)."""
+    n = min(len(col.times), len(base.times))
+    if n == 0:
+        return float("nan")
+    return statistics.median(col.times[i] / base.times[i] for i in range(n))
+
 
 def _ident(x):
     return x

@@ -166,12 +166,25 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
         defs, residual_names = _split(norm, rt, primal, adjoint, grads, dout, name)
     else:
         aux_value = last.value.elts[1] if has_aux else None
+        # the adjoint sweep restores overwritten names: keep the outputs aside first
+        kept = []
+
+        def keep(expr, base):
+            if not isinstance(expr, gast.Name):
+                return clone(expr)
+            name_ = norm.names.fresh(base)
+            st = assign(name_, clone(expr))
+            st.srcdiff_keep = True
+            kept.append(st)
+            return load(name_)
+
         if mode == "grad":
-            result = tuple_([grads_expr, clone(aux_value)]) if has_aux else grads_expr
+            result = tuple_([grads_expr, keep(aux_value, "aux")]) if has_aux else grads_expr
         else:
-            value = tuple_([clone(last.value.elts[0]), clone(aux_value)]) if has_aux else clone(out)
+            value = tuple_([keep(last.value.elts[0], "value"), keep(aux_value, "aux")]) \
+                if has_aux else keep(out, "value")
             result = tuple_([value, grads_expr])
-        body_stmts = _fold(primal + adjoint + [gast.Return(value=result)], env, fs)
+        body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs)
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
                           _dce(body_stmts), defaults_from=clone(norm.node.args))

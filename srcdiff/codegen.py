@@ -117,8 +117,11 @@ class _Fixer(gast.NodeTransformer):
 
     def generic_visit(self, node):
         node = super().generic_visit(node)
-        if isinstance(node, (gast.If, gast.For, gast.While)) and not node.body:
-            node.body = [gast.Pass()]
+        if isinstance(node, (gast.If, gast.For, gast.While, gast.FunctionDef)):
+            if all(is_comment(s) for s in node.body):
+                node.body = list(node.body) + [gast.Pass()]
+            if hasattr(node, "orelse") and all(is_comment(s) for s in node.orelse):
+                node.orelse = []
         return node
 
 

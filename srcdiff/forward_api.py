@@ -201,7 +201,7 @@ def _as_tangent(t, p):
     if isinstance(p, dict) and isinstance(t, dict):
         return {k: _as_tangent(t[k], v) for k, v in p.items()}
     if hasattr(p, "shape") and not hasattr(t, "shape"):
-        return np.asarray(t, dtype=np.result_type(p, float)) * np.ones(np.shape(p))
+        return t * np.ones_like(p, dtype=np.result_type(p, float))
     return t
 
 
@@ -265,7 +265,8 @@ def _basis(x):
         yield 1.0
         return
     dtype = np.result_type(x, float)
-    n = int(np.size(x))
+    from .runtime import size_of
+    n = int(size_of(x))
     for j in range(n):
         e = np.zeros(n, dtype=dtype)
         e[j] = 1

@@ -577,7 +577,7 @@ def _always_returns(stmts):
     return False
 
 
-def _lift(stmts, rest, loc):
+def _lift(stmts, rest, loc, names=None):
     """Append the continuation ``rest`` to every path of ``stmts`` that falls through."""
     out = []
     for i, s in enumerate(stmts):
@@ -585,14 +585,53 @@ def _lift(stmts, rest, loc):
             return out + [s]
         if isinstance(s, gast.If) and _has_return([s]):
             tail = stmts[i + 1:] + rest
-            s.body = _lift(s.body + tail, [], loc)
-            s.orelse = _lift(s.orelse + clone(tail), [], loc)
+            s.body = _lift(s.body + tail, [], loc, names)
+            s.orelse = _lift(s.orelse + clone(tail), [], loc, names)
             return out + [s]
         if isinstance(s, (gast.For, gast.While)) and _has_return(s.body):
-            raise loc.error(s, "'return' inside a loop is not supported yet",
-                            "set a variable, 'break', and return after the loop")
+            # return inside a loop: remember the value, leave the loop, return after it
+            flag, value = names.fresh("returned"), names.fresh("retval")
+            line = getattr(s, "srcline", None)
+            _returns_to_breaks(s, flag, value, line)
+            init = assign(flag, const(False), line)
+            after = gast.If(test=load(flag), body=[_ret(load(value), line)], orelse=[])
+            after.srcline = line
+            tail = [after] + stmts[i + 1:] + rest
+            return _lift(out + [init, s] + tail, [], loc, names)
         out.append(s)
     return out + rest
+
+
+def _ret(value, line):
+    r = gast.Return(value=value)
+    r.srcline = line
+    return r
+
+
+def _returns_to_breaks(loop, flag, value, line):
+    """`return v` anywhere in the loop -> `value = v; flag = True; break`; a nested
+    loop that may return is followed by `if flag: break`."""
+    def block(stmts):
+        out = []
+        for st in stmts:
+            if isinstance(st, gast.Return):
+                out += [assign(value, st.value, getattr(st, "srcline", line)),
+                        assign(flag, const(True), getattr(st, "srcline", line)), gast.Break()]
+                break
+            if isinstance(st, gast.If):
+                st.body, st.orelse = block(st.body), block(st.orelse)
+                out.append(st)
+            elif isinstance(st, (gast.For, gast.While)) and _has_return(st.body):
+                st.body = _lift_loop(block(st.body))
+                out.append(st)
+                stop = gast.If(test=load(flag), body=[gast.Break()], orelse=[])
+                stop.srcline = line
+                out.append(stop)
+            else:
+                out.append(st)
+        return out
+
+    loop.body = _lift_loop(block(loop.body))
 
 
 def _single_exit(stmts, out_name, line):
@@ -646,7 +685,7 @@ def normalize(fs):
         ret = gast.Return(value=const(None))
         ret.srcline = getattr(node, "lineno", 1)
         body.append(ret)
-    body = _lift(body, [], fs.loc)
+    body = _lift(body, [], fs.loc, names)
     rets = _returns(body)
     if len(rets) == 1 and body and body[-1] is rets[0]:
         out = rets[0].value

@@ -309,6 +309,9 @@ class ReverseTransform:
                                   [load(d), load(p)]))
             elif d in self.live:
                 grads.append(load(d))
+            elif p not in self.arrays:
+                grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                                  [const(None), load(p)]))
             else:
                 grads.append(call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
                                   [load(p)]))

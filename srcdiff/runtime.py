@@ -261,9 +261,9 @@ def _index_add_rounds(d, index, g):
     if idx.dtype.kind not in "iu":
         raise SrcdiffError(f"cannot scatter-add through an index of dtype {idx.dtype}",
                            hint="index with integers, slices or a boolean mask")
-    g = np.broadcast_to(g, np.shape(d[index]))
-    gshape = np.shape(g)
-    g = np.reshape(g, gshape[:ax] + (idx.size,) + gshape[ax + idx.ndim:])
+    rest = np.shape(d[parts[:ax] + (slice(None),) + parts[ax + 1:]])   # basic slicing only
+    g = np.broadcast_to(g, rest[:ax] + idx.shape + rest[ax + 1:])
+    g = np.reshape(g, rest[:ax] + (idx.size,) + rest[ax + 1:])
     flat = np.ravel(idx)
     flat = np.where(flat < 0, flat + np.shape(d)[ax], flat)
     order = np.argsort(flat, kind="stable")

@@ -385,8 +385,11 @@ class ShapeClasses:
                 and isinstance(op.keywords.get("keepdims"), gast.Constant) \
                 and op.keywords["keepdims"].value is True:
             base = self._cls(op.args[0])
-            if base:   # keepdims: broadcasts back into its argument's shape
-                return frozenset([("sub", base)])
+            axis = op.keywords.get("axis")
+            axis = axis.value if isinstance(axis, gast.Constant) else None
+            if base and isinstance(axis, int):
+                # keepdims: broadcasts back into its argument's shape (one class per axis)
+                return frozenset([("sub", base, axis)])
         if f in _SCALAR_FUNCS:
             return frozenset()
         return unique

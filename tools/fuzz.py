@@ -142,12 +142,26 @@ class Ctx:
         return c
 
 
+FEATURES = {
+    "loop-return": "early return inside a loop",
+    "def-in-loop": "nested def or lambda defined inside a loop",
+    "chained-write": "A[i][j] = v",
+    "pyminmax": "builtin max/min of two values",
+    "genexpr": "generator expressions and comprehensions over lists",
+    "container-params": "list and dict parameters",
+    "alias": "names bound to views/aliases of arrays (never written through)",
+    "mask-write": "writes through boolean masks",
+    "empty-buffer": "np.empty buffers",
+}
+
+
 class ProgramGenerator:
     """Generates one random program (module source) and its arguments."""
 
-    def __init__(self, rng, size):
+    def __init__(self, rng, size, disabled=()):
         self.r = rng
         self.size = size
+        self.disabled = set(disabled)
         while True:
             self.N = rng.randint(2, 5)
             self.M = rng.randint(2, 4)
@@ -172,6 +186,9 @@ class ProgramGenerator:
         self.frozen = {}          # fn id -> names frozen (may alias something)
         self.max_expr_depth = min(4, 1 + size // 4)
         self.stype = rng.choice(["float", "float", "np.float64", "0d"])
+
+    def on(self, feature):
+        return feature not in self.disabled
 
     # ---- names and scopes ----------------------------------------------------
 
@@ -437,7 +454,7 @@ class ProgramGenerator:
         if kind == "W":
             e, b = self.ex("M", d)
             return f"np.max({e}, axis=1)", b
-        if kind == "S":
+        if kind == "S" and self.on("pyminmax"):
             e1, b1 = self.ex("S", d)
             e2, b2 = self.ex("S", d)
             return f"{self.r.choice(['max', 'min'])}({e1}, {e2})", max(b1, b2)
@@ -618,6 +635,8 @@ class ProgramGenerator:
         L = self.r.choice(lists)
         c = self.r.random()
         if kind == "S" and c < 0.5:
+            if not self.on("genexpr"):
+                return None
             h = self.fresh("S" if L.elem == "S" else L.elem)
             inner = f"np.sum({h})" if L.elem != "S" else h
             n = int(np.prod(self.shape[L.elem]))
@@ -634,6 +653,8 @@ class ProgramGenerator:
         return f"np.sum(np.stack({L.code}), axis=0)", L.bound * 6
 
     def p_comprehension(self, kind, d):
+        if not self.on("genexpr"):
+            return None
         j = self.fresh("I")
         self.push()
         self.add(Var(j, "I", ub=self.N))
@@ -660,8 +681,8 @@ class ProgramGenerator:
             e, b = self.ex("V", d)
             return f"{self.atom(e)}[{self.idx(self.N)}] > {self.uniform(-0.5, 0.5)}"
         if c < 0.9:
-            return f"{self.cond(0)} {r.choice(['and', 'or'])} {self.cond(0)}"
-        return f"not {self.cond(0)}"
+            return f"({self.cond(0)}) {r.choice(['and', 'or'])} ({self.cond(0)})"
+        return f"not ({self.cond(0)})"
 
     # ---- statements ----------------------------------------------------------
 
@@ -709,7 +730,8 @@ class ProgramGenerator:
             owned_roots = {n for n in rt if any(v.name == n and self.owned(v, ctx)
                                                 for v in self.numeric())}
             target_owned = existing is not None and self.owned(existing, ctx)
-            if rt and (in_loop and (owned_roots or target_owned) or self.r.random() < 0.3):
+            if rt and (in_loop and (owned_roots or target_owned) or self.r.random() < 0.3
+                       or not self.on("alias")):
                 code = f"{self.atom(code)}.copy()"
                 fresh = True
             else:
@@ -767,7 +789,8 @@ class ProgramGenerator:
         elif op == "*=":
             code, b = self.ex(rk, self.d())
             if b > 1.2:
-                code = self.r.choice([f"np.cos({code})", f"np.tanh({code})", f"(0.5 + 0.5 * np.sin({code}))"])
+                code = self.r.choice([f"np.cos({code})", f"np.tanh({code})",
+                                      f"(0.5 + 0.5 * np.sin({code}))"])
         else:
             e, _ = self.ex(rk, self.d())
             code = f"(1.5 + np.cos({e}))"
@@ -834,7 +857,7 @@ class ProgramGenerator:
                 e2 = self.atom(lim(v.kind))
                 out.append(f"{z}[1:-1] = 0.5 * ({e1}[2:] - {e2}[:-2]) + {z}[1:-1]")
                 v.bound *= 2
-            elif c < 0.88:
+            elif c < 0.88 and self.on("mask-write"):
                 out.append(f"{z}[{z} > {self.uniform(-0.5, 0.5)}] "
                            f"{r.choice(['= 0.0', '*= 0.5', '+= 1.0'])}")
                 v.bound += 1
@@ -858,9 +881,9 @@ class ProgramGenerator:
             elif c < 0.78:
                 a, b = self.span(N)
                 out.append(f"{z}[:, {a}:{b}] = {lim('S')}")
-            elif c < 0.86:
+            elif c < 0.86 and self.on("mask-write"):
                 out.append(f"{z}[{z} < {self.uniform(-0.5, 0.5)}] = {lim('S')}")
-            elif c < 0.93:
+            elif c < 0.93 and self.on("chained-write"):
                 out.append(f"{z}[{self.idx(M)}][{self.idx(N)}] = {lim('S')}")
             else:
                 out.append(f"{z}[{self.idx(M)}] += {lim('V')}")
@@ -897,7 +920,7 @@ class ProgramGenerator:
         N, M = self.N, self.M
         kind = r.choice(["V", "W", "M", "M"])
         name = self.fresh(kind)
-        empty = r.random() < 0.2
+        empty = r.random() < 0.2 and self.on("empty-buffer")
         alloc = "np.empty" if empty else "np.zeros"
         shape = {"V": f"{N}", "W": f"{M}", "M": f"({M}, {N})"}[kind]
         like = [v for v in self.numeric(kind)]
@@ -983,6 +1006,7 @@ class ProgramGenerator:
         elif c < 0.8:
             e, b = self.ex("M", 1)
             self.freeze(roots(e), ctx)
+            w, bw = self.ex("W", 1)
             row = self.fresh("V")
             self.add(Var(row, "V", b, fn=ctx.fn))
             iters = M
@@ -994,7 +1018,6 @@ class ProgramGenerator:
                 self.add(Var(i, "I", ub=M))
                 lines.append(f"{ind}for {i}, {row} in enumerate({e}):")
             else:
-                w, bw = self.ex("W", 1)
                 self.freeze(roots(w), ctx)
                 a = self.fresh("S")
                 self.add(Var(a, "S", bw, fn=ctx.fn))
@@ -1044,13 +1067,13 @@ class ProgramGenerator:
         if r.random() < 0.5:
             lines.append(f"{ind}while {k} < {K}:")
         else:
-            lines.append(f"{ind}while {self.cond(1)} and {k} < {K}:")
+            lines.append(f"{ind}while ({self.cond(1)}) and {k} < {K}:")
         self.push()
         self.add(Var(k, "I", ub=K))
         sub = ctx.sub(loop={"type": "while", "iters": K, "no_break": False},
                       loops=ctx.loops * K)
-        lines += [ln for ln in self.block(ind + "    ", r.randint(1, max(1, min(4, self.size // 2))),
-                                          sub) if ln.strip() != "pass"]
+        nb = r.randint(1, max(1, min(4, self.size // 2)))
+        lines += [ln for ln in self.block(ind + "    ", nb, sub) if ln.strip() != "pass"]
         lines.append(f"{ind}    {k} += 1")
         self.pop()
         if r.random() < 0.15:
@@ -1067,6 +1090,8 @@ class ProgramGenerator:
         return [f"{ind}if {self.cond(1)}:", f"{ind}    {word}"]
 
     def s_early_return(self, ind, ctx):
+        if ctx.loop is not None and not self.on("loop-return"):
+            return None
         e, b = self.ex(ctx.ret, self.d())
         if roots(e):
             e = f"{self.atom(e)} * 1.0"
@@ -1086,7 +1111,7 @@ class ProgramGenerator:
                 items.append(e)
             self.add(Var(name, "L", 2.0, fn=ctx.fn, elem=kind, minlen=k, mutable=True))
             return [f"{ind}{name} = [{', '.join(items)}]"]
-        if c < 0.35:
+        if c < 0.35 and self.on("genexpr"):
             lists = self.visible(lambda v: v.kind == "L")
             if lists:
                 L = r.choice(lists)
@@ -1161,6 +1186,8 @@ class ProgramGenerator:
         return lines, b
 
     def s_nested_def(self, ind, ctx):
+        if ctx.loop is not None and not self.on("def-in-loop"):
+            return None
         name = self.fresh("F")
         nparams = self.r.randint(1, 2)
         params = [(self.fresh("S").replace("s", "z"), self.r.choice(KINDS)) for _ in range(nparams)]
@@ -1172,6 +1199,8 @@ class ProgramGenerator:
         return [f"{ind}def {name}({sig}):"] + body
 
     def s_lambda(self, ind, ctx):
+        if ctx.loop is not None and not self.on("def-in-loop"):
+            return None
         name = self.fresh("F")
         z = self.fresh("S").replace("s", "z")
         k = self.r.choice(KINDS)
@@ -1234,7 +1263,8 @@ class ProgramGenerator:
             self.add(Var(name, "F", fn=-1, func=Func(name, [k for _, k in params], ret, b, kw)))
         # the differentiated function
         nparams = r.randint(1, 4)
-        pool = list(self.PARAMS)
+        pool = [pk for pk in self.PARAMS
+                if self.on("container-params") or pk[1] not in ("L", "D")]
         r.shuffle(pool)
         chosen = pool[:nparams]
         if all(k in ("I", "B") for _, k in chosen):
@@ -1655,12 +1685,19 @@ def _exc_failure(e, what):
         return Failure("timeout", what, "")
     tb = traceback.extract_tb(e.__traceback__)
     where = ""
+    pkg = os.path.dirname(srcdiff.__file__)
     for fr in reversed(tb):
-        if "srcdiff" in fr.filename or fr.filename.startswith("<"):
-            where = f" at {os.path.basename(fr.filename)}:{fr.lineno}"
+        if fr.filename.startswith(pkg):
+            where = f" in {os.path.relpath(fr.filename, os.path.dirname(pkg))}:{fr.name}"
             break
-    return Failure("crash", f"{what}: {type(e).__name__}{where}",
-                   f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300])
+        if fr.filename.startswith("<srcdiff") or "srcdiff" in fr.filename and \
+                fr.filename.startswith("<"):
+            where = " in generated code"
+            break
+    text = str(e).splitlines()[0] if str(e) else ""
+    norm = re.sub(r"\(.*\)", "(...)", re.sub(r"\d+", "#", text))[:60]
+    return Failure("crash", f"{what}: {type(e).__name__}{where}: {norm}",
+                   f"{type(e).__name__}: {text}"[:300])
 
 
 class _Timeout(Exception):
@@ -1888,9 +1925,52 @@ class Case:
         self.forward = forward
 
 
+def dead_statements(mod, f, args):
+    """How many statements never run at ``args`` inside the functions that do run
+    (a function never called is dead as a whole and may simply be deleted)."""
+    path = mod.__file__
+    tree = ast.parse(open(path).read())
+    groups = []                       # per function: the lines of its own statements
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.Lambda)):
+            own = set()
+            stack = list(fn.body) if isinstance(fn, ast.FunctionDef) else [fn.body]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+                    continue
+                if isinstance(node, ast.stmt) or node is getattr(fn, "body", None):
+                    own.add(node.lineno)
+                stack.extend(ast.iter_child_nodes(node))
+            groups.append(own)
+    seen = set()
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename != path:
+            return None
+        if event == "line":
+            seen.add(frame.f_lineno)
+        return tracer
+    old = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        f(*deep_copy(args))
+    except Exception:  # noqa: BLE001
+        pass
+    finally:
+        sys.settrace(old)
+    return sum(len(own - seen) for own in groups if own & seen)
+
+
 def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=True,
-             numerics=True):
-    """('invalid', reason) | ('ok', []) | ('fail', [Failure...])."""
+             numerics=True, coverage=False):
+    """('invalid', reason) | ('ok', []) | ('fail', [Failure...]); with coverage=True a
+    third item: the number of statements that never run."""
+    res = _run_case(source, fname, args, wrt, forward, seed, require_valid, numerics, coverage)
+    return res if coverage else res[:2]
+
+
+def _run_case(source, fname, args, wrt, forward, seed, require_valid, numerics, coverage):
     try:
         mod = load_module(source)
         f = getattr(mod, fname)
@@ -1901,18 +1981,19 @@ def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=Tru
     except _Timeout:
         raise
     except Exception as e:  # noqa: BLE001
-        return "invalid", f"does not load: {type(e).__name__}: {e}"
+        return "invalid", f"does not load: {type(e).__name__}: {e}", None
     if require_valid:
         why = evaluate_plain(f, pf, probe, args)
         if why:
-            return "invalid", why
+            return "invalid", why, None
         nums = numerics_ok(f, args, float_positions(args)) if numerics else {}
         if nums is None:
-            return "invalid", "central differences unreliable"
+            return "invalid", "central differences unreliable", None
     else:
         nums = None
+    dead = dead_statements(mod, f, args) if coverage else None
     fails = check_program(f, args, wrt, seed=seed, forward=forward, numeric=nums)
-    return ("fail", fails) if fails else ("ok", [])
+    return ("fail", fails, dead) if fails else ("ok", [], dead)
 
 
 # =============================================================================
@@ -2013,8 +2094,8 @@ def _remap_wrt(wrt, k, name):
             return None
         return w - 1 if w > k else w
     if isinstance(wrt, (tuple, list)):
-        out = tuple(one(w) for w in wrt)
-        return None if any(w is None for w in out) else out
+        out = tuple(w for w in (one(w) for w in wrt) if w is not None)
+        return out or None
     return one(wrt)
 
 
@@ -2120,7 +2201,7 @@ def _render(tree):
             compile(text, "<shrink>", "exec")
     except Exception:  # noqa: BLE001
         return None
-    if _undefined_names(tree):
+    if _undefined_names(tree) or re.search(r"range\(0\)|range\((\w+), \1\)", text):
         return None
     return text + "\n"
 
@@ -2143,22 +2224,35 @@ def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log
     tried = 0
     seen = set()
     numerics = signature[0] in ("grad", "vjp", "value", "jvp")
+    best_dead = math.inf
 
     def fails_same(text, a, w):
-        nonlocal tried
+        """Same failure, and no more dead code than before (so a shrunk program is not
+        one whose failing statements have become unreachable)."""
+        nonlocal tried, best_dead
         key = (text, len(a), repr(w))
         if key in seen:
             return False
         seen.add(key)
         tried += 1
         try:
-            status, res = _with_timeout(10.0, run_case, text, fname, list(a), w, forward,
-                                        numerics=numerics)
+            status, res, dead = _with_timeout(10.0, run_case, text, fname, list(a), w, forward,
+                                              numerics=numerics, coverage=True)
         except _Timeout:
             return signature[0] == "timeout"
-        if status != "fail":
+        if status != "fail" or not any(fl.signature == signature for fl in res):
             return False
-        return any(fl.signature == signature for fl in res)
+        if dead > best_dead:
+            return False
+        best_dead = dead
+        return True
+
+    try:
+        _, _, best_dead = run_case(source, fname, list(args), wrt, forward, numerics=False,
+                                   coverage=True)
+        best_dead = math.inf if best_dead is None else best_dead
+    except Exception:  # noqa: BLE001
+        pass
 
     idx = 0
     while time.time() - start < budget:
@@ -2215,6 +2309,8 @@ def literal(x):
 
 
 def save_failure(outdir, stem, source, fname, args, wrt, fails, original=None):
+    """Write a self-contained reproduction; ``original`` = (source, args, wrt) before
+    shrinking, saved beside it as STEM.orig.py."""
     os.makedirs(outdir, exist_ok=True)
     path = os.path.join(outdir, stem + ".py")
     head = [f'"""srcdiff fuzz failure: {fails[0].category}: {fails[0].detail}']
@@ -2239,9 +2335,8 @@ def save_failure(outdir, stem, source, fname, args, wrt, fails, original=None):
     ]
     with open(path, "w") as fh:
         fh.write("\n".join(head) + "\n" + body + "\n".join(tail) + "\n")
-    if original is not None and original != source:
-        with open(os.path.join(outdir, stem + ".orig.py"), "w") as fh:
-            fh.write(original)
+    if original is not None and original[0] != source:
+        save_failure(outdir, stem + ".orig", original[0], fname, original[1], original[2], fails)
     return path
 
 
@@ -2259,6 +2354,39 @@ def check_saved(path, forward="auto", verbose=True):
             print(fl)
         print("ok" if not fails else f"{len(fails)} failure(s)")
     return 1 if fails else 0
+
+
+def _program_text(path):
+    """The program part of a saved failure file (between the docstring and FUNC =)."""
+    text = open(path).read()
+    tree = ast.parse(text)
+    keep = [n for n in tree.body
+            if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+            and not (isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
+                     and n.targets[0].id in ("FUNC", "ARGS", "WRT", "XFAIL", "ACCEPT_REFUSAL"))
+            and not isinstance(n, ast.If)]
+    return ast.unparse(ast.Module(body=keep, type_ignores=[])) + "\n"
+
+
+def shrink_saved(path, forward="auto", budget=120.0):
+    spec = importlib.util.spec_from_file_location(f"fuzz_saved_{next(_load_counter)}", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    fname = getattr(mod, "FUNC", "f")
+    args, wrt = list(mod.ARGS), getattr(mod, "WRT", None)
+    source = _program_text(path)
+    st, fails = run_case(source, fname, args, wrt, forward)
+    if st != "fail":
+        print(f"{path}: {st} {fails}")
+        return 0
+    small, args, wrt = shrink(source, fname, args, wrt, fails[0].signature, forward, budget,
+                              log=print)
+    st, res = run_case(small, fname, args, wrt, forward)
+    save_failure(os.path.dirname(path) or ".", os.path.basename(path)[:-3], small, fname, args,
+                 wrt, [fl for fl in res if fl.signature == fails[0].signature] or res)
+    print(small)
+    return 1
 
 
 def _with_timeout(seconds, fn, *args, **kw):
@@ -2290,14 +2418,15 @@ def choose_wrt(rng, specs, args):
     return tuple(rng.sample(names, k))
 
 
-def generate_case(seed, index, total, max_size=16, attempts=30):
+def generate_case(seed, index, total, max_size=16, attempts=30, disabled=()):
     """A valid (program, inputs) pair: returns (source, fname, args, wrt, rejects)."""
     rejects = 0
     for attempt in range(attempts):
         rng = random.Random(f"{seed}/{index}/{attempt}")
-        size = 1 + int(max_size * (index + 1) / max(1, total)) if total else rng.randint(1, max_size)
+        size = (1 + int(max_size * (index + 1) / max(1, total)) if total
+                else rng.randint(1, max_size))
         size = max(1, min(max_size, size + rng.randint(-1, 1)))
-        gen = ProgramGenerator(rng, size)
+        gen = ProgramGenerator(rng, size, disabled)
         source, fname, specs = gen.program()
         try:
             mod = load_module(source)
@@ -2329,7 +2458,7 @@ def generate_case(seed, index, total, max_size=16, attempts=30):
 
 def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=True,
         max_shrinks=20, forward="auto", max_size=16, verbose=False, out=print,
-        timeout=60.0):
+        timeout=60.0, disabled=()):
     """Fuzz ``programs`` programs; returns (n_checked, list of (case, failures, path))."""
     if forward == "auto" and getattr(srcdiff, "jvp", None) is None:
         out("note: srcdiff.jvp is missing; the forward-vs-reverse check is skipped")
@@ -2341,7 +2470,8 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
     t0 = time.time()
     for k in range(programs):
         try:
-            source, fname, args, wrt, rej, nums = generate_case(seed, k, programs, max_size)
+            source, fname, args, wrt, rej, nums = generate_case(seed, k, programs, max_size,
+                                                                disabled=disabled)
         except RuntimeError as e:
             out(f"GENERATOR BUG seed={seed} program={k}: {str(e).splitlines()[0]}")
             if verbose:
@@ -2364,7 +2494,7 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
         sig = fails[0].signature
         counts[fails[0].category] = counts.get(fails[0].category, 0) + 1
         stem = f"seed{seed}_prog{k}"
-        small = source
+        small, original = source, (source, args, wrt)
         if do_shrink and sig not in shrunk_sigs and len(shrunk_sigs) < max_shrinks:
             shrunk_sigs.add(sig)
             small, args, wrt = shrink(source, fname, args, wrt, sig, forward, shrink_budget,
@@ -2372,14 +2502,15 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
             st, res = run_case(small, fname, args, wrt, forward)
             if st == "fail":
                 fails = [fl for fl in res if fl.signature == sig] or res
-        path = save_failure(outdir, stem, small, fname, args, wrt, fails, original=source)
+        path = save_failure(outdir, stem, small, fname, args, wrt, fails, original=original)
         label = "REFUSED" if fails[0].category == "refused" else "MISMATCH"
         msg = f" ({fails[0].message[:160]})" if fails[0].message else ""
         out(f"{label} seed={seed} program={k} {fails[0].category}: {fails[0].detail}{msg} "
             f"-> {path}")
         mismatches.append((k, fails, path))
     if verbose:
-        out(f"{rejects} generated inputs rejected (near kinks / too large); {time.time() - t0:.1f}s")
+        out(f"{rejects} generated inputs rejected (near kinks / too large); "
+            f"{time.time() - t0:.1f}s")
     if counts:
         out("by kind: " + ", ".join(f"{c} {k}" for k, c in sorted(counts.items())))
     return n, mismatches
@@ -2398,20 +2529,32 @@ def main(argv=None):
     ap.add_argument("--forward", choices=["auto", "on", "off"], default="auto",
                     help="forward-vs-reverse check: auto = when srcdiff.jvp exists; on = use "
                          "srcdiff.forward_api.jvp even if not exported")
+    ap.add_argument("--disable", default="",
+                    help="comma-separated generator features to leave out (to look past known "
+                         "bugs): " + ", ".join(FEATURES))
     ap.add_argument("--check", metavar="FILE", help="re-run the checks on a saved failure")
+    ap.add_argument("--shrink", metavar="FILE",
+                    help="shrink a saved failure further (in place; budget --shrink-time)")
     ap.add_argument("--show", type=int, metavar="K", help="print program K of --seed and exit")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
     forward = {"auto": "auto", "on": True, "off": False}[a.forward]
+    disabled = [x for x in a.disable.split(",") if x]
+    for x in disabled:
+        if x not in FEATURES:
+            ap.error(f"unknown feature {x!r}; known: {', '.join(FEATURES)}")
     if a.check:
         return check_saved(a.check, forward)
+    if a.shrink:
+        return shrink_saved(a.shrink, forward, a.shrink_time)
     if a.show is not None:
-        source, fname, args, wrt, _, _ = generate_case(a.seed, a.show, a.programs, a.max_size)
+        source, fname, args, wrt, _, _ = generate_case(a.seed, a.show, a.programs, a.max_size,
+                                                       disabled=disabled)
         print(source)
         print(f"ARGS = {literal(tuple(args))}\nWRT = {wrt!r}")
         return 0
     n, mism = run(a.programs, a.seed, a.out, a.shrink_time, not a.no_shrink, a.max_shrinks,
-                  forward, a.max_size, a.verbose)
+                  forward, a.max_size, a.verbose, disabled=disabled)
     print(f"{n} programs, {len(mism)} mismatches")
     return 1 if mism else 0
 

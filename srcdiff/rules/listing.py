@@ -22,9 +22,13 @@ def display_name(rule):
     return name
 
 
+_BUILTIN_TABLE = ("numpy", "math", "builtins", "operator", "scipy")
+
+
 def _public(rule):
-    """Rules for callables users call (not srcdiff's own runtime helpers)."""
-    return not rule.name.startswith(_HELPER_MODULES)
+    """Rules of the built-in table for callables users call (not srcdiff's own
+    runtime helpers, nor rules a program registered, such as Function subclasses)."""
+    return not rule.name.startswith(_HELPER_MODULES) and rule.name.split(".")[0] in _BUILTIN_TABLE
 
 
 def rules_table(include_helpers=False):

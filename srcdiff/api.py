@@ -255,8 +255,25 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
                             ctx=gast.Store())
         unpack.append(gast.Assign(targets=[target if len(residuals) > 1 else target],
                                   value=load(res_name), type_comment=None))
-    # the stacks are consumed by pops: copy them so the backward can run again
-    copies = [assign(s, call("list", [load(s)])) for s in stacks]
+    # the backward pops the stacks (and lists the primal appended to) and restores
+    # arrays written in place: copy those first, so it can run again
+    popped = set(stacks)
+    for st in adjoint:
+        for n in gast.walk(st):
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                    and isinstance(n.func.value, gast.Name) and n.func.attr in ("pop", "append"):
+                popped.add(n.func.value.id)
+    written = {n.value.id for st in adjoint for n in gast.walk(st)
+               if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
+               and isinstance(n.value, gast.Name)}
+    copies = []
+    for r in residuals:
+        if r in popped:
+            copies.append(assign(r, call(norm.env.ref(runtime.copy_structure, "copy_structure"),
+                                         [load(r)])))
+        elif r in written:
+            copies.append(assign(r, call(norm.env.ref(runtime.saved_copy, "saved_copy"),
+                                         [load(r)])))
     bwd_body = unpack + copies + annotate(_fold(adjoint + [gast.Return(value=tuple_(grads))],
                                                 norm.env, norm.fs), loc)
     bwd = function_def(f"{name}_bwd", [res_name, dout], _dce(bwd_body))

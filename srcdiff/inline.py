@@ -419,6 +419,7 @@ def protect_writes(norm, classifier):
     written = {t.value.id for s in walk_stmts(body) if isinstance(s, gast.Assign)
                for t in s.targets if isinstance(t, gast.Subscript)
                and isinstance(t.value, gast.Name)}
+    _check_augassign_aliases(norm, classifier)
     if not written:
         return
 
@@ -479,6 +480,38 @@ def protect_writes(norm, classifier):
             node.srcdiff_private = True
             head.append(node)
     norm.node.body = head + body
+
+
+def _check_augassign_aliases(norm, classifier):
+    """``y *= 2`` changes an array in place in Python, but is differentiated as
+    ``y = y * 2``: refuse it where another name for the same array is used later."""
+    stmts = list(walk_stmts(norm.node.body))
+    augs = [(i, s) for i, s in enumerate(stmts) if getattr(s, "srcdiff_augassign", None)]
+    if not augs:
+        return
+    partners = {}
+    for s in stmts:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
+                and not getattr(s, "srcdiff_augassign", None):
+            op = classifier.classify(s.value)
+            if op.kind in ("nondiff", "const") or _fresh_definition(op):
+                continue
+            for n in op.reads():
+                partners.setdefault(n, set()).add(s.targets[0].id)
+                partners.setdefault(s.targets[0].id, set()).add(n)
+    out = norm.output.id if isinstance(norm.output, gast.Name) else None
+    for i, s in augs:
+        y = s.srcdiff_augassign
+        for v in sorted(partners.get(y, ())):
+            used_later = v == out or any(v in names_read(st) for st in stmts[i + 1:]
+                                         if not isinstance(st, (gast.For, gast.While, gast.If)))
+            loops = _enclosing_loops(norm.node.body, s) or []
+            in_loop = any(v in names_read(st) for L in loops for st in walk_stmts(L.body))
+            if used_later or in_loop:
+                raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
+                                        "same array and is used afterwards; srcdiff differentiates "
+                                        f"this as a new value", f"write {y} = {y} <op> ... "
+                                        f"(or copy it first: {v} = {y}.copy())")
 
 
 def _reads_after_write(stmt, t, y):

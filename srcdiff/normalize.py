@@ -440,6 +440,9 @@ class _Normalizer:
                     out += self.assign_to(elt, load(name))
             return out
         if isinstance(t, gast.Subscript):
+            if isinstance(t.value, gast.Subscript):
+                raise self.error(t, "nested subscript assignment (a[i][j] = v) writes "
+                                 "through a view", "write a[i, j] = v")
             if not isinstance(t.value, gast.Name):
                 raise self.error(t, "assignment into an attribute's element (obj.a[i] = v) "
                                  "mutates an object that outlives the call",
@@ -458,8 +461,11 @@ class _Normalizer:
         t = s.target
         if isinstance(t, gast.Name):
             stmts, v = self.atom(s.value, t.id)
-            simple = gast.BinOp(left=self.ren(load(t.id)), op=s.op, right=v)
-            return stmts + [assign(self.target_name(t.id), simple, self.line)]
+            old = self.ren(load(t.id))
+            simple = gast.BinOp(left=old, op=s.op, right=v)
+            node = assign(self.target_name(t.id), simple, self.line)
+            node.srcdiff_augassign = old.id    # an array is changed in place by Python
+            return stmts + [node]
         if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):
             base = t.value.id
             stmts, idx = self.index(t.slice, base)
@@ -562,8 +568,17 @@ def _lift_loop(body, again=()):
 # ---- return lifting: one exit at the end ---------------------------------
 
 def _has_return(stmts):
-    return any(isinstance(n, gast.Return) for s in stmts for n in gast.walk(s)
-               if not isinstance(n, (gast.FunctionDef, gast.Lambda)))
+    """Does a return stand in these statements (not in nested functions)?"""
+    for s in stmts:
+        if isinstance(s, gast.Return):
+            return True
+        if isinstance(s, (gast.FunctionDef, gast.ClassDef)):
+            continue
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and _has_return(sub):
+                return True
+    return False
 
 
 def _always_returns(stmts):

@@ -79,10 +79,17 @@ class ReverseTransform:
         computed and popped when its reverse iteration starts (no old value to
         keep, no placeholder)."""
         assigned_in = {}
+        mutated_in = {}
         for loop in walk_stmts(body):
             if isinstance(loop, (gast.For, gast.While)):
                 assigned_in[id(loop)] = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name)
                                          and isinstance(n.ctx, (gast.Store, gast.Del))} | \
+                    {n.value.id for n in gast.walk(loop) if isinstance(n, gast.Subscript)
+                     and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
+                    {n.func.value.id for n in gast.walk(loop) if isinstance(n, gast.Call)
+                     and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
+                # values changed in place in the loop (never shared between iterations)
+                mutated_in[id(loop)] = \
                     {n.value.id for n in gast.walk(loop) if isinstance(n, gast.Subscript)
                      and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
                     {n.func.value.id for n in gast.walk(loop) if isinstance(n, gast.Call)
@@ -98,8 +105,9 @@ class ReverseTransform:
                             and t not in self.norm.params:
                         st.srcdiff_iterlocal = loop
                         op = self.classifier.classify(st.value)
-                        if op.kind in ("call", "copy", "const", "pack") and \
-                                not (op.reads() & assigned_in[id(loop)]):
+                        if op.kind in ("call", "copy", "const") and \
+                                not (op.reads() & assigned_in[id(loop)]) and \
+                                t not in assigned_in[id(loop)] - {t} | mutated_in[id(loop)]:
                             st.srcdiff_invariant = True   # the same value every iteration
                 read_before |= names_read(st)
                 for n in gast.walk(st):
@@ -428,6 +436,8 @@ class ReverseTransform:
             return self.rev_list_pop(s, t, op)
         d = self.adj(t)
         self.late_restores = []
+        self._restored_early = False
+        self._ans = None
         self_ref = op.kind not in ("const", "nondiff") and t in (
             {a.id for a in op.args if isinstance(a, gast.Name)}
             | {v.id for v in op.keywords.values() if isinstance(v, gast.Name)})
@@ -442,7 +452,7 @@ class ReverseTransform:
             return out + self.late_restores
         if self.late_restores and self.overwrites(t, s):
             out += self.late_restores
-        if self.overwrites(t, s):
+        if self.overwrites(t, s) and not self._restored_early:
             out.append(_Restore(s, t, "name"))
         return out
 
@@ -452,13 +462,21 @@ class ReverseTransform:
         pre = []
         arg_names = {a.id for a in op.args if isinstance(a, gast.Name)}
         g = load(d)
+        self._ans = None
         if t in arg_names or t in {v.id for v in op.keywords.values() if isinstance(v, gast.Name)}:
-            # x = f(x): the incoming cotangent must be read before dx is reset
+            # x = f(x): the incoming cotangent must be read before dx is reset, and
+            # the rule needs x's old value (the argument) as well as the new (ans)
             gname = self.names.fresh(d + "_in")
             self.shapes.adjoint_of[gname] = t
             pre.append(assign(gname, load(d), line))
             g = load(gname)
             self.live.discard(d)
+            if self.overwrites(t, s) and op.kind not in ("copy", "pack"):
+                ans = self.names.fresh(t + "_new")
+                pre.append(assign(ans, load(t), line))
+                pre.append(_Restore(s, t, "name"))
+                self._ans = ans
+                self._restored_early = True
         if op.kind == "copy":
             return pre + self.accumulate(op.node.id, g, line)
         if op.kind == "pack":
@@ -593,7 +611,7 @@ class ReverseTransform:
         if not tpl.inlinable:
             # call the rule itself and pick the cotangents that are needed
             res = self.names.fresh(f"{t}_vjp")
-            args = [g, load(t)] + [clone(a) for a in op.args]
+            args = [g, load(self._ans or t)] + [clone(a) for a in op.args]
             kws = [gast.keyword(arg=k, value=clone(v)) for k, v in op.keywords.items()]
             out.append(assign(res, call(self.ref(rule.vjp, rule.vjp.__name__), args, kws),
                               s.srcline))
@@ -601,7 +619,7 @@ class ReverseTransform:
                 out += self.accumulate(name, subscript(load(res), const(k)), s.srcline)
             return out
         bind[tpl.params[0]] = g
-        bind[tpl.params[1]] = load(t)
+        bind[tpl.params[1]] = load(self._ans or t)
         stmts, results = instantiate(tpl, bind, self.names, self.env, hint=self.adj(t))
         used = set()
         exprs = []
@@ -632,13 +650,23 @@ class ReverseTransform:
         d = self.adj(y)
         if self.active(y) and d in self.live:
             v = s.value
+            late = []
             if isinstance(v, gast.Name) and self.active(v.id):
                 piece = subscript(load(d), clone(target.slice))
                 e = self.shapes.prune_unbroadcast(
                     call(self.ref(runtime.unbroadcast, "unbroadcast"), [piece, load(v.id)]))
-                out += self.accumulate(v.id, e, s.srcline)
+                if v.id == y:
+                    # y[i] = y: take the piece before the slot is zeroed
+                    tmp = self.names.fresh(d + "_piece")
+                    out.append(assign(tmp, e, s.srcline))
+                    late = [(v.id, load(tmp))]
+                else:
+                    out += self.accumulate(v.id, e, s.srcline)
             out.append(assign(d, call(self.ref(runtime.zero_at, "zero_at"),
                                       [load(d), clone(target.slice)]), s.srcline))
+            self.owned.add(d)
+            for name, e in late:
+                out += self.accumulate(name, e, s.srcline)
         out.append(_Restore(s, y, "item"))
         return out
 
@@ -753,7 +781,10 @@ class ReverseTransform:
         for st in _walk_adjoint(adjoint):
             needed |= names_read(st)
         self.needed = needed
-        self.shape_only = self._shape_only(adjoint) & self.arrays
+        written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
+                   for t in st.targets if isinstance(t, gast.Subscript)
+                   and isinstance(t.value, gast.Name)}
+        self.shape_only = (self._shape_only(adjoint) & self.arrays) - written
         pushes = {}     # id(primal stmt) -> statements to put before it
         self.pushes_after = {}
         self.iter_pops = {}

@@ -331,3 +331,13 @@ def shape_of(value):
     if type(value) is float or type(value) is int or value is None:
         return value
     return ShapeOf(value)
+
+
+def copy_structure(value):
+    """A copy of the lists, tuples and dicts in ``value`` (arrays shared): what
+    a backward function pops from and pushes back, so it can run again."""
+    if isinstance(value, list):
+        return [copy_structure(v) for v in value]
+    if isinstance(value, dict):
+        return {k: copy_structure(v) for k, v in value.items()}
+    return value

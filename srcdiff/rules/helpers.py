@@ -130,3 +130,21 @@ def cotangent_item_jvp(ans, g, key, like, *, dg, dlike):
 
 
 register_linear((0,), cotangent_item)
+
+from ..runtime import shape_of, ShapeOf, copy_structure  # noqa: E402
+
+# what generated code saves of a value it needs only the shape of: no derivative
+nondifferentiable(shape_of, ShapeOf)
+
+
+@vjp_rule(copy_structure)
+def copy_structure_vjp(g, ans, value):
+    return g
+
+
+@jvp_rule(copy_structure)
+def copy_structure_jvp(ans, value, *, dvalue):
+    return copy_structure(dvalue)
+
+
+register_linear((0,), copy_structure)

@@ -17,4 +17,4 @@ def f(x):
 FUNC = 'f'
 ARGS = (np.array([0.9, -0.5, 0.8]),)
 WRT = 0
-XFAIL = 'wrong gradient: grad: grad wrt x'
+ACCEPT_REFUSAL = True   # refused clearly: y is changed in place while z names the same array

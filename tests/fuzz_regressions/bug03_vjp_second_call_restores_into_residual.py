@@ -17,4 +17,3 @@ def f(x, t):
 FUNC = 'f'
 ARGS = (np.array([0.9, -0.5, 0.8]), 0.4)
 WRT = (0, 1)
-XFAIL = 'wrong cotangent on the second f_vjp call: vjp: second f_vjp call differs'

@@ -17,4 +17,3 @@ def f(xs):
 FUNC = 'f'
 ARGS = ([np.array([0.9, -0.5, 0.8]), np.array([0.9, -0.5, 0.8])],)
 WRT = 0
-XFAIL = 'crash (pop from empty list): crash: grad: IndexError in generated code: pop from empty list'

@@ -18,4 +18,3 @@ def f(t):
 FUNC = 'f'
 ARGS = (0.3,)
 WRT = 0
-XFAIL = 'wrong gradient: grad: grad wrt t'

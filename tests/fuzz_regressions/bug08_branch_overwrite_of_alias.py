@@ -17,4 +17,3 @@ def f(w, flag):
 FUNC = 'f'
 ARGS = (np.array([0.9, -0.5, 0.8]), True)
 WRT = 0
-XFAIL = 'wrong gradient: grad: grad wrt w'

@@ -19,4 +19,3 @@ def f(x):
 FUNC = 'f'
 ARGS = (np.array([0.9, -0.5, 0.8]),)
 WRT = 0
-XFAIL = 'refused valid code (wrong message): crash: grad: RecursionError in srcdiff/normalize.py:<genexpr>: maximum recursion depth exceeded'

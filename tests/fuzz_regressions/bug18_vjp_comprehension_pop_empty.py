@@ -16,4 +16,3 @@ def f(s, b):
 FUNC = 'f'
 ARGS = (0.3, 0.5)
 WRT = (0, 1)
-XFAIL = 'crash in vjp (pop from empty list): crash: vjp/value_and_grad: IndexError in generated code: pop from empty list'

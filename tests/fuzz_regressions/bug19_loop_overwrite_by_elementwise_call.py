@@ -21,4 +21,3 @@ def f(B, s, t, u):
 FUNC = 'f'
 ARGS = (np.array([0.5, 1.0]), -0.5, 0.7, 0.3)
 WRT = (0, 1, 3)
-XFAIL = 'wrong gradient: grad: grad wrt B'

@@ -20,4 +20,3 @@ def f(s, t, flag):
 FUNC = 'f'
 ARGS = (0.45, 1.3, True)
 WRT = (0, 1)
-XFAIL = 'wrong gradient: grad: grad wrt s'

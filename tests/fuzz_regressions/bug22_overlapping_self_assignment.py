@@ -16,4 +16,3 @@ def f(x):
 FUNC = 'f'
 ARGS = (np.array([0.3, -0.7, 1.1]),)
 WRT = 0
-XFAIL = 'wrong gradient (zeros): grad: grad wrt x'

@@ -97,6 +97,8 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
         gen = _generate_uncached(func, wrt_names, mode, has_aux, spec, containers)
     finally:
         deps = stop_recording()
+    deps += [("attr", func, "__defaults__", func.__defaults__),
+             ("attr", func, "__kwdefaults__", func.__kwdefaults__)]
     gen.deps = _dedupe(deps)
     with _cache_lock:
         _cache[key] = gen
@@ -118,6 +120,9 @@ def deps_valid(deps):
     for kind, where, name, obj in deps:
         if kind == "global":
             if where.get(name, _MISSING) is not obj:
+                return False
+        elif kind == "attr":
+            if getattr(where, name, None) is not obj:
                 return False
         else:
             try:
@@ -442,6 +447,29 @@ class _Dispatch:
         return self.checked(key, core)
 
 
+def _numeric(a):
+    if isinstance(a, (list, tuple)):
+        return all(_numeric(v) for v in a)
+    if isinstance(a, dict):
+        return all(_numeric(v) for v in a.values())
+    if isinstance(a, (bool, int, float, complex, np.number, np.bool_)):
+        return True
+    kind = getattr(getattr(a, "dtype", None), "kind", None)
+    return kind is not None and kind in "biufc"
+
+
+def _explain_bad_arguments(disp, args, kwargs, error):
+    """Turn a failure caused by a non-numeric argument into a SrcdiffError."""
+    for n, p in zip(disp.names, disp.positions):
+        a = args[p] if p < len(args) else kwargs.get(n)
+        if not _numeric(a):
+            code = disp.func.__code__
+            raise SrcdiffError(
+                f"cannot differentiate {disp.func.__qualname__} with respect to {n!r}: "
+                f"it is a {type(a).__name__} ({error})", code.co_filename, code.co_firstlineno,
+                "pass numbers, NumPy arrays, or tuples/lists/dicts of them") from error
+
+
 def _drop_integer_grads(args, kwargs, names, positions, grads, single):
     fixed = list(grads) if not single else [grads]
     hit = False
@@ -483,7 +511,11 @@ def grad(f=None, wrt=0, *, has_aux=False):
         core = variants.get(key) if key is not None else None
         if core is None or not deps_valid(deps[key]):
             core = disp.core(args, kwargs)
-        res = core(*args, **kwargs)
+        try:
+            res = core(*args, **kwargs)
+        except (TypeError, ValueError) as e:
+            _explain_bad_arguments(disp, args, kwargs, e)
+            raise
         if one_tuple:
             res = ((res[0],), res[1]) if has_aux else (res,)
         if _has_integer(args, positions):

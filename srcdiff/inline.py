@@ -431,6 +431,14 @@ def protect_writes(norm, classifier):
     def uses(stmt, t):
         return t in names_read(stmt)
 
+    # names only ever bound to list/dict literals: writing an element rebinds a slot,
+    # it does not change the element objects read out earlier
+    defs = {}
+    for st in walk_stmts(body):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
+    lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+
     def check_block(stmts):
         for i, s in enumerate(stmts):
             for field in ("body", "orelse"):
@@ -441,7 +449,8 @@ def protect_writes(norm, classifier):
                 continue
             t = s.targets[0].id
             op = classifier.classify(s.value)
-            sources = {n for n in op.reads() if n in written} if op.kind != "nondiff" else set()
+            sources = {n for n in op.reads() if n in written and n not in lists} \
+                if op.kind not in ("nondiff", "list_pop") else set()
             if t in written and not getattr(s, "srcdiff_private", False):
                 if not _fresh_definition(op):
                     what = ", ".join(sorted(op.reads())) or "another value"
@@ -562,10 +571,11 @@ def _in_loop_with_write(body, stmt, y):
     stmts = list(walk_stmts(inner.body))
     pos = stmts.index(stmt) if stmt in stmts else -1
     # a write to y after t's definition, followed (in a later iteration) by a use before it
+    simple = lambda n: not isinstance(n, (gast.If, gast.For, gast.While))  # noqa: E731
     return any(isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript)
                and isinstance(n.targets[0].value, gast.Name) and n.targets[0].value.id == y
                for n in stmts[pos + 1:]) and any(
-        stmt.targets[0].id in names_read(n) for n in stmts[:pos])
+        stmt.targets[0].id in names_read(n) for n in stmts[:pos] if simple(n))
 
 
 def inline_calls(norm, wrt):

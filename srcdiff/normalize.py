@@ -197,6 +197,12 @@ class _Normalizer:
     def call(self, e, hint):
         stmts = []
         func = e.func
+        if isinstance(func, gast.Name) and func.id in ("eval", "exec", "compile") \
+                and func.id not in self.local_names:
+            import builtins
+            if self.fs.lookup_or_none(func.id) is getattr(builtins, func.id):
+                raise self.error(e, f"{func.id}() runs code srcdiff cannot see, so it cannot be "
+                                 "differentiated", "write the expression directly")
         if isinstance(func, gast.Attribute) and not _is_static_chain(self.fs, func, self.local_names):
             s, recv = self.atom(func.value, hint)
             stmts += s
@@ -447,6 +453,10 @@ class _Normalizer:
                 raise self.error(t, "assignment into an attribute's element (obj.a[i] = v) "
                                  "mutates an object that outlives the call",
                                  "copy it into a local array first")
+            if t.value.id not in self.local_names:
+                raise self.error(t, f"assignment into an element of the global '{t.value.id}' "
+                                 "mutates an object that outlives the call",
+                                 "copy it into a local variable first")
             stmts, idx = self.index(t.slice, t.value.id)
             base = self.ren(load(t.value.id))
             target = gast.Subscript(value=base, slice=idx, ctx=gast.Store())

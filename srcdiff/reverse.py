@@ -678,7 +678,7 @@ class ReverseTransform:
         for block in (s.body, s.orelse):
             self.live, self.owned = set(before), set(owned_before)
             code = self.rev_block(block)
-            branches.append([code, self.live, self.owned])
+            branches.append([code, set(self.live), set(self.owned)])
         merged = branches[0][1] | branches[1][1]
         inv = {v: k for k, v in self.adj_names.items()}
         for br in branches:

@@ -166,6 +166,10 @@ def as_sequence(it):
 def zero_at(g, index):
     """A copy of the cotangent ``g`` with the elements at ``index`` zeroed
     (an in-place write's target has no derivative w.r.t. what it overwrote)."""
+    if isinstance(g, (list, dict)):
+        g = list(g) if isinstance(g, list) else dict(g)
+        g[index] = zeros_like_value(g[index])
+        return g
     g = array_copy(g)
     if is_foreign(g):
         index = drop_newaxes(index)

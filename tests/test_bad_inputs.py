@@ -146,13 +146,7 @@ class Box:
 
 
 # Open bugs (strict xfails: they flip when fixed).
-REFUSED_OPEN = {
-    "eval": "eval(...) is not refused: its value is taken as a constant and the gradient "
-            "is 0 (silently wrong)",
-    "exec": "exec(...) is not refused",
-    "module-list-item": "writing an element of a module-level list (CACHE[0] = v) is not "
-                        "refused (append is)",
-}
+REFUSED_OPEN = {}
 
 
 @pytest.mark.parametrize("name", [
@@ -183,8 +177,6 @@ def test_sort_of_a_local_copy_works_or_is_refused():
 
 # ---- wrong argument types -------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="differentiating w.r.t. a str/None/object argument "
-                   "raises TypeError/ValueError from the generated code, not SrcdiffError")
 @pytest.mark.parametrize("bad", ["abc", None, object(), [1, "a"], {"a": "b"}],
                          ids=["str", "None", "object", "list-with-str", "dict-of-str"])
 def test_differentiating_a_non_numeric_argument_is_refused(bad):
@@ -589,8 +581,6 @@ def make():
     np.testing.assert_allclose(df(X3), 8 * X3)
 
 
-@pytest.mark.xfail(strict=True, reason="the generated gradient keeps the defaults the function "
-                   "had when it was transformed: after f.__defaults__ changes it is silently wrong")
 def test_default_argument_changed_on_the_function_object():
     f = load_function("""
         def f(x, p=2.0):

@@ -18,4 +18,3 @@ def f(y):
 FUNC = 'f'
 ARGS = (np.array([0.9, 0.5, 0.8]),)
 WRT = 0
-XFAIL = "refused valid code: refused: grad: 't' (read from 'v') is used across iterations of a loop that writes 'v' in place"

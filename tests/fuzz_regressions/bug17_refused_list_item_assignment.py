@@ -19,4 +19,3 @@ def f(A):
 FUNC = 'f'
 ARGS = (np.array([[0.1, -0.4, 0.7], [0.5, 0.2, -0.9]]),)
 WRT = 0
-XFAIL = "refused valid code: refused: grad: 'v' (read from 'L' at line #) is used after 'L' is written in place; it may be a view that changes with i"

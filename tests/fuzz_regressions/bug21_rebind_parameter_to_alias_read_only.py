@@ -19,4 +19,3 @@ def f(x, flag):
 FUNC = 'f'
 ARGS = (np.array([0.5, 1.0]), False)
 WRT = 0
-XFAIL = 'crash (output array is read-only): crash: grad: ValueError in generated code: output array is read-only'

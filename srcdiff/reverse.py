@@ -59,6 +59,7 @@ class ReverseTransform:
         self.shapes = ShapeClasses(body, norm.params, self.classifier, param_kinds or {})
         self.shapes.env = env
         self._undefined = set()
+        self._undefined_always = set()
         self.adj_names = {}
         self.live = set()
         self.owned = set()   # adjoints holding a buffer this code created (safe to update in place)
@@ -707,6 +708,7 @@ class ReverseTransform:
             self.loop_depth += 1
             self.rev_block(s.body)
             self.loop_depth -= 1
+            self._kill_targets(s)
             end = self.live
             owned_end = self.owned | (start - end)   # re-materialized at the end of the body
             owned_start = owned_start & owned_end
@@ -727,12 +729,22 @@ class ReverseTransform:
         self.loop_depth += 1
         body = self.rev_block(s.body)
         self.loop_depth -= 1
+        self._kill_targets(s)
         m = inv()
         for d in sorted(start - self.live):
             body.append(self.zero(m[d], s.srcline))
         self.live = start
         self.owned = owned_entry & self.owned
         return pre, body
+
+    def _kill_targets(self, s):
+        """Each iteration assigns the loop variables afresh: their cotangents do not
+        carry over to the previous iteration."""
+        if isinstance(s, gast.For):
+            for n in gast.walk(s.target):
+                if isinstance(n, gast.Name):
+                    self.live.discard(self.adj(n.id))
+                    self.owned.discard(self.adj(n.id))
 
     def rev_for(self, s):
         has_break = any(isinstance(n, gast.Break) for n in _loop_level(s.body))
@@ -797,7 +809,7 @@ class ReverseTransform:
         top = {id(st) for st in body}
         for name in sorted(self._undefined - set(self.norm.params)):
             first = self.first_def.get(name)
-            if first is not None and id(first) in top:
+            if first is not None and id(first) in top and name not in self._undefined_always:
                 continue   # defined at the top level before any loop can overwrite it
             head.append(assign(name, const(None)))
         self.stack_names = [name for _, name in inits]
@@ -955,6 +967,7 @@ class ReverseTransform:
                 if n in needed:
                     st = self.stack(n, inits)
                     self._undefined.add(n)
+                    self._undefined_always.add(n)
                     push = gast.Expr(value=call(attr(st, "append"), [self._save(n)]))
                     pushes.setdefault(id(s), []).append(push)
                     out.append(assign(n, call(attr(st, "pop"))))
@@ -969,7 +982,12 @@ class ReverseTransform:
             if isinstance(st, gast.For) and getattr(st, "srcdiff_sequence", False):
                 if not _is_range_call_name(st.iter, stmts):
                     it = st.iter.id if isinstance(st.iter, gast.Name) else None
-                    if it is not None:
+                    producer = _defining(stmts, it)
+                    if producer is not None and producer in out:
+                        # convert where it is made (before anything saves it)
+                        producer.value = call(self.ref(runtime.as_sequence, "as_sequence"),
+                                              [producer.value])
+                    elif it is not None:
                         out.append(assign(it, call(self.ref(runtime.as_sequence, "as_sequence"),
                                                    [load(it)]), st.srcline))
             count = getattr(st, "srcdiff_count", None)
@@ -986,6 +1004,16 @@ class ReverseTransform:
             out += after
         return out
 
+
+
+def _defining(stmts, name):
+    """The last statement of this block that assigns ``name``."""
+    found = None
+    for st in stmts:
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id == name:
+            found = st
+    return found
 
 
 def _is_range_call_name(it, stmts):

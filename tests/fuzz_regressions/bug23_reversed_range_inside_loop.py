@@ -17,4 +17,3 @@ def f(t, s):
 FUNC = 'f'
 ARGS = (0.3, 0.5)
 WRT = (0, 1)
-XFAIL = "crash ('range_iterator' object is not reversible): crash: grad: TypeError in generated code: 'range_iterator' object is not reversible"

@@ -17,4 +17,3 @@ def f(s):
 FUNC = 'f'
 ARGS = (0.3,)
 WRT = 0
-XFAIL = "crash (UnboundLocalError in generated code): crash: grad: UnboundLocalError in generated code: cannot access local variable 'v' where it is "

@@ -380,6 +380,12 @@ def _relocate(stmts, loc, call_stmt):
         s.srcloc = loc
 
 
+import operator
+
+_VIEWS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
+          "broadcast_to", "diagonal", "real", "imag", "asarray", "asanyarray", "atleast_1d",
+          "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "view", "as_sequence"}
+
 _FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
           "full_like", "array", "copy", "arange", "linspace", "eye", "identity", "stack",
           "concatenate", "vstack", "hstack", "tile", "repeat", "outer", "saved_copy"}
@@ -400,7 +406,12 @@ def _fresh_definition(op):
                                         operator.truediv, operator.pow, operator.neg,
                                         operator.matmul, operator.mod):
         return True
-    return getattr(f, "__name__", "") in _FRESH
+    name = getattr(f, "__name__", "")
+    if name in _FRESH:
+        return True
+    module = getattr(f, "__module__", None) or ("numpy" if isinstance(f, np.ufunc) else "")
+    # NumPy functions return new arrays, except the ones that return views
+    return module.startswith("numpy") and name not in _VIEWS
 
 
 def protect_writes(norm, classifier):
@@ -505,15 +516,36 @@ def _check_augassign_aliases(norm, classifier):
             op = classifier.classify(s.value)
             if op.kind in ("nondiff", "const") or _fresh_definition(op):
                 continue
+            if not (op.kind == "copy" or (op.kind == "call" and (
+                    op.func is operator.getitem or getattr(op.func, "__name__", "") in _VIEWS))):
+                continue
             for n in op.reads():
                 partners.setdefault(n, set()).add(s.targets[0].id)
                 partners.setdefault(s.targets[0].id, set()).add(n)
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
+    paths = {}
+
+    def mark(block, path):
+        for st in block:
+            paths[id(st)] = path
+            if isinstance(st, gast.If):
+                mark(st.body, path + ((id(st), 0),))
+                mark(st.orelse, path + ((id(st), 1),))
+            elif isinstance(st, (gast.For, gast.While)):
+                mark(st.body, path)
+
+    mark(norm.node.body, ())
+
+    def exclusive(a, b):
+        pa, pb = dict(paths.get(id(a), ())), dict(paths.get(id(b), ()))
+        return any(k in pb and pb[k] != v for k, v in pa.items())
+
     for i, s in augs:
         y = s.srcdiff_augassign
         for v in sorted(partners.get(y, ())):
             used_later = v == out or any(v in names_read(st) for st in stmts[i + 1:]
-                                         if not isinstance(st, (gast.For, gast.While, gast.If)))
+                                         if not isinstance(st, (gast.For, gast.While, gast.If))
+                                         and not exclusive(s, st))
             loops = _enclosing_loops(norm.node.body, s) or []
             in_loop = any(v in names_read(st) for L in loops for st in walk_stmts(L.body))
             if used_later or in_loop:

@@ -18,4 +18,3 @@ def f(A, y):
 FUNC = 'f'
 ARGS = (np.array([[0.1, -0.4, 0.7], [0.5, 0.2, -0.9]]), 0.3)
 WRT = (0, 1)
-XFAIL = "refused valid code: refused: grad: 'r' is written in place but may share memory with A; srcdiff cannot follow writes through views or aliase"

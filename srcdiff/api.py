@@ -274,8 +274,9 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     copies = []
     for r in residuals:
         if r in popped:
+            # (with writes in place, the arrays saved on the stacks are restored too)
             copies.append(assign(r, call(norm.env.ref(runtime.copy_structure, "copy_structure"),
-                                         [load(r)])))
+                                         [load(r)] + ([const(True)] if written else []))))
         elif r in written:
             copies.append(assign(r, call(norm.env.ref(runtime.saved_copy, "saved_copy"),
                                          [load(r)])))

@@ -337,11 +337,14 @@ def shape_of(value):
     return ShapeOf(value)
 
 
-def copy_structure(value):
-    """A copy of the lists, tuples and dicts in ``value`` (arrays shared): what
-    a backward function pops from and pushes back, so it can run again."""
+def copy_structure(value, arrays=False):
+    """A copy of the lists, tuples and dicts in ``value`` (arrays shared, or
+    copied too with ``arrays=True``): what a backward function pops from and
+    restores in place, so that it can run again."""
     if isinstance(value, list):
-        return [copy_structure(v) for v in value]
+        return [copy_structure(v, arrays) for v in value]
     if isinstance(value, dict):
-        return {k: copy_structure(v) for k, v in value.items()}
+        return {k: copy_structure(v, arrays) for k, v in value.items()}
+    if arrays and hasattr(value, "shape") and hasattr(value, "copy"):
+        return array_copy(value)
     return value

@@ -57,6 +57,7 @@ def _is_static_chain(fs, node, local_names):
 
 class _Normalizer:
     out_hint = "out"
+    range_targets = frozenset()
 
     def __init__(self, fs, names):
         self.fs = fs
@@ -447,8 +448,11 @@ class _Normalizer:
             return out
         if isinstance(t, gast.Subscript):
             if isinstance(t.value, gast.Subscript):
-                raise self.error(t, "nested subscript assignment (a[i][j] = v) writes "
-                                 "through a view", "write a[i, j] = v")
+                merged = self.merge_index(t)
+                if merged is None:
+                    raise self.error(t, "nested subscript assignment (a[i][j] = v) writes "
+                                     "through a view", "write a[i, j] = v")
+                t = merged
             if not isinstance(t.value, gast.Name):
                 raise self.error(t, "assignment into an attribute's element (obj.a[i] = v) "
                                  "mutates an object that outlives the call",
@@ -466,6 +470,25 @@ class _Normalizer:
             raise self.error(t, "assignment to an attribute mutates an object that outlives "
                              "the call", "return the new value instead")
         raise self.error(t, f"unsupported assignment target {type(t).__name__}")
+
+    def merge_index(self, t):
+        """a[i][j] = v with an integer i (a constant, or a variable of a loop over
+        range()) writes the same elements as a[i, j] = v on an array."""
+        inner = t.value
+        if not isinstance(inner.value, gast.Name):
+            return None
+        i = inner.slice
+        ok = (isinstance(i, gast.Constant) and type(i.value) is int) or (
+            isinstance(i, gast.Name) and i.id in self.range_targets)
+        if not ok:
+            return None
+        j = t.slice
+        rest = list(j.elts) if isinstance(j, gast.Tuple) else [j]
+        merged = gast.Subscript(value=inner.value, slice=gast.Tuple(elts=[i] + rest,
+                                                                  ctx=gast.Load()),
+                                ctx=gast.Store())
+        gast.copy_location(merged, t)
+        return merged
 
     def augassign(self, s):
         t = s.target
@@ -700,6 +723,18 @@ def normalize(fs):
             names.reserve("d" + p)
             reserved.add("d" + p)
     norm = _Normalizer(fs, names)
+    # variables that only ever loop over range(): integers
+    targets = {}
+    for n in gast.walk(node):
+        if isinstance(n, gast.For) and isinstance(n.target, gast.Name):
+            it = n.iter
+            is_range = isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
+                and it.func.id == "range"
+            targets[n.target.id] = targets.get(n.target.id, True) and is_range
+    target_nodes = {id(n.target) for n in gast.walk(node) if isinstance(n, gast.For)}
+    assigned_elsewhere = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                          and isinstance(n.ctx, gast.Store) and id(n) not in target_nodes}
+    norm.range_targets = {k for k, v in targets.items() if v} - assigned_elsewhere
     norm.local_names = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
     norm.assigned = set(params)

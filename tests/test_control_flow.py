@@ -427,3 +427,24 @@ def f(x, w):
     return np.sum(h ** 2) + np.sum(stacked)
 """)
     assert_grads(mod.f, srcdiff.grad(mod.f, wrt=(0, 1)), (X3, W3), (0, 1))
+
+
+def test_nested_subscript_writes_with_integer_first_index():
+    check("""
+        def f(x):
+            A = np.zeros((3, 2))
+            for i in range(3):
+                A[i][0] = x[i] * 2.0
+                A[i][1] = np.sin(x[i])
+            A[0][1] = x[2] ** 2
+            return np.sum(A ** 2)
+    """, (np.array([0.3, 0.5, 0.9]),))
+    f = load_function("""
+        def f(x):
+            A = np.zeros((3, 2))
+            s = slice(0, 2)
+            A[s][0] = x[0]
+            return np.sum(A)
+    """)
+    with pytest.raises(srcdiff.SrcdiffError, match="nested subscript"):
+        srcdiff.grad(f)(np.ones(3))

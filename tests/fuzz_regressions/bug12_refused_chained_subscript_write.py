@@ -17,4 +17,3 @@ def f(A, y):
 FUNC = 'f'
 ARGS = (np.array([[0.1, -0.4, 0.7], [0.5, 0.2, -0.9]]), 0.3)
 WRT = (0, 1)
-XFAIL = "refused valid code (misleading message): refused: grad: assignment into an attribute's element (obj.a[i] = v) mutates an object that outlive"

@@ -7,6 +7,7 @@ import gast
 import numpy as np
 
 from . import runtime
+from .optimize import dead_code
 from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError
 from .pipeline import prepare
@@ -192,7 +193,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
         body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs)
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
-                          _dce(body_stmts), defaults_from=clone(norm.node.args))
+                          dead_code(body_stmts), defaults_from=clone(norm.node.args))
         defs = [fn]
     title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
     fns, text = compile_functions(defs, env.objects, fs.globals, title)
@@ -251,7 +252,7 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     maybe = [assign(r, const(None)) for r in residuals if r not in top_level]
     ret = gast.Return(value=tuple_([clone(norm.output), tuple_([load(r) for r in residuals])]))
     fwd_body = maybe + annotate(_fold(primal + [ret], norm.env, norm.fs), loc)
-    fwd = function_def(f"{name}_fwd", norm.params, _dce(fwd_body),
+    fwd = function_def(f"{name}_fwd", norm.params, dead_code(fwd_body),
                        defaults_from=clone(norm.node.args))
     unpack = []
     if residuals:
@@ -282,50 +283,10 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
                                          [load(r)])))
     bwd_body = unpack + copies + annotate(_fold(adjoint + [gast.Return(value=tuple_(grads))],
                                                 norm.env, norm.fs), loc)
-    bwd = function_def(f"{name}_bwd", [res_name, dout], _dce(bwd_body))
+    bwd = function_def(f"{name}_bwd", [res_name, dout], dead_code(bwd_body))
     return [fwd, bwd], residuals
 
 
-_PURE_CALLS = None
-
-
-def _dce(stmts):
-    """Remove assignments to names nothing reads (pure right-hand sides only)."""
-    changed = True
-    while changed:
-        changed = False
-        reads = set()
-        for s in stmts:
-            reads |= names_read(s)
-            reads |= {n.target.id for n in gast.walk(s) if isinstance(n, gast.AugAssign)
-                      and isinstance(n.target, gast.Name)}
-        stmts, removed = _dce_block(stmts, reads)
-        changed = removed
-    return stmts
-
-
-def _pure(value):
-    if isinstance(value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple,
-                          gast.List, gast.Compare, gast.Attribute)):
-        return all(not isinstance(n, gast.Call) for n in gast.walk(value))
-    return False
-
-
-def _dce_block(stmts, reads):
-    out, removed = [], False
-    for s in stmts:
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
-                and s.targets[0].id not in reads and _pure(s.value):
-            removed = True
-            continue
-        for field in ("body", "orelse"):
-            sub = getattr(s, field, None)
-            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
-                new, r = _dce_block(sub, reads)
-                setattr(s, field, new or [gast.Pass()])
-                removed = removed or r
-        out.append(s)
-    return out, removed
 
 
 # ---- wrappers -----------------------------------------------------------------

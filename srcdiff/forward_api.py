@@ -13,6 +13,7 @@ import threading
 import gast
 import numpy as np
 
+from .optimize import dead_code
 from .api import Generated, _plain, _signature_params, _wrt_names, _is_integer, grad, vjp
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError
@@ -46,7 +47,7 @@ def generate_forward(func, wrt_names):
     loc = fs.loc
     result = tuple_([clone(norm.output), dout])
     notes = _annotate_generated(stmts, loc) if _generated(fs) else annotate(stmts, loc)
-    body = _dce(notes + [gast.Return(value=result)])
+    body = dead_code(notes + [gast.Return(value=result)])
     name = fs.name
     fn = function_def(f"{name}_jvp", list(norm.params) + tparams, body)
     title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
@@ -121,47 +122,6 @@ def _annotate_generated(stmts, loc):
         return res
 
     return visit(stmts, [None])
-
-
-def _dce(stmts):
-    """Remove assignments nothing reads (pure right-hand sides only)."""
-    while True:
-        reads = set()
-        for s in stmts:
-            reads |= names_read(s)
-        stmts, removed = _dce_block(stmts, reads)
-        if not removed:
-            return stmts
-
-
-def _pure(value):
-    return isinstance(value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple,
-                              gast.List, gast.Compare, gast.Attribute)) and \
-        all(not isinstance(n, gast.Call) for n in gast.walk(value))
-
-
-def _dce_block(stmts, reads):
-    out, removed = [], False
-    for s in stmts:
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
-                and s.targets[0].id not in reads and _pure(s.value):
-            removed = True
-            continue
-        for field in ("body", "orelse"):
-            sub = getattr(s, field, None)
-            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
-                new, r = _dce_block(sub, reads)
-                setattr(s, field, new or [gast.Pass()])
-                removed = removed or r
-        out.append(s)
-    # a comment left with nothing under it
-    from .syntax import is_comment
-    cleaned = []
-    for i, s in enumerate(out):
-        if is_comment(s) and (i + 1 == len(out) or is_comment(out[i + 1])):
-            continue
-        cleaned.append(s)
-    return cleaned, removed
 
 
 # ---- argument handling --------------------------------------------------------

@@ -166,3 +166,43 @@ def _replace(stmt, t, value):
     else:
         R().visit(stmt)
     return done[0]
+
+
+def dead_code(stmts):
+    """Remove assignments to names nothing reads (pure right-hand sides only),
+    and comments left with no statement under them."""
+    while True:
+        reads = set()
+        for s in stmts:
+            reads |= names_read(s)
+            reads |= {n.target.id for n in gast.walk(s) if isinstance(n, gast.AugAssign)
+                      and isinstance(n.target, gast.Name)}
+        stmts, removed = _dead_block(stmts, reads)
+        if not removed:
+            return stmts
+
+
+def _pure_value(value):
+    return isinstance(value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple,
+                              gast.List, gast.Compare, gast.Attribute)) and \
+        all(not isinstance(n, gast.Call) for n in gast.walk(value))
+
+
+def _dead_block(stmts, reads):
+    from .syntax import is_comment
+    out, removed = [], False
+    for s in stmts:
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
+                and s.targets[0].id not in reads and _pure_value(s.value):
+            removed = True
+            continue
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
+                new, r = _dead_block(sub, reads)
+                setattr(s, field, new or [gast.Pass()])
+                removed = removed or r
+        out.append(s)
+    cleaned = [s for i, s in enumerate(out)
+               if not (is_comment(s) and (i + 1 == len(out) or is_comment(out[i + 1])))]
+    return cleaned, removed

@@ -449,6 +449,15 @@ def protect_writes(norm, classifier):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
             defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+    defs_op = {}
+    for st in walk_stmts(body):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            defs_op.setdefault(st.targets[0].id, []).append(classifier.classify(st.value))
+    use_counts = {}
+    for st in walk_stmts(body):
+        if not isinstance(st, (gast.If, gast.For, gast.While)):
+            for n in names_read(st):
+                use_counts[n] = use_counts.get(n, 0) + 1
 
     def check_block(stmts):
         for i, s in enumerate(stmts):
@@ -463,7 +472,7 @@ def protect_writes(norm, classifier):
             sources = {n for n in op.reads() if n in written and n not in lists} \
                 if op.kind not in ("nondiff", "list_pop") else set()
             if t in written and not getattr(s, "srcdiff_private", False):
-                if not _fresh_definition(op):
+                if not _fresh_definition(op) and not _view_of_private(op, defs_op, use_counts):
                     what = ", ".join(sorted(op.reads())) or "another value"
                     raise loc.error(s, f"'{t}' is written in place but may share memory with "
                                     f"{what}; srcdiff cannot follow writes through views or "
@@ -502,6 +511,18 @@ def protect_writes(norm, classifier):
     norm.node.body = head + body
 
 
+def _view_of_private(op, defs_op, uses):
+    """A view (x.reshape(...), x.T, x[1:]) of a fresh array that nothing else names."""
+    if not (op.kind == "call" and (op.func is operator.getitem
+                                   or getattr(op.func, "__name__", "") in _VIEWS)):
+        return False
+    src = op.args[0] if op.args else None
+    if not isinstance(src, gast.Name):
+        return False
+    ops = defs_op.get(src.id, [])
+    return len(ops) == 1 and _fresh_definition(ops[0]) and uses.get(src.id, 0) == 1
+
+
 def _check_augassign_aliases(norm, classifier):
     """``y *= 2`` changes an array in place in Python, but is differentiated as
     ``y = y * 2``: refuse it where another name for the same array is used later."""
@@ -510,7 +531,8 @@ def _check_augassign_aliases(norm, classifier):
     if not augs:
         return
     partners = {}
-    for s in stmts:
+    made_at = {}
+    for q, s in enumerate(stmts):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                 and not getattr(s, "srcdiff_augassign", None):
             op = classifier.classify(s.value)
@@ -522,6 +544,8 @@ def _check_augassign_aliases(norm, classifier):
             for n in op.reads():
                 partners.setdefault(n, set()).add(s.targets[0].id)
                 partners.setdefault(s.targets[0].id, set()).add(n)
+                made_at.setdefault((n, s.targets[0].id), q)
+                made_at.setdefault((s.targets[0].id, n), q)
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     paths = {}
 
@@ -543,6 +567,8 @@ def _check_augassign_aliases(norm, classifier):
     for i, s in augs:
         y = s.srcdiff_augassign
         for v in sorted(partners.get(y, ())):
+            if made_at.get((y, v), 0) > i:
+                continue    # an alias made after the change sees the new value either way
             used_later = v == out or any(v in names_read(st) for st in stmts[i + 1:]
                                          if not isinstance(st, (gast.For, gast.While, gast.If))
                                          and not exclusive(s, st))

@@ -499,6 +499,7 @@ def protect_writes(norm, classifier):
                                     f"copy it when you read it: {t} = ....copy()")
 
     check_block(body)
+    _check_reads_across_blocks(norm, classifier, written, lists)
 
     copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
     head = []
@@ -509,6 +510,69 @@ def protect_writes(norm, classifier):
             node.srcdiff_private = True
             head.append(node)
     norm.node.body = head + body
+
+
+def _branch_paths(body):
+    paths = {}
+
+    def mark(block, path):
+        for st in block:
+            paths[id(st)] = path
+            if isinstance(st, gast.If):
+                mark(st.body, path + ((id(st), 0),))
+                mark(st.orelse, path + ((id(st), 1),))
+            elif isinstance(st, (gast.For, gast.While)):
+                mark(st.body, path)
+
+    mark(body, ())
+    return paths
+
+
+def _exclusive(paths, a, b):
+    pa, pb = dict(paths.get(id(a), ())), dict(paths.get(id(b), ()))
+    return any(k in pb and pb[k] != v for k, v in pa.items())
+
+
+def _check_reads_across_blocks(norm, classifier, written, lists):
+    """A value that may share memory with an array written in place must not be
+    read after that write (in program order, across blocks)."""
+    stmts = [s for s in walk_stmts(norm.node.body)
+             if not isinstance(s, (gast.If, gast.For, gast.While))]
+    paths = _branch_paths(norm.node.body)
+    out = norm.output.id if isinstance(norm.output, gast.Name) else None
+    aliasing = []
+    for q, s in enumerate(stmts):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            op = classifier.classify(s.value)
+            if not (op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op)):
+                aliasing.append((q, s, s.targets[0].id, op.reads()))
+    # names that may share memory with each written array (through chains of aliases)
+    sharers = {y: {y} for y in written - lists}
+    changed = True
+    while changed:
+        changed = False
+        for q, s, t, reads in aliasing:
+            for y, group in sharers.items():
+                if reads & group and t not in group:
+                    group.add(t)
+                    changed = True
+    for q, s, t, reads in aliasing:
+        for y in sorted(y for y, group in sharers.items() if t in group and y != t):
+            for w in range(q + 1, len(stmts)):
+                st = stmts[w]
+                if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript)
+                        and isinstance(st.targets[0].value, gast.Name)
+                        and st.targets[0].value.id == y) or _exclusive(paths, s, st):
+                    continue
+                later = [u for u in stmts[w + 1:] if t in names_read(u)
+                         and not _exclusive(paths, st, u)]
+                redefined = any(isinstance(u, gast.Assign) and isinstance(u.targets[0], gast.Name)
+                                and u.targets[0].id == t for u in stmts[q + 1:w + 1])
+                if (later or t == out) and not redefined:
+                    raise norm.fs.loc.error(st, f"'{t}' (which may share memory with '{y}') is "
+                                            f"used after '{y}' is written in place here",
+                                            f"copy it where it is made: {t} = ....copy()")
+                break
 
 
 def _view_of_private(op, defs_op, uses):

@@ -512,6 +512,29 @@ def protect_writes(norm, classifier):
     norm.node.body = head + body
 
 
+def _snapshot_tests(norm):
+    """``if flag:`` where a branch assigns ``flag`` itself: test a copy, so the
+    adjoint sweep replays the branch that was taken."""
+    def visit(stmts):
+        out = []
+        for st in stmts:
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
+                    setattr(st, field, visit(sub))
+            if isinstance(st, gast.If) and isinstance(st.test, gast.Name):
+                stored = {n.id for b in (st.body, st.orelse) for x in b for n in gast.walk(x)
+                          if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                if st.test.id in stored:
+                    c = norm.names.fresh("cond")
+                    out.append(assign(c, load(st.test.id), getattr(st, "srcline", None)))
+                    st.test = load(c)
+            out.append(st)
+        return out
+
+    norm.node.body = visit(norm.node.body)
+
+
 def _branch_paths(body):
     paths = {}
 
@@ -708,6 +731,7 @@ def inline_calls(norm, wrt):
             norm.env.objects[free] = fs.closure[free]
     inl = _Inliner(norm, wrt)
     norm = inl.run()
+    _snapshot_tests(norm)
     if not norm.fs.loc.filename.startswith("<srcdiff"):
         # (generated code writes only into buffers it owns)
         protect_writes(norm, inl.classifier)

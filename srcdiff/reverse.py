@@ -961,14 +961,19 @@ class ReverseTransform:
                 names = sorted({n.id for n in gast.walk(s) if isinstance(n, gast.Name)
                                 and isinstance(n.ctx, gast.Store)})
                 names += sorted({t.value.id for t in gast.walk(s) if isinstance(t, gast.Subscript)
-                                 and isinstance(t.ctx, gast.Store)} - set(names))
+                                 and isinstance(t.ctx, gast.Store)
+                                 and isinstance(t.value, gast.Name)} - set(names))
+            written_in = {t.value.id for t in gast.walk(s) if isinstance(t, gast.Subscript)
+                          and isinstance(t.ctx, gast.Store) and isinstance(t.value, gast.Name)}
             out = []
             for n in names:
                 if n in needed:
                     st = self.stack(n, inits)
                     self._undefined.add(n)
                     self._undefined_always.add(n)
-                    push = gast.Expr(value=call(attr(st, "append"), [self._save(n)]))
+                    saved = call(self.ref(runtime.saved_copy, "saved_copy"), [load(n)]) \
+                        if n in written_in else self._save(n)   # contents the block changes
+                    push = gast.Expr(value=call(attr(st, "append"), [saved]))
                     pushes.setdefault(id(s), []).append(push)
                     out.append(assign(n, call(attr(st, "pop"))))
             return out

@@ -448,3 +448,28 @@ def test_nested_subscript_writes_with_integer_first_index():
     """)
     with pytest.raises(srcdiff.SrcdiffError, match="nested subscript"):
         srcdiff.grad(f)(np.ones(3))
+
+
+def test_branch_on_a_flag_the_branch_reassigns():
+    check("""
+        G = 0.3
+        def f(A):
+            w2 = 1.0 / np.cos(np.max(A))
+            for i9, v8 in enumerate(A):
+                for i10 in range(1):
+                    w6 = w2
+                    if w6 < 1.0:
+                        return G * np.sum(A)
+                return w6
+    """, (np.array([[0.05, -0.44, -0.9], [1.1, 0.77, 0.61]]),))
+
+
+def test_inactive_branch_writing_an_array_the_adjoint_reads():
+    check("""
+        def f(x, flag):
+            y = x * 2.0
+            z = np.sin(y)
+            if flag > 0:
+                y[0] = 5.0
+            return np.sum(z * y)
+    """, (np.array([0.3, 0.5]), 1.0))

@@ -437,6 +437,8 @@ class ForwardTransform:
             raise _Unsupported(f"{rule.name} has no forward-mode rule",
                                f"register one with @srcdiff.jvp_rule({rule.name})")
         tpl = template(rule.jvp)
+        if tpl.varargs:
+            return self.varargs_rule(s, t, op, renamed, rule)
         params = tpl.params[1:]
         if len(op.args) > len(params):
             raise _Unsupported(f"{rule.name} called with {len(op.args)} positional arguments; "
@@ -485,6 +487,21 @@ class ForwardTransform:
             st.value = simplify(st.value)
             st.srcline = s.srcline
         return stmts, expr
+
+    def varargs_rule(self, s, t, op, renamed, rule):
+        """A rule ``f_jvp(ans, *args, d<args>)``: the tangents come as one tuple
+        aligned with the positional arguments (None where a tangent is zero)."""
+        import inspect
+        var = next(p.name for p in inspect.signature(rule.jvp).parameters.values()
+                   if p.kind == p.VAR_POSITIONAL)
+        tans = [self.tangent_atom(a) for a in op.args]
+        if all(is_zero(d) for d in tans):
+            return [], zero(load(t))
+        elts = [const(None) if is_zero(d) else self.folder.materialize(d) for d in tans]
+        args = [load(t)] + [rename_expr(a, renamed) for a in op.args]
+        kws = [gast.keyword(arg=k, value=rename_expr(v, renamed)) for k, v in op.keywords.items()]
+        kws.append(gast.keyword(arg="d" + var, value=gast.Tuple(elts=elts, ctx=gast.Load())))
+        return [], call(self.ref(rule.jvp, rule.jvp.__name__), args, kws)
 
     def setitem(self, s, target):
         y = target.value.id

@@ -77,6 +77,29 @@ def min_(g, ans, *args):
     return select_grad(g, ans, args, builtins.min)
 
 
+def select_tangent(args, dargs, which):
+    """The tangent of min/max: the selected argument's (zero where it has none)."""
+    if len(args) == 1:
+        items = list(args[0])
+        k = which(range(len(items)), key=lambda i: items[i])
+        tans = dargs[0]
+        t = None if tans is None else tans[k]
+        return 0.0 * items[k] if t is None else t
+    k = which(range(len(args)), key=lambda i: args[i])
+    t = dargs[k]
+    return 0.0 * args[k] if t is None else t
+
+
+@jvp_rule(builtins.max)
+def max_jvp(ans, *args, dargs):
+    return select_tangent(args, dargs, builtins.max)
+
+
+@jvp_rule(builtins.min)
+def min_jvp(ans, *args, dargs):
+    return select_tangent(args, dargs, builtins.min)
+
+
 register_linear((0,), spread_sum, builtins.float)
 
 nondifferentiable(builtins.len, builtins.range, builtins.isinstance, builtins.print,

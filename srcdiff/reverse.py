@@ -654,7 +654,7 @@ class ReverseTransform:
             late = []
             if isinstance(v, gast.Name) and self.active(v.id):
                 piece = subscript(load(d), clone(target.slice))
-                e = self.shapes.prune_unbroadcast(
+                e = self.shapes.prune(
                     call(self.ref(runtime.unbroadcast, "unbroadcast"), [piece, load(v.id)]))
                 if v.id == y:
                     # y[i] = y: take the piece before the slot is zeroed

@@ -456,9 +456,6 @@ class ShapeClasses:
         """Drop unbroadcast/broadcast_like calls whose operands share a shape class."""
         return _Pruner(self).visit(e)
 
-    def prune_unbroadcast(self, e):
-        return self.prune(e)
-
 
 class _Pruner(gast.NodeTransformer):
     def __init__(self, sc):

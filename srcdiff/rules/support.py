@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import SrcdiffError
 from ..runtime import (unbroadcast, broadcast_like, expand_reduced, size_of, is_foreign,
-                       index_add)
+                       index_add, add_cotangents)
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 
 
@@ -79,17 +79,6 @@ def unpack_like(g, obj):
             g = np.reshape(g, shape)
         return [unpack_like(g[i], o) for i, o in enumerate(obj)]
     return unbroadcast(g, obj)
-
-
-def tuple_add(a, b):
-    """Elementwise sum of two tuples of (co)tangents, ``None`` standing for zero."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    if isinstance(a, (list, tuple)):
-        return type(a)(tuple_add(x, y) for x, y in zip(a, b))
-    return a + b
 
 
 # ----------------------------------------------------------------------------
@@ -1135,16 +1124,6 @@ def unpack_like_jvp(ans, g, obj, *, dg, dobj):
     return unpack_like(dg, obj)
 
 
-@vjp_rule(tuple_add)
-def tuple_add_vjp(gg, ans, a, b):
-    return gg, gg
-
-
-@jvp_rule(tuple_add)
-def tuple_add_jvp(ans, a, b, *, da, db):
-    return tuple_add(da, db)
-
-
 @vjp_rule(prod_others)
 def prod_others_vjp(gg, ans, a, axis=None):
     return prod_others_mv(a, gg, axis)
@@ -1446,7 +1425,7 @@ def einsum_cotangents_vjp(gg, ans, g, operands):
 
 @jvp_rule(einsum_cotangents)
 def einsum_cotangents_jvp(ans, g, operands, *, dg, doperands):
-    return tuple_add(einsum_cotangents(dg, operands), einsum_cotangents_dops(g, operands, doperands))
+    return add_cotangents(einsum_cotangents(dg, operands), einsum_cotangents_dops(g, operands, doperands))
 
 
 def einsum_cotangents_dops(g, operands, doperands):
@@ -1462,7 +1441,7 @@ def einsum_cotangents_dops(g, operands, doperands):
         new_ops = [subscripts] + ops[:j] + [d] + ops[j + 1:]
         cts = list(einsum_cotangents(g, new_ops))
         cts[j + 1] = None  # operand j's cotangent does not involve operand j
-        total = tuple_add(total, tuple(c if c is not None else None for c in cts))
+        total = add_cotangents(total, tuple(c if c is not None else None for c in cts))
     return total
 
 
@@ -1477,13 +1456,13 @@ def einsum_cotangents_transpose(gg, g, operands):
             continue
         # ans_k = einsum(s_k, g, ops != k): <t, ans_k> -> cotangent of g and others
         args = ops[:k] + [t] + ops[k + 1:]
-        ct_g = tuple_add(ct_g, np.einsum(subscripts, *args))
+        ct_g = add_cotangents(ct_g, np.einsum(subscripts, *args))
         for j in range(len(ops)):
             if j == k:
                 continue
             # <t, E_k(g, ops)> as a function of op j: einsum with op k -> t and take op j's cotangent
             cts = einsum_cotangents(g, [subscripts] + args)
-            ct_ops[j] = tuple_add(ct_ops[j], cts[j + 1])
+            ct_ops[j] = add_cotangents(ct_ops[j], cts[j + 1])
     return ct_g, tuple([None] + ct_ops)
 
 
@@ -1499,7 +1478,7 @@ def einsum_tangent_vjp(gg, ans, operands, tangents):
         cts = einsum_cotangents(gg, [subscripts] + ops[:k] + [d] + ops[k + 1:])
         for j in range(len(ops)):
             if j != k:
-                ct_ops[j] = tuple_add(ct_ops[j], cts[j + 1])
+                ct_ops[j] = add_cotangents(ct_ops[j], cts[j + 1])
     return tuple([None] + ct_ops), tuple(ct_d)
 
 

@@ -16,6 +16,7 @@ import gast
 
 from .analysis import Classifier, activity, walk_stmts
 from .errors import SrcdiffError
+from .liveness import live_after, sharers_before
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .syntax import load, store, const, assign, clone, names_read
@@ -434,14 +435,6 @@ def protect_writes(norm, classifier):
     if not written:
         return
 
-    def writes(stmt, y):
-        return any(isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript)
-                   and isinstance(n.targets[0].value, gast.Name)
-                   and n.targets[0].value.id == y for n in gast.walk(stmt))
-
-    def uses(stmt, t):
-        return t in names_read(stmt)
-
     # names only ever bound to list/dict literals: writing an element rebinds a slot,
     # it does not change the element objects read out earlier
     defs = {}
@@ -456,50 +449,22 @@ def protect_writes(norm, classifier):
     use_counts = {}
     for st in walk_stmts(body):
         if not isinstance(st, (gast.If, gast.For, gast.While)):
-            for n in names_read(st):
+            for n in names_read(st) - _appended_to(st):
                 use_counts[n] = use_counts.get(n, 0) + 1
 
-    def check_block(stmts):
-        for i, s in enumerate(stmts):
-            for field in ("body", "orelse"):
-                sub = getattr(s, field, None)
-                if isinstance(sub, list) and not isinstance(s, gast.FunctionDef):
-                    check_block(sub)
-            if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
-                continue
-            t = s.targets[0].id
-            op = classifier.classify(s.value)
-            sources = {n for n in op.reads() if n in written and n not in lists} \
-                if op.kind not in ("nondiff", "list_pop") else set()
-            if t in written and not getattr(s, "srcdiff_private", False):
-                if not _fresh_definition(op) and not _view_of_private(op, defs_op, use_counts):
-                    what = ", ".join(sorted(op.reads())) or "another value"
-                    raise loc.error(s, f"'{t}' is written in place but may share memory with "
-                                    f"{what}; srcdiff cannot follow writes through views or "
-                                    "aliases", f"make a private copy first: {t} = "
-                                    f"{what.split(',')[0]}.copy() (or build a new array)")
-            if _fresh_definition(op) or not sources:
-                continue
-            # t may be a view of y: every use of t must come before y's next write
-            for y in sorted(sources - {t}):
-                last_use = None
-                for j in range(i + 1, len(stmts)):
-                    if uses(stmts[j], t):
-                        last_use = j
-                for j in range(i + 1, (last_use or i) + 1):
-                    if writes(stmts[j], y) and (j < last_use or _reads_after_write(stmts[j], t, y)):
-                        raise loc.error(stmts[j], f"'{t}' (read from '{y}' at line "
-                                        f"{loc.lineno(s)}) is used after '{y}' is written in "
-                                        "place; it may be a view that changes with it",
-                                        f"copy it when you read it: {t} = ....copy()")
-                if any(uses(st, t) for st in _later_loop_statements(norm.node.body, s)) \
-                        and _in_loop_with_write(norm.node.body, s, y):
-                    raise loc.error(s, f"'{t}' (read from '{y}') is used across iterations of "
-                                    f"a loop that writes '{y}' in place",
-                                    f"copy it when you read it: {t} = ....copy()")
-
-    check_block(body)
-    _check_reads_across_blocks(norm, classifier, written, lists)
+    for s in walk_stmts(body):
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+            continue
+        t = s.targets[0].id
+        op = classifier.classify(s.value)
+        if t in written and not getattr(s, "srcdiff_private", False):
+            if not _fresh_definition(op) and not _view_of_private(op, defs_op, use_counts):
+                what = ", ".join(sorted(op.reads())) or "another value"
+                raise loc.error(s, f"'{t}' is written in place but may share memory with "
+                                f"{what}; srcdiff cannot follow writes through views or "
+                                "aliases", f"make a private copy first: {t} = "
+                                f"{what.split(',')[0]}.copy() (or build a new array)")
+    _check_reads_after_writes(norm, classifier, written - lists)
 
     copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
     head = []
@@ -535,79 +500,70 @@ def _snapshot_tests(norm):
     norm.node.body = visit(norm.node.body)
 
 
-def _branch_paths(body):
-    paths = {}
-
-    def mark(block, path):
-        for st in block:
-            paths[id(st)] = path
-            if isinstance(st, gast.If):
-                mark(st.body, path + ((id(st), 0),))
-                mark(st.orelse, path + ((id(st), 1),))
-            elif isinstance(st, (gast.For, gast.While)):
-                mark(st.body, path)
-
-    mark(body, ())
-    return paths
-
-
-def _exclusive(paths, a, b):
-    pa, pb = dict(paths.get(id(a), ())), dict(paths.get(id(b), ()))
-    return any(k in pb and pb[k] != v for k, v in pa.items())
-
-
-def _check_reads_across_blocks(norm, classifier, written, lists):
-    """A value that may share memory with an array written in place must not be
-    read after that write (in program order, across blocks)."""
-    stmts = [s for s in walk_stmts(norm.node.body)
-             if not isinstance(s, (gast.If, gast.For, gast.While))]
-    paths = _branch_paths(norm.node.body)
+def _check_reads_after_writes(norm, classifier, written):
+    """A value that may share memory with an array written in place (a view,
+    an alias, a row of it) must not be read after that write: at each write
+    ``y[i] = v``, no other name whose value may share ``y``'s memory is live."""
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
-    aliasing = []
-    for q, s in enumerate(stmts):
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
-            op = classifier.classify(s.value)
-            if not (op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op)):
-                aliasing.append((q, s, s.targets[0].id, op.reads()))
-    # names that may share memory with each written array (through chains of aliases)
-    sharers = {y: {y} for y in written - lists}
-    changed = True
-    while changed:
-        changed = False
-        for q, s, t, reads in aliasing:
-            for y, group in sharers.items():
-                if reads & group and t not in group:
-                    group.add(t)
-                    changed = True
-    for q, s, t, reads in aliasing:
-        for y in sorted(y for y, group in sharers.items() if t in group and y != t):
-            for w in range(q + 1, len(stmts)):
-                st = stmts[w]
-                if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript)
-                        and isinstance(st.targets[0].value, gast.Name)
-                        and st.targets[0].value.id == y) or _exclusive(paths, s, st):
-                    continue
-                later = [u for u in stmts[w + 1:] if t in names_read(u)
-                         and not _exclusive(paths, st, u)]
-                redefined = any(isinstance(u, gast.Assign) and isinstance(u.targets[0], gast.Name)
-                                and u.targets[0].id == t for u in stmts[q + 1:w + 1])
-                if (later or t == out) and not redefined:
+    live = live_after(norm.node.body, {out} if out else ())
+
+    def binds(s):
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+            return None
+        t = s.targets[0].id
+        aug = getattr(s, "srcdiff_augassign", None)
+        if aug:
+            return t, {aug}, t == aug
+        op = classifier.classify(s.value)
+        if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
+            return t, set(), False
+        return t, op.reads(), False
+
+    stmts = list(walk_stmts(norm.node.body))
+    for y in sorted(written):
+        sharers = None
+        for st in stmts:
+            if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript)
+                    and isinstance(st.targets[0].value, gast.Name)
+                    and st.targets[0].value.id == y):
+                continue
+            if sharers is None:
+                sharers = sharers_before(norm.node.body, y, binds)
+            for t in sorted(sharers.get(id(st), ()) - {y}):
+                if t in live.get(id(st), ()):
                     raise norm.fs.loc.error(st, f"'{t}' (which may share memory with '{y}') is "
                                             f"used after '{y}' is written in place here",
                                             f"copy it where it is made: {t} = ....copy()")
-                break
 
 
-def _view_of_private(op, defs_op, uses):
-    """A view (x.reshape(...), x.T, x[1:]) of a fresh array that nothing else names."""
-    if not (op.kind == "call" and (op.func is operator.getitem
-                                   or getattr(op.func, "__name__", "") in _VIEWS)):
+def _appended_to(st):
+    """{L} for ``L.append(v)`` / ``L.extend(v)`` (the list is not aliased by it)."""
+    if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+            and isinstance(st.value.func, gast.Attribute) \
+            and st.value.func.attr in ("append", "extend") \
+            and isinstance(st.value.func.value, gast.Name):
+        recv = st.value.func.value.id
+        if all(recv not in names_read(a) for a in st.value.args):
+            return {recv}
+    return set()
+
+
+def _view_of_private(op, defs_op, uses, depth=0):
+    """A view (x.reshape(...), x.T, x[1:]) or another name of a fresh array that
+    nothing else names: ``x`` is read only here, and every binding of it is a
+    fresh array or, in turn, such a private view."""
+    if op.kind == "copy":
+        src = op.args[0] if op.args else None
+    elif op.kind == "call" and (op.func is operator.getitem
+                                or getattr(op.func, "__name__", "") in _VIEWS):
+        src = op.args[0] if op.args else None
+    else:
         return False
-    src = op.args[0] if op.args else None
-    if not isinstance(src, gast.Name):
+    if not isinstance(src, gast.Name) or depth > 20:
         return False
     ops = defs_op.get(src.id, [])
-    return len(ops) == 1 and _fresh_definition(ops[0]) and uses.get(src.id, 0) == 1
+    return bool(ops) and uses.get(src.id, 0) == 1 and all(
+        _fresh_definition(o) or _view_of_private(o, defs_op, uses, depth + 1) for o in ops)
 
 
 def _check_augassign_aliases(norm, classifier):
@@ -618,7 +574,6 @@ def _check_augassign_aliases(norm, classifier):
     if not augs:
         return
     partners = {}
-    made_at = {}
     for q, s in enumerate(stmts):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                 and not getattr(s, "srcdiff_augassign", None):
@@ -631,96 +586,17 @@ def _check_augassign_aliases(norm, classifier):
             for n in op.reads():
                 partners.setdefault(n, set()).add(s.targets[0].id)
                 partners.setdefault(s.targets[0].id, set()).add(n)
-                made_at.setdefault((n, s.targets[0].id), q)
-                made_at.setdefault((s.targets[0].id, n), q)
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
-    paths = {}
-
-    def mark(block, path):
-        for st in block:
-            paths[id(st)] = path
-            if isinstance(st, gast.If):
-                mark(st.body, path + ((id(st), 0),))
-                mark(st.orelse, path + ((id(st), 1),))
-            elif isinstance(st, (gast.For, gast.While)):
-                mark(st.body, path)
-
-    mark(norm.node.body, ())
-
-    def exclusive(a, b):
-        pa, pb = dict(paths.get(id(a), ())), dict(paths.get(id(b), ()))
-        return any(k in pb and pb[k] != v for k, v in pa.items())
-
+    live = live_after(norm.node.body, {out} if out else ())
     for i, s in augs:
         y = s.srcdiff_augassign
         for v in sorted(partners.get(y, ())):
-            if made_at.get((y, v), 0) > i:
-                continue    # an alias made after the change sees the new value either way
-            used_later = v == out or any(v in names_read(st) for st in stmts[i + 1:]
-                                         if not isinstance(st, (gast.For, gast.While, gast.If))
-                                         and not exclusive(s, st))
-            loops = _enclosing_loops(norm.node.body, s) or []
-            in_loop = any(v in names_read(st) for L in loops for st in walk_stmts(L.body))
-            if used_later or in_loop:
+            # v's current value is read again later (its value at this point may be y's array)
+            if v in live.get(id(s), ()) and v not in (y, s.targets[0].id):
                 raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
                                         "same array and is used afterwards; srcdiff differentiates "
                                         f"this as a new value", f"write {y} = {y} <op> ... "
                                         f"(or copy it first: {v} = {y}.copy())")
-
-
-def _reads_after_write(stmt, t, y):
-    """Within one compound statement: is t read after y is written?"""
-    seen_write = False
-    for n in _linear(stmt):
-        if isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript) \
-                and isinstance(n.targets[0].value, gast.Name) and n.targets[0].value.id == y:
-            seen_write = True
-        elif seen_write and t in names_read(n):
-            return True
-    return False
-
-
-def _linear(stmt):
-    yield stmt
-    for field in ("body", "orelse"):
-        for s in getattr(stmt, field, []) or []:
-            yield from _linear(s)
-
-
-def _enclosing_loops(body, target, path=()):
-    for s in body:
-        if s is target:
-            return list(path)
-        for field in ("body", "orelse"):
-            sub = getattr(s, field, None)
-            if isinstance(sub, list) and not isinstance(s, gast.FunctionDef):
-                p = path + ((s,) if isinstance(s, (gast.For, gast.While)) else ())
-                found = _enclosing_loops(sub, target, p)
-                if found is not None:
-                    return found
-    return None
-
-
-def _later_loop_statements(body, stmt):
-    loops = _enclosing_loops(body, stmt) or []
-    if not loops:
-        return []
-    return list(walk_stmts(loops[-1].body))
-
-
-def _in_loop_with_write(body, stmt, y):
-    loops = _enclosing_loops(body, stmt) or []
-    if not loops:
-        return False
-    inner = loops[-1]
-    stmts = list(walk_stmts(inner.body))
-    pos = stmts.index(stmt) if stmt in stmts else -1
-    # a write to y after t's definition, followed (in a later iteration) by a use before it
-    simple = lambda n: not isinstance(n, (gast.If, gast.For, gast.While))  # noqa: E731
-    return any(isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript)
-               and isinstance(n.targets[0].value, gast.Name) and n.targets[0].value.id == y
-               for n in stmts[pos + 1:]) and any(
-        stmt.targets[0].id in names_read(n) for n in stmts[:pos] if simple(n))
 
 
 def inline_calls(norm, wrt):

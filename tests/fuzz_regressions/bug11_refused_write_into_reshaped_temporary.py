@@ -19,4 +19,3 @@ def f(x, y):
 FUNC = 'f'
 ARGS = (np.array([0.9, -0.5, 0.8]), 0.3)
 WRT = (0, 1)
-XFAIL = "refused valid code: refused: grad: 'r' is written in place but may share memory with r_#; srcdiff cannot follow writes through views or alia"

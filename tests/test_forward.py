@@ -322,3 +322,20 @@ def test_cli_forward_mode(tmp_path, capsys):
     assert main([f"{path}::f", "--mode", "forward"]) == 0
     text = capsys.readouterr().out
     assert "def f_jvp(x, dx):" in text
+
+
+def test_user_call_on_constants_has_no_tangent():
+    f = load_function("""
+        def h(a, scale=0.28):
+            return np.tanh(a) * scale
+
+        def f(x):
+            c = h(0.5 * np.ones(3), scale=0.54)
+            d = np.sum(x) if x[0] > 5.0 else h(np.ones(3))
+            return np.sin(x) * c + d
+    """, "f")
+    x, v = np.array([0.1, 0.2, 0.3]), np.array([1.0, -2.0, 0.5])
+    out, dout = jvp(f, (x,), (v,))
+    c = np.tanh(0.5) * 0.54
+    np.testing.assert_allclose(dout, np.cos(x) * c * v)     # (x[0] <= 5: d is constant)
+    np.testing.assert_allclose(out, f(x))

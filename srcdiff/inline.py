@@ -45,6 +45,24 @@ def _local_defs(body, fs):
     return defs
 
 
+def _names_written_into(body):
+    """Names written in place (``y[i] = v``), and the names copied into them."""
+    written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
+               for t in st.targets if isinstance(t, gast.Subscript)
+               and isinstance(t.value, gast.Name)}
+    copies = [(st.value.id, st.targets[0].id) for st in walk_stmts(body)
+              if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+              and isinstance(st.value, gast.Name)]
+    changed = True
+    while changed:
+        changed = False
+        for src, dst in copies:
+            if dst in written and src not in written:
+                written.add(src)
+                changed = True
+    return written
+
+
 class _Inliner:
     def __init__(self, norm, wrt):
         self.norm = norm
@@ -71,6 +89,7 @@ class _Inliner:
                 if names_read(d) & varied:
                     varied.add(name)
             self.varied = varied
+            self.written_into = _names_written_into(body)
             self.changed = False
             self.norm.node.body = self.block(body)
             if not self.changed:
@@ -86,7 +105,10 @@ class _Inliner:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                     and isinstance(s.value, gast.Call):
                 op = self.classifier.classify(s.value)
-                if op.kind == "user" and self._varied(s.value) \
+                # varied calls are differentiated by inlining; a call whose result is
+                # written in place is inlined too, so the alias checks see what it returns
+                if op.kind == "user" and (self._varied(s.value)
+                                          or s.targets[0].id in self.written_into) \
                         and not getattr(s, "srcdiff_recursive", False):
                     if self._recursive(s, op.func):
                         s.srcdiff_recursive = True   # differentiated by calls (reverse.py)

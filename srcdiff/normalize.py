@@ -57,7 +57,7 @@ def _is_static_chain(fs, node, local_names):
 
 class _Normalizer:
     out_hint = "out"
-    range_targets = frozenset()
+    int_names = frozenset()
 
     def __init__(self, fs, names):
         self.fs = fs
@@ -478,9 +478,7 @@ class _Normalizer:
         if not isinstance(inner.value, gast.Name):
             return None
         i = inner.slice
-        ok = (isinstance(i, gast.Constant) and type(i.value) is int) or (
-            isinstance(i, gast.Name) and i.id in self.range_targets)
-        if not ok:
+        if not self._int_expr(i):
             return None
         j = t.slice
         rest = list(j.elts) if isinstance(j, gast.Tuple) else [j]
@@ -489,6 +487,20 @@ class _Normalizer:
                                 ctx=gast.Store())
         gast.copy_location(merged, t)
         return merged
+
+    def _int_expr(self, e):
+        """Certainly a Python int: int constants, variables of loops over range(),
+        and +, -, *, //, % of those."""
+        if isinstance(e, gast.Constant):
+            return type(e.value) is int
+        if isinstance(e, gast.Name):
+            return e.id in self.int_names
+        if isinstance(e, gast.UnaryOp) and isinstance(e.op, (gast.USub, gast.UAdd)):
+            return self._int_expr(e.operand)
+        if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Add, gast.Sub, gast.Mult,
+                                                           gast.FloorDiv, gast.Mod)):
+            return self._int_expr(e.left) and self._int_expr(e.right)
+        return False
 
     def augassign(self, s):
         t = s.target
@@ -723,18 +735,27 @@ def normalize(fs):
             names.reserve("d" + p)
             reserved.add("d" + p)
     norm = _Normalizer(fs, names)
-    # variables that only ever loop over range(): integers
+    # variables that only ever loop over range(), or count in enumerate(): integers
     targets = {}
+    target_nodes = set()
     for n in gast.walk(node):
-        if isinstance(n, gast.For) and isinstance(n.target, gast.Name):
-            it = n.iter
-            is_range = isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
-                and it.func.id == "range"
-            targets[n.target.id] = targets.get(n.target.id, True) and is_range
-    target_nodes = {id(n.target) for n in gast.walk(node) if isinstance(n, gast.For)}
+        if not isinstance(n, gast.For):
+            continue
+        it = n.iter
+        called = it.func.id if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
+            else None
+        if isinstance(n.target, gast.Name):
+            targets[n.target.id] = targets.get(n.target.id, True) and called == "range"
+            target_nodes.add(id(n.target))
+        elif isinstance(n.target, gast.Tuple) and n.target.elts \
+                and isinstance(n.target.elts[0], gast.Name):
+            first = n.target.elts[0]
+            targets[first.id] = targets.get(first.id, True) and called == "enumerate" \
+                and len(it.args) == 1 and not it.keywords
+            target_nodes.add(id(first))
     assigned_elsewhere = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
                           and isinstance(n.ctx, gast.Store) and id(n) not in target_nodes}
-    norm.range_targets = {k for k, v in targets.items() if v} - assigned_elsewhere
+    norm.int_names = {k for k, v in targets.items() if v} - assigned_elsewhere
     norm.local_names = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
     norm.assigned = set(params)

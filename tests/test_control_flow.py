@@ -439,6 +439,16 @@ def test_nested_subscript_writes_with_integer_first_index():
             A[0][1] = x[2] ** 2
             return np.sum(A ** 2)
     """, (np.array([0.3, 0.5, 0.9]),))
+    # integer arithmetic of range() and enumerate() counters is an integer too
+    check("""
+        def f(x):
+            A = np.outer(x, x)
+            for i, row in enumerate(np.sin(A)):
+                A[-1 - i][2] = np.sum(row) * x[i]
+            for k in range(2):
+                A[(k + 1) % 3][k * 1] = A[k][k] ** 2
+            return np.sum(A ** 2)
+    """, (np.array([0.3, 0.5, 0.9]),))
     f = load_function("""
         def f(x):
             A = np.zeros((3, 2))

@@ -52,7 +52,7 @@ def _written(stmt):
 def _mutating(call):
     f = call.func
     name = f.id if isinstance(f, gast.Name) else getattr(f, "attr", None)
-    return name in ("add_at", "zero_at", "pop_tail")
+    return name in ("add_at", "add_at_owned", "zero_at", "pop_tail")
 
 
 class _Purity:

@@ -12,6 +12,7 @@ and the adjoint sweep pops it back right after that assignment's adjoint.
 import operator
 
 import gast
+import numpy as np
 
 from . import runtime
 from .analysis import Classifier, activity, walk_stmts
@@ -57,6 +58,8 @@ class ReverseTransform:
         self.output_names = [out.id] if isinstance(out, gast.Name) else []
         self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier)
         self.shapes = ShapeClasses(body, norm.params, self.classifier, param_kinds or {})
+        # a max/min the output is exactly invariant to (a logsumexp shift): no adjoint
+        self.useful -= shift_invariant(norm, self.classifier, self.shapes)
         self.shapes.env = env
         self._undefined = set()
         self._undefined_always = set()
@@ -64,6 +67,8 @@ class ReverseTransform:
         self.live = set()
         self.owned = set()   # adjoints holding a buffer this code created (safe to update in place)
         self.late_restores = []
+        self._fresh_locals = set()   # rule locals holding a new array only one adjoint takes
+        self._swapped = set()        # broadcast cotangents replaced by their scalar somewhere
         self.loop_depth = 0
         self.assign_count = self._count_assignments(body)
         self._mark_iteration_locals(body)
@@ -262,6 +267,8 @@ class ReverseTransform:
         """Does ``expr`` certainly produce a new array (not an alias of another)?"""
         if isinstance(expr, (gast.BinOp, gast.UnaryOp)):
             return True
+        if isinstance(expr, gast.Name):
+            return expr.id in self._fresh_locals
         if isinstance(expr, gast.Call):
             f = self.shapes._callee(expr.func)
             from .rules.indexing import scatter_add
@@ -324,6 +331,7 @@ class ReverseTransform:
             else:
                 grads.append(call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
                                   [load(p)]))
+        self._grad_reads = set().union(*[names_read(g) for g in grads]) if grads else set()
         primal = self.finish(body, adjoint)
         return primal, self.adjoint_stmts, grads
 
@@ -622,6 +630,15 @@ class ReverseTransform:
         bind[tpl.params[0]] = g
         bind[tpl.params[1]] = load(self._ans or t)
         stmts, results = instantiate(tpl, bind, self.names, self.env, hint=self.adj(t))
+        for st in stmts:
+            # the rule's locals: their shapes where known (unbroadcast of them pruned)
+            n = st.targets[0].id
+            cls = self.shapes.expr_class(st.value)
+            if cls is not None:
+                self.shapes.classes[n] = cls
+            sym = self.shapes.expr_sym(st.value)
+            if sym is not None:
+                self.shapes.sym[n] = sym
         used = set()
         exprs = []
         for k, name in active:
@@ -637,8 +654,12 @@ class ReverseTransform:
             if st.targets[0].id in used:
                 keep.insert(0, st)
                 used |= names_read(st.value)
+        whole = [e.id for _, e in exprs if isinstance(e, gast.Name)]
         for st in keep:
             st.srcline = s.srcline
+            n = st.targets[0].id
+            if whole.count(n) == 1 and self._fresh(st.value):
+                self._fresh_locals.add(n)
         out += keep
         for name, e in exprs:
             out += self.accumulate(name, e, s.srcline)
@@ -788,11 +809,15 @@ class ReverseTransform:
     def finish(self, body, adjoint):
         """Insert pushes/pops where the adjoint sweep reads overwritten values,
         loop counters, and sequence conversions; return the primal statements."""
+        self._rematerialize(adjoint, adjoint)
+        _reuse_buffers(adjoint, self)
         self._shape_stand_ins(adjoint)
+        self._scalar_broadcasts(adjoint, adjoint)
         needed = set()
         for st in _walk_adjoint(adjoint):
             needed |= names_read(st)
         self.needed = needed
+        self._restore_reads = self._reads_after_restores(adjoint)
         written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
@@ -814,6 +839,228 @@ class ReverseTransform:
             head.append(assign(name, const(None)))
         self.stack_names = [name for _, name in inits]
         return head + primal
+
+    # ---- recomputing cheap scalar temporaries --------------------------------
+    _REMAT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)
+
+    def _rematerialize(self, stmts, whole):
+        """In a reversed loop, recompute a scalar temporary of one arithmetic
+        operation (``t = a * b``) where the adjoint first reads it, instead of
+        pushing it every iteration and popping it back: a float multiply costs
+        less than an append and a pop, and nothing is kept per iteration. Its
+        operands must hold the same values there as where it was computed:
+        constants, names with one definition outside the loop, loop-invariant
+        temporaries, or a name assigned once in the loop after the temporary
+        whose restore comes before the recomputation."""
+        for st in stmts:
+            if isinstance(st, _Restore):
+                continue
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and isinstance(st, (gast.For, gast.While, gast.If)):
+                    self._rematerialize(sub, whole)
+            loop = getattr(st, "srcdiff_primal_loop", None)
+            if loop is not None and isinstance(st, gast.For):
+                self._remat_loop(st.body, loop, whole)
+
+    def _all_stores(self):
+        if getattr(self, "_store_counts", None) is None:
+            counts = {}
+            for n in gast.walk(self.norm.node):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+                    counts[n.id] = counts.get(n.id, 0) + 1
+                elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
+                        and isinstance(n.value, gast.Name):
+                    counts[n.value.id] = counts.get(n.value.id, 0) + 2
+            self._store_counts = counts
+        return self._store_counts
+
+    def _remat_loop(self, block, loop, whole):
+        pos = {id(x): i for i, x in enumerate(loop.body)}
+        stores, mutated = {}, set()
+        for n in gast.walk(loop):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+                stores[n.id] = stores.get(n.id, 0) + 1
+            elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
+                    and isinstance(n.value, gast.Name):
+                mutated.add(n.value.id)
+            elif isinstance(n, (gast.AugAssign,)) and isinstance(n.target, gast.Name):
+                mutated.add(n.target.id)
+            elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                    and isinstance(n.func.value, gast.Name):
+                mutated.add(n.func.value.id)
+        defs = {x.targets[0].id: x for x in loop.body
+                if isinstance(x, gast.Assign) and isinstance(x.targets[0], gast.Name)}
+        total = {}
+        for x in _walk_adjoint(whole):
+            for n in gast.walk(x):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                    total[n.id] = total.get(n.id, 0) + 1
+        for r in [x for x in block if isinstance(x, _Restore) and x.kind == "iterlocal"]:
+            s, t = r.stmt, r.target
+            v = s.value
+            if id(s) not in pos or stores.get(t) != 1 or t in mutated \
+                    or self.shapes.classes.get(t) != frozenset():
+                continue
+            if isinstance(v, gast.BinOp) and isinstance(v.op, self._REMAT_OPS):
+                operands = [v.left, v.right]
+            elif isinstance(v, gast.UnaryOp) and isinstance(v.op, gast.USub):
+                operands = [v.operand]
+            else:
+                continue
+            readers = [i for i, x in enumerate(block) if not isinstance(x, _Restore)
+                       and t in {n.id for y in _walk_adjoint([x]) for n in gast.walk(y)
+                                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}]
+            if not readers:
+                continue
+            first = readers[0]
+            in_block = sum(1 for x in block if not isinstance(x, _Restore)
+                           for y in _walk_adjoint([x]) for n in gast.walk(y)
+                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+                           and n.id == t)
+            if in_block != total.get(t, 0):
+                continue        # read outside this loop too
+            ok = True
+            for a in operands:
+                if isinstance(a, gast.Constant):
+                    ok = type(a.value) in (int, float)
+                elif not isinstance(a, gast.Name) or a.id == t or a.id in mutated \
+                        or self.shapes.classes.get(a.id) != frozenset():
+                    ok = False
+                elif a.id not in stores:
+                    # one value for the whole call: a parameter never reassigned,
+                    # or a name stored exactly once (outside the loop)
+                    n_all = self._all_stores().get(a.id, 0)
+                    ok = n_all == (0 if a.id in self.norm.params else 1)
+                elif getattr(defs.get(a.id), "srcdiff_invariant", False):
+                    ok = stores[a.id] == 1 and self._all_stores().get(a.id) == 1
+                elif stores[a.id] == 1 and a.id in defs and pos[id(defs[a.id])] > pos[id(s)]:
+                    q = defs[a.id]
+                    ok = any(isinstance(x, _Restore) and x.kind == "name" and x.stmt is q
+                             and x.target == a.id for x in block[:first])
+                else:
+                    ok = False
+                if not ok:
+                    break
+            if not ok:
+                continue
+            node = assign(t, clone(v), getattr(s, "srcline", None))
+            block.insert(first, node)
+            block.remove(r)
+
+    def _scalar_broadcasts(self, stmts, whole):
+        """``D = expand_reduced(G, X, None, False)`` (a full reduction's scalar
+        cotangent spread over X's shape) read in ``D * Y`` with Y of X's shape
+        class: ``G * Y`` gives the same array without the broadcast view (a
+        scalar operand is several times faster than a zero-stride one)."""
+        assigned = {}
+        for st in _walk_adjoint(whole):
+            for n in gast.walk(st):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                    assigned[n.id] = assigned.get(n.id, 0) + 1
+                elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+                    assigned[n.target.id] = assigned.get(n.target.id, 0) + 2
+        sc = self.shapes
+        defs = {}       # D -> (G, class of X) for D defined in this block
+        for st in stmts:
+            if isinstance(st, _Restore):
+                continue
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and isinstance(st, (gast.For, gast.While, gast.If)):
+                    self._scalar_broadcasts(sub, whole)
+            if defs and not isinstance(st, (gast.For, gast.While, gast.If)):
+                self._swap_broadcasts(st, defs)
+                stored = {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
+                          and isinstance(n.ctx, gast.Store)}
+                for dname in [k for k, (g, _) in defs.items() if g in stored]:
+                    del defs[dname]     # G changed: D is no longer a broadcast of it
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                v = st.value
+                d = st.targets[0].id
+                if isinstance(v, gast.Call) and sc._callee(v.func) is runtime.expand_reduced \
+                        and len(v.args) == 4 and not v.keywords \
+                        and isinstance(v.args[0], gast.Name) and isinstance(v.args[1], gast.Name) \
+                        and isinstance(v.args[2], gast.Constant) and v.args[2].value is None \
+                        and isinstance(v.args[3], gast.Constant) and v.args[3].value is False \
+                        and assigned.get(d) == 1 and assigned.get(v.args[0].id, 0) == 1:
+                    cls = sc.classes.get(v.args[1].id)
+                    if cls:
+                        defs[d] = (v.args[0].id, cls)
+                        continue
+            if isinstance(st, (gast.For, gast.While, gast.If)):
+                defs.clear()    # (a block in between: keep it simple)
+        # the broadcasts nothing reads any more
+        reads = {}
+        for st in _walk_adjoint(whole):
+            for n in names_read(st):
+                reads[n] = reads.get(n, 0) + 1
+        keep = getattr(self, "_grad_reads", set()) | set(self.output_names)
+        stmts[:] = [st for st in stmts if not (
+            isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+            and st.targets[0].id in self._swapped and st.targets[0].id not in keep
+            and isinstance(st.value, gast.Call)
+            and self.shapes._callee(st.value.func) is runtime.expand_reduced
+            and not reads.get(st.targets[0].id))]
+
+    def _swap_broadcasts(self, st, defs):
+        sc = self.shapes
+        swapped = self._swapped
+
+        def cls_of(e):
+            return sc.expr_class(e)
+
+        def strip(e):
+            """(scalar expression, class) where e is a broadcast scalar (times
+            scalars), else None."""
+            if isinstance(e, gast.Name) and e.id in defs:
+                g, cls = defs[e.id]
+                return load(g), cls
+            if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
+                inner = strip(e.left)
+                if inner is not None and cls_of(e.right) == frozenset():
+                    return gast.BinOp(left=inner[0], op=e.op, right=e.right), inner[1]
+                if isinstance(e.op, gast.Mult):
+                    inner = strip(e.right)
+                    if inner is not None and cls_of(e.left) == frozenset():
+                        return gast.BinOp(left=e.left, op=e.op, right=inner[0]), inner[1]
+            return None
+
+        class Swap(gast.NodeTransformer):
+            def visit_BinOp(self, node):
+                self.generic_visit(node)
+                if not isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
+                    return node
+                for side, other in (("left", "right"), ("right", "left")):
+                    e = getattr(node, side)
+                    got = strip(e)
+                    if got is not None and cls_of(getattr(node, other)) == got[1]:
+                        swapped.update(n.id for n in gast.walk(e) if isinstance(n, gast.Name)
+                                       and n.id in defs)
+                        setattr(node, side, got[0])
+                        break
+                return node
+
+        Swap().visit(st)
+
+    def _reads_after_restores(self, adjoint):
+        """id(restore placeholder) -> the names the sweep may read after it runs:
+        everything read from the top-level adjoint statement that contains it
+        on (or after a top-level placeholder). A value the sweep reads only
+        before the loop that would restore it need not be saved."""
+        out = {}
+        later = set(getattr(self, "_grad_reads", set())) | set(self.output_names)
+        for st in reversed(adjoint):
+            if isinstance(st, _Restore):
+                out[id(st)] = set(later)
+                continue
+            for n in _walk_adjoint([st]):
+                later |= names_read(n)
+            later |= names_read(st) if not isinstance(st, (gast.For, gast.While, gast.If)) \
+                else set()
+            for r in _restores_in(st):
+                out[id(r)] = set(later)
+        return out
 
     def _shape_stand_ins(self, adjoint):
         """Where a helper needs only a value's shape, name a parameter of the same
@@ -922,7 +1169,7 @@ class ReverseTransform:
     def _restore(self, r, needed, pushes, inits):
         s = r.stmt
         if r.kind == "name":
-            if r.target not in needed:
+            if r.target not in self._restore_reads.get(id(r), needed):
                 return []
             st = self.stack(r.target, inits)
             if r.target not in self.norm.params:
@@ -1052,6 +1299,145 @@ def _has_code(stmts):
     return any(not isinstance(s, _Restore) for s in stmts)
 
 
+def _reuse_buffers(stmts, rt):
+    """``D = scatter_add(G, ref, idx)``, later ``D = add_at(D, ...)``s, then
+    ``D += E`` where E is a buffer the adjoint sweep owns (a ``zero_at`` copy)
+    of D's shape, read nowhere else: start D from E instead,
+    ``D = add_at_owned(E, idx, G)`` -- no zero array, no final full-size add,
+    and ``ref`` (often an overwritten value) is no longer read."""
+    from .rules.indexing import scatter_add
+    reads = {}
+    for st in _walk_adjoint(stmts):
+        for n in gast.walk(st):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                reads[n.id] = reads.get(n.id, 0) + 1
+    _reuse_block(stmts, rt, scatter_add, reads)
+
+
+_MUTATING = {runtime.add_at, runtime.add_at_owned, runtime.zero_at, runtime.pop_tail}
+
+
+def _callee_is(rt, node, fn):
+    return isinstance(node, gast.Call) and rt.shapes._callee(node.func) is fn
+
+
+def _reuse_block(stmts, rt, scatter_add, reads):
+    for st in stmts:
+        for field in ("body", "orelse"):
+            sub = getattr(st, field, None)
+            if isinstance(sub, list) and isinstance(st, (gast.For, gast.While, gast.If)):
+                _reuse_block(sub, rt, scatter_add, reads)
+    fresh = {}      # E -> index of its zero_at definition in this block
+    for i, st in enumerate(stmts):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            name = st.targets[0].id
+            if _callee_is(rt, st.value, runtime.zero_at):
+                fresh[name] = i
+            else:
+                fresh.pop(name, None)
+                if _callee_is(rt, st.value, scatter_add) and len(st.value.args) == 3 \
+                        and not st.value.keywords and isinstance(st.value.args[1], gast.Name):
+                    _try_reuse(stmts, i, name, fresh, rt, reads)
+        elif not isinstance(st, (gast.AugAssign, gast.Expr, _Restore)):
+            fresh.clear()
+
+
+def _try_reuse(stmts, i, d, fresh, rt, reads):
+    call_ = stmts[i].value
+    g, ref, idx = call_.args
+    for j in range(i + 1, len(stmts)):
+        st = stmts[j]
+        if isinstance(st, _Restore):
+            if st.target == d:
+                return
+            continue
+        if isinstance(st, gast.AugAssign) and isinstance(st.target, gast.Name) \
+                and st.target.id == d:
+            if isinstance(st.op, gast.Add) and isinstance(st.value, gast.Name) \
+                    and st.value.id in fresh and st.value.id != d:
+                break
+            if d in names_read(st.value):
+                return
+            continue
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id == d and _callee_is(rt, st.value, runtime.add_at) \
+                and isinstance(st.value.args[0], gast.Name) and st.value.args[0].id == d \
+                and not any(d in names_read(a) for a in st.value.args[1:]):
+            continue
+        if not isinstance(st, (gast.Assign, gast.AugAssign)) or d in names_read(st) \
+                or d in {n.id for n in gast.walk(st) if isinstance(n, gast.Name)}:
+            return
+    else:
+        return
+    e = stmts[j].value.id
+    # E: defined before the scatter, read only by the final add, same shape as ref;
+    # the block assigns E before it reads it (no value carried between iterations)
+    if fresh[e] > i:
+        return
+    before, first = 0, None
+    for st in stmts[:fresh[e] + 1]:
+        if isinstance(st, _Restore):
+            continue
+        r = e in names_read(st)
+        w = isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+            and st.targets[0].id == e
+        if first is None and (r or w):
+            first = "read" if r else "write"
+        before += sum(1 for n in gast.walk(st) if isinstance(n, gast.Name) and n.id == e
+                      and isinstance(n.ctx, gast.Load))
+    if first != "write" or reads.get(e, 0) - before != 1:
+        return
+    for st in stmts[fresh[e] + 1:j]:
+        if isinstance(st, _Restore):
+            continue
+        if e in {n.id for n in gast.walk(st) if isinstance(n, gast.Name)}:
+            return
+    sc = rt.shapes
+    prim = sc.adjoint_of.get(e)
+    ce, cr = sc.classes.get(prim), sc.classes.get(ref.id)
+    se, sr = sc.sym.get(prim), sc.sym.get(ref.id)
+    if not ((ce is not None and ce == cr and ce != frozenset())
+            or (se is not None and se == sr and se != ())):
+        return
+    stmts[i].value = call(rt.ref(runtime.add_at_owned, "add_at_owned"),
+                          [load(e), clone(idx), g])
+    del stmts[j]
+    # E = zero_at(E0, idx) ... D = add_at_owned(E, idx, G): one copy with G written in
+    k = fresh[e]
+    zero = stmts[k].value
+    if not (isinstance(zero.args[0], gast.Name) and zero.args[0].id == e
+            and gast.dump(zero.args[1]) == gast.dump(idx)):
+        return
+    for st in stmts[k + 1:i]:
+        if isinstance(st, _Restore):
+            if st.kind not in ("name", "iterlocal") and not (
+                    st.kind == "item" and reads.get(st.target, 0) == 0):
+                return      # (an item restore nothing reads is dropped)
+            continue
+        if isinstance(st, gast.AugAssign) and isinstance(st.target, gast.Name):
+            # in place into a scalar accumulator: not E0's buffer
+            sc = rt.shapes
+            if sc.classes.get(sc.adjoint_of.get(st.target.id)) != frozenset() \
+                    or sc.classes.get(sc.adjoint_of.get(e)) in (None, frozenset()):
+                return
+        elif not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)):
+            return
+        if any(isinstance(n, gast.Call) and rt.shapes._callee(n.func) in _MUTATING
+               for n in gast.walk(st)) or e in names_read(st.value):
+            return
+    stmts[i].value = call(rt.ref(runtime.replace_at, "replace_at"), [load(e), clone(idx), g])
+    del stmts[k]
+
+
+def _restores_in(st):
+    for field in ("body", "orelse"):
+        for x in getattr(st, field, None) or []:
+            if isinstance(x, _Restore):
+                yield x
+            else:
+                yield from _restores_in(x)
+
+
 def _walk_adjoint(stmts):
     for s in stmts:
         if isinstance(s, _Restore):
@@ -1062,3 +1448,153 @@ def _walk_adjoint(stmts):
             yield from _walk_adjoint(s.orelse)
         else:
             yield s
+
+
+# ---- shift invariance -------------------------------------------------------
+
+_EXTREMA = {np.max, np.amax, np.min, np.amin}
+_ADD = {operator.add, np.add}
+_SUB = {operator.sub, np.subtract}
+_MUL = {operator.mul, np.multiply}
+_DIV = {operator.truediv, np.divide}
+_NEG = {operator.neg, np.negative}
+_SUMS = {np.sum}
+
+
+def shift_invariant(norm, classifier, shapes):
+    """Names ``m = np.max(x, axis=a, keepdims=True)`` (or a full max/min) whose
+    cotangent is exactly zero: every use of ``m`` reaches the output only through
+    combinations that do not change when ``m`` is shifted by any ``d`` (one
+    value per slice along ``a``), as in a logsumexp or a softmax:
+    ``x - m`` (shifted by -d), ``exp`` of that (scaled by exp(-d)), sums of it
+    along ``a`` with keepdims (scaled), ``log`` (shifted), a ratio of two equally
+    scaled values or a difference of two equally shifted ones (unchanged).
+    The output is then F(x, m) with dF/dm = 0 identically, so m's adjoint (and
+    the extremum weights it would need) is skipped. Only straight-line code at
+    the top level of the function is analysed; anything else keeps m active."""
+    body = norm.node.body
+    stores = {}
+    for n in gast.walk(norm.node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+    for p in norm.params:
+        stores[p] = stores.get(p, 0) + 1
+    out = norm.output
+    out_names = names_read(out) if out is not None else set()
+    found = set()
+    for i, s in enumerate(body):
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+            continue
+        m = s.targets[0].id
+        op = classifier.classify(s.value)
+        if op.kind != "call" or op.func not in _EXTREMA or len(op.args) != 1 \
+                or stores.get(m) != 1 or set(op.keywords) - {"axis", "keepdims"}:
+            continue
+        axis = op.keywords.get("axis")
+        keep = op.keywords.get("keepdims")
+        if axis is None or (isinstance(axis, gast.Constant) and axis.value is None):
+            axis = None
+        elif isinstance(axis, gast.Constant) and type(axis.value) is int:
+            if not (isinstance(keep, gast.Constant) and keep.value is True):
+                continue
+            axis = axis.value
+        else:
+            continue
+        if _invariant_after(m, axis, body[i + 1:], classifier, shapes, stores, out_names):
+            found.add(m)
+    return found
+
+
+def _rank(shapes, name):
+    sym = shapes.sym.get(name)
+    if sym is not None:
+        return len(sym)
+    return shapes.ndims.get(name)
+
+
+def _invariant_after(m, axis, rest, classifier, shapes, stores, out_names):
+    if axis is not None:
+        r = _rank(shapes, m)
+        if r is None or r == 0:
+            return False
+        axis = axis % r
+    forms = {m: ("lin", 1)}      # name -> ("lin", a): v + a*d  |  ("exp", b): v * exp(b*d)
+    for s in rest:
+        reads = names_read(s)
+        if not reads & set(forms):
+            continue
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+            return False
+        t = s.targets[0].id
+        if stores.get(t) != 1:
+            return False
+        form = _transfer(classifier.classify(s.value), forms, axis, shapes)
+        if form is None:
+            return False
+        if form != ("lin", 0) and axis is not None and _rank(shapes, t) != _rank(shapes, m):
+            return False
+        forms[t] = form
+    return all(forms.get(n, ("lin", 0)) == ("lin", 0) for n in out_names)
+
+
+def _transfer(op, forms, axis, shapes):
+    """The form of an operation's result, or None where it cannot be told."""
+    inv = ("lin", 0)
+    if op.kind == "copy":
+        return forms.get(op.node.id, inv)
+    args = []
+    for a in op.operands:
+        if isinstance(a, gast.Constant):
+            args.append(inv)
+        elif isinstance(a, gast.Name):
+            args.append(forms.get(a.id, inv))
+        else:
+            if names_read(a) & set(forms):
+                return None
+            args.append(inv)
+    if all(a == inv for a in args):
+        return inv          # whatever the operation: its operands do not change
+    if op.kind != "call" or op.keywords and op.func not in _SUMS:
+        return None
+    f = op.func
+    if len(args) == 2 and not op.keywords:
+        (ka, va), (kb, vb) = args
+        if f in _ADD or f in _SUB:
+            sign = 1 if f in _ADD else -1
+            if ka == "lin" and kb == "lin":
+                return ("lin", va + sign * vb)
+            return None
+        if f in _MUL or f in _DIV:
+            sign = 1 if f in _MUL else -1
+            if args[0] == inv:
+                ka, va = "exp", 0
+            if args[1] == inv:
+                kb, vb = "exp", 0
+            if ka == "exp" and kb == "exp":
+                b = va + sign * vb
+                return ("exp", b) if b else inv
+            return None
+        return None
+    if len(args) == 1 and not op.keywords:
+        k, v = args[0]
+        if f in _NEG:
+            return ("lin", -v) if k == "lin" else ("exp", v)
+        if f is np.exp and k == "lin":
+            return ("exp", v)
+        if f is np.log and k == "exp":
+            return ("lin", v)
+        return None
+    if f in _SUMS and len(op.args) == 1 and args[0][0] == "exp" \
+            and set(op.keywords) <= {"axis", "keepdims"}:
+        if axis is None:
+            return args[0]
+        ax = op.keywords.get("axis")
+        keep = op.keywords.get("keepdims")
+        x = op.args[0]
+        r = _rank(shapes, x.id) if isinstance(x, gast.Name) else None
+        if isinstance(ax, gast.Constant) and type(ax.value) is int and r \
+                and isinstance(keep, gast.Constant) and keep.value is True \
+                and ax.value % r == axis:
+            return args[0]
+        return None
+    return None

@@ -190,6 +190,10 @@ def add_at(d, index, g):
     (Dask, CuPy) are updated by item assignment, which they support; see
     ``index_add`` for the indices that cannot be expressed that way.
     """
+    if type(d) is np.ndarray and (type(g) is np.ndarray or type(g) is float) \
+            and _plain_slices(index):
+        d[index] += g          # the common case: a NumPy buffer, constant slices
+        return d
     if isinstance(d, (list, dict)):
         d[index] = add_cotangents(d[index], g)
         return d
@@ -200,6 +204,61 @@ def add_at(d, index, g):
         return d + scatter_add(g, d, index)
     index_add(d, index, g)
     return d
+
+
+def _plain_slices(index):
+    t = type(index)
+    if t is slice or t is int:
+        return True
+    if t is tuple:
+        for i in index:
+            if type(i) is not slice and type(i) is not int:
+                return False
+        return True
+    return False
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def sum_product(a, b, x):
+    """``unbroadcast(a * b, x)``: the elementwise product summed back to ``x``'s
+    shape, without the product array where ``a`` and ``b`` are real NumPy
+    arrays of one shape (``np.vdot`` for a scalar ``x``, else ``np.einsum``)."""
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.shape == b.shape \
+            and a.dtype.kind == "f" and b.dtype.kind == "f":
+        shape = np.shape(x)
+        if shape == ():
+            return np.vdot(a, b)
+        nd = a.ndim
+        lead = nd - len(shape)
+        if 0 <= lead and nd <= len(_LETTERS) and all(
+                s == 1 or s == n for s, n in zip(shape, a.shape[lead:])):
+            sub = _LETTERS[:nd]
+            out = "".join(sub[lead + i] for i, s in enumerate(shape)
+                          if s != 1 or a.shape[lead + i] == 1)
+            return np.reshape(np.einsum(sub + "," + sub + "->" + out, a, b), shape)
+    return unbroadcast(a * b, x)
+
+
+def replace_at(g, index, v):
+    """A copy of the cotangent ``g`` with ``v`` written at ``index``: what
+    ``add_at(zero_at(g, index), index, v)`` computes, in one write."""
+    t = getattr(g, "dtype", None)
+    if t is not None and type(g) is np.ndarray and _plain_slices(index):
+        out = g.astype(np.result_type(g, v))
+        out[index] = v
+        return out
+    return add_at_owned(zero_at(g, index), index, v)
+
+
+def add_at_owned(d, index, g):
+    """``d[index] += g`` into a cotangent buffer the generated code owns (no one
+    else sees it); ``d`` is first converted where its dtype cannot hold the sum."""
+    t = getattr(d, "dtype", None)
+    if t is not None and np.result_type(d, g) != t:
+        d = d.astype(np.result_type(d, g))
+    return add_at(d, index, g)
 
 
 def drop_newaxes(index):

@@ -475,4 +475,14 @@ class _Pruner(gast.NodeTransformer):
             a, b = self.sc.expr_sym(node.args[0]), self.sc.expr_sym(node.args[1])
             if a is not None and a == b:
                 return node.args[0]
+            g, x = node.args
+            if f is runtime.unbroadcast and isinstance(g, gast.BinOp) \
+                    and isinstance(g.op, gast.Mult) and self.sc.env is not None \
+                    and self.sc.expr_class(g.left) is not None \
+                    and self.sc.expr_class(g.left) == self.sc.expr_class(g.right) \
+                    and self.sc.expr_class(g.left) != frozenset():
+                # a product of equal-shaped arrays summed (to a scalar, or along
+                # axes): no product array (the helper falls back to exactly this)
+                return gast.Call(func=self.sc.env.ref(runtime.sum_product, "sum_product"),
+                                 args=[g.left, g.right, x], keywords=[])
         return node

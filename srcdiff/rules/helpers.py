@@ -116,6 +116,39 @@ def add_at_jvp(ans, d, index, g, *, dd, dg):
 
 nondifferentiable(zeros_like_list)
 
+from ..runtime import add_at_owned, sum_product, replace_at, zero_at  # noqa: E402,F811
+
+
+@vjp_rule(add_at_owned)
+def add_at_owned_vjp(gg, ans, d, index, g):
+    return gg, None, unbroadcast(gg[index], g)
+
+
+@jvp_rule(add_at_owned)
+def add_at_owned_jvp(ans, d, index, g, *, dd, dg):
+    return dd + scatter_add(dg, d, index)
+
+
+@vjp_rule(replace_at)
+def replace_at_vjp(gg, ans, g, index, v):
+    return zero_at(gg, index), None, unbroadcast(gg[index], v)
+
+
+@jvp_rule(replace_at)
+def replace_at_jvp(ans, g, index, v, *, dg, dv):
+    return zero_at(dg, index) + scatter_add(dv, dg, index)
+
+
+@vjp_rule(sum_product)
+def sum_product_vjp(gg, ans, a, b, x):
+    gp = broadcast_like(gg, a * b)
+    return unbroadcast(gp * b, a), unbroadcast(a * gp, b), None
+
+
+@jvp_rule(sum_product)
+def sum_product_jvp(ans, a, b, x, *, da, db, dx):
+    return sum_product(da, b, x) + sum_product(a, db, x)
+
 from ..runtime import cotangent_item, pop_tail  # noqa: E402
 
 

@@ -24,7 +24,7 @@ def add_jvp(ans, x, y, *, dx, dy):
 
 @vjp_rule(operator.sub, np.subtract)
 def subtract(g, ans, x, y):
-    return unbroadcast(g, x), unbroadcast(-g, y)
+    return unbroadcast(g, x), -unbroadcast(g, y)      # negate after any reduction
 
 
 @jvp_rule(operator.sub, np.subtract)
@@ -44,7 +44,8 @@ def multiply_jvp(ans, x, y, *, dx, dy):
 
 @vjp_rule(operator.truediv, np.divide, np.true_divide)
 def divide(g, ans, x, y):
-    return unbroadcast(g / y, x), unbroadcast(-g * ans / y, y)
+    gx = g / y                     # shared: d/dy = -g x / y**2 = -(g / y) * ans
+    return unbroadcast(gx, x), -unbroadcast(gx * ans, y)
 
 
 @jvp_rule(operator.truediv, np.divide, np.true_divide)

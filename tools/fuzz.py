@@ -1667,6 +1667,7 @@ class Failure:
         self.category = category    # grad, vjp, value, jvp, mutated, refused, crash, timeout
         self.detail = detail        # short, stable text (for "fails the same way")
         self.message = message
+        self.where = None           # (file, line) of the program that an error names
 
     @property
     def signature(self):
@@ -1680,7 +1681,12 @@ def _exc_failure(e, what):
     if isinstance(e, srcdiff.SrcdiffError):
         msg = getattr(e, "construct_message", str(e))
         detail = re.sub(r"\d+", "#", msg.splitlines()[0])[:120]
-        return Failure("refused", f"{what}: {detail}", str(e).splitlines()[0])
+        fl = Failure("refused", f"{what}: {detail}", str(e).splitlines()[0])
+        if getattr(e, "filename", None) and getattr(e, "lineno", None):
+            fl.where = (e.filename, int(e.lineno))
+        else:
+            fl.where = _named_location(str(e))
+        return fl
     if isinstance(e, _Timeout):
         return Failure("timeout", what, "")
     tb = traceback.extract_tb(e.__traceback__)
@@ -1696,8 +1702,22 @@ def _exc_failure(e, what):
             break
     text = str(e).splitlines()[0] if str(e) else ""
     norm = re.sub(r"\(.*\)", "(...)", re.sub(r"\d+", "#", text))[:60]
-    return Failure("crash", f"{what}: {type(e).__name__}{where}: {norm}",
-                   f"{type(e).__name__}: {text}"[:300])
+    fl = Failure("crash", f"{what}: {type(e).__name__}{where}: {norm}",
+                 f"{type(e).__name__}: {text}"[:300])
+    fl.where = _named_location(str(e))
+    return fl
+
+
+_LOCATION = re.compile(r"([^\s:'\"()]+\.py):(\d+)")
+
+
+def _named_location(text):
+    """(file, line) of the first ``file.py:LINE`` in an error text naming a generated
+    program's file, else None."""
+    for m in _LOCATION.finditer(text):
+        if os.path.basename(m.group(1)).startswith("fuzz_"):
+            return m.group(1), int(m.group(2))
+    return None
 
 
 class _Timeout(Exception):
@@ -1962,6 +1982,89 @@ def dead_statements(mod, f, args):
     return sum(len(own - seen) for own in groups if own & seen)
 
 
+def executed_lines(source, fname, args):
+    """Lines of ``source`` that run (module body included) when ``fname`` is called at
+    ``args`` in plain Python; None if loading or the call raises."""
+    seen = set()
+    holder = {}
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename != holder.get("path"):
+            return None
+        if event in ("line", "call"):
+            seen.add(frame.f_lineno)
+        return tracer
+    with _load_lock:
+        k = next(_load_counter)
+    name = f"fuzz_cov_{os.getpid()}_{k}"
+    path = os.path.join(_tmpdir(), name + ".py")
+    with open(path, "w") as fh:
+        fh.write(source)
+    holder["path"] = path
+    old = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            spec = importlib.util.spec_from_file_location(name, path)
+            mod = importlib.util.module_from_spec(spec)
+            sys.modules[name] = mod
+            spec.loader.exec_module(mod)
+            getattr(mod, fname)(*deep_copy(args))
+    except _Timeout:
+        raise
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        sys.settrace(old)
+        sys.modules.pop(name, None)
+    return seen
+
+
+def line_is_executed(source, line, executed):
+    """Does the statement of ``source`` at ``line`` run (``executed`` from
+    executed_lines)?  A line inside a multi-line simple statement counts as the
+    statement; a compound statement counts by its header."""
+    if executed is None:
+        return False
+    if line in executed:
+        return True
+    best = None
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.stmt) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            if best is None or node.lineno >= best.lineno:
+                best = node
+    if best is None:
+        return False
+    body = getattr(best, "body", None)
+    last = (body[0].lineno - 1) if isinstance(body, list) and body else best.end_lineno
+    return any(n in executed for n in range(best.lineno, (last or best.lineno) + 1))
+
+
+def failure_line_runs(source, fname, args, fail):
+    """Validity of a failure that names a line of the program (a refusal or an error
+    raised at transform time): True if it names none, or if that line runs in plain
+    Python at ``args``; False if it names a line that never runs there."""
+    if fail.where is None:
+        return True
+    executed = executed_lines(source, fname, args)
+    if not line_is_executed(source, fail.where[1], executed):
+        return False
+    # srcdiff may name the caller's line for a construct in an inlined helper: the
+    # name the message is about ('w12' is changed in place ...) must be on a line that
+    # runs too (names srcdiff made up, w12_1 or w12_old, stand for w12)
+    m = re.search(r"(?:^|:\d+: )'([A-Za-z_]\w*)'", fail.message or "")
+    if m:
+        lines = source.splitlines()
+        name = m.group(1)
+        while not re.search(rf"\b{name}\b", source) and re.search(r"_(\d+|old)$", name):
+            name = re.sub(r"_(\d+|old)$", "", name)
+        if re.search(rf"\b{name}\b", source):
+            return any(0 < n <= len(lines) and re.search(rf"\b{name}\b", lines[n - 1])
+                       for n in executed)
+    return True
+
+
 def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=True,
              numerics=True, coverage=False):
     """('invalid', reason) | ('ok', []) | ('fail', [Failure...]); with coverage=True a
@@ -2176,6 +2279,62 @@ def candidates(tree, args, wrt, fname):
     return out
 
 
+def _subject_lines(source, fail):
+    """The line a failure names, and the lines that mention the name its message is
+    about (``'w12' is changed in place ...``)."""
+    out = {fail.where[1]} if fail.where else set()
+    m = re.search(r"(?:^|:\d+: )'([A-Za-z_]\w*)'", fail.message or "")
+    if m:
+        name = m.group(1)
+        while not re.search(rf"\b{name}\b", source) and re.search(r"_(\d+|old)$", name):
+            name = re.sub(r"_(\d+|old)$", "", name)
+        out |= {i for i, ln in enumerate(source.splitlines(), 1) if re.search(rf"\b{name}\b", ln)}
+    return out
+
+
+def _force_path(tree, lines, loops=False):
+    """A copy of ``tree`` where every ``if`` around one of ``lines`` is replaced by the
+    branch that holds it (and, with loops=True, every loop around it by its body): a
+    first shrink step for failures that name a line which does not run at the inputs."""
+    t = copy.deepcopy(tree)
+    lines = {lines} if isinstance(lines, int) else set(lines)
+
+    def within(node):
+        return any(node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines)
+
+    def fix(stmts):
+        out = []
+        for st in stmts:
+            if not (isinstance(st, ast.stmt) and within(st)):
+                out.append(st)
+                continue
+            if isinstance(st, ast.If) or loops and isinstance(st, (ast.For, ast.While)):
+                for branch in (st.body, st.orelse):
+                    if branch and any(within(b) for b in branch):
+                        pre = []
+                        if isinstance(st, ast.For) and isinstance(st.target, ast.Name):
+                            it = st.iter
+                            if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) \
+                                    and it.func.id == "range":
+                                pre = [ast.Assign(targets=[st.target], value=ast.Constant(0))]
+                            else:
+                                pre = [ast.Assign(targets=[st.target], value=ast.Subscript(
+                                    value=it, slice=ast.Constant(0), ctx=ast.Load()))]
+                        out += pre + fix(branch)
+                        break
+                else:
+                    out.append(st)
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and sub:
+                    setattr(st, field, fix(sub))
+            out.append(st)
+        return out
+    t.body = fix(t.body)
+    return t
+
+
 def _undefined_names(tree):
     """Names read somewhere but bound nowhere (a cheap pyflakes)."""
     import builtins
@@ -2193,7 +2352,48 @@ def _undefined_names(tree):
             and isinstance(n.ctx, ast.Load) and n.id not in bound}
 
 
+class _DropPass(ast.NodeTransformer):
+    """Leaves out ``pass`` statements that are not alone in their block."""
+
+    def generic_visit(self, node):
+        super().generic_visit(node)
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and len(stmts) > 1 and isinstance(stmts[0], ast.stmt):
+                kept = [st for st in stmts if not isinstance(st, ast.Pass)]
+                setattr(node, field, kept or stmts[:1])
+        return node
+
+
+_SHAPED = {"zeros": 0, "ones": 0, "empty": 0, "full": 0, "linspace": 2, "reshape": None,
+           "broadcast_to": 1}
+
+
+def _degenerate(tree):
+    """Does the program make zero-size arrays (np.zeros(0), np.linspace(a, b, 0),
+    .reshape(0, 3), x[2:2])?  Writes into those can never show through an alias, so
+    shrinking to them would make every aliasing check pass vacuously."""
+    def zero(node):
+        return isinstance(node, ast.Constant) and node.value == 0 \
+            and not isinstance(node.value, bool) or isinstance(node, ast.Tuple) \
+            and any(zero(e) for e in node.elts)
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) \
+                and n.func.attr in _SHAPED:
+            k = _SHAPED[n.func.attr]
+            shape_args = n.args if k is None else n.args[k:k + 1]
+            if any(zero(a) for a in shape_args):
+                return True
+        if isinstance(n, ast.Slice) and n.step is None and n.lower is not None \
+                and n.upper is not None and ast.dump(n.lower) == ast.dump(n.upper):
+            return True
+        if isinstance(n, ast.Slice) and isinstance(n.upper, ast.Constant) and n.upper.value == 0:
+            return True
+    return False
+
+
 def _render(tree):
+    tree = _DropPass().visit(tree)
     try:
         text = ast.unparse(ast.fix_missing_locations(tree))
         with warnings.catch_warnings():
@@ -2201,7 +2401,8 @@ def _render(tree):
             compile(text, "<shrink>", "exec")
     except Exception:  # noqa: BLE001
         return None
-    if _undefined_names(tree) or re.search(r"range\(0\)|range\((\w+), \1\)", text):
+    if _undefined_names(tree) or re.search(r"range\(0\)|range\((\w+), \1\)", text) \
+            or _degenerate(tree):
         return None
     return text + "\n"
 
@@ -2244,13 +2445,50 @@ def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log
             return False
         if dead > best_dead:
             return False
+        if check_line:
+            fl = next(fl for fl in res if fl.signature == signature)
+            try:
+                runs = _with_timeout(10.0, failure_line_runs, text, fname, list(a), fl)
+            except _Timeout:
+                runs = False
+            if not runs:
+                return False
+        # and a candidate must not depend on writes through aliases (deleting a
+        # .copy() easily makes it so): those are refused by design
+        try:
+            alias = _with_timeout(10.0, aliasing_dependent, text, fname, list(a))
+        except _Timeout:
+            alias = "timeout"
+        if alias is not None:
+            return False
         best_dead = dead
         return True
 
+    # A failure that names a line of the program (a refusal, an error at transform
+    # time) must name a line that runs in plain Python at the inputs in every accepted
+    # candidate -- else deleting definitions, emptying loops or returning early
+    # "reproduces" it in code that never runs.  (When the original names a line that
+    # does not run at its inputs, only candidates that make it run are accepted:
+    # unwrapping the branch it sits in, say.)
+    check_line = False
     try:
-        _, _, best_dead = run_case(source, fname, list(args), wrt, forward, numerics=False,
-                                   coverage=True)
+        st0, res0, best_dead = run_case(source, fname, list(args), wrt, forward,
+                                        numerics=False, coverage=True)
         best_dead = math.inf if best_dead is None else best_dead
+        if st0 == "fail":
+            fl0 = next((fl for fl in res0 if fl.signature == signature), None)
+            if fl0 is not None and fl0.where is not None:
+                check_line = True
+                if not failure_line_runs(source, fname, list(args), fl0):
+                    if log:
+                        log(f"  note: the failure names line {fl0.where[1]}, which does not "
+                            f"run at these inputs: forcing the branches around it")
+                    for loops in (False, True):
+                        text = _render(_force_path(best[0], _subject_lines(source, fl0),
+                                                   loops))
+                        if text is not None and fails_same(text, best[1], best[2]):
+                            best, best_text = (ast.parse(text), best[1], best[2]), text
+                            break
     except Exception:  # noqa: BLE001
         pass
 
@@ -2418,7 +2656,171 @@ def choose_wrt(rng, specs, args):
     return tuple(rng.sample(names, k))
 
 
-def generate_case(seed, index, total, max_size=16, attempts=30, disabled=()):
+# =============================================================================
+# The aliasing filter: programs whose value depends on NumPy's in-place semantics
+# =============================================================================
+
+_MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"}
+
+COW_HELPER = """
+def _cow_(x):
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return [_cow_(v) for v in x]
+    if isinstance(x, tuple):
+        return tuple(_cow_(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _cow_(v) for k, v in x.items()}
+    return x
+"""
+
+
+def _store_base(target):
+    """The name at the root of a subscript store target (``A`` of ``A[i][j]``)."""
+    node = target
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) and node is not target else None
+
+
+def _cow(name):
+    return ast.Assign(targets=[ast.Name(name, ast.Store())],
+                      value=ast.Call(ast.Name("_cow_", ast.Load()),
+                                     [ast.Name(name, ast.Load())], []))
+
+
+def _subscript_targets(targets):
+    for t in targets:
+        if isinstance(t, (ast.Tuple, ast.List)):
+            yield from _subscript_targets(t.elts)
+        elif isinstance(t, ast.Starred):
+            yield from _subscript_targets([t.value])
+        elif isinstance(t, (ast.Subscript, ast.Attribute)):
+            yield t
+
+
+def _out_of_place_stmt(node):
+    """(statements to run before, replacement) for one statement."""
+    pre = []
+    bases = []
+    if isinstance(node, ast.AugAssign):
+        if isinstance(node.target, ast.Name):
+            node = ast.Assign(targets=[node.target],
+                              value=ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op,
+                                              node.value))
+        else:
+            load = copy.deepcopy(node.target)
+            for n in ast.walk(load):
+                if hasattr(n, "ctx"):
+                    n.ctx = ast.Load()
+            bases.append(_store_base(node.target))
+            node = ast.Assign(targets=[node.target], value=ast.BinOp(load, node.op, node.value))
+    elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        bases += [_store_base(t) for t in _subscript_targets(targets)]
+    # in-place list mutations (L.append(...), L.pop()) in the statement itself
+    heads = [node] if not isinstance(node, (ast.If, ast.While, ast.For)) else \
+        [getattr(node, "test", None) or node.iter]
+    for h in heads:
+        for n in ast.walk(h):
+            if isinstance(n, (ast.Lambda, ast.FunctionDef)):
+                break
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) \
+                    and n.func.attr in _MUTATORS and isinstance(n.func.value, ast.Name) \
+                    and n.func.value.id not in ("np", "math"):
+                bases.append(n.func.value.id)
+    for b in dict.fromkeys(bases):
+        if b is not None:
+            pre.append(_cow(b))
+    return pre, node
+
+
+class _OutOfPlace(ast.NodeTransformer):
+    def generic_visit(self, node):
+        super().generic_visit(node)
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and stmts and isinstance(stmts[0], ast.stmt):
+                new = []
+                for st in stmts:
+                    pre, st = _out_of_place_stmt(st)
+                    new += pre + [st]
+                setattr(node, field, new)
+        return node
+
+
+def out_of_place_source(source):
+    """``source`` with copy-on-write semantics: ``x op= e`` becomes ``x = x op e``, and
+    every subscript store ``x[i] = e`` / ``x[i] op= e`` (and every ``x.append(..)``
+    / ``x.pop()``) is preceded by ``x = _cow_(x)`` (a deep copy of the arrays in it).
+    Its value differs from the program's only where the program depends on writes
+    showing through views and aliases."""
+    tree = _OutOfPlace().visit(ast.parse(source))
+    text = ast.unparse(ast.fix_missing_locations(tree))
+    lines = text.splitlines()
+    k = max((n.end_lineno for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))),
+            default=0)
+    return "\n".join(lines[:k]) + "\n" + COW_HELPER + "\n" + "\n".join(lines[k:]) + "\n"
+
+
+def _values_equal(a, b):
+    try:
+        a = np.asarray(a, dtype=float)
+        b = np.asarray(b, dtype=float)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=1e-12,
+                                                       equal_nan=True))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def aliasing_dependent(source, fname, args, seed=0, perturbations=2):
+    """A reason if the program's value at ``args`` (or at ``perturbations`` nearby
+    inputs) differs from its out-of-place variant's, or the variant raises where the
+    program does not; None when the program does not depend on in-place aliasing."""
+    try:
+        f = getattr(load_module(source), fname)
+        g = getattr(load_module(out_of_place_source(source), tag="oop"), fname)
+    except _Timeout:
+        raise
+    except Exception as e:  # noqa: BLE001
+        return f"out-of-place variant does not load: {type(e).__name__}: {e}"
+    rng = np.random.default_rng(seed)
+    points = [args]
+    for _ in range(perturbations):
+        pert = []
+        for a in args:
+            if _is_float_arg(a):
+                leaves = [np.array(leaf + 0.05 * rng.standard_normal(np.shape(leaf)),
+                                   dtype=leaf.dtype)
+                          if isinstance(leaf, np.ndarray) else
+                          type(leaf)(leaf + 0.05 * rng.standard_normal()) for leaf in flatten(a)]
+                pert.append(unflatten(a, leaves))
+            else:
+                pert.append(copy.deepcopy(a))
+        points.append(pert)
+    for k, pt in enumerate(points):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                want = f(*deep_copy(pt))
+            except _Timeout:
+                raise
+            except Exception:  # noqa: BLE001
+                continue                        # not a valid input of the program itself
+            where = "at the inputs" if k == 0 else f"at perturbed inputs #{k}"
+            try:
+                got = g(*deep_copy(pt))
+            except _Timeout:
+                raise
+            except Exception as e:  # noqa: BLE001
+                return f"out-of-place variant raises {type(e).__name__} {where}"
+        if not _values_equal(got, want):
+            return f"out-of-place variant's value differs {where} ({got!r} vs {want!r})"
+    return None
+
+
+def generate_case(seed, index, total, max_size=16, attempts=30, disabled=(), stats=None):
     """A valid (program, inputs) pair: returns (source, fname, args, wrt, rejects)."""
     rejects = 0
     for attempt in range(attempts):
@@ -2447,6 +2849,17 @@ def generate_case(seed, index, total, max_size=16, attempts=30, disabled=()):
             if why is None:
                 nums = numerics_ok(f, args, float_positions(args))
                 if nums is not None:
+                    try:
+                        alias = _with_timeout(10.0, aliasing_dependent, source, fname, args,
+                                              seed=rng.randrange(2 ** 32))
+                    except _Timeout:
+                        alias = "timeout"
+                    if alias is not None:
+                        # depends on writes through views/aliases: outside what the
+                        # generator should produce; the next sub-seed gives another
+                        if stats is not None:
+                            stats["aliasing"] = stats.get("aliasing", 0) + 1
+                        break
                     return source, fname, args, choose_wrt(rng, specs, args), rejects, nums
                 why = "numerics"
             rejects += 1
@@ -2456,63 +2869,129 @@ def generate_case(seed, index, total, max_size=16, attempts=30, disabled=()):
     return None, None, None, None, rejects, None
 
 
+def _check_one(job):
+    """Generate program k of a seed and run the checks on it (in a worker process or
+    not: the result depends only on the job)."""
+    seed, k, programs, max_size, disabled, forward, timeout = job
+    stats = {}
+    res = {"k": k, "bug": None, "source": None, "stats": stats, "rejects": 0, "fails": []}
+    try:
+        source, fname, args, wrt, rej, nums = generate_case(seed, k, programs, max_size,
+                                                            disabled=disabled, stats=stats)
+    except RuntimeError as e:
+        res["bug"] = str(e)
+        return res
+    res.update(source=source, fname=fname, args=args, wrt=wrt, rejects=rej)
+    if source is None:
+        return res
+    try:
+        fails = _with_timeout(timeout, lambda: check_program(
+            getattr(load_module(source), fname), args, wrt, seed=k, forward=forward,
+            numeric=nums))
+    except _Timeout:
+        fails = [Failure("timeout", "check", f"more than {timeout}s")]
+    res["fails"] = fails
+    return res
+
+
+def _shrink_one(job):
+    source, fname, args, wrt, sig, forward, budget, verbose = job
+    logs = []
+    small, args, wrt = shrink(source, fname, args, wrt, sig, forward, budget,
+                              log=logs.append if verbose else None)
+    st, res = run_case(small, fname, args, wrt, forward)
+    return small, args, wrt, st, res, logs
+
+
+def _pool(jobs):
+    import multiprocessing as mp
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    return mp.get_context(method).Pool(jobs, maxtasksperchild=50)
+
+
 def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=True,
         max_shrinks=20, forward="auto", max_size=16, verbose=False, out=print,
-        timeout=60.0, disabled=()):
-    """Fuzz ``programs`` programs; returns (n_checked, list of (case, failures, path))."""
+        timeout=60.0, disabled=(), jobs=1, summary=None):
+    """Fuzz ``programs`` programs (in ``jobs`` worker processes); returns (n_checked,
+    list of (index, failures, path)).  Program k of a seed is the same program, with
+    the same result, whatever ``jobs`` is.  ``summary``, a dict, receives the counts
+    (by kind, skipped aliasing-dependent programs, rejected inputs, time)."""
     if forward == "auto" and getattr(srcdiff, "jvp", None) is None:
         out("note: srcdiff.jvp is missing; the forward-vs-reverse check is skipped")
-    mismatches = []
-    shrunk_sigs = set()
-    n = 0
-    rejects = 0
-    counts = {}
     t0 = time.time()
-    for k in range(programs):
-        try:
-            source, fname, args, wrt, rej, nums = generate_case(seed, k, programs, max_size,
-                                                                disabled=disabled)
-        except RuntimeError as e:
-            out(f"GENERATOR BUG seed={seed} program={k}: {str(e).splitlines()[0]}")
+    work = [(seed, k, programs, max_size, tuple(disabled), forward, timeout)
+            for k in range(programs)]
+    pool = _pool(jobs) if jobs > 1 else None
+    try:
+        results = pool.imap(_check_one, work) if pool else map(_check_one, work)
+        checked = []
+        for res in results:
+            if verbose and res["source"] is not None:
+                fl = res["fails"]
+                out(f"[{res['k']}] {'ok' if not fl else fl[0]}  "
+                    f"({len(res['source'].splitlines())} lines)")
+            checked.append(res)
+        # which failures are shrunk: the first of each kind, in program order
+        shrunk_sigs = set()
+        to_shrink = {}
+        for res in checked:
+            if res["fails"]:
+                sig = res["fails"][0].signature
+                if do_shrink and sig not in shrunk_sigs and len(shrunk_sigs) < max_shrinks:
+                    shrunk_sigs.add(sig)
+                    to_shrink[res["k"]] = (res["source"], res["fname"], res["args"], res["wrt"],
+                                           sig, forward, shrink_budget, verbose)
+        if pool:
+            pending = {k: pool.apply_async(_shrink_one, (job,)) for k, job in to_shrink.items()}
+            shrunk = {k: p.get() for k, p in pending.items()}
+        else:
+            shrunk = {k: _shrink_one(job) for k, job in to_shrink.items()}
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+
+    mismatches = []
+    n = rejects = aliasing = 0
+    counts = {}
+    for res in checked:
+        k = res["k"]
+        aliasing += res["stats"].get("aliasing", 0)
+        rejects += res["rejects"]
+        if res["bug"] is not None:
+            out(f"GENERATOR BUG seed={seed} program={k}: {res['bug'].splitlines()[0]}")
             if verbose:
-                out(str(e))
+                out(res["bug"])
             continue
-        rejects += rej
-        if source is None:
+        if res["source"] is None:
             continue
         n += 1
-        try:
-            fails = _with_timeout(timeout, lambda: check_program(
-                getattr(load_module(source), fname), args, wrt, seed=k, forward=forward,
-                numeric=nums))
-        except _Timeout:
-            fails = [Failure("timeout", "check", f"more than {timeout}s")]
-        if verbose:
-            out(f"[{k}] {'ok' if not fails else fails[0]}  ({len(source.splitlines())} lines)")
+        fails = res["fails"]
         if not fails:
             continue
         sig = fails[0].signature
         counts[fails[0].category] = counts.get(fails[0].category, 0) + 1
-        stem = f"seed{seed}_prog{k}"
-        small, original = source, (source, args, wrt)
-        if do_shrink and sig not in shrunk_sigs and len(shrunk_sigs) < max_shrinks:
-            shrunk_sigs.add(sig)
-            small, args, wrt = shrink(source, fname, args, wrt, sig, forward, shrink_budget,
-                                      log=out if verbose else None)
-            st, res = run_case(small, fname, args, wrt, forward)
+        source, args, wrt = res["source"], res["args"], res["wrt"]
+        small = source
+        if k in shrunk:
+            small, args, wrt, st, rres, logs = shrunk[k]
+            for line in logs:
+                out(line)
             if st == "fail":
-                fails = [fl for fl in res if fl.signature == sig] or res
-        path = save_failure(outdir, stem, small, fname, args, wrt, fails, original=original)
+                fails = [fl for fl in rres if fl.signature == sig] or rres
+        path = save_failure(outdir, f"seed{seed}_prog{k}", small, res["fname"], args, wrt, fails,
+                            original=(source, res["args"], res["wrt"]))
         label = "REFUSED" if fails[0].category == "refused" else "MISMATCH"
         msg = f" ({fails[0].message[:160]})" if fails[0].message else ""
         out(f"{label} seed={seed} program={k} {fails[0].category}: {fails[0].detail}{msg} "
             f"-> {path}")
         mismatches.append((k, fails, path))
-    if verbose:
-        out(f"{rejects} generated inputs rejected (near kinks / too large); "
-            f"{time.time() - t0:.1f}s")
-    if counts:
-        out("by kind: " + ", ".join(f"{c} {k}" for k, c in sorted(counts.items())))
+    elapsed = time.time() - t0
+    out("by kind: " + (", ".join(f"{c} {kd}" for kd, c in sorted(counts.items())) or "none")
+        + f"; skipped (aliasing-dependent): {aliasing}"
+        + f"; rejected inputs: {rejects}; {elapsed:.1f}s with {jobs} job(s)")
+    if summary is not None:
+        summary.update(counts=counts, aliasing=aliasing, rejects=rejects, elapsed=elapsed)
     return n, mismatches
 
 
@@ -2526,6 +3005,8 @@ def main(argv=None):
     ap.add_argument("--max-shrinks", type=int, default=20,
                     help="shrink at most this many distinct failure kinds per run")
     ap.add_argument("--max-size", type=int, default=16)
+    ap.add_argument("--jobs", "-j", type=int, default=1,
+                    help="worker processes (the programs and results do not depend on it)")
     ap.add_argument("--forward", choices=["auto", "on", "off"], default="auto",
                     help="forward-vs-reverse check: auto = when srcdiff.jvp exists; on = use "
                          "srcdiff.forward_api.jvp even if not exported")
@@ -2554,7 +3035,7 @@ def main(argv=None):
         print(f"ARGS = {literal(tuple(args))}\nWRT = {wrt!r}")
         return 0
     n, mism = run(a.programs, a.seed, a.out, a.shrink_time, not a.no_shrink, a.max_shrinks,
-                  forward, a.max_size, a.verbose, disabled=disabled)
+                  forward, a.max_size, a.verbose, disabled=disabled, jobs=max(1, a.jobs))
     print(f"{n} programs, {len(mism)} mismatches")
     return 1 if mism else 0
 

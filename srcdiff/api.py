@@ -250,19 +250,8 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
             top_level |= {n.id for n in gast.walk(st.targets[0]) if isinstance(n, gast.Name)}
     # residuals assigned only on some paths are None on the others
     maybe = [assign(r, const(None)) for r in residuals if r not in top_level]
-    ret = gast.Return(value=tuple_([clone(norm.output), tuple_([load(r) for r in residuals])]))
-    fwd_body = maybe + annotate(_fold(primal + [ret], norm.env, norm.fs), loc)
-    fwd = function_def(f"{name}_fwd", norm.params, dead_code(fwd_body),
-                       defaults_from=clone(norm.node.args))
-    unpack = []
-    if residuals:
-        target = gast.Tuple(elts=[gast.Name(id=r, ctx=gast.Store(), annotation=None,
-                                            type_comment=None) for r in residuals],
-                            ctx=gast.Store())
-        unpack.append(gast.Assign(targets=[target if len(residuals) > 1 else target],
-                                  value=load(res_name), type_comment=None))
-    # the backward pops the stacks (and lists the primal appended to) and restores
-    # arrays written in place: copy those first, so it can run again
+    # the backward restores arrays written in place (and pops the stacks): keep a copy
+    # of each such array as the forward leaves it, to refill it before every backward
     popped = set(stacks)
     for st in adjoint:
         for n in gast.walk(st):
@@ -272,15 +261,34 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     written = {n.value.id for st in adjoint for n in gast.walk(st)
                if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                and isinstance(n.value, gast.Name)}
+    snapshots = {r: norm.names.fresh(r + "_final") for r in residuals
+                 if r in written and r not in popped}
+    snap = [assign(s, call(norm.env.ref(runtime.saved_copy, "saved_copy"), [load(r)]))
+            for r, s in sorted(snapshots.items())]
+    carried = residuals + [snapshots[r] for r in sorted(snapshots)]
+    ret = gast.Return(value=tuple_([clone(norm.output), tuple_([load(r) for r in carried])]))
+    fwd_body = maybe + annotate(_fold(primal + snap + [ret], norm.env, norm.fs), loc)
+    fwd = function_def(f"{name}_fwd", norm.params, dead_code(fwd_body),
+                       defaults_from=clone(norm.node.args))
+    unpack = []
+    if residuals:
+        target = gast.Tuple(elts=[gast.Name(id=r, ctx=gast.Store(), annotation=None,
+                                            type_comment=None) for r in carried],
+                            ctx=gast.Store())
+        unpack.append(gast.Assign(targets=[target if len(residuals) > 1 else target],
+                                  value=load(res_name), type_comment=None))
+    # so that the backward can run again: copy the stacks (and lists) it pops, refill
+    # the arrays it restores in place (views of them stay valid)
     copies = []
     for r in residuals:
         if r in popped:
             # (with writes in place, the arrays saved on the stacks are restored too)
             copies.append(assign(r, call(norm.env.ref(runtime.copy_structure, "copy_structure"),
                                          [load(r)] + ([const(True)] if written else []))))
-        elif r in written:
-            copies.append(assign(r, call(norm.env.ref(runtime.saved_copy, "saved_copy"),
-                                         [load(r)])))
+        elif r in snapshots:
+            copies.append(assign(r, call(norm.env.ref(runtime.restore_contents,
+                                                      "restore_contents"),
+                                         [load(r), load(snapshots[r])])))
     bwd_body = unpack + copies + annotate(_fold(adjoint + [gast.Return(value=tuple_(grads))],
                                                 norm.env, norm.fs), loc)
     bwd = function_def(f"{name}_bwd", [res_name, dout], dead_code(bwd_body))

@@ -407,3 +407,14 @@ def copy_structure(value, arrays=False):
     if arrays and hasattr(value, "shape") and hasattr(value, "copy"):
         return array_copy(value)
     return value
+
+
+def restore_contents(value, snapshot):
+    """Put back the contents ``value`` had when a forward function returned
+    (``snapshot`` is a copy taken then): arrays are refilled in place, so views
+    of them that the backward function reads stay valid; lists are copied."""
+    if isinstance(value, np.ndarray) and isinstance(snapshot, np.ndarray) \
+            and value.shape == snapshot.shape and value.flags.writeable:
+        np.copyto(value, snapshot)
+        return value
+    return copy_structure(snapshot, True)

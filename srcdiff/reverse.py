@@ -944,7 +944,19 @@ class ReverseTransform:
                     break
             if not ok:
                 continue
-            node = assign(t, clone(v), getattr(s, "srcline", None))
+            # a name of its own (the primal's t and this one each have one use,
+            # so both fold into the expressions that read them)
+            new = self.names.fresh(t)
+            for table in (self.shapes.classes, self.shapes.sym, self.shapes.ndims):
+                if t in table:
+                    table[new] = table[t]
+            for x in block[first:]:
+                if isinstance(x, _Restore):
+                    continue
+                for n in gast.walk(x):
+                    if isinstance(n, gast.Name) and n.id == t and isinstance(n.ctx, gast.Load):
+                        n.id = new
+            node = assign(new, clone(v), getattr(s, "srcline", None))
             block.insert(first, node)
             block.remove(r)
 
@@ -964,6 +976,8 @@ class ReverseTransform:
         defs = {}       # D -> (G, class of X) for D defined in this block
         for st in stmts:
             if isinstance(st, _Restore):
+                for dname in [k for k, (g, _) in defs.items() if g == st.target]:
+                    del defs[dname]
                 continue
             for field in ("body", "orelse"):
                 sub = getattr(st, field, None)
@@ -978,11 +992,8 @@ class ReverseTransform:
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
                 v = st.value
                 d = st.targets[0].id
-                if isinstance(v, gast.Call) and sc._callee(v.func) is runtime.expand_reduced \
-                        and len(v.args) == 4 and not v.keywords \
+                if _full_broadcast(sc, v) \
                         and isinstance(v.args[0], gast.Name) and isinstance(v.args[1], gast.Name) \
-                        and isinstance(v.args[2], gast.Constant) and v.args[2].value is None \
-                        and isinstance(v.args[3], gast.Constant) and v.args[3].value is False \
                         and assigned.get(d) == 1 and assigned.get(v.args[0].id, 0) == 1:
                     cls = sc.classes.get(v.args[1].id)
                     if cls:
@@ -1016,6 +1027,10 @@ class ReverseTransform:
             if isinstance(e, gast.Name) and e.id in defs:
                 g, cls = defs[e.id]
                 return load(g), cls
+            if _full_broadcast(sc, e) and isinstance(e.args[1], gast.Name):
+                cls = sc.classes.get(e.args[1].id)
+                if cls:
+                    return e.args[0], cls
             if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
                 inner = strip(e.left)
                 if inner is not None and cls_of(e.right) == frozenset():
@@ -1427,6 +1442,15 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
             return
     stmts[i].value = call(rt.ref(runtime.replace_at, "replace_at"), [load(e), clone(idx), g])
     del stmts[k]
+
+
+def _full_broadcast(sc, v):
+    """Is v ``expand_reduced(g, x, None, False)`` (a full reduction's cotangent
+    spread over x's shape)?"""
+    return isinstance(v, gast.Call) and sc._callee(v.func) is runtime.expand_reduced \
+        and len(v.args) == 4 and not v.keywords \
+        and isinstance(v.args[2], gast.Constant) and v.args[2].value is None \
+        and isinstance(v.args[3], gast.Constant) and v.args[3].value is False
 
 
 def _restores_in(st):

@@ -100,9 +100,26 @@ class ReverseTransform:
                      and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
                     {n.func.value.id for n in gast.walk(loop) if isinstance(n, gast.Call)
                      and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
+        # the loops around each loop: a value the same in every iteration of its own
+        # loop may still change between executions of that loop inside an outer one
+        outer = {}
+
+        def nest(stmts, around):
+            for st in stmts:
+                inner = around
+                if isinstance(st, (gast.For, gast.While)):
+                    outer[id(st)] = around
+                    inner = around + (st,)
+                for field in ("body", "orelse"):
+                    sub = getattr(st, field, None)
+                    if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
+                        nest(sub, inner)
+
+        nest(body, ())
         for loop in walk_stmts(body):
             if not isinstance(loop, (gast.For, gast.While)):
                 continue
+            around = (loop,) + outer.get(id(loop), ())
             read_before = set()
             for st in loop.body:
                 if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
@@ -111,9 +128,10 @@ class ReverseTransform:
                             and t not in self.norm.params:
                         st.srcdiff_iterlocal = loop
                         op = self.classifier.classify(st.value)
-                        if op.kind in ("call", "copy", "const") and \
-                                not (op.reads() & assigned_in[id(loop)]) and \
-                                t not in assigned_in[id(loop)] - {t} | mutated_in[id(loop)]:
+                        if op.kind in ("call", "copy", "const") and all(
+                                not (op.reads() & assigned_in[id(L)])
+                                and t not in assigned_in[id(L)] - {t} | mutated_in[id(L)]
+                                for L in around):
                             st.srcdiff_invariant = True   # the same value every iteration
                 read_before |= names_read(st)
                 for n in gast.walk(st):
@@ -813,6 +831,12 @@ class ReverseTransform:
         _reuse_buffers(adjoint, self)
         self._shape_stand_ins(adjoint)
         self._scalar_broadcasts(adjoint, adjoint)
+        cotangents = set(self.adj_names.values())
+        for st in _walk_adjoint(adjoint):
+            for n in gast.walk(st):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
+                        and n.id in cotangents:
+                    n.srcdiff_cotangent = True      # (optimize: exact sign folds)
         needed = set()
         for st in _walk_adjoint(adjoint):
             needed |= names_read(st)

@@ -86,7 +86,34 @@ def forward_substitute(stmts, resolve):
         changed = _fold_block(stmts, counts, purity)
         if not changed:
             break
+    folder = _NegConst()
+    for s in stmts:
+        folder.visit(s)
     return stmts
+
+
+class _NegConst(gast.NodeTransformer):
+    """``c * -dx`` -> ``-c * dx`` for a number c and a cotangent dx (marked by
+    the reverse transform; cotangents are floating point, where negation is
+    exact): one array operation less."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.op, gast.Mult):
+            return node
+        for const_side, neg_side in (("left", "right"), ("right", "left")):
+            c, n = getattr(node, const_side), getattr(node, neg_side)
+            if isinstance(c, gast.Constant) and type(c.value) in (int, float) \
+                    and isinstance(n, gast.UnaryOp) and isinstance(n.op, gast.USub) \
+                    and isinstance(n.operand, gast.Name) \
+                    and getattr(n.operand, "srcdiff_cotangent", False):
+                setattr(node, const_side, gast.Constant(value=-c.value, kind=None))
+                setattr(node, neg_side, n.operand)
+                return node
+        return node
+
+    def visit_FunctionDef(self, node):
+        return node
 
 
 def _fold_block(block, counts, purity):

@@ -244,9 +244,12 @@ def sum_product(a, b, x):
 def replace_at(g, index, v):
     """A copy of the cotangent ``g`` with ``v`` written at ``index``: what
     ``add_at(zero_at(g, index), index, v)`` computes, in one write."""
-    t = getattr(g, "dtype", None)
-    if t is not None and type(g) is np.ndarray and _plain_slices(index):
-        out = g.astype(np.result_type(g, v))
+    if type(g) is np.ndarray and _plain_slices(index):
+        vt = getattr(v, "dtype", None)
+        if vt == g.dtype or (vt is None and type(v) is float and g.dtype.kind in "fc"):
+            out = g.copy()
+        else:
+            out = g.astype(np.result_type(g, v))
         out[index] = v
         return out
     return add_at_owned(zero_at(g, index), index, v)

@@ -464,28 +464,22 @@ def protect_writes(norm, classifier):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
             defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
-    defs_op = {}
-    for st in walk_stmts(body):
-        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
-            defs_op.setdefault(st.targets[0].id, []).append(classifier.classify(st.value))
-    use_counts = {}
-    for st in walk_stmts(body):
-        if not isinstance(st, (gast.If, gast.For, gast.While)):
-            for n in names_read(st) - _appended_to(st):
-                use_counts[n] = use_counts.get(n, 0) + 1
-
+    out = norm.output.id if isinstance(norm.output, gast.Name) else None
+    private = _Private(body, classifier, live_after(body, {out} if out else ()))
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
         t = s.targets[0].id
-        op = classifier.classify(s.value)
-        if t in written and not getattr(s, "srcdiff_private", False):
-            if not _fresh_definition(op) and not _view_of_private(op, defs_op, use_counts):
-                what = ", ".join(sorted(op.reads())) or "another value"
-                raise loc.error(s, f"'{t}' is written in place but may share memory with "
-                                f"{what}; srcdiff cannot follow writes through views or "
-                                "aliases", f"make a private copy first: {t} = "
-                                f"{what.split(',')[0]}.copy() (or build a new array)")
+        if isinstance(s.value, gast.Name) and s.value.id == t:
+            continue        # t = t
+        if t in written and not getattr(s, "srcdiff_private", False) \
+                and not private.binding(s, t):
+            op = classifier.classify(s.value)
+            what = ", ".join(sorted(op.reads())) or "another value"
+            raise loc.error(s, f"'{t}' is written in place but may share memory with "
+                            f"{what}; srcdiff cannot follow writes through views or "
+                            "aliases", f"make a private copy first: {t} = "
+                            f"{what.split(',')[0]}.copy() (or build a new array)")
     _check_reads_after_writes(norm, classifier, written - lists)
 
     copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
@@ -570,22 +564,82 @@ def _appended_to(st):
     return set()
 
 
-def _view_of_private(op, defs_op, uses, depth=0):
-    """A view (x.reshape(...), x.T, x[1:]) or another name of a fresh array that
-    nothing else names: ``x`` is read only here, and every binding of it is a
-    fresh array or, in turn, such a private view."""
-    if op.kind == "copy":
-        src = op.args[0] if op.args else None
-    elif op.kind == "call" and (op.func is operator.getitem
-                                or getattr(op.func, "__name__", "") in _VIEWS):
-        src = op.args[0] if op.args else None
-    else:
-        return False
-    if not isinstance(src, gast.Name) or depth > 20:
-        return False
-    ops = defs_op.get(src.id, [])
-    return bool(ops) and uses.get(src.id, 0) == 1 and all(
-        _fresh_definition(o) or _view_of_private(o, defs_op, uses, depth + 1) for o in ops)
+class _Private:
+    """Is the array a binding gives its name private, so that writing it in
+    place cannot be seen through another name? Fresh arrays are; so is a view
+    or another name of a private array ``x`` (``t = x``, ``t = x.reshape(..)``,
+    ``t = x[1:]``) when ``x`` is not read after the binding (liveness, loops
+    included) and is read only to make ``t``; and an item ``pair[k]`` of a
+    tuple/list literal that is only read at distinct constant items counts as
+    that element."""
+
+    def __init__(self, body, classifier, live):
+        self.classify = classifier.classify
+        self.live = live
+        self.defs = {}          # name -> its binding statements
+        self.readers = {}       # name -> targets of the statements that read it
+        self.items = {}         # name -> constant items it is read at
+        for st in walk_stmts(body):
+            if isinstance(st, (gast.If, gast.For, gast.While)):
+                for n in names_read(st.test if isinstance(st, (gast.If, gast.While))
+                                    else st.iter):
+                    self.readers.setdefault(n, set()).add(None)
+                continue
+            simple = isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+            if simple:
+                self.defs.setdefault(st.targets[0].id, []).append(st)
+                v = st.value
+                if isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
+                        and isinstance(v.slice, gast.Constant) and type(v.slice.value) is int:
+                    self.items.setdefault(v.value.id, []).append(v.slice.value)
+            if simple and isinstance(st.value, gast.Name) and st.value.id == st.targets[0].id:
+                continue    # t = t
+            for n in names_read(st) - _appended_to(st):
+                self.readers.setdefault(n, set()).add(st.targets[0].id if simple else None)
+
+    def binding(self, st, t, depth=0):
+        op = self.classify(st.value)
+        if _fresh_definition(op):
+            return True
+        if depth > 20:
+            return False
+        if op.kind == "copy":
+            src = op.node
+        elif op.kind == "call" and (op.func is operator.getitem
+                                    or getattr(op.func, "__name__", "") in _VIEWS):
+            src = op.args[0] if op.args else None
+            k = op.args[1] if op.func is operator.getitem and len(op.args) > 1 else None
+            if isinstance(src, gast.Name) and isinstance(k, gast.Constant) \
+                    and type(k.value) is int:
+                elt = self._literal_item(src.id, k.value)
+                if elt is not None:
+                    return isinstance(elt, gast.Name) and self.name(elt.id, src.id, st, depth)
+        else:
+            return False
+        return isinstance(src, gast.Name) and self.name(src.id, t, st, depth)
+
+    def name(self, x, t, st, depth):
+        """x's array is handed to t by statement st and to nothing else."""
+        if x in self.live.get(id(st), ()) or self.readers.get(x, set()) - {t}:
+            return False
+        defs = self.defs.get(x, [])
+        return bool(defs) and all(self.binding(d, x, depth + 1) for d in defs)
+
+    def _literal_item(self, name, k):
+        """The element a constant item of the literal ``name`` reads, when ``name``
+        is bound once, to a tuple/list literal, and read only at distinct items."""
+        defs = self.defs.get(name, [])
+        taken = self.items.get(name, [])
+        if len(defs) != 1 or len(set(taken)) != len(taken) \
+                or None in self.readers.get(name, set()):
+            return None
+        node = defs[0].value
+        if not isinstance(node, (gast.Tuple, gast.List)) \
+                or not -len(node.elts) <= k < len(node.elts):
+            return None
+        reads = sum(1 for stmts in self.defs.values() for st in stmts
+                    if name in names_read(st))
+        return node.elts[k] if reads == len(taken) else None
 
 
 def _check_augassign_aliases(norm, classifier):

@@ -79,6 +79,21 @@ def f(x):
     w[0] = x[0] * 2.0
     return np.sum(w * x)
 """,
+    "item_of_a_tuple_literal_written": """
+def f(x):
+    a, b = (np.sin(x), np.linspace(0.1, 0.9, 3).reshape(1, 3))
+    b[0, 1] = x[0] * a[2]
+    return np.sum(b * x) + np.sum(a)
+""",
+    "self_assignment_of_a_written_array": """
+def f(x):
+    v = np.cos(x)
+    v[v > 0.5] += 1.0
+    for i in range(2):
+        v = v
+        v[1] = v[1] * x[2]
+    return np.sum(v * x)
+""",
 }
 
 REFUSED = {
@@ -128,6 +143,26 @@ def f(x):
     w[0] = x[0]
     return np.sum(w * x) + np.sum(base * x)
 """, 7),
+    "alias_of_outer_array_written_every_iteration": ("""
+def f(x):
+    src = x * 2.0
+    s = 0.0
+    for i in range(3):
+        t = src
+        t[0] = t[0] * 3.0
+        s = s + np.sum(t * x)
+    return s
+""", 6),
+    "view_of_outer_array_written_every_iteration": ("""
+def f(x):
+    src = x * 2.0
+    s = 0.0
+    for i in range(3):
+        t = src.reshape(3)
+        t[0] = t[0] * 3.0
+        s = s + np.sum(t * x)
+    return s
+""", 6),
     "view_kept_across_break": ("""
 def f(x):
     A = np.outer(x, x)

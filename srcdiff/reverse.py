@@ -830,7 +830,7 @@ class ReverseTransform:
         self._rematerialize(adjoint, adjoint)
         _reuse_buffers(adjoint, self)
         self._shape_stand_ins(adjoint)
-        self._scalar_broadcasts(adjoint, adjoint)
+        self._scalar_broadcasts(adjoint)
         cotangents = set(self.adj_names.values())
         for st in _walk_adjoint(adjoint):
             for n in gast.walk(st):
@@ -984,18 +984,43 @@ class ReverseTransform:
             block.insert(first, node)
             block.remove(r)
 
-    def _scalar_broadcasts(self, stmts, whole):
+    def _scalar_broadcasts(self, adjoint):
         """``D = expand_reduced(G, X, None, False)`` (a full reduction's scalar
         cotangent spread over X's shape) read in ``D * Y`` with Y of X's shape
         class: ``G * Y`` gives the same array without the broadcast view (a
         scalar operand is several times faster than a zero-stride one)."""
         assigned = {}
-        for st in _walk_adjoint(whole):
+        for st in _walk_adjoint(adjoint):
             for n in gast.walk(st):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                     assigned[n.id] = assigned.get(n.id, 0) + 1
                 elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
                     assigned[n.target.id] = assigned.get(n.target.id, 0) + 2
+        self._broadcasts_block(adjoint, assigned)
+        if not self._swapped:
+            return
+        # the broadcasts nothing reads any more
+        reads = {}
+        for st in _walk_adjoint(adjoint):
+            for n in names_read(st):
+                reads[n] = reads.get(n, 0) + 1
+        keep = getattr(self, "_grad_reads", set()) | set(self.output_names)
+        self._drop_broadcasts(adjoint, reads, keep)
+
+    def _drop_broadcasts(self, stmts, reads, keep):
+        for st in stmts:
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and isinstance(st, (gast.For, gast.While, gast.If)):
+                    self._drop_broadcasts(sub, reads, keep)
+        stmts[:] = [st for st in stmts if not (
+            isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+            and st.targets[0].id in self._swapped and st.targets[0].id not in keep
+            and isinstance(st.value, gast.Call)
+            and self.shapes._callee(st.value.func) is runtime.expand_reduced
+            and not reads.get(st.targets[0].id))]
+
+    def _broadcasts_block(self, stmts, assigned):
         sc = self.shapes
         defs = {}       # D -> (G, class of X) for D defined in this block
         for st in stmts:
@@ -1006,7 +1031,7 @@ class ReverseTransform:
             for field in ("body", "orelse"):
                 sub = getattr(st, field, None)
                 if isinstance(sub, list) and isinstance(st, (gast.For, gast.While, gast.If)):
-                    self._scalar_broadcasts(sub, whole)
+                    self._broadcasts_block(sub, assigned)
             if defs and not isinstance(st, (gast.For, gast.While, gast.If)):
                 self._swap_broadcasts(st, defs)
                 stored = {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
@@ -1025,18 +1050,6 @@ class ReverseTransform:
                         continue
             if isinstance(st, (gast.For, gast.While, gast.If)):
                 defs.clear()    # (a block in between: keep it simple)
-        # the broadcasts nothing reads any more
-        reads = {}
-        for st in _walk_adjoint(whole):
-            for n in names_read(st):
-                reads[n] = reads.get(n, 0) + 1
-        keep = getattr(self, "_grad_reads", set()) | set(self.output_names)
-        stmts[:] = [st for st in stmts if not (
-            isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
-            and st.targets[0].id in self._swapped and st.targets[0].id not in keep
-            and isinstance(st.value, gast.Call)
-            and self.shapes._callee(st.value.func) is runtime.expand_reduced
-            and not reads.get(st.targets[0].id))]
 
     def _swap_broadcasts(self, st, defs):
         sc = self.shapes
@@ -1278,9 +1291,15 @@ class ReverseTransform:
                         # convert where it is made (before anything saves it)
                         producer.value = call(self.ref(runtime.as_sequence, "as_sequence"),
                                               [producer.value])
-                    elif it is not None:
+                    elif it is not None and it in self.local_names:
                         out.append(assign(it, call(self.ref(runtime.as_sequence, "as_sequence"),
                                                    [load(it)]), st.srcline))
+                    elif it is not None:
+                        # (a global or closure variable: converted into a local name)
+                        seq = self.names.fresh(it + "_seq")
+                        out.append(assign(seq, call(self.ref(runtime.as_sequence, "as_sequence"),
+                                                    [load(it)]), st.srcline))
+                        st.iter = load(seq)
             count = getattr(st, "srcdiff_count", None)
             if count:
                 out.append(assign(count, const(0), st.srcline))

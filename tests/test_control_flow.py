@@ -483,3 +483,16 @@ def test_inactive_branch_writing_an_array_the_adjoint_reads():
                 y[0] = 5.0
             return np.sum(z * y)
     """, (np.array([0.3, 0.5]), 1.0))
+
+
+def test_loop_over_a_global_array():
+    check("""
+        G = np.array([0.3, 0.5, 0.9])
+        def f(x):
+            s = 0.0
+            for g in G:
+                s = s + np.sin(g * x)
+                if s > 10.0:
+                    return s
+            return s * x
+    """, (0.7,), name="f")

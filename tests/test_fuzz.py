@@ -271,11 +271,24 @@ def test_out_of_place_variant():
     assert "+=" not in text and "*=" not in text
 
 
-def test_generated_programs_do_not_depend_on_aliasing():
+def test_aliasing_dependent_programs_may_be_refused_but_not_wrong(monkeypatch):
+    """A program whose value depends on writes through aliases is still checked: a
+    refusal is right, a returned number must be the derivative of what Python does."""
     stats = {}
     for k in range(20):
         source, fname, args, _, _, _ = fuzz.generate_case(13, k, 20, stats=stats)
-        assert fuzz.aliasing_dependent(source, fname, args) is None
+        flagged = fuzz.aliasing_dependent(source, fname, args) is not None
+        assert not flagged or stats.get("aliasing")
+    refused = [fuzz.Failure("refused", "grad: 'a' is written in place", "x.py:3: ...")]
+    wrong = [fuzz.Failure("grad", "wrt x (max abs diff 1)", "")]
+    for fails, kept in ((refused, []), (wrong, wrong)):
+        monkeypatch.setattr(fuzz, "generate_case",
+                            lambda *a, stats=None, **k: (stats.update(aliasing=1) or
+                                                         ("src", "f", (1.0,), 0, 0, None)))
+        monkeypatch.setattr(fuzz, "load_module", lambda src: type("M", (), {"f": None}))
+        monkeypatch.setattr(fuzz, "check_program", lambda *a, **k: list(fails))
+        res = fuzz._check_one((1, 0, 1, 4, (), "off", 10.0))
+        assert [f.category for f in res["fails"]] == [f.category for f in kept]
 
 
 # ---- the CI budget -----------------------------------------------------------------------
@@ -335,6 +348,6 @@ def test_command_line(tmp_path):
     m = re.fullmatch(r"(\d+) programs, (\d+) mismatches", last)
     assert m, out.stdout + out.stderr
     assert out.returncode == (1 if int(m.group(2)) else 0)
-    assert re.search(r"^by kind: .*; skipped \(aliasing-dependent\): \d+;.*\d+\.\ds",
+    assert re.search(r"^by kind: .*; aliasing-dependent: \d+ \(\d+ rightly refused\);.*\d+\.\ds",
                      out.stdout, re.M), out.stdout
     assert len(list(tmp_path.glob("*.py"))) >= int(m.group(2))

@@ -18,7 +18,9 @@ kinks:
 * that the generated code leaves its inputs unmodified.
 
 A ``SrcdiffError`` for a program the generator thought valid counts as a
-mismatch ('refused').  Each failing program is shrunk (statements deleted,
+mismatch ('refused'), except for a program whose value depends on NumPy's
+in-place aliasing (it changes when every in-place write is made on a copy):
+srcdiff may rightly refuse those, but a number it returns must still be right.  Each failing program is shrunk (statements deleted,
 compound statements unwrapped, expressions simplified, loop counts reduced)
 to a minimal one that still fails the same way, and saved (with its inputs)
 to ``--out`` (default ``fuzz-failures/``); the saved file runs on its own.
@@ -2453,8 +2455,11 @@ def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log
                 runs = False
             if not runs:
                 return False
-        # and a candidate must not depend on writes through aliases (deleting a
-        # .copy() easily makes it so): those are refused by design
+        # and a refusal's candidate must not depend on writes through aliases (deleting
+        # a .copy() easily makes it so): refusing those is right
+        if signature[0] != "refused":
+            best_dead = dead
+            return True
         try:
             alias = _with_timeout(10.0, aliasing_dependent, text, fname, list(a))
         except _Timeout:
@@ -2657,7 +2662,9 @@ def choose_wrt(rng, specs, args):
 
 
 # =============================================================================
-# The aliasing filter: programs whose value depends on NumPy's in-place semantics
+# Aliasing: programs whose value depends on NumPy's in-place semantics. They are
+# still checked: srcdiff may refuse them (that is right), but a number it returns
+# must be the derivative of what Python computes.
 # =============================================================================
 
 _MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"}
@@ -2854,12 +2861,10 @@ def generate_case(seed, index, total, max_size=16, attempts=30, disabled=(), sta
                                               seed=rng.randrange(2 ** 32))
                     except _Timeout:
                         alias = "timeout"
-                    if alias is not None:
-                        # depends on writes through views/aliases: outside what the
-                        # generator should produce; the next sub-seed gives another
-                        if stats is not None:
-                            stats["aliasing"] = stats.get("aliasing", 0) + 1
-                        break
+                    if alias is not None and stats is not None:
+                        # its value depends on writes through views/aliases: srcdiff may
+                        # refuse it, but must not return a wrong number (_check_one)
+                        stats["aliasing"] = stats.get("aliasing", 0) + 1
                     return source, fname, args, choose_wrt(rng, specs, args), rejects, nums
                 why = "numerics"
             rejects += 1
@@ -2890,6 +2895,12 @@ def _check_one(job):
             numeric=nums))
     except _Timeout:
         fails = [Failure("timeout", "check", f"more than {timeout}s")]
+    if stats.get("aliasing"):
+        # refusing a program whose value depends on in-place aliasing is right
+        kept = [fl for fl in fails if fl.category != "refused"]
+        if len(kept) < len(fails) and not kept:
+            stats["aliasing_refused"] = 1
+        fails = kept
     res["fails"] = fails
     return res
 
@@ -2915,7 +2926,8 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
     """Fuzz ``programs`` programs (in ``jobs`` worker processes); returns (n_checked,
     list of (index, failures, path)).  Program k of a seed is the same program, with
     the same result, whatever ``jobs`` is.  ``summary``, a dict, receives the counts
-    (by kind, skipped aliasing-dependent programs, rejected inputs, time)."""
+    (by kind, aliasing-dependent programs and how many were rightly refused,
+    rejected inputs, time)."""
     if forward == "auto" and getattr(srcdiff, "jvp", None) is None:
         out("note: srcdiff.jvp is missing; the forward-vs-reverse check is skipped")
     t0 = time.time()
@@ -2952,11 +2964,12 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
             pool.join()
 
     mismatches = []
-    n = rejects = aliasing = 0
+    n = rejects = aliasing = aliasing_refused = 0
     counts = {}
     for res in checked:
         k = res["k"]
         aliasing += res["stats"].get("aliasing", 0)
+        aliasing_refused += res["stats"].get("aliasing_refused", 0)
         rejects += res["rejects"]
         if res["bug"] is not None:
             out(f"GENERATOR BUG seed={seed} program={k}: {res['bug'].splitlines()[0]}")
@@ -2988,10 +3001,11 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
         mismatches.append((k, fails, path))
     elapsed = time.time() - t0
     out("by kind: " + (", ".join(f"{c} {kd}" for kd, c in sorted(counts.items())) or "none")
-        + f"; skipped (aliasing-dependent): {aliasing}"
+        + f"; aliasing-dependent: {aliasing} ({aliasing_refused} rightly refused)"
         + f"; rejected inputs: {rejects}; {elapsed:.1f}s with {jobs} job(s)")
     if summary is not None:
-        summary.update(counts=counts, aliasing=aliasing, rejects=rejects, elapsed=elapsed)
+        summary.update(counts=counts, aliasing=aliasing, aliasing_refused=aliasing_refused,
+                       rejects=rejects, elapsed=elapsed)
     return n, mismatches
 
 

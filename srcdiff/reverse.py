@@ -336,6 +336,14 @@ class ReverseTransform:
         stmts = body[:-1] if seeded_pack is not None else body
         adjoint += self.rev_block(stmts)
         grads = []
+        # a parameter the body rebinds: its cotangent's structure comes from the
+        # argument as it was passed (the adjoint sweep restores it only if a rule reads it)
+        rebound = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
+                   and isinstance(n.ctx, gast.Store)}
+        passed = {}
+        for p in self.wrt:
+            if p in rebound:
+                passed[p] = self.names.fresh(p + "_arg")
         for p in self.wrt:
             d = self.adj(p)
             if d in self.live and p not in self.arrays:
@@ -349,9 +357,16 @@ class ReverseTransform:
             else:
                 grads.append(call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
                                   [load(p)]))
+        for g in grads:
+            if isinstance(g, gast.Call):
+                for a in g.args[1:]:
+                    if isinstance(a, gast.Name) and a.id in passed:
+                        a.id = passed[a.id]
         self._grad_reads = set().union(*[names_read(g) for g in grads]) if grads else set()
         primal = self.finish(body, adjoint)
-        return primal, self.adjoint_stmts, grads
+        keep = [assign(passed[p], load(p)) for p in self.wrt if p in passed
+                and passed[p] in self._grad_reads]
+        return keep + primal, self.adjoint_stmts, grads
 
     def rev_block(self, stmts):
         out = []

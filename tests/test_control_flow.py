@@ -496,3 +496,20 @@ def test_loop_over_a_global_array():
                     return s
             return s * x
     """, (0.7,), name="f")
+
+
+def test_zero_gradient_of_a_parameter_the_body_rebinds():
+    f = load_function("""
+        def h(a):
+            b = a * 2.0
+
+        def f(x, s):
+            for i in range(2):
+                x = h(s)
+            return s * 3.0
+    """, "f")
+    gx, gs = srcdiff.grad(f, wrt=(0, 1))(np.ones(4), 0.5)
+    np.testing.assert_array_equal(gx, np.zeros(4))
+    assert gs == 3.0
+    gl, = srcdiff.grad(f, wrt=(0,))([1.0, np.ones(2)], 0.5)
+    assert isinstance(gl, list) and len(gl) == 2

@@ -861,6 +861,7 @@ class ReverseTransform:
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
         self.shape_only = (self._shape_only(adjoint) & self.arrays) - written
+        self._restore_view_bases(body, needed, written)
         pushes = {}     # id(primal stmt) -> statements to put before it
         self.pushes_after = {}
         self.iter_pops = {}
@@ -878,6 +879,39 @@ class ReverseTransform:
             head.append(assign(name, const(None)))
         self.stack_names = [name for _, name in inits]
         return head + primal
+
+    def _restore_view_bases(self, body, needed, written):
+        """A view (``t = v[1:-1]``) of an array written in place afterwards shows
+        the new elements: where the adjoint reads the view's values, the array it
+        looks into must have its old elements put back too (marked needed)."""
+        from .inline import _VIEWS
+        views = {}
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                op = self.classifier.classify(st.value)
+                if op.kind == "copy":
+                    src = op.node
+                elif op.kind == "call" and (op.func is operator.getitem or
+                                            getattr(op.func, "__name__", "") in _VIEWS):
+                    src = op.args[0] if op.args else None
+                else:
+                    continue
+                if isinstance(src, gast.Name):
+                    views.setdefault(st.targets[0].id, set()).add(src.id)
+
+        def bases(t, seen):
+            out = set()
+            for src in views.get(t, ()):
+                if src in seen:
+                    continue
+                seen.add(src)
+                below = bases(src, seen)
+                if src in written or below:
+                    out |= {src} | below
+            return out
+
+        for t in [t for t in needed if t in views and t not in self.shape_only]:
+            needed |= bases(t, {t})
 
     # ---- recomputing cheap scalar temporaries --------------------------------
     _REMAT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)

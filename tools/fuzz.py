@@ -859,6 +859,11 @@ class ProgramGenerator:
                 e2 = self.atom(lim(v.kind))
                 out.append(f"{z}[1:-1] = 0.5 * ({e1}[2:] - {e2}[:-2]) + {z}[1:-1]")
                 v.bound *= 2
+            elif c < 0.84:
+                # the new elements read the old ones nonlinearly (a rule needs them)
+                a, b = self.span(n)
+                f = r.choice(["np.sin", "np.tanh", ""])
+                out.append(f"{z}[{a}:{b}] = {self.atom(lim('S'))} * {f}({z}[{a}:{b}])")
             elif c < 0.88 and self.on("mask-write"):
                 out.append(f"{z}[{z} > {self.uniform(-0.5, 0.5)}] "
                            f"{r.choice(['= 0.0', '*= 0.5', '+= 1.0'])}")
@@ -876,10 +881,13 @@ class ProgramGenerator:
                 out.append(f"{z}[:, {self.idx(N)}] = {lim('W')}")
             elif c < 0.62:
                 out.append(f"{z}[{self.idx(M)}, :] *= {self.uniform(0.3, 1.2)}")
-            elif c < 0.7:
+            elif c < 0.66:
                 a, b = self.span(M)
                 out.append(f"{z}[{a}:{b}] += {lim('S')}")
                 v.bound += 1
+            elif c < 0.7:
+                j = self.idx(N)
+                out.append(f"{z}[:, {j}] = np.tanh({z}[:, {j}]) * {self.atom(lim('S'))}")
             elif c < 0.78:
                 a, b = self.span(N)
                 out.append(f"{z}[:, {a}:{b}] = {lim('S')}")

@@ -493,6 +493,33 @@ def protect_writes(norm, classifier):
     norm.node.body = head + body
 
 
+def _insert_int_checks(norm):
+    """``a[i][j] = v`` became ``a[i, j] = v``: where ``i`` is not certainly an
+    integer, check it where the write happens (runtime.int_index)."""
+    from . import runtime
+
+    def visit(stmts):
+        out = []
+        for st in stmts:
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
+                    setattr(st, field, visit(sub))
+            where = getattr(st, "srcdiff_int_check", None)
+            idx = st.targets[0].slice if where else None
+            if isinstance(idx, gast.Tuple) and idx.elts and isinstance(idx.elts[0], gast.Name):
+                k = norm.names.fresh(idx.elts[0].id)
+                check = gast.Call(func=norm.env.ref(runtime.int_index, "int_index"),
+                                  args=[load(idx.elts[0].id), const(where[0]), const(where[1])],
+                                  keywords=[])
+                out.append(assign(k, check, getattr(st, "srcline", None)))
+                idx.elts[0] = load(k)
+            out.append(st)
+        return out
+
+    norm.node.body = visit(norm.node.body)
+
+
 def _snapshot_tests(norm):
     """``if flag:`` where a branch assigns ``flag`` itself: test a copy, so the
     adjoint sweep replays the branch that was taken."""
@@ -683,6 +710,7 @@ def inline_calls(norm, wrt):
             norm.env.objects[free] = fs.closure[free]
     inl = _Inliner(norm, wrt)
     norm = inl.run()
+    _insert_int_checks(norm)
     _snapshot_tests(norm)
     if not norm.fs.loc.filename.startswith("<srcdiff"):
         # (generated code writes only into buffers it owns)

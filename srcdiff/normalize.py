@@ -447,11 +447,13 @@ class _Normalizer:
                     out += self.assign_to(elt, load(name))
             return out
         if isinstance(t, gast.Subscript):
+            checked = False
             if isinstance(t.value, gast.Subscript):
                 merged = self.merge_index(t)
                 if merged is None:
                     raise self.error(t, "nested subscript assignment (a[i][j] = v) writes "
                                      "through a view", "write a[i, j] = v")
+                checked = getattr(merged, "srcdiff_int_check", False)
                 t = merged
             if not isinstance(t.value, gast.Name):
                 raise self.error(t, "assignment into an attribute's element (obj.a[i] = v) "
@@ -465,6 +467,8 @@ class _Normalizer:
             base = self.ren(load(t.value.id))
             target = gast.Subscript(value=base, slice=idx, ctx=gast.Store())
             node = gast.Assign(targets=[target], value=a, type_comment=None)
+            if checked:
+                node.srcdiff_int_check = (self.fs.loc.filename, self.fs.loc.lineno(t))
             return stmts + [node]
         if isinstance(t, gast.Attribute):
             raise self.error(t, "assignment to an attribute mutates an object that outlives "
@@ -478,14 +482,17 @@ class _Normalizer:
         if not isinstance(inner.value, gast.Name):
             return None
         i = inner.slice
-        if not self._int_expr(i):
+        if isinstance(i, (gast.Slice, gast.Tuple, gast.List, gast.Starred)) or (
+                isinstance(i, gast.Constant) and type(i.value) is not int):
             return None
+        check = not self._int_expr(i)   # an integer only at run time: checked there
         j = t.slice
         rest = list(j.elts) if isinstance(j, gast.Tuple) else [j]
         merged = gast.Subscript(value=inner.value, slice=gast.Tuple(elts=[i] + rest,
                                                                   ctx=gast.Load()),
                                 ctx=gast.Store())
         gast.copy_location(merged, t)
+        merged.srcdiff_int_check = check
         return merged
 
     def _int_expr(self, e):

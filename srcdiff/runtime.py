@@ -421,3 +421,15 @@ def restore_contents(value, snapshot):
         np.copyto(value, snapshot)
         return value
     return copy_structure(snapshot, True)
+
+
+def int_index(i, filename, lineno):
+    """``a[i][j] = v`` is generated as ``a[i, j] = v``: the same write only when
+    ``i`` is one integer (a slice, mask or index array makes ``a[i]`` a copy or a
+    different view), so anything else is refused where it happens."""
+    if isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)):
+        return i
+    from .errors import SrcdiffError
+    raise SrcdiffError(f"nested subscript assignment a[i][j] = v with i = {type(i).__name__} "
+                       "(not an integer) writes into a copy or a different view",
+                       filename, lineno, "write a[i, j] = v, or index a copy")

@@ -449,6 +449,21 @@ def test_nested_subscript_writes_with_integer_first_index():
                 A[(k + 1) % 3][k * 1] = A[k][k] ** 2
             return np.sum(A ** 2)
     """, (np.array([0.3, 0.5, 0.9]),))
+    # an index that is an integer only at run time is checked where the write happens
+    src = """
+        def f(x, n):
+            A = np.outer(x, x)
+            A[-1 - n][1 - n] = np.tanh(x[1 - n])
+            A[n][0] = A[n][0] * x[2]
+            return np.sum(A ** 2)
+    """
+    check(src, (np.array([0.3, 0.5, 0.9]), 1))
+    check(src, (np.array([0.3, 0.5, 0.9]), np.int64(2)))
+    f = load_function(src)
+    with pytest.raises(srcdiff.SrcdiffError, match=r"gen_\d+\.py:6: nested subscript"):
+        srcdiff.grad(f)(np.ones(3), np.array([0, 1]))
+    with pytest.raises(srcdiff.SrcdiffError, match="nested subscript"):
+        srcdiff.grad(f)(np.ones(3), True)
     f = load_function("""
         def f(x):
             A = np.zeros((3, 2))

@@ -69,3 +69,7 @@ def _collect():
 
 NONDIFFERENTIABLE = _collect()
 nondifferentiable(*NONDIFFERENTIABLE)
+
+from ..runtime import int_index  # noqa: E402   (a check generated code makes)
+
+nondifferentiable(int_index)

@@ -193,7 +193,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
         body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs)
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
-                          dead_code(body_stmts), defaults_from=clone(norm.node.args))
+                          dead_code(body_stmts, _resolver(env, fs)),
+                          defaults_from=clone(norm.node.args))
         defs = [fn]
     title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
     fns, text = compile_functions(defs, env.objects, fs.globals, title)
@@ -211,7 +212,11 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
 def _fold(stmts, env, fs):
     """Fold single-use temporaries back into expressions (optimize.py)."""
     from .optimize import forward_substitute
+    return forward_substitute(stmts, _resolver(env, fs))
 
+
+def _resolver(env, fs):
+    """The object a function expression of generated code names."""
     def resolve(node):
         if isinstance(node, gast.Name):
             if node.id in env.objects:
@@ -225,7 +230,7 @@ def _fold(stmts, env, fs):
             return getattr(base, node.attr, None) if base is not None else None
         return None
 
-    return forward_substitute(stmts, resolve)
+    return resolve
 
 
 def _split(norm, rt, primal, adjoint, grads, dout, name):

@@ -195,38 +195,43 @@ def _replace(stmt, t, value):
     return done[0]
 
 
-def dead_code(stmts):
-    """Remove assignments to names nothing reads (pure right-hand sides only),
+def dead_code(stmts, resolve=None):
+    """Remove assignments to names nothing reads (pure right-hand sides only:
+    operators, and with ``resolve`` calls of functions with a derivative rule),
     and comments left with no statement under them."""
+    purity = _Purity(resolve) if resolve is not None else None
     while True:
         reads = set()
         for s in stmts:
             reads |= names_read(s)
             reads |= {n.target.id for n in gast.walk(s) if isinstance(n, gast.AugAssign)
                       and isinstance(n.target, gast.Name)}
-        stmts, removed = _dead_block(stmts, reads)
+        stmts, removed = _dead_block(stmts, reads, purity)
         if not removed:
             return stmts
 
 
-def _pure_value(value):
-    return isinstance(value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple,
-                              gast.List, gast.Compare, gast.Attribute)) and \
-        all(not isinstance(n, gast.Call) for n in gast.walk(value))
+def _pure_value(value, purity=None):
+    if not isinstance(value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple,
+                              gast.List, gast.Compare, gast.Attribute, gast.Call)):
+        return False
+    if purity is not None:
+        return purity.pure(value)
+    return all(not isinstance(n, gast.Call) for n in gast.walk(value))
 
 
-def _dead_block(stmts, reads):
+def _dead_block(stmts, reads, purity=None):
     from .syntax import is_comment
     out, removed = [], False
     for s in stmts:
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
-                and s.targets[0].id not in reads and _pure_value(s.value):
+                and s.targets[0].id not in reads and _pure_value(s.value, purity):
             removed = True
             continue
         for field in ("body", "orelse"):
             sub = getattr(s, field, None)
             if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
-                new, r = _dead_block(sub, reads)
+                new, r = _dead_block(sub, reads, purity)
                 setattr(s, field, new or [gast.Pass()])
                 removed = removed or r
         out.append(s)

@@ -328,6 +328,11 @@ class ReverseTransform:
                 if s is not None and isinstance(elt, gast.Name) and self.active(elt.id):
                     adjoint += self.accumulate(elt.id, s, last.srcline)
         elif isinstance(out, gast.Name) and self.active(out.id):
+            if isinstance(seed, gast.Call) and self.shapes._callee(seed.func) \
+                    is runtime.scalar_seed and self.shapes.classes.get(out.id) == frozenset():
+                # the output is a scalar for sure: its cotangent is 1.0 without its value
+                # (so a gradient need not finish computing f)
+                seed = const(1.0)
             seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
             seed_stmt.srcdiff_nofold = True
             seed_stmt.srcdiff_keep = True

@@ -258,3 +258,27 @@ def test_replace_at_dtypes():
         want = add_at(zero_at(g.astype(np.result_type(g, v)), idx), idx, v)
         assert got.dtype == want.dtype and not np.shares_memory(got, g)
         np.testing.assert_array_equal(got, want)
+
+
+def test_scalar_output_seed_needs_no_value():
+    """A provably scalar output's cotangent is 1.0: the gradient does not finish
+    computing f (the last reduction is dead code), and keeps the input's dtype."""
+    f = load_function("""
+        def f(x, c):
+            p = np.exp(x) / np.sum(np.exp(x))
+            return np.sum(p * c)
+    """)
+    df = srcdiff.grad(f)
+    text = srcdiff.source(df)
+    code = [ln for ln in text.splitlines() if not ln.strip().startswith("#")]
+    assert not any("scalar_seed" in ln or "np.sum(f_1)" in ln or "np.sum(p * c)" in ln
+                   for ln in code), text
+    x = np.array([0.3, -0.2, 0.5], dtype=np.float32)
+    c = np.array([1.0, 2.0, -1.0], dtype=np.float32)
+    g = df(x, c)
+    assert g.dtype == np.float32
+    p = np.exp(x) / np.sum(np.exp(x))
+    np.testing.assert_allclose(g, p * (c - np.sum(p * c)), rtol=1e-5)
+    # value_and_grad still computes the value
+    v, g2 = srcdiff.value_and_grad(f)(x, c)
+    np.testing.assert_allclose(v, np.sum(p * c), rtol=1e-5)

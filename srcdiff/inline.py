@@ -160,9 +160,21 @@ class _Inliner:
             fname = producer.value.func.id
             if self.fs.lookup_or_none(fname) not in (zip, enumerate):
                 fname = None
+        # zip()/enumerate() hold the sequences they were given: a name the loop
+        # rebinds is read through a snapshot taken before the loop
+        rebound = {n.id for st in s.body for n in gast.walk(st)
+                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+        def held(a):
+            if isinstance(a, gast.Name) and a.id in rebound:
+                snap = self.names.fresh(a.id + "_seq")
+                pre.append(assign(snap, load(a.id), line))
+                return load(snap)
+            return a
+
         if fname == "zip" and isinstance(s.target, gast.Tuple) \
                 and len(s.target.elts) == len(producer.value.args):
-            seqs = producer.value.args
+            seqs = [held(a) for a in producer.value.args]
             lens = []
             for a in seqs:
                 n = self.names.fresh("n")
@@ -176,7 +188,7 @@ class _Inliner:
                 targets.append((t, gast.Subscript(value=clone(a), slice=load(k), ctx=gast.Load())))
         elif fname == "enumerate" and isinstance(s.target, gast.Tuple) \
                 and len(s.target.elts) == 2 and len(producer.value.args) == 1:
-            seq = producer.value.args[0]
+            seq = held(producer.value.args[0])
             count = self.names.fresh("n")
             pre.append(assign(count, gast.Call(func=load("len"), args=[clone(seq)], keywords=[]),
                               line))

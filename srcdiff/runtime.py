@@ -157,8 +157,9 @@ def scalar_seed(out):
 
 
 def as_sequence(it):
-    """A re-iterable, reversible sequence of what ``it`` yields."""
-    if isinstance(it, (range, list, tuple)) or hasattr(it, "shape"):
+    """A re-iterable, reversible sequence of what ``it`` yields (a list is copied:
+    the loop's items stay as they were if the list changes later)."""
+    if isinstance(it, (range, tuple)) or hasattr(it, "shape"):
         return it
     return list(it)
 

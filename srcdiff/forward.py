@@ -658,7 +658,8 @@ class ForwardTransform:
         diter = self._iter_tangent(s)
         written = self._written_items(s)
         # a buffer the loop writes into element by element is made private once
-        copies = {y for y in written if y in live0 and y not in owned0}
+        copies = {y for y in written if y in live0 and y not in owned0
+                  and not _rebound_first(s.body, y)}
         start, owned_start = set(live0), owned0 | copies
         for _ in range(20):
             snap = self._snapshot()
@@ -744,3 +745,16 @@ def rename_expr(node, mapping):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in mapping:
             n.id = mapping[n.id]
     return node
+
+
+def _rebound_first(body, y):
+    """Does the loop body bind ``y`` anew before anything can write into it?
+    (Then its tangent is the body's own every iteration: no copy at the loop.)"""
+    for st in body:
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id == y and y not in names_read(st.value):
+            return True
+        for n in gast.walk(st):
+            if isinstance(n, gast.Name) and n.id == y:
+                return False
+    return False

@@ -444,6 +444,8 @@ def _fresh_definition(op):
     name = getattr(f, "__name__", "")
     if name in _FRESH:
         return True
+    if f is abs:
+        return True     # abs(array) is np.absolute(array): a new array
     module = getattr(f, "__module__", None) or ("numpy" if isinstance(f, np.ufunc) else "")
     # NumPy functions return new arrays, except the ones that return views
     return module.startswith("numpy") and name not in _VIEWS

@@ -94,6 +94,13 @@ def f(x):
         v[1] = v[1] * x[2]
     return np.sum(v * x)
 """,
+    "abs_of_a_parameter_written_in_place": """
+def f(x):
+    w = abs(x)
+    w[1:2] *= 0.5
+    w *= x[0]
+    return np.sum(w * x)
+""",
 }
 
 REFUSED = {

@@ -888,35 +888,34 @@ class ReverseTransform:
     def _restore_view_bases(self, body, needed, written):
         """A view (``t = v[1:-1]``) of an array written in place afterwards shows
         the new elements: where the adjoint reads the view's values, the array it
-        looks into must have its old elements put back too (marked needed)."""
-        from .inline import _VIEWS
-        views = {}
+        looks into must have its old elements put back too (marked needed).
+        Decided at each write by a forward may-alias analysis (liveness.py), so
+        a view of an older binding of the name does not count."""
+        from .inline import _fresh_definition
+        from .liveness import sharers_before
+        values = {t for t in needed if t not in self.shape_only}
+
+        def binds(st):
+            if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)):
+                return None
+            t = st.targets[0].id
+            aug = getattr(st, "srcdiff_augassign", None)
+            if aug:
+                return t, {aug}, t == aug
+            op = self.classifier.classify(st.value)
+            if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
+                return t, set(), False
+            return t, op.reads(), False
+
+        writes = {}
         for st in walk_stmts(body):
-            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
-                op = self.classifier.classify(st.value)
-                if op.kind == "copy":
-                    src = op.node
-                elif op.kind == "call" and (op.func is operator.getitem or
-                                            getattr(op.func, "__name__", "") in _VIEWS):
-                    src = op.args[0] if op.args else None
-                else:
-                    continue
-                if isinstance(src, gast.Name):
-                    views.setdefault(st.targets[0].id, set()).add(src.id)
-
-        def bases(t, seen):
-            out = set()
-            for src in views.get(t, ()):
-                if src in seen:
-                    continue
-                seen.add(src)
-                below = bases(src, seen)
-                if src in written or below:
-                    out |= {src} | below
-            return out
-
-        for t in [t for t in needed if t in views and t not in self.shape_only]:
-            needed |= bases(t, {t})
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
+                    and isinstance(st.targets[0].value, gast.Name):
+                writes.setdefault(st.targets[0].value.id, []).append(st)
+        for y in sorted(written - needed):
+            sharers = sharers_before(body, y, binds)
+            if any((sharers.get(id(st), frozenset()) - {y}) & values for st in writes.get(y, ())):
+                needed.add(y)
 
     # ---- recomputing cheap scalar temporaries --------------------------------
     _REMAT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)

@@ -512,58 +512,53 @@ def _insert_int_checks(norm):
     integer, check it where the write happens (runtime.int_index)."""
     from . import runtime
 
-    def visit(stmts):
-        out = []
-        for st in stmts:
-            for field in ("body", "orelse"):
-                sub = getattr(st, field, None)
-                if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
-                    setattr(st, field, visit(sub))
-            where = getattr(st, "srcdiff_int_check", None)
-            idx = st.targets[0].slice if where else None
-            if isinstance(idx, gast.Tuple) and idx.elts and isinstance(idx.elts[0], gast.Name):
-                k = norm.names.fresh(idx.elts[0].id)
-                check = gast.Call(func=norm.env.ref(runtime.int_index, "int_index"),
-                                  args=[load(idx.elts[0].id), const(where[0]), const(where[1])],
-                                  keywords=[])
-                out.append(assign(k, check, getattr(st, "srcline", None)))
-                idx.elts[0] = load(k)
-            out.append(st)
-        return out
+    def each(st):
+        where = getattr(st, "srcdiff_int_check", None)
+        idx = st.targets[0].slice if where else None
+        if isinstance(idx, gast.Tuple) and idx.elts and isinstance(idx.elts[0], gast.Name):
+            k = norm.names.fresh(idx.elts[0].id)
+            check = gast.Call(func=norm.env.ref(runtime.int_index, "int_index"),
+                              args=[load(idx.elts[0].id), const(where[0]), const(where[1])],
+                              keywords=[])
+            idx.elts[0] = load(k)
+            return [assign(k, check, getattr(st, "srcline", None)), st]
+        return [st]
 
-    norm.node.body = visit(norm.node.body)
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _rewrite_blocks(stmts, each):
+    """Every statement (nested blocks first) replaced by the list ``each`` gives."""
+    out = []
+    for st in stmts:
+        for field in ("body", "orelse"):
+            sub = getattr(st, field, None)
+            if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
+                setattr(st, field, _rewrite_blocks(sub, each))
+        out += each(st)
+    return out
 
 
 def _snapshot_tests(norm):
     """``if flag:`` where a branch assigns ``flag`` itself: test a copy, so the
     adjoint sweep replays the branch that was taken."""
-    def visit(stmts):
-        out = []
-        for st in stmts:
-            for field in ("body", "orelse"):
-                sub = getattr(st, field, None)
-                if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):
-                    setattr(st, field, visit(sub))
-            if isinstance(st, gast.If) and isinstance(st.test, gast.Name):
-                stored = {n.id for b in (st.body, st.orelse) for x in b for n in gast.walk(x)
-                          if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-                if st.test.id in stored:
-                    c = norm.names.fresh("cond")
-                    out.append(assign(c, load(st.test.id), getattr(st, "srcline", None)))
-                    st.test = load(c)
-            out.append(st)
-        return out
+    def each(st):
+        if isinstance(st, gast.If) and isinstance(st.test, gast.Name):
+            stored = {n.id for b in (st.body, st.orelse) for x in b for n in gast.walk(x)
+                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            if st.test.id in stored:
+                c = norm.names.fresh("cond")
+                snap = assign(c, load(st.test.id), getattr(st, "srcline", None))
+                st.test = load(c)
+                return [snap, st]
+        return [st]
 
-    norm.node.body = visit(norm.node.body)
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
 
 
-def _check_reads_after_writes(norm, classifier, written):
-    """A value that may share memory with an array written in place (a view,
-    an alias, a row of it) must not be read after that write: at each write
-    ``y[i] = v``, no other name whose value may share ``y``'s memory is live."""
-    out = norm.output.id if isinstance(norm.output, gast.Name) else None
-    live = live_after(norm.node.body, {out} if out else ())
-
+def alias_binds(classifier):
+    """``binds(stmt)`` for liveness.sharers_before: (target, names whose memory
+    its new value may share, whether it keeps its own array) of ``t = ...``."""
     def binds(s):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             return None
@@ -575,6 +570,17 @@ def _check_reads_after_writes(norm, classifier, written):
         if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
             return t, set(), False
         return t, op.reads(), False
+    return binds
+
+
+def _check_reads_after_writes(norm, classifier, written):
+    """A value that may share memory with an array written in place (a view,
+    an alias, a row of it) must not be read after that write: at each write
+    ``y[i] = v``, no other name whose value may share ``y``'s memory is live."""
+    out = norm.output.id if isinstance(norm.output, gast.Name) else None
+    live = live_after(norm.node.body, {out} if out else ())
+
+    binds = alias_binds(classifier)
 
     stmts = list(walk_stmts(norm.node.body))
     for y in sorted(written):

@@ -891,21 +891,10 @@ class ReverseTransform:
         looks into must have its old elements put back too (marked needed).
         Decided at each write by a forward may-alias analysis (liveness.py), so
         a view of an older binding of the name does not count."""
-        from .inline import _fresh_definition
+        from .inline import alias_binds
         from .liveness import sharers_before
         values = {t for t in needed if t not in self.shape_only}
-
-        def binds(st):
-            if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)):
-                return None
-            t = st.targets[0].id
-            aug = getattr(st, "srcdiff_augassign", None)
-            if aug:
-                return t, {aug}, t == aug
-            op = self.classifier.classify(st.value)
-            if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
-                return t, set(), False
-            return t, op.reads(), False
+        binds = alias_binds(self.classifier)
 
         writes = {}
         for st in walk_stmts(body):

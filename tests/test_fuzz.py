@@ -313,9 +313,9 @@ def budget(tmp_path_factory):
 
 
 def test_fuzz_budget_runs(budget):
-    """The budget itself (not xfail): enough programs, fast, and a summary per seed."""
+    """The budget itself (not xfail): enough programs and a summary per seed (its
+    time is reported, not asserted: timings never decide a test)."""
     assert budget["total"] >= 0.9 * CI_PROGRAMS * len(CI_SEEDS)
-    assert budget["elapsed"] < 60, budget["elapsed"]
     for s in budget["summaries"]:
         assert {"counts", "aliasing", "rejects", "elapsed"} <= set(s)
     assert sum(1 for ln in budget["lines"] if ln.startswith("by kind:")) == len(CI_SEEDS)

@@ -1306,6 +1306,8 @@ class ReverseTransform:
                                  and isinstance(t.value, gast.Name)} - set(names))
             written_in = {t.value.id for t in gast.walk(s) if isinstance(t, gast.Subscript)
                           and isinstance(t.ctx, gast.Store) and isinstance(t.value, gast.Name)}
+            rebound = {n.id for n in gast.walk(s) if isinstance(n, gast.Name)
+                       and isinstance(n.ctx, gast.Store)}
             out = []
             for n in names:
                 if n in needed:
@@ -1316,7 +1318,13 @@ class ReverseTransform:
                         if n in written_in else self._save(n)   # contents the block changes
                     push = gast.Expr(value=call(attr(st, "append"), [saved]))
                     pushes.setdefault(id(s), []).append(push)
-                    out.append(assign(n, call(attr(st, "pop"))))
+                    if n in written_in and n not in rebound:
+                        # the same array gets its old contents back (views of it stay valid)
+                        out.append(assign(n, call(self.ref(runtime.restore_contents,
+                                                           "restore_contents"),
+                                                  [load(n), call(attr(st, "pop"))])))
+                    else:
+                        out.append(assign(n, call(attr(st, "pop"))))
             return out
         return []
 

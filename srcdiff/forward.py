@@ -748,13 +748,29 @@ def rename_expr(node, mapping):
 
 
 def _rebound_first(body, y):
-    """Does the loop body bind ``y`` anew before anything can write into it?
-    (Then its tangent is the body's own every iteration: no copy at the loop.)"""
-    for st in body:
+    """Does the loop body bind ``y`` anew before anything can write into it, on
+    every path that goes on? (Then its tangent is the body's own every
+    iteration: no copy at the loop.)"""
+    return _first_touch(body, y) == "rebound"
+
+
+def _first_touch(block, y):
+    """'rebound', 'touched', 'exits' (break/continue/return first) or 'none'."""
+    for st in block:
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
                 and st.targets[0].id == y and y not in names_read(st.value):
-            return True
-        for n in gast.walk(st):
-            if isinstance(n, gast.Name) and n.id == y:
-                return False
-    return False
+            return "rebound"
+        if isinstance(st, (gast.Break, gast.Continue, gast.Return)):
+            return "exits"
+        if isinstance(st, gast.If) and y not in names_read(st.test):
+            ends = {_first_touch(st.body, y), _first_touch(st.orelse, y)}
+            if ends <= {"none", "exits"}:
+                if ends == {"exits"}:
+                    return "exits"
+                continue
+            if ends <= {"rebound", "exits"}:
+                return "rebound"
+            return "touched"
+        if any(isinstance(n, gast.Name) and n.id == y for n in gast.walk(st)):
+            return "touched"
+    return "none"

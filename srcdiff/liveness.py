@@ -19,14 +19,9 @@ from .syntax import names_read, names_stored
 
 def _reads(s):
     if isinstance(s, gast.Assign):
-        reads = names_read(s.value)
-        for t in s.targets:
-            if not isinstance(t, gast.Name):
-                reads |= names_read(t)          # y[i] = v reads y and i
-                for n in gast.walk(t):
-                    if isinstance(n, gast.Name):
-                        reads.add(n.id)
-        return reads
+        # y[i] = v reads y and i (a store into y's elements, not a new y)
+        return names_read(s.value) | {n.id for t in s.targets if not isinstance(t, gast.Name)
+                                      for n in gast.walk(t) if isinstance(n, gast.Name)}
     return names_read(s)
 
 

@@ -1159,7 +1159,6 @@ class ReverseTransform:
     def _shape_stand_ins(self, adjoint):
         """Where a helper needs only a value's shape, name a parameter of the same
         shape class instead: the value need not be kept (or saved) for it."""
-        from .rules.indexing import scatter_add
         helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1}
         stand_in = {}
         for p in self.norm.params:

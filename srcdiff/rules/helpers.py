@@ -100,33 +100,23 @@ def complete_cotangent_jvp(ans, g, x, *, dg, dx):
 
 register_linear((0,), zero_at, saved_copy, complete_cotangent, as_sequence)
 
-from ..runtime import add_at, zeros_like_list  # noqa: E402
+from ..runtime import add_at, add_at_owned, zeros_like_list  # noqa: E402
 from .indexing import scatter_add  # noqa: E402
 
 
-@vjp_rule(add_at)
+@vjp_rule(add_at, add_at_owned)
 def add_at_vjp(gg, ans, d, index, g):
     return gg, None, unbroadcast(gg[index], g)
 
 
-@jvp_rule(add_at)
+@jvp_rule(add_at, add_at_owned)
 def add_at_jvp(ans, d, index, g, *, dd, dg):
     return dd + scatter_add(dg, d, index)
 
 
 nondifferentiable(zeros_like_list)
 
-from ..runtime import add_at_owned, sum_product, replace_at, zero_at  # noqa: E402,F811
-
-
-@vjp_rule(add_at_owned)
-def add_at_owned_vjp(gg, ans, d, index, g):
-    return gg, None, unbroadcast(gg[index], g)
-
-
-@jvp_rule(add_at_owned)
-def add_at_owned_jvp(ans, d, index, g, *, dd, dg):
-    return dd + scatter_add(dg, d, index)
+from ..runtime import sum_product, replace_at, zero_at  # noqa: E402,F811
 
 
 @vjp_rule(replace_at)

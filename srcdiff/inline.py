@@ -16,7 +16,7 @@ import gast
 
 from .analysis import Classifier, activity, walk_stmts
 from .errors import SrcdiffError
-from .liveness import live_after, sharers_before
+from .liveness import live_after, points_to, sharers_before
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .syntax import load, store, const, assign, clone, names_read
@@ -451,6 +451,17 @@ def _fresh_definition(op):
     return module.startswith("numpy") and name not in _VIEWS
 
 
+def _memory_sources(op):
+    """Names whose memory the value of a non-fresh operation may share: the
+    array operand of a subscript or a view function (not its index or shape
+    arguments), everything the operation reads otherwise."""
+    import operator
+    if op.kind == "call" and op.args and (op.func is operator.getitem
+                                          or getattr(op.func, "__name__", "") in _VIEWS):
+        return names_read(op.args[0])
+    return op.reads()
+
+
 def protect_writes(norm, classifier):
     """In-place writes (``y[i] = v``) must not be seen through other names.
 
@@ -480,13 +491,14 @@ def protect_writes(norm, classifier):
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     private = _Private(body, classifier, live_after(body, {out} if out else ()))
+    seen = _bindings_seen_by_writes(body)
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
         t = s.targets[0].id
         if isinstance(s.value, gast.Name) and s.value.id == t:
             continue        # t = t
-        if t in written and not getattr(s, "srcdiff_private", False) \
+        if t in written and id(s) in seen and not getattr(s, "srcdiff_private", False) \
                 and not private.binding(s, t):
             op = classifier.classify(s.value)
             what = ", ".join(sorted(op.reads())) or "another value"
@@ -505,6 +517,23 @@ def protect_writes(norm, classifier):
             node.srcdiff_private = True
             head.append(node)
     norm.node.body = head + body
+
+
+def _bindings_seen_by_writes(body):
+    """ids of the bindings ``t = ...`` whose value some write ``t[i] = v`` may
+    change (reaching definitions: a view bound only after the last write, or
+    in a branch no write follows, is never written through)."""
+    def binds(s):
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            return s.targets[0].id, (), False
+        return None
+    env_before = points_to(body, binds)
+    seen = set()
+    for st in walk_stmts(body):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
+                and isinstance(st.targets[0].value, gast.Name):
+            seen |= {site[1] for site in env_before.get(id(st), {}).get(st.targets[0].value.id, ())}
+    return seen
 
 
 def _insert_int_checks(norm):
@@ -569,7 +598,7 @@ def alias_binds(classifier):
         op = classifier.classify(s.value)
         if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
             return t, set(), False
-        return t, op.reads(), False
+        return t, _memory_sources(op), False
     return binds
 
 
@@ -691,31 +720,21 @@ class _Private:
 
 def _check_augassign_aliases(norm, classifier):
     """``y *= 2`` changes an array in place in Python, but is differentiated as
-    ``y = y * 2``: refuse it where another name for the same array is used later."""
-    stmts = list(walk_stmts(norm.node.body))
-    augs = [(i, s) for i, s in enumerate(stmts) if getattr(s, "srcdiff_augassign", None)]
+    ``y = y * 2``: refuse it where another name whose value may share memory
+    with ``y`` (a forward may-alias analysis) is used later."""
+    augs = [s for s in walk_stmts(norm.node.body) if getattr(s, "srcdiff_augassign", None)]
     if not augs:
         return
-    partners = {}
-    for q, s in enumerate(stmts):
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
-                and not getattr(s, "srcdiff_augassign", None):
-            op = classifier.classify(s.value)
-            if op.kind in ("nondiff", "const") or _fresh_definition(op):
-                continue
-            if not (op.kind == "copy" or (op.kind == "call" and (
-                    op.func is operator.getitem or getattr(op.func, "__name__", "") in _VIEWS))):
-                continue
-            for n in op.reads():
-                partners.setdefault(n, set()).add(s.targets[0].id)
-                partners.setdefault(s.targets[0].id, set()).add(n)
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
-    for i, s in augs:
+    env_before = points_to(norm.node.body, alias_binds(classifier))
+    for s in augs:
         y = s.srcdiff_augassign
-        for v in sorted(partners.get(y, ())):
-            # v's current value is read again later (its value at this point may be y's array)
-            if v in live.get(id(s), ()) and v not in (y, s.targets[0].id):
+        env = env_before.get(id(s), {})
+        mine = env.get(y, frozenset({("name", y)}))
+        for v in sorted(live.get(id(s), ())):
+            # v's current value is read again later and may be y's array
+            if v not in (y, s.targets[0].id) and env.get(v, frozenset({("name", v)})) & mine:
                 raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
                                         "same array and is used afterwards; srcdiff differentiates "
                                         f"this as a new value", f"write {y} = {y} <op> ... "

@@ -82,57 +82,78 @@ def live_after(body, exit_live=()):
 
 
 def sharers_before(body, root, binds):
-    """{id(stmt): names whose current value may share memory with ``root``'s array
-    just before the statement runs} (a forward may-alias analysis).
+    """{id(stmt): names whose current value may share memory with ``root``'s
+    array just before the statement runs}; see ``points_to``."""
+    env_before = points_to(body, binds)
+    out = {}
+    for key, env in env_before.items():
+        mine = env.get(root, frozenset({("name", root)}))
+        out[key] = frozenset(n for n, sites in env.items() if sites & mine) | {root}
+    return out
+
+
+def points_to(body, binds):
+    """{id(stmt): {name: the arrays its value may be}} just before each statement
+    runs (a forward may-alias analysis; names not yet bound, such as parameters
+    and globals, are their own array and are left out).
 
     ``binds(stmt)`` describes a simple statement: ``None`` when it binds no
     name, else ``(target, sources, keeps)``: the new value of ``target`` may
     share memory with the names in ``sources`` (empty for a fresh array), and
     ``keeps`` is true when the statement changes ``target``'s array in place
-    (``y += 1``: the name keeps its memory). Rebinding ``root`` itself to a new
-    array starts a new group.
+    (``y += 1``: the name keeps its memory). An array is named by the statement
+    that made it; in a loop, the array a statement made in an earlier iteration
+    is renamed when it makes a new one, so ``prev = cur; cur = np.exp(prev)``
+    does not make ``cur`` and ``prev`` look alike.
     """
     before = {}
-
-    def block(stmts, state, loop):
-        for s in stmts:
-            if state is None:
-                break
-            state = stmt(s, state, loop)
-        return state
 
     def join(a, b):
         if a is None:
             return b
         if b is None:
             return a
-        return a | b
+        out = dict(a)
+        for n, sites in b.items():
+            out[n] = out[n] | sites if n in out else sites
+        return out
 
-    def stmt(s, state, loop):
-        before[id(s)] = join(before.get(id(s)), frozenset(state))
+    def block(stmts, env, loop):
+        for s in stmts:
+            if env is None:
+                break
+            env = stmt(s, env, loop)
+        return env
+
+    def sites_of(env, names):
+        out = frozenset()
+        for n in names:
+            out |= env.get(n, frozenset({("name", n)}))
+        return out
+
+    def stmt(s, env, loop):
+        before[id(s)] = join(before.get(id(s)), env)
         if isinstance(s, gast.Break):
-            loop["exit"] = join(loop["exit"], frozenset(state))
+            loop["exit"] = join(loop["exit"], env)
             return None
         if isinstance(s, gast.Continue):
-            loop["head"] = join(loop["head"], frozenset(state))
+            loop["head"] = join(loop["head"], env)
             return None
         if isinstance(s, gast.Return):
             return None
         if isinstance(s, gast.If):
-            return join(block(s.body, state, loop), block(s.orelse, state, loop))
+            return join(block(s.body, env, loop), block(s.orelse, env, loop))
         if isinstance(s, (gast.For, gast.While)):
-            head = frozenset(state)
+            head = env
             while True:
                 ctx = {"head": None, "exit": None}
-                entry = set(head)
+                entry = dict(head)
                 if isinstance(s, gast.For):
+                    rows = sites_of(head, names_read(s.iter))   # rows of an array are views
                     for t in names_stored(s.target):
-                        if names_read(s.iter) & head:
-                            entry.add(t)        # rows of a shared array are views
-                        else:
-                            entry.discard(t)
-                end = block(s.body, frozenset(entry), ctx)
-                new = frozenset(join(join(head, end), ctx["head"]))
+                        entry[t] = rows | {("row", id(s))}
+                end = block(s.body, entry, ctx)
+                new = join(join(head, end), ctx["head"])
                 if new == head:
                     break
                 head = new
@@ -141,21 +162,24 @@ def sharers_before(body, root, binds):
                 out = join(block(s.orelse, head, loop), ctx["exit"])
             return out
         if isinstance(s, gast.FunctionDef):
-            return state
+            return env
         bound = binds(s)
         if bound is None:
-            return state
+            return env
         target, sources, keeps = bound
-        state = set(state)
-        if target == root and not keeps:
-            return frozenset({root})
         if keeps:
-            return frozenset(state)
-        if set(sources) & state:
-            state.add(target)
+            return env
+        env = dict(env)
+        if sources:
+            env[target] = sites_of(env, sources)
         else:
-            state.discard(target)
-        return frozenset(state)
+            site = ("new", id(s))
+            old = ("old", id(s))
+            for n, sites in env.items():
+                if site in sites:
+                    env[n] = (sites - {site}) | {old}
+            env[target] = frozenset({site})
+        return env
 
-    block(body, frozenset({root}), {"head": None, "exit": None})
+    block(body, {}, {"head": None, "exit": None})
     return before

@@ -101,9 +101,88 @@ def f(x):
     w *= x[0]
     return np.sum(w * x)
 """,
+    "augassign_on_a_counter_used_as_an_index": """
+def f(x):
+    y = x * 1.0
+    s = 0.0
+    i = 0
+    while i < 2:
+        y = (np.outer(x, x) * s + 1.0)[i]
+        s = s + np.sum(y)
+        i += 1
+    return s + np.sum(y * x)
+""",
+    "view_of_a_parameter_bound_after_the_augassign": """
+def f(x):
+    y = np.cos(x)
+    r = np.exp(x)
+    r *= r
+    if np.sum(x) > 100.0:
+        r = y[None, :]
+    return np.sum(r * x) + np.sum(y)
+""",
+    "view_of_another_array_bound_after_the_last_write": """
+def f(x):
+    y = np.cos(x)
+    r = np.exp(x)
+    r[0] = r[1] * x[2]
+    s = np.sum(r * x)
+    r = y[0:2]
+    return s + np.sum(r * x[1:]) + np.sum(y * x)
+""",
+    "view_of_a_parameter_bound_in_a_branch_no_write_follows": """
+def f(x):
+    r = np.exp(x)
+    if np.sum(x) > -10.0:
+        r[1] = r[0] * x[2]
+        s = np.sum(r)
+    else:
+        r = x[0:3]
+        s = 0.0
+    return s + np.sum(r * x)
+""",
 }
 
 REFUSED = {
+    "view_bound_in_a_branch_then_written": ("""
+def f(x):
+    y = np.cos(x)
+    r = np.exp(x)
+    if np.sum(x) > -10.0:
+        r = y[0:3]
+    r[0] = 5.0 * x[1]
+    return np.sum(r * x) + np.sum(y * x)
+""", 6),
+    "view_bound_after_the_write_reaches_it_in_the_next_iteration": ("""
+def f(x):
+    y = np.cos(x)
+    r = np.exp(x)
+    s = 0.0
+    for i in range(2):
+        r[0] = r[0] * x[1]
+        s = s + np.sum(r * x)
+        r = y[0:3]
+    return s + np.sum(y * x)
+""", 9),
+    "augassign_through_a_sibling_view": ("""
+def f(x):
+    z = np.exp(x)
+    y = z[1:]
+    v = z[:-1]
+    y += 1.0
+    return np.sum(v * v)
+""", 6),
+    "augassign_through_a_sibling_view_in_a_loop": ("""
+def f(x):
+    z = np.exp(x)
+    s = 0.0
+    for i in range(2):
+        v = z[:-1]
+        y = z[1:]
+        y *= x[1:]
+        s = s + np.sum(v * v)
+    return s
+""", 8),
     "iterate_rows_while_augassign": ("""
 def f(x):
     A = np.outer(x, x)

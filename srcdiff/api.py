@@ -266,9 +266,12 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     written = {n.value.id for st in adjoint for n in gast.walk(st)
                if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                and isinstance(n.value, gast.Name)}
+    # (with writes in place, the arrays the stacks and lists hold are refilled too)
     snapshots = {r: norm.names.fresh(r + "_final") for r in residuals
-                 if r in written and r not in popped}
-    snap = [assign(s, call(norm.env.ref(runtime.saved_copy, "saved_copy"), [load(r)]))
+                 if r in written or (written and r in popped)}
+    snap = [assign(s, call(norm.env.ref(runtime.copy_structure, "copy_structure"),
+                           [load(r), const(True)]) if r in popped
+                   else call(norm.env.ref(runtime.saved_copy, "saved_copy"), [load(r)]))
             for r, s in sorted(snapshots.items())]
     carried = residuals + [snapshots[r] for r in sorted(snapshots)]
     ret = gast.Return(value=tuple_([clone(norm.output), tuple_([load(r) for r in carried])]))
@@ -286,10 +289,9 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     # the arrays it restores in place (views of them stay valid)
     copies = []
     for r in residuals:
-        if r in popped:
-            # (with writes in place, the arrays saved on the stacks are restored too)
+        if r in popped and r not in snapshots:
             copies.append(assign(r, call(norm.env.ref(runtime.copy_structure, "copy_structure"),
-                                         [load(r)] + ([const(True)] if written else []))))
+                                         [load(r)])))
         elif r in snapshots:
             copies.append(assign(r, call(norm.env.ref(runtime.restore_contents,
                                                       "restore_contents"),

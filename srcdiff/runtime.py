@@ -416,11 +416,18 @@ def copy_structure(value, arrays=False):
 def restore_contents(value, snapshot):
     """Put back the contents ``value`` had when a forward function returned
     (``snapshot`` is a copy taken then): arrays are refilled in place, so views
-    of them that the backward function reads stay valid; lists are copied."""
+    of them that the backward function reads stay valid; lists and dicts are
+    new containers of their refilled items."""
     if isinstance(value, np.ndarray) and isinstance(snapshot, np.ndarray) \
             and value.shape == snapshot.shape and value.flags.writeable:
         np.copyto(value, snapshot)
         return value
+    if isinstance(value, list) and isinstance(snapshot, list) and len(value) == len(snapshot):
+        # a stack of saved values: a new list (the backward pops it) of the same
+        # arrays refilled (a view on the stack stays a view of its base)
+        return [restore_contents(v, s) for v, s in zip(value, snapshot)]
+    if isinstance(value, dict) and isinstance(snapshot, dict) and value.keys() == snapshot.keys():
+        return {k: restore_contents(value[k], snapshot[k]) for k in value}
     return copy_structure(snapshot, True)
 
 

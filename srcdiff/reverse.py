@@ -812,9 +812,9 @@ class ReverseTransform:
             return pre + [_Restore(s, None, "block")]
         it = s.iter
         seq = clone(it)
+        pops = []
         if has_break:
-            count = self.names.fresh("n_" + _loop_name(s))
-            s.srcdiff_count = count
+            count, pops = self._trip_count(s)
             seq = gast.Subscript(value=seq, slice=gast.Slice(lower=None, upper=load(count),
                                                              step=None), ctx=gast.Load())
         s.srcdiff_sequence = True
@@ -822,7 +822,7 @@ class ReverseTransform:
                         orelse=[], type_comment=None)
         node.srcline = s.srcline
         node.srcdiff_primal_loop = s
-        out = pre + [node]
+        out = pre + pops + [node]
         if self.overwrites_target(s):
             out.append(_Restore(s, None, "target"))
         return out
@@ -835,13 +835,25 @@ class ReverseTransform:
         pre, body = self._loop_body(s)
         if not _has_code(body):
             return pre + [_Restore(s, None, "block")]
-        count = self.names.fresh("n_" + _loop_name(s))
-        s.srcdiff_count = count
+        count, pops = self._trip_count(s)
         node = gast.For(target=store("_"), iter=call("range", [load(count)]), body=body,
                         orelse=[], type_comment=None)
         node.srcline = s.srcline
         node.srcdiff_primal_loop = s
-        return pre + [node]
+        return pre + pops + [node]
+
+    def _trip_count(self, s):
+        """The name counting the iterations of loop ``s`` (a while loop, a for loop
+        with a break), and the statements the adjoint needs before the reversed
+        loop: inside another loop the count differs between outer iterations, so
+        it is pushed after the loop and popped back here."""
+        count = self.names.fresh("n_" + _loop_name(s))
+        s.srcdiff_count = count
+        s.srcdiff_count_stack = None
+        if self.loop_depth == 0:
+            return count, []
+        stack = s.srcdiff_count_stack = self.names.fresh(count + "_stack")
+        return count, [assign(count, call(attr(stack, "pop"), []), s.srcline)]
 
     # ---- saving overwritten values ---------------------------------------
     def finish(self, body, adjoint):
@@ -872,6 +884,8 @@ class ReverseTransform:
         self.iter_pops = {}
         inits = []
         self.adjoint_stmts = self._place_restores(adjoint, needed, pushes, inits)
+        inits += [("stack", st.srcdiff_count_stack) for st in walk_stmts(body)
+                  if getattr(st, "srcdiff_count_stack", None)]
         primal = self._rebuild(body, pushes)
         head = []
         for kind, name in inits:
@@ -1355,6 +1369,9 @@ class ReverseTransform:
                 inc = assign(count, gast.BinOp(left=load(count), op=gast.Add(),
                                                right=const(1)), st.srcline)
                 st.body = [inc] + st.body
+                stack = getattr(st, "srcdiff_count_stack", None)
+                if stack:
+                    after = [gast.Expr(value=call(attr(stack, "append"), [load(count)]))] + after
             for field in ("body", "orelse"):
                 sub = getattr(st, field, None)
                 if isinstance(sub, list) and not isinstance(st, gast.FunctionDef):

@@ -166,6 +166,40 @@ def test_nested_loops_with_branch():
     """, (X3, W3), (0, 1))
 
 
+def test_inner_loops_whose_trip_count_changes_between_outer_iterations():
+    # the adjoint replays each inner loop as often as it ran in that outer iteration
+    # (the count is saved per outer iteration, not only the last one)
+    check("""
+        def f(x):
+            for i in range(3):
+                j = 0
+                while j < i:
+                    x = x * 1.1 + 0.1 * x * x
+                    j += 1
+            return np.sum(x)
+    """, (X3,))
+    check("""
+        def f(x, w):
+            s = 1.0
+            for i in range(2):
+                while True:
+                    if np.sum(s) >= 0.5:
+                        break
+                    s = s * x + w
+                s = x * 0.1
+            return np.sum(s * w)
+    """, (X3, W3), (0, 1))
+    check("""
+        def f(x):
+            for i in range(4):
+                for j in range(3):
+                    if j > i:
+                        break
+                    x = np.sin(x) * 1.5
+            return np.sum(x)
+    """, (X3,))
+
+
 def test_loop_target_used_after_inner_loop():
     check("""
         def f(x):

@@ -1003,9 +1003,13 @@ class ProgramGenerator:
             ints = self.visible(lambda v: v.kind == "I" and v.count is not None)
             form = r.choice(["range({k})", "range({k})", "reversed(range({k}))",
                              "range(1, {k1})"])
+            outer = self.visible(lambda v: v.kind == "I" and v.ub is not None)
             if ints and r.random() < 0.3:
                 p = r.choice(ints)
                 head, k = f"range({p.name})", p.count
+            elif outer and r.random() < 0.2:
+                # a trip count that changes with an enclosing loop's counter
+                head = f"range({r.choice(outer).name} % {k} + 1)"
             else:
                 head = form.format(k=k, k1=k + 1)
                 if form.startswith("range(1"):
@@ -1074,7 +1078,11 @@ class ProgramGenerator:
         k = self.fresh("I")
         K = r.randint(1, 4)
         lines = [f"{ind}{k} = 0"]
-        if r.random() < 0.5:
+        outer = self.visible(lambda v: v.kind == "I" and v.ub is not None)
+        if outer and r.random() < 0.3:
+            # a trip count that changes with an enclosing loop's counter
+            lines.append(f"{ind}while {k} < {r.choice(outer).name} % {K} + 1:")
+        elif r.random() < 0.5:
             lines.append(f"{ind}while {k} < {K}:")
         else:
             lines.append(f"{ind}while ({self.cond(1)}) and {k} < {K}:")

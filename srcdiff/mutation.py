@@ -73,7 +73,9 @@ def unstable(body, classifier):
                 bad |= _names(op.operands)      # may be changed by the call
         if plain:
             op = classifier.classify(s.value)
-            if op.kind in _ALIAS_KINDS or op.func is operator.getitem:
+            if op.func is operator.getitem and op.args:
+                edges.append((s.targets[0].id, _names(op.args[:1])))   # (not the index)
+            elif op.kind in _ALIAS_KINDS:
                 edges.append((s.targets[0].id, _names(op.operands)))
     changed = True
     while changed:

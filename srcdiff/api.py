@@ -210,9 +210,10 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
 
 
 def _fold(stmts, env, fs):
-    """Fold single-use temporaries back into expressions (optimize.py)."""
-    from .optimize import forward_substitute
-    return forward_substitute(stmts, _resolver(env, fs))
+    """Propagate copies, fold single-use temporaries back into expressions
+    (optimize.py)."""
+    from .optimize import copy_propagate, forward_substitute
+    return forward_substitute(copy_propagate(stmts), _resolver(env, fs))
 
 
 def _resolver(env, fs):

@@ -5,6 +5,8 @@ the expression that uses it (``e_1 = x - m; e = np.exp(e_1)`` becomes
 ``e = np.exp(x - m)``): the code reads like the original, and the
 intermediate array is freed as soon as it has been used (keeping
 temporaries alive makes every later allocation touch fresh memory).
+``copy_propagate`` lets the reads of ``x`` after ``x = y`` read ``y`` (so
+the copy, ``dx_1 = dx`` after a pruned ``unbroadcast``, goes away).
 ``dead_code`` removes assignments nothing reads.
 """
 import gast
@@ -12,7 +14,7 @@ import gast
 from .rules import lookup
 from .syntax import names_read
 
-__all__ = ["forward_substitute", "dead_code"]
+__all__ = ["forward_substitute", "copy_propagate", "dead_code"]
 
 _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like", "unbroadcast",
                  "expand_reduced", "matmul_grad_x", "matmul_grad_y", "sum_to_shape"}
@@ -95,10 +97,19 @@ def forward_substitute(stmts, resolve):
 class _NegConst(gast.NodeTransformer):
     """``c * -dx`` -> ``-c * dx`` for a number c and a cotangent dx (marked by
     the reverse transform; cotangents are floating point, where negation is
-    exact): one array operation less."""
+    exact): one array operation less. Then ``a + -c * b`` -> ``a - c * b``."""
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
+        r = node.right
+        if isinstance(node.op, gast.Add) and isinstance(r, gast.BinOp) \
+                and isinstance(r.op, gast.Mult) and isinstance(r.left, gast.Constant) \
+                and type(r.left.value) in (int, float) and r.left.value < 0 \
+                and isinstance(r.right, gast.Name) and getattr(r.right, "srcdiff_cotangent", False):
+            # a + -c * b -> a - c * b
+            r.left = gast.Constant(value=-r.left.value, kind=None)
+            node.op = gast.Sub()
+            return node
         if not isinstance(node.op, gast.Mult):
             return node
         for const_side, neg_side in (("left", "right"), ("right", "left")):
@@ -147,6 +158,74 @@ def _fold_block(block, counts, purity):
                     break
         i += 1
     return changed
+
+
+def _bindings(stmts):
+    counts = {}
+    for s in stmts:
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+                counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
+
+
+def copy_propagate(stmts):
+    """``x = y`` of two names, where x is bound nowhere else and read only by
+    later statements of the same block, before y is bound again: those reads
+    read y, and the copy is dropped."""
+    bound = _bindings(stmts)
+    _copy_block(stmts, bound, _uses(stmts))
+    return stmts
+
+
+def _copy_block(block, bound, counts):
+    i = 0
+    while i < len(block):
+        s = block[i]
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
+                _copy_block(sub, bound, counts)
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
+                and bound.get(s.targets[0].id) == 1 and s.targets[0].id != s.value.id \
+                and not getattr(s, "srcdiff_keep", False) \
+                and _propagate(block, i, s.targets[0].id, s.value, counts):
+            del block[i]
+            continue
+        i += 1
+
+
+def _propagate(block, i, x, y, counts):
+    """Rewrite the reads of x after block[i] to y, if they are all there
+    (``counts``: the reads of each name in the whole function)."""
+    need = counts.get(x, 0)
+    sites, seen = [], 0
+    for u in block[i + 1:]:
+        if seen == need:
+            break
+        here = _use_site(u, x)
+        if here is False:
+            return False
+        if here:
+            sites.append(u)
+            seen += sum(1 for n in gast.walk(u) if isinstance(n, gast.Name) and n.id == x
+                        and isinstance(n.ctx, gast.Load))
+        if _written(u) & {x, y.id} and not (
+                here and isinstance(u, gast.Assign) and isinstance(u.targets[0], gast.Name)
+                and seen == need and _written(u) == {u.targets[0].id}):
+            return False     # (a plain assignment reads its value before it binds)
+    if seen != need:
+        return False
+    counts[y.id] = counts.get(y.id, 0) + need
+    counts[x] = 0
+    for u in sites:
+        for n in gast.walk(u):
+            if isinstance(n, gast.Name) and n.id == x and isinstance(n.ctx, gast.Load):
+                n.id = y.id
+                n.srcdiff_cotangent = getattr(n, "srcdiff_cotangent", False) \
+                    and getattr(y, "srcdiff_cotangent", False)
+    return True
 
 
 def _use_site(stmt, t):

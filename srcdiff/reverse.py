@@ -18,7 +18,7 @@ from . import runtime
 from .analysis import Classifier, activity, walk_stmts
 from .errors import SrcdiffError
 from .simplify import simplify
-from .shapes import ShapeClasses
+from .shapes import ShapeClasses, sym_rank
 from .syntax import load, store, const, assign, call, attr, subscript, names_read, clone, tuple_
 from .templates import template, instantiate
 from .rules.registry import vjp_params
@@ -861,6 +861,7 @@ class ReverseTransform:
         loop counters, and sequence conversions; return the primal statements."""
         self._rematerialize(adjoint, adjoint)
         _reuse_buffers(adjoint, self)
+        _merge_replaced_adds(adjoint, self)
         self._shape_stand_ins(adjoint)
         self._scalar_broadcasts(adjoint)
         cotangents = set(self.adj_names.values())
@@ -1431,10 +1432,23 @@ def _reuse_buffers(stmts, rt):
     and ``ref`` (often an overwritten value) is no longer read."""
     from .rules.indexing import scatter_add
     reads = {}
+    fresh, other = set(), set()
     for st in _walk_adjoint(stmts):
         for n in gast.walk(st):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 reads[n.id] = reads.get(n.id, 0) + 1
+            elif isinstance(n, gast.Assign):
+                for t in n.targets:
+                    if isinstance(t, gast.Name) and rt._fresh(n.value):
+                        fresh.add(t.id)
+                    else:
+                        other |= {x.id for x in gast.walk(t) if isinstance(x, gast.Name)}
+            elif isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+                if not isinstance(n.ctx, gast.Store):
+                    other.add(n.id)
+    # accumulators: bound only to new arrays, updated only in place, read only
+    # when returned -- no other name ever shares their buffers
+    rt.private_sums = {n for n in fresh - other if not reads.get(n)}
     _reuse_block(stmts, rt, scatter_add, reads)
 
 
@@ -1539,9 +1553,10 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
                 return      # (an item restore nothing reads is dropped)
             continue
         if isinstance(st, gast.AugAssign) and isinstance(st.target, gast.Name):
-            # in place into a scalar accumulator: not E0's buffer
+            # in place into a scalar or private accumulator: not E0's buffer
             sc = rt.shapes
-            if sc.classes.get(sc.adjoint_of.get(st.target.id)) != frozenset() \
+            if (sc.classes.get(sc.adjoint_of.get(st.target.id)) != frozenset()
+                    and st.target.id not in rt.private_sums) \
                     or sc.classes.get(sc.adjoint_of.get(e)) in (None, frozenset()):
                 return
         elif not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)):
@@ -1551,6 +1566,70 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
             return
     stmts[i].value = call(rt.ref(runtime.replace_at, "replace_at"), [load(e), clone(idx), g])
     del stmts[k]
+
+
+def _merge_replaced_adds(stmts, rt):
+    """``D = replace_at(E, idx, V)``, then only ``D = add_at(D, ...)``s, one of
+    them ``D = add_at(D, idx, G)``: that one goes into the first,
+    ``D = replace_at(E, idx, G + V)`` (sums commute; G reads nothing the adds
+    in between change, as they change only D's new buffer, nor a value
+    restored in between)."""
+    for st in stmts:
+        for field in ("body", "orelse"):
+            sub = getattr(st, field, None)
+            if isinstance(sub, list) and isinstance(st, (gast.For, gast.While, gast.If)):
+                _merge_replaced_adds(sub, rt)
+    i = 0
+    while i < len(stmts):
+        st = stmts[i]
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and _callee_is(rt, st.value, runtime.replace_at) and len(st.value.args) == 3:
+            d = st.targets[0].id
+            idx = gast.dump(st.value.args[1])
+            restored = set()
+            for j in range(i + 1, len(stmts)):
+                u = stmts[j]
+                if isinstance(u, _Restore):
+                    if u.kind not in ("name", "iterlocal"):
+                        break
+                    restored.add(u.target)
+                    continue
+                bound = _binds_only(u, d, rt)
+                if bound is not None:
+                    restored |= bound
+                    continue
+                if not (isinstance(u, gast.Assign) and isinstance(u.targets[0], gast.Name)
+                        and u.targets[0].id == d and _callee_is(rt, u.value, runtime.add_at)
+                        and len(u.value.args) == 3 and isinstance(u.value.args[0], gast.Name)
+                        and u.value.args[0].id == d
+                        and not any(d in names_read(a) for a in u.value.args[1:])):
+                    break
+                if gast.dump(u.value.args[1]) == idx:
+                    if names_read(u.value.args[2]) & restored:
+                        break       # G reads a value bound or restored in between
+                    v = st.value.args[2]
+                    st.value.args[2] = gast.BinOp(left=u.value.args[2], op=gast.Add(), right=v)
+                    del stmts[j]
+                    break
+        i += 1
+
+
+def _binds_only(st, d, rt):
+    """The names ``st`` binds, if that is all it does: an assignment to a name
+    (or an in-place sum into a private accumulator) that neither reads D nor
+    calls a helper that changes an array in place; else None."""
+    if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+        t = st.targets[0].id
+    elif isinstance(st, gast.AugAssign) and isinstance(st.target, gast.Name) \
+            and st.target.id in getattr(rt, "private_sums", ()):
+        t = st.target.id
+    else:
+        return None
+    if t == d or d in names_read(st.value) or any(
+            isinstance(n, gast.Call) and rt.shapes._callee(n.func) in _MUTATING
+            for n in gast.walk(st.value)):
+        return None
+    return {t}
 
 
 def _full_broadcast(sc, v):
@@ -1639,10 +1718,8 @@ def shift_invariant(norm, classifier, shapes):
 
 
 def _rank(shapes, name):
-    sym = shapes.sym.get(name)
-    if sym is not None:
-        return len(sym)
-    return shapes.ndims.get(name)
+    r = sym_rank(shapes.sym.get(name))
+    return r if r is not None else shapes.ndims.get(name)
 
 
 def _invariant_after(m, axis, rest, classifier, shapes, stores, out_names):

@@ -50,6 +50,10 @@ def sum_to_shape(g, shape):
 def unbroadcast(g, x):
     """The cotangent ``g`` of a broadcast result, summed back to ``x``'s shape
     (and to a real cotangent for a real ``x``)."""
+    if type(g) is np.ndarray and g.dtype.kind != "c":
+        tx = type(x)    # (the common case first: a real NumPy cotangent)
+        shape = x.shape if tx is np.ndarray or tx is ShapeOf else np.shape(x)
+        return g if g.shape == shape else sum_to_shape(g, shape)
     if getattr(getattr(g, "dtype", None), "kind", None) == "c" and not np.iscomplexobj(x):
         g = np.real(g)
     shape = np.shape(x)
@@ -228,7 +232,7 @@ def sum_product(a, b, x):
     arrays of one shape (``np.vdot`` for a scalar ``x``, else ``np.einsum``)."""
     if type(a) is np.ndarray and type(b) is np.ndarray and a.shape == b.shape \
             and a.dtype.kind == "f" and b.dtype.kind == "f":
-        shape = np.shape(x)
+        shape = () if type(x) is float else np.shape(x)
         if shape == ():
             return np.vdot(a, b)
         nd = a.ndim
@@ -397,6 +401,10 @@ def shape_of(value):
     """``ShapeOf(value)`` for arrays; numbers are kept as they are (they are small)."""
     if type(value) is float or type(value) is int or value is None:
         return value
+    if type(value) is np.ndarray:      # (the common case, without the generic look-ups)
+        s = ShapeOf.__new__(ShapeOf)
+        s.shape, s.dtype, s.ndim, s.like = value.shape, value.dtype, value.ndim, None
+        return s
     return ShapeOf(value)
 
 

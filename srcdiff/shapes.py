@@ -14,6 +14,7 @@ import gast
 import numpy as np
 
 from .analysis import walk_stmts
+from .mutation import unstable
 from . import runtime
 
 _ELEMENTWISE_OPS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
@@ -24,10 +25,45 @@ _SCALAR_FUNCS = {float, int, len, math.sqrt, math.exp, math.log, math.sin, math.
                  math.tanh, math.atan2, math.pow, math.hypot, runtime.scalar_seed}
 
 
+def has_rest(s):
+    """Does symbolic shape s end in ("rest", p, i) -- the dimensions i, i+1, ...
+    of parameter p's shape at entry, of a rank not known?"""
+    return bool(s) and isinstance(s[-1], tuple) and s[-1][0] == "rest"
+
+
+def sym_rank(s):
+    """The rank of symbolic shape s, where known."""
+    return None if s is None or has_rest(s) else len(s)
+
+
+def _expand(s, n):
+    """s with at least n explicit dimensions before its rest (indexing n
+    dimensions of a value succeeds only where it has that many)."""
+    while has_rest(s) and len(s) - 1 < n:
+        _, p, i = s[-1]
+        s = s[:-1] + (("d", (p, i), 0), ("rest", p, i + 1))
+    return s
+
+
+def _canon(s):
+    """One spelling per shape: a trailing ("d", (p, i), 0), ("rest", p, i + 1)
+    is ("rest", p, i)."""
+    while len(s) >= 2 and has_rest(s):
+        _, p, i = s[-1]
+        if s[-2] != ("d", (p, i - 1), 0):
+            break
+        s = s[:-2] + (("rest", p, i - 1),)
+    return s
+
+
 def _broadcast(shapes):
     """The symbolic shape of a broadcast, or None where it cannot be told."""
     if any(s is None for s in shapes):
         return None
+    if any(has_rest(s) for s in shapes):
+        # rank unknown: only a broadcast of one shape with scalars is known
+        arrays = {s for s in shapes if s != ()}
+        return arrays.pop() if len(arrays) == 1 else None
     n = max((len(s) for s in shapes), default=0)
     out = []
     for i in range(n):
@@ -44,6 +80,7 @@ def _index(base, idx, sc):
     if base is None:
         return None
     items = list(idx.elts) if isinstance(idx, gast.Tuple) else [idx]
+    base = _expand(base, len(items))
     out = []
     pos = 0
     for it in items:
@@ -52,7 +89,7 @@ def _index(base, idx, sc):
         if isinstance(it, gast.Slice):
             d = base[pos]
             start, stop = it.lower, it.upper
-            if it.step is not None or not isinstance(d, tuple):
+            if it.step is not None or not isinstance(d, tuple) or d[0] != "d":
                 return None
             a = 0 if start is None else (start.value if isinstance(start, gast.Constant)
                                          and type(start.value) is int and start.value >= 0
@@ -70,7 +107,7 @@ def _index(base, idx, sc):
             pos += 1
         else:
             return None
-    return tuple(out) + tuple(base[pos:])
+    return _canon(tuple(out) + tuple(base[pos:]))
 
 
 def _union(classes):
@@ -125,22 +162,36 @@ class ShapeClasses:
                 for n in gast.walk(s.targets[0] if isinstance(s, gast.Assign) else s.target):
                     if isinstance(n, gast.Name):
                         counts[n.id] = counts.get(n.id, 0) + 2
-        # Every definition of a name must give the same class (a name assigned
-        # in a loop keeps its shape); otherwise it gets none (None: nothing is
-        # pruned against it). Optimistic fixpoint: unset names are skipped
-        # until their definitions are known.
         multi = {t for t, c in counts.items() if c > 1}
         for p in params:
             if counts.get(p):
                 multi.add(p)
+        ops = [(t, classifier.classify(s.value)) for t, s in assigns]
+        loop_targets = {t for t, c in counts.items()
+                        if c >= 2 and t not in params and all(a != t for a, _ in assigns)}
+        self._sym_classes = False
+        self._infer_classes(params, ops, multi, loop_targets)
+        self._infer_ndims(params, assigns, ops, counts, multi, body)
+        self._infer_sym(params, assigns, ops, unstable(body, classifier))
+        if any(op.func is operator.getitem and self.sym.get(t) not in (None, ())
+               for t, op in ops):
+            # again, with slices of known symbolic shape in classes of their own
+            self._sym_classes = True
+            self._infer_classes(params, ops, multi, loop_targets)
+        self.env = None
+        self.adjoint_of = {}
+
+    def _infer_classes(self, params, ops, multi, loop_targets):
+        # Every definition of a name must give the same class (a name assigned
+        # in a loop keeps its shape); otherwise it gets none (None: nothing is
+        # pruned against it). Optimistic fixpoint: unset names are skipped
+        # until their definitions are known.
         unset = object()
-        for t, _ in assigns:
+        for t, _ in ops:
             if t not in params:
                 self.classes[t] = unset
-        ops = [(t, classifier.classify(s.value)) for t, s in assigns]
-        for t, c in counts.items():
-            if c >= 2 and t not in params and all(a != t for a, _ in assigns):
-                self.classes[t] = None     # loop targets
+        for t in loop_targets:
+            self.classes[t] = None
         changed = True
         while changed:
             changed = False
@@ -161,10 +212,6 @@ class ShapeClasses:
         for t in list(self.classes):
             if self.classes[t] is unset:
                 self.classes[t] = None
-        self._infer_ndims(params, assigns, ops, counts, multi, body)
-        self._infer_sym(params, assigns, ops)
-        self.env = None
-        self.adjoint_of = {}
 
     def _infer_ndims(self, params, assigns, ops, counts, multi, body):
         """Ranks: every definition of a name must agree (optimistic fixpoint)."""
@@ -238,17 +285,19 @@ class ShapeClasses:
             return 0
         return None
 
-    def _infer_sym(self, params, assigns, ops):
-        """Symbolic shapes (every definition of a name must agree)."""
+    def _infer_sym(self, params, assigns, ops, unstable):
+        """Symbolic shapes (every definition of a name must agree). A parameter
+        of unknown shape has its shape at entry, (("rest", p, 0),); names that
+        may change shape in place have none."""
         unset = object()
+        for p in params:
+            if p not in self.sym:
+                self.sym[p] = (("rest", p, 0),)
         for t, _ in assigns:
             if t not in params:
                 self.sym[t] = unset
-            elif t in self.sym:
-                pass
-        for t, _ in assigns:
-            if t in params and t not in self.sym:
-                self.sym[t] = None
+        for t in unstable:
+            self.sym[t] = None
         changed = True
         while changed:
             changed = False
@@ -290,7 +339,7 @@ class ShapeClasses:
             return _broadcast([self._sym_atom(a) for a in op.args])
         if f in (operator.matmul, np.matmul, np.dot) and len(op.args) == 2:
             a, b = (self._sym_atom(x) for x in op.args)
-            if a is None or b is None or not (1 <= len(a) <= 2 and 1 <= len(b) <= 2):
+            if sym_rank(a) is None or sym_rank(b) is None or not (1 <= len(a) <= 2 and 1 <= len(b) <= 2):
                 return None
             if len(a) == 2 and len(b) == 2:
                 return (a[0], b[1])
@@ -307,7 +356,8 @@ class ShapeClasses:
             base = self._sym_atom(op.args[0])
             axis = op.keywords.get("axis")
             keep = op.keywords.get("keepdims")
-            if base is None or not isinstance(axis, gast.Constant) or type(axis.value) is not int \
+            if sym_rank(base) is None or not isinstance(axis, gast.Constant) \
+                    or type(axis.value) is not int \
                     or set(op.keywords) - {"axis", "keepdims"}:
                 return None
             ax = axis.value % len(base) if base else None
@@ -320,7 +370,7 @@ class ShapeClasses:
             return None
         if f is np.transpose and len(op.args) == 1 and not op.keywords:
             base = self._sym_atom(op.args[0])
-            return tuple(reversed(base)) if base is not None else None
+            return tuple(reversed(base)) if sym_rank(base) is not None else None
         if f in _SCALAR_FUNCS:
             return ()
         return None
@@ -374,6 +424,13 @@ class ShapeClasses:
         if op.kind != "call":
             return unique
         f = op.func
+        if f is operator.getitem and self._sym_classes:
+            sym = self.sym.get(t)
+            if sym is not None and sym != ():
+                # a slice of known symbolic shape: a class of that shape
+                if has_rest(sym) and len(sym) == 1 and sym[0][2] == 0:
+                    return frozenset([sym[0][1]])      # a parameter's own shape
+                return frozenset([("sym", sym)])
         if _elementwise(f) and not op.keywords:
             cs = [self._cls(a) for a in op.args]
             if all(c is not None for c in cs):
@@ -457,6 +514,18 @@ class ShapeClasses:
         return _Pruner(self).visit(e)
 
 
+def _nested(a, b):
+    """Two array classes, equal or one within the other (``{x, k}`` and ``{x}``:
+    equal shapes unless ``k`` broadcasts ``x`` up) -- but not a parameter's
+    own class within another (``k`` may well be a number)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    lone = any(len(c) == 1 and isinstance(next(iter(c)), str) for c in (a, b))
+    return not lone and (a <= b or b <= a)
+
+
 class _Pruner(gast.NodeTransformer):
     def __init__(self, sc):
         self.sc = sc
@@ -478,11 +547,10 @@ class _Pruner(gast.NodeTransformer):
             g, x = node.args
             if f is runtime.unbroadcast and isinstance(g, gast.BinOp) \
                     and isinstance(g.op, gast.Mult) and self.sc.env is not None \
-                    and self.sc.expr_class(g.left) is not None \
-                    and self.sc.expr_class(g.left) == self.sc.expr_class(g.right) \
-                    and self.sc.expr_class(g.left) != frozenset():
-                # a product of equal-shaped arrays summed (to a scalar, or along
-                # axes): no product array (the helper falls back to exactly this)
+                    and _nested(self.sc.expr_class(g.left), self.sc.expr_class(g.right)):
+                # a product of arrays likely of one shape summed (to a scalar, or
+                # along axes): no product array where their shapes agree (the
+                # helper checks, and falls back to exactly this)
                 return gast.Call(func=self.sc.env.ref(runtime.sum_product, "sum_product"),
                                  args=[g.left, g.right, x], keywords=[])
         return node

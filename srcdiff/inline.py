@@ -16,7 +16,7 @@ import gast
 
 from .analysis import Classifier, activity, walk_stmts
 from .errors import SrcdiffError
-from .liveness import live_after, points_to, sharers_before
+from .liveness import live_after, points_to, sharers
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .syntax import load, store, const, assign, clone, names_read
@@ -352,6 +352,9 @@ def _splice_starred(norm):
     """``f(*args, **kw)`` where ``args`` is a tuple/list literal and ``kw`` a dict
     literal with string keys, each assigned once: pass their elements directly."""
     body = norm.node.body
+    if not any(isinstance(n, gast.Starred) or (isinstance(n, gast.keyword) and n.arg is None)
+               for st in body for n in gast.walk(st)):
+        return
     counts = {p: 1 for p in norm.params}
     literal = {}
     for s in walk_stmts(body):
@@ -527,12 +530,14 @@ def _bindings_seen_by_writes(body):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             return s.targets[0].id, (), False
         return None
-    env_before = points_to(body, binds)
+    writes = [st for st in walk_stmts(body) if isinstance(st, gast.Assign)
+              and isinstance(st.targets[0], gast.Subscript)
+              and isinstance(st.targets[0].value, gast.Name)]
+    env_before = points_to(body, binds, at={id(st) for st in writes},
+                           track={st.targets[0].value.id for st in writes})
     seen = set()
-    for st in walk_stmts(body):
-        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
-                and isinstance(st.targets[0].value, gast.Name):
-            seen |= {site[1] for site in env_before.get(id(st), {}).get(st.targets[0].value.id, ())}
+    for st in writes:
+        seen |= {site[1] for site in env_before.get(id(st), {}).get(st.targets[0].value.id, ())}
     return seen
 
 
@@ -586,7 +591,7 @@ def _snapshot_tests(norm):
 
 
 def alias_binds(classifier):
-    """``binds(stmt)`` for liveness.sharers_before: (target, names whose memory
+    """``binds(stmt)`` for liveness.points_to: (target, names whose memory
     its new value may share, whether it keeps its own array) of ``t = ...``."""
     def binds(s):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
@@ -609,19 +614,19 @@ def _check_reads_after_writes(norm, classifier, written):
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
 
-    binds = alias_binds(classifier)
-
-    stmts = list(walk_stmts(norm.node.body))
-    for y in sorted(written):
-        sharers = None
-        for st in stmts:
-            if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript)
-                    and isinstance(st.targets[0].value, gast.Name)
-                    and st.targets[0].value.id == y):
-                continue
-            if sharers is None:
-                sharers = sharers_before(norm.node.body, y, binds)
-            for t in sorted(sharers.get(id(st), ()) - {y}):
+    writes = {}
+    for st in walk_stmts(norm.node.body):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
+                and isinstance(st.targets[0].value, gast.Name) \
+                and st.targets[0].value.id in written:
+            writes.setdefault(st.targets[0].value.id, []).append(st)
+    if not writes:
+        return
+    env_before = points_to(norm.node.body, alias_binds(classifier),
+                           at={id(st) for sts in writes.values() for st in sts})
+    for y in sorted(writes):
+        for st in writes[y]:
+            for t in sorted(sharers(env_before.get(id(st), {}), y) - {y}):
                 if t in live.get(id(st), ()):
                     raise norm.fs.loc.error(st, f"'{t}' (which may share memory with '{y}') is "
                                             f"used after '{y}' is written in place here",
@@ -727,7 +732,7 @@ def _check_augassign_aliases(norm, classifier):
         return
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
-    env_before = points_to(norm.node.body, alias_binds(classifier))
+    env_before = points_to(norm.node.body, alias_binds(classifier), at={id(s) for s in augs})
     for s in augs:
         y = s.srcdiff_augassign
         env = env_before.get(id(s), {})

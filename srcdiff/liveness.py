@@ -81,21 +81,16 @@ def live_after(body, exit_live=()):
     return out
 
 
-def sharers_before(body, root, binds):
-    """{id(stmt): names whose current value may share memory with ``root``'s
-    array just before the statement runs}; see ``points_to``."""
-    env_before = points_to(body, binds)
-    out = {}
-    for key, env in env_before.items():
-        mine = env.get(root, frozenset({("name", root)}))
-        out[key] = frozenset(n for n, sites in env.items() if sites & mine) | {root}
-    return out
+def sharers(env, root):
+    """The names whose value may share memory with ``root``'s array in ``env``
+    (one entry of ``points_to``), ``root`` included."""
+    mine = env.get(root, frozenset({("name", root)}))
+    return {n for n, sites in env.items() if sites & mine} | {root}
 
 
-def points_to(body, binds):
+def points_to(body, binds, at=None, track=()):
     """{id(stmt): {name: the arrays its value may be}} just before each statement
-    runs (a forward may-alias analysis; names not yet bound, such as parameters
-    and globals, are their own array and are left out).
+    (of the ids in ``at``, default all) runs: a forward may-alias analysis.
 
     ``binds(stmt)`` describes a simple statement: ``None`` when it binds no
     name, else ``(target, sources, keeps)``: the new value of ``target`` may
@@ -105,17 +100,35 @@ def points_to(body, binds):
     that made it; in a loop, the array a statement made in an earlier iteration
     is renamed when it makes a new one, so ``prev = cur; cur = np.exp(prev)``
     does not make ``cur`` and ``prev`` look alike.
+
+    Only names that take part in some sharing binding (and those in ``track``)
+    are followed; any other name holds arrays of its own and is left out, as
+    are names not yet bound (parameters, globals): a name left out is its own
+    array ``("name", n)``.
     """
+    relevant = set(track)
+    for s in _simple_stmts(body):
+        if isinstance(s, gast.For):
+            relevant |= names_stored(s.target) | names_read(s.iter)
+            continue
+        bound = binds(s)
+        if bound is not None and bound[1]:
+            relevant |= {bound[0]} | set(bound[1])
     before = {}
+    heads = {}
 
     def join(a, b):
         if a is None:
             return b
-        if b is None:
+        if b is None or a is b:
             return a
         out = dict(a)
         for n, sites in b.items():
-            out[n] = out[n] | sites if n in out else sites
+            mine = out.get(n)
+            if mine is None:
+                out[n] = sites
+            elif mine is not sites and not sites <= mine:
+                out[n] = mine | sites
         return out
 
     def block(stmts, env, loop):
@@ -132,7 +145,8 @@ def points_to(body, binds):
         return out
 
     def stmt(s, env, loop):
-        before[id(s)] = join(before.get(id(s)), env)
+        if at is None or id(s) in at:
+            before[id(s)] = join(before.get(id(s)), env)
         if isinstance(s, gast.Break):
             loop["exit"] = join(loop["exit"], env)
             return None
@@ -144,7 +158,9 @@ def points_to(body, binds):
         if isinstance(s, gast.If):
             return join(block(s.body, env, loop), block(s.orelse, env, loop))
         if isinstance(s, (gast.For, gast.While)):
-            head = env
+            # (an inner loop starts from its last fixpoint: everything only grows,
+            # so nested loops do not multiply their iterations)
+            head = join(heads.get(id(s)), env)
             while True:
                 ctx = {"head": None, "exit": None}
                 entry = dict(head)
@@ -157,6 +173,7 @@ def points_to(body, binds):
                 if new == head:
                     break
                 head = new
+            heads[id(s)] = head
             out = join(head, ctx["exit"])
             if s.orelse:
                 out = join(block(s.orelse, head, loop), ctx["exit"])
@@ -167,7 +184,7 @@ def points_to(body, binds):
         if bound is None:
             return env
         target, sources, keeps = bound
-        if keeps:
+        if keeps or target not in relevant:
             return env
         env = dict(env)
         if sources:
@@ -183,3 +200,12 @@ def points_to(body, binds):
 
     block(body, {}, {"head": None, "exit": None})
     return before
+
+
+def _simple_stmts(body):
+    """Every statement, nested blocks included (loops too, before their bodies)."""
+    for s in body:
+        yield s
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            yield from _simple_stmts(s.body)
+            yield from _simple_stmts(s.orelse)

@@ -907,18 +907,21 @@ class ReverseTransform:
         Decided at each write by a forward may-alias analysis (liveness.py), so
         a view of an older binding of the name does not count."""
         from .inline import alias_binds
-        from .liveness import sharers_before
+        from .liveness import points_to, sharers
         values = {t for t in needed if t not in self.shape_only}
-        binds = alias_binds(self.classifier)
 
         writes = {}
         for st in walk_stmts(body):
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
                     and isinstance(st.targets[0].value, gast.Name):
                 writes.setdefault(st.targets[0].value.id, []).append(st)
-        for y in sorted(written - needed):
-            sharers = sharers_before(body, y, binds)
-            if any((sharers.get(id(st), frozenset()) - {y}) & values for st in writes.get(y, ())):
+        todo = sorted(y for y in written - needed if writes.get(y))
+        if not todo:
+            return
+        env_before = points_to(body, alias_binds(self.classifier),
+                               at={id(st) for y in todo for st in writes[y]})
+        for y in todo:
+            if any((sharers(env_before.get(id(st), {}), y) - {y}) & values for st in writes[y]):
                 needed.add(y)
 
     # ---- recomputing cheap scalar temporaries --------------------------------

@@ -644,27 +644,31 @@ def _always_returns(stmts):
     return False
 
 
-def _lift(stmts, rest, loc, names=None):
-    """Append the continuation ``rest`` to every path of ``stmts`` that falls through."""
+def _lift(stmts, rest, loc, names=None, made=None):
+    """Append the continuation ``rest`` to every path of ``stmts`` that falls through
+    (``made`` collects the names that hold a value returned inside a loop)."""
     out = []
     for i, s in enumerate(stmts):
         if isinstance(s, (gast.Return, gast.Raise)):
             return out + [s]
         if isinstance(s, gast.If) and _has_return([s]):
             tail = stmts[i + 1:] + rest
-            s.body = _lift(s.body + tail, [], loc, names)
-            s.orelse = _lift(s.orelse + clone(tail), [], loc, names)
+            other = clone(tail)     # (before lifting: _lift rewrites loops in place)
+            s.body = _lift(s.body + tail, [], loc, names, made)
+            s.orelse = _lift(s.orelse + other, [], loc, names, made)
             return out + [s]
         if isinstance(s, (gast.For, gast.While)) and _has_return(s.body):
             # return inside a loop: remember the value, leave the loop, return after it
             flag, value = names.fresh("returned"), names.fresh("retval")
             line = getattr(s, "srcline", None)
+            if made is not None:
+                made.append((value, line))
             _returns_to_breaks(s, flag, value, line)
             init = assign(flag, const(False), line)
             after = gast.If(test=load(flag), body=[_ret(load(value), line)], orelse=[])
             after.srcline = line
             tail = [after] + stmts[i + 1:] + rest
-            return _lift(out + [init, s] + tail, [], loc, names)
+            return _lift(out + [init, s] + tail, [], loc, names, made)
         out.append(s)
     return out + rest
 
@@ -773,7 +777,10 @@ def normalize(fs):
         ret = gast.Return(value=const(None))
         ret.srcline = getattr(node, "lineno", 1)
         body.append(ret)
-    body = _lift(body, [], fs.loc, names)
+    made = []
+    body = _lift(body, [], fs.loc, names, made)
+    # bound on every path (the adjoint reads its shape where branches join)
+    body = [assign(value, const(None), line) for value, line in made] + body
     rets = _returns(body)
     if len(rets) == 1 and body and body[-1] is rets[0]:
         out = rets[0].value

@@ -82,6 +82,7 @@ class ForwardTransform:
         self.tan_names = {}
         self.live = set()
         self.owned = set()
+        self.views = {}         # name -> names whose tangent buffers its tangent is a view of
         self.breaks = []
         self.folder = Folder(self.resolve, self.zeros_expr)
 
@@ -201,13 +202,20 @@ class ForwardTransform:
         expr = self.shapes.prune(simplify(expr))
         inv = {v: k for k, v in self.tan_names.items()}
         operands = {inv[n] for n in names_read(expr) if n in inv}
+        bases = set(operands)
+        for n in operands:
+            bases |= self.views.get(n, set())
+        self.views.pop(name, None)
         if mirror:
             owned = all(n in self.owned for n in operands)
+            self.views[name] = bases - {name}
         elif self._fresh(expr):
             owned = True
         else:
+            # (also the buffers the operands' tangents are views of: writing into
+            # them in place would change this tangent too)
             owned = False
-            self.owned -= operands
+            self.owned -= bases
         out.append(self._mark(assign(self.tan(name), expr, line)))
         self.live.add(name)
         if owned:
@@ -750,8 +758,9 @@ def rename_expr(node, mapping):
 def _rebound_first(body, y):
     """Does the loop body bind ``y`` anew before anything can write into it, on
     every path that goes on? (Then its tangent is the body's own every
-    iteration: no copy at the loop.)"""
-    return _first_touch(body, y) == "rebound"
+    iteration: no copy at the loop.) 'none' at the end: ``y`` is written only
+    in inner loops that bind it anew first."""
+    return _first_touch(body, y) in ("rebound", "none")
 
 
 def _first_touch(block, y):
@@ -771,6 +780,10 @@ def _first_touch(block, y):
             if ends <= {"rebound", "exits"}:
                 return "rebound"
             return "touched"
+        if isinstance(st, (gast.For, gast.While)) and y not in names_read(
+                st.iter if isinstance(st, gast.For) else st.test) \
+                and _first_touch(st.body, y) in ("rebound", "none", "exits"):
+            continue    # an inner loop that binds y anew before writing it (or not at all)
         if any(isinstance(n, gast.Name) and n.id == y for n in gast.walk(st)):
             return "touched"
     return "none"

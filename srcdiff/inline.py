@@ -46,10 +46,13 @@ def _local_defs(body, fs):
 
 
 def _names_written_into(body):
-    """Names written in place (``y[i] = v``), and the names copied into them."""
+    """Names written in place (``y[i] = v``, ``y *= 2``), and the names copied
+    into them."""
     written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
                for t in st.targets if isinstance(t, gast.Subscript)
                and isinstance(t.value, gast.Name)}
+    written |= {st.srcdiff_augassign for st in walk_stmts(body)
+                if getattr(st, "srcdiff_augassign", None)}
     copies = [(st.value.id, st.targets[0].id) for st in walk_stmts(body)
               if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
               and isinstance(st.value, gast.Name)]
@@ -105,10 +108,12 @@ class _Inliner:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                     and isinstance(s.value, gast.Call):
                 op = self.classifier.classify(s.value)
-                # varied calls are differentiated by inlining; a call whose result is
-                # written in place is inlined too, so the alias checks see what it returns
+                # varied calls are differentiated by inlining; a call whose result or
+                # argument is written in place is inlined too, so the alias checks see
+                # what it returns
                 if op.kind == "user" and (self._varied(s.value)
-                                          or s.targets[0].id in self.written_into) \
+                                          or ({s.targets[0].id} | names_read(s.value))
+                                          & self.written_into) \
                         and not getattr(s, "srcdiff_recursive", False):
                     if self._recursive(s, op.func):
                         s.srcdiff_recursive = True   # differentiated by calls (reverse.py)
@@ -541,6 +546,26 @@ def _bindings_seen_by_writes(body):
     return seen
 
 
+def _drop_unused_defs(norm):
+    """Nested ``def``s no one refers to (any more: calls to them are inlined)
+    are dropped, so the variables they would read are not kept alive."""
+    while True:
+        used = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+                and isinstance(n.ctx, gast.Load)}
+        dropped = []
+
+        def each(st):
+            if isinstance(st, gast.FunctionDef) and st.name not in used:
+                dropped.append(st.name)
+                return []
+            return [st]
+
+        body = _rewrite_blocks(norm.node.body, each)
+        if not dropped:
+            return
+        norm.node.body = body or [gast.Pass()]
+
+
 def _insert_int_checks(norm):
     """``a[i][j] = v`` became ``a[i, j] = v``: where ``i`` is not certainly an
     integer, check it where the write happens (runtime.int_index)."""
@@ -754,6 +779,7 @@ def inline_calls(norm, wrt):
             norm.env.objects[free] = fs.closure[free]
     inl = _Inliner(norm, wrt)
     norm = inl.run()
+    _drop_unused_defs(norm)
     _insert_int_checks(norm)
     _snapshot_tests(norm)
     if not norm.fs.loc.filename.startswith("<srcdiff"):

@@ -141,6 +141,30 @@ def f(x):
         s = 0.0
     return s + np.sum(r * x)
 """,
+    "nested_def_never_called_reads_an_array_written_in_place": """
+def f(x):
+    A = np.outer(x, x)
+    A /= 1.5 + np.cos(x)
+    A[0] = x
+
+    def unused(z):
+        return np.sum(A, axis=1) + z
+    return np.sum(A * A)
+""",
+    "helper_on_an_array_written_later_outside_the_differentiated_path": """
+def scaled(a, c):
+    if np.sum(c) > 100.0:
+        return 1.0 / (1.5 + np.cos(a))
+    return a * 1.0
+
+def f(x):
+    A = np.abs(np.linspace(-1.0, 1.0, 6).reshape(3, 2) + 0.3)
+    s = 0.0
+    for c, row in zip(np.cos(np.sum(A, axis=1)), scaled(A, np.ones(2))):
+        A[:, 1] = np.tanh(A[:, 1] + c)
+        s = s + np.sum(row * x[:2]) * c
+    return s + np.sum(A) * x[2]
+""",
 }
 
 REFUSED = {

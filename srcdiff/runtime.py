@@ -33,12 +33,17 @@ def array_copy(x):
 
 
 def sum_to_shape(g, shape):
-    """Sum ``g`` over the axes that broadcasting added to reach ``shape``."""
+    """Sum ``g`` over the axes that broadcasting added to reach ``shape``.
+    (``shape`` may have more axes than ``g``: a value with leading 1-axes
+    written into a slot, ``y[1:] = v`` with ``v.shape == (1, n)``.)"""
     gshape = np.shape(g)
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    if lead > 0:
+    if lead < 0:
+        g = np.reshape(g, (1,) * -lead + gshape)
+        gshape = np.shape(g)
+    elif lead > 0:
         g = np.sum(g, axis=tuple(range(lead)))
         gshape = gshape[lead:]
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and gshape[i] != 1)

@@ -562,3 +562,14 @@ def test_zero_gradient_of_a_parameter_the_body_rebinds():
     assert gs == 3.0
     gl, = srcdiff.grad(f, wrt=(0,))([1.0, np.ones(2)], 0.5)
     assert isinstance(gl, list) and len(gl) == 2
+
+
+def test_value_with_leading_unit_axes_written_into_a_slot():
+    # NumPy drops leading 1-axes of the value in y[idx] = v; its cotangent keeps them
+    check("""
+        def f(x, w):
+            y = np.zeros((3, 4))
+            y[1:] = np.outer(x[:2], w)[None, :, :] * 2.0
+            y[0, 1:3] = x[None, 1:3] * w[0]
+            return np.sum(y * y)
+    """, (np.array([0.3, -0.7, 1.1]), np.array([0.9, 1.2, -0.4, 0.5])), (0, 1))

@@ -409,6 +409,17 @@ def _splice_starred(norm):
 
 
 def _rename_all(stmts, mapping):
+    # keyword arguments of calls to the nested functions renamed here follow
+    # their renamed parameters (g(z, k=1) after k became k_1)
+    local = {n.name for s in stmts for n in gast.walk(s) if isinstance(n, gast.FunctionDef)}
+    local |= {s.targets[0].id for s in stmts for s in gast.walk(s) if isinstance(s, gast.Assign)
+              and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Lambda)}
+    for s in stmts:
+        for n in gast.walk(s):
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in local:
+                for k in n.keywords:
+                    if k.arg in mapping:
+                        k.arg = mapping[k.arg]
     for s in stmts:
         for n in gast.walk(s):
             if isinstance(n, gast.Name) and n.id in mapping:
@@ -454,6 +465,9 @@ def _fresh_definition(op):
         return True
     if f is abs:
         return True     # abs(array) is np.absolute(array): a new array
+    if f in (float, int, complex, len, sum, round) \
+            or getattr(f, "__module__", None) in ("math", "cmath"):
+        return True     # numbers made anew
     module = getattr(f, "__module__", None) or ("numpy" if isinstance(f, np.ufunc) else "")
     # NumPy functions return new arrays, except the ones that return views
     return module.startswith("numpy") and name not in _VIEWS
@@ -497,6 +511,9 @@ def protect_writes(norm, classifier):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
             defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+    packs = {n for n, kinds in defs.items() if "pack" in kinds}
+    _insert_list_slice_checks(norm, lists, packs)
+    body = norm.node.body
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     private = _Private(body, classifier, live_after(body, {out} if out else ()))
     seen = _bindings_seen_by_writes(body)
@@ -564,6 +581,37 @@ def _drop_unused_defs(norm):
         if not dropped:
             return
         norm.node.body = body or [gast.Pass()]
+
+
+def _insert_list_slice_checks(norm, lists, packs):
+    """``L[a:b] = v`` where ``L`` is a list literal or ``v`` one: check where it
+    happens that the write keeps the list's length (runtime.same_length_slice)."""
+    from . import runtime
+    loc = norm.fs.loc
+
+    def each(st):
+        if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript)
+                and isinstance(st.targets[0].value, gast.Name)
+                and isinstance(st.targets[0].slice, gast.Slice)):
+            return [st]
+        y, v = st.targets[0].value.id, st.value
+        if y not in lists and not (isinstance(v, gast.Name) and v.id in packs) \
+                and not isinstance(v, (gast.List, gast.Tuple)):
+            return [st]
+        sl = st.targets[0].slice
+        bounds = [clone(b) if b is not None else const(None) for b in (sl.lower, sl.upper, sl.step)]
+        k = norm.names.fresh(y + "_slice")
+        line = getattr(st, "srcline", None)
+        at = getattr(st, "srcloc", None) or loc
+        where = (at.filename, at.lineno(st))
+        check = gast.Call(func=norm.env.ref(runtime.same_length_slice, "same_length_slice"),
+                          args=[load(y), gast.Call(func=norm.env.ref(slice, "slice"),
+                                                   args=bounds, keywords=[]),
+                                clone(v), const(where[0]), const(where[1])], keywords=[])
+        st.targets[0].slice = load(k)
+        return [assign(k, check, line), st]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
 
 
 def _insert_int_checks(norm):

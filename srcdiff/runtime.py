@@ -444,6 +444,18 @@ def restore_contents(value, snapshot):
     return copy_structure(snapshot, True)
 
 
+def same_length_slice(target, index, value, filename, lineno):
+    """``L[a:b] = v`` on a list: only a write that keeps the list's length is
+    differentiated (items keep their places); returns ``index``."""
+    if type(target) is list and type(index) is slice \
+            and len(range(*index.indices(len(target)))) != len(value):
+        from .errors import SrcdiffError
+        raise SrcdiffError("a slice assignment that changes a list's length is not "
+                           "supported", filename, lineno,
+                           "build a new list: L = L[:a] + [...] + L[b:]")
+    return index
+
+
 def int_index(i, filename, lineno):
     """``a[i][j] = v`` is generated as ``a[i, j] = v``: the same write only when
     ``i`` is one integer (a slice, mask or index array makes ``a[i]`` a copy or a

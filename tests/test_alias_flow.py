@@ -165,6 +165,13 @@ def f(x):
         s = s + np.sum(row * x[:2]) * c
     return s + np.sum(A) * x[2]
 """,
+    "math_result_of_an_item_changed_in_place": """
+def f(x):
+    s = math.cos(x[0]) if x[1] > -10.0 else 0.5
+    s += x[2]
+    s *= np.sum(x)
+    return s * np.sum(x * x)
+""",
 }
 
 REFUSED = {

@@ -137,6 +137,12 @@ def f(x):
     x.sort()  # <-
     return np.sum(x ** 2)
 """,
+    "list-slice-write-changing-length": """
+def f(x):
+    zs = [x, x * 2.0, x * 3.0]
+    zs[1:2] = [x * x, x]  # <-
+    return np.sum(zs[0] * zs[1] + zs[3])
+""",
 }
 
 

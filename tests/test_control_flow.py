@@ -573,3 +573,26 @@ def test_value_with_leading_unit_axes_written_into_a_slot():
             y[0, 1:3] = x[None, 1:3] * w[0]
             return np.sum(y * y)
     """, (np.array([0.3, -0.7, 1.1]), np.array([0.9, 1.2, -0.4, 0.5])), (0, 1))
+
+
+def test_list_slice_write_of_the_same_length():
+    check("""
+        def f(x):
+            zs = [x, x * 2.0, x * 3.0]
+            zs[1:3] = [x * x, np.sin(x)]
+            return np.sum(zs[0] * zs[1] + zs[2])
+    """, (X3,))
+
+
+def test_helper_with_a_nested_function_called_by_keyword_inlined_twice():
+    # the second copy renames the nested function's parameter; the keyword follows
+    check("""
+        def helper(a):
+            def inner(z, k=0.4):
+                return np.sin(z) * k
+            return inner(a, k=0.3) + inner(a * 2.0)
+
+        def f(x):
+            k = x * 0.5
+            return np.sum(helper(x) * helper(k) + k)
+    """, (X3,), name="f")

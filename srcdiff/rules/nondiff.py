@@ -70,6 +70,7 @@ def _collect():
 NONDIFFERENTIABLE = _collect()
 nondifferentiable(*NONDIFFERENTIABLE)
 
-from ..runtime import int_index  # noqa: E402   (a check generated code makes)
+from ..runtime import int_index, same_length_slice  # noqa: E402   (checks generated code makes)
 
 nondifferentiable(int_index)
+nondifferentiable(same_length_slice)

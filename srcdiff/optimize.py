@@ -127,15 +127,21 @@ class _NegConst(gast.NodeTransformer):
         return node
 
 
+def _sub_blocks(s):
+    """The non-empty statement lists nested in ``s`` (not a nested def's body)."""
+    if isinstance(s, gast.FunctionDef):
+        return []
+    return [sub for sub in (getattr(s, "body", None), getattr(s, "orelse", None))
+            if isinstance(sub, list) and sub]
+
+
 def _fold_block(block, counts, purity):
     changed = False
     i = 0
     while i < len(block):
         s = block[i]
-        for field in ("body", "orelse"):
-            sub = getattr(s, field, None)
-            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
-                changed |= _fold_block(sub, counts, purity)
+        for sub in _sub_blocks(s):
+            changed |= _fold_block(sub, counts, purity)
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name) and counts.get(s.targets[0].id) == 1 \
                 and not isinstance(s.value, gast.Constant) \
@@ -182,10 +188,8 @@ def _copy_block(block, bound, counts):
     i = 0
     while i < len(block):
         s = block[i]
-        for field in ("body", "orelse"):
-            sub = getattr(s, field, None)
-            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
-                _copy_block(sub, bound, counts)
+        for sub in _sub_blocks(s):
+            _copy_block(sub, bound, counts)
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
                 and bound.get(s.targets[0].id) == 1 and s.targets[0].id != s.value.id \

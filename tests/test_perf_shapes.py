@@ -19,16 +19,7 @@ def _check(src, args, wrt, rtol=1e-5, atol=1e-6):
     return srcdiff.source(df)
 
 
-HEAT = """
-    def f(u, k, steps):
-        for step in range(steps):
-            u_new = u.copy()
-            u_new[1:-1, 1:-1] = u[1:-1, 1:-1] + k * (
-                u[2:, 1:-1] + u[:-2, 1:-1] + u[1:-1, 2:] + u[1:-1, :-2]
-                - 4.0 * u[1:-1, 1:-1])
-            u = u_new
-        return np.sum(u ** 2)
-"""
+from test_perf_loops import HEAT   # (the heat workload's source)
 
 RNG = np.random.default_rng(3)
 

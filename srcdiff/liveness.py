@@ -40,6 +40,14 @@ def _kills(s):
 def live_after(body, exit_live=()):
     out = {}
     exit_live = frozenset(exit_live)
+    heads = {}      # a loop's last fixpoint: an enclosing loop's next pass starts from it
+    reads = {}      # (a statement's reads and kills, computed once)
+
+    def gen_kill(s):
+        got = reads.get(id(s))
+        if got is None:
+            got = reads[id(s)] = (_reads(s), _kills(s))
+        return got
 
     def block(stmts, live, loop):
         for s in reversed(stmts):
@@ -60,7 +68,7 @@ def live_after(body, exit_live=()):
             after = set(live)
             if s.orelse:
                 after = block(s.orelse, after, loop)
-            head = set(after)
+            head = set(after) | heads.get(id(s), set())
             targets = names_stored(s.target) if isinstance(s, gast.For) else set()
             # a while test is read before every iteration; a for loop's iterator reads
             # the iterable's memory at every step (not only when the loop starts)
@@ -71,11 +79,13 @@ def live_after(body, exit_live=()):
                 if new == head:
                     break
                 head = new
+            heads[id(s)] = head
             out[id(s)] = frozenset(live)
             return head | (names_read(s.iter) if isinstance(s, gast.For) else set())
         if isinstance(s, gast.FunctionDef):
             return (set(live) - {s.name}) | names_read(s)
-        return (set(live) - _kills(s)) | _reads(s)
+        gen, kill = gen_kill(s)
+        return (set(live) - kill) | gen
 
     block(body, set(exit_live), None)
     return out

@@ -358,6 +358,7 @@ class _Normalizer:
             self.depth -= 1
             out = stmts + [gast.If(test=test, body=body, orelse=orelse)]
         elif isinstance(s, gast.For):
+            s = self._own_loop_target(s)
             stmts, it = self.atom(s.iter, "it")
             self.depth += 1
             target = self.loop_target(s.target)
@@ -383,6 +384,35 @@ class _Normalizer:
             if getattr(o, "srcline", None) is None:
                 o.srcline = line
         return out
+
+    def _own_loop_target(self, s):
+        """``for x in xs:`` whose body assigns ``x`` again becomes ``for x_item in
+        xs: x = x_item; ...``: the adjoint's reversed loop binds the loop variable
+        at each iteration, which must not hide the value the body left in ``x``."""
+        names = {n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)}
+        stored = {n.id for st in s.body for n in gast.walk(st)
+                  if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        if not names & stored:
+            return s
+        item = {n: self.names.fresh(n + "_item") for n in sorted(names)}
+        new_target = clone(s.target)
+        value = clone(s.target)
+        for n in gast.walk(new_target):
+            if isinstance(n, gast.Name):
+                n.id = item[n.id]
+        for n in gast.walk(value):
+            if isinstance(n, gast.Name):
+                n.id, n.ctx = item[n.id], gast.Load()
+        for n in gast.walk(value):
+            if isinstance(n, (gast.Tuple, gast.List)):
+                n.ctx = gast.Load()
+        first = gast.Assign(targets=[clone(s.target)], value=value, type_comment=None)
+        gast.copy_location(first, s)
+        gast.fix_missing_locations(first)
+        return gast.For(target=new_target, iter=s.iter, body=[first] + list(s.body),
+                        orelse=s.orelse, type_comment=None, lineno=s.lineno,
+                        col_offset=s.col_offset, end_lineno=getattr(s, "end_lineno", None),
+                        end_col_offset=getattr(s, "end_col_offset", None))
 
     def loop_target(self, t):
         if isinstance(t, gast.Name):

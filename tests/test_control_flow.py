@@ -596,3 +596,26 @@ def test_helper_with_a_nested_function_called_by_keyword_inlined_twice():
             k = x * 0.5
             return np.sum(helper(x) * helper(k) + k)
     """, (X3,), name="f")
+
+
+def test_loop_variable_assigned_again_in_the_body():
+    # the reversed loop binds the loop variable; the value the body left in it
+    # must still reach the adjoint (fuzzer seed 5002 program 275)
+    check("""
+        def f(t):
+            for s in np.linspace(1.0, 2.0, 1):
+                s = math.tanh(t * s)
+                return s
+    """, (0.43,))
+    check("""
+        def f(x, w):
+            acc = 0.0
+            for i, v in enumerate(w):
+                v = np.sin(v * np.sum(x)) + i
+                acc = acc + v * v
+                i = i * 2
+            for a, b in zip(w, w * 2.0):
+                a = a * b
+                acc = acc + np.sum(a * x) * b
+            return acc
+    """, (X3, W3), (0, 1))

@@ -564,8 +564,8 @@ def _bindings_seen_by_writes(body):
 
 
 def _drop_unused_defs(norm):
-    """Nested ``def``s no one refers to (any more: calls to them are inlined)
-    are dropped, so the variables they would read are not kept alive."""
+    """Nested ``def``s and lambdas no one refers to (any more: calls to them are
+    inlined) are dropped, so the variables they would read are not kept alive."""
     while True:
         used = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
                 and isinstance(n.ctx, gast.Load)}
@@ -574,6 +574,10 @@ def _drop_unused_defs(norm):
         def each(st):
             if isinstance(st, gast.FunctionDef) and st.name not in used:
                 dropped.append(st.name)
+                return []
+            if isinstance(st, gast.Assign) and isinstance(st.value, gast.Lambda) \
+                    and isinstance(st.targets[0], gast.Name) and st.targets[0].id not in used:
+                dropped.append(st.targets[0].id)      # g = lambda z: ..., never called
                 return []
             return [st]
 
@@ -673,6 +677,8 @@ def alias_binds(classifier):
         aug = getattr(s, "srcdiff_augassign", None)
         if aug:
             return t, {aug}, t == aug
+        if isinstance(s.value, gast.Lambda):
+            return t, set(), False      # a closure reads names when called, holds no array
         op = classifier.classify(s.value)
         if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
             return t, set(), False

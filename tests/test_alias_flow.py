@@ -151,6 +151,14 @@ def f(x):
         return np.sum(A, axis=1) + z
     return np.sum(A * A)
 """,
+    "lambda_never_called_reads_an_array_changed_in_place": """
+def f(x):
+    v = np.zeros(3)
+    v[1] = x[0] * 2.0
+    g = lambda z: np.sum(v * z)
+    v *= x
+    return np.sum(v * v) + g(x)
+""",
     "helper_on_an_array_written_later_outside_the_differentiated_path": """
 def scaled(a, c):
     if np.sum(c) > 100.0:

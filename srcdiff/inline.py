@@ -35,7 +35,7 @@ def _local_defs(body, fs):
             defs[s.name] = s
         elif isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                 and isinstance(s.value, gast.Lambda):
-            lam = s.value
+            lam = getattr(s.value, "srcdiff_original", s.value)
             node = gast.FunctionDef(name=s.targets[0].id, args=lam.args,
                                     body=[gast.Return(value=lam.body)], decorator_list=[],
                                     returns=None, type_comment=None, type_params=[])

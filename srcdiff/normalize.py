@@ -165,7 +165,12 @@ class _Normalizer:
             return self.comprehension(e, hint)
         if isinstance(e, (gast.Lambda, gast.SetComp, gast.JoinedStr)):
             # Kept whole; analysis refuses them where they would carry a derivative.
-            return [], self.ren(clone(e))
+            node = self.ren(clone(e))
+            if isinstance(e, gast.Lambda):
+                # a call of it is inlined with the names current at the call (Python
+                # binds a closure's free names late): keep the names as written
+                node.srcdiff_original = clone(e)
+            return [], node
         if isinstance(e, (gast.Yield, gast.YieldFrom)):
             raise self.error(e, "generators (yield) cannot be differentiated",
                              "return a list or an array instead")

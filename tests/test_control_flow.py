@@ -619,3 +619,14 @@ def test_loop_variable_assigned_again_in_the_body():
                 acc = acc + np.sum(a * x) * b
             return acc
     """, (X3, W3), (0, 1))
+
+
+def test_lambda_reads_the_names_current_where_it_is_called():
+    check("""
+        def f(x):
+            c = x
+            c = 0.5
+            g = lambda z: np.sum(c * z)
+            c = np.sin(x) * 2.0
+            return g(x) + np.sum(c)
+    """, (X3,))

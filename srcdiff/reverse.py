@@ -915,14 +915,29 @@ class ReverseTransform:
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
                     and isinstance(st.targets[0].value, gast.Name):
                 writes.setdefault(st.targets[0].value.id, []).append(st)
-        todo = sorted(y for y in written - needed if writes.get(y))
+        todo = sorted(y for y in written if writes.get(y))
         if not todo:
             return
         env_before = points_to(body, alias_binds(self.classifier),
                                at={id(st) for y in todo for st in writes[y]})
+        copied = set()
         for y in todo:
-            if any((sharers(env_before.get(id(st), {}), y) - {y}) & values for st in writes[y]):
+            seen = set()
+            for st in writes[y]:
+                seen |= (sharers(env_before.get(id(st), {}), y) - {y}) & values
+            if seen:
                 needed.add(y)
+                copied |= seen
+        # the adjoint may read such a view after it has put back an earlier write
+        # of the base, so the view's values are kept as they were made: a copy
+        # (the alias checks guarantee the primal never reads it after a write)
+        from .inline import _fresh_definition
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                    and st.targets[0].id in copied \
+                    and not isinstance(st.value, gast.Name) \
+                    and not _fresh_definition(self.classifier.classify(st.value)):
+                st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
 
     # ---- recomputing cheap scalar temporaries --------------------------------
     _REMAT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)

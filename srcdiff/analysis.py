@@ -177,6 +177,16 @@ def walk_stmts(stmts):
                 yield from walk_stmts(sub)
 
 
+def subscript_writes(stmts):
+    """{name: the statements ``name[i] = v`` that write into it}, in program order."""
+    out = {}
+    for st in walk_stmts(stmts):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
+                and isinstance(st.targets[0].value, gast.Name):
+            out.setdefault(st.targets[0].value.id, []).append(st)
+    return out
+
+
 def stmt_effects(s, classifier):
     """(names written, names whose values flow into them, differentiable?) of a statement."""
     if isinstance(s, gast.Assign):

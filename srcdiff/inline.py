@@ -14,7 +14,7 @@ import inspect
 
 import gast
 
-from .analysis import Classifier, activity, walk_stmts
+from .analysis import Classifier, activity, subscript_writes, walk_stmts
 from .errors import SrcdiffError
 from .liveness import live_after, points_to, sharers
 from .normalize import normalize
@@ -412,8 +412,8 @@ def _rename_all(stmts, mapping):
     # keyword arguments of calls to the nested functions renamed here follow
     # their renamed parameters (g(z, k=1) after k became k_1)
     local = {n.name for s in stmts for n in gast.walk(s) if isinstance(n, gast.FunctionDef)}
-    local |= {s.targets[0].id for s in stmts for s in gast.walk(s) if isinstance(s, gast.Assign)
-              and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Lambda)}
+    local |= {n.targets[0].id for s in stmts for n in gast.walk(s) if isinstance(n, gast.Assign)
+              and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Lambda)}
     for s in stmts:
         for n in gast.walk(s):
             if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in local:
@@ -477,7 +477,6 @@ def _memory_sources(op):
     """Names whose memory the value of a non-fresh operation may share: the
     array operand of a subscript or a view function (not its index or shape
     arguments), everything the operation reads otherwise."""
-    import operator
     if op.kind == "call" and op.args and (op.func is operator.getitem
                                           or getattr(op.func, "__name__", "") in _VIEWS):
         return names_read(op.args[0])
@@ -552,14 +551,13 @@ def _bindings_seen_by_writes(body):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             return s.targets[0].id, (), False
         return None
-    writes = [st for st in walk_stmts(body) if isinstance(st, gast.Assign)
-              and isinstance(st.targets[0], gast.Subscript)
-              and isinstance(st.targets[0].value, gast.Name)]
-    env_before = points_to(body, binds, at={id(st) for st in writes},
-                           track={st.targets[0].value.id for st in writes})
+    writes = subscript_writes(body)
+    env_before = points_to(body, binds, at={id(st) for sts in writes.values() for st in sts},
+                           track=set(writes))
     seen = set()
-    for st in writes:
-        seen |= {site[1] for site in env_before.get(id(st), {}).get(st.targets[0].value.id, ())}
+    for y, sts in writes.items():
+        for st in sts:
+            seen |= {site[1] for site in env_before.get(id(st), {}).get(y, ())}
     return seen
 
 
@@ -693,12 +691,7 @@ def _check_reads_after_writes(norm, classifier, written):
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
 
-    writes = {}
-    for st in walk_stmts(norm.node.body):
-        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
-                and isinstance(st.targets[0].value, gast.Name) \
-                and st.targets[0].value.id in written:
-            writes.setdefault(st.targets[0].value.id, []).append(st)
+    writes = {y: sts for y, sts in subscript_writes(norm.node.body).items() if y in written}
     if not writes:
         return
     env_before = points_to(norm.node.body, alias_binds(classifier),

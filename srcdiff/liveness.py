@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gast
 
+from .analysis import walk_stmts
 from .syntax import names_read, names_stored
 
 
@@ -117,7 +118,7 @@ def points_to(body, binds, at=None, track=()):
     array ``("name", n)``.
     """
     relevant = set(track)
-    for s in _simple_stmts(body):
+    for s in walk_stmts(body):
         if isinstance(s, gast.For):
             relevant |= names_stored(s.target) | names_read(s.iter)
             continue
@@ -210,12 +211,3 @@ def points_to(body, binds, at=None, track=()):
 
     block(body, {}, {"head": None, "exit": None})
     return before
-
-
-def _simple_stmts(body):
-    """Every statement, nested blocks included (loops too, before their bodies)."""
-    for s in body:
-        yield s
-        if isinstance(s, (gast.If, gast.For, gast.While)):
-            yield from _simple_stmts(s.body)
-            yield from _simple_stmts(s.orelse)

@@ -15,7 +15,7 @@ import gast
 import numpy as np
 
 from . import runtime
-from .analysis import Classifier, activity, walk_stmts
+from .analysis import Classifier, activity, subscript_writes, walk_stmts
 from .errors import SrcdiffError
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
@@ -910,11 +910,7 @@ class ReverseTransform:
         from .liveness import points_to, sharers
         values = {t for t in needed if t not in self.shape_only}
 
-        writes = {}
-        for st in walk_stmts(body):
-            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Subscript) \
-                    and isinstance(st.targets[0].value, gast.Name):
-                writes.setdefault(st.targets[0].value.id, []).append(st)
+        writes = subscript_writes(body)
         todo = sorted(y for y in written if writes.get(y))
         if not todo:
             return

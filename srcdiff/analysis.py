@@ -167,6 +167,19 @@ class Classifier:
         return self.func_op(obj, v, v.args, keywords, None)
 
 
+def mutated_receiver(value):
+    """The name whose value ``value`` changes in place when it is a call of a
+    mutating method (``lst.insert(0, v)``, ``x.sort()``), but not the plain
+    ``lst.pop()`` that both modes follow; otherwise None."""
+    from .methods import MUTATING_METHODS
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+            and isinstance(value.func.value, gast.Name) \
+            and value.func.attr in MUTATING_METHODS \
+            and not (value.func.attr == "pop" and not value.args and not value.keywords):
+        return value.func.value.id
+    return None
+
+
 def walk_stmts(stmts):
     """Every statement, nested blocks included, in program order."""
     for s in stmts:

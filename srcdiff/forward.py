@@ -26,7 +26,7 @@ import gast
 import numpy as np
 
 from . import runtime
-from .analysis import Classifier, activity, walk_stmts
+from .analysis import Classifier, activity, mutated_receiver, walk_stmts
 from .errors import SrcdiffError
 from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
@@ -317,7 +317,18 @@ class ForwardTransform:
 
     # ---- assignments ---------------------------------------------------------
     def assign_stmt(self, s, t):
+        recv = mutated_receiver(s.value)
+        if recv is not None and self.active(recv):
+            raise self.error(s, f"the method call .{s.value.func.attr}() may change a "
+                             "differentiated value in place; srcdiff cannot follow that",
+                             "build a new value instead (e.g. y = y + v)")
         if not self.active(t):
+            v = s.value
+            if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
+                    and v.func.attr == "pop" and not v.args and not v.keywords \
+                    and isinstance(v.func.value, gast.Name):
+                # an unused popped value still shortens the list: so does its tangent list
+                return self.expr_stmt(s)
             return [s]
         op = self.classifier.classify(s.value)
         line = s.srcline

@@ -31,3 +31,9 @@ ATTRIBUTES = {
 # methods with no derivative that never carry one (containers, conversions)
 NONDIFF_METHODS = {"keys", "index", "count", "startswith", "endswith",
                    "format", "join", "split", "lower", "upper", "strip"}
+
+# methods that change their receiver in place (``x = lst.pop()`` with no argument
+# is differentiated; the others are refused on a differentiated receiver)
+MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "sort",
+                    "reverse", "update", "setdefault", "popitem", "fill", "resize",
+                    "put", "itemset", "partition", "setfield", "byteswap"}

@@ -15,7 +15,7 @@ import gast
 import numpy as np
 
 from . import runtime
-from .analysis import Classifier, activity, subscript_writes, walk_stmts
+from .analysis import Classifier, activity, mutated_receiver, subscript_writes, walk_stmts
 from .errors import SrcdiffError
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
@@ -481,6 +481,11 @@ class ReverseTransform:
             self.classifier.classify(s.value)
         if op.kind == "list_pop":
             return self.rev_list_pop(s, t, op)
+        recv = mutated_receiver(s.value)
+        if recv is not None and self.active(recv):
+            raise self.error(s, f"the method call .{s.value.func.attr}() may change a "
+                             "differentiated value in place; srcdiff cannot follow that",
+                             "build a new value instead (e.g. y = y + v)")
         d = self.adj(t)
         self.late_restores = []
         self._restored_early = False

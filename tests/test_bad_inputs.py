@@ -143,6 +143,19 @@ def f(x):
     zs[1:2] = [x * x, x]  # <-
     return np.sum(zs[0] * zs[1] + zs[3])
 """,
+    # the popped value is unused, but the list is still shorter afterwards
+    "list-pop-at-an-index-value-unused": """
+def f(x):
+    zs = [np.sin(x), x * 2.0, x * 3.0]
+    first = zs.pop(0)  # <-
+    return np.sum(zs[0] * zs[1])
+""",
+    "list-insert-result-assigned": """
+def f(x):
+    zs = [np.sin(x), x * 2.0]
+    r = zs.insert(0, x)  # <-
+    return np.sum(zs[0] * zs[1])
+""",
 }
 
 

@@ -150,6 +150,15 @@ PROGRAMS = {
                 total = total + s.pop() * 0.5
             return total
     """, (X3,), (0,)),
+    # the popped value is unused: the tangent list must be popped as well
+    "list_pop_value_unused": ("""
+        def f(x, y):
+            zs = [np.tanh(y), x * 2.0]
+            if np.mean(y) > -100.0:
+                unused = zs.pop()
+            kept = zs[-1].copy()
+            return np.sum(kept ** 2)
+    """, (X3, W3), (0, 1)),
     "methods_and_attributes": ("""
         def f(m):
             a = m.T @ m
@@ -277,6 +286,18 @@ def test_unknown_operation_is_refused():
     with pytest.raises(srcdiff.SrcdiffError) as e:
         jvp(f, (X3,), (np.ones(3),))
     assert "sorted" in str(e.value)
+
+
+def test_mutating_method_with_an_unused_result_is_refused():
+    f = load_function("""
+        def f(x):
+            zs = [np.sin(x), x * 2.0, x * 3.0]
+            first = zs.pop(0)
+            return np.sum(zs[0] * zs[1])
+    """)
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        jvp(f, (X3,), (np.ones(3),))
+    assert ".pop()" in str(e.value) and ".py:6:" in str(e.value)   # (load_function adds 2 lines)
 
 
 @pytest.mark.parametrize("shapes", [((3,), (2,)), ((2,), (4, 3)), ((4,), ())], ids=str)

@@ -880,6 +880,13 @@ class ReverseTransform:
             needed |= names_read(st)
         self.needed = needed
         self._restore_reads = self._reads_after_restores(adjoint)
+        # putting back y[i]'s old elements reads i: an index the sweep reads only
+        # there must be kept too (conservatively, after every restore)
+        extra = self._restore_index_reads(adjoint, needed)
+        if extra:
+            needed |= extra
+            for reads in self._restore_reads.values():
+                reads |= extra
         written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
@@ -1170,6 +1177,32 @@ class ReverseTransform:
                 return node
 
         Swap().visit(st)
+
+    @staticmethod
+    def _restore_index_reads(adjoint, needed):
+        """Names read only by the index of a put-back ``y[i] = old`` (y needed)."""
+        items = []
+
+        def collect(stmts):
+            for x in stmts:
+                if isinstance(x, _Restore):
+                    if x.kind == "item":
+                        items.append(x)
+                    continue
+                for field in ("body", "orelse"):
+                    collect(getattr(x, field, None) or [])
+
+        collect(adjoint)
+        extra, changed = set(), True
+        while changed:
+            changed = False
+            for r in items:
+                if r.target in needed or r.target in extra:
+                    new = names_read(r.stmt.targets[0].slice) - needed - extra
+                    if new:
+                        extra |= new
+                        changed = True
+        return extra
 
     def _reads_after_restores(self, adjoint):
         """id(restore placeholder) -> the names the sweep may read after it runs:

@@ -630,3 +630,23 @@ def test_lambda_reads_the_names_current_where_it_is_called():
             c = np.sin(x) * 2.0
             return g(x) + np.sum(c)
     """, (X3,))
+
+
+def test_write_at_an_index_only_the_put_back_reads():
+    # A[j] = ... then A is rebound: the adjoint of the write is empty, but putting
+    # back A's old element before the sweep reads A (np.sin(A) below) needs j of
+    # the same iteration
+    f = load_function("""
+        def f(x):
+            A = x * 1.0
+            out = 0.0
+            for k in range(3):
+                j = (k * 2) % 3
+                B = np.sin(A)
+                out = out + np.sum(B * B)
+                A[j] = 0.5
+                A = x * (k + 2.0)
+            return out
+    """)
+    x = np.array([0.3, -0.7, 1.1])
+    assert_grads(f, srcdiff.grad(f), (x,), 0)

@@ -776,7 +776,7 @@ def _rebound_first(body, y):
 
 def _first_touch(block, y):
     """'rebound', 'touched', 'exits' (break/continue/return first) or 'none'."""
-    for st in block:
+    for k, st in enumerate(block):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
                 and st.targets[0].id == y and y not in names_read(st.value):
             return "rebound"
@@ -784,13 +784,13 @@ def _first_touch(block, y):
             return "exits"
         if isinstance(st, gast.If) and y not in names_read(st.test):
             ends = {_first_touch(st.body, y), _first_touch(st.orelse, y)}
-            if ends <= {"none", "exits"}:
-                if ends == {"exits"}:
-                    return "exits"
-                continue
-            if ends <= {"rebound", "exits"}:
+            if "none" in ends:      # that branch goes on to the statements after the if
+                ends = (ends - {"none"}) | {_first_touch(block[k + 1:], y)}
+            if "touched" in ends:
+                return "touched"
+            if "rebound" in ends:
                 return "rebound"
-            return "touched"
+            return "exits" if ends == {"exits"} else "none"
         if isinstance(st, (gast.For, gast.While)) and y not in names_read(
                 st.iter if isinstance(st, gast.For) else st.test) \
                 and _first_touch(st.body, y) in ("rebound", "none", "exits"):

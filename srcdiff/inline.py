@@ -45,9 +45,9 @@ def _local_defs(body, fs):
     return defs
 
 
-def _names_written_into(body):
+def _names_written_into(body, classifier=None):
     """Names written in place (``y[i] = v``, ``y *= 2``), and the names copied
-    into them."""
+    into them (with ``classifier``: and whose views or items they may be)."""
     written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
                for t in st.targets if isinstance(t, gast.Subscript)
                and isinstance(t.value, gast.Name)}
@@ -56,6 +56,14 @@ def _names_written_into(body):
     copies = [(st.value.id, st.targets[0].id) for st in walk_stmts(body)
               if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
               and isinstance(st.value, gast.Name)]
+    if classifier is not None:
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                    and not isinstance(st.value, (gast.Name, gast.Lambda)):
+                op = classifier.classify(st.value)
+                if op.kind not in ("nondiff", "const", "list_pop") \
+                        and not _fresh_definition(op):
+                    copies += [(src, st.targets[0].id) for src in _memory_sources(op)]
     changed = True
     while changed:
         changed = False
@@ -92,7 +100,7 @@ class _Inliner:
                 if names_read(d) & varied:
                     varied.add(name)
             self.varied = varied
-            self.written_into = _names_written_into(body)
+            self.written_into = _names_written_into(body, self.classifier)
             self.changed = False
             self.norm.node.body = self.block(body)
             if not self.changed:
@@ -665,13 +673,18 @@ def _snapshot_tests(norm):
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 
 
-def alias_binds(classifier):
+def alias_binds(classifier, body):
     """``binds(stmt)`` for liveness.points_to: (target, names whose memory
-    its new value may share, whether it keeps its own array) of ``t = ...``."""
+    its new value may share, whether it keeps its own array) of ``t = ...``
+    in ``body``; a name that always holds a number holds no array."""
+    numbers = number_names(body, classifier)
+
     def binds(s):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             return None
         t = s.targets[0].id
+        if t in numbers:
+            return t, None, False
         aug = getattr(s, "srcdiff_augassign", None)
         if aug:
             return t, {aug}, t == aug
@@ -684,6 +697,75 @@ def alias_binds(classifier):
     return binds
 
 
+def _number_result(op):
+    """Is the value certainly a number (a Python or NumPy scalar, which no
+    operation changes in place)? A reduction over all axes (``np.mean(x)``,
+    ``x.sum()``), float(), int(), len() and the math module."""
+    import numpy as np
+    if op.kind != "call" or op.func is None:
+        return False
+    f = op.func
+    if f in (float, int, complex, len) or getattr(f, "__module__", None) in ("math", "cmath"):
+        return True
+    return f in _FULL_REDUCTIONS and len(op.args) == 1 and not op.keywords
+
+
+_ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
+               operator.pow, operator.mod, operator.neg, operator.pos}
+
+
+def number_names(body, classifier):
+    """Names every binding of which is a number (never an array): a number
+    result (``_number_result``), a number constant, or arithmetic and ufuncs
+    of numbers (``s = np.mean(w); s -= 1.0`` rebinds s, changes no array)."""
+    import numpy as np
+    defs, other = {}, set()
+    for st in walk_stmts(body):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            defs.setdefault(st.targets[0].id, []).append(st.value)
+        elif isinstance(st, gast.Assign):
+            for t in st.targets:
+                other |= {n.id for n in gast.walk(t) if isinstance(n, gast.Name)}
+        elif isinstance(st, gast.For):
+            other |= {n.id for n in gast.walk(st.target) if isinstance(n, gast.Name)}
+    numbers = set(defs) - other
+    ops = {}
+
+    def number(value, numbers):
+        if isinstance(value, gast.Constant):
+            return type(value.value) in (int, float, complex)
+        if isinstance(value, gast.Name):
+            return value.id in numbers
+        if id(value) not in ops:
+            ops[id(value)] = classifier.classify(value)
+        op = ops[id(value)]
+        if _number_result(op):
+            return True
+        if op.kind != "call" or op.keywords or not (
+                op.func in _ARITHMETIC or (isinstance(op.func, np.ufunc) and op.func.nout == 1)):
+            return False
+        return all(isinstance(a, (gast.Name, gast.Constant)) and number(a, numbers)
+                   for a in op.args)
+
+    changed = True
+    while changed:
+        changed = False
+        for n in sorted(numbers):
+            if not all(number(v, numbers) for v in defs[n]):
+                numbers.discard(n)
+                changed = True
+    return numbers
+
+
+def _full_reductions():
+    import numpy as np
+    return {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.std, np.var,
+            np.ptp, np.nansum, np.nanmean, np.count_nonzero, np.linalg.norm}
+
+
+_FULL_REDUCTIONS = _full_reductions()
+
+
 def _check_reads_after_writes(norm, classifier, written):
     """A value that may share memory with an array written in place (a view,
     an alias, a row of it) must not be read after that write: at each write
@@ -694,7 +776,7 @@ def _check_reads_after_writes(norm, classifier, written):
     writes = {y: sts for y, sts in subscript_writes(norm.node.body).items() if y in written}
     if not writes:
         return
-    env_before = points_to(norm.node.body, alias_binds(classifier),
+    env_before = points_to(norm.node.body, alias_binds(classifier, norm.node.body),
                            at={id(st) for sts in writes.values() for st in sts})
     for y in sorted(writes):
         for st in writes[y]:
@@ -804,18 +886,43 @@ def _check_augassign_aliases(norm, classifier):
         return
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
-    env_before = points_to(norm.node.body, alias_binds(classifier), at={id(s) for s in augs})
+    env_before = points_to(norm.node.body, alias_binds(classifier, norm.node.body),
+                           at={id(s) for s in augs})
+    checks = {}
     for s in augs:
         y = s.srcdiff_augassign
         env = env_before.get(id(s), {})
         mine = env.get(y, frozenset({("name", y)}))
-        for v in sorted(live.get(id(s), ())):
-            # v's current value is read again later and may be y's array
-            if v not in (y, s.targets[0].id) and env.get(v, frozenset({("name", v)})) & mine:
-                raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
-                                        "same array and is used afterwards; srcdiff differentiates "
-                                        f"this as a new value", f"write {y} = {y} <op> ... "
-                                        f"(or copy it first: {v} = {y}.copy())")
+        # names whose current value is read again later and may be y's array
+        shared = [v for v in sorted(live.get(id(s), ()))
+                  if v not in (y, s.targets[0].id)
+                  and env.get(v, frozenset({("name", v)})) & mine]
+        if shared:
+            checks[id(s)] = (y, shared)
+    if not checks:
+        return
+    # whether they do depends on the values (a number is never changed in place,
+    # builtin min() may return either argument): checked where it happens
+    from . import runtime
+
+    def each(st):
+        if id(st) not in checks:
+            return [st]
+        y, shared = checks[id(st)]
+        at = getattr(st, "srcloc", None) or norm.fs.loc
+        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(v), load(v)], ctx=gast.Load())
+                                 for v in shared], ctx=gast.Load())
+        check = gast.Call(func=norm.env.ref(runtime.not_shared, "not_shared"),
+                          args=[load(y), const(y), pairs, const(at.filename),
+                                const(at.lineno(st))],
+                          keywords=[])
+        ex = gast.Expr(value=check)
+        ex.srcline = getattr(st, "srcline", None)
+        if hasattr(st, "srcloc"):
+            ex.srcloc = st.srcloc
+        return [ex, st]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
 
 
 def inline_calls(norm, wrt):

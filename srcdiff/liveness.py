@@ -105,7 +105,8 @@ def points_to(body, binds, at=None, track=()):
 
     ``binds(stmt)`` describes a simple statement: ``None`` when it binds no
     name, else ``(target, sources, keeps)``: the new value of ``target`` may
-    share memory with the names in ``sources`` (empty for a fresh array), and
+    share memory with the names in ``sources`` (empty for a fresh array; None
+    for a value that holds no array: a number, which nothing changes in place), and
     ``keeps`` is true when the statement changes ``target``'s array in place
     (``y += 1``: the name keeps its memory). An array is named by the statement
     that made it; in a loop, the array a statement made in an earlier iteration
@@ -198,7 +199,9 @@ def points_to(body, binds, at=None, track=()):
         if keeps or target not in relevant:
             return env
         env = dict(env)
-        if sources:
+        if sources is None:
+            env[target] = frozenset()
+        elif sources:
             env[target] = sites_of(env, sources)
         else:
             site = ("new", id(s))

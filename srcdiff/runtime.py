@@ -456,6 +456,22 @@ def same_length_slice(target, index, value, filename, lineno):
     return index
 
 
+def not_shared(value, name, others, filename, lineno):
+    """``y += v`` changes y's array in place in Python but is differentiated as
+    ``y = y + v``: where a value read later (``others``) may share y's memory,
+    that is refused here, when it happens (a number is never changed in place)."""
+    if isinstance(value, np.ndarray):
+        for other_name, other in others:
+            if isinstance(other, np.ndarray) and np.may_share_memory(value, other):
+                from .errors import SrcdiffError
+                raise SrcdiffError(f"'{name}' is changed in place here, but '{other_name}' names "
+                                   "the same array and is used afterwards; srcdiff "
+                                   "differentiates this as a new value", filename, lineno,
+                                   f"write {name} = {name} <op> ... (or copy it first: "
+                                   f"{other_name} = {name}.copy())")
+    return value
+
+
 def int_index(i, filename, lineno):
     """``a[i][j] = v`` is generated as ``a[i, j] = v``: the same write only when
     ``i`` is one integer (a slice, mask or index array makes ``a[i]`` a copy or a

@@ -12,6 +12,23 @@ from numeric import load_function, numeric_grad
 X = np.array([0.3, -0.7, 1.1])
 
 ACCEPTED = {
+    # a number is never changed in place: s -= ... rebinds s, t keeps the old value
+    "augassign_on_a_reduction_kept_under_another_name": """
+def f(x):
+    s = np.mean(x) * np.mean(x)
+    t = s
+    s -= np.sum(np.sin(x))
+    s += s
+    return s * t
+""",
+    # builtin min() returns one of its arguments: here numbers, so s0 is not changed
+    "augassign_on_builtin_min_of_scalars": """
+def f(x):
+    a = (x * np.ones((2, 3)))[1, 2]
+    s0 = min(a, np.sum(x) * 0.1)
+    s0 += np.tanh(a)
+    return s0 * a
+""",
     "view_made_and_used_inside_loop_before_augassign": """
 def f(x):
     A = np.outer(x, x)
@@ -321,3 +338,23 @@ def test_refused_with_line(name):
     filename = f.__code__.co_filename
     # load_function prepends two import lines
     assert f"{filename}:{line + 2}" in str(err.value), str(err.value)
+
+
+def test_augassign_sharing_decided_by_the_values():
+    # y += v on a name another live name shares: fine for numbers, refused (with
+    # the line) for arrays, where Python changes the shared array in place
+    f = load_function("""
+def f(x, c):
+    d = c
+    c += x
+    return np.sum(d * c)
+""", "f")
+    g = srcdiff.grad(f, wrt=(0, 1))(X.copy(), 0.7)
+    num = [numeric_grad(f, [X.copy(), 0.7], k) for k in (0, 1)]
+    np.testing.assert_allclose(g[0], num[0], rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(g[1], num[1], rtol=1e-6, atol=1e-8)
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(f, wrt=(0, 1))(X.copy(), X * 2.0)
+    # (load_function prepends two import lines)
+    assert f"{f.__code__.co_filename}:6" in str(err.value), str(err.value)
+    assert "'c' is changed in place here, but 'd'" in str(err.value)

@@ -70,7 +70,8 @@ def _collect():
 NONDIFFERENTIABLE = _collect()
 nondifferentiable(*NONDIFFERENTIABLE)
 
-from ..runtime import int_index, same_length_slice  # noqa: E402   (checks generated code makes)
+from ..runtime import int_index, not_shared, same_length_slice  # noqa: E402   (checks generated code makes)
 
 nondifferentiable(int_index)
+nondifferentiable(not_shared)
 nondifferentiable(same_length_slice)

@@ -281,17 +281,73 @@ def _replace(stmt, t, value):
 def dead_code(stmts, resolve=None):
     """Remove assignments to names nothing reads (pure right-hand sides only:
     operators, and with ``resolve`` calls of functions with a derivative rule),
-    and comments left with no statement under them."""
+    and comments left with no statement under them. (A count of the statements
+    reading each name; removing one may free the names it read.)"""
     purity = _Purity(resolve) if resolve is not None else None
-    while True:
-        reads = set()
-        for s in stmts:
-            reads |= names_read(s)
-            reads |= {n.target.id for n in gast.walk(s) if isinstance(n, gast.AugAssign)
-                      and isinstance(n.target, gast.Name)}
-        stmts, removed = _dead_block(stmts, reads, purity)
-        if not removed:
-            return stmts
+    count, defs, unit_reads = {}, {}, {}
+
+    def visit(block):
+        for st in block:
+            nested = not isinstance(st, gast.FunctionDef) and any(
+                isinstance(getattr(st, f, None), list) and getattr(st, f)
+                for f in ("body", "orelse"))
+            if nested:
+                reads = set()
+                for field, value in gast.iter_fields(st):
+                    if field in ("body", "orelse"):
+                        continue
+                    for v in (value if isinstance(value, list) else [value]):
+                        if isinstance(v, gast.AST):
+                            reads |= names_read(v)
+            else:
+                reads = names_read(st)
+            reads |= {n.target.id for n in gast.walk(st) if isinstance(n, gast.AugAssign)
+                      and isinstance(n.target, gast.Name)} if not nested else set()
+            for n in reads:
+                count[n] = count.get(n, 0) + 1
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                unit_reads[id(st)] = reads
+                defs.setdefault(st.targets[0].id, []).append(st)
+            if nested:
+                for f in ("body", "orelse"):
+                    visit(getattr(st, f, None) or [])
+
+    visit(stmts)
+    pure = {}
+
+    def removable(st):
+        if id(st) not in pure:
+            pure[id(st)] = _pure_value(st.value, purity)
+        return pure[id(st)]
+
+    removed = set()
+    work = [n for n in defs if not count.get(n)]
+    while work:
+        name = work.pop()
+        for st in defs.get(name, ()):
+            if id(st) in removed or count.get(name) or not removable(st):
+                continue
+            removed.add(id(st))
+            for n in unit_reads[id(st)]:
+                count[n] -= 1
+                if not count[n]:
+                    work.append(n)
+    return _drop(stmts, removed)
+
+
+def _drop(stmts, removed):
+    from .syntax import is_comment
+    out = []
+    for s in stmts:
+        if id(s) in removed:
+            continue
+        for field in ("body", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
+                setattr(s, field, _drop(sub, removed) or [gast.Pass()])
+        out.append(s)
+    return [s for i, s in enumerate(out)
+            if not (is_comment(s) and (i + 1 == len(out) or is_comment(out[i + 1])))]
 
 
 def _pure_value(value, purity=None):
@@ -303,21 +359,3 @@ def _pure_value(value, purity=None):
     return all(not isinstance(n, gast.Call) for n in gast.walk(value))
 
 
-def _dead_block(stmts, reads, purity=None):
-    from .syntax import is_comment
-    out, removed = [], False
-    for s in stmts:
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
-                and s.targets[0].id not in reads and _pure_value(s.value, purity):
-            removed = True
-            continue
-        for field in ("body", "orelse"):
-            sub = getattr(s, field, None)
-            if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
-                new, r = _dead_block(sub, reads, purity)
-                setattr(s, field, new or [gast.Pass()])
-                removed = removed or r
-        out.append(s)
-    cleaned = [s for i, s in enumerate(out)
-               if not (is_comment(s) and (i + 1 == len(out) or is_comment(out[i + 1])))]
-    return cleaned, removed

@@ -950,6 +950,8 @@ class ReverseTransform:
     # ---- recomputing cheap scalar temporaries --------------------------------
     _REMAT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
+    _remat_total = _remat_whole = None
+
     def _rematerialize(self, stmts, whole):
         """In a reversed loop, recompute a scalar temporary of one arithmetic
         operation (``t = a * b``) where the adjoint first reads it, instead of
@@ -998,11 +1000,29 @@ class ReverseTransform:
                 mutated.add(n.func.value.id)
         defs = {x.targets[0].id: x for x in loop.body
                 if isinstance(x, gast.Assign) and isinstance(x.targets[0], gast.Name)}
-        total = {}
-        for x in _walk_adjoint(whole):
-            for n in gast.walk(x):
-                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                    total[n.id] = total.get(n.id, 0) + 1
+        total = self._remat_total
+        if total is None or self._remat_whole is not whole:
+            # reads of each name in the whole adjoint (kept up to date below)
+            total = {}
+            for x in _walk_adjoint(whole):
+                for n in gast.walk(x):
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                        total[n.id] = total.get(n.id, 0) + 1
+            self._remat_total, self._remat_whole = total, whole
+
+        def block_reads():
+            out = []
+            for x in block:
+                c = {}
+                if not isinstance(x, _Restore):
+                    for y in _walk_adjoint([x]):
+                        for n in gast.walk(y):
+                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                                c[n.id] = c.get(n.id, 0) + 1
+                out.append(c)
+            return out
+
+        reads = None
         for r in [x for x in block if isinstance(x, _Restore) and x.kind == "iterlocal"]:
             s, t = r.stmt, r.target
             v = s.value
@@ -1015,16 +1035,13 @@ class ReverseTransform:
                 operands = [v.operand]
             else:
                 continue
-            readers = [i for i, x in enumerate(block) if not isinstance(x, _Restore)
-                       and t in {n.id for y in _walk_adjoint([x]) for n in gast.walk(y)
-                                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}]
+            if reads is None:
+                reads = block_reads()
+            readers = [i for i, c in enumerate(reads) if t in c]
             if not readers:
                 continue
             first = readers[0]
-            in_block = sum(1 for x in block if not isinstance(x, _Restore)
-                           for y in _walk_adjoint([x]) for n in gast.walk(y)
-                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
-                           and n.id == t)
+            in_block = sum(c.get(t, 0) for c in reads)
             if in_block != total.get(t, 0):
                 continue        # read outside this loop too
             ok = True
@@ -1066,6 +1083,11 @@ class ReverseTransform:
             node = assign(new, clone(v), getattr(s, "srcline", None))
             block.insert(first, node)
             block.remove(r)
+            total[new] = total.pop(t, 0)
+            for a in operands:
+                if isinstance(a, gast.Name):
+                    total[a.id] = total.get(a.id, 0) + 1
+            reads = None
 
     def _scalar_broadcasts(self, adjoint):
         """``D = expand_reduced(G, X, None, False)`` (a full reduction's scalar

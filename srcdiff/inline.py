@@ -91,6 +91,7 @@ class _Inliner:
             local_names = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
                            and not isinstance(n.ctx, gast.Load)} | set(self.norm.params)
             self.local_defs = _local_defs(body, self.fs)
+            self.local_names = local_names
             self.classifier = Classifier(self.fs, local_names, self.local_defs)
             out = self.norm.output
             varied, useful = activity(body, self.wrt, [out.id] if isinstance(out, gast.Name)
@@ -265,7 +266,9 @@ class _Inliner:
         rename = {n: self.names.fresh(f"{prefix}_{n}" if n in params_set else n)
                   for n in sorted(local)}
         # the callee's free names
-        free = {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)} - local
+        # (the output too: ``lambda z: a`` normalizes to no statement and output a)
+        free = {n.id for tree in (sub.node, sub.output) for n in gast.walk(tree)
+                if isinstance(n, gast.Name)} - local
         for n in sorted(free):
             if free_map is not None:
                 if n in free_map:
@@ -280,9 +283,10 @@ class _Inliner:
                 same = mine is obj
             except KeyError:
                 same = False
-            caller_local = n in self.names.taken and not same
-            if not same or caller_local:
-                rename[n] = self.env.name_for(obj, n)
+            # (a global of the callee that the caller binds as a local of its own
+            # gets a name of its own too)
+            if not same or n in self.local_names:
+                rename[n] = self.env.name_for(obj, n, self.local_names)
         body = clone(sub.node.body)
         # parameters the callee never re-assigns are replaced by the caller's atoms
         stored = {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
@@ -434,6 +438,13 @@ def _rename_all(stmts, mapping):
                 n.id = mapping[n.id]
             elif isinstance(n, gast.FunctionDef) and n.name in mapping:
                 n.name = mapping[n.name]
+            elif isinstance(n, gast.Call) and getattr(n, "ssa_env", None) is not None:
+                # (names as written -> the versions current at the call, which a
+                # lambda called here reads; a name missing is its own version)
+                env = {k: mapping.get(v, v) for k, v in n.ssa_env.items()}
+                for k, v in mapping.items():
+                    env.setdefault(k, v)
+                n.ssa_env = env
 
 
 def _relocate(stmts, loc, call_stmt):

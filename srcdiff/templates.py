@@ -89,13 +89,20 @@ class HelperEnv:
         self.objects = {}             # name -> object bound as a closure variable
         self.by_id = {}
 
-    def name_for(self, obj, preferred):
+    def name_for(self, obj, preferred, avoid=()):
+        """The generated code's name for ``obj`` (not one in ``avoid``: names the
+        function binds locally, which would shadow it)."""
         key = id(obj)
-        if key in self.by_id:
+        if key in self.by_id and self.by_id[key] not in avoid:
             return self.by_id[key]
         scope = dict(self.user_globals)
         scope.update(self.closure)
         name = preferred
+        if name in avoid:
+            name = self.names.fresh(preferred)
+            self.names.reserve(name)
+            self.objects[name] = obj
+            return name
         if name in self.objects and self.objects[name] is not obj:
             name = self.names.fresh(preferred)
         elif name in self.names.taken and name not in self.objects \

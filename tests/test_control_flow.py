@@ -650,3 +650,35 @@ def test_write_at_an_index_only_the_put_back_reads():
     """)
     x = np.array([0.3, -0.7, 1.1])
     assert_grads(f, srcdiff.grad(f), (x,), 0)
+
+
+@pytest.mark.parametrize("body", ["return SCALE", "return SCALE * a"])
+def test_helper_global_that_the_caller_binds_as_a_local(body):
+    # the helper's SCALE is the module's, not the caller's local SCALE
+    m = load_module(f"""
+SCALE = 2.0
+
+def h(a):
+    {body}
+
+def f(x):
+    SCALE = x * 3.0
+    return np.sum(h(x) * x) + np.sum(SCALE)
+""")
+    x = np.array([0.3, -0.7, 1.1])
+    assert_grads(m.f, srcdiff.grad(m.f), (x,), 0)
+
+
+def test_lambda_in_a_helper_reads_the_helpers_parameter():
+    m = load_module("""
+def h(a, b):
+    g = lambda z: a
+    v = np.ones(3)
+    v[0:3] = g(v)
+    return v * b
+
+def f(x, w):
+    return np.sum(h(x, w) * x)
+""")
+    x, w = np.array([0.3, -0.7, 1.1]), np.array([0.5, 1.5, -2.0])
+    assert_grads(m.f, srcdiff.grad(m.f, wrt=(0, 1)), (x, w), (0, 1))

@@ -672,9 +672,9 @@ def _snapshot_tests(norm):
     adjoint sweep replays the branch that was taken."""
     def each(st):
         if isinstance(st, gast.If) and isinstance(st.test, gast.Name):
-            stored = {n.id for b in (st.body, st.orelse) for x in b for n in gast.walk(x)
-                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-            if st.test.id in stored:
+            tid = st.test.id
+            if any(isinstance(n, gast.Name) and n.id == tid and isinstance(n.ctx, gast.Store)
+                   for b in (st.body, st.orelse) for x in b for n in gast.walk(x)):
                 c = norm.names.fresh("cond")
                 snap = assign(c, load(st.test.id), getattr(st, "srcline", None))
                 st.test = load(c)

@@ -2908,12 +2908,14 @@ def _check_one(job):
     res.update(source=source, fname=fname, args=args, wrt=wrt, rejects=rej)
     if source is None:
         return res
+    t0 = time.time()
     try:
         fails = _with_timeout(timeout, lambda: check_program(
             getattr(load_module(source), fname), args, wrt, seed=k, forward=forward,
             numeric=nums))
     except _Timeout:
         fails = [Failure("timeout", "check", f"more than {timeout}s")]
+    res["seconds"] = time.time() - t0
     if stats.get("aliasing"):
         # refusing a program whose value depends on in-place aliasing is right
         kept = [fl for fl in fails if fl.category != "refused"]
@@ -3019,6 +3021,11 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
             f"-> {path}")
         mismatches.append((k, fails, path))
     elapsed = time.time() - t0
+    timed = sorted((res.get("seconds", 0.0), res["k"]) for res in checked)
+    if timed:
+        slow = sum(1 for sec, _ in timed if sec > 60.0)
+        out(f"slowest check: program {timed[-1][1]} ({timed[-1][0]:.1f}s); "
+            f"{slow} checks over 60s (limit {timeout:.0f}s)")
     out("by kind: " + (", ".join(f"{c} {kd}" for kd, c in sorted(counts.items())) or "none")
         + f"; aliasing-dependent: {aliasing} ({aliasing_refused} rightly refused)"
         + f"; rejected inputs: {rejects}; {elapsed:.1f}s with {jobs} job(s)")
@@ -3038,6 +3045,8 @@ def main(argv=None):
     ap.add_argument("--max-shrinks", type=int, default=20,
                     help="shrink at most this many distinct failure kinds per run")
     ap.add_argument("--max-size", type=int, default=16)
+    ap.add_argument("--timeout", type=float, default=60.0,
+                    help="seconds for all the checks of one program (a hang is a failure)")
     ap.add_argument("--jobs", "-j", type=int, default=1,
                     help="worker processes (the programs and results do not depend on it)")
     ap.add_argument("--forward", choices=["auto", "on", "off"], default="auto",
@@ -3068,7 +3077,8 @@ def main(argv=None):
         print(f"ARGS = {literal(tuple(args))}\nWRT = {wrt!r}")
         return 0
     n, mism = run(a.programs, a.seed, a.out, a.shrink_time, not a.no_shrink, a.max_shrinks,
-                  forward, a.max_size, a.verbose, disabled=disabled, jobs=max(1, a.jobs))
+                  forward, a.max_size, a.verbose, disabled=disabled, jobs=max(1, a.jobs),
+                  timeout=a.timeout)
     print(f"{n} programs, {len(mism)} mismatches")
     return 1 if mism else 0
 

@@ -684,11 +684,11 @@ def _snapshot_tests(norm):
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 
 
-def alias_binds(classifier, body):
+def alias_binds(classifier, body, params=()):
     """``binds(stmt)`` for liveness.points_to: (target, names whose memory
     its new value may share, whether it keeps its own array) of ``t = ...``
     in ``body``; a name that always holds a number holds no array."""
-    numbers = number_names(body, classifier)
+    numbers = number_names(body, classifier, params)
 
     def binds(s):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
@@ -725,10 +725,11 @@ _ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, opera
                operator.pow, operator.mod, operator.neg, operator.pos}
 
 
-def number_names(body, classifier):
+def number_names(body, classifier, params=()):
     """Names every binding of which is a number (never an array): a number
     result (``_number_result``), a number constant, or arithmetic and ufuncs
-    of numbers (``s = np.mean(w); s -= 1.0`` rebinds s, changes no array)."""
+    of numbers (``s = np.mean(w); s -= 1.0`` rebinds s, changes no array).
+    A parameter is not one (its first value is the caller's)."""
     import numpy as np
     defs, other = {}, set()
     for st in walk_stmts(body):
@@ -739,7 +740,7 @@ def number_names(body, classifier):
                 other |= {n.id for n in gast.walk(t) if isinstance(n, gast.Name)}
         elif isinstance(st, gast.For):
             other |= {n.id for n in gast.walk(st.target) if isinstance(n, gast.Name)}
-    numbers = set(defs) - other
+    numbers = set(defs) - other - set(params)
     ops = {}
 
     def number(value, numbers):
@@ -787,7 +788,8 @@ def _check_reads_after_writes(norm, classifier, written):
     writes = {y: sts for y, sts in subscript_writes(norm.node.body).items() if y in written}
     if not writes:
         return
-    env_before = points_to(norm.node.body, alias_binds(classifier, norm.node.body),
+    binds = alias_binds(classifier, norm.node.body, norm.params)
+    env_before = points_to(norm.node.body, binds,
                            at={id(st) for sts in writes.values() for st in sts})
     for y in sorted(writes):
         for st in writes[y]:
@@ -897,7 +899,8 @@ def _check_augassign_aliases(norm, classifier):
         return
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
-    env_before = points_to(norm.node.body, alias_binds(classifier, norm.node.body),
+    binds = alias_binds(classifier, norm.node.body, norm.params)
+    env_before = points_to(norm.node.body, binds,
                            at={id(s) for s in augs})
     checks = {}
     for s in augs:

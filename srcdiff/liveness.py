@@ -134,13 +134,18 @@ def points_to(body, binds, at=None, track=()):
             return b
         if b is None or a is b:
             return a
+        # (a name missing on one side holds its own array there: a parameter, or
+        # a name not bound yet on that path)
         out = dict(a)
         for n, sites in b.items():
             mine = out.get(n)
             if mine is None:
-                out[n] = sites
+                out[n] = sites | {("name", n)}
             elif mine is not sites and not sites <= mine:
                 out[n] = mine | sites
+        for n in a:
+            if n not in b:
+                out[n] = a[n] | {("name", n)}
         return out
 
     def block(stmts, env, loop):

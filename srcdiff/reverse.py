@@ -926,7 +926,7 @@ class ReverseTransform:
         todo = sorted(y for y in written if writes.get(y))
         if not todo:
             return
-        env_before = points_to(body, alias_binds(self.classifier, body),
+        env_before = points_to(body, alias_binds(self.classifier, body, self.norm.params),
                                at={id(st) for y in todo for st in writes[y]})
         copied = set()
         for y in todo:

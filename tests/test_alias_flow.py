@@ -200,6 +200,26 @@ def f(x):
 }
 
 REFUSED = {
+    # the may-alias analysis joined the loop's entry (x: the caller's array, shared
+    # with d) with its back edge (x: a new array) and kept only the new array
+    "augassign_on_a_parameter_shared_then_rebound_in_a_loop": ("""
+def f(x):
+    d = x
+    for i in range(2):
+        x += 1.0
+        x = x * 2.0
+    return np.sum(d * x)
+""", 5),
+    # x is the caller's array in the first iteration, shared with d, and a number
+    # after; on the loop's entry the may-alias analysis took x for a number
+    "augassign_on_a_parameter_shared_then_rebound_to_a_number": ("""
+def f(x):
+    d = x
+    for i in range(2):
+        x += 1.0
+        x = np.mean(x) * 1.0
+    return np.sum(d * x)
+""", 5),
     "view_bound_in_a_branch_then_written": ("""
 def f(x):
     y = np.cos(x)

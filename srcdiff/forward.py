@@ -384,7 +384,7 @@ class ForwardTransform:
         if kind == "unknown":
             return self.structural(s, t, op)
         if kind == "user":
-            args = list(op.args) + [k.value for k in op.keywords]
+            args = list(op.args) + list(op.keywords.values())
             if all(not isinstance(a, gast.Starred) and is_zero(self.tangent_atom(a))
                    for a in args):
                 return [], zero(load(t))    # a call on constants: its value has no tangent

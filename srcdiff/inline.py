@@ -900,8 +900,17 @@ def _check_augassign_aliases(norm, classifier):
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
     binds = alias_binds(classifier, norm.node.body, norm.params)
+    writes = subscript_writes(norm.node.body)
     env_before = points_to(norm.node.body, binds,
-                           at={id(s) for s in augs})
+                           at={id(s) for s in augs} | {id(st) for sts in writes.values()
+                                                       for st in sts})
+    # arrays written by subscript and the names that may share them there: the
+    # generated code may make such a name a copy (reverse.py, _restore_view_bases),
+    # which a check where the program runs could not tell from the array
+    near_writes = set(writes)
+    for w, sts in writes.items():
+        for st in sts:
+            near_writes |= sharers(env_before.get(id(st), {}), w)
     checks = {}
     for s in augs:
         y = s.srcdiff_augassign
@@ -911,6 +920,12 @@ def _check_augassign_aliases(norm, classifier):
         shared = [v for v in sorted(live.get(id(s), ()))
                   if v not in (y, s.targets[0].id)
                   and env.get(v, frozenset({("name", v)})) & mine]
+        if shared and ({y} | set(shared)) & near_writes:
+            v = shared[0]
+            raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
+                                    "same array and is used afterwards; srcdiff differentiates "
+                                    f"this as a new value", f"write {y} = {y} <op> ... "
+                                    f"(or copy it first: {v} = {y}.copy())")
         if shared:
             checks[id(s)] = (y, shared)
     if not checks:

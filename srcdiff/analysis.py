@@ -180,6 +180,12 @@ def mutated_receiver(value):
     return None
 
 
+def mutating_call_refusal(meth):
+    """(message, hint) refusing ``.meth()`` on a differentiated value."""
+    return (f"the method call .{meth}() may change a differentiated value in place; "
+            "srcdiff cannot follow that", "build a new value instead (e.g. y = y + v)")
+
+
 def walk_stmts(stmts):
     """Every statement, nested blocks included, in program order."""
     for s in stmts:

@@ -26,7 +26,8 @@ import gast
 import numpy as np
 
 from . import runtime
-from .analysis import Classifier, activity, mutated_receiver, walk_stmts
+from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
+                       walk_stmts)
 from .errors import SrcdiffError
 from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
@@ -319,9 +320,7 @@ class ForwardTransform:
     def assign_stmt(self, s, t):
         recv = mutated_receiver(s.value)
         if recv is not None and self.active(recv):
-            raise self.error(s, f"the method call .{s.value.func.attr}() may change a "
-                             "differentiated value in place; srcdiff cannot follow that",
-                             "build a new value instead (e.g. y = y + v)")
+            raise self.error(s, *mutating_call_refusal(s.value.func.attr))
         if not self.active(t):
             v = s.value
             if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
@@ -572,9 +571,7 @@ class ForwardTransform:
             op = self.classifier.classify(v)
             if any(self.active(n) and n in self.live for n in op.reads()) \
                     and op.kind not in ("nondiff", "const"):
-                raise self.error(s, f"the method call .{meth}() may change a differentiated "
-                                 "value in place; srcdiff cannot follow that",
-                                 "build a new value instead (e.g. y = y + v)")
+                raise self.error(s, *mutating_call_refusal(meth))
             return [s]
         f = self.resolve(func)
         if f is getattr(runtime, "pop_tail", None) and isinstance(v.args[0], gast.Name):

@@ -712,7 +712,6 @@ def _number_result(op):
     """Is the value certainly a number (a Python or NumPy scalar, which no
     operation changes in place)? A reduction over all axes (``np.mean(x)``,
     ``x.sum()``), float(), int(), len() and the math module."""
-    import numpy as np
     if op.kind != "call" or op.func is None:
         return False
     f = op.func

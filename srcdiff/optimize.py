@@ -300,9 +300,9 @@ def dead_code(stmts, resolve=None):
                         if isinstance(v, gast.AST):
                             reads |= names_read(v)
             else:
-                reads = names_read(st)
-            reads |= {n.target.id for n in gast.walk(st) if isinstance(n, gast.AugAssign)
-                      and isinstance(n.target, gast.Name)} if not nested else set()
+                reads = names_read(st) | {n.target.id for n in gast.walk(st)
+                                          if isinstance(n, gast.AugAssign)
+                                          and isinstance(n.target, gast.Name)}
             for n in reads:
                 count[n] = count.get(n, 0) + 1
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):

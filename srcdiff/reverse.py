@@ -15,7 +15,8 @@ import gast
 import numpy as np
 
 from . import runtime
-from .analysis import Classifier, activity, mutated_receiver, subscript_writes, walk_stmts
+from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
+                       subscript_writes, walk_stmts)
 from .errors import SrcdiffError
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
@@ -412,9 +413,7 @@ class ReverseTransform:
                 if isinstance(s.value.func, gast.Attribute) and \
                         isinstance(s.value.func.value, gast.Name) and \
                         self.active(s.value.func.value.id):
-                    raise self.error(s, f"the method call .{s.value.func.attr}() may change a "
-                                     "differentiated value in place; srcdiff cannot follow that",
-                                     "build a new value instead (e.g. y = y + v)")
+                    raise self.error(s, *mutating_call_refusal(s.value.func.attr))
             return []
         if isinstance(s, (gast.Break, gast.Assert, gast.Raise, gast.Pass, gast.FunctionDef)):
             return []
@@ -483,9 +482,7 @@ class ReverseTransform:
             return self.rev_list_pop(s, t, op)
         recv = mutated_receiver(s.value)
         if recv is not None and self.active(recv):
-            raise self.error(s, f"the method call .{s.value.func.attr}() may change a "
-                             "differentiated value in place; srcdiff cannot follow that",
-                             "build a new value instead (e.g. y = y + v)")
+            raise self.error(s, *mutating_call_refusal(s.value.func.attr))
         d = self.adj(t)
         self.late_restores = []
         self._restored_early = False
@@ -1003,24 +1000,11 @@ class ReverseTransform:
         total = self._remat_total
         if total is None or self._remat_whole is not whole:
             # reads of each name in the whole adjoint (kept up to date below)
-            total = {}
-            for x in _walk_adjoint(whole):
-                for n in gast.walk(x):
-                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                        total[n.id] = total.get(n.id, 0) + 1
+            total = _load_counts(whole)
             self._remat_total, self._remat_whole = total, whole
 
         def block_reads():
-            out = []
-            for x in block:
-                c = {}
-                if not isinstance(x, _Restore):
-                    for y in _walk_adjoint([x]):
-                        for n in gast.walk(y):
-                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                                c[n.id] = c.get(n.id, 0) + 1
-                out.append(c)
-            return out
+            return [{} if isinstance(x, _Restore) else _load_counts([x]) for x in block]
 
         reads = None
         for r in [x for x in block if isinstance(x, _Restore) and x.kind == "iterlocal"]:
@@ -1722,6 +1706,16 @@ def _restores_in(st):
                 yield x
             else:
                 yield from _restores_in(x)
+
+
+def _load_counts(stmts):
+    """How many times the adjoint statements ``stmts`` read each name."""
+    counts = {}
+    for x in _walk_adjoint(stmts):
+        for n in gast.walk(x):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
 
 
 def _walk_adjoint(stmts):

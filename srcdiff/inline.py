@@ -16,7 +16,7 @@ import gast
 
 from .analysis import Classifier, activity, subscript_writes, walk_stmts
 from .errors import SrcdiffError
-from .liveness import live_after, points_to, sharers
+from .liveness import bound_before, live_after, points_to, sharers
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .syntax import load, store, const, assign, clone, names_read
@@ -559,7 +559,7 @@ def protect_writes(norm, classifier):
                           getattr(norm.node.body[0], "srcline", None) if norm.node.body else None)
             node.srcdiff_private = True
             head.append(node)
-    norm.node.body = head + body
+    norm.node.body = head + norm.node.body
 
 
 def _bindings_seen_by_writes(body):
@@ -780,23 +780,67 @@ _FULL_REDUCTIONS = _full_reductions()
 def _check_reads_after_writes(norm, classifier, written):
     """A value that may share memory with an array written in place (a view,
     an alias, a row of it) must not be read after that write: at each write
-    ``y[i] = v``, no other name whose value may share ``y``'s memory is live."""
+    ``y[i] = v``, no other name whose value may share ``y``'s memory is live.
+
+    Whether it does may depend on the values (``y[k]`` is a number of a 1-d
+    array, a row view of a 2-d one; builtin min() returns either argument):
+    such a name, bound on every path to the write, is checked where the write
+    runs (runtime.unshared_at_write), at every write whose array it may share:
+    the reverse transform keeps a copy of a name that shares a written array
+    and is not read after the write (reverse.py, _restore_view_bases), which a
+    check could not see through."""
+    from . import runtime
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
 
-    writes = {y: sts for y, sts in subscript_writes(norm.node.body).items() if y in written}
+    all_writes = subscript_writes(norm.node.body)
+    writes = {y: sts for y, sts in all_writes.items() if y in written}
     if not writes:
         return
     binds = alias_binds(classifier, norm.node.body, norm.params)
     env_before = points_to(norm.node.body, binds,
-                           at={id(st) for sts in writes.values() for st in sts})
-    for y in sorted(writes):
-        for st in writes[y]:
-            for t in sorted(sharers(env_before.get(id(st), {}), y) - {y}):
-                if t in live.get(id(st), ()):
-                    raise norm.fs.loc.error(st, f"'{t}' (which may share memory with '{y}') is "
-                                            f"used after '{y}' is written in place here",
-                                            f"copy it where it is made: {t} = ....copy()")
+                           at={id(st) for sts in all_writes.values() for st in sts})
+    found = [(y, st, t) for y in sorted(all_writes) for st in all_writes[y]
+             for t in sorted(sharers(env_before.get(id(st), {}), y) - {y})]
+    first = {}      # name -> the first write after which it is read
+    for y, st, t in found:
+        if y in writes and t in live.get(id(st), ()):
+            first.setdefault(t, (y, st))
+    if not first:
+        return
+    # such a name is checked at every write it may share (read after it or not:
+    # the reverse transform would otherwise copy it), and must be bound there
+    found = [(y, st, t) for y, st, t in found if t in first]
+    bound = bound_before(norm.node.body, norm.params, at={id(st) for _, st, _ in found})
+    checks = {}
+    for y, st, t in found:
+        if y not in writes or t not in bound[id(st)]:
+            y, st = first[t]
+            message, hint = runtime.read_after_write(t, y)
+            raise norm.fs.loc.error(st, message, hint)
+        checks.setdefault(id(st), (y, []))[1].append(t)
+
+    def each(st):
+        if id(st) not in checks:
+            return [st]
+        y, names = checks[id(st)]
+        at = getattr(st, "srcloc", None) or norm.fs.loc
+        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(t), load(t)], ctx=gast.Load())
+                                 for t in names], ctx=gast.Load())
+        check = gast.Call(func=norm.env.ref(runtime.unshared_at_write, "unshared_at_write"),
+                          args=[load(y), const(y), pairs, const(at.filename),
+                                const(at.lineno(st))], keywords=[])
+        return [_located(gast.Expr(value=check), st), st]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _located(new, st):
+    """``new`` (a check put before ``st``) with ``st``'s source line."""
+    new.srcline = getattr(st, "srcline", None)
+    if hasattr(st, "srcloc"):
+        new.srcloc = st.srcloc
+    return new
 
 
 def _appended_to(st):
@@ -944,11 +988,7 @@ def _check_augassign_aliases(norm, classifier):
                           args=[load(y), const(y), pairs, const(at.filename),
                                 const(at.lineno(st))],
                           keywords=[])
-        ex = gast.Expr(value=check)
-        ex.srcline = getattr(st, "srcline", None)
-        if hasattr(st, "srcloc"):
-            ex.srcloc = st.srcloc
-        return [ex, st]
+        return [_located(gast.Expr(value=check), st), st]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 

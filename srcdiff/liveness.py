@@ -219,3 +219,39 @@ def points_to(body, binds, at=None, track=()):
 
     block(body, {}, {"head": None, "exit": None})
     return before
+
+
+def bound_before(body, bound=(), at=None):
+    """{id(stmt): the names certainly bound when the statement runs} for the
+    statements whose ids are in ``at`` (default all): bound on every path
+    from the function's entry (``bound``: the parameters). A loop may run no
+    times, so what its body binds is bound only inside it, after the binding."""
+    out = {}
+
+    def block(stmts, names):
+        """The names bound after ``stmts``; None if their end cannot be reached."""
+        for s in stmts:
+            if at is None or id(s) in at:
+                out[id(s)] = frozenset(names)
+            if isinstance(s, (gast.Break, gast.Continue, gast.Return)):
+                return None
+            if isinstance(s, gast.If):
+                a, b = block(s.body, set(names)), block(s.orelse, set(names))
+                if a is None and b is None:
+                    return None
+                names = b if a is None else a if b is None else a & b
+            elif isinstance(s, gast.For):
+                block(s.body, names | names_stored(s.target))
+                block(s.orelse, set(names))
+            elif isinstance(s, gast.While):
+                block(s.body, set(names))
+                block(s.orelse, set(names))
+            elif isinstance(s, gast.Delete):
+                names = names - {n.id for t in s.targets for n in gast.walk(t)
+                                 if isinstance(n, gast.Name) and isinstance(t, gast.Name)}
+            else:
+                names = names | _kills(s)
+        return names
+
+    block(body, set(bound))
+    return out

@@ -925,14 +925,25 @@ class ReverseTransform:
             return
         env_before = points_to(body, alias_binds(self.classifier, body, self.norm.params),
                                at={id(st) for y in todo for st in writes[y]})
+        # names checked where a write runs not to share the array (inline.py,
+        # _check_reads_after_writes): at that write they are not views of it
+        checked = self._unshared_at_writes(body)
         copied = set()
         for y in todo:
             seen = set()
             for st in writes[y]:
-                seen |= (sharers(env_before.get(id(st), {}), y) - {y}) & values
+                seen |= (sharers(env_before.get(id(st), {}), y) - {y}
+                         - checked.get(id(st), set())) & values
             if seen:
                 needed.add(y)
                 copied |= seen
+        clash = copied & set().union(*checked.values()) if checked else set()
+        if clash:
+            # a copy would hide the sharing from the check (the alias checks rule this out)
+            t = sorted(clash)[0]
+            st = next(st for st in walk_stmts(body) if t in checked.get(id(st), ()))
+            message, hint = runtime.read_after_write(t, st.targets[0].value.id)
+            raise self.loc.error(st, message, hint)
         # the adjoint may read such a view after it has put back an earlier write
         # of the base, so the view's values are kept as they were made: a copy
         # (the alias checks guarantee the primal never reads it after a write)
@@ -943,6 +954,23 @@ class ReverseTransform:
                     and not isinstance(st.value, gast.Name) \
                     and not _fresh_definition(self.classifier.classify(st.value)):
                 st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
+
+    def _unshared_at_writes(self, body):
+        """{id(write y[i] = v): the names checked just before it not to share y}."""
+        out = {}
+
+        def block(stmts):
+            for prev, st in zip([None] + stmts, stmts):
+                for field in ("body", "orelse"):
+                    sub = getattr(st, field, None)
+                    if isinstance(sub, list) and isinstance(st, (gast.If, gast.For, gast.While)):
+                        block(sub)
+                if isinstance(prev, gast.Expr) and isinstance(st, gast.Assign) \
+                        and self.classifier.classify(prev.value).func is runtime.unshared_at_write:
+                    out[id(st)] = {e.elts[1].id for e in prev.value.args[2].elts
+                                   if isinstance(e.elts[1], gast.Name)}
+        block(body)
+        return out
 
     # ---- recomputing cheap scalar temporaries --------------------------------
     _REMAT_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div)

@@ -472,6 +472,40 @@ def not_shared(value, name, others, filename, lineno):
     return value
 
 
+def read_after_write(name, array):
+    """The message and hint for a value that shares ``array``'s memory read
+    after ``array`` is written in place (inline.py, and unshared_at_write)."""
+    return (f"'{name}' (which may share memory with '{array}') is used after '{array}' "
+            "is written in place here", f"copy it where it is made: {name} = ....copy()")
+
+
+def _may_share(array, value):
+    """Could writing into ``array``'s elements change ``value``? Numbers and
+    None hold no memory; containers are looked into; ``array`` must be a
+    NumPy array (a write into a list element is not followed here)."""
+    if value is None or isinstance(value, (bool, int, float, complex, str, np.generic)):
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(_may_share(array, v) for v in value)
+    if isinstance(value, dict):
+        return any(_may_share(array, v) for v in value.values())
+    if isinstance(value, np.ndarray) and isinstance(array, np.ndarray):
+        return np.may_share_memory(array, value)
+    return True
+
+
+def unshared_at_write(array, name, others, filename, lineno):
+    """``y[i] = v`` where values read later (``others``) may, statically, share
+    y's memory (an item of y, which is a row view or a number depending on
+    y's rank; builtin min() of one): srcdiff differentiates them as they were
+    made, so one that really shares y's memory is refused here, when it happens."""
+    for other_name, other in others:
+        if _may_share(array, other):
+            from .errors import SrcdiffError
+            message, hint = read_after_write(other_name, name)
+            raise SrcdiffError(message, filename, lineno, hint)
+
+
 def int_index(i, filename, lineno):
     """``a[i][j] = v`` is generated as ``a[i, j] = v``: the same write only when
     ``i`` is one integer (a slice, mask or index array makes ``a[i]`` a copy or a

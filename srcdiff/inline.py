@@ -955,6 +955,7 @@ def _check_augassign_aliases(norm, classifier):
         for st in sts:
             near_writes |= sharers(env_before.get(id(st), {}), w)
     checks = {}
+    bound = None
     for s in augs:
         y = s.srcdiff_augassign
         env = env_before.get(id(s), {})
@@ -963,7 +964,10 @@ def _check_augassign_aliases(norm, classifier):
         shared = [v for v in sorted(live.get(id(s), ()))
                   if v not in (y, s.targets[0].id)
                   and env.get(v, frozenset({("name", v)})) & mine]
-        if shared and ({y} | set(shared)) & near_writes:
+        if shared and bound is None:
+            bound = bound_before(norm.node.body, norm.params, at={id(a) for a in augs})
+        # a check where it runs reads them all: each must be bound there
+        if shared and (({y} | set(shared)) & near_writes or set(shared) - bound[id(s)]):
             v = shared[0]
             raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
                                     "same array and is used afterwards; srcdiff differentiates "

@@ -373,6 +373,18 @@ def f(x):
         s = s + np.sum(t * x)
     return s
 """, 6),
+    # d is bound on one path only: a check where y += x runs could not read it
+    # (it raised UnboundLocalError when x[0] <= 0); refused where it is made
+    "augassign_with_a_sharer_bound_on_one_path": ("""
+def f(x):
+    y = np.tanh(x)
+    if x[0] > 0.0:
+        d = y
+    y += x
+    if x[0] > 0.0:
+        y = y * d
+    return np.sum(y)
+""", 6),
     # a row of a 2-d array, checked where the write runs
     "row_of_a_matrix_read_after_a_write": ("""
 def f(x):

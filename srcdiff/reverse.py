@@ -1408,17 +1408,27 @@ class ReverseTransform:
                           and isinstance(t.ctx, gast.Store) and isinstance(t.value, gast.Name)}
             rebound = {n.id for n in gast.walk(s) if isinstance(n, gast.Name)
                        and isinstance(n.ctx, gast.Store)}
+            # lists the block grows or shrinks (.append/.extend/.pop()): the
+            # restores of those calls are not placed either, so the block's
+            # stands for them and puts back the items the list held before it
+            resized = _resized_lists(s) if r.kind == "block" else set()
+            names += sorted(resized - set(names))
             out = []
             for n in names:
                 if n in needed:
                     st = self.stack(n, inits)
                     self._undefined.add(n)
                     self._undefined_always.add(n)
-                    saved = call(self.ref(runtime.saved_copy, "saved_copy"), [load(n)]) \
-                        if n in written_in else self._save(n)   # contents the block changes
+                    if n in resized:
+                        saved = call("list", [load(n)])   # its items (they stay unchanged)
+                    elif n in written_in:
+                        # contents the block changes
+                        saved = call(self.ref(runtime.saved_copy, "saved_copy"), [load(n)])
+                    else:
+                        saved = self._save(n)
                     push = gast.Expr(value=call(attr(st, "append"), [saved]))
                     pushes.setdefault(id(s), []).append(push)
-                    if n in written_in and n not in rebound:
+                    if n in written_in and n not in rebound and n not in resized:
                         # the same array gets its old contents back (views of it stay valid)
                         out.append(assign(n, call(self.ref(runtime.restore_contents,
                                                            "restore_contents"),
@@ -1504,6 +1514,19 @@ def _loop_level(stmts):
         if isinstance(s, gast.If):
             yield from _loop_level(s.body)
             yield from _loop_level(s.orelse)
+
+
+def _resized_lists(s):
+    """Names of the lists that ``.append(v)``, ``.extend(vs)`` or ``.pop()`` calls
+    in ``s`` change (the calls whose restores put the list back, see _restore)."""
+    out = set()
+    for n in gast.walk(s):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and isinstance(n.func.value, gast.Name) \
+                and (n.func.attr in ("append", "extend")
+                     or (n.func.attr == "pop" and not n.args and not n.keywords)):
+            out.add(n.func.value.id)
+    return out
 
 
 def _has_code(stmts):

@@ -278,6 +278,23 @@ def test_lists_append_pop_and_comprehensions():
     """, (X3, W3), (0, 1))
 
 
+def test_list_popped_or_grown_in_a_block_with_no_adjoint_code():
+    # the branch and the loop have no derivative code (what they pop or append
+    # is unused): their single block restores must put back the list's items
+    # too, for the cotangent of the earlier hs[2] (a list of hs's length)
+    check("""
+        def f(x):
+            hs = [x, 2.0 * x, 3.0 * x]
+            y = np.sum(hs[2] * x)
+            if y > -100.0:
+                last = hs.pop()
+                last = hs.pop()
+            for i in range(1):
+                hs.append(np.ones(3))
+            return y
+    """, (X3,))
+
+
 def test_dict_and_tuple_inputs_and_outputs():
     f = load_function("""
         def f(params, x):

@@ -1416,7 +1416,12 @@ class ReverseTransform:
             out = []
             for n in names:
                 if n in needed:
-                    st = self.stack(n, inits)
+                    refill = n in written_in and n not in rebound and n not in resized
+                    # contents refilled in place go on a stack of their own (as items
+                    # do): an iteration-local n pops its own stack when the reverse
+                    # iteration starts, before this refill pops, so sharing one
+                    # stack would hand each pop the other's value
+                    st = self.stack(n + "_contents" if refill else n, inits)
                     self._undefined.add(n)
                     self._undefined_always.add(n)
                     if n in resized:
@@ -1428,7 +1433,7 @@ class ReverseTransform:
                         saved = self._save(n)
                     push = gast.Expr(value=call(attr(st, "append"), [saved]))
                     pushes.setdefault(id(s), []).append(push)
-                    if n in written_in and n not in rebound and n not in resized:
+                    if refill:
                         # the same array gets its old contents back (views of it stay valid)
                         out.append(assign(n, call(self.ref(runtime.restore_contents,
                                                            "restore_contents"),

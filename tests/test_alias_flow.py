@@ -39,6 +39,18 @@ def f(x):
         A *= 1.5
     return t + np.sum(A)
 """,
+    # w is bound at the top of each iteration and then filled in place: the adjoint
+    # pops w itself when its iteration starts and the contents it refills later
+    "array_made_in_a_loop_and_filled_by_an_inner_loop": """
+def f(x):
+    t = 0.0
+    for i in range(2):
+        w = np.zeros(3)
+        for j in range(2):
+            w[j] = 0.5 * (j + 1)
+        t = t + np.sum(np.sin(w * x))
+    return t
+""",
     "view_read_in_branch_then_augassign_in_loop": """
 def f(x):
     v = np.cumsum(x)

@@ -4,9 +4,9 @@ The normalized function keeps the user's names. Temporaries are named after
 the variable they help compute (``W = 3 * x ** 3`` gives ``W_1 = x ** 3;
 W = 3 * W_1``). A name re-assigned in straight-line code gets a new version
 (``h = f(h)`` becomes ``h_1 = f(h)``), so only names assigned inside branches
-and loops are ever overwritten. Every statement remembers the source line it
-came from (``stmt.srcline``). ``return`` is lifted so that the function has a
-single exit at its end.
+and loops, and names a nested def or lambda reads, are ever overwritten. Every
+statement remembers the source line it came from (``stmt.srcline``). ``return``
+is lifted so that the function has a single exit at its end.
 """
 import gast
 
@@ -68,6 +68,7 @@ class _Normalizer:
         self.line = None
         self.assigned = set()    # names assigned so far (to detect re-assignment)
         self.local_names = set()
+        self.closed = set()      # read by nested defs and lambdas: never versioned
 
     def error(self, node, what, hint=None):
         return self.loc.error(node, what, hint)
@@ -320,7 +321,7 @@ class _Normalizer:
     # ---- statements ----------------------------------------------------
     def target_name(self, name):
         """The name an assignment to user variable ``name`` writes."""
-        if self.depth == 0 and name in self.assigned:
+        if self.depth == 0 and name in self.assigned and name not in self.closed:
             version = self.names.fresh(name)
             self.env[name] = version
             self.assigned.add(version)
@@ -766,6 +767,22 @@ def _returns(stmts):
     return found
 
 
+def _closed_over(node):
+    """Names the defs and lambdas nested in ``node`` read from outside themselves.
+    Python binds them late: a call (not inlined, or made by code srcdiff does not
+    see, ``map(g, xs)``) reads the value current where it runs, so a new version
+    of such a name would leave the old value behind for the call to read."""
+    free = set()
+    for n in gast.walk(node):
+        if n is node or not isinstance(n, (gast.Lambda, gast.FunctionDef)):
+            continue
+        own = {m.id for m in gast.walk(n) if isinstance(m, gast.Name)
+               and not isinstance(m.ctx, gast.Load)}
+        free |= {m.id for m in gast.walk(n) if isinstance(m, gast.Name)
+                 and isinstance(m.ctx, gast.Load)} - own
+    return free
+
+
 def normalize(fs):
     """Normalize ``fs`` (a FunctionSource) to A-normal form with a single exit."""
     node = fs.node
@@ -804,6 +821,7 @@ def normalize(fs):
     norm.int_names = {k for k, v in targets.items() if v} - assigned_elsewhere
     norm.local_names = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
+    norm.closed = _closed_over(node) & norm.local_names
     norm.assigned = set(params)
     norm.out_hint = node.name if node.name not in ("lambda_",) and node.name not in params \
         else "out"

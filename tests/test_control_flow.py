@@ -649,6 +649,25 @@ def test_lambda_reads_the_names_current_where_it_is_called():
     """, (X3,))
 
 
+@pytest.mark.parametrize("call", ["g(0.0)", "sum(map(g, [1.0, 2.0]))"])
+@pytest.mark.parametrize("define", ["g = lambda z: z + c",
+                                    "def g(z):\n                return z + c"])
+def test_function_kept_as_a_value_reads_the_names_current_where_it_is_called(define, call):
+    # a call on constants is not inlined (nor is one made by map): the function
+    # itself runs and reads c as bound then, not as bound where it was made
+    # (fuzzer seed 7002 program 712)
+    f = check(f"""
+        def f(x):
+            c = 1.0
+            {define}
+            c = c + 1.0
+            c = c * {call}
+            return c * np.sum(x)
+    """, (X3,))
+    value, _ = srcdiff.value_and_grad(f)(X3)
+    assert np.isclose(value, f(X3))
+
+
 def test_write_at_an_index_only_the_put_back_reads():
     # A[j] = ... then A is rebound: the adjoint of the write is empty, but putting
     # back A's old element before the sweep reads A (np.sin(A) below) needs j of

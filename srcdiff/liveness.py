@@ -8,7 +8,9 @@ rebinding of it. Loops are solved to a fixpoint; ``break``, ``continue`` and
 
 A subscript store ``y[i] = v`` reads ``y`` (and does not rebind it). The
 alias checks use this to ask "is this other name for the same array ever
-read again?" instead of "does the name appear later in the text?".
+read again?" instead of "does the name appear later in the text?". A
+statement that reads a nested def or lambda (calls it or hands it on) reads
+the names it reads: a closure reads them when it runs.
 """
 from __future__ import annotations
 
@@ -38,16 +40,48 @@ def _kills(s):
     return set()
 
 
+def _closure_reads(body):
+    """{name of a nested def or lambda: the names it reads when it runs}."""
+    closures = {}
+    for s in walk_stmts(body):
+        if isinstance(s, gast.FunctionDef):
+            closures.setdefault(s.name, set()).update(names_read(s))
+        elif isinstance(s, gast.Assign) and isinstance(s.value, gast.Lambda):
+            for t in s.targets:
+                if isinstance(t, gast.Name):
+                    closures.setdefault(t.id, set()).update(names_read(s.value))
+    return closures
+
+
 def live_after(body, exit_live=()):
     out = {}
     exit_live = frozenset(exit_live)
     heads = {}      # a loop's last fixpoint: an enclosing loop's next pass starts from it
     reads = {}      # (a statement's reads and kills, computed once)
+    closures = _closure_reads(body)
+
+    def reads_of(node):
+        # a nested function reads the variables it uses when it runs: a statement
+        # that calls it (or hands it on) reads them too
+        got = names_read(node)
+        return _with_closures(got) if closures and got & closures.keys() else got
+
+    def _with_closures(names):
+        names, todo = set(names), [n for n in names if n in closures]
+        while todo:
+            for m in closures[todo.pop()] - names:
+                names.add(m)
+                if m in closures:
+                    todo.append(m)
+        return names
 
     def gen_kill(s):
         got = reads.get(id(s))
         if got is None:
-            got = reads[id(s)] = (_reads(s), _kills(s))
+            gen = _reads(s)
+            if closures and gen & closures.keys():
+                gen = _with_closures(gen)
+            got = reads[id(s)] = (gen, _kills(s))
         return got
 
     def block(stmts, live, loop):
@@ -62,9 +96,9 @@ def live_after(body, exit_live=()):
         if isinstance(s, gast.Continue):
             return set(loop[0]) if loop else set(live)
         if isinstance(s, gast.Return):
-            return set(exit_live) | (names_read(s.value) if s.value is not None else set())
+            return set(exit_live) | (reads_of(s.value) if s.value is not None else set())
         if isinstance(s, gast.If):
-            return block(s.body, live, loop) | block(s.orelse, live, loop) | names_read(s.test)
+            return block(s.body, live, loop) | block(s.orelse, live, loop) | reads_of(s.test)
         if isinstance(s, (gast.For, gast.While)):
             after = set(live)
             if s.orelse:
@@ -73,7 +107,7 @@ def live_after(body, exit_live=()):
             targets = names_stored(s.target) if isinstance(s, gast.For) else set()
             # a while test is read before every iteration; a for loop's iterator reads
             # the iterable's memory at every step (not only when the loop starts)
-            test = names_read(s.test) if isinstance(s, gast.While) else names_read(s.iter)
+            test = reads_of(s.test) if isinstance(s, gast.While) else reads_of(s.iter)
             while True:
                 inner = block(s.body, head, (frozenset(head), frozenset(live)))
                 new = after | (inner - targets) | test
@@ -82,9 +116,9 @@ def live_after(body, exit_live=()):
                 head = new
             heads[id(s)] = head
             out[id(s)] = frozenset(live)
-            return head | (names_read(s.iter) if isinstance(s, gast.For) else set())
+            return head | (reads_of(s.iter) if isinstance(s, gast.For) else set())
         if isinstance(s, gast.FunctionDef):
-            return (set(live) - {s.name}) | names_read(s)
+            return (set(live) - {s.name}) | reads_of(s)
         gen, kill = gen_kill(s)
         return (set(live) - kill) | gen
 

@@ -188,6 +188,29 @@ def f(x):
     v *= x
     return np.sum(v * v) + g(x)
 """,
+    # a nested def reads its free names when it runs: the last A (changed in
+    # place twice, then written), not a first version of it
+    "nested_def_called_after_its_array_is_changed_in_place": """
+def f(x):
+    A = np.ones((2, 3))
+    A /= 2.0
+    A += 1.0
+    A[0, 1] = 3.0
+
+    def g(z):
+        return np.sum(A) + z
+    return np.sum(A * x) * g(1.0)
+""",
+    "nested_def_made_before_its_array_is_changed_in_place": """
+def f(x):
+    A = np.ones((2, 3))
+    A /= 2.0
+
+    def g(z):
+        return np.sum(A) + z
+    A += 1.0
+    return np.sum(A * x) * g(1.0)
+""",
     "helper_on_an_array_written_later_outside_the_differentiated_path": """
 def scaled(a, c):
     if np.sum(c) > 100.0:
@@ -262,6 +285,17 @@ def f(x):
 """, 5),
     # the may-alias analysis joined the loop's entry (x: the caller's array, shared
     # with d) with its back edge (x: a new array) and kept only the new array
+    # g() reads a when it is called, after b *= 2.0 changed a's array
+    "augassign_on_an_array_a_nested_def_reads_later": ("""
+def f(x):
+    a = np.ones(3)
+
+    def g():
+        return np.sum(a)
+    b = a
+    b *= 2.0
+    return np.sum(x * x) * g()
+""", 8),
     "augassign_on_a_parameter_shared_then_rebound_in_a_loop": ("""
 def f(x):
     d = x

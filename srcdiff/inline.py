@@ -420,6 +420,15 @@ def _splice_starred(norm):
             call.keywords = kws
 
 
+def _walk_as_written(node):
+    """gast.walk, also through the lambdas' bodies as written (``srcdiff_original``,
+    kept aside by normalize and read when a call of the lambda is inlined)."""
+    for n in gast.walk(node):
+        yield n
+        if isinstance(n, gast.Lambda) and getattr(n, "srcdiff_original", None) is not None:
+            yield from _walk_as_written(n.srcdiff_original)
+
+
 def _rename_all(stmts, mapping):
     # keyword arguments of calls to the nested functions renamed here follow
     # their renamed parameters (g(z, k=1) after k became k_1)
@@ -427,24 +436,28 @@ def _rename_all(stmts, mapping):
     local |= {n.targets[0].id for s in stmts for n in gast.walk(s) if isinstance(n, gast.Assign)
               and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Lambda)}
     for s in stmts:
-        for n in gast.walk(s):
+        for n in _walk_as_written(s):
             if isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id in local:
                 for k in n.keywords:
                     if k.arg in mapping:
                         k.arg = mapping[k.arg]
+    # the bodies of nested defs and lambdas as written are renamed with the rest, so
+    # that a call of one inlined later reads the names of the namespace it is now in
     for s in stmts:
-        for n in gast.walk(s):
+        for n in _walk_as_written(s):
             if isinstance(n, gast.Name) and n.id in mapping:
                 n.id = mapping[n.id]
             elif isinstance(n, gast.FunctionDef) and n.name in mapping:
                 n.name = mapping[n.name]
             elif isinstance(n, gast.Call) and getattr(n, "ssa_env", None) is not None:
                 # (names as written -> the versions current at the call, which a
-                # lambda called here reads; a name missing is its own version)
-                env = {k: mapping.get(v, v) for k, v in n.ssa_env.items()}
-                for k, v in mapping.items():
-                    env.setdefault(k, v)
-                n.ssa_env = env
+                # lambda called here reads; a name missing is its own version).
+                # The keys are names as written, renamed like the bodies: kept
+                # as they were, one could name a different variable of the new
+                # namespace (the helper's temporary t_1 where the body now reads
+                # the caller's t_1) and give it that variable's version
+                n.ssa_env = {mapping.get(k, k): mapping.get(v, v)
+                             for k, v in n.ssa_env.items()}
 
 
 def _relocate(stmts, loc, call_stmt):

@@ -718,3 +718,27 @@ def f(x, w):
 """)
     x, w = np.array([0.3, -0.7, 1.1]), np.array([0.5, 1.5, -2.0])
     assert_grads(m.f, srcdiff.grad(m.f, wrt=(0, 1)), (x, w), (0, 1))
+
+
+@pytest.mark.parametrize("nested", ["def g():\n        return np.sum(np.sin(b * a))",
+                                    "g = lambda: np.sum(np.sin(b * a))"],
+                         ids=["def", "lambda"])
+def test_nested_function_in_a_helper_reads_the_helpers_parameters(nested):
+    # inlining h replaces a and b by the caller's temporaries t and t_1, which h's
+    # own temporaries are also called: g() must read the caller's (fuzzer seed
+    # 7005 program 878, bug55)
+    m = load_module(f"""
+def h(a, b):
+    {nested}
+    v = np.zeros(3)
+    v[0] = np.mean(a) * np.cos(b) + g()
+    return np.sum(v)
+
+def f(s):
+    A = np.ones((3, 1))
+    A[0, 0] = h(np.sum(A, axis=1) * s, s * s)
+    return np.sum(A)
+""")
+    assert_grads(m.f, srcdiff.grad(m.f), (-0.5,), 0)
+    out, f_vjp = srcdiff.vjp(m.f, -0.5)
+    assert np.allclose(out, m.f(-0.5))

@@ -797,11 +797,12 @@ def _check_reads_after_writes(norm, classifier, written):
 
     Whether it does may depend on the values (``y[k]`` is a number of a 1-d
     array, a row view of a 2-d one; builtin min() returns either argument):
-    such a name, bound on every path to the write, is checked where the write
-    runs (runtime.unshared_at_write), at every write whose array it may share:
-    the reverse transform keeps a copy of a name that shares a written array
-    and is not read after the write (reverse.py, _restore_view_bases), which a
-    check could not see through."""
+    such a name is checked where the write runs (runtime.unshared_at_write),
+    at every write whose array it may share: the reverse transform keeps a copy
+    of a name that shares a written array and is not read after the write
+    (reverse.py, _restore_view_bases), which a check could not see through. A
+    name not bound on every path to such a write is bound to None where the
+    function starts."""
     from . import runtime
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
@@ -827,11 +828,12 @@ def _check_reads_after_writes(norm, classifier, written):
     bound = bound_before(norm.node.body, norm.params, at={id(st) for _, st, _ in found})
     checks = {}
     for y, st, t in found:
-        if y not in writes or t not in bound[id(st)]:
+        if y not in writes:
             y, st = first[t]
             message, hint = runtime.read_after_write(t, y)
             raise norm.fs.loc.error(st, message, hint)
         checks.setdefault(id(st), (y, []))[1].append(t)
+    _bind_none_first(norm, {t for y, st, t in found if t not in bound[id(st)]})
 
     def each(st):
         if id(st) not in checks:
@@ -846,6 +848,17 @@ def _check_reads_after_writes(norm, classifier, written):
         return [_located(gast.Expr(value=check), st), st]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _bind_none_first(norm, names):
+    """``t = None`` where the function starts, for the local names in ``names``: a
+    check where the program runs reads them, on paths where they may not be bound
+    yet (then they hold no array); globals are always bound."""
+    stored = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+              and isinstance(n.ctx, gast.Store)}
+    body = norm.node.body
+    line = getattr(body[0], "srcline", None) if body else None
+    norm.node.body = [assign(n, const(None), line) for n in sorted(set(names) & stored)] + body
 
 
 def _located(new, st):
@@ -977,10 +990,7 @@ def _check_augassign_aliases(norm, classifier):
         shared = [v for v in sorted(live.get(id(s), ()))
                   if v not in (y, s.targets[0].id)
                   and env.get(v, frozenset({("name", v)})) & mine]
-        if shared and bound is None:
-            bound = bound_before(norm.node.body, norm.params, at={id(a) for a in augs})
-        # a check where it runs reads them all: each must be bound there
-        if shared and (({y} | set(shared)) & near_writes or set(shared) - bound[id(s)]):
+        if shared and ({y} | set(shared)) & near_writes:
             v = shared[0]
             raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
                                     "same array and is used afterwards; srcdiff differentiates "
@@ -990,6 +1000,11 @@ def _check_augassign_aliases(norm, classifier):
             checks[id(s)] = (y, shared)
     if not checks:
         return
+    # a check where it runs reads them all: a name not bound on every path there
+    # is bound to None first
+    bound = bound_before(norm.node.body, norm.params, at=set(checks))
+    _bind_none_first(norm, {v for k, (_, shared) in checks.items() for v in shared
+                            if v not in bound[k]})
     # whether they do depends on the values (a number is never changed in place,
     # builtin min() may return either argument): checked where it happens
     from . import runtime

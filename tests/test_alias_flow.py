@@ -250,6 +250,28 @@ def f(x):
     v[1] = s * 3.0
     return np.sum(v) * s
 """,
+    # bound on one path only (None where the function starts): checked where
+    # the writes run, on both paths
+    "item_bound_in_a_loop_read_after_a_write_after_it": """
+def f(x):
+    v = np.tanh(x)
+    for i in range(2):
+        s = v[i]
+        v[2] = v[0] * x[1]
+        u = np.sin(s)
+    v[1] -= 0.5 * x[0]
+    return np.sum(v * v) + u
+""",
+    "augassign_with_a_sharer_bound_on_one_path_not_taken": """
+def f(x):
+    y = np.tanh(x)
+    if x[0] > 10.0:
+        d = y
+    y += x
+    if x[0] > 10.0:
+        y = y * d
+    return np.sum(y)
+""",
     # s is checked at the second write too (not read after it): were it a copy
     # there, the check at the first write could not see a view
     "item_read_after_one_write_and_not_after_another": """
@@ -419,8 +441,8 @@ def f(x):
         s = s + np.sum(t * x)
     return s
 """, 6),
-    # d is bound on one path only: a check where y += x runs could not read it
-    # (it raised UnboundLocalError when x[0] <= 0); refused where it is made
+    # d is bound on one path only: the check where y += x runs read it unbound
+    # (UnboundLocalError when x[0] <= 0); d is now None until it is bound
     "augassign_with_a_sharer_bound_on_one_path": ("""
 def f(x):
     y = np.tanh(x)
@@ -448,7 +470,7 @@ def f(x):
     A[2] = x
     return u + np.sum(A)
 """, 5),
-    # bound on one path only: it cannot be checked where the write runs
+    # bound on one path only, and a view there
     "row_bound_on_one_path_read_after_a_write": ("""
 def f(x):
     A = np.outer(x, x)

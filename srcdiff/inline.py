@@ -531,10 +531,6 @@ def protect_writes(norm, classifier):
     written = {t.value.id for s in walk_stmts(body) if isinstance(s, gast.Assign)
                for t in s.targets if isinstance(t, gast.Subscript)
                and isinstance(t.value, gast.Name)}
-    _check_augassign_aliases(norm, classifier)
-    if not written:
-        return
-
     # names only ever bound to list/dict literals: writing an element rebinds a slot,
     # it does not change the element objects read out earlier
     defs = {}
@@ -542,6 +538,9 @@ def protect_writes(norm, classifier):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
             defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+    _check_augassign_aliases(norm, classifier, written - lists)
+    if not written:
+        return
     packs = {n for n, kinds in defs.items() if "pack" in kinds}
     _insert_list_slice_checks(norm, lists, packs)
     body = norm.node.body
@@ -959,7 +958,7 @@ class _Private:
         return node.elts[k] if reads == len(taken) else None
 
 
-def _check_augassign_aliases(norm, classifier):
+def _check_augassign_aliases(norm, classifier, checked_writes):
     """``y *= 2`` changes an array in place in Python, but is differentiated as
     ``y = y * 2``: refuse it where another name whose value may share memory
     with ``y`` (a forward may-alias analysis) is used later."""
@@ -973,13 +972,19 @@ def _check_augassign_aliases(norm, classifier):
     env_before = points_to(norm.node.body, binds,
                            at={id(s) for s in augs} | {id(st) for sts in writes.values()
                                                        for st in sts})
-    # arrays written by subscript and the names that may share them there: the
-    # generated code may make such a name a copy (reverse.py, _restore_view_bases),
-    # which a check where the program runs could not tell from the array
-    near_writes = set(writes)
+    # the names that may share an array written by subscript there: the generated
+    # code may make such a name a copy (reverse.py, _restore_view_bases), which a
+    # check where the program runs could not tell from the array -- except a name
+    # read after such a write, checked where every write it may share runs and
+    # never copied (_check_reads_after_writes; the writes of list literals are not)
+    near_writes, checked = set(), set()
     for w, sts in writes.items():
         for st in sts:
-            near_writes |= sharers(env_before.get(id(st), {}), w)
+            shares = sharers(env_before.get(id(st), {}), w) - {w}
+            near_writes |= shares
+            if w in checked_writes:
+                checked |= shares & live.get(id(st), set())
+    near_writes -= checked
     checks = {}
     bound = None
     for s in augs:

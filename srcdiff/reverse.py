@@ -937,13 +937,22 @@ class ReverseTransform:
             if seen:
                 needed.add(y)
                 copied |= seen
+        # a copy would hide the sharing from a check where the program runs (the
+        # alias checks in inline.py rule this out)
         clash = copied & set().union(*checked.values()) if checked else set()
         if clash:
-            # a copy would hide the sharing from the check (the alias checks rule this out)
             t = sorted(clash)[0]
             st = next(st for st in walk_stmts(body) if t in checked.get(id(st), ()))
             message, hint = runtime.read_after_write(t, st.targets[0].value.id)
             raise self.loc.error(st, message, hint)
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Expr) and \
+                    self.classifier.classify(st.value).func is runtime.not_shared \
+                    and names_read(st.value) & copied:
+                y = st.value.args[1].value
+                raise self.loc.error(st, f"'{y}' is changed in place here, but a name that "
+                                     "may share its array is used afterwards and written "
+                                     "in place later", f"write {y} = {y} <op> ...")
         # the adjoint may read such a view after it has put back an earlier write
         # of the base, so the view's values are kept as they were made: a copy
         # (the alias checks guarantee the primal never reads it after a write)

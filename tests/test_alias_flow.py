@@ -272,6 +272,16 @@ def f(x):
         y = y * d
     return np.sum(y)
 """,
+    # s (a number) is read after w[0] = ... and after w += ...: checked at both
+    "augassign_on_an_array_written_by_subscript_whose_item_is_read_later": """
+def f(x):
+    w = np.arctan(x)
+    s = w[1]
+    w[0] = np.tanh(x[2])
+    for i in range(2):
+        w += x * s
+    return np.sum(w ** 2) + np.sin(s)
+""",
     # s is checked at the second write too (not read after it): were it a copy
     # there, the check at the first write could not see a view
     "item_read_after_one_write_and_not_after_another": """

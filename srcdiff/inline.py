@@ -833,7 +833,12 @@ def _check_reads_after_writes(norm, classifier, written):
             raise norm.fs.loc.error(st, message, hint)
         checks.setdefault(id(st), (y, []))[1].append(t)
     _bind_none_first(norm, {t for y, st, t in found if t not in bound[id(st)]})
+    _insert_checks(norm, checks, runtime.unshared_at_write)
 
+
+def _insert_checks(norm, checks, check):
+    """Before each statement in ``checks`` ({id: (y, names)}), the call
+    ``check(y, 'y', (('t', t), ...), filename, line)`` (runtime.py)."""
     def each(st):
         if id(st) not in checks:
             return [st]
@@ -841,10 +846,10 @@ def _check_reads_after_writes(norm, classifier, written):
         at = getattr(st, "srcloc", None) or norm.fs.loc
         pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(t), load(t)], ctx=gast.Load())
                                  for t in names], ctx=gast.Load())
-        check = gast.Call(func=norm.env.ref(runtime.unshared_at_write, "unshared_at_write"),
-                          args=[load(y), const(y), pairs, const(at.filename),
-                                const(at.lineno(st))], keywords=[])
-        return [_located(gast.Expr(value=check), st), st]
+        call = gast.Call(func=norm.env.ref(check, check.__name__),
+                         args=[load(y), const(y), pairs, const(at.filename),
+                               const(at.lineno(st))], keywords=[])
+        return [_located(gast.Expr(value=call), st), st]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 
@@ -1013,21 +1018,7 @@ def _check_augassign_aliases(norm, classifier, checked_writes):
     # whether they do depends on the values (a number is never changed in place,
     # builtin min() may return either argument): checked where it happens
     from . import runtime
-
-    def each(st):
-        if id(st) not in checks:
-            return [st]
-        y, shared = checks[id(st)]
-        at = getattr(st, "srcloc", None) or norm.fs.loc
-        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(v), load(v)], ctx=gast.Load())
-                                 for v in shared], ctx=gast.Load())
-        check = gast.Call(func=norm.env.ref(runtime.not_shared, "not_shared"),
-                          args=[load(y), const(y), pairs, const(at.filename),
-                                const(at.lineno(st))],
-                          keywords=[])
-        return [_located(gast.Expr(value=check), st), st]
-
-    norm.node.body = _rewrite_blocks(norm.node.body, each)
+    _insert_checks(norm, checks, runtime.not_shared)
 
 
 def inline_calls(norm, wrt):

@@ -539,6 +539,7 @@ def protect_writes(norm, classifier):
             defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
     _check_augassign_aliases(norm, classifier, written - lists)
+    _check_resized_list_aliases(norm)
     if not written:
         return
     packs = {n for n, kinds in defs.items() if "pack" in kinds}
@@ -852,6 +853,46 @@ def _insert_checks(norm, checks, check):
         return [_located(gast.Expr(value=call), st), st]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _resized_list(st):
+    """(L, method) for ``L.append(v)``, ``L.extend(vs)``, ``L.pop()`` (as a statement
+    or assigned), the calls that change a list's length and that srcdiff follows."""
+    v = st.value if isinstance(st, (gast.Expr, gast.Assign)) else None
+    if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
+            and isinstance(v.func.value, gast.Name) \
+            and (v.func.attr in ("append", "extend") and isinstance(st, gast.Expr)
+                 or v.func.attr == "pop" and not v.args and not v.keywords):
+        return v.func.value.id, v.func.attr
+    return None
+
+
+def _check_resized_list_aliases(norm):
+    """``M = L; L.append(v)`` grows the list M names too, but srcdiff follows the
+    change under the name L only: refused where another name for the same list
+    is read (reading items out, ``a = L[0]``, is fine)."""
+    sites = [(st, _resized_list(st)) for st in walk_stmts(norm.node.body)]
+    sites = [(st, got) for st, got in sites if got]
+    if not sites:
+        return
+
+    def binds(s):     # only another name for the same list object shares it
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
+            return s.targets[0].id, ({s.value.id} if isinstance(s.value, gast.Name)
+                                     else set()), False
+        return None
+    env = points_to(norm.node.body, binds, at={id(st) for st, _ in sites},
+                    track={lst for _, (lst, _) in sites})
+    # (read before the change too: the adjoint sweep reads it after putting it back)
+    read = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)}
+    for st, (lst, meth) in sites:
+        for m in sorted(sharers(env.get(id(st), {}), lst) - {lst}):
+            if m in read:
+                raise norm.fs.loc.error(st, f"'{lst}' is changed in place here (.{meth}()), "
+                                        f"but '{m}' names the same list and is read; "
+                                        "srcdiff follows the change under "
+                                        f"'{lst}' only", f"copy it: {m} = list({lst})")
 
 
 def _bind_none_first(norm, names):

@@ -282,6 +282,14 @@ def f(x):
         w += x * s
     return np.sum(w ** 2) + np.sin(s)
 """,
+    # an item read out of a list stays what it was when the list grows
+    "item_of_a_list_read_before_it_grows": """
+def f(x):
+    L = [x, x * 3.0]
+    a = L[0]
+    L.append(x * x)
+    return np.sum(a * L[2])
+""",
     # s is checked at the second write too (not read after it): were it a copy
     # there, the check at the first write could not see a view
     "item_read_after_one_write_and_not_after_another": """
@@ -463,6 +471,14 @@ def f(x):
         y = y * d
     return np.sum(y)
 """, 6),
+    # M is the list L: srcdiff followed the append under L only (a wrong gradient)
+    "list_grown_under_another_name": ("""
+def f(x):
+    L = [x, x * 3.0]
+    M = L
+    L.append(x * x)
+    return np.sum(M[0] * M[2])
+""", 5),
     # a row of a 2-d array, checked where the write runs
     "row_of_a_matrix_read_after_a_write": ("""
 def f(x):

@@ -883,9 +883,17 @@ def _check_resized_list_aliases(norm):
         return None
     env = points_to(norm.node.body, binds, at={id(st) for st, _ in sites},
                     track={lst for _, (lst, _) in sites})
-    # (read before the change too: the adjoint sweep reads it after putting it back)
-    read = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Load)}
+    # read before the change too (the adjoint sweep reads it after putting it
+    # back); handing the list on (M = L) or growing it does not read its items
+    read = set()
+    for st in walk_stmts(norm.node.body):
+        if isinstance(st, gast.Assign) and isinstance(st.value, gast.Name):
+            continue
+        if _resized_list(st) and isinstance(st, gast.Expr):
+            read |= names_read(st.value.args[0]) if st.value.args else set()
+            continue
+        read |= names_read(st) if not isinstance(st, (gast.If, gast.For, gast.While)) \
+            else names_read(st.test if not isinstance(st, gast.For) else st.iter)
     for st, (lst, meth) in sites:
         for m in sorted(sharers(env.get(id(st), {}), lst) - {lst}):
             if m in read:

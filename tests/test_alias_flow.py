@@ -290,6 +290,13 @@ def f(x):
     L.append(x * x)
     return np.sum(a * L[2])
 """,
+    # a comprehension is built under a name of its own, then handed on
+    "list_from_a_comprehension_popped": """
+def f(x):
+    L = [np.sin(x) * (k + 1.0) for k in range(3)]
+    v = L.pop()
+    return np.sum(v) + np.sum(L[0] * x)
+""",
     # s is checked at the second write too (not read after it): were it a copy
     # there, the check at the first write could not see a view
     "item_read_after_one_write_and_not_after_another": """

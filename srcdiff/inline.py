@@ -456,8 +456,16 @@ def _rename_all(stmts, mapping):
                 # as they were, one could name a different variable of the new
                 # namespace (the helper's temporary t_1 where the body now reads
                 # the caller's t_1) and give it that variable's version
-                n.ssa_env = {mapping.get(k, k): mapping.get(v, v)
-                             for k, v in n.ssa_env.items()}
+                # A renamed key may meet a name the body reads as written (a
+                # helper's parameter a4 replaced by the caller's argument W1, which
+                # the body also reads as a global): a renamed key whose version is
+                # another name is left out, since a name a nested function reads is
+                # never versioned (normalize), so the function does not read it
+                env = {k: mapping.get(v, v) for k, v in n.ssa_env.items() if k not in mapping}
+                for k, v in n.ssa_env.items():
+                    if k in mapping and mapping.get(v, v) == mapping[k]:
+                        env.setdefault(mapping[k], mapping[k])
+                n.ssa_env = env
 
 
 def _relocate(stmts, loc, call_stmt):

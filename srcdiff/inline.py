@@ -449,6 +449,9 @@ def _rename_all(stmts, mapping):
                 n.id = mapping[n.id]
             elif isinstance(n, gast.FunctionDef) and n.name in mapping:
                 n.name = mapping[n.name]
+            elif getattr(n, "srcdiff_augassign", None) in mapping:
+                # (y op= v: the name whose array Python changes, read by the alias checks)
+                n.srcdiff_augassign = mapping[n.srcdiff_augassign]
             elif isinstance(n, gast.Call) and getattr(n, "ssa_env", None) is not None:
                 # (names as written -> the versions current at the call, which a
                 # lambda called here reads; a name missing is its own version).
@@ -890,7 +893,7 @@ def _check_resized_list_aliases(norm):
                                      else set()), False
         return None
     env = points_to(norm.node.body, binds, at={id(st) for st, _ in sites},
-                    track={lst for _, (lst, _) in sites})
+                    track={lst for _, (lst, _) in sites}, rows=False)
     # read before the change too (the adjoint sweep reads it after putting it
     # back); handing the list on (M = L) or growing it does not read its items
     read = set()

@@ -133,7 +133,7 @@ def sharers(env, root):
     return {n for n, sites in env.items() if sites & mine} | {root}
 
 
-def points_to(body, binds, at=None, track=()):
+def points_to(body, binds, at=None, track=(), rows=True):
     """{id(stmt): {name: the arrays its value may be}} just before each statement
     (of the ids in ``at``, default all) runs: a forward may-alias analysis.
 
@@ -150,7 +150,8 @@ def points_to(body, binds, at=None, track=()):
     Only names that take part in some sharing binding (and those in ``track``)
     are followed; any other name holds arrays of its own and is left out, as
     are names not yet bound (parameters, globals): a name left out is its own
-    array ``("name", n)``.
+    array ``("name", n)``. ``rows``: a ``for`` loop's target may share its
+    iterable's memory (the rows of an array); False for lists followed as lists.
     """
     relevant = set(track)
     for s in walk_stmts(body):
@@ -216,9 +217,10 @@ def points_to(body, binds, at=None, track=()):
                 ctx = {"head": None, "exit": None}
                 entry = dict(head)
                 if isinstance(s, gast.For):
-                    rows = sites_of(head, names_read(s.iter))   # rows of an array are views
+                    # rows of an array are views (an item of a list is not the list)
+                    views = sites_of(head, names_read(s.iter)) if rows else frozenset()
                     for t in names_stored(s.target):
-                        entry[t] = rows | {("row", id(s))}
+                        entry[t] = views | {("row", id(s))}
                 end = block(s.body, entry, ctx)
                 new = join(join(head, end), ctx["head"])
                 if new == head:

@@ -297,6 +297,16 @@ def f(x):
     v = L.pop()
     return np.sum(v) + np.sum(L[0] * x)
 """,
+    # a loop over a list binds its items, not the list
+    "list_iterated_then_popped": """
+def f(x):
+    L = [np.sin(x), x * 2.0, np.cos(x)]
+    s = 0.0
+    for v in L:
+        s = s + np.sum(v * x)
+    w = L.pop()
+    return s + np.sum(w * L[0])
+""",
     # s is checked at the second write too (not read after it): were it a copy
     # there, the check at the first write could not see a view
     "item_read_after_one_write_and_not_after_another": """
@@ -486,6 +496,22 @@ def f(x):
     L.append(x * x)
     return np.sum(M[0] * M[2])
 """, 5),
+    # the second inlined copy of h: its check read the name as written in h,
+    # unbound in f (UnboundLocalError; fuzzer seed 9003 program 681)
+    "augassign_on_a_shared_array_in_a_helper_inlined_twice": ("""
+def h(a):
+    A = np.outer(a, a)
+    for k in range(2):
+        v = A
+        A *= 0.5
+        s = np.sum(v)
+    return s
+
+def f(x):
+    if np.sum(x) > 100.0:
+        u = h(x)
+    return h(x) * np.sum(x)
+""", 6),
     # a row of a 2-d array, checked where the write runs
     "row_of_a_matrix_read_after_a_write": ("""
 def f(x):

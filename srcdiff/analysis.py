@@ -180,6 +180,17 @@ def mutated_receiver(value):
     return None
 
 
+def resizing_call(node):
+    """(L, method) when ``node`` is ``L.append(v)``, ``L.extend(vs)`` or ``L.pop()``:
+    the calls that change a list's length and that both modes follow."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            and isinstance(node.func.value, gast.Name) \
+            and (node.func.attr in ("append", "extend")
+                 or node.func.attr == "pop" and not node.args and not node.keywords):
+        return node.func.value.id, node.func.attr
+    return None
+
+
 def mutating_call_refusal(meth):
     """(message, hint) refusing ``.meth()`` on a differentiated value."""
     return (f"the method call .{meth}() may change a differentiated value in place; "

@@ -14,7 +14,7 @@ import inspect
 
 import gast
 
-from .analysis import Classifier, activity, subscript_writes, walk_stmts
+from .analysis import Classifier, activity, resizing_call, subscript_writes, walk_stmts
 from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
 from .normalize import normalize
@@ -867,15 +867,10 @@ def _insert_checks(norm, checks, check):
 
 
 def _resized_list(st):
-    """(L, method) for ``L.append(v)``, ``L.extend(vs)``, ``L.pop()`` (as a statement
-    or assigned), the calls that change a list's length and that srcdiff follows."""
-    v = st.value if isinstance(st, (gast.Expr, gast.Assign)) else None
-    if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
-            and isinstance(v.func.value, gast.Name) \
-            and (v.func.attr in ("append", "extend") and isinstance(st, gast.Expr)
-                 or v.func.attr == "pop" and not v.args and not v.keywords):
-        return v.func.value.id, v.func.attr
-    return None
+    """(L, method) for ``L.append(v)``, ``L.extend(vs)`` (statements) and ``L.pop()``
+    (a statement or assigned)."""
+    got = resizing_call(st.value) if isinstance(st, (gast.Expr, gast.Assign)) else None
+    return got if got and (isinstance(st, gast.Expr) or got[1] == "pop") else None
 
 
 def _check_resized_list_aliases(norm):

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
-                       subscript_writes, walk_stmts)
+                       resizing_call, subscript_writes, walk_stmts)
 from .errors import SrcdiffError
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
@@ -1533,14 +1533,7 @@ def _loop_level(stmts):
 def _resized_lists(s):
     """Names of the lists that ``.append(v)``, ``.extend(vs)`` or ``.pop()`` calls
     in ``s`` change (the calls whose restores put the list back, see _restore)."""
-    out = set()
-    for n in gast.walk(s):
-        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
-                and isinstance(n.func.value, gast.Name) \
-                and (n.func.attr in ("append", "extend")
-                     or (n.func.attr == "pop" and not n.args and not n.keywords)):
-            out.add(n.func.value.id)
-    return out
+    return {got[0] for got in map(resizing_call, gast.walk(s)) if got}
 
 
 def _has_code(stmts):

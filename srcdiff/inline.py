@@ -19,7 +19,7 @@ from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
-from .syntax import load, store, const, assign, clone, names_read
+from .syntax import load, store, const, assign, clone, names_read, names_stored
 from .templates import HelperEnv
 
 __all__ = ["inline_calls"]
@@ -723,6 +723,8 @@ def alias_binds(classifier, body, params=()):
         aug = getattr(s, "srcdiff_augassign", None)
         if aug:
             return t, {aug}, t == aug
+        if getattr(s, "srcdiff_fresh", False):
+            return t, set(), False      # checked where it is made (_freshen)
         if isinstance(s.value, gast.Lambda):
             return t, set(), False      # a closure reads names when called, holds no array
         op = classifier.classify(s.value)
@@ -1025,6 +1027,38 @@ def _check_augassign_aliases(norm, classifier, checked_writes):
     augs = [s for s in walk_stmts(norm.node.body) if getattr(s, "srcdiff_augassign", None)]
     if not augs:
         return
+    while True:
+        got = _augassign_sharers(norm, classifier, checked_writes, augs)
+        if not isinstance(got, tuple):
+            break
+        s, y, shared, bad = got
+        # a sharer the generated code may copy is made fresh where it is made,
+        # when it can be: checked there not to share its sources (an item y[k] of
+        # a vector is a number), then the analysis is run again
+        if y in bad or not _freshen(norm, classifier, bad, s, y):
+            v = shared[0]
+            raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
+                                    "same array and is used afterwards; srcdiff differentiates "
+                                    f"this as a new value", f"write {y} = {y} <op> ... "
+                                    f"(or copy it first: {v} = {y}.copy())")
+    checks = got
+    if not checks:
+        return
+    # a check where it runs reads them all: a name not bound on every path there
+    # is bound to None first
+    bound = bound_before(norm.node.body, norm.params, at=set(checks))
+    _bind_none_first(norm, {v for k, (_, shared) in checks.items() for v in shared
+                            if v not in bound[k]})
+    # whether they do depends on the values (a number is never changed in place,
+    # builtin min() may return either argument): checked where it happens
+    from . import runtime
+    _insert_checks(norm, checks, runtime.not_shared)
+
+
+def _augassign_sharers(norm, classifier, checked_writes, augs):
+    """{id(y += v): (y, names read later that may share y's array)}, or
+    (stmt, y, those names, the ones the reverse transform may copy) for the
+    first ``y += v`` whose sharing a check where it runs could not see."""
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
     binds = alias_binds(classifier, norm.node.body, norm.params)
@@ -1045,8 +1079,21 @@ def _check_augassign_aliases(norm, classifier, checked_writes):
             if w in checked_writes:
                 checked |= shares & live.get(id(st), set())
     near_writes -= checked
+    # ... and only a name whose value may come from such a copy: one made by an
+    # operation that may return a view (t = y[k]; reverse.py copies no fresh array,
+    # parameter or loop target), another name for one, or one changed in place
+    copyable = set()
+    stmts = [st for st in walk_stmts(norm.node.body) if binds(st)]
+    while True:
+        more = {binds(st)[0] for st in stmts
+                if binds(st)[1] and binds(st)[0] not in copyable
+                and (binds(st)[1] & copyable if isinstance(st.value, gast.Name)
+                     or getattr(st, "srcdiff_augassign", None) else not binds(st)[2])}
+        if not more:
+            break
+        copyable |= more
+    near_writes &= copyable
     checks = {}
-    bound = None
     for s in augs:
         y = s.srcdiff_augassign
         env = env_before.get(id(s), {})
@@ -1055,25 +1102,64 @@ def _check_augassign_aliases(norm, classifier, checked_writes):
         shared = [v for v in sorted(live.get(id(s), ()))
                   if v not in (y, s.targets[0].id)
                   and env.get(v, frozenset({("name", v)})) & mine]
-        if shared and ({y} | set(shared)) & near_writes:
-            v = shared[0]
-            raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
-                                    "same array and is used afterwards; srcdiff differentiates "
-                                    f"this as a new value", f"write {y} = {y} <op> ... "
-                                    f"(or copy it first: {v} = {y}.copy())")
+        bad = ({y} | set(shared)) & near_writes
+        if shared and bad:
+            return s, y, shared, bad
         if shared:
             checks[id(s)] = (y, shared)
-    if not checks:
-        return
-    # a check where it runs reads them all: a name not bound on every path there
-    # is bound to None first
-    bound = bound_before(norm.node.body, norm.params, at=set(checks))
-    _bind_none_first(norm, {v for k, (_, shared) in checks.items() for v in shared
-                            if v not in bound[k]})
-    # whether they do depends on the values (a number is never changed in place,
-    # builtin min() may return either argument): checked where it happens
+    return checks
+
+
+def _freshen(norm, classifier, names, at, y):
+    """Make every value the ``names`` get a fresh one, where it is made: after
+    ``t = <op>`` (an item ``y[k]``, builtin ``min()``, ...), the check
+    ``runtime.fresh_value`` refuses a value that shares memory with the op's
+    sources, and the statement is marked ``srcdiff_fresh`` for the alias
+    analyses. False when a name is bound otherwise (a parameter, a loop
+    target, another name) or nothing is left to mark."""
     from . import runtime
-    _insert_checks(norm, checks, runtime.not_shared)
+    defs = {}
+    for st in walk_stmts(norm.node.body):
+        if isinstance(st, gast.FunctionDef):
+            stored = {st.name}
+        elif isinstance(st, gast.For):
+            stored = names_stored(st.target)
+        elif isinstance(st, gast.Assign):
+            stored = set().union(*(names_stored(t) for t in st.targets))
+        else:
+            stored = set()
+        for t in stored & names:
+            ok = isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and not isinstance(st.value, (gast.Name, gast.Lambda))
+            defs.setdefault(t, []).append(st if ok else None)
+    if names & set(norm.params) or any(None in defs.get(t, [None]) for t in names):
+        return False
+    todo = [st for t in sorted(names) for st in defs[t]
+            if not getattr(st, "srcdiff_augassign", None) and not getattr(st, "srcdiff_fresh", 0)]
+    if not todo:
+        return False
+    at_line = (getattr(at, "srcloc", None) or norm.fs.loc).lineno(at)
+    checks = {}
+    for st in todo:
+        st.srcdiff_fresh = True
+        t = st.targets[0].id
+        sources = sorted(_memory_sources(classifier.classify(st.value)) - {t})
+        checks[id(st)] = (t, sources)
+
+    def each(st):
+        if id(st) not in checks:
+            return [st]
+        t, sources = checks[id(st)]
+        where = getattr(st, "srcloc", None) or norm.fs.loc
+        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(n), load(n)], ctx=gast.Load())
+                                 for n in sources], ctx=gast.Load())
+        call = gast.Call(func=norm.env.ref(runtime.fresh_value, "fresh_value"),
+                         args=[load(t), const(t), pairs, const(y), const(at_line),
+                               const(where.filename), const(where.lineno(st))], keywords=[])
+        return [st, _located(gast.Expr(value=call), st)]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
+    return True
 
 
 def inline_calls(norm, wrt):

@@ -937,9 +937,28 @@ class ReverseTransform:
             if seen:
                 needed.add(y)
                 copied |= seen
+        # the adjoint may read such a view after it has put back an earlier write
+        # of the base, so the view's values are kept as they were made: a copy
+        # (the alias checks guarantee the primal never reads it after a write).
+        # A fresh array (an augmented assignment's new value) is not copied.
+        from .inline import _fresh_definition
+        wrap = [st for st in walk_stmts(body)
+                if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+                and st.targets[0].id in copied
+                and not isinstance(st.value, gast.Name)
+                and not _fresh_definition(self.classifier.classify(st.value))]
+        # the names whose values may be such copies (and other names for them)
+        copies = {st.targets[0].id for st in wrap}
+        while True:
+            more = {st.targets[0].id for st in walk_stmts(body)
+                    if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+                    and isinstance(st.value, gast.Name) and st.value.id in copies} - copies
+            if not more:
+                break
+            copies |= more
         # a copy would hide the sharing from a check where the program runs (the
         # alias checks in inline.py rule this out)
-        clash = copied & set().union(*checked.values()) if checked else set()
+        clash = copies & set().union(*checked.values()) if checked else set()
         if clash:
             t = sorted(clash)[0]
             st = next(st for st in walk_stmts(body) if t in checked.get(id(st), ()))
@@ -948,21 +967,13 @@ class ReverseTransform:
         for st in walk_stmts(body):
             if isinstance(st, gast.Expr) and \
                     self.classifier.classify(st.value).func is runtime.not_shared \
-                    and names_read(st.value) & copied:
+                    and names_read(st.value) & copies:
                 y = st.value.args[1].value
                 raise self.loc.error(st, f"'{y}' is changed in place here, but a name that "
                                      "may share its array is used afterwards and written "
                                      "in place later", f"write {y} = {y} <op> ...")
-        # the adjoint may read such a view after it has put back an earlier write
-        # of the base, so the view's values are kept as they were made: a copy
-        # (the alias checks guarantee the primal never reads it after a write)
-        from .inline import _fresh_definition
-        for st in walk_stmts(body):
-            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
-                    and st.targets[0].id in copied \
-                    and not isinstance(st.value, gast.Name) \
-                    and not _fresh_definition(self.classifier.classify(st.value)):
-                st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
+        for st in wrap:
+            st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
 
     def _unshared_at_writes(self, body):
         """{id(write y[i] = v): the names checked just before it not to share y}."""

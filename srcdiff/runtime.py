@@ -506,6 +506,32 @@ def unshared_at_write(array, name, others, filename, lineno):
             raise SrcdiffError(message, filename, lineno, hint)
 
 
+def _holds(source, value):
+    """Could ``value`` be (or share memory with) part of ``source``?"""
+    if isinstance(source, np.ndarray):
+        return _may_share(source, value)
+    if isinstance(source, (list, tuple)):
+        return any(s is value or _holds(s, value) for s in source)
+    if isinstance(source, dict):
+        return any(s is value or _holds(s, value) for s in source.values())
+    return False
+
+
+def fresh_value(value, name, sources, array, line, filename, lineno):
+    """``t = y[k]`` (or builtin min(), ...) where t may, statically, share the
+    memory of an array changed in place later by ``array += ...`` (at ``line``)
+    while t is still used: srcdiff differentiates t as it was made, so a t that
+    really shares its sources' memory (a row of a matrix, not an item of a
+    vector) is refused here, where it is made."""
+    for source_name, source in sources:
+        if _holds(source, value):
+            from .errors import SrcdiffError
+            raise SrcdiffError(f"'{name}' and '{source_name}' share memory here, and '{array}' "
+                               f"is changed in place at line {line} while '{name}' is used "
+                               "afterwards; srcdiff differentiates that as a new value",
+                               filename, lineno, f"copy it where it is made: {name} = ....copy()")
+
+
 def int_index(i, filename, lineno):
     """``a[i][j] = v`` is generated as ``a[i, j] = v``: the same write only when
     ``i`` is one integer (a slice, mask or index array makes ``a[i]`` a copy or a

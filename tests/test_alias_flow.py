@@ -318,6 +318,17 @@ def f(x):
     v[0] = 2.0 * x[2]
     return np.sum(v * v) + u
 """,
+    # s is an item of a vector, a number: it is read after y *= ... and y is
+    # written by subscript later; s is checked where it is made, not refused
+    # because the reverse transform might have copied it (fuzzer seed 9009/918)
+    "augassign_then_subscript_write_with_an_item_read_later": """
+def f(x):
+    y = np.tanh(x)
+    s = y[0]
+    y *= np.sin(s)
+    y[1] += s
+    return np.sum(y * y) + s * s
+""",
     "math_result_of_an_item_changed_in_place": """
 def f(x):
     s = math.cos(x[0]) if x[1] > -10.0 else 0.5
@@ -329,8 +340,9 @@ def f(x):
 
 REFUSED = {
     # t is a view of y that the adjoint reads, and y is written by subscript
-    # later: the generated code makes t a copy, so whether y += 1.0 changes t
-    # cannot be checked where it runs; refused where it is made
+    # later: the generated code would make t a copy, so whether y += 1.0 changes
+    # t could not be checked where that runs; t is checked where it is made
+    # (runtime.fresh_value), and refused there: it shares y's memory
     "augassign_on_an_array_whose_view_is_copied_for_a_later_write": ("""
 def f(x):
     y = x * 1.0
@@ -339,7 +351,7 @@ def f(x):
     s = np.sum(t * x[1:] * x[1:])
     y[0] = 5.0
     return s + np.sum(y * y)
-""", 5),
+""", 4),
     # the may-alias analysis joined the loop's entry (x: the caller's array, shared
     # with d) with its back edge (x: a new array) and kept only the new array
     # g() reads a when it is called, after b *= 2.0 changed a's array
@@ -577,6 +589,27 @@ def test_refused_with_line(name):
     filename = f.__code__.co_filename
     # load_function prepends two import lines
     assert f"{filename}:{line + 2}" in str(err.value), str(err.value)
+
+
+def test_item_read_after_augassign_and_write_decided_by_the_values():
+    # s = y[0] is a number for a vector, a row view for a matrix: checked where
+    # it is made, refused (with s's line and the in-place change's) for a matrix
+    f = load_function("""
+def f(x):
+    y = x * 1.0
+    s = y[0]
+    y *= np.sum(s)
+    y[0] += np.sum(s)
+    return np.sum(y * y)
+""", "f")
+    np.testing.assert_allclose(srcdiff.grad(f)(X.copy()), numeric_grad(f, [X.copy()], 0),
+                               rtol=1e-6, atol=1e-8)
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(f)(np.outer(X, X))
+    # (load_function prepends two import lines)
+    assert f"{f.__code__.co_filename}:6" in str(err.value), str(err.value)
+    assert "'s' and 'y' share memory here, and 'y' is changed in place at line 7" \
+        in str(err.value), str(err.value)
 
 
 def test_augassign_sharing_decided_by_the_values():

@@ -9,7 +9,7 @@ import numpy as np
 from . import runtime
 from .optimize import dead_code
 from .codegen import annotate, compile_functions, function_def, render
-from .errors import SrcdiffError
+from .errors import SrcdiffError, user_names
 from .pipeline import prepare
 from .reverse import ReverseTransform
 from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
@@ -163,7 +163,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
         seed = [gast.Subscript(value=load(dout), slice=const(i), ctx=gast.Load())
                 for i in range(len(last.value.elts))] if pack else load(dout)
     rt = ReverseTransform(norm, wrt_names, env, containers, dict(spec))
-    primal, adjoint, grads = rt.run(seed)
+    with user_names(norm.names):
+        primal, adjoint, grads = rt.run(seed)
     grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and getattr(rt, "_single", True) \
         else tuple_(grads)
     loc = fs.loc

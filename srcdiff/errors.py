@@ -1,4 +1,6 @@
 """SrcdiffError: everything the library refuses, with the user's file and line."""
+import re
+from contextlib import contextmanager
 
 
 class SrcdiffError(Exception):
@@ -19,6 +21,32 @@ class SrcdiffError(Exception):
         if hint:
             text = f"{text}\n  hint: {hint}"
         super().__init__(text)
+
+    def with_names(self, user_name):
+        """The same error with every name the transform made (``y_2``) written as
+        the name it was made from (``y``) -- ``user_name`` maps one name."""
+        def fix(text):
+            if text is None:
+                return None
+            return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: user_name(m.group(0)), text)
+        message, hint = fix(self.construct_message), fix(self.hint)
+        if (message, hint) == (self.construct_message, self.hint) \
+                or type(self) is not SrcdiffError:
+            return self
+        return SrcdiffError(message, self.filename, self.lineno, hint)
+
+
+@contextmanager
+def user_names(names):
+    """Errors raised inside name the user's variables (``y``), not the versions
+    the transform made of them (``y_2``); ``names`` is the NameGen that made them."""
+    try:
+        yield
+    except SrcdiffError as e:
+        new = e.with_names(names.user_name)
+        if new is e:
+            raise
+        raise new.with_traceback(e.__traceback__) from None
 
 
 class SourceLocation:

@@ -16,7 +16,7 @@ import numpy as np
 from .optimize import dead_code
 from .api import Generated, _plain, _signature_params, _wrt_names, _is_integer, grad, vjp
 from .codegen import annotate, compile_functions, function_def
-from .errors import SrcdiffError
+from .errors import SrcdiffError, user_names
 from .forward import ForwardTransform
 from .normalize import normalize
 from .parse import parse_function
@@ -43,7 +43,8 @@ def generate_forward(func, wrt_names):
     fs = norm.fs
     env = norm.env
     ft = ForwardTransform(norm, wrt_names, env)
-    stmts, dout, tparams = ft.run()
+    with user_names(norm.names):
+        stmts, dout, tparams = ft.run()
     loc = fs.loc
     result = tuple_([clone(norm.output), dout])
     notes = _annotate_generated(stmts, loc) if _generated(fs) else annotate(stmts, loc)

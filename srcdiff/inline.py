@@ -858,10 +858,11 @@ def _insert_checks(norm, checks, check):
             return [st]
         y, names = checks[id(st)]
         at = getattr(st, "srcloc", None) or norm.fs.loc
-        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(t), load(t)], ctx=gast.Load())
+        shown = norm.names.user_name        # the messages name the user's variables
+        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(shown(t)), load(t)], ctx=gast.Load())
                                  for t in names], ctx=gast.Load())
         call = gast.Call(func=norm.env.ref(check, check.__name__),
-                         args=[load(y), const(y), pairs, const(at.filename),
+                         args=[load(y), const(shown(y)), pairs, const(at.filename),
                                const(at.lineno(st))], keywords=[])
         return [_located(gast.Expr(value=call), st), st]
 
@@ -1151,10 +1152,11 @@ def _freshen(norm, classifier, names, at, y):
             return [st]
         t, sources = checks[id(st)]
         where = getattr(st, "srcloc", None) or norm.fs.loc
-        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(n), load(n)], ctx=gast.Load())
+        shown = norm.names.user_name
+        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(shown(n)), load(n)], ctx=gast.Load())
                                  for n in sources], ctx=gast.Load())
         call = gast.Call(func=norm.env.ref(runtime.fresh_value, "fresh_value"),
-                         args=[load(t), const(t), pairs, const(y), const(at_line),
+                         args=[load(t), const(shown(t)), pairs, const(shown(y)), const(at_line),
                                const(where.filename), const(where.lineno(st))], keywords=[])
         return [st, _located(gast.Expr(value=call), st)]
 

@@ -8,6 +8,14 @@ class NameGen:
     def __init__(self, taken=()):
         self.taken = set(taken)
         self.counters = {}
+        self.origin = {}        # base_k -> base: what the name was made from
+
+    def user_name(self, name):
+        """The name ``name`` was made from (``y_2`` -> ``y``): what the user wrote,
+        for messages."""
+        while name in self.origin:
+            name = self.origin[name]
+        return name
 
     def reserve(self, name):
         self.taken.add(name)
@@ -24,6 +32,7 @@ class NameGen:
             if name not in self.taken:
                 self.counters[base] = k
                 self.taken.add(name)
+                self.origin[name] = base
                 return name
 
     def adjoint(self, name):

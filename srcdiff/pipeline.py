@@ -5,6 +5,7 @@ forward transforms start from (cached per function object).
 """
 import threading
 
+from .errors import user_names
 from .normalize import normalize
 from .parse import parse_function
 
@@ -24,4 +25,5 @@ def prepare(func, wrt=()):
     for free in sorted(fs.closure):
         norm.env.objects[free] = fs.closure[free]   # the user's closure variables, as they are
     fs.extra = norm.env.objects
-    return inline_calls(norm, wrt)
+    with user_names(norm.names):
+        return inline_calls(norm, wrt)

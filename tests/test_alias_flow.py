@@ -630,3 +630,36 @@ def f(x, c):
     # (load_function prepends two import lines)
     assert f"{f.__code__.co_filename}:6" in str(err.value), str(err.value)
     assert "'c' is changed in place here, but 'd'" in str(err.value)
+
+
+def test_refusals_name_the_users_variables_not_their_versions():
+    # z += 1.0 makes a new version of z (z_1) inside the transform; a refusal
+    # made when grad(f) builds (f) or when the code runs (g) says 'z', as written
+    src = """
+def f(x):
+    z = x * 1.0
+    z += 1.0
+    y = z[1:]
+    y *= 2.0
+    z[0] = 3.0
+    return np.sum(y * x[1:]) + np.sum(z)
+
+def g(x):
+    z = x * 1.0
+    z += 1.0
+    for i in range(2):
+        w = z[1:]
+        z *= 2.0
+        z[0] = w[0]
+    return np.sum(z)
+"""
+    for name, line, says in (("f", 8, "'y' is changed in place here, but 'z' names the same array"),
+                             ("g", 16, "'w' and 'z' share memory here, and 'z' is changed in place "
+                                       "at line 17")):
+        fn = load_function(src, name)
+        with pytest.raises(srcdiff.SrcdiffError) as err:
+            srcdiff.grad(fn)(X.copy())
+        text = str(err.value)
+        assert f"{fn.__code__.co_filename}:{line}:" in text, text
+        assert says in text, text
+        assert "z_" not in text, text

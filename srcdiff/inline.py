@@ -879,19 +879,35 @@ def _resized_list(st):
 def _check_resized_list_aliases(norm):
     """``M = L; L.append(v)`` grows the list M names too, but srcdiff follows the
     change under the name L only: refused where another name for the same list
-    is read (reading items out, ``a = L[0]``, is fine)."""
+    is read (reading items out, ``a = L[0]``, is fine). So are the containers
+    that may hold the list (``P = [L]``, ``t = grid[i]; t.append(v)``), which
+    see the change too."""
     sites = [(st, _resized_list(st)) for st in walk_stmts(norm.node.body)]
     sites = [(st, got) for st, got in sites if got]
     if not sites:
         return
+    lists, holders = _resized_lists_and_holders(norm.node.body, {lst for _, (lst, _) in sites})
 
-    def binds(s):     # only another name for the same list object shares it
-        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
-            return s.targets[0].id, ({s.value.id} if isinstance(s.value, gast.Name)
-                                     else set()), False
-        return None
+    def binds(s):     # another name for the same list shares it, as does a container of it
+        if isinstance(s, gast.Expr):
+            got = resizing_call(s.value)
+            if got and got[1] != "pop" and s.value.args \
+                    and names_read(s.value.args[0]) & (lists | holders):
+                return got[0], {got[0]} | (names_read(s.value.args[0]) & (lists | holders)), False
+            return None
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+            return None
+        t, v = s.targets[0].id, s.value
+        if isinstance(v, gast.Name):
+            return t, {v.id}, False
+        if isinstance(v, (gast.List, gast.Tuple, gast.Dict)):
+            return t, _literal_names(v) & (lists | holders), False
+        base = _item_base(v)
+        if base is not None and base in holders:
+            return t, {base}, False       # an item of a container of the list may be it
+        return t, set(), False
     env = points_to(norm.node.body, binds, at={id(st) for st, _ in sites},
-                    track={lst for _, (lst, _) in sites}, rows=False)
+                    track={lst for _, (lst, _) in sites}, rows=holders)
     # read before the change too (the adjoint sweep reads it after putting it
     # back); handing the list on (M = L) or growing it does not read its items
     read = set()
@@ -905,11 +921,71 @@ def _check_resized_list_aliases(norm):
             else names_read(st.test if not isinstance(st, gast.For) else st.iter)
     for st, (lst, meth) in sites:
         for m in sorted(sharers(env.get(id(st), {}), lst) - {lst}):
+            if m in read and m in holders:
+                raise norm.fs.loc.error(st, f"the list changed in place here (.{meth}()) may "
+                                        f"be held by '{m}', which is read; srcdiff does not "
+                                        "follow a change of a list inside a container",
+                                        "build the list on its own, and put it into the "
+                                        "container after its last change")
             if m in read:
                 raise norm.fs.loc.error(st, f"'{lst}' is changed in place here (.{meth}()), "
                                         f"but '{m}' names the same list and is read; "
                                         "srcdiff follows the change under "
                                         f"'{lst}' only", f"copy it: {m} = list({lst})")
+
+
+def _literal_names(node):
+    """The names a list, tuple or dict literal holds as elements (values)."""
+    elts = node.values if isinstance(node, gast.Dict) else node.elts
+    return {e.id for e in elts if isinstance(e, gast.Name)} \
+        | {e.value.id for e in elts if isinstance(e, gast.Starred)
+           and isinstance(e.value, gast.Name)}
+
+
+def _item_base(node):
+    """P for ``P[k]`` and ``P.pop()``: a value taken out of the container P."""
+    if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
+        return node.value.id
+    got = resizing_call(node)
+    return got[0] if got and got[1] == "pop" else None
+
+
+def _resized_lists_and_holders(body, resized):
+    """(names that may be a list resized somewhere, names that may hold one):
+    ``P = [L]``, ``P.append(L)``, ``t = P[k]`` with t resized make P a holder,
+    and an item taken out of a holder (``t = P[k]``, ``for t in P``) may be the
+    list, or a holder itself."""
+    lists, holders = set(resized), set()
+    while True:
+        size = len(lists) + len(holders)
+        for st in walk_stmts(body):
+            if isinstance(st, gast.For) and names_read(st.iter) & holders:
+                lists |= names_stored(st.target)
+                holders |= names_stored(st.target)
+            elif isinstance(st, gast.Expr):
+                got = resizing_call(st.value)
+                if got and got[1] != "pop" and st.value.args \
+                        and names_read(st.value.args[0]) & (lists | holders):
+                    holders.add(got[0])
+            elif isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                t, v = st.targets[0].id, st.value
+                if isinstance(v, gast.Name):
+                    if v.id in lists:
+                        lists.add(t)
+                    if v.id in holders:
+                        holders.add(t)
+                elif isinstance(v, (gast.List, gast.Tuple, gast.Dict)):
+                    if _literal_names(v) & (lists | holders):
+                        holders.add(t)
+                else:
+                    base = _item_base(v)
+                    if base is not None and t in lists:
+                        holders.add(base)
+                    if base is not None and base in holders:
+                        lists.add(t)
+                        holders.add(t)
+        if len(lists) + len(holders) == size:
+            return lists, holders
 
 
 def _bind_none_first(norm, names):

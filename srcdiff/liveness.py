@@ -151,7 +151,8 @@ def points_to(body, binds, at=None, track=(), rows=True):
     are followed; any other name holds arrays of its own and is left out, as
     are names not yet bound (parameters, globals): a name left out is its own
     array ``("name", n)``. ``rows``: a ``for`` loop's target may share its
-    iterable's memory (the rows of an array); False for lists followed as lists.
+    iterable's memory (the rows of an array); False for lists followed as lists,
+    or the names of the iterables whose items may (lists holding lists).
     """
     relevant = set(track)
     for s in walk_stmts(body):
@@ -218,7 +219,9 @@ def points_to(body, binds, at=None, track=(), rows=True):
                 entry = dict(head)
                 if isinstance(s, gast.For):
                     # rows of an array are views (an item of a list is not the list)
-                    views = sites_of(head, names_read(s.iter)) if rows else frozenset()
+                    over = names_read(s.iter) if rows is True else \
+                        names_read(s.iter) & set(rows or ())
+                    views = sites_of(head, over)
                     for t in names_stored(s.target):
                         entry[t] = views | {("row", id(s))}
                 end = block(s.body, entry, ctx)

@@ -11,6 +11,7 @@ is lifted so that the function has a single exit at its end.
 import gast
 
 from .errors import SrcdiffError
+from .analysis import resizing_call
 from .names import NameGen, all_names
 from .parse import resolve_static
 from .syntax import load, store, const, assign, is_atom, rename, clone, names_stored
@@ -352,7 +353,12 @@ class _Normalizer:
             if isinstance(s.value, gast.Constant):
                 return []  # docstring or bare constant
             stmts, simple = self.simple(s.value, "t")
-            out = stmts + ([gast.Expr(value=simple)] if not self.is_atomic(simple) else [])
+            got = resizing_call(simple)
+            if got and got[1] == "pop":
+                # L.pop() whose item is dropped: both modes follow t = L.pop()
+                out = stmts + [assign(self.names.fresh(got[0] + "_item"), simple)]
+            else:
+                out = stmts + ([gast.Expr(value=simple)] if not self.is_atomic(simple) else [])
         elif isinstance(s, gast.Return):
             value = s.value if s.value is not None else const(None)
             stmts, a = self.atom(value, self.out_hint)

@@ -88,11 +88,16 @@ def expand_reduced(g, x, axis=None, keepdims=False):
 
 
 def zeros_like_value(x):
-    """A zero with the shape and dtype of ``x`` (a Python 0.0 for Python scalars)."""
+    """A zero with the shape and dtype of ``x`` (a Python 0.0 for Python scalars;
+    lists, tuples and dicts of zeros for containers)."""
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return 0.0
     if type(x) is ShapeOf:
         return x.zeros()
+    if isinstance(x, (list, tuple)):      # a container's zero has its structure
+        return type(x)(zeros_like_value(e) for e in x)
+    if isinstance(x, dict):
+        return {k: zeros_like_value(v) for k, v in x.items()}
     return np.zeros_like(x)
 
 

@@ -15,8 +15,8 @@ import operator
 
 import numpy as np
 
-from ..runtime import (unbroadcast, zeros_like_value, is_foreign, index_add, array_copy,
-                       set_index)
+from ..runtime import (add_cotangents, unbroadcast, zeros_like_value, is_foreign, index_add,
+                       array_copy, set_index)
 from .registry import vjp_rule, jvp_rule, register_linear
 
 __all__ = ["scatter_add", "index_update", "is_basic_index"]
@@ -42,13 +42,13 @@ def scatter_add(g, x, idx):
         out = [zeros_like_value(e) for e in x]
         if isinstance(idx, slice):
             for k, gk in zip(range(*idx.indices(len(x))), g):
-                out[k] = out[k] + gk
+                out[k] = add_cotangents(out[k], gk)
         else:
-            out[idx] = out[idx] + g
+            out[idx] = add_cotangents(out[idx], g)   # (an item may be a container)
         return type(x)(out)
     if isinstance(x, dict):
         out = {k: zeros_like_value(v) for k, v in x.items()}
-        out[idx] = out[idx] + g
+        out[idx] = add_cotangents(out[idx], g)
         return out
     from ..runtime import ShapeOf
     if type(x) is ShapeOf:    # the adjoint sweep kept only x's shape

@@ -694,15 +694,30 @@ def _rewrite_blocks(stmts, each):
 def _snapshot_tests(norm):
     """``if flag:`` where a branch assigns ``flag`` itself: test a copy, so the
     adjoint sweep replays the branch that was taken."""
+    stored = {}     # id(statement) -> the names it (or a block in it) stores
+
+    def stores(st):
+        got = stored.get(id(st))
+        if got is None:
+            blocks = [getattr(st, f) for f in ("body", "orelse")
+                      if isinstance(st, (gast.If, gast.For, gast.While))]
+            if blocks:      # (its blocks were done first: _rewrite_blocks)
+                got = set().union(*(stores(x) for b in blocks for x in b))
+                got |= names_stored(st.target) if isinstance(st, gast.For) else set()
+            else:
+                got = names_stored(st)
+            stored[id(st)] = got
+        return got
+
     def each(st):
-        if isinstance(st, gast.If) and isinstance(st.test, gast.Name):
-            tid = st.test.id
-            if any(isinstance(n, gast.Name) and n.id == tid and isinstance(n.ctx, gast.Store)
-                   for b in (st.body, st.orelse) for x in b for n in gast.walk(x)):
-                c = norm.names.fresh("cond")
-                snap = assign(c, load(st.test.id), getattr(st, "srcline", None))
-                st.test = load(c)
-                return [snap, st]
+        if isinstance(st, gast.If) and isinstance(st.test, gast.Name) \
+                and st.test.id in stores(st):
+            c = norm.names.fresh("cond")
+            snap = assign(c, load(st.test.id), getattr(st, "srcline", None))
+            st.test = load(c)
+            stored[id(snap)] = {c}
+            return [snap, st]
+        stores(st)
         return [st]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)

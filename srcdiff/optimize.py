@@ -83,9 +83,11 @@ def forward_substitute(stmts, resolve):
     """Fold single-use temporaries into their one use (same block, operands
     unchanged in between). ``resolve(func_node)`` gives the callee object."""
     purity = _Purity(resolve)
+    # (a fold moves a value to its one use: no other name's count changes)
+    counts = _uses(stmts)
+    seen = _Seen()
     for _ in range(8):
-        counts = _uses(stmts)
-        changed = _fold_block(stmts, counts, purity)
+        changed = _fold_block(stmts, counts, purity, seen)
         if not changed:
             break
     folder = _NegConst()
@@ -135,13 +137,38 @@ def _sub_blocks(s):
             if isinstance(sub, list) and sub]
 
 
-def _fold_block(block, counts, purity):
+class _Seen:
+    """What each statement writes, and the names it may read (a superset once
+    values are folded out of its block into it: kept up to date for the
+    statement folded into), computed once per statement."""
+
+    def __init__(self):
+        self.memo = {}      # id(stmt) -> (stmt, written, reads)
+
+    def _get(self, st):
+        got = self.memo.get(id(st))
+        if got is None or got[0] is not st:
+            got = self.memo[id(st)] = (st, _written(st), names_read(st))
+        return got
+
+    def written(self, st):
+        return self._get(st)[1]
+
+    def reads(self, st):
+        return self._get(st)[2]
+
+    def folded(self, st, reads):
+        got = self._get(st)
+        self.memo[id(st)] = (st, _written(st), got[2] | reads)
+
+
+def _fold_block(block, counts, purity, seen):
     changed = False
     i = 0
     while i < len(block):
         s = block[i]
         for sub in _sub_blocks(s):
-            changed |= _fold_block(sub, counts, purity)
+            changed |= _fold_block(sub, counts, purity, seen)
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name) and counts.get(s.targets[0].id) == 1 \
                 and not isinstance(s.value, gast.Constant) \
@@ -150,17 +177,19 @@ def _fold_block(block, counts, purity):
             reads = names_read(s.value)
             for j in range(i + 1, len(block)):
                 u = block[j]
-                here = _use_site(u, t)
+                here = _use_site(u, t) if t in seen.reads(u) else None
                 if here is not None and (isinstance(u, gast.Return)
                                          or getattr(u, "srcdiff_nofold", False)):
                     break
                 if here is not None:
                     if here and _replace(u, t, s.value):
+                        seen.folded(u, reads)
+                        counts[t] = 0
                         del block[i]
                         changed = True
                         i -= 1
                     break
-                if _written(u) & (reads | {t}):
+                if seen.written(u) & (reads | {t}):
                     break
         i += 1
     return changed

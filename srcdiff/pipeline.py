@@ -3,7 +3,10 @@
 ``prepare(func)`` gives the normalized function both the reverse and the
 forward transforms start from (cached per function object).
 """
+import copy
 import threading
+
+import gast
 
 from .errors import user_names
 from .normalize import normalize
@@ -12,11 +15,37 @@ from .parse import parse_function
 __all__ = ["prepare"]
 
 _lock = threading.RLock()
+_prepared = {}      # (func, wrt) -> (the prepared function, what preparing it read)
 
 
 def prepare(func, wrt=()):
     """Parse and normalize ``func``; calls into user functions whose results
-    may depend on ``wrt`` are inlined (see inline.py)."""
+    may depend on ``wrt`` are inlined (see inline.py).
+
+    Every transform of the same function (grad, vjp, jvp, each specialisation
+    on argument kinds) starts from the same prepared function: it is made once
+    and each caller gets its own copy to change, while the globals and closure
+    variables preparing it read are still the same objects."""
+    from . import parse
+    from .api import deps_valid
+    key = (func, tuple(wrt))
+    with _lock:
+        hit = _prepared.get(key)
+    if hit is not None and deps_valid(hit[1]):
+        for dep in hit[1]:
+            parse._record(*dep)      # what the caller's code depends on
+        return copy_prepared(hit[0])
+    recording = getattr(parse._recording, "deps", None)
+    start = len(recording) if recording is not None else 0
+    norm = _prepare(func, wrt)
+    if recording is not None:       # (unrecorded dependencies could not be checked)
+        with _lock:
+            _prepared[key] = (norm, tuple(recording[start:]))
+        return copy_prepared(norm)
+    return norm
+
+
+def _prepare(func, wrt):
     from .inline import inline_calls
     from .templates import HelperEnv
     fs = parse_function(func)
@@ -27,3 +56,45 @@ def prepare(func, wrt=()):
     fs.extra = norm.env.objects
     with user_names(norm.names):
         return inline_calls(norm, wrt)
+
+
+def copy_prepared(norm):
+    """A copy of a prepared function that a transform may change: its tree, its
+    names and the names of the helpers its code refers to (the function's
+    source, globals and the helper objects themselves are shared)."""
+    new = copy.copy(norm)
+    new.node = copy_tree(norm.node)
+    new.output = copy_tree(norm.output)
+    new.params = list(norm.params)
+    new.names = copy.copy(norm.names)
+    new.names.taken = set(norm.names.taken)
+    new.names.counters = dict(norm.names.counters)
+    new.names.origin = dict(norm.names.origin)
+    for attr, value in vars(norm).items():
+        if isinstance(value, set):
+            setattr(new, attr, set(value))
+    env = new.env = copy.copy(norm.env)
+    env.names = new.names
+    env.objects = dict(norm.env.objects)
+    env.by_id = dict(norm.env.by_id)
+    new.fs = copy.copy(norm.fs)
+    new.fs.extra = env.objects      # (names resolve through the helpers bound so far)
+    return new
+
+
+def copy_tree(node):
+    """A copy of a syntax tree and the notes on its nodes (``ssa_env`` dicts are
+    copied; source locations are shared)."""
+    if isinstance(node, list):
+        return [copy_tree(x) for x in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = node.__class__.__new__(node.__class__)
+    d = new.__dict__
+    for k, v in node.__dict__.items():
+        if isinstance(v, (gast.AST, list)):
+            v = copy_tree(v)
+        elif isinstance(v, dict):
+            v = dict(v)
+        d[k] = v
+    return new

@@ -155,6 +155,8 @@ FEATURES = {
     "mask-write": "writes through boolean masks",
     "empty-buffer": "np.empty buffers",
     "aliased-write": "an item, view or alias of an array read after the array is written",
+    "list-container": "lists held by a tuple, list or dict, grown through the container or "
+                      "before it is made",
 }
 
 
@@ -708,6 +710,8 @@ class ProgramGenerator:
         opts += [(0.6, self.s_list_op)]
         if ctx.depth <= 1 and self.on("aliased-write"):
             opts.append((0.4, self.s_aliased_write))
+        if ctx.depth <= 1 and ctx.loop is None and self.on("list-container"):
+            opts.append((0.3, self.s_list_container))
         if ctx.ret is not None:
             opts.append((0.3, self.s_early_return))
         if ctx.loop is not None and not ctx.loop.get("no_break"):
@@ -852,6 +856,57 @@ class ProgramGenerator:
         uv = self.add(Var(u, "S", float(n_el), fn=ctx.fn, fresh=True))
         uv.active = v.active
         return [f"{ind}{t} = {code}"] + write + [f"{ind}{u} = {use}"]
+
+    def s_list_container(self, ind, ctx):
+        """Lists inside a container: grown through it (``G[i % 2].append(e)``), or
+        grown under their own name while a container holds them (both make the
+        value depend on the sharing: srcdiff may refuse, but must not return a
+        wrong number), or built first and put into a container afterwards (must
+        be accepted)."""
+        r = self.r
+        kind = r.choice(["S", "V", "W"])
+        n_el = int(np.prod(self.shape[kind])) if kind != "S" else 1
+        c = r.random()
+        u = self.fresh("S")
+        if c < 0.4:
+            g, i = self.fresh("L").replace("L", "G"), self.fresh("I")
+            k = r.randint(2, 4)
+            make = r.choice(["[[], []]", "[[] for _ in range(2)]"])
+            lines = [f"{ind}{g} = {make}", f"{ind}for {i} in range({k}):"]
+            self.push()
+            self.add(Var(i, "I", ub=k))
+            e, b = self.limited(kind, self.d(), 2.0)
+            self.pop()
+            if roots(e) and kind != "S":
+                e = f"{self.atom(e)}.copy()"
+            lines.append(f"{ind}    {g}[{i} % 2].append({e})")
+            use = f"np.sum(np.stack({g}[0])) + np.sum(np.stack({g}[-1]))"
+            self.reads_shared = True
+            bound, active = b * k * n_el, self.is_active(e)
+        else:
+            L, P = self.fresh("L"), self.fresh("L").replace("L", "P")
+            e1, b1 = self.limited(kind, self.d(), 2.0)
+            e2, b2 = self.limited(kind, self.d(), 2.0)
+            if roots(e1) and kind != "S":
+                e1 = f"{self.atom(e1)}.copy()"
+            if roots(e2) and kind != "S":
+                e2 = f"{self.atom(e2)}.copy()"
+            s0, _ = self.limited("S", 1, 1.0)
+            hold, item = r.choice([(f"({L}, {s0})", f"{P}[0]"), (f"[{L}]", f"{P}[0]"),
+                                   (f"{{'a': {L}, 'b': {s0}}}", f"{P}['a']")])
+            if c < 0.7:
+                # grown while the container holds it
+                grow = r.choice([f"{L}.append({e2})", f"{item}.append({e2})"])
+                lines = [f"{ind}{L} = [{e1}]", f"{ind}{P} = {hold}", f"{ind}{grow}"]
+                self.reads_shared = True
+            else:
+                lines = [f"{ind}{L} = [{e1}]", f"{ind}{L}.append({e2})", f"{ind}{P} = {hold}"]
+            use = f"np.sum({item}[-1]) * np.sum({item}[0])" if r.random() < 0.5 \
+                else f"np.sum({item}[-1] * {L}[0])"
+            bound, active = b1 * b2 * n_el * n_el, self.is_active(e1) or self.is_active(e2)
+        uv = self.add(Var(u, "S", bound, fn=ctx.fn, fresh=True))
+        uv.active = active
+        return lines + [f"{ind}{u} = {use}"]
 
     def s_tuple(self, ind, ctx):
         k1, k2 = self.r.choice(KINDS), self.r.choice(KINDS)
@@ -2947,7 +3002,8 @@ def generate_case(seed, index, total, max_size=16, attempts=30, disabled=(), sta
     return None, None, None, None, rejects, None
 
 
-_ALIAS_REFUSALS = ("share memory", "names the same array", "through views or aliases")
+_ALIAS_REFUSALS = ("share memory", "names the same array", "through views or aliases",
+                   "a list inside a container")
 
 
 def _check_one(job):

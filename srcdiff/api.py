@@ -376,7 +376,7 @@ class _Dispatch:
     (tuples, lists, dicts; their cotangents add element by element), scalars,
     and which arrays share a shape (no unbroadcast between them)."""
 
-    def __init__(self, f, wrt, mode, has_aux):
+    def __init__(self, f, wrt, mode, has_aux, eager=True):
         func, bound = _plain(f)
         self.func, self.bound = func, bound
         self.params = _signature_params(func)
@@ -387,7 +387,8 @@ class _Dispatch:
         self.positions = [self.params.index(n) - self.offset for n in self.names]
         self.variants = {}
         self.deps = {}
-        self.variant(None)
+        if eager:       # refusals when the transform is made, not when it is called
+            self.variant(None)
 
     def variant(self, key, kwargs=None):
         core = self.variants.get(key)
@@ -538,7 +539,9 @@ def vjp(f, *args, wrt=None):
         func, bound = _plain(f)
         nvisible = len(_signature_params(func)) - (1 if bound is not None else 0)
         wrt = tuple(range(min(len(args), nvisible)))
-    disp = _Dispatch(f, wrt if isinstance(wrt, (tuple, list)) else (wrt,), "vjp", False)
+    # (called with its arguments: only the variant for them is generated)
+    disp = _Dispatch(f, wrt if isinstance(wrt, (tuple, list)) else (wrt,), "vjp", False,
+                     eager=False)
     fns = disp.core(args, {})
     fwd = [fn for n, fn in fns.items() if n.endswith("_fwd")][0]
     bwd = [fn for n, fn in fns.items() if n.endswith("_bwd")][0]

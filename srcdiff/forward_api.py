@@ -14,7 +14,8 @@ import gast
 import numpy as np
 
 from .optimize import dead_code
-from .api import Generated, _plain, _signature_params, _wrt_names, _is_integer, grad, vjp
+from .api import (Generated, _dedupe, _plain, _signature_params, _wrt_names, _is_integer,
+                  deps_valid, grad, vjp)
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
 from .forward import ForwardTransform
@@ -37,8 +38,23 @@ def generate_forward(func, wrt_names):
     key = (func, tuple(wrt_names), "jvp")
     with _lock:
         gen = _cache.get(key)
-        if gen is not None:
+        if gen is not None and deps_valid(gen.deps):
             return gen
+    from .parse import record_lookups, stop_recording
+    record_lookups()
+    try:
+        gen = _generate_forward(func, wrt_names)
+    finally:
+        deps = stop_recording()
+    deps += [("attr", func, "__defaults__", func.__defaults__),
+             ("attr", func, "__kwdefaults__", func.__kwdefaults__)]
+    gen.deps = _dedupe(deps)
+    with _lock:
+        _cache[key] = gen      # (a global it read was rebound: made again)
+    return gen
+
+
+def _generate_forward(func, wrt_names):
     norm = _prepare(func, wrt_names)
     fs = norm.fs
     env = norm.env
@@ -61,9 +77,7 @@ def generate_forward(func, wrt_names):
         original = ""
     gen = Generated(fns, text, original, list(norm.params), list(wrt_names))
     gen.tangent_params = tparams
-    with _lock:
-        _cache.setdefault(key, gen)
-    return _cache[key]
+    return gen
 
 
 def _generated(fs):

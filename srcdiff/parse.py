@@ -18,15 +18,24 @@ _recording = threading.local()
 
 
 def record_lookups():
-    """Start recording which globals/closure cells generation reads (a list)."""
+    """Start recording which globals/closure cells generation reads (a list).
+    Recordings nest: what an inner one records counts for the outer one too."""
+    stack = getattr(_recording, "stack", None)
+    if stack is None:
+        stack = _recording.stack = []
+    stack.append(getattr(_recording, "deps", None))
     _recording.deps = []
     return _recording.deps
 
 
 def stop_recording():
-    deps = getattr(_recording, "deps", None)
-    _recording.deps = None
-    return deps or []
+    deps = getattr(_recording, "deps", None) or []
+    stack = getattr(_recording, "stack", None)
+    outer = stack.pop() if stack else None
+    if outer is not None:
+        outer.extend(deps)
+    _recording.deps = outer
+    return deps
 
 
 def _record(kind, where, name, obj):

@@ -379,11 +379,18 @@ def make():
 """)
     df = srcdiff.grad(mod.f)
     x = np.array([0.1, 0.2])
+    u = np.array([1.0, -2.0])
     np.testing.assert_allclose(df(x), 6 * np.cos(x))
+    np.testing.assert_allclose(srcdiff.jvp(mod.f, (x,), (u,))[1], 6 * np.cos(x) @ u)
     mod.SCALE = 10.0                       # a global the (inlined) helper reads
     np.testing.assert_allclose(df(x), 30 * np.cos(x))
+    np.testing.assert_allclose(srcdiff.jvp(mod.f, (x,), (u,))[1], 30 * np.cos(x) @ u)
     mod.helper = lambda x: x ** 2          # a rebound global function
     np.testing.assert_allclose(df(x), 6 * x)
+    # forward mode's generated code (and the prepared function all transforms
+    # share) are made again too: this jvp gave the old helper's derivative
+    np.testing.assert_allclose(srcdiff.jvp(mod.f, (x,), (u,))[1], 6 * x @ u)
+    np.testing.assert_allclose(srcdiff.value_and_grad(mod.f)(x)[1], 6 * x)
     g, set_k = mod.make()
     dg = srcdiff.grad(g)
     np.testing.assert_allclose(dg(x), [1.5, 1.5])

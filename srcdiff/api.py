@@ -92,17 +92,25 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
+    gen = recorded(func, lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
+                                                    containers))
+    with _cache_lock:
+        _cache[key] = gen
+    return gen
+
+
+def recorded(func, make):
+    """``make()``'s generated code, with ``deps``: the globals, closure variables
+    and defaults of ``func`` that making it read (see deps_valid)."""
     from .parse import record_lookups, stop_recording
     record_lookups()
     try:
-        gen = _generate_uncached(func, wrt_names, mode, has_aux, spec, containers)
+        gen = make()
     finally:
         deps = stop_recording()
     deps += [("attr", func, "__defaults__", func.__defaults__),
              ("attr", func, "__kwdefaults__", func.__kwdefaults__)]
     gen.deps = _dedupe(deps)
-    with _cache_lock:
-        _cache[key] = gen
     return gen
 
 

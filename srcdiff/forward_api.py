@@ -14,8 +14,8 @@ import gast
 import numpy as np
 
 from .optimize import dead_code
-from .api import (Generated, _dedupe, _plain, _signature_params, _wrt_names, _is_integer,
-                  deps_valid, grad, vjp)
+from .api import (Generated, _plain, _signature_params, _wrt_names, _is_integer, deps_valid,
+                  grad, recorded, vjp)
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
 from .forward import ForwardTransform
@@ -40,15 +40,7 @@ def generate_forward(func, wrt_names):
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
-    from .parse import record_lookups, stop_recording
-    record_lookups()
-    try:
-        gen = _generate_forward(func, wrt_names)
-    finally:
-        deps = stop_recording()
-    deps += [("attr", func, "__defaults__", func.__defaults__),
-             ("attr", func, "__kwdefaults__", func.__kwdefaults__)]
-    gen.deps = _dedupe(deps)
+    gen = recorded(func, lambda: _generate_forward(func, wrt_names))
     with _lock:
         _cache[key] = gen      # (a global it read was rebound: made again)
     return gen

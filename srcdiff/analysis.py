@@ -16,7 +16,7 @@ import numpy as np
 from .methods import METHODS, ATTRIBUTES, NONDIFF_METHODS
 from .parse import resolve_static
 from .rules import lookup
-from .syntax import names_read, load
+from .syntax import names_read, names_stored, load
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
@@ -70,12 +70,78 @@ def _is_user_function(obj):
     return not (mod.startswith("numpy") or mod.startswith("scipy"))
 
 
+def _sequence_ops():
+    from . import runtime
+    return {operator.add: runtime.seq_add, operator.mul: runtime.seq_mul}
+
+
+SEQUENCE_OPS = _sequence_ops()
+# the operations whose result is a list or tuple when an operand is one
+SEQUENCE_ARITHMETIC = (operator.add, operator.mul) + tuple(SEQUENCE_OPS.values())
+
+
+def sequence_names(body, classifier, seeds=()):
+    """Names that may hold a list or tuple, where ``+`` joins and ``*`` repeats:
+    literals, ``list()``/``tuple()``/``sorted()``, results of user functions,
+    ``seeds`` (parameters given one), other names for them, their joins and
+    repeats, and items of a list that holds lists (a list of arrays' items
+    are arrays)."""
+    out, holders = set(seeds), set()
+    defs, loops = [], []
+    for st in walk_stmts(body):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            defs.append((st.targets[0].id, classifier.classify(st.value)))
+        elif isinstance(st, gast.For) and isinstance(st.iter, gast.Name):
+            loops.append((names_stored(st.target), st.iter.id))
+
+    def named(nodes, among):
+        return {a.id for a in nodes if isinstance(a, gast.Name)} & among
+
+    while True:
+        size = len(out) + len(holders)
+        for t, op in defs:
+            if op.kind == "pack" and isinstance(op.node, (gast.List, gast.Tuple)):
+                out.add(t)
+                if named(op.args, out | holders):
+                    holders.add(t)
+            elif op.kind == "pack_dict" and named(op.args, out | holders):
+                holders.add(t)
+            elif op.kind == "user" or op.kind in ("call", "unknown", "nondiff") \
+                    and op.func in (list, tuple, sorted):
+                out.add(t)
+            elif op.kind == "copy" and op.node.id in out | holders:
+                out |= {t} if op.node.id in out else set()
+                holders |= {t} if op.node.id in holders else set()
+            elif op.kind == "call" and op.func in SEQUENCE_ARITHMETIC and named(op.args, out):
+                out.add(t)
+                if named(op.args, holders):
+                    holders.add(t)
+            elif (op.kind == "call" and op.func is operator.getitem or op.kind == "list_pop") \
+                    and named(op.args[:1], holders):
+                out.add(t)
+                holders.add(t)
+        for targets, it in loops:
+            if it in holders:
+                out |= targets
+                holders |= targets
+        if len(out) + len(holders) == size:
+            return out
+
+
 class Classifier:
     def __init__(self, fs, local_names, local_defs=None):
         self.fs = fs
         self.local_names = local_names
         self.local_defs = local_defs or {}
         self._cache = {}
+        self.sequences = frozenset()
+
+    def may_hold_sequences(self, names):
+        """``a + b`` / ``a * b`` on one of ``names`` (which may be a list or tuple:
+        joined or repeated) is ``runtime.seq_add`` / ``seq_mul``, whose rules
+        follow sequences as well as arrays."""
+        self.sequences = frozenset(names)
+        self._cache.clear()
 
     def func_op(self, func_obj, node, args, keywords, what):
         rule = lookup(func_obj)
@@ -115,6 +181,9 @@ class Classifier:
             return Op("unknown", v, args=[v.value], what=f"attribute .{v.attr}")
         if isinstance(v, gast.BinOp):
             f = BINOPS[type(v.op)]
+            if f in SEQUENCE_OPS and any(isinstance(a, gast.Name) and a.id in self.sequences
+                                         for a in (v.left, v.right)):
+                f = SEQUENCE_OPS[f]
             return self.func_op(f, v, [v.left, v.right], {}, None)
         if isinstance(v, gast.UnaryOp):
             f = UNARY[type(v.op)]

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
-                       walk_stmts)
+                       sequence_names, walk_stmts)
 from .errors import SrcdiffError
 from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
@@ -57,8 +57,9 @@ class _Unsupported(Exception):
 
 
 class ForwardTransform:
-    def __init__(self, norm, wrt, env):
+    def __init__(self, norm, wrt, env, sequence_params=()):
         self.norm = norm
+        self.sequence_params = set(sequence_params)     # parameters holding lists/tuples
         self.fs = norm.fs
         self.loc = norm.fs.loc
         self.names = norm.names
@@ -238,7 +239,9 @@ class ForwardTransform:
     def run(self):
         """(statements, output tangent expression, tangent parameter names)."""
         body = self.norm.node.body
-        self._containers = self._container_names(body)
+        sequences = sequence_names(body, self.classifier, self.sequence_params)
+        self._containers = self._container_names(body, sequences)
+        self.classifier.may_hold_sequences(sequences)
         out_stmts = []
         for p in self.wrt:
             self.live.add(p)
@@ -260,8 +263,8 @@ class ForwardTransform:
                 else call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [clone(out)])
         return out_stmts, dout, tparams
 
-    def _container_names(self, body):
-        out = set()
+    def _container_names(self, body, sequences=()):
+        out = set(sequences)
         defs = []
         for s in walk_stmts(body):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):

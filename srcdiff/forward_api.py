@@ -33,24 +33,26 @@ _lock = threading.RLock()
 
 # ---- generation -------------------------------------------------------------
 
-def generate_forward(func, wrt_names):
-    """The generated forward function of ``func`` (tangents for ``wrt_names``)."""
-    key = (func, tuple(wrt_names), "jvp")
+def generate_forward(func, wrt_names, sequences=()):
+    """The generated forward function of ``func`` (tangents for ``wrt_names``;
+    ``sequences``: the parameters that hold lists or tuples)."""
+    sequences = tuple(sorted(sequences))
+    key = (func, tuple(wrt_names), "jvp", sequences)
     with _lock:
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
-    gen = recorded(func, lambda: _generate_forward(func, wrt_names))
+    gen = recorded(func, lambda: _generate_forward(func, wrt_names, sequences))
     with _lock:
         _cache[key] = gen      # (a global it read was rebound: made again)
     return gen
 
 
-def _generate_forward(func, wrt_names):
+def _generate_forward(func, wrt_names, sequences=()):
     norm = _prepare(func, wrt_names)
     fs = norm.fs
     env = norm.env
-    ft = ForwardTransform(norm, wrt_names, env)
+    ft = ForwardTransform(norm, wrt_names, env, sequences)
     with user_names(norm.names):
         stmts, dout, tparams = ft.run()
     loc = fs.loc
@@ -191,7 +193,7 @@ def jvp(f, primals, tangents):
         wrt.append(params[offset + i])
         tans.append(_as_tangent(t, p))
     values = _full_args(func, bound, primals, {})
-    gen = generate_forward(func, wrt)
+    gen = generate_forward(func, wrt, _sequences(params, values))
     core = next(iter(gen.fns.values()))
     out, dout = core(*values, *tans)
     return out, dout
@@ -270,8 +272,13 @@ def jacobian(f=None, wrt=0):
     return jac
 
 
+def _sequences(params, values):
+    """The parameters given lists or tuples."""
+    return [p for p, v in zip(params, values) if isinstance(v, (list, tuple))]
+
+
 def _forward_jacobian(func, values, name, x, out):
-    gen = generate_forward(func, [name])
+    gen = generate_forward(func, [name], _sequences(_signature_params(func), values))
     core = next(iter(gen.fns.values()))
     cols = [np.reshape(core(*values, e)[1], np.shape(out)) for e in _basis(x)]
     if not cols:

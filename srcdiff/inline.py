@@ -897,11 +897,13 @@ def _check_resized_list_aliases(norm):
     is read (reading items out, ``a = L[0]``, is fine). So are the containers
     that may hold the list (``P = [L]``, ``t = grid[i]; t.append(v)``), which
     see the change too."""
-    sites = [(st, _resized_list(st)) for st in walk_stmts(norm.node.body)]
+    body = norm.node.body
+    lists_made = _list_names(body)
+    sites = [(st, _list_change(st, lists_made)) for st in walk_stmts(body)]
     sites = [(st, got) for st, got in sites if got]
     if not sites:
         return
-    lists, holders = _resized_lists_and_holders(norm.node.body, {lst for _, (lst, _) in sites})
+    lists, holders = _resized_lists_and_holders(body, {lst for _, (lst, _) in sites})
 
     def binds(s):     # another name for the same list shares it, as does a container of it
         if isinstance(s, gast.Expr):
@@ -915,6 +917,9 @@ def _check_resized_list_aliases(norm):
         t, v = s.targets[0].id, s.value
         if isinstance(v, gast.Name):
             return t, {v.id}, False
+        aug = getattr(s, "srcdiff_augassign", None)
+        if aug in lists_made:
+            return t, {aug}, False        # L += vs: the same list, grown
         if isinstance(v, (gast.List, gast.Tuple, gast.Dict)):
             return t, _literal_names(v) & (lists | holders), False
         base = _item_base(v)
@@ -934,19 +939,56 @@ def _check_resized_list_aliases(norm):
             continue
         read |= names_read(st) if not isinstance(st, (gast.If, gast.For, gast.While)) \
             else names_read(st.test if not isinstance(st, gast.For) else st.iter)
-    for st, (lst, meth) in sites:
+    for st, (lst, how) in sites:
         for m in sorted(sharers(env.get(id(st), {}), lst) - {lst}):
             if m in read and m in holders:
-                raise norm.fs.loc.error(st, f"the list changed in place here (.{meth}()) may "
+                raise norm.fs.loc.error(st, f"the list changed in place here ({how}) may "
                                         f"be held by '{m}', which is read; srcdiff does not "
                                         "follow a change of a list inside a container",
                                         "build the list on its own, and put it into the "
                                         "container after its last change")
             if m in read:
-                raise norm.fs.loc.error(st, f"'{lst}' is changed in place here (.{meth}()), "
+                raise norm.fs.loc.error(st, f"'{lst}' is changed in place here ({how}), "
                                         f"but '{m}' names the same list and is read; "
                                         "srcdiff follows the change under "
                                         f"'{lst}' only", f"copy it: {m} = list({lst})")
+
+
+def _list_names(body):
+    """Names that may hold a list or dict made in the function (a literal, or
+    lists joined or repeated): writing an item or ``L += vs`` changes it in place."""
+    out = set()
+    while True:
+        size = len(out)
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                t, v = st.targets[0].id, st.value
+                if isinstance(v, (gast.List, gast.Dict)) \
+                        or isinstance(v, gast.Name) and v.id in out \
+                        or isinstance(v, gast.BinOp) and isinstance(v.op, (gast.Add, gast.Mult)) \
+                        and any(isinstance(a, gast.List) or isinstance(a, gast.Name)
+                                and a.id in out for a in (v.left, v.right)):
+                    out.add(t)
+        if len(out) == size:
+            return out
+
+
+def _list_change(st, lists_made):
+    """(L, how) for a statement that changes the list (or dict) L in place:
+    ``L.append(v)``, ``L.extend(vs)``, ``L.pop()``, ``L[k] = v`` and ``L += vs``
+    on a list made in the function."""
+    got = _resized_list(st)
+    if got:
+        return got[0], f".{got[1]}()"
+    if isinstance(st, gast.Assign):
+        t = st.targets[0]
+        if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name) \
+                and t.value.id in lists_made:
+            return t.value.id, f"{t.value.id}[...] = ..."
+        aug = getattr(st, "srcdiff_augassign", None)
+        if aug in lists_made:
+            return aug, f"{aug} += ..."
+    return None
 
 
 def _literal_names(node):

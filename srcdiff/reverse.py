@@ -16,7 +16,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
-                       resizing_call, subscript_writes, walk_stmts)
+                       resizing_call, sequence_names, subscript_writes, walk_stmts)
 from .errors import SrcdiffError
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
@@ -76,7 +76,9 @@ class ReverseTransform:
         self.stacks = {}          # primal name -> stack name
         self.counters = []
         self.container_params = set(container_params)
-        self.containers = self._containers(body)
+        sequences = sequence_names(body, self.classifier, self.container_params)
+        self.containers = self._containers(body, sequences)
+        self.classifier.may_hold_sequences(sequences)
         self.arrays = self._arrays(body)
 
     # ---- helpers -----------------------------------------------------------
@@ -154,10 +156,10 @@ class ReverseTransform:
                     self.first_def[t] = s
         return counts
 
-    def _containers(self, body):
+    def _containers(self, body, sequences=()):
         """Names that may hold tuples, lists or dicts (their cotangents are added
         element by element)."""
-        out = set(self.container_params)
+        out = set(self.container_params) | set(sequences)
         defs = []
         for s in walk_stmts(body):
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):

@@ -101,6 +101,17 @@ def zeros_like_value(x):
     return np.zeros_like(x)
 
 
+def seq_add(a, b):
+    """``a + b`` where a or b may be a list or tuple (which it joins): the
+    transforms use it, with its rules, for a ``+`` on such a value."""
+    return a + b
+
+
+def seq_mul(a, b):
+    """``a * b`` where a or b may be a list or tuple (repeated ``n`` times)."""
+    return a * b
+
+
 def add_cotangents(a, b):
     """``a + b`` for cotangents that may be containers (tuples, lists, dicts,
     added element by element) or ``None`` (an absent cotangent)."""

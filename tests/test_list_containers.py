@@ -62,6 +62,43 @@ def f(x):
     L.pop()
     return s + np.sum(L[-1] * x)
 """,
+    # + joins lists and tuples, * repeats them (their cotangents are split or
+    # added up): these were differentiated as array arithmetic
+    "list_joined_with_plus": """
+def f(x):
+    L = [x]
+    L = L + [np.sin(x)]
+    return np.sum(L[1] * x) + np.sum(L[0])
+""",
+    "list_joined_with_plus_equals": """
+def f(x):
+    L = [x]
+    L += [np.sin(x)]
+    return np.sum(L[1] * x)
+""",
+    "list_repeated": """
+def f(x):
+    L = [x * x] * 3
+    return np.sum(L[2] * x) + np.sum(L[0])
+""",
+    "tuples_joined": """
+def f(x):
+    T = (x, 1.0) + (np.sin(x),)
+    return np.sum(T[2] * T[0]) * T[1]
+""",
+    "list_grown_by_joining_in_a_loop": """
+def f(x):
+    acc = []
+    for i in range(3):
+        acc = acc + [x * i]
+    return np.sum(np.stack(acc) ** 2)
+""",
+    "nested_list_items_joined": """
+def f(x):
+    P = [[x], [np.cos(x)]]
+    L = P[0] + P[1]
+    return np.sum(L[1] * L[0])
+""",
     "nested_lists_never_resized": """
 def f(x):
     grid = [[x, x * 2.0], [np.exp(x)]]
@@ -124,6 +161,36 @@ def f(x):
     M.append(np.sin(x))
     return np.sum(L[-1] * x)
 """, 6),
+    # an item written, or a list grown with +=, seen through another name or a
+    # container: these gave silently wrong gradients
+    "item_written_through_an_alias": ("""
+def f(x):
+    L = [x, x * 2.0]
+    M = L
+    L[0] = np.sin(x)
+    return np.sum(M[0] * x)
+""", 5),
+    "dict_item_written_through_an_alias": ("""
+def f(x):
+    D = {"a": x, "b": x * 2.0}
+    E = D
+    D["a"] = np.sin(x)
+    return np.sum(E["a"] * x)
+""", 5),
+    "item_written_while_a_tuple_holds_the_list": ("""
+def f(x):
+    L = [x, x * 2.0]
+    P = (L, 1.0)
+    L[0] = np.sin(x)
+    return np.sum(P[0][0] * x)
+""", 5),
+    "list_grown_with_plus_equals_through_an_alias": ("""
+def f(x):
+    L = [x]
+    M = L
+    L += [np.sin(x)]
+    return np.sum(M[-1] * x)
+""", 5),
 }
 
 
@@ -146,3 +213,40 @@ def test_refused_with_line(name):
     # load_function prepends two import lines
     assert f"{f.__code__.co_filename}:{line + 2}:" in str(err.value), str(err.value)
     assert "list" in str(err.value)
+
+
+def test_list_parameters_joined_in_both_modes():
+    # which parameters hold lists is known from the call: xs + [y] joins them
+    f = load_function("""
+def f(xs, y):
+    L = xs + [y * y]
+    return np.sum(L[0] * L[-1]) + np.sum(L[1])
+""", "f")
+    xs = [X.copy(), np.cos(X)]
+    y = X * 0.5
+    gx, gy = srcdiff.grad(f, wrt=(0, 1))(xs, y)
+    for k in range(2):
+        np.testing.assert_allclose(
+            gx[k], numeric_grad(lambda a: f([a if j == k else xs[j] for j in range(2)], y),
+                                [xs[k]], 0), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(gy, numeric_grad(f, [xs, y], 1), rtol=1e-6, atol=1e-8)
+    u = [np.array([0.2, -0.5, 0.9, 0.4]), np.array([1.0, 0.3, -0.2, 0.1])]
+    v = np.array([0.5, 0.1, -0.7, 0.3])
+    _, d = srcdiff.jvp(f, (xs, y), (u, v))
+    np.testing.assert_allclose(d, gx[0] @ u[0] + gx[1] @ u[1] + gy @ v, rtol=1e-9)
+
+
+def test_two_list_parameters_joined():
+    f = load_function("""
+def f(xs, ys):
+    L = xs + ys
+    return np.sum(L[0] * L[-1] * L[1])
+""", "f")
+    xs, ys = [X.copy(), np.sin(X)], [np.cos(X)]
+    gx, gy = srcdiff.grad(f, wrt=(0, 1))(xs, ys)
+    np.testing.assert_allclose(gx[0], X * 0 + np.sin(X) * np.cos(X), rtol=1e-12)
+    np.testing.assert_allclose(gx[1], X * np.cos(X), rtol=1e-12)
+    np.testing.assert_allclose(gy[0], X * np.sin(X), rtol=1e-12)
+    u, v = [np.ones(4), np.zeros(4)], [np.zeros(4)]
+    _, d = srcdiff.jvp(f, (xs, ys), (u, v))
+    np.testing.assert_allclose(d, np.sum(gx[0]), rtol=1e-12)

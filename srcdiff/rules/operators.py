@@ -8,7 +8,8 @@ import operator
 
 import numpy as np
 
-from ..runtime import unbroadcast, broadcast_like, matmul_grad_x, matmul_grad_y
+from ..runtime import (unbroadcast, broadcast_like, matmul_grad_x, matmul_grad_y, seq_add, seq_mul,
+                       add_cotangents, complete_cotangent)
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 
 
@@ -20,6 +21,52 @@ def add(g, ans, x, y):
 @jvp_rule(operator.add, np.add)
 def add_jvp(ans, x, y, *, dx, dy):
     return broadcast_like(dx, ans) + broadcast_like(dy, ans)
+
+
+# ``a + b`` and ``a * b`` where a or b may be a list or tuple: joined or repeated
+# sequences (their cotangents are split or added up), arrays otherwise
+@vjp_rule(seq_add)
+def seq_add_vjp(g, ans, x, y):
+    if isinstance(x, (list, tuple)):
+        n = len(x)
+        return type(x)(g[:n]), type(y)(g[n:])
+    return unbroadcast(g, x), unbroadcast(g, y)
+
+
+@jvp_rule(seq_add)
+def seq_add_jvp(ans, x, y, *, dx=None, dy=None):
+    if isinstance(x, (list, tuple)):
+        return complete_cotangent(dx, x) + complete_cotangent(dy, y)
+    return add_cotangents(None if dx is None else broadcast_like(dx, ans),
+                        None if dy is None else broadcast_like(dy, ans))
+
+
+@vjp_rule(seq_mul)
+def seq_mul_vjp(g, ans, x, y):
+    if isinstance(x, (list, tuple)):
+        return repeated_parts(g, x, y), None
+    if isinstance(y, (list, tuple)):
+        return None, repeated_parts(g, y, x)
+    return unbroadcast(g * y, x), unbroadcast(x * g, y)
+
+
+@jvp_rule(seq_mul)
+def seq_mul_jvp(ans, x, y, *, dx=None, dy=None):
+    if isinstance(x, (list, tuple)):
+        return complete_cotangent(dx, x) * y
+    if isinstance(y, (list, tuple)):
+        return x * complete_cotangent(dy, y)
+    return add_cotangents(None if dx is None else broadcast_like(dx * y, ans),
+                        None if dy is None else broadcast_like(x * dy, ans))
+
+
+def repeated_parts(g, x, n):
+    """The cotangent of ``x`` from the cotangent ``g`` of ``x * n``: its parts add up."""
+    k = len(x)
+    out = complete_cotangent(None, x)
+    for i in range(int(n)):
+        out = add_cotangents(out, type(x)(g[i * k:(i + 1) * k]))
+    return out
 
 
 @vjp_rule(operator.sub, np.subtract)

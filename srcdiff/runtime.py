@@ -223,8 +223,14 @@ def add_at(d, index, g):
     if isinstance(d, (list, dict)):
         d[index] = add_cotangents(d[index], g)
         return d
-    if isinstance(d, tuple):
-        return tuple(add_cotangents(v, g) if i == index else v for i, v in enumerate(d))
+    if isinstance(d, tuple):      # (a negative index or a slice too)
+        out = list(d)
+        if isinstance(index, slice):
+            for k, gk in zip(range(*index.indices(len(out))), g):
+                out[k] = add_cotangents(out[k], gk)
+        else:
+            out[index] = add_cotangents(out[index], g)
+        return tuple(out)
     if is_foreign(g) and not is_foreign(d):   # a NumPy buffer, a Dask/CuPy cotangent
         from .rules.indexing import scatter_add
         return d + scatter_add(g, d, index)

@@ -99,6 +99,13 @@ def f(x):
     L = P[0] + P[1]
     return np.sum(L[1] * L[0])
 """,
+    # the second read adds its cotangent at index -1 (and at a slice): a tuple's
+    # add_at matched no position (fuzzer seed 303, program 9)
+    "tuple_items_read_twice_at_negative_indices": """
+def f(x):
+    T = (np.sin(x), x * 2.0, x * x)
+    return np.sum(T[-1] * T[0]) + np.sum(T[-1]) + np.sum(T[1:][0] * T[1:][1])
+""",
     "nested_lists_never_resized": """
 def f(x):
     grid = [[x, x * 2.0], [np.exp(x)]]

@@ -156,7 +156,8 @@ FEATURES = {
     "empty-buffer": "np.empty buffers",
     "aliased-write": "an item, view or alias of an array read after the array is written",
     "list-container": "lists held by a tuple, list or dict, grown through the container or "
-                      "before it is made",
+                      "before it is made; lists and tuples joined (+, +=) and repeated (*), "
+                      "an item written while another name reads the list",
 }
 
 
@@ -868,7 +869,31 @@ class ProgramGenerator:
         n_el = int(np.prod(self.shape[kind])) if kind != "S" else 1
         c = r.random()
         u = self.fresh("S")
-        if c < 0.4:
+        if c < 0.3:
+            # lists and tuples joined with + / += and repeated with *
+            L = self.fresh("L")
+            e1, b1 = self.limited(kind, self.d(), 2.0)
+            e2, b2 = self.limited(kind, self.d(), 2.0)
+            if roots(e1) and kind != "S":
+                e1 = f"{self.atom(e1)}.copy()"
+            if roots(e2) and kind != "S":
+                e2 = f"{self.atom(e2)}.copy()"
+            lines = [f"{ind}{L} = " + r.choice([f"[{e1}]", f"[{e1}] * 2", f"({e1},) * 2"])]
+            tup = lines[0].rstrip().endswith("* 2") and "(" in lines[0].split("=", 1)[1][:2]
+            more = f"({e2},)" if tup else f"[{e2}]"
+            lines.append(f"{ind}{L} = {L} + {more}" if r.random() < 0.5 else f"{ind}{L} += {more}")
+            if not tup and r.random() < 0.4:
+                # the list named twice and an item written: depends on the sharing
+                M = self.fresh("L")
+                e3, b3 = self.limited(kind, self.d(), 2.0)
+                lines += [f"{ind}{M} = {L}", f"{ind}{L}[0] = {e3}"]
+                L = M
+                b1 = max(b1, b3)
+                self.reads_shared = True
+            use = f"np.sum({L}[-1] * {L}[0])" if r.random() < 0.5 \
+                else f"np.sum({L}[1]) + np.sum({L}[-1])"
+            bound, active = (b1 * b2 + b1 + b2) * n_el, self.is_active(e1) or self.is_active(e2)
+        elif c < 0.55:
             g, i = self.fresh("L").replace("L", "G"), self.fresh("I")
             k = r.randint(2, 4)
             make = r.choice(["[[], []]", "[[] for _ in range(2)]"])
@@ -894,7 +919,7 @@ class ProgramGenerator:
             s0, _ = self.limited("S", 1, 1.0)
             hold, item = r.choice([(f"({L}, {s0})", f"{P}[0]"), (f"[{L}]", f"{P}[0]"),
                                    (f"{{'a': {L}, 'b': {s0}}}", f"{P}['a']")])
-            if c < 0.7:
+            if c < 0.8:
                 # grown while the container holds it
                 grow = r.choice([f"{L}.append({e2})", f"{item}.append({e2})"])
                 lines = [f"{ind}{L} = [{e1}]", f"{ind}{P} = {hold}", f"{ind}{grow}"]
@@ -3003,7 +3028,7 @@ def generate_case(seed, index, total, max_size=16, attempts=30, disabled=(), sta
 
 
 _ALIAS_REFUSALS = ("share memory", "names the same array", "through views or aliases",
-                   "a list inside a container")
+                   "a list inside a container", "names the same list")
 
 
 def _check_one(job):

@@ -659,12 +659,37 @@ def _insert_list_slice_checks(norm, lists, packs):
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 
 
-def _insert_int_checks(norm):
+def _certain_arrays(body, classifier):
+    """Names every definition of which makes a new array (np.zeros, arithmetic,
+    .copy(), ...): never a list or dict."""
+    defs = {}
+    for st in walk_stmts(body):
+        if isinstance(st, gast.For):
+            other = names_stored(st.target)
+        elif isinstance(st, (gast.If, gast.While)):
+            other = set()       # (their blocks' statements come on their own)
+        elif isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            other = set()
+        else:
+            other = names_stored(st)
+        for t in other:
+            defs.setdefault(t, []).append(None)
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            op = classifier.classify(st.value)
+            ok = op.kind not in ("pack", "pack_dict") and _fresh_definition(op) \
+                or getattr(st, "srcdiff_augassign", None) is not None
+            defs.setdefault(st.targets[0].id, []).append(ok or None)
+    return {t for t, oks in defs.items() if None not in oks}
+
+
+def _insert_int_checks(norm, classifier):
     """``a[i][j] = v`` became ``a[i, j] = v``: where ``i`` is not certainly an
     integer, check it where the write happens (runtime.int_index)."""
     from . import runtime
+    arrays = _certain_arrays(norm.node.body, classifier)
 
     def each(st):
+        out = [st]
         where = getattr(st, "srcdiff_int_check", None)
         idx = st.targets[0].slice if where else None
         if isinstance(idx, gast.Tuple) and idx.elts and isinstance(idx.elts[0], gast.Name):
@@ -673,8 +698,16 @@ def _insert_int_checks(norm):
                               args=[load(idx.elts[0].id), const(where[0]), const(where[1])],
                               keywords=[])
             idx.elts[0] = load(k)
-            return [assign(k, check, getattr(st, "srcline", None)), st]
-        return [st]
+            out.insert(0, assign(k, check, getattr(st, "srcline", None)))
+        merged = getattr(st, "srcdiff_merged", None)
+        if merged and isinstance(st.targets[0].value, gast.Name) \
+                and st.targets[0].value.id not in arrays:
+            # (a list's item is not written by a[i, j] = v: refused where it runs)
+            check = gast.Call(func=norm.env.ref(runtime.array_target, "array_target"),
+                              args=[load(st.targets[0].value.id), const(merged[0]),
+                                    const(merged[1])], keywords=[])
+            out.insert(0, _located(gast.Expr(value=check), st))
+        return out
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 
@@ -743,6 +776,10 @@ def alias_binds(classifier, body, params=()):
         if isinstance(s.value, gast.Lambda):
             return t, set(), False      # a closure reads names when called, holds no array
         op = classifier.classify(s.value)
+        if op.kind in ("pack", "pack_dict"):
+            # a list, tuple or dict holds its elements' arrays: one changed in place
+            # is changed in it too
+            return t, {a.id for a in op.args if isinstance(a, gast.Name)} - numbers, False
         if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
             return t, set(), False
         return t, _memory_sources(op), False
@@ -1306,7 +1343,7 @@ def inline_calls(norm, wrt):
     inl = _Inliner(norm, wrt)
     norm = inl.run()
     _drop_unused_defs(norm)
-    _insert_int_checks(norm)
+    _insert_int_checks(norm, inl.classifier)
     _snapshot_tests(norm)
     if not norm.fs.loc.filename.startswith("<srcdiff"):
         # (generated code writes only into buffers it owns)

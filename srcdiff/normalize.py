@@ -490,7 +490,9 @@ class _Normalizer:
             return out
         if isinstance(t, gast.Subscript):
             checked = False
+            merged_from = None
             if isinstance(t.value, gast.Subscript):
+                merged_from = t
                 merged = self.merge_index(t)
                 if merged is None:
                     raise self.error(t, "nested subscript assignment (a[i][j] = v) writes "
@@ -511,6 +513,8 @@ class _Normalizer:
             node = gast.Assign(targets=[target], value=a, type_comment=None)
             if checked:
                 node.srcdiff_int_check = (self.fs.loc.filename, self.fs.loc.lineno(t))
+            if merged_from is not None:     # a[i][j] = v: a must be an array
+                node.srcdiff_merged = (self.fs.loc.filename, self.fs.loc.lineno(merged_from))
             return stmts + [node]
         if isinstance(t, gast.Attribute):
             raise self.error(t, "assignment to an attribute mutates an object that outlives "

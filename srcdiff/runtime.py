@@ -484,13 +484,16 @@ def not_shared(value, name, others, filename, lineno):
     that is refused here, when it happens (a number is never changed in place)."""
     if isinstance(value, np.ndarray):
         for other_name, other in others:
-            if isinstance(other, np.ndarray) and np.may_share_memory(value, other):
+            if isinstance(other, (np.ndarray, list, tuple, dict)) and _may_share(value, other):
                 from .errors import SrcdiffError
-                raise SrcdiffError(f"'{name}' is changed in place here, but '{other_name}' names "
-                                   "the same array and is used afterwards; srcdiff "
-                                   "differentiates this as a new value", filename, lineno,
+                held = not isinstance(other, np.ndarray)      # a list or dict holding it
+                raise SrcdiffError(f"'{name}' is changed in place here, but '{other_name}' "
+                                   + ("holds the same array" if held else "names the same array")
+                                   + " and is used afterwards; srcdiff differentiates this as "
+                                   "a new value", filename, lineno,
                                    f"write {name} = {name} <op> ... (or copy it first: "
-                                   f"{other_name} = {name}.copy())")
+                                   + (f"{name} = {name}.copy() before it is stored)" if held
+                                      else f"{other_name} = {name}.copy())"))
     return value
 
 
@@ -552,6 +555,16 @@ def fresh_value(value, name, sources, array, line, filename, lineno):
                                f"is changed in place at line {line} while '{name}' is used "
                                "afterwards; srcdiff differentiates that as a new value",
                                filename, lineno, f"copy it where it is made: {name} = ....copy()")
+
+
+def array_target(a, filename, lineno):
+    """``a[i][j] = v`` is generated as ``a[i, j] = v``: the same write only for an
+    array; a list's (or dict's) item is refused where it happens."""
+    if isinstance(a, (list, tuple, dict)):
+        from .errors import SrcdiffError
+        raise SrcdiffError(f"nested subscript assignment a[i][j] = v into an item of a "
+                           f"{type(a).__name__} changes an array it holds in place",
+                           filename, lineno, "build the item anew and assign a[i] = new")
 
 
 def int_index(i, filename, lineno):

@@ -257,3 +257,95 @@ def f(xs, ys):
     u, v = [np.ones(4), np.zeros(4)], [np.zeros(4)]
     _, d = srcdiff.jvp(f, (xs, ys), (u, v))
     np.testing.assert_allclose(d, np.sum(gx[0]), rtol=1e-12)
+
+
+# an array held by a list, tuple or dict and changed in place (y += v, y[k] = v)
+# is changed in it too; srcdiff differentiates y += v as a new value, so reading
+# the container afterwards is refused (these gave silently wrong gradients)
+HELD_ARRAY_REFUSED = {
+    "item_of_a_list_changed_in_place": ("""
+def f(x):
+    L = [x * 2.0, x * 3.0]
+    a = L[0]
+    a += np.sin(x)
+    return np.sum(L[0] * x)
+""", 5, "'L' holds the same array"),
+    "item_unpacked_from_a_tuple_changed_in_place": ("""
+def f(x):
+    pair = (x * 2.0, x * 3.0)
+    a, b = pair
+    a *= x
+    return np.sum(pair[0] * b)
+""", 5, "'pair' holds the same array"),
+    "dict_value_changed_in_place": ("""
+def f(x):
+    D = {"w": x * 2.0}
+    w = D["w"]
+    w -= np.cos(x)
+    return np.sum(D["w"] * x)
+""", 5, "'D' holds the same array"),
+    "loop_variable_over_a_list_changed_in_place": ("""
+def f(x):
+    L = [x * 2.0, x * 3.0]
+    for v in L:
+        v *= 2.0
+    return np.sum(L[0] * L[1])
+""", 5, "'L' holds the same array"),
+    "array_changed_in_place_after_it_is_put_in_a_list": ("""
+def f(x):
+    y = x * 2.0
+    L = [y]
+    y += 1.0
+    return np.sum(L[0] * x)
+""", 5, "'L' holds the same array"),
+    "nested_write_into_an_item_of_a_list": ("""
+def f(x):
+    y = x * 2.0
+    L = [y, y]
+    L[0][1] = 5.0
+    return np.sum(L[1] * x)
+""", 5, "into an item of a list"),
+    "array_written_by_subscript_after_it_is_put_in_a_list": ("""
+def f(x):
+    buf = np.zeros(4)
+    L = [buf]
+    buf[0] = x[0] * 3.0
+    return np.sum(L[0] * x)
+""", 5, "may share memory with 'buf'"),
+}
+
+HELD_ARRAY_ACCEPTED = {
+    "array_written_before_it_is_put_in_a_list": """
+def f(x):
+    buf = np.zeros(4)
+    buf[0] = x[0] * 3.0
+    L = [buf]
+    return np.sum(L[0] * x)
+""",
+    "array_changed_in_place_before_it_is_put_in_a_list": """
+def f(x):
+    y = x * 2.0
+    y += 1.0
+    L = [y, x]
+    return np.sum(L[0] * L[1])
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELD_ARRAY_REFUSED))
+def test_array_held_by_a_container_and_changed_in_place_is_refused(name):
+    src, line, says = HELD_ARRAY_REFUSED[name]
+    f = load_function(src, "f")
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(f)(X.copy())
+    assert f"{f.__code__.co_filename}:{line + 2}:" in str(err.value), str(err.value)
+    assert says in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("name", sorted(HELD_ARRAY_ACCEPTED))
+def test_array_held_by_a_container_after_its_changes(name):
+    f = load_function(HELD_ARRAY_ACCEPTED[name], "f")
+    g = srcdiff.grad(f)(X.copy())
+    np.testing.assert_allclose(g, numeric_grad(f, [X.copy()], 0), rtol=1e-6, atol=1e-8)
+    u = np.array([0.2, -0.5, 0.9, 0.4])
+    np.testing.assert_allclose(srcdiff.jvp(f, (X.copy(),), (u,))[1], g @ u, rtol=1e-9)

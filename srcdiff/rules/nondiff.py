@@ -70,9 +70,11 @@ def _collect():
 NONDIFFERENTIABLE = _collect()
 nondifferentiable(*NONDIFFERENTIABLE)
 
-from ..runtime import fresh_value, int_index, not_shared, same_length_slice, unshared_at_write  # noqa: E402   (checks generated code makes)
+from ..runtime import (array_target, fresh_value, int_index, not_shared,  # noqa: E402
+                       same_length_slice, unshared_at_write)   # (checks generated code makes)
 
 nondifferentiable(int_index)
+nondifferentiable(array_target)
 nondifferentiable(not_shared)
 nondifferentiable(fresh_value)
 nondifferentiable(unshared_at_write)

@@ -832,10 +832,16 @@ class ProgramGenerator:
             if not self.on("pyminmax"):
                 del opts[1]
         code, kind = r.choice(opts)
+        item = ""
+        if self.on("list-container") and r.random() < 0.25:
+            # z held by a list, tuple or dict, which is read after z is written
+            code, item = r.choice([(f"[{z}]", "[0]"), (f"({z}, 1.0)", "[0]"),
+                                   (f"{{'a': {z}}}", "['a']")])
+            kind = v.kind
         if kind != "S":
             # t really names z's memory: srcdiff may refuse the program (_check_one)
             self.reads_shared = True
-        t = self.fresh(kind)
+        t = self.fresh(kind) if not item else self.fresh("L")
         before = v.bound
         if kind != "S" and r.random() < 0.4:
             # y += v / y *= c where t may name y's array (the a7e77e9 class)
@@ -848,12 +854,13 @@ class ProgramGenerator:
             write = self.write_into(v, ind, ctx)
             if write is None:
                 return None
-        tv = self.add(Var(t, kind, max(before, v.bound), fn=ctx.fn, fresh=False))
-        tv.active = v.active
-        self.freeze({t}, ctx)
+        if not item:
+            tv = self.add(Var(t, kind, max(before, v.bound), fn=ctx.fn, fresh=False))
+            tv.active = v.active
+            self.freeze({t}, ctx)
         u = self.fresh("S")
         n_el = int(np.prod(self.shape[kind])) if kind != "S" else 1
-        use = f"np.sin({t})" if kind == "S" else f"np.sum(np.sin({t}))"
+        use = f"np.sin({t})" if kind == "S" else f"np.sum(np.sin({t}{item}))"
         uv = self.add(Var(u, "S", float(n_el), fn=ctx.fn, fresh=True))
         uv.active = v.active
         return [f"{ind}{t} = {code}"] + write + [f"{ind}{u} = {use}"]

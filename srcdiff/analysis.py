@@ -13,6 +13,7 @@ import types
 import gast
 import numpy as np
 
+from . import runtime
 from .methods import METHODS, ATTRIBUTES, NONDIFF_METHODS
 from .parse import resolve_static
 from .rules import lookup
@@ -70,12 +71,7 @@ def _is_user_function(obj):
     return not (mod.startswith("numpy") or mod.startswith("scipy"))
 
 
-def _sequence_ops():
-    from . import runtime
-    return {operator.add: runtime.seq_add, operator.mul: runtime.seq_mul}
-
-
-SEQUENCE_OPS = _sequence_ops()
+SEQUENCE_OPS = {operator.add: runtime.seq_add, operator.mul: runtime.seq_mul}
 # the operations whose result is a list or tuple when an operand is one
 SEQUENCE_ARITHMETIC = (operator.add, operator.mul) + tuple(SEQUENCE_OPS.values())
 

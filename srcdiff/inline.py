@@ -910,15 +910,21 @@ def _insert_checks(norm, checks, check):
             return [st]
         y, names = checks[id(st)]
         at = getattr(st, "srcloc", None) or norm.fs.loc
-        shown = norm.names.user_name        # the messages name the user's variables
-        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(shown(t)), load(t)], ctx=gast.Load())
-                                 for t in names], ctx=gast.Load())
         call = gast.Call(func=norm.env.ref(check, check.__name__),
-                         args=[load(y), const(shown(y)), pairs, const(at.filename),
+                         args=[load(y), const(norm.names.user_name(y)),
+                               _named_values(norm, names), const(at.filename),
                                const(at.lineno(st))], keywords=[])
         return [_located(gast.Expr(value=call), st), st]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _named_values(norm, names):
+    """``(('t', t), ...)`` for a check's message: the user's name of each (a
+    version the transform made, ``t_1``, is shown as ``t``) and its value."""
+    shown = norm.names.user_name
+    return gast.Tuple(elts=[gast.Tuple(elts=[const(shown(t)), load(t)], ctx=gast.Load())
+                            for t in names], ctx=gast.Load())
 
 
 def _resized_list(st):
@@ -1254,12 +1260,15 @@ def _augassign_sharers(norm, classifier, checked_writes, augs):
     # operation that may return a view (t = y[k]; reverse.py copies no fresh array,
     # parameter or loop target), another name for one, or one changed in place
     copyable = set()
-    stmts = [st for st in walk_stmts(norm.node.body) if binds(st)]
+    bound = []      # (stmt, target, sources, keeps) of the bindings that share
+    for st in walk_stmts(norm.node.body):
+        b = binds(st)
+        if b and b[1]:
+            bound.append((st,) + tuple(b))
     while True:
-        more = {binds(st)[0] for st in stmts
-                if binds(st)[1] and binds(st)[0] not in copyable
-                and (binds(st)[1] & copyable if isinstance(st.value, gast.Name)
-                     or getattr(st, "srcdiff_augassign", None) else not binds(st)[2])}
+        more = {t for st, t, sources, keeps in bound if t not in copyable
+                and (sources & copyable if isinstance(st.value, gast.Name)
+                     or getattr(st, "srcdiff_augassign", None) else not keeps)}
         if not more:
             break
         copyable |= more
@@ -1323,11 +1332,10 @@ def _freshen(norm, classifier, names, at, y):
         t, sources = checks[id(st)]
         where = getattr(st, "srcloc", None) or norm.fs.loc
         shown = norm.names.user_name
-        pairs = gast.Tuple(elts=[gast.Tuple(elts=[const(shown(n)), load(n)], ctx=gast.Load())
-                                 for n in sources], ctx=gast.Load())
         call = gast.Call(func=norm.env.ref(runtime.fresh_value, "fresh_value"),
-                         args=[load(t), const(shown(t)), pairs, const(shown(y)), const(at_line),
-                               const(where.filename), const(where.lineno(st))], keywords=[])
+                         args=[load(t), const(shown(t)), _named_values(norm, sources),
+                               const(shown(y)), const(at_line), const(where.filename),
+                               const(where.lineno(st))], keywords=[])
         return [st, _located(gast.Expr(value=call), st)]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)

@@ -17,6 +17,13 @@ class NameGen:
             name = self.origin[name]
         return name
 
+    def copy(self):
+        """An independent NameGen that has handed out the same names."""
+        new = NameGen(self.taken)
+        new.counters = dict(self.counters)
+        new.origin = dict(self.origin)
+        return new
+
     def reserve(self, name):
         self.taken.add(name)
 

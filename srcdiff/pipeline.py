@@ -66,10 +66,7 @@ def copy_prepared(norm):
     new.node = copy_tree(norm.node)
     new.output = copy_tree(norm.output)
     new.params = list(norm.params)
-    new.names = copy.copy(norm.names)
-    new.names.taken = set(norm.names.taken)
-    new.names.counters = dict(norm.names.counters)
-    new.names.origin = dict(norm.names.origin)
+    new.names = norm.names.copy()
     for attr, value in vars(norm).items():
         if isinstance(value, set):
             setattr(new, attr, set(value))

@@ -223,13 +223,9 @@ def add_at(d, index, g):
     if isinstance(d, (list, dict)):
         d[index] = add_cotangents(d[index], g)
         return d
-    if isinstance(d, tuple):      # (a negative index or a slice too)
+    if isinstance(d, tuple):      # (as a list: a negative index or a slice too)
         out = list(d)
-        if isinstance(index, slice):
-            for k, gk in zip(range(*index.indices(len(out))), g):
-                out[k] = add_cotangents(out[k], gk)
-        else:
-            out[index] = add_cotangents(out[index], g)
+        out[index] = add_cotangents(out[index], g)
         return tuple(out)
     if is_foreign(g) and not is_foreign(d):   # a NumPy buffer, a Dask/CuPy cotangent
         from .rules.indexing import scatter_add

@@ -881,10 +881,8 @@ class ProgramGenerator:
             L = self.fresh("L")
             e1, b1 = self.limited(kind, self.d(), 2.0)
             e2, b2 = self.limited(kind, self.d(), 2.0)
-            if roots(e1) and kind != "S":
-                e1 = f"{self.atom(e1)}.copy()"
-            if roots(e2) and kind != "S":
-                e2 = f"{self.atom(e2)}.copy()"
+            e1 = self.own(e1, kind)
+            e2 = self.own(e2, kind)
             lines = [f"{ind}{L} = " + r.choice([f"[{e1}]", f"[{e1}] * 2", f"({e1},) * 2"])]
             tup = lines[0].rstrip().endswith("* 2") and "(" in lines[0].split("=", 1)[1][:2]
             more = f"({e2},)" if tup else f"[{e2}]"
@@ -909,8 +907,7 @@ class ProgramGenerator:
             self.add(Var(i, "I", ub=k))
             e, b = self.limited(kind, self.d(), 2.0)
             self.pop()
-            if roots(e) and kind != "S":
-                e = f"{self.atom(e)}.copy()"
+            e = self.own(e, kind)
             lines.append(f"{ind}    {g}[{i} % 2].append({e})")
             use = f"np.sum(np.stack({g}[0])) + np.sum(np.stack({g}[-1]))"
             self.reads_shared = True
@@ -919,10 +916,8 @@ class ProgramGenerator:
             L, P = self.fresh("L"), self.fresh("L").replace("L", "P")
             e1, b1 = self.limited(kind, self.d(), 2.0)
             e2, b2 = self.limited(kind, self.d(), 2.0)
-            if roots(e1) and kind != "S":
-                e1 = f"{self.atom(e1)}.copy()"
-            if roots(e2) and kind != "S":
-                e2 = f"{self.atom(e2)}.copy()"
+            e1 = self.own(e1, kind)
+            e2 = self.own(e2, kind)
             s0, _ = self.limited("S", 1, 1.0)
             hold, item = r.choice([(f"({L}, {s0})", f"{P}[0]"), (f"[{L}]", f"{P}[0]"),
                                    (f"{{'a': {L}, 'b': {s0}}}", f"{P}['a']")])
@@ -1253,6 +1248,11 @@ class ProgramGenerator:
             e = f"{self.atom(e)} * 1.0"
         return [f"{ind}if {self.cond(1)}:", f"{ind}    return {e}"]
 
+    def own(self, e, kind):
+        """``e``, or a copy of it where it is only a name of another array (a list
+        item must be an array of its own: appending a name would share it)."""
+        return f"{self.atom(e)}.copy()" if roots(e) and kind != "S" else e
+
     def s_list_build(self, ind, ctx):
         r = self.r
         kind = r.choice(["S", "V", "V", "W", "M"])
@@ -1276,8 +1276,7 @@ class ProgramGenerator:
                 self.add(Var(h, L.elem, L.bound, fn=ctx.fn))
                 e, b = self.limited(L.elem, self.d(), 2.0)
                 self.pop()
-                if roots(e) and L.elem != "S":
-                    e = f"{self.atom(e)}.copy()"
+                e = self.own(e, L.elem)
                 self.add(Var(name, "L", b, fn=ctx.fn, elem=L.elem, minlen=L.minlen,
                              mutable=True))
                 return [f"{ind}{name} = [{e} for {h} in {L.code}]"]
@@ -1289,8 +1288,7 @@ class ProgramGenerator:
         sub = ctx.sub(loop={"type": "for", "iters": k, "no_break": True}, loops=ctx.loops * k)
         body = [b for b in self.block(ind + "    ", r.randint(0, 2), sub) if b.strip() != "pass"]
         e, b = self.limited(kind, self.d(), 2.0)
-        if roots(e) and kind != "S":
-            e = f"{self.atom(e)}.copy()"
+        e = self.own(e, kind)
         body.append(f"{ind}    {name}.append({e})")
         self.pop()
         self.add(Var(name, "L", b, fn=ctx.fn, elem=kind, minlen=k, mutable=True))
@@ -1309,15 +1307,13 @@ class ProgramGenerator:
             return [f"{ind}{name} = {L.code}.pop()"]
         if c < 0.7 and L.minlen >= 1:
             e, b = self.limited(L.elem, self.d(), 2.0)
-            if roots(e) and L.elem != "S":
-                e = f"{self.atom(e)}.copy()"
+            e = self.own(e, L.elem)
             L.bound = max(L.bound, b)
             return [f"{ind}{L.code}[{self.r.randint(-L.minlen, L.minlen - 1)}] = {e}"]
         if ctx.loop is not None:
             return None
         e, b = self.limited(L.elem, self.d(), 2.0)
-        if roots(e) and L.elem != "S":
-            e = f"{self.atom(e)}.copy()"
+        e = self.own(e, L.elem)
         L.bound = max(L.bound, b)
         if not ctx.in_branch:
             L.minlen += 1

@@ -15,7 +15,7 @@ import operator
 
 import numpy as np
 
-from ..runtime import (add_cotangents, unbroadcast, zeros_like_value, is_foreign, index_add,
+from ..runtime import (add_at, unbroadcast, zeros_like_value, is_foreign, index_add,
                        array_copy, set_index)
 from .registry import vjp_rule, jvp_rule, register_linear
 
@@ -38,18 +38,8 @@ def scatter_add(g, x, idx):
 
     For a Dask/CuPy ``x`` the zeros are made in ``x``'s library; an index that
     item assignment cannot express raises ``SrcdiffError`` (``runtime.index_add``)."""
-    if isinstance(x, (list, tuple)):
-        out = [zeros_like_value(e) for e in x]
-        if isinstance(idx, slice):
-            for k, gk in zip(range(*idx.indices(len(x))), g):
-                out[k] = add_cotangents(out[k], gk)
-        else:
-            out[idx] = add_cotangents(out[idx], g)   # (an item may be a container)
-        return type(x)(out)
-    if isinstance(x, dict):
-        out = {k: zeros_like_value(v) for k, v in x.items()}
-        out[idx] = add_cotangents(out[idx], g)
-        return out
+    if isinstance(x, (list, tuple, dict)):
+        return add_at(zeros_like_value(x), idx, g)     # (zeros of the same structure)
     from ..runtime import ShapeOf
     if type(x) is ShapeOf:    # the adjoint sweep kept only x's shape
         out = x.zeros(np.result_type(x.dtype, g))

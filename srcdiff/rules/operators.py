@@ -38,7 +38,7 @@ def seq_add_jvp(ans, x, y, *, dx=None, dy=None):
     if isinstance(x, (list, tuple)):
         return complete_cotangent(dx, x) + complete_cotangent(dy, y)
     return add_cotangents(None if dx is None else broadcast_like(dx, ans),
-                        None if dy is None else broadcast_like(dy, ans))
+                          None if dy is None else broadcast_like(dy, ans))
 
 
 @vjp_rule(seq_mul)
@@ -57,7 +57,7 @@ def seq_mul_jvp(ans, x, y, *, dx=None, dy=None):
     if isinstance(y, (list, tuple)):
         return x * complete_cotangent(dy, y)
     return add_cotangents(None if dx is None else broadcast_like(dx * y, ans),
-                        None if dy is None else broadcast_like(x * dy, ans))
+                          None if dy is None else broadcast_like(x * dy, ans))
 
 
 def repeated_parts(g, x, n):

@@ -246,11 +246,23 @@ def _importable(mod, qual):
         return False
 
 
-def compile_functions(defs, helpers, user_globals, title):
+_ORIGINS = {}
+
+
+def origin_of(code_filename):
+    """(qualified name, file, line) of the user's function the generated code
+    compiled under ``code_filename`` derives from, or None."""
+    return _ORIGINS.get(code_filename)
+
+
+def compile_functions(defs, helpers, user_globals, title, origin=None):
     """Compile gast FunctionDefs into functions.
 
-    ``helpers``: name -> object bound as closure variables. Returns
-    (dict name -> function, standalone source text).
+    ``helpers``: name -> object bound as closure variables; ``origin``: the
+    user's function they derive from (``origin_of`` names it for errors raised
+    while they run). Returns (dict name -> function, standalone source text).
+    Each function's qualified name is its own name (a wrong call names
+    ``f_grad()``, not the factory that made it).
     """
     body_text = "".join(render(d) + "\n" for d in defs).rstrip() + "\n"
     used = set()
@@ -281,8 +293,18 @@ def compile_functions(defs, helpers, user_globals, title):
     code = compile("\n".join(factory) + "\n", filename, "exec")
     fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     factory_fn = types.FunctionType(fcode, user_globals, "__srcdiff_factory__")
-    fns = factory_fn(*[helpers[n] for n in names])
+    fns = [_own_name(fn) for fn in factory_fn(*[helpers[n] for n in names])]
+    if origin is not None:
+        code_of = origin.__code__
+        _ORIGINS[filename] = (origin.__qualname__, code_of.co_filename, code_of.co_firstlineno)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     for fn in fns:
         fn.__srcdiff_source__ = source
     return dict(zip(fn_names, fns)), source
+
+
+def _own_name(fn):
+    fn.__qualname__ = fn.__name__
+    if hasattr(fn.__code__, "co_qualname"):  # Python 3.11+: messages use the code's name
+        fn.__code__ = fn.__code__.replace(co_qualname=fn.__name__)
+    return fn

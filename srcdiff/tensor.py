@@ -11,10 +11,11 @@ Graph semantics follow PyTorch: a DAG of nodes from leaves to roots;
 ``.grad`` of leaves, and frees the graph unless ``retain_graph=True``.
 
 Arrays are never modified in place: an "in-place" operation on a Tensor
-(``t += 1``, ``t[i] = v``, ``t.zero_()``) computes a new array and rebinds
-``t._data`` (recording a node when gradients flow), so values saved by
-earlier nodes stay valid. The price is that NumPy views of ``t._data`` taken
-earlier do not see the update.
+(``t += 1``, ``t[i] = v``, ``t.zero_()``) computes a new array and gives it to
+the Tensor (recording a node when gradients flow), so values saved by earlier
+nodes stay valid. Views (``t[0]``, ``t.T``, ``t.detach()``, ``t.data``, ...)
+follow their base as in PyTorch (``srcdiff.tensor_views``); NumPy arrays taken
+from a Tensor earlier (``t.numpy()``) do not see the update.
 """
 import ast
 import builtins

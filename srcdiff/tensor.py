@@ -764,7 +764,7 @@ class Tensor:
         """As in PyTorch: a detached Tensor sharing this one's memory (in-place ops
         on it, ``p.grad.data.zero_()``, change this Tensor's values, untracked).
         It is array-like: ``np.asarray(t.data)`` is the array itself."""
-        return make_view(_new(self._data), self, diff=False)
+        return make_view(_new(self._data), self, diff=False, untracked=True)
 
     @data.setter
     def data(self, value):
@@ -1026,10 +1026,10 @@ class Tensor:
         """Set every element to ``value`` (a constant: no gradient flows back)."""
         self._check_inplace()
         if _state.enabled and (self._rg or isinstance(value, Tensor) and value._rg):
-            self[...] = value       # recorded: no gradient reaches the old values
-            return self
+            from .rules.indexing import index_update    # recorded: no gradient to the old values
+            return commit(self, _apply(index_update, (self, Ellipsis, value)), fill=True)
         return set_values(self, np.full_like(
-            self._data, value._data if isinstance(value, Tensor) else value))
+            self._data, value._data if isinstance(value, Tensor) else value), fill=True)
 
     def zero_(self):
         return self.fill_(0)

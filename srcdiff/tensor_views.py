@@ -34,9 +34,10 @@ class _View:
     """What makes a view: ``base``, ``steps`` (``(func, args)`` pairs applied to
     the base's array), ``diff`` (a differentiable view), ``multi`` (one of
     several views returned by one call: ``split``, ``chunk``, ``unbind``) and
-    ``leaf`` (``requires_grad_()`` was called on the view itself)."""
+    ``leaf`` (``requires_grad_()`` was called on the view itself), ``untracked``
+    (made by ``.data``: writes through it bump no version, as in PyTorch)."""
 
-    __slots__ = ("base", "steps", "diff", "multi", "leaf", "version")
+    __slots__ = ("base", "steps", "diff", "multi", "leaf", "version", "untracked")
 
     def __init__(self, base, steps, diff, multi):
         self.base = base
@@ -45,6 +46,7 @@ class _View:
         self.multi = multi
         self.leaf = False
         self.version = 0
+        self.untracked = False
 
     def of(self, array):
         """The view's values, made from the base's array (a NumPy view where it can)."""
@@ -73,7 +75,7 @@ def _views_of(base):
     return aux
 
 
-def make_view(out, src, step=None, diff=True, multi=False):
+def make_view(out, src, step=None, diff=True, multi=False, untracked=False):
     """Register ``out`` (``step`` applied to ``src``) as a view of ``src``'s base."""
     if out._data.__class__ is not _ndarray or src._data.__class__ is not _ndarray:
         return out      # duck arrays (Dask, ...) keep copy semantics
@@ -82,7 +84,9 @@ def make_view(out, src, step=None, diff=True, multi=False):
         base, steps = src, ()
     else:
         base, steps, diff, multi = v.base, v.steps, v.diff and diff, v.multi or multi
+        untracked = untracked or v.untracked
     out._view = view = _View(base, steps + ((step,) if step is not None else ()), diff, multi)
+    view.untracked = untracked
     views = _views_of(base)
     views.add(out)
     view.version = views.version
@@ -206,8 +210,9 @@ def _cast(t, data):
     return data
 
 
-def _write(t, data):
-    """Give ``t`` the values ``data``; returns the base whose memory changed."""
+def _write(t, data, fill=False):
+    """Give ``t`` the values ``data``; returns the base whose memory changed.
+    Only a fill may write an ``expand``ed view (each element once, as PyTorch)."""
     v = t._view
     if v is None:
         t._data = data
@@ -215,7 +220,7 @@ def _write(t, data):
     else:
         base = v.base
         pos = v.positions(base._data.shape)
-        if np.unique(pos).size != pos.size:
+        if not fill and np.unique(pos).size != pos.size:
             raise TensorError("unsupported operation: more than one element of the written-to "
                               "Tensor refers to a single memory location (an expand()ed view)",
                               hint="clone() the Tensor before the in-place operation")
@@ -224,28 +229,40 @@ def _write(t, data):
         base._data = new
     views = base._aux
     if views is not None:
-        views.version += 1
+        if v is None or not v.untracked:
+            views.version += 1
         arr = base._data
         for w in views:
             w._data = w._view.of(arr)
     return base
 
 
-def set_values(t, data):
+def set_values(t, data, fill=False):
     """An in-place update of values only (no_grad semantics: the optimizers,
-    gradient accumulation, ``load_state_dict``)."""
-    base = _write(t, _cast(t, np.asarray(data)))
-    _regrad_views(base)
+    gradient accumulation, ``load_state_dict``, ``fill_``)."""
+    base = _write(t, _cast(t, np.asarray(data)), fill)
+    if not _untracked(t):
+        _regrad_views(base)
     return t
 
 
-def commit(t, result):
-    """Make ``t`` hold ``result``, an in-place op on ``t`` computed out of place."""
-    base = _write(t, _cast(t, result._data))
-    if not _state.enabled:
-        _regrad_views(base)     # PyTorch re-derives the views of a changed base
-        return t
+def _untracked(t):
+    return t._view is not None and t._view.untracked
+
+
+def commit(t, result, fill=False):
+    """Make ``t`` hold ``result``, an in-place op on ``t`` computed out of place
+    (``fill``: a fill, allowed on an ``expand``ed view)."""
     v = t._view
+    if v is not None and v.multi and v.diff and result._rg and _state.enabled:
+        raise TensorError(
+            "this view is one of several returned by one function (split, chunk, unbind): "
+            "such views cannot be modified in place", hint="clone() it first")
+    base = _write(t, _cast(t, result._data), fill)
+    if not _state.enabled:
+        if not _untracked(t):
+            _regrad_views(base)     # PyTorch re-derives the views of a changed base
+        return t
     if v is None or not v.diff:
         if result._rg:
             _set_grad_fn(t, result.grad_fn, result._oi)

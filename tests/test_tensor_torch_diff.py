@@ -55,7 +55,8 @@ class Program:
         return f"C[{len(self.consts) - 1}]"
 
     def pick(self, pred=lambda t: True):
-        names = [n for n in self.names if pred(self.envs["torch"][n])]
+        names = [n for n in self.names
+                 if self.envs["torch"][n].numel() and pred(self.envs["torch"][n])]
         return names[self.rng.integers(len(names))] if names else None
 
     def shape(self, name):
@@ -64,6 +65,10 @@ class Program:
     def new_name(self):
         name = f"t{len(self.names)}"
         return name
+
+    def index(self, shape, dim):
+        idx = self.rng.integers(0, shape[dim], size=shape)
+        return repr(idx.tolist())
 
     def choice(self, items):
         return items[self.rng.integers(len(items))]
@@ -130,7 +135,7 @@ class Program:
     def step(self):
         kinds = ["leaf", "binary", "binary", "unary", "unary", "reduce", "view", "view",
                  "inplace", "inplace", "no_grad", "flags", "backward"]
-        kind = self.choice(kinds) if self.names else "leaf"
+        kind = self.choice(kinds) if self.pick() else "leaf"
         return getattr(self, "line_" + kind)()
 
     def line_leaf(self):
@@ -174,7 +179,8 @@ class Program:
 
     def line_unary(self):
         a = self.pick()
-        nd = len(self.shape(a))
+        shape = self.shape(a)
+        nd = len(shape)
         ops = [".tanh()", ".sin()", ".sigmoid()", ".relu()", ".abs()", ".tanh().exp()",
                ".abs().add(1).log()", ".abs().add(1).sqrt()", " ** 2", ".pow(3)", ".neg()",
                ".clamp(-0.5, 0.5)", ".clamp_min(0.2)", ".clone()", ".relu().sqrt()"]
@@ -182,13 +188,20 @@ class Program:
             d = int(self.rng.integers(-nd, nd))
             ops += [f".softmax({d})", f".log_softmax({d})"]
         if nd == 2:
-            ops += [".tril()", ".triu(1)"]
+            ops += [".tril()", ".triu(1)", f" @ {a}.T",
+                    f".gather(1, L.tensor({self.index(shape, 1)}))",
+                    f".index_select(0, L.tensor([{shape[0] - 1}, 0]))"]
+        if nd:
+            ops += [f".masked_fill({a} > 0.3, -1.0)", f".where({a} < 0.5, 0.25)",
+                    f"[{a} > 0]", f" * ({a} >= 0).double()", ".sigmoid().log()",
+                    ".flip(0)", ".abs().max()"]
         name = self.new_name()
         return self.run(f"{name} = {a}{self.choice(ops)}", name)
 
     def line_reduce(self):
         a = self.pick()
-        nd = len(self.shape(a))
+        shape = self.shape(a)
+        nd = len(shape)
         if nd == 0 or self.rng.integers(4) == 0:
             op = self.choice([".sum()", ".mean()", ".amax()", ".abs().add(1).norm()",
                               ".sum(0)" if nd <= 1 else ".sum()"])
@@ -196,6 +209,10 @@ class Program:
             d = int(self.rng.integers(-nd, nd))
             k = bool(self.rng.integers(2))
             op = self.choice([f".sum({d}, keepdim={k})", f".mean({d}, keepdim={k})",
+                              f".var({d})" if shape[d] > 1 else f".sum({d})",
+                              f".std({d}, keepdim={k})" if shape[d] > 1 else f".mean({d})",
+                              f".norm(dim={d})", f".sum(({d},), keepdim={k})",
+                              f".softmax({d}).max({d})[0]", f".argmax({d}).double()",
                               f".amax({d}, keepdim={k})", f".max({d}, keepdim={k})[0]",
                               f".min({d})[0]", f".prod({d})", f".logsumexp({d}, keepdim={k})",
                               f".cumsum({d})"])
@@ -215,7 +232,11 @@ class Program:
                     f".squeeze({int(self.rng.integers(-nd, nd))})"]
         if nd >= 2:
             ops += [".transpose(0, 1)", f"[:, {int(self.rng.integers(shape[1]))}]",
-                    ".view(-1)", ".mT", f".split(1, {nd - 1})[0]", ".chunk(2)[-1]"]
+                    ".view(-1)", ".mT", f".split(1, {nd - 1})[0]", ".chunk(2)[-1]",
+                    f".permute({', '.join(map(str, self.rng.permutation(nd)))})",
+                    f".view({shape[0]}, -1)", f".narrow(-1, 0, {shape[-1] // 2 + 1})"]
+        if nd and 1 in shape:
+            ops += [f".expand({', '.join(str(3 if n == 1 else n) for n in shape)})"]
         if nd == 2:
             ops += [".T", ".t()"]
         name = self.new_name()
@@ -249,6 +270,8 @@ class Program:
     def line_flags(self):
         a = self.pick()
         t = self.envs["torch"][a]
+        if t.is_leaf and t.grad is not None and self.rng.integers(2):
+            return self.run(f"{a}.grad{self.choice(['.zero_()', '.data.zero_()', '.mul_(0.5)'])}")
         view = self.envs["srcdiff"][a]._view
         if view is not None and not view.diff:
             return True     # views of a detached Tensor do not follow its flag (README)

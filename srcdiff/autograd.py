@@ -209,6 +209,10 @@ def _capture_node(capture, node, gn):
 
 def _finish_leaves(leaf_grads, capture):
     for leaf, g in leaf_grads.items():
+        if leaf.grad_fn is not None:
+            raise TensorError("leaf variable has been moved into the graph interior: an "
+                              "in-place op made a leaf of this graph part of another graph",
+                              hint="clone() the leaf before the in-place op")
         hooks = _leaf_hooks(leaf) if _LEAF_HOOKS else None
         if hooks:
             g = _call_hooks(hooks, g)

@@ -704,7 +704,7 @@ class Tensor:
         self._rg = flag
         if self._view is not None:
             own_requires_grad(self)
-        if self._aux:
+        if self._aux or self._view is not None:
             follow_requires_grad(self)
 
     def requires_grad_(self, requires_grad=True):

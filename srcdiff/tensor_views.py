@@ -31,13 +31,17 @@ __all__ = ["make_view", "commit", "set_values", "unlink_views"]
 
 
 class _View:
-    """What makes a view: ``base``, ``steps`` (``(func, args)`` pairs applied to
-    the base's array), ``diff`` (a differentiable view), ``multi`` (one of
-    several views returned by one call: ``split``, ``chunk``, ``unbind``) and
-    ``leaf`` (``requires_grad_()`` was called on the view itself), ``untracked``
-    (made by ``.data``: writes through it bump no version, as in PyTorch)."""
+    """What makes a view: ``base`` (owning the memory) and ``steps`` (``(func,
+    args)`` pairs making the view's array from the base's); for autograd,
+    ``diff`` (a differentiable view, unlike ``detach()``/``.data``), ``abase``
+    and ``asteps`` (its base for autograd: the memory's base, or the detached
+    Tensor it was taken from, and the steps from there); ``multi`` (one of
+    several views returned by one call: ``split``, ``chunk``, ``unbind``),
+    ``leaf`` (``requires_grad_()`` was called on the view itself),
+    ``untracked`` (made by ``.data``: writes through it bump no version)."""
 
-    __slots__ = ("base", "steps", "diff", "multi", "leaf", "version", "untracked")
+    __slots__ = ("base", "steps", "diff", "abase", "asteps", "multi", "leaf", "version",
+                 "untracked")
 
     def __init__(self, base, steps, diff, multi):
         self.base = base
@@ -47,10 +51,12 @@ class _View:
         self.leaf = False
         self.version = 0
         self.untracked = False
+        self.abase = None
+        self.asteps = ()
 
-    def of(self, array):
+    def of(self, array, steps=None):
         """The view's values, made from the base's array (a NumPy view where it can)."""
-        for func, args in self.steps:
+        for func, args in self.steps if steps is None else steps:
             if func is operator.getitem:
                 out = array[args[0]]
                 array = out if out.__class__ is _ndarray else array[_with_ellipsis(args[0])]
@@ -58,9 +64,9 @@ class _View:
                 array = func(array, *args)
         return array
 
-    def positions(self, shape):
-        """Flat (C-order) positions in the base of each element of the view."""
-        return self.of(np.arange(int(np.prod(shape)), dtype=np.intp).reshape(shape))
+    def positions(self, shape, steps=None):
+        """Flat (C-order) positions in the base (of ``shape``) of each element."""
+        return self.of(np.arange(int(np.prod(shape)), dtype=np.intp).reshape(shape), steps)
 
 
 class _Views(weakref.WeakSet):
@@ -79,37 +85,47 @@ def make_view(out, src, step=None, diff=True, multi=False, untracked=False):
     """Register ``out`` (``step`` applied to ``src``) as a view of ``src``'s base."""
     if out._data.__class__ is not _ndarray or src._data.__class__ is not _ndarray:
         return out      # duck arrays (Dask, ...) keep copy semantics
+    more = (step,) if step is not None else ()
     v = src._view
     if v is None:
-        base, steps = src, ()
+        base, steps, abase, asteps = src, (), src, ()
     else:
-        base, steps, diff, multi = v.base, v.steps, v.diff and diff, v.multi or multi
+        base, steps = v.base, v.steps
+        abase, asteps = (v.abase, v.asteps) if v.diff else (src, ())
+        multi = (v.multi and v.diff) or multi
         untracked = untracked or v.untracked
-    out._view = view = _View(base, steps + ((step,) if step is not None else ()), diff, multi)
+    out._view = view = _View(base, steps + more, diff, multi)
+    if diff:
+        view.abase, view.asteps = abase, asteps + more
     view.untracked = untracked
     views = _views_of(base)
     views.add(out)
     view.version = views.version
-    if diff and base._rg and not out._rg:
+    if diff and abase._rg and not out._rg:
         out._rg = True      # made under no_grad: requires grad as its base does (PyTorch)
     return out
 
 
-def follow_requires_grad(base):
-    """``base.requires_grad_(flag)``: its differentiable views outside the graph
-    follow; those made before the base was last written get a view node, as
-    PyTorch re-derives them."""
-    views = base._aux
+def _registry(t):
+    """The live views of the memory ``t`` uses."""
+    return _views_of(t if t._view is None else t._view.base)
+
+
+def follow_requires_grad(t):
+    """``t.requires_grad_(flag)``: the differentiable views of ``t`` outside the
+    graph follow; those made before the memory was last written get a view
+    node, as PyTorch re-derives them."""
+    views = _registry(t)
     stale = []
     for w in views:
         v = w._view
-        if not v.diff:
+        if not v.diff or v.abase is not t:
             continue
-        if base._rg and v.version != views.version:
+        if t._rg and v.version != views.version:
             stale.append(w)
         elif w.grad_fn is None and not v.leaf:
-            w._rg = base._rg
-    _regrad_views(base, stale)
+            w._rg = t._rg
+    _regrad(stale)
 
 
 def own_requires_grad(t):
@@ -117,7 +133,7 @@ def own_requires_grad(t):
     v = t._view
     if v is not None and t.grad_fn is None:
         v.leaf = t._rg
-        if v.diff and v.base._rg:
+        if v.diff and v.abase._rg:
             t._rg = True    # still requires grad through its base
 
 
@@ -175,15 +191,13 @@ def check_inplace(t):
     if not _state.enabled:
         return
     v = t._view
-    if v is None:
+    if v is None or not v.diff or v.leaf:
         if t._rg and t.grad_fn is None:
             raise TensorError(
                 "a leaf Tensor that requires grad is being used in an in-place operation",
                 hint="update parameters inside `with srcdiff.no_grad():`, or work on t.detach()")
         return
-    if not v.diff:
-        return
-    base = v.base
+    base = v.abase
     if (base._rg or t._rg) and base.grad_fn is None:
         raise TensorError(
             "a view of a leaf Tensor that requires grad is being used in an in-place operation",
@@ -258,26 +272,26 @@ def commit(t, result, fill=False):
         raise TensorError(
             "this view is one of several returned by one function (split, chunk, unbind): "
             "such views cannot be modified in place", hint="clone() it first")
-    base = _write(t, _cast(t, result._data), fill)
+    memory = _write(t, _cast(t, result._data), fill)
     if not _state.enabled:
         if not _untracked(t):
-            _regrad_views(base)     # PyTorch re-derives the views of a changed base
+            _regrad_views(memory)   # PyTorch re-derives the views of a changed base
         return t
-    if v is None or not v.diff:
+    if v is None or not v.diff:     # t is its own base for autograd
         if result._rg:
             _set_grad_fn(t, result.grad_fn, result._oi)
             t._rg = True
-            if v is None:
-                _regrad_views(t)
+            _regrad_views(memory, t)
         return t
+    base = v.abase
     if not (result._rg or base._rg):
         return t
-    node = CopySlicesNode(v.positions(base._data.shape))
+    node = CopySlicesNode(v.positions(base._data.shape, v.asteps))
     node.edges = tuple(e for e in (_edge(base, 0) if base._rg else None,
                                    _edge(result, 1) if result._rg else None) if e is not None)
     _set_grad_fn(base, node, 0)
     base._rg = True
-    _regrad_views(base)
+    _regrad_views(memory, base)
     return t
 
 
@@ -292,25 +306,28 @@ def _set_grad_fn(t, node, oi):
     t.grad_fn, t._oi = node, oi
 
 
-def _regrad_views(base, which=None):
-    """Every differentiable view of ``base`` (or those in ``which``) differentiates
-    through the base's current node."""
-    views = base._aux
-    if not views or not base._rg:
-        return
+def _regrad_views(memory, abase=None):
+    """The differentiable views of the memory of ``memory`` (those of ``abase``
+    only, if given) differentiate through their base's current node."""
+    views = memory._aux
+    if views:
+        _regrad([w for w in views if w._view.diff and (abase is None or w._view.abase is abase)])
+
+
+def _regrad(which):
     enabled = _state.enabled
     _state.enabled = True
     try:
-        for w in list(views) if which is None else which:
+        for w in which:
             v = w._view
-            if not v.diff:
+            cur = v.abase
+            if not cur._rg:
                 continue
-            cur = base
-            for func, args in v.steps:
+            for func, args in v.asteps:
                 cur = _apply(func, (cur,) + args)
             _set_grad_fn(w, cur.grad_fn, cur._oi)
             w._rg = True
-            v.version = views.version
+            v.version = _registry(w).version
     finally:
         _state.enabled = enabled
 

@@ -240,3 +240,50 @@ def test_optimizer_updates_are_seen_by_views():
     (w * w).sum().backward()
     opt.step()
     assert w.tolist() == [0.0, 0.0] and d.tolist() == [0.0, 0.0]
+
+
+def test_operand_partly_overlapping_the_written_tensor_is_refused():
+    x = tensor(np.arange(6.0).reshape(2, 3))
+    with pytest.raises(TensorError, match="single memory location"):
+        x.mul_(x[0])                      # PyTorch refuses it too (both dense)
+    x.mul_(x.detach())                    # the very same elements: allowed
+    assert x[1].tolist() == [9.0, 16.0, 25.0]
+
+
+def test_fill_may_write_an_expanded_view():
+    x = tensor([1.0, 2.0])
+    e = x[None].expand(3, 2)
+    e.fill_(4.0)                          # PyTorch allows fill_/zero_ (not mul_) here
+    assert x.tolist() == [4.0, 4.0]
+
+
+def test_view_made_under_no_grad_requires_grad_through_its_base():
+    x = tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with no_grad():
+        v = x[0:2]
+    assert v.requires_grad and v.is_leaf          # as PyTorch reports it
+    with pytest.raises(TensorError):
+        v.mul_(2)                                   # PyTorch refuses too
+
+
+def test_views_of_a_detached_tensor_follow_it():
+    x = tensor([1.0, 2.0, 3.0], requires_grad=True)
+    d = x.detach()
+    v = d[1:]
+    d.requires_grad_(True)
+    assert v.requires_grad                          # PyTorch: the view follows d
+    w = tensor([5.0, 6.0], requires_grad=True)
+    y = x.detach() * 1
+    y[1:].copy_(w * 2)
+    assert y.grad_fn.name() == "CopySlices" and x.tolist() == [1.0, 2.0, 3.0]
+    (y * tensor([1.0, 10.0, 100.0])).sum().backward()
+    assert w.grad.tolist() == [20.0, 200.0]
+
+
+def test_leaf_moved_into_another_graph_is_refused_at_backward():
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    x.requires_grad_(False)
+    x.copy_(y * y)                        # x is now a non-leaf of another graph
+    with pytest.raises(TensorError, match="graph interior"):
+        y.sum().backward()

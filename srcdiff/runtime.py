@@ -13,6 +13,9 @@ __all__ = ["unbroadcast", "broadcast_like", "sum_to_shape", "expand_reduced",
            "zeros_like_value", "add_cotangents", "complete_cotangent", "size_of"]
 
 
+_CONTAINERS = (list, tuple, dict)
+
+
 def is_foreign(x):
     """True for an array of another library (Dask, CuPy, ...) that takes part in
     NumPy calls through NEP-13/18: the few NumPy-only operations (``np.copy``
@@ -59,6 +62,8 @@ def unbroadcast(g, x):
         tx = type(x)    # (the common case first: a real NumPy cotangent)
         shape = x.shape if tx is np.ndarray or tx is ShapeOf else np.shape(x)
         return g if g.shape == shape else sum_to_shape(g, shape)
+    if isinstance(x, _CONTAINERS):
+        return g        # (a tuple, list or dict is never broadcast)
     if getattr(getattr(g, "dtype", None), "kind", None) == "c" and not np.iscomplexobj(x):
         g = np.real(g)
     shape = np.shape(x)
@@ -68,7 +73,10 @@ def unbroadcast(g, x):
 
 
 def broadcast_like(t, ref):
-    """``t`` broadcast to the shape of ``ref`` (a no-op when shapes agree)."""
+    """``t`` broadcast to the shape of ``ref`` (a no-op when shapes agree, and for
+    the tangent of a tuple, list or dict)."""
+    if isinstance(ref, _CONTAINERS):
+        return t
     shape = np.shape(ref)
     if np.shape(t) == shape:
         return t
@@ -168,17 +176,32 @@ def matmul_grad_y(g, x, y):
     return unbroadcast(np.swapaxes(x, -1, -2) @ g, y)
 
 
-def scalar_seed(out):
-    """The cotangent 1.0 of a scalar output; refuses a non-scalar one."""
+def scalar_seed(out, func=None, filename=None, lineno=None):
+    """The cotangent 1.0 of a real output with one element (shape ``()``, ``(1,)``,
+    ``(1, 1)``, ...), shaped like it; refuses any other output of ``func``
+    (defined at ``filename:lineno``) with a SrcdiffError."""
     if type(out) is float:
         return 1.0
+    what = f"{func}" if func else "the function"
+    kind = getattr(getattr(out, "dtype", None), "kind", None)
+    if isinstance(out, (complex, bool, np.bool_)) or kind in ("c", "b"):
+        from .errors import SrcdiffError
+        adjective = "complex" if isinstance(out, complex) or kind == "c" else "boolean"
+        raise SrcdiffError(
+            f"grad needs a real-valued output, but {what} returned a {adjective} value",
+            filename, lineno,
+            "differentiate a real function of it (np.real, np.abs, ...), or use "
+            "srcdiff.vjp(f, *args) to pass a cotangent for the output yourself")
     if np.ndim(out) == 0:
         return np.ones_like(out) if hasattr(out, "dtype") else 1.0
+    if size_of(out) == 1:
+        return np.ones_like(out, dtype=np.result_type(out, float))
     from .errors import SrcdiffError
     raise SrcdiffError(
-        f"grad needs a function with a scalar output, but it returned shape {np.shape(out)}",
-        hint="use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
-             "srcdiff.jacobian(f) for the whole Jacobian")
+        f"grad needs a function with a scalar output, but {what} returned shape "
+        f"{np.shape(out)}", filename, lineno,
+        "use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
+        "srcdiff.jacobian(f) for the whole Jacobian")
 
 
 def as_sequence(it):
@@ -439,6 +462,9 @@ def copy_structure(value, arrays=False):
         return [copy_structure(v, arrays) for v in value]
     if isinstance(value, dict):
         return {k: copy_structure(v, arrays) for k, v in value.items()}
+    if arrays and isinstance(value, tuple):
+        items = [copy_structure(v, arrays) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
     if arrays and hasattr(value, "shape") and hasattr(value, "copy"):
         return array_copy(value)
     return value

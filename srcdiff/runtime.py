@@ -416,6 +416,20 @@ def cotangent_item(g, key, like):
     return zeros_like_value(like) if v is None else v
 
 
+def item_cotangent(gg, g, key):
+    """The cotangent of ``g`` from the cotangent ``gg`` of ``cotangent_item(g, key,
+    like)``: ``gg`` at ``key``, zeros elsewhere (all zeros where ``g`` has no
+    item ``key``: the result did not read it; None for an absent ``g``)."""
+    if g is None:
+        return None
+    try:
+        g[key]
+    except (KeyError, IndexError, TypeError):
+        return complete_cotangent(None, g)
+    from .rules.indexing import scatter_add
+    return scatter_add(gg, g, key)
+
+
 class ShapeOf:
     """What the adjoint sweep keeps of a value it only needs the shape of:
     saving the array itself would keep it alive (and make every later

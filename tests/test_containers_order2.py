@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff import grad, hvp, hessian, jacobian, jvp
+from srcdiff import grad, hvp, hessian, jacobian, jvp, vjp
 from numeric import load_function
 
 EPS = 1e-6
@@ -482,3 +482,61 @@ def test_hessian_and_hvp_of_tuple_and_array_arguments():
     out, dout = jvp(g, whole, v)
     same_structure(dout, whole)
     np.testing.assert_allclose(flat(dout), want, rtol=1e-5, atol=1e-6)
+
+
+# ---- every container helper the generated gradient calls, under jvp and vjp -------------------
+# (a rule written for arrays alone is wrong on a tuple, a list or a dict: these
+# call each helper on containers from a user's function, through the public jvp
+# and vjp)
+
+HELPER_CALLS = {
+    "add_at_tuple": "add_at((a, b * 1.0), 1, a * b)",
+    "add_at_list": "add_at([a * 1.0, b * 2.0], 0, a * b)",
+    "add_at_dict": "add_at({'p': a * 1.0, 'q': b * 1.0}, 'q', a * b)",
+    "add_at_owned_tuple": "add_at_owned((a * b, b * 1.0), 0, a * a)",
+    "add_cotangents_tuple": "add_cotangents((a, b), (b * a, a * a))",
+    "add_cotangents_list": "add_cotangents([a, b], [b * a, a * a])",
+    "add_cotangents_dict": "add_cotangents({'p': a, 'q': b}, {'p': a * b, 'q': b * b})",
+    "complete_cotangent": "complete_cotangent((a * b, None), (a, b))",
+    "scatter_add_tuple": "scatter_add(a * b, (a, b), 1)",
+    "scatter_add_dict": "scatter_add(a * b, {'p': a, 'q': b}, 'p')",
+    "zero_at_list": "zero_at([a * 1.0, b * a], 0)",
+    "cotangent_item_present": "cotangent_item({'p': a * b}, 'p', b)",
+    "cotangent_item_absent": "cotangent_item({'p': a * b}, 'q', b) + a",
+    "item_cotangent_present": "item_cotangent(a * b, {'p': a, 'q': b}, 'q')",
+    "item_cotangent_absent": "item_cotangent(a * b, {'p': a}, 'q')['p'] + b",
+    "seq_add": "seq_add((a,), (b * a, b))",
+    "seq_mul": "seq_mul((a, b * a), 2)",
+    "seq_add_vjp": "seq_add_vjp((a, b, a * b), (a, b, a), (a,), (b, a))",
+    "seq_mul_vjp": "seq_mul_vjp((a, b, a * b, a), (a, b, a, b), (a, b), 2)[0]",
+    "copy_structure": "copy_structure([a * b, {'k': b * a}], True)",
+    "split_like": "split_like(np.concatenate([a, b]) * a[0], (a, b), 0)",
+    "split_like_vjp": "split_like_vjp([a, b * a], [a, b], np.concatenate([a, b]), (a, b), 0)[0]",
+    "unstack": "unstack(np.stack([a, b * a]) * 2.0, 0)",
+}
+
+_HELPER_IMPORTS = """
+from srcdiff.runtime import (add_at, add_at_owned, add_cotangents, complete_cotangent,
+                             zero_at, cotangent_item, item_cotangent, seq_add, seq_mul,
+                             copy_structure)
+from srcdiff.rules.indexing import scatter_add
+from srcdiff.rules.operators import seq_add_vjp, seq_mul_vjp
+from srcdiff.rules.support import split_like, split_like_vjp, unstack
+"""
+
+
+@pytest.mark.parametrize("name", sorted(HELPER_CALLS))
+def test_container_helper_rules(name):
+    f = load_function(_HELPER_IMPORTS + f"\ndef f(a, b):\n    return {HELPER_CALLS[name]}\n", "f")
+    a, b = X4[:2].copy(), V4[:2].copy()
+    da, db = V4[2:].copy(), X4[2:].copy()
+    out, dout = jvp(f, (a, b), (da, db))
+    same_structure(dout, out)
+    want = (flat(f(a + EPS * da, b + EPS * db)) - flat(f(a - EPS * da, b - EPS * db))) / (2 * EPS)
+    np.testing.assert_allclose(flat(dout), want, rtol=1e-5, atol=1e-6)
+    # reverse mode: <ct, J v> == <J^T ct, v>
+    ct = unflat(out, np.linspace(0.5, -1.0, flat(out).size))
+    out2, f_vjp = vjp(f, a, b)
+    ga, gb = f_vjp(ct)
+    np.testing.assert_allclose(np.dot(flat(ga), da) + np.dot(flat(gb), db),
+                               np.dot(flat(ct), want), rtol=1e-5, atol=1e-6)

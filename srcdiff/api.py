@@ -162,14 +162,12 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
                            "has_aux=True needs the function to end with `return value, aux`")
     seed_fn = env.ref(runtime.scalar_seed, "scalar_seed")
     if mode in ("grad", "value_and_grad"):
-        # (the seed refuses an output that is not real with one element, naming f)
-        where = [const(fs.func.__qualname__), const(fs.loc.filename),
-                 const(fs.loc.first_line)]
+        # (the seed refuses an output that is not real with one element)
         if has_aux:
             value = last.value.elts[0]
-            seed = [call(seed_fn, [clone(value)] + where), None]
+            seed = [call(seed_fn, [clone(value)]), None]
         else:
-            seed = call(seed_fn, [clone(out)] + where)
+            seed = call(seed_fn, [clone(out)])
     else:
         dout = norm.names.fresh("dout")
         seed = [gast.Subscript(value=load(dout), slice=const(i), ctx=gast.Load())
@@ -209,8 +207,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
                           dead_code(body_stmts, _resolver(env, fs)),
                           defaults_from=clone(norm.node.args))
         defs = [fn]
-    title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
-    fns, text = compile_functions(defs, env.objects, fs.globals, title)
+    title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
+    fns, text = compile_functions(defs, env.objects, fs.globals, title, origin=fs.func)
     for fn in fns.values():
         fn.__defaults__ = fs.func.__defaults__
         fn.__kwdefaults__ = fs.func.__kwdefaults__

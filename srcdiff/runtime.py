@@ -6,6 +6,7 @@ rules (rules/helpers.py), so generated derivatives can be differentiated
 again.
 """
 import math
+import sys
 
 import numpy as np
 
@@ -176,32 +177,36 @@ def matmul_grad_y(g, x, y):
     return unbroadcast(np.swapaxes(x, -1, -2) @ g, y)
 
 
-def scalar_seed(out, func=None, filename=None, lineno=None):
+def scalar_seed(out):
     """The cotangent 1.0 of a real output with one element (shape ``()``, ``(1,)``,
-    ``(1, 1)``, ...), shaped like it; refuses any other output of ``func``
-    (defined at ``filename:lineno``) with a SrcdiffError."""
+    ``(1, 1)``, ...), shaped like it; refuses any other output with a SrcdiffError
+    naming the user's function (the origin of the generated code calling it)."""
     if type(out) is float:
         return 1.0
-    what = f"{func}" if func else "the function"
     kind = getattr(getattr(out, "dtype", None), "kind", None)
     if isinstance(out, (complex, bool, np.bool_)) or kind in ("c", "b"):
-        from .errors import SrcdiffError
         adjective = "complex" if isinstance(out, complex) or kind == "c" else "boolean"
-        raise SrcdiffError(
-            f"grad needs a real-valued output, but {what} returned a {adjective} value",
-            filename, lineno,
+        raise _output_error(
+            f"grad needs a real-valued output, but {{}} returned a {adjective} value",
             "differentiate a real function of it (np.real, np.abs, ...), or use "
             "srcdiff.vjp(f, *args) to pass a cotangent for the output yourself")
     if np.ndim(out) == 0:
         return np.ones_like(out) if hasattr(out, "dtype") else 1.0
     if size_of(out) == 1:
         return np.ones_like(out, dtype=np.result_type(out, float))
-    from .errors import SrcdiffError
-    raise SrcdiffError(
-        f"grad needs a function with a scalar output, but {what} returned shape "
-        f"{np.shape(out)}", filename, lineno,
+    raise _output_error(
+        f"grad needs a function with a scalar output, but {{}} returned shape {np.shape(out)}",
         "use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
         "srcdiff.jacobian(f) for the whole Jacobian")
+
+
+def _output_error(message, hint):
+    """The SrcdiffError of scalar_seed, naming the function whose generated code
+    called it (its file and line)."""
+    from .codegen import origin_of
+    from .errors import SrcdiffError
+    name, filename, line = origin_of(sys._getframe(2).f_code.co_filename) or ("it", None, None)
+    return SrcdiffError(message.format(name), filename, line, hint=hint)
 
 
 def as_sequence(it):

@@ -330,17 +330,16 @@ class ReverseTransform:
             for elt, s in zip(last.value.elts, seed):
                 if s is not None and isinstance(elt, gast.Name) and self.active(elt.id):
                     adjoint += self.accumulate(elt.id, s, last.srcline)
+                elif isinstance(s, gast.Call):
+                    adjoint.append(self._output_check(s, last))
         elif isinstance(out, gast.Name) and self.active(out.id):
-            if isinstance(seed, gast.Call) and self.shapes._callee(seed.func) \
-                    is runtime.scalar_seed and self.shapes.classes.get(out.id) == frozenset():
-                # the output is a scalar for sure: its cotangent is 1.0 without its value
-                # (so a gradient need not finish computing f)
-                seed = const(1.0)
             seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
             seed_stmt.srcdiff_nofold = True
             seed_stmt.srcdiff_keep = True
             adjoint.append(seed_stmt)
             self.live.add(self.adj(out.id))
+        elif isinstance(seed, gast.Call):
+            adjoint.append(self._output_check(seed, last))
         stmts = body[:-1] if seeded_pack is not None else body
         adjoint += self.rev_block(stmts)
         grads = []
@@ -375,6 +374,14 @@ class ReverseTransform:
         keep = [assign(passed[p], load(p)) for p in self.wrt if p in passed
                 and passed[p] in self._grad_reads]
         return keep + primal, self.adjoint_stmts, grads
+
+    @staticmethod
+    def _output_check(seed, last):
+        """The seed of a constant output, as a statement: it is not needed, its
+        check of the output (real, one element) is."""
+        check = gast.Expr(value=seed)
+        check.srcline = getattr(last, "srcline", None)
+        return check
 
     def rev_block(self, stmts):
         out = []

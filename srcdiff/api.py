@@ -205,8 +205,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
                           dead_code(body_stmts, _resolver(env, fs)),
                           defaults_from=clone(norm.node.args))
         defs = [fn]
-    title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
-    fns, text = compile_functions(defs, env.objects, fs.globals, title)
+    title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
+    fns, text = compile_functions(defs, env.objects, fs.globals, title, origin=fs.func)
     for fn in fns.values():
         fn.__defaults__ = fs.func.__defaults__
         fn.__kwdefaults__ = fs.func.__kwdefaults__

@@ -61,7 +61,7 @@ def _generate_forward(func, wrt_names, sequences=()):
     body = dead_code(notes + [gast.Return(value=result)])
     name = fs.name
     fn = function_def(f"{name}_jvp", list(norm.params) + tparams, body)
-    title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
+    title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
     if _generated(fs):
         title = f"srcdiff jvp of {fs.func.__name__}, generated from {loc.filename.strip('<>')}"
     fns, text = compile_functions([fn], env.objects, fs.globals, title)

@@ -6,6 +6,7 @@ rules (rules/helpers.py), so generated derivatives can be differentiated
 again.
 """
 import math
+import sys
 
 import numpy as np
 
@@ -174,10 +175,12 @@ def scalar_seed(out):
         return 1.0
     if np.ndim(out) == 0:
         return np.ones_like(out) if hasattr(out, "dtype") else 1.0
+    from .codegen import origin_of
     from .errors import SrcdiffError
+    name, filename, line = origin_of(sys._getframe(1).f_code.co_filename) or ("it", None, None)
     raise SrcdiffError(
-        f"grad needs a function with a scalar output, but it returned shape {np.shape(out)}",
-        hint="use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
+        f"grad needs a function with a scalar output, but {name} returned shape {np.shape(out)}",
+        filename, line, hint="use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
              "srcdiff.jacobian(f) for the whole Jacobian")
 
 

@@ -1174,11 +1174,14 @@ class Tensor:
     asin, acos, atan = arcsin, arccos, arctan
 
     def sigmoid(self):
-        return 1.0 / (1.0 + _apply(np.exp, (-self,)))
+        # exp(-log(1 + exp(-x))): no overflow, and a gradient of 0 (not NaN) where
+        # it saturates
+        return _apply(np.exp, (-_apply(np.logaddexp, (0.0, -self)),))
 
     def relu(self):
-        # x * (x > 0): the mask is a constant, so the gradient is 0 at x <= 0
-        return self * (self.data > 0)
+        # selects x where x > 0, else 0: the gradient is 0 at x <= 0 (selected, not
+        # multiplied by a mask, so an infinite cotangent there gives 0, not NaN)
+        return _apply(np.where, (self.data > 0, self, 0.0))
 
     def neg(self):
         return -self

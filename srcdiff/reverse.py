@@ -16,6 +16,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
+                       writes_arguments, writing_call_refusal,
                        resizing_call, sequence_names, subscript_writes, walk_stmts)
 from .errors import SrcdiffError
 from .simplify import simplify
@@ -441,6 +442,8 @@ class ReverseTransform:
         if isinstance(s, gast.Expr):
             op = self.classifier.classify(s.value)
             reads = op.reads()
+            if any(self.active(n) for n in reads) and writes_arguments(op):
+                raise self.error(s, *writing_call_refusal(op))
             if any(self.active(n) for n in reads) and op.kind not in ("nondiff", "const"):
                 if isinstance(s.value.func, gast.Attribute) and \
                         isinstance(s.value.func.value, gast.Name) and \

@@ -764,7 +764,7 @@ class Tensor:
         """As in PyTorch: a detached Tensor sharing this one's memory (in-place ops
         on it, ``p.grad.data.zero_()``, change this Tensor's values, untracked).
         It is array-like: ``np.asarray(t.data)`` is the array itself."""
-        return make_view(_new(self._data), self, diff=False, untracked=True)
+        return make_view(_new(self._data), self, diff=False, own_counter=True)
 
     @data.setter
     def data(self, value):

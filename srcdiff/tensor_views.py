@@ -38,10 +38,12 @@ class _View:
     Tensor it was taken from, and the steps from there); ``multi`` (one of
     several views returned by one call: ``split``, ``chunk``, ``unbind``),
     ``leaf`` (``requires_grad_()`` was called on the view itself),
-    ``untracked`` (made by ``.data``: writes through it bump no version)."""
+    ``counter`` (the version counter it shares: its base's, or, from ``.data``
+    on, one of its own, as in PyTorch) and ``version`` (the counter's value
+    when its node was made)."""
 
     __slots__ = ("base", "steps", "diff", "abase", "asteps", "multi", "leaf", "version",
-                 "untracked")
+                 "counter")
 
     def __init__(self, base, steps, diff, multi):
         self.base = base
@@ -50,7 +52,7 @@ class _View:
         self.multi = multi
         self.leaf = False
         self.version = 0
-        self.untracked = False
+        self.counter = None
         self.abase = None
         self.asteps = ()
 
@@ -70,8 +72,12 @@ class _View:
 
 
 class _Views(weakref.WeakSet):
-    """The live views of a base, and how often the base was written (``version``)."""
-    version = 0
+    """The live views of a base, and the base's version counter (how often it
+    was written; a one-item list, shared by the views that share it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.counter = [0]
 
 
 def _views_of(base):
@@ -81,26 +87,26 @@ def _views_of(base):
     return aux
 
 
-def make_view(out, src, step=None, diff=True, multi=False, untracked=False):
+def make_view(out, src, step=None, diff=True, multi=False, own_counter=False):
     """Register ``out`` (``step`` applied to ``src``) as a view of ``src``'s base."""
     if out._data.__class__ is not _ndarray or src._data.__class__ is not _ndarray:
         return out      # duck arrays (Dask, ...) keep copy semantics
     more = (step,) if step is not None else ()
     v = src._view
+    views = _registry(src)
     if v is None:
-        base, steps, abase, asteps = src, (), src, ()
+        base, steps, abase, asteps, counter = src, (), src, (), views.counter
     else:
         base, steps = v.base, v.steps
         abase, asteps = (v.abase, v.asteps) if v.diff else (src, ())
         multi = (v.multi and v.diff) or multi
-        untracked = untracked or v.untracked
+        counter = v.counter
     out._view = view = _View(base, steps + more, diff, multi)
     if diff:
         view.abase, view.asteps = abase, asteps + more
-    view.untracked = untracked
-    views = _views_of(base)
+    view.counter = [0] if own_counter else counter
     views.add(out)
-    view.version = views.version
+    view.version = view.counter[0]
     if diff and abase._rg and not out._rg:
         out._rg = True      # made under no_grad: requires grad as its base does (PyTorch)
     return out
@@ -121,7 +127,7 @@ def follow_requires_grad(t):
         v = w._view
         if not v.diff or v.abase is not t:
             continue
-        if t._rg and v.version != views.version:
+        if t._rg and v.version != v.counter[0]:
             stale.append(w)
         elif w.grad_fn is None and not v.leaf:
             w._rg = t._rg
@@ -241,10 +247,9 @@ def _write(t, data, fill=False):
         new = base._data.copy(order="K")
         new.put(pos, data)
         base._data = new
+    _counter(t)[0] += 1
     views = base._aux
     if views is not None:
-        if v is None or not v.untracked:
-            views.version += 1
         arr = base._data
         for w in views:
             w._data = w._view.of(arr)
@@ -255,13 +260,12 @@ def set_values(t, data, fill=False):
     """An in-place update of values only (no_grad semantics: the optimizers,
     gradient accumulation, ``load_state_dict``, ``fill_``)."""
     base = _write(t, _cast(t, np.asarray(data)), fill)
-    if not _untracked(t):
-        _regrad_views(base)
+    _regrad_views(base, counter=_counter(t))
     return t
 
 
-def _untracked(t):
-    return t._view is not None and t._view.untracked
+def _counter(t):
+    return t._view.counter if t._view is not None else _registry(t).counter
 
 
 def commit(t, result, fill=False):
@@ -274,8 +278,8 @@ def commit(t, result, fill=False):
             "such views cannot be modified in place", hint="clone() it first")
     memory = _write(t, _cast(t, result._data), fill)
     if not _state.enabled:
-        if not _untracked(t):
-            _regrad_views(memory)   # PyTorch re-derives the views of a changed base
+        # PyTorch re-derives the views whose version counter changed
+        _regrad_views(memory, counter=_counter(t))
         return t
     if v is None or not v.diff:     # t is its own base for autograd
         if result._rg:
@@ -306,12 +310,14 @@ def _set_grad_fn(t, node, oi):
     t.grad_fn, t._oi = node, oi
 
 
-def _regrad_views(memory, abase=None):
-    """The differentiable views of the memory of ``memory`` (those of ``abase``
-    only, if given) differentiate through their base's current node."""
+def _regrad_views(memory, abase=None, counter=None):
+    """The differentiable views of the memory of ``memory`` (those of ``abase``,
+    or sharing ``counter``, if given) differentiate through their base's node."""
     views = memory._aux
     if views:
-        _regrad([w for w in views if w._view.diff and (abase is None or w._view.abase is abase)])
+        _regrad([w for w in views if w._view.diff
+                 and (abase is None or w._view.abase is abase)
+                 and (counter is None or w._view.counter is counter)])
 
 
 def _regrad(which):
@@ -327,7 +333,7 @@ def _regrad(which):
                 cur = _apply(func, (cur,) + args)
             _set_grad_fn(w, cur.grad_fn, cur._oi)
             w._rg = True
-            v.version = _registry(w).version
+            v.version = v.counter[0]
     finally:
         _state.enabled = enabled
 

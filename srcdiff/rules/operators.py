@@ -127,13 +127,15 @@ def divide_jvp(ans, x, y, *, dx, dy):
 
 @vjp_rule(operator.pow, np.power)
 def power(g, ans, x, y):
-    return (unbroadcast(g * y * x ** (y - 1), x),
+    """d/dx is ``y x**(y-1)``; where y == 0 the power taken is x**0 (so the
+    derivative is 0 at x = 0 too, not 0 * inf)."""
+    return (unbroadcast(g * y * x ** (y - 1 + (y == 0)), x),
             unbroadcast(g * ans * np.log(np.where(x == 0, 1.0, x)), y))
 
 
 @jvp_rule(operator.pow, np.power)
 def power_jvp(ans, x, y, *, dx, dy):
-    return (broadcast_like(dx * y * x ** (y - 1), ans)
+    return (broadcast_like(dx * y * x ** (y - 1 + (y == 0)), ans)
             + broadcast_like(dy * ans * np.log(np.where(x == 0, 1.0, x)), ans))
 
 

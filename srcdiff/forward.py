@@ -325,6 +325,8 @@ class ForwardTransform:
         recv = mutated_receiver(s.value)
         if recv is not None and self.active(recv):
             raise self.error(s, *mutating_call_refusal(s.value.func.attr))
+        if self._pop_tail_of(s.value) is not None:
+            return self.pop_tail_assign(s, t)
         if not self.active(t):
             v = s.value
             if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
@@ -367,6 +369,27 @@ class ForwardTransform:
         out = pre + [s] + [self._mark(st) for st in stmts]
         mirror = op.kind == "copy" or (op.kind == "call" and op.func is operator.getitem)
         return self.set_tangent(t, expr, line, out, mirror=mirror)
+
+    def _pop_tail_of(self, v):
+        """The list ``v`` = ``pop_tail(lst, n)`` shortens (generated code's adjoint of
+        ``lst.extend(vs)``), or None."""
+        if isinstance(v, gast.Call) and v.args and isinstance(v.args[0], gast.Name) \
+                and not v.keywords and self.resolve(v.func) is runtime.pop_tail:
+            return v.args[0].id
+        return None
+
+    def pop_tail_assign(self, s, t):
+        """t = pop_tail(lst, n): the tangent list loses its tail too, which is dt."""
+        lst = self._pop_tail_of(s.value)
+        out = [s]
+        if not (self.active(lst) and lst in self.live):
+            return self.set_tangent(t, zero(load(t)), s.srcline, out) if self.active(t) else out
+        popped = call(clone(s.value.func), [load(self.tan(lst))] +
+                      [clone(a) for a in s.value.args[1:]])
+        if not self.active(t):
+            out.append(self._mark(gast.Expr(value=popped)))
+            return out
+        return self.set_tangent(t, popped, s.srcline, out, mirror=True)
 
     def tangent_expr(self, s, t, op, renamed):
         """(rule statements, tangent expression or Zero) of ``t = op``."""

@@ -307,6 +307,74 @@ CASES = {
             allw = ws + [x, x * x]
             return np.sum(allw[0] * allw[2] * allw[3]) + np.sum(allw[1] ** 3)
     """, ([X4, V4], X4 * 0.5), 0, [V4, X4]),
+    "list_item_loop_writes": ("""
+        def f(x):
+            L = [x, x * 2, np.sin(x)]
+            for i in range(len(L)):
+                L[i] = L[i] * x
+            return np.sum(L[0] * L[1] * L[2])
+    """, (X4,), 0, V4),
+    "enumerate_list": ("""
+        def f(x):
+            L = [x, x ** 2, np.cos(x)]
+            total = 0.0
+            for i, v in enumerate(L):
+                total = total + (i + 1.0) * np.sum(v * v * x)
+            return total
+    """, (X4,), 0, V4),
+    "list_iadd": ("""
+        def f(x):
+            L = [x]
+            L += [x * x]
+            L = L + [np.exp(x)]
+            return np.sum(L[0] * L[1] * L[2])
+    """, (X4,), 0, V4),
+    "builtin_sum_of_list": ("""
+        def f(x):
+            L = [x * x, np.sin(x) * x, x]
+            s = sum(L)
+            return np.sum(s * s)
+    """, (X4,), 0, V4),
+    "reversed_tuple": ("""
+        def f(x):
+            t = (x, x * x, np.sin(x))
+            h = x
+            for v in reversed(t):
+                h = np.tanh(h * v)
+            return np.sum(h ** 2)
+    """, (X4,), 0, V4),
+    "split_concatenate_in_loop": ("""
+        def f(x):
+            h = x
+            for k in range(2):
+                a, b = np.split(h, 2)
+                h = np.concatenate([b * a, a + b * b])
+            return np.sum(h ** 2)
+    """, (X4,), 0, V4),
+    "list_of_tuples_unpacked_in_loop": ("""
+        def f(x):
+            pairs = [(x, x * x), (np.sin(x), x)]
+            total = 0.0
+            for a, b in pairs:
+                total = total + np.sum(a * b * a)
+            return total
+    """, (X4,), 0, V4),
+    "helper_returns_tuple_used_twice": ("""
+        def both(x, y):
+            return x * y, x + y
+
+        def f(x):
+            p, q = both(x, x * x)
+            r, s = both(p, q)
+            return np.sum(r * s)
+    """, (X4,), 0, V4),
+    "list_input_appended_then_stacked": ("""
+        def f(xs):
+            out = []
+            for v in xs:
+                out.append(v * v * xs[0])
+            return np.sum(np.stack(out) ** 2)
+    """, ([X4, V4],), 0, [V4, X4]),
     "zip_over_tuples": ("""
         def f(ws, xs):
             total = 0.0
@@ -540,3 +608,20 @@ def test_container_helper_rules(name):
     ga, gb = f_vjp(ct)
     np.testing.assert_allclose(np.dot(flat(ga), da) + np.dot(flat(gb), db),
                                np.dot(flat(ct), want), rtol=1e-5, atol=1e-6)
+
+
+def test_extend_then_pop_forward_over_reverse():
+    """The gradient undoes ``L.extend(vs)`` with ``pop_tail``: forward mode pops
+    the tangent list's tail alongside."""
+    f = load_function("""
+        def f(x):
+            L = [x]
+            L.extend([x * x, np.sin(x)])
+            last = L.pop()
+            return np.sum(last * L[1] * L[0])
+    """, "f")
+    g = grad(f)
+    want = (g(X4 + EPS * V4) - g(X4 - EPS * V4)) / (2 * EPS)
+    np.testing.assert_allclose(hvp(f)(X4, V4), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(hessian(f)(X4) @ V4, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(jvp(g, (X4,), (V4,))[1], want, rtol=1e-5, atol=1e-6)

@@ -111,7 +111,8 @@ def add_at_vjp(gg, ans, d, index, g):
 
 @jvp_rule(add_at, add_at_owned)
 def add_at_jvp(ans, d, index, g, *, dd, dg):
-    return dd + scatter_add(dg, d, index)
+    # (add_cotangents: item by item when d is a tuple or list, not joined)
+    return add_cotangents(dd, scatter_add(dg, d, index))
 
 
 nondifferentiable(zeros_like_list)
@@ -126,7 +127,7 @@ def replace_at_vjp(gg, ans, g, index, v):
 
 @jvp_rule(replace_at)
 def replace_at_jvp(ans, g, index, v, *, dg, dv):
-    return zero_at(dg, index) + scatter_add(dv, dg, index)
+    return add_cotangents(zero_at(dg, index), scatter_add(dv, dg, index))
 
 
 @vjp_rule(sum_product)

@@ -677,8 +677,9 @@ def _lift_jumps(stmts, rest, again):
         if isinstance(s, gast.If) and any(isinstance(n, (gast.Break, gast.Continue))
                                           for n in _loop_level([s])):
             tail = stmts[i + 1:] + rest
+            other = clone(tail)     # (before lifting: _lift_jumps rewrites ifs in place)
             s.body = _lift_jumps(s.body + tail, [], again)
-            s.orelse = _lift_jumps(s.orelse + clone(tail), [], again)
+            s.orelse = _lift_jumps(s.orelse + other, [], again)
             return out + [s]
         out.append(s)
     return out + rest

@@ -553,7 +553,7 @@ def clip(g, ans, a, a_min=None, a_max=None, out=None, *, min=None, max=None, **k
     return (ct_a,) if a_min is None and a_max is None else (
         ct_a,
         unbroadcast(np.where(below, g, 0.0), a_min) if a_min is not None else None,
-        unbroadcast(np.where(above & ~below, g, 0.0), a_max) if a_max is not None else None)
+        unbroadcast(np.where(above & np.logical_not(below), g, 0.0), a_max) if a_max is not None else None)
 
 
 @jvp_rule(np.clip)
@@ -564,7 +564,7 @@ def clip_jvp(ans, a, a_min=None, a_max=None, out=None, *, min=None, max=None, da
     above = (a > hi) if hi is not None else False
     return (broadcast_like(np.where(below | above, 0.0, da), ans)
             + broadcast_like(np.where(below, da_min, 0.0), ans)
-            + broadcast_like(np.where(above & ~below, da_max, 0.0), ans))
+            + broadcast_like(np.where(above & np.logical_not(below), da_max, 0.0), ans))
 
 
 register_linear((0,), np.deg2rad, np.radians, np.rad2deg, np.degrees, np.real, np.imag,

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import SrcdiffError
 from ..runtime import (unbroadcast, broadcast_like, expand_reduced, size_of, is_foreign,
-                       index_add, add_cotangents)
+                       index_add, add_cotangents, complete_cotangent)
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 
 
@@ -1277,8 +1277,10 @@ def average_weights_vjp_jvp(ans, gw, w, a, axis=None, *, dgw, dw, da):
 
 @vjp_rule(split_like)
 def split_like_vjp(gg, ans, g, arrays, axis=0):
-    return (np.reshape(np.concatenate([np.ravel(t) for t in fill_zeros(gg, ans)]), np.shape(g))
-            if axis is None else np.concatenate(fill_zeros(gg, ans), axis=axis))
+    # (one cotangent per argument: ``arrays`` gives only shapes, its cotangent is zeros)
+    joined = (np.reshape(np.concatenate([np.ravel(t) for t in fill_zeros(gg, ans)]), np.shape(g))
+              if axis is None else np.concatenate(fill_zeros(gg, ans), axis=axis))
+    return joined, complete_cotangent(None, arrays), None
 
 
 @jvp_rule(split_like)
@@ -1308,7 +1310,7 @@ def stack_vjp_transpose_jvp(ans, gs, arrays, kind, *, dgs, darrays):
 
 @vjp_rule(unstack)
 def unstack_vjp(gg, ans, g, axis=0):
-    return np.stack(fill_zeros(gg, ans), axis=axis)
+    return np.stack(fill_zeros(gg, ans), axis=axis), None
 
 
 @jvp_rule(unstack)

@@ -261,7 +261,7 @@ class Classifier:
                       what=f"a call of the local value {getattr(func, 'id', '?')!r}")
         if "out" in keywords and not (isinstance(keywords["out"], gast.Constant)
                                       and keywords["out"].value is None):
-            return Op("unknown", v, obj, None, v.args, keywords,
+            return Op("unknown", v, None, None, v.args, keywords,
                       "a call with out= (it writes into its out argument)")
         return self.func_op(obj, v, v.args, keywords, None)
 
@@ -270,7 +270,7 @@ def writes_arguments(op):
     """May the call ``op`` change one of its arguments in place, as np.copyto,
     np.put, np.add.at and any call with out= do? (NumPy functions without a
     rule, ufunc methods, out=.)"""
-    if op.kind != "unknown" or op.func is None:
+    if op.kind != "unknown":
         return False
     if "out" in op.keywords or isinstance(getattr(op.func, "__self__", None), np.ufunc):
         return True

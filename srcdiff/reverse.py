@@ -19,6 +19,7 @@ from .analysis import (Classifier, activity, mutated_receiver, mutating_call_ref
                        writes_arguments, writing_call_refusal,
                        resizing_call, sequence_names, subscript_writes, walk_stmts)
 from .errors import SrcdiffError
+from .rules.support import cast_like
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
 from .syntax import load, store, const, assign, call, attr, subscript, names_read, clone, tuple_
@@ -378,7 +379,9 @@ class ReverseTransform:
                 grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
                                   [load(d), load(p)]))
             elif d in self.live and d not in self.absent:
-                grads.append(load(d))
+                # a real input's cotangent is real (rules may leave an imaginary part
+                # where a real value met a complex one), a complex input's complex
+                grads.append(call(self.ref(cast_like, "cast_like"), [load(d), load(p)]))
             elif d in self.live:
                 grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
                                   [load(d), load(p)]))

@@ -139,7 +139,8 @@ def add_cotangents(a, b):
 
 
 def complete_cotangent(g, x):
-    """``g`` with every absent (None) part replaced by zeros shaped like ``x``'s."""
+    """``g`` with every absent (None) part replaced by zeros shaped like ``x``'s
+    (and each part of the dtype kind of ``x``'s: see rules.support.cast_like)."""
     if g is None:
         if isinstance(x, (tuple, list)):
             return type(x)(complete_cotangent(None, e) for e in x)
@@ -150,7 +151,10 @@ def complete_cotangent(g, x):
         return type(x)(complete_cotangent(a, e) for a, e in zip(g, x))
     if isinstance(g, dict) and isinstance(x, dict):
         return {k: complete_cotangent(g.get(k), v) for k, v in x.items()}
-    return g
+    if isinstance(g, (tuple, list, dict)):
+        return g
+    from .rules.support import cast_like
+    return cast_like(g, x)      # real for a real x, complex for a complex x
 
 
 def matmul_grad_x(g, x, y):

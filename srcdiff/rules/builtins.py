@@ -59,11 +59,16 @@ def select_grad(g, ans, args, which):
     """Cotangents of min/max: ``g`` goes to the (first) selected argument."""
     if len(args) == 1:
         items = args[0]
-        out = [g * 0.0 for _ in items]
+        out = [_zero_like(g) for _ in items]
         out[which(range(len(items)), key=lambda i: items[i])] = g
         return (out,)
     k = which(range(len(args)), key=lambda i: args[i])
-    return tuple(g if i == k else g * 0.0 for i in range(len(args)))
+    return tuple(g if i == k else _zero_like(g) for i in range(len(args)))
+
+
+def _zero_like(g):
+    """A zero cotangent (selected, not g * 0.0, which is NaN for an infinite g)."""
+    return 0.0 if isinstance(g, (float, int)) else np.zeros_like(g)
 
 
 @vjp_rule(builtins.max)

@@ -372,30 +372,56 @@ def copysign_jvp(ans, x, y, *, dx):
 # mask: an infinite cotangent where the mask is 0 (sqrt(maximum(x, 0)) at x < 0)
 # gives 0, not 0 * inf = NaN.
 
-@vjp_rule(np.maximum, np.fmax)
+@vjp_rule(np.maximum)
 def maximum(g, ans, x, y):
     """Ties (x == y) split the cotangent evenly between x and y."""
     return (unbroadcast(np.where(x == y, 0.5 * g, np.where(x > y, g, 0.0)), x),
             unbroadcast(np.where(x == y, 0.5 * g, np.where(x < y, g, 0.0)), y))
 
 
-@jvp_rule(np.maximum, np.fmax)
+@jvp_rule(np.maximum)
 def maximum_jvp(ans, x, y, *, dx, dy):
     return (broadcast_like(np.where(x == y, 0.5 * dx, np.where(x > y, dx, 0.0)), ans)
             + broadcast_like(np.where(x == y, 0.5 * dy, np.where(x < y, dy, 0.0)), ans))
 
 
-@vjp_rule(np.minimum, np.fmin)
+@vjp_rule(np.minimum)
 def minimum(g, ans, x, y):
     """Ties (x == y) split the cotangent evenly between x and y."""
     return (unbroadcast(np.where(x == y, 0.5 * g, np.where(x < y, g, 0.0)), x),
             unbroadcast(np.where(x == y, 0.5 * g, np.where(x > y, g, 0.0)), y))
 
 
-@jvp_rule(np.minimum, np.fmin)
+@jvp_rule(np.minimum)
 def minimum_jvp(ans, x, y, *, dx, dy):
     return (broadcast_like(np.where(x == y, 0.5 * dx, np.where(x < y, dx, 0.0)), ans)
             + broadcast_like(np.where(x == y, 0.5 * dy, np.where(x > y, dy, 0.0)), ans))
+
+
+@vjp_rule(np.fmax)
+def fmax(g, ans, x, y):
+    """As np.maximum, but a NaN loses: the other argument is the result."""
+    return (unbroadcast(np.where(x == y, 0.5 * g, np.where((x > y) | np.isnan(y), g, 0.0)), x),
+            unbroadcast(np.where(x == y, 0.5 * g, np.where((x < y) | np.isnan(x), g, 0.0)), y))
+
+
+@jvp_rule(np.fmax)
+def fmax_jvp(ans, x, y, *, dx, dy):
+    return (broadcast_like(np.where(x == y, 0.5 * dx, np.where((x > y) | np.isnan(y), dx, 0.0)), ans)
+            + broadcast_like(np.where(x == y, 0.5 * dy, np.where((x < y) | np.isnan(x), dy, 0.0)), ans))
+
+
+@vjp_rule(np.fmin)
+def fmin(g, ans, x, y):
+    """As np.minimum, but a NaN loses: the other argument is the result."""
+    return (unbroadcast(np.where(x == y, 0.5 * g, np.where((x < y) | np.isnan(y), g, 0.0)), x),
+            unbroadcast(np.where(x == y, 0.5 * g, np.where((x > y) | np.isnan(x), g, 0.0)), y))
+
+
+@jvp_rule(np.fmin)
+def fmin_jvp(ans, x, y, *, dx, dy):
+    return (broadcast_like(np.where(x == y, 0.5 * dx, np.where((x < y) | np.isnan(y), dx, 0.0)), ans)
+            + broadcast_like(np.where(x == y, 0.5 * dy, np.where((x > y) | np.isnan(x), dy, 0.0)), ans))
 
 
 @vjp_rule(np.arctan2)
@@ -457,7 +483,8 @@ def nextafter_jvp(ans, x1, x2, *, dx1):
 
 @vjp_rule(np.real)
 def real(g, ans, val):
-    return cast_like(g, val)
+    """The real part of ``g`` (the output is real): complex for a complex input."""
+    return cast_like(np.real(g), val)
 
 
 @jvp_rule(np.real)
@@ -467,8 +494,8 @@ def real_jvp(ans, val, *, dval):
 
 @vjp_rule(np.imag)
 def imag(g, ans, val):
-    """Cotangent ``-1j * g`` (JAX convention); zero for a real input."""
-    return cast_like(-1j * g, val)
+    """Cotangent ``-1j * Re(g)`` (JAX convention); zero for a real input."""
+    return cast_like(-1j * np.real(g), val)
 
 
 @jvp_rule(np.imag)
@@ -489,7 +516,7 @@ def conjugate_jvp(ans, x, *, dx):
 @vjp_rule(np.angle)
 def angle(g, ans, z, deg=False):
     """d angle = Im(conj(z) dz) / |z|^2; zero for a real input."""
-    return cast_like(-1j * g * np.conj(z) / (np.real(z) ** 2 + np.imag(z) ** 2)
+    return cast_like(-1j * np.real(g) * np.conj(z) / (np.real(z) ** 2 + np.imag(z) ** 2)
                      * (180 / np.pi if deg else 1.0), z)
 
 

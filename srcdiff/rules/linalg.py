@@ -7,13 +7,16 @@ off-diagonal entry there counts for both symmetric positions), so central
 differences on the full matrix agree with the rules.
 Eigen/singular vectors need distinct eigen/singular values; ``svd`` needs
 ``full_matrices=False`` for non-square input; ``qr`` needs m >= n.
+Complex matrices (the convention of ``support``): ``inv``, ``det``, ``solve``,
+``matrix_power`` (holomorphic) and the norms are differentiated; the others
+refuse them (``real_only``).
 """
 import numpy as np
 
 from ..runtime import expand_reduced, unbroadcast, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import (fold_lower, sym_from_lower, svd_check, norm_kind, norm_weights,
-                      matrix_power_cotangent, matrix_power_tangent, unsupported)
+                      matrix_power_cotangent, matrix_power_tangent, unsupported, real_only)
 
 @vjp_rule(np.linalg.inv)
 def inv(g, ans, a):
@@ -29,7 +32,7 @@ def inv_jvp(ans, a, *, da):
 def pinv(g, ans, a, rcond=None, hermitian=False, *, rtol=None):
     """Full-rank input (the pseudo-inverse is not differentiable where the
     rank changes)."""
-    p = ans
+    p = real_only(ans, "np.linalg.pinv")
     pt = np.swapaxes(p, -1, -2)
     gt = np.swapaxes(g, -1, -2)
     im = np.eye(np.shape(a)[-2])
@@ -39,7 +42,7 @@ def pinv(g, ans, a, rcond=None, hermitian=False, *, rtol=None):
 
 @jvp_rule(np.linalg.pinv)
 def pinv_jvp(ans, a, rcond=None, hermitian=False, *, rtol=None, da):
-    p = ans
+    p = real_only(ans, "np.linalg.pinv")
     pt = np.swapaxes(p, -1, -2)
     dat = np.swapaxes(da, -1, -2)
     im = np.eye(np.shape(a)[-2])
@@ -60,13 +63,14 @@ def det_jvp(ans, a, *, da):
 @vjp_rule(np.linalg.slogdet)
 def slogdet(g, ans, a):
     """Outputs (sign, logabsdet): the sign is piecewise constant."""
-    return (np.expand_dims(np.expand_dims(g[1], -1), -1) * np.swapaxes(np.linalg.inv(a), -1, -2)
+    return (np.expand_dims(np.expand_dims(g[1], -1), -1)
+            * np.swapaxes(np.linalg.inv(real_only(a, "np.linalg.slogdet")), -1, -2)
             if g[1] is not None else None)
 
 
 @jvp_rule(np.linalg.slogdet)
 def slogdet_jvp(ans, a, *, da):
-    return None, np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)
+    return None, np.trace(np.linalg.solve(real_only(a, "np.linalg.slogdet"), da), axis1=-2, axis2=-1)
 
 
 @vjp_rule(np.linalg.solve)
@@ -89,7 +93,7 @@ def solve_jvp(ans, a, b, *, da, db):
 @vjp_rule(np.linalg.cholesky)
 def cholesky(g, ans, a, *, upper=False):
     """Reads the lower (upper=True: upper) triangle of ``a``."""
-    L = np.swapaxes(ans, -1, -2) if upper else ans
+    L = real_only(np.swapaxes(ans, -1, -2) if upper else ans, "np.linalg.cholesky")
     gL = np.swapaxes(g, -1, -2) if upper else g
     Linv = np.linalg.inv(L)
     P = np.swapaxes(L, -1, -2) @ gL
@@ -99,7 +103,7 @@ def cholesky(g, ans, a, *, upper=False):
 
 @jvp_rule(np.linalg.cholesky)
 def cholesky_jvp(ans, a, *, upper=False, da):
-    L = np.swapaxes(ans, -1, -2) if upper else ans
+    L = real_only(np.swapaxes(ans, -1, -2) if upper else ans, "np.linalg.cholesky")
     Linv = np.linalg.inv(L)
     X = Linv @ sym_from_lower(da, not upper) @ np.swapaxes(Linv, -1, -2)
     dL = L @ (np.tril(X) - 0.5 * X * np.eye(np.shape(a)[-1]))
@@ -111,7 +115,7 @@ def eigh(g, ans, a, UPLO="L"):
     """Distinct eigenvalues; reads the ``UPLO`` triangle of ``a``. ``g`` is
     (cotangent of w, cotangent of v), either may be None."""
     w, v = ans
-    vt = np.swapaxes(v, -1, -2)
+    vt = np.swapaxes(real_only(v, "np.linalg.eigh"), -1, -2)
     eye = np.eye(np.shape(a)[-1])
     F = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
     inner = ((np.expand_dims(g[0], -1) * eye if g[0] is not None else 0.0)
@@ -124,19 +128,19 @@ def eigh_jvp(ans, a, UPLO="L", *, da):
     w, v = ans
     eye = np.eye(np.shape(a)[-1])
     F = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
-    M = np.swapaxes(v, -1, -2) @ sym_from_lower(da, UPLO == "L") @ v
+    M = np.swapaxes(real_only(v, "np.linalg.eigh"), -1, -2) @ sym_from_lower(da, UPLO == "L") @ v
     return np.diagonal(M, 0, -2, -1), v @ (F * M)
 
 
 @vjp_rule(np.linalg.eigvalsh)
 def eigvalsh(g, ans, a, UPLO="L"):
-    w, v = np.linalg.eigh(a, UPLO)
+    w, v = np.linalg.eigh(real_only(a, "np.linalg.eigvalsh"), UPLO)
     return fold_lower((v * np.expand_dims(g, -2)) @ np.swapaxes(v, -1, -2), UPLO == "L")
 
 
 @jvp_rule(np.linalg.eigvalsh)
 def eigvalsh_jvp(ans, a, UPLO="L", *, da):
-    w, v = np.linalg.eigh(a, UPLO)
+    w, v = np.linalg.eigh(real_only(a, "np.linalg.eigvalsh"), UPLO)
     return np.diagonal(np.swapaxes(v, -1, -2) @ sym_from_lower(da, UPLO == "L") @ v, 0, -2, -1)
 
 
@@ -145,6 +149,7 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
     """Distinct non-zero singular values; ``full_matrices=False`` (or square).
     ``g`` is (gU, gS, gVh) with None for unused outputs."""
     u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else np.linalg.svd(a, full_matrices=False)
+    u = real_only(u, "np.linalg.svd")
     gu, gs, gvh = g if compute_uv else (None, g, None)
     ut = np.swapaxes(u, -1, -2)
     v = np.swapaxes(vh, -1, -2)
@@ -167,6 +172,7 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
 @jvp_rule(np.linalg.svd)
 def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da):
     u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else np.linalg.svd(a, full_matrices=False)
+    u = real_only(u, "np.linalg.svd")
     ut = np.swapaxes(u, -1, -2)
     v = np.swapaxes(vh, -1, -2)
     k = np.shape(s)[-1]
@@ -187,20 +193,20 @@ def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da)
 
 @vjp_rule(np.linalg.svdvals)
 def svdvals(g, ans, x):
-    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    u, s, vh = np.linalg.svd(real_only(x, "np.linalg.svdvals"), full_matrices=False)
     return (u * np.expand_dims(g, -2)) @ vh
 
 
 @jvp_rule(np.linalg.svdvals)
 def svdvals_jvp(ans, x, *, dx):
-    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    u, s, vh = np.linalg.svd(real_only(x, "np.linalg.svdvals"), full_matrices=False)
     return np.diagonal(np.swapaxes(u, -1, -2) @ dx @ np.swapaxes(vh, -1, -2), 0, -2, -1)
 
 
 def qr_check(a, mode):
     """Refuse the QR derivatives srcdiff does not implement (m < n, 'complete'
     for non-square input, 'raw')."""
-    m, n = np.shape(a)[-2:]
+    m, n = np.shape(real_only(a, "np.linalg.qr"))[-2:]
     if m < n or mode == "raw" or (mode == "complete" and m != n):
         unsupported(f"the derivative of np.linalg.qr(mode={mode!r}) of a {m}x{n} matrix "
                     "(reduced QR with m >= n is supported)")
@@ -214,7 +220,7 @@ nondifferentiable(qr_check)
 def qr(g, ans, a, mode="reduced"):
     """Reduced QR, m >= n. ``g`` is (gQ, gR), either may be None (mode='r':
     the cotangent of R)."""
-    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
+    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(real_only(a, "np.linalg.qr"))
     gq, gr = g if mode != "r" else (None, g)
     qt = np.swapaxes(q, -1, -2)
     A1 = (qt @ gq if gq is not None else 0.0) - (gr @ np.swapaxes(r, -1, -2) if gr is not None else 0.0)
@@ -225,7 +231,7 @@ def qr(g, ans, a, mode="reduced"):
 
 @jvp_rule(np.linalg.qr)
 def qr_jvp(ans, a, mode="reduced", *, da):
-    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
+    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(real_only(a, "np.linalg.qr"))
     X = np.swapaxes(np.linalg.solve(np.swapaxes(r, -1, -2), np.swapaxes(da, -1, -2)), -1, -2)
     Y = np.swapaxes(q, -1, -2) @ X
     L = np.tril(Y, -1)
@@ -301,7 +307,7 @@ def lstsq(g, ans, a, b, rcond=None):
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
-    at = np.swapaxes(a, -1, -2)
+    at = np.swapaxes(real_only(a, "np.linalg.lstsq"), -1, -2)
     Z = np.linalg.solve(at @ a, np.expand_dims(g[0], -1) if vec else g[0]) if g[0] is not None else 0.0 * X
     R2 = 2.0 * r * g[1] if g[1] is not None and size_of(res) > 0 else 0.0 * r
     usv = np.linalg.svd(a, full_matrices=False) if g[3] is not None else None
@@ -317,7 +323,7 @@ def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
-    at = np.swapaxes(a, -1, -2)
+    at = np.swapaxes(real_only(a, "np.linalg.lstsq"), -1, -2)
     M = at @ a
     has_res = size_of(res) > 0
     u, s, vh = np.linalg.svd(a, full_matrices=False)

@@ -40,11 +40,16 @@ def _is_complex(x):
 
 def cast_like(ct, x):
     """The cotangent/tangent ``ct`` given the dtype kind of ``x``: the real part
-    when ``x`` is real and ``ct`` complex (the JAX convention), else ``ct``."""
+    when ``x`` is real and ``ct`` complex (the JAX convention), complex when
+    ``x`` is complex and ``ct`` real, else ``ct``."""
     if ct is None:
         return None
-    if _is_complex(ct) and not _is_complex(x):
-        return np.real(ct)
+    if type(ct) is np.ndarray and ct.ndim == 0 and type(x) is not np.ndarray:
+        ct = ct[()]        # a number's, not a 0-d array (np.where gives those)
+    if _is_complex(ct):
+        return ct if _is_complex(x) else np.real(ct)
+    if _is_complex(x):
+        return ct + 0j
     return ct
 
 
@@ -1783,7 +1788,7 @@ def unique_tangent(t, ar, axis=None, result=None):
         values = values + 1j * np.bincount(np.ravel(inverse), weights=np.ravel(np.imag(t)),
                                            minlength=len(counts)) / counts
     if isinstance(result, tuple):
-        return (values,) + tuple(None for _ in result[1:])
+        return (values,) + tuple(np.zeros(np.shape(r)) for r in result[1:])   # (integers)
     return values
 
 
@@ -1808,3 +1813,28 @@ def unique_tangent_jvp(ans, t, ar, axis=None, result=None, *, dt, dar):
 
 
 register_linear((0,), unique_cotangent, unique_tangent)
+
+
+# ----------------------------------------------------------------------------
+# np.linalg functions whose rules hold for real matrices only
+# ----------------------------------------------------------------------------
+
+def real_only(x, what):
+    """``x``, refusing a complex one: the rule of ``what`` is written for real
+    matrices (its complex derivative needs conjugate transposes)."""
+    if _is_complex(x):
+        unsupported(f"the derivative of {what} of a complex matrix")
+    return x
+
+
+@vjp_rule(real_only)
+def real_only_vjp(g, ans, x, what):
+    return g, None
+
+
+@jvp_rule(real_only)
+def real_only_jvp(ans, x, what, *, dx):
+    return dx
+
+
+register_linear((0,), real_only)

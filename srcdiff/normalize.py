@@ -130,6 +130,8 @@ class _Normalizer:
         if isinstance(e, gast.Attribute):
             s, a = self.atom(e.value, hint)
             return s, gast.Attribute(value=a, attr=e.attr, ctx=gast.Load())
+        if isinstance(e, gast.Subscript) and self.is_index_call(e.value):
+            return self.index_call(e, hint)
         if isinstance(e, gast.Subscript):
             s1, v = self.atom(e.value, hint)
             s2, idx = self.index(e.slice, hint)
@@ -193,6 +195,32 @@ class _Normalizer:
         if got and got[1] in ("append", "extend"):
             return stmts + [gast.Expr(value=simple)], const(None)
         return stmts, simple
+
+    def is_index_call(self, base):
+        """Is ``base[...]`` a function call written as indexing (``np.r_[a, b]``):
+        ``base`` a fixed object that has a rule but cannot be called?"""
+        try:
+            obj = resolve_static(self.fs, base, self.local_names)
+        except KeyError:
+            return False
+        from .rules import lookup
+        rule = lookup(obj)
+        return rule is not None and not rule.nondiff and not callable(obj)
+
+    def index_call(self, e, hint):
+        """``np.r_[a, 0:3]`` -> ``t = (a, slice(0, 3, None)); np.r_[t]``: the key (a
+        tuple for several items, as Python passes it) is one value, the argument
+        of the object's rule."""
+        def item(x):
+            if not isinstance(x, gast.Slice):
+                return x
+            return gast.Call(func=load("slice"), args=[p if p is not None else const(None)
+                                                       for p in (x.lower, x.upper, x.step)],
+                             keywords=[])
+        key = gast.Tuple(elts=[item(x) for x in e.slice.elts], ctx=gast.Load()) \
+            if isinstance(e.slice, gast.Tuple) else item(e.slice)
+        s, key = self.atom(key, hint)
+        return s, gast.Subscript(value=self.ren(e.value), slice=key, ctx=gast.Load())
 
     def index(self, sl, hint):
         if isinstance(sl, gast.Slice):

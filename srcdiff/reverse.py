@@ -16,6 +16,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
+                       writes_arguments, writing_call_refusal,
                        resizing_call, sequence_names, subscript_writes, walk_stmts)
 from .errors import SrcdiffError
 from .simplify import simplify
@@ -350,17 +351,16 @@ class ReverseTransform:
             for elt, s in zip(last.value.elts, seed):
                 if s is not None and isinstance(elt, gast.Name) and self.active(elt.id):
                     adjoint += self.accumulate(elt.id, s, last.srcline)
+                elif isinstance(s, gast.Call):
+                    adjoint.append(self._output_check(s, last))
         elif isinstance(out, gast.Name) and self.active(out.id):
-            if isinstance(seed, gast.Call) and self.shapes._callee(seed.func) \
-                    is runtime.scalar_seed and self.shapes.classes.get(out.id) == frozenset():
-                # the output is a scalar for sure: its cotangent is 1.0 without its value
-                # (so a gradient need not finish computing f)
-                seed = const(1.0)
             seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
             seed_stmt.srcdiff_nofold = True
             seed_stmt.srcdiff_keep = True
             adjoint.append(seed_stmt)
             self.live.add(self.adj(out.id))
+        elif isinstance(seed, gast.Call):
+            adjoint.append(self._output_check(seed, last))
         stmts = body[:-1] if seeded_pack is not None else body
         adjoint += self.rev_block(stmts)
         grads = []
@@ -399,6 +399,14 @@ class ReverseTransform:
                 and passed[p] in self._grad_reads]
         return keep + primal, self.adjoint_stmts, grads
 
+    @staticmethod
+    def _output_check(seed, last):
+        """The seed of a constant output, as a statement: it is not needed, its
+        check of the output (real, one element) is."""
+        check = gast.Expr(value=seed)
+        check.srcline = getattr(last, "srcline", None)
+        return check
+
     def rev_block(self, stmts):
         out = []
         for s in reversed(stmts):
@@ -434,6 +442,8 @@ class ReverseTransform:
         if isinstance(s, gast.Expr):
             op = self.classifier.classify(s.value)
             reads = op.reads()
+            if any(self.active(n) for n in reads) and writes_arguments(op):
+                raise self.error(s, *writing_call_refusal(op))
             if any(self.active(n) for n in reads) and op.kind not in ("nondiff", "const"):
                 if isinstance(s.value.func, gast.Attribute) and \
                         isinstance(s.value.func.value, gast.Name) and \

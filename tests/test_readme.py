@@ -1,10 +1,13 @@
-"""README stays true: its first lines are the two set-up commands, and its
-rule coverage table is the one generated from the rule table."""
+"""README stays true: its first lines are the two set-up commands, its rule
+coverage table is the one generated from the rule table, its sample outputs
+are what the samples print, and its examples run."""
 import importlib
 import os
 import re
 import subprocess
 import sys
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -86,3 +89,72 @@ def test_examples_run():
         r = subprocess.run([sys.executable, os.path.join(ROOT, "examples", name)],
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, (name, r.stdout[-2000:], r.stderr[-2000:])
+
+
+def test_sample_outputs_are_what_the_samples_print():
+    """Every ``output NAME`` section is what the code above it prints when run
+    (python tools/update_readme.py regenerates them)."""
+    update_readme = _update_readme()
+    text = _readme()
+    names = update_readme.output_names(text)
+    assert {"demo", "model", "tensor_demo"} <= set(names)
+    for name in names:
+        block = re.search(rf"<!-- BEGIN output {name} -->\n(.*?)<!-- END output {name} -->",
+                          text, re.S).group(1).strip()
+        assert block == update_readme.output_section(text, name), \
+            (name, "run python tools/update_readme.py")
+
+
+def test_sample_output_check_sees_a_changed_output():
+    update_readme = _update_readme()
+    assert update_readme.run_output("print('a')\n", "x") == "a\n"
+    text = "```python\nprint(1 + 1)\n```\n<!-- BEGIN output two -->\n<!-- END output two -->\n"
+    assert update_readme.output_section(text, "two") == "```\n2\n```"
+
+
+def test_benchmark_sections_are_generated():
+    update_readme = _update_readme()
+    text = _readme()
+    block = re.search(r"<!-- BEGIN benchmarks-summary -->\n(.*?)<!-- END benchmarks-summary -->",
+                      text, re.S).group(1).strip()
+    assert update_readme.benchmarks_summary(block) == block, "run python tools/update_readme.py"
+    with open(update_readme.BENCH_README) as fh:
+        bench = fh.read()
+    assert update_readme.render_benchmarks(bench) == bench, "run python tools/update_readme.py"
+    assert "| workload |" in text and "## Hessian" not in text
+
+
+def test_rule_sample_is_the_real_rule():
+    text = _readme()
+    sample = re.search(r"```python\n(@vjp_rule\(operator.mul, np.multiply\)\n.*?)```", text,
+                       re.S).group(1)
+    with open(os.path.join(ROOT, "srcdiff", "rules", "operators.py")) as fh:
+        source = fh.read()
+    rules = sample.strip().split("\n\n")
+    assert len(rules) == 2
+    for rule in rules:
+        assert rule + "\n" in source
+
+
+IPYTHON_SESSION = '''
+import numpy as np
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+for cell in ["import numpy as np, srcdiff",
+             "def f(x):\\n    y = np.sin(x) * x\\n    return np.sum(y)",
+             "sq = lambda x: np.sum(x ** 2)",
+             "g = srcdiff.grad(f)(np.linspace(0, 1, 3)); h = srcdiff.grad(sq)(np.ones(2))"]:
+    shell.run_cell(cell).raise_error()
+x = np.linspace(0, 1, 3)
+assert np.allclose(shell.user_ns["g"], np.cos(x) * x + np.sin(x))
+assert np.allclose(shell.user_ns["h"], 2.0)
+print("ok")
+'''
+
+
+def test_functions_in_ipython_cells():
+    """IPython registers each cell's source with linecache: srcdiff reads it."""
+    pytest.importorskip("IPython")
+    r = subprocess.run([sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True,
+                       timeout=300, env={**os.environ, "PYTHONPATH": ROOT})
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-3000:]

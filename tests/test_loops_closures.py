@@ -271,6 +271,56 @@ SHAPES = {
             return np.sum(predict(params, x) ** 2)
     """, (np.array([[0.3, -0.2, 0.5], [0.1, 0.2, -0.4]]),
           [(W36, np.full(6, 0.1)), (W64, np.full(4, -0.2))]), [(0, SECOND), (1, ())]),
+    "temporary_of_an_inner_loop_read_after_the_outer_loop": ("""
+        def f(x, Ws):
+            for k in range(2):
+                for W in Ws:
+                    h = x @ W
+                    x = np.tanh(h)
+            return np.sum(h ** 2) + np.sum(x)
+    """, (X3, [W36, W64, np.linspace(0.2, -0.5, 12).reshape(4, 3)]), [(0, SECOND), (1, ())]),
+    "inner_loop_runs_zero_times_at_first": ("""
+        def f(x, ws):
+            h = x * 1.0
+            s = 0.0
+            for k in range(3):
+                for w in ws[:k]:
+                    h = x * w
+                s = s + np.sum(h * h)
+            return s
+    """, (X1, WS), [(0, SECOND), (1, ())]),
+    "inner_loop_target_read_in_the_outer_loop": ("""
+        def f(x, Ws):
+            s = 0.0
+            for k in range(2):
+                for W in Ws:
+                    x = np.tanh(x @ W) * 0.5
+                s = s + np.sum(W * W) * np.sum(x)
+                x = np.sin(x[:3])
+            return s
+    """, (X3, [W36, W64]), [(0, SECOND), (1, ())]),
+    "while_true_with_break": ("""
+        def f(x, ws):
+            i = 0
+            while True:
+                h = x * ws[i]
+                x = np.sin(h)
+                i += 1
+                if i >= len(ws):
+                    break
+            return np.sum(h * x)
+    """, (X1, WS3), [(0, SECOND)]),
+    "continue_after_the_temporary": ("""
+        def f(x, ws):
+            s = 0.0
+            for w in ws:
+                h = x * w
+                if np.size(h) > 2:
+                    continue
+                s = s + np.sum(h ** 2)
+                x = np.tanh(h)
+            return s + np.sum(h)
+    """, (X1, WS3), [(0, SECOND), (1, ())]),
 }
 
 
@@ -757,3 +807,17 @@ def test_methods_srcdiff_does_not_follow_are_refused_inside_nested_defs(src):
     f = load_function(src, "f")
     with pytest.raises(srcdiff.SrcdiffError, match="may change a differentiated value"):
         grad(f)(X)
+
+
+def test_grad_of_a_write_into_an_array_a_list_holds_differentiates_again():
+    # found by the fuzzer's closure-acc idiom: jacobian(grad(f)) crashed reading
+    # the alias check of the generated code (its pairs had been given names)
+    f = load_function("""
+        def f(t):
+            acc = [np.zeros(2)]
+            w = acc[0]
+            s = w[0]
+            w[0:1] *= 0.5
+            return s + t * t
+    """, "f")
+    check(f, (0.3,), 0)

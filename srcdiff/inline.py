@@ -131,6 +131,21 @@ class _Inliner:
                     out += self.inline(s, op)
                     self.changed = True
                     continue
+            if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
+                op = self.classifier.classify(s.value)
+                # a call for its effects (a nested def writing into a list it closes
+                # over, a helper filling an argument): its writes are the caller's
+                if op.kind == "user" and (self._varied(s.value)
+                                          or isinstance(op.func, gast.FunctionDef)
+                                          or names_read(s.value) & self.written_into):
+                    if self._recursive(s, op.func):
+                        raise self.fs.loc.error(
+                            s, "a recursive call whose result is not used cannot be "
+                            "differentiated (srcdiff cannot follow what it changes)",
+                            "return the new values from the function instead")
+                    out += self.inline(s, op)
+                    self.changed = True
+                    continue
             if isinstance(s, gast.For) and isinstance(s.iter, gast.Name) \
                     and s.iter.id in self.varied and not getattr(s, "srcdiff_indexed", False):
                 out += self.index_loop(s, out)
@@ -243,7 +258,9 @@ class _Inliner:
 
     # ---- calls -------------------------------------------------------------
     def inline(self, s, op):
-        target = s.targets[0].id
+        """The callee's body in place of the call ``s`` (an assignment of its
+        result, or an expression statement whose result is dropped)."""
+        target = s.targets[0].id if isinstance(s, gast.Assign) else None
         line = s.srcline
         callee = op.func
         if isinstance(callee, gast.FunctionDef):
@@ -256,11 +273,14 @@ class _Inliner:
             sub_fs = parse_function(func)
             free_map = None
             key = func
-        sub = normalize(sub_fs)
+        # a nested def writes into (or rebinds, nonlocal) the caller's names
+        sub = normalize(sub_fs, frozenset(self.local_names) if free_map is not None
+                        else frozenset())
         params = sub.params
         local = set(params) | {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
                                and not isinstance(n.ctx, gast.Load)}
         local |= {d.name for d in walk_stmts(sub.node.body) if isinstance(d, gast.FunctionDef)}
+        local -= sub.nonlocals
         prefix = sub_fs.name if sub_fs.name != "lambda_" else "fn"
         params_set = set(params)
         rename = {n: self.names.fresh(f"{prefix}_{n}" if n in params_set else n)
@@ -309,6 +329,8 @@ class _Inliner:
         chain = getattr(s, "inline_chain", ()) + (link,)
         for st in walk_stmts(body):
             st.inline_chain = chain
+        if target is None:
+            return binds + body
         out_atom = clone(sub.output)
         _rename_all([out_atom], rename)
         _rename_all([out_atom], direct)
@@ -602,6 +624,55 @@ def _bindings_seen_by_writes(body):
         for st in sts:
             seen |= {site[1] for site in env_before.get(id(st), {}).get(y, ())}
     return seen
+
+
+def _refuse_escaping_writers(norm, caller_names):
+    """A nested def (or lambda) that changes its caller's values (writes an item,
+    calls a method such as .append, rebinds a nonlocal name) is followed only
+    where it is called by name (inlined there). Any other use of it (passed to
+    ``map``, bound to another name, put into a list) would hide its writes from
+    the derivative: refused, naming the line."""
+    defs = _local_defs(norm.node.body, norm.fs)
+    writers = {name: what for name, d in defs.items()
+               for what in [_caller_values_written(d, caller_names)] if what}
+    if not writers:
+        return
+    for st in walk_stmts(norm.node.body):
+        if isinstance(st, gast.FunctionDef) or (
+                isinstance(st, gast.Assign) and isinstance(st.value, gast.Lambda)):
+            continue
+        called = {id(n.func) for n in gast.walk(st) if isinstance(n, gast.Call)}
+        for n in gast.walk(st):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
+                    and n.id in writers and id(n) not in called:
+                raise norm.fs.loc.error(
+                    st, f"the nested function '{n.id}' changes '{writers[n.id]}' of the "
+                    "function being differentiated, and is used here other than by a "
+                    "call: srcdiff cannot follow its changes",
+                    f"call {n.id}(...) directly, or return the new values from it")
+
+
+def _caller_values_written(fn, caller_names):
+    """A caller's name the nested def ``fn`` writes into or rebinds, or None."""
+    own = {a.id for a in gast.walk(fn.args) if isinstance(a, gast.Name)}
+    nonlocal_ = set()
+    for n in gast.walk(fn):
+        if isinstance(n, gast.Nonlocal):
+            nonlocal_ |= set(n.names)
+        elif isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
+            own.add(n.id)
+    own -= nonlocal_
+    if nonlocal_:
+        return sorted(nonlocal_)[0]
+    for n in gast.walk(fn):
+        base = None
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
+            base = n.value
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
+            base = n.func.value
+        if isinstance(base, gast.Name) and base.id in caller_names and base.id not in own:
+            return base.id
+    return None
 
 
 def _drop_unused_defs(norm):
@@ -1351,6 +1422,7 @@ def inline_calls(norm, wrt):
     inl = _Inliner(norm, wrt)
     norm = inl.run()
     _drop_unused_defs(norm)
+    _refuse_escaping_writers(norm, inl.local_names)
     _insert_int_checks(norm, inl.classifier)
     _snapshot_tests(norm)
     if not norm.fs.loc.filename.startswith("<srcdiff"):

@@ -70,6 +70,9 @@ class _Normalizer:
         self.assigned = set()    # names assigned so far (to detect re-assignment)
         self.local_names = set()
         self.closed = set()      # read by nested defs and lambdas: never versioned
+        # (a nested def inlined into its caller) the caller's names it may write
+        # into or rebind (nonlocal)
+        self.outer = frozenset()
 
     def error(self, node, what, hint=None):
         return self.loc.error(node, what, hint)
@@ -87,7 +90,7 @@ class _Normalizer:
             return [], const(-e.operand.value)
         if self.is_atomic(e):
             return [], self.ren(e)
-        stmts, simple = self.simple(e, hint)
+        stmts, simple = self.effect_only(*self.simple(e, hint))
         if isinstance(simple, gast.Name) or self.is_atomic(simple):
             return stmts, simple
         name = self.names.fresh(hint)
@@ -183,6 +186,15 @@ class _Normalizer:
         if isinstance(e, gast.Starred):
             raise self.error(e, "a starred expression is supported only in calls and literals")
         raise self.error(e, f"unsupported expression {type(e).__name__}")
+
+    def effect_only(self, stmts, simple):
+        """``L.append(v)`` / ``L.extend(vs)`` used as a value (``r = L.append(v)``,
+        a lambda's body): the call as a statement (which both modes follow),
+        then its value, None."""
+        got = resizing_call(simple)
+        if got and got[1] in ("append", "extend"):
+            return stmts + [gast.Expr(value=simple)], const(None)
+        return stmts, simple
 
     def is_index_call(self, base):
         """Is ``base[...]`` a function call written as indexing (``np.r_[a, b]``):
@@ -367,6 +379,8 @@ class _Normalizer:
     def stmt(self, s):
         self.line = getattr(s, "lineno", self.line)
         line = self.line
+        if isinstance(s, gast.Nonlocal) and set(s.names) <= self.outer:
+            return []    # the caller's names: the inliner keeps them as they are
         for kind, what in REFUSED.items():
             if isinstance(s, kind):
                 raise self.error(s, f"'{what}' statements cannot be differentiated",
@@ -471,7 +485,7 @@ class _Normalizer:
 
     def assign_stmt(self, targets, value):
         if len(targets) == 1 and isinstance(targets[0], gast.Name):
-            stmts, simple = self.simple(value, targets[0].id)
+            stmts, simple = self.effect_only(*self.simple(value, targets[0].id))
             return stmts + [assign(self.target_name(targets[0].id), simple, self.line)]
         if len(targets) == 1 and isinstance(targets[0], (gast.Tuple, gast.List)) \
                 and isinstance(value, (gast.Tuple, gast.List)) \
@@ -531,7 +545,7 @@ class _Normalizer:
                 raise self.error(t, "assignment into an attribute's element (obj.a[i] = v) "
                                  "mutates an object that outlives the call",
                                  "copy it into a local array first")
-            if t.value.id not in self.local_names:
+            if t.value.id not in self.local_names and t.value.id not in self.outer:
                 raise self.error(t, f"assignment into an element of the global '{t.value.id}' "
                                  "mutates an object that outlives the call",
                                  "copy it into a local variable first")
@@ -807,23 +821,38 @@ def _returns(stmts):
 
 
 def _closed_over(node):
-    """Names the defs and lambdas nested in ``node`` read from outside themselves.
-    Python binds them late: a call (not inlined, or made by code srcdiff does not
-    see, ``map(g, xs)``) reads the value current where it runs, so a new version
-    of such a name would leave the old value behind for the call to read."""
+    """Names the defs and lambdas nested in ``node`` read from outside themselves
+    (or rebind, nonlocal). Python binds them late: a call (not inlined, or made by
+    code srcdiff does not see, ``map(g, xs)``) reads the value current where it
+    runs, so a new version of such a name would leave the old value behind for
+    the call to read."""
     free = set()
     for n in gast.walk(node):
         if n is node or not isinstance(n, (gast.Lambda, gast.FunctionDef)):
             continue
         own = {m.id for m in gast.walk(n) if isinstance(m, gast.Name)
-               and not isinstance(m.ctx, gast.Load)}
-        free |= {m.id for m in gast.walk(n) if isinstance(m, gast.Name)
-                 and isinstance(m.ctx, gast.Load)} - own
+               and not isinstance(m.ctx, gast.Load)} - nonlocal_names(n)
+        free |= {m.id for m in gast.walk(n) if isinstance(m, gast.Name)} - own
     return free
 
 
-def normalize(fs):
-    """Normalize ``fs`` (a FunctionSource) to A-normal form with a single exit."""
+def nonlocal_names(fn):
+    """The names a def declares nonlocal (in its own body, not in defs inside it)."""
+    out = set()
+    todo = list(fn.body) if isinstance(fn, gast.FunctionDef) else []
+    while todo:
+        st = todo.pop()
+        if isinstance(st, gast.Nonlocal):
+            out |= set(st.names)
+        elif not isinstance(st, (gast.FunctionDef, gast.Lambda)):
+            todo.extend(x for x in gast.iter_child_nodes(st) if isinstance(x, gast.stmt))
+    return out
+
+
+def normalize(fs, outer=frozenset()):
+    """Normalize ``fs`` (a FunctionSource) to A-normal form with a single exit.
+    ``outer``: for a nested def inlined into its caller, the caller's names it
+    may write into (``acc[0] = v``, ``acc.append(v)``) or rebind (nonlocal)."""
     node = fs.node
     args = node.args
     if args.vararg is not None or args.kwarg is not None:
@@ -860,7 +889,15 @@ def normalize(fs):
     norm.int_names = {k for k, v in targets.items() if v} - assigned_elsewhere
     norm.local_names = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
-    norm.closed = _closed_over(node) & norm.local_names
+    norm.outer = frozenset(outer)
+    nonlocals = nonlocal_names(node)
+    if not nonlocals <= norm.outer:
+        st = next(x for x in gast.walk(node) if isinstance(x, gast.Nonlocal))
+        raise norm.error(st, "'nonlocal' statements cannot be differentiated here",
+                         "call the nested function directly inside the function "
+                         "srcdiff differentiates (so it can be inlined there)")
+    # a nonlocal name is the caller's: never versioned, never renamed
+    norm.closed = (_closed_over(node) & norm.local_names) | nonlocals
     norm.assigned = set(params)
     norm.out_hint = node.name if node.name not in ("lambda_",) and node.name not in params \
         else "out"
@@ -885,4 +922,5 @@ def normalize(fs):
                           returns=None, type_comment=None, type_params=[])
     result = Normalized(fn, params, out, names, fs)
     result.reserved_adjoints = reserved
+    result.nonlocals = nonlocals
     return result

@@ -859,6 +859,16 @@ class ReverseTransform:
         self.live = start
         self.absent = absent_start
         self.owned = (owned_entry & self.owned) - absent_start
+        if self.loop_depth == 0:
+            # names bound once, in this loop: no value before it, nothing flows back
+            inside = {id(st) for st in walk_stmts([s])}
+            for d in sorted(self.live):
+                name = m[d]
+                if self.assign_count.get(name) == 1 and name not in self.norm.params \
+                        and id(self.first_def.get(name)) in inside:
+                    self.live.discard(d)
+                    self.absent.discard(d)
+                    self.owned.discard(d)
         return pre, body
 
     def _made_each_iteration(self, s):
@@ -1064,8 +1074,12 @@ class ReverseTransform:
                         block(sub)
                 if isinstance(prev, gast.Expr) and isinstance(st, gast.Assign) \
                         and self.classifier.classify(prev.value).func is runtime.unshared_at_write:
-                    out[id(st)] = {e.elts[1].id for e in prev.value.args[2].elts
-                                   if isinstance(e.elts[1], gast.Name)}
+                    # (in generated code differentiated again the pairs may have been
+                    # given names: none counts as checked then, which saves more)
+                    pairs = prev.value.args[2]
+                    out[id(st)] = {e.elts[1].id for e in getattr(pairs, "elts", ())
+                                   if isinstance(e, gast.Tuple)
+                                   and isinstance(e.elts[1], gast.Name)}
         block(body)
         return out
 

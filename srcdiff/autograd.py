@@ -13,6 +13,7 @@ import numpy as np
 
 from .errors import SrcdiffError
 from .tensor import Tensor, TensorError, _as_data, _new
+from .tensor_views import is_diff_view
 
 __all__ = ["grad", "run_backward"]
 
@@ -214,8 +215,8 @@ def _finish_leaves(leaf_grads, capture):
         if capture is not None:
             if leaf in capture:
                 capture[leaf] = g
-        elif leaf._rg:      # requires_grad_(False) after the forward pass: no .grad
-            _accumulate(leaf, g)
+        elif leaf._rg and not is_diff_view(leaf):
+            _accumulate(leaf, g)    # not after requires_grad_(False), nor into a view
 
 
 def _fix_shape(node, pos, c, shape):

@@ -296,7 +296,9 @@ def compile_functions(defs, helpers, user_globals, title, origin=None):
     fns = [_own_name(fn) for fn in factory_fn(*[helpers[n] for n in names])]
     if origin is not None:
         code_of = origin.__code__
-        _ORIGINS[filename] = (origin.__qualname__, code_of.co_filename, code_of.co_firstlineno)
+        # (code made from generated code derives from the user's function too)
+        _ORIGINS[filename] = _ORIGINS.get(code_of.co_filename) or (
+            origin.__qualname__, code_of.co_filename, code_of.co_firstlineno)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     for fn in fns:
         fn.__srcdiff_source__ = source

@@ -11,10 +11,11 @@ Graph semantics follow PyTorch: a DAG of nodes from leaves to roots;
 ``.grad`` of leaves, and frees the graph unless ``retain_graph=True``.
 
 Arrays are never modified in place: an "in-place" operation on a Tensor
-(``t += 1``, ``t[i] = v``, ``t.zero_()``) computes a new array and rebinds
-``t._data`` (recording a node when gradients flow), so values saved by
-earlier nodes stay valid. The price is that NumPy views of ``t._data`` taken
-earlier do not see the update.
+(``t += 1``, ``t[i] = v``, ``t.zero_()``) computes a new array and gives it to
+the Tensor (recording a node when gradients flow), so values saved by earlier
+nodes stay valid. Views (``t[0]``, ``t.T``, ``t.detach()``, ``t.data``, ...)
+follow their base as in PyTorch (``srcdiff.tensor_views``); NumPy arrays taken
+from a Tensor earlier (``t.numpy()``) do not see the update.
 """
 import ast
 import builtins
@@ -701,6 +702,10 @@ class Tensor:
             raise TensorError(f"only Tensors of floating point or complex dtype can require "
                               f"gradients (this one is {self._data.dtype})")
         self._rg = flag
+        if self._view is not None:
+            own_requires_grad(self)
+        if self._aux:
+            follow_requires_grad(self)
 
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
@@ -730,7 +735,7 @@ class Tensor:
                                hint="use srcdiff.grad / srcdiff.hessian for higher derivatives")
         if inputs is not None:
             raise SrcdiffError("backward(inputs=...) is not supported by the Tensor shim")
-        if not self._rg:
+        if not self._rg or self.grad_fn is None and is_diff_view(self):
             raise TensorError("element 0 of tensors does not require grad and does not have "
                               "a grad_fn: nothing to differentiate",
                               hint="create the inputs with requires_grad=True, outside no_grad()")
@@ -974,6 +979,7 @@ class Tensor:
 
     def _inplace(self, func, other):
         self._check_inplace()
+        check_overlap(self, other)
         return self._assign(func(self, other))
 
     def __iadd__(self, other):
@@ -1012,6 +1018,7 @@ class Tensor:
 
     def copy_(self, src):
         self._check_inplace()
+        check_overlap(self, src)
         self[...] = src
         return self
 
@@ -1882,6 +1889,7 @@ def manual_seed(seed):
     np.random.seed(seed)
 
 
-from .tensor_views import check_inplace, commit, make_view, set_values, unlink_views, view_step  # noqa: E402,E501
+from .tensor_views import (check_inplace, check_overlap, commit, follow_requires_grad,  # noqa: E402,E501
+                           is_diff_view, make_view, own_requires_grad, set_values, unlink_views, view_step)
 from . import tensor_ops  # noqa: E402,F401  (more methods)
 from .autograd import register_hook, retain_grad, retains_grad, run_backward  # noqa: E402,E501

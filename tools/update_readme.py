@@ -4,7 +4,8 @@
     python tools/update_readme.py --check    # exit 1 if README.md is out of date
 
 Sections between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers:
-``rules`` (the rule coverage table, from srcdiff.rules.listing) and
+``rules`` (the rule coverage table, from srcdiff.rules.listing),
+``first-order-only`` (the rules whose second derivatives are refused) and
 ``benchmarks`` (the main table of benchmarks/results/benchmarks.md, if present).
 """
 import os
@@ -18,6 +19,11 @@ README = os.path.join(ROOT, "README.md")
 def rules_section():
     from srcdiff.rules.listing import coverage_markdown
     return coverage_markdown().strip()
+
+
+def first_order_section():
+    from srcdiff.rules.listing import first_order_only_markdown
+    return first_order_only_markdown().strip()
 
 
 def benchmarks_section(current):
@@ -38,6 +44,7 @@ def replace(text, name, body):
 
 def render(text):
     text = replace(text, "rules", rules_section())
+    text = replace(text, "first-order-only", first_order_section())
     m = re.search(r"<!-- BEGIN benchmarks -->\n(.*?)<!-- END benchmarks -->", text, re.S)
     if m:
         text = replace(text, "benchmarks", benchmarks_section(m.group(1).strip()))

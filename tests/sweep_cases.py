@@ -22,6 +22,7 @@ random weights. Complex outputs enter the loss through ``np.real``.
 import builtins
 import math
 import operator
+import re
 import warnings
 
 import numpy as np
@@ -173,6 +174,10 @@ def _wrt(case):
 def call_source(case, writer):
     """The source of the call, e.g. ``np.sum(x0, axis=1)``."""
     wrt = _wrt(case)
+    if case.func is np.r_ or case.func is np.c_:   # np.r_[a, b]: the key is the one argument
+        key = case.args[0] if isinstance(case.args[0], tuple) else (case.args[0],)
+        items = [writer.differentiated(k) if 0 in wrt else writer.constant(k) for k in key]
+        return f"{spelling(case.func)}[{', '.join(items)}]"
     args = [writer.differentiated(a) if i in wrt else writer.constant(a)
             for i, a in enumerate(case.args)]
     if case.func is operator.getitem:
@@ -219,6 +224,8 @@ def _build(sc):
     case = sc.case
     writer = Writer()
     call = call_source(case, writer)
+    unused = [n for n, _ in writer.params if not re.search(rf"\b{n}\b", call)]
+    assert not unused, f"{call}: parameters {unused} unused"
     params = [v for _, v in writer.params]
     if sc.kind == "complex":
         params = complexify(params)

@@ -285,9 +285,16 @@ def complexify(params):
     return out
 
 
+# Callables whose complex outputs are not continuous in their inputs: np.unique_values
+# returns complex values in hash order, which a small change reorders.
+NO_COMPLEX_CASE = {np.unique_values}
+
+
 def _accepts_complex(sc):
     """Whether the callable computes a finite value on complex inputs without a
     warning (a discarded imaginary part warns)."""
+    if sc.case.func in NO_COMPLEX_CASE:
+        return False
     try:
         sc.build()
     except (TypeError, ValueError, RuntimeWarning, np.exceptions.ComplexWarning, np.linalg.LinAlgError,

@@ -20,6 +20,7 @@ out-of-place ``dy = set_item(dy, i, dv)`` elsewhere. Lists used as stacks
 (``s.append(v)``, ``v = s.pop()``) carry a list of tangents alongside.
 """
 import builtins
+import inspect
 import operator
 
 import gast
@@ -531,9 +532,9 @@ class ForwardTransform:
         if isinstance(tpl.result, gast.Tuple):     # the tangents of several outputs
             results = [gast.Tuple(elts=results, ctx=gast.Load())]
         stmts, expr = self.folder.fold_block(stmts, results[0])
-        expr = _DropDefaults().visit(expr)
+        expr = _DropDefaults(self.resolve).visit(expr)
         for st in stmts:
-            st.value = _DropDefaults().visit(st.value)
+            st.value = _DropDefaults(self.resolve).visit(st.value)
         for st in stmts:
             st.value = simplify(st.value)
             st.srcline = s.srcline
@@ -776,13 +777,29 @@ def _default_const(value):
 
 class _DropDefaults(gast.NodeTransformer):
     """``np.sum(da, axis=None)`` -> ``np.sum(da)`` where ``None`` is the rule's own
-    default for a parameter the call did not pass."""
+    default for a parameter the call did not pass, and the called function's
+    default for that keyword too (a rule's ``axis=0`` passed on as
+    ``np.sum(t, axis=axis)`` must stay)."""
+
+    def __init__(self, resolve):
+        self.resolve = resolve
 
     def visit_Call(self, node):
         self.generic_visit(node)
         node.keywords = [k for k in node.keywords
-                         if not getattr(k.value, "srcdiff_default", False)]
+                         if not (getattr(k.value, "srcdiff_default", False)
+                                 and _callee_default(self.resolve(node.func), k.arg, k.value.value))]
         return node
+
+
+def _callee_default(func, name, value):
+    """Whether ``func``'s own default for keyword ``name`` is ``value``."""
+    try:
+        param = inspect.signature(func).parameters.get(name)
+    except (TypeError, ValueError):
+        return False
+    return param is not None and param.default is not param.empty and \
+        type(param.default) is type(value) and param.default == value
 
 
 def rename_expr(node, mapping):

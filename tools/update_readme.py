@@ -8,6 +8,8 @@ tests/test_readme.py accepts the few an older Python lacks). Sections between
 ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers:
 
 * ``rules``: the rule coverage table, from srcdiff.rules.listing;
+* ``first-order-only``: the rules whose second derivatives are refused, from
+  srcdiff.rules.listing.FIRST_ORDER_ONLY;
 * ``output NAME``: what the ```python block just above the marker prints,
   run as the file ``NAME.py`` in a fresh interpreter (its directory elided
   from the output);
@@ -31,6 +33,11 @@ MAIN_TABLE = "## Gradient time / function time (medians)"
 def rules_section():
     from srcdiff.rules.listing import coverage_markdown
     return coverage_markdown().strip()
+
+
+def first_order_section():
+    from srcdiff.rules.listing import first_order_only_markdown
+    return first_order_only_markdown().strip()
 
 
 def _report():
@@ -105,6 +112,7 @@ def output_section(text, name):
 
 def render(text):
     text = replace(text, "rules", rules_section())
+    text = replace(text, "first-order-only", first_order_section())
     for name in output_names(text):
         text = replace(text, f"output {name}", output_section(text, name))
     m = re.search(r"<!-- BEGIN benchmarks-summary -->\n(.*?)<!-- END benchmarks-summary -->",

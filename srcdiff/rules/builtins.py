@@ -144,9 +144,14 @@ def list_(g, ans, x):
     return (sequence_cotangent(g, x),)
 
 
-@jvp_rule(builtins.list, builtins.tuple)
+@jvp_rule(builtins.list)
 def list_jvp(ans, x, *, dx):
     return list(dx)
+
+
+@jvp_rule(builtins.tuple)
+def tuple_jvp(ans, x, *, dx):
+    return tuple(dx)
 
 
 @vjp_rule(reverse_cotangent)

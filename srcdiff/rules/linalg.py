@@ -330,7 +330,7 @@ def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
     return ((np.reshape(np.linalg.solve(M, np.swapaxes(da, -1, -2) @ r - at @ (da @ X)), np.shape(x))
              + np.reshape(np.linalg.solve(M, at @ np.reshape(db, np.shape(r))), np.shape(x))),
             (np.sum(-2.0 * r * (da @ X), axis=0) + np.sum(2.0 * r * np.reshape(db, np.shape(r)), axis=0))
-            if has_res else None,
+            if has_res else 0.0 * res,
             None,
             np.diagonal(np.swapaxes(u, -1, -2) @ da @ np.swapaxes(vh, -1, -2), 0, -2, -1))
 

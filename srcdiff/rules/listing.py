@@ -51,6 +51,24 @@ def _group(name):
     return parts[0]
 
 
+# Rules whose second derivatives srcdiff refuses (SrcdiffError, never a number),
+# with the calls concerned; tests/test_sweep.py checks that each one refuses.
+FIRST_ORDER_ONLY = (
+    ("numpy.cumprod", "every call"),
+    ("numpy.cross", "with axis arguments (axis, axisa, axisb, axisc)"),
+    ("numpy.linalg.cross", "every call"),
+    ("numpy.linalg.matrix_power", "every call"),
+    ("numpy.linalg.multi_dot", "every call"),
+    ("numpy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
+    ("numpy.linalg.matrix_norm", "ord 2, -2 or 'nuc'"),
+)
+
+
+def first_order_only_markdown():
+    """The README's list of the rules whose second derivatives are refused."""
+    return "\n".join(f"- `{name}`: {calls}" for name, calls in FIRST_ORDER_ONLY) + "\n"
+
+
 def coverage_markdown():
     """A Markdown coverage table grouped by module: the callables with both
     rules, and the non-differentiable ones."""

@@ -477,7 +477,7 @@ def array(g, ans, object, dtype=None, *, copy=True, order="K", subok=False, ndmi
 @jvp_rule(np.array, np.asarray, np.asanyarray, np.ascontiguousarray)
 def array_jvp(ans, object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, ndmax=0, like=None,
               dobject):
-    return np.array(fill_zeros(dobject, object), dtype=dtype)
+    return np.array(fill_zeros(dobject, object), dtype=dtype, ndmin=ndmin)
 
 
 @vjp_rule(np.copy)

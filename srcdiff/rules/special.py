@@ -220,6 +220,15 @@ if special is not None:
     def i0e_jvp(ans, x, *, dx):
         return dx * (special.i1e(x) - np.sign(x) * ans)
 
+    @vjp_rule(special.i1e)
+    def i1e(g, ans, x):
+        """i1e' = i0e - sign(x) i1e - i1e / x (and 1/2 at 0)."""
+        return g * (special.i0e(x) - np.sign(x) * ans - np.where(x == 0, 0.5, ans / np.where(x == 0, 1.0, x)))
+
+    @jvp_rule(special.i1e)
+    def i1e_jvp(ans, x, *, dx):
+        return dx * (special.i0e(x) - np.sign(x) * ans - np.where(x == 0, 0.5, ans / np.where(x == 0, 1.0, x)))
+
     @vjp_rule(special.j0)
     def j0(g, ans, x):
         return -g * special.j1(x)

@@ -426,8 +426,7 @@ def atleast_tangent(kind, ts, arys):
     """Tangent of ``np.atleast_Nd(*arys)``."""
     f = {1: np.atleast_1d, 2: np.atleast_2d, 3: np.atleast_3d}[kind]
     ts = fill_zeros(list(ts), list(arys))
-    out = f(*ts)
-    return list(out) if len(arys) > 1 else out
+    return f(*ts)   # several arrays give what NumPy gives (a tuple in NumPy 2)
 
 
 def tile_sum(g, A, reps):

@@ -1,0 +1,545 @@
+"""The sweep through the public transforms (issue 17).
+
+For every differentiable entry of the rule table, user functions in real
+.py files (tests/sweep_cases.py writes them from tests/rule_specs.py's
+inputs) are differentiated through the public API and compared with
+central differences:
+
+* order one: ``grad`` of a scalar loss of the call, ``vjp`` and ``jvp`` of
+  the call itself;
+* order two: ``hvp``, ``hessian``, ``jacobian(grad(f))`` and
+  ``jvp(grad(f))`` of the loss, against a four-point central-difference
+  Hessian of the loss.
+
+A complex case runs for every callable that computes a finite value on
+complex input. Complex numbers follow JAX's convention: the cotangent of
+``z`` is ``dL/dRe(z) - 1j dL/dIm(z)``, i.e. a cotangent ``c`` pairs with a
+tangent ``t`` as ``Re(sum(c * t))``; central differences run along the real
+and the imaginary direction of every entry. Results must have their
+input's structure and dtype kind (a real input gets a real cotangent, a
+tuple output a tuple tangent).
+
+Known failures are strict xfails in KNOWN, grouped by cause, so that each
+flips to a failure when its cause is fixed. Rules that are honestly not
+twice differentiable are listed in NOT_TWICE: their second-order transforms
+must raise SrcdiffError.
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import SrcdiffError
+from srcdiff.check import _is_complex_leaf, _is_float_leaf, _is_namedtuple, flatten, leaves, unflatten
+from srcdiff.rules.listing import FIRST_ORDER_ONLY
+import sweep_cases
+from numeric import load_function
+
+CASES = sweep_cases.sweep_cases()
+ORDER_ONE = ("grad", "vjp", "jvp")
+ORDER_TWO = ("hvp", "hessian", "jacgrad", "jvpgrad")
+
+# Rules whose second derivatives srcdiff refuses for every call (README.md lists
+# them, from srcdiff.rules.listing.FIRST_ORDER_ONLY); the sweep checks that
+# their second-order transforms raise SrcdiffError.
+NOT_TWICE = tuple(name for name, calls in FIRST_ORDER_ONLY if calls == "every call")
+
+# One call for each entry of FIRST_ORDER_ONLY, refused at order two.
+REFUSED_SOURCES = {
+    "numpy.cumprod": "np.sum(np.cumprod(x) ** 2)",
+    "numpy.cross": "np.sum(np.cross(x[:3], x[3:], axis=0) ** 2)",
+    "numpy.linalg.cross": "np.sum(np.linalg.cross(x[:3], x[3:]) ** 2)",
+    "numpy.linalg.matrix_power": "np.sum(np.linalg.matrix_power(np.reshape(x, (2, 2)), 3))",
+    "numpy.linalg.multi_dot": "np.sum(np.linalg.multi_dot([np.reshape(x, (2, 2)), np.reshape(x, (2, 2)), np.reshape(x, (2, 2))]))",
+    "numpy.linalg.norm": "np.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
+    "numpy.linalg.matrix_norm": "np.linalg.matrix_norm(np.reshape(x, (2, 2)), ord=2)",
+}
+
+# Sweep cases whose calls README lists as refused at order two (FIRST_ORDER_ONLY):
+# their second-order transforms must raise SrcdiffError.
+REFUSED_CASES = {"numpy.linalg.matrix_norm[1]"}   # ord='nuc'
+
+# Known failures, grouped by cause (each a strict xfail, so that it flips when
+# its cause is fixed): "<case id>:<transform>[,<transform>...]".
+KNOWN = {
+    'rule-apply: unpacking the iterator reversed() returns is compiled as subscripting it (TypeError)': [
+        'builtins.reversed[0]:grad,vjp,jvp,hvp,hessian,jacgrad,jvpgrad',
+        'builtins.reversed[0c]:grad,vjp,jvp,hvp,jvpgrad',
+    ],
+    "rule-apply: a rule's None cotangent (np.arange's stop) reaches the user instead of a zero of the input's shape": [
+        'numpy.arange[0]:grad,vjp',
+        'numpy.arange[0c]:grad,vjp',
+    ],
+    'rule-apply (class 1): a non-inlined rule returns only part of the cotangent (wrong shape)': [
+        'numpy.fft.fft2[0]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.fft2[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.fft2[1]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.ifft2[0]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.ifft2[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.ifft2[1]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.irfft2[0]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.irfft2[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.irfft2[1]:grad,vjp,hvp,jvpgrad',
+        'numpy.fft.rfft2[0]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.fft.rfft2[1]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.eigvalsh[0]:grad,vjp,hvp,hessian,jvpgrad',
+        'numpy.linalg.eigvalsh[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.linalg.eigvalsh[1]:grad,vjp,hvp,hessian,jvpgrad',
+        'numpy.linalg.qr[1]:grad,hvp,hessian,jvpgrad',
+        'numpy.linalg.svdvals[0]:grad,vjp,hvp,hessian,jvpgrad',
+        'numpy.linalg.svdvals[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.pad[0]:grad,vjp',
+        'numpy.pad[0c]:grad,vjp',
+        'numpy.pad[1]:grad,vjp',
+        'numpy.rot90[0]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.rot90[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.rot90[1]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+    ],
+    "rule-maths (class 6): complex input: wrong numbers (off JAX's convention dL/dRe - 1j dL/dIm)": [
+        'numpy.linalg.cholesky[0c]:grad,vjp,jvp,hvp,jvpgrad',
+        'numpy.linalg.lstsq[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.linalg.norm[0c]:hvp,jvpgrad',
+        'numpy.linalg.pinv[0c]:grad,vjp,jvp,hvp,jvpgrad',
+        'numpy.linalg.qr[0c]:jvp',
+        'numpy.linalg.slogdet[0c]:vjp',
+        'numpy.linalg.vector_norm[0c]:hvp,jvpgrad',
+        'numpy.multiply[1]:grad,vjp,hvp,jvpgrad',
+        'numpy.real[1]:grad,vjp,hvp,jvpgrad',
+    ],
+    'rule-apply (class 8): a np.linalg named-tuple result (EighResult, SVDResult, QRResult, SlogdetResult) crashes runtime.zeros_like_value or loses items (vjp/jvp of a function returning it)': [
+        'numpy.linalg.eigh[0]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.eigh[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.linalg.eigh[1]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.eigvalsh[0]:jacgrad',
+        'numpy.linalg.eigvalsh[1]:jacgrad',
+        'numpy.linalg.lstsq[0]:jacgrad',
+        'numpy.linalg.lstsq[1]:jacgrad',
+        'numpy.linalg.qr[0]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.qr[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.linalg.qr[1]:vjp,jacgrad',
+        'numpy.linalg.slogdet[0]:grad,jvp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.slogdet[0c]:grad,jvp,hvp,jvpgrad',
+        'numpy.linalg.slogdet[1]:grad,jvp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.svd[0]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.svd[0c]:grad,vjp,hvp,jvpgrad',
+        'numpy.linalg.svd[1]:grad,vjp,hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.svdvals[0]:jacgrad',
+    ],
+    'rule-maths (class 6): complex input to scipy.special.psi/gamma: the rule calls polygamma, which raises TypeError (neither right nor refused)': [
+        'scipy.special.gamma[0c]:hvp,jvpgrad',
+        'scipy.special.psi[0c]:grad,vjp,jvp,hvp,jvpgrad',
+    ],
+    "rule-maths (class 6): complex: a real output's tangent or a real input's cotangent comes back complex, or a complex input's cotangent real": [
+        'numpy.linalg.eigh[0c]:jvp',
+        'numpy.linalg.eigvalsh[0c]:jvp',
+        'numpy.linalg.lstsq[0c]:jvp',
+        'numpy.linalg.svd[0c]:jvp',
+        'numpy.linalg.svdvals[0c]:jvp',
+        'numpy.real[0c]:grad,vjp,hvp,jvpgrad',
+    ],
+    'rule-apply (class 5): generated derivative code is not differentiable again (a helper is not inlined / has *args / no forward rule)': [
+        'builtins.list[0]:hvp,hessian,jacgrad,jvpgrad',
+        'builtins.list[0c]:hvp,jvpgrad',
+        'builtins.max[0]:hvp,hessian,jacgrad,jvpgrad',
+        'builtins.max[1]:hvp,hessian,jacgrad,jvpgrad',
+        'builtins.min[0]:hvp,hessian,jacgrad,jvpgrad',
+        'builtins.min[1]:hvp,hessian,jacgrad,jvpgrad',
+        'builtins.tuple[0]:hvp,hessian,jacgrad,jvpgrad',
+        'builtins.tuple[0c]:hvp,jvpgrad',
+        'math.hypot[0]:hvp,hessian,jacgrad,jvpgrad',
+        'math.hypot[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.arange[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.arange[0c]:hvp,jvpgrad',
+        'numpy.arange[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.atleast_1d[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.atleast_1d[0c]:hvp,jvpgrad',
+        'numpy.atleast_1d[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.atleast_2d[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.atleast_2d[0c]:hvp,jvpgrad',
+        'numpy.atleast_2d[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.atleast_3d[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.atleast_3d[0c]:hvp,jvpgrad',
+        'numpy.atleast_3d[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.broadcast_arrays[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.broadcast_arrays[0c]:hvp,jvpgrad',
+        'numpy.broadcast_arrays[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.clip[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.clip[0c]:hvp,jvpgrad',
+        'numpy.clip[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.einsum[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.einsum[0c]:hvp,jvpgrad',
+        'numpy.einsum[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.vecdot[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.linalg.vecdot[0c]:hvp,jvpgrad',
+        'numpy.linalg.vecdot[1]:hvp,jvpgrad',
+        'numpy.pad[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.pad[0c]:hvp,jvpgrad',
+        'numpy.pad[1]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.vecdot[0]:hvp,hessian,jacgrad,jvpgrad',
+        'numpy.vecdot[0c]:hvp,jvpgrad',
+        'numpy.vecdot[1]:hvp,jvpgrad',
+    ],
+    "rule-apply (class 2): the rule's cotangent tuple comes back as one argument's gradient (extra leading axis, or an array of a sequence)": [
+        'numpy.cross[1]:hvp,hessian,jacgrad,jvpgrad',
+    ],
+    'rule-apply (class 5): grad(grad) (reverse over reverse) of a 1-d @ 1-d product crashes in runtime.broadcast_like': [
+        'numpy.matmul[0]:jacgrad',
+    ],
+}
+
+
+def _known():
+    out = {}
+    for reason, entries in KNOWN.items():
+        for entry in entries:
+            case_id, transforms = entry.rsplit(":", 1)
+            for t in transforms.split(","):
+                out[(case_id, t)] = reason
+    return out
+
+
+_KNOWN = _known()
+
+
+def _params(transform, cases):
+    out = []
+    for sc in cases:
+        reason = _KNOWN.get((sc.id, transform))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        out.append(pytest.param(sc, id=f"{sc.id}-{transform}", marks=marks))
+    return out
+
+
+def _second(sc):
+    return sc.second and sc.name not in NOT_TWICE
+
+
+def _real(sc):
+    """No complex parameter (hessian and jacobian take real coordinates only)."""
+    return not any(_is_complex_leaf(p) for p in sc.build()[2])
+
+
+# ----------------------------------------------------------------------------
+# central differences over the parameters' real coordinates
+# ----------------------------------------------------------------------------
+
+def _at(params, vec):
+    return list(unflatten(tuple(params), vec))
+
+
+def fd_gradient(f, params, eps):
+    """d f / d theta, theta the real coordinates of the parameters (complex
+    entries give their real, then imaginary parts)."""
+    x = flatten(tuple(params))
+    g = np.zeros_like(x)
+    for i in range(x.size):
+        e = np.zeros_like(x)
+        e[i] = eps
+        g[i] = (float(f(*_at(params, x + e))) - float(f(*_at(params, x - e)))) / (2 * eps)
+    return g
+
+
+def fd_hessian(f, params, h):
+    """The four-point central-difference Hessian of scalar f in theta."""
+    x = flatten(tuple(params))
+    n = x.size
+    H = np.zeros((n, n))
+
+    def at(i, si, j, sj):
+        d = np.zeros(n)
+        d[i] += si * h
+        d[j] += sj * h
+        return float(f(*_at(params, x + d)))
+    for i in range(n):
+        for j in range(i, n):
+            H[i, j] = H[j, i] = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1)
+                                 + at(i, -1, j, -1)) / (4 * h * h)
+    return H
+
+
+def fd_directional(f, params, tangents, eps):
+    """(f(theta + eps v) - f(theta - eps v)) / 2 eps, leaf by leaf of f's output."""
+    x, v = flatten(tuple(params)), flatten(tuple(tangents))
+    plus, minus = f(*_at(params, x + eps * v)), f(*_at(params, x - eps * v))
+    return [(np.asarray(p) - np.asarray(m)) / (2 * eps)
+            for p, m in zip(leaves(plus), leaves(minus)) if _is_float_leaf(p)]
+
+
+def cotangent_vector(cts, params):
+    """The cotangents in theta: dL/dRe, then dL/dIm = -Im(c) for complex entries."""
+    parts = []
+    for c, p in zip(leaves(list(cts)), leaves(list(params))):
+        a = np.zeros(np.shape(p)) if c is None else np.asarray(c)
+        if _is_complex_leaf(p):
+            parts += [np.ravel(a.real), np.ravel(-a.imag)]
+        else:
+            parts.append(np.ravel(np.real(a)))
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def random_like(params, rng):
+    out = []
+    for p in params:
+        v = rng.standard_normal(np.shape(p))
+        if _is_complex_leaf(p):
+            v = v + 1j * rng.standard_normal(np.shape(p))
+        out.append(type(p)(v) if isinstance(p, (float, complex)) else v)
+    return out
+
+
+# ----------------------------------------------------------------------------
+# checks
+# ----------------------------------------------------------------------------
+
+def assert_close(got, want, rtol, atol, what):
+    got, want = np.ravel(got), np.ravel(want)
+    assert got.shape == want.shape, f"{what}: {got.size} values, expected {want.size}"
+    scale = max([0.0] + [float(np.max(np.abs(a))) for a in (got, want) if a.size])
+    diff = float(np.max(np.abs(got - want))) if got.size else 0.0
+    tol = atol + rtol * scale
+    assert np.isfinite(diff) and diff <= tol, \
+        f"{what}: largest difference {diff:.3e} > {tol:.3e}\n got  {got}\n want {want}"
+
+
+def assert_like(got, template, what):
+    """``got`` has ``template``'s structure, leaf shapes and dtype kind."""
+    if isinstance(template, (tuple, list)):
+        kind = tuple if _is_namedtuple(template) else type(template)
+        assert isinstance(got, kind), f"{what}: a {type(got).__name__}, expected a {kind.__name__}"
+        assert len(got) == len(template), f"{what}: {len(got)} items, expected {len(template)}"
+        for k, (g, t) in enumerate(zip(got, template)):
+            assert_like(g, t, f"{what}[{k}]")
+        return
+    if not _is_float_leaf(template):
+        return
+    assert got is not None, f"{what}: None for a {np.shape(template)} input"
+    assert np.shape(got) == np.shape(template), \
+        f"{what}: shape {np.shape(got)}, expected {np.shape(template)}"
+    want = "c" if _is_complex_leaf(template) else "f"
+    kind = np.asarray(got).dtype.kind
+    assert kind == want, f"{what}: dtype {np.asarray(got).dtype} for a {np.asarray(template).dtype} input"
+
+
+def _wrt(params):
+    return 0 if len(params) == 1 else tuple(range(len(params)))
+
+
+def _tuple(result, params):
+    return (result,) if len(params) == 1 else result
+
+
+def _order_one_eps(sc):
+    return sc.eps
+
+
+def _hessian(sc):
+    """The central-difference Hessian of the case's loss (cached on the case)."""
+    if getattr(sc, "_hess", None) is None:
+        _, loss, params = sc.build()
+        # single-precision cases (eps >= 1e-3) are quadratic in their rounded values:
+        # a wide step keeps the rounding out of the second differences
+        sc._hess = fd_hessian(loss, params, 2e-4 if sc.eps < 1e-4 else 0.1)
+    return sc._hess
+
+
+def _second_tolerance(sc):
+    return max(1e-4, 10 * sc.rtol), max(1e-5, sc.atol)
+
+
+# ----------------------------------------------------------------------------
+# order one
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sc", _params("grad", CASES))
+def test_grad(sc):
+    _, loss, params = sc.build()
+    got = _tuple(srcdiff.grad(loss, wrt=_wrt(params))(*params), params)
+    assert_like(got, tuple(params), "grad")
+    want = fd_gradient(loss, params, sc.eps)
+    assert_close(cotangent_vector(got, params), want, sc.rtol, sc.atol, f"grad of {sc!r}")
+
+
+@pytest.mark.parametrize("sc", _params("vjp", CASES))
+def test_vjp(sc):
+    out, _, params = sc.build()
+    value, f_vjp = srcdiff.vjp(out, *params)
+    plain = out(*params)
+    assert_close(flatten(value), flatten(plain), 1e-12, 1e-12, "vjp's value")
+    rng = np.random.default_rng(0)
+    u = _cotangent(plain, rng)
+    cts = f_vjp(u)
+    assert isinstance(cts, tuple) and len(cts) == len(params), f"vjp: {cts!r}"
+    assert_like(cts, tuple(params), "vjp")
+
+    def pairing(*xs):
+        return srcdiff.check.tree_inner(u, _plain(out(*xs)))
+    want = fd_gradient(pairing, params, sc.eps)
+    assert_close(cotangent_vector(cts, params), want, sc.rtol, sc.atol, f"vjp of {sc!r}")
+
+
+def _plain(value):
+    """Named tuples as tuples (the pairing walks plain structures)."""
+    if isinstance(value, (tuple, list)):
+        items = [_plain(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    return value
+
+
+def _cotangent(value, rng):
+    """A random output cotangent shaped like ``value`` (None for integer items)."""
+    if isinstance(value, (tuple, list)):
+        items = [_cotangent(v, rng) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if not _is_float_leaf(value):
+        return None
+    return random_like([value], rng)[0]
+
+
+@pytest.mark.parametrize("sc", _params("jvp", CASES))
+def test_jvp(sc):
+    out, _, params = sc.build()
+    tangents = random_like(params, np.random.default_rng(1))
+    value, dout = srcdiff.jvp(out, tuple(params), tuple(tangents))
+    plain = out(*params)
+    assert_close(flatten(value), flatten(plain), 1e-12, 1e-12, "jvp's value")
+    assert_like(dout, plain, "jvp's tangent")
+    got = [np.asarray(d) for d, p in zip(leaves(_plain(dout)), leaves(_plain(plain))) if _is_float_leaf(p)]
+    want = fd_directional(out, params, tangents, sc.eps)
+    assert_close(np.concatenate([np.ravel(g) for g in got] or [np.zeros(0)]),
+                 np.concatenate([np.ravel(w) for w in want] or [np.zeros(0)]),
+                 sc.rtol, sc.atol, f"jvp of {sc!r}")
+
+
+# ----------------------------------------------------------------------------
+# order two
+# ----------------------------------------------------------------------------
+
+SECOND = [sc for sc in CASES if _second(sc)]
+SECOND_REAL = [sc for sc in SECOND if _real(sc)]
+
+
+def _refused(sc, transform):
+    """For a call README lists as refused at order two: check that it is."""
+    if sc.id not in REFUSED_CASES:
+        return False
+    _, loss, params = sc.build()
+    with pytest.raises(SrcdiffError):
+        _second_order_calls(loss, params, random_like(params, np.random.default_rng(4)))[transform]()
+    return True
+
+
+@pytest.mark.parametrize("sc", _params("hvp", SECOND))
+def test_hvp(sc):
+    if _refused(sc, "hvp"):
+        return
+    _, loss, params = sc.build()
+    v = random_like(params, np.random.default_rng(2))
+    got = _tuple(srcdiff.hvp(loss, wrt=_wrt(params))(*params, v[0] if len(v) == 1 else tuple(v)), params)
+    assert_like(got, tuple(params), "hvp")
+    rtol, atol = _second_tolerance(sc)
+    assert_close(cotangent_vector(got, params), _hessian(sc) @ flatten(tuple(v)), rtol, atol,
+                 f"hvp of {sc!r}")
+
+
+@pytest.mark.parametrize("sc", _params("jvpgrad", SECOND))
+def test_jvp_of_grad(sc):
+    if _refused(sc, "jvpgrad"):
+        return
+    _, loss, params = sc.build()
+    v = random_like(params, np.random.default_rng(3))
+    g, dg = srcdiff.jvp(srcdiff.grad(loss, wrt=_wrt(params)), tuple(params), tuple(v))
+    assert_like(_tuple(dg, params), tuple(params), "jvp(grad)")
+    rtol, atol = _second_tolerance(sc)
+    assert_close(cotangent_vector(_tuple(dg, params), params), _hessian(sc) @ flatten(tuple(v)),
+                 rtol, atol, f"jvp(grad) of {sc!r}")
+
+
+def _blocks(H, params):
+    sizes = np.cumsum([0] + [np.size(p) for p in params])
+    return [[H[sizes[i]:sizes[i + 1], sizes[j]:sizes[j + 1]] for j in range(len(params))]
+            for i in range(len(params))]
+
+
+@pytest.mark.parametrize("sc", _params("hessian", SECOND_REAL))
+def test_hessian(sc):
+    if _refused(sc, "hessian"):
+        return
+    _, loss, params = sc.build()
+    got = srcdiff.hessian(loss, wrt=_wrt(params))(*params)
+    got = ((got,),) if len(params) == 1 else got
+    want = _blocks(_hessian(sc), params)
+    rtol, atol = _second_tolerance(sc)
+    for i, pi in enumerate(params):
+        for j, pj in enumerate(params):
+            assert np.shape(got[i][j]) == np.shape(pi) + np.shape(pj), (i, j, np.shape(got[i][j]))
+            assert_close(got[i][j], want[i][j], rtol, atol, f"hessian block {i},{j} of {sc!r}")
+
+
+@pytest.mark.parametrize("sc", _params("jacgrad", SECOND_REAL))
+def test_jacobian_of_grad(sc):
+    if _refused(sc, "jacgrad"):
+        return
+    _, loss, params = sc.build()
+    want = _blocks(_hessian(sc), params)
+    rtol, atol = _second_tolerance(sc)
+    for i, pi in enumerate(params):
+        for j, pj in enumerate(params):
+            got = srcdiff.jacobian(srcdiff.grad(loss, wrt=i), wrt=j)(*params)
+            assert np.shape(got) == np.shape(pi) + np.shape(pj), (i, j, np.shape(got))
+            assert_close(got, want[i][j], rtol, atol, f"jacobian(grad) block {i},{j} of {sc!r}")
+
+
+def _second_order_calls(f, params, v):
+    """The four second-order transforms of f at params (along v)."""
+    wrt = _wrt(params)
+    v = v[0] if len(v) == 1 else tuple(v)
+    return {"hvp": lambda: srcdiff.hvp(f, wrt=wrt)(*params, v),
+            "hessian": lambda: srcdiff.hessian(f, wrt=wrt)(*params),
+            "jacgrad": lambda: srcdiff.jacobian(srcdiff.grad(f, wrt=0), wrt=0)(*params),
+            "jvpgrad": lambda: srcdiff.jvp(srcdiff.grad(f, wrt=wrt), tuple(params), (v,) if len(params) == 1
+                                           else v)}
+
+
+@pytest.mark.parametrize("transform", ORDER_TWO)
+@pytest.mark.parametrize("name", NOT_TWICE)
+def test_not_twice_differentiable_refuses(name, transform):
+    """The sweep's own cases of the rules refused at order two raise SrcdiffError."""
+    sc = next(sc for sc in CASES if sc.name == name and _real(sc))
+    _, loss, params = sc.build()
+    with pytest.raises(SrcdiffError):
+        _second_order_calls(loss, params, random_like(params, np.random.default_rng(4)))[transform]()
+
+
+@pytest.mark.parametrize("transform", ORDER_TWO)
+@pytest.mark.parametrize("name", [name for name, _ in FIRST_ORDER_ONLY])
+def test_first_order_only_calls_refuse(name, transform):
+    """Each call README lists as refused at order two raises SrcdiffError there
+    and is right at order one."""
+    f = load_function(f"def f(x):\n    return {REFUSED_SOURCES[name]}\n", "f")
+    x = np.array([0.9, -0.4, 0.3, 1.2, 0.5, -0.7])[:4 if "cross" not in name else 6]
+    assert_close(srcdiff.grad(f)(x), fd_gradient(f, [x], 1e-6), 1e-5, 1e-6, f"grad of {name}")
+    with pytest.raises(SrcdiffError):
+        _second_order_calls(f, [x], [np.ones_like(x)])[transform]()
+
+
+# ----------------------------------------------------------------------------
+# coverage
+# ----------------------------------------------------------------------------
+
+def test_coverage_order_one():
+    table = {sweep_cases.display_name(r) for r in sweep_cases.public_rules()}
+    exercised = {sc.name for sc in CASES} & table
+    assert len(exercised) / len(table) == 1.0, f"not exercised: {sorted(table - exercised)}"
+
+
+def test_coverage_order_two():
+    table = {sweep_cases.display_name(r) for r in sweep_cases.public_rules()}
+    exercised = {sc.name for sc in SECOND}
+    missing = table - exercised - set(NOT_TWICE)
+    assert not missing, f"twice-differentiable rules not exercised at order two: {sorted(missing)}"
+    assert not set(NOT_TWICE) & exercised
+
+
+def test_known_failures_name_sweep_cases():
+    ids = {sc.id for sc in CASES}
+    assert {case_id for case_id, _ in _KNOWN} <= ids
+    assert {t for _, t in _KNOWN} <= set(ORDER_ONE + ORDER_TWO)

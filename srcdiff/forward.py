@@ -27,6 +27,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
+                       writes_arguments, writing_call_refusal,
                        sequence_names, walk_stmts)
 from .errors import SrcdiffError
 from .rules import qualified_name
@@ -504,6 +505,8 @@ class ForwardTransform:
         bindings.update(tangents)
         bindings[tpl.params[0]] = load(t)
         stmts, results = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t))
+        if isinstance(tpl.result, gast.Tuple):     # the tangents of several outputs
+            results = [gast.Tuple(elts=results, ctx=gast.Load())]
         stmts, expr = self.folder.fold_block(stmts, results[0])
         expr = _DropDefaults().visit(expr)
         for st in stmts:
@@ -559,6 +562,9 @@ class ForwardTransform:
         if not isinstance(v, gast.Call):
             return [s]
         line = s.srcline
+        op = self.classifier.classify(v)
+        if writes_arguments(op) and any(self.active(n) and n in self.live for n in op.reads()):
+            raise self.error(s, *writing_call_refusal(op))
         func = v.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
             lst = func.value.id

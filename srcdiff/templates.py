@@ -55,16 +55,29 @@ class Template:
             d = self.defaults.get(p, None)
             if p in self.defaults and not isinstance(d, _LITERALS):
                 return
+        if _conditional_tuple(body[-1].value):
+            # ``a if c else (a, b)``: one expression to the inliner, a tuple at run
+            # time; called instead (its result normalised where it runs)
+            return
         self.body = body[:-1]
         self.result = body[-1].value
         self.locals = {s.targets[0].id for s in self.body}
         self.inlinable = True
 
     def results(self):
-        """The per-argument result expressions (a tuple rule gives several)."""
+        """The per-argument result expressions (a tuple rule gives several; the
+        forward rule of a function with several outputs returns their tangents
+        as one tuple, see ``whole_result``)."""
         if isinstance(self.result, gast.Tuple):
             return list(self.result.elts)
         return [self.result]
+
+
+def _conditional_tuple(e):
+    """Is ``e`` a conditional expression one of whose branches is a tuple?"""
+    if isinstance(e, gast.IfExp):
+        return any(isinstance(b, gast.Tuple) or _conditional_tuple(b) for b in (e.body, e.orelse))
+    return False
 
 
 def template(fn):

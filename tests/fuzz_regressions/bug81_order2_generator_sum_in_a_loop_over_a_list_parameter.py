@@ -4,6 +4,8 @@ runtime.broadcast_like "(2,3) and requested shape (4,3)" (issue 17 class 4, list
 at order two).
 
 Found by tools/fuzz.py --orders 1,2 on the regression files (bug06).
+
+Fixed on main by the time it was saved (passes at 8a36bce): kept as a regression.
 """
 import math
 import numpy as np
@@ -15,7 +17,6 @@ def f(xs):
     return np.sum(w)
 
 FUNC = 'f'
-XFAIL = 'order two through a list parameter read in a loop: broadcast_like crash (issue 17 class 4, containers at order two)'
 ARGS = ([np.array([0.9, -0.5, 0.8]), np.array([0.9, -0.5, 0.8])],)
 WRT = 0
 ORDERS = (1, 2)

@@ -15,17 +15,30 @@ kinks:
   and ``srcdiff.value_and_grad``;
 * forward mode against reverse (``<u, J v>`` both ways) when ``srcdiff.jvp``
   exists;
-* that the generated code leaves its inputs unmodified.
+* that the generated code leaves its inputs unmodified;
+* at order two (``--orders 1,2``, the default; tools/fuzz_order2.py): ``hvp``
+  against central differences of the gradient, ``jvp(grad(f))`` and
+  ``jacobian(grad(f))`` against the same, ``hessian`` symmetric (small inputs).
+
+Complex arguments follow JAX's convention (the cotangent of z is
+``dL/dRe(z) - 1j dL/dIm(z)``); a real argument must get a real cotangent.  The
+grammar's real-code idioms (complex values, helpers returning tuples, lists and
+dicts, closures changing an enclosing list, layer lists, loop temporaries read
+after the loop, ``np.linalg`` named-tuple results, packed parameters) are in
+tools/fuzz_idioms.py; ``--focus FEATURE`` makes one ten times as frequent,
+``--disable`` leaves it out, ``--ignore REGEX`` looks past known failures.
 
 A ``SrcdiffError`` for a program the generator thought valid counts as a
-mismatch ('refused'), except for a program whose value depends on NumPy's
-in-place aliasing (it changes when every in-place write is made on a copy):
-srcdiff may rightly refuse those, but a number it returns must still be right.  Each failing program is shrunk (statements deleted,
-compound statements unwrapped, expressions simplified, loop counts reduced)
+mismatch ('refused') -- at order two too, unless it says that a rule the program
+calls, named, is not twice differentiable --, except for a program whose value
+depends on NumPy's in-place aliasing (it changes when every in-place write is made
+on a copy): srcdiff may rightly refuse those, but a number it returns must still
+be right.  Each failing program is shrunk (statements deleted, compound
+statements unwrapped, expressions simplified, loop counts reduced)
 to a minimal one that still fails the same way, and saved (with its inputs)
 to ``--out`` (default ``fuzz-failures/``); the saved file runs on its own.
 
-    python tools/fuzz.py --programs N --seed S
+    python tools/fuzz.py --programs N --seed S [--orders 1,2] [--jobs J]
 
 prints one line per mismatch and a final line ``N programs, K mismatches``;
 the exit status is 1 when K > 0.  ``python tools/fuzz.py --check FILE.py``
@@ -3355,7 +3368,7 @@ def main(argv=None):
     except ValueError:
         orders = ()
     if not orders or not set(orders) <= {1, 2} or 1 not in orders:
-        ap.error(f"--orders: 1 or 1,2 (order two is checked only where order one passes)")
+        ap.error("--orders: 1 or 1,2 (order two is checked only where order one passes)")
     disabled = [x for x in a.disable.split(",") if x]
     focus = [x for x in a.focus.split(",") if x]
     for x in disabled + focus:

@@ -20,6 +20,8 @@ ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
 """
 from __future__ import annotations
 
+import re
+
 IDIOMS = {
     "complex": "complex values (a complex parameter, complex temporaries) ending in real ones",
     "tuple-helpers": "helpers returning tuples, lists or dicts, unpacked, indexed, read by key",
@@ -205,8 +207,12 @@ class IdiomStatements:
                                     (f"np.sum({q}.imag)", b * self.N),
                                     (f"np.real(np.sum({q} * {q}))", b * b * self.N)])
         name = self.fresh(kind)
-        v = self.add(self.Var(name, kind, bound, fn=ctx.fn, fresh=True))
+        # np.real/np.imag/.real/.imag of a complex array are views of it: not owned
+        view = kind == "V" and re.match(r"(np\.(real|imag)\(q\d+\)|q\d+\.(real|imag))$", code)
+        v = self.add(self.Var(name, kind, bound, fn=ctx.fn, fresh=not view))
         v.active = zv.active
+        if view:
+            self.freeze({name, q}, ctx)
         return lines + [f"{ind}{name} = {code}"]
 
     # ---- helpers returning containers ----------------------------------------
@@ -266,6 +272,7 @@ class IdiomStatements:
         n1, n2 = self.fresh(k1), self.fresh(k2)
         keys = ("['u']", "['v']") if form == "dict" else ("[0]", "[1]")
         c = r.random()
+        held = False            # n1, n2 name arrays a container still holds (not written)
         if form != "dict" and c < 0.45:
             lines = [f"{ind}{n1}, {n2} = {call}"]
         elif c < 0.8:
@@ -275,11 +282,14 @@ class IdiomStatements:
                 second = ".get('v')"
             lines = [f"{ind}{res} = {call}", f"{ind}{n1} = {res}{keys[0]}",
                      f"{ind}{n2} = {res}{second}"]
+            held = True
         else:
             lines = [f"{ind}{n1} = {call}{keys[0]}", f"{ind}{n2} = {call}{keys[1]}"]
         for n, k, b in ((n1, k1, fn.bounds[0]), (n2, k2, fn.bounds[1])):
-            v = self.add(self.Var(n, k, b, fn=ctx.fn, fresh=True))
+            v = self.add(self.Var(n, k, b, fn=ctx.fn, fresh=not held))
             v.active = active
+            if held:
+                self.freeze({n}, ctx)
         return lines
 
     # ---- closures that change a list of the enclosing function ----------------

@@ -8,7 +8,8 @@ For a program whose first-order checks passed, along a random direction ``v``
   central differences of ``f`` at first order);
 * ``srcdiff.jvp(srcdiff.grad(f, wrt), args, tangents)``: its primal output is the
   gradient, its tangent the same central differences;
-* for one real array or scalar argument: ``srcdiff.jacobian(srcdiff.grad(f, wrt))``
+* for one real array or scalar argument (``wrt`` not a tuple):
+  ``srcdiff.jacobian(srcdiff.grad(f, wrt))``
   times ``v`` against the same; and, when the argument has at most
   ``HESSIAN_SIZE`` elements, ``srcdiff.hessian`` (symmetric, times ``v``);
 * that none of these modifies its inputs.
@@ -184,8 +185,7 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
         attempt("hvp", hvp)
         attempt("jvp(grad)", jvp_grad)
         x = args[positions[0]]
-        plain = len(positions) == 1 and not isinstance(x, (list, tuple, dict)) \
-            and not np.iscomplexobj(x)
+        plain = single and not isinstance(x, (list, tuple, dict)) and not np.iscomplexobj(x)
         if plain:
             n = int(np.size(x))
 

@@ -1,0 +1,28 @@
+"""refused at order two: a list held by a dict (``P = {'a': L}``; ``P['a'][-1]``):
+grad right, hvp and jvp(grad) raise "no forward-mode derivative for a call of the
+local value 'out_fn'" (issue 17 class 5: generated code differentiable again; and
+class 4, containers at order two).
+
+Found by tools/fuzz.py --orders 1,2 (seed 7001, programs 13, 68, 78), shrunk by the
+fuzzer and by hand.
+"""
+import math
+import numpy as np
+
+def f(y):
+    L = [y * 2.0]
+    L.append(y ** 2)
+    P = {'a': L}
+    return np.sum(P['a'][-1] * L[0])
+
+FUNC = 'f'
+XFAIL = 'order two: a list in a dict, out_fn has no forward rule (issue 17 class 5, generated code)'
+ARGS = (np.array([0.3, -0.5, 0.8]),)
+WRT = 0
+ORDERS = (1, 2)
+
+if __name__ == "__main__":
+    import os, sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    from tools.fuzz import check_saved
+    sys.exit(check_saved(__file__))

@@ -34,7 +34,7 @@ from .rules.forward_helpers import set_item, private_copy
 from .shapes import ShapeClasses
 from .simplify import simplify
 from .syntax import load, store, const, assign, call, attr, names_read, clone, tuple_
-from .templates import template, instantiate
+from .templates import template, instantiate, literal_expr
 from .zeros import Folder, zero, is_zero
 
 __all__ = ["ForwardTransform"]
@@ -462,19 +462,23 @@ class ForwardTransform:
             raise _Unsupported(f"{rule.name} has no forward-mode rule",
                                f"register one with @srcdiff.jvp_rule({rule.name})")
         tpl = template(rule.jvp)
-        if tpl.varargs:
+        if tpl.varargs and not tpl.inlinable:
             return self.varargs_rule(s, t, op, renamed, rule)
         params = tpl.params[1:]
-        if len(op.args) > len(params):
+        if len(op.args) > len(params) and not tpl.varargs:
             raise _Unsupported(f"{rule.name} called with {len(op.args)} positional arguments; "
                                f"its forward rule takes {len(params)}")
         bind = {}
-        for i, a in enumerate(op.args):
+        for i, a in enumerate(op.args[:len(params)]):
             bind[params[i]] = a
         for k, v in op.keywords.items():
-            if k not in params and k not in tpl.kwonly:
+            if k not in params and k not in tpl.kwonly and tpl.varkw is None:
                 raise _Unsupported(f"{rule.name}: its forward rule has no parameter {k!r}")
-            bind[k] = v
+            if k in params or k in tpl.kwonly:
+                bind[k] = v
+            elif isinstance(v, gast.Name) and self.active(v.id) and v.id in self.live:
+                raise _Unsupported(f"{rule.name}: its forward rule has no tangent for the "
+                                   f"keyword argument {k!r}")
         tangents = {}
         any_live = False
         for p in params:
@@ -487,9 +491,19 @@ class ForwardTransform:
                 d = zero(const(tpl.defaults.get(p)))
             any_live = any_live or not is_zero(d)
             tangents[dname] = d
+        extra = op.args[len(params):] if tpl.varargs else []
+        if tpl.varargs:
+            # *args: its tangents as one tuple aligned with it (None where zero)
+            tans = [self.tangent_atom(a) for a in extra]
+            any_live = any_live or not all(is_zero(d) for d in tans)
+            tangents["d" + tpl.varargs] = gast.Tuple(
+                elts=[const(None) if is_zero(d) else d for d in tans], ctx=gast.Load())
         if not any_live:
             return [], zero(load(t))
         primal_bind = {k: rename_expr(v, renamed) for k, v in bind.items()}
+        if tpl.varargs:
+            primal_bind[tpl.varargs] = gast.Tuple(elts=[rename_expr(a, renamed) for a in extra],
+                                                  ctx=gast.Load())
         if not tpl.inlinable:
             args = [load(t)] + [rename_expr(a, renamed) for a in op.args]
             kws = [gast.keyword(arg=k, value=rename_expr(v, renamed))
@@ -503,8 +517,9 @@ class ForwardTransform:
                 bindings[p] = _default_const(tpl.defaults[p])
         bindings.update(tangents)
         bindings[tpl.params[0]] = load(t)
-        stmts, results = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t))
-        stmts, expr = self.folder.fold_block(stmts, results[0])
+        stmts, result = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t),
+                                    not_none=self._not_none(bind, renamed))
+        stmts, expr = self.folder.fold_block(stmts, result)
         expr = _DropDefaults().visit(expr)
         for st in stmts:
             st.value = _DropDefaults().visit(st.value)
@@ -512,6 +527,11 @@ class ForwardTransform:
             st.value = simplify(st.value)
             st.srcline = s.srcline
         return stmts, expr
+
+    def _not_none(self, bind, renamed):
+        """The names bound to a rule's parameters known not to be None: active values."""
+        return {renamed.get(v.id, v.id) for v in bind.values()
+                if isinstance(v, gast.Name) and self.active(v.id)}
 
     def varargs_rule(self, s, t, op, renamed, rule):
         """A rule ``f_jvp(ans, *args, d<args>)``: the tangents come as one tuple
@@ -740,7 +760,7 @@ def _numpy_func(f):
 
 
 def _default_const(value):
-    c = const(value)
+    c = literal_expr(value)
     c.srcdiff_default = True
     return c
 

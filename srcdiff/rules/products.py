@@ -97,8 +97,9 @@ def kron_jvp(ans, a, b, *, da, db):
 def cross(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """3-vectors (2-vectors are deprecated in NumPy and refused)."""
     default = axis is None and axisa == -1 and axisb == -1 and axisc == -1
-    return ((unbroadcast(np.cross(b, g), a), unbroadcast(np.cross(g, a), b)) if default
-            else cross_cotangents(g, a, b, axisa, axisb, axisc, axis))
+    cts = None if default else cross_cotangents(g, a, b, axisa, axisb, axisc, axis)
+    return (unbroadcast(np.cross(b, g), a) if default else cts[0],
+            unbroadcast(np.cross(g, a), b) if default else cts[1])
 
 
 @jvp_rule(np.cross)
@@ -109,7 +110,8 @@ def cross_jvp(ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None, *, da, db):
 
 @vjp_rule(np.linalg.cross)
 def linalg_cross(g, ans, x1, x2, *, axis=-1):
-    return cross_cotangents(g, x1, x2, axis=axis)
+    cts = cross_cotangents(g, x1, x2, axis=axis)
+    return cts[0], cts[1]
 
 
 @jvp_rule(np.linalg.cross)

@@ -1442,7 +1442,9 @@ def einsum_cotangents_dops(g, operands, doperands):
         cts = list(einsum_cotangents(g, new_ops))
         cts[j + 1] = None  # operand j's cotangent does not involve operand j
         total = add_cotangents(total, tuple(c if c is not None else None for c in cts))
-    return total
+    # an operand whose cotangent no tangent reached: a zero tangent, not None
+    return None if total is None else tuple(
+        c if k == 0 or c is not None else 0.0 * operands[k] for k, c in enumerate(total))
 
 
 def einsum_cotangents_transpose(gg, g, operands):

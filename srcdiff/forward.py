@@ -33,7 +33,7 @@ from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
 from .shapes import ShapeClasses
 from .simplify import simplify
-from .syntax import load, store, const, assign, call, attr, names_read, clone, tuple_
+from .syntax import load, store, const, assign, call, attr, names_read, clone, tuple_, subscript
 from .templates import template, instantiate, literal_expr
 from .zeros import Folder, zero, is_zero
 
@@ -520,13 +520,30 @@ class ForwardTransform:
         stmts, result = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t),
                                     not_none=self._not_none(bind, renamed))
         stmts, expr = self.folder.fold_block(stmts, result)
-        expr = _DropDefaults().visit(expr)
+        if isinstance(expr, gast.Tuple):
+            expr = self._complete_items(expr, t)
+        expr = _DropDefaults(self.resolve).visit(expr)
         for st in stmts:
-            st.value = _DropDefaults().visit(st.value)
+            st.value = _DropDefaults(self.resolve).visit(st.value)
         for st in stmts:
             st.value = simplify(st.value)
             st.srcline = s.srcline
         return stmts, expr
+
+    def _complete_items(self, expr, t):
+        """A tuple tangent whose items a rule may leave None (no tangent: the sign
+        of slogdet, the rank of lstsq): zeros shaped like ``t``'s items, since
+        later statements read the items as values."""
+        elts = []
+        for k, e in enumerate(expr.elts):
+            item = subscript(load(t), const(k))
+            if isinstance(e, gast.Constant) and e.value is None:
+                e = call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [item])
+            elif isinstance(e, gast.IfExp) and any(isinstance(b, gast.Constant) and b.value is None
+                                                   for b in (e.body, e.orelse)):
+                e = call(self.ref(runtime.complete_cotangent, "complete_cotangent"), [e, item])
+            elts.append(e)
+        return gast.Tuple(elts=elts, ctx=gast.Load())
 
     def _not_none(self, bind, renamed):
         """The names bound to a rule's parameters known not to be None: active values."""
@@ -767,13 +784,33 @@ def _default_const(value):
 
 class _DropDefaults(gast.NodeTransformer):
     """``np.sum(da, axis=None)`` -> ``np.sum(da)`` where ``None`` is the rule's own
-    default for a parameter the call did not pass."""
+    default for a parameter the call did not pass, and the called function's
+    default too (a rule's ``axis=0`` passed on to ``np.sum`` stays)."""
+
+    def __init__(self, resolve):
+        self.resolve = resolve
 
     def visit_Call(self, node):
         self.generic_visit(node)
         node.keywords = [k for k in node.keywords
-                         if not getattr(k.value, "srcdiff_default", False)]
+                         if not (getattr(k.value, "srcdiff_default", False)
+                                 and self._callee_default(node.func, k))]
         return node
+
+    def _callee_default(self, func, keyword):
+        import inspect
+        try:
+            param = inspect.signature(self.resolve(func)).parameters.get(keyword.arg)
+        except (TypeError, ValueError):
+            return False
+        if param is None or param.default is param.empty:
+            return False
+        value = keyword.value
+        if param.default is getattr(np, "_NoValue", param.empty):
+            # NumPy's "not given": keepdims=False and axis=None mean the same
+            return isinstance(value, gast.Constant) and value.value in (False, None)
+        return isinstance(value, gast.Constant) and type(value.value) is type(param.default) \
+            and value.value == param.default
 
 
 def rename_expr(node, mapping):

@@ -691,6 +691,10 @@ class ReverseTransform:
                                      and results[k].value is None):
                 continue
             e = self.shapes.prune(simplify(results[k]))
+            if _may_be_none(e):
+                # no cotangent on some path of the rule: zeros there, never None
+                e = call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                         [e, load(name)])
             exprs.append((name, e))
             used |= names_read(e)
         # keep only the rule's local statements the chosen results need
@@ -1530,6 +1534,15 @@ class ReverseTransform:
             out += after
         return out
 
+
+
+def _may_be_none(expr):
+    """Is ``expr`` a conditional expression with a ``None`` branch?"""
+    while isinstance(expr, gast.IfExp):
+        if any(isinstance(b, gast.Constant) and b.value is None for b in (expr.body, expr.orelse)):
+            return True
+        expr = expr.orelse if isinstance(expr.orelse, gast.IfExp) else expr.body
+    return False
 
 
 def _defining(stmts, name):

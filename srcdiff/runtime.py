@@ -75,6 +75,19 @@ def broadcast_like(t, ref):
     return np.broadcast_to(t, shape)
 
 
+def unbroadcast_each(gs, xs):
+    """Each cotangent of ``gs`` summed back to the shape of its primal in ``xs``
+    (None stays None): the cotangents of ``np.broadcast_arrays``."""
+    return tuple(None if g is None else unbroadcast(g, x) for g, x in zip(gs, xs))
+
+
+def broadcast_each(ts, refs):
+    """Each tangent of ``ts`` broadcast to the shape of its value in ``refs``
+    (None: zeros): the transpose of ``unbroadcast_each``."""
+    return tuple(zeros_like_value(r) if t is None else broadcast_like(t, r)
+                 for t, r in zip(ts, refs))
+
+
 def expand_reduced(g, x, axis=None, keepdims=False):
     """Undo a reduction over ``axis``: broadcast ``g`` back to ``x``'s shape."""
     shape = np.shape(x)
@@ -124,6 +137,12 @@ def rule_result_like(cts, result):
     if not isinstance(result, tuple):
         return cts[0]
     return tuple(cts[:len(result)]) + (None,) * (len(result) - len(cts))
+
+
+def dict_get(d, key, default=None):
+    """``d.get(key, default)``: the transforms use it, with its rules, for a
+    ``.get`` on a differentiated value."""
+    return d.get(key, default)
 
 
 def seq_add(a, b):

@@ -460,7 +460,7 @@ if S is not None:
     spec(S.polygamma, [Case(S.polygamma, n, pos((3,), 0.5, 3.0)) for n in (0, 1, 2)]
          + [Case(S.polygamma, np.array([0, 1]), pos((2, 2), 0.5, 3.0))])
     for f in (S.erf, S.erfc, S.erfcx, S.expit, S.log_expit, S.ndtr, S.log_ndtr, S.exp10, S.expm1, S.exp2,
-              S.sindg, S.cosdg, S.j0, S.j1, S.i0, S.i1, S.i0e):
+              S.sindg, S.cosdg, S.j0, S.j1, S.i0, S.i1, S.i0e, S.i1e):
         unary(f)
     unary(S.cbrt, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
     for f in (S.erfinv, S.logit, S.ndtri):

@@ -1420,7 +1420,8 @@ def cross_cotangents_jvp(ans, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None, 
 @vjp_rule(einsum_cotangents)
 def einsum_cotangents_vjp(gg, ans, g, operands):
     # ans[k] = einsum(s_k, g, *others): linear in g and in each operand.
-    return einsum_cotangents_transpose(gg, g, operands)
+    cts = einsum_cotangents_transpose(gg, g, operands)
+    return cts[0], cts[1]
 
 
 @jvp_rule(einsum_cotangents)
@@ -1465,7 +1466,8 @@ def einsum_cotangents_transpose(gg, g, operands):
             # <t, E_k(g, ops)> as a function of op j: einsum with op k -> t and take op j's cotangent
             cts = einsum_cotangents(g, [subscripts] + args)
             ct_ops[j] = add_cotangents(ct_ops[j], cts[j + 1])
-    return ct_g, tuple([None] + ct_ops)
+    # an operand no cotangent reached (einsum is linear in it alone): zeros, not None
+    return ct_g, tuple([None] + [0.0 * x if c is None else c for c, x in zip(ct_ops, ops)])
 
 
 @vjp_rule(einsum_tangent)

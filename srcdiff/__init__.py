@@ -12,7 +12,7 @@ from .tensor import (Tensor, Parameter, tensor, as_tensor, from_numpy, zeros, on
                      rand, randn, linspace, arange, zeros_like, ones_like, full_like, rand_like,
                      randn_like, manual_seed, no_grad, enable_grad, set_grad_enabled,
                      is_grad_enabled, Function, compile)
-from . import nn, optim
+from . import nn, optim, autograd
 
 __version__ = "0.1.0"
 
@@ -22,4 +22,4 @@ __all__ = ["SrcdiffError", "vjp_rule", "jvp_rule", "nondifferentiable", "grad",
            "Tensor", "Parameter", "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full",
            "empty", "rand", "randn", "linspace", "arange", "zeros_like", "ones_like",
            "full_like", "rand_like", "randn_like", "manual_seed", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled", "Function", "compile", "nn", "optim"]
+           "set_grad_enabled", "is_grad_enabled", "Function", "compile", "nn", "optim", "autograd"]

@@ -1,7 +1,10 @@
 """Command line: print generated derivative code, or list the rule table.
 
-    python -m srcdiff FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]
-    python -m srcdiff rules
+    srcdiff FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]
+    srcdiff rules
+
+(``python -m srcdiff`` works the same). FILE.py is imported, so its
+module-level code runs.
 """
 import argparse
 import importlib.util
@@ -20,12 +23,18 @@ def _rules():
     return 0
 
 
+class _BadTarget(Exception):
+    """A target the command line cannot use: one line, exit status 2."""
+
+
 def _load(target):
+    """The object FILE.py::NAME names (NAME may be dotted: Class.method);
+    imports FILE.py, so its module-level code runs."""
     if "::" not in target:
-        raise SystemExit(f"expected FILE.py::FUNC, got {target!r}")
+        raise _BadTarget(f"expected FILE.py::FUNC, got {target!r}")
     path, func = target.split("::", 1)
-    if not os.path.exists(path):
-        raise SystemExit(f"no such file: {path}")
+    if not os.path.isfile(path):
+        raise _BadTarget(f"no such file: {path}")
     name = os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
@@ -34,18 +43,35 @@ def _load(target):
     spec.loader.exec_module(mod)
     obj = mod
     for part in func.split("."):
+        if not hasattr(obj, part):
+            raise _BadTarget(f"{path} has no {func!r}" + (f" ({part!r} is missing)"
+                                                          if part != func else ""))
         obj = getattr(obj, part)
+    if not callable(obj):
+        raise _BadTarget(f"{path}::{func} is not a function: {type(obj).__name__}")
     return obj
+
+
+def _prog():
+    """``srcdiff`` when run as the installed script, else ``python -m srcdiff``."""
+    return "python -m srcdiff" if os.path.basename(sys.argv[0]) == "__main__.py" else "srcdiff"
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "rules":
         return _rules()
-    parser = argparse.ArgumentParser(prog="python -m srcdiff",
-                                     description="Print the derivative source srcdiff generates.")
-    parser.add_argument("target", help="FILE.py::FUNC (or 'rules' to list the rule table)")
-    parser.add_argument("--wrt", default=None,
+    prog = _prog()
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        usage=f"{prog} FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]\n"
+              f"       {prog} rules",
+        description="Print the derivative source srcdiff generates for FUNC, a function "
+                    "in FILE.py (FILE.py is imported: its module-level code runs). "
+                    "'rules' lists the rule table.")
+    parser.add_argument("target", metavar="FILE.py::FUNC",
+                        help="the function to differentiate (FUNC may be Class.method)")
+    parser.add_argument("--wrt", default=None, metavar="NAMES",
                         help="comma-separated parameter names (default: the first parameter)")
     parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
     args = parser.parse_args(argv)
@@ -62,6 +88,9 @@ def main(argv=None):
                 return 2
             g = srcdiff.jvp_source(f, wrt=wrt)
         print(srcdiff.source(g), end="")
+    except _BadTarget as e:
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        return 2
     except SrcdiffError as e:
         print(f"srcdiff: {e}", file=sys.stderr)
         return 1

@@ -151,6 +151,28 @@ class Classifier:
             return Op("nondiff", node, func_obj, None, args, keywords, what)
         return Op("unknown", node, func_obj, None, args, keywords, what)
 
+    def index_call(self, base):
+        """The object of ``base[...]`` when that indexing is a call of its rule
+        (``np.r_``, ``np.c_``: fixed, not callable, with a rule), else None."""
+        try:
+            obj = resolve_static(self.fs, base, self.local_names)
+        except KeyError:
+            return None
+        rule = lookup(obj)
+        return obj if rule is not None and not rule.nondiff and not callable(obj) else None
+
+    def opaque_indexing(self, base):
+        """Is ``base`` a fixed object (a global, a module attribute) that is not
+        data (an array, a sequence, a mapping, a number) and has no rule?"""
+        try:
+            obj = resolve_static(self.fs, base, self.local_names)
+        except KeyError:
+            return False
+        data = (np.ndarray, np.generic, list, tuple, dict, str, bytes, range, int, float, complex,
+                types.ModuleType, type)
+        return not isinstance(obj, data) and lookup(obj) is None \
+            and not hasattr(obj, "__array__") and not hasattr(obj, "__array_function__")
+
     def classify(self, value):
         key = id(value)
         op = self._cache.get(key)
@@ -187,6 +209,14 @@ class Classifier:
         if isinstance(v, (gast.Compare, gast.BoolOp, gast.JoinedStr)):
             return Op("nondiff", v, args=[load(n) for n in sorted(names_read(v))])
         if isinstance(v, gast.Subscript):
+            trick = self.index_call(v.value)
+            if trick is not None:      # np.r_[key]: a call of np.r_'s rule on key
+                return self.func_op(trick, v, [v.slice], {}, None)
+            if self.opaque_indexing(v.value):
+                # np.s_[x], np.mgrid[a:b], an object's __getitem__: the result may
+                # depend on the key in ways no rule describes
+                return Op("unknown", v, args=[load(n) for n in sorted(names_read(v.slice))],
+                          what=f"indexing the object {_source_name(v.value)}")
             return self.func_op(operator.getitem, v, [v.value, v.slice], {}, "indexing")
         if isinstance(v, (gast.Tuple, gast.List)):
             return Op("pack", v, args=list(v.elts))
@@ -231,7 +261,39 @@ class Classifier:
                 return Op("user", v, self.local_defs[func.id], None, v.args, keywords)
             return Op("unknown", v, args=[func] + list(v.args), keywords=keywords,
                       what=f"a call of the local value {getattr(func, 'id', '?')!r}")
+        if "out" in keywords and not (isinstance(keywords["out"], gast.Constant)
+                                      and keywords["out"].value is None):
+            return Op("unknown", v, obj, None, v.args, keywords,
+                      "a call with out= (it writes into its out argument)")
         return self.func_op(obj, v, v.args, keywords, None)
+
+
+def writes_arguments(op):
+    """May the call ``op`` change one of its arguments in place, as np.copyto,
+    np.put, np.add.at and any call with out= do? (NumPy functions without a
+    rule, ufunc methods, out=.)"""
+    if op.kind != "unknown" or op.func is None:
+        return False
+    if "out" in op.keywords or isinstance(getattr(op.func, "__self__", None), np.ufunc):
+        return True
+    module = getattr(op.func, "__module__", None) or ""
+    return module == "numpy" or module.startswith("numpy.")
+
+
+def writing_call_refusal(op):
+    """(message, hint) refusing a call that may write into an argument."""
+    from .rules import qualified_name
+    name = op.what if op.what else qualified_name(op.func)
+    return (f"{name} may change its arguments in place, and differentiated values take "
+            "part in the call; srcdiff cannot follow that",
+            "compute a new array instead (e.g. y = np.where(mask, v, y), y = x.copy())")
+
+
+def _source_name(node):
+    """``np.s_`` for the expression np.s_ (a name or an attribute chain)."""
+    if isinstance(node, gast.Attribute):
+        return f"{_source_name(node.value)}.{node.attr}"
+    return getattr(node, "id", "?")
 
 
 def mutated_receiver(value):
@@ -300,6 +362,10 @@ def stmt_effects(s, classifier):
         return [n for n in _target_names(s.target)], names_read(s.iter), None
     if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call):
         op = classifier.classify(s.value)
+        if writes_arguments(op):
+            # np.copyto(y, x): every argument may be written with every other's values
+            reads = op.reads()
+            return sorted(reads), reads, op
         if isinstance(s.value.func, gast.Attribute) and isinstance(s.value.func.value, gast.Name):
             # a method that may mutate its receiver (lst.append(v))
             recv = s.value.func.value.id

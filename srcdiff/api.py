@@ -78,22 +78,23 @@ def _signature_params(f):
 
 # ---- generation -------------------------------------------------------------
 
-def _generate(func, wrt_names, mode, has_aux, spec=frozenset()):
+def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False):
     """Generate (or fetch from the cache) the derivative code of ``func``.
 
     ``spec`` describes the arguments of the call it will serve: pairs
     (parameter, kind) with kind "c" for a container, "s" for a scalar, or an
     int shared by array arguments of equal shape. The code is specialised on
     it (containers' cotangents add element by element; unbroadcast is dropped
-    where shapes are then known to agree)."""
-    key = (func, tuple(wrt_names), mode, has_aux, spec)
+    where shapes are then known to agree). ``tupled``: the gradient of one
+    argument comes back as a 1-tuple (``wrt=(0,)``)."""
+    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled)
     containers = frozenset(p for p, k in spec if k == "c")
     with _cache_lock:
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
     gen = recorded(func, lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
-                                                    containers))
+                                                    containers, tupled))
     with _cache_lock:
         _cache[key] = gen
     return gen
@@ -145,7 +146,7 @@ def deps_valid(deps):
 _MISSING = object()
 
 
-def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
+def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False):
     norm = prepare(func, wrt_names)
     fs = norm.fs
     env = norm.env
@@ -161,6 +162,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
                            "has_aux=True needs the function to end with `return value, aux`")
     seed_fn = env.ref(runtime.scalar_seed, "scalar_seed")
     if mode in ("grad", "value_and_grad"):
+        # (the seed refuses an output that is not real with one element)
         if has_aux:
             value = last.value.elts[0]
             seed = [call(seed_fn, [clone(value)]), None]
@@ -173,7 +175,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
     rt = ReverseTransform(norm, wrt_names, env, containers, dict(spec))
     with user_names(norm.names):
         primal, adjoint, grads = rt.run(seed)
-    grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and getattr(rt, "_single", True) \
+    grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and not tupled \
         else tuple_(grads)
     loc = fs.loc
     params = norm.params
@@ -205,8 +207,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers):
                           dead_code(body_stmts, _resolver(env, fs)),
                           defaults_from=clone(norm.node.args))
         defs = [fn]
-    title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
-    fns, text = compile_functions(defs, env.objects, fs.globals, title)
+    title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
+    fns, text = compile_functions(defs, env.objects, fs.globals, title, origin=fs.func)
     for fn in fns.values():
         fn.__defaults__ = fs.func.__defaults__
         fn.__kwdefaults__ = fs.func.__kwdefaults__
@@ -289,7 +291,13 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
                    else call(norm.env.ref(runtime.saved_copy, "saved_copy"), [load(r)]))
             for r, s in sorted(snapshots.items())]
     carried = residuals + [snapshots[r] for r in sorted(snapshots)]
-    ret = gast.Return(value=tuple_([clone(norm.output), tuple_([load(r) for r in carried])]))
+    output = clone(norm.output)
+    if snapshots:
+        # the backward writes into arrays the output may be (or view): the caller's
+        # output is a copy, which no call of the backward changes
+        output = call(norm.env.ref(runtime.copy_structure, "copy_structure"),
+                      [output, const(True)])
+    ret = gast.Return(value=tuple_([output, tuple_([load(r) for r in carried])]))
     fwd_body = maybe + annotate(_fold(primal + snap + [ret], norm.env, norm.fs), loc)
     fwd = function_def(f"{name}_fwd", norm.params, dead_code(fwd_body),
                        defaults_from=clone(norm.node.args))
@@ -411,7 +419,13 @@ class _Dispatch:
                 spec |= {(k, _kind(v, kinds)) for k, v in kwargs.items() if isinstance(
                     v, _CONTAINERS)}
                 spec = {(p, k) for p, k in spec if not isinstance(k, tuple) or p in visible}
-        gen = _generate(self.func, self.names, self.mode, self.has_aux, frozenset(spec))
+        tupled = self.mode != "vjp" and not self.single and len(self.names) == 1
+        func = self.func
+        inner = getattr(func, "__srcdiff_dispatch__", None)
+        if key is not None and inner is not None and inner.bound is None:
+            # a transform of a gradient: of its code for arguments of these kinds
+            func = inner.variant(key, kwargs)
+        gen = _generate(func, self.names, self.mode, self.has_aux, frozenset(spec), tupled)
         self.gen = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
@@ -494,7 +508,6 @@ def grad(f=None, wrt=0, *, has_aux=False):
         return lambda g: grad(g, wrt, has_aux=has_aux)
     disp = _Dispatch(f, wrt, "grad", has_aux)
     names, single, positions = disp.names, disp.single, disp.positions
-    one_tuple = not single and len(names) == 1
     variants = disp.variants
 
     deps = disp.deps
@@ -509,8 +522,6 @@ def grad(f=None, wrt=0, *, has_aux=False):
         except (TypeError, ValueError) as e:
             _explain_bad_arguments(disp, args, kwargs, e)
             raise
-        if one_tuple:
-            res = ((res[0],), res[1]) if has_aux else (res,)
         if _has_integer(args, positions):
             if has_aux:
                 return _drop_integer_grads(args, kwargs, names, positions, res[0], single), res[1]
@@ -528,12 +539,9 @@ def value_and_grad(f=None, wrt=0, *, has_aux=False):
         return lambda g: value_and_grad(g, wrt, has_aux=has_aux)
     disp = _Dispatch(f, wrt, "value_and_grad", has_aux)
     names, single, positions = disp.names, disp.single, disp.positions
-    one_tuple = not single and len(names) == 1
 
     def vf(*args, **kwargs):
         value, g = disp.core(args, kwargs)(*args, **kwargs)
-        if one_tuple:
-            g = (g,)
         if _has_integer(args, positions):
             g = _drop_integer_grads(args, kwargs, names, positions, g, single)
         return value, g
@@ -541,8 +549,20 @@ def value_and_grad(f=None, wrt=0, *, has_aux=False):
     return _finish(vf, f, disp, "value_and_grad")
 
 
+def specialised(f, args, kwargs=None):
+    """The function a gradient transform's result runs for these arguments: its
+    generated code for arguments of their kinds (a tuple's cotangent is a tuple,
+    not an array), which a transform of the gradient must differentiate; any
+    other ``f`` as it is."""
+    disp = getattr(f, "__srcdiff_dispatch__", None)
+    if disp is None or disp.bound is not None:
+        return f
+    return disp.core(tuple(args), kwargs or {})
+
+
 def vjp(f, *args, wrt=None):
     """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument."""
+    f = specialised(f, args)
     if wrt is None:
         func, bound = _plain(f)
         nvisible = len(_signature_params(func)) - (1 if bound is not None else 0)

@@ -293,11 +293,22 @@ def _arg_name(f, i):
         return f"argument {i}"
 
 
+def _wrt_positions(f, wrt):
+    """The argument positions ``wrt`` names, read as ``srcdiff.grad`` reads it."""
+    from .api import _plain, _signature_params, _wrt_names
+    func, bound = _plain(f)
+    params = _signature_params(func)
+    offset = 1 if bound is not None else 0
+    names, _ = _wrt_names(wrt, params, offset, getattr(func, "__qualname__", repr(func)))
+    return tuple(params.index(n) - offset for n in names)
+
+
 def gradcheck(f, *args, wrt=0, modes=("reverse", "forward"), order=1, rtol=1e-5, atol=1e-7,
               eps=1e-6, seed=0):
     """Compare srcdiff's derivatives of ``f`` at ``args`` with central differences.
 
-    ``wrt``: an int position or a tuple of them. ``modes``: "reverse" checks
+    ``wrt``: a parameter position or name, or a tuple of those (as for
+    ``srcdiff.grad``). ``modes``: "reverse" checks
     ``srcdiff.vjp`` against central differences with a random output
     cotangent; "forward" checks ``srcdiff.jvp`` along a random tangent.
     ``order=2`` (scalar ``f``) also checks the derivatives of the derivatives:
@@ -308,7 +319,7 @@ def gradcheck(f, *args, wrt=0, modes=("reverse", "forward"), order=1, rtol=1e-5,
     """
     import srcdiff
     rng = np.random.default_rng(seed)
-    positions = (wrt,) if isinstance(wrt, int) else tuple(wrt)
+    positions = _wrt_positions(f, wrt)
     if isinstance(modes, str):
         modes = (modes,)
     args = tuple(args)

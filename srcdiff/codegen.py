@@ -15,11 +15,29 @@ import linecache
 import os
 import threading
 import types
+import warnings
 
-import astor
 import gast
 
 from .syntax import COMMENT_TAG, comment, is_comment
+
+
+def _import_astor():
+    """astor, the preferred emitter, or None where it is missing, hidden
+    (``SRCDIFF_NO_ASTOR=1``) or fails to import. Its import touches ``ast.Num``,
+    deprecated since Python 3.12: that warning is astor's, not the user's."""
+    if os.environ.get("SRCDIFF_NO_ASTOR"):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import astor
+    except Exception:
+        return None
+    return astor
+
+
+astor = _import_astor()
 
 __all__ = ["annotate", "function_def", "render", "compile_functions"]
 
@@ -135,10 +153,56 @@ def render(node):
     node = _Fixer().visit(node)
     tree = gast.gast_to_ast(gast.Module(body=[node], type_ignores=[]))
     ast.fix_missing_locations(tree)
-    try:
-        text = astor.to_source(tree)
-    except Exception:  # astor may lag behind new syntax
-        text = ast.unparse(tree) + "\n"
+    return _comments_as_comments(emit(tree))
+
+
+def emit(tree, use_astor=None):
+    """Python source of an ``ast`` tree, the same text from both emitters:
+    astor (without its line wrapping) where it is installed and works, else the
+    standard library's ``ast.unparse``. ``use_astor=False`` forces the latter.
+    Tuples in ``tree`` are rewritten in place (see ``_BareTuples``)."""
+    tree = _BareTuples().visit(tree)
+    if astor is not None and use_astor is not False:
+        try:
+            return astor.to_source(tree, pretty_source="".join)
+        except Exception:  # astor lags behind new Python versions and syntax
+            pass
+    return ast.unparse(tree) + "\n"
+
+
+class _BareTuples(ast.NodeTransformer):
+    """Write the tuple of a ``return``, an assignment's value or target and a
+    ``for`` target without parentheses (``return dx, dy``, ``a, b = t``), as
+    astor does and Python 3.10's ``ast.unparse`` does not: the tuple becomes a
+    name whose text is its items."""
+
+    def _bare(self, node):
+        if isinstance(node, ast.Tuple) and node.elts:
+            items = [ast.unparse(e) if not isinstance(e, ast.Tuple) or e.elts else "()"
+                     for e in node.elts]
+            text = ", ".join(items) + ("," if len(items) == 1 else "")
+            return ast.copy_location(ast.Name(id=text, ctx=node.ctx), node)
+        return node
+
+    def visit_Return(self, node):
+        node = self.generic_visit(node)
+        node.value = self._bare(node.value)
+        return node
+
+    def visit_Assign(self, node):
+        node = self.generic_visit(node)
+        node.targets = [self._bare(t) for t in node.targets]
+        node.value = self._bare(node.value)
+        return node
+
+    def visit_For(self, node):
+        node = self.generic_visit(node)
+        node.target = self._bare(node.target)
+        return node
+
+
+def _comments_as_comments(text):
+    """Comment statements (tagged string expressions) as ``# ...`` lines."""
     lines = []
     for ln in text.splitlines():
         stripped = ln.strip()
@@ -182,11 +246,23 @@ def _importable(mod, qual):
         return False
 
 
-def compile_functions(defs, helpers, user_globals, title):
+_ORIGINS = {}
+
+
+def origin_of(code_filename):
+    """(qualified name, file, line) of the user's function the generated code
+    compiled under ``code_filename`` derives from, or None."""
+    return _ORIGINS.get(code_filename)
+
+
+def compile_functions(defs, helpers, user_globals, title, origin=None):
     """Compile gast FunctionDefs into functions.
 
-    ``helpers``: name -> object bound as closure variables. Returns
-    (dict name -> function, standalone source text).
+    ``helpers``: name -> object bound as closure variables; ``origin``: the
+    user's function they derive from (``origin_of`` names it for errors raised
+    while they run). Returns (dict name -> function, standalone source text).
+    Each function's qualified name is its own name (a wrong call names
+    ``f_grad()``, not the factory that made it).
     """
     body_text = "".join(render(d) + "\n" for d in defs).rstrip() + "\n"
     used = set()
@@ -217,8 +293,20 @@ def compile_functions(defs, helpers, user_globals, title):
     code = compile("\n".join(factory) + "\n", filename, "exec")
     fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     factory_fn = types.FunctionType(fcode, user_globals, "__srcdiff_factory__")
-    fns = factory_fn(*[helpers[n] for n in names])
+    fns = [_own_name(fn) for fn in factory_fn(*[helpers[n] for n in names])]
+    if origin is not None:
+        code_of = origin.__code__
+        # (code made from generated code derives from the user's function too)
+        _ORIGINS[filename] = _ORIGINS.get(code_of.co_filename) or (
+            origin.__qualname__, code_of.co_filename, code_of.co_firstlineno)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     for fn in fns:
         fn.__srcdiff_source__ = source
     return dict(zip(fn_names, fns)), source
+
+
+def _own_name(fn):
+    fn.__qualname__ = fn.__name__
+    if hasattr(fn.__code__, "co_qualname"):  # Python 3.11+: messages use the code's name
+        fn.__code__ = fn.__code__.replace(co_qualname=fn.__name__)
+    return fn

@@ -27,6 +27,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
+                       writes_arguments, writing_call_refusal,
                        sequence_names, walk_stmts)
 from .errors import SrcdiffError
 from .rules import qualified_name
@@ -596,6 +597,9 @@ class ForwardTransform:
         if not isinstance(v, gast.Call):
             return [s]
         line = s.srcline
+        op = self.classifier.classify(v)
+        if writes_arguments(op) and any(self.active(n) and n in self.live for n in op.reads()):
+            raise self.error(s, *writing_call_refusal(op))
         func = v.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
             lst = func.value.id

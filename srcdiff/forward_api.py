@@ -15,7 +15,7 @@ import numpy as np
 
 from .optimize import dead_code
 from .api import (Generated, _plain, _signature_params, _wrt_names, _is_integer, deps_valid,
-                  grad, recorded, vjp)
+                  grad, recorded, specialised, vjp)
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
 from .forward import ForwardTransform
@@ -61,10 +61,10 @@ def _generate_forward(func, wrt_names, sequences=()):
     body = dead_code(notes + [gast.Return(value=result)])
     name = fs.name
     fn = function_def(f"{name}_jvp", list(norm.params) + tparams, body)
-    title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{loc.first_line})"
+    title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
     if _generated(fs):
         title = f"srcdiff jvp of {fs.func.__name__}, generated from {loc.filename.strip('<>')}"
-    fns, text = compile_functions([fn], env.objects, fs.globals, title)
+    fns, text = compile_functions([fn], env.objects, fs.globals, title, origin=fs.func)
     try:
         original = "".join(inspect.getsourcelines(fs.func)[0])
     except (OSError, TypeError):
@@ -183,7 +183,7 @@ def jvp(f, primals, tangents):
         raise SrcdiffError("jvp(f, primals, tangents): primals and tangents must be tuples")
     if len(primals) != len(tangents):
         raise SrcdiffError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    func, bound = _plain(f)
+    func, bound = _plain(specialised(f, primals))
     params = _signature_params(func)
     offset = 1 if bound is not None else 0
     wrt, tans = [], []
@@ -246,7 +246,10 @@ def jacobian(f=None, wrt=0):
     """A function returning the Jacobian of ``f`` w.r.t. the ``wrt`` argument(s),
     shaped ``out.shape + x.shape``: forward mode (one jvp per input element) when
     the input is smaller than the output, reverse mode (one vjp per output
-    element, one forward pass) otherwise."""
+    element, one forward pass) otherwise. Where the output or the input is a
+    tuple, list or dict, the Jacobian is nested as JAX nests it: the output's
+    structure outside, the input's inside, a block ``out_i.shape + x_j.shape``
+    for each pair of their arrays."""
     deco = _options(jacobian, f, wrt)
     if deco is not None:
         return deco
@@ -254,18 +257,17 @@ def jacobian(f=None, wrt=0):
     names, single, positions, params = _positions(func, bound, wrt)
 
     def jac(*args, **kwargs):
-        values = _full_args(func, bound, args, kwargs)
+        target = specialised(func, args, kwargs)
+        values = _full_args(target, bound, args, kwargs)
         xs = [values[p] for p in positions]
-        out = None
+        out = _source_function(target)(*values)
         results = []
         for k, (name, x) in enumerate(zip(names, xs)):
-            if out is None:
-                out = _source_function(func)(*values)
-            if np.size(x) < np.size(out) or kwargs:
-                results.append(_forward_jacobian(func, values, name, x, out))
+            if _size(x) < _size(out) or kwargs:
+                results.append(_forward_jacobian(target, values, name, x, out))
             else:
-                results.append(_reverse_jacobian(f, args, positions[k] - (1 if bound else 0),
-                                                 x, out))
+                results.append(_reverse_jacobian(f if target is func else target, args,
+                                                 positions[k] - (1 if bound else 0), x, out))
         return results[0] if single else tuple(results)
 
     jac.__doc__ = f"srcdiff jacobian of {getattr(f, '__qualname__', f)}"
@@ -277,25 +279,86 @@ def _sequences(params, values):
     return [p for p, v in zip(params, values) if isinstance(v, (list, tuple))]
 
 
+# ---- values nested in tuples, lists and dicts ----------------------------------
+
+def _leaves(x):
+    """The arrays and numbers in ``x``, in order (tuples, lists and dicts opened)."""
+    if isinstance(x, (list, tuple)):
+        return [leaf for e in x for leaf in _leaves(e)]
+    if isinstance(x, dict):
+        return [leaf for v in x.values() for leaf in _leaves(v)]
+    return [x]
+
+
+def _leaves_like(t, like):
+    """The leaves of the tangent or cotangent ``t`` of ``like``, one per leaf of
+    ``like`` (zeros where ``t`` is absent)."""
+    if isinstance(like, (list, tuple, dict)):
+        keys = like.keys() if isinstance(like, dict) else range(len(like))
+        parts = like.values() if isinstance(like, dict) else like
+        return [leaf for k, p in zip(keys, parts)
+                for leaf in _leaves_like(None if t is None else t[k], p)]
+    return [_zero_like(like) if t is None else t]
+
+
+def _rebuild(like, leaves):
+    """``like``'s structure holding ``leaves`` (an iterator) in place of its own."""
+    if isinstance(like, (list, tuple)):
+        items = [_rebuild(e, leaves) for e in like]
+        return type(like)(*items) if hasattr(like, "_fields") else type(like)(items)
+    if isinstance(like, dict):
+        return {k: _rebuild(v, leaves) for k, v in like.items()}
+    return next(leaves)
+
+
+def _size(x):
+    from .runtime import size_of
+    return sum(int(size_of(leaf)) for leaf in _leaves(x))
+
+
+def _unit(like, j, e):
+    """A tangent of ``like``: ``e`` at its ``j``-th leaf, zeros elsewhere."""
+    return _rebuild(like, iter([e if k == j else _zero_like(leaf)
+                                for k, leaf in enumerate(_leaves(like))]))
+
+
+def _blocks(outer, inner, columns, axis):
+    """The nested Jacobian from ``columns[i][j]``, the slices (stacked along
+    ``axis``) of the block of ``outer``'s ``i``-th leaf and ``inner``'s ``j``-th."""
+    rows = []
+    for o, cols in zip(_leaves(outer), columns):
+        row = []
+        for x, col in zip(_leaves(inner), cols):
+            shape = np.shape(o) + np.shape(x)
+            row.append(np.stack(col, axis=axis).reshape(shape) if col
+                       else np.zeros(shape, dtype=np.result_type(o, x, float)))
+        rows.append(_rebuild(inner, iter(row)))
+    return _rebuild(outer, iter(rows))
+
+
 def _forward_jacobian(func, values, name, x, out):
     gen = generate_forward(func, [name], _sequences(_signature_params(func), values))
     core = next(iter(gen.fns.values()))
-    cols = [np.reshape(core(*values, e)[1], np.shape(out)) for e in _basis(x)]
-    if not cols:
-        return np.zeros(np.shape(out) + np.shape(x))
-    J = np.stack(cols, axis=-1)
-    return J.reshape(np.shape(out) + np.shape(x))
+    xl, ol = _leaves(x), _leaves(out)
+    columns = [[[] for _ in xl] for _ in ol]
+    for j, leaf in enumerate(xl):
+        for e in _basis(leaf):
+            dout = core(*values, _unit(x, j, e))[1]
+            for i, (d, o) in enumerate(zip(_leaves_like(dout, out), ol)):
+                columns[i][j].append(np.reshape(d, np.shape(o)))
+    return _blocks(out, x, columns, axis=-1)
 
 
 def _reverse_jacobian(f, args, position, x, out):
     out, f_vjp = vjp(f, *args, wrt=(position,))
-    rows = []
-    for e in _basis(out):
-        rows.append(np.reshape(f_vjp(e)[0], np.shape(x)))
-    if not rows:
-        return np.zeros(np.shape(out) + np.shape(x))
-    J = np.stack(rows, axis=0)
-    return J.reshape(np.shape(out) + np.shape(x))
+    xl, ol = _leaves(x), _leaves(out)
+    rows = [[[] for _ in xl] for _ in ol]
+    for i, leaf in enumerate(ol):
+        for e in _basis(leaf):
+            g = f_vjp(_unit(out, i, e))[0]
+            for j, (d, xj) in enumerate(zip(_leaves_like(g, x), xl)):
+                rows[i][j].append(np.reshape(d, np.shape(xj)))
+    return _blocks(out, x, rows, axis=0)
 
 
 def hvp(f=None, wrt=0):
@@ -308,15 +371,20 @@ def hvp(f=None, wrt=0):
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
     g = grad(func, wrt=tuple(names) if not single else names[0])
-    core = g.__srcdiff_wrapped__
-    gen = generate_forward(core, names)
-    fwd = next(iter(gen.fns.values()))
+    gen = generate_forward(g.__srcdiff_wrapped__, names)   # (refusals now, and its source)
+
+    def forward(primal, kwargs):
+        """The forward function of the gradient generated for these arguments."""
+        core = specialised(g, primal, kwargs)
+        values = _full_args(func, bound, primal, kwargs)
+        made = generate_forward(core, names, _sequences(params, values))
+        return next(iter(made.fns.values())), values
 
     def h(*args, **kwargs):
         if not args:
             raise SrcdiffError("hvp: call h(*args, v) with the vector v last")
         *primal, v = args
-        values = _full_args(func, bound, primal, kwargs)
+        fwd, values = forward(primal, kwargs)
         vs = [v] if single else list(v)
         if len(vs) != len(names):
             raise SrcdiffError(f"hvp: expected {len(names)} vectors, got {len(vs)}")
@@ -325,45 +393,38 @@ def hvp(f=None, wrt=0):
 
     h.__srcdiff_source__ = gen.source
     h.__srcdiff_generated__ = gen
-    h.__srcdiff_forward__ = fwd
-    h.__name__ = h.__qualname__ = fwd.__name__
+    h.__srcdiff_forward__ = forward
+    h.__name__ = h.__qualname__ = next(iter(gen.fns.values())).__name__
     h.__doc__ = f"srcdiff hvp of {getattr(f, '__qualname__', f)}"
     return h
 
 
 def hessian(f=None, wrt=0):
     """A function returning the Hessian of scalar ``f`` w.r.t. the ``wrt``
-    argument(s) (shape ``x.shape + x.shape``; blocks ``H[i][j]`` for a tuple),
-    one Hessian-vector product per input element."""
+    argument(s) (shape ``x.shape + x.shape``; blocks ``H[i][j]`` for a tuple
+    ``wrt``, and nested as ``jacobian`` nests them for an argument that is a
+    tuple, list or dict), one Hessian-vector product per input element."""
     deco = _options(hessian, f, wrt)
     if deco is not None:
         return deco
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
     h = hvp(f, wrt)
-    fwd = h.__srcdiff_forward__
+    forward = h.__srcdiff_forward__
 
     def hess(*args, **kwargs):
-        values = _full_args(func, bound, args, kwargs)
+        fwd, values = forward(args, kwargs)
         xs = [values[p] for p in positions]
-        blocks = [[None] * len(xs) for _ in xs]
-        for j, xj in enumerate(xs):
-            cols = [[] for _ in xs]
-            for e in _basis(xj):
-                tans = [e if k == j else _zero_like(xk) for k, xk in enumerate(xs)]
-                res = fwd(*values, *tans)[1]
-                res = [res] if single else list(res)
-                for i, r in enumerate(res):
-                    cols[i].append(np.reshape(r, np.shape(xs[i])))
-            for i, xi in enumerate(xs):
-                if cols[i]:
-                    blk = np.stack(cols[i], axis=-1)
-                else:
-                    blk = np.zeros(np.shape(xi) + (0,))
-                blocks[i][j] = blk.reshape(np.shape(xi) + np.shape(xj))
-        if single:
-            return blocks[0][0]
-        return tuple(tuple(row) for row in blocks)
+        whole = xs[0] if single else tuple(xs)
+        leaves = _leaves(whole)
+        columns = [[[] for _ in leaves] for _ in leaves]
+        for j, leaf in enumerate(leaves):
+            for e in _basis(leaf):
+                tans = _unit(whole, j, e)
+                res = fwd(*values, *([tans] if single else tans))[1]
+                for i, (r, xi) in enumerate(zip(_leaves_like(res, whole), leaves)):
+                    columns[i][j].append(np.reshape(r, np.shape(xi)))
+        return _blocks(whole, whole, columns, axis=-1)
 
     hess.__srcdiff_source__ = h.__srcdiff_source__
     hess.__srcdiff_generated__ = h.__srcdiff_generated__
@@ -372,6 +433,9 @@ def hessian(f=None, wrt=0):
 
 
 def _zero_like(x):
+    """A zero tangent of ``x`` (of its structure, for a tuple, list or dict)."""
+    if isinstance(x, (list, tuple, dict)):
+        return _rebuild(x, iter([_zero_like(leaf) for leaf in _leaves(x)]))
     if isinstance(x, float) or (np.ndim(x) == 0 and not hasattr(x, "shape")):
         return 0.0
     return np.zeros(np.shape(x), dtype=np.result_type(x, float))

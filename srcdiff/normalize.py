@@ -127,6 +127,8 @@ class _Normalizer:
         if isinstance(e, gast.Attribute):
             s, a = self.atom(e.value, hint)
             return s, gast.Attribute(value=a, attr=e.attr, ctx=gast.Load())
+        if isinstance(e, gast.Subscript) and self.is_index_call(e.value):
+            return self.index_call(e, hint)
         if isinstance(e, gast.Subscript):
             s1, v = self.atom(e.value, hint)
             s2, idx = self.index(e.slice, hint)
@@ -181,6 +183,32 @@ class _Normalizer:
         if isinstance(e, gast.Starred):
             raise self.error(e, "a starred expression is supported only in calls and literals")
         raise self.error(e, f"unsupported expression {type(e).__name__}")
+
+    def is_index_call(self, base):
+        """Is ``base[...]`` a function call written as indexing (``np.r_[a, b]``):
+        ``base`` a fixed object that has a rule but cannot be called?"""
+        try:
+            obj = resolve_static(self.fs, base, self.local_names)
+        except KeyError:
+            return False
+        from .rules import lookup
+        rule = lookup(obj)
+        return rule is not None and not rule.nondiff and not callable(obj)
+
+    def index_call(self, e, hint):
+        """``np.r_[a, 0:3]`` -> ``t = (a, slice(0, 3, None)); np.r_[t]``: the key (a
+        tuple for several items, as Python passes it) is one value, the argument
+        of the object's rule."""
+        def item(x):
+            if not isinstance(x, gast.Slice):
+                return x
+            return gast.Call(func=load("slice"), args=[p if p is not None else const(None)
+                                                       for p in (x.lower, x.upper, x.step)],
+                             keywords=[])
+        key = gast.Tuple(elts=[item(x) for x in e.slice.elts], ctx=gast.Load()) \
+            if isinstance(e.slice, gast.Tuple) else item(e.slice)
+        s, key = self.atom(key, hint)
+        return s, gast.Subscript(value=self.ren(e.value), slice=key, ctx=gast.Load())
 
     def index(self, sl, hint):
         if isinstance(sl, gast.Slice):
@@ -649,8 +677,9 @@ def _lift_jumps(stmts, rest, again):
         if isinstance(s, gast.If) and any(isinstance(n, (gast.Break, gast.Continue))
                                           for n in _loop_level([s])):
             tail = stmts[i + 1:] + rest
+            other = clone(tail)     # (before lifting: _lift_jumps rewrites ifs in place)
             s.body = _lift_jumps(s.body + tail, [], again)
-            s.orelse = _lift_jumps(s.orelse + clone(tail), [], again)
+            s.orelse = _lift_jumps(s.orelse + other, [], again)
             return out + [s]
         out.append(s)
     return out + rest

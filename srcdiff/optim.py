@@ -1,10 +1,12 @@
-"""``SGD`` on Tensor parameters, with PyTorch's semantics for momentum,
-dampening, Nesterov and weight decay."""
+"""``SGD``, ``Adam`` and ``AdamW`` on Tensor parameters, with PyTorch's
+update formulas. Parameters are updated in place (views of them see the
+update), outside the graph."""
 import numpy as np
 
-from .tensor import Tensor, _new
+from .tensor import Tensor
+from .tensor_views import set_values
 
-__all__ = ["Optimizer", "SGD"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
 
 
 class Optimizer:
@@ -44,10 +46,26 @@ class Optimizer:
                     if set_to_none:
                         p.grad = None
                     else:
-                        p.grad = _new(np.zeros_like(p.grad.data))
+                        set_values(p.grad, np.zeros_like(p.grad._data))
 
-    def step(self):
-        raise NotImplementedError
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            from .tensor import enable_grad
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    d = p.grad._data
+                    new = self._update(p._data, -d if group["maximize"] else d, group,
+                                       self.state.setdefault(id(p), {}))
+                    set_values(p, new)
+        return loss
+
+    def _update(self, p, d, group, state):
+        """The new value of one parameter ``p`` (an array) with gradient ``d``."""
+        raise NotImplementedError(f"{type(self).__name__} must define _update")
 
 
 class SGD(Optimizer):
@@ -76,35 +94,73 @@ class SGD(Optimizer):
                                       weight_decay=weight_decay, nesterov=nesterov,
                                       maximize=maximize))
 
-    def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            from .tensor import enable_grad
-            with enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            lr = group["lr"]
-            momentum = group["momentum"]
-            dampening = group["dampening"]
-            wd = group["weight_decay"]
-            nesterov = group["nesterov"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d = p.grad.data
-                if group["maximize"]:
-                    d = -d
-                if wd:
-                    d = d + wd * p.data
-                if momentum:
-                    state = self.state.setdefault(id(p), {})
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = np.array(d, copy=True)
-                    else:
-                        buf = momentum * buf + (1.0 - dampening) * d
-                    state["momentum_buffer"] = buf
-                    d = d + momentum * buf if nesterov else buf
-                # parameters are updated out of place (see srcdiff.tensor)
-                p.data = (p.data - lr * d).astype(p.data.dtype, copy=False)
-        return loss
+    def _update(self, p, d, group, state):
+        if group["weight_decay"]:
+            d = d + group["weight_decay"] * p
+        momentum = group["momentum"]
+        if momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = np.array(d, copy=True)
+            else:
+                buf = momentum * buf + (1.0 - group["dampening"]) * d
+            state["momentum_buffer"] = buf
+            d = d + momentum * buf if group["nesterov"] else buf
+        return p - group["lr"] * d
+
+
+class Adam(Optimizer):
+    """Adam (PyTorch's formulas, step ``t`` from 1)::
+
+        d = grad + weight_decay * p            (Adam; AdamW decays p instead)
+        m = beta1 * m + (1 - beta1) * d
+        v = beta2 * v + (1 - beta2) * d * d
+        v_max = max(v_max, v)                  (amsgrad: v_max replaces v below)
+        p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                 amsgrad=False, maximize=False):
+        if lr < 0.0:
+            raise ValueError(f"invalid learning rate: {lr}")
+        if eps < 0.0:
+            raise ValueError(f"invalid epsilon value: {eps}")
+        if not (0.0 <= betas[0] < 1.0 and 0.0 <= betas[1] < 1.0):
+            raise ValueError(f"invalid beta parameters: {betas}")
+        if weight_decay < 0.0:
+            raise ValueError(f"invalid weight_decay value: {weight_decay}")
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize))
+
+    def _decay(self, p, d, group):
+        """Adam: L2 penalty added to the gradient."""
+        return p, (d + group["weight_decay"] * p if group["weight_decay"] else d)
+
+    def _update(self, p, d, group, state):
+        b1, b2 = group["betas"]
+        p, d = self._decay(p, d, group)
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(p)
+        t = state["step"] = state["step"] + 1
+        m = state["exp_avg"] = b1 * state["exp_avg"] + (1 - b1) * d
+        v = state["exp_avg_sq"] = b2 * state["exp_avg_sq"] + (1 - b2) * d * d
+        if group["amsgrad"]:
+            v = state["max_exp_avg_sq"] = np.maximum(state["max_exp_avg_sq"], v)
+        denom = np.sqrt(v) / np.sqrt(1 - b2 ** t) + group["eps"]
+        return p - group["lr"] / (1 - b1 ** t) * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: ``p = p * (1 - lr * weight_decay)`` before
+    the Adam step (whose gradient has no penalty)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, maximize=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)
+
+    def _decay(self, p, d, group):
+        wd = group["weight_decay"]
+        return (p * (1 - group["lr"] * wd) if wd else p), d

@@ -110,7 +110,12 @@ def _lambda_node(func, filename):
     code = func.__code__
     lines = linecache.getlines(filename, func.__globals__)
     if not lines:
-        raise SrcdiffError(f"cannot read the source of lambda {func!r}")
+        raise SrcdiffError(
+            f"cannot read the source of the lambda {func.__qualname__}: one made in an "
+            "interactive session or by eval/exec has no source file", filename,
+            code.co_firstlineno,
+            hint="define the function in a .py file (or a Jupyter/IPython cell), or register "
+                 "a rule for it")
     try:
         module = gast.parse("".join(lines))
     except SyntaxError as e:  # pragma: no cover - the file compiled once

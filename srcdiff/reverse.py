@@ -16,6 +16,7 @@ import numpy as np
 
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
+                       writes_arguments, writing_call_refusal,
                        resizing_call, sequence_names, subscript_writes, walk_stmts)
 from .errors import SrcdiffError
 from .simplify import simplify
@@ -67,6 +68,11 @@ class ReverseTransform:
         self.adj_names = {}
         self.live = set()
         self.owned = set()   # adjoints holding a buffer this code created (safe to update in place)
+        # live adjoints that may hold None (absent: zero, shaped like the value they
+        # meet); a reversed loop leaves the adjoint of a value made anew in each
+        # iteration absent, since the shape of the previous iteration's value is
+        # not known where the reverse iteration ends
+        self.absent = set()
         self.late_restores = []
         self._fresh_locals = set()   # rule locals holding a new array only one adjoint takes
         self._swapped = set()        # broadcast cotangents replaced by their scalar somewhere
@@ -123,12 +129,16 @@ class ReverseTransform:
             if not isinstance(loop, (gast.For, gast.While)):
                 continue
             around = (loop,) + outer.get(id(loop), ())
+            # read in an enclosing loop after this one: the adjoint of that read
+            # (in an earlier outer iteration) needs the value put back
+            read_outside = _reads_outside(outer[id(loop)][0], loop) if outer.get(id(loop)) \
+                else set()
             read_before = set()
             for st in loop.body:
                 if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
                     t = st.targets[0].id
                     if self.assign_count.get(t) == 1 and t not in read_before \
-                            and t not in self.norm.params:
+                            and t not in self.norm.params and t not in read_outside:
                         st.srcdiff_iterlocal = loop
                         op = self.classifier.classify(st.value)
                         if op.kind in ("call", "copy", "const") and all(
@@ -257,9 +267,10 @@ class ReverseTransform:
         d = self.adj(name)
         expr = simplify(expr)
         if d in self.live:
-            if name not in self.arrays:
+            if name not in self.arrays or d in self.absent:
                 expr = call(self.ref(runtime.add_cotangents, "add_cotangents"), [load(d), expr])
                 self.owned.discard(d)
+                self.absent.discard(d)
             elif d in self.owned and self.in_place_ok(name):
                 # our own buffer: accumulate in place (no new array per contribution)
                 node = gast.AugAssign(target=store(d), op=gast.Add(), value=expr)
@@ -297,6 +308,16 @@ class ReverseTransform:
                                            runtime.complete_cotangent, runtime.zeros_like_list)
         return False
 
+    def present(self, name, line):
+        """Statements making an absent adjoint of ``name`` a zero shaped like
+        ``name``'s value here, before the adjoint is read directly."""
+        d = self.adj(name)
+        if d not in self.absent:
+            return []
+        self.absent.discard(d)
+        return [assign(d, call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                               [load(d), load(name)]), line)]
+
     def zero(self, name, line):
         """Materialize a zero adjoint for ``name`` (where control flow merges)."""
         self.live.add(self.adj(name))
@@ -330,17 +351,16 @@ class ReverseTransform:
             for elt, s in zip(last.value.elts, seed):
                 if s is not None and isinstance(elt, gast.Name) and self.active(elt.id):
                     adjoint += self.accumulate(elt.id, s, last.srcline)
+                elif isinstance(s, gast.Call):
+                    adjoint.append(self._output_check(s, last))
         elif isinstance(out, gast.Name) and self.active(out.id):
-            if isinstance(seed, gast.Call) and self.shapes._callee(seed.func) \
-                    is runtime.scalar_seed and self.shapes.classes.get(out.id) == frozenset():
-                # the output is a scalar for sure: its cotangent is 1.0 without its value
-                # (so a gradient need not finish computing f)
-                seed = const(1.0)
             seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
             seed_stmt.srcdiff_nofold = True
             seed_stmt.srcdiff_keep = True
             adjoint.append(seed_stmt)
             self.live.add(self.adj(out.id))
+        elif isinstance(seed, gast.Call):
+            adjoint.append(self._output_check(seed, last))
         stmts = body[:-1] if seeded_pack is not None else body
         adjoint += self.rev_block(stmts)
         grads = []
@@ -357,8 +377,11 @@ class ReverseTransform:
             if d in self.live and p not in self.arrays:
                 grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
                                   [load(d), load(p)]))
-            elif d in self.live:
+            elif d in self.live and d not in self.absent:
                 grads.append(load(d))
+            elif d in self.live:
+                grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                                  [load(d), load(p)]))
             elif p not in self.arrays:
                 grads.append(call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
                                   [const(None), load(p)]))
@@ -375,6 +398,14 @@ class ReverseTransform:
         keep = [assign(passed[p], load(p)) for p in self.wrt if p in passed
                 and passed[p] in self._grad_reads]
         return keep + primal, self.adjoint_stmts, grads
+
+    @staticmethod
+    def _output_check(seed, last):
+        """The seed of a constant output, as a statement: it is not needed, its
+        check of the output (real, one element) is."""
+        check = gast.Expr(value=seed)
+        check.srcline = getattr(last, "srcline", None)
+        return check
 
     def rev_block(self, stmts):
         out = []
@@ -411,6 +442,8 @@ class ReverseTransform:
         if isinstance(s, gast.Expr):
             op = self.classifier.classify(s.value)
             reads = op.reads()
+            if any(self.active(n) for n in reads) and writes_arguments(op):
+                raise self.error(s, *writing_call_refusal(op))
             if any(self.active(n) for n in reads) and op.kind not in ("nondiff", "const"):
                 if isinstance(s.value.func, gast.Attribute) and \
                         isinstance(s.value.func.value, gast.Name) and \
@@ -465,12 +498,14 @@ class ReverseTransform:
                                            [load(lst)]), s.srcline))
                 self.live.add(dl)
                 self.owned.add(dl)
+            out += self.present(t, s.srcline)
             out.append(gast.Expr(value=call(attr(dl, "append"), [load(d)])))
         elif dl in self.live:
             out.append(gast.Expr(value=call(attr(dl, "append"), [
                 call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [load(t)])])))
         self.live.discard(d)
         self.owned.discard(d)
+        self.absent.discard(d)
         out.append(_Restore(s, lst, "pop"))
         if self.overwrites(t, s):
             out.append(_Restore(s, t, "name"))
@@ -497,6 +532,7 @@ class ReverseTransform:
         if not (self_ref and self.active(t)):
             self.live.discard(d)
             self.owned.discard(d)
+            self.absent.discard(d)
         if getattr(s, "srcdiff_iterlocal", None) is not None and self.loop_depth > 0:
             if not getattr(s, "srcdiff_invariant", False):
                 out.append(_Restore(s, t, "iterlocal"))
@@ -510,7 +546,7 @@ class ReverseTransform:
     def contributions(self, s, t, op):
         line = s.srcline
         d = self.adj(t)
-        pre = []
+        pre = self.present(t, line)
         arg_names = {a.id for a in op.args if isinstance(a, gast.Name)}
         g = load(d)
         self._ans = None
@@ -743,6 +779,7 @@ class ReverseTransform:
         out = []
         d = self.adj(y)
         if self.active(y) and d in self.live:
+            out += self.present(y, s.srcline)
             v = s.value
             late = []
             if isinstance(v, gast.Name) and self.active(v.id):
@@ -767,12 +804,16 @@ class ReverseTransform:
     # ---- control flow ------------------------------------------------------
     def rev_if(self, s):
         before, owned_before = set(self.live), set(self.owned)
+        absent_before = set(self.absent)
         inv = {v: k for k, v in self.adj_names.items()}
         branches = []
+        absent = set()
         for block in (s.body, s.orelse):
             self.live, self.owned = set(before), set(owned_before)
+            self.absent = set(absent_before)
             code = self.rev_block(block)
             branches.append([code, set(self.live), set(self.owned)])
+            absent |= self.absent
         merged = branches[0][1] | branches[1][1]
         inv = {v: k for k, v in self.adj_names.items()}
         for br in branches:
@@ -780,7 +821,8 @@ class ReverseTransform:
                 br[0].append(self.zero(inv[d], s.srcline))
                 br[2] = br[2] | {d}
         self.live = merged
-        self.owned = branches[0][2] & branches[1][2]
+        self.absent = absent
+        self.owned = (branches[0][2] & branches[1][2]) - absent
         body, orelse = branches[0][0], branches[1][0]
         if not _has_code(body) and not _has_code(orelse):
             return [_Restore(s, None, "block")]
@@ -791,33 +833,42 @@ class ReverseTransform:
     def _loop_body(self, s):
         """Reverse a loop body with a live set that is the same at both ends."""
         inv = lambda: {v: k for k, v in self.adj_names.items()}  # noqa: E731
+        fresh = self._made_each_iteration(s)
         live_before = set(self.live)
         start = set(self.live)
         owned_start = set(self.owned)
+        absent_start = set(self.absent)
         for _ in range(10):
             saved = (set(self.names.taken), dict(self.names.counters), dict(self.adj_names))
             self.live = set(start)
             self.owned = set(owned_start)
+            self.absent = set(absent_start)
             self.loop_depth += 1
             self.rev_block(s.body)
             self.loop_depth -= 1
             self._kill_targets(s)
             end = self.live
+            m = inv()
+            absent_end = self.absent | {d for d in start - end if m[d] in fresh}
             owned_end = self.owned | (start - end)   # re-materialized at the end of the body
+            owned_end -= absent_end
             owned_start = owned_start & owned_end
             self.names.taken, self.names.counters = saved[0], saved[1]
             for d in self.adj_names.values():
                 self.names.reserve(d)
-            if end <= start and owned_start <= owned_end:
+            if end <= start and owned_start <= owned_end and absent_end <= absent_start:
                 break
             start = start | end
-            owned_start = owned_start | (end - live_before)
+            absent_start = absent_start | absent_end
+            owned_start = (owned_start | (end - live_before)) - absent_start
         pre = []
         m = inv()
         for d in sorted(start - live_before):
             pre.append(self.zero(m[d], s.srcline))
         self.live = set(start)
-        self.owned = (set(owned_start) & set(self.owned)) | set(start - live_before)
+        self.absent = set(absent_start)
+        self.owned = ((set(owned_start) & set(self.owned)) | set(start - live_before)) \
+            - absent_start
         owned_entry = set(self.owned)
         self.loop_depth += 1
         body = self.rev_block(s.body)
@@ -825,10 +876,30 @@ class ReverseTransform:
         self._kill_targets(s)
         m = inv()
         for d in sorted(start - self.live):
-            body.append(self.zero(m[d], s.srcline))
+            if m[d] in fresh:
+                # the previous iteration's value: its shape is not known here
+                body.append(assign(d, const(None), s.srcline))
+                self.absent.add(d)
+                self.owned.discard(d)
+            else:
+                body.append(self.zero(m[d], s.srcline))
         self.live = start
-        self.owned = owned_entry & self.owned
+        self.absent = absent_start
+        self.owned = (owned_entry & self.owned) - absent_start
         return pre, body
+
+    def _made_each_iteration(self, s):
+        """Names loop ``s`` binds anew in each iteration before reading them (its
+        targets, its iteration locals): where a reverse iteration ends they still
+        hold that iteration's value, not the previous one's."""
+        names = set()
+        if isinstance(s, gast.For):
+            names = {n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)}
+        for st in s.body:
+            if getattr(st, "srcdiff_iterlocal", None) is s \
+                    and not getattr(st, "srcdiff_invariant", False):
+                names.add(st.targets[0].id)
+        return names
 
     def _kill_targets(self, s):
         """Each iteration assigns the loop variables afresh: their cotangents do not
@@ -838,6 +909,7 @@ class ReverseTransform:
                 if isinstance(n, gast.Name):
                     self.live.discard(self.adj(n.id))
                     self.owned.discard(self.adj(n.id))
+                    self.absent.discard(self.adj(n.id))
 
     def rev_for(self, s):
         has_break = any(isinstance(n, gast.Break) for n in _loop_level(s.body))
@@ -1300,14 +1372,27 @@ class ReverseTransform:
         for st in reversed(adjoint):
             if isinstance(st, _Restore):
                 out[id(st)] = set(later)
+                later |= self._put_back_into(st)
                 continue
             for n in _walk_adjoint([st]):
                 later |= names_read(n)
             later |= names_read(st) if not isinstance(st, (gast.For, gast.While, gast.If)) \
                 else set()
-            for r in _restores_in(st):
+            inner = list(_restores_in(st))
+            for r in inner:
+                later |= self._put_back_into(r)
+            for r in inner:
                 out[id(r)] = set(later)
         return out
+
+    def _put_back_into(self, r):
+        """The name a restore writes old items back through (``y[i] = old``): it must
+        name the array written then, so an earlier rebinding of it is undone first
+        (a name a nested def reads, or one bound in a branch or loop, is not
+        versioned: ``y[0] = t; y = W0`` leaves y naming W0)."""
+        if r.kind == "item" and r.target in self.needed:
+            return {r.target}
+        return set()
 
     def _shape_stand_ins(self, adjoint):
         """Where a helper needs only a value's shape, name a parameter of the same
@@ -1543,6 +1628,18 @@ def _may_be_none(expr):
             return True
         expr = expr.orelse if isinstance(expr.orelse, gast.IfExp) else expr.body
     return False
+def _reads_outside(stmt, inner):
+    """Names read in ``stmt`` outside its sub-statement ``inner``."""
+    out = set()
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if node is inner:
+            continue
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            out.add(node.id)
+        todo.extend(gast.iter_child_nodes(node))
+    return out
 
 
 def _defining(stmts, name):

@@ -6,11 +6,15 @@ rules (rules/helpers.py), so generated derivatives can be differentiated
 again.
 """
 import math
+import sys
 
 import numpy as np
 
 __all__ = ["unbroadcast", "broadcast_like", "sum_to_shape", "expand_reduced",
            "zeros_like_value", "add_cotangents", "complete_cotangent", "size_of"]
+
+
+_CONTAINERS = (list, tuple, dict)
 
 
 def is_foreign(x):
@@ -59,6 +63,8 @@ def unbroadcast(g, x):
         tx = type(x)    # (the common case first: a real NumPy cotangent)
         shape = x.shape if tx is np.ndarray or tx is ShapeOf else np.shape(x)
         return g if g.shape == shape else sum_to_shape(g, shape)
+    if isinstance(x, _CONTAINERS):
+        return g        # (a tuple, list or dict is never broadcast)
     if getattr(getattr(g, "dtype", None), "kind", None) == "c" and not np.iscomplexobj(x):
         g = np.real(g)
     shape = np.shape(x)
@@ -68,7 +74,10 @@ def unbroadcast(g, x):
 
 
 def broadcast_like(t, ref):
-    """``t`` broadcast to the shape of ``ref`` (a no-op when shapes agree)."""
+    """``t`` broadcast to the shape of ``ref`` (a no-op when shapes agree, and for
+    the tangent of a tuple, list or dict)."""
+    if isinstance(ref, _CONTAINERS):
+        return t
     shape = np.shape(ref)
     if np.shape(t) == shape:
         return t
@@ -213,16 +222,35 @@ def matmul_grad_y(g, x, y):
 
 
 def scalar_seed(out):
-    """The cotangent 1.0 of a scalar output; refuses a non-scalar one."""
+    """The cotangent 1.0 of a real output with one element (shape ``()``, ``(1,)``,
+    ``(1, 1)``, ...), shaped like it; refuses any other output with a SrcdiffError
+    naming the user's function (the origin of the generated code calling it)."""
     if type(out) is float:
         return 1.0
+    kind = getattr(getattr(out, "dtype", None), "kind", None)
+    if isinstance(out, (complex, bool, np.bool_)) or kind in ("c", "b"):
+        adjective = "complex" if isinstance(out, complex) or kind == "c" else "boolean"
+        raise _output_error(
+            f"grad needs a real-valued output, but {{}} returned a {adjective} value",
+            "differentiate a real function of it (np.real, np.abs, ...), or use "
+            "srcdiff.vjp(f, *args) to pass a cotangent for the output yourself")
     if np.ndim(out) == 0:
         return np.ones_like(out) if hasattr(out, "dtype") else 1.0
+    if size_of(out) == 1:
+        return np.ones_like(out, dtype=np.result_type(out, float))
+    raise _output_error(
+        f"grad needs a function with a scalar output, but {{}} returned shape {np.shape(out)}",
+        "use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
+        "srcdiff.jacobian(f) for the whole Jacobian")
+
+
+def _output_error(message, hint):
+    """The SrcdiffError of scalar_seed, naming the function whose generated code
+    called it (its file and line)."""
+    from .codegen import origin_of
     from .errors import SrcdiffError
-    raise SrcdiffError(
-        f"grad needs a function with a scalar output, but it returned shape {np.shape(out)}",
-        hint="use srcdiff.vjp(f, *args) for a vector-Jacobian product, or "
-             "srcdiff.jacobian(f) for the whole Jacobian")
+    name, filename, line = origin_of(sys._getframe(2).f_code.co_filename) or ("it", None, None)
+    return SrcdiffError(message.format(name), filename, line, hint=hint)
 
 
 def as_sequence(it):
@@ -437,6 +465,20 @@ def cotangent_item(g, key, like):
     return zeros_like_value(like) if v is None else v
 
 
+def item_cotangent(gg, g, key):
+    """The cotangent of ``g`` from the cotangent ``gg`` of ``cotangent_item(g, key,
+    like)``: ``gg`` at ``key``, zeros elsewhere (all zeros where ``g`` has no
+    item ``key``: the result did not read it; None for an absent ``g``)."""
+    if g is None:
+        return None
+    try:
+        g[key]
+    except (KeyError, IndexError, TypeError):
+        return complete_cotangent(None, g)
+    from .rules.indexing import scatter_add
+    return scatter_add(gg, g, key)
+
+
 class ShapeOf:
     """What the adjoint sweep keeps of a value it only needs the shape of:
     saving the array itself would keep it alive (and make every later
@@ -483,6 +525,9 @@ def copy_structure(value, arrays=False):
         return [copy_structure(v, arrays) for v in value]
     if isinstance(value, dict):
         return {k: copy_structure(v, arrays) for k, v in value.items()}
+    if arrays and isinstance(value, tuple):
+        items = [copy_structure(v, arrays) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
     if arrays and hasattr(value, "shape") and hasattr(value, "copy"):
         return array_copy(value)
     return value

@@ -22,7 +22,8 @@ _ELEMENTWISE_OPS = {operator.add, operator.sub, operator.mul, operator.truediv, 
 _FULL_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.std,
                     np.var, np.linalg.det, np.vdot, np.trace}
 _SCALAR_FUNCS = {float, int, len, math.sqrt, math.exp, math.log, math.sin, math.cos, math.tan,
-                 math.tanh, math.atan2, math.pow, math.hypot, runtime.scalar_seed}
+                 math.tanh, math.atan2, math.pow, math.hypot}
+# (not runtime.scalar_seed: the seed of an output of shape (1,) or (1, 1) has its shape)
 
 
 def has_rest(s):

@@ -15,8 +15,17 @@ _OPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
         gast.Mod: operator.mod}
 
 
+_LITERAL = (type(None), bool, int, float, str)
+_COMPARE = {gast.Is: operator.is_, gast.IsNot: operator.is_not, gast.Eq: operator.eq,
+            gast.NotEq: operator.ne}
+
+
 def _num(node):
     return isinstance(node, gast.Constant) and type(node.value) in (int, float) 
+
+
+def _num_or_bool(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float, bool)
 
 
 def _is(node, value):
@@ -28,7 +37,7 @@ class Simplifier(gast.NodeTransformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
         l, r, op = node.left, node.right, type(node.op)
-        if _num(l) and _num(r) and op in _OPS:
+        if _num_or_bool(l) and _num_or_bool(r) and op in _OPS:
             try:
                 v = _OPS[op](l.value, r.value)
             except (ZeroDivisionError, OverflowError):
@@ -54,6 +63,27 @@ class Simplifier(gast.NodeTransformer):
                 return node.operand.operand
             if _num(node.operand):
                 return const(-node.operand.value)
+        return node
+
+    def visit_Compare(self, node):
+        """``0 is None``, ``-1 == -1``: a rule's test of an option the call gave as a literal."""
+        self.generic_visit(node)
+        if len(node.ops) == 1 and all(isinstance(e, gast.Constant) and type(e.value) in _LITERAL
+                                      for e in (node.left, node.comparators[0])):
+            test = _COMPARE.get(type(node.ops[0]))
+            identity = test in (operator.is_, operator.is_not)
+            if test is not None and (not identity or None in (node.left.value,
+                                                              node.comparators[0].value)):
+                return const(test(node.left.value, node.comparators[0].value))
+        return node
+
+    def visit_BoolOp(self, node):
+        self.generic_visit(node)
+        if all(isinstance(v, gast.Constant) for v in node.values):
+            values = [v.value for v in node.values]
+            result = all(values) if isinstance(node.op, gast.And) else any(values)
+            if all(type(v) is bool for v in values):
+                return const(result)
         return node
 
     def visit_IfExp(self, node):

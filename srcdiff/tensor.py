@@ -11,10 +11,11 @@ Graph semantics follow PyTorch: a DAG of nodes from leaves to roots;
 ``.grad`` of leaves, and frees the graph unless ``retain_graph=True``.
 
 Arrays are never modified in place: an "in-place" operation on a Tensor
-(``t += 1``, ``t[i] = v``, ``t.zero_()``) computes a new array and rebinds
-``t.data`` (recording a node when gradients flow), so values saved by
-earlier nodes stay valid. The price is that NumPy views of ``t.data`` taken
-earlier do not see the update.
+(``t += 1``, ``t[i] = v``, ``t.zero_()``) computes a new array and gives it to
+the Tensor (recording a node when gradients flow), so values saved by earlier
+nodes stay valid. Views (``t[0]``, ``t.T``, ``t.detach()``, ``t.data``, ...)
+follow their base as in PyTorch (``srcdiff.tensor_views``); NumPy arrays taken
+from a Tensor earlier (``t.numpy()``) do not see the update.
 """
 import ast
 import builtins
@@ -301,7 +302,7 @@ def _as_data(x, dtype=None):
     if x.__class__ is _ndarray:
         return x if dtype is None else x.astype(dtype, copy=False)
     if isinstance(x, Tensor):
-        return _as_data(x.data, dtype)
+        return _as_data(x._data, dtype)
     if isinstance(x, (_generic, list, tuple, int, float, complex, bool)) \
             or not hasattr(x, "__array_function__"):
         return np.asarray(x, dtype=dtype)
@@ -310,21 +311,25 @@ def _as_data(x, dtype=None):
 
 def _new(data):
     t = _new_object(Tensor)
-    t.data = data
+    t._data = data
     t._rg = False
     t.grad = None
     t.grad_fn = None
     t._oi = 0
+    t._view = None
+    t._aux = None
     return t
 
 
 def _new_out(data, node, oi=0):
     t = _new_object(Tensor)
-    t.data = data
+    t._data = data
     t._rg = True
     t.grad = None
     t.grad_fn = node
     t._oi = oi
+    t._view = None
+    t._aux = None
     return t
 
 
@@ -356,8 +361,8 @@ def _edge(t, pos, sub=None):
     """``(position, sub_index, target, output_index, shape, target_is_node)``"""
     fn = t.grad_fn
     if fn is None:
-        return (pos, sub, t, 0, t.data.shape, False)
-    return (pos, sub, fn, t._oi, t.data.shape, True)
+        return (pos, sub, t, 0, t._data.shape, False)
+    return (pos, sub, fn, t._oi, t._data.shape, True)
 
 
 def _missing_rule(func):
@@ -446,7 +451,7 @@ def _unwrap_seq(a, i, edges):
     items = []
     for j, e in enumerate(a):
         if isinstance(e, Tensor):
-            items.append(e.data)
+            items.append(e._data)
             if e._rg:
                 edges.append(_edge(e, i, j))
         else:
@@ -461,7 +466,7 @@ def _apply(func, args, kwargs=None):
     edges = []
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
-            raw[i] = a.data
+            raw[i] = a._data
             if a._rg:
                 edges.append(_edge(a, i))
         elif (a.__class__ is list or a.__class__ is tuple) and a \
@@ -472,7 +477,7 @@ def _apply(func, args, kwargs=None):
         grad_kw = False
         for k, v in kwargs.items():
             if isinstance(v, Tensor):
-                rkw[k] = v.data
+                rkw[k] = v._data
                 grad_kw = grad_kw or v._rg
             else:
                 rkw[k] = v
@@ -508,11 +513,11 @@ def _apply_bound(func, args, kwargs):
 
 def _unwrap_index(idx):
     if isinstance(idx, Tensor):
-        return idx.data
+        return idx._data
     if idx.__class__ is tuple:
-        return tuple(i.data if isinstance(i, Tensor) else i for i in idx)
+        return tuple(i._data if isinstance(i, Tensor) else i for i in idx)
     if idx.__class__ is list and any(isinstance(i, Tensor) for i in idx):
-        return [i.data if isinstance(i, Tensor) else i for i in idx]
+        return [i._data if isinstance(i, Tensor) else i for i in idx]
     return idx
 
 
@@ -538,17 +543,19 @@ def _binop(func):
             return _record(func, out, (sd, od), None, edges, rule)
         vjp = rule.vjp if needed is None else _specialized_vjp(rule.vjp, needed)
         t = _new_object(Tensor)
-        t.data = out
+        t._data = out
         t._rg = True
         t.grad = None
         t.grad_fn = RuleNode(rule, vjp, (sd, od), None, out, edges)
         t._oi = 0
+        t._view = None
+        t._aux = None
         return t
 
     def forward(self, other):
-        sd = self.data
+        sd = self._data
         if isinstance(other, Tensor):
-            od = other.data
+            od = other._data
             orq = other._rg
         else:
             od = other
@@ -566,15 +573,17 @@ def _binop(func):
         elif orq and _state.enabled:
             return node(out, sd, od, (_edge(other, 1),), _NEEDS_1)
         t = _new_object(Tensor)
-        t.data = out
+        t._data = out
         t._rg = False
         t.grad = None
         t.grad_fn = None
         t._oi = 0
+        t._view = None
+        t._aux = None
         return t
 
     def reflected(self, other):
-        sd = self.data
+        sd = self._data
         out = func(other, sd)
         if out.__class__ is not _ndarray:
             if out is NotImplemented:
@@ -589,8 +598,8 @@ def _binop(func):
 
 def _compare(func):
     def method(self, other):
-        od = other.data if isinstance(other, Tensor) else other
-        out = func(self.data, od)
+        od = other._data if isinstance(other, Tensor) else other
+        out = func(self._data, od)
         if out.__class__ is not _ndarray:
             if out is NotImplemented:
                 return out
@@ -608,17 +617,47 @@ def _fast_int_power(x, n):
     return x2 * x2
 
 
+def _is_basic_index(idx):
+    """An index PyTorch answers with a view: ints, slices, None, Ellipsis."""
+    if idx.__class__ is tuple:
+        return all(_is_basic_item(i) for i in idx)
+    return _is_basic_item(idx)
+
+
+def _is_basic_item(i):
+    return i is None or i is Ellipsis or i.__class__ is slice or \
+        (isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)))
+
+
+def _with_ellipsis(idx):
+    """``a[i, j]`` is a NumPy scalar (a copy); ``a[i, j, ...]`` a 0-d view."""
+    return (idx if idx.__class__ is tuple else (idx,)) + (Ellipsis,)
+
+
+def _check_dims(dims, ndim):
+    """PyTorch accepts dim 0 and -1 on a 0-d Tensor (as if it had one dimension)."""
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(f"Dimension out of range (expected to be in range of "
+                             f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})")
+
+
 def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         return tuple(shape[0])
     return tuple(shape)
 
 
-def _axis(dim, axis):
+def _axis(dim, axis, t=None):
+    """The NumPy axis of ``dim``; None on a 0-d Tensor ``t``, where PyTorch
+    accepts dim 0 and -1 (as if it had one dimension)."""
     if axis is not None:
-        return axis
+        dim = axis
     if isinstance(dim, list):
-        return tuple(dim)
+        dim = tuple(dim)
+    if dim is not None and t is not None and t._data.ndim == 0:
+        _check_dims(dim if isinstance(dim, tuple) else (dim,), 0)
+        return None
     return dim
 
 
@@ -633,15 +672,17 @@ class Tensor:
     copy; ``srcdiff.tensor(...)`` copies.
     """
 
-    __slots__ = ("data", "_rg", "grad", "grad_fn", "_oi", "__weakref__")
+    __slots__ = ("_data", "_rg", "grad", "grad_fn", "_oi", "_view", "_aux", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        self.data = _as_data(data, dtype)
+        self._data = _as_data(data, dtype)
         self._rg = False
         self.grad = None
         self.grad_fn = None
         self._oi = 0
+        self._view = None
+        self._aux = None
         if requires_grad:
             self.requires_grad = True
 
@@ -657,10 +698,14 @@ class Tensor:
             raise TensorError(
                 "you can only change requires_grad flags of leaf Tensors",
                 hint="use t.detach() for a Tensor that does not require grad")
-        if flag and not _is_inexact(self.data):
+        if flag and not _is_inexact(self._data):
             raise TensorError(f"only Tensors of floating point or complex dtype can require "
-                              f"gradients (this one is {self.data.dtype})")
+                              f"gradients (this one is {self._data.dtype})")
         self._rg = flag
+        if self._view is not None:
+            own_requires_grad(self)
+        if self._aux:
+            follow_requires_grad(self)
 
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
@@ -672,18 +717,16 @@ class Tensor:
 
     def retain_grad(self):
         """Keep ``.grad`` of a non-leaf Tensor after backward()."""
-        if self.grad_fn is None:
-            return
-        node = self.grad_fn
-        if node.retained is None:
-            node.retained = []
-        node.retained.append((self._oi, weakref.ref(self)))
+        retain_grad(self)
 
     @property
     def retains_grad(self):
-        node = self.grad_fn
-        return node is not None and node.retained is not None and \
-            any(r() is self for _, r in node.retained)
+        return retains_grad(self)
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this Tensor's gradient is computed; a Tensor
+        it returns replaces the gradient. Returns a handle with ``.remove()``."""
+        return register_hook(self, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``."""
@@ -692,11 +735,11 @@ class Tensor:
                                hint="use srcdiff.grad / srcdiff.hessian for higher derivatives")
         if inputs is not None:
             raise SrcdiffError("backward(inputs=...) is not supported by the Tensor shim")
-        if not self._rg:
+        if not self._rg or self.grad_fn is None and is_diff_view(self):
             raise TensorError("element 0 of tensors does not require grad and does not have "
                               "a grad_fn: nothing to differentiate",
                               hint="create the inputs with requires_grad=True, outside no_grad()")
-        data = self.data
+        data = self._data
         if gradient is None:
             if data.size != 1:
                 raise TensorError(
@@ -709,11 +752,28 @@ class Tensor:
             if np.shape(g) != data.shape:
                 raise TensorError(f"mismatch in shape: gradient has shape {np.shape(g)} but "
                                   f"the output has shape {data.shape}")
-        _run_backward(self, g, bool(retain_graph))
+        run_backward([(self, g)], bool(retain_graph))
 
     # ---- conversions ------------------------------------------------------
     def detach(self):
-        return _new(self.data)
+        """A Tensor sharing this one's memory, outside the graph."""
+        return make_view(_new(self._data), self, diff=False)
+
+    @property
+    def data(self):
+        """As in PyTorch: a detached Tensor sharing this one's memory (in-place ops
+        on it, ``p.grad.data.zero_()``, change this Tensor's values, untracked).
+        It is array-like: ``np.asarray(t.data)`` is the array itself."""
+        return make_view(_new(self._data), self, diff=False)
+
+    @data.setter
+    def data(self, value):
+        unlink_views(self)
+        self._data = value._data if isinstance(value, Tensor) else _as_data(value)
+
+    def copy(self):
+        """A NumPy copy of the values (for code written when ``.data`` was an ndarray)."""
+        return self._data.copy()
 
     def detach_(self):
         if self.grad_fn is not None:
@@ -725,7 +785,7 @@ class Tensor:
         if self._rg and not force:
             raise TensorError("can't call numpy() on a Tensor that requires grad",
                               hint="use t.detach().numpy()")
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
         if self._rg:
@@ -733,7 +793,7 @@ class Tensor:
                               "(its gradient would be lost)",
                               hint="use t.detach().numpy(), or a NumPy function that the "
                                    "Tensor dispatches (np.sin(t), np.sum(t), ...)")
-        data = self.data
+        data = self._data
         if dtype is not None and data.dtype != dtype:
             return data.astype(dtype)
         if copy:
@@ -741,45 +801,45 @@ class Tensor:
         return data
 
     def item(self):
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __float__(self):
-        return float(self.data)
+        return float(self._data)
 
     def __int__(self):
-        return int(self.data)
+        return int(self._data)
 
     def __index__(self):
-        return operator.index(self.data.item()) if self.data.size == 1 else \
-            operator.index(self.data)
+        return operator.index(self._data.item()) if self._data.size == 1 else \
+            operator.index(self._data)
 
     def __bool__(self):
-        return bool(self.data)
+        return bool(self._data)
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        for i in range(len(self.data)):
+        for i in range(len(self._data)):
             yield self[i]
 
     def __hash__(self):
         return id(self)
 
     def __format__(self, spec):
-        if self.data.ndim == 0:
-            return format(self.data.item(), spec)
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
         return format(repr(self), spec)
 
     def __repr__(self):
-        text = np.array_repr(self.data)
+        text = np.array_repr(self._data)
         if text.startswith("array("):
             text = "tensor(" + text[6:].replace("\n", "\n ")
         extra = ""
@@ -798,47 +858,49 @@ class Tensor:
             raise TensorError("only leaf Tensors (created by the user) support deepcopy",
                               hint="deepcopy t.detach()")
         t = type(self).__new__(type(self))
-        t.data = self.data.copy()
+        t._data = self._data.copy()
         t._rg = self._rg
         t.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
         t.grad_fn = None
         t._oi = 0
+        t._view = None
+        t._aux = None
         memo[id(self)] = t
         return t
 
     def __reduce_ex__(self, protocol):
         if self.grad_fn is not None:
             raise TensorError("only leaf Tensors can be pickled; pickle t.detach()")
-        return (_rebuild, (type(self), self.data, self._rg))
+        return (_rebuild, (type(self), self._data, self._rg))
 
     # ---- metadata ---------------------------------------------------------
     @property
     def shape(self):
-        return self.data.shape
+        return self._data.shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def device(self):
         return "cpu"
 
     def size(self, dim=None):
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._data.shape if dim is None else self._data.shape[dim]
 
     def numel(self):
-        return self.data.size
+        return self._data.size
 
     def dim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     def nelement(self):
-        return self.data.size
+        return self._data.size
 
     # ---- NumPy interop ----------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -878,7 +940,7 @@ class Tensor:
     def __pow__(self, exponent):
         if exponent.__class__ is int and (exponent == 3 or exponent == 4):
             # same value as NumPy's power, computed much faster; rule: operator.pow
-            sd = self.data
+            sd = self._data
             out = _fast_int_power(sd, exponent)
             if self._rg and _state.enabled:
                 return _record(operator.pow, out, (sd, exponent), {}, [_edge(self, 0)])
@@ -895,7 +957,7 @@ class Tensor:
         return _apply(np.abs, (self,))
 
     def __invert__(self):
-        return _new(~self.data)
+        return _new(~self._data)
 
     __lt__ = _compare(operator.lt)
     __le__ = _compare(operator.le)
@@ -909,31 +971,15 @@ class Tensor:
 
     # ---- in-place operators (new array, node recorded) ----------------------
     def _check_inplace(self):
-        if self._rg and self.grad_fn is None and _state.enabled:
-            raise TensorError(
-                "a leaf Tensor that requires grad is being used in an in-place operation",
-                hint="update parameters inside `with srcdiff.no_grad():`, or work on t.detach()")
+        check_inplace(self)
 
     def _assign(self, result):
         """Make ``self`` hold ``result`` (an in-place update done out of place)."""
-        data = result.data
-        if data.dtype != self.data.dtype:
-            if not np.can_cast(data.dtype, self.data.dtype, "same_kind"):
-                raise TensorError(f"result type {data.dtype} can't be cast to the desired "
-                                  f"output type {self.data.dtype} of an in-place operation")
-            data = data.astype(self.data.dtype)
-        if data.shape != self.data.shape:
-            raise TensorError(f"an in-place operation would change the shape {self.data.shape} "
-                              f"to {data.shape}")
-        self.data = data
-        if result._rg and _state.enabled:
-            self.grad_fn = result.grad_fn
-            self._oi = result._oi
-            self._rg = True
-        return self
+        return commit(self, result)
 
     def _inplace(self, func, other):
         self._check_inplace()
+        check_overlap(self, other)
         return self._assign(func(self, other))
 
     def __iadd__(self, other):
@@ -972,44 +1018,44 @@ class Tensor:
 
     def copy_(self, src):
         self._check_inplace()
+        check_overlap(self, src)
         self[...] = src
         return self
 
     def fill_(self, value):
         """Set every element to ``value`` (a constant: no gradient flows back)."""
         self._check_inplace()
-        if isinstance(value, Tensor) and value._rg and _state.enabled:
-            self[...] = value
+        if _state.enabled and (self._rg or isinstance(value, Tensor) and value._rg):
+            self[...] = value       # recorded: no gradient reaches the old values
             return self
-        self.data = np.full_like(self.data, value.data if isinstance(value, Tensor) else value)
-        if _state.enabled and self.grad_fn is not None:
-            self.grad_fn = None
-            self._rg = False
-        return self
+        return set_values(self, np.full_like(
+            self._data, value._data if isinstance(value, Tensor) else value))
 
     def zero_(self):
         return self.fill_(0)
 
     def uniform_(self, a=0.0, b=1.0):
         self._check_inplace()
-        self.data = np.random.uniform(a, b, self.data.shape).astype(self.data.dtype)
-        return self
+        return set_values(self, np.random.uniform(a, b, self._data.shape))
 
     def normal_(self, mean=0.0, std=1.0):
         self._check_inplace()
-        self.data = np.random.normal(mean, std, self.data.shape).astype(self.data.dtype)
-        return self
+        return set_values(self, np.random.normal(mean, std, self._data.shape))
 
     # ---- indexing (rules of operator.getitem and index_update) -------------
     def __getitem__(self, idx):
         idx = _unwrap_index(idx)
-        sd = self.data
+        sd = self._data
         out = sd[idx]
+        basic = _is_basic_index(idx)
+        if out.__class__ is not _ndarray:
+            out = sd[_with_ellipsis(idx)] if basic and sd.__class__ is _ndarray \
+                else np.asarray(out)
         if self._rg and _state.enabled:
-            if out.__class__ is not _ndarray:
-                out = np.asarray(out)
-            return _record(operator.getitem, out, (sd, idx), {}, [_edge(self, 0)])
-        return _new(out if out.__class__ is _ndarray else np.asarray(out))
+            res = _record(operator.getitem, out, (sd, idx), {}, [_edge(self, 0)])
+        else:
+            res = _new(out)
+        return make_view(res, self, (operator.getitem, (idx,))) if basic else res
 
     def __setitem__(self, idx, value):
         self._check_inplace()
@@ -1019,13 +1065,13 @@ class Tensor:
             from .rules.indexing import index_update
             self._assign(_apply(index_update, (self, idx, value)))
             return
-        new = self.data.copy()
-        new[idx] = value.data if isinstance(value, Tensor) else value
-        self.data = new
+        new = self._data.copy()
+        new[idx] = value._data if isinstance(value, Tensor) else value
+        set_values(self, new)
 
     # ---- methods: each maps to the NumPy function whose rule differentiates it
     def sum(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
-        kw = {"axis": _axis(dim, axis)}
+        kw = {"axis": _axis(dim, axis, self)}
         if _keep(keepdim, keepdims):
             kw["keepdims"] = True
         if dtype is not None:
@@ -1033,7 +1079,7 @@ class Tensor:
         return _apply(np.sum, (self,), kw)
 
     def mean(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None):
-        kw = {"axis": _axis(dim, axis)}
+        kw = {"axis": _axis(dim, axis, self)}
         if _keep(keepdim, keepdims):
             kw["keepdims"] = True
         if dtype is not None:
@@ -1041,7 +1087,7 @@ class Tensor:
         return _apply(np.mean, (self,), kw)
 
     def prod(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        kw = {"axis": _axis(dim, axis)}
+        kw = {"axis": _axis(dim, axis, self)}
         if _keep(keepdim, keepdims):
             kw["keepdims"] = True
         return _apply(np.prod, (self,), kw)
@@ -1049,7 +1095,7 @@ class Tensor:
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None,
             keepdims=None):
         ddof = correction if correction is not None else (1 if unbiased else 0)
-        kw = {"axis": _axis(dim, axis), "ddof": ddof}
+        kw = {"axis": _axis(dim, axis, self), "ddof": ddof}
         if _keep(keepdim, keepdims):
             kw["keepdims"] = True
         return _apply(np.var, (self,), kw)
@@ -1057,7 +1103,7 @@ class Tensor:
     def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None,
             keepdims=None):
         ddof = correction if correction is not None else (1 if unbiased else 0)
-        kw = {"axis": _axis(dim, axis), "ddof": ddof}
+        kw = {"axis": _axis(dim, axis, self), "ddof": ddof}
         if _keep(keepdim, keepdims):
             kw["keepdims"] = True
         return _apply(np.std, (self,), kw)
@@ -1065,17 +1111,19 @@ class Tensor:
     def _extremum(self, reduce, elementwise, arg, dim, keepdim, axis, keepdims):
         if isinstance(dim, (Tensor, _ndarray)):
             return _apply(elementwise, (self, dim))
-        ax = _axis(dim, axis)
+        ax = _axis(dim, axis, self)
         keep = _keep(keepdim, keepdims)
-        kw = {"axis": ax}
-        if keep:
-            kw["keepdims"] = True
-        values = _apply(reduce, (self,), kw)
-        if dim is None:
-            return values
-        idx = arg(self.data, axis=ax)
-        if keep:
-            idx = np.expand_dims(idx, ax)
+        if dim is None and axis is None or ax is None:
+            values = _apply(reduce, (self,), {"axis": None})    # ties share the gradient
+            if dim is None and axis is None:
+                return values
+            return _MaxMin(values, _new(np.asarray(0)))
+        # the gradient goes to the index returned (PyTorch's max(dim)), ties or not
+        idx = np.expand_dims(arg(self._data, axis=ax), ax)
+        values = _apply(np.take_along_axis, (self, idx, ax))
+        if not keep:
+            values = _apply(np.squeeze, (values,), {"axis": ax})
+            idx = np.squeeze(idx, axis=ax)
         return _MaxMin(values, _new(np.asarray(idx)))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -1087,16 +1135,20 @@ class Tensor:
         return self._extremum(np.min, np.minimum, np.argmin, dim, keepdim, axis, keepdims)
 
     def amax(self, dim=None, keepdim=False):
-        return _apply(np.max, (self,), {"axis": dim, "keepdims": bool(keepdim)})
+        return _apply(np.max, (self,), {"axis": _axis(dim, None, self),
+                                          "keepdims": bool(keepdim)})
 
     def amin(self, dim=None, keepdim=False):
-        return _apply(np.min, (self,), {"axis": dim, "keepdims": bool(keepdim)})
+        return _apply(np.min, (self,), {"axis": _axis(dim, None, self),
+                                          "keepdims": bool(keepdim)})
 
     def argmax(self, dim=None, keepdim=False):
-        return _new(np.asarray(np.argmax(self.data, axis=dim, keepdims=bool(keepdim))))
+        return _new(np.asarray(np.argmax(self._data, axis=_axis(dim, None, self),
+                                         keepdims=bool(keepdim))))
 
     def argmin(self, dim=None, keepdim=False):
-        return _new(np.asarray(np.argmin(self.data, axis=dim, keepdims=bool(keepdim))))
+        return _new(np.asarray(np.argmin(self._data, axis=_axis(dim, None, self),
+                                         keepdims=bool(keepdim))))
 
     def maximum(self, other):
         return _apply(np.maximum, (self, other))
@@ -1105,9 +1157,11 @@ class Tensor:
         return _apply(np.minimum, (self, other))
 
     def cumsum(self, dim=None, *, axis=None):
-        return _apply(np.cumsum, (self,), {"axis": _axis(dim, axis)})
+        out = _apply(np.cumsum, (self,), {"axis": _axis(dim, axis, self)})
+        return out if self._data.ndim else _apply(np.reshape, (out, ()))
 
     def norm(self, p=2, dim=None, keepdim=False):
+        dim = _axis(dim, None, self)
         return _apply(np.linalg.norm, (self,), {"ord": None if p == 2 and dim is None else p,
                                                  "axis": dim, "keepdims": bool(keepdim)})
 
@@ -1173,12 +1227,10 @@ class Tensor:
 
     asin, acos, atan = arcsin, arccos, arctan
 
-    def sigmoid(self):
-        return 1.0 / (1.0 + _apply(np.exp, (-self,)))
-
     def relu(self):
-        # x * (x > 0): the mask is a constant, so the gradient is 0 at x <= 0
-        return self * (self.data > 0)
+        # where(x > 0, x, 0): the gradient is 0 (never nan) at x <= 0; NaN stays NaN
+        d = self._data
+        return _apply(np.where, (~(d <= 0), self, np.zeros((), d.dtype)))
 
     def neg(self):
         return -self
@@ -1236,61 +1288,77 @@ class Tensor:
 
     # shapes
     def reshape(self, *shape):
-        return _apply(np.reshape, (self, _shape_arg(shape)))
+        shape = _shape_arg(shape)
+        return view_step(_apply(np.reshape, (self, shape)), self, np.reshape, (shape,))
 
     def view(self, *shape):
-        return _apply(np.reshape, (self, _shape_arg(shape)))
+        out = self.reshape(*shape)
+        if out._view is None and out._data.size and self._data.__class__ is _ndarray:
+            raise TensorError("view size is not compatible with input tensor's size and "
+                              "stride", hint="use .reshape(...) instead")
+        return out
 
     def view_as(self, other):
-        return _apply(np.reshape, (self, other.shape))
+        return self.view(other.shape)
 
-    reshape_as = view_as
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
-        shape = self.data.shape
+        shape = self._data.shape
         if not shape:
             return self.reshape(1)
         s, e = start_dim % len(shape), end_dim % len(shape)
-        new = shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:]
-        return _apply(np.reshape, (self, new))
+        if s == e:
+            return self
+        return self.reshape(shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
 
     def squeeze(self, dim=None):
-        if dim is not None and self.data.shape[dim] != 1:
-            return self
-        return _apply(np.squeeze, (self,), {"axis": dim})
+        shape = self._data.shape
+        if dim is None:
+            return self.reshape(tuple(n for n in shape if n != 1))
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        if not shape:
+            _check_dims(dims, 0)
+            return self.reshape(())
+        drop = {d % len(shape) for d in dims if shape[d] == 1}
+        return self.reshape(tuple(n for k, n in enumerate(shape) if k not in drop))
 
     def unsqueeze(self, dim):
-        return _apply(np.expand_dims, (self, dim))
+        return view_step(_apply(np.expand_dims, (self, dim)), self, np.expand_dims, (dim,))
 
     def expand(self, *sizes):
         sizes = _shape_arg(sizes)
-        shape = self.data.shape
+        shape = self._data.shape
         lead = len(sizes) - len(shape)
         full_shape = tuple(s if n == -1 else n for n, s in
                            zip(sizes, (1,) * lead + shape))
-        return _apply(np.broadcast_to, (self, full_shape))
+        return self._view_op(np.broadcast_to, full_shape)
 
     def expand_as(self, other):
-        return _apply(np.broadcast_to, (self, other.shape))
+        return self._view_op(np.broadcast_to, tuple(other.shape))
+
+    def _view_op(self, func, *args):
+        return view_step(_apply(func, (self,) + args), self, func, args)
 
     @property
     def T(self):
-        return _apply(np.transpose, (self,))
+        return self._view_op(np.transpose)
 
     @property
     def mT(self):
-        return _apply(np.swapaxes, (self, -1, -2))
+        return self._view_op(np.swapaxes, -1, -2)
 
     def t(self):
-        if self.data.ndim > 2:
-            raise TensorError(f"t() expects a Tensor with <= 2 dimensions, got {self.data.ndim}")
-        return _apply(np.transpose, (self,))
+        if self._data.ndim > 2:
+            raise TensorError(f"t() expects a Tensor with <= 2 dimensions, got {self._data.ndim}")
+        return self._view_op(np.transpose)
 
     def transpose(self, dim0, dim1):
-        return _apply(np.swapaxes, (self, dim0, dim1))
+        return self._view_op(np.swapaxes, dim0, dim1)
 
     def permute(self, *dims):
-        return _apply(np.transpose, (self, _shape_arg(dims)))
+        return self._view_op(np.transpose, _shape_arg(dims))
 
     def flip(self, dims):
         return _apply(np.flip, (self,), {"axis": dims})
@@ -1299,10 +1367,13 @@ class Tensor:
     def clone(self):
         if self._rg and _state.enabled:
             return _apply(np.positive, (self,))     # a copy; rule of np.positive
-        return _new(self.data.copy())
+        return _new(self._data.copy())
 
     def contiguous(self):
-        return self
+        d = self._data
+        if d.__class__ is not _ndarray or d.flags.c_contiguous:
+            return self
+        return self.clone()
 
     def to(self, dtype=None, *args, **kwargs):
         if dtype is None or isinstance(dtype, str) and dtype in ("cpu",):
@@ -1311,8 +1382,8 @@ class Tensor:
 
     def type(self, dtype=None):
         if dtype is None:
-            return str(self.data.dtype)
-        if np.dtype(dtype) == self.data.dtype:
+            return str(self._data.dtype)
+        if np.dtype(dtype) == self._data.dtype:
             return self
         return _apply(np.astype, (self, np.dtype(dtype)))
 
@@ -1323,33 +1394,33 @@ class Tensor:
         return self.type(np.float32)
 
     def long(self):
-        return _new(self.data.astype(np.int64))
+        return _new(self._data.astype(np.int64))
 
     def int(self):
-        return _new(self.data.astype(np.int32))
+        return _new(self._data.astype(np.int32))
 
     def bool(self):
-        return _new(self.data.astype(bool))
+        return _new(self._data.astype(bool))
 
     def cpu(self):
         return self
 
     def all(self, *args, **kwargs):
-        return _new(np.asarray(np.all(self.data, *args, **kwargs)))
+        return _new(np.asarray(np.all(self._data, *args, **kwargs)))
 
     def any(self, *args, **kwargs):
-        return _new(np.asarray(np.any(self.data, *args, **kwargs)))
+        return _new(np.asarray(np.any(self._data, *args, **kwargs)))
 
     def isnan(self):
-        return _new(np.isnan(self.data))
+        return _new(np.isnan(self._data))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08):
-        od = other.data if isinstance(other, Tensor) else other
-        return bool(np.allclose(self.data, od, rtol=rtol, atol=atol))
+        od = other._data if isinstance(other, Tensor) else other
+        return bool(np.allclose(self._data, od, rtol=rtol, atol=atol))
 
     def equal(self, other):
-        od = other.data if isinstance(other, Tensor) else other
-        return bool(np.array_equal(self.data, od))
+        od = other._data if isinstance(other, Tensor) else other
+        return bool(np.array_equal(self._data, od))
 
 
 def _rebuild(cls, data, rg):
@@ -1375,7 +1446,7 @@ def _write_out(out, result):
             if isinstance(r, Tensor) and r._rg and _state.enabled:
                 raise SrcdiffError("out= is a plain array but the result requires grad: its "
                                    "gradient would be lost", hint="drop out=")
-            np.copyto(o, r.data if isinstance(r, Tensor) else r)
+            np.copyto(o, r._data if isinstance(r, Tensor) else r)
     return out[0] if not single and len(outs) == 1 else out
 
 
@@ -1392,110 +1463,6 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + Tensor.__repr__(self)
-
-
-# --------------------------------------------------------------------------
-# backward: reverse topological order over the nodes reachable from the root
-
-def _run_backward(root, g, retain_graph):
-    node = root.grad_fn
-    leaf_grads = {}
-    if node is None:                      # backward() on a leaf
-        leaf_grads[root] = g
-        _store_leaf_grads(leaf_grads)
-        return
-    # count, for every node, how many edges of reachable nodes point to it
-    deps = {node: 0}
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        for e in n.edges:
-            if e[5]:
-                t = e[2]
-                c = deps.get(t)
-                if c is None:
-                    deps[t] = 1
-                    stack.append(t)
-                else:
-                    deps[t] = c + 1
-    if node.n_out == 1:
-        grads = {node: g}
-    else:
-        slot = [None] * node.n_out
-        slot[root._oi] = g
-        grads = {node: slot}
-    ready = [node]
-    while ready:
-        n = ready.pop()
-        gn = grads.pop(n, None)
-        if n.retained is not None and gn is not None:
-            _store_retained(n, gn)
-        res = None
-        if gn is not None and (n.n_out == 1 or any(x is not None for x in gn)):
-            res = n.apply(gn)
-            nres = len(res)
-        for pos, sub, t, oi, shape, is_node in n.edges:
-            c = res[pos] if res is not None and pos < nres else None
-            if c is not None:
-                if sub is not None:
-                    c = c[sub]
-                if getattr(c, "shape", ()) != shape:
-                    c = _fix_shape(n, pos, c, shape)
-            if is_node:
-                if c is not None:
-                    if t.n_out == 1:
-                        prev = grads.get(t)
-                        grads[t] = c if prev is None else prev + c
-                    else:
-                        slot = grads.get(t)
-                        if slot is None:
-                            slot = grads[t] = [None] * t.n_out
-                        slot[oi] = c if slot[oi] is None else slot[oi] + c
-                d = deps[t] - 1
-                deps[t] = d
-                if d == 0:
-                    ready.append(t)
-            elif c is not None:
-                prev = leaf_grads.get(t)
-                leaf_grads[t] = c if prev is None else prev + c
-        if not retain_graph:
-            n.free()
-    _store_leaf_grads(leaf_grads)
-
-
-def _fix_shape(node, pos, c, shape):
-    cshape = np.shape(c)
-    if cshape == shape:
-        return c
-    if np.size(c) == 1 and int(np.prod(shape)) == 1:
-        return np.reshape(c, shape)
-    raise SrcdiffError(f"the vjp rule of {node.name()} returned a cotangent of shape {cshape} "
-                       f"for argument {pos} of shape {shape}")
-
-
-def _store_leaf_grads(leaf_grads):
-    for leaf, g in leaf_grads.items():
-        dtype = leaf.data.dtype
-        g = np.array(g, dtype=dtype if dtype.kind in "fc" else None)   # own copy
-        if leaf.grad is None:
-            leaf.grad = _new(g)
-        else:
-            leaf.grad.data = leaf.grad.data + g
-
-
-def _store_retained(node, gn):
-    for oi, ref in node.retained:
-        t = ref()
-        if t is None:
-            continue
-        g = gn if node.n_out == 1 else gn[oi]
-        if g is None:
-            continue
-        g = np.array(g)
-        if t.grad is None:
-            t.grad = _new(g)
-        else:
-            t.grad.data = t.grad.data + g
 
 
 # --------------------------------------------------------------------------
@@ -1562,7 +1529,7 @@ class FunctionNode(Node):
                 raise SrcdiffError(f"{self.fn_cls.__name__}.backward returned {len(res)} "
                                    f"gradients, but forward took {self.n_in} inputs")
             res = res[:self.n_in]
-        return tuple(r.data if isinstance(r, Tensor) else r for r in res)
+        return tuple(r._data if isinstance(r, Tensor) else r for r in res)
 
     def free(self):
         self.ctx._freed = True
@@ -1627,7 +1594,7 @@ class Function:
         out = cls._run_forward(ctx, args, kwargs)
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
-        datas = [o.data if isinstance(o, Tensor) else _as_data(o) for o in outs]
+        datas = [o._data if isinstance(o, Tensor) else _as_data(o) for o in outs]
         if not (any(needs) and _state.enabled):
             res = tuple(_new(d) for d in datas)
             return res if multi else res[0]
@@ -1659,9 +1626,9 @@ def _tensor_arg(a):
 
 def _unwrap_out(out):
     if isinstance(out, Tensor):
-        return out.data
+        return out._data
     if isinstance(out, tuple):
-        return tuple(o.data if isinstance(o, Tensor) else o for o in out)
+        return tuple(o._data if isinstance(o, Tensor) else o for o in out)
     return out
 
 
@@ -1675,7 +1642,7 @@ def _function_vjp(cls, g, args):
         res = cls.backward(ctx, *(_new(np.asarray(gi)) for gi in gs))
     if not isinstance(res, tuple):
         res = (res,)
-    return tuple(r.data if isinstance(r, Tensor) else r for r in res[:len(args)])
+    return tuple(r._data if isinstance(r, Tensor) else r for r in res[:len(args)])
 
 
 def _register_function_rule(cls):
@@ -1772,9 +1739,9 @@ def compile(f):
                                    "keyword-only argument cannot be differentiated",
                                    hint="pass it positionally")
             args = bound.args
-            kwargs = {k: v.data if isinstance(v, Tensor) else v
+            kwargs = {k: v._data if isinstance(v, Tensor) else v
                       for k, v in bound.kwargs.items()}
-        raw = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+        raw = tuple(a._data if isinstance(a, Tensor) else a for a in args)
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor) and a._rg)
         if not positions or not _state.enabled:
             return _wrap(f(*raw, **kwargs))
@@ -1834,7 +1801,7 @@ def _finish(data, requires_grad):
 def tensor(data, dtype=None, requires_grad=False):
     """A new leaf Tensor holding a copy of ``data``."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     return _finish(np.array(data, dtype=dtype), requires_grad)
 
 
@@ -1920,3 +1887,9 @@ def randn_like(t, dtype=None, requires_grad=False):
 def manual_seed(seed):
     """Seed the generator used by ``rand``, ``randn`` and ``nn`` initialisation."""
     np.random.seed(seed)
+
+
+from .tensor_views import (check_inplace, check_overlap, commit, follow_requires_grad,  # noqa: E402,E501
+                           is_diff_view, make_view, own_requires_grad, set_values, unlink_views, view_step)
+from . import tensor_ops  # noqa: E402,F401  (more methods)
+from .autograd import register_hook, retain_grad, retains_grad, run_backward  # noqa: E402,E501

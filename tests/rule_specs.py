@@ -509,6 +509,7 @@ spec(math.hypot, [Case(math.hypot, _f(), _f()), Case(math.hypot, _f(), _f(), _f(
 spec(math.copysign, [Case(math.copysign, _f(0.2, 1.0), _f(-1, -0.2), wrt=(0,))])
 spec(math.fmod, [Case(math.fmod, 3.4, 1.3), Case(math.fmod, -3.4, 1.3)])
 spec(math.ldexp, [Case(math.ldexp, _f(), 3, wrt=(0,))])
+spec(math.frexp, [Case(math.frexp, 0.7), Case(math.frexp, -5.3)])
 if hasattr(math, "exp2"):
     spec(math.exp2, [Case(math.exp2, _f())])
 if hasattr(math, "cbrt"):
@@ -545,3 +546,17 @@ for op in (operator.neg, operator.pos):
 spec(operator.getitem, [Case(operator.getitem, uni((4, 3)), 1), Case(operator.getitem, uni((4, 3)), (slice(1, 3), 2)),
                         Case(operator.getitem, uni((4,)), np.array([0, 2, 2])),
                         Case(operator.getitem, uni((2, 3)), uni((2, 3)) > 0)])
+
+
+# np.r_ / np.c_ (called as np.r_[key]; the key is the one argument)
+spec(np.r_, [Case(np.r_, (uni((3,)), uni((2,)))), Case(np.r_, uni((3,))),
+             Case(np.r_, (uni((2, 3)), uni((1, 3)))),
+             Case(np.r_, ("0,2", uni((3,)), uni((3,))))])
+spec(np.c_, [Case(np.c_, (uni((3,)), uni((3,)))), Case(np.c_, (uni((3, 2)), uni((3,))))])
+spec(np.nextafter, [Case(np.nextafter, uni((3,)), 10.0, wrt=(0,)),
+                    Case(np.nextafter, uni((2, 3)), uni((3,)), wrt=(0,))])
+spec(np.bincount, [Case(np.bincount, np.array([0, 1, 1, 3]), uni((4,)), wrt=(1,)),
+                   Case(np.bincount, np.array([2, 0]), uni((2,)), wrt=(1,), minlength=5)])
+spec(np.unique, [Case(np.unique, distinct((5,))), Case(np.unique, distinct((2, 3))),
+                 Case(np.unique, distinct((4,)), return_counts=True)])
+spec(np.unique_values, [Case(np.unique_values, distinct((5,)))])

@@ -117,7 +117,9 @@ def run_case(case, seed=0):
         f"no vjp/jvp rule for {case.func!r}"
     if rule.jvp is None:  # a reverse-only rule: check what there is
         case.only_vjp = True
-    f, args, kwargs = case.func, case.args, case.kwargs
+    # (np.r_ and np.c_ are called by indexing: np.r_[key])
+    f = case.func if callable(case.func) else case.func.__getitem__
+    args, kwargs = case.args, case.kwargs
     eps = case.eps
     if case.wrt is None:
         case.wrt = tuple(i for i, a in enumerate(args) if any(_is_float_leaf(x) for x in leaves(a)))

@@ -36,14 +36,13 @@ def sum_jvp(ans, iterable, start=0, *, diterable, dstart):
 
 @vjp_rule(builtins.abs)
 def abs_(g, ans, x):
-    return np.conj(g * np.conj(x) / np.where(ans == 0, 1, ans)) if np.iscomplexobj(x) \
-        else g * np.sign(x)
+    """As ``np.abs``: ``g * conj(x) / |x|``, 0 selected at x = 0."""
+    return np.where(ans == 0, 0.0, np.real(g) * np.conj(x) / np.where(ans == 0, 1.0, ans))
 
 
 @jvp_rule(builtins.abs)
 def abs_jvp(ans, x, *, dx):
-    return np.real(dx * np.conj(x)) / np.where(ans == 0, 1, ans) if np.iscomplexobj(x) \
-        else dx * np.sign(x)
+    return np.where(ans == 0, 0.0, np.real(np.conj(x) * dx) / np.where(ans == 0, 1.0, ans))
 
 
 @vjp_rule(builtins.float)

@@ -290,13 +290,13 @@ def reciprocal_jvp(ans, x, *, dx):
 
 @vjp_rule(np.float_power)
 def float_power(g, ans, x, y):
-    return (unbroadcast(g * y * np.float_power(x, y - 1), x),
+    return (unbroadcast(g * y * np.float_power(x, y - 1 + (y == 0)), x),
             unbroadcast(g * ans * np.log(np.where(x == 0, 1.0, x)), y))
 
 
 @jvp_rule(np.float_power)
 def float_power_jvp(ans, x, y, *, dx, dy):
-    return (broadcast_like(dx * y * np.float_power(x, y - 1), ans)
+    return (broadcast_like(dx * y * np.float_power(x, y - 1 + (y == 0)), ans)
             + broadcast_like(dy * ans * np.log(np.where(x == 0, 1.0, x)), ans))
 
 
@@ -337,60 +337,65 @@ def ldexp_jvp(ans, x, i, *, dx):
 
 @vjp_rule(np.absolute)
 def absolute(g, ans, x):
-    """``g * conj(x) / |x|`` (``g * sign(x)`` for real x); 0 at x = 0."""
-    return g * np.conj(x) / np.where(ans == 0, 1.0, ans)
+    """``g * conj(x) / |x|`` (``g * sign(x)`` for real x); 0 at x = 0, selected
+    (not multiplied: an infinite ``g`` there gives 0, not NaN)."""
+    return np.where(ans == 0, 0.0, np.real(g) * np.conj(x) / np.where(ans == 0, 1.0, ans))
 
 
 @jvp_rule(np.absolute)
 def absolute_jvp(ans, x, *, dx):
-    return np.real(np.conj(x) * dx) / np.where(ans == 0, 1.0, ans)
+    return np.where(ans == 0, 0.0, np.real(np.conj(x) * dx) / np.where(ans == 0, 1.0, ans))
 
 
 @vjp_rule(np.fabs)
 def fabs(g, ans, x):
-    return g * np.sign(x)
+    return np.where(x == 0, 0.0, g * np.sign(x))
 
 
 @jvp_rule(np.fabs)
 def fabs_jvp(ans, x, *, dx):
-    return dx * np.sign(x)
+    return np.where(x == 0, 0.0, dx * np.sign(x))
 
 
 @vjp_rule(np.copysign)
 def copysign(g, ans, x, y):
     """Differentiable in ``x`` only (the sign source ``y`` has zero derivative)."""
-    return unbroadcast(g * np.sign(x) * np.copysign(1.0, y), x), None
+    return unbroadcast(np.where(x == 0, 0.0, g * np.sign(x) * np.copysign(1.0, y)), x), None
 
 
 @jvp_rule(np.copysign)
 def copysign_jvp(ans, x, y, *, dx):
-    return broadcast_like(dx * np.sign(x) * np.copysign(1.0, y), ans)
+    return broadcast_like(np.where(x == 0, 0.0, dx * np.sign(x) * np.copysign(1.0, y)), ans)
 
+
+# The masking rules SELECT the cotangent (np.where), never multiply it by a 0/1
+# mask: an infinite cotangent where the mask is 0 (sqrt(maximum(x, 0)) at x < 0)
+# gives 0, not 0 * inf = NaN.
 
 @vjp_rule(np.maximum, np.fmax)
 def maximum(g, ans, x, y):
     """Ties (x == y) split the cotangent evenly between x and y."""
-    return (unbroadcast(g * np.where(x == y, 0.5, np.where(x > y, 1.0, 0.0)), x),
-            unbroadcast(g * np.where(x == y, 0.5, np.where(x < y, 1.0, 0.0)), y))
+    return (unbroadcast(np.where(x == y, 0.5 * g, np.where(x > y, g, 0.0)), x),
+            unbroadcast(np.where(x == y, 0.5 * g, np.where(x < y, g, 0.0)), y))
 
 
 @jvp_rule(np.maximum, np.fmax)
 def maximum_jvp(ans, x, y, *, dx, dy):
-    return (broadcast_like(dx * np.where(x == y, 0.5, np.where(x > y, 1.0, 0.0)), ans)
-            + broadcast_like(dy * np.where(x == y, 0.5, np.where(x < y, 1.0, 0.0)), ans))
+    return (broadcast_like(np.where(x == y, 0.5 * dx, np.where(x > y, dx, 0.0)), ans)
+            + broadcast_like(np.where(x == y, 0.5 * dy, np.where(x < y, dy, 0.0)), ans))
 
 
 @vjp_rule(np.minimum, np.fmin)
 def minimum(g, ans, x, y):
     """Ties (x == y) split the cotangent evenly between x and y."""
-    return (unbroadcast(g * np.where(x == y, 0.5, np.where(x < y, 1.0, 0.0)), x),
-            unbroadcast(g * np.where(x == y, 0.5, np.where(x > y, 1.0, 0.0)), y))
+    return (unbroadcast(np.where(x == y, 0.5 * g, np.where(x < y, g, 0.0)), x),
+            unbroadcast(np.where(x == y, 0.5 * g, np.where(x > y, g, 0.0)), y))
 
 
 @jvp_rule(np.minimum, np.fmin)
 def minimum_jvp(ans, x, y, *, dx, dy):
-    return (broadcast_like(dx * np.where(x == y, 0.5, np.where(x < y, 1.0, 0.0)), ans)
-            + broadcast_like(dy * np.where(x == y, 0.5, np.where(x > y, 1.0, 0.0)), ans))
+    return (broadcast_like(np.where(x == y, 0.5 * dx, np.where(x < y, dx, 0.0)), ans)
+            + broadcast_like(np.where(x == y, 0.5 * dy, np.where(x > y, dy, 0.0)), ans))
 
 
 @vjp_rule(np.arctan2)
@@ -433,6 +438,17 @@ def nan_to_num(g, ans, x, copy=True, nan=0.0, posinf=None, neginf=None):
 @jvp_rule(np.nan_to_num)
 def nan_to_num_jvp(ans, x, copy=True, nan=0.0, posinf=None, neginf=None, *, dx):
     return np.where(np.isfinite(x), dx, 0.0)
+
+
+@vjp_rule(np.nextafter)
+def nextafter(g, ans, x1, x2):
+    """The next float after x1 towards x2: it moves with x1 (derivative 1)."""
+    return unbroadcast(g, x1), None
+
+
+@jvp_rule(np.nextafter)
+def nextafter_jvp(ans, x1, x2, *, dx1):
+    return broadcast_like(dx1, ans)
 
 
 # ----------------------------------------------------------------------------
@@ -510,7 +526,7 @@ def clip(g, ans, a, a_min=None, a_max=None, out=None, *, min=None, max=None, **k
     return (ct_a,) if a_min is None and a_max is None else (
         ct_a,
         unbroadcast(np.where(below, g, 0.0), a_min) if a_min is not None else None,
-        unbroadcast(np.where(above & ~below, g, 0.0), a_max) if a_max is not None else None)
+        unbroadcast(np.where(above & np.logical_not(below), g, 0.0), a_max) if a_max is not None else None)
 
 
 @jvp_rule(np.clip)
@@ -521,7 +537,7 @@ def clip_jvp(ans, a, a_min=None, a_max=None, out=None, *, min=None, max=None, da
     above = (a > hi) if hi is not None else False
     return (broadcast_like(np.where(below | above, 0.0, da), ans)
             + broadcast_like(np.where(below, da_min, 0.0), ans)
-            + broadcast_like(np.where(above & ~below, da_max, 0.0), ans))
+            + broadcast_like(np.where(above & np.logical_not(below), da_max, 0.0), ans))
 
 
 register_linear((0,), np.deg2rad, np.radians, np.rad2deg, np.degrees, np.real, np.imag,

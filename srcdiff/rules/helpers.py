@@ -152,7 +152,7 @@ def add_at_vjp(gg, ans, d, index, g):
 
 @jvp_rule(add_at, add_at_owned)
 def add_at_jvp(ans, d, index, g, *, dd, dg):
-    return dd + scatter_add(dg, d, index)
+    return add_cotangents(dd, scatter_add(dg, d, index))
 
 
 nondifferentiable(zeros_like_list)
@@ -167,7 +167,7 @@ def replace_at_vjp(gg, ans, g, index, v):
 
 @jvp_rule(replace_at)
 def replace_at_jvp(ans, g, index, v, *, dg, dv):
-    return zero_at(dg, index) + scatter_add(dv, dg, index)
+    return add_cotangents(zero_at(dg, index), scatter_add(dv, g, index))
 
 
 @vjp_rule(sum_product)
@@ -180,12 +180,12 @@ def sum_product_vjp(gg, ans, a, b, x):
 def sum_product_jvp(ans, a, b, x, *, da, db, dx):
     return sum_product(da, b, x) + sum_product(a, db, x)
 
-from ..runtime import cotangent_item, pop_tail  # noqa: E402
+from ..runtime import cotangent_item, item_cotangent, pop_tail  # noqa: E402
 
 
 @vjp_rule(cotangent_item)
 def cotangent_item_vjp(gg, ans, g, key, like):
-    return scatter_add(gg, g, key), None, None
+    return item_cotangent(gg, g, key), None, None
 
 
 @jvp_rule(cotangent_item)
@@ -193,7 +193,18 @@ def cotangent_item_jvp(ans, g, key, like, *, dg, dlike):
     return cotangent_item(dg, key, like)
 
 
-register_linear((0,), cotangent_item)
+# (the transpose of cotangent_item, linear in its first argument too)
+@vjp_rule(item_cotangent)
+def item_cotangent_vjp(ggg, ans, gg, g, key):
+    return cotangent_item(ggg, key, gg), None, None
+
+
+@jvp_rule(item_cotangent)
+def item_cotangent_jvp(ans, gg, g, key, *, dgg, dg):
+    return item_cotangent(dgg, g, key)
+
+
+register_linear((0,), cotangent_item, item_cotangent)
 
 from ..runtime import shape_of, ShapeOf, copy_structure  # noqa: E402
 
@@ -202,13 +213,13 @@ nondifferentiable(shape_of, ShapeOf)
 
 
 @vjp_rule(copy_structure)
-def copy_structure_vjp(g, ans, value):
-    return g
+def copy_structure_vjp(g, ans, value, arrays=False):
+    return g, None
 
 
 @jvp_rule(copy_structure)
-def copy_structure_jvp(ans, value, *, dvalue):
-    return copy_structure(dvalue)
+def copy_structure_jvp(ans, value, arrays=False, *, dvalue):
+    return copy_structure(dvalue, arrays)
 
 
 register_linear((0,), copy_structure)

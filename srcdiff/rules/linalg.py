@@ -233,54 +233,64 @@ def qr_jvp(ans, a, mode="reduced", *, da):
     return (q @ (O - Y) + X, (Y - O) @ r) if mode != "r" else (Y - O) @ r
 
 
+# The norms: d norm = Re(sum(conj(w) * dx)) with w = sign(x) |x|**(p-1) / norm**(p-1)
+# for the smooth orders (norm_weights for the others), so the cotangent of x is
+# g * conj(w) (the complex convention of ``support``); 0 at a zero norm.
+
 @vjp_rule(np.linalg.norm)
 def norm(g, ans, x, ord=None, axis=None, keepdims=False):
     """Vector orders p (smooth |x|^p formula), inf/-inf (ties split evenly),
-    matrix orders 'fro', 'nuc', 1, -1, 2, -2, inf, -inf; real input."""
+    matrix orders 'fro', 'nuc', 1, -1, 2, -2, inf, -inf."""
     kind = norm_kind(x, ord, axis)
-    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / expand_reduced(ans, x, kind[2], keepdims) ** (kind[1] - 1)
+    nb = expand_reduced(ans, x, kind[2], keepdims)
+    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / np.where(nb == 0, 1.0, nb) ** (kind[1] - 1)
          if kind[0] == "vec" else norm_weights(x, ans, ord, axis, keepdims))
-    return expand_reduced(g, x, kind[2], keepdims) * w
+    return expand_reduced(np.real(g), x, kind[2], keepdims) * np.conj(w)
 
 
 @jvp_rule(np.linalg.norm)
 def norm_jvp(ans, x, ord=None, axis=None, keepdims=False, *, dx):
     kind = norm_kind(x, ord, axis)
-    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / expand_reduced(ans, x, kind[2], keepdims) ** (kind[1] - 1)
+    nb = expand_reduced(ans, x, kind[2], keepdims)
+    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / np.where(nb == 0, 1.0, nb) ** (kind[1] - 1)
          if kind[0] == "vec" else norm_weights(x, ans, ord, axis, keepdims))
-    return np.sum(w * dx, axis=kind[2], keepdims=keepdims)
+    return np.real(np.sum(np.conj(w) * dx, axis=kind[2], keepdims=keepdims))
 
 
 @vjp_rule(np.linalg.vector_norm)
 def vector_norm(g, ans, x, *, axis=None, keepdims=False, ord=2):
     kind = norm_kind(x, ord, axis, True)
-    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / expand_reduced(ans, x, kind[2], keepdims) ** (kind[1] - 1)
+    nb = expand_reduced(ans, x, kind[2], keepdims)
+    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / np.where(nb == 0, 1.0, nb) ** (kind[1] - 1)
          if kind[0] == "vec" else norm_weights(x, ans, ord, axis, keepdims, True))
-    return expand_reduced(g, x, kind[2], keepdims) * w
+    return expand_reduced(np.real(g), x, kind[2], keepdims) * np.conj(w)
 
 
 @jvp_rule(np.linalg.vector_norm)
 def vector_norm_jvp(ans, x, *, axis=None, keepdims=False, ord=2, dx):
     kind = norm_kind(x, ord, axis, True)
-    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / expand_reduced(ans, x, kind[2], keepdims) ** (kind[1] - 1)
+    nb = expand_reduced(ans, x, kind[2], keepdims)
+    w = (np.sign(x) * np.abs(x) ** (kind[1] - 1) / np.where(nb == 0, 1.0, nb) ** (kind[1] - 1)
          if kind[0] == "vec" else norm_weights(x, ans, ord, axis, keepdims, True))
-    return np.sum(w * dx, axis=kind[2], keepdims=keepdims)
+    return np.real(np.sum(np.conj(w) * dx, axis=kind[2], keepdims=keepdims))
 
 
 @vjp_rule(np.linalg.matrix_norm)
 def matrix_norm(g, ans, x, *, keepdims=False, ord="fro"):
     kind = norm_kind(x, ord, (-2, -1))
-    w = (x / expand_reduced(ans, x, kind[2], keepdims)
+    nb = expand_reduced(ans, x, kind[2], keepdims)
+    w = (x / np.where(nb == 0, 1.0, nb)
          if kind[0] == "vec" else norm_weights(x, ans, ord, (-2, -1), keepdims))
-    return expand_reduced(g, x, kind[2], keepdims) * w
+    return expand_reduced(np.real(g), x, kind[2], keepdims) * np.conj(w)
 
 
 @jvp_rule(np.linalg.matrix_norm)
 def matrix_norm_jvp(ans, x, *, keepdims=False, ord="fro", dx):
     kind = norm_kind(x, ord, (-2, -1))
-    w = (x / expand_reduced(ans, x, kind[2], keepdims)
+    nb = expand_reduced(ans, x, kind[2], keepdims)
+    w = (x / np.where(nb == 0, 1.0, nb)
          if kind[0] == "vec" else norm_weights(x, ans, ord, (-2, -1), keepdims))
-    return np.sum(w * dx, axis=kind[2], keepdims=keepdims)
+    return np.real(np.sum(np.conj(w) * dx, axis=kind[2], keepdims=keepdims))
 
 
 @vjp_rule(np.linalg.lstsq)

@@ -150,7 +150,8 @@ def expm1_jvp(ans, x, *, dx):
 @vjp_rule(math.log)
 def log(g, ans, x, base=None):
     """``math.log(x)`` and ``math.log(x, base)`` (both arguments differentiable)."""
-    return g / x if base is None else (g / (x * math.log(base)), -g * ans / (base * math.log(base)))
+    return (g / x if base is None else g / (x * math.log(base)),
+            -g * ans / (base * math.log(base)) if base is not None else None)
 
 
 @jvp_rule(math.log)
@@ -201,12 +202,13 @@ def sqrt_jvp(ans, x, *, dx):
 
 @vjp_rule(math.pow)
 def pow(g, ans, x, y):
-    return g * y * math.pow(x, y - 1), (g * ans * math.log(x) if x > 0 else 0.0)
+    """d/dx is ``y x**(y-1)``, 0 for y == 0 (the power taken is then x**0, not 1/x)."""
+    return g * y * math.pow(x, y - 1 + (y == 0)), (g * ans * math.log(x) if x > 0 else 0.0)
 
 
 @jvp_rule(math.pow)
 def pow_jvp(ans, x, y, *, dx, dy):
-    return dx * y * math.pow(x, y - 1) + (dy * ans * math.log(x) if x > 0 else 0.0)
+    return dx * y * math.pow(x, y - 1 + (y == 0)) + (dy * ans * math.log(x) if x > 0 else 0.0)
 
 
 @vjp_rule(math.atan2)
@@ -269,12 +271,12 @@ def hypot_tangent_jvp(ans, h, coordinates, tangents, *, dh, dcoordinates, dtange
 
 @vjp_rule(math.fabs)
 def fabs(g, ans, x):
-    return g * math.copysign(1.0, x)
+    return g * math.copysign(1.0, x) if x != 0 else 0.0
 
 
 @jvp_rule(math.fabs)
 def fabs_jvp(ans, x, *, dx):
-    return dx * math.copysign(1.0, x)
+    return dx * math.copysign(1.0, x) if x != 0 else 0.0
 
 
 @vjp_rule(math.erf)
@@ -349,8 +351,18 @@ def ldexp_jvp(ans, x, i, *, dx):
 
 
 nondifferentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
-                  math.isclose, math.factorial, math.comb, math.perm, math.gcd, math.isqrt,
-                  math.frexp)
+                  math.isclose, math.factorial, math.comb, math.perm, math.gcd, math.isqrt)
+
+
+@vjp_rule(math.frexp)
+def frexp(g, ans, x):
+    """(m, e) with x = m * 2**e: m changes as x / 2**e, e is piecewise constant."""
+    return math.ldexp(g[0], -ans[1]) if g[0] is not None else 0.0
+
+
+@jvp_rule(math.frexp)
+def frexp_jvp(ans, x, *, dx):
+    return math.ldexp(dx, -ans[1]), 0
 
 if hasattr(math, "exp2"):
     @vjp_rule(math.exp2)

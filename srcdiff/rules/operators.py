@@ -60,6 +60,31 @@ def seq_mul_jvp(ans, x, y, *, dx=None, dy=None):
                           None if dy is None else broadcast_like(x * dy, ans))
 
 
+# generated gradients call the two rules above: they are linear in ``g``, and
+# each is the transpose of the other's forward rule
+@jvp_rule(seq_add_vjp)
+def seq_add_vjp_jvp(res, g, ans, x, y, *, dg, dans, dx, dy):
+    return seq_add_vjp(dg, ans, x, y)
+
+
+@vjp_rule(seq_add_vjp)
+def seq_add_vjp_vjp(gg, res, g, ans, x, y):
+    return seq_add_jvp(ans, x, y, dx=gg[0], dy=gg[1]), None, None, None
+
+
+@jvp_rule(seq_mul_vjp)
+def seq_mul_vjp_jvp(res, g, ans, x, y, *, dg, dans, dx, dy):
+    return seq_mul_vjp(dg, ans, x, y)
+
+
+@vjp_rule(seq_mul_vjp)
+def seq_mul_vjp_vjp(gg, res, g, ans, x, y):
+    return seq_mul_jvp(ans, x, y, dx=gg[0], dy=gg[1]), None, None, None
+
+
+register_linear((0,), seq_add_vjp, seq_mul_vjp)
+
+
 def repeated_parts(g, x, n):
     """The cotangent of ``x`` from the cotangent ``g`` of ``x * n``: its parts add up."""
     k = len(x)
@@ -102,13 +127,15 @@ def divide_jvp(ans, x, y, *, dx, dy):
 
 @vjp_rule(operator.pow, np.power)
 def power(g, ans, x, y):
-    return (unbroadcast(g * y * x ** (y - 1), x),
+    """d/dx is ``y x**(y-1)``; where y == 0 the power taken is x**0 (so the
+    derivative is 0 at x = 0 too, not 0 * inf)."""
+    return (unbroadcast(g * y * x ** (y - 1 + (y == 0)), x),
             unbroadcast(g * ans * np.log(np.where(x == 0, 1.0, x)), y))
 
 
 @jvp_rule(operator.pow, np.power)
 def power_jvp(ans, x, y, *, dx, dy):
-    return (broadcast_like(dx * y * x ** (y - 1), ans)
+    return (broadcast_like(dx * y * x ** (y - 1 + (y == 0)), ans)
             + broadcast_like(dy * ans * np.log(np.where(x == 0, 1.0, x)), ans))
 
 

@@ -96,10 +96,11 @@ def kron_jvp(ans, a, b, *, da, db):
 @vjp_rule(np.cross)
 def cross(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """3-vectors (2-vectors are deprecated in NumPy and refused)."""
-    default = axis is None and axisa == -1 and axisb == -1 and axisc == -1
-    cts = None if default else cross_cotangents(g, a, b, axisa, axisb, axisc, axis)
-    return (unbroadcast(np.cross(b, g), a) if default else cts[0],
-            unbroadcast(np.cross(g, a), b) if default else cts[1])
+    cts = cross_cotangents(g, a, b, axisa, axisb, axisc, axis)
+    return (unbroadcast(np.cross(b, g), a)
+            if axis is None and axisa == -1 and axisb == -1 and axisc == -1 else cts[0],
+            unbroadcast(np.cross(g, a), b)
+            if axis is None and axisa == -1 and axisb == -1 and axisc == -1 else cts[1])
 
 
 @jvp_rule(np.cross)

@@ -9,7 +9,7 @@ from ..runtime import expand_reduced, size_of
 from .registry import vjp_rule, jvp_rule, register_linear
 from .support import (extremum_weights, prod_others, cumprod_grad, cumprod_tangent,
                       diff_cotangents, trace_cotangent, average_weights, average_weights_vjp,
-                      nan_count, diff_join)
+                      nan_count, diff_join, unique_cotangent, unique_tangent)
 
 
 @vjp_rule(np.sum)
@@ -48,35 +48,38 @@ def prod_jvp(ans, a, axis=None, dtype=None, out=None, keepdims=False, *, da):
 def var(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
-    return expand_reduced(g, a, axis, keepdims) * c * (2.0 / (n - ddof))
+    return expand_reduced(np.real(g), a, axis, keepdims) * np.conj(c) * (2.0 / (n - ddof))
 
 
 @jvp_rule(np.var)
 def var_jvp(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, da):
     n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
-    return np.sum(c * da, axis=axis, keepdims=keepdims) * (2.0 / (n - ddof))
+    return np.real(np.sum(np.conj(c) * da, axis=axis, keepdims=keepdims)) * (2.0 / (n - ddof))
 
 
 @vjp_rule(np.std)
 def std(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    """0 where the deviation is 0 (every element equal: c = 0 there)."""
     n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
-    return expand_reduced(g / ans, a, axis, keepdims) * c / (n - ddof)
+    return expand_reduced(np.real(g) / np.where(ans == 0, 1.0, ans), a, axis, keepdims) * np.conj(c) / (n - ddof)
 
 
 @jvp_rule(np.std)
 def std_jvp(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, da):
     n = size_of(a) / size_of(ans)
     c = a - np.mean(a, axis=axis, keepdims=True)
-    return np.sum(c * da, axis=axis, keepdims=keepdims) / ((n - ddof) * ans)
+    return (np.real(np.sum(np.conj(c) * da, axis=axis, keepdims=keepdims))
+            / ((n - ddof) * np.where(ans == 0, 1.0, ans)))
 
 
 @vjp_rule(np.max, np.amax, np.min, np.amin, np.nanmax, np.nanmin)
 def max(g, ans, a, axis=None, out=None, keepdims=False):
     """Ties: the cotangent is split evenly among the elements that attain the
     extremum (each of k tied elements gets g / k)."""
-    return expand_reduced(g, a, axis, keepdims) * extremum_weights(a, ans, axis, keepdims)
+    w = extremum_weights(a, ans, axis, keepdims)
+    return np.where(w == 0, 0.0, expand_reduced(g, a, axis, keepdims) * w)
 
 
 @jvp_rule(np.max, np.amax, np.min, np.amin, np.nanmax, np.nanmin)
@@ -135,9 +138,7 @@ def cumprod_jvp(ans, a, axis=None, dtype=None, out=None, *, da):
 @vjp_rule(np.diff)
 def diff(g, ans, a, n=1, axis=-1, prepend=None, append=None):
     cts = diff_cotangents(g, a, n, axis, prepend, append)
-    return ((cts[0],) if prepend is None and append is None
-            else (cts[0], None, None, cts[1]) if append is None
-            else (cts[0], None, None, cts[1], cts[2]))
+    return cts[0], None, None, cts[1], cts[2]
 
 
 @jvp_rule(np.diff)
@@ -163,9 +164,9 @@ def average(g, ans, a, axis=None, weights=None, returned=False, *, keepdims=Fals
     w = average_weights(weights, a, axis) if weights is not None else 1.0
     sw = np.sum(w * np.ones_like(a), axis=axis, keepdims=True)
     gb = expand_reduced(g, a, axis, keepdims) / sw
-    return ((gb * w,) if weights is None else
-            (gb * w, None,
-             average_weights_vjp(gb * (a - expand_reduced(ans, a, axis, keepdims)), weights, a, axis)))
+    return (gb * w, None,
+            average_weights_vjp(gb * (a - expand_reduced(ans, a, axis, keepdims)), weights, a, axis)
+            if weights is not None else None)
 
 
 @jvp_rule(np.average)
@@ -216,28 +217,30 @@ def nanprod_jvp(ans, a, axis=None, dtype=None, out=None, keepdims=False, *, da):
 def nanvar(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     n = nan_count(a, axis, True)
     c = np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-    return expand_reduced(g, a, axis, keepdims) * c * (2.0 / (n - ddof))
+    return expand_reduced(np.real(g), a, axis, keepdims) * np.conj(c) * (2.0 / (n - ddof))
 
 
 @jvp_rule(np.nanvar)
 def nanvar_jvp(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, da):
     n = nan_count(a, axis, keepdims)
     c = np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-    return np.sum(c * np.where(np.isnan(a), 0.0, da), axis=axis, keepdims=keepdims) * (2.0 / (n - ddof))
+    return (np.real(np.sum(np.conj(c) * np.where(np.isnan(a), 0.0, da), axis=axis, keepdims=keepdims))
+            * (2.0 / (n - ddof)))
 
 
 @vjp_rule(np.nanstd)
 def nanstd(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     n = nan_count(a, axis, True)
     c = np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-    return expand_reduced(g / ans, a, axis, keepdims) * c / (n - ddof)
+    return expand_reduced(np.real(g) / np.where(ans == 0, 1.0, ans), a, axis, keepdims) * np.conj(c) / (n - ddof)
 
 
 @jvp_rule(np.nanstd)
 def nanstd_jvp(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, da):
     n = nan_count(a, axis, keepdims)
     c = np.where(np.isnan(a), 0.0, a - np.nanmean(a, axis=axis, keepdims=True))
-    return np.sum(c * np.where(np.isnan(a), 0.0, da), axis=axis, keepdims=keepdims) / ((n - ddof) * ans)
+    return (np.real(np.sum(np.conj(c) * np.where(np.isnan(a), 0.0, da), axis=axis, keepdims=keepdims))
+            / ((n - ddof) * np.where(ans == 0, 1.0, ans)))
 
 
 @vjp_rule(np.cumulative_sum)
@@ -254,3 +257,29 @@ def cumulative_sum_jvp(ans, x, *, axis=None, dtype=None, out=None, include_initi
 
 register_linear((0,), np.sum, np.mean, np.cumsum, np.trace, np.nansum, np.nanmean,
                 np.cumulative_sum, np.nancumsum)
+
+
+@vjp_rule(np.bincount)
+def bincount(g, ans, x, weights=None, minlength=0):
+    """The bins are counts (no derivative); with ``weights``, bin k sums the
+    weights of the entries equal to k."""
+    return None, g[x]
+
+
+@jvp_rule(np.bincount)
+def bincount_jvp(ans, x, weights=None, minlength=0, *, dweights):
+    return np.bincount(x, weights=dweights, minlength=size_of(ans))
+
+
+@vjp_rule(np.unique, np.unique_values)
+def unique(g, ans, ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
+           *, equal_nan=True, sorted=True):
+    """The unique values are values of ``ar``: each one's cotangent is shared
+    evenly by the entries equal to it (like tied maxima)."""
+    return unique_cotangent(g[0] if isinstance(ans, tuple) else g, ar, axis)
+
+
+@jvp_rule(np.unique, np.unique_values)
+def unique_jvp(ans, ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
+               *, equal_nan=True, sorted=True, dar):
+    return unique_tangent(dar, ar, axis, ans)

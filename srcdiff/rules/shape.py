@@ -4,12 +4,12 @@ the function applied to the tangent."""
 import numpy as np
 
 from ..runtime import unbroadcast, unbroadcast_each, broadcast_each
-from .registry import vjp_rule, jvp_rule, register_linear
+from .registry import vjp_rule, jvp_rule, register_linear, lookup
 from .support import (inverse_permutation, negate_shift, split_like, stack_split, unstack,
                       atleast_cotangents, atleast_tangent, tile_sum, repeat_sum, rollaxis_undo,
                       pad_cotangent, diag_cotangent, diagonal_cotangent, take_cotangent,
                       take_along_axis_cotangent, sort_cotangent, sort_tangent, fill_zeros,
-                      unpack_like, cast_like, linspace_weights)
+                      unpack_like, cast_like, linspace_weights, trick_cotangent, trick_tangent)
 
 
 @vjp_rule(np.reshape)
@@ -221,6 +221,33 @@ def rot90(g, ans, m, k=1, axes=(0, 1)):
 @jvp_rule(np.rot90)
 def rot90_jvp(ans, m, k=1, axes=(0, 1), *, dm):
     return np.rot90(dm, k, axes)
+
+
+# np.r_[a, b, 0:3] and np.c_[a, b]: subscripting these objects joins arrays; srcdiff
+# reads ``np.r_[key]`` as a call with the argument ``key`` (a tuple of the items).
+
+@vjp_rule(np.r_)
+def r_(g, ans, key):
+    return (trick_cotangent(g, np.r_, key),)
+
+
+@jvp_rule(np.r_)
+def r_jvp(ans, key, *, dkey):
+    return trick_tangent(np.r_, key, dkey)
+
+
+@vjp_rule(np.c_)
+def c_(g, ans, key):
+    return (trick_cotangent(g, np.c_, key),)
+
+
+@jvp_rule(np.c_)
+def c_jvp(ans, key, *, dkey):
+    return trick_tangent(np.c_, key, dkey)
+
+
+lookup(np.r_).name = "numpy.r_"      # (objects: no __qualname__ to name them by)
+lookup(np.c_).name = "numpy.c_"
 
 
 @vjp_rule(np.concatenate)

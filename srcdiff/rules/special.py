@@ -277,7 +277,8 @@ if special is not None:
     def logsumexp(g, ans, a, axis=None, b=None, keepdims=False, return_sign=False):
         """Cotangents of ``a`` and of the weights ``b`` (return_sign=False)."""
         e = np.exp(a - expand_reduced(ans, a, axis, keepdims)) * expand_reduced(g, a, axis, keepdims)
-        return (e * b, None, unbroadcast(e, b)) if b is not None else e
+        return (e * b if b is not None else e, None,
+                unbroadcast(e, b) if b is not None else None)
 
     @jvp_rule(special.logsumexp)
     def logsumexp_jvp(ans, a, axis=None, b=None, keepdims=False, return_sign=False, *, da, db):

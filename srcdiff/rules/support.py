@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import SrcdiffError
 from ..runtime import (unbroadcast, broadcast_like, expand_reduced, size_of, is_foreign,
-                       index_add, add_cotangents)
+                       index_add, add_cotangents, complete_cotangent)
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 
 
@@ -755,16 +755,52 @@ def _einsum_sizes(ins, shapes):
     return sizes
 
 
+_EINSUM_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_sublist(sub):
+    return "".join("..." if i is Ellipsis else _EINSUM_LETTERS[i] for i in sub)
+
+
+def einsum_form(operands):
+    """(subscripts string, arrays, their positions in ``operands``) of an einsum
+    call in either form: ``(subscripts, *ops)`` or the interleaved
+    ``(op0, sublist0, op1, sublist1, ..., [output sublist])``."""
+    if isinstance(operands[0], str):
+        return operands[0], list(operands[1:]), list(range(1, len(operands)))
+    n = len(operands) // 2
+    pos = list(range(0, 2 * n, 2))
+    ins = ",".join(_einsum_sublist(operands[p + 1]) for p in pos)
+    out = "->" + _einsum_sublist(operands[-1]) if len(operands) % 2 else ""
+    return ins + out, [operands[p] for p in pos], pos
+
+
+def einsum_pick(values, operands, pos):
+    """The entries of ``values`` (aligned with ``operands``, or already with the
+    arrays only) that belong to the arrays."""
+    if values is None:
+        return None
+    values = list(values)
+    return [values[p] for p in pos] if len(values) == len(operands) else values
+
+
+def einsum_place(values, operands, pos):
+    """A tuple aligned with ``operands`` holding ``values`` (one per array) at
+    the arrays' positions, None elsewhere."""
+    out = [None] * len(operands)
+    for p, v in zip(pos, values):
+        out[p] = v
+    return tuple(out)
+
+
 def einsum_cotangents(g, operands):
-    """Cotangents of ``np.einsum(subscripts, *ops)`` (``operands[0]`` is the
-    subscripts string): a tuple aligned with ``operands`` (``None`` first)."""
-    subscripts, ops = operands[0], list(operands[1:])
-    if not isinstance(subscripts, str):
-        unsupported("np.einsum in the interleaved (operand, sublist) form")
+    """Cotangents of ``np.einsum(subscripts, *ops)`` (either form, see
+    einsum_form): a tuple aligned with ``operands`` (None for subscripts)."""
+    subscripts, ops, pos = einsum_form(operands)
     shapes = [np.shape(x) for x in ops]
     ins, out, spare = _einsum_parse(subscripts, shapes)
     sizes = _einsum_sizes(ins, shapes)
-    res = [None]
+    res = []
     for k, x in enumerate(ops):
         sk = ins[k]
         # repeated letters of operand k: give later occurrences fresh letters, tie with eye
@@ -792,14 +828,14 @@ def einsum_cotangents(g, operands):
         if np.shape(ct) != np.shape(x):  # size-1 broadcasting either way
             ct = np.broadcast_to(unbroadcast(ct, x), np.shape(x))
         res.append(cast_like(ct, x))
-    return tuple(res)
+    return einsum_place(res, operands, pos)
 
 
 def einsum_tangent(operands, tangents):
     """Tangent of ``np.einsum(subscripts, *ops)``: the sum over operands of the
     einsum with that operand replaced by its tangent (``None`` = zero)."""
-    subscripts, ops = operands[0], list(operands[1:])
-    douts = list(tangents[1:]) if len(tangents) == len(operands) else list(tangents)
+    subscripts, ops, pos = einsum_form(operands)
+    douts = einsum_pick(tangents, operands, pos)
     total = None
     for k, d in enumerate(douts):
         if d is None:
@@ -1236,8 +1272,10 @@ def average_weights_vjp_jvp(ans, gw, w, a, axis=None, *, dgw, dw, da):
 
 @vjp_rule(split_like)
 def split_like_vjp(gg, ans, g, arrays, axis=0):
-    return (np.reshape(np.concatenate([np.ravel(t) for t in fill_zeros(gg, ans)]), np.shape(g))
-            if axis is None else np.concatenate(fill_zeros(gg, ans), axis=axis))
+    # (one cotangent per argument: ``arrays`` gives only shapes, its cotangent is zeros)
+    joined = (np.reshape(np.concatenate([np.ravel(t) for t in fill_zeros(gg, ans)]), np.shape(g))
+              if axis is None else np.concatenate(fill_zeros(gg, ans), axis=axis))
+    return joined, complete_cotangent(None, arrays), None
 
 
 @jvp_rule(split_like)
@@ -1267,7 +1305,7 @@ def stack_vjp_transpose_jvp(ans, gs, arrays, kind, *, dgs, darrays):
 
 @vjp_rule(unstack)
 def unstack_vjp(gg, ans, g, axis=0):
-    return np.stack(fill_zeros(gg, ans), axis=axis)
+    return np.stack(fill_zeros(gg, ans), axis=axis), None
 
 
 @jvp_rule(unstack)
@@ -1433,25 +1471,25 @@ def einsum_cotangents_dops(g, operands, doperands):
     """Tangent of einsum_cotangents(g, operands) along the operands' tangents."""
     if doperands is None:
         return None
-    subscripts, ops = operands[0], list(operands[1:])
-    douts = list(doperands[1:])
+    subscripts, ops, pos = einsum_form(operands)
+    douts = einsum_pick(doperands, operands, pos)
     total = None
     for j, d in enumerate(douts):
         if d is None:
             continue
         new_ops = [subscripts] + ops[:j] + [d] + ops[j + 1:]
-        cts = list(einsum_cotangents(g, new_ops))
-        cts[j + 1] = None  # operand j's cotangent does not involve operand j
-        total = add_cotangents(total, tuple(c if c is not None else None for c in cts))
+        cts = list(einsum_cotangents(g, new_ops)[1:])
+        cts[j] = None  # operand j's cotangent does not involve operand j
+        total = add_cotangents(total, einsum_place(cts, operands, pos))
     # an operand whose cotangent no tangent reached: a zero tangent, not None
-    return None if total is None else tuple(
-        c if k == 0 or c is not None else 0.0 * operands[k] for k, c in enumerate(total))
+    return None if total is None else einsum_place(
+        [0.0 * x if total[p] is None else total[p] for p, x in zip(pos, ops)], operands, pos)
 
 
 def einsum_cotangents_transpose(gg, g, operands):
     """vjp of einsum_cotangents: cotangents of g and of the operands."""
-    subscripts, ops = operands[0], list(operands[1:])
-    ggl = list(gg[1:])
+    subscripts, ops, pos = einsum_form(operands)
+    ggl = einsum_pick(gg, operands, pos)
     ct_g = None
     ct_ops = [None] * len(ops)
     for k, t in enumerate(ggl):
@@ -1467,13 +1505,14 @@ def einsum_cotangents_transpose(gg, g, operands):
             cts = einsum_cotangents(g, [subscripts] + args)
             ct_ops[j] = add_cotangents(ct_ops[j], cts[j + 1])
     # an operand no cotangent reached (einsum is linear in it alone): zeros, not None
-    return ct_g, tuple([None] + [0.0 * x if c is None else c for c, x in zip(ct_ops, ops)])
+    return ct_g, einsum_place([0.0 * x if c is None else c for c, x in zip(ct_ops, ops)],
+                              operands, pos)
 
 
 @vjp_rule(einsum_tangent)
 def einsum_tangent_vjp(gg, ans, operands, tangents):
-    subscripts, ops = operands[0], list(operands[1:])
-    dts = list(tangents[1:]) if len(tangents) == len(operands) else list(tangents)
+    subscripts, ops, pos = einsum_form(operands)
+    dts = einsum_pick(tangents, operands, pos)
     ct_d = einsum_cotangents(gg, operands)
     ct_ops = [None] * len(ops)
     for k, d in enumerate(dts):
@@ -1483,7 +1522,7 @@ def einsum_tangent_vjp(gg, ans, operands, tangents):
         for j in range(len(ops)):
             if j != k:
                 ct_ops[j] = add_cotangents(ct_ops[j], cts[j + 1])
-    return tuple([None] + ct_ops), tuple(ct_d)
+    return einsum_place(ct_ops, operands, pos), tuple(ct_d)
 
 
 @jvp_rule(einsum_tangent)
@@ -1493,9 +1532,9 @@ def einsum_tangent_jvp(ans, operands, tangents, *, doperands, dtangents):
 
 def einsum_tangent_second(operands, d1, d2):
     """Sum over ordered pairs k != j of einsum with op k -> d1[k], op j -> d2[j]."""
-    subscripts, ops = operands[0], list(operands[1:])
-    a = list(d1[1:]) if len(d1) == len(operands) else list(d1)
-    b = list(d2[1:]) if len(d2) == len(operands) else list(d2)
+    subscripts, ops, pos = einsum_form(operands)
+    a = einsum_pick(d1, operands, pos)
+    b = einsum_pick(d2, operands, pos)
     total = None
     for k in range(len(ops)):
         for j in range(len(ops)):
@@ -1627,3 +1666,150 @@ nondifferentiable(unsupported, extremum_weights, nan_count, inverse_permutation,
                   diff_pad_width, svd_check, norm_kind, norm_axis, norm_weights_smooth,
                   fft_axes, inverse_norm, irfft_weights, fft_out_sizes,
                   linspace_weights)
+
+
+# ----------------------------------------------------------------------------
+# np.r_ / np.c_: concatenation by indexing
+# ----------------------------------------------------------------------------
+
+def _trick_items(key):
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _is_trick_data(item):
+    """An item of an ``np.r_``/``np.c_`` key that is data (not a slice or a
+    string directive): its values end up in the result."""
+    return not isinstance(item, (slice, str))
+
+
+def trick_positions(trick, key, k):
+    """Where the elements of item ``k`` of ``key`` land in ``trick[key]``:
+    (flat positions in the result, flat element numbers in the item). Found by
+    building the result with item k's elements tagged 1j, 2j, ... and every
+    other data item zero (slices give real ranges)."""
+    items = _trick_items(key)
+    tagged = []
+    for j, item in enumerate(items):
+        if not _is_trick_data(item):
+            tagged.append(item)
+        elif j == k:
+            tagged.append(1j * np.reshape(np.arange(1, np.size(item) + 1), np.shape(item)))
+        else:
+            tagged.append(np.zeros(np.shape(item)))
+    tags = np.ravel(np.imag(trick[tuple(tagged)]))
+    where = np.flatnonzero(tags)
+    return where, np.rint(tags[where]).astype(int) - 1
+
+
+def trick_cotangent(g, trick, key):
+    """The cotangent of ``key`` in ``trick[key]`` (``np.r_[...]``, ``np.c_[...]``): a
+    tuple aligned with the key's items (None for slices and directives), or the
+    one item's cotangent when the key is not a tuple."""
+    out = []
+    flat = np.ravel(g)
+    for k, item in enumerate(_trick_items(key)):
+        if not _is_trick_data(item):
+            out.append(None)
+            continue
+        where, elems = trick_positions(trick, key, k)
+        ct = np.zeros(np.size(item), dtype=np.result_type(flat, float))
+        ct[elems] = flat[where]
+        out.append(cast_like(np.reshape(ct, np.shape(item)), item))
+    return tuple(out) if isinstance(key, tuple) else out[0]
+
+
+def trick_tangent(trick, key, dkey):
+    """The tangent of ``trick[key]`` given the tangents ``dkey`` of the key's
+    items (None or missing where zero)."""
+    items = _trick_items(key)
+    dkey = (dkey if isinstance(key, tuple) else (dkey,)) if dkey is not None else (None,) * len(items)
+    ans = trick[key]
+    dts = [d for item, d in zip(items, dkey) if d is not None and _is_trick_data(item)]
+    out = np.zeros(np.size(ans), dtype=np.result_type(ans, *dts, float))
+    for k, (item, d) in enumerate(zip(items, dkey)):
+        if d is None or not _is_trick_data(item):
+            continue
+        where, elems = trick_positions(trick, key, k)
+        out[where] = np.ravel(np.broadcast_to(d, np.shape(item)))[elems]
+    return np.reshape(out, np.shape(ans))
+
+
+@vjp_rule(trick_cotangent)
+def trick_cotangent_vjp(gg, ans, g, trick, key):
+    return trick_tangent(trick, key, gg), None, None
+
+
+@jvp_rule(trick_cotangent)
+def trick_cotangent_jvp(ans, g, trick, key, *, dg):
+    return trick_cotangent(dg, trick, key)
+
+
+@vjp_rule(trick_tangent)
+def trick_tangent_vjp(gg, ans, trick, key, dkey):
+    return None, None, trick_cotangent(gg, trick, key)
+
+
+@jvp_rule(trick_tangent)
+def trick_tangent_jvp(ans, trick, key, dkey, *, ddkey):
+    return trick_tangent(trick, key, ddkey)
+
+
+register_linear((0,), trick_cotangent)
+register_linear((2,), trick_tangent)
+nondifferentiable(trick_positions)
+
+
+# ----------------------------------------------------------------------------
+# np.unique: values of the input, shared evenly among equal entries
+# ----------------------------------------------------------------------------
+
+def _unique_groups(ar, axis):
+    if axis is not None:
+        unsupported("the derivative of np.unique with axis")
+    _, inverse, counts = np.unique(ar, return_inverse=True, return_counts=True)
+    return np.reshape(inverse, np.shape(ar)), counts
+
+
+def unique_cotangent(g, ar, axis=None):
+    """The cotangent of ``ar`` from the cotangent ``g`` of its unique values."""
+    if g is None:
+        return None
+    inverse, counts = _unique_groups(ar, axis)
+    return g[inverse] / counts[inverse]
+
+
+def unique_tangent(t, ar, axis=None, result=None):
+    """The tangent of the unique values of ``ar`` (tuple-shaped like ``result``
+    when that is np.unique's tuple result): the mean tangent of each group."""
+    inverse, counts = _unique_groups(ar, axis)
+    values = np.bincount(np.ravel(inverse), weights=np.ravel(np.real(t)), minlength=len(counts)) \
+        / counts
+    if np.iscomplexobj(t):
+        values = values + 1j * np.bincount(np.ravel(inverse), weights=np.ravel(np.imag(t)),
+                                           minlength=len(counts)) / counts
+    if isinstance(result, tuple):
+        return (values,) + tuple(None for _ in result[1:])
+    return values
+
+
+@vjp_rule(unique_cotangent)
+def unique_cotangent_vjp(gg, ans, g, ar, axis=None):
+    return unique_tangent(gg, ar, axis), None
+
+
+@jvp_rule(unique_cotangent)
+def unique_cotangent_jvp(ans, g, ar, axis=None, *, dg, dar):
+    return unique_cotangent(dg, ar, axis)
+
+
+@vjp_rule(unique_tangent)
+def unique_tangent_vjp(gg, ans, t, ar, axis=None, result=None):
+    return unique_cotangent(gg[0] if isinstance(gg, tuple) else gg, ar, axis), None
+
+
+@jvp_rule(unique_tangent)
+def unique_tangent_jvp(ans, t, ar, axis=None, result=None, *, dt, dar):
+    return unique_tangent(dt, ar, axis, result)
+
+
+register_linear((0,), unique_cotangent, unique_tangent)

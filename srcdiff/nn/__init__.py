@@ -1,5 +1,7 @@
 """Minimal PyTorch-style modules on the Tensor shim: ``Module``, ``Linear``,
-``Sequential``, ``Tanh``, ``ReLU``, ``Sigmoid``, ``Identity``, ``MSELoss``.
+``Sequential``, ``Tanh``, ``ReLU``, ``Sigmoid``, ``Identity``, ``Softmax``,
+``LogSoftmax``, and the losses ``MSELoss``, ``NLLLoss``, ``CrossEntropyLoss``,
+``BCEWithLogitsLoss`` (their formulas: ``srcdiff.nn.functional``).
 
 A ``Module`` registers as parameters the ``Parameter``s (and leaf Tensors
 that require grad) assigned to its attributes, and as sub-modules the
@@ -10,10 +12,13 @@ import math
 
 import numpy as np
 
-from .tensor import Tensor, Parameter, _new
+from ..tensor import Tensor, Parameter, no_grad
+from ..tensor_views import set_values
+from . import functional
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "Tanh", "ReLU", "Sigmoid",
-           "Identity", "MSELoss", "init"]
+           "Identity", "Softmax", "LogSoftmax", "MSELoss", "NLLLoss", "CrossEntropyLoss",
+           "BCEWithLogitsLoss", "functional", "init"]
 
 
 class Module:
@@ -120,7 +125,7 @@ class Module:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad = _new(np.zeros_like(p.grad.data))
+                    set_values(p.grad, np.zeros_like(p.grad._data))
 
     def requires_grad_(self, requires_grad=True):
         for p in self.parameters():
@@ -136,7 +141,7 @@ class Module:
         return self.train(False)
 
     def state_dict(self):
-        return collections.OrderedDict((name, p.data.copy())
+        return collections.OrderedDict((name, p._data.copy())
                                        for name, p in self.named_parameters())
 
     def load_state_dict(self, state):
@@ -147,11 +152,11 @@ class Module:
             raise KeyError(f"state_dict mismatch: missing {sorted(missing)}, "
                            f"unexpected {sorted(unexpected)}")
         for name, value in state.items():
-            value = value.data if isinstance(value, Tensor) else np.asarray(value)
+            value = value._data if isinstance(value, Tensor) else np.asarray(value)
             p = params[name]
             if value.shape != p.shape:
                 raise ValueError(f"{name}: shape {value.shape} does not match {p.shape}")
-            p.data = value.astype(p.dtype, copy=True)
+            set_values(p, value)
 
     # ---- calling -------------------------------------------------------------
     def forward(self, *args, **kwargs):
@@ -256,22 +261,72 @@ class Identity(Module):
         return x
 
 
-class MSELoss(Module):
-    """Mean (or sum) of squared differences."""
+class Softmax(Module):
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
 
+    def forward(self, x):
+        return x.softmax(self.dim)
+
+
+class LogSoftmax(Module):
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return x.log_softmax(self.dim)
+
+
+class _Loss(Module):
     def __init__(self, reduction="mean"):
         super().__init__()
         if reduction not in ("mean", "sum", "none"):
             raise ValueError(f"reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
         self.reduction = reduction
 
+
+class MSELoss(_Loss):
+    """Mean (or sum) of squared differences."""
+
     def forward(self, input, target):
-        d = (input - target) ** 2
-        if self.reduction == "mean":
-            return d.mean()
-        if self.reduction == "sum":
-            return d.sum()
-        return d
+        return functional.mse_loss(input, target, self.reduction)
+
+
+class NLLLoss(_Loss):
+    """``-weight[y] * input[n, y]`` from log-probabilities (``functional.nll_loss``)."""
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+        super().__init__(reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return functional.nll_loss(input, target, self.weight, self.ignore_index,
+                                   self.reduction)
+
+
+class CrossEntropyLoss(NLLLoss):
+    """``nll_loss(log_softmax(input, 1), target)``, or with class probabilities
+    as target (``functional.cross_entropy``)."""
+
+    def forward(self, input, target):
+        return functional.cross_entropy(input, target, self.weight, self.ignore_index,
+                                        self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of ``sigmoid(input)``, computed stably from the logits."""
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def forward(self, input, target):
+        return functional.binary_cross_entropy_with_logits(
+            input, target, self.weight, self.reduction, self.pos_weight)
 
 
 class _Init:
@@ -280,25 +335,21 @@ class _Init:
 
     @staticmethod
     def uniform_(t, a=0.0, b=1.0):
-        from .tensor import no_grad
         with no_grad():
             return t.uniform_(a, b)
 
     @staticmethod
     def normal_(t, mean=0.0, std=1.0):
-        from .tensor import no_grad
         with no_grad():
             return t.normal_(mean, std)
 
     @staticmethod
     def zeros_(t):
-        from .tensor import no_grad
         with no_grad():
             return t.zero_()
 
     @staticmethod
     def constant_(t, value):
-        from .tensor import no_grad
         with no_grad():
             return t.fill_(value)
 

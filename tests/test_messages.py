@@ -1,0 +1,138 @@
+"""What a user sees at the edges: command-line errors and help, gradcheck's
+``wrt`` names, and error messages and generated headers that point at the
+user's own function (its file and line), never at srcdiff's machinery."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import srcdiff
+from numeric import load_function, load_module
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RNN = os.path.join(ROOT, "examples", "rnn.py")
+
+
+def _cli(*argv):
+    return subprocess.run([sys.executable, "-m", "srcdiff", *argv], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": ROOT})
+
+
+@pytest.mark.parametrize("target, message", [
+    (f"{RNN}::nosuch", "has no 'nosuch'"),
+    (f"{RNN}::np.nosuch", "has no 'np.nosuch'"),
+    (f"{RNN}::np", "is not a function"),
+    ("examples/no_such_file.py::f", "no such file"),
+    (RNN, "expected FILE.py::FUNC"),
+])
+def test_cli_bad_target_is_one_line_and_exit_2(target, message):
+    r = _cli(target)
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert lines[0].startswith("python -m srcdiff: error: ") and message in lines[0]
+
+
+def test_cli_help_shows_srcdiff_usage():
+    r = _cli("--help")
+    assert r.returncode == 0
+    assert r.stdout.startswith("usage: python -m srcdiff FILE.py::FUNC [--wrt NAMES]")
+    assert "python -m srcdiff rules" in r.stdout and "imported" in r.stdout
+
+
+def test_cli_prints_the_derivative():
+    r = _cli(f"{RNN}::cell", "--wrt", "h,W")
+    assert r.returncode == 0, r.stderr
+    assert "def cell_grad(h, x, W, U, b):" in r.stdout
+
+
+F2 = """
+def f(x, w):
+    return np.sum(np.sin(x) * w ** 2)
+"""
+
+
+@pytest.mark.parametrize("wrt", [("x", "w"), "w", ("w", 0), -1, (0, 1)])
+def test_gradcheck_takes_names_and_positions_like_grad(wrt):
+    f = load_function(F2)
+    x, w = np.linspace(0.1, 1.0, 4), np.linspace(-1.0, 1.0, 4)
+    assert srcdiff.gradcheck(f, x, w, wrt=wrt)
+
+
+def test_gradcheck_wrt_names_are_checked():
+    f = load_function(F2)
+    with pytest.raises(srcdiff.SrcdiffError, match="has no parameter 'v'"):
+        srcdiff.gradcheck(f, np.ones(3), np.ones(3), wrt=("x", "v"))
+
+
+def test_gradcheck_with_a_name_still_catches_a_wrong_rule():
+    """gradcheck by name compares the named argument's derivative: a rule that
+    is wrong for the second argument only is caught through its name."""
+    mod = load_module("""
+def mymul(a, b):
+    return a * b
+
+def f(x, w):
+    return np.sum(mymul(x, w))
+
+def mymul_vjp(g, ans, a, b):
+    return g * b, 2 * g * a      # the cotangent of b is twice what it should be
+""")
+    srcdiff.vjp_rule(mod.mymul)(mod.mymul_vjp)
+    x, w = np.linspace(0.1, 1.0, 4), np.linspace(-1.0, 1.0, 4)
+    assert srcdiff.gradcheck(mod.f, x, w, wrt="x", modes=("reverse",))
+    with pytest.raises(AssertionError, match="'w'"):
+        srcdiff.gradcheck(mod.f, x, w, wrt="w", modes=("reverse",))
+
+
+def test_grad_of_a_non_scalar_function_names_its_file_and_line():
+    f = load_function("""
+def vec(x):
+    return np.sin(x)
+""")
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        srcdiff.grad(f)(np.ones(3))
+    where = f"{f.__code__.co_filename}:{f.__code__.co_firstlineno}: "
+    assert str(e.value).startswith(where), str(e.value)
+    assert "vec returned shape (3,)" in str(e.value)
+
+
+def test_wrong_number_of_arguments_names_the_users_function():
+    f = load_function("""
+def cube(x):
+    return x ** 3
+""")
+    with pytest.raises(TypeError) as e:
+        srcdiff.grad(f)(1.0, 2.0)
+    assert str(e.value).startswith("cube_grad() takes 1 positional argument"), str(e.value)
+    assert "factory" not in str(e.value)
+    with pytest.raises(TypeError, match=r"^cube_grad_grad\(\) takes"):
+        srcdiff.grad(srcdiff.grad(f))(1.0, 2.0)
+
+
+def test_generated_header_of_a_lambda_names_its_line():
+    mod = load_module("""
+
+square = lambda x: np.sum(x ** 2)
+""")
+    line = mod.square.__code__.co_firstlineno
+    assert line > 1
+    g = srcdiff.grad(mod.square)
+    assert g(np.ones(2))[0] == 2.0
+    header = srcdiff.source(g).splitlines()[0]
+    assert header.endswith(f"{mod.__file__}:{line})"), header
+    _, tangent = srcdiff.jvp(mod.square, (np.ones(2),), (np.ones(2),))
+    assert tangent == 4.0
+
+
+def test_a_lambda_without_source_gets_a_location_and_a_hint():
+    f = eval("lambda x: x * 2")
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        srcdiff.grad(f)(1.0)
+    text = str(e.value)
+    assert text.startswith("<string>:1: cannot read the source of the lambda <lambda>")
+    assert "0x" not in text and "hint: define the function in a .py file" in text

@@ -66,13 +66,20 @@ class _Program:
         self.params, self.values = [], []
         wrt = case.wrt if case.wrt is not None else tuple(
             i for i, a in enumerate(case.args) if any(_is_real_leaf(x) for x in leaves(a)))
-        args = [self._arg(a, i, i in wrt) for i, a in enumerate(case.args)]
-        kws = [f"{k}={self._const(v)}" for k, v in case.kwargs.items()]
-        out = case.func(*case.args, **case.kwargs)
+        if callable(case.func):
+            args = [self._arg(a, i, i in wrt) for i, a in enumerate(case.args)]
+            kws = [f"{k}={self._const(v)}" for k, v in case.kwargs.items()]
+            out = case.func(*case.args, **case.kwargs)
+            value = f"F({', '.join(args + kws)})"
+        else:       # np.r_ / np.c_: the one argument is the key, F[a, b]
+            key = case.args[0]
+            items = key if isinstance(key, tuple) else (key,)
+            value = f"F[{', '.join(self._arg(a, 0, True) for a in items)}]"
+            out = case.func[key]
         terms = self._terms("y", out, rng)
         body = " + ".join(terms) if terms else "0.0 * x0"
         self.source = (f"def f({', '.join(self.params)}):\n"
-                       f"    y = F({', '.join(args + kws)})\n"
+                       f"    y = {value}\n"
                        f"    return {body}\n")
 
     def _const(self, value):

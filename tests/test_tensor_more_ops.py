@@ -184,8 +184,6 @@ def test_max_with_dim_gives_ties_gradient_to_the_returned_index():
     assert a.grad.tolist() == [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]]
 
 
-@pytest.mark.xfail(strict=True, reason="the rules of np.linalg.norm and operator.pow give nan "
-                                       "at 0 (rule-maths branch); the shim uses them as they are")
 @pytest.mark.parametrize("case", ["norm", "pow0"])
 def test_edge_gradients_from_rules(case):
     x = srcdiff.zeros(3, requires_grad=True)

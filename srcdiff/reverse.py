@@ -701,8 +701,9 @@ class ReverseTransform:
             return self._called_rule(s, t, op, rule, tpl, g, active)
         bind[tpl.params[0]] = g
         bind[tpl.params[1]] = load(self._ans or t)
+        known = {name for _, name in active} | ({g.id} if isinstance(g, gast.Name) else set())
         stmts, result = instantiate(tpl, bind, self.names, self.env, hint=self.adj(t),
-                                    not_none={name for _, name in active})
+                                    not_none=known)     # values, never None
         count = max(k for k, _ in active) + 1
         if tpl.packed and not isinstance(result, (gast.Tuple, gast.IfExp)):
             # the rule's value is the tuple of every argument's cotangent: bound once

@@ -85,7 +85,26 @@ class Template:
         self.body = lowered
         self.result = body[-1].value
         self.locals = {s.targets[0].id for s in self.body}
+        self.item_only = _item_only(self.locals, self.body, self.result)
         self.inlinable = True
+
+
+def _item_only(locals_, body, result):
+    """The locals read only as ``name[k]`` (a literal k, each k once): a tuple
+    such a local gets at instantiation is split into its items."""
+    seen, whole = {}, set()
+    for node in [s.value for s in body] + [result]:
+        items = set()
+        for n in gast.walk(node):
+            if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) \
+                    and isinstance(n.slice, gast.Constant) and type(n.slice.value) is int:
+                items.add(id(n.value))
+                seen.setdefault(n.value.id, []).append(n.slice.value)
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and n.id in locals_ and id(n) not in items:
+                whole.add(n.id)
+    return {name for name, ks in seen.items()
+            if name in locals_ and name not in whole and len(ks) == len(set(ks))}
 
 
 def _literal(value):
@@ -248,8 +267,10 @@ def instantiate(tpl, bindings, names, env, hint="t", not_none=()):
     for s in tpl.body:
         value = rewrite(s.value)
         name = s.targets[0].id
-        if isinstance(value, gast.Constant) or _constant_tuple(value):
-            subst[name] = value        # a local that folded to a constant
+        once = sum(st.targets[0].id == name for st in tpl.body) == 1
+        if once and (isinstance(value, (gast.Constant, gast.Name)) or _constant_tuple(value)
+                     or isinstance(value, gast.Tuple) and name in tpl.item_only):
+            subst[name] = value        # a constant, another name, or a tuple read by items
             continue
         stmts.append(assign(local_map[name], value))
     return stmts, rewrite(tpl.result)

@@ -334,3 +334,18 @@ def test_forward_rule_keeps_its_own_defaults():
     eps = 1e-6
     want = (f(a + eps * da, b + eps * db) - f(a - eps * da, b - eps * db)) / (2 * eps)
     _close(jvp(f, (a, b), (da, db))[1], want, 1e-6, 1e-7, "jvp of linspace")
+
+
+def test_rules_of_user_facing_callables_are_inlined():
+    """By construction, first-order code calls NumPy and srcdiff's helpers (which
+    have rules, or are plain code the inliner differentiates), never a rule
+    function: every rule of a NumPy/math/scipy/builtin callable is inlinable
+    (a rule the template cannot read would be called, and its *args/**kwargs
+    would stop the next differentiation)."""
+    from srcdiff.rules import all_rules
+    from srcdiff.templates import template
+    libraries = ("numpy", "math", "scipy", "builtins", "operator")
+    called = [f"{r.name} ({kind})" for r in all_rules() if r.name.split(".")[0] in libraries
+              for kind in ("vjp", "jvp")
+              if getattr(r, kind) is not None and not template(getattr(r, kind)).inlinable]
+    assert called == []

@@ -365,6 +365,15 @@ class _TestFolder(gast.NodeTransformer):
             return node.body if node.test.value else node.orelse
         return node
 
+    def visit_BinOp(self, node):
+        """``False | mask`` -> ``mask``; ``True & mask`` -> ``mask`` (a bound absent)."""
+        self.generic_visit(node)
+        unit = {gast.BitOr: False, gast.BitAnd: True}.get(type(node.op))
+        for a, b in ((node.left, node.right), (node.right, node.left)):
+            if unit is not None and isinstance(a, gast.Constant) and a.value is unit:
+                return b
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         if isinstance(node.func, gast.Name) and node.func.id == "len" and len(node.args) == 1 \

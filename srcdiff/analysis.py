@@ -249,8 +249,10 @@ class Classifier:
                     return self.func_op(npf, v, [recv] + args, keywords, f".{meth}()")
                 if meth == "pop" and isinstance(recv, gast.Name) and not v.args:
                     return Op("list_pop", v, args=[recv], what=".pop()")
-                if meth in ("get",) and len(v.args) >= 1:
-                    return self.func_op(operator.getitem, v, [recv, v.args[0]], {}, ".get()")
+                if meth == "get" and 1 <= len(v.args) <= 2 and not keywords:
+                    # d.get(key, default): the default when the key is missing
+                    from .runtime import dict_get
+                    return self.func_op(dict_get, v, [recv] + list(v.args), {}, ".get()")
                 if meth in NONDIFF_METHODS:
                     return Op("nondiff", v, args=[recv] + list(v.args), keywords=keywords)
                 return Op("unknown", v, args=[recv] + list(v.args), keywords=keywords,

@@ -35,8 +35,8 @@ from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
 from .shapes import ShapeClasses
 from .simplify import simplify
-from .syntax import load, store, const, assign, call, attr, names_read, clone, tuple_
-from .templates import template, instantiate
+from .syntax import load, store, const, assign, call, attr, names_read, clone, tuple_, subscript
+from .templates import template, instantiate, literal_expr
 from .zeros import Folder, zero, is_zero
 
 __all__ = ["ForwardTransform"]
@@ -487,19 +487,23 @@ class ForwardTransform:
             raise _Unsupported(f"{rule.name} has no forward-mode rule",
                                f"register one with @srcdiff.jvp_rule({rule.name})")
         tpl = template(rule.jvp)
-        if tpl.varargs:
+        if tpl.varargs and not tpl.inlinable:
             return self.varargs_rule(s, t, op, renamed, rule)
         params = tpl.params[1:]
-        if len(op.args) > len(params):
+        if len(op.args) > len(params) and not tpl.varargs:
             raise _Unsupported(f"{rule.name} called with {len(op.args)} positional arguments; "
                                f"its forward rule takes {len(params)}")
         bind = {}
-        for i, a in enumerate(op.args):
+        for i, a in enumerate(op.args[:len(params)]):
             bind[params[i]] = a
         for k, v in op.keywords.items():
-            if k not in params and k not in tpl.kwonly:
+            if k not in params and k not in tpl.kwonly and tpl.varkw is None:
                 raise _Unsupported(f"{rule.name}: its forward rule has no parameter {k!r}")
-            bind[k] = v
+            if k in params or k in tpl.kwonly:
+                bind[k] = v
+            elif isinstance(v, gast.Name) and self.active(v.id) and v.id in self.live:
+                raise _Unsupported(f"{rule.name}: its forward rule has no tangent for the "
+                                   f"keyword argument {k!r}")
         tangents = {}
         any_live = False
         for p in params:
@@ -512,9 +516,19 @@ class ForwardTransform:
                 d = zero(const(tpl.defaults.get(p)))
             any_live = any_live or not is_zero(d)
             tangents[dname] = d
+        extra = op.args[len(params):] if tpl.varargs else []
+        if tpl.varargs:
+            # *args: its tangents as one tuple aligned with it (None where zero)
+            tans = [self.tangent_atom(a) for a in extra]
+            any_live = any_live or not all(is_zero(d) for d in tans)
+            tangents["d" + tpl.varargs] = gast.Tuple(
+                elts=[const(None) if is_zero(d) else d for d in tans], ctx=gast.Load())
         if not any_live:
             return [], zero(load(t))
         primal_bind = {k: rename_expr(v, renamed) for k, v in bind.items()}
+        if tpl.varargs:
+            primal_bind[tpl.varargs] = gast.Tuple(elts=[rename_expr(a, renamed) for a in extra],
+                                                  ctx=gast.Load())
         if not tpl.inlinable:
             args = [load(t)] + [rename_expr(a, renamed) for a in op.args]
             kws = [gast.keyword(arg=k, value=rename_expr(v, renamed))
@@ -528,10 +542,11 @@ class ForwardTransform:
                 bindings[p] = _default_const(tpl.defaults[p])
         bindings.update(tangents)
         bindings[tpl.params[0]] = load(t)
-        stmts, results = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t))
-        if isinstance(tpl.result, gast.Tuple):     # the tangents of several outputs
-            results = [gast.Tuple(elts=results, ctx=gast.Load())]
-        stmts, expr = self.folder.fold_block(stmts, results[0])
+        stmts, result = instantiate(tpl, bindings, self.names, self.env, hint=self.tan(t),
+                                    not_none=self._not_none(bind, renamed))
+        stmts, expr = self.folder.fold_block(stmts, result)
+        if isinstance(expr, gast.Tuple):
+            expr = self._complete_items(expr, t)
         expr = _DropDefaults(self.resolve).visit(expr)
         for st in stmts:
             st.value = _DropDefaults(self.resolve).visit(st.value)
@@ -539,6 +554,26 @@ class ForwardTransform:
             st.value = simplify(st.value)
             st.srcline = s.srcline
         return stmts, expr
+
+    def _complete_items(self, expr, t):
+        """A tuple tangent whose items a rule may leave None (no tangent: the sign
+        of slogdet, the rank of lstsq): zeros shaped like ``t``'s items, since
+        later statements read the items as values."""
+        elts = []
+        for k, e in enumerate(expr.elts):
+            item = subscript(load(t), const(k))
+            if isinstance(e, gast.Constant) and e.value is None:
+                e = call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [item])
+            elif isinstance(e, gast.IfExp) and any(isinstance(b, gast.Constant) and b.value is None
+                                                   for b in (e.body, e.orelse)):
+                e = call(self.ref(runtime.complete_cotangent, "complete_cotangent"), [e, item])
+            elts.append(e)
+        return gast.Tuple(elts=elts, ctx=gast.Load())
+
+    def _not_none(self, bind, renamed):
+        """The names bound to a rule's parameters known not to be None: active values."""
+        return {renamed.get(v.id, v.id) for v in bind.values()
+                if isinstance(v, gast.Name) and self.active(v.id)}
 
     def varargs_rule(self, s, t, op, renamed, rule):
         """A rule ``f_jvp(ans, *args, d<args>)``: the tangents come as one tuple
@@ -770,7 +805,7 @@ def _numpy_func(f):
 
 
 def _default_const(value):
-    c = const(value)
+    c = literal_expr(value)
     c.srcdiff_default = True
     return c
 
@@ -778,8 +813,7 @@ def _default_const(value):
 class _DropDefaults(gast.NodeTransformer):
     """``np.sum(da, axis=None)`` -> ``np.sum(da)`` where ``None`` is the rule's own
     default for a parameter the call did not pass, and the called function's
-    default for that keyword too (a rule's ``axis=0`` passed on as
-    ``np.sum(t, axis=axis)`` must stay)."""
+    default too (a rule's ``axis=0`` passed on to ``np.sum`` stays)."""
 
     def __init__(self, resolve):
         self.resolve = resolve
@@ -788,18 +822,23 @@ class _DropDefaults(gast.NodeTransformer):
         self.generic_visit(node)
         node.keywords = [k for k in node.keywords
                          if not (getattr(k.value, "srcdiff_default", False)
-                                 and _callee_default(self.resolve(node.func), k.arg, k.value.value))]
+                                 and self._callee_default(node.func, k))]
         return node
 
-
-def _callee_default(func, name, value):
-    """Whether ``func``'s own default for keyword ``name`` is ``value``."""
-    try:
-        param = inspect.signature(func).parameters.get(name)
-    except (TypeError, ValueError):
-        return False
-    return param is not None and param.default is not param.empty and \
-        type(param.default) is type(value) and param.default == value
+    def _callee_default(self, func, keyword):
+        import inspect
+        try:
+            param = inspect.signature(self.resolve(func)).parameters.get(keyword.arg)
+        except (TypeError, ValueError):
+            return False
+        if param is None or param.default is param.empty:
+            return False
+        value = keyword.value
+        if param.default is getattr(np, "_NoValue", param.empty):
+            # NumPy's "not given": keepdims=False and axis=None mean the same
+            return isinstance(value, gast.Constant) and value.value in (False, None)
+        return isinstance(value, gast.Constant) and type(value.value) is type(param.default) \
+            and value.value == param.default
 
 
 def rename_expr(node, mapping):

@@ -23,7 +23,7 @@ from .rules.support import cast_like
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
 from .syntax import load, store, const, assign, call, attr, subscript, names_read, clone, tuple_
-from .templates import template, instantiate
+from .templates import template, instantiate, result_parts, returns_tuple
 from .rules.registry import vjp_params
 
 __all__ = ["ReverseTransform"]
@@ -686,10 +686,13 @@ class ReverseTransform:
                 bind[params[i]] = a
             if isinstance(a, gast.Name) and self.active(a.id):
                 active.append((i, a.id))
+        if tpl.varargs:
+            bind[tpl.varargs] = gast.Tuple(elts=list(op.args[len(params):]), ctx=gast.Load())
         for k, v in op.keywords.items():
-            if k not in params and k not in tpl.kwonly:
+            if k not in params and k not in tpl.kwonly and tpl.varkw is None:
                 raise self.error(s, f"{rule.name}: its rule has no parameter {k!r}")
-            bind[k] = v
+            if k in params or k in tpl.kwonly:
+                bind[k] = v
             if isinstance(v, gast.Name) and self.active(v.id):
                 if k not in params:
                     raise self.error(s, f"{rule.name}: cannot differentiate with respect to "
@@ -697,20 +700,21 @@ class ReverseTransform:
                 active.append((params.index(k), v.id))
         if not active:
             return []
-        out = []
         if not tpl.inlinable:
-            # call the rule itself and pick the cotangents that are needed
-            res = self.names.fresh(f"{t}_vjp")
-            args = [g, load(self._ans or t)] + [clone(a) for a in op.args]
-            kws = [gast.keyword(arg=k, value=clone(v)) for k, v in op.keywords.items()]
-            out.append(assign(res, call(self.ref(rule.vjp, rule.vjp.__name__), args, kws),
-                              s.srcline))
-            for k, name in active:
-                out += self.accumulate(name, subscript(load(res), const(k)), s.srcline)
-            return out
+            return self._called_rule(s, t, op, rule, tpl, g, active)
         bind[tpl.params[0]] = g
         bind[tpl.params[1]] = load(self._ans or t)
-        stmts, results = instantiate(tpl, bind, self.names, self.env, hint=self.adj(t))
+        known = {name for _, name in active} | ({g.id} if isinstance(g, gast.Name) else set())
+        stmts, result = instantiate(tpl, bind, self.names, self.env, hint=self.adj(t),
+                                    not_none=known)     # values, never None
+        count = max(k for k, _ in active) + 1
+        if tpl.packed and not isinstance(result, (gast.Tuple, gast.IfExp)):
+            # the rule's value is the tuple of every argument's cotangent: bound once
+            cts = self.names.fresh(self.adj(t) + "_cts")
+            stmts.append(assign(cts, result))
+            results = [subscript(load(cts), const(k)) for k in range(count)]
+        else:
+            results = result_parts(tpl, result, count)
         for st in stmts:
             # the rule's locals: their shapes where known (unbroadcast of them pruned)
             n = st.targets[0].id
@@ -727,6 +731,10 @@ class ReverseTransform:
                                      and results[k].value is None):
                 continue
             e = self.shapes.prune(simplify(results[k]))
+            if _may_be_none(e):
+                # no cotangent on some path of the rule: zeros there, never None
+                e = call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
+                         [e, load(name)])
             exprs.append((name, e))
             used |= names_read(e)
         # keep only the rule's local statements the chosen results need
@@ -741,9 +749,32 @@ class ReverseTransform:
             n = st.targets[0].id
             if whole.count(n) == 1 and self._fresh(st.value):
                 self._fresh_locals.add(n)
-        out += keep
+        out = keep
         for name, e in exprs:
             out += self.accumulate(name, e, s.srcline)
+        return out
+
+    def _called_rule(self, s, t, op, rule, tpl, g, active):
+        """A rule that cannot be inlined: the generated code calls it and takes
+        the cotangents it needs from its value (a tuple, or the first
+        parameter's cotangent alone; see rules/registry.py)."""
+        kind, length = returns_tuple(tpl)
+        res = self.names.fresh(f"{t}_vjp")
+        args = [g, load(self._ans or t)] + [clone(a) for a in op.args]
+        kws = [gast.keyword(arg=k, value=clone(v)) for k, v in op.keywords.items()]
+        value = call(self.ref(rule.vjp, rule.vjp.__name__), args, kws)
+        if kind is None:
+            # its source does not tell a tuple from a single cotangent: sorted where it runs
+            count = max(len(op.args), max(k for k, _ in active) + 1)
+            kind, length = True, count
+            value = call(self.ref(runtime.rule_cotangents, "rule_cotangents"),
+                         [value, const(count)])
+        out = [assign(res, value, s.srcline)]
+        for k, name in active:
+            if kind and k < length:
+                out += self.accumulate(name, subscript(load(res), const(k)), s.srcline)
+            elif not kind and k == 0:
+                out += self.accumulate(name, load(res), s.srcline)
         return out
 
     def rev_setitem(self, s, target):
@@ -1608,6 +1639,13 @@ class ReverseTransform:
 
 
 
+def _may_be_none(expr):
+    """Is ``expr`` a conditional expression with a ``None`` branch?"""
+    while isinstance(expr, gast.IfExp):
+        if any(isinstance(b, gast.Constant) and b.value is None for b in (expr.body, expr.orelse)):
+            return True
+        expr = expr.orelse if isinstance(expr.orelse, gast.IfExp) else expr.body
+    return False
 def _reads_outside(stmt, inner):
     """Names read in ``stmt`` outside its sub-statement ``inner``."""
     out = set()

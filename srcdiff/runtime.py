@@ -84,6 +84,19 @@ def broadcast_like(t, ref):
     return np.broadcast_to(t, shape)
 
 
+def unbroadcast_each(gs, xs):
+    """Each cotangent of ``gs`` summed back to the shape of its primal in ``xs``
+    (None stays None): the cotangents of ``np.broadcast_arrays``."""
+    return tuple(None if g is None else unbroadcast(g, x) for g, x in zip(gs, xs))
+
+
+def broadcast_each(ts, refs):
+    """Each tangent of ``ts`` broadcast to the shape of its value in ``refs``
+    (None: zeros): the transpose of ``unbroadcast_each``."""
+    return tuple(zeros_like_value(r) if t is None else broadcast_like(t, r)
+                 for t, r in zip(ts, refs))
+
+
 def expand_reduced(g, x, axis=None, keepdims=False):
     """Undo a reduction over ``axis``: broadcast ``g`` back to ``x``'s shape."""
     shape = np.shape(x)
@@ -96,6 +109,14 @@ def expand_reduced(g, x, axis=None, keepdims=False):
     return np.broadcast_to(g, shape)
 
 
+def like_container(x, items):
+    """A list or tuple of ``items`` of the kind of ``x`` (a named tuple such as
+    ``np.linalg.svd``'s result keeps its type; its fields are positional)."""
+    if isinstance(x, tuple) and hasattr(type(x), "_fields"):
+        return type(x)(*items)
+    return type(x)(items)
+
+
 def zeros_like_value(x):
     """A zero with the shape and dtype of ``x`` (a Python 0.0 for Python scalars;
     lists, tuples and dicts of zeros for containers)."""
@@ -104,10 +125,33 @@ def zeros_like_value(x):
     if type(x) is ShapeOf:
         return x.zeros()
     if isinstance(x, (list, tuple)):      # a container's zero has its structure
-        return type(x)(zeros_like_value(e) for e in x)
+        return like_container(x, [zeros_like_value(e) for e in x])
     if isinstance(x, dict):
         return {k: zeros_like_value(v) for k, v in x.items()}
     return np.zeros_like(x)
+
+
+def rule_cotangents(result, n):
+    """A VJP rule's value as a tuple of ``n`` cotangents: a single value is the
+    first argument's, and the ones a short tuple leaves out are None (for a rule
+    whose source srcdiff cannot read; see rules/registry.py)."""
+    if not isinstance(result, tuple):
+        result = (result,)
+    return tuple(result[:n]) + (None,) * (n - len(result))
+
+
+def rule_result_like(cts, result):
+    """The cotangents ``cts`` (a tuple) arranged as ``result``, a VJP rule's value
+    (the transpose of ``rule_cotangents``)."""
+    if not isinstance(result, tuple):
+        return cts[0]
+    return tuple(cts[:len(result)]) + (None,) * (len(result) - len(cts))
+
+
+def dict_get(d, key, default=None):
+    """``d.get(key, default)``: the transforms use it, with its rules, for a
+    ``.get`` on a differentiated value."""
+    return d.get(key, default)
 
 
 def seq_add(a, b):
@@ -129,7 +173,7 @@ def add_cotangents(a, b):
     if b is None:
         return a
     if isinstance(a, (tuple, list)):
-        return type(a)(add_cotangents(x, y) for x, y in zip(a, b))
+        return like_container(a, [add_cotangents(x, y) for x, y in zip(a, b)])
     if isinstance(a, dict):
         out = dict(a)
         for k, v in b.items():
@@ -143,12 +187,12 @@ def complete_cotangent(g, x):
     (and each part of the dtype kind of ``x``'s: see rules.support.cast_like)."""
     if g is None:
         if isinstance(x, (tuple, list)):
-            return type(x)(complete_cotangent(None, e) for e in x)
+            return like_container(x, [complete_cotangent(None, e) for e in x])
         if isinstance(x, dict):
             return {k: complete_cotangent(None, v) for k, v in x.items()}
         return zeros_like_value(x)
     if isinstance(g, (tuple, list)) and isinstance(x, (tuple, list)):
-        return type(x)(complete_cotangent(a, e) for a, e in zip(g, x))
+        return like_container(x, [complete_cotangent(a, e) for a, e in zip(g, x)])
     if isinstance(g, dict) and isinstance(x, dict):
         return {k: complete_cotangent(g.get(k), v) for k, v in x.items()}
     if isinstance(g, (tuple, list, dict)):

@@ -154,6 +154,18 @@ def tuple_jvp(ans, x, *, dx):
     return tuple(dx)
 
 
+@vjp_rule(sequence_cotangent)
+def sequence_cotangent_vjp(gg, ans, g, x):
+    """``sequence_cotangent`` is linear in ``g``: its transpose splits ``gg`` back
+    into ``g``'s items."""
+    return (list(gg) if isinstance(g, list) else tuple(gg)), None
+
+
+@jvp_rule(sequence_cotangent)
+def sequence_cotangent_jvp(ans, g, x, *, dg, dx):
+    return sequence_cotangent(dg, x)
+
+
 @vjp_rule(reverse_cotangent)
 def reverse_cotangent_vjp(gg, ans, g, x):
     return reverse_cotangent(gg, x), None

@@ -3,7 +3,8 @@ generated derivatives can themselves be differentiated."""
 import numpy as np
 
 from ..runtime import (unbroadcast, broadcast_like, expand_reduced, sum_to_shape,
-                       zeros_like_value, size_of)
+                       zeros_like_value, size_of, rule_cotangents, rule_result_like,
+                       unbroadcast_each, broadcast_each)
 from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
 
 
@@ -86,6 +87,46 @@ def add_cotangents_vjp(g, ans, a, b):
 @jvp_rule(add_cotangents)
 def add_cotangents_jvp(ans, a, b, *, da, db):
     return add_cotangents(da, db)
+
+
+@vjp_rule(unbroadcast_each)
+def unbroadcast_each_vjp(gg, ans, gs, xs):
+    return broadcast_each(gg, gs), None
+
+
+@jvp_rule(unbroadcast_each)
+def unbroadcast_each_jvp(ans, gs, xs, *, dgs, dxs):
+    return unbroadcast_each(dgs, xs)
+
+
+@vjp_rule(broadcast_each)
+def broadcast_each_vjp(gg, ans, ts, refs):
+    return unbroadcast_each(gg, ts), None
+
+
+@jvp_rule(broadcast_each)
+def broadcast_each_jvp(ans, ts, refs, *, dts, drefs):
+    return broadcast_each(dts, refs)
+
+
+@vjp_rule(rule_cotangents)
+def rule_cotangents_vjp(gg, ans, result, n):
+    return rule_result_like(gg, result), None
+
+
+@jvp_rule(rule_cotangents)
+def rule_cotangents_jvp(ans, result, n, *, dresult, dn):
+    return rule_cotangents(dresult, n)
+
+
+@vjp_rule(rule_result_like)
+def rule_result_like_vjp(gg, ans, cts, result):
+    return rule_cotangents(gg, len(cts)), None
+
+
+@jvp_rule(rule_result_like)
+def rule_result_like_jvp(ans, cts, result, *, dcts, dresult):
+    return rule_result_like(dcts, result)
 
 
 @vjp_rule(complete_cotangent)

@@ -16,7 +16,7 @@ import operator
 import numpy as np
 
 from ..runtime import (add_at, unbroadcast, zeros_like_value, is_foreign, index_add,
-                       array_copy, set_index)
+                       array_copy, set_index, dict_get, complete_cotangent)
 from .registry import vjp_rule, jvp_rule, register_linear
 
 __all__ = ["scatter_add", "index_update", "is_basic_index"]
@@ -86,6 +86,19 @@ def scatter_add_vjp(gg, ans, g, x, idx):
 @jvp_rule(scatter_add)
 def scatter_add_jvp(ans, g, x, idx, *, dg):
     return scatter_add(dg, x, idx)
+
+
+@vjp_rule(dict_get)
+def dict_get_vjp(g, ans, d, key, default=None):
+    """The cotangent goes to ``d[key]`` when the key is there, else to ``default``."""
+    found = key in d
+    return (scatter_add(g, d, key) if found else zeros_like_value(d)), None, \
+        (zeros_like_value(default) if found else g)
+
+
+@jvp_rule(dict_get)
+def dict_get_jvp(ans, d, key, default=None, *, dd, ddefault):
+    return complete_cotangent(dd[key] if key in d else ddefault, ans)
 
 
 @vjp_rule(index_update)

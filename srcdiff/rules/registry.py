@@ -10,7 +10,13 @@ primal output ``ans``::
 
 It returns one cotangent per positional parameter (``None`` for one that
 is not differentiable; a short tuple leaves the rest ``None``; a bare
-value is the cotangent of the first parameter).
+value is the cotangent of the first parameter). The transformer reads the
+form from the rule's source: a tuple literal, or a conditional expression
+between tuple literals, is per parameter; any other returned expression is
+the first parameter's cotangent, even when its value is a tuple (write
+``cts = helper(...); return cts[0], cts[1]``). A rule with ``*args``
+returns the tuple of every positional argument's cotangent as one
+expression.
 
 A forward rule (JVP) has the signature of the function, with a leading
 ``ans`` and one keyword-only tangent ``d<name>`` per differentiable

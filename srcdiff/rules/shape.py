@@ -3,7 +3,7 @@ each reverse rule is the transposed data movement and each forward rule is
 the function applied to the tangent."""
 import numpy as np
 
-from ..runtime import unbroadcast
+from ..runtime import unbroadcast, unbroadcast_each, broadcast_each
 from .registry import vjp_rule, jvp_rule, register_linear, lookup
 from .support import (inverse_permutation, negate_shift, split_like, stack_split, unstack,
                       atleast_cotangents, atleast_tangent, tile_sum, repeat_sum, rollaxis_undo,
@@ -115,12 +115,12 @@ def broadcast_to_jvp(ans, array, shape, subok=False, *, darray):
 @vjp_rule(np.broadcast_arrays)
 def broadcast_arrays(g, ans, *args, subok=False):
     """Cotangents of every array (``None`` for an unused output)."""
-    return tuple(None if gi is None else unbroadcast(gi, x) for gi, x in zip(g, args))
+    return unbroadcast_each(g, args)
 
 
 @jvp_rule(np.broadcast_arrays)
 def broadcast_arrays_jvp(ans, *args, subok=False, dargs):
-    return tuple(np.broadcast_to(t, np.shape(a)) for t, a in zip(fill_zeros(list(dargs), list(args)), ans))
+    return broadcast_each(dargs, ans)
 
 
 @vjp_rule(np.atleast_1d)

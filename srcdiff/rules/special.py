@@ -222,12 +222,14 @@ if special is not None:
 
     @vjp_rule(special.i1e)
     def i1e(g, ans, x):
-        """i1e' = i0e - sign(x) i1e - i1e / x (and 1/2 at 0)."""
-        return g * (special.i0e(x) - np.sign(x) * ans - np.where(x == 0, 0.5, ans / np.where(x == 0, 1.0, x)))
+        """i1e' = i0e - i1e (sign(x) + 1/x), 1/2 at 0 (i0e's rules call it)."""
+        nonzero = np.where(x == 0, 1.0, x)
+        return g * np.where(x == 0, 0.5, special.i0e(x) - ans * (np.sign(x) + 1 / nonzero))
 
     @jvp_rule(special.i1e)
     def i1e_jvp(ans, x, *, dx):
-        return dx * (special.i0e(x) - np.sign(x) * ans - np.where(x == 0, 0.5, ans / np.where(x == 0, 1.0, x)))
+        nonzero = np.where(x == 0, 1.0, x)
+        return dx * np.where(x == 0, 0.5, special.i0e(x) - ans * (np.sign(x) + 1 / nonzero))
 
     @vjp_rule(special.j0)
     def j0(g, ans, x):

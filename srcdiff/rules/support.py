@@ -1462,7 +1462,8 @@ def cross_cotangents_jvp(ans, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None, 
 @vjp_rule(einsum_cotangents)
 def einsum_cotangents_vjp(gg, ans, g, operands):
     # ans[k] = einsum(s_k, g, *others): linear in g and in each operand.
-    return einsum_cotangents_transpose(gg, g, operands)
+    cts = einsum_cotangents_transpose(gg, g, operands)
+    return cts[0], cts[1]
 
 
 @jvp_rule(einsum_cotangents)
@@ -1484,7 +1485,9 @@ def einsum_cotangents_dops(g, operands, doperands):
         cts = list(einsum_cotangents(g, new_ops)[1:])
         cts[j] = None  # operand j's cotangent does not involve operand j
         total = add_cotangents(total, einsum_place(cts, operands, pos))
-    return total
+    # an operand whose cotangent no tangent reached: a zero tangent, not None
+    return None if total is None else einsum_place(
+        [0.0 * x if total[p] is None else total[p] for p, x in zip(pos, ops)], operands, pos)
 
 
 def einsum_cotangents_transpose(gg, g, operands):
@@ -1505,7 +1508,9 @@ def einsum_cotangents_transpose(gg, g, operands):
             # <t, E_k(g, ops)> as a function of op j: einsum with op k -> t and take op j's cotangent
             cts = einsum_cotangents(g, [subscripts] + args)
             ct_ops[j] = add_cotangents(ct_ops[j], cts[j + 1])
-    return ct_g, einsum_place(ct_ops, operands, pos)
+    # an operand no cotangent reached (einsum is linear in it alone): zeros, not None
+    return ct_g, einsum_place([0.0 * x if c is None else c for c, x in zip(ct_ops, ops)],
+                              operands, pos)
 
 
 @vjp_rule(einsum_tangent)

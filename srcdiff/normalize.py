@@ -8,6 +8,8 @@ and loops, and names a nested def or lambda reads, are ever overwritten. Every
 statement remembers the source line it came from (``stmt.srcline``). ``return``
 is lifted so that the function has a single exit at its end.
 """
+import types
+
 import gast
 
 from .errors import SrcdiffError
@@ -192,9 +194,17 @@ class _Normalizer:
         a lambda's body): the call as a statement (which both modes follow),
         then its value, None."""
         got = resizing_call(simple)
-        if got and got[1] in ("append", "extend"):
+        if got and got[1] in ("append", "extend") and not self.is_module(simple.func.value):
             return stmts + [gast.Expr(value=simple)], const(None)
         return stmts, simple
+
+    def is_module(self, base):
+        """Is ``base`` a module the function reads (``np`` in ``np.append(x, v)``,
+        a function call, not a list growing)?"""
+        try:
+            return isinstance(resolve_static(self.fs, base, self.local_names), types.ModuleType)
+        except KeyError:
+            return False
 
     def is_index_call(self, base):
         """Is ``base[...]`` a function call written as indexing (``np.r_[a, b]``):

@@ -151,8 +151,9 @@ def _cases():
 
 def test_every_rule_result_is_read_as_it_returns():
     """For every case of the rule table: a reverse rule the transformer inlines
-    returns a tuple exactly when its template's result is a tuple expression, and
-    no inlined result is a conditional expression of tuples."""
+    returns a tuple exactly when its template's result is a tuple expression (a
+    conditional result is split per branch by the inliner: see
+    tests/test_rule_application.py)."""
     from test_rules import _ct_tree      # the harness the table is run with
     rng = np.random.default_rng(0)
     checked = 0
@@ -163,7 +164,8 @@ def test_every_rule_result_is_read_as_it_returns():
         tpl = template(rule.vjp)
         if not tpl.inlinable:
             continue
-        assert not _conditional_of_tuples(tpl.result), rule.name
+        if isinstance(tpl.result, gast.IfExp) or tpl.varargs:
+            continue     # (a *args rule's result is one cotangent per extra argument)
         for case in cases:
             f = func if callable(func) else func.__getitem__
             with warnings.catch_warnings():
@@ -188,18 +190,6 @@ def _is_cotangent_of_a_tuple(case, res):
     """A bare result that is itself the cotangent of a tuple/list first argument."""
     return bool(case.args) and isinstance(case.args[0], (tuple, list)) \
         and len(res) == len(case.args[0]) and len(case.args) == 1
-
-
-def _conditional_of_tuples(e):
-    if isinstance(e, gast.IfExp):
-        return any(isinstance(b, gast.Tuple) or _conditional_of_tuples(b) for b in (e.body, e.orelse))
-    return False
-
-
-def test_a_conditional_of_tuples_is_not_inlined():
-    def rule(g, ans, x, y=None):
-        return g if y is None else (g, g)
-    assert not template(rule).inlinable
 
 
 # =================================================================================

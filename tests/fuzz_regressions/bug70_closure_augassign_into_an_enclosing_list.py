@@ -17,7 +17,6 @@ def f(x):
     return np.sum(acc[0])
 
 FUNC = 'f'
-XFAIL = "a closure's write into a captured list is lost (issue 17 class 9, closures)"
 ARGS = (np.array([0.3, -0.5, 0.8]),)
 WRT = 0
 ORDERS = (1, 2)

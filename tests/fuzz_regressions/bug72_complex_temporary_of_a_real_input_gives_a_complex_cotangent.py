@@ -12,7 +12,6 @@ def f(x):
     return np.sum(np.abs(q) ** 2)
 
 FUNC = 'f'
-XFAIL = 'a real input gets a complex cotangent (issue 17 class 6, complex)'
 ARGS = (np.array([0.3, -0.5, 0.8]),)
 WRT = 0
 ORDERS = (1, 2)

@@ -13,7 +13,6 @@ def f(A):
     return np.sum(S ** 2) + np.sum((U * S) @ Vt)
 
 FUNC = 'f'
-XFAIL = 'np.linalg named-tuple result unpacked: zeros_like_value crash (issue 17 class 8, named tuples)'
 ARGS = (np.array([[0.3, -0.5, 0.8], [0.1, 0.9, -0.4]]),)
 WRT = 0
 ORDERS = (1, 2)

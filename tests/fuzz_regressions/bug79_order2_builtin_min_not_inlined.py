@@ -12,7 +12,6 @@ def f(x):
     return max(np.sum(x), 0.1) + min(x[0], 0.95)
 
 FUNC = 'f'
-XFAIL = 'order two: builtin min/max rule not inlined (issue 17 class 5, non-inlined rules)'
 ARGS = (np.array([0.9, -0.5, 0.8]),)
 WRT = 0
 ORDERS = (1, 2)

@@ -16,7 +16,6 @@ def f(w, s):
     return s2 + np.sum(w ** 2)
 
 FUNC = 'f'
-XFAIL = 'order two: jacobian(grad) crashes in reverse.py:block (generated code not differentiable again)'
 ARGS = (np.array([0.3, -0.5, 0.8]), 0.4)
 WRT = 0
 ORDERS = (1, 2)

@@ -14,7 +14,6 @@ def f(w, z):
     return np.sum(v ** 2)
 
 FUNC = 'f'
-XFAIL = 'a real input gets a complex cotangent (issue 17 class 6, complex)'
 ARGS = (np.array([0.3, -0.5, 0.8, 0.1]), np.array([(0.3+0.1j), (-0.5+0.2j), (0.8-0.3j), (0.1+0.4j)]))
 WRT = 0
 ORDERS = (1, 2)

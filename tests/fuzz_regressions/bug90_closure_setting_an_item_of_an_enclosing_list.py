@@ -18,7 +18,6 @@ def f(t):
     return np.mean(acc)
 
 FUNC = 'f'
-XFAIL = "a closure's write into a captured list is lost (issue 17 class 9, closures)"
 ARGS = (0.4,)
 WRT = 0
 ORDERS = (1, 2)

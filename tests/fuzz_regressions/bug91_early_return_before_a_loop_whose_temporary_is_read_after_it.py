@@ -19,7 +19,6 @@ def f(s):
     return h
 
 FUNC = 'f'
-XFAIL = 'a loop temporary read after the loop, on an early-return path (issue 17 class 11, loop temporaries)'
 ARGS = (0.4,)
 WRT = 0
 ORDERS = (1, 2)

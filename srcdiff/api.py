@@ -78,7 +78,7 @@ def _signature_params(f):
 
 # ---- generation -------------------------------------------------------------
 
-def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False):
+def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, checkpoint=None):
     """Generate (or fetch from the cache) the derivative code of ``func``.
 
     ``spec`` describes the arguments of the call it will serve: pairs
@@ -86,15 +86,16 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False):
     int shared by array arguments of equal shape. The code is specialised on
     it (containers' cotangents add element by element; unbroadcast is dropped
     where shapes are then known to agree). ``tupled``: the gradient of one
-    argument comes back as a 1-tuple (``wrt=(0,)``)."""
-    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled)
+    argument comes back as a 1-tuple (``wrt=(0,)``). ``checkpoint``: the
+    snapshots each loop keeps (checkpoint.py), None to save every step."""
+    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled, checkpoint)
     containers = frozenset(p for p, k in spec if k == "c")
     with _cache_lock:
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
     gen = recorded(func, lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
-                                                    containers, tupled))
+                                                    containers, tupled, checkpoint))
     with _cache_lock:
         _cache[key] = gen
     return gen
@@ -146,7 +147,8 @@ def deps_valid(deps):
 _MISSING = object()
 
 
-def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False):
+def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False,
+                       checkpoint=None):
     norm = prepare(func, wrt_names)
     fs = norm.fs
     env = norm.env
@@ -175,6 +177,9 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
     rt = ReverseTransform(norm, wrt_names, env, containers, dict(spec))
     with user_names(norm.names):
         primal, adjoint, grads = rt.run(seed)
+        if checkpoint is not None:
+            from .checkpoint import checkpoint_loops
+            primal, adjoint = checkpoint_loops(rt, primal, adjoint, checkpoint, mode == "vjp")
     grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and not tupled \
         else tuple_(grads)
     loc = fs.loc
@@ -212,6 +217,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
     for fn in fns.values():
         fn.__defaults__ = fs.func.__defaults__
         fn.__kwdefaults__ = fs.func.__kwdefaults__
+        if checkpoint is not None:
+            fn.__srcdiff_checkpointed__ = checkpoint   # (parse.py refuses to transform it)
     import inspect
     try:
         original = "".join(inspect.getsourcelines(fs.func)[0])
@@ -392,7 +399,7 @@ class _Dispatch:
     (tuples, lists, dicts; their cotangents add element by element), scalars,
     and which arrays share a shape (no unbroadcast between them)."""
 
-    def __init__(self, f, wrt, mode, has_aux, eager=True):
+    def __init__(self, f, wrt, mode, has_aux, eager=True, checkpoint=None):
         func, bound = _plain(f)
         self.func, self.bound = func, bound
         self.params = _signature_params(func)
@@ -400,6 +407,8 @@ class _Dispatch:
         self.names, self.single = _wrt_names(wrt, self.params, self.offset,
                                              getattr(func, "__qualname__", repr(func)))
         self.mode, self.has_aux = mode, has_aux
+        from .checkpoint import check_budget
+        self.checkpoint = check_budget(checkpoint)
         self.positions = [self.params.index(n) - self.offset for n in self.names]
         self.variants = {}
         self.deps = {}
@@ -425,7 +434,8 @@ class _Dispatch:
         if key is not None and inner is not None and inner.bound is None:
             # a transform of a gradient: of its code for arguments of these kinds
             func = inner.variant(key, kwargs)
-        gen = _generate(func, self.names, self.mode, self.has_aux, frozenset(spec), tupled)
+        gen = _generate(func, self.names, self.mode, self.has_aux, frozenset(spec), tupled,
+                        self.checkpoint)
         self.gen = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
@@ -500,13 +510,14 @@ def _has_integer(args, positions):
     return False
 
 
-def grad(f=None, wrt=0, *, has_aux=False):
-    """The gradient of scalar ``f`` w.r.t. the ``wrt`` argument(s)."""
+def grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):
+    """The gradient of scalar ``f`` w.r.t. the ``wrt`` argument(s); with
+    ``checkpoint=K`` each loop of known trip count keeps at most K snapshots."""
     if f is None or not callable(f):
         if f is not None:
             wrt = f
-        return lambda g: grad(g, wrt, has_aux=has_aux)
-    disp = _Dispatch(f, wrt, "grad", has_aux)
+        return lambda g: grad(g, wrt, has_aux=has_aux, checkpoint=checkpoint)
+    disp = _Dispatch(f, wrt, "grad", has_aux, checkpoint=checkpoint)
     names, single, positions = disp.names, disp.single, disp.positions
     variants = disp.variants
 
@@ -531,13 +542,13 @@ def grad(f=None, wrt=0, *, has_aux=False):
     return _finish(df, f, disp, "grad")
 
 
-def value_and_grad(f=None, wrt=0, *, has_aux=False):
-    """``(f(*args), grad)`` computed in one pass."""
+def value_and_grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):
+    """``(f(*args), grad)`` computed in one pass (``checkpoint``: as for grad)."""
     if f is None or not callable(f):
         if f is not None:
             wrt = f
-        return lambda g: value_and_grad(g, wrt, has_aux=has_aux)
-    disp = _Dispatch(f, wrt, "value_and_grad", has_aux)
+        return lambda g: value_and_grad(g, wrt, has_aux=has_aux, checkpoint=checkpoint)
+    disp = _Dispatch(f, wrt, "value_and_grad", has_aux, checkpoint=checkpoint)
     names, single, positions = disp.names, disp.single, disp.positions
 
     def vf(*args, **kwargs):
@@ -560,8 +571,9 @@ def specialised(f, args, kwargs=None):
     return disp.core(tuple(args), kwargs or {})
 
 
-def vjp(f, *args, wrt=None):
-    """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument."""
+def vjp(f, *args, wrt=None, checkpoint=None):
+    """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument
+    (``checkpoint``: as for grad)."""
     f = specialised(f, args)
     if wrt is None:
         func, bound = _plain(f)
@@ -569,7 +581,7 @@ def vjp(f, *args, wrt=None):
         wrt = tuple(range(min(len(args), nvisible)))
     # (called with its arguments: only the variant for them is generated)
     disp = _Dispatch(f, wrt if isinstance(wrt, (tuple, list)) else (wrt,), "vjp", False,
-                     eager=False)
+                     eager=False, checkpoint=checkpoint)
     fns = disp.core(args, {})
     fwd = [fn for n, fn in fns.items() if n.endswith("_fwd")][0]
     bwd = [fn for n, fn in fns.items() if n.endswith("_bwd")][0]

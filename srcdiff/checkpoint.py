@@ -208,7 +208,7 @@ def _outer_loops(stmts):
 def _known_trip_count(loop):
     """A for loop over a sequence it converted beforehand (range, array, list),
     without a break: its trip count is the sequence's length when it starts."""
-    return isinstance(loop, gast.For) and isinstance(loop.iter, gast.Name) \
+    return isinstance(loop, gast.For) and isinstance(loop.iter, gast.Name) and not loop.orelse \
         and getattr(loop, "srcdiff_count", None) is None \
         and getattr(loop, "srcdiff_sequence", False)
 
@@ -252,7 +252,8 @@ class _LoopRewrite:
     def __init__(self, rt, loop, rev, stacks, budget, reusable):
         self.rt, self.loop, self.rev = rt, loop, rev
         self.stacks, self.budget, self.reusable = stacks, budget, reusable
-        base = loop.target.id if isinstance(loop.target, gast.Name) else "loop"
+        first = [n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)]
+        base = first[0] if first else "loop"
         self.cp = rt.names.fresh(base + "_checkpoints")
         self.step = rt.names.fresh(base + "_step")
         self.action = rt.names.fresh("action")

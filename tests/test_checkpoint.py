@@ -326,3 +326,61 @@ def test_memory_of_a_long_loop_stays_within_the_budget():
     assert peak <= 16 * 2 ** 20, peak
     assert small.shape == x.shape
     same(srcdiff.grad(f)(x, 4000), got)
+
+
+def test_enumerate_zip_reversed_else_and_the_target_after_the_loop():
+    f = load_function("""
+    def f(x, a, b):
+        s = x
+        for k, row in enumerate(a):
+            s = s * row + k
+        for u, v in zip(a, b):
+            s = np.tanh(s + u * v)
+        for row in reversed(b):
+            s = s - 0.1 * row * s
+        for j in range(3):
+            s = s * 1.01
+        else:
+            s = s + 1.0
+        return np.sum(s * row) + j
+    """)
+    rng = np.random.default_rng(1)
+    x, a, b = rng.normal(size=3), rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    g = check_all(f, (x, a, b), wrt=(0, 1, 2))
+    for i, arg in enumerate((x, a, b)):
+        np.testing.assert_allclose(g[i], numeric_grad(f, (x, a, b), i), rtol=1e-6, atol=1e-7)
+
+
+def test_loop_in_a_branch_and_tuple_and_dict_state():
+    f = load_function("""
+    def f(p, n, flag):
+        w = p["w"]
+        pair = (w, w * 2.0)
+        if flag:
+            for i in range(n):
+                pair = (pair[1] * 0.5, np.sin(pair[0]) + p["b"])
+        return np.sum(pair[0] * pair[1])
+    """)
+    p = {"w": np.array([0.3, -0.2]), "b": np.array([0.1, 0.5])}
+    for flag in (True, False):
+        plain = srcdiff.grad(f)(p, 7, flag)
+        for k in (1, 2, 3):
+            got = srcdiff.grad(f, checkpoint=k)(p, 7, flag)
+            for key in p:
+                same(plain[key], got[key])
+
+
+def test_two_loops_one_after_the_other_share_a_stack():
+    f = load_function("""
+    def f(x, n):
+        s = x
+        for i in range(n):
+            s = np.sin(s) + x
+        s = s * 2.0
+        for i in range(n + 2):
+            s = np.cos(s) * x
+        return np.sum(s)
+    """)
+    x = np.array([0.2, 0.7])
+    g = check_all(f, (x, 6))
+    np.testing.assert_allclose(g, numeric_grad(f, (x, 6), 0), rtol=1e-6, atol=1e-8)

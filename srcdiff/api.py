@@ -285,10 +285,12 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     written = {n.value.id for st in adjoint for n in gast.walk(st)
                if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                and isinstance(n.value, gast.Name)}
-    # ``x = restore_contents(x, ...)`` refills x in place too
+    # ``x = restore_contents(x, ...)`` (or a checkpoint's refill) refills x in place too
+    from .checkpoint import refill
     written |= {n.args[0].id for st in adjoint for n in gast.walk(st)
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
-                and norm.env.objects.get(n.func.id) is runtime.restore_contents and n.args
+                and norm.env.objects.get(n.func.id) in (runtime.restore_contents, refill)
+                and n.args
                 and isinstance(n.args[0], gast.Name)}
     # (with writes in place, the arrays the stacks and lists hold are refilled too)
     snapshots = {r: norm.names.fresh(r + "_final") for r in residuals

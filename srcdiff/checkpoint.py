@@ -27,13 +27,14 @@ last snapshot: at most ``r`` more steps.
 from math import comb
 
 import gast
+import numpy as np
 
 from . import runtime
 from .analysis import walk_stmts
 from .errors import SrcdiffError
 from .syntax import assign, attr, call, clone, const, load, store, subscript, tuple_
 
-__all__ = ["Checkpoints", "checkpoint_loops", "recomputations", "check_budget"]
+__all__ = ["Checkpoints", "checkpoint_loops", "recomputations", "check_budget", "refill"]
 
 
 # ---- the schedule -------------------------------------------------------------
@@ -165,6 +166,19 @@ class Checkpoints:
         yield "restore", start
         for k in range(start, step):
             yield "advance", k
+
+
+def refill(value, saved):
+    """The loop state ``value`` as it was when ``saved`` (a deep copy) was taken.
+    An array the loop writes into is refilled in place (views of it stay valid);
+    anything else (a list whose items the loop replaces) is a fresh copy, so no
+    array the list holds now, which may be another name's value, is written."""
+    if isinstance(value, np.ndarray) and isinstance(saved, np.ndarray) \
+            and value.shape == saved.shape and value.dtype == saved.dtype \
+            and value.flags.writeable:
+        np.copyto(value, saved)
+        return value
+    return runtime.copy_structure(saved, True)
 
 
 # ---- rewriting the generated loops -----------------------------------------------
@@ -312,9 +326,9 @@ class _LoopRewrite:
             if n in self.rebound:
                 fn = self.rt.env.ref(runtime.copy_structure, "copy_structure")
                 out.append(assign(n, call(fn, [load(held[n]), const(True)])))
-            else:     # refilled in place: views of it stay valid
-                fn = self.rt.env.ref(runtime.restore_contents, "restore_contents")
-                out.append(assign(n, call(fn, [load(n), load(held[n])])))
+            else:     # an array refilled in place: views of it stay valid
+                out.append(assign(n, call(self.rt.env.ref(refill, "refill"),
+                                          [load(n), load(held[n])])))
         return out
 
     # ---- the two sweeps -------------------------------------------------------

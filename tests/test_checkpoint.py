@@ -384,3 +384,43 @@ def test_two_loops_one_after_the_other_share_a_stack():
     x = np.array([0.2, 0.7])
     g = check_all(f, (x, 6))
     np.testing.assert_allclose(g, numeric_grad(f, (x, 6), 0), rtol=1e-6, atol=1e-8)
+
+
+def test_list_items_replaced_by_an_input_are_not_written_into():
+    # restoring a snapshot of the list must not refill the arrays it holds now
+    # (here the input itself) with the snapshot's values
+    f = load_function("""
+    def f(x, n):
+        lst = [x * 0.0, x * 1.0]
+        for i in range(n):
+            if i % 3 == 0:
+                lst[i % 2] = x
+            else:
+                lst[i % 2] = np.sin(lst[(i + 1) % 2]) + x
+        return np.sum(lst[0] * lst[1])
+    """)
+    x = np.array([0.7, 0.3])
+    kept = x.copy()
+    g = check_all(f, (x, 7))
+    np.testing.assert_array_equal(x, kept)
+    np.testing.assert_allclose(g, numeric_grad(f, (x, 7), 0), rtol=1e-6, atol=1e-8)
+
+
+def test_vjp_of_an_array_filled_in_the_loop_runs_again_and_keeps_its_output():
+    f = load_function("""
+    def f(x, n):
+        y = np.zeros(n + 1)
+        y[0] = 1.0
+        for i in range(n):
+            y[i + 1] = y[i] * x[0] + x[1]
+        return y
+    """)
+    x = np.array([0.7, 0.3])
+    out0, back0 = srcdiff.vjp(f, x, 6, wrt=0)
+    for k in (1, 2, 3):
+        out, back = srcdiff.vjp(f, x, 6, wrt=0, checkpoint=k)
+        kept = out.copy()
+        for dout in (np.arange(7.0), np.ones(7)):
+            same(back0(dout), back(dout))
+        np.testing.assert_array_equal(out, kept)
+        same(out0, out)

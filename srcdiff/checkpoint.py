@@ -200,7 +200,8 @@ def checkpoint_loops(rt, primal, adjoint, budget, reusable):
         if rev is None or not _known_trip_count(loop):
             continue
         _refuse_impure(rt, loop)
-        rewrite = _LoopRewrite(rt, loop, rev, stacks, budget, reusable)
+        outside = _reads_outside(primal, loop) | _reads_outside(adjoint, rev)
+        rewrite = _LoopRewrite(rt, loop, rev, stacks, budget, reusable, outside)
         new_primal[id(loop)] = rewrite.primal()
         new_adjoint[id(rev)] = rewrite.adjoint()
         head += rewrite.unbound_state(primal)
@@ -263,8 +264,9 @@ class _LoopRewrite:
     """One checkpointed loop: its primal sweep (snapshots, no pushes) and its
     adjoint sweep (the schedule's actions as plain code)."""
 
-    def __init__(self, rt, loop, rev, stacks, budget, reusable):
+    def __init__(self, rt, loop, rev, stacks, budget, reusable, outside):
         self.rt, self.loop, self.rev = rt, loop, rev
+        self.outside = outside      # names read outside the loop and its reversal
         self.stacks, self.budget, self.reusable = stacks, budget, reusable
         first = [n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)]
         base = first[0] if first else "loop"
@@ -272,6 +274,7 @@ class _LoopRewrite:
         self.step = rt.names.fresh(base + "_step")
         self.action = rt.names.fresh("action")
         self.state, self.in_place, self.rebound = self._state()
+        self.locals = _step_locals(loop.body) - set(self.state)
 
     # ---- what a snapshot holds ----------------------------------------------
     def _state(self):
@@ -331,14 +334,30 @@ class _LoopRewrite:
                                           [load(n), load(held[n])])))
         return out
 
+    def _overwritten_dropped(self, stmts):
+        from .api import _resolver
+        from .optimize import _Purity, _pure_value
+        purity = _Purity(_resolver(self.rt.env, self.rt.fs))
+        dead = _overwritten(stmts, lambda value: _pure_value(value, purity))
+        stmts = [st for st in stmts if id(st) not in dead]
+        dead = _pushed_and_popped(stmts, self.stacks)
+        return [st for st in stmts if id(st) not in dead]
+
     # ---- the two sweeps -------------------------------------------------------
     def _set_targets(self):
         return assign(clone(self.loop.target),
                       subscript(clone(self.loop.iter), load(self.step)), self.loop.srcline)
 
-    def _advance(self):
-        """The loop body without its pushes (a fresh copy)."""
-        return _drop_pushes([clone(st) for st in self.loop.body], self.stacks) or [gast.Pass()]
+    def _advance(self, private):
+        """The loop body without its pushes (a fresh copy), its step locals
+        ``private`` renamed (nothing reads them after the step: each copy of the
+        body then binds its own names, which later passes fold into expressions)."""
+        body = _drop_pushes([clone(st) for st in self.loop.body], self.stacks)
+        mapping = {n: self.rt.names.fresh(n) for n in sorted(private)}
+        for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+            if isinstance(node, gast.Name) and node.id in mapping:
+                node.id = mapping[node.id]
+        return body or [gast.Pass()]
 
     def primal(self):
         loop = self.loop
@@ -351,7 +370,8 @@ class _LoopRewrite:
                        body=[self._snapshot()], orelse=[])
         node = gast.For(target=store(self.step),
                         iter=call("range", [call("len", [clone(loop.iter)])]),
-                        body=[take, self._set_targets()] + self._advance(), orelse=[],
+                        body=[take, self._set_targets()] + self._advance(
+                            self.locals - self.outside), orelse=[],
                         type_comment=None)
         node.srcline = loop.srcline
         return [make, node]
@@ -363,8 +383,8 @@ class _LoopRewrite:
             return gast.Compare(left=load(self.action), ops=[gast.Eq()],
                                 comparators=[const(name)])
 
-        step = gast.If(test=is_("advance"), body=self._advance(),
-                       orelse=list(self.loop.body) + list(rev.body))
+        step = gast.If(test=is_("advance"), body=self._advance(self.locals),
+                       orelse=self._overwritten_dropped(list(self.loop.body) + list(rev.body)))
         run = [self._set_targets(), step]
         chain = gast.If(test=is_("restore"), body=self._restore(),
                         orelse=[gast.If(test=is_("save"), body=[self._snapshot()], orelse=run)])
@@ -374,6 +394,76 @@ class _LoopRewrite:
                         type_comment=None)
         node.srcline = rev.srcline
         return [node]
+
+
+def _overwritten(stmts, pure):
+    """The ids of the assignments ``n = v`` (``v`` pure) of the block ``stmts``
+    whose value nothing reads: the next statement naming ``n`` binds it anew
+    without reading it (in a recomputed step, the new state its adjoint pops
+    back at once)."""
+    dead = set()
+    for i, st in enumerate(stmts):
+        if not (isinstance(st, gast.Assign) and len(st.targets) == 1
+                and isinstance(st.targets[0], gast.Name) and pure(st.value)):
+            continue
+        name = st.targets[0].id
+        for later in stmts[i + 1:]:
+            if not any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(later)):
+                continue
+            if isinstance(later, gast.Assign) and len(later.targets) == 1 \
+                    and isinstance(later.targets[0], gast.Name) \
+                    and later.targets[0].id == name and not any(
+                        isinstance(n, gast.Name) and n.id == name for n in gast.walk(later.value)):
+                dead.add(id(st))
+            break
+    return dead
+
+
+def _pushed_and_popped(stmts, stacks):
+    """The ids of the pairs ``stack.append(n)`` ... ``n = stack.pop()`` of the
+    block ``stmts`` with nothing naming ``n`` or the stack in between: the pop
+    puts back the value ``n`` still has."""
+    def mentions(st, names):
+        return any(isinstance(x, gast.Name) and x.id in names for x in gast.walk(st))
+
+    dead = set()
+    for i, st in enumerate(stmts):
+        if not (isinstance(st, gast.Expr) and isinstance(st.value, gast.Call)
+                and isinstance(st.value.func, gast.Attribute) and st.value.func.attr == "append"
+                and isinstance(st.value.func.value, gast.Name)
+                and st.value.func.value.id in stacks and len(st.value.args) == 1
+                and isinstance(st.value.args[0], gast.Name)):
+            continue
+        stack, name = st.value.func.value.id, st.value.args[0].id
+        for later in stmts[i + 1:]:
+            if not mentions(later, {stack, name}):
+                continue
+            if isinstance(later, gast.Assign) and isinstance(later.targets[0], gast.Name) \
+                    and later.targets[0].id == name and isinstance(later.value, gast.Call) \
+                    and isinstance(later.value.func, gast.Attribute) \
+                    and later.value.func.attr == "pop" and not later.value.args \
+                    and isinstance(later.value.func.value, gast.Name) \
+                    and later.value.func.value.id == stack:
+                dead |= {id(st), id(later)}
+            break
+    return dead
+
+
+def _reads_outside(stmts, skip):
+    """Names ``stmts`` read, the statement ``skip`` (a loop) aside."""
+    out = set()
+    for st in stmts:
+        if st is skip:
+            continue
+        if isinstance(st, (gast.If, gast.For, gast.While)):
+            head = st.iter if isinstance(st, gast.For) else st.test
+            out |= {n.id for n in gast.walk(head) if isinstance(n, gast.Name)
+                    and isinstance(n.ctx, gast.Load)}
+            out |= _reads_outside(st.body, skip) | _reads_outside(st.orelse, skip)
+        else:
+            out |= {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
+                    and isinstance(n.ctx, gast.Load)}
+    return out
 
 
 def _step_locals(body):

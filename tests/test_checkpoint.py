@@ -424,3 +424,50 @@ def test_vjp_of_an_array_filled_in_the_loop_runs_again_and_keeps_its_output():
             same(back0(dout), back(dout))
         np.testing.assert_array_equal(out, kept)
         same(out0, out)
+
+
+def test_inner_while_and_break_inside_a_checkpointed_loop():
+    f = load_function("""
+    def f(x, n):
+        s = x
+        for i in range(n):
+            k = 0
+            while k < i % 3 + 1:
+                s = np.sin(s) + 0.1 * x
+                k += 1
+            for j in range(5):
+                if j > i % 4:
+                    break
+                s = s * 0.9 + x * j
+        return np.sum(s)
+    """)
+    x = np.array([0.3, -0.4])
+    g = check_all(f, (x, 9))
+    assert "Checkpoints" in srcdiff.source(srcdiff.grad(f, checkpoint=3))
+    np.testing.assert_allclose(g, numeric_grad(f, (x, 9), 0), rtol=1e-6, atol=1e-8)
+
+
+def test_has_aux_and_decorator_form():
+    src = """
+    import srcdiff
+
+    @srcdiff.grad(has_aux=True, checkpoint=2)
+    def df(x, n):
+        s = x
+        for i in range(n):
+            s = np.sin(s) * 1.1
+        return np.sum(s), s
+
+    def f(x, n):
+        s = x
+        for i in range(n):
+            s = np.sin(s) * 1.1
+        return np.sum(s), s
+    """
+    mod_df = load_function(src, "df")
+    f = load_function(src, "f")
+    x = np.array([0.3, -0.4, 1.0])
+    g0, aux0 = srcdiff.grad(f, has_aux=True)(x, 8)
+    g1, aux1 = mod_df(x, 8)
+    same(g0, g1)
+    same(aux0, aux1)

@@ -179,7 +179,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
         primal, adjoint, grads = rt.run(seed)
         if checkpoint is not None:
             from .checkpoint import checkpoint_loops
-            primal, adjoint = checkpoint_loops(rt, primal, adjoint, checkpoint, mode == "vjp")
+            primal, adjoint = checkpoint_loops(rt, primal, adjoint, checkpoint, mode == "vjp",
+                                               _resolver(env, fs))
     grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and not tupled \
         else tuple_(grads)
     loc = fs.loc

@@ -30,8 +30,9 @@ import gast
 import numpy as np
 
 from . import runtime
-from .analysis import walk_stmts
+from .analysis import mutated_receiver, resizing_call, walk_stmts, writes_arguments
 from .errors import SrcdiffError
+from .optimize import _Purity, _pure_value
 from .syntax import assign, attr, call, clone, const, load, store, subscript, tuple_
 
 __all__ = ["Checkpoints", "checkpoint_loops", "recomputations", "check_budget", "refill"]
@@ -118,8 +119,7 @@ class Checkpoints:
         self.saved[step] = state
 
     def load(self, step):
-        state = self.saved[step]
-        return state
+        return self.saved[step]
 
     def reverse_sweep(self):
         primal = self.saved
@@ -183,14 +183,11 @@ def refill(value, saved):
 
 # ---- rewriting the generated loops -----------------------------------------------
 
-_RESIZING = {"append", "extend", "pop", "insert", "remove", "clear", "update", "setdefault",
-             "popitem", "sort", "reverse", "fill", "resize", "put", "itemset", "sort"}
-
-
-def checkpoint_loops(rt, primal, adjoint, budget, reusable):
+def checkpoint_loops(rt, primal, adjoint, budget, reusable, resolve):
     """Checkpoint each outermost ``for`` loop of ``primal`` (the statements
     ``rt.run`` returned) whose trip count is known when it starts, with its
-    reversed loop in ``adjoint``. Returns the new (primal, adjoint)."""
+    reversed loop in ``adjoint``. Returns the new (primal, adjoint).
+    ``resolve(func_node)``: the object a call's function expression names."""
     reversed_of = {id(st.srcdiff_primal_loop): st for st in walk_stmts(adjoint)
                    if getattr(st, "srcdiff_primal_loop", None) is not None}
     stacks = set(rt.stack_names)
@@ -199,9 +196,9 @@ def checkpoint_loops(rt, primal, adjoint, budget, reusable):
         rev = reversed_of.get(id(loop))
         if rev is None or not _known_trip_count(loop):
             continue
-        _refuse_impure(rt, loop)
+        _refuse_impure(rt, loop, resolve)
         outside = _reads_outside(primal, loop) | _reads_outside(adjoint, rev)
-        rewrite = _LoopRewrite(rt, loop, rev, stacks, budget, reusable, outside)
+        rewrite = _LoopRewrite(rt, loop, rev, stacks, budget, reusable, outside, resolve)
         new_primal[id(loop)] = rewrite.primal()
         new_adjoint[id(rev)] = rewrite.adjoint()
         head += rewrite.unbound_state(primal)
@@ -241,11 +238,9 @@ def _replace(stmts, new):
     return out
 
 
-def _refuse_impure(rt, loop):
+def _refuse_impure(rt, loop, resolve):
     """A checkpointed loop runs its steps again: a step that draws random numbers
     would draw others the second time."""
-    from .api import _resolver
-    resolve = _resolver(rt.env, rt.fs)
     for node in gast.walk(loop):
         if not isinstance(node, gast.Call):
             continue
@@ -264,8 +259,8 @@ class _LoopRewrite:
     """One checkpointed loop: its primal sweep (snapshots, no pushes) and its
     adjoint sweep (the schedule's actions as plain code)."""
 
-    def __init__(self, rt, loop, rev, stacks, budget, reusable, outside):
-        self.rt, self.loop, self.rev = rt, loop, rev
+    def __init__(self, rt, loop, rev, stacks, budget, reusable, outside, resolve):
+        self.rt, self.loop, self.rev, self.resolve = rt, loop, rev, resolve
         self.outside = outside      # names read outside the loop and its reversal
         self.stacks, self.budget, self.reusable = stacks, budget, reusable
         first = [n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)]
@@ -287,15 +282,31 @@ class _LoopRewrite:
                    and isinstance(n.ctx, (gast.Store, gast.Del))}
         in_place = {n.value.id for n in gast.walk(loop) if isinstance(n, gast.Subscript)
                     and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
-        in_place |= {n.func.value.id for n in gast.walk(loop) if isinstance(n, gast.Call)
-                     and isinstance(n.func, gast.Attribute)
-                     and isinstance(n.func.value, gast.Name) and n.func.attr in _RESIZING}
+        in_place |= self._written_by_calls()
         changed = (rebound | in_place) - targets - self.stacks - _step_locals(loop.body)
         reads = {n.id for st in loop.body + rev.body for n in gast.walk(st)
                  if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
         state = sorted(changed & reads)
         in_place &= set(state)
         return state, in_place, rebound & in_place
+
+    def _written_by_calls(self):
+        """Names the calls of the loop may change in place: a list's
+        ``.append``/``.pop()``, a mutating method (``.sort()``, ``.fill(0)``),
+        a NumPy call with ``out=`` or that writes an argument (``np.copyto``)."""
+        names = set()
+        for node in gast.walk(self.loop):
+            if not isinstance(node, gast.Call):
+                continue
+            got = resizing_call(node)
+            receiver = mutated_receiver(node)
+            names |= {got[0]} if got else set()
+            names |= {receiver} if receiver else set()
+            op = self.rt.classifier.classify(node)
+            if writes_arguments(op):
+                names |= {n.id for e in op.operands for n in gast.walk(e)
+                          if isinstance(n, gast.Name)}
+        return names
 
     def unbound_state(self, primal):
         """``name = None`` for the state names that may be unbound when the loop
@@ -335,9 +346,7 @@ class _LoopRewrite:
         return out
 
     def _overwritten_dropped(self, stmts):
-        from .api import _resolver
-        from .optimize import _Purity, _pure_value
-        purity = _Purity(_resolver(self.rt.env, self.rt.fs))
+        purity = _Purity(self.resolve)
         dead = _overwritten(stmts, lambda value: _pure_value(value, purity))
         stmts = [st for st in stmts if id(st) not in dead]
         dead = _pushed_and_popped(stmts, self.stacks)

@@ -491,3 +491,18 @@ def test_arrays_written_by_calls_are_snapshotted():
     want = numeric_grad(f, (x, 6), 0)
     for k in (1, 2, 3, 10):
         np.testing.assert_allclose(srcdiff.grad(f, checkpoint=k)(x, 6), want, rtol=1e-6)
+
+
+def test_state_first_bound_inside_the_loop():
+    f = load_function("""
+    def f(x, n):
+        s = x
+        for i in range(n):
+            if i > 0:
+                s = s + 0.5 * last
+            last = np.sin(s)
+        return np.sum(s * last)
+    """)
+    x = np.array([0.3, -0.4])
+    g = check_all(f, (x, 7))
+    np.testing.assert_allclose(g, numeric_grad(f, (x, 7), 0), rtol=1e-6, atol=1e-8)

@@ -233,6 +233,8 @@ def test_higher_order_of_a_checkpointed_gradient_is_refused():
         srcdiff.grad(lambda x: np.sum(g(x, 5)))(x)
     with pytest.raises(srcdiff.SrcdiffError, match="checkpoint=2"):
         srcdiff.vjp(g, x, 5)
+    with pytest.raises(srcdiff.SrcdiffError, match="checkpoint=2"):
+        srcdiff.jacobian(g)(x, 5)
     # higher order of the function itself stays available (and right)
     h = srcdiff.hvp(f)(x, 5, np.ones(3))
     e = 1e-5

@@ -468,7 +468,9 @@ def _numeric(a):
 def _explain_bad_arguments(disp, args, kwargs, error):
     """Turn a failure caused by a non-numeric argument into a SrcdiffError."""
     for n, p in zip(disp.names, disp.positions):
-        a = args[p] if p < len(args) else kwargs.get(n)
+        if p >= len(args) and n not in kwargs:
+            return      # a missing argument: Python's own message names the gradient
+        a = args[p] if p < len(args) else kwargs[n]
         if not _numeric(a):
             code = disp.func.__code__
             raise SrcdiffError(

@@ -223,8 +223,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
 def _fold(stmts, env, fs):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py)."""
-    from .optimize import copy_propagate, forward_substitute
-    return forward_substitute(copy_propagate(stmts), _resolver(env, fs))
+    from .optimize import copy_propagate, forward_substitute, merge_twin_accumulations
+    return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), _resolver(env, fs)))
 
 
 def _resolver(env, fs):

@@ -207,7 +207,7 @@ class ForwardTransform:
                 self.live.add(name)
                 self.owned.add(name)
             return out
-        expr = self.shapes.prune(simplify(expr))
+        expr = simplify(self.shapes.prune(simplify(expr)))    # (pruning makes more foldable)
         inv = {v: k for k, v in self.tan_names.items()}
         operands = {inv[n] for n in names_read(expr) if n in inv}
         bases = set(operands)

@@ -410,7 +410,33 @@ def merge_twin_accumulations(stmts):
                 del stmts[i + 1]
                 continue
         i += 1
+    i = 0
+    while i + 1 < len(stmts):
+        if _copy_then_add(stmts[i], stmts[i + 1]):
+            del stmts[i]
+            continue
+        i += 1
     return stmts
+
+
+def _copy_then_add(copy, add):
+    """``d = a`` followed by ``d = d + e`` (or ``d = add_cotangents(d, e)``),
+    ``e`` not reading ``d``: the second becomes ``d = a + e``, the same
+    operations without the copy. (Not ``d += e``: it would write into ``a``.)"""
+    if not (isinstance(copy, gast.Assign) and len(copy.targets) == 1
+            and isinstance(copy.targets[0], gast.Name) and isinstance(copy.value, gast.Name)
+            and not getattr(copy, "srcdiff_keep", False) and not isinstance(add, gast.AugAssign)):
+        return False
+    got = _contribution(add, False)
+    d = copy.targets[0].id
+    if not got or got[0] != d or d in names_read(got[1]) or copy.value.id == d:
+        return False
+    v = add.value
+    if isinstance(v, gast.BinOp):
+        v.left = copy.value
+    else:
+        v.args[0] = copy.value
+    return True
 
 
 def _contribution(st, first):

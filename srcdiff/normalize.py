@@ -653,7 +653,9 @@ class _Normalizer:
         if pre or not is_atom(test):
             # re-evaluate the condition at the end of every iteration
             cond = test.id if isinstance(test, gast.Name) and pre else self.names.fresh("cond")
+            while_line = self.line
             body = self.block(s.body)
+            self.line = while_line      # (commented as the while line, not the body's last)
             again, t2 = self.atom(clone(s.test), "cond")
             if not (isinstance(t2, gast.Name) and t2.id == cond):
                 again.append(assign(cond, t2, self.line))

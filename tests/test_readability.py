@@ -143,6 +143,25 @@ def dead_statements(text):
     return out
 
 
+def shape_only_values(text):
+    """Assignments to a name read only by size_of/shape_of: a value computed only
+    for its shape."""
+    out = []
+    for fn in _functions(text):
+        in_shape = {id(c.args[0]) for c in ast.walk(fn) if isinstance(c, ast.Call)
+                    and getattr(c.func, "id", "") in ("size_of", "shape_of") and c.args}
+        reads = {}
+        for n in ast.walk(fn):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                reads.setdefault(n.id, []).append(id(n) in in_shape)
+        for st in ast.walk(fn):
+            if isinstance(st, ast.Assign) and len(st.targets) == 1 \
+                    and isinstance(st.targets[0], ast.Name) \
+                    and all(reads.get(st.targets[0].id, [False])):
+                out.append(ast.unparse(st))
+    return out
+
+
 def _copy(st):
     if isinstance(st, ast.Assign) and len(st.targets) == 1 \
             and isinstance(st.targets[0], ast.Name) and isinstance(st.value, ast.Name):
@@ -245,6 +264,7 @@ def test_generated_code_reads_well_and_is_right(name, kind):
     assert not dead_statements(text), (dead_statements(text), text)
     assert not copy_only_statements(text), (copy_only_statements(text), text)
     assert not twin_terms(text), (twin_terms(text), text)
+    assert not shape_only_values(text), (shape_only_values(text), text)
     temps = unnamed_temporaries(text, inspect.getsource(f))
     assert not temps, (temps, text)
     if kind == "grad":
@@ -305,6 +325,33 @@ def f(x):
     assert lines[again[1] - 1].startswith("# while k < 5:"), lines[again[1] - 2:again[1] + 1]
 
 
+def test_a_mean_keeps_no_value_only_for_its_size():
+    f = load_module("""
+def f(w, x):
+    s = x @ w
+    loss = s.mean(axis=0)
+    loss = np.sum(loss * 2.0)
+    return loss
+""").f
+    rng = _rng()
+    w, x = rng.normal(size=2), rng.normal(size=(4, 3, 2))
+    out, f_vjp = srcdiff.vjp(f, w, x)
+    dw, dx = f_vjp(1.0)
+    np.testing.assert_allclose(dw, numeric_grad(f, [w, x], 0), rtol=1e-6)
+    np.testing.assert_allclose(dx, numeric_grad(f, [w, x], 1), rtol=1e-6)
+    text = srcdiff.source(f_vjp)
+    saved = re.search(r"return loss_2, \((.*)\)", text).group(1).split(", ")
+    assert "loss" not in saved and "s" in saved, text     # (the mean's result is not kept)
+    assert not shape_only_values(text), shape_only_values(text)
+    g = srcdiff.grad(f, wrt=("w", "x"))
+    for k, got in enumerate(g(w, x)):
+        np.testing.assert_allclose(got, numeric_grad(f, [w, x], k), rtol=1e-6)
+    v = rng.normal(size=2)
+    eps = 1e-6
+    fd = (g(w + eps * v, x)[0] - g(w - eps * v, x)[0]) / (2 * eps)
+    np.testing.assert_allclose(srcdiff.hvp(f)(w, x, v), fd, rtol=1e-5, atol=1e-8)
+
+
 def test_the_checks_see_what_they_look_for():
     bad = """
 def f_grad(x, y):
@@ -319,6 +366,8 @@ def f_grad(x, y):
     assert dead_statements(bad) == ["unused = np.sin(x)"]
     assert copy_only_statements(bad) == ["dx_4 = t_1; t_1 = dx_4", "dy = t_1; dy = dy + x"]
     assert unnamed_temporaries(bad, "def f(x, y): return x * y") == ["t_1"]
+    sized = "def g(x):\n    m = x.mean()\n    return x / size_of(m)\n"
+    assert shape_only_values(sized) == ["m = x.mean()"]
     assert unnamed_temporaries(bad, "def f(x, t_1): return x * t_1") == []
     twins = "def g(y, dy, g):\n    dy = g * y\n    dy += y * g\n    return dy * y + y * dy\n"
     assert twin_terms(twins) == ["dy * y + y * dy", "dy = g * y; dy += y * g"]

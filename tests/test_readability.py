@@ -204,7 +204,7 @@ def unnamed_temporaries(text, user_source):
     names = {n.id for fn in _functions(text) for n in ast.walk(fn) if isinstance(n, ast.Name)}
     names |= {a.arg for fn in _functions(text) for a in fn.args.args}
     return sorted(n for n in names if re.fullmatch(r"d*t(_\d+)?(_dot)?", n)
-                  and n not in user and n.lstrip("d") not in user)
+                  and not {n, n.lstrip("d"), "t"} & user)   # (versions of the user's t)
 
 
 def _product(e):

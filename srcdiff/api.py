@@ -231,8 +231,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
 def _fold(stmts, env, fs):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py)."""
-    from .optimize import copy_propagate, forward_substitute
-    return forward_substitute(copy_propagate(stmts), _resolver(env, fs))
+    from .optimize import copy_propagate, forward_substitute, merge_twin_accumulations
+    return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), _resolver(env, fs)))
 
 
 def _resolver(env, fs):
@@ -481,7 +481,9 @@ def _numeric(a):
 def _explain_bad_arguments(disp, args, kwargs, error):
     """Turn a failure caused by a non-numeric argument into a SrcdiffError."""
     for n, p in zip(disp.names, disp.positions):
-        a = args[p] if p < len(args) else kwargs.get(n)
+        if p >= len(args) and n not in kwargs:
+            return      # a missing argument: Python's own message names the gradient
+        a = args[p] if p < len(args) else kwargs[n]
         if not _numeric(a):
             code = disp.func.__code__
             raise SrcdiffError(

@@ -560,3 +560,18 @@ spec(np.bincount, [Case(np.bincount, np.array([0, 1, 1, 3]), uni((4,)), wrt=(1,)
 spec(np.unique, [Case(np.unique, distinct((5,))), Case(np.unique, distinct((2, 3))),
                  Case(np.unique, distinct((4,)), return_counts=True)])
 spec(np.unique_values, [Case(np.unique_values, distinct((5,)))])
+
+
+# --- scipy.integrate -----------------------------------------------------------------
+
+def lotka_volterra(y, t, alpha, beta):
+    """A right-hand side for odeint (a module-level function srcdiff reads)."""
+    return np.array([alpha * y[0] - beta * y[0] * y[1], 0.8 * y[0] * y[1] - 1.1 * y[1]])
+
+
+if S is not None:
+    from scipy import integrate as I
+    # odeint's rtol/atol are its 10th and 11th positional parameters (Case takes the keywords)
+    spec(I.odeint, [Case(I.odeint, lotka_volterra, pos((2,), 0.5, 1.5), np.linspace(0.0, 1.5, 4),
+                         (pos(()), pos(())), None, 0, 0, None, None, 1e-11, 1e-11,
+                         wrt=(1, 2, 3), eps=1e-5, rtol=2e-6, atol=2e-7)])

@@ -26,6 +26,7 @@ import re
 import warnings
 
 import numpy as np
+import scipy.integrate
 from scipy import special
 
 from rule_specs import SPECS
@@ -35,7 +36,8 @@ from srcdiff.rules import all_rules
 from srcdiff.rules.listing import display_name
 
 _MODULES = (("np", np), ("np.linalg", np.linalg), ("np.fft", np.fft),
-            ("scipy.special", special), ("math", math), ("", builtins))
+            ("scipy.special", special), ("scipy.integrate", scipy.integrate), ("math", math),
+            ("", builtins))
 
 # operators as users write them: the arguments' sources fill the braces
 OPERATORS = {operator.add: "{0} + {1}", operator.sub: "{0} - {1}", operator.mul: "{0} * {1}",
@@ -244,7 +246,7 @@ def _build(sc):
         out_body = (f"return {call}" if not isinstance(value, _Unpacked)
                     else f"{unpack} = {call}\n    return {', '.join(outs)},")
     terms = [t for t in terms if t]
-    header = "import operator\nimport scipy.special\n"
+    header = "import operator\nimport scipy.integrate\nimport scipy.special\n"
     out_src = f"{header}\ndef out({names}):\n    {out_body}\n"
     loss_src = f"{header}\ndef loss({names}):\n    {unpack} = {call}\n    return {' + '.join(terms)}\n"
     out = load_function(out_src, "out", **writer.consts)

@@ -575,3 +575,32 @@ if S is not None:
     spec(I.odeint, [Case(I.odeint, lotka_volterra, pos((2,), 0.5, 1.5), np.linspace(0.0, 1.5, 4),
                          (pos(()), pos(())), None, 0, 0, None, None, 1e-11, 1e-11,
                          wrt=(1, 2, 3), eps=1e-5, rtol=2e-6, atol=2e-7)])
+
+
+# --- scipy.linalg -----------------------------------------------------------------------
+
+if S is not None:
+    from scipy import linalg as SL
+
+    def _banded(n, lo, up):
+        """solve_banded storage of a diagonally dominant band matrix."""
+        ab = uni((lo + up + 1, n))
+        ab[up] += 3.0
+        return ab
+
+    _lu = SL.lu_factor(wellcond(3))
+    spec(SL.solve, [Case(SL.solve, wellcond(3), uni((3,))), Case(SL.solve, wellcond(3), uni((3, 2)), transposed=True),
+                    Case(SL.solve, spd(3), uni((3, 2)), assume_a="pos")])
+    spec(SL.solve_triangular, [Case(SL.solve_triangular, wellcond(3), uni((3,)), lower=True),
+                               Case(SL.solve_triangular, wellcond(3), uni((3, 2)), trans="T", unit_diagonal=True)])
+    spec(SL.cho_factor, [Case(SL.cho_factor, spd(3)), Case(SL.cho_factor, spd(3), lower=True)])
+    spec(SL.cho_solve, [Case(SL.cho_solve, (SL.cho_factor(spd(3))[0], False), uni((3,))),
+                        Case(SL.cho_solve, (SL.cho_factor(spd(3), lower=True)[0], True), uni((3, 2)))])
+    spec(SL.lu_factor, [Case(SL.lu_factor, uni((3, 3)))])
+    spec(SL.lu_solve, [Case(SL.lu_solve, (_lu[0], _lu[1]), uni((3,)), wrt=(0, 1)),
+                       Case(SL.lu_solve, (_lu[0], _lu[1]), uni((3, 2)), trans=1, wrt=(0, 1))])
+    spec(SL.solve_banded, [Case(SL.solve_banded, (1, 1), _banded(4, 1, 1), uni((4,)), wrt=(1, 2)),
+                           Case(SL.solve_banded, (2, 0), _banded(4, 2, 0), uni((4, 2)), wrt=(1, 2))])
+    spec(SL.solve_sylvester, [Case(SL.solve_sylvester, wellcond(3), wellcond(2), uni((3, 2)))])
+    spec(SL.expm, [Case(SL.expm, uni((3, 3))), Case(SL.expm, uni((2, 2, 2)))])
+    spec(SL.sqrtm, [Case(SL.sqrtm, spd(3)), Case(SL.sqrtm, wellcond(2) + 1.0)])

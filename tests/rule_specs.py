@@ -604,3 +604,12 @@ if S is not None:
     spec(SL.solve_sylvester, [Case(SL.solve_sylvester, wellcond(3), wellcond(2), uni((3, 2)))])
     spec(SL.expm, [Case(SL.expm, uni((3, 3))), Case(SL.expm, uni((2, 2, 2)))])
     spec(SL.sqrtm, [Case(SL.sqrtm, spd(3)), Case(SL.sqrtm, wellcond(2) + 1.0)])
+
+
+# --- np.linalg.eig (rules/linalg_eig.py): distinct eigenvalues, complex pairs and real ones -----------
+
+spec(np.linalg.eig, [Case(np.linalg.eig, np.array([[1.0, -2.0, 0.3], [1.5, 0.5, 0.2], [0.1, 0.4, 3.0]]) + 0.1 * uni((3, 3))),
+                     Case(np.linalg.eig, sym_distinct(3, (2,)) + 0.2 * uni((2, 3, 3)))])
+spec(np.linalg.eigvals, [Case(np.linalg.eigvals, np.array([[1.0, -2.0, 0.3], [1.5, 0.5, 0.2], [0.1, 0.4, 3.0]])
+                              + 0.1 * uni((3, 3))),
+                         Case(np.linalg.eigvals, sym_distinct(3, (2,)) + 0.2 * uni((2, 3, 3)))])

@@ -613,3 +613,27 @@ spec(np.linalg.eig, [Case(np.linalg.eig, np.array([[1.0, -2.0, 0.3], [1.5, 0.5, 
 spec(np.linalg.eigvals, [Case(np.linalg.eigvals, np.array([[1.0, -2.0, 0.3], [1.5, 0.5, 0.2], [0.1, 0.4, 3.0]])
                               + 0.1 * uni((3, 3))),
                          Case(np.linalg.eigvals, sym_distinct(3, (2,)) + 0.2 * uni((2, 3, 3)))])
+
+
+# --- convolution and correlation (rules/signal.py) -------------------------------------------
+
+for f in (np.convolve, np.correlate):
+    spec(f, [Case(f, uni((5,)), uni((3,))), Case(f, uni((4,)), uni((4,)), "same"),
+             Case(f, uni((3,)), uni((6,)), mode="valid"), Case(f, uni((3,)), uni((4,)), mode="same")])
+if S is not None:
+    from scipy import signal as SS
+    for f in (SS.convolve, SS.correlate):
+        spec(f, [Case(f, uni((3, 4)), uni((2, 2))), Case(f, uni((5,)), uni((3,)), "valid"),
+                 Case(f, uni((3, 4)), uni((2, 3)), mode="same")])
+
+
+# --- polynomials and interpolation (rules/polynomial.py) ------------------------------------------
+
+spec(np.polyval, [Case(np.polyval, uni((4,)), uni((2, 3))), Case(np.polyval, uni((3,)), 0.7)])
+spec(np.polyfit, [Case(np.polyfit, np.linspace(-1.0, 1.0, 7), uni((7,)), 3, wrt=(1,)),
+                  Case(np.polyfit, np.linspace(-1.0, 1.0, 6), uni((6, 2)), 2, w=pos((6,)), wrt=(1,))])
+# query points away from the sample points (the derivative jumps there)
+spec(np.interp, [Case(np.interp, np.array([-0.3, 0.13, 0.52, 0.71, 0.95, 1.3]), np.linspace(0.0, 1.0, 6), uni((6,)),
+                      wrt=(0, 2)),
+                 Case(np.interp, np.array([[-0.3, 0.37], [0.66, 1.2]]), np.linspace(0.0, 1.0, 4), uni((4,)), uni(()),
+                      uni(()), wrt=(0, 2, 3, 4))])

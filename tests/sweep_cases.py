@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 import scipy.integrate
 import scipy.linalg
+import scipy.signal
 from scipy import special
 
 from rule_specs import SPECS
@@ -38,7 +39,7 @@ from srcdiff.rules.listing import display_name
 
 _MODULES = (("np", np), ("np.linalg", np.linalg), ("np.fft", np.fft),
             ("scipy.special", special), ("scipy.integrate", scipy.integrate),
-            ("scipy.linalg", scipy.linalg), ("math", math),
+            ("scipy.linalg", scipy.linalg), ("scipy.signal", scipy.signal), ("math", math),
             ("", builtins))
 
 # operators as users write them: the arguments' sources fill the braces
@@ -248,7 +249,7 @@ def _build(sc):
         out_body = (f"return {call}" if not isinstance(value, _Unpacked)
                     else f"{unpack} = {call}\n    return {', '.join(outs)},")
     terms = [t for t in terms if t]
-    header = "import operator\nimport scipy.integrate\nimport scipy.linalg\nimport scipy.special\n"
+    header = "import operator\nimport scipy.integrate\nimport scipy.linalg\nimport scipy.signal\nimport scipy.special\n"
     out_src = f"{header}\ndef out({names}):\n    {out_body}\n"
     loss_src = f"{header}\ndef loss({names}):\n    {unpack} = {call}\n    return {' + '.join(terms)}\n"
     out = load_function(out_src, "out", **writer.consts)

@@ -89,3 +89,10 @@ def test_polyfit_gradient_wrt_y_when_x_is_constant():
     np.testing.assert_allclose(srcdiff.hessian(f)(y, x),
                                np.stack([_fd(lambda yy, xx: srcdiff.grad(f)(yy, xx)[i], [y, x], 0)
                                          for i in range(6)]), atol=1e-6)
+
+
+def test_interp_with_list_samples():
+    f = load_function("def f(x):\n    return np.sum(np.interp(x, [0.0, 1.0], [0.0, 2.0]) ** 2)\n", "f")
+    x = np.array([0.2, 0.7, 1.5])
+    np.testing.assert_allclose(srcdiff.grad(f)(x), [1.6, 5.6, 0.0])
+    np.testing.assert_allclose(srcdiff.hessian(f)(x), np.diag([8.0, 8.0, 0.0]))

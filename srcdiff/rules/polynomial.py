@@ -81,6 +81,7 @@ nondifferentiable(interp_segments)
 def _hat(x, xp, k, inside):
     """The weights of each sample value in each (inside) query point: shape
     x.shape + (len(xp),)."""
+    xp = np.asarray(xp)
     if len(xp) == 1:
         return np.expand_dims(inside * 1.0, -1) + 0.0 * np.expand_dims(x, -1)
     t = (x - xp[k]) / (xp[k + 1] - xp[k])
@@ -91,6 +92,7 @@ def _hat(x, xp, k, inside):
 
 
 def _slope(x, xp, fp, k, inside):
+    xp, fp = np.asarray(xp), np.asarray(fp)
     if len(xp) == 1:
         return 0.0 * x
     return inside * (fp[k + 1] - fp[k]) / (xp[k + 1] - xp[k])

@@ -637,3 +637,32 @@ spec(np.interp, [Case(np.interp, np.array([-0.3, 0.13, 0.52, 0.71, 0.95, 1.3]), 
                       wrt=(0, 2)),
                  Case(np.interp, np.array([[-0.3, 0.37], [0.66, 1.2]]), np.linspace(0.0, 1.0, 4), uni((4,)), uni(()),
                       uni(()), wrt=(0, 2, 3, 4))])
+
+
+
+# --- rules/array_extra.py ----------------------------------------------------------------------
+
+spec(np.gradient, [Case(np.gradient, uni((5,))), Case(np.gradient, uni((3, 4)), 0.5, 2.0, edge_order=2)])
+spec(np.partition, [Case(np.partition, distinct((6,)), 2), Case(np.partition, distinct((3, 4)), 1, axis=0)])
+spec(np.select, [Case(np.select, [np.array([True, False, False, True]), np.array([True, True, False, False])],
+                      [uni((4,)), uni((4,))], uni(()), wrt=(1, 2))])
+spec(np.real_if_close, [Case(np.real_if_close, uni((3,)))])
+if hasattr(np, "row_stack"):
+    spec(np.row_stack, [Case(np.row_stack, [uni((3,)), uni((2, 3))])])
+
+
+# --- rules/special_extra.py: differentiated in x (the shapes / orders have no closed form) -------------
+
+if S is not None:
+    spec(S.gammainc, [Case(S.gammainc, 2.5, pos((4,), 0.5, 4.0), wrt=(1,)),
+                      Case(S.gammainc, pos((2, 1), 1.0, 3.0), pos((3,), 0.5, 4.0), wrt=(1,))])
+    spec(S.gammaincc, [Case(S.gammaincc, 2.5, pos((4,), 0.5, 4.0), wrt=(1,))])
+    spec(S.betainc, [Case(S.betainc, 2.0, 3.5, uni((4,), 0.1, 0.9), wrt=(2,)),
+                     Case(S.betainc, pos((2, 1), 1.0, 3.0), 1.5, uni((3,), 0.1, 0.9), wrt=(2,))])
+    spec(S.jv, [Case(S.jv, 1.5, pos((4,), 0.5, 4.0), wrt=(1,)), Case(S.jv, 0, uni((2, 3), -3.0, 3.0), wrt=(1,))])
+    spec(S.yn, [Case(S.yn, 1, pos((4,), 0.5, 4.0)), Case(S.yn, 0, pos((2, 3), 0.5, 4.0))])
+    spec(S.iv, [Case(S.iv, 2.5, pos((4,), 0.5, 4.0), wrt=(1,)), Case(S.iv, 1, uni((3,), -3.0, 3.0), wrt=(1,))])
+    spec(S.ive, [Case(S.ive, 0.5, pos((4,), 0.5, 4.0), wrt=(1,)), Case(S.ive, 1, uni((3,), -3.0, 3.0), wrt=(1,))])
+    spec(S.kv, [Case(S.kv, 1.5, pos((4,), 0.5, 4.0), wrt=(1,))])
+    unary(S.rgamma, lambda s: pos(s, 0.5, 3.0))
+    spec(S.multigammaln, [Case(S.multigammaln, 2.7, 3), Case(S.multigammaln, pos((3,), 2.0, 4.0), 2)])

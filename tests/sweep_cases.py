@@ -266,6 +266,7 @@ def evaluate(call, writer, params):
                                          "scipy": scipy, **writer.consts})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("ignore", DeprecationWarning)   # np.row_stack (an alias NumPy deprecates)
         value = f(*params)
     if not isinstance(value, (np.ndarray, tuple, list)) and hasattr(value, "__next__"):
         value = _Unpacked(value)   # an iterator: the functions unpack it

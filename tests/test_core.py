@@ -422,7 +422,7 @@ def test_errors_name_the_file_line_and_a_remedy():
         import scipy.linalg
         def f(x):
             y = np.sin(x)
-            return np.sum(scipy.linalg.logm(np.diag(y)))
+            return np.sum(scipy.linalg.logm(np.diag(y) + 2.0))
     """)
     with pytest.raises(srcdiff.SrcdiffError) as e:
         srcdiff.grad(f)(np.ones(2))
@@ -430,7 +430,7 @@ def test_errors_name_the_file_line_and_a_remedy():
     lines = open(f.__code__.co_filename).read().splitlines()
     lineno = next(i + 1 for i, ln in enumerate(lines) if "logm" in ln and "return" in ln)
     assert f"{f.__code__.co_filename}:{lineno}:" in msg
-    assert "logm" in msg and "vjp_rule" in msg
+    assert "scipy.linalg.logm" in msg and "vjp_rule" in msg
     g = load_function("""
         def g(x):
             return x * 2.0

@@ -52,6 +52,7 @@ REFUSED_SOURCES = {
     "numpy.linalg.multi_dot": "np.sum(np.linalg.multi_dot([np.reshape(x, (2, 2)), np.reshape(x, (2, 2)), np.reshape(x, (2, 2))]))",
     "numpy.linalg.norm": "np.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
     "numpy.linalg.matrix_norm": "np.linalg.matrix_norm(np.reshape(x, (2, 2)), ord=2)",
+    "numpy.gradient": "np.sum(np.gradient(x) ** 3)",
     "scipy.integrate.odeint": "np.sum(scipy.integrate.odeint(decay, x[:2], x[2:] ** 2, (x[0],)) ** 2)",
 }
 
@@ -85,9 +86,10 @@ KNOWN = {
         'numpy.linalg.eigvalsh[0c]:grad,vjp,hvp,jvpgrad',
         'numpy.linalg.svdvals[0c]:grad,vjp,hvp,jvpgrad',
     ],
-    'rule-maths (class 6): complex input to scipy.special.psi/gamma: the rule calls polygamma, which raises TypeError (neither right nor refused)': [
+    'rule-maths (class 6): complex input to scipy.special.psi/gamma/rgamma: the rule calls polygamma, which raises TypeError (neither right nor refused)': [
         'scipy.special.gamma[0c]:hvp,jvpgrad',
         'scipy.special.psi[0c]:grad,vjp,jvp,hvp,jvpgrad',
+        'scipy.special.rgamma[0c]:hvp,jvpgrad',
     ],
     "rule-maths (class 6): complex: a real output's tangent or a real input's cotangent comes back complex, or a complex input's cotangent real": [
         'numpy.linalg.eigh[0c]:jvp',

@@ -61,6 +61,7 @@ FIRST_ORDER_ONLY = (
     ("numpy.linalg.multi_dot", "every call"),
     ("numpy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
     ("numpy.linalg.matrix_norm", "ord 2, -2 or 'nuc'"),
+    ("numpy.gradient", "every call"),
     ("scipy.integrate.odeint", "every call"),
 )
 

@@ -24,6 +24,7 @@ recomputes is ``r * l - binomial(c + 1, r - 1)``, the minimum any schedule with
 run the loop to its end, so the first reversed step is recomputed from the
 last snapshot: at most ``r`` more steps.
 """
+import copy
 from math import comb
 
 import gast
@@ -322,10 +323,10 @@ class _LoopRewrite:
     def _snapshot(self):
         """``cp.save(step, a, copy_structure(b, True), ...)``: arrays and lists the
         loop changes in place are copied."""
-        copy = self.rt.env.ref(runtime.copy_structure, "copy_structure")
+        copier = self.rt.env.ref(runtime.copy_structure, "copy_structure")
         args = [load(self.step)]
         for n in self.state:
-            args.append(call(clone(copy), [load(n), const(True)]) if n in self.in_place
+            args.append(call(clone(copier), [load(n), const(True)]) if n in self.in_place
                         else load(n))
         return gast.Expr(value=call(attr(self.cp, "save"), args))
 
@@ -361,7 +362,10 @@ class _LoopRewrite:
         """The loop body without its pushes (a fresh copy), its step locals
         ``private`` renamed (nothing reads them after the step: each copy of the
         body then binds its own names, which later passes fold into expressions)."""
-        body = _drop_pushes([clone(st) for st in self.loop.body], self.stacks)
+        # (one copy of the whole body; the marks its statements keep pointing at the
+        # loop and its reversal stay pointing at them instead of copying them)
+        keep = {id(self.loop): self.loop, id(self.rev): self.rev}
+        body = _drop_pushes(copy.deepcopy(list(self.loop.body), keep), self.stacks)
         mapping = {n: self.rt.names.fresh(n) for n in sorted(private)}
         for node in gast.walk(gast.Module(body=body, type_ignores=[])):
             if isinstance(node, gast.Name) and node.id in mapping:

@@ -11,15 +11,19 @@ generated code. Loops over differentiated sequences (``for row in X``,
 back into ``X``'s.
 """
 import inspect
+import types
+import weakref
 
 import gast
+import numpy as np
 
 from .analysis import Classifier, activity, resizing_call, subscript_writes, walk_stmts
+from . import runtime
 from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
-from .syntax import load, store, const, assign, clone, names_read, names_stored
+from .syntax import load, store, const, assign, clone, names_read, names_stored, subscript
 from .templates import HelperEnv
 
 __all__ = ["inline_calls"]
@@ -114,6 +118,11 @@ class _Inliner:
     def block(self, stmts):
         out = []
         for s in stmts:
+            stored = self._write_as_store(s)
+            if stored is not None:
+                out += stored
+                self.changed = True
+                continue
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                     and isinstance(s.value, gast.Call):
                 op = self.classifier.classify(s.value)
@@ -122,7 +131,8 @@ class _Inliner:
                 # what it returns
                 if op.kind == "user" and (self._varied(s.value)
                                           or ({s.targets[0].id} | names_read(s.value))
-                                          & self.written_into) \
+                                          & self.written_into
+                                          or _writes_parameters(op.func)) \
                         and not getattr(s, "srcdiff_recursive", False):
                     if self._recursive(s, op.func):
                         s.srcdiff_recursive = True   # differentiated by calls (reverse.py)
@@ -137,7 +147,8 @@ class _Inliner:
                 # over, a helper filling an argument): its writes are the caller's
                 if op.kind == "user" and (self._varied(s.value)
                                           or isinstance(op.func, gast.FunctionDef)
-                                          or names_read(s.value) & self.written_into):
+                                          or names_read(s.value) & self.written_into
+                                          or _writes_parameters(op.func)):
                     if self._recursive(s, op.func):
                         raise self.fs.loc.error(
                             s, "a recursive call whose result is not used cannot be "
@@ -157,6 +168,58 @@ class _Inliner:
                     setattr(s, field, self.block(sub))
             out.append(s)
         return out
+
+    def _write_as_store(self, s):
+        """``np.f(a, b, out=y)`` is ``y[...] = np.f(a, b)`` and ``np.copyto(y, v)`` is
+        ``y[...] = v``: written as item stores, so every analysis of in-place
+        writes (loop-carried values, restores in the adjoint sweep, aliasing) sees
+        them, and a differentiated value written there is differentiated. Returns
+        the replacing statements, or None."""
+        value = s.value if isinstance(s, (gast.Expr, gast.Assign)) else None
+        if not isinstance(value, gast.Call) or (
+                isinstance(s, gast.Assign) and not isinstance(s.targets[0], gast.Name)):
+            return None
+        try:
+            func = resolve_static(self.fs, value.func, self.local_names)
+        except (KeyError, AttributeError):
+            return None
+        line = getattr(s, "srcline", None)
+        if func is np.copyto and len(value.args) == 2 and not value.keywords \
+                and isinstance(value.args[0], gast.Name):
+            target, new = value.args[0].id, value.args[1]
+            made = []
+        elif _first_argument_writer(func) and value.args \
+                and isinstance(value.args[0], gast.Name) \
+                and not names_read(value) & self.varied:
+            # np.add.at(y, i, v), np.put(y, i, v), rng.shuffle(y), ...: the call is made
+            # on a copy, which is then written back
+            target = value.args[0].id
+            made_name = self.names.fresh(target + "_new")
+            made = [assign(made_name, gast.Call(
+                func=self.env.ref(runtime.written_copy, "written_copy"),
+                args=[value.func] + list(value.args), keywords=value.keywords), line)]
+            new = load(made_name)
+            if isinstance(s, gast.Assign):
+                return None
+        else:
+            outs = [k for k in value.keywords if k.arg == "out"]
+            if len(outs) != 1 or not isinstance(outs[0].value, gast.Name) \
+                    or not _numpy_callable(func):
+                return None
+            target = outs[0].value.id
+            made_name = self.names.fresh(target + "_new")
+            stripped = gast.Call(func=value.func, args=value.args,
+                                 keywords=[k for k in value.keywords if k.arg != "out"])
+            made = [assign(made_name, stripped, line)]
+            new = load(made_name)
+        write = gast.Assign(targets=[subscript(load(target), const(Ellipsis))], value=new,
+                            type_comment=None)
+        write.targets[0].ctx = gast.Store()
+        write.srcline = line
+        stmts = made + [write]
+        if isinstance(s, gast.Assign):    # the call returns its out argument
+            stmts.append(assign(s.targets[0].id, load(target), line))
+        return stmts
 
     def _recursive(self, s, callee):
         if isinstance(callee, gast.FunctionDef):
@@ -673,6 +736,74 @@ def _caller_values_written(fn, caller_names):
         if isinstance(base, gast.Name) and base.id in caller_names and base.id not in own:
             return base.id
     return None
+
+
+def _first_argument_writer(func):
+    """A callable that writes into its first argument and returns nothing useful:
+    a ufunc's ``.at``, ``np.put``/``putmask``/``place``/``fill_diagonal``,
+    ``np.copyto`` with options, shuffles."""
+    if getattr(func, "__name__", None) == "at" and isinstance(getattr(func, "__self__", None),
+                                                               np.ufunc):
+        return True
+    if getattr(func, "__name__", None) == "shuffle" and (
+            func is np.random.shuffle
+            or isinstance(getattr(func, "__self__", None),
+                          (np.random.Generator, np.random.RandomState))):
+        return True
+    return any(func is w for w in (np.put, np.putmask, np.place, np.fill_diagonal,
+                                   np.copyto, np.put_along_axis))
+
+
+def _numpy_callable(func):
+    """A NumPy function or ufunc (whose ``out=`` receives its result)."""
+    if isinstance(func, np.ufunc):
+        return True
+    module = getattr(func, "__module__", None) or ""
+    return callable(func) and (module == "numpy" or module.startswith("numpy."))
+
+
+_PARAM_WRITERS = weakref.WeakKeyDictionary()
+
+
+def _writes_parameters(func):
+    """Does the user function ``func`` (a module function, not inlined because no
+    differentiated value reaches it) change an argument in place: an item store,
+    an augmented assignment or a method call on a parameter, or ``out=``? Such a
+    call is inlined, so the caller's analyses see the write."""
+    if isinstance(func, gast.FunctionDef) or not isinstance(func, types.FunctionType):
+        return False
+    try:
+        return _PARAM_WRITERS[func]
+    except KeyError:
+        pass
+    try:
+        node = parse_function(func).node
+    except SrcdiffError:
+        _PARAM_WRITERS[func] = False
+        return False
+    params = {a.id for a in gast.walk(node.args) if isinstance(a, gast.Name)}
+    augmented = {id(n.target) for n in gast.walk(node) if isinstance(n, gast.AugAssign)}
+    rebound = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+               and isinstance(n.ctx, gast.Store) and id(n) not in augmented}
+    params -= rebound
+    found = False
+    for n in gast.walk(node):
+        base = None
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
+            base = n.value
+        elif isinstance(n, gast.AugAssign):
+            base = n.target
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
+            base = n.func.value
+        elif isinstance(n, gast.keyword) and n.arg == "out":
+            base = n.value
+        while isinstance(base, (gast.Subscript, gast.Attribute)):
+            base = base.value
+        if isinstance(base, gast.Name) and base.id in params:
+            found = True
+            break
+    _PARAM_WRITERS[func] = found
+    return found
 
 
 def _drop_unused_defs(norm):

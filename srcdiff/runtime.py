@@ -677,3 +677,13 @@ def int_index(i, filename, lineno):
     raise SrcdiffError(f"nested subscript assignment a[i][j] = v with i = {type(i).__name__} "
                        "(not an integer) writes into a copy or a different view",
                        filename, lineno, "write a[i, j] = v, or index a copy")
+
+
+def written_copy(writer, array, *args, **kwargs):
+    """``writer(array, *args, **kwargs)`` (np.add.at, np.put, a shuffle: a call that
+    writes into its first argument) made on a copy of ``array``, returned: the
+    generated code writes it back with ``array[...] = ...``, an item store that
+    srcdiff's analyses of in-place writes see."""
+    copy = np.array(array, copy=True)
+    writer(copy, *args, **kwargs)
+    return copy

@@ -585,8 +585,7 @@ def vjp(f, *args, wrt=None):
 
     f_vjp.__srcdiff_source__ = disp.gen.source
     f_vjp.__srcdiff_generated__ = disp.gen
-    f_vjp.__srcdiff_vjp__ = (bwd, residuals, lambda grads: _drop_integer_grads(
-        args, {}, names, positions, grads, False) if _has_integer(args, positions) else grads)
+    f_vjp.__srcdiff_vjp__ = (bwd, residuals, args, names, positions)     # (for srcdiff.jit)
     return out, f_vjp
 
 

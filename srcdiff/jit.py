@@ -15,6 +15,8 @@ import linecache
 import re
 import warnings
 
+import numpy as np
+
 from .api import arg_key, _has_integer, _drop_integer_grads
 from .codegen import origin_of
 from .errors import SrcdiffError
@@ -22,6 +24,9 @@ from .errors import SrcdiffError
 __all__ = ["jit"]
 
 _INSTALL = "pip install 'srcdiff[jit]'"
+_ndarray = np.ndarray
+_NumbaError = None        # numba.core.errors.NumbaError, once Numba is imported
+_NumbaPerformanceWarning = None
 
 
 def _numba():
@@ -32,6 +37,10 @@ def _numba():
         raise SrcdiffError(f"srcdiff.jit needs Numba, which is not installed: {_INSTALL} "
                            "(or pip install numba)") from None
     from . import jit_runtime  # noqa: F401  (registers the overloads)
+    global _NumbaError
+    global _NumbaPerformanceWarning
+    from numba.core.errors import NumbaError as _NumbaError
+    from numba.core.errors import NumbaPerformanceWarning as _NumbaPerformanceWarning
     return numba
 
 
@@ -114,27 +123,27 @@ class _Compiled:
         self.nb = numba.njit(fn, cache=_cacheable(fn))
         self.run = self.first
 
-    def first(self, *args):
-        from numba.core.errors import NumbaError
+    def first(self, *args, **kwargs):
         try:
-            out = self.nb(*args)
-        except NumbaError as e:
+            with warnings.catch_warnings():     # (Numba's advice on its own choices)
+                warnings.simplefilter("ignore", _NumbaPerformanceWarning)
+                out = self.nb(*args, **kwargs)
+        except _NumbaError as e:
             self.owner.refuse(self.fn, e)
             self.run = self.fn
-            return self.fn(*args)
+            return self.fn(*args, **kwargs)
         self.run = self.later
         return out
 
-    def later(self, *args):
-        from numba.core.errors import NumbaError
+    def later(self, *args, **kwargs):
         try:
-            return self.nb(*args)
-        except NumbaError as e:      # a new specialisation that does not compile
+            return self.nb(*args, **kwargs)
+        except _NumbaError as e:      # a new specialisation that does not compile
             self.owner.refuse(self.fn, e)
-            return self.fn(*args)
+            return self.fn(*args, **kwargs)
 
-    def __call__(self, *args):
-        return self.run(*args)
+    def __call__(self, *args, **kwargs):
+        return self.run(*args, **kwargs)
 
 
 def _cacheable(fn):
@@ -146,6 +155,12 @@ def _cacheable(fn):
 
 # ---- what each kind of function runs --------------------------------------------
 
+def _fast_key(args):
+    """A key at least as fine as api.arg_key (which the generated code is
+    specialised on), cheaper to compute: each array's shape, else the type."""
+    return tuple([a.shape if type(a) is _ndarray else type(a) for a in args])
+
+
 def _dispatched(g, disp, compiler):
     """grad / value_and_grad: the generated code for the call's argument kinds."""
     if disp.bound is not None:
@@ -155,17 +170,30 @@ def _dispatched(g, disp, compiler):
     value_and_grad = disp.mode == "value_and_grad"
 
     def compiled_for(args, kwargs):
-        core = disp.core(args, kwargs)
-        return compiler.get(core)
+        return compiler.get(disp.core(args, kwargs))
+
+    def slow(key, args):
+        if len(table) > 256:
+            table.clear()
+        runner = compiled_for(args, {})
+        res = runner(*args)
+        # (the Numba dispatcher itself, or fn after a fallback)
+        table[key] = runner.nb if runner.run == runner.later else runner.fn
+        return res
 
     def jg(*args, **kwargs):
         if kwargs:
             return compiled_for(args, kwargs)(*args, **kwargs)
-        key = arg_key(args)
-        runner = table.get(key)
-        if runner is None:
-            runner = table[key] = compiled_for(args, kwargs)
-        res = runner(*args)
+        key = _fast_key(args)
+        run = table.get(key)
+        if run is None:
+            res = slow(key, args)
+        else:
+            try:
+                res = run(*args)
+            except _NumbaError:      # (a new dtype that does not compile)
+                del table[key]
+                res = slow(key, args)
         if _has_integer(args, positions):
             if value_and_grad:
                 return res[0], _drop_integer_grads(args, {}, names, positions, res[1], single)
@@ -202,12 +230,16 @@ def _hvp(h, compiler):
 
 
 def _vjp(f_vjp, compiler):
-    bwd, residuals, fix = f_vjp.__srcdiff_vjp__
+    bwd, residuals, args, names, positions = f_vjp.__srcdiff_vjp__
     residuals = _typed(residuals)
     runner = compiler.get(bwd)
+    integer = _has_integer(args, positions)
 
     def jf_vjp(dout):
-        return fix(runner(residuals, dout))
+        grads = runner(residuals, dout)
+        if integer:
+            return _drop_integer_grads(args, {}, names, positions, grads, False)
+        return grads
 
     return jf_vjp
 
@@ -217,6 +249,8 @@ def _typed(value):
     from numba.typed import List
     if isinstance(value, tuple):
         return tuple(_typed(v) for v in value)
+    if isinstance(value, range):      # (Numba takes no range argument)
+        return np.arange(value.start, value.stop, value.step)
     if isinstance(value, list) and value:
         out = List()
         for v in value:

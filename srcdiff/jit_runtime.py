@@ -18,7 +18,7 @@ from numba.core.errors import TypingError
 from numba.extending import overload
 
 from . import runtime
-from .rules import support
+from .rules import indexing, support
 
 _made = {}
 
@@ -202,6 +202,8 @@ def _zeros_like_value(x):
         return lambda x: zero
     if isinstance(x, types.Array):
         return lambda x: np.zeros_like(x)
+    if isinstance(x, types.List):        # (a list's zero: a list of zeros)
+        return lambda x: [runtime.zeros_like_value(e) for e in x]
 
 
 @overload(runtime.size_of)
@@ -345,6 +347,11 @@ def _int_vector(index):
 
 @overload(runtime.add_at)
 def _add_at(d, index, g):
+    if isinstance(d, types.List) and isinstance(index, types.Integer):
+        def impl(d, index, g):
+            d[index] = runtime.add_cotangents(d[index], g)
+            return d
+        return impl
     if not isinstance(d, types.Array):
         return None
     if _basic(index) or (isinstance(index, types.Array) and isinstance(index.dtype, types.Boolean)):
@@ -459,3 +466,51 @@ def _copy_structure(value, arrays=False):
         return lambda value, arrays=False: value.copy()
     if isinstance(value, (types.Array, types.Number)):
         return lambda value, arrays=False: value
+
+
+@overload(reversed)
+def _reversed_array(a):
+    if isinstance(a, types.Array) and a.ndim >= 1:
+        return lambda a: a[::-1]
+
+
+@overload(runtime.as_sequence)
+def _as_sequence(it):
+    if isinstance(it, (types.Array, types.RangeType, types.BaseTuple)):
+        return lambda it: it
+
+
+@overload(runtime.add_cotangents)
+def _add_cotangents(a, b):
+    if _is_none(a):
+        return lambda a, b: b
+    if _is_none(b):
+        return lambda a, b: a
+    if isinstance(a, (types.Array, types.Number)) and isinstance(b, (types.Array, types.Number)):
+        return lambda a, b: a + b
+
+
+@overload(indexing.scatter_add)
+def _scatter_add(g, x, idx):
+    if isinstance(x, types.List) and isinstance(idx, types.Integer):
+        def impl(g, x, idx):
+            return runtime.add_at(runtime.zeros_like_value(x), idx, g)
+        return impl
+    if isinstance(x, types.Array):
+        gt = getattr(g, "dtype", g)
+        dt = np.result_type(x.dtype.name, str(gt)) if isinstance(gt, types.Number) \
+            else np.dtype(x.dtype.name)
+
+        def impl(g, x, idx):
+            return runtime.add_at(np.zeros(x.shape, dt), idx, g)
+        return impl
+
+
+@overload(indexing.index_update)
+def _index_update(x, idx, v):
+    if isinstance(x, types.Array) and (_basic(idx) or isinstance(idx, types.Array)):
+        def impl(x, idx, v):
+            out = x.copy()
+            out[idx] = v
+            return out
+        return impl

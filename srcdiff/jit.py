@@ -283,13 +283,34 @@ def _refusal(fn, error):
     text = _ANSI.sub("", str(error))
     filename, line = _user_line(fn, text)
     code = linecache.getline(filename, line).strip() if filename and line else ""
-    reason = _reason(text)
+    reason = _helper_reason(fn, text) or _reason(text)
     at = f" `{code}`" if code else ""
     return SrcdiffError(
         f"srcdiff.jit: Numba cannot compile{at}: {reason}", filename, line,
         hint="write that line with what Numba supports (NumPy calls on arrays and numbers, "
              "loops, no Python objects), or use srcdiff.jit(g, fallback=True) to run it "
              "uncompiled")
+
+
+def _helper_reason(fn, text):
+    """Numba's "untyped global name" for a srcdiff helper, said in the user's terms."""
+    m = re.search(r"Untyped global name '(\w+)'", text)
+    if not m:
+        return None
+    name = m.group(1)
+    scope = dict(getattr(fn, "__globals__", {}))
+    code = getattr(fn, "__code__", None)
+    for var, cell in zip(code.co_freevars if code is not None else (), fn.__closure__ or ()):
+        try:
+            scope[var] = cell.cell_contents
+        except ValueError:       # (an empty cell)
+            pass
+    obj = scope.get(name)
+    module = getattr(obj, "__module__", "") or ""
+    if not module.startswith("srcdiff"):
+        return None
+    return (f"the derivative of this line calls {module}.{name}, which has no Numba "
+            f"implementation")
 
 
 def _reason(text):

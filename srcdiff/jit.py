@@ -109,7 +109,18 @@ class _Compiler:
         if not self.warned:
             self.warned = True
             warnings.warn(f"srcdiff.jit: running {getattr(self.g, '__qualname__', self.g)} "
-                          f"uncompiled: {failure}", stacklevel=4)
+                          f"uncompiled: {failure}", stacklevel=_outside_srcdiff())
+
+
+def _outside_srcdiff():
+    """The warnings stacklevel of the first caller outside this package."""
+    import os
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == here:
+        level, frame = level + 1, frame.f_back
+    return level
 
 
 class _Compiled:
@@ -120,7 +131,10 @@ class _Compiled:
     def __init__(self, owner, fn):
         numba = _numba()
         self.owner, self.fn = owner, fn
-        self.nb = numba.njit(fn, cache=_cacheable(fn))
+        try:
+            self.nb = numba.njit(fn, cache=_cacheable(fn))
+        except RuntimeError:         # (no writable cache directory for fn's file)
+            self.nb = numba.njit(fn)
         self.run = self.first
 
     def first(self, *args, **kwargs):

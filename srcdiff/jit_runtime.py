@@ -269,6 +269,11 @@ def _unbroadcast_text(gnd, xnd):
     if lead == 0:
         lines += ["    if g.shape == s:", "        return np.ascontiguousarray(g)"]
     lines.append("    r = np.ascontiguousarray(g)")
+    if lead < 0:         # (g with x's leading length-1 axes, as np.reshape would add)
+        ones = "1, " * -lead
+        lines.append(f"    r = np.reshape(r, ({ones}" + "".join(
+            f"r.shape[{i}], " for i in range(gnd)) + "))")
+        gnd = xnd
     for _ in range(max(lead, 0)):
         lines.append("    r = np.sum(r, axis=0)")
     for i in range(min(xnd, gnd)):
@@ -360,22 +365,24 @@ def _add_at(d, index, g):
             return d
         return impl
     if _int_vector(index):     # repeated positions accumulate (np.add.at)
-        if isinstance(g, types.Array):
-            def impl(d, index, g):
+        if isinstance(g, types.Array) and g.ndim == d.ndim:
+            def impl(d, index, g):      # (one slot of g per index, or one for all)
+                n, m = d.shape[0], g.shape[0]
+                if m != 1 and m != index.shape[0]:
+                    raise ValueError("srcdiff.jit: add_at: shapes do not match")
+                for j in range(index.shape[0]):
+                    k = index[j]
+                    d[k + n if k < 0 else k] += g[j if m != 1 else 0]
+                return d
+            return impl
+        if _is_scalar(g) or (isinstance(g, types.Array) and g.ndim < d.ndim):
+            def impl(d, index, g):      # (g broadcast to every indexed slot)
                 n = d.shape[0]
                 for j in range(index.shape[0]):
                     k = index[j]
-                    d[k + n if k < 0 else k] += g[j]
+                    d[k + n if k < 0 else k] += g
                 return d
             return impl
-
-        def impl(d, index, g):
-            n = d.shape[0]
-            for j in range(index.shape[0]):
-                k = index[j]
-                d[k + n if k < 0 else k] += g
-            return d
-        return impl
     raise TypingError(f"srcdiff.jit cannot compile a cotangent update at the index {index}")
 
 

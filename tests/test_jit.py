@@ -177,3 +177,21 @@ def test_without_numba_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "numba", None)
     with pytest.raises(srcdiff.SrcdiffError, match=r"pip install 'srcdiff\[jit\]'"):
         srcdiff.jit(srcdiff.grad(sin_loop))
+
+
+def test_repeated_indices_and_broadcasting_cotangents():
+    f = load_function("""
+        def f(x, b, idx):
+            y = x[idx] * 2.0 + b
+            return np.sum(np.sin(y) * y)
+    """)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((5, 4))
+    idx = np.array([0, 3, 0, -1, 3, 3])
+    g = srcdiff.grad(f, wrt=(0, 1))
+    jg = srcdiff.jit(g)
+    for b in (rng.standard_normal(4), rng.standard_normal((1, 4)),
+              rng.standard_normal((6, 1)), 0.7):
+        _close(jg(x, b, idx), g(x, b, idx))
+    np.testing.assert_allclose(jg(x, 0.7, idx)[0], numeric_grad(f, (x, 0.7, idx), 0),
+                               rtol=1e-6, atol=1e-8)

@@ -1,4 +1,5 @@
 """srcdiff.jit: generated derivatives compiled by Numba give the NumPy path's numbers."""
+import os
 import sys
 import textwrap
 import warnings
@@ -8,7 +9,7 @@ import pytest
 
 import srcdiff
 from benchmarks.workloads import WORKLOADS, sin_loop
-from tests.numeric import load_function, load_module, numeric_grad
+from numeric import load_function, load_module, numeric_grad
 
 numba = pytest.importorskip("numba")
 
@@ -94,12 +95,14 @@ def test_hvp_vjp_and_jvp_compiled():
 
 
 def test_examples_functions():
-    sys.path.insert(0, "examples")
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            "examples")
+    sys.path.insert(0, examples)
     try:
         import rnn
         import sine_fit
     finally:
-        sys.path.remove("examples")
+        sys.path.remove(examples)
     rng = np.random.default_rng(0)
     W, U = rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(4, 3)) * 0.5
     b, xs, target = np.zeros(4), rng.normal(size=(6, 3)), rng.normal(size=4)

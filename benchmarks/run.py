@@ -58,8 +58,8 @@ from benchmarks import workloads as W  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("main", "transform", "dispatch", "memory", "hvp", "hessian", "shim",
-            "checkpoint")
-LIBS = ("hand", "srcdiff", "autograd", "torch", "jax", "jax_jit")
+            "checkpoint", "jit")
+LIBS = ("hand", "srcdiff", "autograd", "torch", "jax", "jax_jit", "jit")
 LABELS = {"f": "f alone", "hand": "hand-written", "srcdiff": "srcdiff",
           "autograd": "autograd", "torch": "PyTorch eager",
           "jax": "JAX grad, no jit", "jax_jit": "JAX jit(grad)"}
@@ -1096,6 +1096,10 @@ class Runner:
             "- Python %s, NumPy %s; %s" % (platform.python_version(),
                                           np.__version__, "; ".join(libs)),
             ""])
+
+    def section_jit(self):
+        from benchmarks import jit
+        self.md.append(jit.section(self))
 
     def write(self):
         out = self.opts.out

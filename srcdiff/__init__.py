@@ -13,6 +13,7 @@ from .tensor import (Tensor, Parameter, tensor, as_tensor, from_numpy, zeros, on
                      randn_like, manual_seed, no_grad, enable_grad, set_grad_enabled,
                      is_grad_enabled, Function, compile)
 from . import nn, optim, autograd
+from .jit import jit
 
 __version__ = "0.1.0"
 
@@ -22,4 +23,4 @@ __all__ = ["SrcdiffError", "vjp_rule", "jvp_rule", "nondifferentiable", "grad",
            "Tensor", "Parameter", "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full",
            "empty", "rand", "randn", "linspace", "arange", "zeros_like", "ones_like",
            "full_like", "rand_like", "randn_like", "manual_seed", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled", "Function", "compile", "nn", "optim", "autograd"]
+           "set_grad_enabled", "is_grad_enabled", "Function", "compile", "nn", "optim", "autograd", "jit"]

@@ -602,6 +602,7 @@ def vjp(f, *args, wrt=None, checkpoint=None):
 
     f_vjp.__srcdiff_source__ = disp.gen.source
     f_vjp.__srcdiff_generated__ = disp.gen
+    f_vjp.__srcdiff_vjp__ = (bwd, residuals, args, names, positions)     # (for srcdiff.jit)
     return out, f_vjp
 
 
@@ -620,7 +621,11 @@ def _finish(wrapper, f, disp, kind):
 
 def source(g):
     """The generated Python source of a function a transform returned (for a
-    function called with containers, the variant generated last)."""
+    function called with containers, the variant generated last; for srcdiff.jit's
+    result, the code it compiled last)."""
+    compiled = getattr(g, "__srcdiff_jit__", None)
+    if compiled is not None:
+        return compiled.source()
     disp = getattr(g, "__srcdiff_dispatch__", None)
     if disp is not None:
         return disp.gen.source

@@ -394,6 +394,7 @@ def hvp(f=None, wrt=0):
     h.__srcdiff_source__ = gen.source
     h.__srcdiff_generated__ = gen
     h.__srcdiff_forward__ = forward
+    h.__srcdiff_hvp__ = (forward, single, positions, _as_tangent)    # (for srcdiff.jit)
     h.__name__ = h.__qualname__ = next(iter(gen.fns.values())).__name__
     h.__doc__ = f"srcdiff hvp of {getattr(f, '__qualname__', f)}"
     return h

@@ -15,6 +15,7 @@ import numpy as np
 
 from .analysis import walk_stmts
 from .mutation import unstable
+from .syntax import Transformer, clone
 from . import runtime
 
 _ELEMENTWISE_OPS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
@@ -493,8 +494,7 @@ class ShapeClasses:
         rx, ry = self.rank(x), self.rank(y)
         if rx not in (1, 2) or ry not in (1, 2):
             return None
-        import copy
-        c = copy.deepcopy
+        c = clone
         np_ref = self.env.ref(np, "np")
         T = lambda e: gast.Attribute(value=c(e), attr="T", ctx=gast.Load())  # noqa: E731
         mm = lambda a, b: gast.BinOp(left=a, op=gast.MatMult(), right=b)  # noqa: E731
@@ -527,7 +527,7 @@ def _nested(a, b):
     return not lone and (a <= b or b <= a)
 
 
-class _Pruner(gast.NodeTransformer):
+class _Pruner(Transformer):
     def __init__(self, sc):
         self.sc = sc
 

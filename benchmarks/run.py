@@ -58,7 +58,7 @@ from benchmarks import workloads as W  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("main", "transform", "dispatch", "memory", "hvp", "hessian", "shim",
-            "checkpoint", "jit")
+            "checkpoint", "jit", "size")
 LIBS = ("hand", "srcdiff", "autograd", "torch", "jax", "jax_jit", "jit")
 LABELS = {"f": "f alone", "hand": "hand-written", "srcdiff": "srcdiff",
           "autograd": "autograd", "torch": "PyTorch eager",
@@ -630,6 +630,21 @@ class Runner:
                     "first_s": firsts, "cached_s": cached, "transform_s": tr}
             prog.update()
         prog.close()
+        self.md.append("\n".join(lines))
+
+    def section_size(self):
+        """Transform time against function size, a fuzz program and realistic
+        programs (benchmarks/transform_time.py)."""
+        from benchmarks import transform_time
+        lines = ["## Transform time against function size", ""]
+        try:
+            self.libs.get("srcdiff")
+            self.data["size"] = transform_time.run(
+                quick=self.quick, repeats=self.opts.repeats if self.quick else None,
+                out=lines.append)
+        except Exception as e:
+            lines.append("n/a (error: %s)" % truncate(
+                self.record_error("size", e), 90))
         self.md.append("\n".join(lines))
 
     def _clear_cache_fn(self):

@@ -10,7 +10,7 @@ from . import runtime
 from .optimize import dead_code
 from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError, user_names
-from .pipeline import prepare
+from .pipeline import paused_gc, prepare
 from .reverse import ReverseTransform
 from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
@@ -107,7 +107,8 @@ def recorded(func, make):
     from .parse import record_lookups, stop_recording
     record_lookups()
     try:
-        gen = make()
+        with paused_gc():
+            gen = make()
     finally:
         deps = stop_recording()
     deps += [("attr", func, "__defaults__", func.__defaults__),

@@ -19,7 +19,7 @@ import warnings
 
 import gast
 
-from .syntax import COMMENT_TAG, comment, is_comment
+from .syntax import COMMENT_TAG, Transformer, comment, is_comment
 
 
 def _import_astor():
@@ -91,7 +91,7 @@ def function_def(name, params, body, defaults_from=None):
                             returns=None, type_comment=None, type_params=[])
 
 
-class _Fixer(gast.NodeTransformer):
+class _Fixer(Transformer):
     """Make substituted trees valid Python: a slice outside a subscript becomes
     ``slice(a, b, c)``; an empty block gets ``pass``."""
 
@@ -144,8 +144,8 @@ class _Fixer(gast.NodeTransformer):
 
 
 def _copy(node):
-    import copy
-    return copy.deepcopy(node)
+    from .syntax import clone
+    return clone(node)
 
 
 def render(node):

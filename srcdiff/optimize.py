@@ -15,7 +15,7 @@ import gast
 
 from .rules import lookup
 from .simplify import same_product, twice
-from .syntax import names_read
+from .syntax import Transformer, clone, names_read, walk
 
 __all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accumulations"]
 
@@ -26,7 +26,7 @@ _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like"
 def _uses(stmts):
     counts = {}
     for s in stmts:
-        for n in gast.walk(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
             elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -37,7 +37,7 @@ def _uses(stmts):
 def _written(stmt):
     """Names a statement (re)binds or may change in place."""
     out = set()
-    for n in gast.walk(stmt):
+    for n in walk(stmt):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             out.add(n.id)
         elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
@@ -65,7 +65,7 @@ class _Purity:
         self.resolve = resolve
 
     def pure(self, expr):
-        for n in gast.walk(expr):
+        for n in walk(expr):
             if isinstance(n, (gast.Lambda, gast.ListComp, gast.DictComp, gast.GeneratorExp,
                               gast.SetComp, gast.NamedExpr, gast.Yield, gast.Await)):
                 return False
@@ -99,7 +99,7 @@ def forward_substitute(stmts, resolve):
     return stmts
 
 
-class _NegConst(gast.NodeTransformer):
+class _NegConst(Transformer):
     """``c * -dx`` -> ``-c * dx`` for a number c and a cotangent dx (marked by
     the reverse transform; cotangents are floating point, where negation is
     exact): one array operation less. Then ``a + -c * b`` -> ``a - c * b``."""
@@ -201,7 +201,7 @@ def _fold_block(block, counts, purity, seen):
 def _bindings(stmts):
     counts = {}
     for s in stmts:
-        for n in gast.walk(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
     return counts
@@ -288,14 +288,13 @@ def _use_site(stmt, t):
 
 
 def _replace(stmt, t, value):
-    import copy
     done = [False]
 
-    class R(gast.NodeTransformer):
+    class R(Transformer):
         def visit_Name(self, node):
             if node.id == t and isinstance(node.ctx, gast.Load) and not done[0]:
                 done[0] = True
-                return copy.deepcopy(value)
+                return clone(value)
             return node
 
         def visit_FunctionDef(self, node):
@@ -332,7 +331,7 @@ def dead_code(stmts, resolve=None):
                         if isinstance(v, gast.AST):
                             reads |= names_read(v)
             else:
-                reads = names_read(st) | {n.target.id for n in gast.walk(st)
+                reads = names_read(st) | {n.target.id for n in walk(st)
                                           if isinstance(n, gast.AugAssign)
                                           and isinstance(n.target, gast.Name)}
             for n in reads:

@@ -3,7 +3,9 @@
 ``prepare(func)`` gives the normalized function both the reverse and the
 forward transforms start from (cached per function object).
 """
+import contextlib
 import copy
+import gc
 import threading
 
 import gast
@@ -12,7 +14,7 @@ from .errors import user_names
 from .normalize import normalize
 from .parse import parse_function
 
-__all__ = ["prepare"]
+__all__ = ["prepare", "paused_gc"]
 
 _lock = threading.RLock()
 _prepared = {}      # (func, wrt) -> (the prepared function, what preparing it read)
@@ -95,3 +97,22 @@ def copy_tree(node):
             v = dict(v)
         d[k] = v
     return new
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """The cyclic garbage collector paused while a transform runs.
+
+    A transform allocates millions of short-lived nodes and its trees stay
+    alive until it ends, so each collection of the oldest generation walks a
+    heap that grows with the function: about a quarter of the time of a
+    1,000-statement function went to collections that found nothing. The
+    transform's own garbage is freed by reference counting; the collector is
+    restored as it was when the outermost transform ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -15,6 +15,7 @@ import numpy as np
 
 from .analysis import walk_stmts
 from .mutation import unstable
+from .syntax import Transformer, clone
 from . import runtime
 
 _ELEMENTWISE_OPS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
@@ -131,6 +132,12 @@ def _elementwise(func):
     return isinstance(func, np.ufunc) and func.nout == 1
 
 
+def _reads_of(ops):
+    """The names each operation reads, by ``id(op)`` (read once, not on every
+    round of a fixpoint)."""
+    return {id(op): op.reads() if op.kind != "const" else () for _, op in ops}
+
+
 class ShapeClasses:
     def __init__(self, body, params, classifier, param_kinds=None):
         # a parameter's class: {} for a scalar, a shared symbol for arrays known
@@ -194,13 +201,13 @@ class ShapeClasses:
         for t in loop_targets:
             self.classes[t] = None
         changed = True
+        reads_of = _reads_of(ops)
         while changed:
             changed = False
             for t, op in ops:
                 if self.classes.get(t) is None:
                     continue
-                reads = op.reads() if op.kind != "const" else set()
-                if any(self.classes.get(n, 0) is unset for n in reads):
+                if any(self.classes.get(n, 0) is unset for n in reads_of[id(op)]):
                     continue
                 c = self._infer(t, op, strict=t in multi)
                 cur = self.classes.get(t)
@@ -300,13 +307,13 @@ class ShapeClasses:
         for t in unstable:
             self.sym[t] = None
         changed = True
+        reads_of = _reads_of(ops)
         while changed:
             changed = False
             for t, op in ops:
                 if t not in self.sym or self.sym.get(t) is None:
                     continue
-                reads = op.reads() if op.kind != "const" else set()
-                if any(self.sym.get(n, 0) is unset for n in reads):
+                if any(self.sym.get(n, 0) is unset for n in reads_of[id(op)]):
                     continue
                 v = self._sym_op(op)
                 cur = self.sym.get(t)
@@ -493,8 +500,7 @@ class ShapeClasses:
         rx, ry = self.rank(x), self.rank(y)
         if rx not in (1, 2) or ry not in (1, 2):
             return None
-        import copy
-        c = copy.deepcopy
+        c = clone
         np_ref = self.env.ref(np, "np")
         T = lambda e: gast.Attribute(value=c(e), attr="T", ctx=gast.Load())  # noqa: E731
         mm = lambda a, b: gast.BinOp(left=a, op=gast.MatMult(), right=b)  # noqa: E731
@@ -527,7 +533,7 @@ def _nested(a, b):
     return not lone and (a <= b or b <= a)
 
 
-class _Pruner(gast.NodeTransformer):
+class _Pruner(Transformer):
     def __init__(self, sc):
         self.sc = sc
 

@@ -9,7 +9,7 @@ import operator
 
 import gast
 
-from .syntax import const
+from .syntax import Transformer, const
 
 _OPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
         gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv,
@@ -34,7 +34,7 @@ def _is(node, value):
         or (_num(node) and node.value == value and isinstance(value, int))
 
 
-class Simplifier(gast.NodeTransformer):
+class Simplifier(Transformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
         l, r, op = node.left, node.right, type(node.op)

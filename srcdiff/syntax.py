@@ -1,5 +1,6 @@
 """Small builders and predicates over gast trees."""
 import copy
+from collections import deque
 
 import gast
 
@@ -70,26 +71,123 @@ def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
 
 
+def walk(node):
+    """``gast.walk``: every node of a tree, in the same (breadth-first) order,
+    reading the fields from the nodes' dicts rather than through ``iter_fields``."""
+    AST = gast.AST
+    todo = deque([node])
+    pop, push = todo.popleft, todo.append
+    while todo:
+        n = pop()
+        d = n.__dict__
+        for field in n._fields:
+            v = d.get(field)
+            if isinstance(v, AST):
+                push(v)
+            elif isinstance(v, list):
+                for item in v:
+                    if isinstance(item, AST):
+                        push(item)
+        yield n
+
+
+class Transformer(gast.NodeTransformer):
+    """``gast.NodeTransformer`` with the same semantics, made cheaper: the
+    visitor method of each node class is looked up once, and fields are read
+    from the nodes' dicts."""
+
+    def visit(self, node):
+        cls = node.__class__
+        methods = _VISITORS.setdefault(self.__class__, {})
+        name = methods.get(cls)
+        if name is None:
+            name = methods[cls] = "visit_" + cls.__name__
+        return getattr(self, name, self.generic_visit)(node)
+
+    def generic_visit(self, node):
+        AST = gast.AST
+        d = node.__dict__
+        for field in node._fields:
+            old = d.get(field)
+            if isinstance(old, list):
+                new_values = []
+                for value in old:
+                    if isinstance(value, AST):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, AST):
+                            new_values.extend(value)
+                            continue
+                    new_values.append(value)
+                old[:] = new_values
+            elif isinstance(old, AST):
+                new_node = self.visit(old)
+                if new_node is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, new_node)
+        return node
+
+
+_VISITORS = {}
+
+
 def names_read(node):
     """Names a tree loads."""
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Load)}
+    Name, Load = gast.Name, gast.Load
+    return {n.id for n in walk(node) if n.__class__ is Name and n.ctx.__class__ is Load}
 
 
 def names_stored(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    return {n.id for n in walk(node) if isinstance(n, gast.Name)
             and isinstance(n.ctx, (gast.Store, gast.Del))}
 
 
 def clone(node):
-    return copy.deepcopy(node)
+    """A deep copy of a tree (or list of trees) and the notes on its nodes: what
+    ``copy.deepcopy`` gives, made without its generic per-object protocol (the
+    transforms copy millions of nodes). Anything but syntax nodes, lists, dicts
+    and atoms is left to ``copy.deepcopy``."""
+    return _clone(node, {})
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), complex, bytes})
+
+
+def _clone(x, memo):
+    cls = x.__class__
+    if cls in _ATOMS:
+        return x
+    done = memo.get(id(x))
+    if done is not None:
+        return done
+    if isinstance(x, gast.AST):
+        new = cls.__new__(cls)
+        memo[id(x)] = new
+        d = new.__dict__
+        for k, v in x.__dict__.items():
+            d[k] = v if v.__class__ in _ATOMS else _clone(v, memo)
+        return new
+    if cls is list:
+        new = []
+        memo[id(x)] = new
+        new.extend([v if v.__class__ in _ATOMS else _clone(v, memo) for v in x])
+        return new
+    if cls is dict:
+        new = {}
+        memo[id(x)] = new
+        for k, v in x.items():
+            new[_clone(k, memo)] = _clone(v, memo)
+        return new
+    return copy.deepcopy(x, memo)
 
 
 def rename(node, mapping):
     """Rename loaded names in place according to ``mapping`` (returns node)."""
     if not mapping:
         return node
-    for n in gast.walk(node):
+    for n in walk(node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in mapping:
             n.id = mapping[n.id]
     return node

@@ -11,7 +11,7 @@ import textwrap
 import gast
 
 from .errors import SrcdiffError
-from .syntax import load, store, const, clone, assign
+from .syntax import Transformer, load, store, const, clone, assign
 
 __all__ = ["Template", "template", "HelperEnv", "instantiate", "result_parts", "returns_tuple"]
 
@@ -281,7 +281,7 @@ def _constant_tuple(node):
         isinstance(e, gast.Constant) or _constant_tuple(e) for e in node.elts)
 
 
-class _Rewriter(gast.NodeTransformer):
+class _Rewriter(Transformer):
     def __init__(self, subst, local_map, rule_globals, env):
         self.subst, self.local_map, self.rule_globals, self.env = subst, local_map, rule_globals, env
 
@@ -305,7 +305,7 @@ _COMPARE = {gast.Is: lambda a, b: a is b, gast.IsNot: lambda a, b: a is not b,
             gast.Gt: lambda a, b: a > b, gast.GtE: lambda a, b: a >= b}
 
 
-class _TestFolder(gast.NodeTransformer):
+class _TestFolder(Transformer):
     """Folds the tests of an instantiated rule that its bindings decide."""
 
     def __init__(self, not_none):

@@ -1,5 +1,6 @@
 """The public transforms: grad, value_and_grad, vjp, source, show."""
 import functools
+import types
 import warnings
 
 import gast
@@ -68,6 +69,10 @@ def _signature_params(f):
     fs_func = f.__func__ if hasattr(f, "__func__") else f
     while hasattr(fs_func, "__srcdiff_wrapped__"):
         fs_func = fs_func.__srcdiff_wrapped__
+    if type(fs_func) is types.FunctionType and not hasattr(fs_func, "__wrapped__") \
+            and not hasattr(fs_func, "__signature__"):
+        code = fs_func.__code__         # (the parameters in order, as inspect reads them)
+        return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
     try:
         sig = inspect.signature(fs_func)
     except (TypeError, ValueError):

@@ -4,8 +4,8 @@ A loss rebuilt as a closure each step (``lambda w: model(w, batch)``, or
 ``make_loss(batch)`` returning a nested ``def``) is a new function object each
 time, but its code is the same. Generated code is therefore keyed by
 
-- the function's code object and the transform's options (wrt, mode, the
-  kinds of the arguments the code is specialised on, ...);
+- the function's code object and globals, and the transform's options (wrt,
+  mode, the kinds of the arguments the code is specialised on, ...);
 - a signature of each closure variable and default value: for data (floats,
   complex numbers, arrays: type, dtype and shape; tuples and lists of those:
   their structure) only that signature, so that their values are passed in
@@ -28,6 +28,7 @@ entry, is alive (codegen.Compiled).
 import collections
 import copy
 import threading
+import types
 
 import numpy as np
 
@@ -83,20 +84,34 @@ def _is_array(v):
 def signature(v, depth=0):
     """("d", ...) for data (passed in at call time), ("v", ...) for a value the
     code may depend on, ("i", id) for an object that must be the same one."""
+    t = type(v)
+    if t is np.ndarray:
+        return ("d", t, v.dtype, v.shape)
+    if t is float or t is complex:
+        return ("d", t)
+    if t in _PLAIN_VALUES:
+        return ("v", t, v)
+    if t in _OBJECTS:
+        return ("i", id(v))
     if isinstance(v, _NUMBERS):
-        return ("d", type(v))
+        return ("d", t)
     if _is_array(v):
         try:
-            return ("d", type(v), str(v.dtype), tuple(v.shape))
+            return ("d", t, str(v.dtype), tuple(v.shape))
         except TypeError:
             return ("i", id(v))
     if isinstance(v, _VALUES):
-        return ("v", type(v), v)
-    if type(v) in (tuple, list) and depth < 3 and len(v) <= 64:
+        return ("v", t, v)
+    if (t is tuple or t is list) and depth < 3 and len(v) <= 64:
         items = tuple(signature(e, depth + 1) for e in v)
         if all(s[0] != "i" for s in items):
-            return ("d", type(v), items)
+            return ("d", t, items)
     return ("i", id(v))
+
+
+_PLAIN_VALUES = frozenset([int, bool, str, bytes, type(None)])
+_OBJECTS = frozenset([types.FunctionType, types.BuiltinFunctionType, types.ModuleType, type,
+                      np.ufunc, types.MethodType])
 
 
 def _cell_values(func):
@@ -214,7 +229,7 @@ def generated(cache, func, options, make):
     code = getattr(func, "__code__", None)
     if code is not None:
         try:
-            key = (code, options, closure_key(func))
+            key = (code, id(func.__globals__), options, closure_key(func))
             hash(key)
         except TypeError:      # (an unhashable value: keyed by the function itself)
             key = None

@@ -150,10 +150,11 @@ class Entry:
     code receives as helpers of the same name (None: the code cannot be bound to
     another closure, it is reused only for ``func`` itself)."""
 
-    __slots__ = ("gen", "func", "shared", "rebind")
+    __slots__ = ("gen", "func", "defaults", "shared", "rebind")
 
     def __init__(self, gen, func, like=None):
         self.gen, self.func = gen, func
+        self.defaults = (func.__defaults__, func.__kwdefaults__)    # (as gen.fns got them)
         if like is not None:        # (the same code bound to another closure)
             self.shared, self.rebind = like.shared, like.rebind
             return
@@ -197,12 +198,12 @@ def _rebound(entry, func):
         helpers[name] = values[name]
     compiled = next(iter(gen.fns.values())).__srcdiff_compiled__
     fns = compiled.make(helpers)
-    old = entry.func
+    defaults, kwdefaults = entry.defaults
     for name, fn in fns.items():
         made = gen.fns[name]
-        if made.__defaults__ is not None and made.__defaults__ is old.__defaults__:
+        if made.__defaults__ is not None and made.__defaults__ is defaults:
             fn.__defaults__ = func.__defaults__
-        if made.__kwdefaults__ is not None and made.__kwdefaults__ is old.__kwdefaults__:
+        if made.__kwdefaults__ is not None and made.__kwdefaults__ is kwdefaults:
             fn.__kwdefaults__ = func.__kwdefaults__
     new = copy.copy(gen)
     new.fns, new.helpers = fns, helpers

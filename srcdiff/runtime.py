@@ -115,7 +115,10 @@ def in_library_of(value, ref):
     that broadcasting it to ``ref``'s shape stays in that library (for Dask: a lazy
     broadcast in the graph, not a NumPy array of the data's size built here)."""
     if is_foreign(ref) and not is_foreign(value):
-        return np.asarray(value, like=ref)
+        try:
+            return np.asarray(value, like=ref)
+        except TypeError:       # (a library without ``like=``: broadcast as before)
+            return value
     return value
 
 

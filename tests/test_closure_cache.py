@@ -55,6 +55,14 @@ def square_sum(z):
     return np.sum(z ** 2)
 
 
+def make_with_default(c):
+    def loss(w, s=1.0, *, t=2.0):
+        return np.sum(s * w ** 2) + t * np.sum(w)
+    loss.__defaults__ = (c,)
+    loss.__kwdefaults__ = {"t": 2 * float(np.sum(c))}
+    return loss
+
+
 def make_with_global_data(v):
     def loss(w):
         return np.sum(w * v) + square_sum(w * DATA)
@@ -217,6 +225,17 @@ def test_changed_closed_over_helpers_are_followed(mod, transform):
         f = mod.make_act_loss(act, X)
         want = derivative(transform, lambda w: X.T @ slopes[act](X @ w))
         np.testing.assert_allclose(run(transform, f), want, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS)
+def test_defaults_of_fresh_closures_are_followed(mod, transform):
+    """Default values differ between closures of the same def (a float, a
+    keyword-only one, an array): each derivative uses its own closure's."""
+    for c in [1.0, 3.0, np.array([1.0, 2.0, -1.0]), -0.5]:
+        def gradient(w, c=c):
+            return 2 * c * w + 2 * float(np.sum(c))
+        np.testing.assert_allclose(run(transform, mod.make_with_default(c)),
+                                   derivative(transform, gradient), rtol=1e-6, atol=1e-7)
 
 
 def test_rebound_global_helper_is_followed(mod):

@@ -201,6 +201,8 @@ def _rebound(entry, func):
     defaults, kwdefaults = entry.defaults
     for name, fn in fns.items():
         made = gen.fns[name]
+        for attr, value in vars(made).items():     # (notes such as __srcdiff_checkpointed__)
+            vars(fn).setdefault(attr, value)
         if made.__defaults__ is not None and made.__defaults__ is defaults:
             fn.__defaults__ = func.__defaults__
         if made.__kwdefaults__ is not None and made.__kwdefaults__ is kwdefaults:

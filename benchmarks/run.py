@@ -58,7 +58,7 @@ from benchmarks import workloads as W  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("main", "transform", "dispatch", "memory", "hvp", "hessian", "shim",
-            "checkpoint", "jit", "size")
+            "checkpoint", "jit", "size", "closures")
 LIBS = ("hand", "srcdiff", "autograd", "torch", "jax", "jax_jit", "jit")
 LABELS = {"f": "f alone", "hand": "hand-written", "srcdiff": "srcdiff",
           "autograd": "autograd", "torch": "PyTorch eager",
@@ -989,6 +989,21 @@ class Runner:
                                         "status": c.status,
                                         "reason": c.reason} for c in cols}
         self.md.append("\n".join(lines))
+
+    def section_closures(self):
+        """A fresh closure's transform and first call vs a cached call
+        (benchmarks/closures.py)."""
+        from benchmarks import closures
+        try:
+            results = closures.measure(repeats=2 if self.quick else self.repeats,
+                                       number=20 if self.quick else 200,
+                                       closures=100 if self.quick else 1000)
+        except Exception as e:
+            msg = self.record_error("closures", e)
+            self.md.append("## Fresh closures\n\nn/a (error: %s)" % truncate(msg, 90))
+            return
+        self.data["closures"] = results
+        self.md.append(closures.markdown(results))
 
     def section_shim(self):
         npts = 200 if self.quick else 2000

@@ -54,6 +54,14 @@ def check_gradient(vg, w, b, X, y, value, gw, gb):
     print("check: the Dask gradient equals the NumPy gradient and X^T (sigmoid(z) - y) / n")
 
 
+def graph_mib(*arrays):
+    """The size of the task graph of ``arrays`` as sent to the scheduler (pickled)."""
+    import pickle
+    import dask
+    graph = dask.base.collections_to_expr(arrays).__dask_graph__()
+    return len(pickle.dumps(dict(graph), protocol=5)) / 2 ** 20
+
+
 def cpu_seconds():
     """CPU time (user + system) used so far by the calling process."""
     r = resource.getrusage(resource.RUSAGE_SELF)
@@ -108,6 +116,9 @@ def main(argv=None):
             t0 = time.perf_counter()
             value, (gw, gb) = vg(w, b, X, y)          # lazy: builds a Dask graph
             lazy = all(isinstance(v, dask.array.Array) for v in (value, gw, gb))
+            if step == 0:
+                print(f"graph of one step: {graph_mib(value, gw, gb):.3f} MiB "
+                      "(no array of the data's size is built on the client)")
             value, gw, gb = dask.compute(value, gw, gb)   # one pass over the data
             dt = time.perf_counter() - t0
             cpus.append(sum(client.run(cpu_seconds).values()) - cpu0)

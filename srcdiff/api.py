@@ -1,6 +1,6 @@
 """The public transforms: grad, value_and_grad, vjp, source, show."""
 import functools
-import threading
+import types
 import warnings
 
 import gast
@@ -10,26 +10,27 @@ from . import runtime
 from .optimize import dead_code
 from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError, user_names
-from .pipeline import paused_gc, prepare
+from .pipeline import prepare
 from .reverse import ReverseTransform
 from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
+from .cache import LRU, SIZE, generated
 
 __all__ = ["grad", "value_and_grad", "vjp", "source", "show"]
 
-_cache = {}
-_cache_lock = threading.RLock()
+_cache = LRU(SIZE)      # generated code of grad, value_and_grad, vjp (cache.py)
 
 
 class Generated:
     """The functions generated for one (function, options) pair, and their source."""
 
-    def __init__(self, fns, source, original, params, wrt):
+    def __init__(self, fns, source, original, params, wrt, helpers=None):
         self.fns = fns
         self.source = source
         self.original = original
         self.params = params
         self.wrt = wrt
+        self.helpers = helpers      # name -> object bound into fns (see cache.py)
 
 
 # ---- options ----------------------------------------------------------------
@@ -68,6 +69,10 @@ def _signature_params(f):
     fs_func = f.__func__ if hasattr(f, "__func__") else f
     while hasattr(fs_func, "__srcdiff_wrapped__"):
         fs_func = fs_func.__srcdiff_wrapped__
+    if type(fs_func) is types.FunctionType and not hasattr(fs_func, "__wrapped__") \
+            and not hasattr(fs_func, "__signature__"):
+        code = fs_func.__code__         # (the parameters in order, as inspect reads them)
+        return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
     try:
         sig = inspect.signature(fs_func)
     except (TypeError, ValueError):
@@ -88,43 +93,10 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, ch
     where shapes are then known to agree). ``tupled``: the gradient of one
     argument comes back as a 1-tuple (``wrt=(0,)``). ``checkpoint``: the
     snapshots each loop keeps (checkpoint.py), None to save every step."""
-    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled, checkpoint)
     containers = frozenset(p for p, k in spec if k == "c")
-    with _cache_lock:
-        gen = _cache.get(key)
-        if gen is not None and deps_valid(gen.deps):
-            return gen
-    gen = recorded(func, lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
-                                                    containers, tupled, checkpoint))
-    with _cache_lock:
-        _cache[key] = gen
-    return gen
-
-
-def recorded(func, make):
-    """``make()``'s generated code, with ``deps``: the globals, closure variables
-    and defaults of ``func`` that making it read (see deps_valid)."""
-    from .parse import record_lookups, stop_recording
-    record_lookups()
-    try:
-        with paused_gc():
-            gen = make()
-    finally:
-        deps = stop_recording()
-    deps += [("attr", func, "__defaults__", func.__defaults__),
-             ("attr", func, "__kwdefaults__", func.__kwdefaults__)]
-    gen.deps = _dedupe(deps)
-    return gen
-
-
-def _dedupe(deps):
-    seen, out = set(), []
-    for kind, where, name, obj in deps:
-        k = (kind, id(where), name)
-        if k not in seen:
-            seen.add(k)
-            out.append((kind, where, name, obj))
-    return tuple(out)
+    return generated(_cache, func, (tuple(wrt_names), mode, has_aux, spec, tupled, checkpoint),
+                     lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
+                                                containers, tupled, checkpoint))
 
 
 def deps_valid(deps):
@@ -226,7 +198,13 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
         original = "".join(inspect.getsourcelines(fs.func)[0])
     except (OSError, TypeError):
         original = ""
-    return Generated(fns, text, original, params, wrt_names)
+    return Generated(fns, text, original, params, wrt_names, bound_helpers(fns, env.objects))
+
+
+def bound_helpers(fns, objects):
+    """The helpers (name -> object) compiled functions ``fns`` were made with."""
+    compiled = next(iter(fns.values())).__srcdiff_compiled__
+    return {n: objects[n] for n in compiled.names}
 
 
 def _fold(stmts, env, fs):

@@ -16,6 +16,7 @@ import os
 import threading
 import types
 import warnings
+import weakref
 
 import gast
 
@@ -272,7 +273,7 @@ def compile_functions(defs, helpers, user_globals, title, origin=None):
     header = [f"# {title}"]
     for name in sorted(helpers):
         line = _import_line(name, helpers[name])
-        header.append(line if line else f"# {name}: {helpers[name]!r} (bound by srcdiff)")
+        header.append(line if line else f"# {name}: {_describe(helpers[name])} (bound by srcdiff)")
     extern = sorted(n for n in used if n not in helpers and n in user_globals
                     and not any(n == getattr(d, "name", None) for d in defs))
     for name in extern:
@@ -292,21 +293,70 @@ def compile_functions(defs, helpers, user_globals, title, origin=None):
     factory.append(f"    return ({', '.join(fn_names)},)")
     code = compile("\n".join(factory) + "\n", filename, "exec")
     fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    # (each function's code named once here: every make() then shares it)
+    fcode = fcode.replace(co_consts=tuple(_code_named(c) for c in fcode.co_consts))
     factory_fn = types.FunctionType(fcode, user_globals, "__srcdiff_factory__")
-    fns = [_own_name(fn) for fn in factory_fn(*[helpers[n] for n in names])]
     if origin is not None:
         code_of = origin.__code__
         # (code made from generated code derives from the user's function too)
         _ORIGINS[filename] = _ORIGINS.get(code_of.co_filename) or (
             origin.__qualname__, code_of.co_filename, code_of.co_firstlineno)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    for fn in fns:
-        fn.__srcdiff_source__ = source
-    return dict(zip(fn_names, fns)), source
+    compiled = Compiled(factory_fn, names, fn_names, source, filename)
+    return compiled.make(helpers), source
+
+
+class Compiled:
+    """One compiled piece of generated source: ``make(helpers)`` runs its
+    factory, binding the helpers (the closure variables of the functions it
+    returns) anew, which costs no transform: a fresh closure of a function
+    already transformed gets its own functions this way (cache.py). Each
+    function made holds this object (``__srcdiff_compiled__``); when the last
+    of them and the last cache entry are gone, the source registered with
+    ``linecache`` (for tracebacks and ``inspect``) is released with it."""
+
+    __slots__ = ("factory", "names", "fn_names", "source", "__weakref__")
+
+    def __init__(self, factory, names, fn_names, source, filename):
+        self.factory, self.names, self.fn_names, self.source = factory, names, fn_names, source
+        weakref.finalize(self, _release, filename)
+
+    def make(self, helpers):
+        """The functions, with ``helpers`` (name -> object) bound."""
+        fns = [_own_name(fn) for fn in self.factory(*[helpers[n] for n in self.names])]
+        for fn in fns:
+            fn.__srcdiff_source__ = self.source
+            fn.__srcdiff_compiled__ = self
+        return dict(zip(self.fn_names, fns))
+
+
+def _describe(value):
+    """How the source names a bound helper: data (numbers, arrays; another
+    closure of the same function binds other values, cache.py) by its type and
+    shape, anything else by its repr."""
+    from .cache import signature
+    if signature(value)[0] != "d":
+        return repr(value)
+    if hasattr(value, "shape"):
+        return f"a {type(value).__name__} of shape {tuple(value.shape)} and dtype {value.dtype}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    return f"a {type(value).__name__}"
+
+
+def _release(filename):
+    linecache.cache.pop(filename, None)
+    _ORIGINS.pop(filename, None)
 
 
 def _own_name(fn):
     fn.__qualname__ = fn.__name__
-    if hasattr(fn.__code__, "co_qualname"):  # Python 3.11+: messages use the code's name
-        fn.__code__ = fn.__code__.replace(co_qualname=fn.__name__)
     return fn
+
+
+def _code_named(c):
+    """A generated function's code with its own name as qualified name (Python
+    3.11+: messages use the code's name, not the factory's ``<locals>``)."""
+    if isinstance(c, types.CodeType) and hasattr(c, "co_qualname"):
+        return c.replace(co_qualname=c.co_name)
+    return c

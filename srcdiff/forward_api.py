@@ -8,14 +8,14 @@ code is cached per (function, wrt).
 """
 import functools
 import inspect
-import threading
 
 import gast
 import numpy as np
 
 from .optimize import dead_code
 from .api import (Generated, _plain, _resolver, _signature_params, _wrt_names, _is_integer,
-                  deps_valid, grad, recorded, specialised, vjp)
+                  bound_helpers, grad, specialised, vjp)
+from .cache import LRU, SIZE, generated
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
 from .forward import ForwardTransform
@@ -27,8 +27,7 @@ from .templates import HelperEnv
 
 __all__ = ["jvp", "jacobian", "hessian", "hvp", "jvp_source"]
 
-_cache = {}
-_lock = threading.RLock()
+_cache = LRU(SIZE)      # generated forward code (cache.py)
 
 
 # ---- generation -------------------------------------------------------------
@@ -37,15 +36,8 @@ def generate_forward(func, wrt_names, sequences=()):
     """The generated forward function of ``func`` (tangents for ``wrt_names``;
     ``sequences``: the parameters that hold lists or tuples)."""
     sequences = tuple(sorted(sequences))
-    key = (func, tuple(wrt_names), "jvp", sequences)
-    with _lock:
-        gen = _cache.get(key)
-        if gen is not None and deps_valid(gen.deps):
-            return gen
-    gen = recorded(func, lambda: _generate_forward(func, wrt_names, sequences))
-    with _lock:
-        _cache[key] = gen      # (a global it read was rebound: made again)
-    return gen
+    return generated(_cache, func, (tuple(wrt_names), "jvp", sequences),
+                     lambda: _generate_forward(func, wrt_names, sequences))
 
 
 def _generate_forward(func, wrt_names, sequences=()):
@@ -69,7 +61,8 @@ def _generate_forward(func, wrt_names, sequences=()):
         original = "".join(inspect.getsourcelines(fs.func)[0])
     except (OSError, TypeError):
         original = ""
-    gen = Generated(fns, text, original, list(norm.params), list(wrt_names))
+    gen = Generated(fns, text, original, list(norm.params), list(wrt_names),
+                    bound_helpers(fns, env.objects))
     gen.tangent_params = tparams
     return gen
 

@@ -6,18 +6,18 @@ forward transforms start from (cached per function object).
 import contextlib
 import copy
 import gc
-import threading
 
 import gast
 
+from .cache import LRU
 from .errors import user_names
 from .normalize import normalize
 from .parse import parse_function
 
 __all__ = ["prepare", "paused_gc"]
 
-_lock = threading.RLock()
-_prepared = {}      # (func, wrt) -> (the prepared function, what preparing it read)
+SIZE = 64       # prepared functions kept (each holds its syntax trees)
+_prepared = LRU(SIZE)   # (func, wrt) -> (the prepared function, what preparing it read)
 
 
 def prepare(func, wrt=()):
@@ -31,8 +31,7 @@ def prepare(func, wrt=()):
     from . import parse
     from .api import deps_valid
     key = (func, tuple(wrt))
-    with _lock:
-        hit = _prepared.get(key)
+    hit = _prepared.get(key)
     if hit is not None and deps_valid(hit[1]):
         for dep in hit[1]:
             parse._record(*dep)      # what the caller's code depends on
@@ -41,8 +40,7 @@ def prepare(func, wrt=()):
     start = len(recording) if recording is not None else 0
     norm = _prepare(func, wrt)
     if recording is not None:       # (unrecorded dependencies could not be checked)
-        with _lock:
-            _prepared[key] = (norm, tuple(recording[start:]))
+        _prepared.put(key, (norm, tuple(recording[start:])))
         return copy_prepared(norm)
     return norm
 

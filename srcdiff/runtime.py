@@ -92,7 +92,7 @@ def broadcast_like(t, ref):
     shape = np.shape(ref)
     if np.shape(t) == shape:
         return t
-    return np.broadcast_to(t, shape)
+    return np.broadcast_to(in_library_of(t, ref), shape)
 
 
 def unbroadcast_each(gs, xs):
@@ -117,7 +117,20 @@ def expand_reduced(g, x, axis=None, keepdims=False):
         axes = sorted(a % ndim for a in axes)
         for a in axes:
             g = np.expand_dims(g, a)
-    return np.broadcast_to(g, shape)
+    return np.broadcast_to(in_library_of(g, x), shape)
+
+
+def in_library_of(value, ref):
+    """``value`` (a number or a small NumPy array: a seed, a reduced cotangent) as an
+    array of ``ref``'s library when ``ref`` is a foreign array (Dask, CuPy, ...), so
+    that broadcasting it to ``ref``'s shape stays in that library (for Dask: a lazy
+    broadcast in the graph, not a NumPy array of the data's size built here)."""
+    if is_foreign(ref) and not is_foreign(value):
+        try:
+            return np.asarray(value, like=ref)
+        except TypeError:       # (a library without ``like=``: broadcast as before)
+            return value
+    return value
 
 
 def like_container(x, items):

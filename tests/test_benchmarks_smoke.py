@@ -41,7 +41,7 @@ def test_quick_run_writes_table(tmp_path):
     for section in ("Transform time", "dispatch overhead", "Peak memory",
                     "Hessian-vector product", "Hessian of a",
                     "Tensor shim", "Checkpointed loop gradients",
-                    "Transform time against function size"):
+                    "Transform time against function size", "Fresh closures"):
         assert section in text
     assert (tmp_path / "benchmarks.json").exists()
 

@@ -269,3 +269,89 @@ def test_dask_logistic_example():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "dask_logistic: OK" in proc.stdout
     assert "dashboard:" in proc.stdout and "peak memory" in proc.stdout
+    assert "graph of one step:" in proc.stdout and "Sending large graph" not in proc.stderr
+
+
+# ---- the graph stays small: nothing of the data's size is built on the client ----
+
+def logistic(w, b, X, y):
+    z = X @ w + b
+    return np.mean(np.logaddexp(0.0, z) - y * z)
+
+
+def mean_square(X):
+    return np.mean(X ** 2)
+
+
+def scaled_sum(s, X):
+    return np.sum(X * s, axis=0)
+
+
+class _ArrayCensus(__import__("pickle").Pickler):
+    """Pickles a graph and notes the size of every NumPy array in it (the
+    pickler visits every value the graph holds: tasks, their arguments,
+    literals)."""
+
+    def __init__(self, fh):
+        super().__init__(fh, protocol=5)
+        self.sizes = []
+
+    def reducer_override(self, obj):
+        if isinstance(obj, np.ndarray):
+            self.sizes.append(obj.size)
+        return NotImplemented
+
+
+def graph_census(*arrays):
+    """(the pickled size in bytes of the graph of ``arrays``, the largest NumPy
+    array it holds)."""
+    import io
+    import dask
+    graph = dask.base.collections_to_expr(arrays).__dask_graph__()
+    fh = io.BytesIO()
+    p = _ArrayCensus(fh)
+    p.dump(dict(graph))
+    return len(fh.getvalue()), max(p.sizes, default=0)
+
+
+def _logistic_graph(rows):
+    X = da.ones((rows, 5), chunks=(rows // 8, 5))
+    y = da.zeros(rows, chunks=rows // 8)
+    value, (gw, gb) = srcdiff.value_and_grad(logistic, wrt=("w", "b"))(np.zeros(5), 0.0, X, y)
+    return graph_census(value, gw, gb)
+
+
+def test_value_and_grad_graph_stays_small():
+    """The value-and-grad graph of a logistic loss on millions of rows (never
+    computed at that size): no NumPy array in it grows with the number of rows
+    (the seed cotangent and the broadcasts undoing the mean are Dask's own), and
+    it pickles to under 1 MiB."""
+    with CountComputes() as c:
+        small_bytes, small_largest = _logistic_graph(1_600_000)
+        big_bytes, big_largest = _logistic_graph(8_000_000)
+        assert c.n == 0
+    assert big_largest == small_largest and big_largest <= 5, (small_largest, big_largest)
+    assert big_bytes < 2 ** 20, big_bytes
+
+
+def test_numpy_cotangent_broadcast_stays_in_dask():
+    """A NumPy cotangent (vjp's ``dout``) or tangent (jvp of a NumPy scalar
+    parameter) broadcast to the shape of Dask data becomes a lazy Dask broadcast,
+    not a NumPy array of the data's size; the values are NumPy's."""
+    rows = 4_000_000
+    X = da.ones((rows, 3), chunks=(rows // 4, 3))
+    with CountComputes() as c:
+        out, f_vjp = srcdiff.vjp(mean_square, X)
+        (gX,) = f_vjp(np.float64(1.0))
+        assert isinstance(gX, da.Array)
+        vjp_bytes, vjp_largest = graph_census(gX)
+        out, dout = srcdiff.jvp(scaled_sum, (2.0, X), (np.float64(1.0), da.zeros_like(X)))
+        assert isinstance(dout, da.Array)
+        jvp_bytes, jvp_largest = graph_census(dout)
+        assert c.n == 0
+    assert vjp_largest <= 3 and jvp_largest <= 3, (vjp_largest, jvp_largest)
+    assert vjp_bytes < 2 ** 20 and jvp_bytes < 2 ** 20
+    small = np.arange(12.0).reshape(4, 3)
+    (g_np,) = srcdiff.vjp(mean_square, small)[1](np.float64(1.0))
+    (g_da,) = srcdiff.vjp(mean_square, dask_of(small))[1](np.float64(1.0))
+    _check([g_da], [g_np])

@@ -68,11 +68,9 @@ KNOWN = {
     "rule-maths (class 6): complex input: wrong numbers (off JAX's convention dL/dRe - 1j dL/dIm)": [
         'numpy.linalg.cholesky[0c]:grad,vjp,jvp,hvp,jvpgrad',
         'numpy.linalg.lstsq[0c]:grad,vjp,hvp,jvpgrad',
-        'numpy.linalg.norm[0c]:hvp,jvpgrad',
         'numpy.linalg.pinv[0c]:grad,vjp,jvp,hvp,jvpgrad',
         'numpy.linalg.qr[0c]:jvp',
         'numpy.linalg.slogdet[0c]:vjp',
-        'numpy.linalg.vector_norm[0c]:hvp,jvpgrad',
     ],
     'rule-apply (class 8): a np.linalg named-tuple result (EighResult, SVDResult, QRResult, SlogdetResult) crashes runtime.zeros_like_value or loses items (vjp/jvp of a function returning it)': [
         'numpy.linalg.eigh[0c]:grad,vjp,hvp,jvpgrad',
@@ -463,3 +461,4 @@ def test_known_failures_name_sweep_cases():
     ids = {sc.id for sc in CASES}
     assert {case_id for case_id, _ in _KNOWN} <= ids
     assert {t for _, t in _KNOWN} <= set(ORDER_ONE + ORDER_TWO)
+

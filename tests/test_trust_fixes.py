@@ -1,0 +1,83 @@
+"""Wrong numbers and crashes of issue 17's leftovers (session 8), through the
+public transforms against central differences, at orders one and two.
+
+Complex inputs follow JAX's convention (README "Complex numbers"): the
+cotangent ``c`` of ``z`` pairs with a tangent ``t`` as ``Re(sum(c * t))``.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import SrcdiffError
+from numeric import load_function
+
+
+def _directions(x):
+    """Unit perturbations of every real coordinate of x (real, then imaginary)."""
+    x = np.asarray(x)
+    for idx in np.ndindex(x.shape):
+        yield idx, 1.0
+        if np.iscomplexobj(x):
+            yield idx, 1j
+
+
+def fd_cotangent(f, x, eps=1e-6):
+    """The cotangent of scalar real f at x by central differences:
+    dL/dRe - 1j dL/dIm entry by entry."""
+    x = np.asarray(x)
+    out = np.zeros(x.shape, dtype=complex if np.iscomplexobj(x) else float)
+    for idx, unit in _directions(x):
+        e = np.zeros(x.shape, dtype=out.dtype)
+        e[idx] = unit * eps
+        d = (float(f(x + e)) - float(f(x - e))) / (2 * eps)
+        out[idx] += d if unit == 1.0 else -1j * d
+    return out
+
+
+def fd_hvp(f, x, v, eps=1e-5):
+    """Central differences of srcdiff's gradient along v."""
+    g = srcdiff.grad(f)
+    return (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
+
+
+def close(got, want, tol=1e-6):
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def check_orders(f, x, v, tol=1e-6):
+    """grad against central differences of f; hvp and jvp(grad) against
+    central differences of grad."""
+    close(srcdiff.grad(f)(x), fd_cotangent(f, x), tol)
+    want = fd_hvp(f, x, v)
+    close(srcdiff.hvp(f)(x, v), want, 10 * tol)
+    close(srcdiff.jvp(srcdiff.grad(f), (x,), (v,))[1], want, 10 * tol)
+
+
+Z = np.array([0.3 + 0.1j, -0.5 + 0.2j, 0.8 - 0.3j])
+VZ = np.array([1 + 0.5j, -0.2 + 1j, 0.3 + 0.1j])
+
+
+# ----------------------------------------------------------------------------
+# np.sign of complex input is z / |z|, not a constant (it was nondifferentiable:
+# a zero derivative, which made the second derivative of every complex norm wrong)
+# ----------------------------------------------------------------------------
+
+def test_sign_of_complex_input_is_differentiated():
+    f = load_function("def f(z):\n    return np.sum(np.real(np.sign(z) * np.conj(z) ** 2))\n")
+    check_orders(f, Z, VZ)
+
+
+def test_sign_of_real_input_stays_constant():
+    f = load_function("def f(x):\n    return np.sum(np.sign(x) * x ** 2)\n")
+    x = np.array([0.5, -1.5, 2.0])
+    check_orders(f, x, np.array([1.0, 0.3, -0.2]))
+    assert srcdiff.grad(f)(x).dtype.kind == "f"
+
+
+@pytest.mark.parametrize("call", ["np.linalg.norm(z)", "np.linalg.vector_norm(z, ord=3)",
+                                  "np.linalg.norm(z, 4)", "np.sum(np.abs(z) ** 3)"])
+def test_complex_norms_at_order_two(call):
+    f = load_function(f"def f(z):\n    return {call}\n")
+    check_orders(f, Z, VZ)

@@ -144,8 +144,6 @@ unary(np.cbrt, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
 unary(np.sinc, lambda s: uni(s, 0.1, 1.5))
 unary(np.absolute, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
 spec(np.absolute, [Case(np.absolute, cplx((2, 3)), label=" complex")])
-unary(np.sign, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
-spec(np.sign, [Case(np.sign, cplx((2, 3)), label=" complex")])
 unary(abs, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1), shapes=[(3,)])
 unary(np.fabs, lambda s: pos(s) * np.where(uni(s) > 0, 1, -1))
 unary(np.nan_to_num, uni, py=False)
@@ -562,3 +560,17 @@ spec(np.bincount, [Case(np.bincount, np.array([0, 1, 1, 3]), uni((4,)), wrt=(1,)
 spec(np.unique, [Case(np.unique, distinct((5,))), Case(np.unique, distinct((2, 3))),
                  Case(np.unique, distinct((4,)), return_counts=True)])
 spec(np.unique_values, [Case(np.unique_values, distinct((5,)))])
+
+
+# --- added later: fixed inputs (drawing from _rng would change every case after them) ---
+
+spec(np.sign, [Case(np.sign, np.array([[0.7, -1.3, 0.4], [-0.6, 1.1, -0.9]])),
+               Case(np.sign, np.array([[0.7 - 0.2j, -1.3 + 0.5j, 0.4 + 0.9j], [-0.6 - 0.3j, 1.1j, -0.9]]),
+                    label=" complex")])
+if S is not None:
+    spec(S.factorial, [Case(S.factorial, np.array([0.4, 1.7, 2.3])),
+                       Case(S.factorial, np.array([-0.5, 0.6, 3.2]), extend="complex")])
+    spec(S.comb, [Case(S.comb, np.array([5.3, 4.1, 6.7]), np.array([2.2, 1.5, 3.0])),
+                  Case(S.comb, np.array([3.3, 2.1]), 1.7, repetition=True)])
+    spec(S.perm, [Case(S.perm, np.array([5.3, 4.1, 6.7]), np.array([2.2, 1.5, 3.0])),
+                  Case(S.perm, 4.6, np.array([0.5, 2.5]))])

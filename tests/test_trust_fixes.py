@@ -81,3 +81,24 @@ def test_sign_of_real_input_stays_constant():
 def test_complex_norms_at_order_two(call):
     f = load_function(f"def f(z):\n    return {call}\n")
     check_orders(f, Z, VZ)
+
+
+# ----------------------------------------------------------------------------
+# scipy.special: psi/gamma of complex input (the rules called SciPy's polygamma,
+# which takes real input only: TypeError); factorial/comb/perm of floats are
+# Gamma-function ratios (they were marked nondifferentiable: silently zero)
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", ["scipy.special.psi(z)", "scipy.special.gamma(z)",
+                                  "scipy.special.digamma(z) * scipy.special.gamma(z)"])
+def test_psi_and_gamma_of_complex_input(call):
+    f = load_function(f"import scipy.special\n\ndef f(z):\n    return np.sum(np.real({call} * np.conj(z)))\n")
+    check_orders(f, np.array([1.2 + 0.3j, 0.7 - 0.4j, 2.5 + 1.1j]), VZ, tol=1e-5)
+
+
+@pytest.mark.parametrize("call", ["scipy.special.factorial(x)", "scipy.special.comb(x + 3.0, x)",
+                                  "scipy.special.perm(x + 3.0, x)", "scipy.special.comb(4.2, x, repetition=True)",
+                                  "scipy.special.factorial(x - 1.0, extend='complex')"])
+def test_factorial_comb_perm_of_floats(call):
+    f = load_function(f"import scipy.special\n\ndef f(x):\n    return np.sum({call} ** 2)\n")
+    check_orders(f, np.array([0.4, 1.7, 2.3]), np.array([1.0, -0.5, 0.3]), tol=1e-5)

@@ -631,7 +631,8 @@ class ForwardTransform:
             if not self.active(lst):
                 return [s]
             if meth in ("append", "extend") and len(v.args) == 1 and not v.keywords:
-                return [s] + self._list_add(lst, meth, v.args[0], line)
+                before, after = self._list_add(lst, meth, v.args[0], line)
+                return before + [s] + after
             if meth == "pop" and not v.args:
                 if lst in self.live:
                     return [s, self._mark(gast.Expr(value=call(attr(self.tan(lst), "pop"))))]
@@ -650,12 +651,15 @@ class ForwardTransform:
         return [s]
 
     def _list_add(self, lst, meth, value, line):
-        out = []
+        """(statements before the primal ``lst.append(value)``, statements after):
+        a list with no tangent yet gets zeros for the items it has *before*
+        the append, then the tangent of the appended value."""
+        before = []
         if lst not in self.live:
             d = self.tangent_atom(value)
             if is_zero(d):
-                return out
-            out.append(self._mark(assign(self.tan(lst), call(
+                return [], []
+            before.append(self._mark(assign(self.tan(lst), call(
                 self.ref(runtime.zeros_like_list, "zeros_like_list"), [load(lst)]), line)))
             self.live.add(lst)
         d = self.tangent_atom(value)
@@ -667,8 +671,7 @@ class ForwardTransform:
                 d = call(self.ref(runtime.zeros_like_list, "zeros_like_list"), [clone(value)])
         node = gast.Expr(value=call(attr(self.tan(lst), meth), [d]))
         node.srcline = line
-        out.append(self._mark(node))
-        return out
+        return before, [self._mark(node)]
 
     # ---- control flow ----------------------------------------------------------
     def if_stmt(self, s):

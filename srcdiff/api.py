@@ -12,7 +12,7 @@ from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError, user_names
 from .pipeline import prepare
 from .reverse import ReverseTransform
-from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
+from .syntax import load, store, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
 
 __all__ = ["grad", "value_and_grad", "vjp", "source", "show"]
@@ -311,7 +311,13 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     # so that the backward can run again: copy the stacks (and lists) it pops, refill
     # the arrays it restores in place (views of them stay valid)
     copies = []
+    together = [r for r in residuals if r in _aliases_of(popped, primal) and r not in snapshots]
+    if len(together) > 1:
+        copies.append(assign(tuple_([store(r) for r in together], gast.Store()), call(
+            norm.env.ref(runtime.copy_together, "copy_together"), [tuple_([load(r) for r in together])])))
     for r in residuals:
+        if r in together and len(together) > 1:
+            continue
         if r in popped and r not in snapshots:
             copies.append(assign(r, call(norm.env.ref(runtime.copy_structure, "copy_structure"),
                                          [load(r)])))
@@ -325,6 +331,29 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     return [fwd, bwd], residuals
 
 
+
+
+def _aliases_of(popped, primal):
+    """The lists the backward pops from and restores, and every name the primal
+    binds to one of them or to a container holding one (``P = {'a': L}``,
+    ``f = P['a']``, ``P['b'] = L``): they must be copied together."""
+    reads = {}
+    for st in primal:
+        if not (isinstance(st, gast.Assign) and len(st.targets) == 1):
+            continue
+        target, value = st.targets[0], st.value
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            target = target.value
+        if isinstance(target, gast.Name) and isinstance(value, (gast.Name, gast.Subscript, gast.List,
+                                                                gast.Tuple, gast.Dict)):
+            reads.setdefault(target.id, set()).update(names_read(value))
+    out = set(popped)
+    grown = True
+    while grown:
+        new = {name for name, r in reads.items() if name not in out and r & out}
+        out |= new
+        grown = bool(new)
+    return out
 
 
 # ---- wrappers -----------------------------------------------------------------

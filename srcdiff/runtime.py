@@ -537,6 +537,28 @@ def copy_structure(value, arrays=False):
     return value
 
 
+def copy_together(values):
+    """``copy_structure`` of each item of the tuple ``values``, where a list or
+    dict that several items reach is copied once: names that alias one list
+    (``P = {'a': L}``) still alias its copy, so restoring the copy in place
+    (``L.append(item)``) is seen through every name."""
+    memo = {}
+
+    def copy(value):
+        if isinstance(value, (list, dict)):
+            if id(value) not in memo:
+                memo[id(value)] = out = [] if isinstance(value, list) else {}
+                if isinstance(value, list):
+                    out.extend(copy(v) for v in value)
+                else:
+                    out.update((k, copy(v)) for k, v in value.items())
+            return memo[id(value)]
+        if isinstance(value, tuple) and not hasattr(value, "_fields"):
+            return tuple(copy(v) for v in value)
+        return value
+    return tuple(copy(v) for v in values)
+
+
 def restore_contents(value, snapshot):
     """Put back the contents ``value`` had when a forward function returned
     (``snapshot`` is a copy taken then): arrays are refilled in place, so views

@@ -102,3 +102,66 @@ def test_psi_and_gamma_of_complex_input(call):
 def test_factorial_comb_perm_of_floats(call):
     f = load_function(f"import scipy.special\n\ndef f(x):\n    return np.sum({call} ** 2)\n")
     check_orders(f, np.array([0.4, 1.7, 2.3]), np.array([1.0, -0.5, 0.3]), tol=1e-5)
+
+
+# ----------------------------------------------------------------------------
+# lists at order two: popped (the tangent list was made after the append it
+# should precede: half the hvp), held by a dict (seq_mul_vjp's rules ignored
+# x and y; the backward of reverse over reverse copied the list but not the
+# dict holding it)
+# ----------------------------------------------------------------------------
+
+LIST_PROGRAMS = {
+    "popped": """
+        def f(A):
+            L = [A, A * 2.0]
+            v = L.pop()
+            return np.sum(v * A)
+    """,
+    "popped_after_a_comprehension": """
+        def f(A):
+            L = [1.0, A, A * 2.0]
+            v2 = [v1 * 3.0 for v1 in L]
+            v3 = L.pop()
+            return np.sum(v3 * v2[1])
+    """,
+    "appended_then_popped_twice": """
+        def f(A):
+            L = [np.sin(A)]
+            L.append(A * A)
+            L.append(A ** 3)
+            a = L.pop()
+            b = L.pop()
+            return np.sum(a * b * L[0])
+    """,
+    "held_by_a_dict": """
+        def f(y):
+            L = [y * 2.0]
+            L.append(y ** 2)
+            P = {'a': L}
+            return np.sum(P['a'][-1] * L[0])
+    """,
+    "popped_then_held_by_a_dict": """
+        def f(y):
+            L = [y * 2.0, np.cos(y)]
+            last = L.pop()
+            P = {'a': L, 'b': y}
+            return np.sum(P['a'][0] * last * P['b'])
+    """,
+    "items_of_a_tuple_in_a_list": """
+        def f(y):
+            L = [(y, y * y)]
+            a, b = L[0]
+            return np.sum(a * b * L[-1][1])
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_PROGRAMS))
+def test_lists_at_order_two(name):
+    f = load_function(LIST_PROGRAMS[name], "f")
+    x, v = np.array([0.3, -0.5, 0.8]), np.array([1.0, 0.4, -0.7])
+    check_orders(f, x, v)
+    want = fd_hvp(f, x, v)
+    close(srcdiff.hessian(f)(x) @ v, want, 1e-5)
+    close(srcdiff.jacobian(srcdiff.grad(f))(x) @ v, want, 1e-5)

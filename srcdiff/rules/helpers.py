@@ -222,4 +222,17 @@ def copy_structure_jvp(ans, value, arrays=False, *, dvalue):
     return copy_structure(dvalue, arrays)
 
 
-register_linear((0,), copy_structure)
+from ..runtime import copy_together  # noqa: E402
+
+
+@vjp_rule(copy_together)
+def copy_together_vjp(g, ans, values):
+    return g
+
+
+@jvp_rule(copy_together)
+def copy_together_jvp(ans, values, *, dvalues):
+    return copy_together(dvalues)
+
+
+register_linear((0,), copy_structure, copy_together)

@@ -377,29 +377,37 @@ def _plain(f):
 _CONTAINERS = (list, tuple, dict)
 
 
-def _array_kind(s, shapes):
-    k = shapes.get(s)
+def _array_kind(s, shapes, complex_=False):
+    """Arrays of one shape share a group, unless one is complex and the other
+    real: code that needs only a shape may read any array of its group (a
+    stand-in), and ``unbroadcast(g, x)`` also takes x's dtype kind from it."""
+    k = shapes.get((s, complex_))
     if k is None:
         sizes = shapes.setdefault("sizes", {})
         dims = tuple(-1 if n == 1 else sizes.setdefault(n, len(sizes)) for n in s)
-        k = shapes[s] = (len(shapes) - 1, len(s), dims)
+        k = shapes[(s, complex_)] = (len(shapes) - 1, len(s), dims, "c" if complex_ else "f")
     return k
 
 
+def _is_complex_array(a):
+    return getattr(getattr(a, "dtype", None), "kind", None) == "c"
+
+
 def _kind(a, shapes):
-    """"s" for a scalar, "c" for a container, (group, ndim, dims) for an array
-    (arrays of equal shape share a group; dims names each axis length so that
-    equal lengths share a symbol, -1 for length 1), "?" for anything else."""
+    """"s" for a real scalar ("sc" a complex NumPy one), "c" for a container,
+    (group, ndim, dims, "f" or "c") for a real or complex array (arrays of equal
+    shape and kind share a group; dims names each axis length so that equal
+    lengths share a symbol, -1 for length 1), "?" for anything else."""
     t = type(a)
     if t is float or t is int:
         return "s"
     if t is np.ndarray:
         s = a.shape
-        return _array_kind(s, shapes) if s else "s"
+        return _array_kind(s, shapes, a.dtype.kind == "c") if s else "s"
     if isinstance(a, _CONTAINERS):
         return "c"
     if isinstance(a, (np.generic, bool)):
-        return "s"
+        return "sc" if _is_complex_array(a) else "s"
     s = getattr(a, "shape", None)
     if s is None:
         return "?"
@@ -407,7 +415,7 @@ def _kind(a, shapes):
         s = tuple(int(n) for n in s)
     except (TypeError, ValueError):      # unknown lengths (e.g. some lazy arrays)
         return "?"
-    return _array_kind(s, shapes) if s else "s"
+    return _array_kind(s, shapes, _is_complex_array(a)) if s else "s"
 
 
 def arg_key(args):

@@ -165,3 +165,40 @@ def test_lists_at_order_two(name):
     want = fd_hvp(f, x, v)
     close(srcdiff.hessian(f)(x) @ v, want, 1e-5)
     close(srcdiff.jacobian(srcdiff.grad(f))(x) @ v, want, 1e-5)
+
+
+# ----------------------------------------------------------------------------
+# a real and a complex parameter: where the adjoint needs only a value's shape
+# it read a parameter of that shape instead, and unbroadcast(g, x) of a real
+# stand-in x dropped the imaginary part of a complex value's cotangent
+# ----------------------------------------------------------------------------
+
+MIXED = {
+    "same_shape": ("""
+        def f(x, z):
+            q = 1.0 + np.sign(z)
+            return np.sum(q.imag) + np.sum(x ** 2)
+    """, np.array([0.9 - 0.4j, 0.5 - 0.8j, 0.7 + 0.1j])),
+    "complex_scalar_broadcast": ("""
+        def f(x, z):
+            o = x + z
+            return np.sum(np.real(o * o * np.array([0.5 + 0.1j, 0.3 - 0.2j, -0.4 + 0.3j])))
+    """, np.complex128(0.2 - 0.3j)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MIXED))
+def test_real_and_complex_parameters(name):
+    src, z = MIXED[name]
+    f = load_function(src, "f")
+    x = np.array([0.3, -0.5, 0.8])
+    gx, gz = srcdiff.grad(f, wrt=(0, 1))(x, z)
+    close(gx, fd_cotangent(lambda a: f(a, z), x))
+    close(gz, fd_cotangent(lambda b: f(x, b), np.asarray(z)))
+    vx, vz = np.array([1.0, 0.4, -0.7]), (0.3 + 0.6j) * np.ones_like(z)
+    h = 1e-5
+    g = srcdiff.grad(f, wrt=(0, 1))
+    want = [(a - b) / (2 * h) for a, b in zip(g(x + h * vx, z + h * vz), g(x - h * vx, z - h * vz))]
+    got = srcdiff.hvp(f, wrt=(0, 1))(x, z, (vx, vz))
+    for a, b in zip(got, want):
+        close(a, b, 1e-5)

@@ -19,6 +19,8 @@ from .parse import resolve_static
 from .syntax import load, store, const, assign, is_atom, rename, clone, names_stored
 from . import syntax as S
 
+_ITERATOR_BUILTINS = ("reversed", "zip", "map", "enumerate", "iter", "filter")
+
 __all__ = ["normalize", "Normalized"]
 
 REFUSED = {
@@ -517,10 +519,22 @@ class _Normalizer:
                 stmts += self.assign_to(t, a)
             return stmts
         hint = targets[0].id if isinstance(targets[0], gast.Name) else "t"
+        if any(isinstance(t, (gast.Tuple, gast.List)) for t in targets) and self.iterator_call(value):
+            # a, b = reversed(x): unpacking reads the items by index, which an
+            # iterator has not; unpack the tuple of its items
+            value = gast.Call(func=load("tuple"), args=[value], keywords=[])
         stmts, a = self.atom(value, hint)
         for t in targets:
             stmts += self.assign_to(t, a)
         return stmts
+
+    def iterator_call(self, value):
+        """Is ``value`` a call of a builtin that returns an iterator (reversed, zip, ...)?"""
+        import builtins
+        func = value.func if isinstance(value, gast.Call) else None
+        return (isinstance(func, gast.Name) and func.id in _ITERATOR_BUILTINS
+                and func.id not in self.local_names
+                and self.fs.lookup_or_none(func.id) is getattr(builtins, func.id))
 
     def assign_to(self, t, a):
         if isinstance(t, gast.Name):

@@ -61,11 +61,6 @@ REFUSED_CASES = {"numpy.linalg.matrix_norm[1]"}   # ord='nuc'
 # Known failures, grouped by cause (each a strict xfail, so that it flips when
 # its cause is fixed): "<case id>:<transform>[,<transform>...]".
 KNOWN = {
-    'rule-apply: unpacking the iterator reversed() returns is compiled as subscripting it (TypeError)': [
-        'builtins.reversed[0]:grad,vjp,jvp,hvp,hessian,jacgrad,jvpgrad',
-        'builtins.reversed[0c]:grad,vjp,jvp,hvp,jvpgrad',
-        'builtins.reversed[0m]:grad,vjp,jvp,hvp,jvpgrad',
-    ],
     "rule-maths (class 6): complex input: wrong numbers (off JAX's convention dL/dRe - 1j dL/dIm)": [
         'numpy.linalg.cholesky[0c]:grad,vjp,jvp,hvp,jvpgrad',
         'numpy.linalg.lstsq[0c]:grad,vjp,hvp,jvpgrad',

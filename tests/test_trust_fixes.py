@@ -202,3 +202,23 @@ def test_real_and_complex_parameters(name):
     got = srcdiff.hvp(f, wrt=(0, 1))(x, z, (vx, vz))
     for a, b in zip(got, want):
         close(a, b, 1e-5)
+
+
+# ----------------------------------------------------------------------------
+# unpacking an iterator a builtin returns (a, b = reversed(x)) was compiled as
+# subscripting it (TypeError)
+# ----------------------------------------------------------------------------
+
+UNPACKED_ITERATORS = {
+    "reversed_array": "a, b, c = reversed(x)\n    return a * b * b + np.sin(c)",
+    "reversed_list": "a, b = reversed([x[0] * 2.0, x[1:] ** 2])\n    return np.sum(a * b) * x[2]",
+    "reversed_tuple_in_a_loop": "s = 0.0\n    for k in range(2):\n        a, b = reversed((x[k], x[k + 1] ** 2))\n        s = s + a * b\n    return s",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNPACKED_ITERATORS))
+def test_unpacking_an_iterator(name):
+    f = load_function(f"def f(x):\n    {UNPACKED_ITERATORS[name]}\n", "f")
+    x, v = np.array([0.3, -0.5, 0.8]), np.array([1.0, 0.4, -0.7])
+    check_orders(f, x, v)
+    close(srcdiff.hessian(f)(x) @ v, fd_hvp(f, x, v), 1e-5)

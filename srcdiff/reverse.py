@@ -1551,9 +1551,13 @@ class ReverseTransform:
             if y not in needed:
                 return []
             st = self.stack(y + "_items", inits)
-            piece = subscript(load(y), clone(s.targets[0].slice))
-            push = gast.Expr(value=call(attr(st, "append"),
-                                        [call(self.ref(runtime.saved_copy, "saved_copy"), [piece])]))
+            if y in self.arrays:
+                saved = call(self.ref(runtime.saved_copy, "saved_copy"),
+                             [subscript(load(y), clone(s.targets[0].slice))])
+            else:     # (a dict may not have the key yet)
+                saved = call(self.ref(runtime.saved_item, "saved_item"),
+                             [load(y), clone(s.targets[0].slice)])
+            push = gast.Expr(value=call(attr(st, "append"), [saved]))
             pushes.setdefault(id(s), []).append(push)
             tgt = gast.Subscript(value=load(y), slice=clone(s.targets[0].slice), ctx=gast.Store())
             node = gast.Assign(targets=[tgt], value=call(attr(st, "pop")), type_comment=None)

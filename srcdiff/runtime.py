@@ -284,6 +284,15 @@ def saved_copy(value):
     return array_copy(value) if hasattr(value, "shape") else value
 
 
+def saved_item(y, key):
+    """A copy of ``y[key]`` about to be overwritten, or None where ``y`` is a
+    dict without that key (``d["new"] = v``: putting None back leaves a dead
+    entry in the local dict the backward restores, never read again)."""
+    if isinstance(y, dict) and key not in y:
+        return None
+    return saved_copy(y[key])
+
+
 def add_at(d, index, g):
     """``d[index] += g`` in place (repeated fancy indices accumulate); returns ``d``.
 

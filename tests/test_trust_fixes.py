@@ -222,3 +222,42 @@ def test_unpacking_an_iterator(name):
     x, v = np.array([0.3, -0.5, 0.8]), np.array([1.0, 0.4, -0.7])
     check_orders(f, x, v)
     close(srcdiff.hessian(f)(x) @ v, fd_hvp(f, x, v), 1e-5)
+
+
+# ----------------------------------------------------------------------------
+# a new dict key (d["c"] = v): the gradient saved the old d["c"] to put it back
+# (KeyError); now a missing key saves None
+# ----------------------------------------------------------------------------
+
+NEW_KEYS = {
+    "new_key": """
+        def f(A):
+            d = {"a": A}
+            d["c"] = A * 2.0
+            return np.sum(d["c"] * d["a"] ** 2)
+    """,
+    "new_then_overwritten": """
+        def f(A):
+            d = {"a": A}
+            d["c"] = np.sin(A)
+            d["c"] = d["c"] * d["a"]
+            return np.sum(d["c"] ** 2)
+    """,
+    "new_keys_in_a_loop": """
+        def f(A):
+            d = {}
+            for k in range(3):
+                d[k] = A * (k + 1.0)
+            return np.sum(d[0] * d[2] * np.cos(d[1]))
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_KEYS))
+def test_new_dict_key(name):
+    f = load_function(NEW_KEYS[name], "f")
+    x, v = np.array([0.3, -0.5, 0.8]), np.array([1.0, 0.4, -0.7])
+    check_orders(f, x, v)
+    want = fd_hvp(f, x, v)
+    close(srcdiff.hessian(f)(x) @ v, want, 1e-5)
+    close(srcdiff.jacobian(srcdiff.grad(f))(x) @ v, want, 1e-5)

@@ -261,3 +261,38 @@ def test_new_dict_key(name):
     want = fd_hvp(f, x, v)
     close(srcdiff.hessian(f)(x) @ v, want, 1e-5)
     close(srcdiff.jacobian(srcdiff.grad(f))(x) @ v, want, 1e-5)
+
+
+# ----------------------------------------------------------------------------
+# issue 18 forms: x.astype(...) as a method; np.linalg results by attribute
+# ----------------------------------------------------------------------------
+
+FORMS = {
+    "astype_string": "return np.sum(x.astype('float64') ** 3)",
+    "astype_type": "return np.sum(x.astype(np.float64) * np.sin(x))",
+    "svd_fields": "r = np.linalg.svd(np.reshape(x, (2, 2)))\n    return np.sum(r.S ** 2) + np.sum(r.U * r.Vh) * r.S[0]",
+    "eigh_fields": ("A = np.reshape(x, (2, 2))\n    r = np.linalg.eigh(A @ A.T + np.eye(2))\n"
+                    "    return np.sum(r.eigenvalues ** 2) + np.sum(r.eigenvectors[:, 0] ** 3)"),
+    "slogdet_field": "r = np.linalg.slogdet(np.reshape(x, (2, 2)) + 2.0 * np.eye(2))\n    return r.logabsdet * r.sign",
+    "qr_fields": "r = np.linalg.qr(np.reshape(x, (2, 2)) + np.eye(2))\n    return np.sum(r.Q * r.R) + np.sum(r.R ** 2)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_method_and_library_forms(name):
+    f = load_function(f"def f(x):\n    {FORMS[name]}\n", "f")
+    x, v = np.array([0.3, -0.5, 0.8, 1.1]), np.array([1.0, 0.4, -0.7, 0.2])
+    check_orders(f, x, v, tol=1e-5)
+    close(srcdiff.jvp(f, (x,), (v,))[1], (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, 1e-5)
+    close(srcdiff.hessian(f)(x) @ v, fd_hvp(f, x, v), 1e-4)
+
+
+def test_same_named_attribute_of_a_constant_object():
+    """``obj.S`` of an object that is not differentiated stays a constant read."""
+    import types
+    f = load_function("""
+        def f(x, obj):
+            return np.sum(obj.S * x ** 2)
+    """, "f")
+    x, obj = np.array([0.3, -0.5]), types.SimpleNamespace(S=np.array([2.0, 3.0]))
+    close(srcdiff.grad(f)(x, obj), 2 * obj.S * x)

@@ -529,9 +529,13 @@ class _Normalizer:
         return stmts
 
     def iterator_call(self, value):
-        """Is ``value`` a call of a builtin that returns an iterator (reversed, zip, ...)?"""
+        """Is ``value`` a call of a builtin that returns an iterator (reversed, zip, ...)
+        or of a dict view method (``d.values()``)?"""
         import builtins
         func = value.func if isinstance(value, gast.Call) else None
+        if isinstance(func, gast.Attribute) and func.attr in ("items", "values", "keys") \
+                and not value.args and not value.keywords:
+            return True     # a dict view (unpacking iterates it, as tuple() does)
         return (isinstance(func, gast.Name) and func.id in _ITERATOR_BUILTINS
                 and func.id not in self.local_names
                 and self.fs.lookup_or_none(func.id) is getattr(builtins, func.id))

@@ -154,6 +154,48 @@ def dict_get(d, key, default=None):
     return d.get(key, default)
 
 
+def dict_items(d):
+    """``d.items()`` as a list of pairs: the transforms use it, with its rules,
+    for ``.items()`` on a differentiated dict."""
+    return list(d.items())
+
+
+def dict_values(d):
+    """``d.values()`` as a list (see ``dict_items``)."""
+    return list(d.values())
+
+
+def items_cotangent(g, d):
+    """The cotangent of dict ``d`` from the cotangent ``g`` of ``list(d.items())``
+    (each pair's value cotangent goes to its key; missing ones are zeros)."""
+    return complete_cotangent({k: pair[1] for k, pair in zip(d, g) if pair is not None}, d)
+
+
+def items_tangent(dd, d):
+    """The tangent of ``list(d.items())`` from the tangent ``dd`` of ``d``."""
+    return [(None, dd[k]) for k in d]
+
+
+def values_cotangent(g, d):
+    """The cotangent of dict ``d`` from the cotangent ``g`` of ``list(d.values())``."""
+    return complete_cotangent(dict(zip(d, g)), d)
+
+
+def values_tangent(dd, d):
+    """The tangent of ``list(d.values())`` from the tangent ``dd`` of ``d``."""
+    return [dd[k] for k in d]
+
+
+def sorted_keys_only(x):
+    """Forward mode takes ``sorted(x)`` of a differentiated ``x`` as constant
+    keys: right for a dict (its keys), refused for values, whose order moves."""
+    if not isinstance(x, dict):
+        from .errors import SrcdiffError
+        raise SrcdiffError("forward mode differentiates sorted() of a dict's keys only, not "
+                           f"sorted() of a differentiated {type(x).__name__}",
+                           hint="sort indices with np.argsort and index with them")
+
+
 def seq_add(a, b):
     """``a + b`` where a or b may be a list or tuple (which it joins): the
     transforms use it, with its rules, for a ``+`` on such a value."""

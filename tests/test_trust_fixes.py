@@ -296,3 +296,121 @@ def test_same_named_attribute_of_a_constant_object():
     """, "f")
     x, obj = np.array([0.3, -0.5]), types.SimpleNamespace(S=np.array([2.0, 3.0]))
     close(srcdiff.grad(f)(x, obj), 2 * obj.S * x)
+
+
+# ----------------------------------------------------------------------------
+# issue 18: iteration forms nest (zip in enumerate, enumerate in zip, zip of
+# three, zip of zips, reversed(list(zip(...)))); dict views; sorted(d) in
+# forward mode
+# ----------------------------------------------------------------------------
+
+NESTED_LOOPS = {
+    "enumerate_of_zip": """
+        def f(x):
+            s = 0.0
+            for i, (a, b) in enumerate(zip(x, x ** 2)):
+                s = s + a * b * (i + 1)
+            return s
+    """,
+    "zip_of_enumerate": """
+        def f(x):
+            s = 0.0
+            for (i, a), b in zip(enumerate(x), np.sin(x)):
+                s = s + a * b * i
+            return s
+    """,
+    "zip_of_three": """
+        def f(x):
+            s = 0.0
+            for a, b, c in zip(x, x ** 2, np.sin(x)):
+                s = s + a * b * c
+            return s
+    """,
+    "zip_of_zip": """
+        def f(x):
+            s = 0.0
+            for (a, b), c in zip(zip(x, np.cos(x)), x[::-1]):
+                s = s + a * b * c
+            return s
+    """,
+    "reversed_list_of_zip": """
+        def f(x):
+            s = 0.0
+            for a, b in reversed(list(zip(x, x ** 2))):
+                s = s * 0.5 + a * b
+            return s
+    """,
+    "enumerate_of_zip_of_lists": """
+        def f(x):
+            ws = [x[:2], x[1:3] * 2.0]
+            bs = [x[0], x[3]]
+            s = 0.0
+            for i, (w, b) in enumerate(zip(ws, bs)):
+                s = s + np.sum(np.tanh(w * b)) * (i + 1)
+            return s
+    """,
+    "dict_items": """
+        def f(x):
+            d = {"b": x, "a": np.sin(x)}
+            s = 0.0
+            for k, v in d.items():
+                s = s + np.sum(v ** 3)
+            return s
+    """,
+    "dict_values_unpacked": """
+        def f(x):
+            d = {"b": np.sin(x), "a": x * 2}
+            a, b = d.values()
+            return np.sum(a * b * b)
+    """,
+    "sorted_keys": """
+        def f(x):
+            d = {"b": x, "a": x * 2}
+            s = 0.0
+            for k in sorted(d):
+                s = s * 0.5 + np.sum(d[k] ** 3)
+            return s
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(NESTED_LOOPS))
+def test_iteration_forms_nest(name):
+    f = load_function(NESTED_LOOPS[name], "f")
+    x, v = np.array([0.3, -0.5, 0.8, 1.1]), np.array([1.0, 0.4, -0.7, 0.2])
+    check_orders(f, x, v)
+    close(srcdiff.jvp(f, (x,), (v,))[1], (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, 1e-5)
+    want = fd_hvp(f, x, v)
+    close(srcdiff.hessian(f)(x) @ v, want, 1e-5)
+    close(srcdiff.jacobian(srcdiff.grad(f))(x) @ v, want, 1e-5)
+
+
+def test_sorted_of_values_is_refused_in_forward_mode():
+    f = load_function("""
+        def f(x):
+            s = 0.0
+            for a in sorted([x[0], x[1] * 2.0]):
+                s = s * 0.5 + a
+            return s
+    """, "f")
+    with pytest.raises(SrcdiffError, match="sorted"):
+        srcdiff.jvp(f, (np.array([0.3, -0.5]),), (np.array([1.0, 0.0]),))
+
+
+# ----------------------------------------------------------------------------
+# a tuple parameter's items had one shape class (a container indexed like an
+# array): the float item's cotangent came back with the array item's shape
+# ----------------------------------------------------------------------------
+
+def test_items_of_a_tuple_parameter_have_their_own_shapes():
+    f = load_function("""
+        def f(pt):
+            return np.mean(pt[1] * pt[0]) + np.sum(np.sin(pt[0])) * np.sum(pt[2] ** 2) * pt[2][0, 1]
+    """, "f")
+    w, c, m = np.array([0.3, -0.5, 0.8, 0.1]), 0.7, np.array([[0.4, -0.2], [0.1, 0.3]])
+    g = srcdiff.grad(f)((w, c, m))
+    h = 1e-6
+    close(g[0], fd_cotangent(lambda a: f((a, c, m)), w))
+    assert np.shape(g[1]) == ()
+    close(g[1], (f((w, c + h, m)) - f((w, c - h, m))) / (2 * h))
+    close(g[2], fd_cotangent(lambda a: f((w, c, a)), m))

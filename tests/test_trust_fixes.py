@@ -414,3 +414,20 @@ def test_items_of_a_tuple_parameter_have_their_own_shapes():
     assert np.shape(g[1]) == ()
     close(g[1], (f((w, c + h, m)) - f((w, c - h, m))) / (2 * h))
     close(g[2], fd_cotangent(lambda a: f((w, c, a)), m))
+
+
+# ----------------------------------------------------------------------------
+# generated code differentiable again: folding put a value into the base of a
+# subscript write (np.sin(s * y)[i] = s), which forward mode refuses
+# ----------------------------------------------------------------------------
+
+def test_unused_array_written_in_a_loop_at_order_two():
+    f = load_function("""
+        def f(y):
+            for i in range(2):
+                v1 = np.sin(0.4 * y)
+                v1[i] = 0.4
+            return np.mean(y ** 3)
+    """, "f")
+    x, v = np.array([0.3, -0.5, 0.8, 0.1]), np.array([1.0, 0.4, -0.7, 0.2])
+    check_orders(f, x, v)

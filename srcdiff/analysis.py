@@ -253,6 +253,11 @@ class Classifier:
                     # d.get(key, default): the default when the key is missing
                     from .runtime import dict_get
                     return self.func_op(dict_get, v, [recv] + list(v.args), {}, ".get()")
+                if meth in ("items", "values") and not v.args and not keywords:
+                    # d.items(), d.values(): lists of the dict's pairs / values
+                    from .runtime import dict_items, dict_values
+                    f = dict_items if meth == "items" else dict_values
+                    return self.func_op(f, v, [recv], {}, f".{meth}()")
                 if meth in NONDIFF_METHODS:
                     return Op("nondiff", v, args=[recv] + list(v.args), keywords=keywords)
                 return Op("unknown", v, args=[recv] + list(v.args), keywords=keywords,

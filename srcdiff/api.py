@@ -12,7 +12,7 @@ from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError, user_names
 from .pipeline import prepare
 from .reverse import ReverseTransform
-from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
+from .syntax import load, store, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
 from .cache import LRU, SIZE, generated
 
@@ -300,7 +300,13 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     # so that the backward can run again: copy the stacks (and lists) it pops, refill
     # the arrays it restores in place (views of them stay valid)
     copies = []
+    together = [r for r in residuals if r in _aliases_of(popped, primal) and r not in snapshots]
+    if len(together) > 1:
+        copies.append(assign(tuple_([store(r) for r in together], gast.Store()), call(
+            norm.env.ref(runtime.copy_together, "copy_together"), [tuple_([load(r) for r in together])])))
     for r in residuals:
+        if r in together and len(together) > 1:
+            continue
         if r in popped and r not in snapshots:
             copies.append(assign(r, call(norm.env.ref(runtime.copy_structure, "copy_structure"),
                                          [load(r)])))
@@ -314,6 +320,29 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     return [fwd, bwd], residuals
 
 
+
+
+def _aliases_of(popped, primal):
+    """The lists the backward pops from and restores, and every name the primal
+    binds to one of them or to a container holding one (``P = {'a': L}``,
+    ``f = P['a']``, ``P['b'] = L``): they must be copied together."""
+    reads = {}
+    for st in primal:
+        if not (isinstance(st, gast.Assign) and len(st.targets) == 1):
+            continue
+        target, value = st.targets[0], st.value
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            target = target.value
+        if isinstance(target, gast.Name) and isinstance(value, (gast.Name, gast.Subscript, gast.List,
+                                                                gast.Tuple, gast.Dict)):
+            reads.setdefault(target.id, set()).update(names_read(value))
+    out = set(popped)
+    grown = True
+    while grown:
+        new = {name for name, r in reads.items() if name not in out and r & out}
+        out |= new
+        grown = bool(new)
+    return out
 
 
 # ---- wrappers -----------------------------------------------------------------
@@ -337,29 +366,37 @@ def _plain(f):
 _CONTAINERS = (list, tuple, dict)
 
 
-def _array_kind(s, shapes):
-    k = shapes.get(s)
+def _array_kind(s, shapes, complex_=False):
+    """Arrays of one shape share a group, unless one is complex and the other
+    real: code that needs only a shape may read any array of its group (a
+    stand-in), and ``unbroadcast(g, x)`` also takes x's dtype kind from it."""
+    k = shapes.get((s, complex_))
     if k is None:
         sizes = shapes.setdefault("sizes", {})
         dims = tuple(-1 if n == 1 else sizes.setdefault(n, len(sizes)) for n in s)
-        k = shapes[s] = (len(shapes) - 1, len(s), dims)
+        k = shapes[(s, complex_)] = (len(shapes) - 1, len(s), dims, "c" if complex_ else "f")
     return k
 
 
+def _is_complex_array(a):
+    return getattr(getattr(a, "dtype", None), "kind", None) == "c"
+
+
 def _kind(a, shapes):
-    """"s" for a scalar, "c" for a container, (group, ndim, dims) for an array
-    (arrays of equal shape share a group; dims names each axis length so that
-    equal lengths share a symbol, -1 for length 1), "?" for anything else."""
+    """"s" for a real scalar ("sc" a complex NumPy one), "c" for a container,
+    (group, ndim, dims, "f" or "c") for a real or complex array (arrays of equal
+    shape and kind share a group; dims names each axis length so that equal
+    lengths share a symbol, -1 for length 1), "?" for anything else."""
     t = type(a)
     if t is float or t is int:
         return "s"
     if t is np.ndarray:
         s = a.shape
-        return _array_kind(s, shapes) if s else "s"
+        return _array_kind(s, shapes, a.dtype.kind == "c") if s else "s"
     if isinstance(a, _CONTAINERS):
         return "c"
     if isinstance(a, (np.generic, bool)):
-        return "s"
+        return "sc" if _is_complex_array(a) else "s"
     s = getattr(a, "shape", None)
     if s is None:
         return "?"
@@ -367,7 +404,7 @@ def _kind(a, shapes):
         s = tuple(int(n) for n in s)
     except (TypeError, ValueError):      # unknown lengths (e.g. some lazy arrays)
         return "?"
-    return _array_kind(s, shapes) if s else "s"
+    return _array_kind(s, shapes, _is_complex_array(a)) if s else "s"
 
 
 def arg_key(args):

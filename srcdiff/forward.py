@@ -469,6 +469,11 @@ class ForwardTransform:
                                                          "zeros_like_list"), [clone(a)])
                   for d, a in zip(ds, node.args)]
             return [], call(clone(node.func), ds)
+        if f is sorted and len(node.args) == 1 and not node.keywords:
+            # sorted(d) of a dict: its keys, constants (checked where it runs)
+            check = gast.Expr(value=call(self.ref(runtime.sorted_keys_only, "sorted_keys_only"),
+                                         [clone(node.args[0])]))
+            return [self._mark(check)], zero(load(t))
         if _in(f, _SHAPE_FUNCS) or _in(op.func, _SHAPE_FUNCS):
             return [], zero(load(t))     # sizes and shapes carry no derivative
         reads = set()
@@ -635,7 +640,8 @@ class ForwardTransform:
             if not self.active(lst):
                 return [s]
             if meth in ("append", "extend") and len(v.args) == 1 and not v.keywords:
-                return [s] + self._list_add(lst, meth, v.args[0], line)
+                before, after = self._list_add(lst, meth, v.args[0], line)
+                return before + [s] + after
             if meth == "pop" and not v.args:
                 if lst in self.live:
                     return [s, self._mark(gast.Expr(value=call(attr(self.tan(lst), "pop"))))]
@@ -654,12 +660,15 @@ class ForwardTransform:
         return [s]
 
     def _list_add(self, lst, meth, value, line):
-        out = []
+        """(statements before the primal ``lst.append(value)``, statements after):
+        a list with no tangent yet gets zeros for the items it has *before*
+        the append, then the tangent of the appended value."""
+        before = []
         if lst not in self.live:
             d = self.tangent_atom(value)
             if is_zero(d):
-                return out
-            out.append(self._mark(assign(self.tan(lst), call(
+                return [], []
+            before.append(self._mark(assign(self.tan(lst), call(
                 self.ref(runtime.zeros_like_list, "zeros_like_list"), [load(lst)]), line)))
             self.live.add(lst)
         d = self.tangent_atom(value)
@@ -671,8 +680,7 @@ class ForwardTransform:
                 d = call(self.ref(runtime.zeros_like_list, "zeros_like_list"), [clone(value)])
         node = gast.Expr(value=call(attr(self.tan(lst), meth), [d]))
         node.srcline = line
-        out.append(self._mark(node))
-        return out
+        return before, [self._mark(node)]
 
     # ---- control flow ----------------------------------------------------------
     def if_stmt(self, s):

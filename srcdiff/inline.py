@@ -250,7 +250,7 @@ class _Inliner:
         if producer is not None and isinstance(producer.value, gast.Call) \
                 and isinstance(producer.value.func, gast.Name) and not producer.value.keywords:
             fname = producer.value.func.id
-            if self.fs.lookup_or_none(fname) not in (zip, enumerate):
+            if not self._pairs(it, before):
                 fname = None
         # zip()/enumerate() hold the sequences they were given: a name the loop
         # rebinds is read through a snapshot taken before the loop
@@ -264,29 +264,10 @@ class _Inliner:
                 return load(snap)
             return a
 
-        if fname == "zip" and isinstance(s.target, gast.Tuple) \
-                and len(s.target.elts) == len(producer.value.args):
-            seqs = [held(a) for a in producer.value.args]
-            lens = []
-            for a in seqs:
-                n = self.names.fresh("n")
-                pre.append(assign(n, gast.Call(func=load("len"), args=[clone(a)], keywords=[]),
-                                  line))
-                lens.append(load(n))
-            count = self.names.fresh("n")
-            pre.append(assign(count, gast.Call(func=load("min"), args=lens, keywords=[])
-                              if len(lens) > 1 else lens[0], line))
-            for t, a in zip(s.target.elts, seqs):
-                targets.append((t, gast.Subscript(value=clone(a), slice=load(k), ctx=gast.Load())))
-        elif fname == "enumerate" and isinstance(s.target, gast.Tuple) \
-                and len(s.target.elts) == 2 and len(producer.value.args) == 1:
-            seq = held(producer.value.args[0])
-            count = self.names.fresh("n")
-            pre.append(assign(count, gast.Call(func=load("len"), args=[clone(seq)], keywords=[]),
-                              line))
-            targets.append((s.target.elts[0], load(k)))
-            targets.append((s.target.elts[1], gast.Subscript(value=clone(seq), slice=load(k),
-                                                             ctx=gast.Load())))
+        view = self._view(it, before, held, pre, line) if fname is not None else None
+        if view is not None:
+            count = view[0]
+            targets += self._view_targets(s.target, view[1](load(k)))
         else:
             seq = self.names.fresh(it + "_seq")
             from . import runtime
@@ -308,6 +289,76 @@ class _Inliner:
         loop.srcline = line
         loop.srcdiff_indexed = True
         return pre + [loop]
+
+    def _producer(self, name, before):
+        """The call of zip/enumerate/reversed/list/tuple that last bound ``name``
+        before the loop, or None."""
+        for st in reversed(before):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                    and st.targets[0].id == name:
+                v = st.value
+                if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and not v.keywords \
+                        and self.fs.lookup_or_none(v.func.id) in (zip, enumerate, reversed, list, tuple):
+                    return self.fs.lookup_or_none(v.func.id), v.args
+                return None
+        return None
+
+    def _pairs(self, name, before):
+        """Does ``name`` hold a zip or enumerate, maybe under reversed/list/tuple?"""
+        prod = self._producer(name, before)
+        if prod is None:
+            return False
+        func, args = prod
+        if func in (zip, enumerate):
+            return True
+        return len(args) == 1 and isinstance(args[0], gast.Name) and self._pairs(args[0].id, before)
+
+    def _view(self, name, before, held, pre, line, top=True):
+        """``(count, item)`` for iterating what ``name`` holds by index: ``count``
+        its length (a name bound in ``pre``), ``item(k)`` the k-th item as an
+        expression (a tuple for zip and enumerate). zip, enumerate, reversed,
+        list and tuple nest (``enumerate(zip(x, y))``, ``reversed(list(zip(a, b)))``);
+        None for anything else at the top."""
+        prod = self._producer(name, before)
+        if prod is None:
+            if top:
+                return None
+            seq = held(load(name))
+            n = self.names.fresh("n")
+            pre.append(assign(n, gast.Call(func=load("len"), args=[clone(seq)], keywords=[]), line))
+            return n, lambda k: gast.Subscript(value=clone(seq), slice=k, ctx=gast.Load())
+        func, args = prod
+        if not all(isinstance(a, gast.Name) for a in args):
+            return None
+        if func is zip and args:
+            views = [self._view(a.id, before, held, pre, line, False) for a in args]
+            if any(v is None for v in views):
+                return None
+            n = self.names.fresh("n")
+            pre.append(assign(n, gast.Call(func=load("min"), args=[load(v[0]) for v in views],
+                                           keywords=[]) if len(views) > 1 else load(views[0][0]), line))
+            return n, lambda k: gast.Tuple(elts=[v[1](clone(k)) for v in views], ctx=gast.Load())
+        if len(args) != 1:
+            return None
+        inner = self._view(args[0].id, before, held, pre, line, False)
+        if inner is None:
+            return None
+        if func is enumerate:
+            return inner[0], lambda k: gast.Tuple(elts=[clone(k), inner[1](clone(k))], ctx=gast.Load())
+        if func is reversed:
+            last = gast.BinOp(left=load(inner[0]), op=gast.Sub(), right=const(1))
+            return inner[0], lambda k: inner[1](gast.BinOp(left=last, op=gast.Sub(), right=clone(k)))
+        return inner           # list(...), tuple(...): the same items
+
+    def _view_targets(self, target, value):
+        """(target, value) pairs: a tuple target takes a tuple value item by item."""
+        if isinstance(target, gast.Tuple) and isinstance(value, gast.Tuple) \
+                and len(target.elts) == len(value.elts):
+            out = []
+            for t, v in zip(target.elts, value.elts):
+                out += self._view_targets(t, v)
+            return out
+        return [(target, value)]
 
     def _unpack(self, target, value, line):
         if isinstance(target, gast.Name):

@@ -19,6 +19,7 @@ METHODS = {
     "repeat": (np.repeat, False), "take": (np.take, False), "round": (np.round, False),
     "argmax": (np.argmax, False), "argmin": (np.argmin, False), "argsort": (np.argsort, False),
     "nonzero": (np.nonzero, False), "all": (np.all, False), "any": (np.any, False),
+    "astype": (np.astype, False),
 }
 
 # attribute -> numpy function of the array (None: not differentiable, e.g. shapes)
@@ -27,6 +28,15 @@ ATTRIBUTES = {
     "shape": None, "ndim": None, "size": None, "dtype": None, "itemsize": None,
     "nbytes": None, "strides": None,
 }
+
+
+def _linalg_fields():
+    """The fields of np.linalg's named-tuple results (``r.S``, ``r.eigenvalues``)."""
+    from .rules.linalg import FIELD_READERS
+    return FIELD_READERS
+
+
+ATTRIBUTES.update(_linalg_fields())
 
 # methods with no derivative that never carry one (containers, conversions)
 NONDIFF_METHODS = {"keys", "index", "count", "startswith", "endswith",

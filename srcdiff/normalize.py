@@ -19,6 +19,8 @@ from .parse import resolve_static
 from .syntax import load, store, const, assign, is_atom, rename, clone, names_stored
 from . import syntax as S
 
+_ITERATOR_BUILTINS = ("reversed", "zip", "map", "enumerate", "iter", "filter")
+
 # the hint of a statement that names no target: its temporaries are named after
 # their operations (temp_base), and those of its indices and callees too
 _ANON = "t"
@@ -532,10 +534,29 @@ class _Normalizer:
                 stmts += self.assign_to(t, a)
             return stmts
         hint = targets[0].id if isinstance(targets[0], gast.Name) else _ANON
+        if any(isinstance(t, (gast.Tuple, gast.List)) for t in targets) and self.iterator_call(value):
+            # a, b = reversed(x): unpacking reads the items by index, which an
+            # iterator has not; unpack the tuple of its items
+            value = gast.Call(func=load("tuple"), args=[value], keywords=[])
+            names = [e.id for t in targets if isinstance(t, (gast.Tuple, gast.List))
+                     for e in t.elts if isinstance(e, gast.Name)]
+            hint = "_".join(names) if hint == _ANON and names else hint   # (not "tuple")
         stmts, a = self.atom(value, hint)
         for t in targets:
             stmts += self.assign_to(t, a)
         return stmts
+
+    def iterator_call(self, value):
+        """Is ``value`` a call of a builtin that returns an iterator (reversed, zip, ...)
+        or of a dict view method (``d.values()``)?"""
+        import builtins
+        func = value.func if isinstance(value, gast.Call) else None
+        if isinstance(func, gast.Attribute) and func.attr in ("items", "values", "keys") \
+                and not value.args and not value.keywords:
+            return True     # a dict view (unpacking iterates it, as tuple() does)
+        return (isinstance(func, gast.Name) and func.id in _ITERATOR_BUILTINS
+                and func.id not in self.local_names
+                and self.fs.lookup_or_none(func.id) is getattr(builtins, func.id))
 
     def assign_to(self, t, a):
         if isinstance(t, gast.Name):

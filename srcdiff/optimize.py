@@ -284,7 +284,16 @@ def _use_site(stmt, t):
     used_own = any(t in names_read(e) for e in own)
     if not used_own and not inside:
         return None
+    if any(_written_base(tg) == t for tg in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]):
+        return False     # t[i] = v writes into t: its value cannot be put there
     return used_own and not inside
+
+
+def _written_base(target):
+    """The name a subscript target writes into (``y`` of ``y[i][j] = v``), or None."""
+    while isinstance(target, gast.Subscript):
+        target = target.value
+    return target.id if isinstance(target, gast.Name) and target is not None else None
 
 
 def _replace(stmt, t, value):

@@ -44,6 +44,23 @@ class _Restore:
         self.stmt, self.target, self.kind = stmt, target, kind
 
 
+def _surely_real(norm, param_kinds):
+    """Whether no value of the function can be complex: every parameter is a
+    real scalar or array (as the call being served says) and the body makes
+    no complex value (no complex literal, no FFT, no complex dtype)."""
+    for p in norm.params:
+        k = param_kinds.get(p)
+        if not (k == "s" or (isinstance(k, tuple) and k[-1] == "f")):
+            return False
+    for n in gast.walk(norm.node):
+        if isinstance(n, gast.Constant) and isinstance(n.value, complex):
+            return False
+        if isinstance(n, (gast.Name, gast.Attribute)) and any(
+                w in (n.id if isinstance(n, gast.Name) else n.attr) for w in ("fft", "complex")):
+            return False
+    return True
+
+
 class ReverseTransform:
     def __init__(self, norm, wrt, env, container_params=(), param_kinds=None):
         self.norm = norm
@@ -61,6 +78,7 @@ class ReverseTransform:
         self.output_names = [out.id] if isinstance(out, gast.Name) else []
         self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier)
         self.shapes = ShapeClasses(body, norm.params, self.classifier, param_kinds or {})
+        self.surely_real = _surely_real(norm, param_kinds or {})
         # a max/min the output is exactly invariant to (a logsumexp shift): no adjoint
         self.useful -= shift_invariant(norm, self.classifier, self.shapes)
         self.shapes.env = env
@@ -1415,7 +1433,9 @@ class ReverseTransform:
     def _shape_stand_ins(self, adjoint):
         """Where a helper needs only a value's shape, name a parameter of the same
         shape class instead: the value need not be kept (or saved) for it."""
-        helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1}
+        helpers = {runtime.broadcast_like: 1, runtime.expand_reduced: 1}
+        if self.surely_real:    # (unbroadcast(g, x) also takes x's dtype kind: real or complex)
+            helpers[runtime.unbroadcast] = 1
         stand_in = {}
         for p in self.norm.params:
             c = self.shapes.classes.get(p)
@@ -1531,9 +1551,13 @@ class ReverseTransform:
             if y not in needed:
                 return []
             st = self.stack(y + "_items", inits)
-            piece = subscript(load(y), clone(s.targets[0].slice))
-            push = gast.Expr(value=call(attr(st, "append"),
-                                        [call(self.ref(runtime.saved_copy, "saved_copy"), [piece])]))
+            if y in self.arrays:
+                saved = call(self.ref(runtime.saved_copy, "saved_copy"),
+                             [subscript(load(y), clone(s.targets[0].slice))])
+            else:     # (a dict may not have the key yet)
+                saved = call(self.ref(runtime.saved_item, "saved_item"),
+                             [load(y), clone(s.targets[0].slice)])
+            push = gast.Expr(value=call(attr(st, "append"), [saved]))
             pushes.setdefault(id(s), []).append(push)
             tgt = gast.Subscript(value=load(y), slice=clone(s.targets[0].slice), ctx=gast.Store())
             node = gast.Assign(targets=[tgt], value=call(attr(st, "pop")), type_comment=None)

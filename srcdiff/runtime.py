@@ -178,6 +178,48 @@ def dict_get(d, key, default=None):
     return d.get(key, default)
 
 
+def dict_items(d):
+    """``d.items()`` as a list of pairs: the transforms use it, with its rules,
+    for ``.items()`` on a differentiated dict."""
+    return list(d.items())
+
+
+def dict_values(d):
+    """``d.values()`` as a list (see ``dict_items``)."""
+    return list(d.values())
+
+
+def items_cotangent(g, d):
+    """The cotangent of dict ``d`` from the cotangent ``g`` of ``list(d.items())``
+    (each pair's value cotangent goes to its key; missing ones are zeros)."""
+    return complete_cotangent({k: pair[1] for k, pair in zip(d, g) if pair is not None}, d)
+
+
+def items_tangent(dd, d):
+    """The tangent of ``list(d.items())`` from the tangent ``dd`` of ``d``."""
+    return [(None, dd[k]) for k in d]
+
+
+def values_cotangent(g, d):
+    """The cotangent of dict ``d`` from the cotangent ``g`` of ``list(d.values())``."""
+    return complete_cotangent(dict(zip(d, g)), d)
+
+
+def values_tangent(dd, d):
+    """The tangent of ``list(d.values())`` from the tangent ``dd`` of ``d``."""
+    return [dd[k] for k in d]
+
+
+def sorted_keys_only(x):
+    """Forward mode takes ``sorted(x)`` of a differentiated ``x`` as constant
+    keys: right for a dict (its keys), refused for values, whose order moves."""
+    if not isinstance(x, dict):
+        from .errors import SrcdiffError
+        raise SrcdiffError("forward mode differentiates sorted() of a dict's keys only, not "
+                           f"sorted() of a differentiated {type(x).__name__}",
+                           hint="sort indices with np.argsort and index with them")
+
+
 def seq_add(a, b):
     """``a + b`` where a or b may be a list or tuple (which it joins): the
     transforms use it, with its rules, for a ``+`` on such a value."""
@@ -306,6 +348,15 @@ def zero_at(g, index):
 def saved_copy(value):
     """A copy of an array region about to be overwritten (scalars as they are)."""
     return array_copy(value) if hasattr(value, "shape") else value
+
+
+def saved_item(y, key):
+    """A copy of ``y[key]`` about to be overwritten, or None where ``y`` is a
+    dict without that key (``d["new"] = v``: putting None back leaves a dead
+    entry in the local dict the backward restores, never read again)."""
+    if isinstance(y, dict) and key not in y:
+        return None
+    return saved_copy(y[key])
 
 
 def add_at(d, index, g):
@@ -559,6 +610,28 @@ def copy_structure(value, arrays=False):
     if arrays and hasattr(value, "shape") and hasattr(value, "copy"):
         return array_copy(value)
     return value
+
+
+def copy_together(values):
+    """``copy_structure`` of each item of the tuple ``values``, where a list or
+    dict that several items reach is copied once: names that alias one list
+    (``P = {'a': L}``) still alias its copy, so restoring the copy in place
+    (``L.append(item)``) is seen through every name."""
+    memo = {}
+
+    def copy(value):
+        if isinstance(value, (list, dict)):
+            if id(value) not in memo:
+                memo[id(value)] = out = [] if isinstance(value, list) else {}
+                if isinstance(value, list):
+                    out.extend(copy(v) for v in value)
+                else:
+                    out.update((k, copy(v)) for k, v in value.items())
+            return memo[id(value)]
+        if isinstance(value, tuple) and not hasattr(value, "_fields"):
+            return tuple(copy(v) for v in value)
+        return value
+    return tuple(copy(v) for v in values)
 
 
 def restore_contents(value, snapshot):

@@ -138,6 +138,11 @@ def _reads_of(ops):
     return {id(op): op.reads() if op.kind != "const" else () for _, op in ops}
 
 
+def _array_or_scalar(kind):
+    """Is a parameter of this specialisation kind an array or a number?"""
+    return kind in ("s", "sc") or isinstance(kind, tuple)
+
+
 class ShapeClasses:
     def __init__(self, body, params, classifier, param_kinds=None):
         # a parameter's class: {} for a scalar, a shared symbol for arrays known
@@ -180,7 +185,9 @@ class ShapeClasses:
         self._sym_classes = False
         self._infer_classes(params, ops, multi, loop_targets)
         self._infer_ndims(params, assigns, ops, counts, multi, body)
-        self._infer_sym(params, assigns, ops, unstable(body, classifier))
+        # (a tuple, list or dict parameter has no array shape: its items differ)
+        self._infer_sym(params, assigns, ops, unstable(body, classifier)
+                        | {p for p in params if not _array_or_scalar(param_kinds.get(p))})
         if any(op.func is operator.getitem and self.sym.get(t) not in (None, ())
                for t, op in ops):
             # again, with slices of known symbolic shape in classes of their own

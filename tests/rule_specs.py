@@ -666,3 +666,17 @@ if S is not None:
     spec(S.kv, [Case(S.kv, 1.5, pos((4,), 0.5, 4.0), wrt=(1,))])
     unary(S.rgamma, lambda s: pos(s, 0.5, 3.0))
     spec(S.multigammaln, [Case(S.multigammaln, 2.7, 3), Case(S.multigammaln, pos((3,), 2.0, 4.0), 2)])
+
+
+# --- added later: fixed inputs (drawing from _rng would change every case after them) ---
+
+spec(np.sign, [Case(np.sign, np.array([[0.7, -1.3, 0.4], [-0.6, 1.1, -0.9]])),
+               Case(np.sign, np.array([[0.7 - 0.2j, -1.3 + 0.5j, 0.4 + 0.9j], [-0.6 - 0.3j, 1.1j, -0.9]]),
+                    label=" complex")])
+if S is not None:
+    spec(S.factorial, [Case(S.factorial, np.array([0.4, 1.7, 2.3])),
+                       Case(S.factorial, np.array([-0.5, 0.6, 3.2]), extend="complex")])
+    spec(S.comb, [Case(S.comb, np.array([5.3, 4.1, 6.7]), np.array([2.2, 1.5, 3.0])),
+                  Case(S.comb, np.array([3.3, 2.1]), 1.7, repetition=True)])
+    spec(S.perm, [Case(S.perm, np.array([5.3, 4.1, 6.7]), np.array([2.2, 1.5, 3.0])),
+                  Case(S.perm, 4.6, np.array([0.5, 2.5]))])

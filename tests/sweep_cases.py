@@ -146,12 +146,18 @@ def literal(value):
 # one sweep case
 # ----------------------------------------------------------------------------
 
+# a complex case makes every parameter complex; a mixed one only the last (a
+# real and a complex array of one shape, the complex one last: code that needs only a shape must not
+# take the real one's dtype for the complex one's cotangent)
+_SUFFIX = {"real": "", "complex": "c", "mixed": "m"}
+
+
 class SweepCase:
     """A rule's callable applied to one input, as two generated functions."""
 
     def __init__(self, rule, case, index, kind="real"):
         self.rule, self.case, self.kind = rule, case, kind
-        self.id = f"{display_name(rule)}[{index}{'c' if kind == 'complex' else ''}]"
+        self.id = f"{display_name(rule)}[{index}{_SUFFIX[kind]}]"
         self.second = not case.only_vjp
         self.rtol, self.atol, self.eps = case.rtol, case.atol, case.eps
         self._built = None
@@ -234,6 +240,8 @@ def _build(sc):
     params = [v for _, v in writer.params]
     if sc.kind == "complex":
         params = complexify(params)
+    elif sc.kind == "mixed":
+        params = params[:-1] + complexify(params[-1:])
     names = ", ".join(n for n, _ in writer.params)
     value = evaluate(call, writer, params)
     items = _outputs(value)
@@ -349,4 +357,7 @@ def sweep_cases():
             sc = SweepCase(rule, case, i, kind="complex")
             if _accepts_complex(sc):
                 out.append(sc)
+                mixed = SweepCase(rule, case, i, kind="mixed")
+                if len(mixed.build()[2]) > 1 and _accepts_complex(mixed):
+                    out.append(mixed)
     return out

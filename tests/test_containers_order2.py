@@ -577,6 +577,12 @@ HELPER_CALLS = {
     "seq_mul": "seq_mul((a, b * a), 2)",
     "seq_add_vjp": "seq_add_vjp((a, b, a * b), (a, b, a), (a,), (b, a))",
     "seq_mul_vjp": "seq_mul_vjp((a, b, a * b, a), (a, b, a, b), (a, b), 2)[0]",
+    # for arrays seq_mul_vjp is (g * y, x * g): it moves with x and y, not only g
+    "seq_mul_vjp_arrays_x": "seq_mul_vjp(a * b, a * b, a, b * b)[0]",
+    "seq_mul_vjp_arrays_y": "seq_mul_vjp(a * b, a * b, np.sin(a), b)[1]",
+    "seq_mul_vjp_broadcast": "seq_mul_vjp(a * b, a * b, a[0], b)[0] + seq_mul_vjp(a * b, a * b, a[0], b)[1]",
+    "seq_add_vjp_arrays": "seq_add_vjp(a * b, a * b, a, b)[0] * seq_add_vjp(a, a, a, b[1])[1]",
+    "seq_mul_arrays": "seq_mul(a * b, np.cos(b))",
     "copy_structure": "copy_structure([a * b, {'k': b * a}], True)",
     "split_like": "split_like(np.concatenate([a, b]) * a[0], (a, b), 0)",
     "split_like_vjp": "split_like_vjp([a, b * a], [a, b], np.concatenate([a, b]), (a, b), 0)[0]",

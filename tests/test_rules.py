@@ -251,7 +251,7 @@ def test_nondifferentiable_list():
     import math
     import numpy as np
     for f in (np.argmax, np.argmin, np.argsort, np.floor, np.ceil, np.round, np.isnan, np.isfinite,
-              np.zeros_like, np.ones_like, np.empty_like, np.shape, np.ndim, np.size, np.sign,
+              np.zeros_like, np.ones_like, np.empty_like, np.shape, np.ndim, np.size,
               np.heaviside, np.zeros, np.ones, np.empty, np.eye, np.random.normal, np.random.rand,
               np.random.randn, np.random.uniform, np.random.Generator.normal, math.floor, math.ceil,
               np.fft.fftfreq, np.linalg.matrix_rank):

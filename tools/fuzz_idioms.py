@@ -151,8 +151,10 @@ class IdiomStatements:
         if c < 0.35:
             b, bb = self.zex(d - 1)
             return f"({a} {r.choice(['+', '-'])} {b})", ba + bb
-        if c < 0.45:
+        if c < 0.41:
             return f"np.conj({a})", ba
+        if c < 0.45:   # np.sign of a complex value moves with it (z / |z|)
+            return f"(np.sign({a}) * np.abs({self.atom(a)}))", ba
         if c < 0.55:
             return f"{self.atom(a)} ** 2", ba * ba
         if c < 0.65:
@@ -204,6 +206,7 @@ class IdiomStatements:
             code, bound = r.choice([(f"np.linalg.norm({q})", b * self.N),
                                     (f"np.real(np.vdot({q}, {q}))", b * b * self.N),
                                     (f"np.sum(np.abs({q}) ** 2)", b * b * self.N),
+                                    (f"np.linalg.vector_norm({q}, ord=3)", b * self.N),
                                     (f"np.sum({q}.imag)", b * self.N),
                                     (f"np.real(np.sum({q} * {q}))", b * b * self.N)])
         name = self.fresh(kind)

@@ -526,6 +526,21 @@ def angle_jvp(ans, z, deg=False, *, dz):
             * (180 / np.pi if deg else 1.0))
 
 
+@vjp_rule(np.sign)
+def sign(g, ans, x):
+    """Piecewise constant on real ``x`` (a zero cotangent); on complex ``x``
+    sign(x) = x / |x|, so d sign = (dx - s Re(conj(s) dx)) / |x|; 0 at x = 0."""
+    ax = np.abs(x)
+    return cast_like(np.where(ax == 0, 0.0, (g - np.real(g * ans) * np.conj(ans))
+                              / np.where(ax == 0, 1.0, ax)), x)
+
+
+@jvp_rule(np.sign)
+def sign_jvp(ans, x, *, dx):
+    ax = np.abs(x)
+    return np.where(ax == 0, 0.0, (dx - ans * np.real(np.conj(ans) * dx)) / np.where(ax == 0, 1.0, ax))
+
+
 # ----------------------------------------------------------------------------
 # selection
 # ----------------------------------------------------------------------------
@@ -570,6 +585,6 @@ def clip_jvp(ans, a, a_min=None, a_max=None, out=None, *, min=None, max=None, da
 register_linear((0,), np.deg2rad, np.radians, np.rad2deg, np.degrees, np.real, np.imag,
                 np.conjugate, np.ldexp)
 
-nondifferentiable(np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc, np.fix, np.heaviside,
+nondifferentiable(np.floor, np.ceil, np.round, np.rint, np.trunc, np.fix, np.heaviside,
                   np.signbit, np.spacing, np.isnan, np.isinf, np.isfinite, np.isreal,
                   np.iscomplex, np.isclose, np.allclose, np.array_equal)

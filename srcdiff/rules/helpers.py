@@ -222,4 +222,30 @@ def copy_structure_jvp(ans, value, arrays=False, *, dvalue):
     return copy_structure(dvalue, arrays)
 
 
-register_linear((0,), copy_structure)
+from ..runtime import copy_together  # noqa: E402
+
+
+@vjp_rule(copy_together)
+def copy_together_vjp(g, ans, values):
+    return g
+
+
+@jvp_rule(copy_together)
+def copy_together_jvp(ans, values, *, dvalues):
+    return copy_together(dvalues)
+
+
+from ..runtime import saved_item  # noqa: E402
+
+
+@vjp_rule(saved_item)
+def saved_item_vjp(g, ans, y, key):
+    return (None if g is None or (isinstance(y, dict) and key not in y) else scatter_add(g, y, key)), None
+
+
+@jvp_rule(saved_item)
+def saved_item_jvp(ans, y, key, *, dy):
+    return saved_item(dy, key)
+
+
+register_linear((0,), copy_structure, copy_together, saved_item)

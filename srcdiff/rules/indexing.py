@@ -17,7 +17,7 @@ import numpy as np
 
 from ..runtime import (add_at, unbroadcast, zeros_like_value, is_foreign, index_add,
                        array_copy, set_index, dict_get, complete_cotangent)
-from .registry import vjp_rule, jvp_rule, register_linear
+from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
 
 __all__ = ["scatter_add", "index_update", "is_basic_index"]
 
@@ -99,6 +99,75 @@ def dict_get_vjp(g, ans, d, key, default=None):
 @jvp_rule(dict_get)
 def dict_get_jvp(ans, d, key, default=None, *, dd, ddefault):
     return complete_cotangent(dd[key] if key in d else ddefault, ans)
+
+
+from ..runtime import (dict_items, dict_values, sorted_keys_only, items_cotangent,  # noqa: E402
+                       items_tangent, values_cotangent, values_tangent)
+
+
+@vjp_rule(dict_items)
+def dict_items_vjp(g, ans, d):
+    return items_cotangent(g, d)
+
+
+@jvp_rule(dict_items)
+def dict_items_jvp(ans, d, *, dd):
+    return items_tangent(dd, d)
+
+
+@vjp_rule(dict_values)
+def dict_values_vjp(g, ans, d):
+    return values_cotangent(g, d)
+
+
+@jvp_rule(dict_values)
+def dict_values_jvp(ans, d, *, dd):
+    return values_tangent(dd, d)
+
+
+# the four are linear in their first argument; each pair transposes the other
+@vjp_rule(items_cotangent)
+def items_cotangent_vjp(gg, ans, g, d):
+    return items_tangent(gg, d), None
+
+
+@jvp_rule(items_cotangent)
+def items_cotangent_jvp(ans, g, d, *, dg, dd):
+    return items_cotangent(dg, d)
+
+
+@vjp_rule(items_tangent)
+def items_tangent_vjp(gg, ans, t, d):
+    return items_cotangent(gg, d), None
+
+
+@jvp_rule(items_tangent)
+def items_tangent_jvp(ans, t, d, *, dt, dd):
+    return items_tangent(dt, d)
+
+
+@vjp_rule(values_cotangent)
+def values_cotangent_vjp(gg, ans, g, d):
+    return values_tangent(gg, d), None
+
+
+@jvp_rule(values_cotangent)
+def values_cotangent_jvp(ans, g, d, *, dg, dd):
+    return values_cotangent(dg, d)
+
+
+@vjp_rule(values_tangent)
+def values_tangent_vjp(gg, ans, t, d):
+    return values_cotangent(gg, d), None
+
+
+@jvp_rule(values_tangent)
+def values_tangent_jvp(ans, t, d, *, dt, dd):
+    return values_tangent(dt, d)
+
+
+register_linear((0,), items_cotangent, items_tangent, values_cotangent, values_tangent)
+nondifferentiable(sorted_keys_only)
 
 
 @vjp_rule(index_update)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..runtime import expand_reduced, unbroadcast, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable
+from .indexing import scatter_add
 from .support import (fold_lower, sym_from_lower, svd_check, norm_kind, norm_weights,
                       matrix_power_cotangent, matrix_power_tangent, unsupported, real_only)
 
@@ -346,3 +347,43 @@ def matrix_power_jvp(ans, a, n, *, da):
 
 
 nondifferentiable(np.linalg.matrix_rank)
+
+
+# ----------------------------------------------------------------------------
+# np.linalg results read by attribute (NumPy 2 named tuples: r.S, r.eigenvalues,
+# r.logabsdet): the field is the item at its position
+# ----------------------------------------------------------------------------
+
+# the fields of SVDResult, EighResult/EigResult, QRResult and SlogdetResult
+RESULT_FIELDS = ("U", "S", "Vh", "eigenvalues", "eigenvectors", "Q", "R", "sign", "logabsdet")
+
+
+def _position(r, name):
+    """The index of field ``name`` in the named tuple ``r`` (refused otherwise)."""
+    fields = getattr(type(r), "_fields", None)
+    if not isinstance(r, tuple) or fields is None or name not in fields:
+        unsupported(f"attribute .{name} of a {type(r).__name__} (only np.linalg results "
+                    "are read by attribute)")
+    return fields.index(name)
+
+
+def _field_reader(field):
+    # (the field name is a default argument: rule templates read no closures)
+    def read(r, name=field):
+        return r[_position(r, name)]
+    read.__name__ = read.__qualname__ = f"field_{field}"
+    read.__doc__ = f"``r.{field}`` of an np.linalg named-tuple result ``r``."
+
+    @vjp_rule(read)
+    def read_vjp(g, ans, r, name=field):
+        return scatter_add(g, r, _position(r, name)), None
+
+    @jvp_rule(read)
+    def read_jvp(ans, r, name=field, *, dr):
+        return dr[_position(r, name)]
+    return read
+
+
+FIELD_READERS = {name: _field_reader(name) for name in RESULT_FIELDS}
+globals().update({f.__name__: f for f in FIELD_READERS.values()})
+nondifferentiable(_position)

@@ -60,8 +60,9 @@ def seq_mul_jvp(ans, x, y, *, dx=None, dy=None):
                           None if dy is None else broadcast_like(x * dy, ans))
 
 
-# generated gradients call the two rules above: they are linear in ``g``, and
-# each is the transpose of the other's forward rule
+# generated gradients call the two rules above. seq_add_vjp is linear in ``g``
+# alone, and so is seq_mul_vjp for a repeated sequence; for arrays seq_mul_vjp
+# is (g * y, x * g), which moves with x and y too.
 @jvp_rule(seq_add_vjp)
 def seq_add_vjp_jvp(res, g, ans, x, y, *, dg, dans, dx, dy):
     return seq_add_vjp(dg, ans, x, y)
@@ -72,14 +73,23 @@ def seq_add_vjp_vjp(gg, res, g, ans, x, y):
     return seq_add_jvp(ans, x, y, dx=gg[0], dy=gg[1]), None, None, None
 
 
+def _repeats(x, y):
+    return isinstance(x, (list, tuple)) or isinstance(y, (list, tuple))
+
+
 @jvp_rule(seq_mul_vjp)
 def seq_mul_vjp_jvp(res, g, ans, x, y, *, dg, dans, dx, dy):
-    return seq_mul_vjp(dg, ans, x, y)
+    return add_cotangents(None if dg is None else seq_mul_vjp(dg, ans, x, y),
+                          None if _repeats(x, y) else
+                          (None if dy is None else unbroadcast(g * dy, x),
+                           None if dx is None else unbroadcast(dx * g, y)))
 
 
 @vjp_rule(seq_mul_vjp)
 def seq_mul_vjp_vjp(gg, res, g, ans, x, y):
-    return seq_mul_jvp(ans, x, y, dx=gg[0], dy=gg[1]), None, None, None
+    return (seq_mul_jvp(ans, x, y, dx=gg[0], dy=gg[1]), None,
+            None if _repeats(x, y) or gg[1] is None else unbroadcast(broadcast_like(gg[1], g) * g, x),
+            None if _repeats(x, y) or gg[0] is None else unbroadcast(g * broadcast_like(gg[0], g), y))
 
 
 register_linear((0,), seq_add_vjp, seq_mul_vjp)

@@ -12,6 +12,30 @@ from .registry import vjp_rule, jvp_rule, nondifferentiable
 _SQRT_PI = np.sqrt(np.pi)
 _SQRT_2PI = np.sqrt(2 * np.pi)
 
+# B_2, B_4, ..., B_12: the asymptotic series of the polygamma functions
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730)
+
+
+def polygamma_any(n, x):
+    """``scipy.special.polygamma(n, x)``, for complex ``x`` too (SciPy's takes
+    real input only): the recurrence moves ``x`` to real part >= 20, where the
+    asymptotic series is exact to double precision."""
+    if not np.iscomplexobj(x):
+        return special.polygamma(n, x)
+    if np.ndim(n):
+        return sum(np.where(n == k, polygamma_any(int(k), x), 0.0) for k in np.unique(n))
+    if n == 0:
+        return special.digamma(x)
+    x = np.asarray(x)
+    shift = int(max(0.0, np.ceil(20.0 - np.min(np.real(x))))) if x.size else 0
+    fact = float(np.prod(np.arange(1, n + 1)))
+    near = sum((x + k) ** -(n + 1) for k in range(shift)) if shift else 0.0
+    w = x + shift
+    far = fact / n / w ** n + fact / (2 * w ** (n + 1))
+    for k, b in enumerate(_BERNOULLI, start=1):
+        far = far + b * float(np.prod(np.arange(2 * k + 1, 2 * k + n))) / w ** (2 * k + n)
+    return (-1) ** (n + 1) * (fact * near + far)
+
 if special is not None:
 
     @vjp_rule(special.gammaln)
@@ -32,20 +56,28 @@ if special is not None:
 
     @vjp_rule(special.digamma)
     def digamma(g, ans, x):
-        return g * special.polygamma(1, x)
+        return g * polygamma_any(1, x)
 
     @jvp_rule(special.digamma)
     def digamma_jvp(ans, x, *, dx):
-        return dx * special.polygamma(1, x)
+        return dx * polygamma_any(1, x)
+
+    @vjp_rule(polygamma_any)
+    def polygamma_any_vjp(g, ans, n, x):
+        return None, unbroadcast(g * polygamma_any(n + 1, x), x)
+
+    @jvp_rule(polygamma_any)
+    def polygamma_any_jvp(ans, n, x, *, dx):
+        return broadcast_like(dx * polygamma_any(n + 1, x), ans)
 
     @vjp_rule(special.polygamma)
     def polygamma(g, ans, n, x):
         """Differentiable in ``x`` (the order ``n`` is an integer)."""
-        return None, unbroadcast(g * special.polygamma(n + 1, x), x)
+        return None, unbroadcast(g * polygamma_any(n + 1, x), x)
 
     @jvp_rule(special.polygamma)
     def polygamma_jvp(ans, n, x, *, dx):
-        return broadcast_like(dx * special.polygamma(n + 1, x), ans)
+        return broadcast_like(dx * polygamma_any(n + 1, x), ans)
 
     @vjp_rule(special.erf)
     def erf(g, ans, x):
@@ -350,4 +382,57 @@ if special is not None:
     def sp_exp2_jvp(ans, x, *, dx):
         return dx * ans * np.log(2.0)
 
-    nondifferentiable(special.round, special.factorial, special.comb, special.perm)
+    nondifferentiable(special.round)
+
+    # factorial, comb and perm of floats (exact=False) are Gamma-function ratios,
+    # smooth in their arguments inside the region where they are not set to 0;
+    # exact=True takes integer values and returns integers (a zero derivative).
+
+    def factorial_slope(ans, n, exact=False, extend="zero"):
+        """d factorial(n) / dn = Gamma(n + 1) psi(n + 1); 0 where the value is set to 0."""
+        inside = ((np.asarray(n) >= 0) | (extend == "complex")) & (not exact)
+        return np.where(inside, ans * special.digamma(np.where(inside, n, 0.0) + 1), 0.0)
+
+    def comb_slopes(ans, N, k, exact=False, repetition=False):
+        """(d/dN, d/dk) of binom(N, k) (of binom(N + k - 1, k) with repetition)."""
+        top = N + k - 1 if repetition else N
+        inside = (k <= top) & (top >= 0) & (k >= 0) & (not exact)
+        top, k = np.where(inside, top, 1.0), np.where(inside, k, 0.0)
+        d_top = np.where(inside, ans * (special.digamma(top + 1) - special.digamma(top - k + 1)), 0.0)
+        d_k = np.where(inside, ans * (special.digamma(top - k + 1) - special.digamma(k + 1)), 0.0)
+        return d_top, d_k + d_top if repetition else d_k
+
+    def perm_slopes(ans, N, k, exact=False):
+        """(d/dN, d/dk) of poch(N - k + 1, k) = Gamma(N + 1) / Gamma(N - k + 1)."""
+        inside = (k <= N) & (N >= 0) & (k >= 0) & (not exact)
+        N, k = np.where(inside, N, 1.0), np.where(inside, k, 0.0)
+        return (np.where(inside, ans * (special.digamma(N + 1) - special.digamma(N - k + 1)), 0.0),
+                np.where(inside, ans * special.digamma(N - k + 1), 0.0))
+
+    @vjp_rule(special.factorial)
+    def factorial(g, ans, n, exact=False, extend="zero"):
+        return unbroadcast(g * factorial_slope(ans, n, exact, extend), n)
+
+    @jvp_rule(special.factorial)
+    def factorial_jvp(ans, n, exact=False, extend="zero", *, dn):
+        return dn * factorial_slope(ans, n, exact, extend)
+
+    @vjp_rule(special.comb)
+    def comb(g, ans, N, k, *, exact=False, repetition=False):
+        d_n, d_k = comb_slopes(ans, N, k, exact, repetition)
+        return unbroadcast(g * d_n, N), unbroadcast(g * d_k, k)
+
+    @jvp_rule(special.comb)
+    def comb_jvp(ans, N, k, *, exact=False, repetition=False, dN, dk):
+        d_n, d_k = comb_slopes(ans, N, k, exact, repetition)
+        return broadcast_like(dN * d_n, ans) + broadcast_like(dk * d_k, ans)
+
+    @vjp_rule(special.perm)
+    def perm(g, ans, N, k, exact=False):
+        d_n, d_k = perm_slopes(ans, N, k, exact)
+        return unbroadcast(g * d_n, N), unbroadcast(g * d_k, k)
+
+    @jvp_rule(special.perm)
+    def perm_jvp(ans, N, k, exact=False, *, dN, dk):
+        d_n, d_k = perm_slopes(ans, N, k, exact)
+        return broadcast_like(dN * d_n, ans) + broadcast_like(dk * d_k, ans)

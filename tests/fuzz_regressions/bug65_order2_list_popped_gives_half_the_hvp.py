@@ -14,7 +14,6 @@ def f(A):
     return np.sum(v * A)
 
 FUNC = 'f'
-XFAIL = "order two through a list: the popped item's tangent is lost (issue 17 class 4, containers at order two)"
 ARGS = (np.array([0.3, -0.5, 0.8]),)
 WRT = 0
 ORDERS = (1, 2)

@@ -15,7 +15,6 @@ def f(A):
     return np.sum(v3 * v2[1])
 
 FUNC = 'f'
-XFAIL = 'order two through a list comprehension and pop: zero hvp (issue 17 class 4, containers at order two)'
 ARGS = (np.array([0.3, -0.5, 0.8]),)
 WRT = 0
 ORDERS = (1, 2)

@@ -10,7 +10,6 @@ def f(z):
     return np.linalg.norm(z)
 
 FUNC = 'f'
-XFAIL = 'complex norm: conjugate cotangent (issue 17 class 6, complex)'
 ARGS = (np.array([(0.3+0.2j), (-0.5+0.1j), (0.8-0.6j)]),)
 WRT = 0
 ORDERS = (1, 2)

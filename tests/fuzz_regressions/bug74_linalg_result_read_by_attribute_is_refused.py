@@ -14,7 +14,6 @@ def f(A):
     return np.sum(res.eigenvalues ** 2)
 
 FUNC = 'f'
-XFAIL = 'np.linalg named-tuple result read by attribute: refused (issue 17 class 8, named tuples)'
 ARGS = (np.array([[0.3, -0.5, 0.8], [0.1, 0.9, -0.4]]),)
 WRT = 0
 ORDERS = (1, 2)

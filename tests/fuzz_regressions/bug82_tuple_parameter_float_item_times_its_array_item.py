@@ -13,7 +13,6 @@ def f(pt):
     return np.mean(pt[1] * pt[0])
 
 FUNC = 'f'
-XFAIL = 'the float item of a tuple parameter gets an array cotangent (issue 17: packed parameters)'
 ARGS = ((np.array([0.3, -0.5, 0.8, 0.1]), 0.7),)
 WRT = 0
 ORDERS = (1, 2)

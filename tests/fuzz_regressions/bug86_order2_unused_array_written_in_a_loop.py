@@ -17,7 +17,6 @@ def f(s, y):
     return np.mean(y ** 2)
 
 FUNC = 'f'
-XFAIL = 'order two: the generated gradient writes obj.a[i] (issue 17 class 5, generated code)'
 ARGS = (0.4, np.array([0.3, -0.5, 0.8, 0.1, 0.2]))
 WRT = 1
 ORDERS = (1, 2)

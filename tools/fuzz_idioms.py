@@ -16,7 +16,9 @@ ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
 * ``linalg-results``: NumPy-2 named-tuple results (``np.linalg.svd``, ``eigh``,
   ``slogdet``, ``qr``) unpacked, indexed and read by attribute (only quantities
   that do not depend on the sign choices of singular/eigen vectors);
-* ``packed-params``: parameters packed in a tuple or a named tuple (``Params(w, c)``).
+* ``packed-params``: parameters packed in a tuple or a named tuple (``Params(w, c)``);
+* ``inplace-call``: a buffer the loop reads, then overwrites by a call that writes
+  its argument (``out=``, ``np.copyto``, ``np.add.at``, ``np.put``).
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ IDIOMS = {
     "loop-temporary": "a temporary bound in a loop body, read after the loop",
     "linalg-results": "np.linalg.svd/eigh/slogdet/qr results unpacked, indexed, by attribute",
     "packed-params": "parameters packed in a tuple or a named tuple",
+    "inplace-call": "a buffer read in a loop, then overwritten by a call that writes its "
+                    "argument (out=, np.copyto, np.add.at, np.put)",
 }
 
 TYPES_IMPORT = "from tools.fuzz_types import Layer, Params"
@@ -52,7 +56,9 @@ class IdiomStatements:
         out = [(self.idiom_weight("complex", 0.4), self.s_complex),
                (self.idiom_weight("loop-temporary", 0.3 if ctx.depth <= 2 else 0.0),
                 self.s_loop_temporary),
-               (self.idiom_weight("linalg-results", 0.25), self.s_linalg)]
+               (self.idiom_weight("linalg-results", 0.25), self.s_linalg),
+               (self.idiom_weight("inplace-call", 0.25 if ctx.depth <= 2 else 0.0),
+                self.s_inplace_call)]
         if top:
             out += [(self.idiom_weight("tuple-helpers", 0.6), self.s_unpack_call),
                     (self.idiom_weight("closure-acc", 0.3 if ctx.loop is None else 0.0),
@@ -428,6 +434,34 @@ class IdiomStatements:
                   if ln.strip() != "pass"]
         self.pop()
         v = self.add(self.Var(t, kind, b, fn=ctx.fn, fresh=False))
+        v.active = self.is_active(e)
+        self.freeze({t}, ctx)
+        return lines
+
+    # ---- calls writing into a buffer the derivative reads ----------------------
+
+    def s_inplace_call(self, ind, ctx):
+        """t = e; for i in range(k): t = t * (1.0 + buf); <a call overwriting buf>:
+        the adjoint must see each iteration's buf, not the last one."""
+        r = self.r
+        N = self.N
+        k = r.randint(1, 3)
+        i = self.fresh("I")
+        buf = self.fresh("V").replace(self.PREFIX["V"], "buf", 1)
+        t = self.fresh("V").replace(self.PREFIX["V"], "t", 1)
+        e, b = self.limited("V", self.d(), 1.5)
+        write = r.choice([
+            f"np.multiply(np.cos({i}) * np.ones({N}), 0.3, out={buf})",
+            f"np.copyto({buf}, 0.3 * np.sin({i} + np.arange({N})))",
+            f"np.add.at({buf}, [0, 0], 0.1)",
+            f"np.put({buf}, [{N - 1}], 0.2 * np.cos({i}))",
+        ])
+        lines = [f"{ind}{buf} = np.linspace(-0.3, 0.3, {N})",
+                 f"{ind}{t} = {e}",
+                 f"{ind}for {i} in range({k}):",
+                 f"{ind}    {t} = {t} * (1.0 + {buf})",
+                 f"{ind}    {write}"]
+        v = self.add(self.Var(t, "V", b * 2.0 ** k, fn=ctx.fn, fresh=False))
         v.active = self.is_active(e)
         self.freeze({t}, ctx)
         return lines

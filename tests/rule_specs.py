@@ -666,3 +666,19 @@ if S is not None:
     spec(S.kv, [Case(S.kv, 1.5, pos((4,), 0.5, 4.0), wrt=(1,))])
     unary(S.rgamma, lambda s: pos(s, 0.5, 3.0))
     spec(S.multigammaln, [Case(S.multigammaln, 2.7, 3), Case(S.multigammaln, pos((3,), 2.0, 4.0), 2)])
+
+
+# --- scipy.stats location-scale distributions (rules/stats.py) ----------------------------------
+
+if S is not None:
+    from scipy import stats as ST
+    for f in (ST.norm.logpdf, ST.norm.pdf, ST.norm.cdf, ST.norm.sf, ST.norm.logcdf, ST.norm.logsf,
+              ST.logistic.logpdf, ST.logistic.pdf, ST.cauchy.logpdf, ST.cauchy.pdf):
+        spec(f, [Case(f, uni((4,), -2.0, 2.0), uni(()), pos(())), Case(f, uni((2, 3), -2.0, 2.0)),
+                 Case(f, uni((3,), -2.0, 2.0), uni((2, 1)), pos((3,)))])
+    # away from the kink of laplace at loc, inside the support of expon (x > loc)
+    for f in (ST.laplace.logpdf, ST.laplace.pdf):
+        spec(f, [Case(f, np.array([-1.3, -0.4, 0.6, 1.7]), uni((), -0.2, 0.2), pos(())),
+                 Case(f, np.array([[-1.1, 0.8], [0.45, -0.5]]), 0.1, pos((2,)))])
+    for f in (ST.expon.logpdf, ST.expon.pdf):
+        spec(f, [Case(f, pos((4,), 0.5, 2.0), uni((), -0.3, 0.3), pos(())), Case(f, pos((2, 3), 0.2, 2.0))])

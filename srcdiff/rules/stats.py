@@ -50,8 +50,9 @@ if stats is not None:
     @jvp_rule(stats.norm.logpdf)
     def norm_logpdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
-        return (broadcast_like(-z * dx / scale, ans) + broadcast_like(z * dloc / scale, ans)
-                + broadcast_like((z * z - 1) * dscale / scale, ans))
+        return (broadcast_like(-z * dx / scale, ans)
+                + (broadcast_like(z * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((z * z - 1) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.norm.pdf)
     def norm_pdf(g, ans, x, loc=0, scale=1):
@@ -61,8 +62,9 @@ if stats is not None:
     @jvp_rule(stats.norm.pdf)
     def norm_pdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
-        return (broadcast_like(-ans * z * dx / scale, ans) + broadcast_like(ans * z * dloc / scale, ans)
-                + broadcast_like(ans * (z * z - 1) * dscale / scale, ans))
+        return (broadcast_like(-ans * z * dx / scale, ans)
+                + (broadcast_like(ans * z * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like(ans * (z * z - 1) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.norm.cdf)
     def norm_cdf(g, ans, x, loc=0, scale=1):
@@ -73,8 +75,9 @@ if stats is not None:
     def norm_cdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = np.exp(_norm_lphi(z))
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                - broadcast_like(D * z * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                - (broadcast_like(D * z * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.norm.sf)
     def norm_sf(g, ans, x, loc=0, scale=1):
@@ -85,8 +88,9 @@ if stats is not None:
     def norm_sf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = -np.exp(_norm_lphi(z))
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                - broadcast_like(D * z * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                - (broadcast_like(D * z * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.norm.logcdf)
     def norm_logcdf(g, ans, x, loc=0, scale=1):
@@ -97,8 +101,9 @@ if stats is not None:
     def norm_logcdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = np.exp(_norm_lphi(z) - ans)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                - broadcast_like(D * z * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                - (broadcast_like(D * z * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.norm.logsf)
     def norm_logsf(g, ans, x, loc=0, scale=1):
@@ -109,8 +114,9 @@ if stats is not None:
     def norm_logsf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = -np.exp(_norm_lphi(z) - ans)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                - broadcast_like(D * z * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                - (broadcast_like(D * z * dscale / scale, ans) if dscale is not None else 0.0))
 
     # ---- logistic, laplace, cauchy, expon: logpdf and pdf --------------------------------------
     # score(z) = d lphi / dz: logistic -tanh(z / 2), laplace -sign(z), cauchy -2 z / (1 + z^2),
@@ -137,8 +143,9 @@ if stats is not None:
     def logistic_logpdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = _logistic_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-1.0 - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-1.0 - D * z) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.logistic.pdf)
     def logistic_pdf(g, ans, x, loc=0, scale=1):
@@ -149,8 +156,9 @@ if stats is not None:
     def logistic_pdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = ans * _logistic_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-ans - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-ans - D * z) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.laplace.logpdf)
     def laplace_logpdf(g, ans, x, loc=0, scale=1):
@@ -161,8 +169,9 @@ if stats is not None:
     def laplace_logpdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = _laplace_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-1.0 - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-1.0 - D * z) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.laplace.pdf)
     def laplace_pdf(g, ans, x, loc=0, scale=1):
@@ -173,8 +182,9 @@ if stats is not None:
     def laplace_pdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = ans * _laplace_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-ans - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-ans - D * z) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.cauchy.logpdf)
     def cauchy_logpdf(g, ans, x, loc=0, scale=1):
@@ -185,8 +195,9 @@ if stats is not None:
     def cauchy_logpdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = _cauchy_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-1.0 - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-1.0 - D * z) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.cauchy.pdf)
     def cauchy_pdf(g, ans, x, loc=0, scale=1):
@@ -197,8 +208,9 @@ if stats is not None:
     def cauchy_pdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = ans * _cauchy_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-ans - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-ans - D * z) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.expon.logpdf)
     def expon_logpdf(g, ans, x, loc=0, scale=1):
@@ -210,8 +222,9 @@ if stats is not None:
     def expon_logpdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = _expon_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-1.0 - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-1.0 - D * z) * dscale / scale, ans) if dscale is not None else 0.0))
 
     @vjp_rule(stats.expon.pdf)
     def expon_pdf(g, ans, x, loc=0, scale=1):
@@ -223,5 +236,6 @@ if stats is not None:
     def expon_pdf_jvp(ans, x, loc=0, scale=1, *, dx, dloc, dscale):
         z = _z(x, loc, scale)
         D = ans * _expon_score(z)
-        return (broadcast_like(D * dx / scale, ans) - broadcast_like(D * dloc / scale, ans)
-                + broadcast_like((-ans - D * z) * dscale / scale, ans))
+        return (broadcast_like(D * dx / scale, ans)
+                - (broadcast_like(D * dloc / scale, ans) if dloc is not None else 0.0)
+                + (broadcast_like((-ans - D * z) * dscale / scale, ans) if dscale is not None else 0.0))

@@ -644,8 +644,6 @@ spec(np.interp, [Case(np.interp, np.array([-0.3, 0.13, 0.52, 0.71, 0.95, 1.3]), 
 
 spec(np.gradient, [Case(np.gradient, uni((5,))), Case(np.gradient, uni((3, 4)), 0.5, 2.0, edge_order=2)])
 spec(np.partition, [Case(np.partition, distinct((6,)), 2), Case(np.partition, distinct((3, 4)), 1, axis=0)])
-spec(np.select, [Case(np.select, [np.array([True, False, False, True]), np.array([True, True, False, False])],
-                      [uni((4,)), uni((4,))], uni(()), wrt=(1, 2))])
 spec(np.real_if_close, [Case(np.real_if_close, uni((3,)))])
 if hasattr(np, "row_stack"):
     spec(np.row_stack, [Case(np.row_stack, [uni((3,)), uni((2, 3))])])

@@ -644,8 +644,6 @@ spec(np.interp, [Case(np.interp, np.array([-0.3, 0.13, 0.52, 0.71, 0.95, 1.3]), 
 
 spec(np.gradient, [Case(np.gradient, uni((5,))), Case(np.gradient, uni((3, 4)), 0.5, 2.0, edge_order=2)])
 spec(np.partition, [Case(np.partition, distinct((6,)), 2), Case(np.partition, distinct((3, 4)), 1, axis=0)])
-spec(np.select, [Case(np.select, [np.array([True, False, False, True]), np.array([True, True, False, False])],
-                      [uni((4,)), uni((4,))], uni(()), wrt=(1, 2))])
 spec(np.real_if_close, [Case(np.real_if_close, uni((3,)))])
 if hasattr(np, "row_stack"):
     spec(np.row_stack, [Case(np.row_stack, [uni((3,)), uni((2, 3))])])
@@ -680,3 +678,19 @@ if S is not None:
                   Case(S.comb, np.array([3.3, 2.1]), 1.7, repetition=True)])
     spec(S.perm, [Case(S.perm, np.array([5.3, 4.1, 6.7]), np.array([2.2, 1.5, 3.0])),
                   Case(S.perm, 4.6, np.array([0.5, 2.5]))])
+
+
+# --- scipy.stats location-scale distributions (rules/stats.py) ----------------------------------
+
+if S is not None:
+    from scipy import stats as ST
+    for f in (ST.norm.logpdf, ST.norm.pdf, ST.norm.cdf, ST.norm.sf, ST.norm.logcdf, ST.norm.logsf,
+              ST.logistic.logpdf, ST.logistic.pdf, ST.cauchy.logpdf, ST.cauchy.pdf):
+        spec(f, [Case(f, uni((4,), -2.0, 2.0), uni(()), pos(())), Case(f, uni((2, 3), -2.0, 2.0)),
+                 Case(f, uni((3,), -2.0, 2.0), uni((2, 1)), pos((3,)))])
+    # away from the kink of laplace at loc, inside the support of expon (x > loc)
+    for f in (ST.laplace.logpdf, ST.laplace.pdf):
+        spec(f, [Case(f, np.array([-1.3, -0.4, 0.6, 1.7]), uni((), -0.2, 0.2), pos(())),
+                 Case(f, np.array([[-1.1, 0.8], [0.45, -0.5]]), 0.1, pos((2,)))])
+    for f in (ST.expon.logpdf, ST.expon.pdf):
+        spec(f, [Case(f, pos((4,), 0.5, 2.0), uni((), -0.3, 0.3), pos(())), Case(f, pos((2, 3), 0.2, 2.0))])

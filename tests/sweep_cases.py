@@ -29,6 +29,7 @@ import numpy as np
 import scipy.integrate
 import scipy.linalg
 import scipy.signal
+import scipy.stats
 from scipy import special
 
 from rule_specs import SPECS
@@ -60,6 +61,9 @@ def public_rules():
 def spelling(func):
     """How a user names ``func`` in source: ``np.sin``, ``scipy.special.erf``, ``abs``."""
     name = getattr(func, "__name__", None)
+    owner = getattr(func, "__self__", None)
+    if owner is not None and getattr(scipy.stats, getattr(owner, "name", ""), None) is owner:
+        return f"scipy.stats.{owner.name}.{name}"     # a distribution's method
     for prefix, mod in _MODULES:
         if name and getattr(mod, name, None) is func:
             return f"{prefix}.{name}" if prefix else name
@@ -257,7 +261,8 @@ def _build(sc):
         out_body = (f"return {call}" if not isinstance(value, _Unpacked)
                     else f"{unpack} = {call}\n    return {', '.join(outs)},")
     terms = [t for t in terms if t]
-    header = "import operator\nimport scipy.integrate\nimport scipy.linalg\nimport scipy.signal\nimport scipy.special\n"
+    header = ("import operator\nimport scipy.integrate\nimport scipy.linalg\nimport scipy.signal\n"
+              "import scipy.special\nimport scipy.stats\n")
     out_src = f"{header}\ndef out({names}):\n    {out_body}\n"
     loss_src = f"{header}\ndef loss({names}):\n    {unpack} = {call}\n    return {' + '.join(terms)}\n"
     out = load_function(out_src, "out", **writer.consts)
@@ -305,6 +310,9 @@ NO_COMPLEX_CASE = {np.unique_values}
 # Callables whose rules refuse complex input (README says so; tests/test_scipy_linalg.py
 # checks the refusal): the Cholesky ones read a Hermitian matrix.
 NO_COMPLEX_CASE |= {scipy.linalg.cho_factor, scipy.linalg.cho_solve}
+# scipy.stats densities refuse complex data (tests/test_stats.py checks it).
+NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m) for d in ("norm", "logistic", "laplace", "cauchy", "expon")
+                    for m in ("pdf", "logpdf", "cdf", "sf", "logcdf", "logsf")}
 
 
 def _accepts_complex(sc):

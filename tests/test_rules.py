@@ -205,9 +205,25 @@ import pytest  # noqa: E402
 import srcdiff.rules as rules  # noqa: E402
 from rule_specs import SPECS  # noqa: E402
 
+def _through_transforms_only():
+    """Rules checked through the public transforms only (tests/test_sweep.py and
+    their own test files): a direct call evaluates every cotangent, and these
+    refuse some parameters by raising (np.polyfit's x, np.interp's xp, the
+    shape parameters and orders of the scipy.special functions without a closed
+    form), or return a bool item this harness cannot difference (cho_factor)."""
+    out = {np.polyfit, np.interp}
+    try:
+        from scipy import linalg, special
+        out |= {linalg.cho_factor, special.gammainc, special.gammaincc, special.betainc, special.jv,
+                special.iv, special.ive, special.kv}
+    except ImportError:  # pragma: no cover
+        pass
+    return out
+
+
 _ALL_CASES = [pytest.param(c, id=repr(c),
                            marks=[pytest.mark.xfail(reason=c.xfail, strict=True)] if c.xfail else [])
-              for cases in SPECS.values() for c in cases]
+              for func, cases in SPECS.items() if func not in _through_transforms_only() for c in cases]
 
 
 @pytest.mark.parametrize("case", _ALL_CASES)

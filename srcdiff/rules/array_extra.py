@@ -1,5 +1,5 @@
 """More NumPy array functions: ``np.gradient``, ``np.partition``,
-``np.select``, ``np.real_if_close``, ``np.row_stack``, and the integer casts
+``np.real_if_close``, ``np.row_stack``, and the integer casts
 (``np.int64(x)`` and friends: constants, zero derivatives).
 
 ``np.gradient`` is linear in ``f``: its transpose along an axis is the
@@ -9,7 +9,6 @@ are refused in reverse mode (and in forward mode when differentiated).
 """
 import numpy as np
 
-from ..runtime import unbroadcast, broadcast_like
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import fill_zeros, stack_split, unsupported
 
@@ -136,33 +135,6 @@ def partition(g, ans, a, kth, axis=-1, kind="introselect", order=None):
 def partition_jvp(ans, a, kth, axis=-1, kind="introselect", order=None, *, da):
     idx = partition_order(a, ans, axis)
     return np.take_along_axis(np.ravel(da) if axis is None else da, idx, -1 if axis is None else axis)
-
-
-def select_masks(condlist):
-    """For each choice, where it is taken (its condition is the first true
-    one), and last where the default is."""
-    taken, masks = False, []
-    for c in condlist:
-        masks.append(np.logical_and(c, np.logical_not(taken)))
-        taken = np.logical_or(taken, c)
-    return masks + [np.logical_not(taken)]
-
-
-nondifferentiable(select_masks)
-
-
-@vjp_rule(np.select)
-def select(g, ans, condlist, choicelist, default=0):
-    masks = select_masks(condlist)
-    return (None, [unbroadcast(np.where(m, g, 0.0), c) for m, c in zip(masks, choicelist)],
-            unbroadcast(np.where(masks[-1], g, 0.0), default))
-
-
-@jvp_rule(np.select)
-def select_jvp(ans, condlist, choicelist, default=0, *, dchoicelist, ddefault):
-    masks = select_masks(condlist)
-    return (np.select(condlist, [broadcast_like(d, ans) for d in fill_zeros(dchoicelist, choicelist)], 0.0)
-            + np.where(masks[-1], broadcast_like(ddefault, ans), 0.0))
 
 
 @vjp_rule(np.real_if_close)

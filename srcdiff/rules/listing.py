@@ -80,7 +80,8 @@ def coverage_markdown():
             continue
         name = display_name(r)
         g = groups.setdefault(_group(name), {"both": [], "partial": [], "nondiff": []})
-        short = name.split(".")[-1] if not name.startswith("numpy.random") else name[len("numpy.random."):]
+        short = (name[len("numpy.random."):] if name.startswith("numpy.random")
+                 else name[len("scipy.stats."):] if name.startswith("scipy.stats.") else name.split(".")[-1])
         if r.nondiff:
             g["nondiff"].append(short)
         elif r.vjp and r.jvp:

@@ -91,9 +91,24 @@ def qualified_name(func):
         module = "numpy"
     if module == "_operator":
         module = "operator"
+    instance = _public_instance(func)
+    if instance:
+        return f"{instance}.{getattr(func, '__name__', name)}"
     if module and "._" in module:
         module = _public_module(module, name, func)
     return f"{module}.{name}" if module else name
+
+
+def _public_instance(func):
+    """``scipy.stats.norm`` for a method bound to that instance (the methods
+    of SciPy's distributions are bound to the public objects), else None."""
+    import sys
+    owner = getattr(func, "__self__", None)
+    public = (getattr(type(owner), "__module__", "") or "").split("._")[0]
+    label = getattr(owner, "name", None)
+    if owner is None or not isinstance(label, str) or public not in sys.modules:
+        return None
+    return f"{public}.{label}" if getattr(sys.modules[public], label, None) is owner else None
 
 
 def _public_module(module, name, func):

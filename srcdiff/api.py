@@ -11,6 +11,7 @@ from .optimize import dead_code
 from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError, user_names
 from .pipeline import prepare
+from .records import RecordKind, from_cotangent, record_kind, to_container
 from .reverse import ReverseTransform
 from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
@@ -78,7 +79,7 @@ def _signature_params(f):
 
 # ---- generation -------------------------------------------------------------
 
-def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False):
+def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, records=()):
     """Generate (or fetch from the cache) the derivative code of ``func``.
 
     ``spec`` describes the arguments of the call it will serve: pairs
@@ -86,15 +87,17 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False):
     int shared by array arguments of equal shape. The code is specialised on
     it (containers' cotangents add element by element; unbroadcast is dropped
     where shapes are then known to agree). ``tupled``: the gradient of one
-    argument comes back as a 1-tuple (``wrt=(0,)``)."""
-    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled)
+    argument comes back as a 1-tuple (``wrt=(0,)``). ``records``: pairs
+    (parameter, RecordKind) of the object parameters (records.py)."""
+    records = tuple(sorted(records, key=lambda r: r[0]))
+    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled, records)
     containers = frozenset(p for p, k in spec if k == "c")
     with _cache_lock:
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
     gen = recorded(func, lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
-                                                    containers, tupled))
+                                                    containers, tupled, records))
     with _cache_lock:
         _cache[key] = gen
     return gen
@@ -146,8 +149,9 @@ def deps_valid(deps):
 _MISSING = object()
 
 
-def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False):
-    norm = prepare(func, wrt_names)
+def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False,
+                       records=()):
+    norm = prepare(func, wrt_names, records)
     fs = norm.fs
     env = norm.env
     name = fs.name if fs.name != "lambda_" else "lambda_"
@@ -367,6 +371,10 @@ def _kind(a, shapes):
     if t is np.ndarray:
         s = a.shape
         return _array_kind(s, shapes) if s else "s"
+    if t not in _CONTAINERS:
+        rk = record_kind(a)
+        if rk is not None:
+            return rk
     if isinstance(a, _CONTAINERS):
         return "c"
     if isinstance(a, (np.generic, bool)):
@@ -403,8 +411,15 @@ class _Dispatch:
         self.positions = [self.params.index(n) - self.offset for n in self.names]
         self.variants = {}
         self.deps = {}
+        self.bound_kind = record_kind(bound) if bound is not None else None
+        self.gen = None
         if eager:       # refusals when the transform is made, not when it is called
-            self.variant(None)
+            try:
+                self.variant(None)
+            except SrcdiffError as e:
+                # an attribute of a parameter: known when it is called with an object
+                if not getattr(e, "object_read", False):
+                    raise
 
     def variant(self, key, kwargs=None):
         core = self.variants.get(key)
@@ -419,17 +434,25 @@ class _Dispatch:
                 spec |= {(k, _kind(v, kinds)) for k, v in kwargs.items() if isinstance(
                     v, _CONTAINERS)}
                 spec = {(p, k) for p, k in spec if not isinstance(k, tuple) or p in visible}
+        # objects reach the generated code as containers of their fields
+        records = {p: k for p, k in spec if isinstance(k, RecordKind)}
+        spec = {(p, "c") if isinstance(k, RecordKind) else (p, k) for p, k in spec}
+        if self.bound_kind is not None:
+            records[self.params[0]] = self.bound_kind
         tupled = self.mode != "vjp" and not self.single and len(self.names) == 1
         func = self.func
         inner = getattr(func, "__srcdiff_dispatch__", None)
         if key is not None and inner is not None and inner.bound is None:
             # a transform of a gradient: of its code for arguments of these kinds
-            func = inner.variant(key, kwargs)
-        gen = _generate(func, self.names, self.mode, self.has_aux, frozenset(spec), tupled)
+            func = _generated_function(inner.variant(key, kwargs))
+        gen = _generate(func, self.names, self.mode, self.has_aux, frozenset(spec), tupled,
+                        tuple(records.items()))
         self.gen = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
-        if self.bound is not None and self.mode != "vjp":
+        if records and self.mode != "vjp":
+            core = _ObjectCall(core, self, [records.get(p) for p in visible])
+        elif self.bound is not None and self.mode != "vjp":
             core = functools.partial(core, self.bound)
         self.variants[key] = core
         self.deps[key] = gen.deps
@@ -452,6 +475,50 @@ class _Dispatch:
         if core is None:
             return self.variant(key)
         return self.checked(key, core)
+
+
+class _ObjectCall:
+    """Generated code of a function with object arguments (records.py): it is
+    given their containers, and their gradients come back as NamedTuples (for a
+    NamedTuple) or dicts of field cotangents."""
+
+    def __init__(self, fn, disp, kinds):
+        self.fn = fn
+        self.disp = disp
+        self.kinds = kinds      # per visible parameter: its RecordKind or None
+
+    def containers(self, args):
+        """The arguments as the generated code takes them (the bound object first)."""
+        out = [to_container(a, k) if k is not None else a
+               for a, k in zip(args, self.kinds)] + list(args[len(self.kinds):])
+        disp = self.disp
+        if disp.bound is not None:
+            bound = disp.bound
+            out.insert(0, bound if disp.bound_kind is None
+                       else to_container(bound, disp.bound_kind))
+        return out
+
+    def gradients(self, grads, args):
+        """The user's form of the generated code's gradients."""
+        disp = self.disp
+        gs = [grads] if disp.single else list(grads)
+        for k, p in enumerate(disp.positions):
+            kind = self.kinds[p] if p < len(self.kinds) else None
+            if kind is not None and p < len(args):
+                gs[k] = from_cotangent(gs[k], args[p], kind)
+        return gs[0] if disp.single else tuple(gs)
+
+    def __call__(self, *args, **kwargs):
+        res = self.fn(*self.containers(args), **kwargs)
+        mode, aux = self.disp.mode, self.disp.has_aux
+        if mode == "grad":
+            return (self.gradients(res[0], args), res[1]) if aux else self.gradients(res, args)
+        return res[0], self.gradients(res[1], args)
+
+
+def _generated_function(core):
+    """The generated function itself of a variant (not its object-argument wrapper)."""
+    return core.fn if isinstance(core, _ObjectCall) else core
 
 
 def _numeric(a):
@@ -557,7 +624,7 @@ def specialised(f, args, kwargs=None):
     disp = getattr(f, "__srcdiff_dispatch__", None)
     if disp is None or disp.bound is not None:
         return f
-    return disp.core(tuple(args), kwargs or {})
+    return _generated_function(disp.core(tuple(args), kwargs or {}))
 
 
 def vjp(f, *args, wrt=None):
@@ -573,12 +640,18 @@ def vjp(f, *args, wrt=None):
     fns = disp.core(args, {})
     fwd = [fn for n, fn in fns.items() if n.endswith("_fwd")][0]
     bwd = [fn for n, fn in fns.items() if n.endswith("_bwd")][0]
-    call_args = ((disp.bound,) + args) if disp.bound is not None else args
+    kinds = [k if isinstance(k, RecordKind) else None for k in arg_key(args)]
+    objects = _ObjectCall(None, disp, kinds) \
+        if any(kinds) or disp.bound_kind is not None else None
+    call_args = objects.containers(args) if objects is not None \
+        else ((disp.bound,) + args) if disp.bound is not None else args
     out, residuals = fwd(*call_args)
     names, positions = disp.names, disp.positions
 
     def f_vjp(dout):
         grads = bwd(residuals, dout)
+        if objects is not None:
+            grads = objects.gradients(grads, args)
         if _has_integer(args, positions):
             grads = _drop_integer_grads(args, {}, names, positions, grads, False)
         return grads
@@ -590,13 +663,17 @@ def vjp(f, *args, wrt=None):
 
 def _finish(wrapper, f, disp, kind):
     gen = disp.gen
-    core = next(iter(gen.fns.values()))
-    wrapper.__srcdiff_source__ = gen.source
-    wrapper.__srcdiff_generated__ = gen
+    # (no code yet for a function that reads attributes of an object argument:
+    # it is generated for the objects it is called with)
+    core = next(iter(gen.fns.values())) if gen is not None else disp.func
+    name = core.__name__ if gen is not None else f"{disp.func.__name__}_{kind}"
+    if gen is not None:
+        wrapper.__srcdiff_source__ = gen.source
+        wrapper.__srcdiff_generated__ = gen
     wrapper.__srcdiff_dispatch__ = disp
     wrapper.__srcdiff_wrapped__ = core
-    wrapper.__name__ = core.__name__
-    wrapper.__qualname__ = core.__name__
+    wrapper.__name__ = name
+    wrapper.__qualname__ = name
     wrapper.__doc__ = f"srcdiff {kind} of {getattr(f, '__qualname__', f)}"
     return wrapper
 
@@ -606,6 +683,9 @@ def source(g):
     function called with containers, the variant generated last)."""
     disp = getattr(g, "__srcdiff_dispatch__", None)
     if disp is not None:
+        if disp.gen is None:
+            raise SrcdiffError(f"{g.__name__} has no generated code yet: it is generated "
+                               "for the objects it is first called with")
         return disp.gen.source
     text = getattr(g, "__srcdiff_source__", None)
     if text is None:

@@ -22,6 +22,7 @@ from .forward import ForwardTransform
 from .normalize import normalize
 from .parse import parse_function
 from .pipeline import prepare
+from .records import from_cotangent, record_kind, to_container, to_tangent
 from .syntax import load, clone, tuple_, names_read
 from .templates import HelperEnv
 
@@ -33,23 +34,25 @@ _lock = threading.RLock()
 
 # ---- generation -------------------------------------------------------------
 
-def generate_forward(func, wrt_names, sequences=()):
+def generate_forward(func, wrt_names, sequences=(), records=()):
     """The generated forward function of ``func`` (tangents for ``wrt_names``;
-    ``sequences``: the parameters that hold lists or tuples)."""
+    ``sequences``: the parameters that hold lists or tuples; ``records``: pairs
+    (parameter, RecordKind) of the object parameters, records.py)."""
     sequences = tuple(sorted(sequences))
-    key = (func, tuple(wrt_names), "jvp", sequences)
+    records = tuple(sorted(records, key=lambda r: r[0]))
+    key = (func, tuple(wrt_names), "jvp", sequences, records)
     with _lock:
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
-    gen = recorded(func, lambda: _generate_forward(func, wrt_names, sequences))
+    gen = recorded(func, lambda: _generate_forward(func, wrt_names, sequences, records))
     with _lock:
         _cache[key] = gen      # (a global it read was rebound: made again)
     return gen
 
 
-def _generate_forward(func, wrt_names, sequences=()):
-    norm = _prepare(func, wrt_names)
+def _generate_forward(func, wrt_names, sequences=(), records=()):
+    norm = _prepare(func, wrt_names, records)
     fs = norm.fs
     env = norm.env
     ft = ForwardTransform(norm, wrt_names, env, sequences)
@@ -78,16 +81,16 @@ def _generated(fs):
     return fs.loc.filename.startswith("<srcdiff-")
 
 
-def _prepare(func, wrt_names):
+def _prepare(func, wrt_names, records=()):
     """The normalized function. Code srcdiff generated (a gradient, for
     forward-over-reverse) is refused by the inliner's view checks where it saves
     elements of an array a loop writes into (aimed at user code); it is then
     normalized without inlining, which it needs only for helpers without rules."""
     fs = parse_function(func)
     if not _generated(fs):
-        return prepare(func, wrt_names)
+        return prepare(func, wrt_names, records)
     try:
-        return prepare(func, wrt_names)   # inlines helpers without rules (if any)
+        return prepare(func, wrt_names, records)   # inlines helpers without rules (if any)
     except SrcdiffError:
         pass
     norm = normalize(fs)
@@ -166,12 +169,29 @@ def _as_tangent(t, p):
     if t is None:
         return None
     if isinstance(p, (list, tuple)) and isinstance(t, (list, tuple)):
-        return type(p)(_as_tangent(a, b) for a, b in zip(t, p))
+        items = [_as_tangent(a, b) for a, b in zip(t, p)]
+        return type(p)(*items) if hasattr(p, "_fields") else type(p)(items)
     if isinstance(p, dict) and isinstance(t, dict):
         return {k: _as_tangent(t[k], v) for k, v in p.items()}
     if hasattr(p, "shape") and not hasattr(t, "shape"):
         return t * np.ones_like(p, dtype=np.result_type(p, float))
     return t
+
+
+def _record_kinds(values):
+    """Per value: its RecordKind if it is an object argument (records.py), else None."""
+    return [record_kind(v) if type(v) not in (list, tuple, dict) else None for v in values]
+
+
+def _containers(values, kinds):
+    """The values as generated code takes them (objects as containers of their fields)."""
+    return [to_container(v, k) if k is not None else v for v, k in zip(values, kinds)]
+
+
+def _tangent(t, value, kind):
+    """The tangent ``t`` given by the user for ``value``, as generated code takes it."""
+    return to_tangent(t, value, kind, _as_tangent) if kind is not None \
+        else _as_tangent(t, value)
 
 
 # ---- public transforms -------------------------------------------------------
@@ -186,14 +206,17 @@ def jvp(f, primals, tangents):
     func, bound = _plain(specialised(f, primals))
     params = _signature_params(func)
     offset = 1 if bound is not None else 0
+    values = _full_args(func, bound, primals, {})
+    kinds = _record_kinds(values)
     wrt, tans = [], []
     for i, (p, t) in enumerate(zip(primals, tangents)):
         if t is None or _is_integer(p):
             continue
         wrt.append(params[offset + i])
-        tans.append(_as_tangent(t, p))
-    values = _full_args(func, bound, primals, {})
-    gen = generate_forward(func, wrt, _sequences(params, values))
+        tans.append(_tangent(t, p, kinds[offset + i]))
+    records = [(p, k) for p, k in zip(params, kinds) if k is not None]
+    values = _containers(values, kinds)
+    gen = generate_forward(func, wrt, _sequences(params, values), records)
     core = next(iter(gen.fns.values()))
     out, dout = core(*values, *tans)
     return out, dout
@@ -371,30 +394,45 @@ def hvp(f=None, wrt=0):
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
     g = grad(func, wrt=tuple(names) if not single else names[0])
-    gen = generate_forward(g.__srcdiff_wrapped__, names)   # (refusals now, and its source)
+    # (refusals now, and its source; for a function reading attributes of an
+    # object argument, when it is called with the object)
+    gen = generate_forward(g.__srcdiff_wrapped__, names) \
+        if g.__srcdiff_dispatch__.gen is not None else None
 
     def forward(primal, kwargs):
-        """The forward function of the gradient generated for these arguments."""
-        core = specialised(g, primal, kwargs)
+        """The forward function of the gradient generated for these arguments, the
+        arguments as it takes them (objects as containers) and their RecordKinds."""
+        full = ((bound,) if bound is not None else ()) + tuple(primal)
+        core = specialised(g, full, kwargs)
         values = _full_args(func, bound, primal, kwargs)
+        kinds = _record_kinds(values)
+        values = _containers(values, kinds)
         made = generate_forward(core, names, _sequences(params, values))
-        return next(iter(made.fns.values())), values
+        return next(iter(made.fns.values())), values, kinds
 
     def h(*args, **kwargs):
         if not args:
             raise SrcdiffError("hvp: call h(*args, v) with the vector v last")
         *primal, v = args
-        fwd, values = forward(primal, kwargs)
+        fwd, values, kinds = forward(primal, kwargs)
         vs = [v] if single else list(v)
         if len(vs) != len(names):
             raise SrcdiffError(f"hvp: expected {len(names)} vectors, got {len(vs)}")
-        tans = [_as_tangent(t, values[p]) for t, p in zip(vs, positions)]
-        return fwd(*values, *tans)[1]
+        objects = _full_args(func, bound, primal, kwargs)
+        tans = [_tangent(t, objects[p], kinds[p]) for t, p in zip(vs, positions)]
+        out = fwd(*values, *tans)[1]
+        # (the tangent of an object's gradient: in the gradient's form)
+        outs = [out] if single else list(out)
+        outs = [from_cotangent(o, objects[p], kinds[p]) if kinds[p] is not None else o
+                for o, p in zip(outs, positions)]
+        return outs[0] if single else tuple(outs)
 
-    h.__srcdiff_source__ = gen.source
-    h.__srcdiff_generated__ = gen
+    if gen is not None:
+        h.__srcdiff_source__ = gen.source
+        h.__srcdiff_generated__ = gen
     h.__srcdiff_forward__ = forward
-    h.__name__ = h.__qualname__ = next(iter(gen.fns.values())).__name__
+    h.__name__ = h.__qualname__ = next(iter(gen.fns.values())).__name__ if gen is not None \
+        else f"{func.__name__}_grad_jvp"
     h.__doc__ = f"srcdiff hvp of {getattr(f, '__qualname__', f)}"
     return h
 
@@ -413,7 +451,7 @@ def hessian(f=None, wrt=0):
     forward = h.__srcdiff_forward__
 
     def hess(*args, **kwargs):
-        fwd, values = forward(args, kwargs)
+        fwd, values, _ = forward(args, kwargs)
         xs = [values[p] for p in positions]
         whole = xs[0] if single else tuple(xs)
         leaves = _leaves(whole)
@@ -426,8 +464,9 @@ def hessian(f=None, wrt=0):
                     columns[i][j].append(np.reshape(r, np.shape(xi)))
         return _blocks(whole, whole, columns, axis=-1)
 
-    hess.__srcdiff_source__ = h.__srcdiff_source__
-    hess.__srcdiff_generated__ = h.__srcdiff_generated__
+    if hasattr(h, "__srcdiff_source__"):
+        hess.__srcdiff_source__ = h.__srcdiff_source__
+        hess.__srcdiff_generated__ = h.__srcdiff_generated__
     hess.__doc__ = f"srcdiff hessian of {getattr(f, '__qualname__', f)}"
     return hess
 

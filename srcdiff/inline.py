@@ -19,6 +19,7 @@ from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
+from .records import rewrite_records
 from .syntax import load, store, const, assign, clone, names_read, names_stored
 from .templates import HelperEnv
 
@@ -87,6 +88,7 @@ class _Inliner:
     def run(self):
         for _ in range(MAX_DEPTH):
             _splice_starred(self.norm)
+            self.record_names = rewrite_records(self.norm, getattr(self.norm, "records", None))
             body = self.norm.node.body
             local_names = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
                            and not isinstance(n.ctx, gast.Load)} | set(self.norm.params)
@@ -166,8 +168,10 @@ class _Inliner:
         return func is self.fs.func or func in getattr(s, "inline_chain", ())
 
     def _varied(self, callnode):
+        """Is the call differentiated? (Or given an object argument, which the
+        generated code holds as a container of its fields: inlined too.)"""
         reads = names_read(callnode)
-        return bool(reads & self.varied)
+        return bool(reads & (self.varied | self.record_names))
 
     # ---- loops over differentiated sequences ---------------------------------
     def index_loop(self, s, before):

@@ -279,7 +279,7 @@ class _Inliner:
             key = func
         # a nested def writes into (or rebinds, nonlocal) the caller's names
         sub = normalize(sub_fs, frozenset(self.local_names) if free_map is not None
-                        else frozenset())
+                        else frozenset(), varargs=True)
         params = sub.params
         local = set(params) | {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
                                and not isinstance(n.ctx, gast.Load)}
@@ -360,18 +360,31 @@ class _Inliner:
         if hasattr(callee, "__self__") and not isinstance(callee, gast.FunctionDef):
             values[positional[0]] = self.env.ref(callee.__self__, "self_obj")
             positional = positional[1:]
-        if len(call_args) > len(positional):
+        if len(call_args) > len(positional) and args.vararg is None:
             raise self.fs.loc.error(s, f"too many arguments in a call of {sub_fs.name}")
         for p, a in zip(positional, call_args):
             values[p] = a
+        extra = {}
         for k, v in op.keywords.items():
             if k in values:
                 raise self.fs.loc.error(s, f"{sub_fs.name}() got multiple values for {k!r}")
             if k not in positional and k not in kwonly:
-                raise self.fs.loc.error(s, f"{sub_fs.name}() has no parameter {k!r}")
+                if args.kwarg is None:
+                    raise self.fs.loc.error(s, f"{sub_fs.name}() has no parameter {k!r}")
+                extra[k] = v
+                continue
             values[k] = v
+        # *args: a tuple of the extra positional arguments; **kwargs: a dict of
+        # the extra keywords
+        if args.vararg is not None:
+            values[args.vararg.id] = gast.Tuple(elts=list(call_args[len(positional):]),
+                                                ctx=gast.Load())
+        if args.kwarg is not None:
+            values[args.kwarg.id] = gast.Dict(keys=[const(k) for k in extra],
+                                              values=list(extra.values()))
         out = []
         all_params = [p for p in [a.id for a in args.posonlyargs + args.args] + kwonly]
+        all_params += [a.id for a in (args.vararg, args.kwarg) if a is not None]
         for p in all_params:
             if p in values:
                 value = clone(values[p])

@@ -272,8 +272,9 @@ def unknown_refusal(op, name, decorator):
     """(message, hint, object_read) refusing the operation ``op`` that has no
     derivative rule: the hint fits what was refused (an attribute, a method, a
     call with *args, a local value called, a function); ``object_read``: an
-    attribute or a method of a named value, which an object argument may
-    explain (records.py)."""
+    attribute or a method of a named value or a call of a named value, which
+    an object or a function given as the argument may explain (records.py,
+    values.py)."""
     what = op.what or ""
     node = op.node
     recv = node.value if isinstance(node, gast.Attribute) else \
@@ -297,9 +298,13 @@ def unknown_refusal(op, name, decorator):
                 "write the arguments out (f(a, b)), or build the tuple or dict as a literal "
                 "in the function", False)
     if what.startswith("a call of the local value"):
+        # (a parameter: known to be a function when it is called with one)
         return (f"no derivative rule for {what}",
-                "srcdiff inlines calls of functions it can name (module-level functions, "
-                "nested defs, lambdas); call the function by its name", False)
+                "srcdiff calls functions it can name: module-level functions, nested defs, "
+                "lambdas, functions passed as arguments, returned by a function it inlines, "
+                "or held in a tuple or dict literal read with a constant key (not a loop "
+                "over functions); call the function by its name",
+                isinstance(node, gast.Call) and isinstance(node.func, gast.Name))
     return (f"no derivative rule for {name}",
             f"register one with @srcdiff.{decorator}({name}) "
             f"(or srcdiff.nondifferentiable({name}) if it has no derivative)", False)

@@ -12,6 +12,7 @@ from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError, user_names
 from .pipeline import prepare
 from .records import RecordKind, from_cotangent, record_kind, to_container
+from .values import FunctionKind, function_kind
 from .reverse import ReverseTransform
 from .syntax import load, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
@@ -372,7 +373,7 @@ def _kind(a, shapes):
         s = a.shape
         return _array_kind(s, shapes) if s else "s"
     if t not in _CONTAINERS:
-        rk = record_kind(a)
+        rk = record_kind(a) or function_kind(a)
         if rk is not None:
             return rk
     if isinstance(a, _CONTAINERS):
@@ -434,9 +435,11 @@ class _Dispatch:
                 spec |= {(k, _kind(v, kinds)) for k, v in kwargs.items() if isinstance(
                     v, _CONTAINERS)}
                 spec = {(p, k) for p, k in spec if not isinstance(k, tuple) or p in visible}
-        # objects reach the generated code as containers of their fields
-        records = {p: k for p, k in spec if isinstance(k, RecordKind)}
-        spec = {(p, "c") if isinstance(k, RecordKind) else (p, k) for p, k in spec}
+        # objects reach the generated code as containers of their fields; the code
+        # is specialised on the functions given (values.py)
+        records = {p: k for p, k in spec if isinstance(k, (RecordKind, FunctionKind))}
+        spec = {(p, "c") if isinstance(k, RecordKind) else (p, k) for p, k in spec
+                if not isinstance(k, FunctionKind)}
         if self.bound_kind is not None:
             records[self.params[0]] = self.bound_kind
         tupled = self.mode != "vjp" and not self.single and len(self.names) == 1
@@ -450,7 +453,7 @@ class _Dispatch:
         self.gen = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
-        if records and self.mode != "vjp":
+        if any(isinstance(k, RecordKind) for k in records.values()) and self.mode != "vjp":
             core = _ObjectCall(core, self, [records.get(p) for p in visible])
         elif self.bound is not None and self.mode != "vjp":
             core = functools.partial(core, self.bound)
@@ -640,9 +643,9 @@ def vjp(f, *args, wrt=None):
     fns = disp.core(args, {})
     fwd = [fn for n, fn in fns.items() if n.endswith("_fwd")][0]
     bwd = [fn for n, fn in fns.items() if n.endswith("_bwd")][0]
-    kinds = [k if isinstance(k, RecordKind) else None for k in arg_key(args)]
+    kinds = [k if isinstance(k, (RecordKind, FunctionKind)) else None for k in arg_key(args)]
     objects = _ObjectCall(None, disp, kinds) \
-        if any(kinds) or disp.bound_kind is not None else None
+        if any(isinstance(k, RecordKind) for k in kinds) or disp.bound_kind is not None else None
     call_args = objects.containers(args) if objects is not None \
         else ((disp.bound,) + args) if disp.bound is not None else args
     out, residuals = fwd(*call_args)

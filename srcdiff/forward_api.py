@@ -23,6 +23,7 @@ from .normalize import normalize
 from .parse import parse_function
 from .pipeline import prepare
 from .records import from_cotangent, record_kind, to_container, to_tangent
+from .values import function_kind
 from .syntax import load, clone, tuple_, names_read
 from .templates import HelperEnv
 
@@ -180,7 +181,8 @@ def _as_tangent(t, p):
 
 def _record_kinds(values):
     """Per value: its RecordKind if it is an object argument (records.py), else None."""
-    return [record_kind(v) if type(v) not in (list, tuple, dict) else None for v in values]
+    return [record_kind(v) or function_kind(v) if type(v) not in (list, tuple, dict) else None
+            for v in values]
 
 
 def _containers(values, kinds):

@@ -20,6 +20,7 @@ from .liveness import bound_before, live_after, points_to, sharers
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .records import rewrite_records
+from .values import resolve_function_values
 from .syntax import load, store, const, assign, clone, names_read, names_stored
 from .templates import HelperEnv
 
@@ -94,6 +95,11 @@ class _Inliner:
                            and not isinstance(n.ctx, gast.Load)} | set(self.norm.params)
             self.local_defs = _local_defs(body, self.fs)
             self.local_names = local_names
+            resolve_function_values(self.norm, self.fs, local_names, self.local_defs)
+            # a call whose result is called (a factory of functions) is inlined too
+            self.called = {n.func.id for n in gast.walk(self.norm.node)
+                           if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
+                           and n.func.id in local_names and n.func.id not in self.local_defs}
             self.classifier = Classifier(self.fs, local_names, self.local_defs)
             out = self.norm.output
             varied, useful = activity(body, self.wrt, [out.id] if isinstance(out, gast.Name)
@@ -123,6 +129,7 @@ class _Inliner:
                 # argument is written in place is inlined too, so the alias checks see
                 # what it returns
                 if op.kind == "user" and (self._varied(s.value)
+                                          or s.targets[0].id in self.called
                                           or ({s.targets[0].id} | names_read(s.value))
                                           & self.written_into) \
                         and not getattr(s, "srcdiff_recursive", False):

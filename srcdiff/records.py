@@ -59,7 +59,10 @@ def record_kind(a):
 
 
 def to_container(a, kind):
-    """The container of ``a``'s fields the generated code takes."""
+    """The container of ``a``'s fields the generated code takes (a function
+    argument, values.FunctionKind, as it is)."""
+    if not isinstance(kind, RecordKind):
+        return a
     if kind.named:
         return tuple(a)
     return {f: getattr(a, f) for f in kind.fields}
@@ -77,7 +80,10 @@ def _differentiable(v):
 def to_tangent(t, a, kind, as_tangent):
     """The container form of the user's tangent ``t`` of the object ``a`` (an
     object like ``a``, or a dict of field tangents; a field it does not give
-    and a field without a derivative get a zero tangent or None)."""
+    and a field without a derivative get a zero tangent or None; a function
+    argument gets None)."""
+    if not isinstance(kind, RecordKind):
+        return None
     out = []
     for f in kind.fields:
         v = getattr(a, f)
@@ -98,7 +104,7 @@ def to_tangent(t, a, kind, as_tangent):
 
 def from_cotangent(ct, a, kind):
     """The user's form of the cotangent ``ct`` (the container form) of ``a``."""
-    if ct is None:
+    if ct is None or not isinstance(kind, RecordKind):
         return None
     items = list(ct) if kind.named else [ct.get(f) for f in kind.fields]
     items = [g if _differentiable(getattr(a, f)) else None
@@ -117,9 +123,9 @@ def rewrite_records(norm, records):
     record by a plain copy (``s = self``, a parameter of an inlined method) are
     records too. Returns the names that hold records: the generated code has
     their containers, so every call of a user function given one is inlined."""
-    if not records:
+    known = {p: k for p, k in (records or {}).items() if isinstance(k, RecordKind)}
+    if not known:
         return set()
-    known = dict(records)
     for n in gast.walk(norm.node):
         if isinstance(n, gast.Assign) and len(n.targets) == 1 \
                 and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Name) \

@@ -31,3 +31,9 @@ def reduce3(fn, seq, initial):
     for item in seq:
         acc = fn(acc, item)
     return acc
+
+
+def hvp_call(forward, *args):
+    """``hvp(f)(*args)`` made in differentiated code: ``forward`` is the generated
+    forward function of f's gradient (primals, then the vector)."""
+    return forward(*args)[1]

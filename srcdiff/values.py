@@ -114,8 +114,69 @@ def resolve_function_values(norm, fs, local_names, local_defs):
         return None
 
     for s in walk_stmts(norm.node.body):
+        if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
+            made = _transform_made(s.value, function_of, static, env,
+                                   lambda n: _constant(n, values, counts))
+            if made is _REFUSED:
+                raise norm.fs.loc.error(
+                    s, "a srcdiff transform in differentiated code is differentiated only "
+                    "for a function it can name (a module-level function, one passed in) "
+                    "with constant options",
+                    "define the function at module level and pass wrt as a constant")
+            if made is not None:        # df = srcdiff.grad(g): df's generated code
+                s.value = made
+                values[s.targets[0].id] = made
         for call in [n for n in gast.walk(s) if isinstance(n, gast.Call)]:
             _rewrite_call(call, function_of, static, env)
+
+
+def _constant(node, values, counts, depth=0):
+    """The constant (a number, a string, a tuple of those) ``node`` denotes, or
+    _NOT_CONSTANT."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple):
+        items = tuple(_constant(e, values, counts, depth) for e in node.elts)
+        return _NOT_CONSTANT if _NOT_CONSTANT in items else items
+    if isinstance(node, gast.Name) and counts.get(node.id) == 1 and node.id in values \
+            and depth < 8:
+        return _constant(values[node.id], values, counts, depth + 1)
+    return _NOT_CONSTANT
+
+
+def _transform_made(call, function_of, static, env, constant):
+    """For ``srcdiff.grad(g, ...)``, ``value_and_grad`` or ``hvp`` in the code: the
+    generated function the transform makes (a reference to it), which is then
+    inlined where it is called, so its derivatives are taken too; else None."""
+    from . import api, forward_api
+    transform = static(call.func)
+    if transform not in (api.grad, api.value_and_grad, forward_api.hvp) or not call.args \
+            or any(isinstance(a, gast.Starred) for a in call.args):
+        return None
+    fn = function_of(call.args[0])
+    fn = static(fn) if fn is not None else None
+    options = [constant(a) for a in call.args[1:]]
+    keywords = {k.arg: constant(k.value) for k in call.keywords}
+    if fn is None or _NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values() \
+            or None in keywords:
+        return _REFUSED
+    made = transform(fn, *options, **keywords)
+    if transform is forward_api.hvp:
+        gen = getattr(made, "__srcdiff_generated__", None)
+        if gen is None:
+            return None
+        forward = env.ref(next(iter(gen.fns.values())), "forward")
+        return gast.Call(func=env.ref(functools.partial, "partial"),
+                         args=[env.ref(functional.hvp_call, "hvp_call"), forward], keywords=[])
+    gen = made.__srcdiff_dispatch__.gen
+    if gen is None:
+        return None
+    core = next(iter(gen.fns.values()))
+    return env.ref(core, core.__name__)
+
+
+_NOT_CONSTANT = object()
+_REFUSED = object()
 
 
 def _rewrite_call(call, function_of, static, env):

@@ -278,6 +278,9 @@ def jacobian(f=None, wrt=0):
     deco = _options(jacobian, f, wrt)
     if deco is not None:
         return deco
+    inner = getattr(f, "__srcdiff_jacobian__", None)
+    if inner is not None:
+        return _jacobian_of_jacobian(f, inner, wrt)
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
 
@@ -296,7 +299,48 @@ def jacobian(f=None, wrt=0):
         return results[0] if single else tuple(results)
 
     jac.__doc__ = f"srcdiff jacobian of {getattr(f, '__qualname__', f)}"
+    jac.__srcdiff_jacobian__ = (f, wrt)
     return jac
+
+
+def _jacobian_of_jacobian(outer_jac, inner, wrt):
+    """``jacobian(jacobian(f, wrt=i), wrt=j)``: forward over forward, the jvp of
+    f's generated jvp function (shape ``out.shape + x_i.shape + x_j.shape``),
+    for single array or number arguments."""
+    f, inner_wrt = inner
+    func, bound = _plain(f)
+    names_i, single_i, pos_i, params = _positions(func, bound, inner_wrt)
+    names_o, single_o, pos_o, _ = _positions(func, bound, wrt)
+    if not (single_i and single_o) or bound is not None \
+            or getattr(f, "__srcdiff_dispatch__", None) is not None:
+        raise SrcdiffError("jacobian(jacobian(f)) is differentiated for a plain function f "
+                           "and one wrt argument each",
+                           hint="use srcdiff.hessian(f) for a scalar f, or jacobian of "
+                           "a function calling srcdiff.jacobian's inner derivative yourself")
+
+    def jac2(*args, **kwargs):
+        values = _full_args(func, None, args, kwargs)
+        xi, xo = values[pos_i[0]], values[pos_o[0]]
+        if any(isinstance(v, (list, tuple, dict)) for v in (xi, xo)):
+            raise SrcdiffError("jacobian(jacobian(f)) is differentiated for array or number "
+                               "arguments, not tuples, lists or dicts")
+        first = generate_forward(func, names_i, _sequences(params, values))
+        core1 = next(iter(first.fns.values()))
+        second = generate_forward(core1, names_o, _sequences(params, values))
+        core2 = next(iter(second.fns.values()))
+        out = func(*values)
+        blocks = []
+        for ek in _basis(xi):
+            cols = []
+            for ej in _basis(xo):
+                tangent = core2(*values, ek, ej)[1]
+                cols.append(np.reshape(tangent[1], np.shape(out)))
+            blocks.append(np.stack(cols, axis=-1))
+        shape = np.shape(out) + np.shape(xi) + np.shape(xo)
+        return np.stack(blocks, axis=-2).reshape(shape)
+
+    jac2.__doc__ = f"srcdiff jacobian of {outer_jac.__doc__}"
+    return jac2
 
 
 def _sequences(params, values):

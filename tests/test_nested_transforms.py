@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff import grad, hvp, jvp
+from srcdiff import grad, hessian, hvp, jacobian, jvp
 from numeric import assert_grads, load_module, numeric_grad
 
 X = np.array([0.3, -0.2, 0.7])
@@ -103,3 +103,39 @@ def test_forward_mode(name):
     f = getattr(MOD, name)
     _, dout = jvp(f, (X, Y), (V, None))
     np.testing.assert_allclose(dout, numeric_grad(f, (X, Y), 0) @ V, rtol=1e-6, atol=1e-8)
+
+
+# ---- jacobian(jacobian(f)) ----------------------------------------------------------
+
+JMOD = load_module('''
+def vec(x, y):
+    return np.sin(x) * x[0] + np.exp(y[1] * x)
+
+
+def scalar(x, y):
+    return np.sum(np.tanh(x * y) * x)
+''')
+
+
+def jacobian_fd(f, args, i, j, eps=1e-6):
+    """Central differences of srcdiff's jacobian (w.r.t. argument i) w.r.t. argument j."""
+    J = jacobian(f, wrt=i)
+    cols = []
+    for e in np.eye(args[j].size):
+        plus, minus = list(args), list(args)
+        plus[j] = args[j] + eps * e.reshape(args[j].shape)
+        minus[j] = args[j] - eps * e.reshape(args[j].shape)
+        cols.append((J(*plus) - J(*minus)) / (2 * eps))
+    return np.stack(cols, axis=-1)
+
+
+@pytest.mark.parametrize("i, j", [(0, 0), (0, 1), (1, 0), (1, 1)])
+def test_jacobian_of_jacobian(i, j):
+    got = jacobian(jacobian(JMOD.vec, wrt=i), wrt=j)(X, Y)
+    assert got.shape == (3, 3, 3)
+    np.testing.assert_allclose(got, jacobian_fd(JMOD.vec, (X, Y), i, j), rtol=1e-6, atol=1e-8)
+
+
+def test_jacobian_of_jacobian_of_a_scalar_function_is_its_hessian():
+    np.testing.assert_allclose(jacobian(jacobian(JMOD.scalar))(X, Y),
+                               hessian(JMOD.scalar)(X, Y), rtol=1e-10, atol=1e-12)

@@ -65,6 +65,39 @@ def _wrt_names(wrt, params, offset, fname):
     return names, single
 
 
+def _vararg(f):
+    """The name of ``f``'s ``*args`` parameter, or None."""
+    import inspect
+    fs_func = f.__func__ if hasattr(f, "__func__") else f
+    try:
+        sig = inspect.signature(fs_func)
+    except (TypeError, ValueError):
+        return None
+    return next((p.name for p in sig.parameters.values() if p.kind is p.VAR_POSITIONAL), None)
+
+
+def _vararg_wrt(wrt, visible, vararg, fname):
+    """For a function with ``*args``: the parameter names to generate the gradient
+    for, and per ``wrt`` item (a position, or the name of a named parameter;
+    positions past the named parameters are items of ``*args``) its
+    (name, index into *args or None) and its position. Returns (picks, positions,
+    single)."""
+    single = not isinstance(wrt, (tuple, list))
+    picks, positions = [], []
+    for w in [wrt] if single else list(wrt):
+        if isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= len(visible):
+            picks.append((vararg, int(w) - len(visible)))
+            positions.append(int(w))
+        elif isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w < 0:
+            raise SrcdiffError(f"wrt={w}: {fname} has *{vararg}, so positions count from "
+                               "the start (0, 1, ...)")
+        else:
+            (name,), _ = _wrt_names(w, visible, 0, fname)
+            picks.append((name, None))
+            positions.append(visible.index(name))
+    return picks, positions, single
+
+
 def _signature_params(f):
     import inspect
     fs_func = f.__func__ if hasattr(f, "__func__") else f
@@ -406,10 +439,21 @@ class _Dispatch:
         self.func, self.bound = func, bound
         self.params = _signature_params(func)
         self.offset = 1 if bound is not None else 0
-        self.names, self.single = _wrt_names(wrt, self.params, self.offset,
-                                             getattr(func, "__qualname__", repr(func)))
+        self.vararg = _vararg(func)
+        self.picks = None
+        fname = getattr(func, "__qualname__", repr(func))
+        if self.vararg is not None and mode != "vjp":
+            # gradients w.r.t. items of *args: of the tuple, then picked (_VarargPick)
+            visible = self.params[self.offset:]
+            self.picks, self.positions, self.single = _vararg_wrt(wrt, visible, self.vararg,
+                                                                  fname)
+            self.gen_names = list(dict.fromkeys(n for n, _ in self.picks))
+            self.names = [n if k is None else f"{n}[{k}]" for n, k in self.picks]
+        else:
+            self.names, self.single = _wrt_names(wrt, self.params, self.offset, fname)
+            self.positions = [self.params.index(n) - self.offset for n in self.names]
+            self.gen_names = self.names
         self.mode, self.has_aux = mode, has_aux
-        self.positions = [self.params.index(n) - self.offset for n in self.names]
         self.variants = {}
         self.deps = {}
         self.bound_kind = record_kind(bound) if bound is not None else None
@@ -442,13 +486,16 @@ class _Dispatch:
                 if not isinstance(k, FunctionKind)}
         if self.bound_kind is not None:
             records[self.params[0]] = self.bound_kind
-        tupled = self.mode != "vjp" and not self.single and len(self.names) == 1
+        if self.vararg is not None:
+            spec.add((self.vararg, "c"))
+        tupled = self.mode != "vjp" and (self.picks is not None or (
+            not self.single and len(self.names) == 1))
         func = self.func
         inner = getattr(func, "__srcdiff_dispatch__", None)
         if key is not None and inner is not None and inner.bound is None:
             # a transform of a gradient: of its code for arguments of these kinds
             func = _generated_function(inner.variant(key, kwargs))
-        gen = _generate(func, self.names, self.mode, self.has_aux, frozenset(spec), tupled,
+        gen = _generate(func, self.gen_names, self.mode, self.has_aux, frozenset(spec), tupled,
                         tuple(records.items()))
         self.gen = gen
         fns = gen.fns
@@ -457,6 +504,8 @@ class _Dispatch:
             core = _ObjectCall(core, self, [records.get(p) for p in visible])
         elif self.bound is not None and self.mode != "vjp":
             core = functools.partial(core, self.bound)
+        if self.picks is not None:
+            core = _VarargPick(core, self)
         self.variants[key] = core
         self.deps[key] = gen.deps
         return core
@@ -519,9 +568,32 @@ class _ObjectCall:
         return res[0], self.gradients(res[1], args)
 
 
+class _VarargPick:
+    """Generated code of a function with ``*args``: it gives the gradient of the
+    whole tuple; the items ``wrt`` names are picked from it."""
+
+    def __init__(self, fn, disp):
+        self.fn = fn
+        self.disp = disp
+
+    def pick(self, grads):
+        disp = self.disp
+        out = [grads[disp.gen_names.index(n)] if k is None
+               else grads[disp.gen_names.index(n)][k] for n, k in disp.picks]
+        return out[0] if disp.single else tuple(out)
+
+    def __call__(self, *args, **kwargs):
+        res = self.fn(*args, **kwargs)
+        if self.disp.mode == "grad":
+            return (self.pick(res[0]), res[1]) if self.disp.has_aux else self.pick(res)
+        return res[0], self.pick(res[1])
+
+
 def _generated_function(core):
-    """The generated function itself of a variant (not its object-argument wrapper)."""
-    return core.fn if isinstance(core, _ObjectCall) else core
+    """The generated function itself of a variant (not its wrappers)."""
+    while isinstance(core, (_ObjectCall, _VarargPick)):
+        core = core.fn
+    return core
 
 
 def _numeric(a):
@@ -633,6 +705,9 @@ def specialised(f, args, kwargs=None):
 def vjp(f, *args, wrt=None):
     """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument."""
     f = specialised(f, args)
+    if _vararg(_plain(f)[0]) is not None:
+        from .forward_api import _varargs_refusal
+        raise _varargs_refusal(_plain(f)[0])
     if wrt is None:
         func, bound = _plain(f)
         nvisible = len(_signature_params(func)) - (1 if bound is not None else 0)

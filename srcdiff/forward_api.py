@@ -14,7 +14,8 @@ import gast
 import numpy as np
 
 from .optimize import dead_code
-from .api import (Generated, _plain, _signature_params, _wrt_names, _is_integer, deps_valid,
+from .api import (Generated, _plain, _signature_params, _vararg, _wrt_names, _is_integer,
+                  deps_valid,
                   grad, recorded, specialised, vjp)
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
@@ -159,8 +160,7 @@ def _full_args(func, bound, args, kwargs):
     values = []
     for p in sig.parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise SrcdiffError("functions with *args or **kwargs parameters cannot be "
-                               "differentiated directly")
+            raise _varargs_refusal(target)
         values.append(ba.arguments[p.name])
     return values
 
@@ -246,7 +246,16 @@ def _options(transform, f, wrt):
     return None
 
 
+def _varargs_refusal(func):
+    return SrcdiffError(f"{getattr(func, '__qualname__', func)} has *args or **kwargs "
+                        "parameters: grad and value_and_grad differentiate it (w.r.t. "
+                        "positions), jvp, vjp, hvp, hessian and jacobian not yet",
+                        hint="call it from a function with named parameters")
+
+
 def _positions(func, bound, wrt):
+    if _vararg(func) is not None:
+        raise _varargs_refusal(func)
     params = _signature_params(func)
     offset = 1 if bound is not None else 0
     names, single = _wrt_names(wrt, params, offset, getattr(func, "__qualname__", repr(func)))

@@ -50,7 +50,8 @@ def _prepare(func, wrt, records):
     from .inline import inline_calls
     from .templates import HelperEnv
     fs = parse_function(func)
-    norm = normalize(fs)
+    # (*args: a tuple parameter of the generated code, api._VarargPick)
+    norm = normalize(fs, varargs=fs.node.args.kwarg is None)
     norm.env = HelperEnv(norm.names, fs.globals, fs.closure)
     for free in sorted(fs.closure):
         norm.env.objects[free] = fs.closure[free]   # the user's closure variables, as they are

@@ -117,12 +117,8 @@ def resolve_function_values(norm, fs, local_names, local_defs):
         if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
             made = _transform_made(s.value, function_of, static, env,
                                    lambda n: _constant(n, values, counts))
-            if made is _REFUSED:
-                raise norm.fs.loc.error(
-                    s, "a srcdiff transform in differentiated code is differentiated only "
-                    "for a function it can name (a module-level function, one passed in) "
-                    "with constant options",
-                    "define the function at module level and pass wrt as a constant")
+            if isinstance(made, _Refused):
+                raise norm.fs.loc.error(s, *made.args)
             if made is not None:        # df = srcdiff.grad(g): df's generated code
                 s.value = made
                 values[s.targets[0].id] = made
@@ -159,7 +155,14 @@ def _transform_made(call, function_of, static, env, constant):
     keywords = {k.arg: constant(k.value) for k in call.keywords}
     if fn is None or _NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values() \
             or None in keywords:
-        return _REFUSED
+        return _Refused("a srcdiff transform in differentiated code is differentiated only "
+                        "for a function it can name (a module-level function, one passed in) "
+                        "with constant options",
+                        "define the function at module level and pass wrt as a constant")
+    if api._vararg(fn) is not None:
+        return _Refused("a srcdiff transform of a function with *args in differentiated code "
+                        "is not differentiated yet",
+                        "give the function named parameters")
     made = transform(fn, *options, **keywords)
     if transform is forward_api.hvp:
         gen = getattr(made, "__srcdiff_generated__", None)
@@ -176,7 +179,13 @@ def _transform_made(call, function_of, static, env, constant):
 
 
 _NOT_CONSTANT = object()
-_REFUSED = object()
+
+
+class _Refused:
+    """Why a transform in the code is refused: (message, hint)."""
+
+    def __init__(self, *args):
+        self.args = args
 
 
 def _rewrite_call(call, function_of, static, env):

@@ -112,3 +112,55 @@ def f(x, parts):
         grad(f, wrt=1)(X, [X, Y])
     text = str(e.value)
     assert "*args" in text and "vjp_rule" not in text
+
+
+# ---- grad of a function that has *args itself -----------------------------------------
+
+TOP = load_module('''
+def sumcube(*xs):
+    return sum(np.sum(x * x * x) for x in xs)
+
+
+def scaled(a, *xs):
+    s = 0.0
+    for x in xs:
+        s = s + np.sum(np.sin(a * x))
+    return s
+''')
+
+
+def test_grad_wrt_positions_into_args():
+    f = TOP.sumcube
+    args = (X, Y, X * Y)
+    assert_grads(f, grad(f), args, 0)
+    assert_grads(f, grad(f, wrt=2), args, 2)
+    assert_grads(f, grad(f, wrt=(0, 1, 2)), args, (0, 1, 2))
+    # the same array given twice: each position has its own gradient
+    g0, g2 = grad(f, wrt=(0, 2))(X, Y, X)
+    np.testing.assert_allclose(g0, 3 * X ** 2, rtol=1e-12)
+    np.testing.assert_allclose(g2, 3 * X ** 2, rtol=1e-12)
+
+
+def test_grad_wrt_a_named_parameter_and_args_items():
+    f = TOP.scaled
+    args = (0.5, X, Y)
+    assert_grads(f, grad(f, wrt=(0, 2)), args, (0, 2))
+    assert_grads(f, grad(f, wrt="a"), args, 0)
+    value, (ga, gx) = srcdiff.value_and_grad(f, wrt=(0, 1))(*args)
+    assert value == pytest.approx(f(*args))
+    assert ga == pytest.approx(numeric_grad(f, args, 0), rel=1e-6)
+    # a different number of *args: its own variant
+    assert_grads(f, grad(f, wrt=(0, 3)), (0.5, X, Y, Y), (0, 3))
+
+
+@pytest.mark.parametrize("call", [
+    lambda f: srcdiff.hvp(f)(X, Y, V),
+    lambda f: srcdiff.jvp(f, (X, Y), (V, V)),
+    lambda f: srcdiff.vjp(f, X, Y),
+    lambda f: srcdiff.hessian(f)(X, Y),
+    lambda f: srcdiff.grad(f, wrt=-1)(X, Y),
+])
+def test_other_transforms_of_a_function_with_args_are_refused(call):
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        call(TOP.sumcube)
+    assert "*args" in str(e.value) or "*xs" in str(e.value)

@@ -69,6 +69,8 @@ def _vararg(f):
     """The name of ``f``'s ``*args`` parameter, or None."""
     import inspect
     fs_func = f.__func__ if hasattr(f, "__func__") else f
+    while hasattr(fs_func, "__srcdiff_wrapped__"):
+        fs_func = fs_func.__srcdiff_wrapped__
     try:
         sig = inspect.signature(fs_func)
     except (TypeError, ValueError):

@@ -36,6 +36,11 @@ _FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
               functools.partial, np.ufunc)
 
 
+_LIBRARIES = {"numpy", "scipy", "pandas", "sklearn", "torch", "jax", "dask", "xarray",
+              "matplotlib", "srcdiff", "builtins", "collections", "functools", "itertools",
+              "random", "io", "threading", "types"}
+
+
 def record_kind(a):
     """The RecordKind of an object argument, or None for anything else (numbers,
     arrays, containers, functions, modules, array-likes)."""
@@ -50,6 +55,8 @@ def record_kind(a):
             or hasattr(a, "__array__") or hasattr(a, "__array_function__") \
             or hasattr(a, "shape"):
         return None
+    if (getattr(t, "__module__", None) or "").split(".")[0] in _LIBRARIES:
+        return None     # a library's object (a frozen distribution, a solver): as it is
     if dataclasses.is_dataclass(a):
         return RecordKind(t, tuple(f.name for f in dataclasses.fields(a)), False)
     d = getattr(a, "__dict__", None)

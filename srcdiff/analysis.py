@@ -302,8 +302,8 @@ def unknown_refusal(op, name, decorator):
         return (f"no derivative rule for {what}",
                 "srcdiff calls functions it can name: module-level functions, nested defs, "
                 "lambdas, functions passed as arguments, returned by a function it inlines, "
-                "or held in a tuple or dict literal read with a constant key (not a loop "
-                "over functions); call the function by its name",
+                "held in a tuple or dict literal read with a constant key or looped over "
+                "(for act in (np.tanh, np.sin)); call the function by its name",
                 isinstance(node, gast.Call) and isinstance(node.func, gast.Name))
     return (f"no derivative rule for {name}",
             f"register one with @srcdiff.{decorator}({name}) "

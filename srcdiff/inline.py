@@ -96,6 +96,7 @@ class _Inliner:
             self.local_defs = _local_defs(body, self.fs)
             self.local_names = local_names
             resolve_function_values(self.norm, self.fs, local_names, self.local_defs)
+            body = self.norm.node.body      # (loops over functions unrolled)
             # a call whose result is called (a factory of functions) is inlined too
             self.called = {n.func.id for n in gast.walk(self.norm.node)
                            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)

@@ -52,8 +52,10 @@ _MAPS = {1: functional.map1, 2: functional.map2, 3: functional.map3}
 _REDUCES = {2: functional.reduce2, 3: functional.reduce3}
 
 
-def resolve_function_values(norm, fs, local_names, local_defs):
-    """Rewrite ``norm``'s calls of function values (see the module's doc)."""
+def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
+    """Rewrite ``norm``'s calls of function values (see the module's doc); a loop
+    over a tuple or list literal of functions (``for act in (np.tanh, sq)``) is
+    unrolled, one copy of its body per function."""
     env = norm.env
     counts = {}
     values = {}
@@ -113,6 +115,12 @@ def resolve_function_values(norm, fs, local_names, local_defs):
                     else env.ref(obj, getattr(obj, "__name__", "fn"))
         return None
 
+    if unroll:
+        norm.node.body, unrolled = _unroll(norm.node.body, norm, values, counts, function_of)
+        if unrolled:
+            local_names |= {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+                            and isinstance(n.ctx, gast.Store)}
+            return resolve_function_values(norm, fs, local_names, local_defs, unroll=False)
     for s in walk_stmts(norm.node.body):
         if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
             made = _transform_made(s.value, function_of, static, env,
@@ -124,6 +132,63 @@ def resolve_function_values(norm, fs, local_names, local_defs):
                 values[s.targets[0].id] = made
         for call in [n for n in gast.walk(s) if isinstance(n, gast.Call)]:
             _rewrite_call(call, function_of, static, env)
+
+
+def _unroll(block, norm, values, counts, function_of):
+    """``block`` with its loops over literal tuples or lists of functions unrolled,
+    and whether there were any."""
+    from .inline import _rename_all
+    out, any_ = [], False
+    for s in block:
+        if not isinstance(s, gast.FunctionDef):
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list):
+                    new, hit = _unroll(sub, norm, values, counts, function_of)
+                    setattr(s, field, new)
+                    any_ |= hit
+        held = s.iter if isinstance(s, gast.For) else None
+        if isinstance(held, gast.Name) and counts.get(held.id) == 1:
+            held = values.get(held.id)
+        functions = [function_of(e) for e in held.elts] \
+            if isinstance(held, (gast.Tuple, gast.List)) and held.elts else [None]
+        if None in functions or not isinstance(s.target, gast.Name) or s.orelse \
+                or any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(s)):
+            out.append(s)
+            continue
+        line = getattr(s, "srcline", None)
+        local = _body_locals(s, norm.node)
+        for fn in functions:
+            name = norm.names.fresh(s.target.id)
+            bind = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                                  type_comment=None)],
+                               value=fn, type_comment=None)
+            bind.srcline = line
+            body = clone(s.body)
+            # (each copy's temporaries get names of their own, as straight-line code has)
+            _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
+                                   **{s.target.id: name}))
+            out += [bind] + body
+        any_ = True
+    return out, any_
+
+
+def _body_locals(loop, function):
+    """The names ``loop``'s body binds before it reads them (at its top level)
+    and that nothing outside the loop reads: the temporaries of one iteration."""
+    from .syntax import names_read, names_stored
+    inside = {id(n) for n in gast.walk(loop)}
+    outside = {n.id for n in gast.walk(function) if isinstance(n, gast.Name)
+               and isinstance(n.ctx, gast.Load) and id(n) not in inside}
+    seen, local = set(), set()
+    for st in loop.body:
+        read = names_read(st)
+        stored = {t.id for t in st.targets if isinstance(t, gast.Name)} \
+            if isinstance(st, gast.Assign) else set()
+        if isinstance(st, gast.Assign):
+            local |= stored - seen - read - outside
+        seen |= read | names_stored(st) | stored
+    return local
 
 
 def _constant(node, values, counts, depth=0):

@@ -57,7 +57,8 @@ import numpy as np  # noqa: E402
 from benchmarks import workloads as W  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SECTIONS = ("main", "transform", "dispatch", "memory", "hvp", "hessian", "shim")
+SECTIONS = ("main", "transform", "dispatch", "memory", "hvp", "hessian", "shim",
+            "checkpoint")
 LIBS = ("hand", "srcdiff", "autograd", "torch", "jax", "jax_jit")
 LABELS = {"f": "f alone", "hand": "hand-written", "srcdiff": "srcdiff",
           "autograd": "autograd", "torch": "PyTorch eager",
@@ -767,6 +768,18 @@ class Runner:
             prog.update()
         prog.close()
         self.md.append("\n".join(lines))
+
+    def section_checkpoint(self):
+        from benchmarks import checkpointing
+        try:
+            res = checkpointing.measure(self.quick, peak_memory)
+        except Exception as e:
+            self.record_error("checkpoint", e)
+            self.md.append("## Checkpointed loop gradients\n\nerror: %s" % short_error(e))
+            return
+        self.data["checkpoint"] = res
+        self.md.append("\n".join(checkpointing.report(res, fmt_time, fmt_bytes, md_row,
+                                                       md_sep)))
 
     def section_hvp(self):
         cases = [W.BY_NAME["mlp"], W.BY_NAME["sin_loop"]]

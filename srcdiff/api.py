@@ -115,7 +115,8 @@ def _signature_params(f):
 
 # ---- generation -------------------------------------------------------------
 
-def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, records=()):
+def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, checkpoint=None,
+              records=()):
     """Generate (or fetch from the cache) the derivative code of ``func``.
 
     ``spec`` describes the arguments of the call it will serve: pairs
@@ -123,17 +124,19 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, re
     int shared by array arguments of equal shape. The code is specialised on
     it (containers' cotangents add element by element; unbroadcast is dropped
     where shapes are then known to agree). ``tupled``: the gradient of one
-    argument comes back as a 1-tuple (``wrt=(0,)``). ``records``: pairs
-    (parameter, RecordKind) of the object parameters (records.py)."""
+    argument comes back as a 1-tuple (``wrt=(0,)``). ``checkpoint``: the
+    snapshots each loop keeps (checkpoint.py), None to save every step.
+    ``records``: pairs (parameter, RecordKind or FunctionKind) of the object and
+    function parameters (records.py, values.py)."""
     records = tuple(sorted(records, key=lambda r: r[0]))
-    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled, records)
+    key = (func, tuple(wrt_names), mode, has_aux, spec, tupled, checkpoint, records)
     containers = frozenset(p for p, k in spec if k == "c")
     with _cache_lock:
         gen = _cache.get(key)
         if gen is not None and deps_valid(gen.deps):
             return gen
     gen = recorded(func, lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
-                                                    containers, tupled, records))
+                                                    containers, tupled, checkpoint, records))
     with _cache_lock:
         _cache[key] = gen
     return gen
@@ -186,7 +189,7 @@ _MISSING = object()
 
 
 def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False,
-                       records=()):
+                       checkpoint=None, records=()):
     norm = prepare(func, wrt_names, records)
     fs = norm.fs
     env = norm.env
@@ -215,6 +218,10 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
     rt = ReverseTransform(norm, wrt_names, env, containers, dict(spec))
     with user_names(norm.names):
         primal, adjoint, grads = rt.run(seed)
+        if checkpoint is not None:
+            from .checkpoint import checkpoint_loops
+            primal, adjoint = checkpoint_loops(rt, primal, adjoint, checkpoint, mode == "vjp",
+                                               _resolver(env, fs))
     grads_expr = grads[0] if len(grads) == 1 and mode != "vjp" and not tupled \
         else tuple_(grads)
     loc = fs.loc
@@ -252,6 +259,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
     for fn in fns.values():
         fn.__defaults__ = fs.func.__defaults__
         fn.__kwdefaults__ = fs.func.__kwdefaults__
+        if checkpoint is not None:
+            fn.__srcdiff_checkpointed__ = checkpoint   # (parse.py refuses to transform it)
     import inspect
     try:
         original = "".join(inspect.getsourcelines(fs.func)[0])
@@ -263,8 +272,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
 def _fold(stmts, env, fs):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py)."""
-    from .optimize import copy_propagate, forward_substitute
-    return forward_substitute(copy_propagate(stmts), _resolver(env, fs))
+    from .optimize import copy_propagate, forward_substitute, merge_twin_accumulations
+    return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), _resolver(env, fs)))
 
 
 def _resolver(env, fs):
@@ -318,10 +327,12 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     written = {n.value.id for st in adjoint for n in gast.walk(st)
                if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                and isinstance(n.value, gast.Name)}
-    # ``x = restore_contents(x, ...)`` refills x in place too
+    # ``x = restore_contents(x, ...)`` (or a checkpoint's refill) refills x in place too
+    from .checkpoint import refill
     written |= {n.args[0].id for st in adjoint for n in gast.walk(st)
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
-                and norm.env.objects.get(n.func.id) is runtime.restore_contents and n.args
+                and norm.env.objects.get(n.func.id) in (runtime.restore_contents, refill)
+                and n.args
                 and isinstance(n.args[0], gast.Name)}
     # (with writes in place, the arrays the stacks and lists hold are refilled too)
     snapshots = {r: norm.names.fresh(r + "_final") for r in residuals
@@ -436,7 +447,7 @@ class _Dispatch:
     (tuples, lists, dicts; their cotangents add element by element), scalars,
     and which arrays share a shape (no unbroadcast between them)."""
 
-    def __init__(self, f, wrt, mode, has_aux, eager=True):
+    def __init__(self, f, wrt, mode, has_aux, eager=True, checkpoint=None):
         func, bound = _plain(f)
         self.func, self.bound = func, bound
         self.params = _signature_params(func)
@@ -456,6 +467,8 @@ class _Dispatch:
             self.positions = [self.params.index(n) - self.offset for n in self.names]
             self.gen_names = self.names
         self.mode, self.has_aux = mode, has_aux
+        from .checkpoint import check_budget
+        self.checkpoint = check_budget(checkpoint)
         self.variants = {}
         self.deps = {}
         self.bound_kind = record_kind(bound) if bound is not None else None
@@ -498,7 +511,7 @@ class _Dispatch:
             # a transform of a gradient: of its code for arguments of these kinds
             func = _generated_function(inner.variant(key, kwargs))
         gen = _generate(func, self.gen_names, self.mode, self.has_aux, frozenset(spec), tupled,
-                        tuple(records.items()))
+                        self.checkpoint, tuple(records.items()))
         self.gen = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
@@ -612,7 +625,9 @@ def _numeric(a):
 def _explain_bad_arguments(disp, args, kwargs, error):
     """Turn a failure caused by a non-numeric argument into a SrcdiffError."""
     for n, p in zip(disp.names, disp.positions):
-        a = args[p] if p < len(args) else kwargs.get(n)
+        if p >= len(args) and n not in kwargs:
+            return      # a missing argument: Python's own message names the gradient
+        a = args[p] if p < len(args) else kwargs[n]
         if not _numeric(a):
             code = disp.func.__code__
             raise SrcdiffError(
@@ -644,13 +659,14 @@ def _has_integer(args, positions):
     return False
 
 
-def grad(f=None, wrt=0, *, has_aux=False):
-    """The gradient of scalar ``f`` w.r.t. the ``wrt`` argument(s)."""
+def grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):
+    """The gradient of scalar ``f`` w.r.t. the ``wrt`` argument(s); with
+    ``checkpoint=K`` each loop of known trip count keeps at most K snapshots."""
     if f is None or not callable(f):
         if f is not None:
             wrt = f
-        return lambda g: grad(g, wrt, has_aux=has_aux)
-    disp = _Dispatch(f, wrt, "grad", has_aux)
+        return lambda g: grad(g, wrt, has_aux=has_aux, checkpoint=checkpoint)
+    disp = _Dispatch(f, wrt, "grad", has_aux, checkpoint=checkpoint)
     names, single, positions = disp.names, disp.single, disp.positions
     variants = disp.variants
 
@@ -675,13 +691,13 @@ def grad(f=None, wrt=0, *, has_aux=False):
     return _finish(df, f, disp, "grad")
 
 
-def value_and_grad(f=None, wrt=0, *, has_aux=False):
-    """``(f(*args), grad)`` computed in one pass."""
+def value_and_grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):
+    """``(f(*args), grad)`` computed in one pass (``checkpoint``: as for grad)."""
     if f is None or not callable(f):
         if f is not None:
             wrt = f
-        return lambda g: value_and_grad(g, wrt, has_aux=has_aux)
-    disp = _Dispatch(f, wrt, "value_and_grad", has_aux)
+        return lambda g: value_and_grad(g, wrt, has_aux=has_aux, checkpoint=checkpoint)
+    disp = _Dispatch(f, wrt, "value_and_grad", has_aux, checkpoint=checkpoint)
     names, single, positions = disp.names, disp.single, disp.positions
 
     def vf(*args, **kwargs):
@@ -704,8 +720,9 @@ def specialised(f, args, kwargs=None):
     return _generated_function(disp.core(tuple(args), kwargs or {}))
 
 
-def vjp(f, *args, wrt=None):
-    """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument."""
+def vjp(f, *args, wrt=None, checkpoint=None):
+    """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument
+    (``checkpoint``: as for grad)."""
     f = specialised(f, args)
     if _vararg(_plain(f)[0]) is not None:
         from .forward_api import _varargs_refusal
@@ -716,7 +733,7 @@ def vjp(f, *args, wrt=None):
         wrt = tuple(range(min(len(args), nvisible)))
     # (called with its arguments: only the variant for them is generated)
     disp = _Dispatch(f, wrt if isinstance(wrt, (tuple, list)) else (wrt,), "vjp", False,
-                     eager=False)
+                     eager=False, checkpoint=checkpoint)
     fns = disp.core(args, {})
     fwd = [fn for n, fn in fns.items() if n.endswith("_fwd")][0]
     bwd = [fn for n, fn in fns.items() if n.endswith("_bwd")][0]

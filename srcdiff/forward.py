@@ -1,7 +1,7 @@
 """Forward mode: tangent statements interleaved with the primal ones.
 
-The tangent of a name ``x`` is ``dx`` (``x_dot`` when ``dx`` is taken, as in
-generated gradient code). Each normalized statement is followed by the
+The tangent of a name ``x`` is ``dx`` (``x_dot`` when ``dx`` is taken, and
+always in generated gradient code, where ``dx`` is an adjoint). Each normalized statement is followed by the
 statement that computes its target's tangent: the operation's JVP rule
 inlined with the operands' names, a symbolic Zero in place of every tangent
 that is known to be zero, folded away by ``zeros.Folder``. Whether a tangent
@@ -84,6 +84,9 @@ class ForwardTransform:
             if c > 1:
                 self.shapes.classes.pop(n, None)
         self.tan_names = {}
+        # in code srcdiff generated (a gradient, differentiated for an hvp) dx is
+        # x's adjoint: every tangent there is x_dot, not dx for some and x_dot for others
+        self.dot_names = self.loc.filename.startswith("<srcdiff-")
         self.live = set()
         self.owned = set()
         self.views = {}         # name -> names whose tangent buffers its tangent is a view of
@@ -131,7 +134,8 @@ class ForwardTransform:
             if name in self.norm.params and ("d" + name) in \
                     getattr(self.norm, "reserved_adjoints", ()):
                 d = "d" + name
-            elif ("d" + name) not in self.names.taken and not name.startswith("_"):
+            elif ("d" + name) not in self.names.taken and not name.startswith("_") \
+                    and not self.dot_names:
                 d = self.names.fresh("d" + name)
             else:
                 d = self.names.fresh(name.lstrip("_") + "_dot")
@@ -203,7 +207,7 @@ class ForwardTransform:
                 self.live.add(name)
                 self.owned.add(name)
             return out
-        expr = self.shapes.prune(simplify(expr))
+        expr = simplify(self.shapes.prune(simplify(expr)))    # (pruning makes more foldable)
         inv = {v: k for k, v in self.tan_names.items()}
         operands = {inv[n] for n in names_read(expr) if n in inv}
         bases = set(operands)

@@ -14,9 +14,8 @@ import gast
 import numpy as np
 
 from .optimize import dead_code
-from .api import (Generated, _plain, _signature_params, _vararg, _wrt_names, _is_integer,
-                  deps_valid,
-                  grad, recorded, specialised, vjp)
+from .api import (Generated, _plain, _resolver, _signature_params, _vararg, _wrt_names,
+                  _is_integer, deps_valid, grad, recorded, specialised, vjp)
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
 from .forward import ForwardTransform
@@ -63,7 +62,7 @@ def _generate_forward(func, wrt_names, sequences=(), records=()):
     loc = fs.loc
     result = tuple_([clone(norm.output), dout])
     notes = _annotate_generated(stmts, loc) if _generated(fs) else annotate(stmts, loc)
-    body = dead_code(notes + [gast.Return(value=result)])
+    body = dead_code(notes + [gast.Return(value=result)], _resolver(env, fs))
     name = fs.name
     fn = function_def(f"{name}_jvp", list(norm.params) + tparams, body)
     title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"

@@ -14,10 +14,15 @@ import gast
 
 from .errors import SrcdiffError
 from .analysis import resizing_call
-from .names import NameGen, all_names
+from .names import NameGen, all_names, expr_name
 from .parse import resolve_static
 from .syntax import load, store, const, assign, is_atom, rename, clone, names_stored
 from . import syntax as S
+
+# the hint of a statement that names no target: its temporaries are named after
+# their operations (temp_base), and those of its indices and callees too
+_ANON = "t"
+_ANONYMOUS = frozenset({_ANON, _ANON + "_i", _ANON + "_fn"})
 
 __all__ = ["normalize", "Normalized"]
 
@@ -95,9 +100,18 @@ class _Normalizer:
         stmts, simple = self.effect_only(*self.simple(e, hint))
         if isinstance(simple, gast.Name) or self.is_atomic(simple):
             return stmts, simple
-        name = self.names.fresh(hint)
+        name = self.names.fresh(self.temp_base(hint, simple))
         stmts.append(assign(name, simple, self.line))
         return stmts, load(name)
+
+    def temp_base(self, hint, simple):
+        """A temporary is named after the statement's target (``pred_3``) or, in a
+        statement without one (``x[i] = ...``, a call as a statement), after the
+        operation it holds (``tanh_x``)."""
+        if hint not in _ANONYMOUS:
+            return hint
+        return expr_name(simple, self.names.user_name,
+                         lambda n: _is_static_chain(self.fs, n, self.local_names))
 
     def atoms(self, exprs, hint):
         stmts, out = [], []
@@ -291,7 +305,7 @@ class _Normalizer:
     def comprehension(self, e, hint):
         """[elt for x in xs if c] -> acc = []; for x in xs: if c: acc.append(elt)
         (a dict comprehension fills a dict by subscript writes)."""
-        acc = self.names.fresh(hint if hint != "t" else "items")
+        acc = self.names.fresh(hint if hint not in _ANONYMOUS else "items")
         is_dict = isinstance(e, gast.DictComp)
         init = gast.Dict(keys=[], values=[]) if is_dict else gast.List(elts=[], ctx=gast.Load())
         stmts = [assign(acc, init, self.line)]
@@ -341,7 +355,8 @@ class _Normalizer:
 
     def boolop(self, e, hint):
         # `a and b` -> t = a; if t: t = b   (short-circuit kept)
-        name = self.names.fresh(hint)
+        name = self.names.fresh(hint if hint not in _ANONYMOUS else
+                                ("both" if isinstance(e.op, gast.And) else "either"))
         stmts, first = self.atom(e.values[0], hint)
         stmts.append(assign(name, first, self.line))
         for v in e.values[1:]:
@@ -358,7 +373,7 @@ class _Normalizer:
         return stmts, load(name)
 
     def ifexp(self, e, hint):
-        name = self.names.fresh(hint)
+        name = self.names.fresh(hint if hint not in _ANONYMOUS else "choice")
         stmts, test = self.atom(e.test, "cond")
         self.depth += 1
         s1, a = self.simple(e.body, hint)
@@ -404,7 +419,7 @@ class _Normalizer:
         elif isinstance(s, gast.Expr):
             if isinstance(s.value, gast.Constant):
                 return []  # docstring or bare constant
-            stmts, simple = self.simple(s.value, "t")
+            stmts, simple = self.simple(s.value, _ANON)
             got = resizing_call(simple)
             if got and got[1] == "pop":
                 # L.pop() whose item is dropped: both modes follow t = L.pop()
@@ -504,7 +519,7 @@ class _Normalizer:
             # a, b = b, a: evaluate every value first, then assign
             stmts, vals = [], []
             for t, v in zip(targets[0].elts, value.elts):
-                s, a = self.atom(v, t.id if isinstance(t, gast.Name) else "t")
+                s, a = self.atom(v, t.id if isinstance(t, gast.Name) else _ANON)
                 stmts += s
                 if isinstance(a, gast.Name) and any(
                         isinstance(t2, gast.Name) and self.env.get(t2.id, t2.id) == a.id
@@ -516,7 +531,7 @@ class _Normalizer:
             for t, a in zip(targets[0].elts, vals):
                 stmts += self.assign_to(t, a)
             return stmts
-        hint = targets[0].id if isinstance(targets[0], gast.Name) else "t"
+        hint = targets[0].id if isinstance(targets[0], gast.Name) else _ANON
         stmts, a = self.atom(value, hint)
         for t in targets:
             stmts += self.assign_to(t, a)
@@ -535,8 +550,7 @@ class _Normalizer:
                 if isinstance(elt, gast.Name):
                     out.append(assign(self.target_name(elt.id), item, self.line))
                 else:
-                    hint = "t"
-                    name = self.names.fresh(hint)
+                    name = self.names.fresh("item")
                     out.append(assign(name, item, self.line))
                     out += self.assign_to(elt, load(name))
             return out
@@ -639,7 +653,9 @@ class _Normalizer:
         if pre or not is_atom(test):
             # re-evaluate the condition at the end of every iteration
             cond = test.id if isinstance(test, gast.Name) and pre else self.names.fresh("cond")
+            while_line = self.line
             body = self.block(s.body)
+            self.line = while_line      # (commented as the while line, not the body's last)
             again, t2 = self.atom(clone(s.test), "cond")
             if not (isinstance(t2, gast.Name) and t2.id == cond):
                 again.append(assign(cond, t2, self.line))

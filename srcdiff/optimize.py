@@ -8,13 +8,16 @@ temporaries alive makes every later allocation touch fresh memory).
 ``copy_propagate`` lets the reads of ``x`` after ``x = y`` read ``y`` (so
 the copy, ``dx_1 = dx`` after a pruned ``unbroadcast``, goes away).
 ``dead_code`` removes assignments nothing reads.
+``merge_twin_accumulations`` adds the two equal contributions the adjoint of
+``y * y`` makes to ``dy`` in one statement (``dy = 2 * g * y``).
 """
 import gast
 
 from .rules import lookup
+from .simplify import same_product, twice
 from .syntax import names_read
 
-__all__ = ["forward_substitute", "copy_propagate", "dead_code"]
+__all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accumulations"]
 
 _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like", "unbroadcast",
                  "expand_reduced", "matmul_grad_x", "matmul_grad_y", "sum_to_shape"}
@@ -388,3 +391,72 @@ def _pure_value(value, purity=None):
     return all(not isinstance(n, gast.Call) for n in gast.walk(value))
 
 
+
+
+def merge_twin_accumulations(stmts):
+    """Two statements in a row that add the same product to an adjoint
+    (``dy = g * y; dy += y * g``, the adjoint of ``y * y``) become one that adds
+    it twice (``dy = 2 * g * y``): the same number, one array less."""
+    i = 0
+    while i < len(stmts):
+        for sub in _sub_blocks(stmts[i]):
+            merge_twin_accumulations(sub)
+        if i + 1 < len(stmts):
+            first, second = _contribution(stmts[i], True), _contribution(stmts[i + 1], False)
+            if first and second and first[0] == second[0] \
+                    and same_product(first[1], second[1]) \
+                    and first[0] not in names_read(first[1]):
+                first[2](twice(first[1]))
+                del stmts[i + 1]
+                continue
+        i += 1
+    i = 0
+    while i + 1 < len(stmts):
+        if _copy_then_add(stmts[i], stmts[i + 1]):
+            del stmts[i]
+            continue
+        i += 1
+    return stmts
+
+
+def _copy_then_add(copy, add):
+    """``d = a`` followed by ``d = d + e`` (or ``d = add_cotangents(d, e)``),
+    ``e`` not reading ``d``: the second becomes ``d = a + e``, the same
+    operations without the copy. (Not ``d += e``: it would write into ``a``.)"""
+    if not (isinstance(copy, gast.Assign) and len(copy.targets) == 1
+            and isinstance(copy.targets[0], gast.Name) and isinstance(copy.value, gast.Name)
+            and not getattr(copy, "srcdiff_keep", False) and not isinstance(add, gast.AugAssign)):
+        return False
+    got = _contribution(add, False)
+    d = copy.targets[0].id
+    if not got or got[0] != d or d in names_read(got[1]) or copy.value.id == d:
+        return False
+    v = add.value
+    if isinstance(v, gast.BinOp):
+        v.left = copy.value
+    else:
+        v.args[0] = copy.value
+    return True
+
+
+def _contribution(st, first):
+    """``(d, e, set_e)`` when ``st`` adds the value ``e`` to the adjoint ``d``:
+    ``d += e``, ``d = d + e``, ``d = add_cotangents(d, e)``, or (``first``, the
+    first contribution) ``d = e``; ``set_e`` puts another value in its place."""
+    if isinstance(st, gast.AugAssign) and isinstance(st.op, gast.Add) \
+            and isinstance(st.target, gast.Name):
+        return st.target.id, st.value, lambda e: setattr(st, "value", e)
+    if not (isinstance(st, gast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], gast.Name)):
+        return None
+    d, v = st.targets[0].id, st.value
+    if isinstance(v, gast.BinOp) and isinstance(v.op, gast.Add) \
+            and isinstance(v.left, gast.Name) and v.left.id == d:
+        return d, v.right, lambda e: setattr(v, "right", e)
+    if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+            and v.func.id == "add_cotangents" and len(v.args) == 2 \
+            and isinstance(v.args[0], gast.Name) and v.args[0].id == d:
+        return d, v.args[1], lambda e: v.args.__setitem__(1, e)
+    if first:
+        return d, v, lambda e: setattr(st, "value", e)
+    return None

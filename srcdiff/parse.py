@@ -92,6 +92,13 @@ def _unwrap(func):
         func = func.__func__
     while hasattr(func, "__srcdiff_wrapped__"):
         func = func.__srcdiff_wrapped__
+    if getattr(func, "__srcdiff_checkpointed__", None) is not None:
+        raise SrcdiffError(
+            f"cannot differentiate {func.__qualname__}: it was made with "
+            f"checkpoint={func.__srcdiff_checkpointed__}, and its loops are reversed by a "
+            "runtime schedule that is not differentiated again",
+            hint="differentiate the gradient made without checkpoint= (or use hvp/hessian "
+                 "of the original function)")
     if not isinstance(func, types.FunctionType):
         raise SrcdiffError(
             f"cannot read the source of {func!r}: srcdiff differentiates Python "

@@ -11,7 +11,8 @@ import sys
 import numpy as np
 
 __all__ = ["unbroadcast", "broadcast_like", "sum_to_shape", "expand_reduced",
-           "zeros_like_value", "add_cotangents", "complete_cotangent", "size_of"]
+           "zeros_like_value", "add_cotangents", "complete_cotangent", "size_of",
+           "reduced_size"]
 
 
 _CONTAINERS = (list, tuple, dict)
@@ -29,6 +30,16 @@ def size_of(x):
     """The number of elements of ``x`` (``np.size`` without making a library that
     lacks ``np.size`` convert ``x`` to NumPy)."""
     return x.size if isinstance(x, np.ndarray) else math.prod(np.shape(x))
+
+
+def reduced_size(x, axis=None):
+    """How many elements of ``x`` a reduction over ``axis`` combines into each
+    of its results (read from ``x``'s shape alone)."""
+    shape = np.shape(x)
+    if axis is None:
+        return math.prod(shape)
+    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    return math.prod(shape[a % len(shape)] for a in axes) if shape else 1
 
 
 def array_copy(x):

@@ -1,7 +1,8 @@
 """Algebraic clean-up of instantiated rule expressions.
 
 Only identities that hold for every shape are applied: ``x ** 1 -> x``,
-``x * 1 -> x``, constant arithmetic, ``a if True else b -> a``, ``-(-x) -> x``.
+``x * 1 -> x``, constant arithmetic, ``a if True else b -> a``, ``-(-x) -> x``,
+``g * y + y * g -> 2 * g * y``.
 (``0 * x`` is *not* folded to ``0``: it would lose the shape of ``x``.)
 """
 import operator
@@ -54,6 +55,8 @@ class Simplifier(gast.NodeTransformer):
             return r
         if op is gast.Div and _num(r) and r.value == 1 and type(r.value) is int:
             return l
+        if op is gast.Add and same_product(l, r):
+            return twice(l)         # the tangent of y * y: dy * y + y * dy -> 2 * dy * y
         return node
 
     def visit_UnaryOp(self, node):
@@ -91,6 +94,22 @@ class Simplifier(gast.NodeTransformer):
         if isinstance(node.test, gast.Constant):
             return node.body if node.test.value else node.orelse
         return node
+
+
+def same_product(a, b):
+    """Are ``a`` and ``b`` the same product of the same two factors (``g * y`` and
+    ``y * g``)? Their sum is then ``2 * g * y``, to the last bit (doubling is exact)."""
+    if not (isinstance(a, gast.BinOp) and isinstance(b, gast.BinOp)
+            and isinstance(a.op, gast.Mult) and isinstance(b.op, gast.Mult)):
+        return False
+    al, ar, bl, br = (gast.dump(x) for x in (a.left, a.right, b.left, b.right))
+    return (al, ar) == (bl, br) or (al, ar) == (br, bl)
+
+
+def twice(product):
+    """``2 * g * y`` for the product ``g * y``."""
+    return gast.BinOp(left=gast.BinOp(left=const(2), op=gast.Mult(), right=product.left),
+                      op=gast.Mult(), right=product.right)
 
 
 def simplify(node):

@@ -560,3 +560,109 @@ spec(np.bincount, [Case(np.bincount, np.array([0, 1, 1, 3]), uni((4,)), wrt=(1,)
 spec(np.unique, [Case(np.unique, distinct((5,))), Case(np.unique, distinct((2, 3))),
                  Case(np.unique, distinct((4,)), return_counts=True)])
 spec(np.unique_values, [Case(np.unique_values, distinct((5,)))])
+
+
+# --- scipy.integrate -----------------------------------------------------------------
+
+def lotka_volterra(y, t, alpha, beta):
+    """A right-hand side for odeint (a module-level function srcdiff reads)."""
+    return np.array([alpha * y[0] - beta * y[0] * y[1], 0.8 * y[0] * y[1] - 1.1 * y[1]])
+
+
+if S is not None:
+    from scipy import integrate as I
+    # odeint's rtol/atol are its 10th and 11th positional parameters (Case takes the keywords)
+    spec(I.odeint, [Case(I.odeint, lotka_volterra, pos((2,), 0.5, 1.5), np.linspace(0.0, 1.5, 4),
+                         (pos(()), pos(())), None, 0, 0, None, None, 1e-11, 1e-11,
+                         wrt=(1, 2, 3), eps=1e-5, rtol=2e-6, atol=2e-7)])
+
+
+# --- scipy.linalg -----------------------------------------------------------------------
+
+if S is not None:
+    from scipy import linalg as SL
+
+    def _banded(n, lo, up):
+        """solve_banded storage of a diagonally dominant band matrix."""
+        ab = uni((lo + up + 1, n))
+        ab[up] += 3.0
+        return ab
+
+    _lu = SL.lu_factor(wellcond(3))
+    spec(SL.solve, [Case(SL.solve, wellcond(3), uni((3,))), Case(SL.solve, wellcond(3), uni((3, 2)), transposed=True),
+                    Case(SL.solve, spd(3), uni((3, 2)), assume_a="pos")])
+    spec(SL.solve_triangular, [Case(SL.solve_triangular, wellcond(3), uni((3,)), lower=True),
+                               Case(SL.solve_triangular, wellcond(3), uni((3, 2)), trans="T", unit_diagonal=True)])
+    spec(SL.cho_factor, [Case(SL.cho_factor, spd(3)), Case(SL.cho_factor, spd(3), lower=True)])
+    spec(SL.cho_solve, [Case(SL.cho_solve, (SL.cho_factor(spd(3))[0], False), uni((3,))),
+                        Case(SL.cho_solve, (SL.cho_factor(spd(3), lower=True)[0], True), uni((3, 2)))])
+    spec(SL.lu_factor, [Case(SL.lu_factor, uni((3, 3)))])
+    spec(SL.lu_solve, [Case(SL.lu_solve, (_lu[0], _lu[1]), uni((3,)), wrt=(0, 1)),
+                       Case(SL.lu_solve, (_lu[0], _lu[1]), uni((3, 2)), trans=1, wrt=(0, 1))])
+    spec(SL.solve_banded, [Case(SL.solve_banded, (1, 1), _banded(4, 1, 1), uni((4,)), wrt=(1, 2)),
+                           Case(SL.solve_banded, (2, 0), _banded(4, 2, 0), uni((4, 2)), wrt=(1, 2))])
+    spec(SL.solve_sylvester, [Case(SL.solve_sylvester, wellcond(3), wellcond(2), uni((3, 2)))])
+    spec(SL.expm, [Case(SL.expm, uni((3, 3))), Case(SL.expm, uni((2, 2, 2)))])
+    spec(SL.sqrtm, [Case(SL.sqrtm, spd(3)), Case(SL.sqrtm, wellcond(2) + 1.0)])
+
+
+# --- np.linalg.eig (rules/linalg_eig.py): distinct eigenvalues, complex pairs and real ones -----------
+
+spec(np.linalg.eig, [Case(np.linalg.eig, np.array([[1.0, -2.0, 0.3], [1.5, 0.5, 0.2], [0.1, 0.4, 3.0]]) + 0.1 * uni((3, 3))),
+                     Case(np.linalg.eig, sym_distinct(3, (2,)) + 0.2 * uni((2, 3, 3)))])
+spec(np.linalg.eigvals, [Case(np.linalg.eigvals, np.array([[1.0, -2.0, 0.3], [1.5, 0.5, 0.2], [0.1, 0.4, 3.0]])
+                              + 0.1 * uni((3, 3))),
+                         Case(np.linalg.eigvals, sym_distinct(3, (2,)) + 0.2 * uni((2, 3, 3)))])
+
+
+# --- convolution and correlation (rules/signal.py) -------------------------------------------
+
+for f in (np.convolve, np.correlate):
+    spec(f, [Case(f, uni((5,)), uni((3,))), Case(f, uni((4,)), uni((4,)), "same"),
+             Case(f, uni((3,)), uni((6,)), mode="valid"), Case(f, uni((3,)), uni((4,)), mode="same")])
+if S is not None:
+    from scipy import signal as SS
+    for f in (SS.convolve, SS.correlate):
+        spec(f, [Case(f, uni((3, 4)), uni((2, 2))), Case(f, uni((5,)), uni((3,)), "valid"),
+                 Case(f, uni((3, 4)), uni((2, 3)), mode="same")])
+
+
+# --- polynomials and interpolation (rules/polynomial.py) ------------------------------------------
+
+spec(np.polyval, [Case(np.polyval, uni((4,)), uni((2, 3))), Case(np.polyval, uni((3,)), 0.7)])
+spec(np.polyfit, [Case(np.polyfit, np.linspace(-1.0, 1.0, 7), uni((7,)), 3, wrt=(1,)),
+                  Case(np.polyfit, np.linspace(-1.0, 1.0, 6), uni((6, 2)), 2, w=pos((6,)), wrt=(1,))])
+# query points away from the sample points (the derivative jumps there)
+spec(np.interp, [Case(np.interp, np.array([-0.3, 0.13, 0.52, 0.71, 0.95, 1.3]), np.linspace(0.0, 1.0, 6), uni((6,)),
+                      wrt=(0, 2)),
+                 Case(np.interp, np.array([[-0.3, 0.37], [0.66, 1.2]]), np.linspace(0.0, 1.0, 4), uni((4,)), uni(()),
+                      uni(()), wrt=(0, 2, 3, 4))])
+
+
+
+# --- rules/array_extra.py ----------------------------------------------------------------------
+
+spec(np.gradient, [Case(np.gradient, uni((5,))), Case(np.gradient, uni((3, 4)), 0.5, 2.0, edge_order=2)])
+spec(np.partition, [Case(np.partition, distinct((6,)), 2), Case(np.partition, distinct((3, 4)), 1, axis=0)])
+spec(np.select, [Case(np.select, [np.array([True, False, False, True]), np.array([True, True, False, False])],
+                      [uni((4,)), uni((4,))], uni(()), wrt=(1, 2))])
+spec(np.real_if_close, [Case(np.real_if_close, uni((3,)))])
+if hasattr(np, "row_stack"):
+    spec(np.row_stack, [Case(np.row_stack, [uni((3,)), uni((2, 3))])])
+
+
+# --- rules/special_extra.py: differentiated in x (the shapes / orders have no closed form) -------------
+
+if S is not None:
+    spec(S.gammainc, [Case(S.gammainc, 2.5, pos((4,), 0.5, 4.0), wrt=(1,)),
+                      Case(S.gammainc, pos((2, 1), 1.0, 3.0), pos((3,), 0.5, 4.0), wrt=(1,))])
+    spec(S.gammaincc, [Case(S.gammaincc, 2.5, pos((4,), 0.5, 4.0), wrt=(1,))])
+    spec(S.betainc, [Case(S.betainc, 2.0, 3.5, uni((4,), 0.1, 0.9), wrt=(2,)),
+                     Case(S.betainc, pos((2, 1), 1.0, 3.0), 1.5, uni((3,), 0.1, 0.9), wrt=(2,))])
+    spec(S.jv, [Case(S.jv, 1.5, pos((4,), 0.5, 4.0), wrt=(1,)), Case(S.jv, 0, uni((2, 3), -3.0, 3.0), wrt=(1,))])
+    spec(S.yn, [Case(S.yn, 1, pos((4,), 0.5, 4.0)), Case(S.yn, 0, pos((2, 3), 0.5, 4.0))])
+    spec(S.iv, [Case(S.iv, 2.5, pos((4,), 0.5, 4.0), wrt=(1,)), Case(S.iv, 1, uni((3,), -3.0, 3.0), wrt=(1,))])
+    spec(S.ive, [Case(S.ive, 0.5, pos((4,), 0.5, 4.0), wrt=(1,)), Case(S.ive, 1, uni((3,), -3.0, 3.0), wrt=(1,))])
+    spec(S.kv, [Case(S.kv, 1.5, pos((4,), 0.5, 4.0), wrt=(1,))])
+    unary(S.rgamma, lambda s: pos(s, 0.5, 3.0))
+    spec(S.multigammaln, [Case(S.multigammaln, 2.7, 3), Case(S.multigammaln, pos((3,), 2.0, 4.0), 2)])

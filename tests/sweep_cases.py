@@ -26,6 +26,9 @@ import re
 import warnings
 
 import numpy as np
+import scipy.integrate
+import scipy.linalg
+import scipy.signal
 from scipy import special
 
 from rule_specs import SPECS
@@ -35,7 +38,9 @@ from srcdiff.rules import all_rules
 from srcdiff.rules.listing import display_name
 
 _MODULES = (("np", np), ("np.linalg", np.linalg), ("np.fft", np.fft),
-            ("scipy.special", special), ("math", math), ("", builtins))
+            ("scipy.special", special), ("scipy.integrate", scipy.integrate),
+            ("scipy.linalg", scipy.linalg), ("scipy.signal", scipy.signal), ("math", math),
+            ("", builtins))
 
 # operators as users write them: the arguments' sources fill the braces
 OPERATORS = {operator.add: "{0} + {1}", operator.sub: "{0} - {1}", operator.mul: "{0} * {1}",
@@ -244,7 +249,7 @@ def _build(sc):
         out_body = (f"return {call}" if not isinstance(value, _Unpacked)
                     else f"{unpack} = {call}\n    return {', '.join(outs)},")
     terms = [t for t in terms if t]
-    header = "import operator\nimport scipy.special\n"
+    header = "import operator\nimport scipy.integrate\nimport scipy.linalg\nimport scipy.signal\nimport scipy.special\n"
     out_src = f"{header}\ndef out({names}):\n    {out_body}\n"
     loss_src = f"{header}\ndef loss({names}):\n    {unpack} = {call}\n    return {' + '.join(terms)}\n"
     out = load_function(out_src, "out", **writer.consts)
@@ -261,6 +266,7 @@ def evaluate(call, writer, params):
                                          "scipy": scipy, **writer.consts})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("ignore", DeprecationWarning)   # np.row_stack (an alias NumPy deprecates)
         value = f(*params)
     if not isinstance(value, (np.ndarray, tuple, list)) and hasattr(value, "__next__"):
         value = _Unpacked(value)   # an iterator: the functions unpack it
@@ -288,6 +294,9 @@ def complexify(params):
 # Callables whose complex outputs are not continuous in their inputs: np.unique_values
 # returns complex values in hash order, which a small change reorders.
 NO_COMPLEX_CASE = {np.unique_values}
+# Callables whose rules refuse complex input (README says so; tests/test_scipy_linalg.py
+# checks the refusal): the Cholesky ones read a Hermitian matrix.
+NO_COMPLEX_CASE |= {scipy.linalg.cho_factor, scipy.linalg.cho_solve}
 
 
 def _accepts_complex(sc):

@@ -40,7 +40,7 @@ def test_quick_run_writes_table(tmp_path):
         assert "| %s (quick sizes) |" % name in text
     for section in ("Transform time", "dispatch overhead", "Peak memory",
                     "Hessian-vector product", "Hessian of a",
-                    "Tensor shim"):
+                    "Tensor shim", "Checkpointed loop gradients"):
         assert section in text
     assert (tmp_path / "benchmarks.json").exists()
 

@@ -112,6 +112,8 @@ def cube(x):
     assert "factory" not in str(e.value)
     with pytest.raises(TypeError, match=r"^cube_grad_grad\(\) takes"):
         srcdiff.grad(srcdiff.grad(f))(1.0, 2.0)
+    with pytest.raises(TypeError, match=r"^cube_grad\(\) missing 1 required positional argument: 'x'$"):
+        srcdiff.grad(f)()
 
 
 def test_generated_header_of_a_lambda_names_its_line():

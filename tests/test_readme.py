@@ -85,7 +85,7 @@ def test_rule_table_check_sees_a_dropped_callable():
 
 
 def test_examples_run():
-    for name in ("quickstart.py", "sine_fit.py", "rnn.py", "newton.py"):
+    for name in ("quickstart.py", "sine_fit.py", "rnn.py", "newton.py", "ode_fit.py"):
         r = subprocess.run([sys.executable, os.path.join(ROOT, "examples", name)],
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, (name, r.stdout[-2000:], r.stderr[-2000:])

@@ -52,6 +52,8 @@ REFUSED_SOURCES = {
     "numpy.linalg.multi_dot": "np.sum(np.linalg.multi_dot([np.reshape(x, (2, 2)), np.reshape(x, (2, 2)), np.reshape(x, (2, 2))]))",
     "numpy.linalg.norm": "np.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
     "numpy.linalg.matrix_norm": "np.linalg.matrix_norm(np.reshape(x, (2, 2)), ord=2)",
+    "numpy.gradient": "np.sum(np.gradient(x) ** 3)",
+    "scipy.integrate.odeint": "np.sum(scipy.integrate.odeint(decay, x[:2], x[2:] ** 2, (x[0],)) ** 2)",
 }
 
 # Sweep cases whose calls README lists as refused at order two (FIRST_ORDER_ONLY):
@@ -84,9 +86,10 @@ KNOWN = {
         'numpy.linalg.eigvalsh[0c]:grad,vjp,hvp,jvpgrad',
         'numpy.linalg.svdvals[0c]:grad,vjp,hvp,jvpgrad',
     ],
-    'rule-maths (class 6): complex input to scipy.special.psi/gamma: the rule calls polygamma, which raises TypeError (neither right nor refused)': [
+    'rule-maths (class 6): complex input to scipy.special.psi/gamma/rgamma: the rule calls polygamma, which raises TypeError (neither right nor refused)': [
         'scipy.special.gamma[0c]:hvp,jvpgrad',
         'scipy.special.psi[0c]:grad,vjp,jvp,hvp,jvpgrad',
+        'scipy.special.rgamma[0c]:hvp,jvpgrad',
     ],
     "rule-maths (class 6): complex: a real output's tangent or a real input's cotangent comes back complex, or a complex input's cotangent real": [
         'numpy.linalg.eigh[0c]:jvp',
@@ -434,7 +437,8 @@ def test_not_twice_differentiable_refuses(name, transform):
 def test_first_order_only_calls_refuse(name, transform):
     """Each call README lists as refused at order two raises SrcdiffError there
     and is right at order one."""
-    f = load_function(f"def f(x):\n    return {REFUSED_SOURCES[name]}\n", "f")
+    f = load_function(f"import scipy.integrate\n\n\ndef decay(y, t, k):\n    return -k * y\n\n\n"
+                      f"def f(x):\n    return {REFUSED_SOURCES[name]}\n", "f")
     x = np.array([0.9, -0.4, 0.3, 1.2, 0.5, -0.7])[:4 if "cross" not in name else 6]
     assert_close(srcdiff.grad(f)(x), fd_gradient(f, [x], 1e-6), 1e-5, 1e-6, f"grad of {name}")
     with pytest.raises(SrcdiffError):

@@ -3,7 +3,7 @@ generated derivatives can themselves be differentiated."""
 import numpy as np
 
 from ..runtime import (unbroadcast, broadcast_like, expand_reduced, sum_to_shape,
-                       zeros_like_value, size_of, rule_cotangents, rule_result_like,
+                       zeros_like_value, size_of, reduced_size, rule_cotangents, rule_result_like,
                        unbroadcast_each, broadcast_each)
 from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
 
@@ -39,7 +39,7 @@ def expand_reduced_jvp(ans, g, x, axis=None, keepdims=False, *, dg, dx):
 
 
 register_linear((0,), unbroadcast, broadcast_like, expand_reduced, sum_to_shape)
-nondifferentiable(zeros_like_value, size_of)
+nondifferentiable(zeros_like_value, size_of, reduced_size)
 
 
 # ---- helpers of the generated reverse code, for forward-over-reverse ----------

@@ -47,7 +47,7 @@ def _group(name):
             return "numpy." + parts[1]
         return "numpy"
     if parts[0] == "scipy":
-        return "scipy.special"
+        return "scipy." + parts[1] if len(parts) > 2 else "scipy"
     return parts[0]
 
 
@@ -61,6 +61,8 @@ FIRST_ORDER_ONLY = (
     ("numpy.linalg.multi_dot", "every call"),
     ("numpy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
     ("numpy.linalg.matrix_norm", "ord 2, -2 or 'nuc'"),
+    ("numpy.gradient", "every call"),
+    ("scipy.integrate.odeint", "every call"),
 )
 
 

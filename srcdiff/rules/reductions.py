@@ -5,7 +5,7 @@ Element counts are read with ``size_of`` (from the shape), not ``np.size``,
 which Dask does not implement (it would compute the array to count it)."""
 import numpy as np
 
-from ..runtime import expand_reduced, size_of
+from ..runtime import expand_reduced, reduced_size, size_of
 from .registry import vjp_rule, jvp_rule, register_linear
 from .support import (extremum_weights, prod_others, cumprod_grad, cumprod_tangent,
                       diff_cotangents, trace_cotangent, average_weights, average_weights_vjp,
@@ -24,7 +24,9 @@ def sum_jvp(ans, a, axis=None, dtype=None, out=None, keepdims=False, *, da):
 
 @vjp_rule(np.mean)
 def mean(g, ans, a, axis=None, dtype=None, out=None, keepdims=False):
-    return expand_reduced(g, a, axis, keepdims) * (size_of(ans) / size_of(a))
+    """(Counts from ``a``'s shape: the generated code keeps no value of ``ans``
+    only for its size.)"""
+    return expand_reduced(g, a, axis, keepdims) / reduced_size(a, axis)
 
 
 @jvp_rule(np.mean)

@@ -91,7 +91,20 @@ def qualified_name(func):
         module = "numpy"
     if module == "_operator":
         module = "operator"
+    if module and "._" in module:
+        module = _public_module(module, name, func)
     return f"{module}.{name}" if module else name
+
+
+def _public_module(module, name, func):
+    """The public module that exports ``func`` (``scipy.special`` for
+    ``scipy.special._basic``), else ``module`` itself."""
+    import sys
+    public = module.split("._")[0]
+    obj = sys.modules.get(public)
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+    return public if obj is not None and (obj is func or obj == func) else module
 
 
 def _entry(func):

@@ -4,7 +4,7 @@ the function applied to the tangent."""
 import numpy as np
 
 from ..runtime import unbroadcast, unbroadcast_each, broadcast_each
-from .registry import vjp_rule, jvp_rule, register_linear, lookup
+from .registry import vjp_rule, jvp_rule, register_linear, lookup, nondifferentiable
 from .support import (inverse_permutation, negate_shift, split_like, stack_split, unstack,
                       atleast_cotangents, atleast_tangent, tile_sum, repeat_sum, rollaxis_undo,
                       pad_cotangent, diag_cotangent, diagonal_cotangent, take_cotangent,
@@ -490,15 +490,25 @@ def copy_jvp(ans, a, order="K", subok=False, *, da):
     return da
 
 
+def inexact_factor(value):
+    """1.0 when ``value`` is float or complex, 0.0 when it is an integer or bool
+    (an integer cast's derivative is zero)."""
+    return 1.0 if np.issubdtype(np.asarray(value).dtype, np.inexact) else 0.0
+
+
+nondifferentiable(inexact_factor)
+
+
 @vjp_rule(np.astype)
 def astype(g, ans, x, dtype, *, copy=True, device=None):
-    """Between float (and complex) kinds: the cotangent in ``x``'s kind."""
-    return np.astype(cast_like(g, x), np.result_type(x, 0.0))
+    """Between float (and complex) kinds: the cotangent in ``x``'s kind; zero
+    for a cast to an integer or bool kind."""
+    return np.astype(cast_like(g, x), np.result_type(x, 0.0)) * inexact_factor(ans)
 
 
 @jvp_rule(np.astype)
 def astype_jvp(ans, x, dtype, *, copy=True, device=None, dx):
-    return np.astype(dx, dtype)
+    return np.astype(dx, np.result_type(ans, 0.0)) * inexact_factor(ans)
 
 
 @vjp_rule(np.float64, np.float32, np.longdouble)

@@ -1,0 +1,261 @@
+"""``scipy.integrate.odeint`` (optional: registered only when SciPy imports).
+
+Differentiated w.r.t. ``y0``, the float items of ``args`` and the times ``t``
+by the continuous sensitivity equations, solved by ``odeint`` itself with the
+call's tolerances; the user's right-hand side is differentiated by srcdiff
+at run time (``srcdiff.vjp`` / ``srcdiff.jvp`` of ``func`` w.r.t. the state
+and the float ``args``):
+
+* reverse (adjoint): from the last output time back to ``t[0]``, the state
+  restarts at each saved output and ``a' = -(df/dy)^T a``,
+  ``p' = -(df/dargs)^T a`` are integrated beside it, ``g[i]`` added to
+  ``a`` at ``t[i]``;
+* forward: ``s' = (df/dy) s + (df/dargs) dargs`` beside the state.
+
+A time ``t[i]`` (i > 0) moves its own output by ``f(y[i], t[i])``; ``t[0]``
+moves every later output by ``-dy[i]/dy0 f(y0, t[0])``. The results are the
+derivatives of the exact solution: they match the derivatives of odeint's
+numbers to about its tolerances (pass tight ``rtol``/``atol`` when that
+matters). Refused: ``full_output``, a ``Dfun`` (the Jacobian srcdiff would
+use is its own), complex states, and second derivatives (the helpers below
+have no rules of their own).
+"""
+import numpy as np
+
+try:  # SciPy is an optional dependency
+    from scipy import integrate
+except ImportError:  # pragma: no cover
+    integrate = None
+
+from ..errors import SrcdiffError
+from .registry import vjp_rule, jvp_rule
+from .support import unsupported
+
+
+def _float_positions(args):
+    """Positions of the items of ``args`` that are differentiated (float scalars
+    and float arrays)."""
+    out = []
+    for i, a in enumerate(args):
+        kind = np.asarray(a).dtype.kind
+        if kind == "c":
+            unsupported("the derivative of scipy.integrate.odeint w.r.t. a complex item of args")
+        if kind == "f" and not isinstance(a, bool):
+            out.append(i)
+    return out
+
+
+def _holds_floats(value, depth=0):
+    """Whether ``value`` (a captured variable, a default, an object's attribute)
+    holds float data or a function that captures some."""
+    if depth > 4:
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(_holds_floats(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_floats(v, depth + 1) for v in value.values())
+    if callable(value) and hasattr(value, "__code__"):
+        return _captures_floats(value, depth + 1)
+    if hasattr(value, "__self__") and hasattr(value, "__func__"):       # a bound method
+        return _holds_floats(vars(value.__self__) if hasattr(value.__self__, "__dict__") else (),
+                             depth + 1) or _captures_floats(value.__func__, depth + 1)
+    kind = getattr(np.asarray(value) if isinstance(value, (int, float, complex, np.ndarray, np.generic))
+                   else None, "dtype", None)
+    return kind is not None and kind.kind in "fc"
+
+
+def _captures_floats(func, depth=0):
+    """Whether a nested function or lambda reads float data from its closure or
+    defaults (which srcdiff cannot differentiate through the call)."""
+    if "<locals>" not in getattr(func, "__qualname__", ""):
+        return False                    # a module-level function reads constants
+    cells = [c.cell_contents for c in (func.__closure__ or ()) if _filled(c)]
+    return _holds_floats(cells + list(func.__defaults__ or ()), depth)
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+def _check_rhs(func):
+    """Refuse a right-hand side whose float inputs do not all come through args."""
+    method = hasattr(func, "__self__") and hasattr(func, "__func__")
+    if _holds_floats(func) if method else _captures_floats(func):
+        raise SrcdiffError(
+            "srcdiff differentiates scipy.integrate.odeint w.r.t. y0, t and args only, and the "
+            f"right-hand side {getattr(func, '__name__', func)!s} reads float values from its "
+            "closure, defaults or object (their derivatives would be lost)",
+            hint="make the right-hand side a module-level function and pass those values "
+                 "through odeint(..., args=(...))")
+
+
+class _Problem:
+    """One odeint call: its right-hand side with srcdiff's derivatives of it."""
+
+    def __init__(self, func, y0, t, args, tfirst, options):
+        if options.get("full_output"):
+            unsupported("the derivative of scipy.integrate.odeint(full_output=True)")
+        if options.get("Dfun") is not None:
+            unsupported("the derivative of scipy.integrate.odeint with a Dfun")
+        if np.iscomplexobj(y0):
+            unsupported("the derivative of scipy.integrate.odeint of a complex state")
+        _check_rhs(func)
+        self.func, self.t = func, np.asarray(t, dtype=float)
+        self.args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
+        self.tfirst = bool(tfirst)
+        self.n = np.size(y0)
+        self.shape = np.shape(y0)
+        self._vjp = None
+        self.params = _float_positions(self.args)
+        self.sizes = [np.size(self.args[i]) for i in self.params]
+        self.options = {k: v for k, v in options.items()
+                        if k in ("rtol", "atol", "h0", "hmax", "hmin", "mxstep", "tcrit") and v is not None}
+        for k in ("rtol", "atol"):      # one tolerance for the whole augmented state
+            if k in self.options:
+                self.options[k] = float(np.min(self.options[k]))
+
+    def primals(self, y, s):
+        return ((s, y) if self.tfirst else (y, s)) + self.args
+
+    def f(self, y, s):
+        return np.ravel(self.func(*self.primals(y, s)))
+
+    def vjp(self, y, s, a):
+        """(f, (df/dy)^T a, (df/dargs)^T a flattened)."""
+        if self._vjp is None:
+            wrt = (1 if self.tfirst else 0,) + tuple(2 + i for i in self.params)
+            self._vjp = _vjp_caller(self.func, wrt)
+        out, cts = self._vjp(self.primals(y, s), a)
+        ct_y = np.zeros(self.n) if cts[0] is None else np.ravel(cts[0])
+        ct_p = [np.zeros(k) if c is None else np.ravel(c) for c, k in zip(cts[1:], self.sizes)]
+        return np.ravel(out), ct_y, np.concatenate([ct_y[:0]] + ct_p)
+
+    def jvp(self, y, s, dy, dargs):
+        """(f, (df/dy) dy + (df/dargs) dargs)."""
+        from ..forward_api import jvp
+        tangents = [None] * len(self.args)
+        for i, d in zip(self.params, dargs):
+            tangents[i] = d
+        dprimals = ((0.0, dy) if self.tfirst else (dy, 0.0)) + tuple(tangents)
+        out, dout = jvp(self.func, self.primals(y, s), dprimals)
+        return np.ravel(out), np.ravel(dout)
+
+    def solve(self, rhs, z0, times):
+        return integrate.odeint(rhs, z0, times, **self.options)
+
+
+def _vjp_caller(func, wrt):
+    """``call(primals, cotangent) -> (func(*primals), cotangents of the wrt
+    positions)``: srcdiff.vjp of ``func`` with its generated code looked up once
+    per argument kinds rather than per call (the adjoint calls it at every step)."""
+    from ..api import _Dispatch
+    disp = _Dispatch(func, wrt, "vjp", False, eager=False)
+
+    def call(primals, cotangent):
+        fns = disp.core(primals, {})
+        fwd = next(fn for name, fn in fns.items() if name.endswith("_fwd"))
+        bwd = next(fn for name, fn in fns.items() if name.endswith("_bwd"))
+        out, residuals = fwd(*(((disp.bound,) + primals) if disp.bound is not None else primals))
+        return out, bwd(residuals, np.reshape(cotangent, np.shape(out)))
+    return call
+
+
+def _adjoint_rhs(problem):
+    n = problem.n
+
+    def rhs(z, s):
+        out, ct_y, ct_p = problem.vjp(z[:n], s, z[n:2 * n])
+        return np.concatenate([out, -ct_y, -ct_p])
+    return rhs
+
+
+def odeint_cotangents(g, ans, func, y0, t, args, tfirst, options):
+    """The cotangents (of y0, of t, of args) of ``ans = odeint(func, y0, t, args)``."""
+    p = _Problem(func, y0, t, args, tfirst, options)
+    n, times = p.n, p.t
+    g = np.reshape(np.zeros(np.shape(ans)) if g is None else g, (len(times), n))
+    ys = np.reshape(ans, (len(times), n))
+    a = np.zeros(n)
+    gp = np.zeros(sum(p.sizes))
+    ct_t = np.zeros(len(times))
+    rhs = _adjoint_rhs(p)
+    for i in range(len(times) - 1, 0, -1):
+        a = a + g[i]
+        ct_t[i] = g[i] @ p.f(ys[i], times[i])
+        if times[i] != times[i - 1]:
+            z = p.solve(rhs, np.concatenate([ys[i], a, gp]), [times[i], times[i - 1]])[-1]
+            a, gp = z[n:2 * n], z[2 * n:]
+    ct_t[0] = -(a @ p.f(ys[0], times[0]))
+    ct_y0 = np.reshape(a + g[0], p.shape)
+    splits = np.split(gp, np.cumsum(p.sizes)[:-1]) if p.sizes else []
+    ct_args = [None] * len(p.args)
+    for i, piece in zip(p.params, splits):
+        ct_args[i] = piece.item() if np.ndim(p.args[i]) == 0 else np.reshape(piece, np.shape(p.args[i]))
+    return ct_y0, ct_t, tuple(ct_args) if isinstance(args, tuple) else ct_args
+
+
+def odeint_tangent(ans, func, y0, t, args, tfirst, options, dy0, dt, dargs):
+    """The tangent of ``ans = odeint(func, y0, t, args)``."""
+    p = _Problem(func, y0, t, args, tfirst, options)
+    n, times = p.n, p.t
+    ys = np.reshape(ans, (len(times), n))
+    dy0 = np.zeros(n) if dy0 is None else np.ravel(dy0).astype(float)
+    dt = np.zeros(len(times)) if dt is None else np.broadcast_to(dt, times.shape)
+    dargs = [np.zeros(np.shape(p.args[i])) if dargs is None or dargs[i] is None else dargs[i]
+             for i in p.params]
+
+    def rhs(z, s):
+        out, ds = p.jvp(z[:n], s, np.reshape(z[n:], p.shape), dargs)
+        return np.concatenate([out, ds])
+    s0 = dy0 - p.f(ys[0], times[0]) * dt[0]
+    sens = p.solve(rhs, np.concatenate([ys[0], s0]), times)[:, n:]
+    moved = np.stack([p.f(ys[i], times[i]) * dt[i] for i in range(len(times))])
+    out = np.concatenate([dy0[None], sens[1:] + moved[1:]])
+    return np.reshape(out, np.shape(ans))
+
+
+@vjp_rule(odeint_cotangents)
+def odeint_cotangents_vjp(gg, ans, g, ans_, func, y0, t, args, tfirst, options):
+    return unsupported("second derivatives of scipy.integrate.odeint")
+
+
+@jvp_rule(odeint_cotangents)
+def odeint_cotangents_jvp(ans, g, ans_, func, y0, t, args, tfirst, options, *, dg, dans_, dy0, dt, dargs):
+    return unsupported("second derivatives of scipy.integrate.odeint")
+
+
+@vjp_rule(odeint_tangent)
+def odeint_tangent_vjp(gg, ans, ans_, func, y0, t, args, tfirst, options, dy0, dt, dargs):
+    return unsupported("second derivatives of scipy.integrate.odeint")
+
+
+@jvp_rule(odeint_tangent)
+def odeint_tangent_jvp(ans, ans_, func, y0, t, args, tfirst, options, dy0, dt, dargs, *, dans_, dy0_, dt_,
+                       ddargs):
+    return unsupported("second derivatives of scipy.integrate.odeint")
+
+
+if integrate is not None:
+
+    @vjp_rule(integrate.odeint)
+    def odeint(g, ans, func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None, mu=None,
+               rtol=None, atol=None, tcrit=None, h0=0.0, hmax=0.0, hmin=0.0, ixpr=0, mxstep=0, mxhnil=0,
+               mxordn=12, mxords=5, printmessg=0, tfirst=False):
+        """Adjoint sensitivities (the module docstring)."""
+        cts = odeint_cotangents(g, ans, func, y0, t, args, tfirst,
+                                dict(rtol=rtol, atol=atol, tcrit=tcrit, h0=h0, hmax=hmax, hmin=hmin,
+                                     mxstep=mxstep, full_output=full_output, Dfun=Dfun))
+        return None, cts[0], cts[1], cts[2]
+
+    @jvp_rule(integrate.odeint)
+    def odeint_jvp(ans, func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None, mu=None,
+                   rtol=None, atol=None, tcrit=None, h0=0.0, hmax=0.0, hmin=0.0, ixpr=0, mxstep=0,
+                   mxhnil=0, mxordn=12, mxords=5, printmessg=0, tfirst=False, *, dy0, dt, dargs):
+        return odeint_tangent(ans, func, y0, t, args, tfirst,
+                              dict(rtol=rtol, atol=atol, tcrit=tcrit, h0=h0, hmax=hmax, hmin=hmin,
+                                   mxstep=mxstep, full_output=full_output, Dfun=Dfun),
+                              dy0, dt, dargs)

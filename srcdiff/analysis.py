@@ -273,6 +273,48 @@ class Classifier:
         return self.func_op(obj, v, v.args, keywords, None)
 
 
+def unknown_refusal(op, name, decorator):
+    """(message, hint, object_read) refusing the operation ``op`` that has no
+    derivative rule: the hint fits what was refused (an attribute, a method, a
+    call with *args, a local value called, a function); ``object_read``: an
+    attribute or a method of a named value or a call of a named value, which
+    an object or a function given as the argument may explain (records.py,
+    values.py)."""
+    what = op.what or ""
+    node = op.node
+    recv = node.value if isinstance(node, gast.Attribute) else \
+        node.func.value if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        else None
+    object_read = isinstance(recv, gast.Name)
+    if what.startswith("attribute ."):
+        return (f"no derivative rule for the {what} of {_source_name(recv)}",
+                "srcdiff differentiates attributes of arrays (.T, .real, .imag) and the "
+                "fields, properties and class attributes of objects passed as arguments "
+                "(NamedTuple, dataclass, an object with fields); pass the object as an "
+                "argument, or give the value to the function as an argument", object_read)
+    if what.startswith("method ."):
+        return (f"no derivative rule for the {what} of {_source_name(recv)}",
+                "srcdiff differentiates ndarray methods (x.sum(), x.reshape(...)) and "
+                "methods written in Python of objects passed as arguments (self.residuals(x)); "
+                "call a function instead (np.sum(x), a function of your own)", object_read)
+    if what == "a call with *args or **kwargs":
+        return ("no derivative rule for a call with *args or **kwargs whose tuple or dict "
+                "srcdiff cannot see",
+                "write the arguments out (f(a, b)), or build the tuple or dict as a literal "
+                "in the function", False)
+    if what.startswith("a call of the local value"):
+        # (a parameter: known to be a function when it is called with one)
+        return (f"no derivative rule for {what}",
+                "srcdiff calls functions it can name: module-level functions, nested defs, "
+                "lambdas, functions passed as arguments, returned by a function it inlines, "
+                "held in a tuple or dict literal read with a constant key or looped over "
+                "(for act in (np.tanh, np.sin)); call the function by its name",
+                isinstance(node, gast.Call) and isinstance(node.func, gast.Name))
+    return (f"no derivative rule for {name}",
+            f"register one with @srcdiff.{decorator}({name}) "
+            f"(or srcdiff.nondifferentiable({name}) if it has no derivative)", False)
+
+
 def writes_arguments(op):
     """May the call ``op`` change one of its arguments in place, as np.copyto,
     np.put, np.add.at and any call with out= do? (NumPy functions without a

@@ -11,6 +11,8 @@ from .optimize import dead_code
 from .codegen import annotate, compile_functions, function_def, render
 from .errors import SrcdiffError, user_names
 from .pipeline import prepare
+from .records import RecordKind, from_cotangent, record_kind, to_container
+from .values import FunctionKind, function_kind
 from .reverse import ReverseTransform
 from .syntax import load, store, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
@@ -64,6 +66,41 @@ def _wrt_names(wrt, params, offset, fname):
     return names, single
 
 
+def _vararg(f):
+    """The name of ``f``'s ``*args`` parameter, or None."""
+    import inspect
+    fs_func = f.__func__ if hasattr(f, "__func__") else f
+    while hasattr(fs_func, "__srcdiff_wrapped__"):
+        fs_func = fs_func.__srcdiff_wrapped__
+    try:
+        sig = inspect.signature(fs_func)
+    except (TypeError, ValueError):
+        return None
+    return next((p.name for p in sig.parameters.values() if p.kind is p.VAR_POSITIONAL), None)
+
+
+def _vararg_wrt(wrt, visible, vararg, fname):
+    """For a function with ``*args``: the parameter names to generate the gradient
+    for, and per ``wrt`` item (a position, or the name of a named parameter;
+    positions past the named parameters are items of ``*args``) its
+    (name, index into *args or None) and its position. Returns (picks, positions,
+    single)."""
+    single = not isinstance(wrt, (tuple, list))
+    picks, positions = [], []
+    for w in [wrt] if single else list(wrt):
+        if isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w >= len(visible):
+            picks.append((vararg, int(w) - len(visible)))
+            positions.append(int(w))
+        elif isinstance(w, (int, np.integer)) and not isinstance(w, bool) and w < 0:
+            raise SrcdiffError(f"wrt={w}: {fname} has *{vararg}, so positions count from "
+                               "the start (0, 1, ...)")
+        else:
+            (name,), _ = _wrt_names(w, visible, 0, fname)
+            picks.append((name, None))
+            positions.append(visible.index(name))
+    return picks, positions, single
+
+
 def _signature_params(f):
     import inspect
     fs_func = f.__func__ if hasattr(f, "__func__") else f
@@ -83,7 +120,8 @@ def _signature_params(f):
 
 # ---- generation -------------------------------------------------------------
 
-def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, checkpoint=None):
+def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, checkpoint=None,
+              records=()):
     """Generate (or fetch from the cache) the derivative code of ``func``.
 
     ``spec`` describes the arguments of the call it will serve: pairs
@@ -92,11 +130,15 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, ch
     it (containers' cotangents add element by element; unbroadcast is dropped
     where shapes are then known to agree). ``tupled``: the gradient of one
     argument comes back as a 1-tuple (``wrt=(0,)``). ``checkpoint``: the
-    snapshots each loop keeps (checkpoint.py), None to save every step."""
+    snapshots each loop keeps (checkpoint.py), None to save every step.
+    ``records``: pairs (parameter, RecordKind or FunctionKind) of the object and
+    function parameters (records.py, values.py)."""
+    records = tuple(sorted(records, key=lambda r: r[0]))
     containers = frozenset(p for p, k in spec if k == "c")
-    return generated(_cache, func, (tuple(wrt_names), mode, has_aux, spec, tupled, checkpoint),
+    return generated(_cache, func,
+                     (tuple(wrt_names), mode, has_aux, spec, tupled, checkpoint, records),
                      lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
-                                                containers, tupled, checkpoint))
+                                                containers, tupled, checkpoint, records))
 
 
 def deps_valid(deps):
@@ -121,8 +163,8 @@ _MISSING = object()
 
 
 def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False,
-                       checkpoint=None):
-    norm = prepare(func, wrt_names)
+                       checkpoint=None, records=()):
+    norm = prepare(func, wrt_names, records)
     fs = norm.fs
     env = norm.env
     name = fs.name if fs.name != "lambda_" else "lambda_"
@@ -393,6 +435,10 @@ def _kind(a, shapes):
     if t is np.ndarray:
         s = a.shape
         return _array_kind(s, shapes, a.dtype.kind == "c") if s else "s"
+    if t not in _CONTAINERS:
+        rk = record_kind(a) or function_kind(a)
+        if rk is not None:
+            return rk
     if isinstance(a, _CONTAINERS):
         return "c"
     if isinstance(a, (np.generic, bool)):
@@ -423,16 +469,34 @@ class _Dispatch:
         self.func, self.bound = func, bound
         self.params = _signature_params(func)
         self.offset = 1 if bound is not None else 0
-        self.names, self.single = _wrt_names(wrt, self.params, self.offset,
-                                             getattr(func, "__qualname__", repr(func)))
+        self.vararg = _vararg(func)
+        self.picks = None
+        fname = getattr(func, "__qualname__", repr(func))
+        if self.vararg is not None and mode != "vjp":
+            # gradients w.r.t. items of *args: of the tuple, then picked (_VarargPick)
+            visible = self.params[self.offset:]
+            self.picks, self.positions, self.single = _vararg_wrt(wrt, visible, self.vararg,
+                                                                  fname)
+            self.gen_names = list(dict.fromkeys(n for n, _ in self.picks))
+            self.names = [n if k is None else f"{n}[{k}]" for n, k in self.picks]
+        else:
+            self.names, self.single = _wrt_names(wrt, self.params, self.offset, fname)
+            self.positions = [self.params.index(n) - self.offset for n in self.names]
+            self.gen_names = self.names
         self.mode, self.has_aux = mode, has_aux
         from .checkpoint import check_budget
         self.checkpoint = check_budget(checkpoint)
-        self.positions = [self.params.index(n) - self.offset for n in self.names]
         self.variants = {}
         self.deps = {}
+        self.bound_kind = record_kind(bound) if bound is not None else None
+        self.gen = None
         if eager:       # refusals when the transform is made, not when it is called
-            self.variant(None)
+            try:
+                self.variant(None)
+            except SrcdiffError as e:
+                # an attribute of a parameter: known when it is called with an object
+                if not getattr(e, "object_read", False):
+                    raise
 
     def variant(self, key, kwargs=None):
         core = self.variants.get(key)
@@ -447,19 +511,33 @@ class _Dispatch:
                 spec |= {(k, _kind(v, kinds)) for k, v in kwargs.items() if isinstance(
                     v, _CONTAINERS)}
                 spec = {(p, k) for p, k in spec if not isinstance(k, tuple) or p in visible}
-        tupled = self.mode != "vjp" and not self.single and len(self.names) == 1
+        # objects reach the generated code as containers of their fields; the code
+        # is specialised on the functions given (values.py)
+        records = {p: k for p, k in spec if isinstance(k, (RecordKind, FunctionKind))}
+        spec = {(p, "c") if isinstance(k, RecordKind) else (p, k) for p, k in spec
+                if not isinstance(k, FunctionKind)}
+        if self.bound_kind is not None:
+            records[self.params[0]] = self.bound_kind
+        if self.vararg is not None:
+            spec.add((self.vararg, "c"))
+        tupled = self.mode != "vjp" and (self.picks is not None or (
+            not self.single and len(self.names) == 1))
         func = self.func
         inner = getattr(func, "__srcdiff_dispatch__", None)
         if key is not None and inner is not None and inner.bound is None:
             # a transform of a gradient: of its code for arguments of these kinds
-            func = inner.variant(key, kwargs)
-        gen = _generate(func, self.names, self.mode, self.has_aux, frozenset(spec), tupled,
-                        self.checkpoint)
+            func = _generated_function(inner.variant(key, kwargs))
+        gen = _generate(func, self.gen_names, self.mode, self.has_aux, frozenset(spec), tupled,
+                        self.checkpoint, tuple(records.items()))
         self.gen = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
-        if self.bound is not None and self.mode != "vjp":
+        if any(isinstance(k, RecordKind) for k in records.values()) and self.mode != "vjp":
+            core = _ObjectCall(core, self, [records.get(p) for p in visible])
+        elif self.bound is not None and self.mode != "vjp":
             core = functools.partial(core, self.bound)
+        if self.picks is not None:
+            core = _VarargPick(core, self)
         self.variants[key] = core
         self.deps[key] = gen.deps
         return core
@@ -481,6 +559,73 @@ class _Dispatch:
         if core is None:
             return self.variant(key)
         return self.checked(key, core)
+
+
+class _ObjectCall:
+    """Generated code of a function with object arguments (records.py): it is
+    given their containers, and their gradients come back as NamedTuples (for a
+    NamedTuple) or dicts of field cotangents."""
+
+    def __init__(self, fn, disp, kinds):
+        self.fn = fn
+        self.disp = disp
+        self.kinds = kinds      # per visible parameter: its RecordKind or None
+
+    def containers(self, args):
+        """The arguments as the generated code takes them (the bound object first)."""
+        out = [to_container(a, k) if k is not None else a
+               for a, k in zip(args, self.kinds)] + list(args[len(self.kinds):])
+        disp = self.disp
+        if disp.bound is not None:
+            bound = disp.bound
+            out.insert(0, bound if disp.bound_kind is None
+                       else to_container(bound, disp.bound_kind))
+        return out
+
+    def gradients(self, grads, args):
+        """The user's form of the generated code's gradients."""
+        disp = self.disp
+        gs = [grads] if disp.single else list(grads)
+        for k, p in enumerate(disp.positions):
+            kind = self.kinds[p] if p < len(self.kinds) else None
+            if kind is not None and p < len(args):
+                gs[k] = from_cotangent(gs[k], args[p], kind)
+        return gs[0] if disp.single else tuple(gs)
+
+    def __call__(self, *args, **kwargs):
+        res = self.fn(*self.containers(args), **kwargs)
+        mode, aux = self.disp.mode, self.disp.has_aux
+        if mode == "grad":
+            return (self.gradients(res[0], args), res[1]) if aux else self.gradients(res, args)
+        return res[0], self.gradients(res[1], args)
+
+
+class _VarargPick:
+    """Generated code of a function with ``*args``: it gives the gradient of the
+    whole tuple; the items ``wrt`` names are picked from it."""
+
+    def __init__(self, fn, disp):
+        self.fn = fn
+        self.disp = disp
+
+    def pick(self, grads):
+        disp = self.disp
+        out = [grads[disp.gen_names.index(n)] if k is None
+               else grads[disp.gen_names.index(n)][k] for n, k in disp.picks]
+        return out[0] if disp.single else tuple(out)
+
+    def __call__(self, *args, **kwargs):
+        res = self.fn(*args, **kwargs)
+        if self.disp.mode == "grad":
+            return (self.pick(res[0]), res[1]) if self.disp.has_aux else self.pick(res)
+        return res[0], self.pick(res[1])
+
+
+def _generated_function(core):
+    """The generated function itself of a variant (not its wrappers)."""
+    while isinstance(core, (_ObjectCall, _VarargPick)):
+        core = core.fn
+    return core
 
 
 def _numeric(a):
@@ -589,13 +734,16 @@ def specialised(f, args, kwargs=None):
     disp = getattr(f, "__srcdiff_dispatch__", None)
     if disp is None or disp.bound is not None:
         return f
-    return disp.core(tuple(args), kwargs or {})
+    return _generated_function(disp.core(tuple(args), kwargs or {}))
 
 
 def vjp(f, *args, wrt=None, checkpoint=None):
     """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument
     (``checkpoint``: as for grad)."""
     f = specialised(f, args)
+    if _vararg(_plain(f)[0]) is not None:
+        from .forward_api import _varargs_refusal
+        raise _varargs_refusal(_plain(f)[0])
     if wrt is None:
         func, bound = _plain(f)
         nvisible = len(_signature_params(func)) - (1 if bound is not None else 0)
@@ -606,12 +754,18 @@ def vjp(f, *args, wrt=None, checkpoint=None):
     fns = disp.core(args, {})
     fwd = [fn for n, fn in fns.items() if n.endswith("_fwd")][0]
     bwd = [fn for n, fn in fns.items() if n.endswith("_bwd")][0]
-    call_args = ((disp.bound,) + args) if disp.bound is not None else args
+    kinds = [k if isinstance(k, (RecordKind, FunctionKind)) else None for k in arg_key(args)]
+    objects = _ObjectCall(None, disp, kinds) \
+        if any(isinstance(k, RecordKind) for k in kinds) or disp.bound_kind is not None else None
+    call_args = objects.containers(args) if objects is not None \
+        else ((disp.bound,) + args) if disp.bound is not None else args
     out, residuals = fwd(*call_args)
     names, positions = disp.names, disp.positions
 
     def f_vjp(dout):
         grads = bwd(residuals, dout)
+        if objects is not None:
+            grads = objects.gradients(grads, args)
         if _has_integer(args, positions):
             grads = _drop_integer_grads(args, {}, names, positions, grads, False)
         return grads
@@ -624,13 +778,17 @@ def vjp(f, *args, wrt=None, checkpoint=None):
 
 def _finish(wrapper, f, disp, kind):
     gen = disp.gen
-    core = next(iter(gen.fns.values()))
-    wrapper.__srcdiff_source__ = gen.source
-    wrapper.__srcdiff_generated__ = gen
+    # (no code yet for a function that reads attributes of an object argument:
+    # it is generated for the objects it is called with)
+    core = next(iter(gen.fns.values())) if gen is not None else disp.func
+    name = core.__name__ if gen is not None else f"{disp.func.__name__}_{kind}"
+    if gen is not None:
+        wrapper.__srcdiff_source__ = gen.source
+        wrapper.__srcdiff_generated__ = gen
     wrapper.__srcdiff_dispatch__ = disp
     wrapper.__srcdiff_wrapped__ = core
-    wrapper.__name__ = core.__name__
-    wrapper.__qualname__ = core.__name__
+    wrapper.__name__ = name
+    wrapper.__qualname__ = name
     wrapper.__doc__ = f"srcdiff {kind} of {getattr(f, '__qualname__', f)}"
     return wrapper
 
@@ -644,6 +802,9 @@ def source(g):
         return compiled.source()
     disp = getattr(g, "__srcdiff_dispatch__", None)
     if disp is not None:
+        if disp.gen is None:
+            raise SrcdiffError(f"{g.__name__} has no generated code yet: it is generated "
+                               "for the objects it is first called with")
         return disp.gen.source
     text = getattr(g, "__srcdiff_source__", None)
     if text is None:

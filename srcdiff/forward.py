@@ -483,9 +483,10 @@ class ForwardTransform:
             return [], zero(load(t))
         what = op.what or (qualified_name(op.func) if op.func is not None else "this operation")
         name = qualified_name(op.func) if op.func is not None else what
-        raise _Unsupported(f"no forward-mode derivative for {what}",
-                           f"register one with @srcdiff.jvp_rule({name}) "
-                           f"(or srcdiff.nondifferentiable({name}) if it has no derivative)")
+        from .analysis import unknown_refusal
+        message, hint, _ = unknown_refusal(op, name, "jvp_rule")
+        raise _Unsupported(message.replace("no derivative rule", "no forward-mode derivative"),
+                           hint)
 
     def rule(self, s, t, op, renamed):
         rule = op.rule

@@ -13,8 +13,8 @@ import gast
 import numpy as np
 
 from .optimize import dead_code
-from .api import (Generated, _plain, _resolver, _signature_params, _wrt_names, _is_integer,
-                  bound_helpers, grad, specialised, vjp)
+from .api import (Generated, _plain, _resolver, _signature_params, _vararg, _wrt_names,
+                  _is_integer, bound_helpers, grad, specialised, vjp)
 from .cache import LRU, SIZE, generated
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
@@ -22,6 +22,8 @@ from .forward import ForwardTransform
 from .normalize import normalize
 from .parse import parse_function
 from .pipeline import prepare
+from .records import from_cotangent, record_kind, to_container, to_tangent
+from .values import function_kind
 from .syntax import load, clone, tuple_, names_read
 from .templates import HelperEnv
 
@@ -32,16 +34,18 @@ _cache = LRU(SIZE)      # generated forward code (cache.py)
 
 # ---- generation -------------------------------------------------------------
 
-def generate_forward(func, wrt_names, sequences=()):
+def generate_forward(func, wrt_names, sequences=(), records=()):
     """The generated forward function of ``func`` (tangents for ``wrt_names``;
-    ``sequences``: the parameters that hold lists or tuples)."""
+    ``sequences``: the parameters that hold lists or tuples; ``records``: pairs
+    (parameter, RecordKind) of the object parameters, records.py)."""
     sequences = tuple(sorted(sequences))
-    return generated(_cache, func, (tuple(wrt_names), "jvp", sequences),
-                     lambda: _generate_forward(func, wrt_names, sequences))
+    records = tuple(sorted(records, key=lambda r: r[0]))
+    return generated(_cache, func, (tuple(wrt_names), "jvp", sequences, records),
+                     lambda: _generate_forward(func, wrt_names, sequences, records))
 
 
-def _generate_forward(func, wrt_names, sequences=()):
-    norm = _prepare(func, wrt_names)
+def _generate_forward(func, wrt_names, sequences=(), records=()):
+    norm = _prepare(func, wrt_names, records)
     fs = norm.fs
     env = norm.env
     ft = ForwardTransform(norm, wrt_names, env, sequences)
@@ -71,16 +75,16 @@ def _generated(fs):
     return fs.loc.filename.startswith("<srcdiff-")
 
 
-def _prepare(func, wrt_names):
+def _prepare(func, wrt_names, records=()):
     """The normalized function. Code srcdiff generated (a gradient, for
     forward-over-reverse) is refused by the inliner's view checks where it saves
     elements of an array a loop writes into (aimed at user code); it is then
     normalized without inlining, which it needs only for helpers without rules."""
     fs = parse_function(func)
     if not _generated(fs):
-        return prepare(func, wrt_names)
+        return prepare(func, wrt_names, records)
     try:
-        return prepare(func, wrt_names)   # inlines helpers without rules (if any)
+        return prepare(func, wrt_names, records)   # inlines helpers without rules (if any)
     except SrcdiffError:
         pass
     norm = normalize(fs)
@@ -148,8 +152,7 @@ def _full_args(func, bound, args, kwargs):
     values = []
     for p in sig.parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise SrcdiffError("functions with *args or **kwargs parameters cannot be "
-                               "differentiated directly")
+            raise _varargs_refusal(target)
         values.append(ba.arguments[p.name])
     return values
 
@@ -159,12 +162,30 @@ def _as_tangent(t, p):
     if t is None:
         return None
     if isinstance(p, (list, tuple)) and isinstance(t, (list, tuple)):
-        return type(p)(_as_tangent(a, b) for a, b in zip(t, p))
+        items = [_as_tangent(a, b) for a, b in zip(t, p)]
+        return type(p)(*items) if hasattr(p, "_fields") else type(p)(items)
     if isinstance(p, dict) and isinstance(t, dict):
         return {k: _as_tangent(t[k], v) for k, v in p.items()}
     if hasattr(p, "shape") and not hasattr(t, "shape"):
         return t * np.ones_like(p, dtype=np.result_type(p, float))
     return t
+
+
+def _record_kinds(values):
+    """Per value: its RecordKind if it is an object argument (records.py), else None."""
+    return [record_kind(v) or function_kind(v) if type(v) not in (list, tuple, dict) else None
+            for v in values]
+
+
+def _containers(values, kinds):
+    """The values as generated code takes them (objects as containers of their fields)."""
+    return [to_container(v, k) if k is not None else v for v, k in zip(values, kinds)]
+
+
+def _tangent(t, value, kind):
+    """The tangent ``t`` given by the user for ``value``, as generated code takes it."""
+    return to_tangent(t, value, kind, _as_tangent) if kind is not None \
+        else _as_tangent(t, value)
 
 
 # ---- public transforms -------------------------------------------------------
@@ -179,14 +200,17 @@ def jvp(f, primals, tangents):
     func, bound = _plain(specialised(f, primals))
     params = _signature_params(func)
     offset = 1 if bound is not None else 0
+    values = _full_args(func, bound, primals, {})
+    kinds = _record_kinds(values)
     wrt, tans = [], []
     for i, (p, t) in enumerate(zip(primals, tangents)):
         if t is None or _is_integer(p):
             continue
         wrt.append(params[offset + i])
-        tans.append(_as_tangent(t, p))
-    values = _full_args(func, bound, primals, {})
-    gen = generate_forward(func, wrt, _sequences(params, values))
+        tans.append(_tangent(t, p, kinds[offset + i]))
+    records = [(p, k) for p, k in zip(params, kinds) if k is not None]
+    values = _containers(values, kinds)
+    gen = generate_forward(func, wrt, _sequences(params, values), records)
     core = next(iter(gen.fns.values()))
     out, dout = core(*values, *tans)
     return out, dout
@@ -214,7 +238,16 @@ def _options(transform, f, wrt):
     return None
 
 
+def _varargs_refusal(func):
+    return SrcdiffError(f"{getattr(func, '__qualname__', func)} has *args or **kwargs "
+                        "parameters: grad and value_and_grad differentiate it (w.r.t. "
+                        "positions), jvp, vjp, hvp, hessian and jacobian not yet",
+                        hint="call it from a function with named parameters")
+
+
 def _positions(func, bound, wrt):
+    if _vararg(func) is not None:
+        raise _varargs_refusal(func)
     params = _signature_params(func)
     offset = 1 if bound is not None else 0
     names, single = _wrt_names(wrt, params, offset, getattr(func, "__qualname__", repr(func)))
@@ -246,6 +279,9 @@ def jacobian(f=None, wrt=0):
     deco = _options(jacobian, f, wrt)
     if deco is not None:
         return deco
+    inner = getattr(f, "__srcdiff_jacobian__", None)
+    if inner is not None:
+        return _jacobian_of_jacobian(f, inner, wrt)
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
 
@@ -264,7 +300,48 @@ def jacobian(f=None, wrt=0):
         return results[0] if single else tuple(results)
 
     jac.__doc__ = f"srcdiff jacobian of {getattr(f, '__qualname__', f)}"
+    jac.__srcdiff_jacobian__ = (f, wrt)
     return jac
+
+
+def _jacobian_of_jacobian(outer_jac, inner, wrt):
+    """``jacobian(jacobian(f, wrt=i), wrt=j)``: forward over forward, the jvp of
+    f's generated jvp function (shape ``out.shape + x_i.shape + x_j.shape``),
+    for single array or number arguments."""
+    f, inner_wrt = inner
+    func, bound = _plain(f)
+    names_i, single_i, pos_i, params = _positions(func, bound, inner_wrt)
+    names_o, single_o, pos_o, _ = _positions(func, bound, wrt)
+    if not (single_i and single_o) or bound is not None \
+            or getattr(f, "__srcdiff_dispatch__", None) is not None:
+        raise SrcdiffError("jacobian(jacobian(f)) is differentiated for a plain function f "
+                           "and one wrt argument each",
+                           hint="use srcdiff.hessian(f) for a scalar f, or jacobian of "
+                           "a function calling srcdiff.jacobian's inner derivative yourself")
+
+    def jac2(*args, **kwargs):
+        values = _full_args(func, None, args, kwargs)
+        xi, xo = values[pos_i[0]], values[pos_o[0]]
+        if any(isinstance(v, (list, tuple, dict)) for v in (xi, xo)):
+            raise SrcdiffError("jacobian(jacobian(f)) is differentiated for array or number "
+                               "arguments, not tuples, lists or dicts")
+        first = generate_forward(func, names_i, _sequences(params, values))
+        core1 = next(iter(first.fns.values()))
+        second = generate_forward(core1, names_o, _sequences(params, values))
+        core2 = next(iter(second.fns.values()))
+        out = func(*values)
+        blocks = []
+        for ek in _basis(xi):
+            cols = []
+            for ej in _basis(xo):
+                tangent = core2(*values, ek, ej)[1]
+                cols.append(np.reshape(tangent[1], np.shape(out)))
+            blocks.append(np.stack(cols, axis=-1))
+        shape = np.shape(out) + np.shape(xi) + np.shape(xo)
+        return np.stack(blocks, axis=-2).reshape(shape)
+
+    jac2.__doc__ = f"srcdiff jacobian of {outer_jac.__doc__}"
+    return jac2
 
 
 def _sequences(params, values):
@@ -364,31 +441,46 @@ def hvp(f=None, wrt=0):
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
     g = grad(func, wrt=tuple(names) if not single else names[0])
-    gen = generate_forward(g.__srcdiff_wrapped__, names)   # (refusals now, and its source)
+    # (refusals now, and its source; for a function reading attributes of an
+    # object argument, when it is called with the object)
+    gen = generate_forward(g.__srcdiff_wrapped__, names) \
+        if g.__srcdiff_dispatch__.gen is not None else None
 
     def forward(primal, kwargs):
-        """The forward function of the gradient generated for these arguments."""
-        core = specialised(g, primal, kwargs)
+        """The forward function of the gradient generated for these arguments, the
+        arguments as it takes them (objects as containers) and their RecordKinds."""
+        full = ((bound,) if bound is not None else ()) + tuple(primal)
+        core = specialised(g, full, kwargs)
         values = _full_args(func, bound, primal, kwargs)
+        kinds = _record_kinds(values)
+        values = _containers(values, kinds)
         made = generate_forward(core, names, _sequences(params, values))
-        return next(iter(made.fns.values())), values
+        return next(iter(made.fns.values())), values, kinds
 
     def h(*args, **kwargs):
         if not args:
             raise SrcdiffError("hvp: call h(*args, v) with the vector v last")
         *primal, v = args
-        fwd, values = forward(primal, kwargs)
+        fwd, values, kinds = forward(primal, kwargs)
         vs = [v] if single else list(v)
         if len(vs) != len(names):
             raise SrcdiffError(f"hvp: expected {len(names)} vectors, got {len(vs)}")
-        tans = [_as_tangent(t, values[p]) for t, p in zip(vs, positions)]
-        return fwd(*values, *tans)[1]
+        objects = _full_args(func, bound, primal, kwargs)
+        tans = [_tangent(t, objects[p], kinds[p]) for t, p in zip(vs, positions)]
+        out = fwd(*values, *tans)[1]
+        # (the tangent of an object's gradient: in the gradient's form)
+        outs = [out] if single else list(out)
+        outs = [from_cotangent(o, objects[p], kinds[p]) if kinds[p] is not None else o
+                for o, p in zip(outs, positions)]
+        return outs[0] if single else tuple(outs)
 
-    h.__srcdiff_source__ = gen.source
-    h.__srcdiff_generated__ = gen
+    if gen is not None:
+        h.__srcdiff_source__ = gen.source
+        h.__srcdiff_generated__ = gen
     h.__srcdiff_forward__ = forward
     h.__srcdiff_hvp__ = (forward, single, positions, _as_tangent)    # (for srcdiff.jit)
-    h.__name__ = h.__qualname__ = next(iter(gen.fns.values())).__name__
+    h.__name__ = h.__qualname__ = next(iter(gen.fns.values())).__name__ if gen is not None \
+        else f"{func.__name__}_grad_jvp"
     h.__doc__ = f"srcdiff hvp of {getattr(f, '__qualname__', f)}"
     return h
 
@@ -407,7 +499,7 @@ def hessian(f=None, wrt=0):
     forward = h.__srcdiff_forward__
 
     def hess(*args, **kwargs):
-        fwd, values = forward(args, kwargs)
+        fwd, values, _ = forward(args, kwargs)
         xs = [values[p] for p in positions]
         whole = xs[0] if single else tuple(xs)
         leaves = _leaves(whole)
@@ -420,8 +512,9 @@ def hessian(f=None, wrt=0):
                     columns[i][j].append(np.reshape(r, np.shape(xi)))
         return _blocks(whole, whole, columns, axis=-1)
 
-    hess.__srcdiff_source__ = h.__srcdiff_source__
-    hess.__srcdiff_generated__ = h.__srcdiff_generated__
+    if hasattr(h, "__srcdiff_source__"):
+        hess.__srcdiff_source__ = h.__srcdiff_source__
+        hess.__srcdiff_generated__ = h.__srcdiff_generated__
     hess.__doc__ = f"srcdiff hessian of {getattr(f, '__qualname__', f)}"
     return hess
 

@@ -23,6 +23,8 @@ from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
+from .records import rewrite_records
+from .values import resolve_function_values
 from .syntax import load, store, const, assign, clone, names_read, names_stored, subscript
 from .templates import HelperEnv
 
@@ -91,11 +93,18 @@ class _Inliner:
     def run(self):
         for _ in range(MAX_DEPTH):
             _splice_starred(self.norm)
+            self.record_names = rewrite_records(self.norm, getattr(self.norm, "records", None))
             body = self.norm.node.body
             local_names = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
                            and not isinstance(n.ctx, gast.Load)} | set(self.norm.params)
             self.local_defs = _local_defs(body, self.fs)
             self.local_names = local_names
+            resolve_function_values(self.norm, self.fs, local_names, self.local_defs)
+            body = self.norm.node.body      # (loops over functions unrolled)
+            # a call whose result is called (a factory of functions) is inlined too
+            self.called = {n.func.id for n in gast.walk(self.norm.node)
+                           if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
+                           and n.func.id in local_names and n.func.id not in self.local_defs}
             self.classifier = Classifier(self.fs, local_names, self.local_defs)
             out = self.norm.output
             varied, useful = activity(body, self.wrt, [out.id] if isinstance(out, gast.Name)
@@ -130,6 +139,7 @@ class _Inliner:
                 # argument is written in place is inlined too, so the alias checks see
                 # what it returns
                 if op.kind == "user" and (self._varied(s.value)
+                                          or s.targets[0].id in self.called
                                           or ({s.targets[0].id} | names_read(s.value))
                                           & self.written_into
                                           or _writes_parameters(op.func)) \
@@ -229,8 +239,10 @@ class _Inliner:
         return func is self.fs.func or func in getattr(s, "inline_chain", ())
 
     def _varied(self, callnode):
+        """Is the call differentiated? (Or given an object argument, which the
+        generated code holds as a container of its fields: inlined too.)"""
         reads = names_read(callnode)
-        return bool(reads & self.varied)
+        return bool(reads & (self.varied | self.record_names))
 
     # ---- loops over differentiated sequences ---------------------------------
     def index_loop(self, s, before):
@@ -389,7 +401,7 @@ class _Inliner:
             key = func
         # a nested def writes into (or rebinds, nonlocal) the caller's names
         sub = normalize(sub_fs, frozenset(self.local_names) if free_map is not None
-                        else frozenset())
+                        else frozenset(), varargs=True)
         params = sub.params
         local = set(params) | {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
                                and not isinstance(n.ctx, gast.Load)}
@@ -470,18 +482,31 @@ class _Inliner:
         if hasattr(callee, "__self__") and not isinstance(callee, gast.FunctionDef):
             values[positional[0]] = self.env.ref(callee.__self__, "self_obj")
             positional = positional[1:]
-        if len(call_args) > len(positional):
+        if len(call_args) > len(positional) and args.vararg is None:
             raise self.fs.loc.error(s, f"too many arguments in a call of {sub_fs.name}")
         for p, a in zip(positional, call_args):
             values[p] = a
+        extra = {}
         for k, v in op.keywords.items():
             if k in values:
                 raise self.fs.loc.error(s, f"{sub_fs.name}() got multiple values for {k!r}")
             if k not in positional and k not in kwonly:
-                raise self.fs.loc.error(s, f"{sub_fs.name}() has no parameter {k!r}")
+                if args.kwarg is None:
+                    raise self.fs.loc.error(s, f"{sub_fs.name}() has no parameter {k!r}")
+                extra[k] = v
+                continue
             values[k] = v
+        # *args: a tuple of the extra positional arguments; **kwargs: a dict of
+        # the extra keywords
+        if args.vararg is not None:
+            values[args.vararg.id] = gast.Tuple(elts=list(call_args[len(positional):]),
+                                                ctx=gast.Load())
+        if args.kwarg is not None:
+            values[args.kwarg.id] = gast.Dict(keys=[const(k) for k in extra],
+                                              values=list(extra.values()))
         out = []
         all_params = [p for p in [a.id for a in args.posonlyargs + args.args] + kwonly]
+        all_params += [a.id for a in (args.vararg, args.kwarg) if a is not None]
         for p in all_params:
             if p in values:
                 value = clone(values[p])

@@ -896,16 +896,19 @@ def nonlocal_names(fn):
     return out
 
 
-def normalize(fs, outer=frozenset()):
+def normalize(fs, outer=frozenset(), varargs=False):
     """Normalize ``fs`` (a FunctionSource) to A-normal form with a single exit.
     ``outer``: for a nested def inlined into its caller, the caller's names it
-    may write into (``acc[0] = v``, ``acc.append(v)``) or rebind (nonlocal)."""
+    may write into (``acc[0] = v``, ``acc.append(v)``) or rebind (nonlocal).
+    ``varargs``: a function inlined into its caller may have ``*args`` and
+    ``**kwargs`` parameters (bound to a tuple and a dict literal there)."""
     node = fs.node
     args = node.args
-    if args.vararg is not None or args.kwarg is not None:
+    if not varargs and (args.vararg is not None or args.kwarg is not None):
         raise fs.loc.error(node, "functions with *args or **kwargs parameters cannot be "
                            "differentiated directly", "give the parameters names")
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    params += [a.id for a in (args.vararg, args.kwarg) if a is not None]
     names = NameGen(all_names(node) | set(params))
     reserved = set()
     for p in params:

@@ -20,17 +20,18 @@ SIZE = 64       # prepared functions kept (each holds its syntax trees)
 _prepared = LRU(SIZE)   # (func, wrt) -> (the prepared function, what preparing it read)
 
 
-def prepare(func, wrt=()):
+def prepare(func, wrt=(), records=()):
     """Parse and normalize ``func``; calls into user functions whose results
     may depend on ``wrt`` are inlined (see inline.py).
 
     Every transform of the same function (grad, vjp, jvp, each specialisation
     on argument kinds) starts from the same prepared function: it is made once
     and each caller gets its own copy to change, while the globals and closure
-    variables preparing it read are still the same objects."""
+    variables preparing it read are still the same objects. ``records``: pairs
+    (parameter, RecordKind) of the object parameters (records.py)."""
     from . import parse
     from .api import deps_valid
-    key = (func, tuple(wrt))
+    key = (func, tuple(wrt), tuple(sorted(records, key=lambda r: r[0])))
     hit = _prepared.get(key)
     if hit is not None and deps_valid(hit[1]):
         for dep in hit[1]:
@@ -38,22 +39,24 @@ def prepare(func, wrt=()):
         return copy_prepared(hit[0])
     recording = getattr(parse._recording, "deps", None)
     start = len(recording) if recording is not None else 0
-    norm = _prepare(func, wrt)
+    norm = _prepare(func, wrt, dict(records))
     if recording is not None:       # (unrecorded dependencies could not be checked)
         _prepared.put(key, (norm, tuple(recording[start:])))
         return copy_prepared(norm)
     return norm
 
 
-def _prepare(func, wrt):
+def _prepare(func, wrt, records):
     from .inline import inline_calls
     from .templates import HelperEnv
     fs = parse_function(func)
-    norm = normalize(fs)
+    # (*args: a tuple parameter of the generated code, api._VarargPick)
+    norm = normalize(fs, varargs=fs.node.args.kwarg is None)
     norm.env = HelperEnv(norm.names, fs.globals, fs.closure)
     for free in sorted(fs.closure):
         norm.env.objects[free] = fs.closure[free]   # the user's closure variables, as they are
     fs.extra = norm.env.objects
+    norm.records = records
     with user_names(norm.names):
         return inline_calls(norm, wrt)
 

@@ -610,9 +610,11 @@ class ReverseTransform:
         what = op.what or (getattr(op.func, "__qualname__", None) or repr(op.func))
         from .rules import qualified_name
         name = qualified_name(op.func) if op.func is not None else what
-        raise self.error(s, f"no derivative rule for {name}",
-                         f"register one with @srcdiff.vjp_rule({name}) "
-                         f"(or srcdiff.nondifferentiable({name}) if it has no derivative)")
+        from .analysis import unknown_refusal
+        message, hint, object_read = unknown_refusal(op, name, "vjp_rule")
+        error = self.error(s, message, hint)
+        error.object_read = object_read
+        raise error
 
     def _pass_through(self, stmts, d):
         """``x = x + e``: the statements start ``dx_in = dx`` and contain

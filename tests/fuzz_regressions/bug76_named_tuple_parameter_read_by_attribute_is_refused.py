@@ -13,7 +13,6 @@ def f(pn):
     return np.sum(np.sin(pn.w)) * pn.c
 
 FUNC = 'f'
-XFAIL = 'a named-tuple parameter read by attribute: refused (issue 17: packed parameters)'
 ARGS = (Params(w=np.array([0.3, -0.5, 0.8]), c=0.7),)
 WRT = 0
 ORDERS = (1, 2)

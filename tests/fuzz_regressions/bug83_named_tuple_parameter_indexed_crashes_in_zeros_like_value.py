@@ -14,7 +14,6 @@ def f(pn, B):
     return np.sum(np.sin(q)) + np.sum(B ** 2)
 
 FUNC = 'f'
-XFAIL = 'a named-tuple parameter: zeros_like_value crash (issue 17 class 8, named tuples)'
 ARGS = (Params(w=np.array([0.3, -0.5, 0.8]), c=-1.07), np.array([[0.76, -0.77], [0.83, 0.6]]))
 WRT = 'B'
 ORDERS = (1, 2)

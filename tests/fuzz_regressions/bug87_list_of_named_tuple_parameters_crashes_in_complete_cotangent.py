@@ -15,7 +15,6 @@ def f(layers):
     return 1.0
 
 FUNC = 'f'
-XFAIL = 'a list of named-tuple parameters: complete_cotangent crash (issue 17 class 8, named tuples)'
 ARGS = ([Layer(W=np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]), b=np.array([0.0, 0.0, 0.0]))],)
 WRT = (0,)
 ORDERS = (1, 2)

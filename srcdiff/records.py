@@ -1,0 +1,204 @@
+"""Parameters in objects: NamedTuples, dataclasses and plain objects passed in.
+
+A function that reads ``p.log_noise`` or ``self.W`` of an object argument is
+specialised on the object's class and field names (its ``RecordKind``): the
+object reaches the generated code as a container of its fields (a tuple for a
+NamedTuple, a dict for other objects), attribute reads become item reads of
+that container, and ``self.residuals(x)`` becomes a call of the class's
+function ``Model.residuals(self, x)``, which the inliner inlines like any
+user function. The gradient of such an argument is a NamedTuple of field
+cotangents for a NamedTuple, a dict of field cotangents for other objects
+(fields without a derivative, such as ints and strings, get ``None``).
+"""
+import dataclasses
+import functools
+import inspect
+import types
+
+import gast
+import numpy as np
+
+from .syntax import const, load
+
+__all__ = ["RecordKind", "record_kind", "to_container", "to_tangent", "from_cotangent",
+           "rewrite_records"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordKind:
+    """The class of an object argument and the fields its container holds."""
+    cls: type
+    fields: tuple
+    named: bool      # a NamedTuple (a tuple of its fields), else a dict of them
+
+
+_FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+              functools.partial, np.ufunc)
+
+
+_LIBRARIES = {"numpy", "scipy", "pandas", "sklearn", "torch", "jax", "dask", "xarray",
+              "matplotlib", "srcdiff", "builtins", "collections", "functools", "itertools",
+              "random", "io", "threading", "types"}
+
+
+def record_kind(a):
+    """The RecordKind of an object argument, or None for anything else (numbers,
+    arrays, containers, functions, modules, array-likes)."""
+    t = type(a)
+    if isinstance(a, tuple):
+        fields = getattr(t, "_fields", None)
+        if isinstance(fields, tuple) and all(isinstance(f, str) for f in fields):
+            return RecordKind(t, fields, True)
+        return None
+    if isinstance(a, (list, dict, str, bytes, int, float, complex, bool, np.ndarray,
+                      np.generic, types.ModuleType, type) + _FUNCTIONS) \
+            or hasattr(a, "__array__") or hasattr(a, "__array_function__") \
+            or hasattr(a, "shape"):
+        return None
+    if (getattr(t, "__module__", None) or "").split(".")[0] in _LIBRARIES:
+        return None     # a library's object (a frozen distribution, a solver): as it is
+    if dataclasses.is_dataclass(a):
+        return RecordKind(t, tuple(f.name for f in dataclasses.fields(a)), False)
+    d = getattr(a, "__dict__", None)
+    if not isinstance(d, dict) or not d:
+        return None
+    return RecordKind(t, tuple(sorted(d)), False)
+
+
+def to_container(a, kind):
+    """The container of ``a``'s fields the generated code takes (a function
+    argument, values.FunctionKind, as it is)."""
+    if not isinstance(kind, RecordKind):
+        return a
+    if kind.named:
+        return tuple(a)
+    return {f: getattr(a, f) for f in kind.fields}
+
+
+def _differentiable(v):
+    if isinstance(v, (bool, np.bool_, int, np.integer, str, bytes)) or v is None:
+        return False
+    kind = getattr(getattr(v, "dtype", None), "kind", None)
+    if kind is not None:
+        return kind in "fc"
+    return isinstance(v, (float, complex, list, tuple, dict))
+
+
+def to_tangent(t, a, kind, as_tangent):
+    """The container form of the user's tangent ``t`` of the object ``a`` (an
+    object like ``a``, or a dict of field tangents; a field it does not give
+    and a field without a derivative get a zero tangent or None; a function
+    argument gets None)."""
+    if not isinstance(kind, RecordKind):
+        return None
+    out = []
+    for f in kind.fields:
+        v = getattr(a, f)
+        if isinstance(t, dict):
+            tv = t.get(f)
+        else:
+            tv = getattr(t, f, None) if t is not None else None
+        if not _differentiable(v):
+            tv = 0.0 if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else None
+        elif tv is None:
+            from .forward_api import _zero_like
+            tv = _zero_like(v)
+        else:
+            tv = as_tangent(tv, v)
+        out.append(tv)
+    return tuple(out) if kind.named else dict(zip(kind.fields, out))
+
+
+def from_cotangent(ct, a, kind):
+    """The user's form of the cotangent ``ct`` (the container form) of ``a``."""
+    if ct is None or not isinstance(kind, RecordKind):
+        return None
+    items = list(ct) if kind.named else [ct.get(f) for f in kind.fields]
+    items = [g if _differentiable(getattr(a, f)) else None
+             for f, g in zip(kind.fields, items)]
+    if kind.named:
+        return kind.cls(*items)
+    return dict(zip(kind.fields, items))
+
+
+# ---- the rewrite -------------------------------------------------------------------
+
+def rewrite_records(norm, records):
+    """Attribute reads of the object parameters ``records`` (name -> RecordKind)
+    in ``norm``'s code become item reads of their containers; method calls become
+    calls of the class's functions with the object first. Names bound to a
+    record by a plain copy (``s = self``, a parameter of an inlined method) are
+    records too. Returns the names that hold records: the generated code has
+    their containers, so every call of a user function given one is inlined."""
+    known = {p: k for p, k in (records or {}).items() if isinstance(k, RecordKind)}
+    if not known:
+        return set()
+    for n in gast.walk(norm.node):
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 \
+                and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Name) \
+                and n.value.id in known:
+            known[n.targets[0].id] = known[n.value.id]
+    _Rewriter(known, norm.env).visit(norm.node)
+    return set(known)
+
+
+class _Rewriter(gast.NodeTransformer):
+    def __init__(self, records, env):
+        self.records = records
+        self.env = env
+
+    def _record(self, node):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            return self.records.get(node.id)
+        return None
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if isinstance(func, gast.Attribute):
+            kind = self._record(func.value)
+            if kind is not None and func.attr not in kind.fields:
+                found = _class_function(kind.cls, func.attr)
+                if found is not None:
+                    fn, takes_self = found
+                    node.func = self.env.ref(fn, f"{kind.cls.__name__}_{func.attr}")
+                    if takes_self:
+                        node.args = [func.value] + list(node.args)
+        return node
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        kind = self._record(node.value)
+        if kind is None or not isinstance(node.ctx, gast.Load):
+            return node
+        if node.attr in kind.fields:
+            key = kind.fields.index(node.attr) if kind.named else node.attr
+            return gast.copy_location(gast.Subscript(value=node.value, slice=const(key),
+                                                     ctx=gast.Load()), node)
+        try:
+            static = inspect.getattr_static(kind.cls, node.attr)
+        except AttributeError:
+            return node
+        if isinstance(static, property) and static.fget is not None:
+            fget = self.env.ref(static.fget, f"{kind.cls.__name__}_{node.attr}")
+            return gast.copy_location(gast.Call(func=fget, args=[node.value], keywords=[]),
+                                      node)
+        if not callable(static) and not isinstance(static, (staticmethod, classmethod)):
+            # a class attribute (a constant of the class)
+            return self.env.ref(static, f"{kind.cls.__name__}_{node.attr}")
+        return node
+
+
+def _class_function(cls, name):
+    """(function, takes the object first) for the method ``name`` of ``cls``
+    written in Python, or None."""
+    try:
+        static = inspect.getattr_static(cls, name)
+    except AttributeError:
+        return None
+    if isinstance(static, staticmethod):
+        fn = static.__func__
+        return (fn, False) if isinstance(fn, types.FunctionType) else None
+    if isinstance(static, types.FunctionType):
+        return static, True
+    return None

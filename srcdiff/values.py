@@ -1,0 +1,286 @@
+"""Functions as values in differentiated code.
+
+A name bound once to a function srcdiff can name (``act = np.tanh``, an item
+of a literal tuple or dict of functions, a parameter given a function at the
+call, a copy of a nested def or lambda) is replaced by that function where it
+is called, so the call is differentiated by the function's rule or inlined.
+``functools.partial`` objects become calls of their function with the bound
+arguments; ``map`` and ``functools.reduce`` become calls of the Python
+versions in functional.py, which are inlined.
+"""
+import functools
+
+import gast
+
+from . import functional
+from .analysis import walk_stmts
+from .parse import resolve_static
+from .syntax import clone, const, load
+
+__all__ = ["FunctionKind", "function_kind", "resolve_function_values"]
+
+
+class FunctionKind:
+    """A function argument: the generated code is specialised on its identity."""
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __eq__(self, other):
+        return isinstance(other, FunctionKind) and other.fn is self.fn
+
+    def __hash__(self):
+        return hash(id(self.fn))
+
+    def __repr__(self):
+        return f"FunctionKind({getattr(self.fn, '__qualname__', self.fn)!r})"
+
+
+def function_kind(a):
+    """The FunctionKind of a function argument (a Python function, a lambda, a
+    NumPy ufunc or function, a builtin, a functools.partial), else None."""
+    import types
+    import numpy as np
+    if isinstance(a, (types.FunctionType, types.BuiltinFunctionType, np.ufunc,
+                      functools.partial)):
+        return FunctionKind(a)
+    return None
+
+
+_MAPS = {1: functional.map1, 2: functional.map2, 3: functional.map3}
+_REDUCES = {2: functional.reduce2, 3: functional.reduce3}
+
+
+def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
+    """Rewrite ``norm``'s calls of function values (see the module's doc); a loop
+    over a tuple or list literal of functions (``for act in (np.tanh, sq)``) is
+    unrolled, one copy of its body per function."""
+    env = norm.env
+    counts = {}
+    values = {}
+    for s in walk_stmts(norm.node.body):
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+                counts[n.id] = counts.get(n.id, 0) + 1
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name):
+            values[s.targets[0].id] = s.value
+    for p in norm.params:
+        counts[p] = counts.get(p, 0) + 1
+    given = {p: k.fn for p, k in (getattr(norm, "records", None) or {}).items()
+             if isinstance(k, FunctionKind)}
+
+    def static(node):
+        try:
+            return resolve_static(fs, node, local_names)
+        except KeyError:
+            return None
+
+    def function_of(node, depth=0):
+        """The expression of the function ``node`` denotes, or None (for a
+        ``functools.partial(f, ...)`` made in the function: the partial)."""
+        if depth > 8:
+            return None
+        if isinstance(node, gast.Call) and static(node.func) is functools.partial \
+                and node.args and not any(isinstance(a, gast.Starred) for a in node.args) \
+                and all(k.arg is not None for k in node.keywords):
+            inner = function_of(node.args[0], depth + 1)
+            return None if inner is None else node
+        if isinstance(node, gast.Name) and node.id in local_defs:
+            return load(node.id)
+        if isinstance(node, gast.Name) and node.id in given and counts.get(node.id) == 1:
+            fn = given[node.id]
+            return env.ref(fn, getattr(fn, "__name__", node.id))
+        if isinstance(node, gast.Name) and node.id in local_names:
+            if counts.get(node.id) != 1 or node.id not in values:
+                return None
+            return function_of(values[node.id], depth + 1)
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
+                and isinstance(node.slice, gast.Constant):
+            held = values.get(node.value.id) if counts.get(node.value.id) == 1 else None
+            key = node.slice.value
+            if isinstance(held, (gast.Tuple, gast.List)) and isinstance(key, int) \
+                    and -len(held.elts) <= key < len(held.elts):
+                return function_of(held.elts[key], depth + 1)
+            if isinstance(held, gast.Dict):
+                for k, v in zip(held.keys, held.values):
+                    if isinstance(k, gast.Constant) and k.value == key:
+                        return function_of(v, depth + 1)
+            return None
+        if isinstance(node, (gast.Name, gast.Attribute)):
+            obj = static(node)
+            if obj is not None and callable(obj) and not isinstance(obj, type):
+                return clone(node) if isinstance(node, gast.Name) \
+                    else env.ref(obj, getattr(obj, "__name__", "fn"))
+        return None
+
+    if unroll:
+        norm.node.body, unrolled = _unroll(norm.node.body, norm, values, counts, function_of)
+        if unrolled:
+            local_names |= {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+                            and isinstance(n.ctx, gast.Store)}
+            return resolve_function_values(norm, fs, local_names, local_defs, unroll=False)
+    for s in walk_stmts(norm.node.body):
+        if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
+            made = _transform_made(s.value, function_of, static, env,
+                                   lambda n: _constant(n, values, counts))
+            if isinstance(made, _Refused):
+                raise norm.fs.loc.error(s, *made.args)
+            if made is not None:        # df = srcdiff.grad(g): df's generated code
+                s.value = made
+                values[s.targets[0].id] = made
+        for call in [n for n in gast.walk(s) if isinstance(n, gast.Call)]:
+            _rewrite_call(call, function_of, static, env)
+
+
+def _unroll(block, norm, values, counts, function_of):
+    """``block`` with its loops over literal tuples or lists of functions unrolled,
+    and whether there were any."""
+    from .inline import _rename_all
+    out, any_ = [], False
+    for s in block:
+        if not isinstance(s, gast.FunctionDef):
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list):
+                    new, hit = _unroll(sub, norm, values, counts, function_of)
+                    setattr(s, field, new)
+                    any_ |= hit
+        held = s.iter if isinstance(s, gast.For) else None
+        if isinstance(held, gast.Name) and counts.get(held.id) == 1:
+            held = values.get(held.id)
+        functions = [function_of(e) for e in held.elts] \
+            if isinstance(held, (gast.Tuple, gast.List)) and held.elts else [None]
+        if None in functions or not isinstance(s.target, gast.Name) or s.orelse \
+                or any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(s)):
+            out.append(s)
+            continue
+        line = getattr(s, "srcline", None)
+        local = _body_locals(s, norm.node)
+        for fn in functions:
+            name = norm.names.fresh(s.target.id)
+            bind = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                                  type_comment=None)],
+                               value=fn, type_comment=None)
+            bind.srcline = line
+            body = clone(s.body)
+            # (each copy's temporaries get names of their own, as straight-line code has)
+            _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
+                                   **{s.target.id: name}))
+            out += [bind] + body
+        any_ = True
+    return out, any_
+
+
+def _body_locals(loop, function):
+    """The names ``loop``'s body binds before it reads them (at its top level)
+    and that nothing outside the loop reads: the temporaries of one iteration."""
+    from .syntax import names_read, names_stored
+    inside = {id(n) for n in gast.walk(loop)}
+    outside = {n.id for n in gast.walk(function) if isinstance(n, gast.Name)
+               and isinstance(n.ctx, gast.Load) and id(n) not in inside}
+    seen, local = set(), set()
+    for st in loop.body:
+        read = names_read(st)
+        stored = {t.id for t in st.targets if isinstance(t, gast.Name)} \
+            if isinstance(st, gast.Assign) else set()
+        if isinstance(st, gast.Assign):
+            local |= stored - seen - read - outside
+        seen |= read | names_stored(st) | stored
+    return local
+
+
+def _constant(node, values, counts, depth=0):
+    """The constant (a number, a string, a tuple of those) ``node`` denotes, or
+    _NOT_CONSTANT."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple):
+        items = tuple(_constant(e, values, counts, depth) for e in node.elts)
+        return _NOT_CONSTANT if _NOT_CONSTANT in items else items
+    if isinstance(node, gast.Name) and counts.get(node.id) == 1 and node.id in values \
+            and depth < 8:
+        return _constant(values[node.id], values, counts, depth + 1)
+    return _NOT_CONSTANT
+
+
+def _transform_made(call, function_of, static, env, constant):
+    """For ``srcdiff.grad(g, ...)``, ``value_and_grad`` or ``hvp`` in the code: the
+    generated function the transform makes (a reference to it), which is then
+    inlined where it is called, so its derivatives are taken too; else None."""
+    from . import api, forward_api
+    transform = static(call.func)
+    if transform not in (api.grad, api.value_and_grad, forward_api.hvp) or not call.args \
+            or any(isinstance(a, gast.Starred) for a in call.args):
+        return None
+    fn = function_of(call.args[0])
+    fn = static(fn) if fn is not None else None
+    options = [constant(a) for a in call.args[1:]]
+    keywords = {k.arg: constant(k.value) for k in call.keywords}
+    if fn is None or _NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values() \
+            or None in keywords:
+        return _Refused("a srcdiff transform in differentiated code is differentiated only "
+                        "for a function it can name (a module-level function, one passed in) "
+                        "with constant options",
+                        "define the function at module level and pass wrt as a constant")
+    if api._vararg(fn) is not None:
+        return _Refused("a srcdiff transform of a function with *args in differentiated code "
+                        "is not differentiated yet",
+                        "give the function named parameters")
+    made = transform(fn, *options, **keywords)
+    if transform is forward_api.hvp:
+        gen = getattr(made, "__srcdiff_generated__", None)
+        if gen is None:
+            return None
+        forward = env.ref(next(iter(gen.fns.values())), "forward")
+        return gast.Call(func=env.ref(functools.partial, "partial"),
+                         args=[env.ref(functional.hvp_call, "hvp_call"), forward], keywords=[])
+    gen = made.__srcdiff_dispatch__.gen
+    if gen is None:
+        return None
+    core = next(iter(gen.fns.values()))
+    return env.ref(core, core.__name__)
+
+
+_NOT_CONSTANT = object()
+
+
+class _Refused:
+    """Why a transform in the code is refused: (message, hint)."""
+
+    def __init__(self, *args):
+        self.args = args
+
+
+def _rewrite_call(call, function_of, static, env):
+    func = call.func
+    if not isinstance(func, (gast.Name, gast.Attribute)) or static(func) is None:
+        found = function_of(func)
+        if found is None:
+            return
+        while isinstance(found, gast.Call):     # a partial made in the function
+            given = {k.arg for k in call.keywords}
+            call.args = [clone(a) for a in found.args[1:]] + list(call.args)
+            call.keywords = [clone(k) for k in found.keywords if k.arg not in given] \
+                + list(call.keywords)
+            found = function_of(found.args[0])
+        call.func = func = found
+    obj = static(func)
+    if isinstance(obj, functools.partial):
+        call.func = env.ref(obj.func, getattr(obj.func, "__name__", "fn"))
+        call.args = [env.ref(a, "partial_arg") for a in obj.args] + list(call.args)
+        given = {k.arg for k in call.keywords}
+        call.keywords = [gast.keyword(arg=k, value=env.ref(v, k)) for k, v in
+                         obj.keywords.items() if k not in given] + list(call.keywords)
+        return
+    table = _MAPS if obj is map else _REDUCES if obj is functools.reduce else None
+    if table is None or call.keywords or any(isinstance(a, gast.Starred) for a in call.args):
+        return
+    impl = table.get(len(call.args) - (1 if obj is map else 0))
+    if impl is None:
+        return
+    fn = function_of(call.args[0])
+    call.func = env.ref(impl, impl.__name__)
+    if fn is not None:
+        call.args = [fn] + list(call.args[1:])

@@ -1,0 +1,141 @@
+"""Transforms inside differentiated code (issue 18): ``srcdiff.grad(g)(x)``,
+``value_and_grad`` and ``hvp`` called in a function that is itself differentiated.
+The transform's generated code is inlined where it is called, so its own
+derivatives are taken. Gradients and Hessian-vector products against central
+differences."""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import grad, hessian, hvp, jacobian, jvp
+from numeric import assert_grads, load_module, numeric_grad
+
+X = np.array([0.3, -0.2, 0.7])
+Y = np.array([0.5, 1.5, -0.4])
+V = np.array([1.0, -0.5, 0.25])
+
+MOD = load_module('''
+import srcdiff
+from srcdiff import grad, hvp
+
+
+def g(x):
+    return np.sum(np.sin(x) * x)
+
+
+def g2(x, y):
+    return np.sum(np.exp(x * y)) / 3.0
+
+
+def f_grad_inside(x, y):
+    return np.sum(srcdiff.grad(g)(x) * y)
+
+
+def f_grad_bound_to_a_name(x, y):
+    dg = grad(g)
+    return np.sum(dg(x) * dg(y))
+
+
+def f_grad_wrt(x, y):
+    gx, gy = srcdiff.grad(g2, wrt=(0, 1))(x, y)
+    return np.sum(gx * gy)
+
+
+def f_value_and_grad(x, y):
+    value, gx = srcdiff.value_and_grad(g)(x * y)
+    return value + np.sum(gx ** 2)
+
+
+def f_hvp_inside(x, y):
+    return np.sum(hvp(g)(x, y) * x)
+
+
+def h(x, y):
+    return np.sum(grad(g2, wrt=1)(x, y) ** 2)
+
+
+def f_grad_of_grad_inside(x, y):
+    return np.sum(grad(h)(x, y) * y)
+
+
+def f_grad_of_a_local_lambda(x, y):
+    return np.sum(grad(lambda z: np.sum(np.sin(z) * y))(x))
+''')
+
+CASES = ["f_grad_inside", "f_grad_bound_to_a_name", "f_grad_wrt", "f_value_and_grad",
+         "f_hvp_inside", "f_grad_of_grad_inside"]
+
+
+def grad_fd(f, args, i, eps=1e-5):
+    """Central differences of srcdiff's gradient (w.r.t. argument i) along V."""
+    df = grad(f, wrt=i)
+    plus, minus = list(args), list(args)
+    plus[i] = args[i] + eps * V
+    minus[i] = args[i] - eps * V
+    return (df(*plus) - df(*minus)) / (2 * eps)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_order_one(name):
+    f = getattr(MOD, name)
+    assert_grads(f, grad(f, wrt=(0, 1)), (X, Y), (0, 1))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_order_two(name):
+    f = getattr(MOD, name)
+    for i in (0, 1):
+        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), grad_fd(f, (X, Y), i),
+                                   rtol=1e-5, atol=1e-7)
+
+
+def test_grad_of_a_function_made_in_the_code_is_refused_with_the_line():
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        grad(MOD.f_grad_of_a_local_lambda)(X, Y)
+    text = str(e.value)
+    lines = open(MOD.__file__).read().splitlines()
+    line = next(i + 1 for i, text_ in enumerate(lines) if "grad(lambda z" in text_)
+    assert "module level" in text and f"{MOD.__file__}:{line}:" in text
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_forward_mode(name):
+    f = getattr(MOD, name)
+    _, dout = jvp(f, (X, Y), (V, None))
+    np.testing.assert_allclose(dout, numeric_grad(f, (X, Y), 0) @ V, rtol=1e-6, atol=1e-8)
+
+
+# ---- jacobian(jacobian(f)) ----------------------------------------------------------
+
+JMOD = load_module('''
+def vec(x, y):
+    return np.sin(x) * x[0] + np.exp(y[1] * x)
+
+
+def scalar(x, y):
+    return np.sum(np.tanh(x * y) * x)
+''')
+
+
+def jacobian_fd(f, args, i, j, eps=1e-6):
+    """Central differences of srcdiff's jacobian (w.r.t. argument i) w.r.t. argument j."""
+    J = jacobian(f, wrt=i)
+    cols = []
+    for e in np.eye(args[j].size):
+        plus, minus = list(args), list(args)
+        plus[j] = args[j] + eps * e.reshape(args[j].shape)
+        minus[j] = args[j] - eps * e.reshape(args[j].shape)
+        cols.append((J(*plus) - J(*minus)) / (2 * eps))
+    return np.stack(cols, axis=-1)
+
+
+@pytest.mark.parametrize("i, j", [(0, 0), (0, 1), (1, 0), (1, 1)])
+def test_jacobian_of_jacobian(i, j):
+    got = jacobian(jacobian(JMOD.vec, wrt=i), wrt=j)(X, Y)
+    assert got.shape == (3, 3, 3)
+    np.testing.assert_allclose(got, jacobian_fd(JMOD.vec, (X, Y), i, j), rtol=1e-6, atol=1e-8)
+
+
+def test_jacobian_of_jacobian_of_a_scalar_function_is_its_hessian():
+    np.testing.assert_allclose(jacobian(jacobian(JMOD.scalar))(X, Y),
+                               hessian(JMOD.scalar)(X, Y), rtol=1e-10, atol=1e-12)

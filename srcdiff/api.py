@@ -365,9 +365,9 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
 
 
 def _aliases_of(popped, primal):
-    """The lists the backward pops from and restores, and every name the primal
-    binds to one of them or to a container holding one (``P = {'a': L}``,
-    ``f = P['a']``, ``P['b'] = L``): they must be copied together."""
+    """Of the lists the backward pops from and restores, those the primal binds
+    to another name or holds in a container (``P = {'a': L}``, ``f = P['a']``,
+    ``P['b'] = L``), with those names: they must be copied together."""
     reads = {}
     for st in primal:
         if not (isinstance(st, gast.Assign) and len(st.targets) == 1):
@@ -384,7 +384,12 @@ def _aliases_of(popped, primal):
         new = {name for name, r in reads.items() if name not in out and r & out}
         out |= new
         grown = bool(new)
-    return out
+    # a list nothing else binds or holds (srcdiff's own stacks) is copied on its own
+    linked = set()
+    for name, r in reads.items():
+        if name in out and r & out:
+            linked |= {name} | (r & out)
+    return linked
 
 
 # ---- wrappers -----------------------------------------------------------------

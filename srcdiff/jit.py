@@ -230,7 +230,10 @@ def _hvp(h, compiler):
         key = (arg_key(primal), tuple(sorted(kwargs)))
         entry = table.get(key)
         if entry is None or kwargs or not entry[1]:
-            fwd, values = forward(primal, kwargs)
+            fwd, values, kinds = forward(primal, kwargs)
+            kinds = kinds.values() if isinstance(kinds, dict) else kinds
+            if any(k is not None for k in kinds):
+                return h(*args, **kwargs)      # (objects as parameters: not compiled)
             entry = table[key] = (compiler.get(fwd), len(values) == len(primal))
         else:
             values = primal

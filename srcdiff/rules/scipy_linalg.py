@@ -7,7 +7,8 @@ again. Functions that read part of a matrix are differentiated as SciPy
 computes them: the cotangent lives on what is read (the triangle of
 ``solve_triangular``, ``cho_factor``'s and ``cho_solve``'s triangle, the
 triangle ``solve(assume_a='pos'/'sym')`` reads, the band of ``solve_banded``'s
-storage). ``cho_factor``'s other triangle holds ``a``'s entries, and is
+storage). ``cho_factor``'s other triangle holds ``a``'s entries up to SciPy 1.17
+and zeros from 1.18 (checked once at import: ``CHO_OTHER``), and is
 differentiated as such. Holomorphic functions (``solve``, ``lu_*``,
 ``solve_triangular``, ``solve_banded``, ``solve_sylvester``, ``expm``,
 ``sqrtm``) follow the complex convention of ``support``; the Cholesky ones
@@ -101,6 +102,9 @@ def _fold(ct, structure):
 
 
 if linalg is not None:
+    # 1.0 where cho_factor leaves a's entries in the triangle it does not use
+    # (SciPy <= 1.17), 0.0 where it zeroes them (SciPy >= 1.18)
+    CHO_OTHER = float(linalg.cho_factor(np.array([[4.0, 2.0], [2.0, 3.0]]))[0][1, 0] == 2.0)
 
     @vjp_rule(linalg.solve)
     def solve(g, ans, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
@@ -160,7 +164,7 @@ if linalg is not None:
         inner = linalg.solve_triangular(L, _t(linalg.solve_triangular(L, _t(phi), trans=1, lower=True)),
                                         trans=1, lower=True)
         rest = np.triu(gc, 1) if lower else np.tril(gc, -1)
-        return fold_lower(inner, lower) + rest
+        return fold_lower(inner, lower) + CHO_OTHER * rest
 
     @jvp_rule(linalg.cho_factor)
     def cho_factor_jvp(ans, a, lower=False, overwrite_a=False, check_finite=True, *, da):
@@ -169,7 +173,8 @@ if linalg is not None:
         Linv_dA = linalg.solve_triangular(L, sym_from_lower(da, lower), lower=True)
         X = _t(linalg.solve_triangular(L, _t(Linv_dA), lower=True))
         dL = L @ (np.tril(X) - 0.5 * X * np.eye(np.shape(a)[-1]))
-        return (dL + np.triu(da, 1) if lower else _t(dL) + np.tril(da, -1)), None
+        return (dL + CHO_OTHER * np.triu(da, 1) if lower
+                else _t(dL) + CHO_OTHER * np.tril(da, -1)), None
 
     @vjp_rule(linalg.cho_solve)
     def cho_solve(g, ans, c_and_lower, b, overwrite_b=False, check_finite=True):

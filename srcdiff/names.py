@@ -1,4 +1,6 @@
 """Deterministic fresh names derived from the user's names."""
+import builtins
+
 import gast
 
 
@@ -29,7 +31,8 @@ class NameGen:
 
     def fresh(self, base):
         base = base.strip("_") or "t"
-        if base not in self.taken and base not in _KEYWORDS:
+        # (never a builtin's name: generated code calls slice(), tuple(), ...)
+        if base not in self.taken and base not in _KEYWORDS and base not in _BUILTINS:
             self.taken.add(base)
             return base
         k = self.counters.get(base, 0)
@@ -111,6 +114,7 @@ _KEYWORDS = {"lambda", "def", "class", "return", "if", "else", "for", "while", "
              "not", "and", "or", "None", "True", "False", "pass", "break", "continue",
              "import", "from", "as", "with", "yield", "try", "except", "finally", "raise",
              "global", "nonlocal", "del", "assert", "async", "await", "elif"}
+_BUILTINS = frozenset(dir(builtins))
 
 
 def all_names(node):

@@ -138,3 +138,53 @@ def test_discrete_parameters_at_orders_one_and_two():
     g1 = srcdiff.grad(mod.counts, wrt=1)
     d2 = (g1(2.3, 0.35 + 1e-5, 2.7) - g1(2.3, 0.35 - 1e-5, 2.7)) / 2e-5
     assert np.isclose(srcdiff.grad(srcdiff.grad(mod.counts, wrt=1), wrt=1)(*args), d2, rtol=1e-5)
+
+
+MULTI = """
+import numpy as np
+from scipy import stats
+from scipy.special import softmax
+
+
+def gp_nll(log_ell, y, t):
+    K = np.exp(-0.5 * (t[:, None] - t[None, :]) ** 2 / np.exp(2 * log_ell)) + 0.1 * np.eye(len(t))
+    return -stats.multivariate_normal.logpdf(y, cov=K)
+
+
+def mvn_all(x, mean, cov):
+    return np.sum(stats.multivariate_normal.pdf(x, mean, cov)) + np.sum(stats.multivariate_normal.logpdf(x[0], cov=2.5))
+
+
+def dirichlet_on_simplex(z, alpha):
+    return stats.dirichlet.logpdf(softmax(z), alpha) + stats.dirichlet.pdf(softmax(z * 0.5), alpha)
+"""
+
+
+def test_multivariate_normal_wrt_x_mean_cov_at_orders_one_and_two():
+    mod = load_module(MULTI)
+    t = np.linspace(0.0, 2.0, 5)
+    y = np.sin(t)
+    g = srcdiff.grad(mod.gp_nll)
+    assert np.isclose(g(0.1, y, t), _central(mod.gp_nll, (0.1, y, t), 0), rtol=1e-6)
+    assert np.isclose(srcdiff.grad(srcdiff.grad(mod.gp_nll))(0.1, y, t), (g(0.1 + 1e-5, y, t) - g(0.1 - 1e-5, y, t)) / 2e-5,
+                      rtol=1e-5)
+    rng = np.random.default_rng(3)
+    B = rng.normal(size=(2, 2))
+    args = (rng.normal(size=(3, 2)), np.array([0.1, -0.2]), B @ B.T + np.eye(2))
+    grads = srcdiff.grad(mod.mvn_all, wrt=(0, 1, 2))(*args)
+    for got, i in zip(grads, range(3)):
+        np.testing.assert_allclose(got, _central(mod.mvn_all, args, i), rtol=1e-6, atol=1e-9)
+
+
+def test_dirichlet_wrt_points_moved_along_the_simplex_and_alpha():
+    mod = load_module(MULTI)
+    args = (np.array([0.3, -0.5, 0.9]), np.array([1.5, 2.5, 3.0]))
+    for i in (0, 1):
+        np.testing.assert_allclose(srcdiff.grad(mod.dirichlet_on_simplex, wrt=i)(*args),
+                                   _central(mod.dirichlet_on_simplex, args, i), rtol=1e-6)
+    _, t = srcdiff.jvp(mod.dirichlet_on_simplex, args, (np.array([1.0, 0.2, -0.4]), np.array([0.3, 0.1, -0.2])))
+    eps = 1e-6
+    d = (np.array([1.0, 0.2, -0.4]), np.array([0.3, 0.1, -0.2]))
+    want = (mod.dirichlet_on_simplex(args[0] + eps * d[0], args[1] + eps * d[1])
+            - mod.dirichlet_on_simplex(args[0] - eps * d[0], args[1] - eps * d[1])) / (2 * eps)
+    assert np.isclose(t, want, rtol=1e-6)

@@ -740,3 +740,9 @@ if S is not None:
     _simplex = np.array([[0.2, 0.5, 0.3], [0.3, 0.1, 0.6]]).T
     for f in (ST.dirichlet.logpdf, ST.dirichlet.pdf):
         spec(f, [Case(f, _simplex, pos((3,), 1.5, 3.0), wrt=(1,)), Case(f, _simplex[:, 0], pos((3,), 0.5, 3.0), wrt=(1,))])
+
+# np.select (rules/array_extra.py): the first true condition wins; fixed inputs
+_c = np.array([[0.3, -0.8, 0.1], [-0.2, 0.6, -0.5]])
+spec(np.select, [Case(np.select, [_c > 0, _c > -0.3], [np.array([[0.5, 1.2, -0.7], [0.9, -0.4, 0.3]]), np.array([0.8, -1.1, 0.6])],
+                      np.array([[1.5], [-0.6]]), wrt=(1, 2)),
+                 Case(np.select, [_c[0] > 0], [np.array([0.7, -0.2, 1.3])], wrt=(1,))])

@@ -1,6 +1,9 @@
-"""scipy.stats densities through the public transforms, as users call them
-(keyword loc/scale, a negative log-likelihood fitted by its gradient), and
-the refusal of complex data."""
+"""scipy.stats distributions through the public transforms, as users call
+them (keyword loc/scale, likelihoods fitted by their gradients, shape and
+discrete parameters, multivariate densities), the refusal of complex data
+and of the shape derivatives that have no closed form (at the call's line)."""
+import re
+
 import numpy as np
 import pytest
 
@@ -11,6 +14,8 @@ from numeric import load_function, load_module
 pytest.importorskip("scipy")
 
 NLL = """
+import re
+
 import numpy as np
 from scipy import stats
 
@@ -59,6 +64,8 @@ def test_complex_data_is_refused():
 
 
 SHAPES = """
+import re
+
 import numpy as np
 from scipy import stats
 
@@ -141,6 +148,8 @@ def test_discrete_parameters_at_orders_one_and_two():
 
 
 MULTI = """
+import re
+
 import numpy as np
 from scipy import stats
 from scipy.special import softmax
@@ -188,3 +197,18 @@ def test_dirichlet_wrt_points_moved_along_the_simplex_and_alpha():
     want = (mod.dirichlet_on_simplex(args[0] + eps * d[0], args[1] + eps * d[1])
             - mod.dirichlet_on_simplex(args[0] - eps * d[0], args[1] - eps * d[1])) / (2 * eps)
     assert np.isclose(t, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("call, param", [
+    ("stats.gamma.logcdf(x, k)", "a"), ("stats.chi2.sf(x, k)", "df"), ("stats.beta.cdf(x / 3, k, 2.0)", "a"),
+    ("stats.beta.logsf(x / 3, 2.0, k)", "b"), ("stats.t.logsf(x, k)", "df"),
+    ("stats.binom.pmf(np.array([1, 2]), k, 0.4)", "n (an integer)"),
+    ("stats.nbinom.cdf(np.array([1, 2]), k, 0.4)", "n")])
+def test_every_refused_parameter_names_the_method_and_the_parameter(call, param):
+    f = load_module(f"from scipy import stats\n\n\ndef f(x, k):\n    return np.sum({call})\n").f
+    method = call.split("(")[0].replace(".", r"\.")
+    match = rf"scipy\.{method} w\.r\.t\. {re.escape(param)} has no closed form"
+    with pytest.raises(SrcdiffError, match=match):
+        srcdiff.grad(f, wrt=1)(np.array([0.5, 1.5]), 3.0)
+    with pytest.raises(SrcdiffError, match=match):
+        srcdiff.jvp(f, (np.array([0.5, 1.5]), 3.0), (np.zeros(2), 1.0))

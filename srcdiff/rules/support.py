@@ -31,6 +31,46 @@ def unsupported(what):
                        hint="register one with srcdiff.vjp_rule / srcdiff.jvp_rule")
 
 
+def no_closed_form(function, param):
+    """Raise: the derivative of ``function`` (its public path) w.r.t. ``param``
+    has no closed form. The error names the user's file and line of the call
+    whose generated derivative code is running."""
+    filename, line = user_location()
+    held = f"'{param}'" if param.isidentifier() else param
+    raise SrcdiffError(f"the derivative of {function} w.r.t. {param} has no closed form: refused",
+                       filename, line,
+                       hint=f"hold {held} constant (differentiate w.r.t. the other arguments), or "
+                            f"register a rule for a numerical derivative with srcdiff.vjp_rule / srcdiff.jvp_rule")
+
+
+def user_location():
+    """(file, line) of the user's statement whose generated code calls this
+    (read from the ``# source  [file.py:line]`` comment above it), else the
+    user's function's first line, else (None, None)."""
+    import linecache
+    import os
+    import re
+    import sys
+    from ..codegen import origin_of
+    frame = sys._getframe(1)
+    while frame is not None:
+        origin = origin_of(frame.f_code.co_filename)
+        if origin is not None:
+            _, filename, first = origin
+            for text in reversed(linecache.getlines(frame.f_code.co_filename)[:frame.f_lineno]):
+                m = re.match(r"\s*#.*\[([^\[\]:]+):(\d+)\]\s*$", text)
+                if m:
+                    if m.group(1) == os.path.basename(filename):
+                        return filename, int(m.group(2))
+                    break
+            return filename, first
+        frame = frame.f_back
+    return None, None
+
+
+nondifferentiable(no_closed_form)
+
+
 def _is_complex(x):
     dt = getattr(x, "dtype", None)
     if dt is not None:

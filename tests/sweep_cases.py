@@ -311,8 +311,11 @@ NO_COMPLEX_CASE = {np.unique_values}
 # checks the refusal): the Cholesky ones read a Hermitian matrix.
 NO_COMPLEX_CASE |= {scipy.linalg.cho_factor, scipy.linalg.cho_solve}
 # scipy.stats densities refuse complex data (tests/test_stats.py checks it).
-NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m) for d in ("norm", "logistic", "laplace", "cauchy", "expon")
+NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m)
+                    for d in ("norm", "logistic", "laplace", "cauchy", "expon", "t", "gamma", "beta", "chi2", "lognorm")
                     for m in ("pdf", "logpdf", "cdf", "sf", "logcdf", "logsf")}
+NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m) for d in ("poisson", "binom", "nbinom", "geom")
+                    for m in ("pmf", "logpmf", "cdf", "sf")}
 
 
 def _accepts_complex(sc):

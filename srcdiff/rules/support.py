@@ -29,38 +29,49 @@ def unsupported(what):
     """Raise: a derivative srcdiff does not implement (never a wrong number).
     Raised while generated code runs, the error names the user's file and line
     of the statement being differentiated."""
-    filename, lineno = user_place()
+    filename, lineno = user_location()
     raise SrcdiffError(f"srcdiff has no rule for {what}", filename, lineno,
                        hint="register one with srcdiff.vjp_rule / srcdiff.jvp_rule")
 
 
-_NOTE = None
+def no_closed_form(function, param):
+    """Raise: the derivative of ``function`` (its public path) w.r.t. ``param``
+    has no closed form. The error names the user's file and line of the call
+    whose generated derivative code is running."""
+    filename, line = user_location()
+    held = f"'{param}'" if param.isidentifier() else param
+    raise SrcdiffError(f"the derivative of {function} w.r.t. {param} has no closed form: refused",
+                       filename, line,
+                       hint=f"hold {held} constant (differentiate w.r.t. the other arguments), or "
+                            f"register a rule for a numerical derivative with srcdiff.vjp_rule / srcdiff.jvp_rule")
 
 
-def user_place():
-    """(file, line) of the user's statement whose (derivative) code is running:
-    the ``# ...  [file.py:N]`` note above the line of the innermost generated
-    frame; (None, None) outside generated code."""
+def user_location():
+    """(file, line) of the user's statement whose generated code calls this
+    (read from the ``# source  [file.py:line]`` comment above it), else the
+    user's function's first line, else (None, None)."""
     import linecache
     import os
     import re
     import sys
     from ..codegen import origin_of
-    global _NOTE
-    if _NOTE is None:
-        _NOTE = re.compile(r"^\s*#.*  \[([^\[\]]+):(\d+)\]\s*$")
     frame = sys._getframe(1)
     while frame is not None:
         origin = origin_of(frame.f_code.co_filename)
         if origin is not None:
-            for n in range(frame.f_lineno, 0, -1):
-                m = _NOTE.match(linecache.getline(frame.f_code.co_filename, n))
+            _, filename, first = origin
+            for text in reversed(linecache.getlines(frame.f_code.co_filename)[:frame.f_lineno]):
+                m = re.match(r"\s*#.*\[([^\[\]:]+):(\d+)\]\s*$", text)
                 if m:
-                    base, line = m.group(1), int(m.group(2))
-                    return (origin[1] if os.path.basename(origin[1]) == base else base), line
-            return origin[1], origin[2]
+                    if m.group(1) == os.path.basename(filename):
+                        return filename, int(m.group(2))
+                    break
+            return filename, first
         frame = frame.f_back
     return None, None
+
+
+nondifferentiable(no_closed_form)
 
 
 def _is_complex(x):
@@ -1734,7 +1745,7 @@ register_linear((0,), cast_like, fill_zeros, unpack_like, split_like, stack_spli
                 diff_transpose, diff_join, diff_unjoin)
 register_linear((1,), prod_others_mv)
 
-nondifferentiable(unsupported, user_place, phase_row, extremum_weights, nan_count, inverse_permutation,
+nondifferentiable(unsupported, user_location, phase_row, extremum_weights, nan_count, inverse_permutation,
                   negate_shift, tensordot_spec, dot_spec, inner_spec, kron_spec, eye_like,
                   diff_pad_width, svd_check, norm_kind, norm_axis, norm_weights_smooth,
                   fft_axes, inverse_norm, irfft_weights, fft_out_sizes,

@@ -9,6 +9,8 @@ arguments; ``map`` and ``functools.reduce`` become calls of the Python
 versions in functional.py, which are inlined.
 """
 import functools
+import itertools
+import operator
 
 import gast
 
@@ -50,6 +52,8 @@ def function_kind(a):
 
 _MAPS = {1: functional.map1, 2: functional.map2, 3: functional.map3}
 _REDUCES = {2: functional.reduce2, 3: functional.reduce3}
+_PRODUCTS = {1: functional.product1, 2: functional.product2, 3: functional.product3}
+_ITERTOOLS = {itertools.pairwise, itertools.product, itertools.accumulate}
 
 
 def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
@@ -274,6 +278,9 @@ def _rewrite_call(call, function_of, static, env):
         call.keywords = [gast.keyword(arg=k, value=env.ref(v, k)) for k, v in
                          obj.keywords.items() if k not in given] + list(call.keywords)
         return
+    if obj in _ITERTOOLS:
+        _rewrite_itertools(call, obj, function_of, env)
+        return
     table = _MAPS if obj is map else _REDUCES if obj is functools.reduce else None
     if table is None or call.keywords or any(isinstance(a, gast.Starred) for a in call.args):
         return
@@ -284,3 +291,48 @@ def _rewrite_call(call, function_of, static, env):
     call.func = env.ref(impl, impl.__name__)
     if fn is not None:
         call.args = [fn] + list(call.args[1:])
+
+
+def _rewrite_itertools(call, obj, function_of, env):
+    """``itertools.pairwise(xs)``, ``product(xs, ys)`` (``repeat=`` a constant)
+    and ``accumulate(xs[, fn][, initial=v])`` become calls of their Python
+    versions in functional.py; any other form is left as it is (and refused
+    where it is differentiated)."""
+    if any(isinstance(a, gast.Starred) for a in call.args) \
+            or any(k.arg is None for k in call.keywords):
+        return
+    kw = {k.arg: k.value for k in call.keywords}
+    args = list(call.args)
+    if obj is itertools.pairwise:
+        if len(args) != 1 or kw:
+            return
+        impl = functional.pairwise
+    elif obj is itertools.product:
+        repeat = kw.pop("repeat", None)
+        if kw:
+            return
+        if repeat is not None:
+            if not (isinstance(repeat, gast.Constant) and type(repeat.value) is int
+                    and repeat.value >= 1):
+                return
+            args = [clone(a) for _ in range(repeat.value) for a in args]
+        impl = _PRODUCTS.get(len(args))
+        if impl is None:
+            return
+    else:
+        fn = kw.pop("func", None)
+        initial = kw.pop("initial", None)
+        if kw or not 1 <= len(args) <= 2 or (fn is not None and len(args) == 2):
+            return
+        fn = args[1] if len(args) == 2 else fn
+        if isinstance(initial, gast.Constant) and initial.value is None:
+            initial = None
+        if fn is None or (isinstance(fn, gast.Constant) and fn.value is None):
+            fn = env.ref(operator.add, "add")
+        else:
+            fn = function_of(fn) or fn
+        args = [fn, args[0]] + ([initial] if initial is not None else [])
+        impl = functional.accumulate if initial is None else functional.accumulate_from
+    call.func = env.ref(impl, impl.__name__)
+    call.args = args
+    call.keywords = []

@@ -125,6 +125,13 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
             local_names |= {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
                             and isinstance(n.ctx, gast.Store)}
             return resolve_function_values(norm, fs, local_names, local_defs, unroll=False)
+    stores = {}     # (bindings counted once each, loops included)
+    for n in gast.walk(norm.node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+    for p in norm.params:
+        stores[p] = stores.get(p, 0) + 1
+    norm.node.body = _dispatch_indexed(norm.node.body, values, stores, function_of)
     for s in walk_stmts(norm.node.body):
         if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
             made = _transform_made(s.value, function_of, static, env,
@@ -175,6 +182,67 @@ def _unroll(block, norm, values, counts, function_of):
             out += [bind] + body
         any_ = True
     return out, any_
+
+
+def _indexed_functions(func, values, counts, function_of):
+    """(the functions, the index) where ``func`` names an item of a tuple or list
+    literal of functions read at an index known only when it runs
+    (``fn = acts[k]``, then ``fn(x)``), else None."""
+    if isinstance(func, gast.Name) and counts.get(func.id) == 1:
+        func = values.get(func.id)
+    if not (isinstance(func, gast.Subscript) and isinstance(func.value, gast.Name)
+            and isinstance(func.slice, gast.Name) and counts.get(func.value.id) == 1):
+        return None
+    held = values.get(func.value.id)
+    if not isinstance(held, (gast.Tuple, gast.List)) or not held.elts:
+        return None
+    functions = [function_of(e) for e in held.elts]
+    return None if None in functions else (functions, func.slice)
+
+
+def _dispatch_indexed(block, values, counts, function_of):
+    """``t = fn(x)`` where ``fn = acts[k]`` reads a tuple or list literal of
+    functions at a run-time index becomes ``if k == 0 or k == -n: t = f0(x)
+    elif ...``: each function is called by its rule or inlined, and the branch
+    taken is replayed by the derivative (``fn = acts[k]`` stays, so an index out
+    of range still raises where it did)."""
+    out = []
+    for s in block:
+        if not isinstance(s, gast.FunctionDef):
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list):
+                    setattr(s, field, _dispatch_indexed(sub, values, counts, function_of))
+        got = _indexed_functions(s.value.func, values, counts, function_of) \
+            if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call) else None
+        if got is None:
+            out.append(s)
+            continue
+        functions, index = got
+        n = len(functions)
+        chain = None
+        for k in reversed(range(n)):
+            call = gast.Call(func=clone(functions[k]), args=clone(s.value.args),
+                             keywords=clone(s.value.keywords))
+            branch = gast.Assign(targets=clone(s.targets), value=call, type_comment=None)
+            gast.copy_location(branch, s)
+            for attr in ("srcline", "srcloc"):
+                if hasattr(s, attr):
+                    setattr(branch, attr, getattr(s, attr))
+            if chain is None:
+                chain = [branch]        # the last: any other index raised already
+                continue
+            test = gast.BoolOp(op=gast.Or(), values=[
+                gast.Compare(left=clone(index), ops=[gast.Eq()], comparators=[const(j)])
+                for j in (k, k - n)])
+            node = gast.If(test=test, body=[branch], orelse=chain)
+            gast.copy_location(node, s)
+            for attr in ("srcline", "srcloc"):
+                if hasattr(s, attr):
+                    setattr(node, attr, getattr(s, attr))
+            chain = [node]
+        out += chain
+    return out
 
 
 def _body_locals(loop, function):

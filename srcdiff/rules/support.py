@@ -26,8 +26,11 @@ from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 # ----------------------------------------------------------------------------
 
 def unsupported(what):
-    """Raise: a derivative srcdiff does not implement (never a wrong number)."""
-    raise SrcdiffError(f"srcdiff has no rule for {what}",
+    """Raise: a derivative srcdiff does not implement (never a wrong number).
+    Raised while generated code runs, the error names the user's file and line
+    of the statement being differentiated."""
+    filename, lineno = user_location()
+    raise SrcdiffError(f"srcdiff has no rule for {what}", filename, lineno,
                        hint="register one with srcdiff.vjp_rule / srcdiff.jvp_rule")
 
 
@@ -952,6 +955,43 @@ def sym_from_lower(dA, lower=True):
     return np.triu(dA) + np.swapaxes(np.triu(dA, 1), -1, -2)
 
 
+def ctrans(x):
+    """The conjugate transpose of the last two axes (the transpose of a real ``x``)."""
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def fold_lower_h(S, lower=True):
+    """Adjoint, in the complex convention, of ``A -> tril(A, -1) + diag(Re A) +
+    tril(A, -1)^H`` (how LAPACK reads a Hermitian matrix from one triangle: the
+    other triangle and the imaginary part of the diagonal are not read): the
+    cotangent of the full matrix argument. ``fold_lower`` for a real ``S``."""
+    Sh = np.conj(np.swapaxes(S, -1, -2))
+    diag = np.eye(np.shape(S)[-1]) * np.real(S)
+    if lower:
+        return np.tril(S, -1) + np.tril(Sh, -1) + diag
+    return np.triu(S, 1) + np.triu(Sh, 1) + diag
+
+
+def hermitian_from_lower(dA, lower=True):
+    """The Hermitian matrix LAPACK sees when it reads one triangle of ``dA``:
+    ``tril(dA, -1) + diag(Re dA) + tril(dA, -1)^H`` (``sym_from_lower`` for a
+    real ``dA``)."""
+    part = np.tril(dA, -1) if lower else np.triu(dA, 1)
+    return part + np.eye(np.shape(dA)[-1]) * np.real(dA) + np.conj(np.swapaxes(part, -1, -2))
+
+
+def phase_row(x, row, what):
+    """``row``, after checking that row ``row`` of the unit vectors ``x`` (the
+    columns) is real, as LAPACK's Householder reductions leave it (zheevd: row 0
+    for UPLO='L', the last for 'U'; zgesdd: row 0 of V, or of U when m < n).
+    That fixes each complex vector's otherwise arbitrary phase, and the rule
+    differentiates under it; another LAPACK's convention is refused."""
+    if _is_complex(x) and size_of(x) and np.max(np.abs(np.imag(np.take(x, row, axis=-2)))) > 0.0:
+        unsupported(f"the derivative of the complex vectors of {what}: this LAPACK does not "
+                    "return them with a real row (their phase convention is unknown)")
+    return row
+
+
 def matrix_power_cotangent(g, a, n):
     """Cotangent of ``a`` in ``np.linalg.matrix_power(a, n)``."""
     if n == 0:
@@ -1727,7 +1767,7 @@ register_linear((0,), cast_like, fill_zeros, unpack_like, split_like, stack_spli
                 diff_transpose, diff_join, diff_unjoin)
 register_linear((1,), prod_others_mv)
 
-nondifferentiable(unsupported, extremum_weights, nan_count, inverse_permutation,
+nondifferentiable(unsupported, user_location, phase_row, extremum_weights, nan_count, inverse_permutation,
                   negate_shift, tensordot_spec, dot_spec, inner_spec, kron_spec, eye_like,
                   diff_pad_width, svd_check, norm_kind, norm_axis, norm_weights_smooth,
                   fft_axes, inverse_norm, irfft_weights, fft_out_sizes,

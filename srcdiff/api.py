@@ -14,7 +14,7 @@ from .pipeline import prepare
 from .records import RecordKind, from_cotangent, record_kind, to_container
 from .values import FunctionKind, function_kind
 from .reverse import ReverseTransform
-from .syntax import load, store, assign, call, tuple_, clone, const, names_read, names_stored
+from .syntax import load, store, assign, call, tuple_, clone, const, names_read, names_stored, walk
 from .templates import HelperEnv
 from .cache import LRU, SIZE, generated, key_of, shared_deps
 
@@ -280,7 +280,7 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     loc = norm.fs.loc
     defined = set(norm.params)
     for st in primal:
-        for n in gast.walk(st):
+        for n in walk(st):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                 defined.add(n.id)
     read = set()
@@ -294,23 +294,23 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     top_level = set(norm.params)
     for st in primal:
         if isinstance(st, gast.Assign):
-            top_level |= {n.id for n in gast.walk(st.targets[0]) if isinstance(n, gast.Name)}
+            top_level |= {n.id for n in walk(st.targets[0]) if isinstance(n, gast.Name)}
     # residuals assigned only on some paths are None on the others
     maybe = [assign(r, const(None)) for r in residuals if r not in top_level]
     # the backward restores arrays written in place (and pops the stacks): keep a copy
     # of each such array as the forward leaves it, to refill it before every backward
     popped = set(stacks)
     for st in adjoint:
-        for n in gast.walk(st):
+        for n in walk(st):
             if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                     and isinstance(n.func.value, gast.Name) and n.func.attr in ("pop", "append"):
                 popped.add(n.func.value.id)
-    written = {n.value.id for st in adjoint for n in gast.walk(st)
+    written = {n.value.id for st in adjoint for n in walk(st)
                if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
                and isinstance(n.value, gast.Name)}
     # ``x = restore_contents(x, ...)`` (or a checkpoint's refill) refills x in place too
     from .checkpoint import refill
-    written |= {n.args[0].id for st in adjoint for n in gast.walk(st)
+    written |= {n.args[0].id for st in adjoint for n in walk(st)
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
                 and norm.env.objects.get(n.func.id) in (runtime.restore_contents, refill)
                 and n.args

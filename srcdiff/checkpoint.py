@@ -34,7 +34,7 @@ from . import runtime
 from .analysis import mutated_receiver, resizing_call, walk_stmts, writes_arguments
 from .errors import SrcdiffError
 from .optimize import _Purity, _pure_value
-from .syntax import assign, attr, call, clone, const, load, store, subscript, tuple_
+from .syntax import assign, attr, call, clone, const, load, store, subscript, tuple_, walk
 
 __all__ = ["Checkpoints", "checkpoint_loops", "recomputations", "check_budget", "refill"]
 
@@ -242,7 +242,7 @@ def _replace(stmts, new):
 def _refuse_impure(rt, loop, resolve):
     """A checkpointed loop runs its steps again: a step that draws random numbers
     would draw others the second time."""
-    for node in gast.walk(loop):
+    for node in walk(loop):
         if not isinstance(node, gast.Call):
             continue
         fn = resolve(node.func)
@@ -264,7 +264,7 @@ class _LoopRewrite:
         self.rt, self.loop, self.rev, self.resolve = rt, loop, rev, resolve
         self.outside = outside      # names read outside the loop and its reversal
         self.stacks, self.budget, self.reusable = stacks, budget, reusable
-        first = [n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)]
+        first = [n.id for n in walk(loop.target) if isinstance(n, gast.Name)]
         base = first[0] if first else "loop"
         self.cp = rt.names.fresh(base + "_checkpoints")
         self.step = rt.names.fresh(base + "_step")
@@ -278,14 +278,14 @@ class _LoopRewrite:
         start of each step, and the stacks aside), in a fixed order; which of
         them the loop changes in place, and which of those it also rebinds."""
         loop, rev = self.loop, self.rev
-        targets = {n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)}
-        rebound = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name)
+        targets = {n.id for n in walk(loop.target) if isinstance(n, gast.Name)}
+        rebound = {n.id for n in walk(loop) if isinstance(n, gast.Name)
                    and isinstance(n.ctx, (gast.Store, gast.Del))}
-        in_place = {n.value.id for n in gast.walk(loop) if isinstance(n, gast.Subscript)
+        in_place = {n.value.id for n in walk(loop) if isinstance(n, gast.Subscript)
                     and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)}
         in_place |= self._written_by_calls()
         changed = (rebound | in_place) - targets - self.stacks - _step_locals(loop.body)
-        reads = {n.id for st in loop.body + rev.body for n in gast.walk(st)
+        reads = {n.id for st in loop.body + rev.body for n in walk(st)
                  if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
         state = sorted(changed & reads)
         in_place &= set(state)
@@ -296,7 +296,7 @@ class _LoopRewrite:
         ``.append``/``.pop()``, a mutating method (``.sort()``, ``.fill(0)``),
         a NumPy call with ``out=`` or that writes an argument (``np.copyto``)."""
         names = set()
-        for node in gast.walk(self.loop):
+        for node in walk(self.loop):
             if not isinstance(node, gast.Call):
                 continue
             got = resizing_call(node)
@@ -305,7 +305,7 @@ class _LoopRewrite:
             names |= {receiver} if receiver else set()
             op = self.rt.classifier.classify(node)
             if writes_arguments(op):
-                names |= {n.id for e in op.operands for n in gast.walk(e)
+                names |= {n.id for e in op.operands for n in walk(e)
                           if isinstance(n, gast.Name)}
         return names
 
@@ -317,7 +317,7 @@ class _LoopRewrite:
             if st is self.loop or any(s is self.loop for s in walk_stmts([st])):
                 break
             if isinstance(st, gast.Assign):
-                bound |= {n.id for n in gast.walk(st.targets[0]) if isinstance(n, gast.Name)}
+                bound |= {n.id for n in walk(st.targets[0]) if isinstance(n, gast.Name)}
         return [assign(n, const(None)) for n in self.state if n not in bound]
 
     def _snapshot(self):
@@ -367,7 +367,7 @@ class _LoopRewrite:
         keep = {id(self.loop): self.loop, id(self.rev): self.rev}
         body = _drop_pushes(copy.deepcopy(list(self.loop.body), keep), self.stacks)
         mapping = {n: self.rt.names.fresh(n) for n in sorted(private)}
-        for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        for node in walk(gast.Module(body=body, type_ignores=[])):
             if isinstance(node, gast.Name) and node.id in mapping:
                 node.id = mapping[node.id]
         return body or [gast.Pass()]
@@ -421,12 +421,12 @@ def _overwritten(stmts, pure):
             continue
         name = st.targets[0].id
         for later in stmts[i + 1:]:
-            if not any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(later)):
+            if not any(isinstance(n, gast.Name) and n.id == name for n in walk(later)):
                 continue
             if isinstance(later, gast.Assign) and len(later.targets) == 1 \
                     and isinstance(later.targets[0], gast.Name) \
                     and later.targets[0].id == name and not any(
-                        isinstance(n, gast.Name) and n.id == name for n in gast.walk(later.value)):
+                        isinstance(n, gast.Name) and n.id == name for n in walk(later.value)):
                 dead.add(id(st))
             break
     return dead
@@ -437,7 +437,7 @@ def _pushed_and_popped(stmts, stacks):
     block ``stmts`` with nothing naming ``n`` or the stack in between: the pop
     puts back the value ``n`` still has."""
     def mentions(st, names):
-        return any(isinstance(x, gast.Name) and x.id in names for x in gast.walk(st))
+        return any(isinstance(x, gast.Name) and x.id in names for x in walk(st))
 
     dead = set()
     for i, st in enumerate(stmts):
@@ -470,11 +470,11 @@ def _reads_outside(stmts, skip):
             continue
         if isinstance(st, (gast.If, gast.For, gast.While)):
             head = st.iter if isinstance(st, gast.For) else st.test
-            out |= {n.id for n in gast.walk(head) if isinstance(n, gast.Name)
+            out |= {n.id for n in walk(head) if isinstance(n, gast.Name)
                     and isinstance(n.ctx, gast.Load)}
             out |= _reads_outside(st.body, skip) | _reads_outside(st.orelse, skip)
         else:
-            out |= {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
+            out |= {n.id for n in walk(st) if isinstance(n, gast.Name)
                     and isinstance(n.ctx, gast.Load)}
     return out
 
@@ -484,14 +484,14 @@ def _step_locals(body):
     anything reads them: nothing carries them from one step to the next."""
     seen, local = set(), set()
     for st in body:
-        reads = {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
+        reads = {n.id for n in walk(st) if isinstance(n, gast.Name)
                  and isinstance(n.ctx, gast.Load)}
         if isinstance(st, gast.Assign) and len(st.targets) == 1:
-            for n in gast.walk(st.targets[0]):
+            for n in walk(st.targets[0]):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) \
                         and n.id not in seen and n.id not in reads:
                     local.add(n.id)
-        seen |= reads | {n.id for n in gast.walk(st) if isinstance(n, gast.Name)}
+        seen |= reads | {n.id for n in walk(st) if isinstance(n, gast.Name)}
     return local
 
 

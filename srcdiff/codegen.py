@@ -20,7 +20,7 @@ import weakref
 
 import gast
 
-from .syntax import COMMENT_TAG, Transformer, comment, is_comment
+from .syntax import COMMENT_TAG, Transformer, comment, is_comment, walk
 
 
 def _import_astor():
@@ -268,7 +268,7 @@ def compile_functions(defs, helpers, user_globals, title, origin=None):
     body_text = "".join(render(d) + "\n" for d in defs).rstrip() + "\n"
     used = set()
     for d in defs:
-        used |= {n.id for n in gast.walk(d) if isinstance(n, gast.Name)}
+        used |= {n.id for n in walk(d) if isinstance(n, gast.Name)}
     helpers = {k: v for k, v in helpers.items() if k in used}
     header = [f"# {title}"]
     for name in sorted(helpers):

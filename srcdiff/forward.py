@@ -35,7 +35,8 @@ from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
 from .shapes import ShapeClasses
 from .simplify import simplify
-from .syntax import load, store, const, assign, call, attr, names_read, clone, tuple_, subscript
+from .syntax import (load, store, const, assign, call, attr, names_read, clone, tuple_,
+                     subscript, walk)
 from .templates import template, instantiate, literal_expr
 from .zeros import Folder, zero, is_zero
 
@@ -68,7 +69,7 @@ class ForwardTransform:
         self.env = env
         self.wrt = list(wrt)
         body = norm.node.body
-        self.local_names = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+        self.local_names = {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
                             and not isinstance(n.ctx, gast.Load)} | set(norm.params)
         self.classifier = Classifier(self.fs, self.local_names, {})
         out = norm.output
@@ -107,7 +108,7 @@ class ForwardTransform:
                         [t.value.id] if isinstance(t, gast.Subscript) and \
                         isinstance(t.value, gast.Name) else []
                 elif isinstance(s, gast.For):
-                    targets = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+                    targets = [n.id for n in walk(s.target) if isinstance(n, gast.Name)]
                 for t in targets:
                     counts[t] = counts.get(t, 0) + 1
                     if depth or isinstance(s, gast.For):
@@ -708,7 +709,7 @@ class ForwardTransform:
 
     def _loop_targets(self, s):
         if isinstance(s, gast.For):
-            return [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+            return [n.id for n in walk(s.target) if isinstance(n, gast.Name)]
         return []
 
     def _written_items(self, s):
@@ -858,7 +859,7 @@ def rename_expr(node, mapping):
     if not mapping:
         return node
     node = clone(node)
-    for n in gast.walk(node):
+    for n in walk(node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in mapping:
             n.id = mapping[n.id]
     return node
@@ -893,6 +894,6 @@ def _first_touch(block, y):
                 st.iter if isinstance(st, gast.For) else st.test) \
                 and _first_touch(st.body, y) in ("rebound", "none", "exits"):
             continue    # an inner loop that binds y anew before writing it (or not at all)
-        if any(isinstance(n, gast.Name) and n.id == y for n in gast.walk(st)):
+        if any(isinstance(n, gast.Name) and n.id == y for n in walk(st)):
             return "touched"
     return "none"

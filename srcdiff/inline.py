@@ -26,7 +26,7 @@ from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .records import rewrite_records
 from .values import resolve_function_values
-from .syntax import load, store, const, assign, clone, names_read, names_stored, subscript
+from .syntax import load, store, const, assign, clone, names_read, names_stored, subscript, walk
 from .templates import HelperEnv
 
 __all__ = ["inline_calls"]
@@ -96,14 +96,14 @@ class _Inliner:
             _splice_starred(self.norm)
             self.record_names = rewrite_records(self.norm, getattr(self.norm, "records", None))
             body = self.norm.node.body
-            local_names = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
+            local_names = {n.id for n in walk(self.norm.node) if isinstance(n, gast.Name)
                            and not isinstance(n.ctx, gast.Load)} | set(self.norm.params)
             self.local_defs = _local_defs(body, self.fs)
             self.local_names = local_names
             resolve_function_values(self.norm, self.fs, local_names, self.local_defs)
             body = self.norm.node.body      # (loops over functions unrolled)
             # a call whose result is called (a factory of functions) is inlined too
-            self.called = {n.func.id for n in gast.walk(self.norm.node)
+            self.called = {n.func.id for n in walk(self.norm.node)
                            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
                            and n.func.id in local_names and n.func.id not in self.local_defs}
             self.classifier = Classifier(self.fs, local_names, self.local_defs)
@@ -267,7 +267,7 @@ class _Inliner:
                 fname = None
         # zip()/enumerate() hold the sequences they were given: a name the loop
         # rebinds is read through a snapshot taken before the loop
-        rebound = {n.id for st in s.body for n in gast.walk(st)
+        rebound = {n.id for st in s.body for n in walk(st)
                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
         def held(a):
@@ -404,7 +404,7 @@ class _Inliner:
         sub = normalize(sub_fs, frozenset(self.local_names) if free_map is not None
                         else frozenset(), varargs=True)
         params = sub.params
-        local = set(params) | {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
+        local = set(params) | {n.id for n in walk(sub.node) if isinstance(n, gast.Name)
                                and not isinstance(n.ctx, gast.Load)}
         local |= {d.name for d in walk_stmts(sub.node.body) if isinstance(d, gast.FunctionDef)}
         local -= sub.nonlocals
@@ -414,7 +414,7 @@ class _Inliner:
                   for n in sorted(local)}
         # the callee's free names
         # (the output too: ``lambda z: a`` normalizes to no statement and output a)
-        free = {n.id for tree in (sub.node, sub.output) for n in gast.walk(tree)
+        free = {n.id for tree in (sub.node, sub.output) for n in walk(tree)
                 if isinstance(n, gast.Name)} - local
         for n in sorted(free):
             if free_map is not None:
@@ -436,7 +436,7 @@ class _Inliner:
                 rename[n] = self.env.name_for(obj, n, self.local_names)
         body = clone(sub.node.body)
         # parameters the callee never re-assigns are replaced by the caller's atoms
-        stored = {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
+        stored = {n.id for n in walk(sub.node) if isinstance(n, gast.Name)
                   and isinstance(n.ctx, (gast.Store, gast.Del))}
         binds = self.bind(s, op, sub, sub_fs, rename)
         direct = {}
@@ -532,7 +532,7 @@ def _splice_starred(norm):
     literal with string keys, each assigned once: pass their elements directly."""
     body = norm.node.body
     if not any(isinstance(n, gast.Starred) or (isinstance(n, gast.keyword) and n.arg is None)
-               for st in body for n in gast.walk(st)):
+               for st in body for n in walk(st)):
         return
     counts = {p: 1 for p in norm.params}
     literal = {}
@@ -541,7 +541,7 @@ def _splice_starred(norm):
             t = s.targets[0].id
             counts[t] = counts.get(t, 0) + 1
             literal[t] = s.value
-        for n in gast.walk(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and not (
                     isinstance(s, gast.Assign) and n is s.targets[0]):
                 counts[n.id] = counts.get(n.id, 0) + 2
@@ -554,7 +554,7 @@ def _splice_starred(norm):
                                                    and counts.get(node.id, 0) <= 1)
 
     for s in walk_stmts(body):
-        for call in [n for n in gast.walk(s) if isinstance(n, gast.Call)]:
+        for call in [n for n in walk(s) if isinstance(n, gast.Call)]:
             args = []
             for a in call.args:
                 v = a.value if isinstance(a, gast.Starred) else None
@@ -585,7 +585,7 @@ def _splice_starred(norm):
 def _walk_as_written(node):
     """gast.walk, also through the lambdas' bodies as written (``srcdiff_original``,
     kept aside by normalize and read when a call of the lambda is inlined)."""
-    for n in gast.walk(node):
+    for n in walk(node):
         yield n
         if isinstance(n, gast.Lambda) and getattr(n, "srcdiff_original", None) is not None:
             yield from _walk_as_written(n.srcdiff_original)
@@ -594,8 +594,8 @@ def _walk_as_written(node):
 def _rename_all(stmts, mapping):
     # keyword arguments of calls to the nested functions renamed here follow
     # their renamed parameters (g(z, k=1) after k became k_1)
-    local = {n.name for s in stmts for n in gast.walk(s) if isinstance(n, gast.FunctionDef)}
-    local |= {n.targets[0].id for s in stmts for n in gast.walk(s) if isinstance(n, gast.Assign)
+    local = {n.name for s in stmts for n in walk(s) if isinstance(n, gast.FunctionDef)}
+    local |= {n.targets[0].id for s in stmts for n in walk(s) if isinstance(n, gast.Assign)
               and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Lambda)}
     for s in stmts:
         for n in _walk_as_written(s):
@@ -782,8 +782,8 @@ def _refuse_escaping_writers(norm, caller_names):
         if isinstance(st, gast.FunctionDef) or (
                 isinstance(st, gast.Assign) and isinstance(st.value, gast.Lambda)):
             continue
-        called = {id(n.func) for n in gast.walk(st) if isinstance(n, gast.Call)}
-        for n in gast.walk(st):
+        called = {id(n.func) for n in walk(st) if isinstance(n, gast.Call)}
+        for n in walk(st):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
                     and n.id in writers and id(n) not in called:
                 raise norm.fs.loc.error(
@@ -795,9 +795,9 @@ def _refuse_escaping_writers(norm, caller_names):
 
 def _caller_values_written(fn, caller_names):
     """A caller's name the nested def ``fn`` writes into or rebinds, or None."""
-    own = {a.id for a in gast.walk(fn.args) if isinstance(a, gast.Name)}
+    own = {a.id for a in walk(fn.args) if isinstance(a, gast.Name)}
     nonlocal_ = set()
-    for n in gast.walk(fn):
+    for n in walk(fn):
         if isinstance(n, gast.Nonlocal):
             nonlocal_ |= set(n.names)
         elif isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
@@ -805,7 +805,7 @@ def _caller_values_written(fn, caller_names):
     own -= nonlocal_
     if nonlocal_:
         return sorted(nonlocal_)[0]
-    for n in gast.walk(fn):
+    for n in walk(fn):
         base = None
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
             base = n.value
@@ -859,13 +859,13 @@ def _writes_parameters(func):
     except SrcdiffError:
         _PARAM_WRITERS[func] = False
         return False
-    params = {a.id for a in gast.walk(node.args) if isinstance(a, gast.Name)}
-    augmented = {id(n.target) for n in gast.walk(node) if isinstance(n, gast.AugAssign)}
-    rebound = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    params = {a.id for a in walk(node.args) if isinstance(a, gast.Name)}
+    augmented = {id(n.target) for n in walk(node) if isinstance(n, gast.AugAssign)}
+    rebound = {n.id for n in walk(node) if isinstance(n, gast.Name)
                and isinstance(n.ctx, gast.Store) and id(n) not in augmented}
     params -= rebound
     found = False
-    for n in gast.walk(node):
+    for n in walk(node):
         base = None
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
             base = n.value
@@ -888,7 +888,7 @@ def _drop_unused_defs(norm):
     """Nested ``def``s and lambdas no one refers to (any more: calls to them are
     inlined) are dropped, so the variables they would read are not kept alive."""
     while True:
-        used = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+        used = {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
                 and isinstance(n.ctx, gast.Load)}
         dropped = []
 
@@ -1094,9 +1094,9 @@ def number_names(body, classifier, params=()):
             defs.setdefault(st.targets[0].id, []).append(st.value)
         elif isinstance(st, gast.Assign):
             for t in st.targets:
-                other |= {n.id for n in gast.walk(t) if isinstance(n, gast.Name)}
+                other |= {n.id for n in walk(t) if isinstance(n, gast.Name)}
         elif isinstance(st, gast.For):
-            other |= {n.id for n in gast.walk(st.target) if isinstance(n, gast.Name)}
+            other |= {n.id for n in walk(st.target) if isinstance(n, gast.Name)}
     numbers = set(defs) - other - set(params)
     ops = {}
 
@@ -1374,7 +1374,7 @@ def _bind_none_first(norm, names):
     """``t = None`` where the function starts, for the local names in ``names``: a
     check where the program runs reads them, on paths where they may not be bound
     yet (then they hold no array); globals are always bound."""
-    stored = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+    stored = {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
               and isinstance(n.ctx, gast.Store)}
     body = norm.node.body
     line = getattr(body[0], "srcline", None) if body else None

@@ -17,14 +17,14 @@ from __future__ import annotations
 import gast
 
 from .analysis import walk_stmts
-from .syntax import names_read, names_stored
+from .syntax import names_read, names_stored, walk
 
 
 def _reads(s):
     if isinstance(s, gast.Assign):
         # y[i] = v reads y and i (a store into y's elements, not a new y)
         return names_read(s.value) | {n.id for t in s.targets if not isinstance(t, gast.Name)
-                                      for n in gast.walk(t) if isinstance(n, gast.Name)}
+                                      for n in walk(t) if isinstance(n, gast.Name)}
     return names_read(s)
 
 
@@ -32,7 +32,7 @@ def _kills(s):
     if isinstance(s, gast.Assign):
         return {t.id for t in s.targets if isinstance(t, gast.Name)} | {
             n.id for t in s.targets if isinstance(t, (gast.Tuple, gast.List))
-            for n in gast.walk(t) if isinstance(n, gast.Name)}
+            for n in walk(t) if isinstance(n, gast.Name)}
     if isinstance(s, (gast.FunctionDef, gast.ClassDef)):
         return {s.name}
     if isinstance(s, (gast.Import, gast.ImportFrom)):
@@ -286,7 +286,7 @@ def bound_before(body, bound=(), at=None):
                 block(s.body, set(names))
                 block(s.orelse, set(names))
             elif isinstance(s, gast.Delete):
-                names = names - {n.id for t in s.targets for n in gast.walk(t)
+                names = names - {n.id for t in s.targets for n in walk(t)
                                  if isinstance(n, gast.Name) and isinstance(t, gast.Name)}
             else:
                 names = names | _kills(s)

@@ -14,6 +14,7 @@ import operator
 import gast
 
 from .analysis import walk_stmts
+from .syntax import walk
 
 __all__ = ["unstable"]
 
@@ -22,7 +23,7 @@ _ALIAS_KINDS = {"copy", "pack", "pack_dict", "user", "unknown", "list_pop"}
 
 
 def _names(nodes):
-    return {n.id for e in nodes for n in gast.walk(e) if isinstance(n, gast.Name)}
+    return {n.id for e in nodes for n in walk(e) if isinstance(n, gast.Name)}
 
 
 def _keeps_shape(index):
@@ -42,7 +43,7 @@ def _own_nodes(s):
     else:
         parts = [s]
     for p in parts:
-        yield from gast.walk(p)
+        yield from walk(p)
 
 
 def unstable(body, classifier):

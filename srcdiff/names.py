@@ -3,6 +3,8 @@ import builtins
 
 import gast
 
+from .syntax import walk
+
 
 class NameGen:
     """Hands out names that collide with nothing the function already uses."""
@@ -96,7 +98,7 @@ def expr_name(node, user_name=lambda n: n, is_static=lambda n: False):
     if isinstance(node, gast.Compare):
         return joined("cond", node.left)
     if isinstance(node, gast.Subscript):
-        kind = "slice" if any(isinstance(n, gast.Slice) for n in gast.walk(node.slice)) \
+        kind = "slice" if any(isinstance(n, gast.Slice) for n in walk(node.slice)) \
             else "item"
         base = part(node.value)
         return f"{base}_{kind}" if base else kind
@@ -120,7 +122,7 @@ _BUILTINS = frozenset(dir(builtins))
 def all_names(node):
     """Every identifier a tree mentions (names, parameters, attributes' bases)."""
     out = set()
-    for n in gast.walk(node):
+    for n in walk(node):
         if isinstance(n, gast.Name):
             out.add(n.id)
         elif isinstance(n, (gast.FunctionDef, gast.ClassDef)):

@@ -16,7 +16,7 @@ from .errors import SrcdiffError
 from .analysis import resizing_call
 from .names import NameGen, all_names, expr_name
 from .parse import resolve_static
-from .syntax import load, store, const, assign, is_atom, rename, clone, names_stored
+from .syntax import load, store, const, assign, is_atom, rename, clone, names_stored, walk
 from . import syntax as S
 
 _ITERATOR_BUILTINS = ("reversed", "zip", "map", "enumerate", "iter", "filter")
@@ -315,7 +315,7 @@ class _Normalizer:
         saved_env = dict(self.env)
         saved_assigned = set(self.assigned)
         for gen in e.generators:
-            for n in gast.walk(gen.target):
+            for n in walk(gen.target):
                 if isinstance(n, gast.Name):
                     fresh = self.names.fresh(n.id)
                     self.env[n.id] = fresh
@@ -342,7 +342,7 @@ class _Normalizer:
                 cs, ca = self.atom(c, "cond")
                 body = cs + [gast.If(test=ca, body=body, orelse=[])]
             for st in body:
-                for n in gast.walk(st):
+                for n in walk(st):
                     if isinstance(n, gast.stmt) and getattr(n, "srcline", None) is None:
                         n.srcline = self.line
             loop = gast.For(target=target, iter=it, body=body, orelse=[], type_comment=None)
@@ -470,21 +470,21 @@ class _Normalizer:
         """``for x in xs:`` whose body assigns ``x`` again becomes ``for x_item in
         xs: x = x_item; ...``: the adjoint's reversed loop binds the loop variable
         at each iteration, which must not hide the value the body left in ``x``."""
-        names = {n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)}
-        stored = {n.id for st in s.body for n in gast.walk(st)
+        names = {n.id for n in walk(s.target) if isinstance(n, gast.Name)}
+        stored = {n.id for st in s.body for n in walk(st)
                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
         if not names & stored:
             return s
         item = {n: self.names.fresh(n + "_item") for n in sorted(names)}
         new_target = clone(s.target)
         value = clone(s.target)
-        for n in gast.walk(new_target):
+        for n in walk(new_target):
             if isinstance(n, gast.Name):
                 n.id = item[n.id]
-        for n in gast.walk(value):
+        for n in walk(value):
             if isinstance(n, gast.Name):
                 n.id, n.ctx = item[n.id], gast.Load()
-        for n in gast.walk(value):
+        for n in walk(value):
             if isinstance(n, (gast.Tuple, gast.List)):
                 n.ctx = gast.Load()
         first = gast.Assign(targets=[clone(s.target)], value=value, type_comment=None)
@@ -874,12 +874,12 @@ def _closed_over(node):
     runs, so a new version of such a name would leave the old value behind for
     the call to read."""
     free = set()
-    for n in gast.walk(node):
+    for n in walk(node):
         if n is node or not isinstance(n, (gast.Lambda, gast.FunctionDef)):
             continue
-        own = {m.id for m in gast.walk(n) if isinstance(m, gast.Name)
+        own = {m.id for m in walk(n) if isinstance(m, gast.Name)
                and not isinstance(m.ctx, gast.Load)} - nonlocal_names(n)
-        free |= {m.id for m in gast.walk(n) if isinstance(m, gast.Name)} - own
+        free |= {m.id for m in walk(n) if isinstance(m, gast.Name)} - own
     return free
 
 
@@ -919,7 +919,7 @@ def normalize(fs, outer=frozenset(), varargs=False):
     # variables that only ever loop over range(), or count in enumerate(): integers
     targets = {}
     target_nodes = set()
-    for n in gast.walk(node):
+    for n in walk(node):
         if not isinstance(n, gast.For):
             continue
         it = n.iter
@@ -934,15 +934,15 @@ def normalize(fs, outer=frozenset(), varargs=False):
             targets[first.id] = targets.get(first.id, True) and called == "enumerate" \
                 and len(it.args) == 1 and not it.keywords
             target_nodes.add(id(first))
-    assigned_elsewhere = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    assigned_elsewhere = {n.id for n in walk(node) if isinstance(n, gast.Name)
                           and isinstance(n.ctx, gast.Store) and id(n) not in target_nodes}
     norm.int_names = {k for k, v in targets.items() if v} - assigned_elsewhere
-    norm.local_names = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    norm.local_names = {n.id for n in walk(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
     norm.outer = frozenset(outer)
     nonlocals = nonlocal_names(node)
     if not nonlocals <= norm.outer:
-        st = next(x for x in gast.walk(node) if isinstance(x, gast.Nonlocal))
+        st = next(x for x in walk(node) if isinstance(x, gast.Nonlocal))
         raise norm.error(st, "'nonlocal' statements cannot be differentiated here",
                          "call the nested function directly inside the function "
                          "srcdiff differentiates (so it can be inlined there)")

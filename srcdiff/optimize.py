@@ -245,7 +245,7 @@ def _propagate(block, i, x, y, counts):
             return False
         if here:
             sites.append(u)
-            seen += sum(1 for n in gast.walk(u) if isinstance(n, gast.Name) and n.id == x
+            seen += sum(1 for n in walk(u) if isinstance(n, gast.Name) and n.id == x
                         and isinstance(n.ctx, gast.Load))
         if _written(u) & {x, y.id} and not (
                 here and isinstance(u, gast.Assign) and isinstance(u.targets[0], gast.Name)
@@ -256,7 +256,7 @@ def _propagate(block, i, x, y, counts):
     counts[y.id] = counts.get(y.id, 0) + need
     counts[x] = 0
     for u in sites:
-        for n in gast.walk(u):
+        for n in walk(u):
             if isinstance(n, gast.Name) and n.id == x and isinstance(n.ctx, gast.Load):
                 n.id = y.id
                 n.srcdiff_cotangent = getattr(n, "srcdiff_cotangent", False) \
@@ -396,7 +396,7 @@ def _pure_value(value, purity=None):
         return False
     if purity is not None:
         return purity.pure(value)
-    return all(not isinstance(n, gast.Call) for n in gast.walk(value))
+    return all(not isinstance(n, gast.Call) for n in walk(value))
 
 
 

@@ -8,6 +8,7 @@ import types
 import gast
 
 from .errors import SrcdiffError, SourceLocation
+from .syntax import walk
 
 __all__ = ["FunctionSource", "parse_function", "resolve_static"]
 
@@ -130,7 +131,7 @@ def _lambda_node(func, filename):
         raise SrcdiffError(f"cannot parse {filename}: {e}") from None
     argnames = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
     found = []
-    for n in gast.walk(module):
+    for n in walk(module):
         if isinstance(n, gast.Lambda) and n.lineno == code.co_firstlineno:
             names = [a.id for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs]
             if names == argnames:

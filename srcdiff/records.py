@@ -18,7 +18,7 @@ import types
 import gast
 import numpy as np
 
-from .syntax import const, load
+from .syntax import const, load, walk
 
 __all__ = ["RecordKind", "record_kind", "to_container", "to_tangent", "from_cotangent",
            "rewrite_records"]
@@ -184,13 +184,13 @@ def rewrite_records(norm, records):
     # field, ``layer = p.layer``, holds a record too; the fields are read as
     # items, so such a name is bound once)
     counts = {}
-    for n in gast.walk(norm.node):
+    for n in walk(norm.node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             counts[n.id] = counts.get(n.id, 0) + 1
     changed = True
     while changed:
         changed = False
-        for n in gast.walk(norm.node):
+        for n in walk(norm.node):
             if not (isinstance(n, gast.Assign) and len(n.targets) == 1
                     and isinstance(n.targets[0], gast.Name)) or n.targets[0].id in known:
                 continue

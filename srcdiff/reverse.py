@@ -22,7 +22,8 @@ from .errors import SrcdiffError
 from .rules.support import cast_like
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
-from .syntax import load, store, const, assign, call, attr, subscript, names_read, clone, tuple_
+from .syntax import (load, store, const, assign, call, attr, subscript, names_read, clone,
+                     tuple_, walk)
 from .templates import template, instantiate, result_parts, returns_tuple
 from .rules.registry import vjp_params
 
@@ -52,7 +53,7 @@ def _surely_real(norm, param_kinds):
         k = param_kinds.get(p)
         if not (k == "s" or (isinstance(k, tuple) and k[-1] == "f")):
             return False
-    for n in gast.walk(norm.node):
+    for n in walk(norm.node):
         if isinstance(n, gast.Constant) and isinstance(n.value, complex):
             return False
         if isinstance(n, (gast.Name, gast.Attribute)) and any(
@@ -71,7 +72,7 @@ class ReverseTransform:
         self.wrt = list(wrt)
         body = norm.node.body
         local_defs = {}
-        self.local_names = {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+        self.local_names = {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
                             and not isinstance(n.ctx, gast.Load)} | set(norm.params)
         self.classifier = Classifier(self.fs, self.local_names, local_defs)
         out = norm.output
@@ -116,17 +117,17 @@ class ReverseTransform:
         mutated_in = {}
         for loop in walk_stmts(body):
             if isinstance(loop, (gast.For, gast.While)):
-                assigned_in[id(loop)] = {n.id for n in gast.walk(loop) if isinstance(n, gast.Name)
+                assigned_in[id(loop)] = {n.id for n in walk(loop) if isinstance(n, gast.Name)
                                          and isinstance(n.ctx, (gast.Store, gast.Del))} | \
-                    {n.value.id for n in gast.walk(loop) if isinstance(n, gast.Subscript)
+                    {n.value.id for n in walk(loop) if isinstance(n, gast.Subscript)
                      and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
-                    {n.func.value.id for n in gast.walk(loop) if isinstance(n, gast.Call)
+                    {n.func.value.id for n in walk(loop) if isinstance(n, gast.Call)
                      and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
                 # values changed in place in the loop (never shared between iterations)
                 mutated_in[id(loop)] = \
-                    {n.value.id for n in gast.walk(loop) if isinstance(n, gast.Subscript)
+                    {n.value.id for n in walk(loop) if isinstance(n, gast.Subscript)
                      and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
-                    {n.func.value.id for n in gast.walk(loop) if isinstance(n, gast.Call)
+                    {n.func.value.id for n in walk(loop) if isinstance(n, gast.Call)
                      and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
         # the loops around each loop: a value the same in every iteration of its own
         # loop may still change between executions of that loop inside an outer one
@@ -166,7 +167,7 @@ class ReverseTransform:
                                 for L in around):
                             st.srcdiff_invariant = True   # the same value every iteration
                 read_before |= names_read(st)
-                for n in gast.walk(st):
+                for n in walk(st):
                     if isinstance(n, gast.Name):
                         read_before.add(n.id)
 
@@ -178,7 +179,7 @@ class ReverseTransform:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
                 targets = [s.targets[0].id]
             elif isinstance(s, gast.For):
-                targets = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+                targets = [n.id for n in walk(s.target) if isinstance(n, gast.Name)]
             for t in targets:
                 counts[t] = counts.get(t, 0) + 1
                 if t not in self.first_def and t not in self.norm.params:
@@ -226,7 +227,7 @@ class ReverseTransform:
             if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
                 defs.setdefault(s.targets[0].id, []).append(self.classifier.classify(s.value))
             elif isinstance(s, gast.For):
-                for n in gast.walk(s.target):
+                for n in walk(s.target):
                     if isinstance(n, gast.Name):
                         defs.setdefault(n.id, []).append(None)
         # greatest fixpoint: assume every name holds an array, drop the ones
@@ -385,7 +386,7 @@ class ReverseTransform:
         grads = []
         # a parameter the body rebinds: its cotangent's structure comes from the
         # argument as it was passed (the adjoint sweep restores it only if a rule reads it)
-        rebound = {n.id for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
+        rebound = {n.id for n in walk(self.norm.node) if isinstance(n, gast.Name)
                    and isinstance(n.ctx, gast.Store)}
         passed = {}
         for p in self.wrt:
@@ -635,7 +636,7 @@ class ReverseTransform:
         for st in out:
             if isinstance(st, _Restore):
                 continue
-            for n in gast.walk(st):
+            for n in walk(st):
                 if isinstance(n, gast.Name) and n.id == tmp:
                     n.id = d
         del idx
@@ -928,7 +929,7 @@ class ReverseTransform:
         hold that iteration's value, not the previous one's."""
         names = set()
         if isinstance(s, gast.For):
-            names = {n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)}
+            names = {n.id for n in walk(s.target) if isinstance(n, gast.Name)}
         for st in s.body:
             if getattr(st, "srcdiff_iterlocal", None) is s \
                     and not getattr(st, "srcdiff_invariant", False):
@@ -939,7 +940,7 @@ class ReverseTransform:
         """Each iteration assigns the loop variables afresh: their cotangents do not
         carry over to the previous iteration."""
         if isinstance(s, gast.For):
-            for n in gast.walk(s.target):
+            for n in walk(s.target):
                 if isinstance(n, gast.Name):
                     self.live.discard(self.adj(n.id))
                     self.owned.discard(self.adj(n.id))
@@ -968,7 +969,7 @@ class ReverseTransform:
         return out
 
     def overwrites_target(self, s):
-        names = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+        names = [n.id for n in walk(s.target) if isinstance(n, gast.Name)]
         return any(self.loop_depth > 0 or self.assign_count.get(n, 0) > 1 for n in names)
 
     def rev_while(self, s):
@@ -1006,7 +1007,7 @@ class ReverseTransform:
         self._scalar_broadcasts(adjoint)
         cotangents = set(self.adj_names.values())
         for st in _walk_adjoint(adjoint):
-            for n in gast.walk(st):
+            for n in walk(st):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
                         and n.id in cotangents:
                     n.srcdiff_cotangent = True      # (optimize: exact sign folds)
@@ -1162,7 +1163,7 @@ class ReverseTransform:
     def _all_stores(self):
         if getattr(self, "_store_counts", None) is None:
             counts = {}
-            for n in gast.walk(self.norm.node):
+            for n in walk(self.norm.node):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
                     counts[n.id] = counts.get(n.id, 0) + 1
                 elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
@@ -1174,7 +1175,7 @@ class ReverseTransform:
     def _remat_loop(self, block, loop, whole):
         pos = {id(x): i for i, x in enumerate(loop.body)}
         stores, mutated = {}, set()
-        for n in gast.walk(loop):
+        for n in walk(loop):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
                 stores[n.id] = stores.get(n.id, 0) + 1
             elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
@@ -1251,7 +1252,7 @@ class ReverseTransform:
             for x in block[first:]:
                 if isinstance(x, _Restore):
                     continue
-                for n in gast.walk(x):
+                for n in walk(x):
                     if isinstance(n, gast.Name) and n.id == t and isinstance(n.ctx, gast.Load):
                         n.id = new
             node = assign(new, clone(v), getattr(s, "srcline", None))
@@ -1270,7 +1271,7 @@ class ReverseTransform:
         scalar operand is several times faster than a zero-stride one)."""
         assigned = {}
         for st in _walk_adjoint(adjoint):
-            for n in gast.walk(st):
+            for n in walk(st):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                     assigned[n.id] = assigned.get(n.id, 0) + 1
                 elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -1313,7 +1314,7 @@ class ReverseTransform:
                     self._broadcasts_block(sub, assigned)
             if defs and not isinstance(st, (gast.For, gast.While, gast.If)):
                 self._swap_broadcasts(st, defs)
-                stored = {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
+                stored = {n.id for n in walk(st) if isinstance(n, gast.Name)
                           and isinstance(n.ctx, gast.Store)}
                 for dname in [k for k, (g, _) in defs.items() if g in stored]:
                     del defs[dname]     # G changed: D is no longer a broadcast of it
@@ -1366,7 +1367,7 @@ class ReverseTransform:
                     e = getattr(node, side)
                     got = strip(e)
                     if got is not None and cls_of(getattr(node, other)) == got[1]:
-                        swapped.update(n.id for n in gast.walk(e) if isinstance(n, gast.Name)
+                        swapped.update(n.id for n in walk(e) if isinstance(n, gast.Name)
                                        and n.id in defs)
                         setattr(node, side, got[0])
                         break
@@ -1578,16 +1579,16 @@ class ReverseTransform:
             return [gast.Expr(value=call(attr(lst, "append"), [load(s.targets[0].id)]))]
         if r.kind in ("target", "block"):
             if r.kind == "target":
-                names = [n.id for n in gast.walk(s.target) if isinstance(n, gast.Name)]
+                names = [n.id for n in walk(s.target) if isinstance(n, gast.Name)]
             else:
-                names = sorted({n.id for n in gast.walk(s) if isinstance(n, gast.Name)
+                names = sorted({n.id for n in walk(s) if isinstance(n, gast.Name)
                                 and isinstance(n.ctx, gast.Store)})
-                names += sorted({t.value.id for t in gast.walk(s) if isinstance(t, gast.Subscript)
+                names += sorted({t.value.id for t in walk(s) if isinstance(t, gast.Subscript)
                                  and isinstance(t.ctx, gast.Store)
                                  and isinstance(t.value, gast.Name)} - set(names))
-            written_in = {t.value.id for t in gast.walk(s) if isinstance(t, gast.Subscript)
+            written_in = {t.value.id for t in walk(s) if isinstance(t, gast.Subscript)
                           and isinstance(t.ctx, gast.Store) and isinstance(t.value, gast.Name)}
-            rebound = {n.id for n in gast.walk(s) if isinstance(n, gast.Name)
+            rebound = {n.id for n in walk(s) if isinstance(n, gast.Name)
                        and isinstance(n.ctx, gast.Store)}
             # lists the block grows or shrinks (.append/.extend/.pop()): the
             # restores of those calls are not placed either, so the block's
@@ -1726,7 +1727,7 @@ def _loop_level(stmts):
 def _resized_lists(s):
     """Names of the lists that ``.append(v)``, ``.extend(vs)`` or ``.pop()`` calls
     in ``s`` change (the calls whose restores put the list back, see _restore)."""
-    return {got[0] for got in map(resizing_call, gast.walk(s)) if got}
+    return {got[0] for got in map(resizing_call, walk(s)) if got}
 
 
 def _has_code(stmts):
@@ -1743,7 +1744,7 @@ def _reuse_buffers(stmts, rt):
     reads = {}
     fresh, other = set(), set()
     for st in _walk_adjoint(stmts):
-        for n in gast.walk(st):
+        for n in walk(st):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 reads[n.id] = reads.get(n.id, 0) + 1
             elif isinstance(n, gast.Assign):
@@ -1751,7 +1752,7 @@ def _reuse_buffers(stmts, rt):
                     if isinstance(t, gast.Name) and rt._fresh(n.value):
                         fresh.add(t.id)
                     else:
-                        other |= {x.id for x in gast.walk(t) if isinstance(x, gast.Name)}
+                        other |= {x.id for x in walk(t) if isinstance(x, gast.Name)}
             elif isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 if not isinstance(n.ctx, gast.Store):
                     other.add(n.id)
@@ -1812,7 +1813,7 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
                 and not any(d in names_read(a) for a in st.value.args[1:]):
             continue
         if not isinstance(st, (gast.Assign, gast.AugAssign)) or d in names_read(st) \
-                or d in {n.id for n in gast.walk(st) if isinstance(n, gast.Name)}:
+                or d in {n.id for n in walk(st) if isinstance(n, gast.Name)}:
             return
     else:
         return
@@ -1830,14 +1831,14 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
             and st.targets[0].id == e
         if first is None and (r or w):
             first = "read" if r else "write"
-        before += sum(1 for n in gast.walk(st) if isinstance(n, gast.Name) and n.id == e
+        before += sum(1 for n in walk(st) if isinstance(n, gast.Name) and n.id == e
                       and isinstance(n.ctx, gast.Load))
     if first != "write" or reads.get(e, 0) - before != 1:
         return
     for st in stmts[fresh[e] + 1:j]:
         if isinstance(st, _Restore):
             continue
-        if e in {n.id for n in gast.walk(st) if isinstance(n, gast.Name)}:
+        if e in {n.id for n in walk(st) if isinstance(n, gast.Name)}:
             return
     sc = rt.shapes
     prim = sc.adjoint_of.get(e)
@@ -1871,7 +1872,7 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
         elif not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)):
             return
         if any(isinstance(n, gast.Call) and rt.shapes._callee(n.func) in _MUTATING
-               for n in gast.walk(st)) or e in names_read(st.value):
+               for n in walk(st)) or e in names_read(st.value):
             return
     stmts[i].value = call(rt.ref(runtime.replace_at, "replace_at"), [load(e), clone(idx), g])
     del stmts[k]
@@ -1936,7 +1937,7 @@ def _binds_only(st, d, rt):
         return None
     if t == d or d in names_read(st.value) or any(
             isinstance(n, gast.Call) and rt.shapes._callee(n.func) in _MUTATING
-            for n in gast.walk(st.value)):
+            for n in walk(st.value)):
         return None
     return {t}
 
@@ -1963,7 +1964,7 @@ def _load_counts(stmts):
     """How many times the adjoint statements ``stmts`` read each name."""
     counts = {}
     for x in _walk_adjoint(stmts):
-        for n in gast.walk(x):
+        for n in walk(x):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
     return counts
@@ -2005,7 +2006,7 @@ def shift_invariant(norm, classifier, shapes):
     the top level of the function is analysed; anything else keeps m active."""
     body = norm.node.body
     stores = {}
-    for n in gast.walk(norm.node):
+    for n in walk(norm.node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             stores[n.id] = stores.get(n.id, 0) + 1
     for p in norm.params:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .analysis import walk_stmts
 from .mutation import unstable
-from .syntax import Transformer, clone
+from .syntax import Transformer, clone, walk
 from . import runtime
 
 _ELEMENTWISE_OPS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
@@ -172,7 +172,7 @@ class ShapeClasses:
                 counts[t] = counts.get(t, 0) + 1
                 assigns.append((t, s))
             elif isinstance(s, gast.Assign) or isinstance(s, gast.For):
-                for n in gast.walk(s.targets[0] if isinstance(s, gast.Assign) else s.target):
+                for n in walk(s.targets[0] if isinstance(s, gast.Assign) else s.target):
                     if isinstance(n, gast.Name):
                         counts[n.id] = counts.get(n.id, 0) + 2
         multi = {t for t, c in counts.items() if c > 1}

@@ -22,7 +22,7 @@ import operator
 import gast
 
 from .analysis import walk_stmts
-from .syntax import names_read, names_stored
+from .syntax import names_read, names_stored, walk
 
 __all__ = ["may_share", "partners", "OwnedArrays"]
 
@@ -159,11 +159,11 @@ class OwnedArrays:
                     and isinstance(st.targets[0], gast.Name):
                 defs.setdefault(st.targets[0].id, []).append(st)
             elif not isinstance(st, (gast.If, gast.While, gast.For, gast.FunctionDef)):
-                other |= {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
+                other |= {n.id for n in walk(st) if isinstance(n, gast.Name)
                           and isinstance(n.ctx, (gast.Store, gast.Del))}
             if isinstance(st, gast.FunctionDef):
                 other.add(st.name)
-                for n in gast.walk(st):
+                for n in walk(st):
                     if isinstance(n, (gast.Global, gast.Nonlocal)):
                         other |= set(n.names)
         self.defs, self.other, self.params = defs, other, set(params)

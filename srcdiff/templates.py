@@ -11,7 +11,7 @@ import textwrap
 import gast
 
 from .errors import SrcdiffError
-from .syntax import Transformer, load, store, const, clone, assign
+from .syntax import Transformer, load, store, const, clone, assign, walk
 
 __all__ = ["Template", "template", "HelperEnv", "instantiate", "result_parts", "returns_tuple"]
 
@@ -56,13 +56,13 @@ class Template:
             return
         if not isinstance(node, gast.FunctionDef):
             return
-        self.returns = [n.value for n in gast.walk(node) if isinstance(n, gast.Return)]
+        self.returns = [n.value for n in walk(node) if isinstance(n, gast.Return)]
         body = [s for s in node.body
                 if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
         if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
             return
         if self.varkw is not None and any(isinstance(n, gast.Name) and n.id == self.varkw
-                                          for s in body for n in gast.walk(s)):
+                                          for s in body for n in walk(s)):
             return
         lowered = []
         for s in body[:-1]:
@@ -77,7 +77,7 @@ class Template:
             else:
                 return
         if any(isinstance(n, (gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
-                              gast.SetComp, gast.NamedExpr)) for s in body for n in gast.walk(s)):
+                              gast.SetComp, gast.NamedExpr)) for s in body for n in walk(s)):
             return
         for p in self.params + self.kwonly:
             if p in self.defaults and not _literal(self.defaults[p]):
@@ -95,12 +95,12 @@ def _item_only(locals_, body, result):
     seen, whole = {}, set()
     for node in [s.value for s in body] + [result]:
         items = set()
-        for n in gast.walk(node):
+        for n in walk(node):
             if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) \
                     and isinstance(n.slice, gast.Constant) and type(n.slice.value) is int:
                 items.add(id(n.value))
                 seen.setdefault(n.value.id, []).append(n.slice.value)
-        for n in gast.walk(node):
+        for n in walk(node):
             if isinstance(n, gast.Name) and n.id in locals_ and id(n) not in items:
                 whole.add(n.id)
     return {name for name, ks in seen.items()

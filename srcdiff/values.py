@@ -17,7 +17,7 @@ import gast
 from . import functional
 from .analysis import walk_stmts
 from .parse import resolve_static
-from .syntax import clone, const, load
+from .syntax import clone, const, load, walk
 
 __all__ = ["FunctionKind", "function_kind", "resolve_function_values"]
 
@@ -64,7 +64,7 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
     counts = {}
     values = {}
     for s in walk_stmts(norm.node.body):
-        for n in gast.walk(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
                 counts[n.id] = counts.get(n.id, 0) + 1
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
@@ -122,11 +122,11 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
     if unroll:
         norm.node.body, unrolled = _unroll(norm.node.body, norm, values, counts, function_of)
         if unrolled:
-            local_names |= {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
+            local_names |= {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
                             and isinstance(n.ctx, gast.Store)}
             return resolve_function_values(norm, fs, local_names, local_defs, unroll=False)
     stores = {}     # (bindings counted once each, loops included)
-    for n in gast.walk(norm.node):
+    for n in walk(norm.node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             stores[n.id] = stores.get(n.id, 0) + 1
     for p in norm.params:
@@ -141,7 +141,7 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
             if made is not None:        # df = srcdiff.grad(g): df's generated code
                 s.value = made
                 values[s.targets[0].id] = made
-        for call in [n for n in gast.walk(s) if isinstance(n, gast.Call)]:
+        for call in [n for n in walk(s) if isinstance(n, gast.Call)]:
             _rewrite_call(call, function_of, static, env)
 
 
@@ -164,7 +164,7 @@ def _unroll(block, norm, values, counts, function_of):
         functions = [function_of(e) for e in held.elts] \
             if isinstance(held, (gast.Tuple, gast.List)) and held.elts else [None]
         if None in functions or not isinstance(s.target, gast.Name) or s.orelse \
-                or any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(s)):
+                or any(isinstance(n, (gast.Break, gast.Continue)) for n in walk(s)):
             out.append(s)
             continue
         line = getattr(s, "srcline", None)
@@ -249,8 +249,8 @@ def _body_locals(loop, function):
     """The names ``loop``'s body binds before it reads them (at its top level)
     and that nothing outside the loop reads: the temporaries of one iteration."""
     from .syntax import names_read, names_stored
-    inside = {id(n) for n in gast.walk(loop)}
-    outside = {n.id for n in gast.walk(function) if isinstance(n, gast.Name)
+    inside = {id(n) for n in walk(loop)}
+    outside = {n.id for n in walk(function) if isinstance(n, gast.Name)
                and isinstance(n.ctx, gast.Load) and id(n) not in inside}
     seen, local = set(), set()
     for st in loop.body:

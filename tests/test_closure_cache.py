@@ -288,3 +288,48 @@ def test_caches_are_bounded(mod, monkeypatch):
         f = load_module(f"def f{k}(w):\n    return np.sum(w ** {k + 2})\n").__dict__[f"f{k}"]
         np.testing.assert_allclose(srcdiff.grad(f)(W), (k + 2) * W ** (k + 1))
         assert len(api._cache) <= 4
+
+
+@pytest.fixture
+def reverse_transforms(monkeypatch):
+    """Counts the reverse transforms made (api._generate_uncached)."""
+    count = [0]
+    generate = api._generate_uncached
+
+    def counting(*args, **kwargs):
+        count[0] += 1
+        return generate(*args, **kwargs)
+
+    monkeypatch.setattr(api, "_generate_uncached", counting)
+    return count
+
+
+def test_grad_and_its_first_call_transform_once(reverse_transforms):
+    """grad(f) prepares f; its first call makes the one variant it runs (for
+    its arguments' kinds); the variant for unknown kinds is made only when
+    something needs it (a transform of the gradient, srcdiff.jit, source
+    before any call), and gives the same numbers."""
+    f = load_module("def h(w):\n    return np.sum(np.sin(w) * w)\n").h
+    g = srcdiff.grad(f)
+    assert reverse_transforms[0] == 0
+    expected = np.cos(W) * W + np.sin(W)
+    np.testing.assert_allclose(g(W), expected)
+    assert reverse_transforms[0] == 1
+    assert "def h_grad(w):" in srcdiff.source(g)      # (the variant that ran)
+    assert reverse_transforms[0] == 1
+    core = api.materialized(g).__srcdiff_wrapped__
+    assert reverse_transforms[0] == 2
+    np.testing.assert_allclose(core(W), expected)
+    assert g.__name__ == core.__name__ == "h_grad"
+    g2 = srcdiff.grad(f)                  # (before any call: the code for unknown kinds)
+    assert "def h_grad(w):" in srcdiff.source(g2)
+    assert reverse_transforms[0] == 2
+
+
+def test_refusals_of_preparation_come_from_grad_itself():
+    """What parsing and normalizing refuse is refused when the gradient is
+    requested, not later at its first call."""
+    f = load_module("def h(w):\n    try:\n        return np.sum(w)\n    except ValueError:\n"
+                    "        return 0.0\n").h
+    with pytest.raises(srcdiff.SrcdiffError, match="try"):
+        srcdiff.grad(f)

@@ -1,0 +1,126 @@
+"""Snapshot of generated code, to check that a change to the transformer
+(a speed-up, a refactoring) leaves every generated source byte-identical.
+
+    python tools/snapshot_generated.py OUT.txt [--fuzz]   # write a snapshot
+    python tools/snapshot_generated.py --compare A.txt B.txt
+
+A snapshot holds, for every tests/fuzz_regressions program, benchmark workload,
+realistic program (benchmarks/realistic.py) and a 60-statement function of each
+shape of benchmarks/transform_time.py (``--fuzz``: and its large fuzz program),
+``srcdiff.source`` of ``grad(f)`` before and after its first call, of
+``value_and_grad(f)`` and of ``vjp``'s backward function (or the error raised).
+Take one at the branch point and one after each step, and compare; paths of
+temporary modules and of the checkout are normalised away.
+"""
+import copy
+import glob
+import importlib.util
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _text(source):
+    return source.split("\n", 1)[1]         # (the title names the file: dropped)
+
+
+def _emit(out, label, make):
+    try:
+        text = _text(make())
+    except Exception as e:      # noqa: BLE001 (a refusal or error is part of the snapshot)
+        first = str(e).splitlines()[0] if str(e) else ""
+        text = f"ERROR {type(e).__name__}: {first}\n"
+    out.write(f"=== {label}\n" + text.replace(ROOT + os.sep, "ROOT/"))
+
+
+def _snapshot(out, label, f, args, wrt):
+    import srcdiff
+    made = {}
+
+    def eager():
+        made["g"] = srcdiff.grad(f, wrt=wrt)
+        return srcdiff.source(made["g"])
+
+    def called():
+        made["g"](*copy.deepcopy(list(args)))
+        return srcdiff.source(made["g"])
+
+    def value_and_grad():
+        h = srcdiff.value_and_grad(f, wrt=wrt)
+        h(*copy.deepcopy(list(args)))
+        return srcdiff.source(h)
+
+    def vjp():
+        return srcdiff.source(srcdiff.vjp(f, *copy.deepcopy(list(args)), wrt=wrt)[1])
+
+    _emit(out, label + " grad eager", eager)
+    if "g" in made:
+        _emit(out, label + " grad called", called)
+    _emit(out, label + " value_and_grad called", value_and_grad)
+    _emit(out, label + " vjp", vjp)
+
+
+def write(path, fuzz=False):
+    import numpy as np
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
+    from benchmarks import realistic, transform_time as tt, workloads
+    with open(path, "w") as out:
+        for file in sorted(glob.glob(os.path.join(ROOT, "tests", "fuzz_regressions", "*.py"))):
+            name = "snapshot_" + os.path.basename(file)[:-3]
+            spec = importlib.util.spec_from_file_location(name, file)
+            mod = importlib.util.module_from_spec(spec)
+            sys.modules[name] = mod
+            spec.loader.exec_module(mod)
+            wrt = getattr(mod, "WRT", None)
+            _snapshot(out, os.path.relpath(file, ROOT), getattr(mod, getattr(mod, "FUNC", "f")),
+                      mod.ARGS, 0 if wrt is None else wrt)
+        rng = np.random.default_rng(0)
+        for w in workloads.WORKLOADS:
+            _snapshot(out, "workload " + w.name, w.f, w.make_args(True, rng), w.wrt)
+        for name, f, wrt, make_args in realistic.PROGRAMS:
+            _snapshot(out, "realistic " + name, f, make_args(rng), wrt)
+        x, w = np.linspace(0.1, 1.0, 5), np.float64(0.3)
+        for shape, make in tt.SHAPES.items():
+            f = tt._module("import numpy as np\n\n\n" + make(60) + "\n").f
+            _snapshot(out, "shape " + shape, f, (x, w), (0, 1))
+        case = tt.fuzz_case() if fuzz else None
+        if case is not None:
+            source, fname, args, wrt = case
+            _snapshot(out, "fuzz program", getattr(tt._module(source, "fz"), fname), args, wrt)
+
+
+def _load(path):
+    text = open(path).read()
+    text = re.sub(r"\b(tt|fz)_\d+_\d+", r"\1_N", text)           # temporary modules
+    blocks = re.split(r"^=== ", text, flags=re.M)[1:]
+    return dict(b.split("\n", 1) for b in blocks)
+
+
+def compare(a_path, b_path):
+    """Print the entries that differ; the number of differences."""
+    a, b = _load(a_path), _load(b_path)
+    differ = [k for k in a if k in b and a[k] != b[k]]
+    for k in differ:
+        print("differs:", k)
+    for k in sorted(set(a) ^ set(b)):
+        print("in one snapshot only:", k)
+    print(f"{len(differ)} of {sum(k in b for k in a)} differ")
+    return len(differ)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--compare" and len(argv) == 3:
+        return 1 if compare(argv[1], argv[2]) else 0
+    if len(argv) in (1, 2) and not argv[0].startswith("-"):
+        write(argv[0], fuzz="--fuzz" in argv[1:])
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

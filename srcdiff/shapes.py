@@ -129,7 +129,9 @@ _SHAPE_PRESERVING = {np.copy, runtime.saved_copy, np.positive, np.negative, np.c
 def _elementwise(func):
     if func in _ELEMENTWISE_OPS or func in _SHAPE_PRESERVING:
         return True
-    return isinstance(func, np.ufunc) and func.nout == 1
+    # (a generalized ufunc -- np.matmul, np.vecdot, np.matvec -- has core dimensions:
+    # its result is not shaped like its broadcast operands)
+    return isinstance(func, np.ufunc) and func.nout == 1 and func.signature is None
 
 
 def _reads_of(ops):
@@ -544,6 +546,18 @@ class _Pruner(Transformer):
     def __init__(self, sc):
         self.sc = sc
 
+    def _may_be_complex(self, e):
+        """Does the cotangent ``e`` come from a complex rule (a complex constant, a
+        cast to a value's dtype kind)? Then ``unbroadcast(e, x)`` stays: for a real
+        ``x`` it takes the real part."""
+        from .rules.support import cast_like
+        for n in gast.walk(e):
+            if isinstance(n, gast.Constant) and isinstance(n.value, complex):
+                return True
+            if isinstance(n, gast.Call) and self.sc._callee(n.func) is cast_like:
+                return True
+        return False
+
     def visit_Call(self, node):
         self.generic_visit(node)
         f = self.sc._callee(node.func)
@@ -552,6 +566,8 @@ class _Pruner(Transformer):
             if special is not None:
                 return special
         if f in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
+            if f is runtime.unbroadcast and self._may_be_complex(node.args[0]):
+                return node     # (it also takes a complex cotangent's real part)
             a, b = self.sc.expr_class(node.args[0]), self.sc.expr_class(node.args[1])
             if a is not None and a == b:
                 return node.args[0]

@@ -217,3 +217,63 @@ def test_hvp_of_mlp_loss(rng):
     got = hvp(f, wrt=0)(w1, w2, x, y, v)
     want = numeric_hvp(srcdiff.grad(f, wrt=0), (w1, w2, x, y), 0, v)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+# A temporary assigned twice: first a value with no derivative (a constant,
+# np.zeros), then one that depends on x. Its tangent in forward-over-reverse must
+# follow the second assignment (and the first must not be read as the second).
+REBOUND_TEMPORARY = {
+    "zeros_then_varied": """
+        def f(x, n):
+            t = np.zeros(3)
+            s = np.sum(t * x)
+            t = np.sin(x) * x
+            return s + np.sum(t * t)
+    """,
+    "number_then_varied_reduction": """
+        def f(x, n):
+            t = 1.5
+            a = t * x
+            t = np.sum(x * x)
+            return np.sum(a * t) + t * t
+    """,
+    "zeros_then_varied_in_a_loop": """
+        def f(x, n):
+            t = np.zeros(3)
+            for i in range(n):
+                u = t * x
+                t = np.cos(x) * x + u
+            return np.sum(t * t)
+    """,
+    "number_then_varied_in_a_branch": """
+        def f(x, n):
+            t = 2.0
+            if x[0] > 0:
+                t = x * x
+            return np.sum(np.sin(t) * x)
+    """,
+    "constant_then_augmented": """
+        def f(x, n):
+            t = np.ones(3)
+            t += x * x
+            t = t * np.tanh(x)
+            return np.sum(t ** 2)
+    """,
+    "in_a_helper": """
+        def helper(x):
+            t = 0.0
+            t = np.exp(0.3 * x)
+            return t * x
+
+        def f(x, n):
+            return np.sum(helper(x) ** 2)
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REBOUND_TEMPORARY))
+@pytest.mark.parametrize("x0", [0.7, -0.2])
+def test_temporary_rebound_from_a_constant_to_a_varied_value(name, x0):
+    from test_loops_closures import check, SECOND
+    f = load_function(REBOUND_TEMPORARY[name], name="f")
+    check(f, (np.array([x0, -0.3, 1.1]), 2), 0, SECOND)

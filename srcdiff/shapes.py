@@ -134,6 +134,16 @@ def _elementwise(func):
     return isinstance(func, np.ufunc) and func.nout == 1 and func.signature is None
 
 
+def _to_complex(func):
+    """Does ``func`` make complex values from real ones?"""
+    module = getattr(func, "__module__", None) or ""
+    name = getattr(func, "__name__", "")
+    return module.startswith(("numpy.fft", "scipy.fft", "scipy.signal", "numpy.emath",
+                              "numpy.lib.scimath")) \
+        or name in ("eig", "eigvals", "roots", "hilbert", "astype", "complex", "complex128",
+                    "complex64", "vectorize")
+
+
 def _reads_of(ops):
     """The names each operation reads, by ``id(op)`` (read once, not on every
     round of a fixpoint)."""
@@ -197,6 +207,14 @@ class ShapeClasses:
             self._infer_classes(params, ops, multi, loop_targets)
         self.env = None
         self.adjoint_of = {}
+        # may a value be complex (a complex constant or parameter, a transform to
+        # complex)? Then a cotangent's unbroadcast to a real value is kept: it
+        # also takes the real part
+        self.may_be_complex = any(
+            isinstance(k, tuple) and k[-1] == "c" or k == "sc" for k in param_kinds.values()) \
+            or any(isinstance(n, gast.Constant) and isinstance(n.value, complex)
+                   for st in body for n in gast.walk(st)) \
+            or any(_to_complex(op.func) for _, op in ops if op.kind == "call")
 
     def _infer_classes(self, params, ops, multi, loop_targets):
         # Every definition of a name must give the same class (a name assigned
@@ -566,7 +584,8 @@ class _Pruner(Transformer):
             if special is not None:
                 return special
         if f in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
-            if f is runtime.unbroadcast and self._may_be_complex(node.args[0]):
+            if f is runtime.unbroadcast and (self.sc.may_be_complex
+                                             or self._may_be_complex(node.args[0])):
                 return node     # (it also takes a complex cotangent's real part)
             a, b = self.sc.expr_class(node.args[0]), self.sc.expr_class(node.args[1])
             if a is not None and a == b:

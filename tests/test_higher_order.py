@@ -277,3 +277,38 @@ def test_temporary_rebound_from_a_constant_to_a_varied_value(name, x0):
     from test_loops_closures import check, SECOND
     f = load_function(REBOUND_TEMPORARY[name], name="f")
     check(f, (np.array([x0, -0.3, 1.1]), 2), 0, SECOND)
+
+
+BUFFER_WRITTEN_AFTER_A_READ = """
+    def f(w, b):
+        v0 = w
+        for k in range(1):
+            v10 = np.zeros_like(v0)
+            for i in range(2):
+                v0 = np.sin(v10)
+                v10[i] = b
+        return np.sum(v0)
+"""
+
+
+def test_buffer_without_derivative_then_written_in_a_loop_forward_over_reverse():
+    """fuzz bug111: the tangent of a buffer the gradient code pushes on a stack and
+    then writes in place must be written in place too (hvp and jvp(grad) gave 0)."""
+    f = load_function(BUFFER_WRITTEN_AFTER_A_READ, name="f")
+    w, b = np.array([0.3, -0.2]), 0.4
+    want = -np.sin(b)       # f = sin(b) + sin(0)
+    np.testing.assert_allclose(hvp(f, wrt=1)(w, b, 1.0), want, rtol=1e-10)
+    np.testing.assert_allclose(hessian(f, wrt=1)(w, b), want, rtol=1e-10)
+    np.testing.assert_allclose(jvp(srcdiff.grad(f, wrt=1), (w, b), (np.zeros(2), 1.0))[1],
+                               want, rtol=1e-10)
+
+
+@pytest.mark.xfail(strict=True, reason="open: reverse over reverse of a buffer the gradient "
+                   "code pushes on a stack and then writes in place gives 0 (the generated "
+                   "code's aliasing of the stack entry and the buffer is not followed)")
+def test_buffer_without_derivative_then_written_in_a_loop_reverse_over_reverse():
+    from srcdiff.forward_api import jacobian
+    f = load_function(BUFFER_WRITTEN_AFTER_A_READ, name="f")
+    w, b = np.array([0.3, -0.2]), 0.4
+    np.testing.assert_allclose(jacobian(srcdiff.grad(f, wrt=1), wrt=1)(w, b), -np.sin(b),
+                               rtol=1e-8)

@@ -732,3 +732,17 @@ if S is not None:
                  Case(f, np.array([[2], [5]]), 3.5, uni((3,), 0.2, 0.8), wrt=(1, 2) if closed else (2,))])
         f = getattr(ST.geom, m)
         spec(f, [Case(f, _k + 1, uni((4,), 0.2, 0.8)), Case(f, np.array([[2], [5]]), uni((3,), 0.2, 0.8), 1)])
+    # multivariate (rules/stats_multivariate.py); dirichlet's x stays on the simplex, so only alpha here
+    spec(ST.multivariate_normal.logpdf, [Case(ST.multivariate_normal.logpdf, uni((4, 3)), uni((3,)), spd(3)),
+                                         Case(ST.multivariate_normal.logpdf, uni((3,)), uni((3,)), pos((3,)))])
+    spec(ST.multivariate_normal.pdf, [Case(ST.multivariate_normal.pdf, uni((4, 2)), uni((2,)), spd(2)),
+                                      Case(ST.multivariate_normal.pdf, uni((3,)), None, spd(3))])
+    _simplex = np.array([[0.2, 0.5, 0.3], [0.3, 0.1, 0.6]]).T
+    for f in (ST.dirichlet.logpdf, ST.dirichlet.pdf):
+        spec(f, [Case(f, _simplex, pos((3,), 1.5, 3.0), wrt=(1,)), Case(f, _simplex[:, 0], pos((3,), 0.5, 3.0), wrt=(1,))])
+
+# np.select (rules/array_extra.py): the first true condition wins; fixed inputs
+_c = np.array([[0.3, -0.8, 0.1], [-0.2, 0.6, -0.5]])
+spec(np.select, [Case(np.select, [_c > 0, _c > -0.3], [np.array([[0.5, 1.2, -0.7], [0.9, -0.4, 0.3]]), np.array([0.8, -1.1, 0.6])],
+                      np.array([[1.5], [-0.6]]), wrt=(1, 2)),
+                 Case(np.select, [_c[0] > 0], [np.array([0.7, -0.2, 1.3])], wrt=(1,))])

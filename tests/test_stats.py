@@ -1,6 +1,9 @@
-"""scipy.stats densities through the public transforms, as users call them
-(keyword loc/scale, a negative log-likelihood fitted by its gradient), and
-the refusal of complex data."""
+"""scipy.stats distributions through the public transforms, as users call
+them (keyword loc/scale, likelihoods fitted by their gradients, shape and
+discrete parameters, multivariate densities), the refusal of complex data
+and of the shape derivatives that have no closed form (at the call's line)."""
+import re
+
 import numpy as np
 import pytest
 
@@ -11,6 +14,8 @@ from numeric import load_function, load_module
 pytest.importorskip("scipy")
 
 NLL = """
+import re
+
 import numpy as np
 from scipy import stats
 
@@ -59,6 +64,8 @@ def test_complex_data_is_refused():
 
 
 SHAPES = """
+import re
+
 import numpy as np
 from scipy import stats
 
@@ -138,3 +145,70 @@ def test_discrete_parameters_at_orders_one_and_two():
     g1 = srcdiff.grad(mod.counts, wrt=1)
     d2 = (g1(2.3, 0.35 + 1e-5, 2.7) - g1(2.3, 0.35 - 1e-5, 2.7)) / 2e-5
     assert np.isclose(srcdiff.grad(srcdiff.grad(mod.counts, wrt=1), wrt=1)(*args), d2, rtol=1e-5)
+
+
+MULTI = """
+import re
+
+import numpy as np
+from scipy import stats
+from scipy.special import softmax
+
+
+def gp_nll(log_ell, y, t):
+    K = np.exp(-0.5 * (t[:, None] - t[None, :]) ** 2 / np.exp(2 * log_ell)) + 0.1 * np.eye(len(t))
+    return -stats.multivariate_normal.logpdf(y, cov=K)
+
+
+def mvn_all(x, mean, cov):
+    return np.sum(stats.multivariate_normal.pdf(x, mean, cov)) + np.sum(stats.multivariate_normal.logpdf(x[0], cov=2.5))
+
+
+def dirichlet_on_simplex(z, alpha):
+    return stats.dirichlet.logpdf(softmax(z), alpha) + stats.dirichlet.pdf(softmax(z * 0.5), alpha)
+"""
+
+
+def test_multivariate_normal_wrt_x_mean_cov_at_orders_one_and_two():
+    mod = load_module(MULTI)
+    t = np.linspace(0.0, 2.0, 5)
+    y = np.sin(t)
+    g = srcdiff.grad(mod.gp_nll)
+    assert np.isclose(g(0.1, y, t), _central(mod.gp_nll, (0.1, y, t), 0), rtol=1e-6)
+    assert np.isclose(srcdiff.grad(srcdiff.grad(mod.gp_nll))(0.1, y, t), (g(0.1 + 1e-5, y, t) - g(0.1 - 1e-5, y, t)) / 2e-5,
+                      rtol=1e-5)
+    rng = np.random.default_rng(3)
+    B = rng.normal(size=(2, 2))
+    args = (rng.normal(size=(3, 2)), np.array([0.1, -0.2]), B @ B.T + np.eye(2))
+    grads = srcdiff.grad(mod.mvn_all, wrt=(0, 1, 2))(*args)
+    for got, i in zip(grads, range(3)):
+        np.testing.assert_allclose(got, _central(mod.mvn_all, args, i), rtol=1e-6, atol=1e-9)
+
+
+def test_dirichlet_wrt_points_moved_along_the_simplex_and_alpha():
+    mod = load_module(MULTI)
+    args = (np.array([0.3, -0.5, 0.9]), np.array([1.5, 2.5, 3.0]))
+    for i in (0, 1):
+        np.testing.assert_allclose(srcdiff.grad(mod.dirichlet_on_simplex, wrt=i)(*args),
+                                   _central(mod.dirichlet_on_simplex, args, i), rtol=1e-6)
+    _, t = srcdiff.jvp(mod.dirichlet_on_simplex, args, (np.array([1.0, 0.2, -0.4]), np.array([0.3, 0.1, -0.2])))
+    eps = 1e-6
+    d = (np.array([1.0, 0.2, -0.4]), np.array([0.3, 0.1, -0.2]))
+    want = (mod.dirichlet_on_simplex(args[0] + eps * d[0], args[1] + eps * d[1])
+            - mod.dirichlet_on_simplex(args[0] - eps * d[0], args[1] - eps * d[1])) / (2 * eps)
+    assert np.isclose(t, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("call, param", [
+    ("stats.gamma.logcdf(x, k)", "a"), ("stats.chi2.sf(x, k)", "df"), ("stats.beta.cdf(x / 3, k, 2.0)", "a"),
+    ("stats.beta.logsf(x / 3, 2.0, k)", "b"), ("stats.t.logsf(x, k)", "df"),
+    ("stats.binom.pmf(np.array([1, 2]), k, 0.4)", "n (an integer)"),
+    ("stats.nbinom.cdf(np.array([1, 2]), k, 0.4)", "n")])
+def test_every_refused_parameter_names_the_method_and_the_parameter(call, param):
+    f = load_module(f"from scipy import stats\n\n\ndef f(x, k):\n    return np.sum({call})\n").f
+    method = call.split("(")[0].replace(".", r"\.")
+    match = rf"scipy\.{method} w\.r\.t\. {re.escape(param)} has no closed form"
+    with pytest.raises(SrcdiffError, match=match):
+        srcdiff.grad(f, wrt=1)(np.array([0.5, 1.5]), 3.0)
+    with pytest.raises(SrcdiffError, match=match):
+        srcdiff.jvp(f, (np.array([0.5, 1.5]), 3.0), (np.zeros(2), 1.0))

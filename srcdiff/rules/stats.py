@@ -997,11 +997,13 @@ if stats is not None:
 
     @vjp_rule(L.nbinom.pmf)
     def nbinom_pmf(g, ans, k, n, p, loc=0):
-        return None, unbroadcast(g * ans * nbinom_dn(k - loc, n, p), n), unbroadcast(g * ans * nbinom_dp(k - loc, n, p), p), None
+        return (None, unbroadcast(g * ans * nbinom_dn(k - loc, n, p), n),
+                unbroadcast(g * ans * nbinom_dp(k - loc, n, p), p), None)
 
     @jvp_rule(L.nbinom.pmf)
     def nbinom_pmf_jvp(ans, k, n, p, loc=0, *, dn, dp):
-        return broadcast_like(dn * ans * nbinom_dn(k - loc, n, p), ans) + broadcast_like(dp * ans * nbinom_dp(k - loc, n, p), ans)
+        return (broadcast_like(dn * ans * nbinom_dn(k - loc, n, p), ans)
+                + broadcast_like(dp * ans * nbinom_dp(k - loc, n, p), ans))
 
     @vjp_rule(L.nbinom.cdf)
     def nbinom_cdf(g, ans, k, n, p, loc=0):

@@ -87,6 +87,11 @@ def cast_like(ct, x):
     ``x`` is complex and ``ct`` real, else ``ct``."""
     if ct is None:
         return None
+    if isinstance(x, (list, tuple)) and type(ct) is np.ndarray and _shape_of(x) == ct.shape:
+        # a list or tuple used as an array: its cotangent is a list or tuple again
+        return _structured_like(cast_like(ct, np.asarray(x)), x)
+    if type(x) is np.ndarray and isinstance(ct, (list, tuple)) and _shape_of(ct) == x.shape:
+        return cast_like(np.asarray(ct), x)
     if type(ct) is np.ndarray and ct.ndim == 0 and type(x) is not np.ndarray:
         ct = ct[()]        # a number's, not a 0-d array (np.where gives those)
     if _is_complex(ct):
@@ -94,6 +99,23 @@ def cast_like(ct, x):
     if _is_complex(x):
         return ct + 0j
     return ct
+
+
+def _shape_of(x):
+    """np.shape of a (nested) list or tuple, None when it is ragged."""
+    try:
+        return np.shape(x)
+    except ValueError:
+        return None
+
+
+def _structured_like(g, x):
+    """Array ``g`` split into the nesting of the list/tuple ``x`` (same shape)."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(_structured_like(g[i], o) for i, o in enumerate(x))
+    if isinstance(x, np.ndarray):
+        return np.asarray(g)
+    return g[()] if isinstance(g, np.ndarray) else g
 
 
 def _zeros_of(p):

@@ -409,3 +409,42 @@ def test_at_most_one_and_a_half_times_the_hand_written_gradient(name):
     hand = inspect.getsource(HAND[name])
     assert code_lines(text) <= 1.5 * code_lines("\n" + hand), (code_lines(text),
                                                               code_lines("\n" + hand), text)
+
+
+def test_a_real_number_output_is_seeded_with_one_and_not_computed():
+    m = load_module("""
+def f(x, w):
+    y = np.sin(x) * w
+    return np.sum(y * y) / x.shape[0]
+
+def stack_det(a):
+    return np.linalg.det(a)
+
+def doubled(x):
+    return x * 2.0
+""")
+    rng = _rng()
+    x, w = rng.normal(size=4), rng.normal(size=4)
+    g = srcdiff.grad(m.f, wrt=("x", "w"))
+    got = g(x, w)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], numeric_grad(m.f, [x, w], k), rtol=1e-6)
+    text = "\n".join(line for line in srcdiff.source(g).splitlines()
+                     if not line.strip().startswith("#"))
+    assert "scalar_seed" not in text and "np.sum" not in text, text
+    # a float32 input keeps a float32 gradient (the seed takes the values' type)
+    got32 = g(x.astype(np.float32), w.astype(np.float32))
+    assert [a.dtype for a in got32] == [np.float32, np.float32]
+    np.testing.assert_allclose(got32[0], got[0], rtol=1e-4)
+    value, grads = srcdiff.value_and_grad(m.f, wrt=("x", "w"))(x, w)
+    np.testing.assert_allclose(value, m.f(x, w))
+    np.testing.assert_allclose(grads[1], got[1])
+    v = rng.normal(size=4)
+    eps = 1e-6
+    fd = (g(x + eps * v, w)[0] - g(x - eps * v, w)[0]) / (2 * eps)
+    np.testing.assert_allclose(srcdiff.hvp(m.f)(x, w, v), fd, rtol=1e-5, atol=1e-8)
+    # outputs that are not one number are still refused, naming the user's line
+    for fn, arg in ((m.stack_det, np.stack([2 * np.eye(2), np.eye(2)])),
+                    (m.doubled, np.ones(3))):
+        with pytest.raises(srcdiff.SrcdiffError, match="scalar output"):
+            srcdiff.grad(fn)(arg)

@@ -1,8 +1,7 @@
 """The ``jit`` section of ``python -m benchmarks``: compiled gradients (issue 20).
 
 For each workload: ``srcdiff.jit(srcdiff.grad(f))``; the hand-written
-adjoint of ``workloads.py`` compiled by ``numba.njit`` (heat: a twin that
-writes ``np.vdot`` of a strided slice as a sum, which Numba compiles);
+adjoint of ``workloads.py`` compiled by ``numba.njit``;
 ``numba.njit(f)`` alone (the cheap-gradient bound: gradient <= 4x f);
 ``jax.jit(jax.grad(f))`` when JAX is importable; and srcdiff's NumPy
 gradient for reference. Compile times (first call, generation included for
@@ -26,34 +25,6 @@ LABELS = {"srcdiff_jit": "srcdiff.jit grad", "numba_hand": "hand adjoint, numba.
           "srcdiff": "srcdiff grad (NumPy)"}
 
 
-def heat_grad_numba(u, k, steps):
-    """``workloads.heat_grad`` with ``np.vdot(g, lap)`` as ``np.sum(g * lap)``
-    (Numba's vdot takes contiguous arrays only; ``g`` is a strided slice)."""
-    laps = []
-    for step in range(steps):
-        lap = (u[2:, 1:-1] + u[:-2, 1:-1] + u[1:-1, 2:] + u[1:-1, :-2]
-               - 4.0 * u[1:-1, 1:-1])
-        laps.append(lap)
-        u_new = u.copy()
-        u_new[1:-1, 1:-1] = u[1:-1, 1:-1] + k * lap
-        u = u_new
-    du = 2.0 * u
-    dk = 0.0
-    for step in range(steps - 1, -1, -1):
-        g = du[1:-1, 1:-1]
-        dk += np.sum(g * laps[step])
-        kg = k * g
-        du_prev = du.copy()
-        du_prev[1:-1, 1:-1] = g - 4.0 * kg
-        du_prev[2:, 1:-1] += kg
-        du_prev[:-2, 1:-1] += kg
-        du_prev[1:-1, 2:] += kg
-        du_prev[1:-1, :-2] += kg
-        du = du_prev
-    return du, dk
-
-
-HAND = {"heat": heat_grad_numba}
 
 
 def _first_call(make, args):
@@ -72,7 +43,7 @@ def _builders(wl, libs, args):
         return srcdiff.jit(srcdiff.grad(wl.f, wrt=wl.wrt))
 
     def numba_hand():
-        return numba.njit(HAND.get(wl.name, wl.hand))
+        return numba.njit(wl.hand)
 
     def numba_f():
         return numba.njit(wl.f)

@@ -215,7 +215,7 @@ class HelperEnv:
         elif name in self.names.taken and name not in self.objects \
                 and not (name in scope and scope[name] is obj):
             name = self.names.fresh(preferred)
-        if scope.get(name) is obj and name not in self.closure:
+        if name in scope and scope[name] is obj and name not in self.closure:
             # the user's module already binds this name to the same object
             self.by_id[key] = name
             return name

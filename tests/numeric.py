@@ -61,6 +61,17 @@ def numeric_grad(f, args, i, eps=1e-6):
     return g
 
 
+def gradient_fd(f, args, i, v, eps=1e-5):
+    """Central differences of srcdiff's gradient of f (w.r.t. args[i]) along v:
+    the Hessian-vector product that ``hvp`` must match."""
+    from srcdiff import grad
+    df = grad(f, wrt=i)
+    plus, minus = list(args), list(args)
+    plus[i] = args[i] + eps * v
+    minus[i] = args[i] - eps * v
+    return (df(*plus) - df(*minus)) / (2 * eps)
+
+
 def assert_grads(f, df, args, wrt, rtol=1e-5, atol=1e-6):
     """Check srcdiff's gradient tuple against central differences."""
     got = df(*args)

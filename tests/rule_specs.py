@@ -694,3 +694,55 @@ if S is not None:
                  Case(f, np.array([[-1.1, 0.8], [0.45, -0.5]]), 0.1, pos((2,)))])
     for f in (ST.expon.logpdf, ST.expon.pdf):
         spec(f, [Case(f, pos((4,), 0.5, 2.0), uni((), -0.3, 0.3), pos(())), Case(f, pos((2, 3), 0.2, 2.0))])
+    # the cdf-type methods of the families above (rules/stats.py)
+    for f in (ST.logistic.cdf, ST.logistic.sf, ST.logistic.logcdf, ST.logistic.logsf,
+              ST.cauchy.cdf, ST.cauchy.sf, ST.cauchy.logcdf, ST.cauchy.logsf):
+        spec(f, [Case(f, uni((4,), -2.0, 2.0), uni(()), pos(())), Case(f, uni((3,), -2.0, 2.0), uni((2, 1)), pos((3,)))])
+    for f in (ST.laplace.cdf, ST.laplace.sf, ST.laplace.logcdf, ST.laplace.logsf):
+        spec(f, [Case(f, np.array([-1.3, -0.4, 0.6, 1.7]), uni((), -0.2, 0.2), pos(())),
+                 Case(f, np.array([[-1.1, 0.8], [0.45, -0.5]]), 0.1, pos((2,)))])
+    for f in (ST.expon.cdf, ST.expon.sf, ST.expon.logcdf, ST.expon.logsf):
+        spec(f, [Case(f, pos((4,), 0.5, 2.0), uni((), -0.3, 0.3), pos(())), Case(f, pos((2, 3), 0.2, 2.0))])
+    # shape families: data inside the support; the cdf-type methods' shape derivatives that have
+    # no closed form are left out (wrt), tests/test_stats.py checks their refusal
+    _SHAPED = {ST.t: (lambda s: uni(s, -2.0, 2.0), [lambda s: pos(s, 2.0, 6.0)], 0.3),
+               ST.gamma: (lambda s: pos(s, 0.8, 4.0), [lambda s: pos(s, 1.5, 4.0)], 0.2),
+               ST.chi2: (lambda s: pos(s, 0.8, 4.0), [lambda s: pos(s, 3.0, 6.0)], 0.2),
+               ST.lognorm: (lambda s: pos(s, 0.6, 3.0), [lambda s: pos(s, 0.5, 1.5)], 0.2),
+               ST.beta: (lambda s: uni(s, 0.25, 0.75), [lambda s: pos(s, 1.5, 3.0)] * 2, 0.05)}
+    for dist, (xs, shapes, lo) in _SHAPED.items():
+        for m in ("logpdf", "pdf", "cdf", "sf", "logcdf", "logsf"):
+            f = getattr(dist, m)
+            ns = len(shapes)
+            closed = m in ("logpdf", "pdf") or dist is ST.lognorm
+            wrt = tuple(range(ns + 3)) if closed else (0,) + tuple(range(ns + 1, ns + 3))
+            scale = (lambda s: pos(s, 1.0, 1.2)) if dist is ST.beta else pos
+            spec(f, [Case(f, xs((4,)), *[sh(()) for sh in shapes], uni((), -lo, lo), scale(()), wrt=wrt),
+                     Case(f, xs((2, 3)), *[sh((3,)) for sh in shapes], wrt=tuple(range(ns + 1)) if closed else (0,))])
+    # discrete: integer counts, differentiated in the real parameters
+    _k = np.array([0, 1, 3, 6])
+    for m in ("logpmf", "pmf", "cdf", "sf"):
+        closed = m in ("logpmf", "pmf")
+        f = getattr(ST.poisson, m)
+        spec(f, [Case(f, _k, pos((4,), 1.0, 4.0)), Case(f, np.array([[2], [5]]), pos((3,), 1.0, 4.0), 1)])
+        f = getattr(ST.binom, m)
+        spec(f, [Case(f, _k, 8, uni((4,), 0.2, 0.8), wrt=(2,)), Case(f, np.array([[2], [5]]), 9, uni((3,), 0.2, 0.8), wrt=(2,))])
+        f = getattr(ST.nbinom, m)
+        spec(f, [Case(f, _k, pos((4,), 1.5, 4.0), uni((4,), 0.2, 0.8), wrt=(1, 2) if closed else (2,)),
+                 Case(f, np.array([[2], [5]]), 3.5, uni((3,), 0.2, 0.8), wrt=(1, 2) if closed else (2,))])
+        f = getattr(ST.geom, m)
+        spec(f, [Case(f, _k + 1, uni((4,), 0.2, 0.8)), Case(f, np.array([[2], [5]]), uni((3,), 0.2, 0.8), 1)])
+    # multivariate (rules/stats_multivariate.py); dirichlet's x stays on the simplex, so only alpha here
+    spec(ST.multivariate_normal.logpdf, [Case(ST.multivariate_normal.logpdf, uni((4, 3)), uni((3,)), spd(3)),
+                                         Case(ST.multivariate_normal.logpdf, uni((3,)), uni((3,)), pos((3,)))])
+    spec(ST.multivariate_normal.pdf, [Case(ST.multivariate_normal.pdf, uni((4, 2)), uni((2,)), spd(2)),
+                                      Case(ST.multivariate_normal.pdf, uni((3,)), None, spd(3))])
+    _simplex = np.array([[0.2, 0.5, 0.3], [0.3, 0.1, 0.6]]).T
+    for f in (ST.dirichlet.logpdf, ST.dirichlet.pdf):
+        spec(f, [Case(f, _simplex, pos((3,), 1.5, 3.0), wrt=(1,)), Case(f, _simplex[:, 0], pos((3,), 0.5, 3.0), wrt=(1,))])
+
+# np.select (rules/array_extra.py): the first true condition wins; fixed inputs
+_c = np.array([[0.3, -0.8, 0.1], [-0.2, 0.6, -0.5]])
+spec(np.select, [Case(np.select, [_c > 0, _c > -0.3], [np.array([[0.5, 1.2, -0.7], [0.9, -0.4, 0.3]]), np.array([0.8, -1.1, 0.6])],
+                      np.array([[1.5], [-0.6]]), wrt=(1, 2)),
+                 Case(np.select, [_c[0] > 0], [np.array([0.7, -0.2, 1.3])], wrt=(1,))])

@@ -62,8 +62,9 @@ def spelling(func):
     """How a user names ``func`` in source: ``np.sin``, ``scipy.special.erf``, ``abs``."""
     name = getattr(func, "__name__", None)
     owner = getattr(func, "__self__", None)
-    if owner is not None and getattr(scipy.stats, getattr(owner, "name", ""), None) is owner:
-        return f"scipy.stats.{owner.name}.{name}"     # a distribution's method
+    label = getattr(owner, "name", None) or type(owner).__name__.removesuffix("_gen")
+    if owner is not None and getattr(scipy.stats, label, None) is owner:
+        return f"scipy.stats.{label}.{name}"     # a distribution's method
     for prefix, mod in _MODULES:
         if name and getattr(mod, name, None) is func:
             return f"{prefix}.{name}" if prefix else name
@@ -311,8 +312,13 @@ NO_COMPLEX_CASE = {np.unique_values}
 # checks the refusal): the Cholesky ones read a Hermitian matrix.
 NO_COMPLEX_CASE |= {scipy.linalg.cho_factor, scipy.linalg.cho_solve}
 # scipy.stats densities refuse complex data (tests/test_stats.py checks it).
-NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m) for d in ("norm", "logistic", "laplace", "cauchy", "expon")
+NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m)
+                    for d in ("norm", "logistic", "laplace", "cauchy", "expon", "t", "gamma", "beta", "chi2", "lognorm")
                     for m in ("pdf", "logpdf", "cdf", "sf", "logcdf", "logsf")}
+NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m) for d in ("poisson", "binom", "nbinom", "geom")
+                    for m in ("pmf", "logpmf", "cdf", "sf")}
+NO_COMPLEX_CASE |= {scipy.stats.multivariate_normal.logpdf, scipy.stats.multivariate_normal.pdf,
+                    scipy.stats.dirichlet.logpdf, scipy.stats.dirichlet.pdf}
 
 
 def _accepts_complex(sc):

@@ -10,7 +10,7 @@ import pytest
 
 import srcdiff
 from srcdiff import grad, hessian, hvp, jvp
-from numeric import assert_grads, load_module, numeric_grad
+from numeric import assert_grads, gradient_fd, load_module, numeric_grad
 
 X = np.array([0.3, -0.2, 0.7])
 Y = np.array([0.5, 1.5, -0.4])
@@ -100,15 +100,6 @@ SELF_CONTAINED = ["f_factory", "f_partial", "f_tuple", "f_dict", "f_passed_on", 
                   "f_map2", "f_reduce", "f_reduce_initial", "f_loop_over_functions"]
 
 
-def grad_fd(f, args, i, eps=1e-5):
-    """Central differences of srcdiff's gradient (w.r.t. argument i) along V."""
-    df = grad(f, wrt=i)
-    plus, minus = list(args), list(args)
-    plus[i] = args[i] + eps * V
-    minus[i] = args[i] - eps * V
-    return (df(*plus) - df(*minus)) / (2 * eps)
-
-
 @pytest.mark.parametrize("name", SELF_CONTAINED)
 def test_order_one(name):
     f = getattr(MOD, name)
@@ -119,7 +110,7 @@ def test_order_one(name):
 def test_order_two(name):
     f = getattr(MOD, name)
     for i in (0, 1):
-        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), grad_fd(f, (X, Y), i),
+        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), gradient_fd(f, (X, Y), i, V),
                                    rtol=1e-5, atol=1e-7)
 
 
@@ -140,7 +131,7 @@ def test_function_argument(name, fn):
     f = getattr(MOD, name)
     df = grad(f)
     assert_grads(f, df, (X, fn), 0)
-    np.testing.assert_allclose(hvp(f)(X, fn, V), grad_fd(f, (X, fn), 0), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(hvp(f)(X, fn, V), gradient_fd(f, (X, fn), 0, V), rtol=1e-5, atol=1e-7)
     _, dout = jvp(f, (X, fn), (V, None))
     np.testing.assert_allclose(dout, numeric_grad(f, (X, fn), 0) @ V, rtol=1e-6, atol=1e-8)
 
@@ -169,14 +160,26 @@ def f(x):
     assert hvp(f)(3.0, 1.0) == pytest.approx(2.0, rel=1e-10)
 
 
-def test_a_call_of_a_function_chosen_at_run_time_is_refused_with_a_fitting_hint():
+def test_a_call_of_a_function_chosen_at_run_time_from_a_literal_is_differentiated():
     f = load_module('''
 def f(x, k):
     acts = [np.tanh, np.sin]
     act = acts[k]
     return np.sum(act(x))
 ''').f
+    for k in (0, 1, -1):
+        np.testing.assert_allclose(grad(f)(X, k), numeric_grad(f, (X, k), 0), rtol=1e-6)
+
+
+def test_a_call_of_a_function_chosen_at_run_time_is_refused_with_a_fitting_hint():
+    f = load_module('''
+def f(x, k):
+    acts = []
+    acts.append(np.tanh)
+    act = acts[k]
+    return np.sum(act(x))
+''').f
     with pytest.raises(srcdiff.SrcdiffError) as e:
-        grad(f)(X, 1)
+        grad(f)(X, 0)
     text = str(e.value)
     assert "local value 'act'" in text and "vjp_rule" not in text

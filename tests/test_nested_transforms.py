@@ -8,7 +8,7 @@ import pytest
 
 import srcdiff
 from srcdiff import grad, hessian, hvp, jacobian, jvp
-from numeric import assert_grads, load_module, numeric_grad
+from numeric import assert_grads, gradient_fd, load_module, numeric_grad
 
 X = np.array([0.3, -0.2, 0.7])
 Y = np.array([0.5, 1.5, -0.4])
@@ -66,15 +66,6 @@ CASES = ["f_grad_inside", "f_grad_bound_to_a_name", "f_grad_wrt", "f_value_and_g
          "f_hvp_inside", "f_grad_of_grad_inside"]
 
 
-def grad_fd(f, args, i, eps=1e-5):
-    """Central differences of srcdiff's gradient (w.r.t. argument i) along V."""
-    df = grad(f, wrt=i)
-    plus, minus = list(args), list(args)
-    plus[i] = args[i] + eps * V
-    minus[i] = args[i] - eps * V
-    return (df(*plus) - df(*minus)) / (2 * eps)
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_order_one(name):
     f = getattr(MOD, name)
@@ -85,7 +76,7 @@ def test_order_one(name):
 def test_order_two(name):
     f = getattr(MOD, name)
     for i in (0, 1):
-        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), grad_fd(f, (X, Y), i),
+        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), gradient_fd(f, (X, Y), i, V),
                                    rtol=1e-5, atol=1e-7)
 
 

@@ -1,5 +1,5 @@
 """More NumPy array functions: ``np.gradient``, ``np.partition``,
-``np.real_if_close``, ``np.row_stack``, and the integer casts
+``np.real_if_close``, ``np.row_stack``, ``np.select``, and the integer casts
 (``np.int64(x)`` and friends: constants, zero derivatives).
 
 ``np.gradient`` is linear in ``f``: its transpose along an axis is the
@@ -9,6 +9,7 @@ are refused in reverse mode (and in forward mode when differentiated).
 """
 import numpy as np
 
+from ..runtime import unbroadcast, broadcast_like
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import fill_zeros, stack_split, unsupported
 
@@ -161,3 +162,44 @@ if hasattr(np, "row_stack"):
 
 nondifferentiable(np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
                   np.intp, np.bool_)
+
+
+# ---- np.select: linear in the choices and the default; the first true condition wins ----------
+
+def select_masks(condlist):
+    """The mask where each choice is taken, and the default's mask."""
+    masks, taken = [], np.zeros(np.shape(condlist[0]), bool) if len(condlist) else False
+    for c in condlist:
+        masks.append(np.logical_and(c, np.logical_not(taken)))
+        taken = np.logical_or(taken, c)
+    return masks, np.logical_not(taken)
+
+
+def select_cotangents(g, condlist, choicelist):
+    """The cotangent of each choice of ``np.select(condlist, choicelist, ...)``."""
+    masks = select_masks(condlist)[0]
+    return [unbroadcast(np.where(m, g, 0.0), c) for m, c in zip(masks, choicelist)]
+
+
+nondifferentiable(select_masks)
+
+
+@vjp_rule(np.select)
+def select(g, ans, condlist, choicelist, default=0):
+    return None, select_cotangents(g, condlist, choicelist), unbroadcast(np.where(select_masks(condlist)[1], g, 0.0), default)
+
+
+@jvp_rule(np.select)
+def select_jvp(ans, condlist, choicelist, default=0, *, dchoicelist, ddefault):
+    return broadcast_like(np.select(condlist, fill_zeros(dchoicelist, choicelist), ddefault), ans)
+
+
+@vjp_rule(select_cotangents)
+def select_cotangents_vjp(gg, ans, g, condlist, choicelist):
+    """Linear in ``g``: its transpose selects the choices' cotangents back."""
+    return broadcast_like(np.select(condlist, fill_zeros(gg, choicelist), 0.0), g), None, None
+
+
+@jvp_rule(select_cotangents)
+def select_cotangents_jvp(ans, g, condlist, choicelist, *, dg):
+    return select_cotangents(dg, condlist, choicelist)

@@ -7,17 +7,23 @@ off-diagonal entry there counts for both symmetric positions), so central
 differences on the full matrix agree with the rules.
 Eigen/singular vectors need distinct eigen/singular values; ``svd`` needs
 ``full_matrices=False`` for non-square input; ``qr`` needs m >= n.
-Complex matrices (the convention of ``support``): ``inv``, ``det``, ``solve``,
-``matrix_power`` (holomorphic) and the norms are differentiated; the others
-refuse them (``real_only``).
+Complex matrices follow the convention of ``support`` (the cotangent of ``z``
+is ``dL/dRe(z) - 1j dL/dIm(z)``): the non-holomorphic rules are written with
+``Xb = conj(g)`` (the gradient paired as ``Re tr(Xb^H dX)``) and conjugate
+transposes, and return ``conj`` of the input's ``Ab``. Hermitian inputs
+(``cholesky``, ``eigh``, ``eigvalsh``) are read from one triangle and the real
+part of the diagonal, as LAPACK reads them. Complex eigen/singular vectors are
+differentiated under the phase LAPACK gives them (a real row, ``phase_row``).
+A real output's tangent is real.
 """
 import numpy as np
 
 from ..runtime import expand_reduced, unbroadcast, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .indexing import scatter_add
-from .support import (fold_lower, sym_from_lower, svd_check, norm_kind, norm_weights,
-                      matrix_power_cotangent, matrix_power_tangent, unsupported, real_only)
+from .support import (fold_lower_h, hermitian_from_lower, ctrans, phase_row, cast_like, svd_check,
+                      norm_kind, norm_weights, matrix_power_cotangent, matrix_power_tangent,
+                      unsupported)
 
 @vjp_rule(np.linalg.inv)
 def inv(g, ans, a):
@@ -33,22 +39,22 @@ def inv_jvp(ans, a, *, da):
 def pinv(g, ans, a, rcond=None, hermitian=False, *, rtol=None):
     """Full-rank input (the pseudo-inverse is not differentiable where the
     rank changes)."""
-    p = real_only(ans, "np.linalg.pinv")
+    p = ans
     pt = np.swapaxes(p, -1, -2)
     gt = np.swapaxes(g, -1, -2)
     im = np.eye(np.shape(a)[-2])
     i_n = np.eye(np.shape(a)[-1])
-    return -(pt @ g @ pt) + (im - a @ p) @ gt @ p @ pt + pt @ p @ gt @ (i_n - p @ a)
+    return -(pt @ g @ pt) + np.conj((im - a @ p) @ gt @ p @ ctrans(p) + ctrans(p) @ p @ gt @ (i_n - p @ a))
 
 
 @jvp_rule(np.linalg.pinv)
 def pinv_jvp(ans, a, rcond=None, hermitian=False, *, rtol=None, da):
-    p = real_only(ans, "np.linalg.pinv")
-    pt = np.swapaxes(p, -1, -2)
-    dat = np.swapaxes(da, -1, -2)
+    p = ans
+    ph = ctrans(p)
+    dah = ctrans(da)
     im = np.eye(np.shape(a)[-2])
     i_n = np.eye(np.shape(a)[-1])
-    return -(p @ da @ p) + p @ pt @ dat @ (im - a @ p) + (i_n - p @ a) @ dat @ pt @ p
+    return -(p @ da @ p) + p @ ph @ dah @ (im - a @ p) + (i_n - p @ a) @ dah @ ph @ p
 
 
 @vjp_rule(np.linalg.det)
@@ -63,15 +69,18 @@ def det_jvp(ans, a, *, da):
 
 @vjp_rule(np.linalg.slogdet)
 def slogdet(g, ans, a):
-    """Outputs (sign, logabsdet): the sign is piecewise constant."""
-    return (np.expand_dims(np.expand_dims(g[1], -1), -1)
-            * np.swapaxes(np.linalg.inv(real_only(a, "np.linalg.slogdet")), -1, -2)
-            if g[1] is not None else None)
+    """Outputs (sign, logabsdet). With ``t = tr(a^-1 da)``: d logabsdet = Re t
+    and d sign = 1j Im(t) sign (a real matrix's sign is piecewise constant)."""
+    w = ((np.real(g[1]) if g[1] is not None else 0.0)
+         + (1j * np.imag(g[0] * ans[0]) if g[0] is not None and np.iscomplexobj(a) else 0.0))
+    return (np.expand_dims(np.expand_dims(w, -1), -1) * np.swapaxes(np.linalg.inv(a), -1, -2)
+            if g[1] is not None or (g[0] is not None and np.iscomplexobj(a)) else None)
 
 
 @jvp_rule(np.linalg.slogdet)
 def slogdet_jvp(ans, a, *, da):
-    return None, np.trace(np.linalg.solve(real_only(a, "np.linalg.slogdet"), da), axis1=-2, axis2=-1)
+    t = np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)
+    return ans[0] * (1j * np.imag(t)) if np.iscomplexobj(ans[0]) else None, np.real(t)
 
 
 @vjp_rule(np.linalg.solve)
@@ -93,121 +102,155 @@ def solve_jvp(ans, a, b, *, da, db):
 
 @vjp_rule(np.linalg.cholesky)
 def cholesky(g, ans, a, *, upper=False):
-    """Reads the lower (upper=True: upper) triangle of ``a``."""
-    L = real_only(np.swapaxes(ans, -1, -2) if upper else ans, "np.linalg.cholesky")
-    gL = np.swapaxes(g, -1, -2) if upper else g
+    """Reads the lower (upper=True: upper) triangle of ``a`` as a Hermitian
+    matrix. ``Ab = L^-H Phi(L^H Lb) L^-1`` with ``Phi`` the lower triangle with
+    the diagonal halved; the cotangent is ``conj(Ab)`` folded onto the triangle."""
+    L = ctrans(ans) if upper else ans
+    Lb = np.swapaxes(g, -1, -2) if upper else np.conj(g)
     Linv = np.linalg.inv(L)
-    P = np.swapaxes(L, -1, -2) @ gL
+    P = ctrans(L) @ Lb
     phi = np.tril(P) - 0.5 * P * np.eye(np.shape(a)[-1])
-    return fold_lower(np.swapaxes(Linv, -1, -2) @ phi @ Linv, not upper)
+    return fold_lower_h(np.conj(ctrans(Linv) @ phi @ Linv), not upper)
 
 
 @jvp_rule(np.linalg.cholesky)
 def cholesky_jvp(ans, a, *, upper=False, da):
-    L = real_only(np.swapaxes(ans, -1, -2) if upper else ans, "np.linalg.cholesky")
+    L = ctrans(ans) if upper else ans
     Linv = np.linalg.inv(L)
-    X = Linv @ sym_from_lower(da, not upper) @ np.swapaxes(Linv, -1, -2)
+    X = Linv @ hermitian_from_lower(da, not upper) @ ctrans(Linv)
     dL = L @ (np.tril(X) - 0.5 * X * np.eye(np.shape(a)[-1]))
-    return np.swapaxes(dL, -1, -2) if upper else dL
+    return ctrans(dL) if upper else dL
 
 
 @vjp_rule(np.linalg.eigh)
 def eigh(g, ans, a, UPLO="L"):
     """Distinct eigenvalues; reads the ``UPLO`` triangle of ``a``. ``g`` is
-    (cotangent of w, cotangent of v), either may be None."""
+    (cotangent of w, cotangent of v), either may be None. With ``G = V^H Vb``:
+    ``Ab = V (F * G + diag(wb)) V^H``; complex eigenvectors keep row ``m`` real
+    (``phase_row``), which adds ``-F * (V^H E)``, ``E[m, k] = 1j Im(G[k, k]) / V[m, k]``."""
     w, v = ans
-    vt = np.swapaxes(real_only(v, "np.linalg.eigh"), -1, -2)
-    eye = np.eye(np.shape(a)[-1])
+    n = np.shape(a)[-1]
+    eye = np.eye(n)
     F = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
-    inner = ((np.expand_dims(g[0], -1) * eye if g[0] is not None else 0.0)
-             + (F * (vt @ g[1]) if g[1] is not None else 0.0))
-    return fold_lower(v @ inner @ vt, UPLO == "L")
+    G = ctrans(v) @ np.conj(g[1]) if g[1] is not None else None
+    m = phase_row(v, 0 if UPLO == "L" else n - 1, "np.linalg.eigh") if np.iscomplexobj(v) else 0
+    vm = v[..., m:m + 1, :]
+    E = (np.swapaxes(np.conj(vm), -1, -2) * (1j * np.imag(np.expand_dims(np.diagonal(G, 0, -2, -1), -2))
+                                              / np.real(vm))
+         if G is not None and np.iscomplexobj(v) else 0.0)
+    inner = ((np.expand_dims(np.real(g[0]), -1) * eye if g[0] is not None else 0.0)
+             + (F * (G - E) if g[1] is not None else 0.0))
+    return fold_lower_h(np.conj(v @ inner @ ctrans(v)), UPLO == "L")
 
 
 @jvp_rule(np.linalg.eigh)
 def eigh_jvp(ans, a, UPLO="L", *, da):
     w, v = ans
-    eye = np.eye(np.shape(a)[-1])
+    n = np.shape(a)[-1]
+    eye = np.eye(n)
     F = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
-    M = np.swapaxes(real_only(v, "np.linalg.eigh"), -1, -2) @ sym_from_lower(da, UPLO == "L") @ v
-    return np.diagonal(M, 0, -2, -1), v @ (F * M)
+    M = ctrans(v) @ hermitian_from_lower(da, UPLO == "L") @ v
+    u = v @ (F * M)
+    m = phase_row(v, 0 if UPLO == "L" else n - 1, "np.linalg.eigh") if np.iscomplexobj(v) else 0
+    dv = (u - v * (1j * np.imag(u[..., m:m + 1, :]) / np.real(v[..., m:m + 1, :]))
+          if np.iscomplexobj(v) else u)
+    return np.real(np.diagonal(M, 0, -2, -1)), dv
 
 
 @vjp_rule(np.linalg.eigvalsh)
 def eigvalsh(g, ans, a, UPLO="L"):
-    w, v = np.linalg.eigh(real_only(a, "np.linalg.eigvalsh"), UPLO)
-    return fold_lower((v * np.expand_dims(g, -2)) @ np.swapaxes(v, -1, -2), UPLO == "L")
+    w, v = np.linalg.eigh(a, UPLO)
+    return fold_lower_h(np.conj((v * np.expand_dims(np.real(g), -2)) @ ctrans(v)), UPLO == "L")
 
 
 @jvp_rule(np.linalg.eigvalsh)
 def eigvalsh_jvp(ans, a, UPLO="L", *, da):
-    w, v = np.linalg.eigh(real_only(a, "np.linalg.eigvalsh"), UPLO)
-    return np.diagonal(np.swapaxes(v, -1, -2) @ sym_from_lower(da, UPLO == "L") @ v, 0, -2, -1)
+    w, v = np.linalg.eigh(a, UPLO)
+    return np.real(np.diagonal(ctrans(v) @ hermitian_from_lower(da, UPLO == "L") @ v, 0, -2, -1))
 
 
 @vjp_rule(np.linalg.svd)
 def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
     """Distinct non-zero singular values; ``full_matrices=False`` (or square).
-    ``g`` is (gU, gS, gVh) with None for unused outputs."""
+    ``g`` is (gU, gS, gVh) with None for unused outputs. Written with
+    ``Ub = conj(gU)``, ``Vb = gVh^T`` (the gradient of ``V``); complex singular
+    vectors keep row 0 of ``V`` (m >= n; of ``U`` when m < n) real."""
     u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else np.linalg.svd(a, full_matrices=False)
-    u = real_only(u, "np.linalg.svd")
     gu, gs, gvh = g if compute_uv else (None, g, None)
-    ut = np.swapaxes(u, -1, -2)
-    v = np.swapaxes(vh, -1, -2)
+    uh = ctrans(u)
+    v = ctrans(vh)
     k = np.shape(s)[-1]
+    wide = np.shape(a)[-2] < np.shape(a)[-1]
     eye = np.eye(k)
     s2 = s ** 2
     F = (1 - eye) / (np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye)
-    Ju = F * (ut @ gu) if gu is not None else 0.0 * eye
-    Jv = F * (vh @ np.swapaxes(gvh, -1, -2)) if gvh is not None else 0.0 * eye
-    inner = ((Ju + np.swapaxes(Ju, -1, -2)) * np.expand_dims(s, -2)
-             + np.expand_dims(s, -1) * (Jv + np.swapaxes(Jv, -1, -2))
-             + (np.expand_dims(gs, -1) * eye if gs is not None else 0.0))
-    extra_u = ((np.eye(np.shape(a)[-2]) - u @ ut) @ (gu / np.expand_dims(s, -2)) @ vh
+    Ub = np.conj(gu) if gu is not None else None
+    Vb = np.swapaxes(gvh, -1, -2) if gvh is not None else None
+    GU = uh @ Ub if gu is not None else 0.0 * eye
+    GV = vh @ Vb if gvh is not None else 0.0 * eye
+    fixed = ((u if wide else v)[..., phase_row(u if wide else v, 0, "np.linalg.svd"):1, :]
+             if np.iscomplexobj(u) else None)
+    E = (np.swapaxes(np.conj(fixed), -1, -2)
+         * (1j * np.imag(np.expand_dims(np.diagonal(GU + GV, 0, -2, -1), -2)) / np.real(fixed))
+         if np.iscomplexobj(u) else 0.0)
+    GU = GU - E if wide else GU
+    GV = GV if wide else GV - E
+    Ju = F * GU
+    Jv = F * GV
+    inner = ((Ju + ctrans(Ju)) * np.expand_dims(s, -2)
+             + np.expand_dims(s, -1) * (Jv + ctrans(Jv))
+             + (np.expand_dims(np.real(gs), -1) * eye if gs is not None else 0.0)
+             + (1j * eye * np.imag(GU) / np.expand_dims(s, -2) if np.iscomplexobj(u) else 0.0))
+    extra_u = ((Ub - u @ (uh @ Ub)) / np.expand_dims(s, -2) @ vh
                if gu is not None and np.shape(a)[-2] > k else 0.0)
-    extra_v = (u @ (gvh / np.expand_dims(s, -1)) @ (np.eye(np.shape(a)[-1]) - v @ vh)
+    extra_v = (u @ (np.conj(gvh) / np.expand_dims(s, -1)) @ (np.eye(np.shape(a)[-1]) - v @ vh)
                if gvh is not None and np.shape(a)[-1] > k else 0.0)
-    return u @ inner @ vh + extra_u + extra_v
+    return np.conj(u @ inner @ vh + extra_u + extra_v)
 
 
 @jvp_rule(np.linalg.svd)
 def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da):
     u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else np.linalg.svd(a, full_matrices=False)
-    u = real_only(u, "np.linalg.svd")
-    ut = np.swapaxes(u, -1, -2)
-    v = np.swapaxes(vh, -1, -2)
+    uh = ctrans(u)
+    v = ctrans(vh)
     k = np.shape(s)[-1]
+    wide = np.shape(a)[-2] < np.shape(a)[-1]
     eye = np.eye(k)
     s2 = s ** 2
     F = (1 - eye) / (np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye)
-    dS = ut @ da @ v
-    ds = np.diagonal(dS, 0, -2, -1)
+    dS = uh @ da @ v
+    ds = np.real(np.diagonal(dS, 0, -2, -1))
     dSS = dS * np.expand_dims(s, -2)
     SdS = np.expand_dims(s, -1) * dS
-    dU = u @ (F * (dSS + np.swapaxes(dSS, -1, -2)))
-    dV = v @ (F * (SdS + np.swapaxes(SdS, -1, -2)))
-    dU = dU + ((da @ v - u @ (ut @ da @ v)) / np.expand_dims(s, -2) if np.shape(a)[-2] > k else 0.0)
-    dV = dV + ((np.swapaxes(da, -1, -2) @ u - v @ (vh @ np.swapaxes(da, -1, -2) @ u)) / np.expand_dims(s, -2)
-               if np.shape(a)[-1] > k else 0.0)
-    return (dU, ds, np.swapaxes(dV, -1, -2)) if compute_uv else ds
+    Ju = F * (dSS + ctrans(dSS)) + (1j * eye * np.imag(dS) / np.expand_dims(s, -2) if np.iscomplexobj(u)
+                                    else 0.0)
+    dU = u @ Ju
+    dV = v @ (F * (SdS + ctrans(SdS)))
+    fixed = phase_row(u if wide else v, 0, "np.linalg.svd") if np.iscomplexobj(u) else 0
+    phase = (-1j * np.imag((dU if wide else dV)[..., fixed:1, :]) / np.real((u if wide else v)[..., fixed:1, :])
+             if np.iscomplexobj(u) else 0.0)
+    dU = dU + u * phase + ((da @ v - u @ (uh @ da @ v)) / np.expand_dims(s, -2) if np.shape(a)[-2] > k else 0.0)
+    dV = dV + v * phase + ((ctrans(da) @ u - v @ (vh @ ctrans(da) @ u)) / np.expand_dims(s, -2)
+                           if np.shape(a)[-1] > k else 0.0)
+    return (dU, ds, ctrans(dV)) if compute_uv else ds
 
 
 @vjp_rule(np.linalg.svdvals)
 def svdvals(g, ans, x):
-    u, s, vh = np.linalg.svd(real_only(x, "np.linalg.svdvals"), full_matrices=False)
-    return (u * np.expand_dims(g, -2)) @ vh
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    return np.conj((u * np.expand_dims(np.real(g), -2)) @ vh)
 
 
 @jvp_rule(np.linalg.svdvals)
 def svdvals_jvp(ans, x, *, dx):
-    u, s, vh = np.linalg.svd(real_only(x, "np.linalg.svdvals"), full_matrices=False)
-    return np.diagonal(np.swapaxes(u, -1, -2) @ dx @ np.swapaxes(vh, -1, -2), 0, -2, -1)
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    return np.real(np.diagonal(ctrans(u) @ dx @ ctrans(vh), 0, -2, -1))
 
 
 def qr_check(a, mode):
     """Refuse the QR derivatives srcdiff does not implement (m < n, 'complete'
     for non-square input, 'raw')."""
-    m, n = np.shape(real_only(a, "np.linalg.qr"))[-2:]
+    m, n = np.shape(a)[-2:]
     if m < n or mode == "raw" or (mode == "complete" and m != n):
         unsupported(f"the derivative of np.linalg.qr(mode={mode!r}) of a {m}x{n} matrix "
                     "(reduced QR with m >= n is supported)")
@@ -220,23 +263,26 @@ nondifferentiable(qr_check)
 @vjp_rule(np.linalg.qr)
 def qr(g, ans, a, mode="reduced"):
     """Reduced QR, m >= n. ``g`` is (gQ, gR), either may be None (mode='r':
-    the cotangent of R)."""
-    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(real_only(a, "np.linalg.qr"))
+    the cotangent of R). R's diagonal is real (LAPACK's), so ``Q^H dQ`` is
+    ``tril(Y, -1) - tril(Y, -1)^H + 1j Im diag(Y)`` with ``Y = Q^H dA R^-1``;
+    written with ``Qb = conj(gQ)``, ``Rb = conj(gR)``."""
+    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
     gq, gr = g if mode != "r" else (None, g)
-    qt = np.swapaxes(q, -1, -2)
-    A1 = (qt @ gq if gq is not None else 0.0) - (gr @ np.swapaxes(r, -1, -2) if gr is not None else 0.0)
-    C = np.tril(A1 - np.swapaxes(A1, -1, -2), -1) - A1
-    B = q @ C + (gq if gq is not None else 0.0)
-    return np.swapaxes(np.linalg.solve(r, np.swapaxes(B, -1, -2)), -1, -2)
+    Qb = np.conj(gq) if gq is not None else 0.0
+    M = (ctrans(q) @ Qb if gq is not None else 0.0) - (np.conj(gr) @ ctrans(r) if gr is not None else 0.0)
+    C = (np.tril(M, -1) - np.tril(ctrans(M), -1) - M
+         + (1j * np.eye(np.shape(r)[-1]) * np.imag(M) if np.iscomplexobj(q) else 0.0))
+    B = q @ C + Qb
+    return np.swapaxes(np.linalg.solve(r, ctrans(B)), -1, -2)
 
 
 @jvp_rule(np.linalg.qr)
 def qr_jvp(ans, a, mode="reduced", *, da):
-    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(real_only(a, "np.linalg.qr"))
-    X = np.swapaxes(np.linalg.solve(np.swapaxes(r, -1, -2), np.swapaxes(da, -1, -2)), -1, -2)
-    Y = np.swapaxes(q, -1, -2) @ X
+    q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
+    X = ctrans(np.linalg.solve(ctrans(r), ctrans(da)))
+    Y = ctrans(q) @ X
     L = np.tril(Y, -1)
-    O = L - np.swapaxes(L, -1, -2)
+    O = L - ctrans(L) + (1j * np.eye(np.shape(r)[-1]) * np.imag(Y) if np.iscomplexobj(q) else 0.0)
     return (q @ (O - Y) + X, (Y - O) @ r) if mode != "r" else (Y - O) @ r
 
 
@@ -303,19 +349,21 @@ def matrix_norm_jvp(ans, x, *, keepdims=False, ord="fro", dx):
 @vjp_rule(np.linalg.lstsq)
 def lstsq(g, ans, a, b, rcond=None):
     """Full column rank (m >= n). Outputs (x, residuals, rank, s): cotangents of
-    x, of the residuals and of the singular values are used."""
+    x, of the residuals and of the singular values are used. Written with
+    ``xb = conj(g[0])`` and ``Z = (a^H a)^-1 xb``."""
     x, res, rank, sv = ans
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
-    at = np.swapaxes(real_only(a, "np.linalg.lstsq"), -1, -2)
-    Z = np.linalg.solve(at @ a, np.expand_dims(g[0], -1) if vec else g[0]) if g[0] is not None else 0.0 * X
-    R2 = 2.0 * r * g[1] if g[1] is not None and size_of(res) > 0 else 0.0 * r
+    ah = ctrans(a)
+    Z = (np.linalg.solve(ah @ a, np.conj(np.expand_dims(g[0], -1) if vec else g[0])) if g[0] is not None
+         else 0.0 * X)
+    R2 = 2.0 * r * np.real(g[1]) if g[1] is not None and size_of(res) > 0 else 0.0 * r
     usv = np.linalg.svd(a, full_matrices=False) if g[3] is not None else None
-    S = (usv[0] * np.expand_dims(g[3], -2)) @ usv[2] if g[3] is not None else 0.0
-    ct_a = r @ np.swapaxes(Z, -1, -2) - a @ Z @ np.swapaxes(X, -1, -2) - R2 @ np.swapaxes(X, -1, -2) + S
-    ct_b = a @ Z + R2
-    return ct_a, np.squeeze(ct_b, -1) if vec else ct_b
+    S = (usv[0] * np.expand_dims(np.real(g[3]), -2)) @ usv[2] if g[3] is not None else 0.0
+    ct_a = np.conj(r @ ctrans(Z) - a @ Z @ ctrans(X) - R2 @ ctrans(X) + S)
+    ct_b = np.conj(a @ Z + R2)
+    return cast_like(ct_a, a), cast_like(np.squeeze(ct_b, -1) if vec else ct_b, b)
 
 
 @jvp_rule(np.linalg.lstsq)
@@ -324,16 +372,16 @@ def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
-    at = np.swapaxes(real_only(a, "np.linalg.lstsq"), -1, -2)
-    M = at @ a
+    ah = ctrans(a)
+    M = ah @ a
     has_res = size_of(res) > 0
     u, s, vh = np.linalg.svd(a, full_matrices=False)
-    return ((np.reshape(np.linalg.solve(M, np.swapaxes(da, -1, -2) @ r - at @ (da @ X)), np.shape(x))
-             + np.reshape(np.linalg.solve(M, at @ np.reshape(db, np.shape(r))), np.shape(x))),
-            (np.sum(-2.0 * r * (da @ X), axis=0) + np.sum(2.0 * r * np.reshape(db, np.shape(r)), axis=0))
-            if has_res else 0.0 * res,
+    dB = np.reshape(db, np.shape(r))
+    return ((np.reshape(np.linalg.solve(M, ctrans(da) @ r - ah @ (da @ X)), np.shape(x))
+             + np.reshape(np.linalg.solve(M, ah @ dB), np.shape(x))),
+            np.sum(2.0 * np.real(np.conj(r) * (dB - da @ X)), axis=0) if has_res else 0.0 * res,
             None,
-            np.diagonal(np.swapaxes(u, -1, -2) @ da @ np.swapaxes(vh, -1, -2), 0, -2, -1))
+            np.real(np.diagonal(ctrans(u) @ da @ ctrans(vh), 0, -2, -1)))
 
 
 @vjp_rule(np.linalg.matrix_power)

@@ -101,11 +101,14 @@ def qualified_name(func):
 
 def _public_instance(func):
     """``scipy.stats.norm`` for a method bound to that instance (the methods
-    of SciPy's distributions are bound to the public objects), else None."""
+    of SciPy's distributions are bound to the public objects; a multivariate
+    one, which has no ``name``, is named after its class), else None."""
     import sys
     owner = getattr(func, "__self__", None)
     public = (getattr(type(owner), "__module__", "") or "").split("._")[0]
     label = getattr(owner, "name", None)
+    if owner is not None and not isinstance(label, str):      # multivariate_normal_gen -> multivariate_normal
+        label = type(owner).__name__.removesuffix("_gen")
     if owner is None or not isinstance(label, str) or public not in sys.modules:
         return None
     return f"{public}.{label}" if getattr(sys.modules[public], label, None) is owner else None

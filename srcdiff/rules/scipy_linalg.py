@@ -26,6 +26,21 @@ from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import fold_lower, sym_from_lower, real_only, unsupported
 
 
+def sylvester_check(x, a, b):
+    """Refuse a complex solution with a real ``a`` or ``b``: SciPy passes the real
+    Schur form of a real matrix (2x2 blocks for its complex eigenvalues) to the
+    complex triangular solver, which ignores the blocks, so the x SciPy returns
+    there is wrong and its derivative could not match it (SciPy 1.17/1.18)."""
+    if np.iscomplexobj(x) and not (np.iscomplexobj(a) and np.iscomplexobj(b)):
+        unsupported("the derivative of scipy.linalg.solve_sylvester with a complex q and a real "
+                    "a or b (SciPy's solution is wrong there when the real matrix has complex "
+                    "eigenvalues); pass a and b as complex arrays")
+    return True
+
+
+nondifferentiable(sylvester_check)
+
+
 def _t(x):
     return np.swapaxes(x, -1, -2)
 
@@ -269,13 +284,13 @@ if linalg is not None:
 
     @vjp_rule(linalg.solve_sylvester)
     def solve_sylvester(g, ans, a, b, q):
-        """``a x + x b = q``."""
-        y = linalg.solve_sylvester(_t(a), _t(b), g)
+        """``a x + x b = q`` (holomorphic: plain transposes)."""
+        y = linalg.solve_sylvester(_t(a), _t(b), g) if sylvester_check(ans, a, b) else None
         return -(y @ _t(ans)), -(_t(ans) @ y), y
 
     @jvp_rule(linalg.solve_sylvester)
     def solve_sylvester_jvp(ans, a, b, q, *, da, db, dq):
-        return linalg.solve_sylvester(a, b, dq - da @ ans - ans @ db)
+        return linalg.solve_sylvester(a, b, dq - da @ ans - ans @ db) if sylvester_check(ans, a, b) else None
 
     @vjp_rule(linalg.expm)
     def expm(g, ans, A):

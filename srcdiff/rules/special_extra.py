@@ -16,11 +16,11 @@ except ImportError:  # pragma: no cover
 
 from ..runtime import unbroadcast, broadcast_like
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import unsupported
+from .support import no_closed_form
 
 
 def _no_closed_form(name, param):
-    return unsupported(f"the derivative of scipy.special.{name} w.r.t. {param} (no closed form)")
+    return no_closed_form(f"scipy.special.{name}", param)
 
 
 nondifferentiable(_no_closed_form)

@@ -26,9 +26,52 @@ from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 # ----------------------------------------------------------------------------
 
 def unsupported(what):
-    """Raise: a derivative srcdiff does not implement (never a wrong number)."""
-    raise SrcdiffError(f"srcdiff has no rule for {what}",
+    """Raise: a derivative srcdiff does not implement (never a wrong number).
+    Raised while generated code runs, the error names the user's file and line
+    of the statement being differentiated."""
+    filename, lineno = user_location()
+    raise SrcdiffError(f"srcdiff has no rule for {what}", filename, lineno,
                        hint="register one with srcdiff.vjp_rule / srcdiff.jvp_rule")
+
+
+def no_closed_form(function, param):
+    """Raise: the derivative of ``function`` (its public path) w.r.t. ``param``
+    has no closed form. The error names the user's file and line of the call
+    whose generated derivative code is running."""
+    filename, line = user_location()
+    held = f"'{param}'" if param.isidentifier() else param
+    raise SrcdiffError(f"the derivative of {function} w.r.t. {param} has no closed form: refused",
+                       filename, line,
+                       hint=f"hold {held} constant (differentiate w.r.t. the other arguments), or "
+                            f"register a rule for a numerical derivative with srcdiff.vjp_rule / srcdiff.jvp_rule")
+
+
+def user_location():
+    """(file, line) of the user's statement whose generated code calls this
+    (read from the ``# source  [file.py:line]`` comment above it), else the
+    user's function's first line, else (None, None)."""
+    import linecache
+    import os
+    import re
+    import sys
+    from ..codegen import origin_of
+    frame = sys._getframe(1)
+    while frame is not None:
+        origin = origin_of(frame.f_code.co_filename)
+        if origin is not None:
+            _, filename, first = origin
+            for text in reversed(linecache.getlines(frame.f_code.co_filename)[:frame.f_lineno]):
+                m = re.match(r"\s*#.*\[([^\[\]:]+):(\d+)\]\s*$", text)
+                if m:
+                    if m.group(1) == os.path.basename(filename):
+                        return filename, int(m.group(2))
+                    break
+            return filename, first
+        frame = frame.f_back
+    return None, None
+
+
+nondifferentiable(no_closed_form)
 
 
 def _is_complex(x):
@@ -44,6 +87,11 @@ def cast_like(ct, x):
     ``x`` is complex and ``ct`` real, else ``ct``."""
     if ct is None:
         return None
+    if isinstance(x, (list, tuple)) and type(ct) is np.ndarray and _shape_of(x) == ct.shape:
+        # a list or tuple used as an array: its cotangent is a list or tuple again
+        return _structured_like(cast_like(ct, np.asarray(x)), x)
+    if type(x) is np.ndarray and isinstance(ct, (list, tuple)) and _shape_of(ct) == x.shape:
+        return cast_like(np.asarray(ct), x)
     if type(ct) is np.ndarray and ct.ndim == 0 and type(x) is not np.ndarray:
         ct = ct[()]        # a number's, not a 0-d array (np.where gives those)
     if _is_complex(ct):
@@ -51,6 +99,23 @@ def cast_like(ct, x):
     if _is_complex(x):
         return ct + 0j
     return ct
+
+
+def _shape_of(x):
+    """np.shape of a (nested) list or tuple, None when it is ragged."""
+    try:
+        return np.shape(x)
+    except ValueError:
+        return None
+
+
+def _structured_like(g, x):
+    """Array ``g`` split into the nesting of the list/tuple ``x`` (same shape)."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(_structured_like(g[i], o) for i, o in enumerate(x))
+    if isinstance(x, np.ndarray):
+        return np.asarray(g)
+    return g[()] if isinstance(g, np.ndarray) else g
 
 
 def _zeros_of(p):
@@ -890,6 +955,43 @@ def sym_from_lower(dA, lower=True):
     return np.triu(dA) + np.swapaxes(np.triu(dA, 1), -1, -2)
 
 
+def ctrans(x):
+    """The conjugate transpose of the last two axes (the transpose of a real ``x``)."""
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def fold_lower_h(S, lower=True):
+    """Adjoint, in the complex convention, of ``A -> tril(A, -1) + diag(Re A) +
+    tril(A, -1)^H`` (how LAPACK reads a Hermitian matrix from one triangle: the
+    other triangle and the imaginary part of the diagonal are not read): the
+    cotangent of the full matrix argument. ``fold_lower`` for a real ``S``."""
+    Sh = np.conj(np.swapaxes(S, -1, -2))
+    diag = np.eye(np.shape(S)[-1]) * np.real(S)
+    if lower:
+        return np.tril(S, -1) + np.tril(Sh, -1) + diag
+    return np.triu(S, 1) + np.triu(Sh, 1) + diag
+
+
+def hermitian_from_lower(dA, lower=True):
+    """The Hermitian matrix LAPACK sees when it reads one triangle of ``dA``:
+    ``tril(dA, -1) + diag(Re dA) + tril(dA, -1)^H`` (``sym_from_lower`` for a
+    real ``dA``)."""
+    part = np.tril(dA, -1) if lower else np.triu(dA, 1)
+    return part + np.eye(np.shape(dA)[-1]) * np.real(dA) + np.conj(np.swapaxes(part, -1, -2))
+
+
+def phase_row(x, row, what):
+    """``row``, after checking that row ``row`` of the unit vectors ``x`` (the
+    columns) is real, as LAPACK's Householder reductions leave it (zheevd: row 0
+    for UPLO='L', the last for 'U'; zgesdd: row 0 of V, or of U when m < n).
+    That fixes each complex vector's otherwise arbitrary phase, and the rule
+    differentiates under it; another LAPACK's convention is refused."""
+    if _is_complex(x) and size_of(x) and np.max(np.abs(np.imag(np.take(x, row, axis=-2)))) > 0.0:
+        unsupported(f"the derivative of the complex vectors of {what}: this LAPACK does not "
+                    "return them with a real row (their phase convention is unknown)")
+    return row
+
+
 def matrix_power_cotangent(g, a, n):
     """Cotangent of ``a`` in ``np.linalg.matrix_power(a, n)``."""
     if n == 0:
@@ -1665,7 +1767,7 @@ register_linear((0,), cast_like, fill_zeros, unpack_like, split_like, stack_spli
                 diff_transpose, diff_join, diff_unjoin)
 register_linear((1,), prod_others_mv)
 
-nondifferentiable(unsupported, extremum_weights, nan_count, inverse_permutation,
+nondifferentiable(unsupported, user_location, phase_row, extremum_weights, nan_count, inverse_permutation,
                   negate_shift, tensordot_spec, dot_spec, inner_spec, kron_spec, eye_like,
                   diff_pad_width, svd_check, norm_kind, norm_axis, norm_weights_smooth,
                   fft_axes, inverse_norm, irfft_weights, fft_out_sizes,

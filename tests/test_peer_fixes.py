@@ -1,0 +1,105 @@
+"""Wrong numbers and crashes found by running a peer library's published test
+suite through srcdiff's public transforms (tools/peer_suite.py), each checked
+here through grad, vjp and jvp and at order two (hvp, jvp(grad), hessian)
+against central differences. No dependency on the peer library."""
+import numpy as np
+
+import srcdiff
+from numeric import load_function, load_module, numeric_grad
+
+
+def fd_hvp(f, x, v, eps=1e-5):
+    """Central differences of srcdiff's gradient along v."""
+    g = srcdiff.grad(f)
+    return (np.asarray(g(x + eps * v)) - np.asarray(g(x - eps * v))) / (2 * eps)
+
+
+def close(got, want, tol=1e-6):
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def check_orders(f, x, v, tol=1e-6):
+    """grad and vjp against central differences of f; jvp against central
+    differences along v; hvp, jvp(grad) and hessian against central differences
+    of srcdiff's gradient."""
+    want = numeric_grad(f, (x,), 0)
+    close(srcdiff.grad(f)(x), want, tol)
+    close(srcdiff.vjp(f, x)[1](1.0)[0], want, tol)
+    close(srcdiff.jvp(f, (x,), (v,))[1], np.sum(want * v), tol)
+    hv = fd_hvp(f, x, v)
+    close(srcdiff.hvp(f)(x, v), hv, 10 * tol)
+    close(srcdiff.jvp(srcdiff.grad(f), (x,), (v,))[1], hv, 10 * tol)
+    close(np.reshape(srcdiff.hessian(f)(x), (x.size, x.size)) @ v.ravel(), hv.ravel(), 10 * tol)
+
+
+# ----------------------------------------------------------------------------
+# A function from another module reads a module constant bound to None
+# (``axis=K`` with ``K = None``): inlined into the caller, the name was taken as
+# bound in the caller's module (``dict.get`` of a missing name is None too), so
+# the generated code raised NameError.
+# ----------------------------------------------------------------------------
+
+def test_other_modules_none_constant_is_bound():
+    inner = load_module('''
+K_axis = None
+K_keep = False
+
+def mean_all(x):
+    return np.mean(np.sin(x) * x, axis=K_axis, keepdims=K_keep)
+''')
+    f = load_function('''
+def f(x):
+    y = mean_all(x)
+    return np.sum(W * y) + np.sum(x ** 3)
+''', mean_all=inner.mean_all, W=np.array(1.7))
+    x = np.array([[0.3, -0.2, 0.7], [1.1, 0.4, -0.6]])
+    check_orders(f, x, np.array([[1.0, -0.5, 0.25], [0.3, 0.2, -1.0]]))
+
+
+# ----------------------------------------------------------------------------
+# A list (or tuple) argument used directly as an array (``np.append(a, b)``,
+# ``np.sin(a)``) got an ndarray cotangent; the README promises a gradient in the
+# input's structure (as ``np.asarray(a)`` already gave).
+# ----------------------------------------------------------------------------
+
+def test_list_used_as_an_array_gets_a_list_cotangent():
+    f = load_function("def f(a):\n    return np.sum(np.append(a, 4.0) ** 3) + np.sum(np.sin(a))\n")
+    a = [1.0, 2.0, 3.0]
+    want = 3 * np.array(a) ** 2 + np.cos(a)
+    for got in (srcdiff.grad(f)(a), srcdiff.vjp(f, a)[1](1.0)[0]):
+        assert isinstance(got, list) and len(got) == 3
+        close(np.array(got, dtype=float), want)
+    t = (1.0, 2.0, 3.0)
+    g = srcdiff.grad(f)(t)
+    assert isinstance(g, tuple)
+    close(np.array(g, dtype=float), want)
+    v = [1.0, -0.5, 0.25]
+    hv = 6 * np.array(a) * v - np.sin(a) * v
+    close(np.array(srcdiff.hvp(f)(a, np.array(v)), dtype=float), hv)
+    close(np.array(srcdiff.jvp(srcdiff.grad(f), (a,), (np.array(v),))[1], dtype=float), hv)
+
+
+def test_nested_list_used_as_an_array_keeps_its_nesting():
+    f = load_function("def f(a, b):\n    return np.sum(np.append(a, b) ** 2)\n")
+    a = [[1.0, 2.0], [3.0, 4.0]]
+    ga, gb = srcdiff.vjp(f, a, 0.5)[1](1.0)
+    assert isinstance(ga, list) and all(isinstance(r, list) for r in ga)
+    close(np.array(ga, dtype=float), 2 * np.array(a))
+    close(gb, 1.0)
+
+
+# ----------------------------------------------------------------------------
+# An array passed where a sequence is expected (``np.vstack(x)`` stacks x's rows):
+# the rule's cotangent is a list of row cotangents, which came back as a list for
+# the array argument. It is an array of x's shape and kind.
+# ----------------------------------------------------------------------------
+
+def test_stacking_an_arrays_rows_gives_an_array_cotangent():
+    for call in ("np.vstack(x)", "np.hstack(x)", "np.column_stack(x)", "np.stack(x, axis=-1)"):
+        f = load_function(f"def f(x):\n    return np.sum(np.sin({call}) * W)\n", W=1.3)
+        for x in (np.array([0.4, -1.2]), np.array([[0.3, -0.2, 0.7], [1.1, 0.4, -0.6]])):
+            g = srcdiff.grad(f)(x)
+            assert isinstance(g, np.ndarray) and g.shape == x.shape and g.dtype.kind == "f", call
+            out, pullback = srcdiff.vjp(f, x)
+            assert isinstance(pullback(1.0)[0], np.ndarray), call
+            check_orders(f, x, np.linspace(-1.0, 1.0, x.size).reshape(x.shape))

@@ -50,10 +50,7 @@ def _fresh_funcs():
         from .rules.indexing import scatter_add, index_update
         _FRESH_FUNCS = {runtime.zeros_like_value, runtime.complete_cotangent, set_item,
                         private_copy, scatter_add, index_update, runtime.zeros_like_list,
-                        np.copy, np.array, np.zeros_like, np.ones_like,
-                        # (copies of what an item write overwrites: saving one leaves
-                        # the written buffer the code's own)
-                        runtime.saved_item, runtime.saved_copy}
+                        np.copy, np.array, np.zeros_like, np.ones_like}
     return _FRESH_FUNCS
 
 

@@ -4,7 +4,8 @@ in a loop (``v10[i11] = p['b']``), read before each write. The gradient code pus
 the buffer on a stack and writes the same array in place; its forward-mode tangent
 was written out of place (``set_item``) because saving the item about to be
 overwritten (``saved_item(v10_dot, i)``) was taken as sharing the tangent's buffer,
-so the tangent on the stack stayed zero. (issue 17's "temporary assigned twice"
+so the tangent on the stack stayed zero. Fixed with bug96 (forward.py's _MIRRORS,
+found the same day by another run). (issue 17's "temporary assigned twice"
 risk: first a value with no derivative, then one that depends on x.)
 
 Found by the 10,000-program order-two fuzz run (seed 2026120601, program 9), shrunk

@@ -129,7 +129,9 @@ _SHAPE_PRESERVING = {np.copy, runtime.saved_copy, np.positive, np.negative, np.c
 def _elementwise(func):
     if func in _ELEMENTWISE_OPS or func in _SHAPE_PRESERVING:
         return True
-    return isinstance(func, np.ufunc) and func.nout == 1
+    # (not a generalized ufunc: np.matmul and np.vecdot are ufuncs whose result's
+    # shape is not their operands' broadcast shape)
+    return isinstance(func, np.ufunc) and func.nout == 1 and func.signature is None
 
 
 def _reads_of(ops):

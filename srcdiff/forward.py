@@ -60,7 +60,8 @@ def _fresh_funcs():
 # array, the object itself otherwise). Taking them as views keeps a buffer that
 # a saved item was read from owned, so its later item writes stay in place, as
 # the primal's do (a stack holding the buffer sees them in both).
-_MIRRORS = (operator.getitem, runtime.saved_item, runtime.saved_copy)
+_MIRRORS = (operator.getitem, runtime.saved_item, runtime.saved_copy,
+            runtime.restore_contents)   # (the value's array refilled in place)
 
 
 class _Unsupported(Exception):

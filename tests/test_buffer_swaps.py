@@ -142,6 +142,18 @@ def f(u0, k):
         u, new = new, u
     return np.sum(u * first)
 """,
+    # a list holds one of the buffers (not a copy) and is read afterwards
+    "buffer_appended_to_a_list": """
+def f(u0, k):
+    u = u0.copy()
+    new = np.zeros_like(u)
+    hist = []
+    for _ in range(3):
+        new[1:-1] = u[1:-1] + k * (u[2:] - 2 * u[1:-1] + u[:-2])
+        hist.append(u)
+        u, new = new, u
+    return sum(np.sum(h * h) for h in hist)
+""",
     # one of the buffers is the caller's array
     "caller_array_swapped_in": """
 def f(u0, k):

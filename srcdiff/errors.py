@@ -33,7 +33,10 @@ class SrcdiffError(Exception):
         if (message, hint) == (self.construct_message, self.hint) \
                 or type(self) is not SrcdiffError:
             return self
-        return SrcdiffError(message, self.filename, self.lineno, hint)
+        new = SrcdiffError(message, self.filename, self.lineno, hint)
+        if hasattr(self, "object_read"):
+            new.object_read = self.object_read     # (api._Dispatch: known at the call)
+        return new
 
 
 @contextmanager

@@ -1,9 +1,12 @@
-"""Python versions of ``map`` and ``functools.reduce`` that srcdiff inlines.
+"""Python versions of ``map``, ``functools.reduce`` and the ``itertools``
+basics (``pairwise``, ``product``, ``accumulate``) that srcdiff inlines.
 
 A call ``map(fn, xs)`` or ``functools.reduce(fn, xs, init)`` in differentiated
 code becomes a call of one of these (values.py), so the function it applies
-is inlined at each use like any call the user writes. ``map`` gives a list.
+is inlined at each use like any call the user writes. ``map`` and the
+itertools versions give lists (of tuples for ``pairwise`` and ``product``).
 """
+import operator
 
 
 def map1(fn, xs):
@@ -31,6 +34,43 @@ def reduce3(fn, seq, initial):
     for item in seq:
         acc = fn(acc, item)
     return acc
+
+
+def pairwise(xs):
+    items = list(xs)
+    return [(a, b) for a, b in zip(items[:-1], items[1:])]
+
+
+def product1(xs):
+    return [(x,) for x in xs]
+
+
+def product2(xs, ys):
+    ys = list(ys)
+    return [(x, y) for x in xs for y in ys]
+
+
+def product3(xs, ys, zs):
+    ys = list(ys)
+    zs = list(zs)
+    return [(x, y, z) for x in xs for y in ys for z in zs]
+
+
+def accumulate(fn, seq):
+    items = list(seq)
+    out = []
+    for item in items[:1]:
+        out.append(item)
+    for item in items[1:]:
+        out.append(fn(out[-1], item))
+    return out
+
+
+def accumulate_from(fn, seq, initial):
+    out = [initial]
+    for item in seq:
+        out.append(fn(out[-1], item))
+    return out
 
 
 def hvp_call(forward, *args):

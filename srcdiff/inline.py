@@ -21,6 +21,7 @@ from .analysis import Classifier, activity, resizing_call, subscript_writes, wal
 from . import runtime
 from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
+from .sharing import may_share, partners
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .records import rewrite_records
@@ -720,6 +721,7 @@ def protect_writes(norm, classifier):
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     private = _Private(body, classifier, live_after(body, {out} if out else ()))
     seen = _bindings_seen_by_writes(body)
+    swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()))
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
@@ -727,7 +729,7 @@ def protect_writes(norm, classifier):
         if isinstance(s.value, gast.Name) and s.value.id == t:
             continue        # t = t
         if t in written and id(s) in seen and not getattr(s, "srcdiff_private", False) \
-                and not private.binding(s, t):
+                and not private.binding(s, t) and not swapped.binding(s, t):
             op = classifier.classify(s.value)
             what = ", ".join(sorted(op.reads())) or "another value"
             raise loc.error(s, f"'{t}' is written in place but may share memory with "
@@ -1155,10 +1157,12 @@ def _check_reads_after_writes(norm, classifier, written):
     if not writes:
         return
     binds = alias_binds(classifier, norm.node.body, norm.params)
-    env_before = points_to(norm.node.body, binds,
+    # (the names' values where each write runs, as pairs: buffers that trade
+    # names stay apart; sharing.py)
+    env_before = may_share(norm.node.body, binds,
                            at={id(st) for sts in all_writes.values() for st in sts})
     found = [(y, st, t) for y in sorted(all_writes) for st in all_writes[y]
-             for t in sorted(sharers(env_before.get(id(st), {}), y) - {y})]
+             for t in sorted(partners(env_before.get(id(st), {}), y))]
     first = {}      # name -> the first write after which it is read
     for y, st, t in found:
         if y in writes and t in live.get(id(st), ()):
@@ -1395,6 +1399,39 @@ def _appended_to(st):
         if all(recv not in names_read(a) for a in st.value.args):
             return {recv}
     return set()
+
+
+class _OwnedUnshared:
+    """The bindings ``_Private`` cannot vouch for that are safe all the same:
+    the array the binding gives ``t`` is the function's own
+    (sharing.OwnedArrays), and where ``t`` is written in place no other name
+    that may share its memory is read afterwards (sharing.may_share). So two
+    buffers that trade names (``u, new = new, u``) may be written in place;
+    ``new = u`` followed by a write into ``new`` while ``u`` is still read
+    may not."""
+
+    def __init__(self, norm, classifier, written, live):
+        self.norm, self.classifier, self.written, self.live = norm, classifier, written, live
+        self._owned = self._env = None
+
+    def binding(self, st, t):
+        from .sharing import OwnedArrays
+        body = self.norm.node.body
+        if self._owned is None:
+            literal = _Private(body, self.classifier, self.live)
+            self._owned = OwnedArrays(
+                body, self.classifier, _fresh_definition, _VIEWS,
+                literal._literal_item, self.norm.params,
+                set(self.norm.params) & self.written)
+            self._writes = subscript_writes(body)
+            self._env = may_share(body, alias_binds(self.classifier, body, self.norm.params),
+                                  at={id(w) for ws in self._writes.values() for w in ws})
+        if not self._owned.binding(st):
+            return False
+        for w in self._writes.get(t, ()):
+            if partners(self._env.get(id(w), {}), t) & self.live.get(id(w), frozenset()):
+                return False
+        return True
 
 
 class _Private:

@@ -30,6 +30,18 @@ class RecordKind:
     cls: type
     fields: tuple
     named: bool      # a NamedTuple (a tuple of its fields), else a dict of them
+    subs: tuple = ()     # per field: the RecordKind of an object held there, or None
+
+    def sub(self, key):
+        """The RecordKind of the object at ``key`` of the container (an index of
+        a NamedTuple's, a field name of a dict's), or None."""
+        if not self.subs:
+            return None
+        if self.named:
+            if type(key) is not int or not -len(self.fields) <= key < len(self.fields):
+                return None
+            return self.subs[key]
+        return self.subs[self.fields.index(key)] if key in self.fields else None
 
 
 _FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
@@ -41,9 +53,34 @@ _LIBRARIES = {"numpy", "scipy", "pandas", "sklearn", "torch", "jax", "dask", "xa
               "random", "io", "threading", "types"}
 
 
-def record_kind(a):
+_NESTING = 4     # objects inside objects followed this deep
+
+
+def record_kind(a, depth=0):
     """The RecordKind of an object argument, or None for anything else (numbers,
-    arrays, containers, functions, modules, array-likes)."""
+    arrays, containers, functions, modules, array-likes). An object held in a
+    field (``p.layer.W``) has a RecordKind of its own (``subs``)."""
+    kind = _record_kind(a)
+    if kind is None or depth >= _NESTING:
+        return kind
+    subs = tuple(record_kind(getattr(a, f, None), depth + 1) for f in kind.fields)
+    if any(k is not None for k in subs):
+        kind = dataclasses.replace(kind, subs=subs)
+    return kind
+
+
+def _slot_fields(t, a):
+    """The names of the slots (``__slots__``, the class's and its bases') set on ``a``."""
+    names = []
+    for c in reversed(t.__mro__):
+        slots = c.__dict__.get("__slots__", ())
+        for n in ([slots] if isinstance(slots, str) else slots):
+            if n not in ("__dict__", "__weakref__") and n not in names and hasattr(a, n):
+                names.append(n)
+    return names
+
+
+def _record_kind(a):
     t = type(a)
     if isinstance(a, tuple):
         fields = getattr(t, "_fields", None)
@@ -60,9 +97,11 @@ def record_kind(a):
     if dataclasses.is_dataclass(a):
         return RecordKind(t, tuple(f.name for f in dataclasses.fields(a)), False)
     d = getattr(a, "__dict__", None)
-    if not isinstance(d, dict) or not d:
+    fields = set(d) if isinstance(d, dict) else set()
+    fields |= set(_slot_fields(t, a))
+    if not fields:
         return None
-    return RecordKind(t, tuple(sorted(d)), False)
+    return RecordKind(t, tuple(sorted(fields)), False)
 
 
 def to_container(a, kind):
@@ -70,9 +109,12 @@ def to_container(a, kind):
     argument, values.FunctionKind, as it is)."""
     if not isinstance(kind, RecordKind):
         return a
+    items = [getattr(a, f) for f in kind.fields]
+    if kind.subs:
+        items = [v if k is None else to_container(v, k) for v, k in zip(items, kind.subs)]
     if kind.named:
-        return tuple(a)
-    return {f: getattr(a, f) for f in kind.fields}
+        return tuple(items)
+    return dict(zip(kind.fields, items))
 
 
 def _differentiable(v):
@@ -92,13 +134,16 @@ def to_tangent(t, a, kind, as_tangent):
     if not isinstance(kind, RecordKind):
         return None
     out = []
-    for f in kind.fields:
+    for k, f in enumerate(kind.fields):
         v = getattr(a, f)
         if isinstance(t, dict):
             tv = t.get(f)
         else:
             tv = getattr(t, f, None) if t is not None else None
-        if not _differentiable(v):
+        sub = kind.subs[k] if kind.subs else None
+        if sub is not None:
+            tv = to_tangent(tv, v, sub, as_tangent)
+        elif not _differentiable(v):
             tv = 0.0 if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else None
         elif tv is None:
             from .forward_api import _zero_like
@@ -114,8 +159,10 @@ def from_cotangent(ct, a, kind):
     if ct is None or not isinstance(kind, RecordKind):
         return None
     items = list(ct) if kind.named else [ct.get(f) for f in kind.fields]
-    items = [g if _differentiable(getattr(a, f)) else None
-             for f, g in zip(kind.fields, items)]
+    subs = kind.subs or (None,) * len(kind.fields)
+    items = [from_cotangent(g, getattr(a, f), k) if k is not None
+             else g if _differentiable(getattr(a, f)) else None
+             for f, g, k in zip(kind.fields, items, subs)]
     if kind.named:
         return kind.cls(*items)
     return dict(zip(kind.fields, items))
@@ -133,13 +180,43 @@ def rewrite_records(norm, records):
     known = {p: k for p, k in (records or {}).items() if isinstance(k, RecordKind)}
     if not known:
         return set()
+    # (a name bound to a copy of a record, or to an object held in a record's
+    # field, ``layer = p.layer``, holds a record too; the fields are read as
+    # items, so such a name is bound once)
+    counts = {}
     for n in gast.walk(norm.node):
-        if isinstance(n, gast.Assign) and len(n.targets) == 1 \
-                and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Name) \
-                and n.value.id in known:
-            known[n.targets[0].id] = known[n.value.id]
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+            counts[n.id] = counts.get(n.id, 0) + 1
+    changed = True
+    while changed:
+        changed = False
+        for n in gast.walk(norm.node):
+            if not (isinstance(n, gast.Assign) and len(n.targets) == 1
+                    and isinstance(n.targets[0], gast.Name)) or n.targets[0].id in known:
+                continue
+            kind = _held_record(n.value, known)
+            if kind is not None and (isinstance(n.value, gast.Name)
+                                     or counts.get(n.targets[0].id) == 1):
+                known[n.targets[0].id] = kind
+                changed = True
     _Rewriter(known, norm.env).visit(norm.node)
     return set(known)
+
+
+def _held_record(node, known):
+    """The RecordKind of the object ``node`` reads (a record name, a field of one
+    holding an object, by attribute or as the item the rewrite makes), or None."""
+    if isinstance(node, gast.Name):
+        return known.get(node.id)
+    if isinstance(node, gast.Attribute):
+        parent = _held_record(node.value, known)
+        if parent is not None and node.attr in parent.fields:
+            return parent.sub(parent.fields.index(node.attr) if parent.named else node.attr)
+        return None
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):
+        parent = _held_record(node.value, known)
+        return parent.sub(node.slice.value) if parent is not None else None
+    return None
 
 
 class _Rewriter(gast.NodeTransformer):
@@ -150,6 +227,9 @@ class _Rewriter(gast.NodeTransformer):
     def _record(self, node):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             return self.records.get(node.id)
+        if isinstance(node, (gast.Subscript, gast.Attribute)) \
+                and isinstance(node.ctx, gast.Load):
+            return _held_record(node, self.records)     # p.layer (now p[0]), .W of it
         return None
 
     def visit_Call(self, node):

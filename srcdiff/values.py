@@ -9,6 +9,8 @@ arguments; ``map`` and ``functools.reduce`` become calls of the Python
 versions in functional.py, which are inlined.
 """
 import functools
+import itertools
+import operator
 
 import gast
 
@@ -50,6 +52,8 @@ def function_kind(a):
 
 _MAPS = {1: functional.map1, 2: functional.map2, 3: functional.map3}
 _REDUCES = {2: functional.reduce2, 3: functional.reduce3}
+_PRODUCTS = {1: functional.product1, 2: functional.product2, 3: functional.product3}
+_ITERTOOLS = {itertools.pairwise, itertools.product, itertools.accumulate}
 
 
 def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
@@ -121,6 +125,13 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
             local_names |= {n.id for n in gast.walk(norm.node) if isinstance(n, gast.Name)
                             and isinstance(n.ctx, gast.Store)}
             return resolve_function_values(norm, fs, local_names, local_defs, unroll=False)
+    stores = {}     # (bindings counted once each, loops included)
+    for n in gast.walk(norm.node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+    for p in norm.params:
+        stores[p] = stores.get(p, 0) + 1
+    norm.node.body = _dispatch_indexed(norm.node.body, values, stores, function_of)
     for s in walk_stmts(norm.node.body):
         if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
             made = _transform_made(s.value, function_of, static, env,
@@ -171,6 +182,67 @@ def _unroll(block, norm, values, counts, function_of):
             out += [bind] + body
         any_ = True
     return out, any_
+
+
+def _indexed_functions(func, values, counts, function_of):
+    """(the functions, the index) where ``func`` names an item of a tuple or list
+    literal of functions read at an index known only when it runs
+    (``fn = acts[k]``, then ``fn(x)``), else None."""
+    if isinstance(func, gast.Name) and counts.get(func.id) == 1:
+        func = values.get(func.id)
+    if not (isinstance(func, gast.Subscript) and isinstance(func.value, gast.Name)
+            and isinstance(func.slice, gast.Name) and counts.get(func.value.id) == 1):
+        return None
+    held = values.get(func.value.id)
+    if not isinstance(held, (gast.Tuple, gast.List)) or not held.elts:
+        return None
+    functions = [function_of(e) for e in held.elts]
+    return None if None in functions else (functions, func.slice)
+
+
+def _dispatch_indexed(block, values, counts, function_of):
+    """``t = fn(x)`` where ``fn = acts[k]`` reads a tuple or list literal of
+    functions at a run-time index becomes ``if k == 0 or k == -n: t = f0(x)
+    elif ...``: each function is called by its rule or inlined, and the branch
+    taken is replayed by the derivative (``fn = acts[k]`` stays, so an index out
+    of range still raises where it did)."""
+    out = []
+    for s in block:
+        if not isinstance(s, gast.FunctionDef):
+            for field in ("body", "orelse"):
+                sub = getattr(s, field, None)
+                if isinstance(sub, list):
+                    setattr(s, field, _dispatch_indexed(sub, values, counts, function_of))
+        got = _indexed_functions(s.value.func, values, counts, function_of) \
+            if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call) else None
+        if got is None:
+            out.append(s)
+            continue
+        functions, index = got
+        n = len(functions)
+        chain = None
+        for k in reversed(range(n)):
+            call = gast.Call(func=clone(functions[k]), args=clone(s.value.args),
+                             keywords=clone(s.value.keywords))
+            branch = gast.Assign(targets=clone(s.targets), value=call, type_comment=None)
+            gast.copy_location(branch, s)
+            for attr in ("srcline", "srcloc"):
+                if hasattr(s, attr):
+                    setattr(branch, attr, getattr(s, attr))
+            if chain is None:
+                chain = [branch]        # the last: any other index raised already
+                continue
+            test = gast.BoolOp(op=gast.Or(), values=[
+                gast.Compare(left=clone(index), ops=[gast.Eq()], comparators=[const(j)])
+                for j in (k, k - n)])
+            node = gast.If(test=test, body=[branch], orelse=chain)
+            gast.copy_location(node, s)
+            for attr in ("srcline", "srcloc"):
+                if hasattr(s, attr):
+                    setattr(node, attr, getattr(s, attr))
+            chain = [node]
+        out += chain
+    return out
 
 
 def _body_locals(loop, function):
@@ -274,6 +346,9 @@ def _rewrite_call(call, function_of, static, env):
         call.keywords = [gast.keyword(arg=k, value=env.ref(v, k)) for k, v in
                          obj.keywords.items() if k not in given] + list(call.keywords)
         return
+    if obj in _ITERTOOLS:
+        _rewrite_itertools(call, obj, function_of, env)
+        return
     table = _MAPS if obj is map else _REDUCES if obj is functools.reduce else None
     if table is None or call.keywords or any(isinstance(a, gast.Starred) for a in call.args):
         return
@@ -284,3 +359,48 @@ def _rewrite_call(call, function_of, static, env):
     call.func = env.ref(impl, impl.__name__)
     if fn is not None:
         call.args = [fn] + list(call.args[1:])
+
+
+def _rewrite_itertools(call, obj, function_of, env):
+    """``itertools.pairwise(xs)``, ``product(xs, ys)`` (``repeat=`` a constant)
+    and ``accumulate(xs[, fn][, initial=v])`` become calls of their Python
+    versions in functional.py; any other form is left as it is (and refused
+    where it is differentiated)."""
+    if any(isinstance(a, gast.Starred) for a in call.args) \
+            or any(k.arg is None for k in call.keywords):
+        return
+    kw = {k.arg: k.value for k in call.keywords}
+    args = list(call.args)
+    if obj is itertools.pairwise:
+        if len(args) != 1 or kw:
+            return
+        impl = functional.pairwise
+    elif obj is itertools.product:
+        repeat = kw.pop("repeat", None)
+        if kw:
+            return
+        if repeat is not None:
+            if not (isinstance(repeat, gast.Constant) and type(repeat.value) is int
+                    and repeat.value >= 1):
+                return
+            args = [clone(a) for _ in range(repeat.value) for a in args]
+        impl = _PRODUCTS.get(len(args))
+        if impl is None:
+            return
+    else:
+        fn = kw.pop("func", None)
+        initial = kw.pop("initial", None)
+        if kw or not 1 <= len(args) <= 2 or (fn is not None and len(args) == 2):
+            return
+        fn = args[1] if len(args) == 2 else fn
+        if isinstance(initial, gast.Constant) and initial.value is None:
+            initial = None
+        if fn is None or (isinstance(fn, gast.Constant) and fn.value is None):
+            fn = env.ref(operator.add, "add")
+        else:
+            fn = function_of(fn) or fn
+        args = [fn, args[0]] + ([initial] if initial is not None else [])
+        impl = functional.accumulate if initial is None else functional.accumulate_from
+    call.func = env.ref(impl, impl.__name__)
+    call.args = args
+    call.keywords = []

@@ -160,14 +160,26 @@ def f(x):
     assert hvp(f)(3.0, 1.0) == pytest.approx(2.0, rel=1e-10)
 
 
-def test_a_call_of_a_function_chosen_at_run_time_is_refused_with_a_fitting_hint():
+def test_a_call_of_a_function_chosen_at_run_time_from_a_literal_is_differentiated():
     f = load_module('''
 def f(x, k):
     acts = [np.tanh, np.sin]
     act = acts[k]
     return np.sum(act(x))
 ''').f
+    for k in (0, 1, -1):
+        np.testing.assert_allclose(grad(f)(X, k), numeric_grad(f, (X, k), 0), rtol=1e-6)
+
+
+def test_a_call_of_a_function_chosen_at_run_time_is_refused_with_a_fitting_hint():
+    f = load_module('''
+def f(x, k):
+    acts = []
+    acts.append(np.tanh)
+    act = acts[k]
+    return np.sum(act(x))
+''').f
     with pytest.raises(srcdiff.SrcdiffError) as e:
-        grad(f)(X, 1)
+        grad(f)(X, 0)
     text = str(e.value)
     assert "local value 'act'" in text and "vjp_rule" not in text

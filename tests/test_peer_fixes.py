@@ -86,3 +86,20 @@ def test_nested_list_used_as_an_array_keeps_its_nesting():
     assert isinstance(ga, list) and all(isinstance(r, list) for r in ga)
     close(np.array(ga, dtype=float), 2 * np.array(a))
     close(gb, 1.0)
+
+
+# ----------------------------------------------------------------------------
+# An array passed where a sequence is expected (``np.vstack(x)`` stacks x's rows):
+# the rule's cotangent is a list of row cotangents, which came back as a list for
+# the array argument. It is an array of x's shape and kind.
+# ----------------------------------------------------------------------------
+
+def test_stacking_an_arrays_rows_gives_an_array_cotangent():
+    for call in ("np.vstack(x)", "np.hstack(x)", "np.column_stack(x)", "np.stack(x, axis=-1)"):
+        f = load_function(f"def f(x):\n    return np.sum(np.sin({call}) * W)\n", W=1.3)
+        for x in (np.array([0.4, -1.2]), np.array([[0.3, -0.2, 0.7], [1.1, 0.4, -0.6]])):
+            g = srcdiff.grad(f)(x)
+            assert isinstance(g, np.ndarray) and g.shape == x.shape and g.dtype.kind == "f", call
+            out, pullback = srcdiff.vjp(f, x)
+            assert isinstance(pullback(1.0)[0], np.ndarray), call
+            check_orders(f, x, np.linspace(-1.0, 1.0, x.size).reshape(x.shape))

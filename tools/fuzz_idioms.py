@@ -18,7 +18,10 @@ ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
   that do not depend on the sign choices of singular/eigen vectors);
 * ``packed-params``: parameters packed in a tuple or a named tuple (``Params(w, c)``);
 * ``inplace-call``: a buffer the loop reads, then overwrites by a call that writes
-  its argument (``out=``, ``np.copyto``, ``np.add.at``, ``np.put``).
+  its argument (``out=``, ``np.copyto``, ``np.add.at``, ``np.put``);
+* ``buffer-swap``: a stencil step written into a second (or third) buffer, after
+  which the buffers trade names (``a, b = b, a``, through a temporary, in a
+  branch, or three rotating).
 """
 from __future__ import annotations
 
@@ -36,6 +39,8 @@ IDIOMS = {
     "packed-params": "parameters packed in a tuple or a named tuple",
     "inplace-call": "a buffer read in a loop, then overwritten by a call that writes its "
                     "argument (out=, np.copyto, np.add.at, np.put)",
+    "buffer-swap": "a stencil step written into a second buffer, then the buffers trade "
+                   "names (a, b = b, a; through a temporary; in a branch; three rotating)",
 }
 
 TYPES_IMPORT = "from tools.fuzz_types import Layer, Params"
@@ -58,7 +63,9 @@ class IdiomStatements:
                 self.s_loop_temporary),
                (self.idiom_weight("linalg-results", 0.25), self.s_linalg),
                (self.idiom_weight("inplace-call", 0.25 if ctx.depth <= 2 else 0.0),
-                self.s_inplace_call)]
+                self.s_inplace_call),
+               (self.idiom_weight("buffer-swap", 0.25 if ctx.depth <= 2 else 0.0),
+                self.s_buffer_swap)]
         if top:
             out += [(self.idiom_weight("tuple-helpers", 0.6), self.s_unpack_call),
                     (self.idiom_weight("closure-acc", 0.3 if ctx.loop is None else 0.0),
@@ -464,6 +471,59 @@ class IdiomStatements:
         v = self.add(self.Var(t, "V", b * 2.0 ** k, fn=ctx.fn, fresh=False))
         v.active = self.is_active(e)
         self.freeze({t}, ctx)
+        return lines
+
+    # ---- double buffers that trade names ---------------------------------------
+
+    def s_buffer_swap(self, ind, ctx):
+        """a = e; b = np.zeros(N); for i in range(k): b[1:-1] = <stencil of a>;
+        b[0] = ..; b[-1] = ..; a, b = b, a: each step averages (bounds kept)."""
+        r = self.r
+        N = self.N
+        k = r.randint(1, 4)
+        i = self.fresh("I")
+        a, b2, c = (self.fresh("V").replace(self.PREFIX["V"], x, 1) for x in ("bufa", "bufb",
+                                                                             "bufc"))
+        e, bound = self.limited("V", self.d(), 1.5)
+        s, _ = self.limited("S", 1, 1.0)
+        rotate = r.random() < 0.25
+        lines = [f"{ind}{a} = {r.choice(['np.array', 'np.copy'])}({e})",
+                 f"{ind}{b2} = {r.choice(['np.zeros', 'np.ones'])}({N})"]
+        if rotate:
+            lines.append(f"{ind}{c} = {a} * 0.5")
+        lines.append(f"{ind}for {i} in range({k}):")
+        body = ind + "    "
+        old = f"0.5 * ({a}[1:-1] + {c}[1:-1])" if rotate else f"{a}[1:-1]"
+        stencil = r.choice([
+            f"0.5 * {old} + 0.25 * ({a}[2:] + {a}[:-2])",
+            f"np.tanh({old} + 0.3 * {self.atom(s)} * ({a}[2:] - {a}[:-2]))",
+            f"({old} + {a}[2:] * np.cos({a}[:-2])) / 2.0",
+        ])
+        if r.random() < 0.3:
+            j = self.fresh("I")
+            item = stencil.replace("[1:-1]", f"[{j}]").replace("[2:]", f"[{j} + 1]") \
+                .replace("[:-2]", f"[{j} - 1]")
+            lines += [f"{body}for {j} in range(1, {N} - 1):", f"{body}    {b2}[{j}] = {item}"]
+        else:
+            lines.append(f"{body}{b2}[1:-1] = {stencil}")
+        lines += [f"{body}{b2}[0] = {r.choice([f'{a}[0]', f'np.sin({a}[0])', '0.0'])}",
+                  f"{body}{b2}[-1] = {r.choice([f'np.tanh({a}[-1])', f'{a}[-1] * 0.5'])}"]
+        how = "rotate" if rotate else r.choice(["tuple", "tuple", "temp", "branch"])
+        if how == "rotate":
+            lines.append(f"{body}{c}, {a}, {b2} = {a}, {b2}, {c}")
+        elif how == "tuple":
+            lines.append(f"{body}{a}, {b2} = {b2}, {a}")
+        elif how == "temp":
+            t = self.fresh("V").replace(self.PREFIX["V"], "tmp", 1)
+            lines += [f"{body}{t} = {a}", f"{body}{a} = {b2}", f"{body}{b2} = {t}"]
+        else:
+            lines += [f"{body}if {i} % 2 == 0:", f"{body}    {a}, {b2} = {b2}, {a}",
+                      f"{body}else:", f"{body}    {a} = {a} * 0.5 + 0.5 * {b2}"]
+        active = self.is_active(e) or (self.is_active(s) and "tanh(" in stencil)
+        for n in (a, b2):
+            v = self.add(self.Var(n, "V", max(bound, 1.0), fn=ctx.fn, fresh=False))
+            v.active = active
+        self.freeze({a, b2}, ctx)
         return lines
 
     # ---- np.linalg named-tuple results ------------------------------------------

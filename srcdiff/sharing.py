@@ -1,0 +1,229 @@
+"""Which names may share memory, as a relation between names.
+
+``liveness.points_to`` names each array by the statement that made it, so
+where two buffers trade names in a loop (``u, new = new, u``: after one step
+``u`` holds the array ``new`` was made as, after the next the other) both
+names may be either array at the loop head and look alike. Here the facts are
+pairs of names that may share memory: a binding ``t = <view of s>`` pairs t
+with s and with every name s is paired with, a fresh value drops t's pairs,
+and a swap of two names that each hold a distinct array keeps them unpaired.
+
+This speaks of the values the names hold when a statement runs, which is what
+the checks of the primal program ask (is a name that sees the written array
+read after the write?). The reverse transform also keeps values of earlier
+iterations on its stacks, and keeps asking ``points_to``.
+
+``owned_binding`` answers the other half of the question a write into ``t``
+raises: is the array ``t`` holds made by the function itself (never the
+caller's, a global's or an item of a container that may hold one)?
+"""
+import operator
+
+import gast
+
+from .analysis import walk_stmts
+from .syntax import names_read, names_stored
+
+__all__ = ["may_share", "partners", "OwnedArrays"]
+
+
+def partners(env, root):
+    """The names that may share memory with ``root`` in ``env`` (one entry of
+    ``may_share``), ``root`` excluded."""
+    return set(env.get(root, ()))
+
+
+def may_share(body, binds, at=None, rows=True):
+    """{id(stmt): {name: the other names whose values may share its memory}}
+    just before each statement (of the ids in ``at``, default all) runs.
+
+    ``binds`` is as for ``liveness.points_to``: ``(target, sources, keeps)``
+    of a simple statement, or None. A name no binding pairs (a parameter, a
+    fresh array) shares with nothing; a ``for`` loop's target shares its
+    iterable's memory (``rows`` as for points_to)."""
+    before = {}
+    heads = {}
+
+    def join(a, b):
+        if a is None:
+            return b
+        if b is None or a is b:
+            return a
+        out = dict(a)
+        for n, ps in b.items():
+            mine = out.get(n)
+            out[n] = ps if mine is None else (mine | ps)
+        return out
+
+    def rebind(env, t, sources):
+        """t's new value shares the memory of ``sources`` (and of their partners)."""
+        new = set()
+        for s in sources:
+            new.add(s)
+            new |= env.get(s, frozenset())
+        new.discard(t)
+        env = dict(env)
+        for p in env.pop(t, frozenset()):
+            if p in env:
+                rest = env[p] - {t}
+                if rest:
+                    env[p] = rest
+                else:
+                    del env[p]
+        if new:
+            env[t] = frozenset(new)
+            for p in new:
+                env[p] = env.get(p, frozenset()) | {t}
+        return env
+
+    def block(stmts, env, loop):
+        for s in stmts:
+            if env is None:
+                break
+            env = stmt(s, env, loop)
+        return env
+
+    def stmt(s, env, loop):
+        if at is None or id(s) in at:
+            before[id(s)] = join(before.get(id(s)), env)
+        if isinstance(s, gast.Break):
+            loop["exit"] = join(loop["exit"], env)
+            return None
+        if isinstance(s, gast.Continue):
+            loop["head"] = join(loop["head"], env)
+            return None
+        if isinstance(s, gast.Return):
+            return None
+        if isinstance(s, gast.If):
+            return join(block(s.body, env, loop), block(s.orelse, env, loop))
+        if isinstance(s, (gast.For, gast.While)):
+            head = join(heads.get(id(s)), env)
+            while True:
+                ctx = {"head": None, "exit": None}
+                entry = head
+                if isinstance(s, gast.For):
+                    over = names_read(s.iter) if rows is True else \
+                        names_read(s.iter) & set(rows or ())
+                    for t in sorted(names_stored(s.target)):
+                        entry = rebind(entry, t, over)
+                end = block(s.body, entry, ctx)
+                new = join(join(head, end), ctx["head"])
+                if new == head:
+                    break
+                head = new
+            heads[id(s)] = head
+            out = join(head, ctx["exit"])
+            if s.orelse:
+                out = join(block(s.orelse, head, loop), ctx["exit"])
+            return out
+        if isinstance(s, gast.FunctionDef):
+            return env
+        bound = binds(s)
+        if bound is None:
+            return env
+        target, sources, keeps = bound
+        if keeps:
+            return env
+        return rebind(env, target, sources or ())
+
+    block(body, {}, {"head": None, "exit": None})
+    return before
+
+
+class OwnedArrays:
+    """Is the value a binding ``t = ...`` gives t an array the function made
+    itself (so that writing into it changes nothing the caller, a global or a
+    container that may hold someone else's array sees)?
+
+    Followed forward (``liveness.points_to``, each binding that is not another
+    name for or a view of a name being its own origin): the value is owned when
+    every binding it may come from there made a fresh array. Another name for,
+    or a view of, an owned array (``t = s``, ``t = s[1:]``, ``t = s.T``) is
+    owned, so two buffers that trade names own their arrays. A parameter is
+    owned only where it is copied on entry (``copied``), and only as an array
+    (an item of it may be anyone's); a name also bound in any other way
+    (unpacking, a nested def's ``nonlocal``) is not, nor is a loop target or an
+    item of a list, tuple or dict (it may be anyone's array), except a constant
+    item of a literal (``literal_item``)."""
+
+    def __init__(self, body, classifier, fresh, views, literal_item, params, copied):
+        from .liveness import points_to
+        self.classify = classifier.classify
+        self.fresh = fresh
+        self.views = views
+        self.literal_item = literal_item
+        self.copied = set(copied)
+        defs, other = {}, set()
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Assign) and len(st.targets) == 1 \
+                    and isinstance(st.targets[0], gast.Name):
+                defs.setdefault(st.targets[0].id, []).append(st)
+            elif not isinstance(st, (gast.If, gast.While, gast.For, gast.FunctionDef)):
+                other |= {n.id for n in gast.walk(st) if isinstance(n, gast.Name)
+                          and isinstance(n.ctx, (gast.Store, gast.Del))}
+            if isinstance(st, gast.FunctionDef):
+                other.add(st.name)
+                for n in gast.walk(st):
+                    if isinstance(n, (gast.Global, gast.Nonlocal)):
+                        other |= set(n.names)
+        self.defs, self.other, self.params = defs, other, set(params)
+        self.stmts = {id(d): d for ds in defs.values() for d in ds}
+        self.env = points_to(body, self._binds, at=set(self.stmts), track=set(defs))
+
+    def _containers(self, name):
+        """Might ``name`` hold a list, tuple or dict (whose items are anyone's)?"""
+        return name in self.params or any(
+            self.classify(d.value).kind in ("pack", "pack_dict")
+            for d in self.defs.get(name, ()))
+
+    def _binds(self, st):
+        """(target, the names whose array its value is, keeps) for points_to."""
+        if not (isinstance(st, gast.Assign) and len(st.targets) == 1
+                and isinstance(st.targets[0], gast.Name)):
+            return None
+        t = st.targets[0].id
+        aug = getattr(st, "srcdiff_augassign", None)
+        if aug:
+            return t, {aug}, t == aug
+        if getattr(st, "srcdiff_private", False) or getattr(st, "srcdiff_fresh", False):
+            return t, set(), False
+        op = self.classify(st.value)
+        if op.kind == "copy" and isinstance(op.node, gast.Name):
+            return t, {op.node.id}, False
+        if op.kind == "call" and op.args and isinstance(op.args[0], gast.Name):
+            src = op.args[0].id
+            if getattr(op.func, "__name__", "") in self.views:
+                return t, {src}, False
+            if op.func is operator.getitem:
+                k = op.args[1] if len(op.args) > 1 else None
+                elt = self.literal_item(src, k.value) if isinstance(k, gast.Constant) \
+                    and type(k.value) is int else None
+                if isinstance(elt, gast.Name):
+                    return t, {elt.id}, False
+                if not self._containers(src):
+                    return t, {src}, False
+        return t, set(), False          # its own origin (fresh, or anyone's)
+
+    def _origin(self, site):
+        kind, key = site
+        if kind == "name":
+            return key in self.copied and key not in self.other
+        if kind not in ("new", "old"):
+            return False                # a loop's row
+        st = self.stmts.get(key)
+        if st is None or st.targets[0].id in self.other:
+            return False
+        if getattr(st, "srcdiff_private", False) or getattr(st, "srcdiff_fresh", False):
+            return True
+        op = self.classify(st.value)
+        return op.kind in ("pack", "pack_dict") or bool(self.fresh(op))
+
+    def binding(self, st):
+        t, sources, keeps = self._binds(st)
+        if t in self.other:
+            return False
+        if not sources:
+            return self._origin(("new", id(st)))
+        env = self.env.get(id(st), {})
+        return all(self._origin(site) for n in sources
+                   for site in env.get(n, frozenset({("name", n)})))

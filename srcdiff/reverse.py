@@ -37,6 +37,9 @@ _SEQUENCE_FUNCS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "eigh",
                    "atleast_2d", "atleast_3d", "gradient", "unravel_index", "indices"}
 
 
+_NOT_ALWAYS_SCALAR = (np.linalg.det, np.trace, np.linalg.slogdet)
+
+
 class _Restore:
     """Placeholder in the adjoint sweep: where an overwritten value is popped back."""
 
@@ -373,7 +376,11 @@ class ReverseTransform:
                 elif isinstance(s, gast.Call):
                     adjoint.append(self._output_check(s, last))
         elif isinstance(out, gast.Name) and self.active(out.id):
+            if self._surely_real_scalar(out.id, seed):
+                seed = const(1.0)       # (scalar_seed's checks hold: tidy.py puts 1.0 in)
+                self._unit_seed = True  # (nothing reads the output after the primal sweep)
             seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
+            seed_stmt.srcdiff_unit_seed = isinstance(seed, gast.Constant)
             seed_stmt.srcdiff_nofold = True
             seed_stmt.srcdiff_keep = True
             adjoint.append(seed_stmt)
@@ -419,6 +426,24 @@ class ReverseTransform:
         keep = [assign(passed[p], load(p)) for p in self.wrt if p in passed
                 and passed[p] in self._grad_reads]
         return keep + primal, self.adjoint_stmts, grads
+
+    def _surely_real_scalar(self, out, seed):
+        """Is ``seed`` ``scalar_seed(out)`` of an output the analysis knows is a
+        real number of shape () (every value real, out of a full reduction or of
+        numbers)? Its seed is then 1.0, and the output need not be computed for
+        scalar_seed to check it."""
+        if not (isinstance(seed, gast.Call) and self.shapes._callee(seed.func)
+                is runtime.scalar_seed and self.surely_real):
+            return False
+        if self.shapes.classes.get(out) != frozenset() or self.shapes.sym.get(out) != ():
+            return False
+        # (np.linalg.det / np.trace of a stack of matrices is not one number)
+        for n in gast.walk(self.norm.node):
+            if isinstance(n, gast.Call) and (
+                    self.shapes._callee(n.func) in _NOT_ALWAYS_SCALAR
+                    or getattr(n.func, "attr", None) in ("det", "trace", "slogdet")):
+                return False
+        return True
 
     @staticmethod
     def _output_check(seed, last):
@@ -1406,7 +1431,9 @@ class ReverseTransform:
         on (or after a top-level placeholder). A value the sweep reads only
         before the loop that would restore it need not be saved."""
         out = {}
-        later = set(getattr(self, "_grad_reads", set())) | set(self.output_names)
+        later = set(getattr(self, "_grad_reads", set()))
+        if not getattr(self, "_unit_seed", False):
+            later |= set(self.output_names)
         for st in reversed(adjoint):
             if isinstance(st, _Restore):
                 out[id(st)] = set(later)

@@ -109,8 +109,12 @@ def broadcast_each(ts, refs):
 
 
 def expand_reduced(g, x, axis=None, keepdims=False):
-    """Undo a reduction over ``axis``: broadcast ``g`` back to ``x``'s shape."""
+    """Undo a reduction over ``axis``: broadcast ``g`` back to ``x``'s shape. A
+    Python float ``g`` (the seed 1.0 of a real output) takes the floating-point
+    type of ``x``, as in arithmetic with it."""
     shape = np.shape(x)
+    if type(g) is float and getattr(getattr(x, "dtype", None), "kind", None) == "f":
+        g = x.dtype.type(g)
     if not keepdims and axis is not None:
         ndim = len(shape)
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)

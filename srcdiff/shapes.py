@@ -129,7 +129,9 @@ _SHAPE_PRESERVING = {np.copy, runtime.saved_copy, np.positive, np.negative, np.c
 def _elementwise(func):
     if func in _ELEMENTWISE_OPS or func in _SHAPE_PRESERVING:
         return True
-    return isinstance(func, np.ufunc) and func.nout == 1
+    # (not a generalized ufunc: np.matmul and np.vecdot are ufuncs whose result's
+    # shape is not their operands' broadcast shape)
+    return isinstance(func, np.ufunc) and func.nout == 1 and func.signature is None
 
 
 def _reads_of(ops):
@@ -180,6 +182,13 @@ class ShapeClasses:
             if counts.get(p):
                 multi.add(p)
         ops = [(t, classifier.classify(s.value)) for t, s in assigns]
+        # names bound once to ``a.shape`` of an array parameter a: an item of one
+        # (``a.shape[0]``) is a Python int
+        self._shape_tuples = {
+            t for t, s in assigns if t not in multi and isinstance(s.value, gast.Attribute)
+            and s.value.attr == "shape" and isinstance(s.value.value, gast.Name)
+            and isinstance(param_kinds.get(s.value.value.id), tuple)
+            and not counts.get(s.value.value.id)}
         loop_targets = {t for t, c in counts.items()
                         if c >= 2 and t not in params and all(a != t for a, _ in assigns)}
         self._sym_classes = False
@@ -350,6 +359,8 @@ class ShapeClasses:
         if op.kind != "call":
             return None
         f = op.func
+        if self._shape_item(op):
+            return ()
         if _elementwise(f) and not op.keywords:
             return _broadcast([self._sym_atom(a) for a in op.args])
         if f in (operator.matmul, np.matmul, np.dot) and len(op.args) == 2:
@@ -439,6 +450,8 @@ class ShapeClasses:
         if op.kind != "call":
             return unique
         f = op.func
+        if self._shape_item(op):
+            return frozenset()
         if f is operator.getitem and self._sym_classes:
             sym = self.sym.get(t)
             if sym is not None and sym != ():
@@ -465,6 +478,13 @@ class ShapeClasses:
         if f in _SCALAR_FUNCS:
             return frozenset()
         return unique
+
+    def _shape_item(self, op):
+        """Is op ``s[i]`` of a name s bound to an array parameter's ``.shape``
+        and an int i (a Python int)?"""
+        return op.func is operator.getitem and len(op.args) == 2 \
+            and isinstance(op.args[0], gast.Name) and op.args[0].id in self._shape_tuples \
+            and isinstance(op.args[1], gast.Constant) and type(op.args[1].value) is int
 
     # ---- expressions of generated code -----------------------------------
     def expr_class(self, e):

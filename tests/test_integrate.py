@@ -167,3 +167,14 @@ def test_full_output_is_refused():
     with pytest.raises(SrcdiffError, match="full_output"):
         srcdiff.grad(m.full_output_loss)(np.array([1.0, 2.0]), 0.7)
 
+
+
+def test_solve_ivp_is_refused_where_it_is_called_or_its_result_read():
+    """No rule yet (README): refused with the user's line, never a number."""
+    mod = load_module("from scipy.integrate import solve_ivp\n\n\ndef f(y0, k):\n"
+                      "    sol = solve_ivp(lambda t, y: -k * y, (0.0, 1.0), y0, t_eval=[0.5, 1.0])\n"
+                      "    return np.sum(sol.y)\n")
+    line = mod.f.__code__.co_firstlineno + 1
+    where = rf"{mod.__file__}:({line}: .*scipy\.integrate\.solve_ivp\b|{line + 1}: .*attribute \.y of sol)"
+    with pytest.raises(SrcdiffError, match=where):
+        srcdiff.grad(mod.f, wrt=(0, 1))(np.array([1.0, 2.0]), 0.7)

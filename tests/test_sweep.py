@@ -98,12 +98,6 @@ KNOWN = {
     "rule-apply (class 2): the rule's cotangent tuple comes back as one argument's gradient (extra leading axis, or an array of a sequence)": [
         'numpy.cross[1]:hvp,hessian,jacgrad,jvpgrad',
     ],
-    'rule-apply (class 5): grad(grad) (reverse over reverse) of a 1-d @ 1-d product crashes in runtime.broadcast_like': [
-        'numpy.matmul[0]:jacgrad',
-    ],
-    'rule-apply (class 5): generated derivative code is not differentiable again (a helper is not inlined / has *args / no forward rule)': [
-        'numpy.vecdot[0]:jacgrad',
-    ],
 }
 
 

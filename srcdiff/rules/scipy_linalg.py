@@ -23,7 +23,8 @@ except ImportError:  # pragma: no cover
     linalg = None
 
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import fold_lower, sym_from_lower, real_only, unsupported
+from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, real_only,
+                      unsupported)
 
 
 def sylvester_check(x, a, b):
@@ -52,12 +53,16 @@ def _outer(u, x, vec):
 
 def solve_structure(assume_a, lower):
     """What ``scipy.linalg.solve`` reads of ``a``: 'general', 'lower' or 'upper'
-    (a symmetric or triangular matrix is read from one triangle)."""
+    (a symmetric or triangular matrix is read from one triangle), 'hlower' or
+    'hupper' (a Hermitian one: LAPACK's ?posv/?hesv read the triangle and the
+    real part of the diagonal; for a real matrix the same as symmetric)."""
     kind = (assume_a or "gen").lower()
     if kind in ("gen", "general"):
         return "general"
-    if kind in ("sym", "symmetric", "pos", "positive definite"):
+    if kind in ("sym", "symmetric"):
         return "lower" if lower else "upper"
+    if kind in ("pos", "positive definite", "her", "hermitian"):
+        return "hlower" if lower else "hupper"
     if kind == "lower triangular":
         return "tril"
     if kind == "upper triangular":
@@ -104,6 +109,8 @@ def _read(m, structure):
         return m
     if structure in ("lower", "upper"):
         return sym_from_lower(m, structure == "lower")
+    if structure in ("hlower", "hupper"):
+        return hermitian_from_lower(m, structure == "hlower")
     return np.tril(m) if structure == "tril" else np.triu(m)
 
 
@@ -113,6 +120,8 @@ def _fold(ct, structure):
         return ct
     if structure in ("lower", "upper"):
         return fold_lower(ct, structure == "lower")
+    if structure in ("hlower", "hupper"):
+        return fold_lower_h(ct, structure == "hlower")
     return np.tril(ct) if structure == "tril" else np.triu(ct)
 
 
@@ -146,12 +155,15 @@ if linalg is not None:
     def solve_triangular(g, ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
                          check_finite=True):
         """Reads the ``lower`` (else upper) triangle, without the diagonal when
-        ``unit_diagonal``."""
+        ``unit_diagonal``. ``trans=2`` ('C') solves with ``a^H``: not holomorphic
+        in ``a``, so its cotangents are conjugated (the complex convention)."""
         flip = trans in (0, "N")
-        gb = linalg.solve_triangular(a, g, trans=1 if flip else 0, lower=lower,
-                                     unit_diagonal=unit_diagonal)
+        herm = trans in (2, "C")
+        gb = (np.conj(linalg.solve_triangular(a, np.conj(g), trans=0, lower=lower, unit_diagonal=unit_diagonal))
+              if herm else linalg.solve_triangular(a, g, trans=1 if flip else 0, lower=lower,
+                                                   unit_diagonal=unit_diagonal))
         ga = -_outer(gb, ans, np.ndim(b) == 1)
-        ga = ga if flip else _t(ga)
+        ga = ga if flip else (np.conj(_t(ga)) if herm else _t(ga))
         k = -1 if unit_diagonal else 0
         return (np.tril(ga, k) if lower else np.triu(ga, -k)), gb
 
@@ -161,7 +173,7 @@ if linalg is not None:
         k = -1 if unit_diagonal else 0
         dseen = np.tril(da, k) if lower else np.triu(da, -k)
         x = np.expand_dims(ans, -1) if np.ndim(b) == 1 else ans
-        dx = -((dseen if trans in (0, "N") else _t(dseen)) @ x)
+        dx = -((dseen if trans in (0, "N") else np.conj(_t(dseen)) if trans in (2, "C") else _t(dseen)) @ x)
         return (linalg.solve_triangular(a, np.squeeze(dx, -1) if np.ndim(b) == 1 else dx, trans=trans,
                                         lower=lower, unit_diagonal=unit_diagonal)
                 + linalg.solve_triangular(a, db, trans=trans, lower=lower, unit_diagonal=unit_diagonal))
@@ -241,13 +253,16 @@ if linalg is not None:
 
     @vjp_rule(linalg.lu_solve)
     def lu_solve(g, ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
-        """The cotangent of ``lu_and_piv`` is (that of lu, None)."""
+        """The cotangent of ``lu_and_piv`` is (that of lu, None). ``trans=2``
+        solves with ``A^H`` (not holomorphic: conjugated cotangents)."""
         lu, piv = lu_and_piv
         n = np.shape(lu)[-1]
         flip = trans in (0, "N")
-        gb = linalg.lu_solve((lu, piv), g, trans=1 if flip else 0)
+        herm = trans in (2, "C")
+        gb = (np.conj(linalg.lu_solve((lu, piv), np.conj(g), trans=0)) if herm
+              else linalg.lu_solve((lu, piv), g, trans=1 if flip else 0))
         g_op = -_outer(gb, ans, np.ndim(b) == 1)
-        gA = g_op if flip else _t(g_op)
+        gA = g_op if flip else (np.conj(_t(g_op)) if herm else _t(g_op))
         gM = gA[lu_permutation(piv)]
         L = np.tril(lu, -1) + np.eye(n)
         U = np.triu(lu)
@@ -262,7 +277,7 @@ if linalg is not None:
         dM = np.tril(dlu_and_piv[0], -1) @ U + L @ np.triu(dlu_and_piv[0])
         dA = dM[np.argsort(lu_permutation(piv))]
         x = np.expand_dims(ans, -1) if np.ndim(b) == 1 else ans
-        dx = -((dA if trans in (0, "N") else _t(dA)) @ x)
+        dx = -((dA if trans in (0, "N") else np.conj(_t(dA)) if trans in (2, "C") else _t(dA)) @ x)
         return (linalg.lu_solve((lu, piv), np.squeeze(dx, -1) if np.ndim(b) == 1 else dx, trans=trans)
                 + linalg.lu_solve((lu, piv), db, trans=trans))
 

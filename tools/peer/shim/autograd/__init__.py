@@ -133,7 +133,7 @@ dict = _builtins.dict
 isinstance = _builtins.isinstance
 type = _builtins.type
 
-for _sub in ("core", "tracer", "extend", "util", "wrap_util", "differential_operators"):
+for _sub in ("tracer", "extend", "util", "differential_operators"):
     sys.modules[__name__ + "." + _sub] = internal_module(__name__ + "." + _sub)
 
 from . import builtins as _ag_builtins  # noqa: E402

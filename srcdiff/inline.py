@@ -643,7 +643,8 @@ import operator
 
 _VIEWS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
           "broadcast_to", "diagonal", "real", "imag", "asarray", "asanyarray", "atleast_1d",
-          "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "view", "as_sequence"}
+          "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "view", "as_sequence",
+          "split", "array_split", "hsplit", "vsplit", "dsplit", "unstack"}
 
 _FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
           "full_like", "array", "copy", "arange", "linspace", "eye", "identity", "stack",

@@ -16,11 +16,12 @@ from .values import FunctionKind, function_kind
 from .reverse import ReverseTransform
 from .syntax import load, store, assign, call, tuple_, clone, const, names_read, names_stored
 from .templates import HelperEnv
-from .cache import LRU, SIZE, generated
+from .cache import LRU, SIZE, generated, key_of, shared_deps
 
 __all__ = ["grad", "value_and_grad", "vjp", "source", "show"]
 
 _cache = LRU(SIZE)      # generated code of grad, value_and_grad, vjp (cache.py)
+_prepared_early = LRU(SIZE)     # functions grad/value_and_grad prepared: (shared deps, name)
 
 
 class Generated:
@@ -70,7 +71,7 @@ def _vararg(f):
     """The name of ``f``'s ``*args`` parameter, or None."""
     import inspect
     fs_func = f.__func__ if hasattr(f, "__func__") else f
-    while hasattr(fs_func, "__srcdiff_wrapped__"):
+    while hasattr(materialized(fs_func), "__srcdiff_wrapped__"):
         fs_func = fs_func.__srcdiff_wrapped__
     try:
         sig = inspect.signature(fs_func)
@@ -104,7 +105,7 @@ def _vararg_wrt(wrt, visible, vararg, fname):
 def _signature_params(f):
     import inspect
     fs_func = f.__func__ if hasattr(f, "__func__") else f
-    while hasattr(fs_func, "__srcdiff_wrapped__"):
+    while hasattr(materialized(fs_func), "__srcdiff_wrapped__"):
         fs_func = fs_func.__srcdiff_wrapped__
     if type(fs_func) is types.FunctionType and not hasattr(fs_func, "__wrapped__") \
             and not hasattr(fs_func, "__signature__"):
@@ -222,7 +223,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
             value = tuple_([keep(last.value.elts[0], "value"), keep(aux_value, "aux")]) \
                 if has_aux else keep(out, "value")
             result = tuple_([value, grads_expr])
-        body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs)
+        body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs,
+                           rt, params)
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
                           dead_code(body_stmts, _resolver(env, fs)),
@@ -249,11 +251,27 @@ def bound_helpers(fns, objects):
     return {n: objects[n] for n in compiled.names}
 
 
-def _fold(stmts, env, fs):
+def _fold(stmts, env, fs, rt=None, params=()):
     """Propagate copies, fold single-use temporaries back into expressions
-    (optimize.py)."""
+    (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
+    shape analysis allows (tidy.py), and fold again what that leaves single-use."""
     from .optimize import copy_propagate, forward_substitute, merge_twin_accumulations
-    return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), _resolver(env, fs)))
+    resolve = _resolver(env, fs)
+    if rt is None:
+        return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
+    from .tidy import put_unit_seed, scalar_broadcasts, shape_stand_ins, unit_divisions
+    stmts = dead_code(copy_propagate(put_unit_seed(stmts)), resolve)
+    for _ in range(3):
+        for _ in range(4):  # (a value no longer read may free another's shape reads)
+            stmts, stood_in = shape_stand_ins(stmts, rt, params)
+            stmts = dead_code(stmts, resolve)
+            if not stood_in:
+                break
+        stmts, swapped = scalar_broadcasts(forward_substitute(stmts, resolve), rt)
+        stmts = dead_code(stmts, resolve)
+        if not swapped:
+            break
+    return unit_divisions(merge_twin_accumulations(forward_substitute(stmts, resolve)))
 
 
 def _resolver(env, fs):
@@ -495,13 +513,77 @@ class _Dispatch:
         self.deps = {}
         self.bound_kind = record_kind(bound) if bound is not None else None
         self.gen = None
-        if eager:       # refusals when the transform is made, not when it is called
+        self.gens = {}          # key -> the Generated code of that variant
+        self.pending = False    # the variant for unknown kinds not made yet (materialize)
+        self.wrapper = None     # (a weak reference to the function the transform returned)
+        if eager and self._deferrable():
+            # only the function's preparation now (its refusals; parse, normalize,
+            # inline, cached for the first call): the reverse transform waits for
+            # the first call, specialised on its arguments' kinds, or for whatever
+            # first needs the code for unknown kinds (materialize)
+            try:
+                self.name = self._prepare_early()
+                self.pending = True
+            except SrcdiffError as e:
+                if not getattr(e, "object_read", False):
+                    raise
+        elif eager:       # refusals when the transform is made, not when it is called
             try:
                 self.variant(None)
             except SrcdiffError as e:
                 # an attribute of a parameter: known when it is called with an object
                 if not getattr(e, "object_read", False):
                     raise
+
+    def _deferrable(self):
+        """Can the variant for unknown kinds wait (a plain function, no aux)?"""
+        return (self.mode in ("grad", "value_and_grad") and not self.has_aux
+                and self.bound is None and self.vararg is None
+                and type(self.func) is types.FunctionType
+                and getattr(self.func, "__srcdiff_dispatch__", None) is None
+                and not hasattr(self.func, "__srcdiff_wrapped__"))
+
+    def _prepare_early(self):
+        """Prepare the function as its first variant will (pipeline.prepare caches
+        it); the name of the generated function. A fresh closure of a ``def``
+        prepared before with the same kinds of closure values, globals and helpers
+        is not prepared again (cache.py)."""
+        from .parse import record_lookups, stop_recording
+        from .pipeline import paused_gc
+        key = key_of(self.func, (tuple(self.gen_names), self.mode))
+        hit = _prepared_early.get(key)
+        if hit is not None and deps_valid(hit[0]):
+            return hit[1]
+        record_lookups()
+        try:
+            with paused_gc():
+                norm = prepare(self.func, self.gen_names, ())
+        finally:
+            deps = stop_recording()
+        name = f"{norm.fs.name}_{'grad' if self.mode == 'grad' else 'value_and_grad'}"
+        _prepared_early.put(key, (shared_deps(deps, self.func), name))
+        return name
+
+    def materialize(self):
+        """Make the variant for arguments of unknown kinds if it was deferred, and
+        give the function the transform returned its attributes (``source``, the
+        transforms of a gradient and srcdiff.jit read them). ``self.gen`` stays
+        the variant generated last."""
+        if not self.pending:
+            return
+        last = self.gen
+        try:
+            self.variant(None)
+        except SrcdiffError as e:
+            if not getattr(e, "object_read", False):
+                raise
+        self.pending = False
+        gen = self.gens.get(None)
+        if last is not None:
+            self.gen = last
+        wrapper = self.wrapper() if self.wrapper is not None else None
+        if wrapper is not None and gen is not None:
+            _attach(wrapper, gen)
 
     def variant(self, key, kwargs=None):
         core = self.variants.get(key)
@@ -535,6 +617,7 @@ class _Dispatch:
         gen = _generate(func, self.gen_names, self.mode, self.has_aux, frozenset(spec), tupled,
                         self.checkpoint, tuple(records.items()))
         self.gen = gen
+        self.gens[key] = gen
         fns = gen.fns
         core = fns if self.mode == "vjp" else next(iter(fns.values()))
         if any(isinstance(k, RecordKind) for k in records.values()) and self.mode != "vjp":
@@ -781,17 +864,38 @@ def vjp(f, *args, wrt=None, checkpoint=None):
     return out, f_vjp
 
 
+def _attach(wrapper, gen):
+    """The attributes of a transform's result that name its generated code."""
+    wrapper.__srcdiff_source__ = gen.source
+    wrapper.__srcdiff_generated__ = gen
+    wrapper.__srcdiff_wrapped__ = next(iter(gen.fns.values()))
+
+
+def materialized(f):
+    """``f``; if it is a gradient whose code for unknown argument kinds was
+    deferred (_Dispatch.materialize), with that code made now."""
+    disp = getattr(f, "__srcdiff_dispatch__", None)
+    if disp is not None and disp.pending:
+        disp.materialize()
+    return f
+
+
 def _finish(wrapper, f, disp, kind):
     gen = disp.gen
-    # (no code yet for a function that reads attributes of an object argument:
-    # it is generated for the objects it is called with)
-    core = next(iter(gen.fns.values())) if gen is not None else disp.func
-    name = core.__name__ if gen is not None else f"{disp.func.__name__}_{kind}"
-    if gen is not None:
-        wrapper.__srcdiff_source__ = gen.source
-        wrapper.__srcdiff_generated__ = gen
     wrapper.__srcdiff_dispatch__ = disp
-    wrapper.__srcdiff_wrapped__ = core
+    if disp.pending:
+        # (the generated code is made when first needed: materialize)
+        import weakref
+        disp.wrapper = weakref.ref(wrapper)
+        name = disp.name
+    else:
+        # (no code yet for a function that reads attributes of an object argument:
+        # it is generated for the objects it is called with)
+        core = next(iter(gen.fns.values())) if gen is not None else disp.func
+        name = core.__name__ if gen is not None else f"{disp.func.__name__}_{kind}"
+        if gen is not None:
+            _attach(wrapper, gen)
+        wrapper.__srcdiff_wrapped__ = core
     wrapper.__name__ = name
     wrapper.__qualname__ = name
     wrapper.__doc__ = f"srcdiff {kind} of {getattr(f, '__qualname__', f)}"
@@ -808,6 +912,8 @@ def source(g):
     disp = getattr(g, "__srcdiff_dispatch__", None)
     if disp is not None:
         if disp.gen is None:
+            disp.materialize()
+        if disp.gen is None:
             raise SrcdiffError(f"{g.__name__} has no generated code yet: it is generated "
                                "for the objects it is first called with")
         return disp.gen.source
@@ -823,8 +929,8 @@ def show(g, file=None):
     import sys
     file = file or sys.stdout
     disp = getattr(g, "__srcdiff_dispatch__", None)
-    gen = disp.gen if disp is not None else getattr(g, "__srcdiff_generated__", None)
     generated = source(g).splitlines()
+    gen = disp.gen if disp is not None else getattr(g, "__srcdiff_generated__", None)
     original = (gen.original if gen is not None else "").splitlines()
     width = shutil.get_terminal_size((160, 40)).columns
     left = max([len(x) for x in original] + [len("original")]) + 2

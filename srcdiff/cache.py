@@ -34,7 +34,7 @@ import numpy as np
 
 from .parse import record_lookups, stop_recording
 
-__all__ = ["LRU", "SIZE", "generated"]
+__all__ = ["LRU", "SIZE", "generated", "key_of", "shared_deps"]
 
 SIZE = 256      # entries of each generated-code cache (reverse and forward mode)
 
@@ -158,11 +158,16 @@ class Entry:
         if like is not None:        # (the same code bound to another closure)
             self.shared, self.rebind = like.shared, like.rebind
             return
-        own_cells = {id(c) for _, c, _ in _cell_values(func)}
-        self.shared = tuple(d for d in gen.deps
-                            if not (d[0] == "cell" and id(d[1]) in own_cells)
-                            and not (d[0] == "attr" and d[1] is func))
+        self.shared = shared_deps(gen.deps, func)
         self.rebind = _rebindable(gen, func, self.shared)
+
+
+def shared_deps(deps, func):
+    """The dependencies among ``deps`` that are not ``func``'s own closure cells
+    or defaults."""
+    own_cells = {id(c) for _, c, _ in _cell_values(func)}
+    return tuple(d for d in deps if not (d[0] == "cell" and id(d[1]) in own_cells)
+                 and not (d[0] == "attr" and d[1] is func))
 
 
 def _rebindable(gen, func, shared):
@@ -222,22 +227,28 @@ def own_deps(func):
         ("attr", func, "__kwdefaults__", func.__kwdefaults__))
 
 
+def key_of(func, options):
+    """The key of ``func``'s generated code for ``options``: its code object,
+    globals, the options and the signature of its closure (or, for a function
+    this cannot be made for, the function itself)."""
+    code = getattr(func, "__code__", None)
+    if code is not None:
+        try:
+            key = (code, id(func.__globals__), options, closure_key(func))
+            hash(key)
+            return key
+        except TypeError:      # (an unhashable value: keyed by the function itself)
+            pass
+    return (func, options)
+
+
 def generated(cache, func, options, make):
     """The generated code of ``func`` for ``options`` (hashable): from ``cache``
     when code for the same code object, options and closure signature was made
     and what it read is unchanged (bound to ``func``'s closure values), else
     ``make()``'s, recorded and stored."""
     from .api import deps_valid
-    key = None
-    code = getattr(func, "__code__", None)
-    if code is not None:
-        try:
-            key = (code, id(func.__globals__), options, closure_key(func))
-            hash(key)
-        except TypeError:      # (an unhashable value: keyed by the function itself)
-            key = None
-    if key is None:
-        key = (func, options)
+    key = key_of(func, options)
     entry = cache.get(key)
     if entry is not None and deps_valid(entry.shared):
         if entry.func is func and deps_valid(entry.gen.deps):

@@ -14,7 +14,7 @@ import numpy as np
 
 from .optimize import dead_code
 from .api import (Generated, _plain, _resolver, _signature_params, _vararg, _wrt_names,
-                  _is_integer, bound_helpers, grad, specialised, vjp)
+                  _is_integer, bound_helpers, grad, materialized, specialised, vjp)
 from .cache import LRU, SIZE, generated
 from .codegen import annotate, compile_functions, function_def
 from .errors import SrcdiffError, user_names
@@ -133,7 +133,7 @@ def _annotate_generated(stmts, loc):
 # ---- argument handling --------------------------------------------------------
 
 def _source_function(func):
-    while hasattr(func, "__srcdiff_wrapped__"):
+    while hasattr(materialized(func), "__srcdiff_wrapped__"):
         func = func.__srcdiff_wrapped__
     return func
 
@@ -440,7 +440,7 @@ def hvp(f=None, wrt=0):
         return deco
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
-    g = grad(func, wrt=tuple(names) if not single else names[0])
+    g = materialized(grad(func, wrt=tuple(names) if not single else names[0]))
     # (refusals now, and its source; for a function reading attributes of an
     # object argument, when it is called with the object)
     gen = generate_forward(g.__srcdiff_wrapped__, names) \

@@ -412,6 +412,9 @@ class _Inliner:
         params_set = set(params)
         rename = {n: self.names.fresh(f"{prefix}_{n}" if n in params_set else n)
                   for n in sorted(local)}
+        for n in params_set & set(rename):
+            if rename[n] != n:      # (messages show the parameter's name: bump_b -> b)
+                self.names.origin.setdefault(rename[n], n)
         # the callee's free names
         # (the output too: ``lambda z: a`` normalizes to no statement and output a)
         free = {n.id for tree in (sub.node, sub.output) for n in gast.walk(tree)
@@ -435,10 +438,25 @@ class _Inliner:
             if not same or n in self.local_names:
                 rename[n] = self.env.name_for(obj, n, self.local_names)
         body = clone(sub.node.body)
-        # parameters the callee never re-assigns are replaced by the caller's atoms
-        stored = {n.id for n in gast.walk(sub.node) if isinstance(n, gast.Name)
-                  and isinstance(n.ctx, (gast.Store, gast.Del))}
         binds = self.bind(s, op, sub, sub_fs, rename)
+        # ``b += v`` on a parameter bound to an array of the caller's changes that
+        # array in place (Python): written as the item store ``b[...] = b + v``,
+        # which the analyses of in-place writes follow into the caller
+        arrays = {k for b in binds for k, v in rename.items() if v == b.targets[0].id
+                  and k in params_set and isinstance(b.value, gast.Name)
+                  and self._certainly_array(b.value.id)}
+        out_node = clone(sub.output)
+        body, versions = _augmented_into(body, arrays, self.names)
+        _rename_all(body, versions)
+        _rename_all([out_node], versions)
+        # parameters the callee never re-assigns are replaced by the caller's atoms
+        stored = {n.id for st in body for n in gast.walk(st) if isinstance(n, gast.Name)
+                  and isinstance(n.ctx, (gast.Store, gast.Del))}
+        # (any other ``b += v``: the parameter stays a name of its own, bound to the
+        # caller's, so that the alias checks see the caller's name share the array
+        # written -- a number is not changed in place)
+        stored |= {st.srcdiff_augassign for st in walk_stmts(body)
+                   if getattr(st, "srcdiff_augassign", None)}
         direct = {}
         kept = []
         for b in binds:
@@ -458,11 +476,31 @@ class _Inliner:
             st.inline_chain = chain
         if target is None:
             return binds + body
-        out_atom = clone(sub.output)
+        out_atom = out_node
         _rename_all([out_atom], rename)
         _rename_all([out_atom], direct)
         result = assign(target, out_atom, line)
         return binds + body + [result]
+
+    def _certainly_array(self, name):
+        """Is the caller's ``name`` bound only to new NumPy arrays (np.zeros,
+        np.ones, np.array, ...), so that ``b += v`` through it writes in place?"""
+        stores = [n for n in gast.walk(self.norm.node) if isinstance(n, gast.Name)
+                  and n.id == name and not isinstance(n.ctx, gast.Load)]
+        made = [st for st in walk_stmts(self.norm.node.body) if isinstance(st, gast.Assign)
+                and isinstance(st.targets[0], gast.Name) and st.targets[0].id == name]
+        if not made or len(made) != len(stores) or name in self.norm.params:
+            return False
+        for st in made:
+            if not isinstance(st.value, gast.Call):
+                return False
+            try:
+                func = resolve_static(self.fs, st.value.func, self.local_names)
+            except (KeyError, AttributeError):
+                return False
+            if not any(func is getattr(np, f) for f in _ARRAY_MAKERS):
+                return False
+        return True
 
     def bind(self, s, op, sub, sub_fs, rename):
         args = sub.node.args
@@ -525,6 +563,41 @@ class _Inliner:
             sig = inspect.signature(func_obj)
             return self.env.ref(sig.parameters[p].default, p + "_default")
         return clone(node)
+
+
+# NumPy functions that always return a new array (never a number)
+_ARRAY_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                 "full_like", "array", "copy", "arange", "linspace", "eye", "identity")
+
+
+def _augmented_into(body, arrays, names):
+    """``b_1 = b + v`` (normalized ``b += v``) on a parameter in ``arrays`` becomes
+    ``b_new = b + v; b[...] = b_new``. Returns the new body and the versions the
+    assignments made ({b_1: b}), to be renamed to the parameter. A chain
+    (``b += v; b *= w``) follows."""
+    versions = {}
+
+    def each(st):
+        y = getattr(st, "srcdiff_augassign", None)
+        y = versions.get(y, y)
+        if y not in arrays or not isinstance(st, gast.Assign) \
+                or not isinstance(st.targets[0], gast.Name):
+            return [st]
+        versions[st.targets[0].id] = y
+        new = names.fresh(y + "_new")
+        st.targets = [store(new)]
+        st.srcdiff_augassign = None
+        write = gast.Assign(targets=[subscript(load(y), const(Ellipsis))], value=load(new),
+                            type_comment=None)
+        write.targets[0].ctx = gast.Store()
+        for attr in ("srcline", "srcloc", "lineno"):
+            if hasattr(st, attr):
+                setattr(write, attr, getattr(st, attr))
+        return [st, write]
+
+    body = _rewrite_blocks(body, each)
+    versions = {k: v for k, v in versions.items() if k != v}
+    return body, versions
 
 
 def _splice_starred(norm):
@@ -1481,9 +1554,9 @@ class _Private:
             k = op.args[1] if op.func is operator.getitem and len(op.args) > 1 else None
             if isinstance(src, gast.Name) and isinstance(k, gast.Constant) \
                     and type(k.value) is int:
-                elt = self._literal_item(src.id, k.value)
+                elt, holder = self._literal_item(src.id, k.value)
                 if elt is not None:
-                    return isinstance(elt, gast.Name) and self.name(elt.id, src.id, st, depth)
+                    return isinstance(elt, gast.Name) and self.name(elt.id, holder, st, depth)
         else:
             return False
         return isinstance(src, gast.Name) and self.name(src.id, t, st, depth)
@@ -1497,19 +1570,29 @@ class _Private:
 
     def _literal_item(self, name, k):
         """The element a constant item of the literal ``name`` reads, when ``name``
-        is bound once, to a tuple/list literal, and read only at distinct items."""
+        is bound once, to a tuple/list literal, and read only at distinct items,
+        and the name that holds the literal; (None, None) otherwise."""
         defs = self.defs.get(name, [])
         taken = self.items.get(name, [])
         if len(defs) != 1 or len(set(taken)) != len(taken) \
                 or None in self.readers.get(name, set()):
-            return None
-        node = defs[0].value
-        if not isinstance(node, (gast.Tuple, gast.List)) \
-                or not -len(node.elts) <= k < len(node.elts):
-            return None
+            return None, None
         reads = sum(1 for stmts in self.defs.values() for st in stmts
                     if name in names_read(st))
-        return node.elts[k] if reads == len(taken) else None
+        if reads != len(taken):
+            return None, None
+        node = defs[0].value
+        for _ in range(20):
+            # (another name for a literal read by nothing else: a helper's result
+            # unpacked, ``h_3 = (a, b); h_x = h_3; u = h_x[0]``)
+            if not isinstance(node, gast.Name) or self.readers.get(node.id) != {name} \
+                    or len(self.defs.get(node.id, [])) != 1:
+                break
+            name, node = node.id, self.defs[node.id][0].value
+        if not isinstance(node, (gast.Tuple, gast.List)) \
+                or not -len(node.elts) <= k < len(node.elts):
+            return None, None
+        return node.elts[k], name
 
 
 def _check_augassign_aliases(norm, classifier, checked_writes):

@@ -84,7 +84,8 @@ class _Compiler:
     def source(self):
         fn = self.last
         if fn is None:
-            text = getattr(self.g, "__srcdiff_source__", None)
+            from .api import materialized
+            text = getattr(materialized(self.g), "__srcdiff_source__", None)
             if text is not None:
                 return text
             fn = self.g

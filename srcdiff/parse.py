@@ -90,7 +90,8 @@ def _unwrap(func):
     if isinstance(func, (types.MethodType,)):
         bound_self = func.__self__
         func = func.__func__
-    while hasattr(func, "__srcdiff_wrapped__"):
+    from .api import materialized
+    while hasattr(materialized(func), "__srcdiff_wrapped__"):
         func = func.__srcdiff_wrapped__
     if getattr(func, "__srcdiff_checkpointed__", None) is not None:
         raise SrcdiffError(

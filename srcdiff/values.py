@@ -308,7 +308,7 @@ def _transform_made(call, function_of, static, env, constant):
         forward = env.ref(next(iter(gen.fns.values())), "forward")
         return gast.Call(func=env.ref(functools.partial, "partial"),
                          args=[env.ref(functional.hvp_call, "hvp_call"), forward], keywords=[])
-    gen = made.__srcdiff_dispatch__.gen
+    gen = api.materialized(made).__srcdiff_dispatch__.gen
     if gen is None:
         return None
     core = next(iter(gen.fns.values()))

@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover
     linalg = None
 
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, real_only,
+from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, ctrans,
                       unsupported)
 
 
@@ -181,47 +181,49 @@ if linalg is not None:
     @vjp_rule(linalg.cho_factor)
     def cho_factor(g, ans, a, lower=False, overwrite_a=False, check_finite=True):
         """Output (c, lower): c's ``lower`` (else upper) triangle is the Cholesky
-        factor of that triangle of ``a``; its other triangle is ``a``'s."""
-        c = real_only(ans[0], "scipy.linalg.cho_factor")
-        L = np.tril(c) if lower else _t(np.triu(c))
+        factor of that triangle of ``a`` (read as a Hermitian matrix); its other
+        triangle is ``a``'s. ``Ab = L^-H Phi(L^H Lb) L^-1`` as for np.linalg.cholesky."""
+        c = ans[0]
+        L = np.tril(c) if lower else ctrans(np.triu(c))
         gc = g[0]
-        gL = np.tril(gc) if lower else _t(np.triu(gc))
-        P = _t(L) @ gL
+        Lb = np.conj(np.tril(gc)) if lower else _t(np.triu(gc))
+        P = ctrans(L) @ Lb
         phi = np.tril(P) - 0.5 * P * np.eye(np.shape(a)[-1])
-        inner = linalg.solve_triangular(L, _t(linalg.solve_triangular(L, _t(phi), trans=1, lower=True)),
-                                        trans=1, lower=True)
+        inner = linalg.solve_triangular(L, ctrans(linalg.solve_triangular(L, ctrans(phi), trans=2, lower=True)),
+                                        trans=2, lower=True)
         rest = np.triu(gc, 1) if lower else np.tril(gc, -1)
-        return fold_lower(inner, lower) + CHO_OTHER * rest
+        return fold_lower_h(np.conj(inner), lower) + CHO_OTHER * rest
 
     @jvp_rule(linalg.cho_factor)
     def cho_factor_jvp(ans, a, lower=False, overwrite_a=False, check_finite=True, *, da):
-        c = real_only(ans[0], "scipy.linalg.cho_factor")
-        L = np.tril(c) if lower else _t(np.triu(c))
-        Linv_dA = linalg.solve_triangular(L, sym_from_lower(da, lower), lower=True)
-        X = _t(linalg.solve_triangular(L, _t(Linv_dA), lower=True))
+        c = ans[0]
+        L = np.tril(c) if lower else ctrans(np.triu(c))
+        Linv_dA = linalg.solve_triangular(L, hermitian_from_lower(da, lower), lower=True)
+        X = ctrans(linalg.solve_triangular(L, ctrans(Linv_dA), lower=True))
         dL = L @ (np.tril(X) - 0.5 * X * np.eye(np.shape(a)[-1]))
         return (dL + CHO_OTHER * np.triu(da, 1) if lower
-                else _t(dL) + CHO_OTHER * np.tril(da, -1)), None
+                else ctrans(dL) + CHO_OTHER * np.tril(da, -1)), None
 
     @vjp_rule(linalg.cho_solve)
     def cho_solve(g, ans, c_and_lower, b, overwrite_b=False, check_finite=True):
-        """Reads the factor's triangle of ``c``; the cotangent of ``c_and_lower``
-        is (that of c, None)."""
-        c = real_only(c_and_lower[0], "scipy.linalg.cho_solve")
+        """Reads the factor's triangle of ``c`` (``A = L L^H`` or ``U^H U``); the
+        cotangent of ``c_and_lower`` is (that of c, None). With ``Ab = -z x^H``,
+        ``z = A^-1 conj(g)``: ``Lb = (Ab + Ab^H) L``, ``Ub = U (Ab + Ab^H)``."""
+        c = c_and_lower[0]
         lower = c_and_lower[1]
-        gb = linalg.cho_solve((c, lower), g)
+        gb = np.conj(linalg.cho_solve((c, lower), np.conj(g)))
         gA = -_outer(gb, ans, np.ndim(b) == 1)
-        S = gA + _t(gA)
-        gc = np.tril(S @ np.tril(c)) if lower else np.triu(np.triu(c) @ S)
+        S = gA + ctrans(gA)
+        gc = np.tril(S @ np.conj(np.tril(c))) if lower else np.triu(np.conj(np.triu(c)) @ S)
         return (gc, None), gb
 
     @jvp_rule(linalg.cho_solve)
     def cho_solve_jvp(ans, c_and_lower, b, overwrite_b=False, check_finite=True, *, dc_and_lower, db):
-        c = real_only(c_and_lower[0], "scipy.linalg.cho_solve")
+        c = c_and_lower[0]
         lower = c_and_lower[1]
         F = np.tril(c) if lower else np.triu(c)
         dF = np.tril(dc_and_lower[0]) if lower else np.triu(dc_and_lower[0])
-        dA = dF @ _t(F) + F @ _t(dF) if lower else _t(dF) @ F + _t(F) @ dF
+        dA = dF @ ctrans(F) + F @ ctrans(dF) if lower else ctrans(dF) @ F + ctrans(F) @ dF
         x = np.expand_dims(ans, -1) if np.ndim(b) == 1 else ans
         dx = -(dA @ x)
         return (linalg.cho_solve((c, lower), np.squeeze(dx, -1) if np.ndim(b) == 1 else dx)

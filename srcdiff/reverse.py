@@ -521,6 +521,7 @@ class ReverseTransform:
         dl = self.adj(lst)
         out = []
         if self.active(lst) and dl in self.live:
+            out += self.own_list(dl, s.srcline)
             if meth == "append":
                 taken = call(attr(dl, "pop"))
             else:
@@ -532,6 +533,15 @@ class ReverseTransform:
                 out.append(gast.Expr(value=taken))
         out.append(_Restore(s, lst, meth))
         return out
+
+    def own_list(self, dl, line):
+        """Before the list cotangent ``dl`` is changed in place (.pop(), .append()):
+        a copy, where another cotangent may hold the same list (``dL = dP[0]``; a
+        derivative of this code would not follow the change through ``dP``)."""
+        if dl in self.owned:
+            return []
+        self.owned.add(dl)
+        return [assign(dl, call("list", [load(dl)]), line)]
 
     def rev_list_pop(self, s, t, op):
         """x = lst.pop(): dx goes back onto dlst's end."""
@@ -546,8 +556,10 @@ class ReverseTransform:
                 self.live.add(dl)
                 self.owned.add(dl)
             out += self.present(t, s.srcline)
+            out += self.own_list(dl, s.srcline)
             out.append(gast.Expr(value=call(attr(dl, "append"), [load(d)])))
         elif dl in self.live:
+            out += self.own_list(dl, s.srcline)
             out.append(gast.Expr(value=call(attr(dl, "append"), [
                 call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [load(t)])])))
         self.live.discard(d)
@@ -781,6 +793,10 @@ class ReverseTransform:
                 # no cotangent on some path of the rule: zeros there, never None
                 e = call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
                          [e, load(name)])
+            elif name in self.containers and _array_valued(e, self.shapes._callee):
+                # a list or tuple given to a NumPy function (np.sum(L)): its
+                # cotangent has the container's items, as its other uses give it
+                e = call(self.ref(runtime.items_like, "items_like"), [e, load(name)])
             exprs.append((name, e))
             used |= names_read(e)
         # keep only the rule's local statements the chosen results need
@@ -1790,6 +1806,14 @@ def _reuse_buffers(stmts, rt):
 
 
 _MUTATING = {runtime.add_at, runtime.add_at_owned, runtime.zero_at, runtime.pop_tail}
+
+
+def _array_valued(e, callee):
+    """Does a rule's cotangent expression certainly make an array (arithmetic,
+    a reduction undone)?"""
+    if isinstance(e, (gast.BinOp, gast.UnaryOp)):
+        return True
+    return isinstance(e, gast.Call) and callee(e.func) in (runtime.expand_reduced, np.where)
 
 
 def _callee_is(rt, node, fn):

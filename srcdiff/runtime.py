@@ -124,6 +124,23 @@ def expand_reduced(g, x, axis=None, keepdims=False):
     return np.broadcast_to(in_library_of(g, x), shape)
 
 
+def items_like(g, x):
+    """The cotangent ``g`` of the list or tuple ``x`` as ``x`` holds its items,
+    where a NumPy function's rule gave it as one array (shaped like
+    ``np.asarray(x)``: ``np.sum(L)``); anything else as it is."""
+    if isinstance(x, (list, tuple)) and isinstance(g, np.ndarray):
+        return like_container(x, [items_like(g[i], e) for i, e in enumerate(x)])
+    return g
+
+
+def items_array(g, x):
+    """The transpose of ``items_like``: a list or tuple cotangent ``g`` of ``x``
+    as one array shaped like ``np.asarray(x)``."""
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):
+        return np.asarray(complete_cotangent(g, x))
+    return g
+
+
 def in_library_of(value, ref):
     """``value`` (a number or a small NumPy array: a seed, a reduced cotangent) as an
     array of ``ref``'s library when ``ref`` is a foreign array (Dask, CuPy, ...), so

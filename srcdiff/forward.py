@@ -157,7 +157,8 @@ class ForwardTransform:
         return self.env.ref(obj, name)
 
     def error(self, node, message, hint=None):
-        return self.loc.error(node, message, hint)
+        # (a statement inlined from another function points at its own file's line)
+        return (getattr(node, "srcloc", None) or self.loc).error(node, message, hint)
 
     def resolve(self, func):
         if isinstance(func, gast.Name):

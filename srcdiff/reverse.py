@@ -282,7 +282,8 @@ class ReverseTransform:
         return self.env.ref(obj, name)
 
     def error(self, node, message, hint=None):
-        return self.loc.error(node, message, hint)
+        # (a statement inlined from another function points at its own file's line)
+        return (getattr(node, "srcloc", None) or self.loc).error(node, message, hint)
 
     def accumulate(self, name, expr, line):
         """Emit ``dname = expr`` (first contribution) or ``dname = dname + expr``."""

@@ -134,3 +134,26 @@ def test_matmul_of_two_vector_arguments_reverse_over_reverse():
     close(cy, want_y, 1e-5)
     close(srcdiff.jvp(g, (x, y), (c, c))[1],
           (g(x + 1e-6 * c, y + 1e-6 * c) - g(x - 1e-6 * c, y - 1e-6 * c)) / 2e-6, 1e-5)
+
+
+# ----------------------------------------------------------------------------
+# A refusal inside a function inlined from another file named the outer
+# function's file with the callee's line number (a line of the wrong file).
+# ----------------------------------------------------------------------------
+
+def test_refusal_in_an_inlined_callee_names_the_callees_file_and_line():
+    import pytest
+    inner = load_module('''
+
+def inner(d):
+    total = 0.0
+    for k in sorted(d.items()):
+        total = total + np.sum(k[1])
+    return total
+''')
+    f = load_function("def f(d):\n    return inner(d) * 2.0\n", inner=inner.inner)
+    path = inner.__file__
+    want = [i + 1 for i, ln in enumerate(open(path).read().splitlines()) if "sorted(" in ln][0]
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(f)({"a": np.ones(2)})
+    assert (info.value.filename, info.value.lineno) == (path, want), str(info.value)

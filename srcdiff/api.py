@@ -462,6 +462,10 @@ def _kind(a, shapes):
         rk = record_kind(a) or function_kind(a)
         if rk is not None:
             return rk
+    elif t in (list, tuple, dict):
+        rk = record_kind(a)         # (a list or dict of objects: records.py)
+        if rk is not None:
+            return rk
     if isinstance(a, _CONTAINERS):
         return "c"
     if isinstance(a, (np.generic, bool)):
@@ -828,6 +832,9 @@ def specialised(f, args, kwargs=None):
 def vjp(f, *args, wrt=None, checkpoint=None):
     """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument
     (``checkpoint``: as for grad)."""
+    from .arity import fixed_arity, takes_varargs
+    if takes_varargs(f):
+        f = fixed_arity(f, len(args))       # (named parameters for these arguments)
     f = specialised(f, args)
     if _vararg(_plain(f)[0]) is not None:
         from .forward_api import _varargs_refusal

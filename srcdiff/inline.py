@@ -21,7 +21,7 @@ from .analysis import Classifier, activity, resizing_call, subscript_writes, wal
 from . import runtime
 from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
-from .sharing import may_share, partners
+from .sharing import container_holds, may_share, partners
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .records import rewrite_records
@@ -716,7 +716,8 @@ import operator
 
 _VIEWS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
           "broadcast_to", "diagonal", "real", "imag", "asarray", "asanyarray", "atleast_1d",
-          "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "view", "as_sequence"}
+          "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "view", "as_sequence",
+          "split", "array_split", "hsplit", "vsplit", "dsplit", "unstack"}
 
 _FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
           "full_like", "array", "copy", "arange", "linspace", "eye", "identity", "stack",
@@ -794,7 +795,8 @@ def protect_writes(norm, classifier):
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     private = _Private(body, classifier, live_after(body, {out} if out else ()))
     seen = _bindings_seen_by_writes(body)
-    swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()))
+    swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()),
+                             lists)
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
@@ -809,7 +811,7 @@ def protect_writes(norm, classifier):
                             f"{what}; srcdiff cannot follow writes through views or "
                             "aliases", f"make a private copy first: {t} = "
                             f"{what.split(',')[0]}.copy() (or build a new array)")
-    _check_reads_after_writes(norm, classifier, written - lists)
+    _check_reads_after_writes(norm, classifier, written - lists, lists)
 
     copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
     head = []
@@ -1208,7 +1210,7 @@ def _full_reductions():
 _FULL_REDUCTIONS = _full_reductions()
 
 
-def _check_reads_after_writes(norm, classifier, written):
+def _check_reads_after_writes(norm, classifier, written, lists=frozenset()):
     """A value that may share memory with an array written in place (a view,
     an alias, a row of it) must not be read after that write: at each write
     ``y[i] = v``, no other name whose value may share ``y``'s memory is live.
@@ -1233,7 +1235,8 @@ def _check_reads_after_writes(norm, classifier, written):
     # (the names' values where each write runs, as pairs: buffers that trade
     # names stay apart; sharing.py)
     env_before = may_share(norm.node.body, binds,
-                           at={id(st) for sts in all_writes.values() for st in sts})
+                           at={id(st) for sts in all_writes.values() for st in sts},
+                           holds=container_holds(lists))
     found = [(y, st, t) for y in sorted(all_writes) for st in all_writes[y]
              for t in sorted(partners(env_before.get(id(st), {}), y))]
     first = {}      # name -> the first write after which it is read
@@ -1483,8 +1486,9 @@ class _OwnedUnshared:
     ``new = u`` followed by a write into ``new`` while ``u`` is still read
     may not."""
 
-    def __init__(self, norm, classifier, written, live):
+    def __init__(self, norm, classifier, written, live, lists):
         self.norm, self.classifier, self.written, self.live = norm, classifier, written, live
+        self.lists = lists
         self._owned = self._env = None
 
     def binding(self, st, t):
@@ -1498,7 +1502,8 @@ class _OwnedUnshared:
                 set(self.norm.params) & self.written)
             self._writes = subscript_writes(body)
             self._env = may_share(body, alias_binds(self.classifier, body, self.norm.params),
-                                  at={id(w) for ws in self._writes.values() for w in ws})
+                                  at={id(w) for ws in self._writes.values() for w in ws},
+                                  holds=container_holds(self.lists))
         if not self._owned.binding(st):
             return False
         for w in self._writes.get(t, ()):

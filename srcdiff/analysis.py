@@ -8,6 +8,7 @@
 adjoints.
 """
 import operator
+import re
 import types
 
 import gast
@@ -151,6 +152,22 @@ class Classifier:
             return Op("nondiff", node, func_obj, None, args, keywords, what)
         return Op("unknown", node, func_obj, None, args, keywords, what)
 
+    def _mark_temporary(self, recv):
+        """Note on ``recv`` (the receiver of a refused attribute or method) that it is
+        a value the transform named, not one of the user's variables, so that the
+        refusal says where it comes from rather than a made-up name."""
+        if not isinstance(recv, gast.Name):
+            return
+        names = getattr(self, "_user_names", None)
+        if names is None:
+            node = getattr(self.fs, "node", None)
+            names = self._user_names = {n.id for n in gast.walk(node)
+                                        if isinstance(n, gast.Name)} if node is not None \
+                else set()
+        base = re.sub(r"_\d+$", "", recv.id)
+        if recv.id not in names and base not in names:
+            recv.srcdiff_temporary = True
+
     def index_call(self, base):
         """The object of ``base[...]`` when that indexing is a call of its rule
         (``np.r_``, ``np.c_``: fixed, not callable, with a rule), else None."""
@@ -196,6 +213,7 @@ class Classifier:
                 if f is None:
                     return Op("nondiff", v, args=[v.value], what=f".{v.attr}")
                 return self.func_op(f, v, [v.value], {}, f".{v.attr}")
+            self._mark_temporary(v.value)
             return Op("unknown", v, args=[v.value], what=f"attribute .{v.attr}")
         if isinstance(v, gast.BinOp):
             f = BINOPS[type(v.op)]
@@ -260,6 +278,7 @@ class Classifier:
                     return self.func_op(f, v, [recv], {}, f".{meth}()")
                 if meth in NONDIFF_METHODS:
                     return Op("nondiff", v, args=[recv] + list(v.args), keywords=keywords)
+                self._mark_temporary(recv)
                 return Op("unknown", v, args=[recv] + list(v.args), keywords=keywords,
                           what=f"method .{meth}()")
             if isinstance(func, gast.Name) and func.id in self.local_defs:
@@ -286,14 +305,16 @@ def unknown_refusal(op, name, decorator):
         node.func.value if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
         else None
     object_read = isinstance(recv, gast.Name)
+    of = "a value computed on this line" if getattr(recv, "srcdiff_temporary", False) \
+        else _source_name(recv)
     if what.startswith("attribute ."):
-        return (f"no derivative rule for the {what} of {_source_name(recv)}",
+        return (f"no derivative rule for the {what} of {of}",
                 "srcdiff differentiates attributes of arrays (.T, .real, .imag) and the "
                 "fields, properties and class attributes of objects passed as arguments "
                 "(NamedTuple, dataclass, an object with fields); pass the object as an "
                 "argument, or give the value to the function as an argument", object_read)
     if what.startswith("method ."):
-        return (f"no derivative rule for the {what} of {_source_name(recv)}",
+        return (f"no derivative rule for the {what} of {of}",
                 "srcdiff differentiates ndarray methods (x.sum(), x.reshape(...)) and "
                 "methods written in Python of objects passed as arguments (self.residuals(x)); "
                 "call a function instead (np.sum(x), a function of your own)", object_read)

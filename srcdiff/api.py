@@ -223,7 +223,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
             value = tuple_([keep(last.value.elts[0], "value"), keep(aux_value, "aux")]) \
                 if has_aux else keep(out, "value")
             result = tuple_([value, grads_expr])
-        body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs)
+        body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs,
+                           rt, params)
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
                           dead_code(body_stmts, _resolver(env, fs)),
@@ -250,11 +251,27 @@ def bound_helpers(fns, objects):
     return {n: objects[n] for n in compiled.names}
 
 
-def _fold(stmts, env, fs):
+def _fold(stmts, env, fs, rt=None, params=()):
     """Propagate copies, fold single-use temporaries back into expressions
-    (optimize.py)."""
+    (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
+    shape analysis allows (tidy.py), and fold again what that leaves single-use."""
     from .optimize import copy_propagate, forward_substitute, merge_twin_accumulations
-    return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), _resolver(env, fs)))
+    resolve = _resolver(env, fs)
+    if rt is None:
+        return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
+    from .tidy import put_unit_seed, scalar_broadcasts, shape_stand_ins, unit_divisions
+    stmts = dead_code(copy_propagate(put_unit_seed(stmts)), resolve)
+    for _ in range(3):
+        for _ in range(4):  # (a value no longer read may free another's shape reads)
+            stmts, stood_in = shape_stand_ins(stmts, rt, params)
+            stmts = dead_code(stmts, resolve)
+            if not stood_in:
+                break
+        stmts, swapped = scalar_broadcasts(forward_substitute(stmts, resolve), rt)
+        stmts = dead_code(stmts, resolve)
+        if not swapped:
+            break
+    return unit_divisions(merge_twin_accumulations(forward_substitute(stmts, resolve)))
 
 
 def _resolver(env, fs):
@@ -443,6 +460,10 @@ def _kind(a, shapes):
         return _array_kind(s, shapes, a.dtype.kind == "c") if s else "s"
     if t not in _CONTAINERS:
         rk = record_kind(a) or function_kind(a)
+        if rk is not None:
+            return rk
+    elif t in (list, tuple, dict):
+        rk = record_kind(a)         # (a list or dict of objects: records.py)
         if rk is not None:
             return rk
     if isinstance(a, _CONTAINERS):
@@ -811,6 +832,9 @@ def specialised(f, args, kwargs=None):
 def vjp(f, *args, wrt=None, checkpoint=None):
     """``(out, f_vjp)``: f_vjp(dout) gives one cotangent per ``wrt`` argument
     (``checkpoint``: as for grad)."""
+    from .arity import fixed_arity, takes_varargs
+    if takes_varargs(f):
+        f = fixed_arity(f, len(args))       # (named parameters for these arguments)
     f = specialised(f, args)
     if _vararg(_plain(f)[0]) is not None:
         from .forward_api import _varargs_refusal

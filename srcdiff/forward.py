@@ -55,6 +55,16 @@ def _fresh_funcs():
     return _FRESH_FUNCS
 
 
+# Calls whose tangent is the same call on the tangents, so the tangent shares
+# memory exactly where the primal does: an item (a view or the object itself),
+# and the copies generated code saves before overwriting an item (a copy of an
+# array, the object itself otherwise). Taking them as views keeps a buffer that
+# a saved item was read from owned, so its later item writes stay in place, as
+# the primal's do (a stack holding the buffer sees them in both).
+_MIRRORS = (operator.getitem, runtime.saved_item, runtime.saved_copy,
+            runtime.restore_contents)   # (the value's array refilled in place)
+
+
 class _Unsupported(Exception):
     pass
 
@@ -148,7 +158,8 @@ class ForwardTransform:
         return self.env.ref(obj, name)
 
     def error(self, node, message, hint=None):
-        return self.loc.error(node, message, hint)
+        # (a statement inlined from another function points at its own file's line)
+        return (getattr(node, "srcloc", None) or self.loc).error(node, message, hint)
 
     def resolve(self, func):
         if isinstance(func, gast.Name):
@@ -373,7 +384,7 @@ class ForwardTransform:
         except _Unsupported as e:
             raise self.error(s, str(e.args[0]), e.args[1] if len(e.args) > 1 else None) from None
         out = pre + [s] + [self._mark(st) for st in stmts]
-        mirror = op.kind == "copy" or (op.kind == "call" and op.func is operator.getitem)
+        mirror = op.kind == "copy" or (op.kind == "call" and any(op.func is m for m in _MIRRORS))
         return self.set_tangent(t, expr, line, out, mirror=mirror)
 
     def _pop_tail_of(self, v):

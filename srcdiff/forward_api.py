@@ -13,6 +13,7 @@ import gast
 import numpy as np
 
 from .optimize import dead_code
+from .arity import fixed_arity, per_arity, takes_varargs
 from .api import (Generated, _plain, _resolver, _signature_params, _vararg, _wrt_names,
                   _is_integer, bound_helpers, grad, materialized, specialised, vjp)
 from .cache import LRU, SIZE, generated
@@ -173,7 +174,8 @@ def _as_tangent(t, p):
 
 def _record_kinds(values):
     """Per value: its RecordKind if it is an object argument (records.py), else None."""
-    return [record_kind(v) or function_kind(v) if type(v) not in (list, tuple, dict) else None
+    return [record_kind(v) or function_kind(v) if type(v) not in (list, tuple, dict)
+            else record_kind(v)
             for v in values]
 
 
@@ -197,6 +199,8 @@ def jvp(f, primals, tangents):
         raise SrcdiffError("jvp(f, primals, tangents): primals and tangents must be tuples")
     if len(primals) != len(tangents):
         raise SrcdiffError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    if takes_varargs(f):
+        f = fixed_arity(f, len(primals))    # (named parameters for these arguments)
     func, bound = _plain(specialised(f, primals))
     params = _signature_params(func)
     offset = 1 if bound is not None else 0
@@ -279,6 +283,8 @@ def jacobian(f=None, wrt=0):
     deco = _options(jacobian, f, wrt)
     if deco is not None:
         return deco
+    if takes_varargs(f):
+        return per_arity(jacobian, f, wrt)
     inner = getattr(f, "__srcdiff_jacobian__", None)
     if inner is not None:
         return _jacobian_of_jacobian(f, inner, wrt)
@@ -438,6 +444,8 @@ def hvp(f=None, wrt=0):
     deco = _options(hvp, f, wrt)
     if deco is not None:
         return deco
+    if takes_varargs(f):
+        return per_arity(hvp, f, wrt, trailing=1)
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
     g = materialized(grad(func, wrt=tuple(names) if not single else names[0]))
@@ -493,6 +501,8 @@ def hessian(f=None, wrt=0):
     deco = _options(hessian, f, wrt)
     if deco is not None:
         return deco
+    if takes_varargs(f):
+        return per_arity(hessian, f, wrt)
     func, bound = _plain(f)
     names, single, positions, params = _positions(func, bound, wrt)
     h = hvp(f, wrt)

@@ -21,7 +21,7 @@ from .analysis import Classifier, activity, resizing_call, subscript_writes, wal
 from . import runtime
 from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
-from .sharing import may_share, partners
+from .sharing import container_holds, may_share, partners
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .records import rewrite_records
@@ -412,6 +412,9 @@ class _Inliner:
         params_set = set(params)
         rename = {n: self.names.fresh(f"{prefix}_{n}" if n in params_set else n)
                   for n in sorted(local)}
+        for n in params_set & set(rename):
+            if rename[n] != n:      # (messages show the parameter's name: bump_b -> b)
+                self.names.origin.setdefault(rename[n], n)
         # the callee's free names
         # (the output too: ``lambda z: a`` normalizes to no statement and output a)
         free = {n.id for tree in (sub.node, sub.output) for n in walk(tree)
@@ -435,10 +438,25 @@ class _Inliner:
             if not same or n in self.local_names:
                 rename[n] = self.env.name_for(obj, n, self.local_names)
         body = clone(sub.node.body)
-        # parameters the callee never re-assigns are replaced by the caller's atoms
-        stored = {n.id for n in walk(sub.node) if isinstance(n, gast.Name)
-                  and isinstance(n.ctx, (gast.Store, gast.Del))}
         binds = self.bind(s, op, sub, sub_fs, rename)
+        # ``b += v`` on a parameter bound to an array of the caller's changes that
+        # array in place (Python): written as the item store ``b[...] = b + v``,
+        # which the analyses of in-place writes follow into the caller
+        arrays = {k for b in binds for k, v in rename.items() if v == b.targets[0].id
+                  and k in params_set and isinstance(b.value, gast.Name)
+                  and self._certainly_array(b.value.id)}
+        out_node = clone(sub.output)
+        body, versions = _augmented_into(body, arrays, self.names)
+        _rename_all(body, versions)
+        _rename_all([out_node], versions)
+        # parameters the callee never re-assigns are replaced by the caller's atoms
+        stored = {n.id for st in body for n in walk(st) if isinstance(n, gast.Name)
+                  and isinstance(n.ctx, (gast.Store, gast.Del))}
+        # (any other ``b += v``: the parameter stays a name of its own, bound to the
+        # caller's, so that the alias checks see the caller's name share the array
+        # written -- a number is not changed in place)
+        stored |= {st.srcdiff_augassign for st in walk_stmts(body)
+                   if getattr(st, "srcdiff_augassign", None)}
         direct = {}
         kept = []
         for b in binds:
@@ -458,11 +476,31 @@ class _Inliner:
             st.inline_chain = chain
         if target is None:
             return binds + body
-        out_atom = clone(sub.output)
+        out_atom = out_node
         _rename_all([out_atom], rename)
         _rename_all([out_atom], direct)
         result = assign(target, out_atom, line)
         return binds + body + [result]
+
+    def _certainly_array(self, name):
+        """Is the caller's ``name`` bound only to new NumPy arrays (np.zeros,
+        np.ones, np.array, ...), so that ``b += v`` through it writes in place?"""
+        stores = [n for n in walk(self.norm.node) if isinstance(n, gast.Name)
+                  and n.id == name and not isinstance(n.ctx, gast.Load)]
+        made = [st for st in walk_stmts(self.norm.node.body) if isinstance(st, gast.Assign)
+                and isinstance(st.targets[0], gast.Name) and st.targets[0].id == name]
+        if not made or len(made) != len(stores) or name in self.norm.params:
+            return False
+        for st in made:
+            if not isinstance(st.value, gast.Call):
+                return False
+            try:
+                func = resolve_static(self.fs, st.value.func, self.local_names)
+            except (KeyError, AttributeError):
+                return False
+            if not any(func is getattr(np, f) for f in _ARRAY_MAKERS):
+                return False
+        return True
 
     def bind(self, s, op, sub, sub_fs, rename):
         args = sub.node.args
@@ -525,6 +563,41 @@ class _Inliner:
             sig = inspect.signature(func_obj)
             return self.env.ref(sig.parameters[p].default, p + "_default")
         return clone(node)
+
+
+# NumPy functions that always return a new array (never a number)
+_ARRAY_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                 "full_like", "array", "copy", "arange", "linspace", "eye", "identity")
+
+
+def _augmented_into(body, arrays, names):
+    """``b_1 = b + v`` (normalized ``b += v``) on a parameter in ``arrays`` becomes
+    ``b_new = b + v; b[...] = b_new``. Returns the new body and the versions the
+    assignments made ({b_1: b}), to be renamed to the parameter. A chain
+    (``b += v; b *= w``) follows."""
+    versions = {}
+
+    def each(st):
+        y = getattr(st, "srcdiff_augassign", None)
+        y = versions.get(y, y)
+        if y not in arrays or not isinstance(st, gast.Assign) \
+                or not isinstance(st.targets[0], gast.Name):
+            return [st]
+        versions[st.targets[0].id] = y
+        new = names.fresh(y + "_new")
+        st.targets = [store(new)]
+        st.srcdiff_augassign = None
+        write = gast.Assign(targets=[subscript(load(y), const(Ellipsis))], value=load(new),
+                            type_comment=None)
+        write.targets[0].ctx = gast.Store()
+        for attr in ("srcline", "srcloc", "lineno"):
+            if hasattr(st, attr):
+                setattr(write, attr, getattr(st, attr))
+        return [st, write]
+
+    body = _rewrite_blocks(body, each)
+    versions = {k: v for k, v in versions.items() if k != v}
+    return body, versions
 
 
 def _splice_starred(norm):
@@ -643,7 +716,8 @@ import operator
 
 _VIEWS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
           "broadcast_to", "diagonal", "real", "imag", "asarray", "asanyarray", "atleast_1d",
-          "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "view", "as_sequence"}
+          "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "view", "as_sequence",
+          "split", "array_split", "hsplit", "vsplit", "dsplit", "unstack"}
 
 _FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
           "full_like", "array", "copy", "arange", "linspace", "eye", "identity", "stack",
@@ -721,7 +795,8 @@ def protect_writes(norm, classifier):
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     private = _Private(body, classifier, live_after(body, {out} if out else ()))
     seen = _bindings_seen_by_writes(body)
-    swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()))
+    swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()),
+                             lists)
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
@@ -736,7 +811,7 @@ def protect_writes(norm, classifier):
                             f"{what}; srcdiff cannot follow writes through views or "
                             "aliases", f"make a private copy first: {t} = "
                             f"{what.split(',')[0]}.copy() (or build a new array)")
-    _check_reads_after_writes(norm, classifier, written - lists)
+    _check_reads_after_writes(norm, classifier, written - lists, lists)
 
     copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
     head = []
@@ -1135,7 +1210,7 @@ def _full_reductions():
 _FULL_REDUCTIONS = _full_reductions()
 
 
-def _check_reads_after_writes(norm, classifier, written):
+def _check_reads_after_writes(norm, classifier, written, lists=frozenset()):
     """A value that may share memory with an array written in place (a view,
     an alias, a row of it) must not be read after that write: at each write
     ``y[i] = v``, no other name whose value may share ``y``'s memory is live.
@@ -1160,7 +1235,8 @@ def _check_reads_after_writes(norm, classifier, written):
     # (the names' values where each write runs, as pairs: buffers that trade
     # names stay apart; sharing.py)
     env_before = may_share(norm.node.body, binds,
-                           at={id(st) for sts in all_writes.values() for st in sts})
+                           at={id(st) for sts in all_writes.values() for st in sts},
+                           holds=container_holds(lists))
     found = [(y, st, t) for y in sorted(all_writes) for st in all_writes[y]
              for t in sorted(partners(env_before.get(id(st), {}), y))]
     first = {}      # name -> the first write after which it is read
@@ -1410,8 +1486,9 @@ class _OwnedUnshared:
     ``new = u`` followed by a write into ``new`` while ``u`` is still read
     may not."""
 
-    def __init__(self, norm, classifier, written, live):
+    def __init__(self, norm, classifier, written, live, lists):
         self.norm, self.classifier, self.written, self.live = norm, classifier, written, live
+        self.lists = lists
         self._owned = self._env = None
 
     def binding(self, st, t):
@@ -1425,7 +1502,8 @@ class _OwnedUnshared:
                 set(self.norm.params) & self.written)
             self._writes = subscript_writes(body)
             self._env = may_share(body, alias_binds(self.classifier, body, self.norm.params),
-                                  at={id(w) for ws in self._writes.values() for w in ws})
+                                  at={id(w) for ws in self._writes.values() for w in ws},
+                                  holds=container_holds(self.lists))
         if not self._owned.binding(st):
             return False
         for w in self._writes.get(t, ()):
@@ -1481,9 +1559,9 @@ class _Private:
             k = op.args[1] if op.func is operator.getitem and len(op.args) > 1 else None
             if isinstance(src, gast.Name) and isinstance(k, gast.Constant) \
                     and type(k.value) is int:
-                elt = self._literal_item(src.id, k.value)
+                elt, holder = self._literal_item(src.id, k.value)
                 if elt is not None:
-                    return isinstance(elt, gast.Name) and self.name(elt.id, src.id, st, depth)
+                    return isinstance(elt, gast.Name) and self.name(elt.id, holder, st, depth)
         else:
             return False
         return isinstance(src, gast.Name) and self.name(src.id, t, st, depth)
@@ -1497,19 +1575,29 @@ class _Private:
 
     def _literal_item(self, name, k):
         """The element a constant item of the literal ``name`` reads, when ``name``
-        is bound once, to a tuple/list literal, and read only at distinct items."""
+        is bound once, to a tuple/list literal, and read only at distinct items,
+        and the name that holds the literal; (None, None) otherwise."""
         defs = self.defs.get(name, [])
         taken = self.items.get(name, [])
         if len(defs) != 1 or len(set(taken)) != len(taken) \
                 or None in self.readers.get(name, set()):
-            return None
-        node = defs[0].value
-        if not isinstance(node, (gast.Tuple, gast.List)) \
-                or not -len(node.elts) <= k < len(node.elts):
-            return None
+            return None, None
         reads = sum(1 for stmts in self.defs.values() for st in stmts
                     if name in names_read(st))
-        return node.elts[k] if reads == len(taken) else None
+        if reads != len(taken):
+            return None, None
+        node = defs[0].value
+        for _ in range(20):
+            # (another name for a literal read by nothing else: a helper's result
+            # unpacked, ``h_3 = (a, b); h_x = h_3; u = h_x[0]``)
+            if not isinstance(node, gast.Name) or self.readers.get(node.id) != {name} \
+                    or len(self.defs.get(node.id, [])) != 1:
+                break
+            name, node = node.id, self.defs[node.id][0].value
+        if not isinstance(node, (gast.Tuple, gast.List)) \
+                or not -len(node.elts) <= k < len(node.elts):
+            return None, None
+        return node.elts[k], name
 
 
 def _check_augassign_aliases(norm, classifier, checked_writes):

@@ -290,6 +290,10 @@ def _expand_reduced(g, x, axis=None, keepdims=False):
         return lambda g, x, axis=None, keepdims=False: g
     ax = _literal(axis, "axis")
     keep = bool(_literal(keepdims, "keepdims"))
+    if isinstance(g, types.Float) and isinstance(x.dtype, types.Float):
+        # (a float seed takes x's type, as a Python float does in NumPy)
+        dt = np.dtype(x.dtype.name)
+        return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g, dt)
     if _is_scalar(g):
         return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g)
     if not isinstance(g, types.Array):

@@ -34,7 +34,7 @@ class RecordKind:
 
     def sub(self, key):
         """The RecordKind of the object at ``key`` of the container (an index of
-        a NamedTuple's, a field name of a dict's), or None."""
+        a NamedTuple's or a list's, a field name or key of a dict's), or None."""
         if not self.subs:
             return None
         if self.named:
@@ -42,6 +42,14 @@ class RecordKind:
                 return None
             return self.subs[key]
         return self.subs[self.fields.index(key)] if key in self.fields else None
+
+    def common(self):
+        """The RecordKind every item of a list or tuple of objects has, or None
+        (an item read at an index known only when it runs is any of them)."""
+        if self.cls not in (list, tuple) or not self.subs or None in self.subs \
+                or any(k != self.subs[0] for k in self.subs):
+            return None
+        return self.subs[0]
 
 
 _FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
@@ -59,7 +67,10 @@ _NESTING = 4     # objects inside objects followed this deep
 def record_kind(a, depth=0):
     """The RecordKind of an object argument, or None for anything else (numbers,
     arrays, containers, functions, modules, array-likes). An object held in a
-    field (``p.layer.W``) has a RecordKind of its own (``subs``)."""
+    field (``p.layer.W``) has a RecordKind of its own (``subs``); so has a list,
+    tuple or dict that holds objects (``layers[k].W``, ``d["a"].W``)."""
+    if type(a) in (list, tuple, dict):
+        return container_kind(a, depth)
     kind = _record_kind(a)
     if kind is None or depth >= _NESTING:
         return kind
@@ -67,6 +78,21 @@ def record_kind(a, depth=0):
     if any(k is not None for k in subs):
         kind = dataclasses.replace(kind, subs=subs)
     return kind
+
+
+def container_kind(a, depth=0):
+    """The RecordKind of a list, tuple or dict some of whose items are objects
+    (its fields are its indices or keys), or None."""
+    if depth >= _NESTING or len(a) > 256:
+        return None
+    keys = list(a) if type(a) is dict else list(range(len(a)))
+    if type(a) is dict and not all(isinstance(k, (str, int)) and type(k) is not bool
+                                   for k in keys):
+        return None
+    subs = tuple(record_kind(a[k], depth + 1) for k in keys)
+    if all(k is None for k in subs):
+        return None
+    return RecordKind(type(a), tuple(keys), type(a) is not dict, subs)
 
 
 def _slot_fields(t, a):
@@ -109,12 +135,31 @@ def to_container(a, kind):
     argument, values.FunctionKind, as it is)."""
     if not isinstance(kind, RecordKind):
         return a
-    items = [getattr(a, f) for f in kind.fields]
+    items = [_field(a, kind, f) for f in kind.fields]
     if kind.subs:
         items = [v if k is None else to_container(v, k) for v, k in zip(items, kind.subs)]
+    if kind.cls is list:
+        return items
     if kind.named:
         return tuple(items)
     return dict(zip(kind.fields, items))
+
+
+def _field(a, kind, f):
+    """Field ``f`` of the object ``a`` (an item, for a container of objects)."""
+    return a[f] if kind.cls in (list, tuple, dict) else getattr(a, f)
+
+
+def _user_field(t, kind, f, k):
+    """The user's tangent of field ``f`` (the k-th) in ``t`` (an object like the
+    argument, a dict of field tangents, a list/tuple/dict for a container)."""
+    if t is None:
+        return None
+    if isinstance(t, dict):
+        return t.get(f)
+    if kind.cls in (list, tuple):
+        return t[k] if isinstance(t, (list, tuple)) and k < len(t) else None
+    return getattr(t, f, None)
 
 
 def _differentiable(v):
@@ -135,11 +180,8 @@ def to_tangent(t, a, kind, as_tangent):
         return None
     out = []
     for k, f in enumerate(kind.fields):
-        v = getattr(a, f)
-        if isinstance(t, dict):
-            tv = t.get(f)
-        else:
-            tv = getattr(t, f, None) if t is not None else None
+        v = _field(a, kind, f)
+        tv = _user_field(t, kind, f, k)
         sub = kind.subs[k] if kind.subs else None
         if sub is not None:
             tv = to_tangent(tv, v, sub, as_tangent)
@@ -151,6 +193,8 @@ def to_tangent(t, a, kind, as_tangent):
         else:
             tv = as_tangent(tv, v)
         out.append(tv)
+    if kind.cls is list:
+        return out
     return tuple(out) if kind.named else dict(zip(kind.fields, out))
 
 
@@ -160,9 +204,11 @@ def from_cotangent(ct, a, kind):
         return None
     items = list(ct) if kind.named else [ct.get(f) for f in kind.fields]
     subs = kind.subs or (None,) * len(kind.fields)
-    items = [from_cotangent(g, getattr(a, f), k) if k is not None
-             else g if _differentiable(getattr(a, f)) else None
+    items = [from_cotangent(g, _field(a, kind, f), k) if k is not None
+             else g if _differentiable(_field(a, kind, f)) else None
              for f, g, k in zip(kind.fields, items, subs)]
+    if kind.cls in (list, tuple):
+        return kind.cls(items)
     if kind.named:
         return kind.cls(*items)
     return dict(zip(kind.fields, items))
@@ -191,6 +237,14 @@ def rewrite_records(norm, records):
     while changed:
         changed = False
         for n in walk(norm.node):
+            if isinstance(n, gast.For) and isinstance(n.target, gast.Name) \
+                    and isinstance(n.iter, gast.Name) and n.iter.id in known \
+                    and n.target.id not in known and counts.get(n.target.id) == 1:
+                item = known[n.iter.id].common()     # for layer in layers
+                if item is not None:
+                    known[n.target.id] = item
+                    changed = True
+                continue
             if not (isinstance(n, gast.Assign) and len(n.targets) == 1
                     and isinstance(n.targets[0], gast.Name)) or n.targets[0].id in known:
                 continue
@@ -213,9 +267,14 @@ def _held_record(node, known):
         if parent is not None and node.attr in parent.fields:
             return parent.sub(parent.fields.index(node.attr) if parent.named else node.attr)
         return None
-    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):
+    if isinstance(node, gast.Subscript):
         parent = _held_record(node.value, known)
-        return parent.sub(node.slice.value) if parent is not None else None
+        if parent is None:
+            return None
+        if isinstance(node.slice, gast.Constant):
+            return parent.sub(node.slice.value)
+        if isinstance(node.slice, gast.Name):
+            return parent.common()      # layers[k] of a list of objects alike
     return None
 
 

@@ -38,6 +38,9 @@ _SEQUENCE_FUNCS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "eigh",
                    "atleast_2d", "atleast_3d", "gradient", "unravel_index", "indices"}
 
 
+_NOT_ALWAYS_SCALAR = (np.linalg.det, np.trace, np.linalg.slogdet)
+
+
 class _Restore:
     """Placeholder in the adjoint sweep: where an overwritten value is popped back."""
 
@@ -280,7 +283,8 @@ class ReverseTransform:
         return self.env.ref(obj, name)
 
     def error(self, node, message, hint=None):
-        return self.loc.error(node, message, hint)
+        # (a statement inlined from another function points at its own file's line)
+        return (getattr(node, "srcloc", None) or self.loc).error(node, message, hint)
 
     def accumulate(self, name, expr, line):
         """Emit ``dname = expr`` (first contribution) or ``dname = dname + expr``."""
@@ -374,7 +378,11 @@ class ReverseTransform:
                 elif isinstance(s, gast.Call):
                     adjoint.append(self._output_check(s, last))
         elif isinstance(out, gast.Name) and self.active(out.id):
+            if self._surely_real_scalar(out.id, seed):
+                seed = const(1.0)       # (scalar_seed's checks hold: tidy.py puts 1.0 in)
+                self._unit_seed = True  # (nothing reads the output after the primal sweep)
             seed_stmt = assign(self.adj(out.id), seed, getattr(last, "srcline", None))
+            seed_stmt.srcdiff_unit_seed = isinstance(seed, gast.Constant)
             seed_stmt.srcdiff_nofold = True
             seed_stmt.srcdiff_keep = True
             adjoint.append(seed_stmt)
@@ -420,6 +428,24 @@ class ReverseTransform:
         keep = [assign(passed[p], load(p)) for p in self.wrt if p in passed
                 and passed[p] in self._grad_reads]
         return keep + primal, self.adjoint_stmts, grads
+
+    def _surely_real_scalar(self, out, seed):
+        """Is ``seed`` ``scalar_seed(out)`` of an output the analysis knows is a
+        real number of shape () (every value real, out of a full reduction or of
+        numbers)? Its seed is then 1.0, and the output need not be computed for
+        scalar_seed to check it."""
+        if not (isinstance(seed, gast.Call) and self.shapes._callee(seed.func)
+                is runtime.scalar_seed and self.surely_real):
+            return False
+        if self.shapes.classes.get(out) != frozenset() or self.shapes.sym.get(out) != ():
+            return False
+        # (np.linalg.det / np.trace of a stack of matrices is not one number)
+        for n in walk(self.norm.node):
+            if isinstance(n, gast.Call) and (
+                    self.shapes._callee(n.func) in _NOT_ALWAYS_SCALAR
+                    or getattr(n.func, "attr", None) in ("det", "trace", "slogdet")):
+                return False
+        return True
 
     @staticmethod
     def _output_check(seed, last):
@@ -496,6 +522,7 @@ class ReverseTransform:
         dl = self.adj(lst)
         out = []
         if self.active(lst) and dl in self.live:
+            out += self.own_list(dl, s.srcline)
             if meth == "append":
                 taken = call(attr(dl, "pop"))
             else:
@@ -507,6 +534,15 @@ class ReverseTransform:
                 out.append(gast.Expr(value=taken))
         out.append(_Restore(s, lst, meth))
         return out
+
+    def own_list(self, dl, line):
+        """Before the list cotangent ``dl`` is changed in place (.pop(), .append()):
+        a copy, where another cotangent may hold the same list (``dL = dP[0]``; a
+        derivative of this code would not follow the change through ``dP``)."""
+        if dl in self.owned:
+            return []
+        self.owned.add(dl)
+        return [assign(dl, call("list", [load(dl)]), line)]
 
     def rev_list_pop(self, s, t, op):
         """x = lst.pop(): dx goes back onto dlst's end."""
@@ -521,8 +557,10 @@ class ReverseTransform:
                 self.live.add(dl)
                 self.owned.add(dl)
             out += self.present(t, s.srcline)
+            out += self.own_list(dl, s.srcline)
             out.append(gast.Expr(value=call(attr(dl, "append"), [load(d)])))
         elif dl in self.live:
+            out += self.own_list(dl, s.srcline)
             out.append(gast.Expr(value=call(attr(dl, "append"), [
                 call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [load(t)])])))
         self.live.discard(d)
@@ -756,6 +794,10 @@ class ReverseTransform:
                 # no cotangent on some path of the rule: zeros there, never None
                 e = call(self.ref(runtime.complete_cotangent, "complete_cotangent"),
                          [e, load(name)])
+            elif name in self.containers and _array_valued(e, self.shapes._callee):
+                # a list or tuple given to a NumPy function (np.sum(L)): its
+                # cotangent has the container's items, as its other uses give it
+                e = call(self.ref(runtime.items_like, "items_like"), [e, load(name)])
             exprs.append((name, e))
             used |= names_read(e)
         # keep only the rule's local statements the chosen results need
@@ -1407,7 +1449,9 @@ class ReverseTransform:
         on (or after a top-level placeholder). A value the sweep reads only
         before the loop that would restore it need not be saved."""
         out = {}
-        later = set(getattr(self, "_grad_reads", set())) | set(self.output_names)
+        later = set(getattr(self, "_grad_reads", set()))
+        if not getattr(self, "_unit_seed", False):
+            later |= set(self.output_names)
         for st in reversed(adjoint):
             if isinstance(st, _Restore):
                 out[id(st)] = set(later)
@@ -1763,6 +1807,14 @@ def _reuse_buffers(stmts, rt):
 
 
 _MUTATING = {runtime.add_at, runtime.add_at_owned, runtime.zero_at, runtime.pop_tail}
+
+
+def _array_valued(e, callee):
+    """Does a rule's cotangent expression certainly make an array (arithmetic,
+    a reduction undone)?"""
+    if isinstance(e, (gast.BinOp, gast.UnaryOp)):
+        return True
+    return isinstance(e, gast.Call) and callee(e.func) in (runtime.expand_reduced, np.where)
 
 
 def _callee_is(rt, node, fn):

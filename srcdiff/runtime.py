@@ -109,8 +109,12 @@ def broadcast_each(ts, refs):
 
 
 def expand_reduced(g, x, axis=None, keepdims=False):
-    """Undo a reduction over ``axis``: broadcast ``g`` back to ``x``'s shape."""
+    """Undo a reduction over ``axis``: broadcast ``g`` back to ``x``'s shape. A
+    Python float ``g`` (the seed 1.0 of a real output) takes the floating-point
+    type of ``x``, as in arithmetic with it."""
     shape = np.shape(x)
+    if type(g) is float and getattr(getattr(x, "dtype", None), "kind", None) == "f":
+        g = x.dtype.type(g)
     if not keepdims and axis is not None:
         ndim = len(shape)
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
@@ -118,6 +122,23 @@ def expand_reduced(g, x, axis=None, keepdims=False):
         for a in axes:
             g = np.expand_dims(g, a)
     return np.broadcast_to(in_library_of(g, x), shape)
+
+
+def items_like(g, x):
+    """The cotangent ``g`` of the list or tuple ``x`` as ``x`` holds its items,
+    where a NumPy function's rule gave it as one array (shaped like
+    ``np.asarray(x)``: ``np.sum(L)``); anything else as it is."""
+    if isinstance(x, (list, tuple)) and isinstance(g, np.ndarray):
+        return like_container(x, [items_like(g[i], e) for i, e in enumerate(x)])
+    return g
+
+
+def items_array(g, x):
+    """The transpose of ``items_like``: a list or tuple cotangent ``g`` of ``x``
+    as one array shaped like ``np.asarray(x)``."""
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):
+        return np.asarray(complete_cotangent(g, x))
+    return g
 
 
 def in_library_of(value, ref):

@@ -129,7 +129,19 @@ _SHAPE_PRESERVING = {np.copy, runtime.saved_copy, np.positive, np.negative, np.c
 def _elementwise(func):
     if func in _ELEMENTWISE_OPS or func in _SHAPE_PRESERVING:
         return True
-    return isinstance(func, np.ufunc) and func.nout == 1
+    # (a generalized ufunc -- np.matmul, np.vecdot, np.matvec -- has core dimensions:
+    # its result is not shaped like its broadcast operands)
+    return isinstance(func, np.ufunc) and func.nout == 1 and func.signature is None
+
+
+def _to_complex(func):
+    """Does ``func`` make complex values from real ones?"""
+    module = getattr(func, "__module__", None) or ""
+    name = getattr(func, "__name__", "")
+    return module.startswith(("numpy.fft", "scipy.fft", "scipy.signal", "numpy.emath",
+                              "numpy.lib.scimath")) \
+        or name in ("eig", "eigvals", "roots", "hilbert", "astype", "complex", "complex128",
+                    "complex64", "vectorize")
 
 
 def _reads_of(ops):
@@ -180,6 +192,13 @@ class ShapeClasses:
             if counts.get(p):
                 multi.add(p)
         ops = [(t, classifier.classify(s.value)) for t, s in assigns]
+        # names bound once to ``a.shape`` of an array parameter a: an item of one
+        # (``a.shape[0]``) is a Python int
+        self._shape_tuples = {
+            t for t, s in assigns if t not in multi and isinstance(s.value, gast.Attribute)
+            and s.value.attr == "shape" and isinstance(s.value.value, gast.Name)
+            and isinstance(param_kinds.get(s.value.value.id), tuple)
+            and not counts.get(s.value.value.id)}
         loop_targets = {t for t, c in counts.items()
                         if c >= 2 and t not in params and all(a != t for a, _ in assigns)}
         self._sym_classes = False
@@ -195,6 +214,14 @@ class ShapeClasses:
             self._infer_classes(params, ops, multi, loop_targets)
         self.env = None
         self.adjoint_of = {}
+        # may a value be complex (a complex constant or parameter, a transform to
+        # complex)? Then a cotangent's unbroadcast to a real value is kept: it
+        # also takes the real part
+        self.may_be_complex = any(
+            isinstance(k, tuple) and k[-1] == "c" or k == "sc" for k in param_kinds.values()) \
+            or any(isinstance(n, gast.Constant) and isinstance(n.value, complex)
+                   for st in body for n in walk(st)) \
+            or any(_to_complex(op.func) for _, op in ops if op.kind == "call")
 
     def _infer_classes(self, params, ops, multi, loop_targets):
         # Every definition of a name must give the same class (a name assigned
@@ -350,6 +377,8 @@ class ShapeClasses:
         if op.kind != "call":
             return None
         f = op.func
+        if self._shape_item(op):
+            return ()
         if _elementwise(f) and not op.keywords:
             return _broadcast([self._sym_atom(a) for a in op.args])
         if f in (operator.matmul, np.matmul, np.dot) and len(op.args) == 2:
@@ -439,6 +468,8 @@ class ShapeClasses:
         if op.kind != "call":
             return unique
         f = op.func
+        if self._shape_item(op):
+            return frozenset()
         if f is operator.getitem and self._sym_classes:
             sym = self.sym.get(t)
             if sym is not None and sym != ():
@@ -465,6 +496,13 @@ class ShapeClasses:
         if f in _SCALAR_FUNCS:
             return frozenset()
         return unique
+
+    def _shape_item(self, op):
+        """Is op ``s[i]`` of a name s bound to an array parameter's ``.shape``
+        and an int i (a Python int)?"""
+        return op.func is operator.getitem and len(op.args) == 2 \
+            and isinstance(op.args[0], gast.Name) and op.args[0].id in self._shape_tuples \
+            and isinstance(op.args[1], gast.Constant) and type(op.args[1].value) is int
 
     # ---- expressions of generated code -----------------------------------
     def expr_class(self, e):
@@ -544,6 +582,18 @@ class _Pruner(Transformer):
     def __init__(self, sc):
         self.sc = sc
 
+    def _may_be_complex(self, e):
+        """Does the cotangent ``e`` come from a complex rule (a complex constant, a
+        cast to a value's dtype kind)? Then ``unbroadcast(e, x)`` stays: for a real
+        ``x`` it takes the real part."""
+        from .rules.support import cast_like
+        for n in walk(e):
+            if isinstance(n, gast.Constant) and isinstance(n.value, complex):
+                return True
+            if isinstance(n, gast.Call) and self.sc._callee(n.func) is cast_like:
+                return True
+        return False
+
     def visit_Call(self, node):
         self.generic_visit(node)
         f = self.sc._callee(node.func)
@@ -552,6 +602,9 @@ class _Pruner(Transformer):
             if special is not None:
                 return special
         if f in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
+            if f is runtime.unbroadcast and (self.sc.may_be_complex
+                                             or self._may_be_complex(node.args[0])):
+                return node     # (it also takes a complex cotangent's real part)
             a, b = self.sc.expr_class(node.args[0]), self.sc.expr_class(node.args[1])
             if a is not None and a == b:
                 return node.args[0]

@@ -24,7 +24,31 @@ import gast
 from .analysis import walk_stmts
 from .syntax import names_read, names_stored, walk
 
-__all__ = ["may_share", "partners", "OwnedArrays"]
+__all__ = ["may_share", "partners", "container_holds", "OwnedArrays"]
+
+_PUTS = {"append", "extend", "insert", "add", "appendleft", "extendleft", "update",
+         "setdefault"}
+
+
+def container_holds(lists):
+    """``holds`` for may_share: ``L.append(v)`` (and the other methods that put
+    values into a container) and ``L[i] = v`` for the names in ``lists`` (bound
+    only to list, tuple or dict literals: a store into an array copies values)."""
+    def holds(s):
+        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) \
+                and isinstance(s.value.func, gast.Attribute) \
+                and isinstance(s.value.func.value, gast.Name) and s.value.func.attr in _PUTS:
+            names = set()
+            for a in list(s.value.args) + [k.value for k in s.value.keywords]:
+                names |= names_read(a)
+            return s.value.func.value.id, names
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Subscript) \
+                and isinstance(s.targets[0].value, gast.Name) \
+                and s.targets[0].value.id in lists:
+            return s.targets[0].value.id, names_read(s.value)
+        return None
+    return holds
 
 
 def partners(env, root):
@@ -33,14 +57,17 @@ def partners(env, root):
     return set(env.get(root, ()))
 
 
-def may_share(body, binds, at=None, rows=True):
+def may_share(body, binds, at=None, rows=True, holds=None):
     """{id(stmt): {name: the other names whose values may share its memory}}
     just before each statement (of the ids in ``at``, default all) runs.
 
     ``binds`` is as for ``liveness.points_to``: ``(target, sources, keeps)``
     of a simple statement, or None. A name no binding pairs (a parameter, a
     fresh array) shares with nothing; a ``for`` loop's target shares its
-    iterable's memory (``rows`` as for points_to)."""
+    iterable's memory (``rows`` as for points_to). ``holds(stmt)``: (container,
+    names) where the statement puts the names' values into the container
+    (``L.append(v)``, ``L[i] = v``): the container shares their memory from
+    then on, as well as what it held."""
     before = {}
     heads = {}
 
@@ -74,6 +101,20 @@ def may_share(body, binds, at=None, rows=True):
             env[t] = frozenset(new)
             for p in new:
                 env[p] = env.get(p, frozenset()) | {t}
+        return env
+
+    def hold(env, container, sources):
+        new = set()
+        for s in sources:
+            new.add(s)
+            new |= env.get(s, frozenset())
+        new.discard(container)
+        if not new:
+            return env
+        env = dict(env)
+        env[container] = env.get(container, frozenset()) | new
+        for p in new:
+            env[p] = env.get(p, frozenset()) | {container}
         return env
 
     def block(stmts, env, loop):
@@ -118,6 +159,9 @@ def may_share(body, binds, at=None, rows=True):
             return out
         if isinstance(s, gast.FunctionDef):
             return env
+        held = holds(s) if holds is not None else None
+        if held is not None:
+            return hold(env, *held)
         bound = binds(s)
         if bound is None:
             return env

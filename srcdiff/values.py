@@ -74,6 +74,7 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
         counts[p] = counts.get(p, 0) + 1
     given = {p: k.fn for p, k in (getattr(norm, "records", None) or {}).items()
              if isinstance(k, FunctionKind)}
+    changed = _read_otherwise(norm.node.body)
 
     def static(node):
         try:
@@ -103,6 +104,8 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
         if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
                 and isinstance(node.slice, gast.Constant):
             held = values.get(node.value.id) if counts.get(node.value.id) == 1 else None
+            if isinstance(held, gast.List) and node.value.id in changed:
+                return None     # a list changed somewhere: its items may not be these
             key = node.slice.value
             if isinstance(held, (gast.Tuple, gast.List)) and isinstance(key, int) \
                     and -len(held.elts) <= key < len(held.elts):
@@ -131,7 +134,7 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
             stores[n.id] = stores.get(n.id, 0) + 1
     for p in norm.params:
         stores[p] = stores.get(p, 0) + 1
-    norm.node.body = _dispatch_indexed(norm.node.body, values, stores, function_of)
+    norm.node.body = _dispatch_indexed(norm.node.body, values, stores, function_of, changed)
     for s in walk_stmts(norm.node.body):
         if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
             made = _transform_made(s.value, function_of, static, env,
@@ -160,7 +163,10 @@ def _unroll(block, norm, values, counts, function_of):
                     any_ |= hit
         held = s.iter if isinstance(s, gast.For) else None
         if isinstance(held, gast.Name) and counts.get(held.id) == 1:
+            mutable = held.id in _read_otherwise(norm.node.body)
             held = values.get(held.id)
+            if isinstance(held, gast.List) and mutable:
+                held = None     # a list changed somewhere: its items may not be these
         functions = [function_of(e) for e in held.elts] \
             if isinstance(held, (gast.Tuple, gast.List)) and held.elts else [None]
         if None in functions or not isinstance(s.target, gast.Name) or s.orelse \
@@ -184,7 +190,7 @@ def _unroll(block, norm, values, counts, function_of):
     return out, any_
 
 
-def _indexed_functions(func, values, counts, function_of):
+def _indexed_functions(func, values, counts, function_of, changed):
     """(the functions, the index) where ``func`` names an item of a tuple or list
     literal of functions read at an index known only when it runs
     (``fn = acts[k]``, then ``fn(x)``), else None."""
@@ -196,11 +202,13 @@ def _indexed_functions(func, values, counts, function_of):
     held = values.get(func.value.id)
     if not isinstance(held, (gast.Tuple, gast.List)) or not held.elts:
         return None
+    if isinstance(held, gast.List) and func.value.id in changed:
+        return None         # a list grown or changed somewhere: its items are not these
     functions = [function_of(e) for e in held.elts]
     return None if None in functions else (functions, func.slice)
 
 
-def _dispatch_indexed(block, values, counts, function_of):
+def _dispatch_indexed(block, values, counts, function_of, changed):
     """``t = fn(x)`` where ``fn = acts[k]`` reads a tuple or list literal of
     functions at a run-time index becomes ``if k == 0 or k == -n: t = f0(x)
     elif ...``: each function is called by its rule or inlined, and the branch
@@ -212,8 +220,9 @@ def _dispatch_indexed(block, values, counts, function_of):
             for field in ("body", "orelse"):
                 sub = getattr(s, field, None)
                 if isinstance(sub, list):
-                    setattr(s, field, _dispatch_indexed(sub, values, counts, function_of))
-        got = _indexed_functions(s.value.func, values, counts, function_of) \
+                    setattr(s, field, _dispatch_indexed(sub, values, counts, function_of,
+                                                        changed))
+        got = _indexed_functions(s.value.func, values, counts, function_of, changed) \
             if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call) else None
         if got is None:
             out.append(s)
@@ -242,6 +251,29 @@ def _dispatch_indexed(block, values, counts, function_of):
                     setattr(node, attr, getattr(s, attr))
             chain = [node]
         out += chain
+    return out
+
+
+def _read_otherwise(block):
+    """The names read other than as ``name[i]`` (handed to a call, a method's
+    receiver, ``M = name``) or written into (``name[i] = v``): a list such a
+    name holds may have changed."""
+    inside = set()
+    out = set()
+    for s in block:
+        for n in walk(s):
+            if isinstance(n, gast.For) and isinstance(n.iter, gast.Name):
+                inside.add(id(n.iter))       # (looped over: read, not changed)
+            if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name):
+                if isinstance(n.ctx, gast.Load):
+                    inside.add(id(n.value))
+                else:
+                    out.add(n.value.id)
+    for s in block:
+        for n in walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
+                    and id(n) not in inside:
+                out.add(n.id)
     return out
 
 

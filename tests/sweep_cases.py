@@ -308,9 +308,6 @@ def complexify(params):
 # Callables whose complex outputs are not continuous in their inputs: np.unique_values
 # returns complex values in hash order, which a small change reorders.
 NO_COMPLEX_CASE = {np.unique_values}
-# Callables whose rules refuse complex input (README says so; tests/test_scipy_linalg.py
-# checks the refusal): the Cholesky ones read a Hermitian matrix.
-NO_COMPLEX_CASE |= {scipy.linalg.cho_factor, scipy.linalg.cho_solve}
 # scipy.stats densities refuse complex data (tests/test_stats.py checks it).
 NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m)
                     for d in ("norm", "logistic", "laplace", "cauchy", "expon", "t", "gamma", "beta", "chi2", "lognorm")

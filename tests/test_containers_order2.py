@@ -375,6 +375,21 @@ CASES = {
                 out.append(v * v * xs[0])
             return np.sum(np.stack(out) ** 2)
     """, ([X4, V4],), 0, [V4, X4]),
+    # a list holding one array twice, reduced by NumPy functions (fuzz bug94): the
+    # cotangent of the list has the list's items, also where a tuple holds it
+    "numpy_reductions_of_a_list_holding_x_twice": ("""
+        def f(x):
+            L = [x]
+            L.append(x)
+            P = (L, 1.0)
+            return np.sum(P[0]) * np.mean(L) + np.prod(L) + np.std(L) + np.max(P[0])
+    """, (X4,), 0, V4),
+    "numpy_reductions_of_a_list_of_two_arrays": ("""
+        def f(x):
+            L = [x * x]
+            L.append(np.sin(x))
+            return np.sum(L, axis=0) @ x + np.sum(np.mean(L, axis=1) ** 2)
+    """, (X4,), 0, V4),
     "zip_over_tuples": ("""
         def f(ws, xs):
             total = 0.0

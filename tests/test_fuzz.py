@@ -75,6 +75,7 @@ IDIOM_MARKS = {
                                           "np.linalg.qr("),
                        (".S", ".eigenvalues", ".eigenvectors", ".logabsdet", ".R", ".Q", ".U")],
     "packed-params": ["pt[", "pn."],
+    "buffer-swap": ["bufa", "bufb", "[0] = "],
 }
 
 
@@ -92,6 +93,7 @@ def test_generator_covers_the_idioms():
     text = "\n".join(fuzz.generate_case(17, k, 12, max_size=8, disabled=list(fuzz.IDIOMS))[0]
                      for k in range(12))
     assert "1j" not in text and "np.linalg.svd" not in text and "for W in" not in text
+    assert "bufa" not in text
 
 
 def test_disabled_features_are_left_out():

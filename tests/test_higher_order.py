@@ -217,3 +217,98 @@ def test_hvp_of_mlp_loss(rng):
     got = hvp(f, wrt=0)(w1, w2, x, y, v)
     want = numeric_hvp(srcdiff.grad(f, wrt=0), (w1, w2, x, y), 0, v)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+# A temporary assigned twice: first a value with no derivative (a constant,
+# np.zeros), then one that depends on x. Its tangent in forward-over-reverse must
+# follow the second assignment (and the first must not be read as the second).
+REBOUND_TEMPORARY = {
+    "zeros_then_varied": """
+        def f(x, n):
+            t = np.zeros(3)
+            s = np.sum(t * x)
+            t = np.sin(x) * x
+            return s + np.sum(t * t)
+    """,
+    "number_then_varied_reduction": """
+        def f(x, n):
+            t = 1.5
+            a = t * x
+            t = np.sum(x * x)
+            return np.sum(a * t) + t * t
+    """,
+    "zeros_then_varied_in_a_loop": """
+        def f(x, n):
+            t = np.zeros(3)
+            for i in range(n):
+                u = t * x
+                t = np.cos(x) * x + u
+            return np.sum(t * t)
+    """,
+    "number_then_varied_in_a_branch": """
+        def f(x, n):
+            t = 2.0
+            if x[0] > 0:
+                t = x * x
+            return np.sum(np.sin(t) * x)
+    """,
+    "constant_then_augmented": """
+        def f(x, n):
+            t = np.ones(3)
+            t += x * x
+            t = t * np.tanh(x)
+            return np.sum(t ** 2)
+    """,
+    "in_a_helper": """
+        def helper(x):
+            t = 0.0
+            t = np.exp(0.3 * x)
+            return t * x
+
+        def f(x, n):
+            return np.sum(helper(x) ** 2)
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REBOUND_TEMPORARY))
+@pytest.mark.parametrize("x0", [0.7, -0.2])
+def test_temporary_rebound_from_a_constant_to_a_varied_value(name, x0):
+    from test_loops_closures import check, SECOND
+    f = load_function(REBOUND_TEMPORARY[name], name="f")
+    check(f, (np.array([x0, -0.3, 1.1]), 2), 0, SECOND)
+
+
+BUFFER_WRITTEN_AFTER_A_READ = """
+    def f(w, b):
+        v0 = w
+        for k in range(1):
+            v10 = np.zeros_like(v0)
+            for i in range(2):
+                v0 = np.sin(v10)
+                v10[i] = b
+        return np.sum(v0)
+"""
+
+
+def test_buffer_without_derivative_then_written_in_a_loop_forward_over_reverse():
+    """fuzz bug111: the tangent of a buffer the gradient code pushes on a stack and
+    then writes in place must be written in place too (hvp and jvp(grad) gave 0)."""
+    f = load_function(BUFFER_WRITTEN_AFTER_A_READ, name="f")
+    w, b = np.array([0.3, -0.2]), 0.4
+    want = -np.sin(b)       # f = sin(b) + sin(0)
+    np.testing.assert_allclose(hvp(f, wrt=1)(w, b, 1.0), want, rtol=1e-10)
+    np.testing.assert_allclose(hessian(f, wrt=1)(w, b), want, rtol=1e-10)
+    np.testing.assert_allclose(jvp(srcdiff.grad(f, wrt=1), (w, b), (np.zeros(2), 1.0))[1],
+                               want, rtol=1e-10)
+
+
+@pytest.mark.xfail(strict=True, reason="open: reverse over reverse of a buffer the gradient "
+                   "code pushes on a stack and then writes in place gives 0 (the generated "
+                   "code's aliasing of the stack entry and the buffer is not followed)")
+def test_buffer_without_derivative_then_written_in_a_loop_reverse_over_reverse():
+    from srcdiff.forward_api import jacobian
+    f = load_function(BUFFER_WRITTEN_AFTER_A_READ, name="f")
+    w, b = np.array([0.3, -0.2]), 0.4
+    np.testing.assert_allclose(jacobian(srcdiff.grad(f, wrt=1), wrt=1)(w, b), -np.sin(b),
+                               rtol=1e-8)

@@ -129,12 +129,11 @@ def test_the_user_buffer_is_left_as_the_function_leaves_it():
     np.testing.assert_array_equal(x, X)
 
 
-@pytest.mark.xfail(strict=True, reason="open: an inlined helper's `b += v` on a parameter is "
-                   "differentiated as a rebinding, so the caller's array keeps its old value "
-                   "in the derivative (the aliasing check does not see through the binding "
-                   "of the parameter)")
-def test_helper_augmented_assignment_into_its_argument():
-    f = load_function("""
+# a helper's augmented assignment on a parameter bound to the caller's array writes
+# into that array (Python's ``b += v`` is in place): differentiated as the item
+# store ``b[...] = b + v``, so the caller reads the new values
+AUGMENTED = {
+    "add": """
         def bump(b, v):
             b += v
 
@@ -142,5 +141,112 @@ def test_helper_augmented_assignment_into_its_argument():
             buf = np.ones(2)
             bump(buf, x * x)
             return np.sum(buf * x)
+    """,
+    "multiply_then_subtract": """
+        def bump(b, v):
+            b *= v
+            b -= 0.5 * v
+
+        def f(x, n):
+            buf = np.full(2, 1.5)
+            bump(buf, np.sin(x))
+            return np.sum(buf * x)
+    """,
+    "item_store": """
+        def bump(b, v):
+            b[...] += v
+            b[0] *= v[1]
+
+        def f(x, n):
+            buf = np.ones(2)
+            bump(buf, x * x)
+            return np.sum(buf * np.cos(x))
+    """,
+    "out_keyword": """
+        def bump(b, v):
+            np.add(b, v, out=b)
+
+        def f(x, n):
+            buf = np.ones(2)
+            bump(buf, x * x)
+            return np.sum(buf * x)
+    """,
+    "called_twice": """
+        def bump(b, v):
+            b += v
+
+        def f(x, n):
+            buf = np.zeros(2)
+            s = np.sum(buf * x)
+            bump(buf, x * x)
+            t = np.sum(buf * np.sin(x))
+            bump(buf, np.exp(x))
+            return s + t + np.sum(buf * buf)
+    """,
+    "nested_helpers": """
+        def inner(b, v):
+            b += v
+
+        def outer(b, v):
+            inner(b, v * v)
+            b *= v
+
+        def f(x, n):
+            buf = np.ones(2)
+            outer(buf, x)
+            return np.sum(buf * x)
+    """,
+    "in_a_loop_of_the_helper": """
+        def bump(b, v, n):
+            for i in range(n):
+                b += v * (i + 1)
+
+        def f(x, n):
+            buf = np.ones(2)
+            bump(buf, np.sin(x), n)
+            return np.sum(buf * x)
+    """,
+    "result_returned_too": """
+        def step(b, v):
+            b += v
+            return b * 2.0
+
+        def f(x, n):
+            buf = np.ones(2)
+            c = step(buf, x * x)
+            return np.sum(buf * x + c * c)
+    """,
+    "a_number_is_rebound": """
+        def step(b, v):
+            b += v
+            return b
+
+        def f(x, n):
+            s = 0.5
+            t = step(s, np.sum(x * x))
+            return s * np.sum(x) + t * t
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUGMENTED))
+def test_helper_augmented_assignment_into_its_argument(name):
+    f = load_function(AUGMENTED[name], name="f")
+    check(f, (X.copy(), 3), 0, SECOND)
+
+
+def test_helper_augmented_assignment_into_a_caller_parameter_is_refused():
+    """The caller's own parameter may be an array or a number: ``b += v`` through
+    it is refused where it happens, for an array whose old name is read later."""
+    from srcdiff import grad, SrcdiffError
+    f = load_function("""
+        def bump(b, v):
+            b += v
+
+        def f(x, buf):
+            bump(buf, x * x)
+            return np.sum(buf * x)
     """, name="f")
-    check(f, (X.copy(), 1), 0, ())
+    with pytest.raises(SrcdiffError, match=r"gen_\d+\.py:5: 'b' is changed in place"):
+        grad(f)(X.copy(), np.ones(2))
+    assert np.allclose(grad(f)(X.copy(), 1.0), 1.0)      # a number: not changed

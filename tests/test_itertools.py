@@ -10,7 +10,7 @@ import pytest
 
 import srcdiff
 from srcdiff import grad, hvp, jacobian, jvp
-from numeric import assert_grads, load_module, numeric_grad
+from numeric import assert_grads, gradient_fd, load_module, numeric_grad
 
 X = np.array([0.3, -0.5, 0.8, 1.1])
 Y = np.array([0.2, 0.7, -0.4, 0.5])
@@ -124,14 +124,6 @@ def f_accumulate_of_pairwise(x, y):
 CASES = [n for n in dir(MOD) if n.startswith("f_")]
 
 
-def _grad_fd(f, args, i, eps=1e-5):
-    df = grad(f, wrt=i)
-    plus, minus = list(args), list(args)
-    plus[i] = args[i] + eps * V
-    minus[i] = args[i] - eps * V
-    return (df(*plus) - df(*minus)) / (2 * eps)
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_order_one(name):
     f = getattr(MOD, name)
@@ -144,10 +136,10 @@ def test_order_one(name):
 def test_order_two(name):
     f = getattr(MOD, name)
     for i in (0, 1):
-        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), _grad_fd(f, (X, Y), i),
+        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), gradient_fd(f, (X, Y), i, V),
                                    rtol=1e-5, atol=1e-7)
     H = jacobian(grad(f, wrt=0), wrt=0)(X, Y)
-    np.testing.assert_allclose(H @ V, _grad_fd(f, (X, Y), 0), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(H @ V, gradient_fd(f, (X, Y), 0, V), rtol=1e-5, atol=1e-7)
 
 
 def test_other_itertools_are_refused_naming_the_line():

@@ -138,3 +138,72 @@ def test_a_lambda_without_source_gets_a_location_and_a_hint():
     text = str(e.value)
     assert text.startswith("<string>:1: cannot read the source of the lambda <lambda>")
     assert "0x" not in text and "hint: define the function in a .py file" in text
+
+
+# ---- refusals of attributes, methods and calls srcdiff cannot follow (issue 18) --------
+
+REFUSALS = load_module('''
+class Scaler:
+    def __init__(self, s):
+        self.s = s
+
+
+def f_attribute_of_a_computed_value(x):
+    return np.sum(np.exp(x).real_part)
+
+
+def f_method_of_a_computed_value(x):
+    return np.sum(np.exp(x).frobnicate(2))
+
+
+def f_attribute_of_a_variable(x):
+    y = np.exp(x)
+    return np.sum(y.real_part)
+
+
+def f_star_call(x, parts):
+    return np.sum(np.hypot(*parts[::-1])) * np.sum(x)
+
+
+def f_local_value_called(x, k):
+    acts = []
+    acts.append(np.tanh)
+    act = acts[k]
+    return np.sum(act(x))
+''')
+
+X3 = np.array([0.3, -0.2, 0.5])
+
+
+@pytest.mark.parametrize("name, args, says", [
+    ("f_attribute_of_a_computed_value", (X3,),
+     "the attribute .real_part of a value computed on this line"),
+    ("f_method_of_a_computed_value", (X3,),
+     "the method .frobnicate() of a value computed on this line"),
+    ("f_attribute_of_a_variable", (X3,), "the attribute .real_part of y"),
+    ("f_local_value_called", (X3, 0), "local value 'act'"),
+])
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hvp"])
+def test_refusals_of_attributes_methods_and_calls_say_what_was_refused(name, args, says, mode):
+    f = getattr(REFUSALS, name)
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        if mode == "grad":
+            srcdiff.grad(f)(*args)
+        elif mode == "jvp":
+            srcdiff.jvp(f, args, (np.ones(3),) + (None,) * (len(args) - 1))
+        else:
+            srcdiff.hvp(f)(*args, np.ones(3))
+    text = str(e.value)
+    assert says in text, text
+    assert f.__code__.co_filename in text
+    # the hint fits what was refused: not "register a rule for method .frobnicate()"
+    assert "vjp_rule" not in text and "jvp_rule" not in text, text
+    assert "hint:" in text
+
+
+def test_a_star_call_of_a_tuple_it_cannot_see_has_a_fitting_hint():
+    f = REFUSALS.f_star_call
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        srcdiff.grad(f, wrt=(0, 1))(X3, [X3, X3 * 2])
+    text = str(e.value)
+    assert "*args" in text and "vjp_rule" not in text and f.__code__.co_filename in text

@@ -234,3 +234,93 @@ def test_jvp_and_hvp_with_nested_tangents(name, make):
         w = (np.asarray(at(plus, path)) - np.asarray(at(minus, path))) / (2 * eps)
         np.testing.assert_allclose(np.asarray(at(got, path), dtype=float), w, rtol=1e-4,
                                    atol=1e-6, err_msg=str(path))
+
+
+# ---- objects inside lists and dicts ---------------------------------------------------
+
+CONTAINERS = load_module('''
+from typing import NamedTuple
+
+
+class Layer(NamedTuple):
+    W: np.ndarray
+    b: np.ndarray
+
+
+def f_list_loop(layers, x):
+    for layer in layers:
+        x = np.tanh(layer.W @ x + layer.b)
+    return np.sum(x * x)
+
+
+def f_list_index(layers, x):
+    s = 0.0
+    for k in range(len(layers)):
+        s = s + np.sum(np.sin(layers[k].W @ x) * layers[k].b)
+    return s
+
+
+def f_dict(d, x):
+    h = np.tanh(d["enc"].W @ x + d["enc"].b)
+    return np.sum(d["dec"].W @ h * d["dec"].b)
+''')
+
+
+def layers():
+    L = CONTAINERS.Layer
+    return [L(W, B), L(W.T * 0.5, -B), L(W * 0.3, B * 2.0)]
+
+
+def layer_dict():
+    L = CONTAINERS.Layer
+    return {"enc": L(W, B), "dec": L(W.T * 0.7, -B)}
+
+
+def _leaves_of(c):
+    items = c.items() if isinstance(c, dict) else enumerate(c)
+    return [((k, f), getattr(v, f)) for k, v in items for f in v._fields]
+
+
+def _with(c, key, f, value):
+    c = dict(c) if isinstance(c, dict) else list(c)
+    c[key] = c[key]._replace(**{f: value})
+    return c
+
+
+@pytest.mark.parametrize("name,make", [("f_list_loop", layers), ("f_list_index", layers),
+                                       ("f_dict", layer_dict)])
+def test_objects_in_lists_and_dicts(name, make):
+    f, c = getattr(CONTAINERS, name), make()
+    g = grad(f)(c, X)
+    assert type(g) is type(c)
+    for (key, fld), v in _leaves_of(c):
+        assert type(g[key]) is CONTAINERS.Layer
+        want = np.zeros_like(v)
+        for idx in np.ndindex(v.shape):
+            e = np.zeros_like(v)
+            e[idx] = EPS
+            want[idx] = (f(_with(c, key, fld, v + e), X) - f(_with(c, key, fld, v - e), X)) \
+                / (2 * EPS)
+        np.testing.assert_allclose(getattr(g[key], fld), want, rtol=1e-5, atol=1e-7)
+    # order two: hvp in the direction of every leaf at once, against differences of grad
+    rng = np.random.default_rng(3)
+    t = make()
+    for (key, fld), v in _leaves_of(c):
+        t = _with(t, key, fld, rng.normal(size=v.shape))
+    moved = lambda s: [c] and _moved(c, t, s)  # noqa: E731
+    got = hvp(f)(c, X, t)
+    plus, minus = grad(f)(moved(1e-5), X), grad(f)(moved(-1e-5), X)
+    for (key, fld), _ in _leaves_of(c):
+        np.testing.assert_allclose(getattr(got[key], fld),
+                                   (getattr(plus[key], fld) - getattr(minus[key], fld)) / 2e-5,
+                                   rtol=1e-4, atol=1e-6)
+    _, dout = jvp(f, (c, X), (t, np.zeros(3)))
+    want = (f(moved(1e-5), X) - f(moved(-1e-5), X)) / 2e-5
+    assert dout == pytest.approx(want, rel=1e-5, abs=1e-7)
+
+
+def _moved(c, t, s):
+    out = c
+    for (key, fld), v in _leaves_of(c):
+        out = _with(out, key, fld, v + s * getattr(t[key], fld))
+    return out

@@ -103,3 +103,57 @@ def test_stacking_an_arrays_rows_gives_an_array_cotangent():
             out, pullback = srcdiff.vjp(f, x)
             assert isinstance(pullback(1.0)[0], np.ndarray), call
             check_orders(f, x, np.linspace(-1.0, 1.0, x.size).reshape(x.shape))
+
+
+# ----------------------------------------------------------------------------
+# np.matmul (a generalized ufunc) was taken as elementwise by the shape analysis:
+# its result was given its operands' broadcast shape, so ``x @ y`` of two vectors
+# shared x's shape and the reverse-over-reverse code broadcast a vector into a
+# scalar (ValueError); np.dot was right.
+# ----------------------------------------------------------------------------
+
+def test_matmul_of_vectors_at_order_two():
+    x = np.array([0.3, -0.2, 0.7])
+    v = np.array([1.0, -0.5, 0.25])
+    for body in ("np.sum(W * np.matmul(x, x))", "W * np.matmul(x, np.sin(x)) ** 2",
+                 "np.sum(np.matmul(np.outer(x, x), x) * W)", "np.sum(np.vecdot(x, np.cos(x)) * W)"):
+        f = load_function(f"def f(x):\n    return {body}\n", W=0.7)
+        check_orders(f, x, v)
+
+
+def test_matmul_of_two_vector_arguments_reverse_over_reverse():
+    S = load_function("def S(x, y):\n    return np.sum(W * np.matmul(x, y) ** 2)\n", W=0.7)
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0])
+    c = np.array([0.3, -0.4, 0.9])
+    g = srcdiff.grad(S, wrt=0)
+    cx, cy = srcdiff.vjp(g, x, y)[1](c)
+    # central differences of the gradient: d<c, g(x, y)>/dx and /dy
+    want_x = numeric_grad(lambda x_: float(np.dot(c, g(x_, y))), (x,), 0)
+    want_y = numeric_grad(lambda y_: float(np.dot(c, g(x, y_))), (y,), 0)
+    close(cx, want_x, 1e-5)
+    close(cy, want_y, 1e-5)
+    close(srcdiff.jvp(g, (x, y), (c, c))[1],
+          (g(x + 1e-6 * c, y + 1e-6 * c) - g(x - 1e-6 * c, y - 1e-6 * c)) / 2e-6, 1e-5)
+
+
+# ----------------------------------------------------------------------------
+# A refusal inside a function inlined from another file named the outer
+# function's file with the callee's line number (a line of the wrong file).
+# ----------------------------------------------------------------------------
+
+def test_refusal_in_an_inlined_callee_names_the_callees_file_and_line():
+    import pytest
+    inner = load_module('''
+
+def inner(d):
+    total = 0.0
+    for k in sorted(d.items()):
+        total = total + np.sum(k[1])
+    return total
+''')
+    f = load_function("def f(d):\n    return inner(d) * 2.0\n", inner=inner.inner)
+    path = inner.__file__
+    want = [i + 1 for i, ln in enumerate(open(path).read().splitlines()) if "sorted(" in ln][0]
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(f)({"a": np.ones(2)})
+    assert (info.value.filename, info.value.lineno) == (path, want), str(info.value)

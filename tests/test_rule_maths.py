@@ -449,6 +449,11 @@ LINALG_COMPLEX = {
     "qr_r": ("np.sum(np.abs(np.linalg.qr(x, mode='r') - v) ** 2)", _Z43),
     "lstsq": ("np.sum(np.real(np.linalg.lstsq(x, b)[0] * v[:, :2])) + np.sum(np.linalg.lstsq(x, b)[1])"
               " + np.sum(np.linalg.lstsq(x, b)[3] ** 2)", _Z43),
+    "pinv_hermitian": ("np.sum(np.real(np.linalg.pinv(x, hermitian=True) * v))", ZM),
+    "svd_hermitian": ("np.sum(np.linalg.svd(x, hermitian=True)[1] ** 3)"
+                      " + np.sum(np.real(np.linalg.svd(x, hermitian=True)[0] * v))"
+                      " + np.sum(np.imag(np.linalg.svd(x, hermitian=True)[2] * v))", ZM),
+    "svdvals_hermitian": ("np.sum(np.linalg.svd(x, compute_uv=False, hermitian=True) ** 3)", ZM),
     "lstsq_vector": ("np.sum(np.abs(np.linalg.lstsq(x, b[:, 0])[0]) ** 2)", _Z43),
 }
 

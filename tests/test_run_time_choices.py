@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from srcdiff import grad, hvp, jacobian, jvp
-from numeric import assert_grads, load_module, numeric_grad
+from numeric import assert_grads, gradient_fd, load_module, numeric_grad
 
 X = np.array([0.4, -0.6, 0.9])
 V = np.array([1.0, 0.5, -0.25])
@@ -59,11 +59,6 @@ def f_linspace_endpoints_and_num(x, num=4):
 CASES = [n for n in dir(MOD) if n.startswith("f_")]
 
 
-def _grad_fd(f, x, eps=1e-5):
-    df = grad(f)
-    return (df(x + eps * V) - df(x - eps * V)) / (2 * eps)
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_order_one(name):
     f = getattr(MOD, name)
@@ -75,7 +70,7 @@ def test_order_one(name):
 @pytest.mark.parametrize("name", CASES)
 def test_order_two(name):
     f = getattr(MOD, name)
-    want = _grad_fd(f, X)
+    want = gradient_fd(f, (X,), 0, V)
     np.testing.assert_allclose(hvp(f)(X, V), want, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(jacobian(grad(f))(X) @ V, want, rtol=1e-5, atol=1e-7)
 

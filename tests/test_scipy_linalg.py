@@ -125,17 +125,56 @@ def test_gaussian_process_likelihood_with_cho_factor_and_cho_solve():
     assert np.isclose(H, (d(0.2 + eps, -0.1, x, y) - d(0.2 - eps, -0.1, x, y)) / (2 * eps), rtol=1e-5)
 
 
-@pytest.mark.parametrize("source", [
-    "np.sum(np.real(scipy.linalg.cho_factor(a)[0]))",
-    "np.sum(np.real(scipy.linalg.cho_solve((a, False), np.ones(3))))",
-])
-def test_complex_cholesky_is_refused(source):
-    f = _load(source, 1)
-    with pytest.raises(SrcdiffError, match="complex"):
-        srcdiff.grad(f)(SPD + 0.1j * np.eye(3))
-
-
 def test_solve_with_an_unsupported_structure_is_refused():
     f = _load("np.sum(scipy.linalg.solve(a, np.ones(3), assume_a='tridiagonal'))", 1)
     with pytest.raises(SrcdiffError, match="assume_a='tridiagonal'"):
         srcdiff.grad(f)(A)
+
+
+# complex matrices (issue 17): a Hermitian solve reads one triangle and the real
+# part of the diagonal (LAPACK's ?posv/?hesv), trans=2 ('C') solves with a^H;
+# both are not holomorphic in a and were silently wrong
+_ZX = rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3))
+HPD = _ZX @ np.conj(_ZX.T) + np.eye(3) + 0.3 * np.triu(rng.normal(size=(3, 3)), 1)   # upper part not read
+ZB = rng.normal(size=(3, 2)) + 1j * rng.normal(size=(3, 2))
+ZW = rng.normal(size=(3, 2)) + 1j * rng.normal(size=(3, 2))
+
+COMPLEX_CASES = {
+    "solve pos": "scipy.linalg.solve(a, b, assume_a='pos')",
+    "solve pos lower": "scipy.linalg.solve(np.conj(a.T), b, assume_a='pos', lower=True)",
+    "solve her": "scipy.linalg.solve(a, b, assume_a='her')",
+    "solve_triangular trans=2": "scipy.linalg.solve_triangular(a, b, trans=2)",
+    "solve_triangular trans='C' lower": "scipy.linalg.solve_triangular(a, b, trans='C', lower=True)",
+    "lu_factor into lu_solve trans=2": "scipy.linalg.lu_solve(scipy.linalg.lu_factor(a), b, trans=2)",
+    "cho_factor into cho_solve": "scipy.linalg.cho_solve(scipy.linalg.cho_factor(a), b)",
+    "cho_factor lower into cho_solve": "scipy.linalg.cho_solve(scipy.linalg.cho_factor(a, lower=True), b)",
+    "cho_factor lower whole output": "scipy.linalg.cho_factor(a, lower=True)[0][:, :2]",
+    "cho_factor whole output": "scipy.linalg.cho_factor(a)[0][:, 1:]",
+    "cho_solve of a factor": "scipy.linalg.cho_solve((np.tril(a) + 2.0 * np.eye(3), True), b)",
+    "cho_solve of an upper factor": "scipy.linalg.cho_solve((np.triu(a) + 2.0 * np.eye(3), False), b)",
+}
+
+
+def _complex_cotangent(f, z, eps=1e-6):
+    out = np.zeros_like(z)
+    for idx in np.ndindex(z.shape):
+        d = np.zeros_like(z)
+        d[idx] = eps
+        out[idx] = (f(z + d) - f(z - d)) / (2 * eps) - 1j * (f(z + 1j * d) - f(z - 1j * d)) / (2 * eps)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(COMPLEX_CASES))
+def test_complex_hermitian_and_conjugate_solves(name):
+    f = load_function(f"import scipy.linalg\n\n\ndef f(a, b):\n    return np.sum(np.real({COMPLEX_CASES[name]} * w))\n",
+                      w=ZW)
+    ga, gb = srcdiff.grad(f, wrt=(0, 1))(HPD, ZB)
+    np.testing.assert_allclose(ga, _complex_cotangent(lambda a: f(a, ZB), HPD), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gb, _complex_cotangent(lambda y: f(HPD, y), ZB), rtol=1e-5, atol=1e-7)
+    da, db = 0.5 * np.conj(ZW[:, :1] @ ZW[:, 1:].T + np.eye(3)), ZW
+    _, t = srcdiff.jvp(f, (HPD, ZB), (da, db))
+    want = (f(HPD + 1e-6 * da, ZB + 1e-6 * db) - f(HPD - 1e-6 * da, ZB - 1e-6 * db)) / 2e-6
+    np.testing.assert_allclose(t, want, rtol=1e-5, atol=1e-7)
+    g = srcdiff.grad(f, wrt=0)
+    want2 = (g(HPD + 1e-6 * da, ZB) - g(HPD - 1e-6 * da, ZB)) / 2e-6
+    np.testing.assert_allclose(srcdiff.jvp(g, (HPD, ZB), (da, np.zeros_like(ZB)))[1], want2, rtol=1e-4, atol=1e-6)

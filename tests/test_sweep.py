@@ -66,7 +66,8 @@ REFUSED_SOURCES = {
 
 # Sweep cases whose calls README lists as refused at order two (FIRST_ORDER_ONLY):
 # their second-order transforms must raise SrcdiffError.
-REFUSED_CASES = {"numpy.linalg.matrix_norm[1]"}   # ord='nuc'
+REFUSED_CASES = {"numpy.linalg.matrix_norm[1]",   # ord='nuc'
+                 "numpy.cross[1]"}                 # axisa=, axisb=, axisc=
 
 # Sweep cases refused at every order (README lists them): each transform must
 # raise a SrcdiffError naming the user's file and line.
@@ -95,15 +96,6 @@ def _refused_everywhere(sc, transform):
 # Known failures, grouped by cause (each a strict xfail, so that it flips when
 # its cause is fixed): "<case id>:<transform>[,<transform>...]".
 KNOWN = {
-    "rule-apply (class 2): the rule's cotangent tuple comes back as one argument's gradient (extra leading axis, or an array of a sequence)": [
-        'numpy.cross[1]:hvp,hessian,jacgrad,jvpgrad',
-    ],
-    'rule-apply (class 5): grad(grad) (reverse over reverse) of a 1-d @ 1-d product crashes in runtime.broadcast_like': [
-        'numpy.matmul[0]:jacgrad',
-    ],
-    'rule-apply (class 5): generated derivative code is not differentiable again (a helper is not inlined / has *args / no forward rule)': [
-        'numpy.vecdot[0]:jacgrad',
-    ],
 }
 
 

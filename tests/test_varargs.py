@@ -144,12 +144,34 @@ def test_grad_wrt_a_named_parameter_and_args_items():
     assert_grads(f, grad(f, wrt=(0, 3)), (0.5, X, Y, Y), (0, 3))
 
 
+def test_jvp_vjp_hvp_hessian_of_a_function_with_args():
+    f = TOP.sumcube
+    args = (X, Y, X * Y)
+    # order one
+    _, dout = srcdiff.jvp(f, args, (V, None, V))
+    want = numeric_grad(f, args, 0) @ V + numeric_grad(f, args, 2) @ V
+    assert dout == pytest.approx(want, rel=1e-6)
+    value, pullback = srcdiff.vjp(f, *args)
+    assert value == pytest.approx(f(*args))
+    for g, i in zip(pullback(2.0), range(3)):
+        np.testing.assert_allclose(g, 2.0 * numeric_grad(f, args, i), rtol=1e-6)
+    # order two: the Hessian (w.r.t. an item of *args) against differences of grad
+    for i in (0, 2):
+        np.testing.assert_allclose(srcdiff.hvp(f, wrt=i)(*args, V), gradient_fd(f, args, i, V),
+                                   rtol=1e-5, atol=1e-7)
+    H = srcdiff.hessian(f, wrt=1)(*args)
+    np.testing.assert_allclose(H @ V, gradient_fd(f, args, 1, V), rtol=1e-5, atol=1e-7)
+    # a named parameter and *args items; another number of arguments
+    g = TOP.scaled
+    np.testing.assert_allclose(srcdiff.hvp(g, wrt=2)(0.5, X, Y, V), gradient_fd(g, (0.5, X, Y), 2, V),
+                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.hvp(g, wrt=1)(0.5, X, V), gradient_fd(g, (0.5, X), 1, V),
+                               rtol=1e-5, atol=1e-7)
+
+
 @pytest.mark.parametrize("call", [
-    lambda f: srcdiff.hvp(f)(X, Y, V),
-    lambda f: srcdiff.jvp(f, (X, Y), (V, V)),
-    lambda f: srcdiff.vjp(f, X, Y),
-    lambda f: srcdiff.hessian(f)(X, Y),
     lambda f: srcdiff.grad(f, wrt=-1)(X, Y),
+    lambda f: srcdiff.jacobian(srcdiff.grad(f))(X, Y),
 ])
 def test_other_transforms_of_a_function_with_args_are_refused(call):
     with pytest.raises(srcdiff.SrcdiffError) as e:

@@ -18,7 +18,8 @@ ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
   that do not depend on the sign choices of singular/eigen vectors);
 * ``packed-params``: parameters packed in a tuple or a named tuple (``Params(w, c)``);
 * ``inplace-call``: a buffer the loop reads, then overwrites by a call that writes
-  its argument (``out=``, ``np.copyto``, ``np.add.at``, ``np.put``);
+  its argument (``out=``, ``np.copyto``, ``np.add.at``, ``np.put``, a nested helper
+  whose ``b += v``, ``b *= v``, ``b[...] += v`` or ``out=b`` writes its parameter);
 * ``buffer-swap``: a stencil step written into a second (or third) buffer, after
   which the buffers trade names (``a, b = b, a``, through a temporary, in a
   branch, or three rotating).
@@ -463,7 +464,18 @@ class IdiomStatements:
             f"np.add.at({buf}, [0, 0], 0.1)",
             f"np.put({buf}, [{N - 1}], 0.2 * np.cos({i}))",
         ])
-        lines = [f"{ind}{buf} = np.linspace(-0.3, 0.3, {N})",
+        helper = []
+        if ctx.loop is None and r.random() < 0.5:
+            # a nested helper writing into its argument, in place through a
+            # parameter (b += v, b *= v, b[...] += v, out=b), with a value that
+            # may be differentiated (t's)
+            bump = self.fresh("F").replace("g", "bump", 1)
+            body = r.choice(["b += 0.1 * np.tanh(v)", "b *= 1.0 + 0.1 * np.tanh(v)",
+                             "b[...] += 0.1 * np.sin(v)", "np.add(b, 0.1 * np.cos(v), out=b)",
+                             "b -= 0.1 * np.tanh(v)\n" + ind + "    b[0] *= 0.9"])
+            helper = [f"{ind}def {bump}(b, v):", f"{ind}    {body}"]
+            write = f"{bump}({buf}, {t} * {r.choice(['1.0', f'np.cos({i})'])})"
+        lines = helper + [f"{ind}{buf} = np.linspace(-0.3, 0.3, {N})",
                  f"{ind}{t} = {e}",
                  f"{ind}for {i} in range({k}):",
                  f"{ind}    {t} = {t} * (1.0 + {buf})",

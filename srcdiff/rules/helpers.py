@@ -141,6 +141,47 @@ def complete_cotangent_jvp(ans, g, x, *, dg, dx):
 
 register_linear((0,), zero_at, saved_copy, complete_cotangent, as_sequence)
 
+from ..runtime import items_like, items_array  # noqa: E402
+
+
+@vjp_rule(items_like)
+def items_like_vjp(gg, ans, g, x):
+    return items_array(gg, x), None
+
+
+@jvp_rule(items_like)
+def items_like_jvp(ans, g, x, *, dg, dx):
+    return items_like(dg, x)
+
+
+@vjp_rule(items_array)
+def items_array_vjp(gg, ans, g, x):
+    return items_like(gg, x), None
+
+
+@jvp_rule(items_array)
+def items_array_jvp(ans, g, x, *, dg, dx):
+    return items_array(dg, x)
+
+
+register_linear((0,), items_like, items_array)
+
+from ..runtime import restore_contents  # noqa: E402
+
+
+@vjp_rule(restore_contents)
+def restore_contents_vjp(g, ans, value, snapshot):
+    return None, g
+
+
+@jvp_rule(restore_contents)
+def restore_contents_jvp(ans, value, snapshot, *, dvalue, dsnapshot):
+    # (the tangent buffer refilled in place too, as the primal's is)
+    return restore_contents(dvalue, dsnapshot)
+
+
+register_linear((1,), restore_contents)
+
 from ..runtime import add_at, add_at_owned, zeros_like_list  # noqa: E402
 from .indexing import scatter_add  # noqa: E402
 

@@ -38,23 +38,27 @@ def inv_jvp(ans, a, *, da):
 @vjp_rule(np.linalg.pinv)
 def pinv(g, ans, a, rcond=None, hermitian=False, *, rtol=None):
     """Full-rank input (the pseudo-inverse is not differentiable where the
-    rank changes)."""
+    rank changes). ``hermitian=True`` reads the lower triangle (NumPy's eigh)."""
     p = ans
+    A = hermitian_from_lower(a) if hermitian else a
     pt = np.swapaxes(p, -1, -2)
     gt = np.swapaxes(g, -1, -2)
     im = np.eye(np.shape(a)[-2])
     i_n = np.eye(np.shape(a)[-1])
-    return -(pt @ g @ pt) + np.conj((im - a @ p) @ gt @ p @ ctrans(p) + ctrans(p) @ p @ gt @ (i_n - p @ a))
+    ct = -(pt @ g @ pt) + np.conj((im - A @ p) @ gt @ p @ ctrans(p) + ctrans(p) @ p @ gt @ (i_n - p @ A))
+    return fold_lower_h(ct) if hermitian else ct
 
 
 @jvp_rule(np.linalg.pinv)
 def pinv_jvp(ans, a, rcond=None, hermitian=False, *, rtol=None, da):
     p = ans
+    A = hermitian_from_lower(a) if hermitian else a
+    dA = hermitian_from_lower(da) if hermitian else da
     ph = ctrans(p)
-    dah = ctrans(da)
+    dah = ctrans(dA)
     im = np.eye(np.shape(a)[-2])
     i_n = np.eye(np.shape(a)[-1])
-    return -(p @ da @ p) + p @ ph @ dah @ (im - a @ p) + (i_n - p @ a) @ dah @ ph @ p
+    return -(p @ dA @ p) + p @ ph @ dah @ (im - A @ p) + (i_n - p @ A) @ dah @ ph @ p
 
 
 @vjp_rule(np.linalg.det)
@@ -174,8 +178,10 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
     """Distinct non-zero singular values; ``full_matrices=False`` (or square).
     ``g`` is (gU, gS, gVh) with None for unused outputs. Written with
     ``Ub = conj(gU)``, ``Vb = gVh^T`` (the gradient of ``V``); complex singular
-    vectors keep row 0 of ``V`` (m >= n; of ``U`` when m < n) real."""
-    u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else np.linalg.svd(a, full_matrices=False)
+    vectors keep row 0 of ``V`` (m >= n; of ``U`` when m < n) real.
+    ``hermitian=True`` reads the lower triangle (NumPy's eigh)."""
+    u, s, vh = (ans if compute_uv and svd_check(a, full_matrices)
+                else np.linalg.svd(a, full_matrices=False, hermitian=hermitian))
     gu, gs, gvh = g if compute_uv else (None, g, None)
     uh = ctrans(u)
     v = ctrans(vh)
@@ -205,12 +211,15 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
                if gu is not None and np.shape(a)[-2] > k else 0.0)
     extra_v = (u @ (np.conj(gvh) / np.expand_dims(s, -1)) @ (np.eye(np.shape(a)[-1]) - v @ vh)
                if gvh is not None and np.shape(a)[-1] > k else 0.0)
-    return np.conj(u @ inner @ vh + extra_u + extra_v)
+    ct = np.conj(u @ inner @ vh + extra_u + extra_v)
+    return fold_lower_h(ct) if hermitian else ct
 
 
 @jvp_rule(np.linalg.svd)
 def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da):
-    u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else np.linalg.svd(a, full_matrices=False)
+    u, s, vh = (ans if compute_uv and svd_check(a, full_matrices)
+                else np.linalg.svd(a, full_matrices=False, hermitian=hermitian))
+    dA = hermitian_from_lower(da) if hermitian else da
     uh = ctrans(u)
     v = ctrans(vh)
     k = np.shape(s)[-1]
@@ -218,7 +227,7 @@ def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da)
     eye = np.eye(k)
     s2 = s ** 2
     F = (1 - eye) / (np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye)
-    dS = uh @ da @ v
+    dS = uh @ dA @ v
     ds = np.real(np.diagonal(dS, 0, -2, -1))
     dSS = dS * np.expand_dims(s, -2)
     SdS = np.expand_dims(s, -1) * dS
@@ -229,8 +238,8 @@ def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da)
     fixed = phase_row(u if wide else v, 0, "np.linalg.svd") if np.iscomplexobj(u) else 0
     phase = (-1j * np.imag((dU if wide else dV)[..., fixed:1, :]) / np.real((u if wide else v)[..., fixed:1, :])
              if np.iscomplexobj(u) else 0.0)
-    dU = dU + u * phase + ((da @ v - u @ (uh @ da @ v)) / np.expand_dims(s, -2) if np.shape(a)[-2] > k else 0.0)
-    dV = dV + v * phase + ((ctrans(da) @ u - v @ (vh @ ctrans(da) @ u)) / np.expand_dims(s, -2)
+    dU = dU + u * phase + ((dA @ v - u @ (uh @ dA @ v)) / np.expand_dims(s, -2) if np.shape(a)[-2] > k else 0.0)
+    dV = dV + v * phase + ((ctrans(dA) @ u - v @ (vh @ ctrans(dA) @ u)) / np.expand_dims(s, -2)
                            if np.shape(a)[-1] > k else 0.0)
     return (dU, ds, ctrans(dV)) if compute_uv else ds
 

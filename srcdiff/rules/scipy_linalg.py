@@ -23,7 +23,8 @@ except ImportError:  # pragma: no cover
     linalg = None
 
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import fold_lower, sym_from_lower, real_only, unsupported
+from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, ctrans,
+                      unsupported)
 
 
 def sylvester_check(x, a, b):
@@ -52,12 +53,16 @@ def _outer(u, x, vec):
 
 def solve_structure(assume_a, lower):
     """What ``scipy.linalg.solve`` reads of ``a``: 'general', 'lower' or 'upper'
-    (a symmetric or triangular matrix is read from one triangle)."""
+    (a symmetric or triangular matrix is read from one triangle), 'hlower' or
+    'hupper' (a Hermitian one: LAPACK's ?posv/?hesv read the triangle and the
+    real part of the diagonal; for a real matrix the same as symmetric)."""
     kind = (assume_a or "gen").lower()
     if kind in ("gen", "general"):
         return "general"
-    if kind in ("sym", "symmetric", "pos", "positive definite"):
+    if kind in ("sym", "symmetric"):
         return "lower" if lower else "upper"
+    if kind in ("pos", "positive definite", "her", "hermitian"):
+        return "hlower" if lower else "hupper"
     if kind == "lower triangular":
         return "tril"
     if kind == "upper triangular":
@@ -104,6 +109,8 @@ def _read(m, structure):
         return m
     if structure in ("lower", "upper"):
         return sym_from_lower(m, structure == "lower")
+    if structure in ("hlower", "hupper"):
+        return hermitian_from_lower(m, structure == "hlower")
     return np.tril(m) if structure == "tril" else np.triu(m)
 
 
@@ -113,6 +120,8 @@ def _fold(ct, structure):
         return ct
     if structure in ("lower", "upper"):
         return fold_lower(ct, structure == "lower")
+    if structure in ("hlower", "hupper"):
+        return fold_lower_h(ct, structure == "hlower")
     return np.tril(ct) if structure == "tril" else np.triu(ct)
 
 
@@ -146,12 +155,15 @@ if linalg is not None:
     def solve_triangular(g, ans, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
                          check_finite=True):
         """Reads the ``lower`` (else upper) triangle, without the diagonal when
-        ``unit_diagonal``."""
+        ``unit_diagonal``. ``trans=2`` ('C') solves with ``a^H``: not holomorphic
+        in ``a``, so its cotangents are conjugated (the complex convention)."""
         flip = trans in (0, "N")
-        gb = linalg.solve_triangular(a, g, trans=1 if flip else 0, lower=lower,
-                                     unit_diagonal=unit_diagonal)
+        herm = trans in (2, "C")
+        gb = (np.conj(linalg.solve_triangular(a, np.conj(g), trans=0, lower=lower, unit_diagonal=unit_diagonal))
+              if herm else linalg.solve_triangular(a, g, trans=1 if flip else 0, lower=lower,
+                                                   unit_diagonal=unit_diagonal))
         ga = -_outer(gb, ans, np.ndim(b) == 1)
-        ga = ga if flip else _t(ga)
+        ga = ga if flip else (np.conj(_t(ga)) if herm else _t(ga))
         k = -1 if unit_diagonal else 0
         return (np.tril(ga, k) if lower else np.triu(ga, -k)), gb
 
@@ -161,7 +173,7 @@ if linalg is not None:
         k = -1 if unit_diagonal else 0
         dseen = np.tril(da, k) if lower else np.triu(da, -k)
         x = np.expand_dims(ans, -1) if np.ndim(b) == 1 else ans
-        dx = -((dseen if trans in (0, "N") else _t(dseen)) @ x)
+        dx = -((dseen if trans in (0, "N") else np.conj(_t(dseen)) if trans in (2, "C") else _t(dseen)) @ x)
         return (linalg.solve_triangular(a, np.squeeze(dx, -1) if np.ndim(b) == 1 else dx, trans=trans,
                                         lower=lower, unit_diagonal=unit_diagonal)
                 + linalg.solve_triangular(a, db, trans=trans, lower=lower, unit_diagonal=unit_diagonal))
@@ -169,47 +181,49 @@ if linalg is not None:
     @vjp_rule(linalg.cho_factor)
     def cho_factor(g, ans, a, lower=False, overwrite_a=False, check_finite=True):
         """Output (c, lower): c's ``lower`` (else upper) triangle is the Cholesky
-        factor of that triangle of ``a``; its other triangle is ``a``'s."""
-        c = real_only(ans[0], "scipy.linalg.cho_factor")
-        L = np.tril(c) if lower else _t(np.triu(c))
+        factor of that triangle of ``a`` (read as a Hermitian matrix); its other
+        triangle is ``a``'s. ``Ab = L^-H Phi(L^H Lb) L^-1`` as for np.linalg.cholesky."""
+        c = ans[0]
+        L = np.tril(c) if lower else ctrans(np.triu(c))
         gc = g[0]
-        gL = np.tril(gc) if lower else _t(np.triu(gc))
-        P = _t(L) @ gL
+        Lb = np.conj(np.tril(gc)) if lower else _t(np.triu(gc))
+        P = ctrans(L) @ Lb
         phi = np.tril(P) - 0.5 * P * np.eye(np.shape(a)[-1])
-        inner = linalg.solve_triangular(L, _t(linalg.solve_triangular(L, _t(phi), trans=1, lower=True)),
-                                        trans=1, lower=True)
+        inner = linalg.solve_triangular(L, ctrans(linalg.solve_triangular(L, ctrans(phi), trans=2, lower=True)),
+                                        trans=2, lower=True)
         rest = np.triu(gc, 1) if lower else np.tril(gc, -1)
-        return fold_lower(inner, lower) + CHO_OTHER * rest
+        return fold_lower_h(np.conj(inner), lower) + CHO_OTHER * rest
 
     @jvp_rule(linalg.cho_factor)
     def cho_factor_jvp(ans, a, lower=False, overwrite_a=False, check_finite=True, *, da):
-        c = real_only(ans[0], "scipy.linalg.cho_factor")
-        L = np.tril(c) if lower else _t(np.triu(c))
-        Linv_dA = linalg.solve_triangular(L, sym_from_lower(da, lower), lower=True)
-        X = _t(linalg.solve_triangular(L, _t(Linv_dA), lower=True))
+        c = ans[0]
+        L = np.tril(c) if lower else ctrans(np.triu(c))
+        Linv_dA = linalg.solve_triangular(L, hermitian_from_lower(da, lower), lower=True)
+        X = ctrans(linalg.solve_triangular(L, ctrans(Linv_dA), lower=True))
         dL = L @ (np.tril(X) - 0.5 * X * np.eye(np.shape(a)[-1]))
         return (dL + CHO_OTHER * np.triu(da, 1) if lower
-                else _t(dL) + CHO_OTHER * np.tril(da, -1)), None
+                else ctrans(dL) + CHO_OTHER * np.tril(da, -1)), None
 
     @vjp_rule(linalg.cho_solve)
     def cho_solve(g, ans, c_and_lower, b, overwrite_b=False, check_finite=True):
-        """Reads the factor's triangle of ``c``; the cotangent of ``c_and_lower``
-        is (that of c, None)."""
-        c = real_only(c_and_lower[0], "scipy.linalg.cho_solve")
+        """Reads the factor's triangle of ``c`` (``A = L L^H`` or ``U^H U``); the
+        cotangent of ``c_and_lower`` is (that of c, None). With ``Ab = -z x^H``,
+        ``z = A^-1 conj(g)``: ``Lb = (Ab + Ab^H) L``, ``Ub = U (Ab + Ab^H)``."""
+        c = c_and_lower[0]
         lower = c_and_lower[1]
-        gb = linalg.cho_solve((c, lower), g)
+        gb = np.conj(linalg.cho_solve((c, lower), np.conj(g)))
         gA = -_outer(gb, ans, np.ndim(b) == 1)
-        S = gA + _t(gA)
-        gc = np.tril(S @ np.tril(c)) if lower else np.triu(np.triu(c) @ S)
+        S = gA + ctrans(gA)
+        gc = np.tril(S @ np.conj(np.tril(c))) if lower else np.triu(np.conj(np.triu(c)) @ S)
         return (gc, None), gb
 
     @jvp_rule(linalg.cho_solve)
     def cho_solve_jvp(ans, c_and_lower, b, overwrite_b=False, check_finite=True, *, dc_and_lower, db):
-        c = real_only(c_and_lower[0], "scipy.linalg.cho_solve")
+        c = c_and_lower[0]
         lower = c_and_lower[1]
         F = np.tril(c) if lower else np.triu(c)
         dF = np.tril(dc_and_lower[0]) if lower else np.triu(dc_and_lower[0])
-        dA = dF @ _t(F) + F @ _t(dF) if lower else _t(dF) @ F + _t(F) @ dF
+        dA = dF @ ctrans(F) + F @ ctrans(dF) if lower else ctrans(dF) @ F + ctrans(F) @ dF
         x = np.expand_dims(ans, -1) if np.ndim(b) == 1 else ans
         dx = -(dA @ x)
         return (linalg.cho_solve((c, lower), np.squeeze(dx, -1) if np.ndim(b) == 1 else dx)
@@ -241,13 +255,16 @@ if linalg is not None:
 
     @vjp_rule(linalg.lu_solve)
     def lu_solve(g, ans, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
-        """The cotangent of ``lu_and_piv`` is (that of lu, None)."""
+        """The cotangent of ``lu_and_piv`` is (that of lu, None). ``trans=2``
+        solves with ``A^H`` (not holomorphic: conjugated cotangents)."""
         lu, piv = lu_and_piv
         n = np.shape(lu)[-1]
         flip = trans in (0, "N")
-        gb = linalg.lu_solve((lu, piv), g, trans=1 if flip else 0)
+        herm = trans in (2, "C")
+        gb = (np.conj(linalg.lu_solve((lu, piv), np.conj(g), trans=0)) if herm
+              else linalg.lu_solve((lu, piv), g, trans=1 if flip else 0))
         g_op = -_outer(gb, ans, np.ndim(b) == 1)
-        gA = g_op if flip else _t(g_op)
+        gA = g_op if flip else (np.conj(_t(g_op)) if herm else _t(g_op))
         gM = gA[lu_permutation(piv)]
         L = np.tril(lu, -1) + np.eye(n)
         U = np.triu(lu)
@@ -262,7 +279,7 @@ if linalg is not None:
         dM = np.tril(dlu_and_piv[0], -1) @ U + L @ np.triu(dlu_and_piv[0])
         dA = dM[np.argsort(lu_permutation(piv))]
         x = np.expand_dims(ans, -1) if np.ndim(b) == 1 else ans
-        dx = -((dA if trans in (0, "N") else _t(dA)) @ x)
+        dx = -((dA if trans in (0, "N") else np.conj(_t(dA)) if trans in (2, "C") else _t(dA)) @ x)
         return (linalg.lu_solve((lu, piv), np.squeeze(dx, -1) if np.ndim(b) == 1 else dx, trans=trans)
                 + linalg.lu_solve((lu, piv), db, trans=trans))
 

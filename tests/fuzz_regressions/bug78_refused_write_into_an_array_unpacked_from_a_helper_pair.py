@@ -18,7 +18,6 @@ def f(x):
     return np.sum(u * v)
 
 FUNC = 'f'
-XFAIL = "write into an array unpacked from a helper's tuple: false alias refusal"
 ARGS = (np.array([0.3, -0.5, 0.8]),)
 WRT = 0
 ORDERS = (1, 2)

@@ -16,7 +16,6 @@ def f(x):
     return np.mean(x) + np.mean(v)
 
 FUNC = 'f'
-XFAIL = 'complex cotangent of a real input: in-place add crash (issue 17 class 6, complex)'
 ARGS = (np.array([0.3, -0.5, 0.8, 0.1]),)
 WRT = 0
 ORDERS = (1, 2)

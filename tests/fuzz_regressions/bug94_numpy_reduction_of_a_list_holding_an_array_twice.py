@@ -13,7 +13,6 @@ shrunk by the fuzzer. Present before session 8's merges (324f961).
 import math
 import numpy as np
 
-XFAIL = "order two: a NumPy reduction of a list gets an array cotangent, not a list (session 8)"
 
 
 def f(w):

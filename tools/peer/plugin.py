@@ -65,6 +65,8 @@ def classify(excinfo):
     where = f"{inner.filename}:{inner.lineno}" if inner else "?"
     if "HarnessError" in names:
         return "HARNESS", str(exc)
+    if "SrcdiffError" in names and "autograd._harness" in str(exc):
+        return "HARNESS", "an autograd internal called in differentiated code: " + str(exc)[:200]
     if "SrcdiffError" in names:
         return "REFUSED", str(exc).splitlines()[0] if str(exc) else ""
     if isinstance(exc, TimeoutError) and "peer timeout" in str(exc):

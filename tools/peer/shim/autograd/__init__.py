@@ -121,8 +121,25 @@ def grad_and_aux(fun, argnum=0):
     return srcdiff.grad(fun, wrt=argnum, has_aux=True)
 
 
-for _name in ("checkpoint", "make_ggnvp", "make_hvp", "multigrad_dict",
-              "hessian_tensor_product", "primitive"):
+def hessian_tensor_product(fun, argnum=0):
+    """autograd: H(x) contracted with a tensor; srcdiff.hvp where it has x's shape."""
+    def at(*args):
+        *args, v = args
+        if numpy.shape(v) != numpy.shape(args[argnum]):
+            raise HarnessError("hessian_tensor_product with a tensor not shaped like x")
+        return srcdiff.hvp(fun, argnum)(*args, v)
+    return at
+
+
+def make_hvp(fun, argnum=0):
+    """autograd: make_hvp(fun)(x) -> (the vjp of grad(fun) at x, grad(fun)(x))."""
+    def at(*args):
+        ans, pullback = srcdiff.vjp(srcdiff.grad(fun, argnum), *args, wrt=(argnum,))
+        return (lambda v: pullback(v)[0]), ans
+    return at
+
+
+for _name in ("checkpoint", "make_ggnvp", "multigrad_dict", "primitive"):
     globals()[_name] = Internal(_name)
 
 # autograd.builtins: plain containers (srcdiff differentiates them directly)

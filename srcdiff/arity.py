@@ -1,0 +1,107 @@
+"""Transforms other than ``grad`` of a function with ``*args``.
+
+``jvp``, ``vjp``, ``hvp``, ``hessian`` and ``jacobian`` of ``def f(a, *xs)``
+are taken of a function with named parameters made for the number of
+arguments given, ``def f(a, xs_0, xs_1): return f(a, xs_0, xs_1)``, written to
+a file of its own so that srcdiff can read its source; the call in it is
+inlined like any call of a helper with ``*args``, so refusals and the
+generated code's comments still name the user's file and lines. ``wrt``
+positions past the named parameters are items of ``*args``, as for grad.
+"""
+import importlib.util
+import inspect
+import os
+import sys
+import tempfile
+import threading
+import weakref
+
+from .errors import SrcdiffError
+
+__all__ = ["fixed_arity", "per_arity", "takes_varargs"]
+
+_made = weakref.WeakKeyDictionary()      # f -> {n: the function for n arguments}
+_lock = threading.Lock()
+_dir = None
+
+
+def takes_varargs(f):
+    """Is ``f`` a plain function with ``*args`` that can be given named
+    parameters (no ``**kwargs``, no keyword-only parameters)?"""
+    if not inspect.isfunction(f):
+        return False
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    kinds = [p.kind for p in params]
+    return inspect.Parameter.VAR_POSITIONAL in kinds and \
+        inspect.Parameter.VAR_KEYWORD not in kinds and \
+        inspect.Parameter.KEYWORD_ONLY not in kinds
+
+
+def fixed_arity(f, n):
+    """``f`` (a function with ``*args``) as a function of ``n`` named parameters."""
+    global _dir
+    with _lock:
+        made = _made.setdefault(f, {})
+        if n in made:
+            return made[n]
+        params = list(inspect.signature(f).parameters.values())
+        named = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY,
+                                                      p.POSITIONAL_OR_KEYWORD)]
+        star = next(p.name for p in params if p.kind is p.VAR_POSITIONAL)
+        if n < len(named):
+            missing = [p.name for p in params[n:len(named)] if p.default is p.empty]
+            if missing:
+                raise SrcdiffError(f"cannot call {f.__qualname__}: missing argument(s) "
+                                   f"{', '.join(missing)}")
+            names = named[:n]
+        else:
+            taken = set(named)
+            names = list(named)
+            for k in range(n - len(named)):
+                name = f"{star}_{k}"
+                while name in taken:
+                    name += "_"
+                taken.add(name)
+                names.append(name)
+        fname = f.__name__ if f.__name__.isidentifier() else "f"
+        target = "_srcdiff_target"
+        source = (f"def {fname}({', '.join(names)}):\n"
+                  f"    return {target}({', '.join(names)})\n")
+        if _dir is None:
+            _dir = tempfile.mkdtemp(prefix="srcdiff_arity_")
+        module = f"srcdiff_arity_{id(f):x}_{n}"
+        path = os.path.join(_dir, module + ".py")
+        with open(path, "w") as fh:
+            fh.write(source)
+        spec = importlib.util.spec_from_file_location(module, path)
+        mod = importlib.util.module_from_spec(spec)
+        mod.__dict__[target] = f
+        sys.modules[module] = mod
+        spec.loader.exec_module(mod)
+        fn = getattr(mod, fname)
+        fn.__qualname__ = f.__qualname__
+        made[n] = fn
+        return fn
+
+
+def per_arity(transform, f, wrt, trailing=0):
+    """``transform(f, wrt)`` for a function with ``*args``: made, for each number
+    of arguments it is called with, of ``fixed_arity(f, n)`` (``trailing``
+    arguments after f's own, as ``hvp``'s vector, are not counted)."""
+    made = {}
+
+    def call(*args, **kwargs):
+        n = len(args) - trailing
+        t = made.get(n)
+        if t is None:
+            t = made[n] = transform(fixed_arity(f, n), wrt)
+        return t(*args, **kwargs)
+
+    call.__name__ = getattr(transform, "__name__", "transform") + "_of_" + f.__name__
+    call.__qualname__ = call.__name__
+    call.__doc__ = f"{getattr(transform, '__name__', 'transform')} of {f.__qualname__}, " \
+        "for each number of arguments it is called with"
+    return call

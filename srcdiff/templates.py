@@ -273,6 +273,7 @@ def instantiate(tpl, bindings, names, env, hint="t", not_none=()):
             subst[name] = value        # a constant, another name, or a tuple read by items
             continue
         stmts.append(assign(local_map[name], value))
+        subst.pop(name, None)     # a parameter the rule rebinds: later reads see the new value
     return stmts, rewrite(tpl.result)
 
 

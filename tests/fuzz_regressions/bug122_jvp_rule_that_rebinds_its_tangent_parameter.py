@@ -32,7 +32,6 @@ FUNC = 'f'
 ARGS = (np.array([1.0, 2.0]),)
 WRT = (0,)
 ORDERS = (1, 2)
-XFAIL = "a jvp rule's rebound tangent parameter is not read as rebound (forward.py / templates)"
 
 if __name__ == "__main__":
     import os, sys

@@ -534,6 +534,11 @@ class ForwardTransform:
                 continue
             if p in bind:
                 d = self.tangent_atom(bind[p])
+                if not is_zero(d) and isinstance(op.func, np.ufunc) \
+                        and isinstance(bind[p], gast.Name) and bind[p].id in self._containers:
+                    # a list a ufunc reads as an array: so is its tangent (a rule may
+                    # negate or transpose it)
+                    d = call(self.ref(np.asarray, "asarray"), [self.folder.materialize(d)])
             else:
                 d = zero(const(tpl.defaults.get(p)))
             any_live = any_live or not is_zero(d)
@@ -548,6 +553,11 @@ class ForwardTransform:
         if not any_live:
             return [], zero(load(t))
         primal_bind = {k: rename_expr(v, renamed) for k, v in bind.items()}
+        if isinstance(op.func, np.ufunc):
+            # a list or tuple a ufunc reads as an array: the rule reads it as one too
+            for k, v in primal_bind.items():
+                if isinstance(v, gast.Name) and v.id in self._containers:
+                    primal_bind[k] = call(self.ref(np.asarray, "asarray"), [v])
         if tpl.varargs:
             primal_bind[tpl.varargs] = gast.Tuple(elts=[rename_expr(a, renamed) for a in extra],
                                                   ctx=gast.Load())

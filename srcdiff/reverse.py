@@ -761,6 +761,12 @@ class ReverseTransform:
             return []
         if not tpl.inlinable:
             return self._called_rule(s, t, op, rule, tpl, g, active)
+        if isinstance(op.func, np.ufunc):
+            # a list or tuple a ufunc reads as an array: the rule reads it as one too
+            # (its arithmetic on a list would repeat or fail)
+            for p, v in bind.items():
+                if isinstance(v, gast.Name) and v.id in self.containers:
+                    bind[p] = call(self.ref(np.asarray, "asarray"), [load(v.id)])
         bind[tpl.params[0]] = g
         bind[tpl.params[1]] = load(self._ans or t)
         known = {name for _, name in active} | ({g.id} if isinstance(g, gast.Name) else set())

@@ -431,3 +431,23 @@ def test_unused_array_written_in_a_loop_at_order_two():
     """, "f")
     x, v = np.array([0.3, -0.5, 0.8, 0.1]), np.array([1.0, 0.4, -0.7, 0.2])
     check_orders(f, x, v)
+
+
+# ----------------------------------------------------------------------------
+# a list of numbers that a ufunc reads as an array, at order two: its tangent is a
+# list too, which a rule negating its tangent (np.cos's -dx * sin(x)) could not
+# take (TypeError: bad operand type for unary -: 'list'); found by the peer suite
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", ["np.sum(np.sin(a))", "np.sum(np.cos(a) * np.tanh(a))",
+                                  "np.sum(np.arctan(a) ** 2) - np.sum(np.negative(a) ** 3)"])
+def test_list_read_as_an_array_at_order_two(body):
+    f = load_function(f"def f(a):\n    return {body}\n")
+    x, v = [0.3, -0.5, 0.8], [1.0, 0.4, -0.7]
+    xa, va = np.array(x), np.array(v)
+    g = srcdiff.grad(f)(x)
+    assert isinstance(g, list)
+    close(np.array(g), fd_cotangent(f, xa), 1e-6)
+    want = fd_hvp(f, xa, va)
+    close(np.array(srcdiff.hvp(f)(x, v)), want, 1e-5)
+    close(np.array(srcdiff.jvp(srcdiff.grad(f), (x,), (v,))[1]), want, 1e-5)

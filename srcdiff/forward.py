@@ -62,7 +62,8 @@ def _fresh_funcs():
 # a saved item was read from owned, so its later item writes stay in place, as
 # the primal's do (a stack holding the buffer sees them in both).
 _MIRRORS = (operator.getitem, runtime.saved_item, runtime.saved_copy,
-            runtime.restore_contents)   # (the value's array refilled in place)
+            runtime.restore_contents,   # (the value's array refilled in place)
+            runtime.as_sequence)        # (an array or tuple itself, a list's items shared)
 
 
 class _Unsupported(Exception):
@@ -259,6 +260,7 @@ class ForwardTransform:
         body = self.norm.node.body
         sequences = sequence_names(body, self.classifier, self.sequence_params)
         self._containers = self._container_names(body, sequences)
+        self._item_written = self._written_items(self.norm.node)
         self.classifier.may_hold_sequences(sequences)
         out_stmts = []
         for p in self.wrt:
@@ -685,8 +687,24 @@ class ForwardTransform:
     def _list_add(self, lst, meth, value, line):
         """(statements before the primal ``lst.append(value)``, statements after):
         a list with no tangent yet gets zeros for the items it has *before*
-        the append, then the tangent of the appended value."""
+        the append, then the tangent of the appended value.
+
+        A buffer the function writes into item by item is pushed with a tangent
+        of its own (a materialized zero, or a private copy of a tangent it may
+        share): its later writes are then made in place in both, so the list
+        holds the written tangent exactly where it holds the written primal."""
         before = []
+        if meth == "append" and isinstance(value, gast.Name) \
+                and value.id in self._item_written:
+            y = value.id
+            if y not in self.live:
+                before.append(self._mark(assign(self.tan(y), self._zero_value(y), line)))
+                self.live.add(y)
+                self.owned.add(y)
+                self.views.pop(y, None)
+            elif y not in self.owned:
+                self.set_tangent(y, call(self.ref(private_copy, "private_copy"),
+                                         [load(self.tan(y))]), line, before)
         if lst not in self.live:
             d = self.tangent_atom(value)
             if is_zero(d):

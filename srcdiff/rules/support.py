@@ -1052,7 +1052,8 @@ def svd_vectors_check(a, s):
     if s.size == 0:
         return True
     tol = max(m, n) * np.finfo(np.result_type(s.dtype, float)).eps * np.max(s, axis=-1, keepdims=True)
-    gaps = np.abs(np.expand_dims(s, -1) - np.expand_dims(s, -2)) + np.inf * np.eye(s.shape[-1])
+    gaps = np.where(np.eye(s.shape[-1], dtype=bool), np.inf,
+                    np.abs(np.expand_dims(s, -1) - np.expand_dims(s, -2)))
     zero = m != n and bool(np.any(s <= tol))
     if zero or bool(np.any(gaps <= np.expand_dims(tol, -1))):
         unsupported("the derivative of np.linalg.svd's singular vectors at "

@@ -292,7 +292,7 @@ BUFFER_WRITTEN_AFTER_A_READ = """
 
 
 def test_buffer_without_derivative_then_written_in_a_loop_forward_over_reverse():
-    """fuzz bug111: the tangent of a buffer the gradient code pushes on a stack and
+    """fuzz bug96: the tangent of a buffer the gradient code pushes on a stack and
     then writes in place must be written in place too (hvp and jvp(grad) gave 0)."""
     f = load_function(BUFFER_WRITTEN_AFTER_A_READ, name="f")
     w, b = np.array([0.3, -0.2]), 0.4

@@ -38,6 +38,15 @@ def _linalg_fields():
 
 ATTRIBUTES.update(_linalg_fields())
 
+
+def _ivp_fields():
+    """The fields of scipy.integrate.solve_ivp's result (``sol.y``, ``sol.t``)."""
+    from .rules.integrate import IVP_FIELD_READERS
+    return IVP_FIELD_READERS
+
+
+ATTRIBUTES.update(_ivp_fields())
+
 # methods with no derivative that never carry one (containers, conversions)
 NONDIFF_METHODS = {"keys", "index", "count", "startswith", "endswith",
                    "format", "join", "split", "lower", "upper", "strip"}

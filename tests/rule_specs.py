@@ -19,10 +19,11 @@ class Case:
     differentiated arguments (default: every argument with floating leaves)."""
 
     def __init__(self, func, *args, wrt=None, rtol=1e-5, atol=1e-6, second=True, eps=1e-6,
-                 label="", xfail=None, only_vjp=False, **kwargs):
+                 label="", xfail=None, only_vjp=False, call_kwargs=None, **kwargs):
         self.func = func
         self.args = tuple(args)
-        self.kwargs = kwargs
+        # call_kwargs: keywords of the call that share a name with Case's own (rtol, atol)
+        self.kwargs = {**kwargs, **(call_kwargs or {})}
         self.wrt = wrt
         self.rtol, self.atol, self.second, self.eps = rtol, atol, second, eps
         self.label = label
@@ -569,12 +570,22 @@ def lotka_volterra(y, t, alpha, beta):
     return np.array([alpha * y[0] - beta * y[0] * y[1], 0.8 * y[0] * y[1] - 1.1 * y[1]])
 
 
+def lotka_volterra_first(t, y, alpha, beta):
+    """The same right-hand side for solve_ivp (time first)."""
+    return lotka_volterra(y, t, alpha, beta)
+
+
 if S is not None:
     from scipy import integrate as I
     # odeint's rtol/atol are its 10th and 11th positional parameters (Case takes the keywords)
     spec(I.odeint, [Case(I.odeint, lotka_volterra, pos((2,), 0.5, 1.5), np.linspace(0.0, 1.5, 4),
                          (pos(()), pos(())), None, 0, 0, None, None, 1e-11, 1e-11,
                          wrt=(1, 2, 3), eps=1e-5, rtol=2e-6, atol=2e-7)])
+    # solve_ivp's result is read as sol.y (sweep_cases._build); y0 and args, not the times
+    spec(I.solve_ivp, [Case(I.solve_ivp, lotka_volterra_first, (0.0, 1.5), pos((2,), 0.5, 1.5), "RK45",
+                            np.linspace(0.5, 1.5, 3), False, None, False, (pos(()), pos(())),
+                            wrt=(2, 8), eps=1e-5, rtol=2e-6, atol=2e-7,
+                            call_kwargs={"rtol": 1e-11, "atol": 1e-11})])
 
 
 # --- scipy.linalg -----------------------------------------------------------------------

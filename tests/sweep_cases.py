@@ -249,6 +249,8 @@ def _build(sc):
         params = params[:-1] + complexify(params[-1:])
     names = ", ".join(n for n, _ in writer.params)
     value = evaluate(call, writer, params)
+    if type(value).__name__ == "OdeResult":     # solve_ivp's result: read by attribute
+        call, value = f"({call}).y", value["y"]
     items = _outputs(value)
     weights = {}
     if items is None:
@@ -308,6 +310,8 @@ def complexify(params):
 # Callables whose complex outputs are not continuous in their inputs: np.unique_values
 # returns complex values in hash order, which a small change reorders.
 NO_COMPLEX_CASE = {np.unique_values}
+# solve_ivp's derivative refuses complex states (tests/test_integrate.py).
+NO_COMPLEX_CASE |= {scipy.integrate.solve_ivp}
 # scipy.stats densities refuse complex data (tests/test_stats.py checks it).
 NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m)
                     for d in ("norm", "logistic", "laplace", "cauchy", "expon", "t", "gamma", "beta", "chi2", "lognorm")

@@ -13,7 +13,7 @@ pytest.importorskip("scipy")
 
 MODEL = '''
 import numpy as np
-from scipy.integrate import odeint
+from scipy.integrate import odeint, solve_ivp
 
 
 def lotka_volterra(y, t, alpha, beta, delta, gamma):
@@ -74,6 +74,51 @@ def second_loss(y0, k):
 def full_output_loss(y0, k):
     ys, info = odeint(decay, y0, np.linspace(0.0, 1.0, 4), args=(k,), full_output=True)
     return np.sum(ys)
+
+
+def lv_first(t, y, alpha, beta, delta, gamma):
+    return lotka_volterra(y, t, alpha, beta, delta, gamma)
+
+
+def ivp_fit_loss(y0, alpha, beta, delta, gamma, ts, data, method="RK45"):
+    sol = solve_ivp(lv_first, (ts[0], ts[-1]), y0, method=method, t_eval=ts,
+                    args=(alpha, beta, delta, gamma), rtol=1e-11, atol=1e-11)
+    return np.sum((sol.y.T - data) ** 2) + 0.0 * np.sum(sol.t)
+
+
+def ivp_late_start(y0, w):
+    """t_eval starting after t_span[0]; sol.y read twice; an array parameter."""
+    sol = solve_ivp(forced, (0.0, 2.0), y0, t_eval=[0.5, 1.25, 2.0], args=(w,), rtol=1e-11, atol=1e-11)
+    first = sol.y[:, 0]
+    return np.sum(sol.y[1] ** 2) * sol.t[-1] + np.sum(first * np.cos(first))
+
+
+def ivp_dense(y0, k):
+    sol = solve_ivp(decay_first, (0.0, 1.0), y0, t_eval=[0.5, 1.0], args=(k,), dense_output=True)
+    return np.sum(sol.y)
+
+
+def ivp_events(y0, k):
+    sol = solve_ivp(decay_first, (0.0, 1.0), y0, t_eval=[0.5, 1.0], args=(k,), events=hit)
+    return np.sum(sol.y)
+
+
+def decay_first(t, y, k):
+    return -k * y
+
+
+def hit(t, y, k):
+    return y[0] - 0.5
+
+
+def ivp_closure(y0, k):
+    sol = solve_ivp(lambda t, y: -k * y, (0.0, 1.0), y0, t_eval=[0.5, 1.0])
+    return np.sum(sol.y)
+
+
+def ivp_second(y0, k):
+    sol = solve_ivp(decay_first, (0.0, 1.0), y0, t_eval=[0.5, 1.0], args=(k,))
+    return np.sum(sol.y ** 2)
 '''
 
 m = load_module(MODEL)
@@ -169,12 +214,76 @@ def test_full_output_is_refused():
 
 
 
-def test_solve_ivp_is_refused_where_it_is_called_or_its_result_read():
-    """No rule yet (README): refused with the user's line, never a number."""
-    mod = load_module("from scipy.integrate import solve_ivp\n\n\ndef f(y0, k):\n"
-                      "    sol = solve_ivp(lambda t, y: -k * y, (0.0, 1.0), y0, t_eval=[0.5, 1.0])\n"
-                      "    return np.sum(sol.y)\n")
-    line = mod.f.__code__.co_firstlineno + 1
-    where = rf"{mod.__file__}:({line}: .*scipy\.integrate\.solve_ivp\b|{line + 1}: .*attribute \.y of sol)"
-    with pytest.raises(SrcdiffError, match=where):
-        srcdiff.grad(mod.f, wrt=(0, 1))(np.array([1.0, 2.0]), 0.7)
+METHODS = ["RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_solve_ivp_grad_wrt_y0_and_args_matches_central_differences(method):
+    args = (Y0, *PARAMS, TS, DATA, method)
+    grads = srcdiff.grad(m.ivp_fit_loss, wrt=(0, 1, 2, 3, 4))(*args)
+    assert np.shape(grads[0]) == (2,)
+    for i, g in enumerate(grads):
+        np.testing.assert_allclose(g, central(m.ivp_fit_loss, args, i), rtol=1e-5, atol=1e-6)
+
+
+def test_solve_ivp_grad_matches_srcdiff_of_an_rk4_solver():
+    args = (Y0, *PARAMS, TS, DATA)
+    want = srcdiff.grad(m.rk4_loss, wrt=(0, 1, 2, 3, 4))(*args)
+    got = srcdiff.grad(m.ivp_fit_loss, wrt=(0, 1, 2, 3, 4))(*args)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("method", ["RK45", "Radau"])
+def test_solve_ivp_jvp_matches_central_differences_and_the_adjoint(method):
+    args = (Y0, *PARAMS, TS, DATA, method)
+    tangents = (np.array([0.3, -0.5]), 0.7, -0.4, 0.2, 0.1, None, None, None)
+    _, d = srcdiff.jvp(m.ivp_fit_loss, args, tangents)
+    grads = [central(m.ivp_fit_loss, args, i) for i in range(5)]
+    want = sum(np.sum(g * t) for g, t in zip(grads, tangents))
+    assert np.isclose(d, want, rtol=1e-6)
+    got = srcdiff.grad(m.ivp_fit_loss, wrt=(0, 1, 2, 3, 4))(*args)
+    assert np.isclose(d, sum(np.sum(g * t) for g, t in zip(got, tangents)), rtol=1e-7)
+
+
+def test_solve_ivp_t_eval_after_the_start_and_y_read_twice():
+    args = (np.array([0.9, -0.4]), np.array([0.5, 2.0]))
+    grads = srcdiff.grad(m.ivp_late_start, wrt=(0, 1))(*args)
+    for i, g in enumerate(grads):
+        np.testing.assert_allclose(g, central(m.ivp_late_start, args, i), rtol=1e-5, atol=1e-6)
+    tangents = (np.array([1.0, 0.5]), np.array([-0.3, 0.2]))
+    _, d = srcdiff.jvp(m.ivp_late_start, args, tangents)
+    assert np.isclose(d, sum(np.sum(g * t) for g, t in zip(grads, tangents)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name, what", [("ivp_dense", "dense_output"), ("ivp_events", "events")])
+def test_solve_ivp_dense_output_and_events_are_refused_at_the_users_line(name, what):
+    f = getattr(m, name)
+    line = f.__code__.co_firstlineno + 1
+    for call in (lambda: srcdiff.grad(f, wrt=(0, 1))(np.array([1.0, 2.0]), 0.7),
+                 lambda: srcdiff.jvp(f, (np.array([1.0, 2.0]), 0.7), (np.ones(2), 1.0))):
+        with pytest.raises(SrcdiffError, match=rf"(?s){m.__file__}:{line}.*{what}"):
+            call()
+
+
+def test_solve_ivp_right_hand_side_reading_a_differentiated_closure_is_refused():
+    with pytest.raises(SrcdiffError, match="(?s)solve_ivp w.r.t. y0 and args only.*closure.*args="):
+        srcdiff.grad(m.ivp_closure, wrt=(0, 1))(np.array([1.0]), 0.7)
+
+
+def test_solve_ivp_derivatives_wrt_the_times_are_refused():
+    args = (Y0, *PARAMS, TS, DATA)
+    with pytest.raises(SrcdiffError, match="solve_ivp w.r.t. t_span"):
+        srcdiff.grad(m.ivp_fit_loss, wrt=(0, 5))(*args)
+    with pytest.raises(SrcdiffError, match="solve_ivp w.r.t. t_span"):
+        srcdiff.jvp(m.ivp_fit_loss, args, (None,) * 5 + (np.ones(7), None))
+
+
+@pytest.mark.parametrize("transform", ["hessian", "hvp", "jacgrad"])
+def test_solve_ivp_second_derivatives_are_refused(transform):
+    y0 = np.array([1.0, 2.0])
+    calls = {"hessian": lambda: srcdiff.hessian(m.ivp_second)(y0, 0.7),
+             "hvp": lambda: srcdiff.hvp(m.ivp_second, wrt=(0, 1))(y0, 0.7, (np.ones(2), 1.0)),
+             "jacgrad": lambda: srcdiff.jacobian(srcdiff.grad(m.ivp_second))(y0, 0.7)}
+    with pytest.raises(SrcdiffError, match="second derivatives of scipy.integrate.solve_ivp"):
+        calls[transform]()

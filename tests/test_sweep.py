@@ -62,6 +62,8 @@ REFUSED_SOURCES = {
     "numpy.linalg.matrix_norm": "np.linalg.matrix_norm(np.reshape(x, (2, 2)), ord=2)",
     "numpy.gradient": "np.sum(np.gradient(x) ** 3)",
     "scipy.integrate.odeint": "np.sum(scipy.integrate.odeint(decay, x[:2], x[2:] ** 2, (x[0],)) ** 2)",
+    "scipy.integrate.solve_ivp": "np.sum(scipy.integrate.solve_ivp(decay_first, (0.0, 1.0), x[:2], "
+                                 "t_eval=[0.5, 1.0], args=(x[2],), rtol=1e-11, atol=1e-11).y ** 2)",
 }
 
 # Sweep cases whose calls README lists as refused at order two (FIRST_ORDER_ONLY):
@@ -456,6 +458,7 @@ def test_first_order_only_calls_refuse(name, transform):
     """Each call README lists as refused at order two raises SrcdiffError there
     and is right at order one."""
     f = load_function(f"import scipy.integrate\n\n\ndef decay(y, t, k):\n    return -k * y\n\n\n"
+                      f"def decay_first(t, y, k):\n    return -k * y\n\n\n"
                       f"def f(x):\n    return {REFUSED_SOURCES[name]}\n", "f")
     x = np.array([0.9, -0.4, 0.3, 1.2, 0.5, -0.7])[:4 if "cross" not in name else 6]
     assert_close(srcdiff.grad(f)(x), fd_gradient(f, [x], 1e-6), 1e-5, 1e-6, f"grad of {name}")

@@ -451,3 +451,40 @@ def test_list_read_as_an_array_at_order_two(body):
     want = fd_hvp(f, xa, va)
     close(np.array(srcdiff.hvp(f)(x, v)), want, 1e-5)
     close(np.array(srcdiff.jvp(srcdiff.grad(f), (x,), (v,))[1]), want, 1e-5)
+
+
+SVD_VECTORS = '''
+import numpy as np
+
+def first_vector(A):
+    U, S, Vt = np.linalg.svd(A, full_matrices=False)
+    return np.sum(U[:, 0] ** 2 * np.arange(float(U.shape[0])))
+
+def nuclear(A):
+    U, S, Vt = np.linalg.svd(A, full_matrices=False)
+    return np.sum(S)
+'''
+
+
+@pytest.mark.parametrize("A, why", [
+    (np.diag([2.0, 2.0, 1.0]), "repeated singular values"),
+    (np.ones((4, 1)) * np.array([[1.0, 2.0, 3.0]]) + np.linspace(0.0, 1.0, 12).reshape(4, 3),
+     "zero singular value of a non-square"),
+])
+def test_svd_vectors_at_degenerate_singular_values_are_refused(A, why):
+    """Singular vectors have no derivative at repeated singular values or at a zero
+    one of a non-square matrix: refused (the rules' 0/0 was returned as a number,
+    fuzz bug185), at order one through U and at order two through sum(S)."""
+    fv = load_function(SVD_VECTORS, "first_vector")
+    nuc = load_function(SVD_VECTORS, "nuclear")
+    with pytest.raises(SrcdiffError, match=why):
+        srcdiff.grad(fv)(A)
+    with pytest.raises(SrcdiffError, match=why):
+        srcdiff.hvp(nuc)(A, np.ones_like(A))
+    # generic matrices are unaffected
+    B = A + np.eye(*A.shape) * np.array([0.3, 0.6, 0.9])
+    v = np.cos(np.arange(B.size)).reshape(B.shape)
+    g = srcdiff.grad(nuc)
+    eps = 1e-5
+    want = (g(B + eps * v) - g(B - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(srcdiff.hvp(nuc)(B, v), want, rtol=1e-5, atol=1e-6)

@@ -28,8 +28,10 @@ except ImportError:  # pragma: no cover
     integrate = None
 
 from ..errors import SrcdiffError
-from .registry import vjp_rule, jvp_rule
+from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import unsupported
+from .linalg import _position
+from .indexing import scatter_add
 
 
 def _float_positions(args):
@@ -81,29 +83,30 @@ def _filled(cell):
     return True
 
 
-def _check_rhs(func):
+def _check_rhs(func, name="odeint"):
     """Refuse a right-hand side whose float inputs do not all come through args."""
     method = hasattr(func, "__self__") and hasattr(func, "__func__")
     if _holds_floats(func) if method else _captures_floats(func):
         raise SrcdiffError(
-            "srcdiff differentiates scipy.integrate.odeint w.r.t. y0, t and args only, and the "
+            f"srcdiff differentiates scipy.integrate.{name} w.r.t. "
+            f"{'y0, t and args' if name == 'odeint' else 'y0 and args'} only, and the "
             f"right-hand side {getattr(func, '__name__', func)!s} reads float values from its "
             "closure, defaults or object (their derivatives would be lost)",
             hint="make the right-hand side a module-level function and pass those values "
-                 "through odeint(..., args=(...))")
+                 f"through {name}(..., args=(...))")
 
 
 class _Problem:
     """One odeint call: its right-hand side with srcdiff's derivatives of it."""
 
-    def __init__(self, func, y0, t, args, tfirst, options):
+    def __init__(self, func, y0, t, args, tfirst, options, name="odeint"):
         if options.get("full_output"):
             unsupported("the derivative of scipy.integrate.odeint(full_output=True)")
         if options.get("Dfun") is not None:
             unsupported("the derivative of scipy.integrate.odeint with a Dfun")
         if np.iscomplexobj(y0):
-            unsupported("the derivative of scipy.integrate.odeint of a complex state")
-        _check_rhs(func)
+            unsupported(f"the derivative of scipy.integrate.{name} of a complex state")
+        _check_rhs(func, name)
         self.func, self.t = func, np.asarray(t, dtype=float)
         self.args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
         self.tfirst = bool(tfirst)
@@ -259,3 +262,218 @@ if integrate is not None:
                               dict(rtol=rtol, atol=atol, tcrit=tcrit, h0=h0, hmax=hmax, hmin=hmin,
                                    mxstep=mxstep, full_output=full_output, Dfun=Dfun),
                               dy0, dt, dargs)
+
+
+# ----------------------------------------------------------------------------
+# scipy.integrate.solve_ivp: the same adjoint and sensitivities, solved by
+# solve_ivp itself (the call's method, rtol and atol). Its result is read by
+# attribute: ``sol.y`` (differentiated) and ``sol.t`` (constant: t_eval). The
+# cotangent and the tangent of a result are dicts {"y": ...}.
+# ----------------------------------------------------------------------------
+
+IVP_OPTIONS = ("rtol", "atol", "first_step", "max_step", "min_step")
+
+
+class _IvpProblem(_Problem):
+    """One solve_ivp call: a right-hand side ``fun(t, y, *args)``."""
+
+    def __init__(self, fun, y0, t, args, method, options):
+        super().__init__(fun, y0, t, () if args is None else args, True, {}, "solve_ivp")
+        if not isinstance(method, str):
+            unsupported("the derivative of scipy.integrate.solve_ivp with a solver class as method")
+        self.method = method
+        defaults = {"max_step": np.inf, "min_step": 0.0}
+        self.options = {k: v for k, v in options.items()
+                        if k in IVP_OPTIONS and v is not None and not (k in defaults and v == defaults[k])}
+        for k in ("rtol", "atol"):      # one tolerance for the whole augmented state
+            if k in self.options:
+                self.options[k] = float(np.min(self.options[k]))
+
+    def solve(self, rhs, z0, times, start=None):
+        times = np.asarray(times, dtype=float)
+        start = times[0] if start is None else start
+        sol = integrate.solve_ivp(lambda s, z: rhs(z, s), (start, times[-1]), z0, method=self.method,
+                                  t_eval=times, **self.options)
+        if not sol.success:
+            raise SrcdiffError(f"scipy.integrate.solve_ivp failed on the derivative's equations: {sol.message}")
+        return sol.y.T
+
+
+def _ivp_check(t_span, t_eval, dense_output, events, vectorized, options):
+    if t_eval is None:
+        unsupported("the derivative of scipy.integrate.solve_ivp without t_eval (pass the output times)")
+    if dense_output:
+        unsupported("the derivative of scipy.integrate.solve_ivp(dense_output=True)")
+    if events is not None:
+        unsupported("the derivative of scipy.integrate.solve_ivp with events")
+    if vectorized:
+        unsupported("the derivative of scipy.integrate.solve_ivp(vectorized=True)")
+    for k in ("jac", "jac_sparsity"):
+        if options.get(k) is not None:
+            unsupported(f"the derivative of scipy.integrate.solve_ivp with {k}= (srcdiff uses its own)")
+    if np.iscomplexobj(t_span) or np.iscomplexobj(t_eval):
+        unsupported("the derivative of scipy.integrate.solve_ivp with complex times")
+    return np.concatenate([[float(t_span[0])], np.asarray(t_eval, dtype=float)])
+
+
+def ivp_cotangents(g, ans, fun, t_span, y0, method, t_eval, dense_output, events, vectorized, args, options):
+    """The cotangents (of y0, of args) of ``ans = solve_ivp(fun, t_span, y0, ...)``;
+    ``g`` is the cotangent of ``ans.y`` (None: zero)."""
+    times = _ivp_check(t_span, t_eval, dense_output, events, vectorized, options)
+    p = _IvpProblem(fun, y0, times, args, method, options)
+    n = p.n
+    ys = np.concatenate([np.ravel(y0)[None].astype(float), np.asarray(ans["y"]).T])
+    gs = np.zeros((len(times), n))
+    if g is not None:
+        gs[1:] = np.asarray(g).T
+    a = np.zeros(n)
+    gp = np.zeros(sum(p.sizes))
+    rhs = _adjoint_rhs(p)
+    for i in range(len(times) - 1, 0, -1):
+        a = a + gs[i]
+        if times[i] != times[i - 1]:
+            z = p.solve(rhs, np.concatenate([ys[i], a, gp]), [times[i], times[i - 1]])[-1]
+            a, gp = z[n:2 * n], z[2 * n:]
+    ct_y0 = np.reshape(a, p.shape)
+    splits = np.split(gp, np.cumsum(p.sizes)[:-1]) if p.sizes else []
+    ct_args = [None] * len(p.args)
+    for i, piece in zip(p.params, splits):
+        ct_args[i] = piece.item() if np.ndim(p.args[i]) == 0 else np.reshape(piece, np.shape(p.args[i]))
+    return ct_y0, (tuple(ct_args) if isinstance(args, tuple) else ct_args) if args is not None else None
+
+
+def ivp_tangent(ans, fun, t_span, y0, method, t_eval, dense_output, events, vectorized, args, options,
+                dy0, dargs):
+    """The tangent ``{"y": dy}`` of ``ans = solve_ivp(fun, t_span, y0, ...)``."""
+    times = _ivp_check(t_span, t_eval, dense_output, events, vectorized, options)
+    p = _IvpProblem(fun, y0, times, args, method, options)
+    n = p.n
+    dy0 = np.zeros(n) if dy0 is None else np.ravel(dy0).astype(float)
+    dargs = [np.zeros(np.shape(p.args[i])) if dargs is None or dargs[i] is None else dargs[i]
+             for i in p.params]
+
+    def rhs(z, s):
+        out, ds = p.jvp(z[:n], s, np.reshape(z[n:], p.shape), dargs)
+        return np.concatenate([out, ds])
+    sens = p.solve(rhs, np.concatenate([np.ravel(y0).astype(float), dy0]), times[1:], start=times[0])[:, n:]
+    return {"y": sens.T}
+
+
+@vjp_rule(ivp_cotangents)
+def ivp_cotangents_vjp(gg, ans, g, ans_, fun, t_span, y0, method, t_eval, dense_output, events, vectorized,
+                       args, options):
+    return unsupported("second derivatives of scipy.integrate.solve_ivp")
+
+
+@jvp_rule(ivp_cotangents)
+def ivp_cotangents_jvp(ans, g, ans_, fun, t_span, y0, method, t_eval, dense_output, events, vectorized, args,
+                       options, *, dg, dans_, dy0, dargs):
+    return unsupported("second derivatives of scipy.integrate.solve_ivp")
+
+
+@vjp_rule(ivp_tangent)
+def ivp_tangent_vjp(gg, ans, ans_, fun, t_span, y0, method, t_eval, dense_output, events, vectorized, args,
+                    options, dy0, dargs):
+    return unsupported("second derivatives of scipy.integrate.solve_ivp")
+
+
+@jvp_rule(ivp_tangent)
+def ivp_tangent_jvp(ans, ans_, fun, t_span, y0, method, t_eval, dense_output, events, vectorized, args,
+                    options, dy0, dargs, *, dans_, dy0_, ddargs):
+    return unsupported("second derivatives of scipy.integrate.solve_ivp")
+
+
+def _is_ode_result(r):
+    return isinstance(r, dict) and type(r).__name__ == "OdeResult"
+
+
+def _ivp_field(r, name):
+    """``r.y`` / ``r.t`` of a solve_ivp result; a named tuple's field otherwise."""
+    if _is_ode_result(r):
+        return r[name]
+    if isinstance(r, tuple) and name in getattr(type(r), "_fields", ()):
+        return r[_position(r, name)]
+    return getattr(r, name)         # (a constant object: its derivative is refused)
+
+
+def ivp_field_cotangent(g, r, name):
+    """The cotangent of ``r`` from the cotangent ``g`` of its field ``name``
+    (a solve_ivp result's: {"y": g}; ``t`` is constant)."""
+    if isinstance(r, dict):
+        return {"y": g} if name == "y" else None
+    return scatter_add(g, r, _position(r, name))
+
+
+def ivp_field_tangent(dr, r, name, ans):
+    """The tangent of field ``name`` of ``r`` from the tangent ``dr`` of ``r``."""
+    if isinstance(r, dict):
+        return dr["y"] if name == "y" and dr is not None else np.zeros_like(ans)
+    return dr[_position(r, name)]
+
+
+@vjp_rule(ivp_field_cotangent)
+def ivp_field_cotangent_vjp(gg, ans, g, r, name):
+    return ivp_field_tangent(gg, r, name, g), None, None
+
+
+@jvp_rule(ivp_field_cotangent)
+def ivp_field_cotangent_jvp(ans, g, r, name, *, dg):
+    return ivp_field_cotangent(dg, r, name)
+
+
+@vjp_rule(ivp_field_tangent)
+def ivp_field_tangent_vjp(gg, ans, dr, r, name, ans_):
+    return ivp_field_cotangent(gg, r, name), None, None, None
+
+
+@jvp_rule(ivp_field_tangent)
+def ivp_field_tangent_jvp(ans, dr, r, name, ans_, *, ddr):
+    return ivp_field_tangent(ddr, r, name, ans_)
+
+
+def _ivp_field_reader(field):
+    # (the field name is a default argument: rule templates read no closures)
+    def read(r, name=field):
+        return _ivp_field(r, name)
+    read.__name__ = read.__qualname__ = f"field_{field}"
+    read.__doc__ = f"``r.{field}`` of a solve_ivp result or a named tuple ``r``."
+
+    @vjp_rule(read)
+    def read_vjp(g, ans, r, name=field):
+        return ivp_field_cotangent(g, r, name), None
+
+    @jvp_rule(read)
+    def read_jvp(ans, r, name=field, *, dr):
+        return ivp_field_tangent(dr, r, name, ans)
+    return read
+
+
+IVP_FIELD_READERS = {name: _ivp_field_reader(name) for name in ("y", "t")}
+globals().update({f.__name__: f for f in IVP_FIELD_READERS.values()})
+nondifferentiable(_is_ode_result)
+
+
+if integrate is not None:
+
+    @vjp_rule(integrate.solve_ivp)
+    def solve_ivp(g, ans, fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, events=None,
+                  vectorized=False, args=None, rtol=1e-3, atol=1e-6, first_step=None, max_step=np.inf,
+                  min_step=0.0, jac=None, jac_sparsity=None, lband=None, uband=None):
+        """Adjoint sensitivities, solved by solve_ivp (the module docstring)."""
+        ct_y0, ct_args = ivp_cotangents(
+            None if g is None else g.get("y"), ans, fun, t_span, y0, method, t_eval, dense_output, events,
+            vectorized, args, dict(rtol=rtol, atol=atol, first_step=first_step, max_step=max_step,
+                                   min_step=min_step, jac=jac, jac_sparsity=jac_sparsity))
+        return (None, unsupported("the derivative of scipy.integrate.solve_ivp w.r.t. t_span"), ct_y0, None,
+                unsupported("the derivative of scipy.integrate.solve_ivp w.r.t. t_eval"), None, None, None,
+                ct_args)
+
+    @jvp_rule(integrate.solve_ivp)
+    def solve_ivp_jvp(ans, fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, events=None,
+                      vectorized=False, args=None, rtol=1e-3, atol=1e-6, first_step=None, max_step=np.inf,
+                      min_step=0.0, jac=None, jac_sparsity=None, lband=None, uband=None, *, dt_span, dy0,
+                      dt_eval, dargs):
+        return unsupported("the derivative of scipy.integrate.solve_ivp w.r.t. t_span") * dt_span + \
+            unsupported("the derivative of scipy.integrate.solve_ivp w.r.t. t_eval") * dt_eval + ivp_tangent(ans, fun, t_span, y0, method, t_eval, dense_output, events, vectorized, args,
+                           dict(rtol=rtol, atol=atol, first_step=first_step, max_step=max_step,
+                                min_step=min_step, jac=jac, jac_sparsity=jac_sparsity), dy0, dargs)

@@ -21,7 +21,7 @@ import numpy as np
 from ..runtime import expand_reduced, unbroadcast, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .indexing import scatter_add
-from .support import (fold_lower_h, hermitian_from_lower, ctrans, phase_row, cast_like, svd_check,
+from .support import (fold_lower_h, hermitian_from_lower, ctrans, phase_row, cast_like, svd_check, svd_vectors_check,
                       norm_kind, norm_weights, matrix_power_cotangent, matrix_power_tangent,
                       unsupported)
 
@@ -183,6 +183,8 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
     u, s, vh = (ans if compute_uv and svd_check(a, full_matrices)
                 else np.linalg.svd(a, full_matrices=False, hermitian=hermitian))
     gu, gs, gvh = g if compute_uv else (None, g, None)
+    if any(c is not None and np.any(c != 0) for c in (gu, gvh)):
+        svd_vectors_check(a, s)      # a zero cotangent (an unused U or Vh) needs no vectors
     uh = ctrans(u)
     v = ctrans(vh)
     k = np.shape(s)[-1]
@@ -219,6 +221,8 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
 def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da):
     u, s, vh = (ans if compute_uv and svd_check(a, full_matrices)
                 else np.linalg.svd(a, full_matrices=False, hermitian=hermitian))
+    if compute_uv:
+        svd_vectors_check(a, s)
     dA = hermitian_from_lower(da) if hermitian else da
     uh = ctrans(u)
     v = ctrans(vh)

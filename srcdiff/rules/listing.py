@@ -63,6 +63,7 @@ FIRST_ORDER_ONLY = (
     ("numpy.linalg.matrix_norm", "ord 2, -2 or 'nuc'"),
     ("numpy.gradient", "every call"),
     ("scipy.integrate.odeint", "every call"),
+    ("scipy.integrate.solve_ivp", "every call"),
 )
 
 

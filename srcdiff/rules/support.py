@@ -1041,6 +1041,28 @@ def svd_check(a, full_matrices):
     return True
 
 
+def svd_vectors_check(a, s):
+    """Refuse the derivative of singular vectors where it is not defined: two
+    (numerically) equal singular values (the rules divide by their squares'
+    difference), or a zero one of a non-square matrix (they divide by it; its
+    vectors are not unique). Returning a number there would be silently wrong
+    (0/0 rounding noise); the tolerance is ``np.linalg.matrix_rank``'s."""
+    m, n = np.shape(a)[-2:]
+    s = np.asarray(s)
+    if s.size == 0:
+        return True
+    tol = max(m, n) * np.finfo(np.result_type(s.dtype, float)).eps * np.max(s, axis=-1, keepdims=True)
+    gaps = np.where(np.eye(s.shape[-1], dtype=bool), np.inf,
+                    np.abs(np.expand_dims(s, -1) - np.expand_dims(s, -2)))
+    zero = m != n and bool(np.any(s <= tol))
+    if zero or bool(np.any(gaps <= np.expand_dims(tol, -1))):
+        unsupported("the derivative of np.linalg.svd's singular vectors at "
+                    + ("a zero singular value of a non-square matrix" if zero
+                       else "repeated singular values")
+                    + " (not defined there: the matrix is rank-deficient or degenerate)")
+    return True
+
+
 def norm_kind(x, ord=None, axis=None, vector=False):
     """Classify an ``np.linalg.norm`` call: ('vec', p) with p a finite order
     handled by the smooth formula, ('vecw', ord) for inf/-inf/0 vector orders,
@@ -1769,7 +1791,7 @@ register_linear((1,), prod_others_mv)
 
 nondifferentiable(unsupported, user_location, phase_row, extremum_weights, nan_count, inverse_permutation,
                   negate_shift, tensordot_spec, dot_spec, inner_spec, kron_spec, eye_like,
-                  diff_pad_width, svd_check, norm_kind, norm_axis, norm_weights_smooth,
+                  diff_pad_width, svd_check, svd_vectors_check, norm_kind, norm_axis, norm_weights_smooth,
                   fft_axes, inverse_norm, irfft_weights, fft_out_sizes,
                   linspace_weights)
 

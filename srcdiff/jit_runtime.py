@@ -421,6 +421,14 @@ def _add_at_owned(d, index, g):
         return lambda d, index, g: runtime.add_at(d, index, g)
 
 
+@overload(runtime.items_like)
+def _items_like(g, x):
+    # (compiled code holds arrays and numbers, never a list of items)
+    if isinstance(x, (types.Array, types.Number)):
+        return lambda g, x: g
+    return None
+
+
 @overload(runtime.zero_at)
 def _zero_at(g, index):
     if isinstance(g, types.Array):

@@ -58,7 +58,7 @@ def _sources(monkeypatch):
 @pytest.mark.skipif(codegen.astor is None, reason="astor is not installed (or hidden)")
 def test_astor_and_unparse_give_the_same_text(monkeypatch):
     seen = _sources(monkeypatch)
-    assert len(seen) >= 3
+    assert len(seen) >= 2     # the gradient (made once, at its first call) and the jvp
     for with_astor, with_unparse in seen:
         assert with_astor == with_unparse
     text = "".join(a for a, _ in seen)

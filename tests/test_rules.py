@@ -210,10 +210,16 @@ def _through_transforms_only():
     their own test files): a direct call evaluates every cotangent, and these
     refuse some parameters by raising (np.polyfit's x, np.interp's xp, the
     shape parameters and orders of the scipy.special functions without a closed
-    form), or return a bool item this harness cannot difference (cho_factor)."""
-    out = {np.polyfit, np.interp}
+    form), or return a bool item this harness cannot difference (cho_factor), or
+    take defaults the transformer fills in (scipy.stats methods)."""
+    out = {np.polyfit, np.interp, np.select}   # (np.select: lists of arrays this harness does not difference)
+    # scipy.stats methods: the transformer fills their default loc/scale (a direct
+    # call passes None); the sweep and tests/test_stats.py check them as users call them
+    out |= {f for f in SPECS if type(getattr(f, "__self__", None)).__module__.startswith("scipy.stats")}
     try:
         from scipy import linalg, special
+        import scipy.integrate
+        out |= {scipy.integrate.solve_ivp}     # (its result is read by attribute: sol.y)
         out |= {linalg.cho_factor, special.gammainc, special.gammaincc, special.betainc, special.jv,
                 special.iv, special.ive, special.kv}
     except ImportError:  # pragma: no cover

@@ -183,11 +183,9 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
     u, s, vh = (ans if compute_uv and svd_check(a, full_matrices)
                 else np.linalg.svd(a, full_matrices=False, hermitian=hermitian))
     gu, gs, gvh = g if compute_uv else (None, g, None)
-    if any(c is not None and np.any(c != 0) for c in (gu, gvh)):
-        svd_vectors_check(a, s)      # a zero cotangent (an unused U or Vh) needs no vectors
     uh = ctrans(u)
     v = ctrans(vh)
-    k = np.shape(s)[-1]
+    k = np.shape(svd_vectors_check(a, s, gu, gvh))[-1]     # (refuses degenerate s; unused U, Vh need no check)
     wide = np.shape(a)[-2] < np.shape(a)[-1]
     eye = np.eye(k)
     s2 = s ** 2
@@ -221,12 +219,10 @@ def svd(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
 def svd_jvp(ans, a, full_matrices=True, compute_uv=True, hermitian=False, *, da):
     u, s, vh = (ans if compute_uv and svd_check(a, full_matrices)
                 else np.linalg.svd(a, full_matrices=False, hermitian=hermitian))
-    if compute_uv:
-        svd_vectors_check(a, s)
     dA = hermitian_from_lower(da) if hermitian else da
     uh = ctrans(u)
     v = ctrans(vh)
-    k = np.shape(s)[-1]
+    k = np.shape(svd_vectors_check(a, s) if compute_uv else s)[-1]     # (refuses degenerate s)
     wide = np.shape(a)[-2] < np.shape(a)[-1]
     eye = np.eye(k)
     s2 = s ** 2

@@ -1041,16 +1041,21 @@ def svd_check(a, full_matrices):
     return True
 
 
-def svd_vectors_check(a, s):
+def svd_vectors_check(a, s, *cotangents):
     """Refuse the derivative of singular vectors where it is not defined: two
     (numerically) equal singular values (the rules divide by their squares'
     difference), or a zero one of a non-square matrix (they divide by it; its
     vectors are not unique). Returning a number there would be silently wrong
-    (0/0 rounding noise); the tolerance is ``np.linalg.matrix_rank``'s."""
+    (0/0 rounding noise); the tolerance is ``np.linalg.matrix_rank``'s.
+    ``cotangents``: the reverse rule's cotangents of U and Vh; none of them
+    non-zero (unused vectors) needs no check. Returns ``s`` (so that a rule
+    template, whose lines are assignments, keeps the check)."""
+    if cotangents and all(c is None or not np.any(c != 0) for c in cotangents):
+        return s
     m, n = np.shape(a)[-2:]
-    s = np.asarray(s)
+    s_in, s = s, np.asarray(s)
     if s.size == 0:
-        return True
+        return s_in
     tol = max(m, n) * np.finfo(np.result_type(s.dtype, float)).eps * np.max(s, axis=-1, keepdims=True)
     gaps = np.where(np.eye(s.shape[-1], dtype=bool), np.inf,
                     np.abs(np.expand_dims(s, -1) - np.expand_dims(s, -2)))
@@ -1060,7 +1065,7 @@ def svd_vectors_check(a, s):
                     + ("a zero singular value of a non-square matrix" if zero
                        else "repeated singular values")
                     + " (not defined there: the matrix is rank-deficient or degenerate)")
-    return True
+    return s_in
 
 
 def norm_kind(x, ord=None, axis=None, vector=False):

@@ -148,22 +148,29 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
             _rewrite_call(call, function_of, static, env)
 
 
-def _unroll(block, norm, values, counts, function_of):
+def _unroll(block, norm, values, counts, function_of, cache=None):
     """``block`` with its loops over literal tuples or lists of functions unrolled,
-    and whether there were any."""
+    and whether there were any. (``cache`` holds ``_read_otherwise`` of the
+    function's body while no loop has been unrolled: it is emptied when one is.)"""
     from .inline import _rename_all
+    if cache is None:
+        cache = {}
     out, any_ = [], False
     for s in block:
         if not isinstance(s, gast.FunctionDef):
             for field in ("body", "orelse"):
                 sub = getattr(s, field, None)
                 if isinstance(sub, list):
-                    new, hit = _unroll(sub, norm, values, counts, function_of)
+                    new, hit = _unroll(sub, norm, values, counts, function_of, cache)
                     setattr(s, field, new)
+                    if hit:
+                        cache.clear()
                     any_ |= hit
         held = s.iter if isinstance(s, gast.For) else None
         if isinstance(held, gast.Name) and counts.get(held.id) == 1:
-            mutable = held.id in _read_otherwise(norm.node.body)
+            if "read" not in cache:
+                cache["read"] = _read_otherwise(norm.node.body)
+            mutable = held.id in cache["read"]
             held = values.get(held.id)
             if isinstance(held, gast.List) and mutable:
                 held = None     # a list changed somewhere: its items may not be these
@@ -187,6 +194,7 @@ def _unroll(block, norm, values, counts, function_of):
                                    **{s.target.id: name}))
             out += [bind] + body
         any_ = True
+        cache.clear()
     return out, any_
 
 

@@ -95,6 +95,7 @@ def write(path, fuzz=False):
 def _load(path):
     text = open(path).read()
     text = re.sub(r"\b(tt|fz)_\d+_\d+", r"\1_N", text)           # temporary modules
+    text = re.sub(r"\bsrcdiff_tt_[A-Za-z0-9_]+", "srcdiff_tt_DIR", text)   # and their folder
     blocks = re.split(r"^=== ", text, flags=re.M)[1:]
     return dict(b.split("\n", 1) for b in blocks)
 

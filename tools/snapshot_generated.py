@@ -1,14 +1,16 @@
 """Snapshot of generated code, to check that a change to the transformer
 (a speed-up, a refactoring) leaves every generated source byte-identical.
 
-    python tools/snapshot_generated.py OUT.txt [--fuzz]   # write a snapshot
+    python tools/snapshot_generated.py OUT.txt [--fuzz] [--order2]   # write a snapshot
     python tools/snapshot_generated.py --compare A.txt B.txt
 
 A snapshot holds, for every tests/fuzz_regressions program, benchmark workload,
 realistic program (benchmarks/realistic.py) and a 60-statement function of each
 shape of benchmarks/transform_time.py (``--fuzz``: and its large fuzz program),
 ``srcdiff.source`` of ``grad(f)`` before and after its first call, of
-``value_and_grad(f)`` and of ``vjp``'s backward function (or the error raised).
+``value_and_grad(f)`` and of ``vjp``'s backward function (or the error raised);
+``--order2``: and every source compiled while ``hvp(f)`` (on the first
+differentiated argument) is called, the forward-over-reverse code.
 Take one at the branch point and one after each step, and compare; paths of
 temporary modules and of the checkout are normalised away.
 """
@@ -35,7 +37,36 @@ def _emit(out, label, make):
     out.write(f"=== {label}\n" + text.replace(ROOT + os.sep, "ROOT/"))
 
 
-def _snapshot(out, label, f, args, wrt):
+def _hvp_sources(f, args, wrt):
+    """The sources compiled while ``hvp(f, wrt)`` is made and called (the
+    gradient and its jvp), joined."""
+    import numpy as np
+    import srcdiff
+    from srcdiff import api, forward_api
+    texts = []
+    originals = api.compile_functions, forward_api.compile_functions
+
+    def recording(original):
+        def compile_functions(*a, **k):
+            got = original(*a, **k)
+            texts.append(got[1].split("\n", 1)[1])
+            return got
+        return compile_functions
+
+    api.compile_functions = recording(originals[0])
+    forward_api.compile_functions = recording(originals[1])
+    try:
+        w = wrt[0] if isinstance(wrt, tuple) else wrt
+        args = copy.deepcopy(list(args))
+        x = args[w] if isinstance(w, int) else None
+        v = np.ones_like(x) if isinstance(x, (np.ndarray, float, np.floating)) else x
+        srcdiff.hvp(f, w)(*args, v)
+    finally:
+        api.compile_functions, forward_api.compile_functions = originals
+    return "title\n" + "".join(texts)
+
+
+def _snapshot(out, label, f, args, wrt, order2=False):
     import srcdiff
     made = {}
 
@@ -60,9 +91,11 @@ def _snapshot(out, label, f, args, wrt):
         _emit(out, label + " grad called", called)
     _emit(out, label + " value_and_grad called", value_and_grad)
     _emit(out, label + " vjp", vjp)
+    if order2:
+        _emit(out, label + " hvp", lambda: _hvp_sources(f, args, wrt))
 
 
-def write(path, fuzz=False):
+def write(path, fuzz=False, order2=False):
     import numpy as np
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
@@ -76,20 +109,21 @@ def write(path, fuzz=False):
             spec.loader.exec_module(mod)
             wrt = getattr(mod, "WRT", None)
             _snapshot(out, os.path.relpath(file, ROOT), getattr(mod, getattr(mod, "FUNC", "f")),
-                      mod.ARGS, 0 if wrt is None else wrt)
+                      mod.ARGS, 0 if wrt is None else wrt, order2)
         rng = np.random.default_rng(0)
         for w in workloads.WORKLOADS:
-            _snapshot(out, "workload " + w.name, w.f, w.make_args(True, rng), w.wrt)
+            _snapshot(out, "workload " + w.name, w.f, w.make_args(True, rng), w.wrt, order2)
         for name, f, wrt, make_args in realistic.PROGRAMS:
-            _snapshot(out, "realistic " + name, f, make_args(rng), wrt)
+            _snapshot(out, "realistic " + name, f, make_args(rng), wrt, order2)
         x, w = np.linspace(0.1, 1.0, 5), np.float64(0.3)
         for shape, make in tt.SHAPES.items():
             f = tt._module("import numpy as np\n\n\n" + make(60) + "\n").f
-            _snapshot(out, "shape " + shape, f, (x, w), (0, 1))
+            _snapshot(out, "shape " + shape, f, (x, w), (0, 1), order2)
         case = tt.fuzz_case() if fuzz else None
         if case is not None:
             source, fname, args, wrt = case
-            _snapshot(out, "fuzz program", getattr(tt._module(source, "fz"), fname), args, wrt)
+            _snapshot(out, "fuzz program", getattr(tt._module(source, "fz"), fname), args, wrt,
+                      order2)
 
 
 def _load(path):
@@ -116,8 +150,9 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--compare" and len(argv) == 3:
         return 1 if compare(argv[1], argv[2]) else 0
-    if len(argv) in (1, 2) and not argv[0].startswith("-"):
-        write(argv[0], fuzz="--fuzz" in argv[1:])
+    if 1 <= len(argv) <= 3 and not argv[0].startswith("-") \
+            and set(argv[1:]) <= {"--fuzz", "--order2"}:
+        write(argv[0], fuzz="--fuzz" in argv[1:], order2="--order2" in argv[1:])
         return 0
     print(__doc__)
     return 2

@@ -15,7 +15,7 @@ import gast
 
 from .rules import lookup
 from .simplify import same_product, twice
-from .syntax import Transformer, clone, names_read, walk
+from .syntax import Transformer, clone, each_node, names_read, walk
 
 __all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accumulations"]
 
@@ -26,7 +26,7 @@ _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like"
 def _uses(stmts):
     counts = {}
     for s in stmts:
-        for n in walk(s):
+        for n in each_node(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
             elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -37,7 +37,7 @@ def _uses(stmts):
 def _written(stmt):
     """Names a statement (re)binds or may change in place."""
     out = set()
-    for n in walk(stmt):
+    for n in each_node(stmt):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             out.add(n.id)
         elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
@@ -65,7 +65,7 @@ class _Purity:
         self.resolve = resolve
 
     def pure(self, expr):
-        for n in walk(expr):
+        for n in each_node(expr):
             if isinstance(n, (gast.Lambda, gast.ListComp, gast.DictComp, gast.GeneratorExp,
                               gast.SetComp, gast.NamedExpr, gast.Yield, gast.Await)):
                 return False
@@ -201,7 +201,7 @@ def _fold_block(block, counts, purity, seen):
 def _bindings(stmts):
     counts = {}
     for s in stmts:
-        for n in walk(s):
+        for n in each_node(s):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
     return counts
@@ -340,7 +340,7 @@ def dead_code(stmts, resolve=None):
                         if isinstance(v, gast.AST):
                             reads |= names_read(v)
             else:
-                reads = names_read(st) | {n.target.id for n in walk(st)
+                reads = names_read(st) | {n.target.id for n in each_node(st)
                                           if isinstance(n, gast.AugAssign)
                                           and isinstance(n.target, gast.Name)}
             for n in reads:

@@ -22,7 +22,7 @@ import gast
 from . import runtime
 from .shapes import has_rest
 from .simplify import simplify
-from .syntax import Transformer, clone, const
+from .syntax import Transformer, each_node, clone, const, walk
 
 __all__ = ["put_unit_seed", "shape_stand_ins", "scalar_broadcasts", "unit_divisions"]
 
@@ -31,7 +31,7 @@ def _stores(stmts):
     """name -> how many times the statements bind or change it (in place too)."""
     out = {}
     for s in stmts:
-        for n in gast.walk(s):
+        for n in each_node(s):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 out[n.id] = out.get(n.id, 0) + 1
             elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -148,7 +148,7 @@ def put_unit_seed(stmts):
 def _reads(stmts):
     out = {}
     for s in stmts:
-        for n in gast.walk(s):
+        for n in each_node(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 out[n.id] = out.get(n.id, 0) + 1
     return out
@@ -312,7 +312,7 @@ class _Swap(Transformer):
 
 def _may_swap(st, defs, sc, full_broadcast):
     """Does st read a broadcast in ``defs`` or spell one out?"""
-    for n in gast.walk(st):
+    for n in walk(st):
         if isinstance(n, gast.Name) and n.id in defs and isinstance(n.ctx, gast.Load):
             return True
         if isinstance(n, gast.Call) and full_broadcast(sc, n):

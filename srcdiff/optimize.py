@@ -340,9 +340,7 @@ def dead_code(stmts, resolve=None):
                         if isinstance(v, gast.AST):
                             reads |= names_read(v)
             else:
-                reads = names_read(st) | {n.target.id for n in each_node(st)
-                                          if isinstance(n, gast.AugAssign)
-                                          and isinstance(n.target, gast.Name)}
+                reads = _reads_and_updates(st)
             for n in reads:
                 count[n] = count.get(n, 0) + 1
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
@@ -373,6 +371,20 @@ def dead_code(stmts, resolve=None):
                 if not count[n]:
                     work.append(n)
     return _drop(stmts, removed)
+
+
+def _reads_and_updates(st):
+    """The names ``st`` loads or updates (``x += ...``), in one walk."""
+    Name, Load, AugAssign = gast.Name, gast.Load, gast.AugAssign
+    out = set()
+    for n in each_node(st):
+        cls = n.__class__
+        if cls is Name:
+            if n.ctx.__class__ is Load:
+                out.add(n.id)
+        elif cls is AugAssign and isinstance(n.target, Name):
+            out.add(n.target.id)
+    return out
 
 
 def _drop(stmts, removed):

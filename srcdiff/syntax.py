@@ -119,35 +119,48 @@ class Transformer(gast.NodeTransformer):
     from the nodes' dicts."""
 
     def visit(self, node):
-        cls = node.__class__
-        methods = _VISITORS.setdefault(self.__class__, {})
-        name = methods.get(cls)
-        if name is None:
-            name = methods[cls] = "visit_" + cls.__name__
-        return getattr(self, name, self.generic_visit)(node)
+        methods = _VISITORS.get(self.__class__)
+        if methods is None:
+            methods = _VISITORS[self.__class__] = {}
+        fn = methods.get(node.__class__)
+        if fn is None:
+            cls = self.__class__
+            fn = methods[node.__class__] = getattr(cls, "visit_" + node.__class__.__name__,
+                                                   cls.generic_visit)
+        return fn(self, node)
 
     def generic_visit(self, node):
         AST = gast.AST
         d = node.__dict__
         for field in node._fields:
             old = d.get(field)
+            if old is None:
+                continue
             if isinstance(old, list):
-                new_values = []
-                for value in old:
+                new_values = None       # (made when an item changes)
+                for i, value in enumerate(old):
                     if isinstance(value, AST):
-                        value = self.visit(value)
-                        if value is None:
+                        new = self.visit(value)
+                        if new is value and new_values is None:
                             continue
-                        if not isinstance(value, AST):
-                            new_values.extend(value)
+                        if new_values is None:
+                            new_values = old[:i]
+                        if new is None:
                             continue
+                        if not isinstance(new, AST):
+                            new_values.extend(new)
+                            continue
+                        value = new
+                    elif new_values is None:
+                        continue
                     new_values.append(value)
-                old[:] = new_values
+                if new_values is not None:
+                    old[:] = new_values
             elif isinstance(old, AST):
                 new_node = self.visit(old)
                 if new_node is None:
                     delattr(node, field)
-                else:
+                elif new_node is not old:
                     setattr(node, field, new_node)
         return node
 

@@ -34,11 +34,15 @@ def _uses(stmts):
     return counts
 
 
-def _written(stmt):
-    """Names a statement (re)binds or may change in place."""
+def _written(stmt, reads=None):
+    """Names a statement (re)binds or may change in place (and, given a set
+    ``reads``, the names it loads are added to it, in the same walk)."""
     out = set()
+    Name, Load = gast.Name, gast.Load
     for n in each_node(stmt):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+        if n.__class__ is Name and reads is not None and n.ctx.__class__ is Load:
+            reads.add(n.id)
+        elif isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             out.add(n.id)
         elif isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
                 and isinstance(n.value, gast.Name):
@@ -151,7 +155,8 @@ class _Seen:
     def _get(self, st):
         got = self.memo.get(id(st))
         if got is None or got[0] is not st:
-            got = self.memo[id(st)] = (st, _written(st), names_read(st))
+            reads = set()
+            got = self.memo[id(st)] = (st, _written(st, reads), reads)
         return got
 
     def written(self, st):

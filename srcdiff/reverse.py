@@ -921,8 +921,9 @@ class ReverseTransform:
             self.loop_depth -= 1
             self._kill_targets(s)
             end = self.live
-            m = inv()
-            absent_end = self.absent | {d for d in start - end if m[d] in fresh}
+            gone = start - end
+            m = inv() if gone else None     # (the inverse map: made only when read)
+            absent_end = self.absent | {d for d in gone if m[d] in fresh}
             owned_end = self.owned | (start - end)   # re-materialized at the end of the body
             owned_end -= absent_end
             owned_start = owned_start & owned_end
@@ -935,7 +936,7 @@ class ReverseTransform:
             absent_start = absent_start | absent_end
             owned_start = (owned_start | (end - live_before)) - absent_start
         pre = []
-        m = inv()
+        m = inv() if start - live_before else None
         for d in sorted(start - live_before):
             pre.append(self.zero(m[d], s.srcline))
         self.live = set(start)
@@ -947,7 +948,7 @@ class ReverseTransform:
         body = self.rev_block(s.body)
         self.loop_depth -= 1
         self._kill_targets(s)
-        m = inv()
+        m = inv() if start - self.live or self.loop_depth == 0 else None
         for d in sorted(start - self.live):
             if m[d] in fresh:
                 # the previous iteration's value: its shape is not known here

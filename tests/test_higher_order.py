@@ -359,3 +359,32 @@ def test_buffer_made_each_iteration_then_written_at_order_two(name, i):
     from test_loops_closures import check, SECOND
     f = load_function(MADE_EACH_ITERATION_THEN_WRITTEN[name], name="f")
     check(f, (np.array([0.3, -0.2, 0.5]), 0.7), i, SECOND)
+
+
+def test_generated_code_that_writes_a_pushed_array_is_refused():
+    """Generated code differentiated again (its file name starts with <srcdiff):
+    a stack entry is the array itself, so an array written in place after it is
+    pushed (and before its name is bound again) would be differentiated as if
+    the entry were a copy taken at the push. srcdiff's own gradient code never
+    does that (tests above); any code that does is refused, naming the line."""
+    import linecache
+    src = (
+        "def h(x):\n"
+        "    st = []\n"
+        "    s = 0.0\n"
+        "    for i in range(2):\n"
+        "        v = np.zeros(2)\n"
+        "        st.append(v)\n"
+        "        v[0] = x * (i + 1)\n"
+        "        s = s + np.sum(np.sin(v))\n"
+        "    for i in range(2):\n"
+        "        w = st.pop()\n"
+        "        s = s + np.sum(w * w)\n"
+        "    return s\n")
+    name = "<srcdiff-test: pushed then written>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    ns = {"np": np}
+    exec(compile(src, name, "exec"), ns)
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test: pushed then written>:7: 'v' is "
+                       r"changed in place here after st\.append\(v\)"):
+        srcdiff.grad(ns["h"])(0.3)

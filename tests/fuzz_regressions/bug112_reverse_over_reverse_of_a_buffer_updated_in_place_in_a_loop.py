@@ -16,7 +16,6 @@ import math
 import numpy as np
 
 
-
 def f(t):
     buf2 = np.linspace(-0.3, 0.3, 5)
     t3 = t / (1.0 + np.square(t))

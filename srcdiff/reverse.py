@@ -209,15 +209,16 @@ class ReverseTransform:
 
     def _writes_into(self, stmt, t):
         """May ``stmt`` change the value of the name ``t`` in place (an item or
-        slice store, a method call on it, a call that writes its arguments, a
-        runtime helper that adds into its first argument)?"""
+        slice store, a mutating method call on it, a call that writes its
+        arguments, a runtime helper that adds into its first argument)?"""
+        from .methods import MUTATING_METHODS
         for n in walk(stmt):
             if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
                     and isinstance(n.value, gast.Name) and n.value.id == t:
                 return True
             if isinstance(n, gast.Call):
                 if isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name) \
-                        and n.func.value.id == t:
+                        and n.func.value.id == t and n.func.attr in MUTATING_METHODS:
                     return True
                 if not any(isinstance(a, gast.Name) and a.id == t for a in n.args):
                     continue

@@ -757,3 +757,8 @@ _c = np.array([[0.3, -0.8, 0.1], [-0.2, 0.6, -0.5]])
 spec(np.select, [Case(np.select, [_c > 0, _c > -0.3], [np.array([[0.5, 1.2, -0.7], [0.9, -0.4, 0.3]]), np.array([0.8, -1.1, 0.6])],
                       np.array([[1.5], [-0.6]]), wrt=(1, 2)),
                  Case(np.select, [_c[0] > 0], [np.array([0.7, -0.2, 1.3])], wrt=(1,))])
+
+# sliding windows (rules/windows.py): overlapping views, adjoint adds the windows back
+from numpy.lib.stride_tricks import sliding_window_view as _swv  # noqa: E402
+spec(_swv, [Case(_swv, uni((7,)), 3), Case(_swv, uni((4, 5)), (2, 3)),
+            Case(_swv, uni((4, 5)), 2, axis=0), Case(_swv, uni((3, 6)), (2, 2), axis=(1, 1))])

@@ -62,3 +62,7 @@ spec(L.cond, [Case(L.cond, uni((3, 3)) + np.diag([3.0, 2.0, 1.0])), Case(L.cond,
 spec(L.tensorinv, [Case(L.tensorinv, np.reshape(wellcond(6), (2, 3, 6))), Case(L.tensorinv, np.reshape(wellcond(4), (4, 2, 2)), 1)])
 spec(L.tensorsolve, [Case(L.tensorsolve, np.reshape(wellcond(6), (2, 3, 6)), uni((2, 3))),
                      Case(L.tensorsolve, np.reshape(wellcond(4), (2, 2, 2, 2)), uni((2, 2)))])
+
+if SL is not None:
+    spec(SL.polar, [Case(SL.polar, wellcond(3)), Case(SL.polar, wellcond(3), "left")])
+    spec(SL.orthogonal_procrustes, [Case(SL.orthogonal_procrustes, uni((4, 3)) + np.eye(4, 3) * [3, 2, 1], uni((4, 3)) + np.eye(4, 3))])

@@ -972,3 +972,49 @@ if linalg is not None:
     @jvp_rule(linalg.solve_discrete_lyapunov)
     def solve_discrete_lyapunov_jvp(ans, a, q, method=None, *, da, dq):
         return linalg.solve_discrete_lyapunov(a, dq + da @ ans @ ctrans(a) + a @ ans @ ctrans(da), method)
+
+    @vjp_rule(linalg.polar)
+    def polar(g, ans, a, side="right"):
+        """Square non-singular ``a = u p`` (side='left': ``a = p u``) with ``p``
+        Hermitian positive definite: ``p dp + dp p = d(a^H a)`` (``d(a a^H)``) and
+        ``du = (da - u dp) p^-1`` (``p^-1 (da - dp u)``). Gradients (``G = conj(g)``):
+        ``R = Gu p^-1`` (``p^-1 Gu``), ``Y`` solves ``p Y + Y p = Gp - u^H R``
+        (``Gp - R u^H``), and ``a``'s is ``R + a (Y + Y^H)`` (``R + (Y + Y^H) a``)."""
+        u, p = ans if square_only(a, "scipy.linalg.polar") else None
+        right = side == "right"
+        Gu = np.conj(g[0]) if g[0] is not None else 0.0 * u
+        Gp = np.conj(g[1]) if g[1] is not None else 0.0 * p
+        pinv = np.linalg.inv(p)
+        R = Gu @ pinv if right else pinv @ Gu
+        Y = linalg.solve_sylvester(p, p, Gp - ctrans(u) @ R if right else Gp - R @ ctrans(u))
+        return np.conj(R + a @ (Y + ctrans(Y)) if right else R + (Y + ctrans(Y)) @ a)
+
+    @jvp_rule(linalg.polar)
+    def polar_jvp(ans, a, side="right", *, da):
+        u, p = ans if square_only(a, "scipy.linalg.polar") else None
+        right = side == "right"
+        dp = linalg.solve_sylvester(p, p, ctrans(da) @ a + ctrans(a) @ da if right else da @ ctrans(a) + a @ ctrans(da))
+        pinv = np.linalg.inv(p)
+        du = (da - u @ dp) @ pinv if right else pinv @ (da - dp @ u)
+        return du, dp
+
+    @vjp_rule(linalg.orthogonal_procrustes)
+    def orthogonal_procrustes(g, ans, A, B, check_finite=True):
+        """``(R, scale)``: ``M = A^H B = R P`` (right polar; ``scale = tr P``, the sum
+        of M's singular values), differentiated as ``polar`` (M square non-singular);
+        with ``GM`` M's gradient, A's is ``B GM^H`` and B's ``A GM``."""
+        u, p = linalg.polar(ctrans(A) @ B)
+        Gu = np.conj(g[0]) if g[0] is not None else 0.0 * u
+        Gp = np.real(g[1]) * np.eye(np.shape(p)[-1]) if g[1] is not None else 0.0 * p
+        R = Gu @ np.linalg.inv(p)
+        Y = linalg.solve_sylvester(p, p, Gp - ctrans(u) @ R)
+        GM = R + ctrans(A) @ B @ (Y + ctrans(Y))
+        return np.conj(B @ ctrans(GM)), np.conj(A @ GM)
+
+    @jvp_rule(linalg.orthogonal_procrustes)
+    def orthogonal_procrustes_jvp(ans, A, B, check_finite=True, *, dA, dB):
+        u, p = linalg.polar(ctrans(A) @ B)
+        M = ctrans(A) @ B
+        dM = ctrans(dA) @ B + ctrans(A) @ dB
+        dp = linalg.solve_sylvester(p, p, ctrans(dM) @ M + ctrans(M) @ dM)
+        return (dM - u @ dp) @ np.linalg.inv(p), np.real(np.trace(dp, axis1=-2, axis2=-1))

@@ -757,3 +757,5 @@ _c = np.array([[0.3, -0.8, 0.1], [-0.2, 0.6, -0.5]])
 spec(np.select, [Case(np.select, [_c > 0, _c > -0.3], [np.array([[0.5, 1.2, -0.7], [0.9, -0.4, 0.3]]), np.array([0.8, -1.1, 0.6])],
                       np.array([[1.5], [-0.6]]), wrt=(1, 2)),
                  Case(np.select, [_c[0] > 0], [np.array([0.7, -0.2, 1.3])], wrt=(1,))])
+
+from rule_specs_numpy_more import *  # noqa: E402,F401,F403  (more NumPy specs; uses the helpers above)

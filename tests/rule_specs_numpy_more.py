@@ -1,0 +1,51 @@
+"""Specs of more NumPy functions (order statistics, cov/corrcoef, trapezoid,
+ufunc methods, array builders): imported at the end of tests/rule_specs.py,
+whose helpers this module uses (it is fully defined by then)."""
+import numpy as np
+
+from rule_specs import Case, spec, uni, pos, distinct
+
+# --- order statistics: distinct values, away from ties (rules/reductions.py) ---------------
+for f in (np.median, np.nanmedian):
+    spec(f, [Case(f, distinct((5,))), Case(f, distinct((4,))),
+             Case(f, distinct((3, 4)), axis=1), Case(f, distinct((3, 4)), axis=0, keepdims=True),
+             Case(f, distinct((2, 3, 2)), axis=(0, 2))])
+spec(np.nanmedian, [Case(np.nanmedian, np.array([[0.3, np.nan, -0.9, 1.4], [2.1, -0.2, np.nan, 0.8]]),
+                         axis=1, label=" nan")])
+for f, q in ((np.quantile, 0.3), (np.percentile, 30.0), (np.nanquantile, 0.7), (np.nanpercentile, 70.0)):
+    qs = np.array([0.15, 0.62, 0.9]) * (100.0 if "percentile" in f.__name__ else 1.0)
+    spec(f, [Case(f, distinct((6,)), q, wrt=(0,)),
+             Case(f, distinct((3, 5)), qs, axis=1, wrt=(0,)),
+             Case(f, distinct((4, 3)), q, axis=0, keepdims=True, wrt=(0,)),
+             Case(f, distinct((2, 3, 2)), qs[:2], axis=(0, 2), keepdims=True, wrt=(0,)),
+             Case(f, distinct((7,)), q, method="hazen", wrt=(0,)),
+             Case(f, distinct((7,)), qs, method="nearest", wrt=(0,)),
+             Case(f, distinct((8,)), q, method="median_unbiased", wrt=(0,))])
+spec(np.nanquantile, [Case(np.nanquantile, np.array([[0.3, np.nan, -0.9, 1.4, 0.1], [2.1, -0.2, np.nan, 0.8, np.nan]]),
+                           0.4, axis=1, wrt=(0,), label=" nan")])
+
+# --- cumulative_prod (rules/reductions.py): like cumprod, first order only --------------------
+spec(np.cumulative_prod, [Case(np.cumulative_prod, pos((4,)), second=False),
+                          Case(np.cumulative_prod, pos((2, 3)), axis=1, second=False),
+                          Case(np.cumulative_prod, np.array([[1.5, 0.0, 2.0], [0.2, 0.3, 0.0]]), axis=0,
+                               include_initial=True, second=False, label=" zeros")])
+
+# --- cov and corrcoef (rules/reductions.py): real data, constant weights ---------------------
+spec(np.cov, [Case(np.cov, uni((3, 6))), Case(np.cov, uni((6,))),
+              Case(np.cov, uni((5, 2)), rowvar=False, bias=True),
+              Case(np.cov, uni((2, 5)), uni((5,)), ddof=2),
+              Case(np.cov, uni((4, 2)), uni((4, 3)), rowvar=False),
+              Case(np.cov, uni((2, 5)), fweights=np.array([1, 2, 1, 3, 1]), aweights=pos((5,)), wrt=(0,)),
+              Case(np.cov, uni((2, 5)), aweights=pos((5,)), ddof=0, wrt=(0,))])
+spec(np.corrcoef, [Case(np.corrcoef, uni((3, 6))), Case(np.corrcoef, uni((6,)), uni((6,))),
+                   Case(np.corrcoef, uni((5, 2)), rowvar=False)])
+spec(np.cov, [Case(np.cov, uni((2, 4)) + 1j * uni((2, 4)), label=" complex")])
+spec(np.corrcoef, [Case(np.corrcoef, uni((3, 5)) + 1j * uni((3, 5)), label=" complex")])
+
+# --- trapezoid (rules/reductions.py): y, the sample points x (positional), the spacing dx -----
+_xs = np.cumsum(pos((5,), 0.3, 1.0))
+spec(np.trapezoid, [Case(np.trapezoid, uni((5,))), Case(np.trapezoid, uni((5,)), _xs),
+                    Case(np.trapezoid, uni((3, 5)), None, 0.7, wrt=(0, 2)),
+                    Case(np.trapezoid, uni((5, 3)), _xs, axis=0),
+                    Case(np.trapezoid, uni((2, 4)), np.cumsum(pos((2, 4)), axis=1)),
+                    Case(np.trapezoid, uni((4, 3)), np.cumsum(pos((4, 3)), axis=0), 1.0, 0)])

@@ -49,3 +49,21 @@ spec(np.trapezoid, [Case(np.trapezoid, uni((5,))), Case(np.trapezoid, uni((5,)),
                     Case(np.trapezoid, uni((5, 3)), _xs, axis=0),
                     Case(np.trapezoid, uni((2, 4)), np.cumsum(pos((2, 4)), axis=1)),
                     Case(np.trapezoid, uni((4, 3)), np.cumsum(pos((4, 3)), axis=0), 1.0, 0)])
+
+# --- ufunc methods (rules/ufunc_methods.py) --------------------------------------------------
+for f, gen in ((np.add.reduce, uni), (np.multiply.reduce, pos), (np.maximum.reduce, distinct),
+               (np.minimum.reduce, distinct), (np.fmax.reduce, distinct), (np.fmin.reduce, distinct),
+               (np.logaddexp.reduce, uni), (np.logaddexp2.reduce, uni)):
+    spec(f, [Case(f, gen((4,))), Case(f, gen((3, 4)), axis=1), Case(f, gen((2, 3, 2)), axis=None),
+             Case(f, gen((2, 3, 2)), axis=(0, 2), keepdims=True), Case(f, gen((3, 4)), keepdims=True)])
+for f, gen in ((np.add.accumulate, uni), (np.maximum.accumulate, distinct), (np.minimum.accumulate, distinct),
+               (np.fmax.accumulate, distinct), (np.fmin.accumulate, distinct)):
+    spec(f, [Case(f, gen((5,))), Case(f, gen((3, 4)), axis=1), Case(f, gen((3, 4)))])
+spec(np.multiply.accumulate, [Case(np.multiply.accumulate, pos((5,)), second=False),
+                              Case(np.multiply.accumulate, pos((3, 4)), axis=1, second=False)])
+for f in (np.add.outer, np.subtract.outer, np.multiply.outer):
+    spec(f, [Case(f, uni((3,)), uni((4,))), Case(f, uni((2, 3)), uni((2,))), Case(f, uni(()), uni((3,)))])
+spec(np.divide.outer, [Case(np.divide.outer, uni((3,)), pos((4,))), Case(np.divide.outer, uni((2, 2)), pos((3,)))])
+spec(np.power.outer, [Case(np.power.outer, pos((3,)), uni((4,))), Case(np.power.outer, pos((2, 2)), uni((3,)))])
+for f in (np.maximum.outer, np.minimum.outer):
+    spec(f, [Case(f, distinct((3,)), distinct((4,)) + 0.1), Case(f, distinct((2, 2)), distinct((3,)) + 0.1)])

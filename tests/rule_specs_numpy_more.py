@@ -67,3 +67,22 @@ spec(np.divide.outer, [Case(np.divide.outer, uni((3,)), pos((4,))), Case(np.divi
 spec(np.power.outer, [Case(np.power.outer, pos((3,)), uni((4,))), Case(np.power.outer, pos((2, 2)), uni((3,)))])
 for f in (np.maximum.outer, np.minimum.outer):
     spec(f, [Case(f, distinct((3,)), distinct((4,)) + 0.1), Case(f, distinct((2, 2)), distinct((3,)) + 0.1)])
+
+# --- array builders and piecewise-identity functions (rules/array_extra.py) -------------------
+spec(np.meshgrid, [Case(np.meshgrid, uni((3,)), uni((4,))), Case(np.meshgrid, uni((2,)), uni((3,)), uni((2,)), indexing="ij"),
+                   Case(np.meshgrid, uni((3,)), uni((2,)), sparse=True)])
+spec(np.unwrap, [Case(np.unwrap, np.array([0.1, 3.5, 6.9, 0.4, -2.9])), Case(np.unwrap, uni((2, 4)) * 4.0, axis=0)])
+spec(np.modf, [Case(np.modf, uni((4,)) * 3 + np.array([0.05, 0.5, 0.5, 0.5]) * 0.0 + 0.01)])
+spec(np.frexp, [Case(np.frexp, np.array([0.3, -1.7, 5.2, 0.9]))])
+spec(np.divmod, [Case(np.divmod, uni((3,), 0.1, 0.9) + 3.0, pos((3,), 1.1, 1.4)),
+                 Case(np.divmod, uni((2, 3), 0.1, 0.9) + 3.0, pos((3,), 1.1, 1.4))])
+spec(np.vander, [Case(np.vander, uni((4,))), Case(np.vander, uni((3,)), 5, True)])
+spec(np.logspace, [Case(np.logspace, uni(()), uni(()), 5), Case(np.logspace, uni((2,)), uni(()), 4, base=2.0)])
+spec(np.geomspace, [Case(np.geomspace, pos(()), pos(()) + 2, 5), Case(np.geomspace, pos((2,)), pos(()) + 2, 4, endpoint=False)])
+spec(np.delete, [Case(np.delete, uni((5,)), 2), Case(np.delete, uni((3, 4)), [0, 2], axis=1), Case(np.delete, uni((2, 3)), 4)])
+spec(np.compress, [Case(np.compress, np.array([True, False, True]), uni((3, 2)), axis=0),
+                   Case(np.compress, np.array([False, True]), uni((2, 2)))])
+spec(np.extract, [Case(np.extract, np.array([[True, False, True], [False, True, True]]), uni((2, 3)))])
+spec(np.resize, [Case(np.resize, uni((3,)), (2, 4)), Case(np.resize, uni((2, 3)), (4,))])
+spec(np.sort_complex, [Case(np.sort_complex, distinct((5,))), Case(np.sort_complex, distinct((2, 3)) + 1j * uni((2, 3)))])
+spec(np.i0, [Case(np.i0, uni((4,))), Case(np.i0, uni((2, 3)) * 3)])

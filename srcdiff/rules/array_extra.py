@@ -11,7 +11,7 @@ import numpy as np
 
 from ..runtime import unbroadcast, broadcast_like
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import fill_zeros, stack_split, unsupported
+from .support import fill_zeros, stack_split, unsupported, linspace_weights, take_along_axis_cotangent
 
 
 def gradient_axes(f, varargs, axis):
@@ -203,3 +203,231 @@ def select_cotangents_vjp(gg, ans, g, condlist, choicelist):
 @jvp_rule(select_cotangents)
 def select_cotangents_jvp(ans, g, condlist, choicelist, *, dg):
     return select_cotangents(dg, condlist, choicelist)
+
+
+# ---- more array builders and piecewise-identity functions ----------------------------------
+
+def meshgrid_shape(k, n, indexing):
+    """The shape input ``k`` of ``n`` is reshaped to before broadcasting: -1 on its axis."""
+    ax = (1 - k if k < 2 else k) if indexing == "xy" and n > 1 else k
+    return tuple(-1 if i == ax else 1 for i in range(n))
+
+
+nondifferentiable(meshgrid_shape)
+
+
+def meshgrid_cotangents(g, xi, indexing):
+    """Each output's cotangent summed back onto its input (``None`` for an unused output)."""
+    n = len(xi)
+    return tuple(None if g[k] is None else
+                 np.reshape(unbroadcast(g[k], np.reshape(xi[k], meshgrid_shape(k, n, indexing))), np.shape(xi[k]))
+                 for k in range(n))
+
+
+@vjp_rule(np.meshgrid)
+def meshgrid(g, ans, *xi, copy=True, sparse=False, indexing="xy"):
+    """Each output is its (flattened) input broadcast along the other axes."""
+    return meshgrid_cotangents(g, xi, indexing)
+
+
+@jvp_rule(np.meshgrid)
+def meshgrid_jvp(ans, *xi, copy=True, sparse=False, indexing="xy", dxi):
+    return tuple(np.meshgrid(*fill_zeros(list(dxi), list(xi)), sparse=sparse, indexing=indexing))
+
+
+@vjp_rule(np.unwrap)
+def unwrap(g, ans, p, discont=None, axis=-1, *, period=6.283185307179586):
+    """p plus multiples of the period (piecewise constant): the identity."""
+    return g
+
+
+@jvp_rule(np.unwrap)
+def unwrap_jvp(ans, p, discont=None, axis=-1, *, period=6.283185307179586, dp):
+    return broadcast_like(dp, ans)
+
+
+@vjp_rule(np.modf)
+def modf(g, ans, x):
+    """(fractional part, integral part): x - trunc(x) has derivative 1; the integral part 0."""
+    return unbroadcast(g[0], x) if g[0] is not None else None
+
+
+@jvp_rule(np.modf)
+def modf_jvp(ans, x, *, dx):
+    return broadcast_like(dx, ans[0]), 0.0 * ans[1]
+
+
+@vjp_rule(np.frexp)
+def frexp(g, ans, x):
+    """(mantissa, exponent) with x = m * 2 ** e: m = x * 2 ** -e (e piecewise constant)."""
+    return g[0] * np.ldexp(1.0, -ans[1]) if g[0] is not None else None
+
+
+@jvp_rule(np.frexp)
+def frexp_jvp(ans, x, *, dx):
+    return dx * np.ldexp(1.0, -ans[1]), np.zeros(np.shape(ans[1]))
+
+
+@vjp_rule(np.divmod)
+def divmod_(g, ans, x1, x2):
+    """(floor_divide, mod): the quotient is piecewise constant; mod = x1 - x2 * floor(x1 / x2)."""
+    return ((unbroadcast(g[1], x1) if g[1] is not None else None),
+            (unbroadcast(-g[1] * ans[0], x2) if g[1] is not None else None))
+
+
+@jvp_rule(np.divmod)
+def divmod_jvp(ans, x1, x2, *, dx1, dx2):
+    return 0.0 * ans[0], broadcast_like(dx1, ans[1]) - broadcast_like(dx2 * ans[0], ans[1])
+
+
+@vjp_rule(np.vander)
+def vander(g, ans, x, N=None, increasing=False):
+    """Columns x ** k: the cotangent of x is sum_k g[:, k] k x ** (k - 1)."""
+    k = vander_powers(x, N, increasing)
+    return np.sum(g * k * np.expand_dims(x, -1) ** np.maximum(k - 1, 0), axis=-1)
+
+
+@jvp_rule(np.vander)
+def vander_jvp(ans, x, N=None, increasing=False, *, dx):
+    k = vander_powers(x, N, increasing)
+    return np.expand_dims(dx, -1) * k * np.expand_dims(x, -1) ** np.maximum(k - 1, 0)
+
+
+def vander_powers(x, N, increasing):
+    n = np.shape(x)[0] if N is None else N
+    return np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+
+
+nondifferentiable(vander_powers)
+
+
+@vjp_rule(np.logspace)
+def logspace(g, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """base ** linspace(start, stop): the linspace weights times ans * log(base)."""
+    t = linspace_weights(start, stop, num, endpoint, False, axis)
+    gl = g * ans * np.log(base)
+    return (unbroadcast(np.sum(gl * (1 - t), axis=axis), start), unbroadcast(np.sum(gl * t, axis=axis), stop))
+
+
+@jvp_rule(np.logspace)
+def logspace_jvp(ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, *, dstart, dstop):
+    t = linspace_weights(start, stop, num, endpoint, False, axis)
+    return ans * np.log(base) * (np.expand_dims(np.broadcast_to(dstart, np.shape(np.sum(t, axis=axis))), axis) * (1 - t)
+                                 + np.expand_dims(np.broadcast_to(dstop, np.shape(np.sum(t, axis=axis))), axis) * t)
+
+
+@vjp_rule(np.geomspace)
+def geomspace(g, ans, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """start * (stop / start) ** t (start, stop > 0): d/dstart = ans (1 - t) / start,
+    d/dstop = ans t / stop."""
+    t = linspace_weights(start, stop, num, endpoint, False, axis)
+    return (unbroadcast(np.sum(g * ans * (1 - t), axis=axis) / start, start),
+            unbroadcast(np.sum(g * ans * t, axis=axis) / stop, stop))
+
+
+@jvp_rule(np.geomspace)
+def geomspace_jvp(ans, start, stop, num=50, endpoint=True, dtype=None, axis=0, *, dstart, dstop):
+    t = linspace_weights(start, stop, num, endpoint, False, axis)
+    return ans * (np.expand_dims(np.broadcast_to(dstart / start, np.shape(np.sum(t, axis=axis))), axis) * (1 - t)
+                  + np.expand_dims(np.broadcast_to(dstop / stop, np.shape(np.sum(t, axis=axis))), axis) * t)
+
+
+def selection_matrix(n, idx):
+    """E with E[j, idx[j]] = 1: ``x[idx] == E @ x`` (and ``E.T @ g`` scatters back)."""
+    return (np.reshape(idx, (-1, 1)) == np.arange(n)) * 1.0
+
+
+def kept_indices(arr, obj, axis):
+    """The indices along ``axis`` (of the flattened array for axis None) np.delete keeps."""
+    n = np.size(arr) if axis is None else np.shape(arr)[axis]
+    return np.delete(np.arange(n), obj)
+
+
+def true_indices(condition, n):
+    """The indices of the true entries of ``condition`` below ``n`` (np.compress)."""
+    return np.nonzero(np.ravel(condition)[:n])[0]
+
+
+nondifferentiable(selection_matrix, kept_indices, true_indices)
+
+
+def select_along(g, arr, idx, axis):
+    """The transpose of taking ``idx`` along ``axis`` (of the flattened ``arr`` for None)."""
+    if axis is None:
+        return np.reshape(np.reshape(g, (-1,)) @ selection_matrix(np.size(arr), idx), np.shape(arr))
+    return np.moveaxis(np.moveaxis(g, axis, -1) @ selection_matrix(np.shape(arr)[axis], idx), -1, axis)
+
+
+@vjp_rule(np.delete)
+def delete(g, ans, arr, obj, axis=None):
+    return select_along(g, arr, kept_indices(arr, obj, axis), axis)
+
+
+@jvp_rule(np.delete)
+def delete_jvp(ans, arr, obj, axis=None, *, darr):
+    return np.delete(darr, obj, axis)
+
+
+@vjp_rule(np.compress)
+def compress(g, ans, condition, a, axis=None, out=None):
+    return None, select_along(g, a, true_indices(condition, np.size(a) if axis is None else np.shape(a)[axis]), axis)
+
+
+@jvp_rule(np.compress)
+def compress_jvp(ans, condition, a, axis=None, out=None, *, da):
+    return np.compress(condition, da, axis)
+
+
+@vjp_rule(np.extract)
+def extract(g, ans, condition, arr):
+    return None, select_along(g, arr, true_indices(condition, np.size(arr)), None)
+
+
+@jvp_rule(np.extract)
+def extract_jvp(ans, condition, arr, *, darr):
+    return np.extract(condition, darr)
+
+
+@vjp_rule(np.resize)
+def resize(g, ans, a, new_shape):
+    """The flattened ``a`` repeated cyclically: each entry sums the cotangents of its copies."""
+    return select_along(g, a, np.arange(np.size(ans)) % np.size(a), None)
+
+
+@jvp_rule(np.resize)
+def resize_jvp(ans, a, new_shape, *, da):
+    return np.resize(da, new_shape)
+
+
+def complex_order(a):
+    """The order np.sort_complex sorts each last-axis row in (real part, then imaginary)."""
+    return np.lexsort((np.imag(a), np.real(a)), axis=-1)
+
+
+nondifferentiable(complex_order)
+
+
+@vjp_rule(np.sort_complex)
+def sort_complex(g, ans, a):
+    """A permutation of each row of ``a`` (distinct values), as a complex array."""
+    return unbroadcast(take_along_axis_cotangent(g, a, complex_order(a), -1), a)
+
+
+@jvp_rule(np.sort_complex)
+def sort_complex_jvp(ans, a, *, da):
+    return np.take_along_axis(da, complex_order(a), -1) + 0j
+
+
+try:
+    from scipy.special import i1
+
+    @vjp_rule(np.i0)
+    def i0(g, ans, x):
+        """d I0 / dx = I1 (scipy.special.i1)."""
+        return g * i1(x)
+
+    @jvp_rule(np.i0)
+    def i0_jvp(ans, x, *, dx):
+        return dx * i1(x)
+except ImportError:  # pragma: no cover
+    pass

@@ -86,3 +86,16 @@ spec(np.extract, [Case(np.extract, np.array([[True, False, True], [False, True, 
 spec(np.resize, [Case(np.resize, uni((3,)), (2, 4)), Case(np.resize, uni((2, 3)), (4,))])
 spec(np.sort_complex, [Case(np.sort_complex, distinct((5,))), Case(np.sort_complex, distinct((2, 3)) + 1j * uni((2, 3)))])
 spec(np.i0, [Case(np.i0, uni((4,))), Case(np.i0, uni((2, 3)) * 3)])
+
+# --- unique_* and set operations (distinct values), ediff1d, choose (rules/array_extra.py) ----
+for f in (np.unique_counts, np.unique_inverse, np.unique_all):
+    spec(f, [Case(f, distinct((5,))), Case(f, distinct((2, 3)))])
+# (a value shared by both arrays, or repeated, is where these have no derivative: finite
+# differences change the output's size; tests/test_numpy_more.py checks shared values exactly)
+_a1, _a2 = np.array([0.3, -1.2, 0.8, 2.5]), np.array([[0.9, 1.7], [-0.4, 2.9]])
+spec(np.union1d, [Case(np.union1d, _a1, _a2), Case(np.union1d, distinct((3,)), distinct((2,)) + 0.07)])
+spec(np.setdiff1d, [Case(np.setdiff1d, _a1, _a2, wrt=(0,)), Case(np.setdiff1d, _a1, _a2, assume_unique=True, wrt=(0,))])
+spec(np.setxor1d, [Case(np.setxor1d, _a1, _a2), Case(np.setxor1d, distinct((3,)), distinct((2,)) + 0.07)])
+spec(np.ediff1d, [Case(np.ediff1d, uni((5,))), Case(np.ediff1d, uni((2, 3)), uni((2,)), uni(()))])
+spec(np.choose, [Case(np.choose, np.array([0, 2, 1, 0]), [uni((4,)), uni((4,)), uni(())], wrt=(1,)),
+                 Case(np.choose, np.array([[0, 1], [1, 0]]), [uni((2, 2)), uni((2,))], wrt=(1,))])

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..runtime import unbroadcast, broadcast_like
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import fill_zeros, stack_split, unsupported, linspace_weights, take_along_axis_cotangent
+from .support import (fill_zeros, stack_split, unsupported, linspace_weights, take_along_axis_cotangent,
+                      unique_cotangent, unique_tangent)
 
 
 def gradient_axes(f, varargs, axis):
@@ -431,3 +432,137 @@ try:
         return dx * i1(x)
 except ImportError:  # pragma: no cover
     pass
+
+
+# ---- the other unique_* and the set operations: unique values of (some of) the entries ------
+# (as np.unique: each value's cotangent is shared evenly by the entries equal to it).
+# np.intersect1d has no rule: each of its values is equal in both arrays, which a change of
+# either breaks (no derivative), so srcdiff refuses it.
+
+@vjp_rule(np.unique_counts, np.unique_inverse, np.unique_all)
+def unique_counts(g, ans, x):
+    """The values (the counts and indices are integers)."""
+    return unique_cotangent(g[0], x, None)
+
+
+@jvp_rule(np.unique_counts, np.unique_inverse, np.unique_all)
+def unique_counts_jvp(ans, x, *, dx):
+    return unique_tangent(dx, x, None, ans)
+
+
+def set_entries(ar1, ar2, which):
+    """The flat indices of the entries whose values the set operation keeps: of ar1 and ar2
+    joined (union1d), of ar1 not in ar2 (setdiff1d), of either not in the other (setxor1d)."""
+    a, b = np.ravel(ar1), np.ravel(ar2)
+    if which == "union1d":
+        return np.arange(np.size(a) + np.size(b))
+    if which == "setdiff1d":
+        return np.nonzero(~np.isin(a, b))[0]
+    return np.nonzero(np.concatenate([~np.isin(a, b), ~np.isin(b, a)]))[0]
+
+
+nondifferentiable(set_entries)
+
+
+def set_join(ar1, ar2):
+    return np.concatenate([np.ravel(ar1), np.ravel(ar2)])
+
+
+def set_cotangents(g, ar1, ar2, which, assume_unique):
+    """The cotangents of ar1 and ar2 from the cotangent ``g`` of the kept values."""
+    j = set_join(ar1, ar2)
+    idx = set_entries(ar1, ar2, which)
+    sub = np.take(j, idx)
+    ct = select_along(g if assume_unique else unique_cotangent(g, sub, None), j, idx, None)
+    n = np.size(ar1)
+    return np.reshape(ct[:n], np.shape(ar1)), np.reshape(ct[n:], np.shape(ar2))
+
+
+def set_tangent(d1, d2, ar1, ar2, which, assume_unique):
+    j = set_join(ar1, ar2)
+    idx = set_entries(ar1, ar2, which)
+    t = np.take(set_join(d1, d2), idx)
+    return t if assume_unique else unique_tangent(t, np.take(j, idx), None)
+
+
+@vjp_rule(np.union1d)
+def union1d(g, ans, ar1, ar2):
+    cts = set_cotangents(g, ar1, ar2, "union1d", False)
+    return cts[0], cts[1]
+
+
+@jvp_rule(np.union1d)
+def union1d_jvp(ans, ar1, ar2, *, dar1, dar2):
+    return set_tangent(fill_zeros(dar1, ar1), fill_zeros(dar2, ar2), ar1, ar2, "union1d", False)
+
+
+@vjp_rule(np.setdiff1d)
+def setdiff1d(g, ans, ar1, ar2, assume_unique=False):
+    """The values of ar1 not in ar2 (ar2 only decides which: no cotangent)."""
+    cts = set_cotangents(g, ar1, ar2, "setdiff1d", assume_unique)
+    return cts[0], None
+
+
+@jvp_rule(np.setdiff1d)
+def setdiff1d_jvp(ans, ar1, ar2, assume_unique=False, *, dar1, dar2):
+    return set_tangent(fill_zeros(dar1, ar1), 0.0 * np.asarray(ar2, dtype=float), ar1, ar2, "setdiff1d",
+                       assume_unique)
+
+
+@vjp_rule(np.setxor1d)
+def setxor1d(g, ans, ar1, ar2, assume_unique=False):
+    """The values in exactly one of ar1 and ar2 (each array's duplicates count once)."""
+    cts = set_cotangents(g, ar1, ar2, "setxor1d", False)
+    return cts[0], cts[1]
+
+
+@jvp_rule(np.setxor1d)
+def setxor1d_jvp(ans, ar1, ar2, assume_unique=False, *, dar1, dar2):
+    return set_tangent(fill_zeros(dar1, ar1), fill_zeros(dar2, ar2), ar1, ar2, "setxor1d", False)
+
+
+# ---- np.ediff1d, np.choose ---------------------------------------------------------------
+
+@vjp_rule(np.ediff1d)
+def ediff1d(g, ans, ary, to_end=None, to_begin=None):
+    """[to_begin, diff(ravel(ary)), to_end]."""
+    nb = np.size(to_begin) if to_begin is not None else 0
+    nd = np.size(ary) - 1 if np.size(ary) > 0 else 0
+    gd = g[nb:nb + nd]
+    z = 0.0 * g[:1]
+    return (np.reshape(np.concatenate([z, gd]) - np.concatenate([gd, z]), np.shape(ary)) if nd > 0
+            else 0.0 * np.asarray(ary, dtype=float),
+            np.reshape(g[nb + nd:], np.shape(to_end)) if to_end is not None else None,
+            np.reshape(g[:nb], np.shape(to_begin)) if to_begin is not None else None)
+
+
+@jvp_rule(np.ediff1d)
+def ediff1d_jvp(ans, ary, to_end=None, to_begin=None, *, dary, dto_end, dto_begin):
+    return (np.ediff1d(dary, to_end=0.0 * np.ravel(to_end) if to_end is not None else None,
+                       to_begin=0.0 * np.ravel(to_begin) if to_begin is not None else None)
+            + (np.concatenate([0.0 * np.ravel(to_begin) if to_begin is not None else np.zeros(0),
+                               0.0 * np.diff(np.ravel(dary)), np.ravel(dto_end)]) if to_end is not None else 0.0)
+            + (np.concatenate([np.ravel(dto_begin), 0.0 * np.diff(np.ravel(dary)),
+                               0.0 * np.ravel(to_end) if to_end is not None else np.zeros(0)])
+               if to_begin is not None else 0.0))
+
+
+@vjp_rule(np.choose)
+def choose(g, ans, a, choices, out=None, mode="raise"):
+    """Each entry comes from the choice its index names (mode 'raise' only)."""
+    return None, [unbroadcast(np.where(choose_index(a, choices, mode) == k, g, 0.0), c)
+                  for k, c in enumerate(choices)]
+
+
+@jvp_rule(np.choose)
+def choose_jvp(ans, a, choices, out=None, mode="raise", *, dchoices):
+    return broadcast_like(np.choose(choose_index(a, choices, mode), fill_zeros(dchoices, choices)), ans)
+
+
+def choose_index(a, choices, mode):
+    if mode != "raise":
+        unsupported("the derivative of np.choose with mode='wrap' or 'clip'")
+    return a
+
+
+nondifferentiable(choose_index)

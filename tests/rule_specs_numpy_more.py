@@ -77,7 +77,8 @@ spec(np.frexp, [Case(np.frexp, np.array([0.3, -1.7, 5.2, 0.9]))])
 spec(np.divmod, [Case(np.divmod, uni((3,), 0.1, 0.9) + 3.0, pos((3,), 1.1, 1.4)),
                  Case(np.divmod, uni((2, 3), 0.1, 0.9) + 3.0, pos((3,), 1.1, 1.4))])
 spec(np.vander, [Case(np.vander, uni((4,))), Case(np.vander, uni((3,)), 5, True)])
-spec(np.logspace, [Case(np.logspace, uni(()), uni(()), 5), Case(np.logspace, uni((2,)), uni(()), 4, base=2.0)])
+spec(np.logspace, [Case(np.logspace, uni(()), uni(()), 5), Case(np.logspace, uni((2,)), uni(()), 4, base=2.0),
+                   Case(np.logspace, uni((2,)), uni(()), 4, True, pos(()) + 1.0)])
 spec(np.geomspace, [Case(np.geomspace, pos(()), pos(()) + 2, 5), Case(np.geomspace, pos((2,)), pos(()) + 2, 4, endpoint=False)])
 spec(np.delete, [Case(np.delete, uni((5,)), 2), Case(np.delete, uni((3, 4)), [0, 2], axis=1), Case(np.delete, uni((2, 3)), 4)])
 spec(np.compress, [Case(np.compress, np.array([True, False, True]), uni((3, 2)), axis=0),
@@ -99,3 +100,10 @@ spec(np.setxor1d, [Case(np.setxor1d, _a1, _a2), Case(np.setxor1d, distinct((3,))
 spec(np.ediff1d, [Case(np.ediff1d, uni((5,))), Case(np.ediff1d, uni((2, 3)), uni((2,)), uni(()))])
 spec(np.choose, [Case(np.choose, np.array([0, 2, 1, 0]), [uni((4,)), uni((4,)), uni(())], wrt=(1,)),
                  Case(np.choose, np.array([[0, 1], [1, 0]]), [uni((2, 2)), uni((2,))], wrt=(1,))])
+# (the first case differentiates arr only: the sweep's mixed case would insert complex values
+# into a real array, which NumPy refuses with a ComplexWarning)
+spec(np.insert, [Case(np.insert, uni((4,)), 1, uni(()), wrt=(0,)), Case(np.insert, uni((4,)), [1, 3], uni((2,))),
+                 Case(np.insert, uni((2, 3)), 1, uni((2,)), axis=1), Case(np.insert, uni((2, 3)), [0, 2], uni(()), axis=0),
+                 Case(np.insert, uni((2, 3)), 2, uni((3,)))])
+spec(np.block, [Case(np.block, [[uni((2, 2)), uni((2, 1))], [uni((1, 3))]]), Case(np.block, [uni((2,)), uni((3,))]),
+                Case(np.block, [[uni((1, 2)), uni(())], [uni((1, 2)), uni((1, 1))]])])

@@ -304,17 +304,24 @@ nondifferentiable(vander_powers)
 
 @vjp_rule(np.logspace)
 def logspace(g, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
-    """base ** linspace(start, stop): the linspace weights times ans * log(base)."""
+    """y = linspace(start, stop), base ** y: the linspace weights times ans * log(base);
+    d/dbase = ans * y / base."""
     t = linspace_weights(start, stop, num, endpoint, False, axis)
     gl = g * ans * np.log(base)
-    return (unbroadcast(np.sum(gl * (1 - t), axis=axis), start), unbroadcast(np.sum(gl * t, axis=axis), stop))
+    return (unbroadcast(np.sum(gl * (1 - t), axis=axis), start), unbroadcast(np.sum(gl * t, axis=axis), stop),
+            None, None,
+            unbroadcast(np.sum(g * ans * np.linspace(start, stop, num, endpoint=endpoint, axis=axis), axis=axis) / base,
+                        base))
 
 
 @jvp_rule(np.logspace)
-def logspace_jvp(ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, *, dstart, dstop):
+def logspace_jvp(ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, *, dstart, dstop,
+                 dbase):
     t = linspace_weights(start, stop, num, endpoint, False, axis)
-    return ans * np.log(base) * (np.expand_dims(np.broadcast_to(dstart, np.shape(np.sum(t, axis=axis))), axis) * (1 - t)
-                                 + np.expand_dims(np.broadcast_to(dstop, np.shape(np.sum(t, axis=axis))), axis) * t)
+    return (ans * np.log(base) * (np.expand_dims(np.broadcast_to(dstart, np.shape(np.sum(t, axis=axis))), axis) * (1 - t)
+                                  + np.expand_dims(np.broadcast_to(dstop, np.shape(np.sum(t, axis=axis))), axis) * t)
+            + ans * np.linspace(start, stop, num, endpoint=endpoint, axis=axis)
+            * np.expand_dims(np.broadcast_to(dbase / base, np.shape(np.sum(t, axis=axis))), axis))
 
 
 @vjp_rule(np.geomspace)
@@ -566,3 +573,86 @@ def choose_index(a, choices, mode):
 
 
 nondifferentiable(choose_index)
+
+
+# ---- np.insert, np.block: linear; where each output entry comes from is read off the same
+# call on markers (flat index + 1, 0 elsewhere), which follows NumPy's own broadcasting ----
+
+def insert_sources(arr, obj, values, axis, which):
+    """For each entry of np.insert's (flattened) output, the flat index in ``arr``
+    (which 0) or in ``values`` (which 1) it comes from, -1 if neither."""
+    ma = np.reshape(np.arange(1.0, np.size(arr) + 1.0), np.shape(arr))
+    mv = np.reshape(np.arange(1.0, np.size(values) + 1.0), np.shape(values))
+    m = np.insert(ma, obj, 0.0 * mv, axis) if which == 0 else np.insert(0.0 * ma, obj, mv, axis)
+    return np.ravel(m).astype(np.intp) - 1
+
+
+nondifferentiable(insert_sources)
+
+
+@vjp_rule(np.insert)
+def insert(g, ans, arr, obj, values, axis=None):
+    gf = np.reshape(g, (-1,))
+    return (np.reshape(gf @ selection_matrix(np.size(arr), insert_sources(arr, obj, values, axis, 0)), np.shape(arr)),
+            None,
+            np.reshape(gf @ selection_matrix(np.size(values), insert_sources(arr, obj, values, axis, 1)),
+                       np.shape(values)))
+
+
+@jvp_rule(np.insert)
+def insert_jvp(ans, arr, obj, values, axis=None, *, darr, dvalues):
+    return np.insert(fill_zeros(darr, arr), obj, fill_zeros(dvalues, values), axis)
+
+
+def block_markers(arrays, start):
+    """``arrays`` (nested lists) with each leaf replaced by its markers: the flat index
+    + 1 + ``start`` of each entry over all leaves in order; and the next start."""
+    if isinstance(arrays, list):
+        out = []
+        for a in arrays:
+            m, start = block_markers(a, start)
+            out.append(m)
+        return out, start
+    n = np.size(arrays)
+    return np.reshape(np.arange(start + 1.0, start + n + 1.0), np.shape(arrays)), start + n
+
+
+def block_sources(arrays):
+    return np.ravel(np.block(block_markers(arrays, 0)[0])).astype(np.intp) - 1
+
+
+def block_leaf_sources(arrays, src, start):
+    """The sources relative to one leaf starting at ``start`` (-1 outside it)."""
+    return src - start
+
+
+nondifferentiable(block_markers, block_sources, block_leaf_sources)
+
+
+def block_cotangents(gf, arrays, src, start):
+    """The cotangent of each leaf of ``arrays`` (nested lists like it)."""
+    if isinstance(arrays, list):
+        out = []
+        for a in arrays:
+            out.append(block_cotangents(gf, a, src, start))
+            start = start + block_size(a)
+        return out
+    return np.reshape(gf @ selection_matrix(np.size(arrays), block_leaf_sources(arrays, src, start)), np.shape(arrays))
+
+
+def block_size(arrays):
+    return sum(block_size(a) for a in arrays) if isinstance(arrays, list) else np.size(arrays)
+
+
+nondifferentiable(block_size)
+
+
+@vjp_rule(np.block)
+def block(g, ans, arrays):
+    """Each output entry is one entry of one of the blocks."""
+    return block_cotangents(np.reshape(g, (-1,)), arrays, block_sources(arrays), 0)
+
+
+@jvp_rule(np.block)
+def block_jvp(ans, arrays, *, darrays):
+    return np.block(fill_zeros(darrays, arrays))

@@ -550,15 +550,19 @@ def cov_tangent(dm, dy, m, y, rowvar, bias, ddof, fweights, aweights):
 @vjp_rule(np.cov)
 def cov(g, ans, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
         dtype=None):
+    """The weights are constants: a differentiated ``aweights`` is refused (``fweights`` are
+    integers)."""
     cts = cov_cotangents(g, m, y, rowvar, bias, ddof, fweights, aweights)
-    return cts[0], cts[1]
+    return cts[0], cts[1], None, None, None, None, unsupported("the derivative of np.cov w.r.t. aweights")
 
 
 @jvp_rule(np.cov)
 def cov_jvp(ans, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
-            dtype=None, dm, dy):
-    return np.reshape(cov_tangent(dm, fill_zeros(dy, y) if y is not None else None, m, y, rowvar,
-                                  bias, ddof, fweights, aweights), np.shape(ans))
+            dtype=None, dm, dy, daweights):
+    return (np.reshape(cov_tangent(dm, fill_zeros(dy, y) if y is not None else None, m, y, rowvar,
+                                   bias, ddof, fweights, aweights), np.shape(ans))
+            + (unsupported("the derivative of np.cov w.r.t. aweights") * daweights if daweights is not None
+               else 0.0))
 
 
 def corrcoef_cov_cotangent(g, c):
@@ -602,10 +606,10 @@ def trapezoid_axis(y, axis):
 nondifferentiable(trapezoid_axis)
 
 
-def trapezoid_widths(y, x, dx, ax):
+def trapezoid_widths(y, x, spacing, ax):
     """The widths d along axis ``ax``, shaped to broadcast with y's neighbouring pairs."""
     if x is None:
-        return dx
+        return spacing
     if np.ndim(x) == 1:
         return np.reshape(np.diff(x), tuple(-1 if i == ax else 1 for i in range(np.ndim(y))))
     return np.diff(x, axis=ax)

@@ -184,3 +184,16 @@ def test_histogram_is_refused():
     with pytest.raises(SrcdiffError, match=r"numpy\.histogram") as info:
         srcdiff.grad(histogram_loss)(np.array([0.3, -1.2, 0.8, 2.5]))
     assert info.value.filename == __file__
+
+
+def unwrapped_phase(p, per):
+    return np.sum(np.unwrap(p, period=per) ** 2)
+
+
+def test_unwrap_in_its_keyword_only_period():
+    """period= is keyword-only in NumPy: its derivative is taken, not dropped."""
+    p = np.array([0.1, 3.5, 6.9, 0.4, 2.2])
+    want = fd_grad(unwrapped_phase, [p, 4.0], 1)
+    np.testing.assert_allclose(srcdiff.grad(unwrapped_phase, wrt=1)(p, 4.0), want, rtol=1e-6)
+    np.testing.assert_allclose(srcdiff.jvp(unwrapped_phase, (p, 4.0), (np.zeros(5), 1.0))[1], want, rtol=1e-6)
+    check_orders(unwrapped_phase, [p, 4.0], wrt=0)

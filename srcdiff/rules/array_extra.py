@@ -237,14 +237,16 @@ def meshgrid_jvp(ans, *xi, copy=True, sparse=False, indexing="xy", dxi):
 
 
 @vjp_rule(np.unwrap)
-def unwrap(g, ans, p, discont=None, axis=-1, *, period=6.283185307179586):
-    """p plus multiples of the period (piecewise constant): the identity."""
-    return g
+def unwrap(g, ans, p, discont=None, axis=-1, period=6.283185307179586):
+    """p plus k * period with k piecewise constant: the identity in p; (ans - p) / period
+    in the period (a keyword-only argument of np.unwrap, a parameter here so that its
+    derivative is taken, not dropped)."""
+    return g, None, None, np.sum(g * (ans - p)) / period
 
 
 @jvp_rule(np.unwrap)
-def unwrap_jvp(ans, p, discont=None, axis=-1, *, period=6.283185307179586, dp):
-    return broadcast_like(dp, ans)
+def unwrap_jvp(ans, p, discont=None, axis=-1, period=6.283185307179586, *, dp, dperiod):
+    return broadcast_like(dp, ans) + (ans - p) / period * dperiod
 
 
 @vjp_rule(np.modf)
@@ -321,7 +323,7 @@ def logspace_jvp(ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None,
     return (ans * np.log(base) * (np.expand_dims(np.broadcast_to(dstart, np.shape(np.sum(t, axis=axis))), axis) * (1 - t)
                                   + np.expand_dims(np.broadcast_to(dstop, np.shape(np.sum(t, axis=axis))), axis) * t)
             + ans * np.linspace(start, stop, num, endpoint=endpoint, axis=axis)
-            * np.expand_dims(np.broadcast_to(dbase / base, np.shape(np.sum(t, axis=axis))), axis))
+            * np.expand_dims(np.broadcast_to(fill_zeros(dbase, base) / base, np.shape(np.sum(t, axis=axis))), axis))
 
 
 @vjp_rule(np.geomspace)

@@ -10,7 +10,7 @@ are refused in reverse mode (and in forward mode when differentiated).
 import numpy as np
 
 from ..runtime import unbroadcast, broadcast_like
-from .registry import vjp_rule, jvp_rule, nondifferentiable
+from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 from .support import (fill_zeros, stack_split, unsupported, linspace_weights, take_along_axis_cotangent,
                       unique_cotangent, unique_tangent)
 
@@ -246,7 +246,7 @@ def unwrap(g, ans, p, discont=None, axis=-1, period=6.283185307179586):
 
 @jvp_rule(np.unwrap)
 def unwrap_jvp(ans, p, discont=None, axis=-1, period=6.283185307179586, *, dp, dperiod):
-    return broadcast_like(dp, ans) + (ans - p) / period * dperiod
+    return broadcast_like(dp, ans) + (ans - p) / period * fill_zeros(dperiod, period)
 
 
 @vjp_rule(np.modf)
@@ -368,6 +368,34 @@ def select_along(g, arr, idx, axis):
     return np.moveaxis(np.moveaxis(g, axis, -1) @ selection_matrix(np.shape(arr)[axis], idx), -1, axis)
 
 
+def select_along_transpose(gg, g, idx, axis):
+    """Taking ``idx`` along ``axis`` (the transpose of select_along), shaped like ``g``."""
+    return np.reshape(np.take(np.ravel(gg), idx), np.shape(g)) if axis is None else np.take(gg, idx, axis=axis)
+
+
+@vjp_rule(select_along)
+def select_along_vjp(gg, ans, g, arr, idx, axis):
+    return select_along_transpose(gg, g, idx, axis), None
+
+
+@jvp_rule(select_along)
+def select_along_jvp(ans, g, arr, idx, axis, *, dg, darr, didx):
+    return select_along(dg, arr, idx, axis)
+
+
+@vjp_rule(select_along_transpose)
+def select_along_transpose_vjp(ggg, ans, gg, g, idx, axis):
+    return select_along(ggg, gg, idx, axis), None
+
+
+@jvp_rule(select_along_transpose)
+def select_along_transpose_jvp(ans, gg, g, idx, axis, *, dgg, dg, didx):
+    return select_along_transpose(dgg, g, idx, axis)
+
+
+register_linear((0,), select_along, select_along_transpose)
+
+
 @vjp_rule(np.delete)
 def delete(g, ans, arr, obj, axis=None):
     return select_along(g, arr, kept_indices(arr, obj, axis), axis)
@@ -473,64 +501,83 @@ def set_entries(ar1, ar2, which):
 nondifferentiable(set_entries)
 
 
-def set_join(ar1, ar2):
-    return np.concatenate([np.ravel(ar1), np.ravel(ar2)])
-
-
 def set_cotangents(g, ar1, ar2, which, assume_unique):
-    """The cotangents of ar1 and ar2 from the cotangent ``g`` of the kept values."""
-    j = set_join(ar1, ar2)
+    """The cotangents of ar1 and ar2 (joined, flat) from the cotangent ``g`` of the kept values."""
+    j = np.concatenate([np.ravel(ar1), np.ravel(ar2)])
     idx = set_entries(ar1, ar2, which)
-    sub = np.take(j, idx)
-    ct = select_along(g if assume_unique else unique_cotangent(g, sub, None), j, idx, None)
-    n = np.size(ar1)
-    return np.reshape(ct[:n], np.shape(ar1)), np.reshape(ct[n:], np.shape(ar2))
+    return select_along(g if assume_unique else unique_cotangent(g, np.take(j, idx), None), j, idx, None)
 
 
-def set_tangent(d1, d2, ar1, ar2, which, assume_unique):
-    j = set_join(ar1, ar2)
+def set_tangent(dj, ar1, ar2, which, assume_unique):
+    """The tangent of the kept values from the joined, flat tangent ``dj``."""
+    j = np.concatenate([np.ravel(ar1), np.ravel(ar2)])
     idx = set_entries(ar1, ar2, which)
-    t = np.take(set_join(d1, d2), idx)
+    t = np.take(dj, idx)
     return t if assume_unique else unique_tangent(t, np.take(j, idx), None)
+
+
+@vjp_rule(set_cotangents)
+def set_cotangents_vjp(gg, ans, g, ar1, ar2, which, assume_unique):
+    return set_tangent(gg, ar1, ar2, which, assume_unique), None, None
+
+
+@jvp_rule(set_cotangents)
+def set_cotangents_jvp(ans, g, ar1, ar2, which, assume_unique, *, dg, dar1, dar2):
+    return set_cotangents(dg, ar1, ar2, which, assume_unique)
+
+
+@vjp_rule(set_tangent)
+def set_tangent_vjp(gg, ans, dj, ar1, ar2, which, assume_unique):
+    return set_cotangents(gg, ar1, ar2, which, assume_unique), None, None
+
+
+@jvp_rule(set_tangent)
+def set_tangent_jvp(ans, dj, ar1, ar2, which, assume_unique, *, ddj, dar1, dar2):
+    return set_tangent(ddj, ar1, ar2, which, assume_unique)
+
+
+register_linear((0,), set_cotangents, set_tangent)
 
 
 @vjp_rule(np.union1d)
 def union1d(g, ans, ar1, ar2):
-    cts = set_cotangents(g, ar1, ar2, "union1d", False)
-    return cts[0], cts[1]
+    ct = set_cotangents(g, ar1, ar2, "union1d", False)
+    return np.reshape(ct[:np.size(ar1)], np.shape(ar1)), np.reshape(ct[np.size(ar1):], np.shape(ar2))
 
 
 @jvp_rule(np.union1d)
 def union1d_jvp(ans, ar1, ar2, *, dar1, dar2):
-    return set_tangent(fill_zeros(dar1, ar1), fill_zeros(dar2, ar2), ar1, ar2, "union1d", False)
+    return set_tangent(np.concatenate([np.ravel(fill_zeros(dar1, ar1)), np.ravel(fill_zeros(dar2, ar2))]), ar1, ar2,
+                       "union1d", False)
 
 
 @vjp_rule(np.setdiff1d)
 def setdiff1d(g, ans, ar1, ar2, assume_unique=False):
     """The values of ar1 not in ar2 (ar2 only decides which: no cotangent)."""
-    cts = set_cotangents(g, ar1, ar2, "setdiff1d", assume_unique)
-    return cts[0], None
+    ct = set_cotangents(g, ar1, ar2, "setdiff1d", assume_unique)
+    return np.reshape(ct[:np.size(ar1)], np.shape(ar1)), None
 
 
 @jvp_rule(np.setdiff1d)
 def setdiff1d_jvp(ans, ar1, ar2, assume_unique=False, *, dar1, dar2):
-    return set_tangent(fill_zeros(dar1, ar1), 0.0 * np.asarray(ar2, dtype=float), ar1, ar2, "setdiff1d",
+    return set_tangent(np.concatenate([np.ravel(fill_zeros(dar1, ar1)), 0.0 * np.ravel(ar2)]), ar1, ar2, "setdiff1d",
                        assume_unique)
 
 
 @vjp_rule(np.setxor1d)
 def setxor1d(g, ans, ar1, ar2, assume_unique=False):
     """The values in exactly one of ar1 and ar2 (each array's duplicates count once)."""
-    cts = set_cotangents(g, ar1, ar2, "setxor1d", False)
-    return cts[0], cts[1]
+    ct = set_cotangents(g, ar1, ar2, "setxor1d", False)
+    return np.reshape(ct[:np.size(ar1)], np.shape(ar1)), np.reshape(ct[np.size(ar1):], np.shape(ar2))
 
 
 @jvp_rule(np.setxor1d)
 def setxor1d_jvp(ans, ar1, ar2, assume_unique=False, *, dar1, dar2):
-    return set_tangent(fill_zeros(dar1, ar1), fill_zeros(dar2, ar2), ar1, ar2, "setxor1d", False)
+    return set_tangent(np.concatenate([np.ravel(fill_zeros(dar1, ar1)), np.ravel(fill_zeros(dar2, ar2))]), ar1, ar2,
+                       "setxor1d", False)
 
 
-# ---- np.ediff1d, np.choose ---------------------------------------------------------------
+# ---- np.ediff1d ---------------------------------------------------------------
 
 @vjp_rule(np.ediff1d)
 def ediff1d(g, ans, ary, to_end=None, to_begin=None):
@@ -556,28 +603,9 @@ def ediff1d_jvp(ans, ary, to_end=None, to_begin=None, *, dary, dto_end, dto_begi
                if to_begin is not None else 0.0))
 
 
-@vjp_rule(np.choose)
-def choose(g, ans, a, choices, out=None, mode="raise"):
-    """Each entry comes from the choice its index names (mode 'raise' only)."""
-    return None, [unbroadcast(np.where(choose_index(a, choices, mode) == k, g, 0.0), c)
-                  for k, c in enumerate(choices)]
 
 
-@jvp_rule(np.choose)
-def choose_jvp(ans, a, choices, out=None, mode="raise", *, dchoices):
-    return broadcast_like(np.choose(choose_index(a, choices, mode), fill_zeros(dchoices, choices)), ans)
-
-
-def choose_index(a, choices, mode):
-    if mode != "raise":
-        unsupported("the derivative of np.choose with mode='wrap' or 'clip'")
-    return a
-
-
-nondifferentiable(choose_index)
-
-
-# ---- np.insert, np.block: linear; where each output entry comes from is read off the same
+# ---- np.insert: linear; where each output entry comes from is read off the same
 # call on markers (flat index + 1, 0 elsewhere), which follows NumPy's own broadcasting ----
 
 def insert_sources(arr, obj, values, axis, which):
@@ -606,55 +634,3 @@ def insert_jvp(ans, arr, obj, values, axis=None, *, darr, dvalues):
     return np.insert(fill_zeros(darr, arr), obj, fill_zeros(dvalues, values), axis)
 
 
-def block_markers(arrays, start):
-    """``arrays`` (nested lists) with each leaf replaced by its markers: the flat index
-    + 1 + ``start`` of each entry over all leaves in order; and the next start."""
-    if isinstance(arrays, list):
-        out = []
-        for a in arrays:
-            m, start = block_markers(a, start)
-            out.append(m)
-        return out, start
-    n = np.size(arrays)
-    return np.reshape(np.arange(start + 1.0, start + n + 1.0), np.shape(arrays)), start + n
-
-
-def block_sources(arrays):
-    return np.ravel(np.block(block_markers(arrays, 0)[0])).astype(np.intp) - 1
-
-
-def block_leaf_sources(arrays, src, start):
-    """The sources relative to one leaf starting at ``start`` (-1 outside it)."""
-    return src - start
-
-
-nondifferentiable(block_markers, block_sources, block_leaf_sources)
-
-
-def block_cotangents(gf, arrays, src, start):
-    """The cotangent of each leaf of ``arrays`` (nested lists like it)."""
-    if isinstance(arrays, list):
-        out = []
-        for a in arrays:
-            out.append(block_cotangents(gf, a, src, start))
-            start = start + block_size(a)
-        return out
-    return np.reshape(gf @ selection_matrix(np.size(arrays), block_leaf_sources(arrays, src, start)), np.shape(arrays))
-
-
-def block_size(arrays):
-    return sum(block_size(a) for a in arrays) if isinstance(arrays, list) else np.size(arrays)
-
-
-nondifferentiable(block_size)
-
-
-@vjp_rule(np.block)
-def block(g, ans, arrays):
-    """Each output entry is one entry of one of the blocks."""
-    return block_cotangents(np.reshape(g, (-1,)), arrays, block_sources(arrays), 0)
-
-
-@jvp_rule(np.block)
-def block_jvp(ans, arrays, *, darrays):
-    return np.block(fill_zeros(darrays, arrays))

@@ -41,7 +41,7 @@ from srcdiff.rules.listing import display_name
 _MODULES = (("np", np), ("np.linalg", np.linalg), ("np.fft", np.fft),
             ("scipy.special", special), ("scipy.integrate", scipy.integrate),
             ("scipy.linalg", scipy.linalg), ("scipy.signal", scipy.signal), ("math", math),
-            ("", builtins))
+            ("np.lib.stride_tricks", np.lib.stride_tricks), ("", builtins))
 
 # operators as users write them: the arguments' sources fill the braces
 OPERATORS = {operator.add: "{0} + {1}", operator.sub: "{0} - {1}", operator.mul: "{0} * {1}",
@@ -62,6 +62,8 @@ def spelling(func):
     """How a user names ``func`` in source: ``np.sin``, ``scipy.special.erf``, ``abs``."""
     name = getattr(func, "__name__", None)
     owner = getattr(func, "__self__", None)
+    if isinstance(owner, np.ufunc):
+        return f"{spelling(owner)}.{name}"       # a ufunc's method: np.maximum.accumulate
     label = getattr(owner, "name", None) or type(owner).__name__.removesuffix("_gen")
     if owner is not None and getattr(scipy.stats, label, None) is owner:
         return f"scipy.stats.{label}.{name}"     # a distribution's method

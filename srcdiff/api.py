@@ -797,7 +797,9 @@ def grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):
             return _drop_integer_grads(args, kwargs, names, positions, res, single)
         return res
 
-    return _finish(df, f, disp, "grad")
+    from .arity import regrad
+    return regrad(_finish(df, f, disp, "grad"), f,
+                  lambda g: grad(g, wrt, has_aux=has_aux, checkpoint=checkpoint))
 
 
 def value_and_grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):

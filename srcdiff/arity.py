@@ -18,7 +18,7 @@ import weakref
 
 from .errors import SrcdiffError
 
-__all__ = ["fixed_arity", "per_arity", "takes_varargs"]
+__all__ = ["fixed_arity", "per_arity", "takes_varargs", "regrad"]
 
 _made = weakref.WeakKeyDictionary()      # f -> {n: the function for n arguments}
 _lock = threading.Lock()
@@ -28,6 +28,8 @@ _dir = None
 def takes_varargs(f):
     """Is ``f`` a plain function with ``*args`` that can be given named
     parameters (no ``**kwargs``, no keyword-only parameters)?"""
+    if getattr(f, "__srcdiff_arity__", None) is not None:
+        return True     # grad of such a function (its transforms: per number of arguments)
     if not inspect.isfunction(f):
         return False
     try:
@@ -41,8 +43,12 @@ def takes_varargs(f):
 
 
 def fixed_arity(f, n):
-    """``f`` (a function with ``*args``) as a function of ``n`` named parameters."""
+    """``f`` (a function with ``*args``) as a function of ``n`` named parameters
+    (for ``grad(g)`` of such a function: ``grad`` of g's, with grad's options)."""
     global _dir
+    remake = getattr(f, "__srcdiff_arity__", None)
+    if remake is not None:
+        return remake(n)
     with _lock:
         made = _made.setdefault(f, {})
         if n in made:
@@ -105,3 +111,22 @@ def per_arity(transform, f, wrt, trailing=0):
     call.__doc__ = f"{getattr(transform, '__name__', 'transform')} of {f.__qualname__}, " \
         "for each number of arguments it is called with"
     return call
+
+
+def regrad(wrapper, f, transform):
+    """Mark ``wrapper`` (``grad(f, ...)`` of a function ``f`` with ``*args``) so
+    that jvp, vjp, hvp, hessian and jacobian of it take, for ``n`` arguments,
+    ``transform(fixed_arity(f, n))`` (grad with the same options) instead."""
+    if not takes_varargs(f):
+        return wrapper
+    made = {}
+    lock = threading.Lock()
+
+    def remake(n):
+        with lock:
+            if n not in made:
+                made[n] = transform(fixed_arity(f, n))
+            return made[n]
+
+    wrapper.__srcdiff_arity__ = remake
+    return wrapper

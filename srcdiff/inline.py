@@ -609,6 +609,7 @@ def _splice_starred(norm):
         return
     counts = {p: 1 for p in norm.params}
     literal = {}
+    slotted = set()
     for s in walk_stmts(body):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             t = s.targets[0].id
@@ -621,22 +622,90 @@ def _splice_starred(norm):
             elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                     and isinstance(n.func.value, gast.Name):
                 counts[n.func.value.id] = counts.get(n.func.value.id, 0) + 2  # mutated
+            elif isinstance(n, gast.Subscript) and not isinstance(n.ctx, gast.Load) \
+                    and isinstance(n.value, gast.Name):
+                # an item slot rebound (``args[i] = v``): its elements are no longer
+                # the literal's, its length is
+                slotted.add(n.value.id)
+                if isinstance(n.ctx, gast.Del) or isinstance(n.slice, gast.Slice):
+                    counts[n.value.id] = counts.get(n.value.id, 0) + 2
 
     def once(node):
         return isinstance(node, gast.Constant) or (isinstance(node, gast.Name)
                                                    and counts.get(node.id, 0) <= 1)
 
+    def items(node, depth=0):
+        """The elements of a tuple/list literal ``node`` stands for, through
+        names bound once, constant slices (``args[1:]``) and concatenations
+        (``a + b``, ``(x,) + args``); None when it is not one."""
+        if depth > 20:
+            return None
+        if isinstance(node, gast.Name):
+            lit = literal.get(node.id) if counts.get(node.id) == 1 \
+                and node.id not in slotted else None
+            return items(lit, depth + 1) if lit is not None else None
+        if isinstance(node, (gast.Tuple, gast.List)):
+            if all(once(e) for e in node.elts) and not any(
+                    isinstance(e, gast.Starred) for e in node.elts):
+                return (type(node), list(node.elts))
+            return None
+        if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+            got = items(node.value, depth + 1)
+            bounds = [node.slice.lower, node.slice.upper, node.slice.step]
+            if got is None or not all(b is None or (isinstance(b, gast.Constant) and (
+                    b.value is None or type(b.value) is int)) for b in bounds):
+                return None
+            lo, hi, st = (None if b is None else b.value for b in bounds)
+            if st == 0:
+                return None
+            return (got[0], got[1][lo:hi:st])
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+            a, b = items(node.left, depth + 1), items(node.right, depth + 1)
+            if a is None or b is None or a[0] is not b[0]:
+                return None
+            return (a[0], a[1] + b[1])
+        return None
+
+    def builtin(func, obj):
+        if not isinstance(func, gast.Name) or func.id in counts:
+            return False
+        try:
+            return norm.fs.lookup(func.id) is obj
+        except KeyError:
+            return False
+
+    def length(name):
+        """The length of the list ``name``, made once from a literal of known
+        length (``args = list(args)``) and changed since only by rebinding
+        item slots (``args[i] = v``), or None."""
+        lit = literal.get(name) if counts.get(name) == 1 else None
+        if isinstance(lit, gast.Call) and len(lit.args) == 1 and not lit.keywords \
+                and (builtin(lit.func, list) or builtin(lit.func, tuple)):
+            lit = lit.args[0]
+        got = items(lit) if lit is not None and name in slotted else None
+        return None if got is None else len(got[1])
+
+    pre = {}
     for s in walk_stmts(body):
         for call in [n for n in walk(s) if isinstance(n, gast.Call)]:
             args = []
             for a in call.args:
-                v = a.value if isinstance(a, gast.Starred) else None
-                lit = literal.get(v.id) if isinstance(v, gast.Name) and counts.get(v.id) == 1 \
-                    else None
-                if isinstance(lit, (gast.Tuple, gast.List)) and all(
-                        once(e) for e in lit.elts) and not any(
-                        isinstance(e, gast.Starred) for e in lit.elts):
-                    args += [clone(e) for e in lit.elts]
+                got = items(a.value) if isinstance(a, gast.Starred) else None
+                # (only a call the statement makes where it runs: not one in a
+                # lambda or a nested block)
+                n = length(a.value.id) if got is None and isinstance(a, gast.Starred) \
+                    and isinstance(a.value, gast.Name) and isinstance(s, (gast.Assign, gast.Expr)) \
+                    and s.value is call else None
+                if got is not None:
+                    args += [clone(e) for e in got[1]]
+                elif n is not None:
+                    # its items read where the call is made
+                    for k in range(n):
+                        t = norm.names.fresh(a.value.id + "_item")
+                        pre.setdefault(id(s), []).append(
+                            assign(t, subscript(load(a.value.id), const(k)),
+                                   getattr(s, "srcline", None)))
+                        args.append(load(t))
                 else:
                     args.append(a)
             call.args = args
@@ -653,6 +722,9 @@ def _splice_starred(norm):
                 else:
                     kws.append(k)
             call.keywords = kws
+    if pre:
+        norm.node.body = _rewrite_blocks(
+            norm.node.body, lambda st: [_located(p, st) for p in pre.get(id(st), [])] + [st])
 
 
 def _walk_as_written(node):
@@ -780,11 +852,19 @@ def protect_writes(norm, classifier):
                and isinstance(t.value, gast.Name)}
     # names only ever bound to list/dict literals: writing an element rebinds a slot,
     # it does not change the element objects read out earlier
+    # (``list(v)`` and ``dict(v)`` make a new list or dict too: its items are
+    # shared, the container is not, so rebinding an item slot changes nothing the
+    # caller holds; a write into an item, ``t = args[i]; t[0] = v``, is a write
+    # into a value read out of the list and checked as such)
     defs = {}
     for st in walk_stmts(body):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
-            defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
+            op = classifier.classify(st.value)
+            kind = "pack" if op.kind == "call" and op.func in (list, dict) else op.kind
+            defs.setdefault(st.targets[0].id, []).append(kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+    _check_item_augassigns(norm, classifier, lists)
+    body = norm.node.body
     _check_augassign_aliases(norm, classifier, written - lists)
     _check_resized_list_aliases(norm)
     if not written:
@@ -803,7 +883,8 @@ def protect_writes(norm, classifier):
         t = s.targets[0].id
         if isinstance(s.value, gast.Name) and s.value.id == t:
             continue        # t = t
-        if t in written and id(s) in seen and not getattr(s, "srcdiff_private", False) \
+        if t in written and t not in lists and id(s) in seen \
+                and not getattr(s, "srcdiff_private", False) \
                 and not private.binding(s, t) and not swapped.binding(s, t):
             op = classifier.classify(s.value)
             what = ", ".join(sorted(op.reads())) or "another value"
@@ -822,6 +903,69 @@ def protect_writes(norm, classifier):
             node.srcdiff_private = True
             head.append(node)
     norm.node.body = head + norm.node.body
+
+
+def _check_item_augassigns(norm, classifier, lists):
+    """``L[i] += v`` on a list or dict ``L`` changes the item's array in place
+    (Python calls its ``__iadd__``), where normalize wrote ``old = L[i]; new =
+    old + v; L[i] = new`` (a new value). That is the same only if nothing else
+    reads that array afterwards: another name that may share it and is read
+    later is refused here; another item of ``L`` itself holding it is refused
+    where it runs (runtime.item_alone; a number item is never changed in place)."""
+    body = norm.node.body
+    marked = []
+    for block in _blocks(body):
+        for st, nxt in zip(block, block[1:]):
+            if getattr(st, "srcdiff_aug_item", False) and isinstance(st, gast.Assign) \
+                    and isinstance(st.value, gast.BinOp) and isinstance(st.value.left, gast.Name) \
+                    and isinstance(nxt, gast.Assign) and isinstance(nxt.targets[0], gast.Subscript) \
+                    and isinstance(nxt.targets[0].value, gast.Name) \
+                    and nxt.targets[0].value.id in lists \
+                    and isinstance(nxt.value, gast.Name) and nxt.value.id == st.targets[0].id:
+                marked.append((st, nxt))
+    if not marked:
+        return
+    out = norm.output.id if isinstance(norm.output, gast.Name) else None
+    live = live_after(body, {out} if out else ())
+    env_at = points_to(body, alias_binds(classifier, body, norm.params),
+                       at={id(st) for st, _ in marked})
+    shown = norm.names.user_name
+    checks = {}
+    for st, nxt in marked:
+        y, base = st.value.left.id, nxt.targets[0].value.id
+        env = env_at.get(id(st), {})
+        mine = env.get(y, frozenset({("name", y)}))
+        shared = [v for v in sorted(live.get(id(st), ())) if v not in (y, base, st.targets[0].id)
+                  and env.get(v, frozenset({("name", v)})) & mine]
+        if shared:
+            raise norm.fs.loc.error(
+                st, f"'{shown(base)}[...] += ...' changes the array held in {shown(base)} in "
+                f"place, but '{shown(shared[0])}' may name the same array and is used "
+                "afterwards; srcdiff differentiates this as a new value",
+                f"write {shown(base)}[i] = {shown(base)}[i] + ... (a new array), or copy the "
+                "item before it is stored")
+        checks[id(nxt)] = (y, base, nxt.targets[0].slice)
+
+    def each(st):
+        if id(st) not in checks:
+            return [st]
+        y, base, key = checks[id(st)]
+        at = getattr(st, "srcloc", None) or norm.fs.loc
+        call = gast.Call(func=norm.env.ref(runtime.item_alone, "item_alone"),
+                         args=[load(base), clone(key), const(shown(base)),
+                               const(at.filename), const(at.lineno(st))], keywords=[])
+        return [_located(gast.Expr(value=call), st), st]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _blocks(body):
+    yield body
+    for st in body:
+        for field in ("body", "orelse"):
+            sub = getattr(st, field, None)
+            if isinstance(sub, list) and sub and isinstance(sub[0], gast.stmt):
+                yield from _blocks(sub)
 
 
 def _bindings_seen_by_writes(body):

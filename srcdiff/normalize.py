@@ -661,6 +661,9 @@ class _Normalizer:
             stmts += s2
             new = self.names.fresh(base + "_new")
             stmts.append(assign(new, gast.BinOp(left=load(old), op=s.op, right=v), self.line))
+            # (an item of a list or dict that is an array is changed in place by
+            # Python: inline.protect_writes reads this as ``old += v`` there)
+            stmts[-1].srcdiff_aug_item = True
             target = gast.Subscript(value=self.ren(load(base)), slice=clone(idx), ctx=gast.Store())
             stmts.append(gast.Assign(targets=[target], value=load(new), type_comment=None))
             return stmts

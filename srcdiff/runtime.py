@@ -704,6 +704,36 @@ def not_shared(value, name, others, filename, lineno):
     return value
 
 
+def item_alone(container, key, name, filename, lineno):
+    """``L[key] += v`` changes the item's array in place in Python but is
+    differentiated as ``L[key] = L[key] + v``: refused, when it happens, where
+    another item of ``L`` shares that array (a number is never changed in place).
+    Run before the item is stored, on the item as the program holds it."""
+    from .errors import SrcdiffError
+    try:
+        value = container[key]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(value, np.ndarray):
+        return None
+    if isinstance(container, dict):
+        others = [v for k, v in container.items() if k != key]
+    elif isinstance(container, (list, tuple)) and isinstance(key, (int, np.integer)):
+        k = key % len(container) if container else key
+        others = [v for i, v in enumerate(container) if i != k]
+    else:
+        raise SrcdiffError(f"'{name}[...] += ...' with this index changes arrays held in "
+                           f"{name} in place; srcdiff differentiates it as a new value",
+                           filename, lineno, f"write {name}[i] = {name}[i] + ... (a new array)")
+    for other in others:
+        if _may_share(value, other):
+            raise SrcdiffError(f"'{name}[...] += ...' changes an array in place that another "
+                               f"item of {name} holds too; srcdiff differentiates this as a new "
+                               "value", filename, lineno,
+                               f"write {name}[i] = {name}[i] + ... (a new array)")
+    return None
+
+
 def read_after_write(name, array):
     """The message and hint for a value that shares ``array``'s memory read
     after ``array`` is written in place (inline.py, and unshared_at_write)."""

@@ -1,5 +1,6 @@
 """The public transforms: grad, value_and_grad, vjp, source, show."""
 import functools
+import inspect
 import types
 import warnings
 
@@ -607,6 +608,17 @@ class _Dispatch:
         records = {p: k for p, k in spec if isinstance(k, (RecordKind, FunctionKind))}
         spec = {(p, "c") if isinstance(k, RecordKind) else (p, k) for p, k in spec
                 if not isinstance(k, FunctionKind)}
+        if key is not None:
+            # a parameter the call leaves to a function default (``_r=np.sum``): the
+            # code is specialised on that function, as on one given (the key tells
+            # the calls that give it apart)
+            npos = len(key) - (1 if kwargs else 0)
+            given = set(visible[:npos]) | set(kwargs or ())
+            for p in visible[npos:]:
+                d = self._defaults().get(p, inspect.Parameter.empty)
+                if p not in given and p not in records and callable(d) \
+                        and not isinstance(d, type) and function_kind(d) is not None:
+                    records[p] = function_kind(d)
         if self.bound_kind is not None:
             records[self.params[0]] = self.bound_kind
         if self.vararg is not None:
@@ -633,6 +645,12 @@ class _Dispatch:
         self.variants[key] = core
         self.deps[key] = gen.deps
         return core
+
+    def _defaults(self):
+        try:
+            return {p.name: p.default for p in inspect.signature(self.func).parameters.values()}
+        except (TypeError, ValueError):
+            return {}
 
     def checked(self, key, core):
         """``core`` if what it was generated from is unchanged, else a fresh variant."""

@@ -106,6 +106,28 @@ class _Inliner:
             self.called = {n.func.id for n in walk(self.norm.node)
                            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
                            and n.func.id in local_names and n.func.id not in self.local_defs}
+            # (and one held in a tuple, list or dict literal whose items are called:
+            # ``hs = [make(1.0), make(2.0)]; hs[0](y)``)
+            held = {st.targets[0].id: st.value for st in walk_stmts(body)
+                    if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+                    and isinstance(st.value, (gast.Tuple, gast.List, gast.Dict))}
+            bound = {st.targets[0].id: st.value for st in walk_stmts(body)
+                     if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)}
+            funcs = [n.func for n in walk(self.norm.node) if isinstance(n, gast.Call)]
+            seen = set()
+            while funcs:
+                fn = funcs.pop()
+                if isinstance(fn, gast.Name) and fn.id not in seen:
+                    seen.add(fn.id)
+                    if fn.id in local_names and fn.id not in self.local_defs:
+                        self.called.add(fn.id)
+                    if isinstance(bound.get(fn.id), (gast.Name, gast.Subscript)):
+                        funcs.append(bound[fn.id])
+                elif isinstance(fn, gast.Subscript) and isinstance(fn.value, gast.Name) \
+                        and fn.value.id in held:
+                    lit = held[fn.value.id]
+                    funcs += [e for e in (lit.values if isinstance(lit, gast.Dict)
+                                          else lit.elts) if isinstance(e, gast.Name)]
             self.classifier = Classifier(self.fs, local_names, self.local_defs)
             out = self.norm.output
             varied, useful = activity(body, self.wrt, [out.id] if isinstance(out, gast.Name)

@@ -704,6 +704,16 @@ def not_shared(value, name, others, filename, lineno):
     return value
 
 
+def same_items(seq, items):
+    """The list of functions a loop was unrolled over still holds these (values.py)."""
+    if len(seq) != len(items) or any(a is not b for a, b in zip(seq, items)):
+        from .errors import SrcdiffError
+        raise SrcdiffError("a list of functions the differentiated code loops over has "
+                           "changed since the code was generated", None, None,
+                           "make it a tuple, or differentiate the function again")
+    return None
+
+
 def item_alone(container, key, name, filename, lineno):
     """``L[key] += v`` changes the item's array in place in Python but is
     differentiated as ``L[key] = L[key] + v``: refused, when it happens, where

@@ -70,13 +70,14 @@ def _collect():
 NONDIFFERENTIABLE = _collect()
 nondifferentiable(*NONDIFFERENTIABLE)
 
-from ..runtime import (array_target, fresh_value, int_index, item_alone,  # noqa: E402
+from ..runtime import (array_target, fresh_value, int_index, item_alone, same_items,  # noqa: E402
                        not_shared, same_length_slice, unshared_at_write)   # (checks generated code makes)
 
 nondifferentiable(int_index)
 nondifferentiable(array_target)
 nondifferentiable(not_shared)
 nondifferentiable(item_alone)
+nondifferentiable(same_items)
 nondifferentiable(fresh_value)
 nondifferentiable(unshared_at_write)
 nondifferentiable(same_length_slice)

@@ -231,6 +231,66 @@ def values_tangent(dd, d):
     return [dd[k] for k in d]
 
 
+def dict_source_cotangent(g, src):
+    """The cotangent of ``src`` (a dict, or a sequence of (key, value) pairs) from
+    the cotangent ``g`` of ``dict(src)`` (of pairs with a repeated key, only the
+    last one's value is in the dict)."""
+    if isinstance(src, dict):
+        return complete_cotangent(None if g is None else {k: g.get(k) for k in src}, src)
+    pairs = list(src)
+    last = {k: i for i, (k, _) in enumerate(pairs)}
+    out = [(None, complete_cotangent(g.get(k) if g is not None and last[k] == i else None, v))
+           for i, (k, v) in enumerate(pairs)]
+    return tuple(out) if isinstance(src, tuple) else out
+
+
+def dict_source_tangent(dsrc, src):
+    """The tangent of ``dict(src)`` from the tangent ``dsrc`` of ``src``."""
+    if isinstance(src, dict):
+        return {k: None if dsrc is None else dsrc.get(k) for k in src}
+    out = {}
+    for (k, v), dp in zip(list(src), dsrc if dsrc is not None else [None] * len(src)):
+        out[k] = None if dp is None else dp[1]
+    return out
+
+
+def dict_items_like(t, g):
+    """The dict ``t`` with a zero for every other key of the dict ``g``."""
+    if not isinstance(g, dict) or not isinstance(t, dict):
+        return t
+    return {k: t[k] if k in t and t[k] is not None else complete_cotangent(None, v)
+            for k, v in g.items()}
+
+
+def sorted_order(x, key=None, reverse=False):
+    """The positions ``sorted(x, key=key, reverse=reverse)`` takes its items
+    from (Python's stable sort; a dict: its keys)."""
+    items = list(x)
+    k = (lambda i: items[i]) if key is None else (lambda i: key(items[i]))
+    return sorted(range(len(items)), key=k, reverse=reverse)
+
+
+def sorted_cotangent(g, x, key=None, reverse=False):
+    """The cotangent of the sequence ``x`` from the cotangent ``g`` of
+    ``sorted(x, ...)``: each item's goes back to where it came from (the order
+    is constant where it is differentiable). A dict's keys carry none."""
+    if isinstance(x, dict) or g is None:
+        return None
+    order = sorted_order(x, key, reverse)
+    out = [None] * len(order)
+    for j, i in enumerate(order):
+        out[i] = g[j]
+    return complete_cotangent(out, list(x) if not isinstance(x, (list, tuple)) else x)
+
+
+def sorted_tangent(dx, x, key=None, reverse=False):
+    """The tangent of ``sorted(x, ...)`` from the tangent ``dx`` of ``x`` (a
+    dict's sorted keys: constants, no tangent)."""
+    if isinstance(x, dict) or dx is None:
+        return [None] * len(x)
+    return [dx[i] for i in sorted_order(x, key, reverse)]
+
+
 def sorted_keys_only(x):
     """Forward mode takes ``sorted(x)`` of a differentiated ``x`` as constant
     keys: right for a dict (its keys), refused for values, whose order moves."""

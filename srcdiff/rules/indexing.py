@@ -167,6 +167,78 @@ def values_tangent_jvp(ans, t, d, *, dt, dd):
 
 
 register_linear((0,), items_cotangent, items_tangent, values_cotangent, values_tangent)
+
+from ..runtime import (sorted_cotangent, sorted_tangent, dict_source_cotangent,  # noqa: E402
+                       dict_source_tangent, dict_items_like)
+
+
+# dict(src) of a dict or of (key, value) pairs (normalize writes dict(a=x) as a
+# literal, dict(zip(k, v)) as dict(list(zip(k, v))))
+@vjp_rule(dict)
+def dict_vjp(g, ans, src=()):
+    return dict_source_cotangent(g, src)
+
+
+@jvp_rule(dict)
+def dict_jvp(ans, src=(), *, dsrc):
+    return dict_source_tangent(dsrc, src)
+
+
+@vjp_rule(dict_source_cotangent)
+def dict_source_cotangent_vjp(gg, ans, g, src):
+    # (shaped like g, the cotangent given: it may hold keys stored after dict(src))
+    return dict_items_like(dict_source_tangent(gg, src), g), None
+
+
+@jvp_rule(dict_source_cotangent)
+def dict_source_cotangent_jvp(ans, g, src, *, dg, dsrc):
+    return dict_source_cotangent(dg, src)
+
+
+@vjp_rule(dict_source_tangent)
+def dict_source_tangent_vjp(gg, ans, t, src):
+    return dict_source_cotangent(gg, src), None
+
+
+@jvp_rule(dict_source_tangent)
+def dict_source_tangent_jvp(ans, t, src, *, dt, dsrc):
+    return dict_source_tangent(dt, src)
+
+
+register_linear((0,), dict_source_cotangent, dict_source_tangent)
+
+
+# sorted(seq[, key=..., reverse=...]): a permutation of the items, constant where
+# it is differentiable (sorted(d.items()), sorted(pairs, key=itemgetter(0)),
+# sorted of numbers); sorted(d) of a dict: its keys, no derivative
+@vjp_rule(sorted)
+def sorted_vjp(g, ans, x, key=None, reverse=False):
+    return sorted_cotangent(g, x, key, reverse)
+
+
+@jvp_rule(sorted)
+def sorted_jvp(ans, x, key=None, reverse=False, *, dx):
+    return sorted_tangent(dx, x, key, reverse)
+
+
+@vjp_rule(sorted_cotangent)
+def sorted_cotangent_vjp(gg, ans, g, x, key=None, reverse=False):
+    return sorted_tangent(gg, x, key, reverse), None
+
+
+@jvp_rule(sorted_cotangent)
+def sorted_cotangent_jvp(ans, g, x, key=None, reverse=False, *, dg, dx):
+    return sorted_cotangent(dg, x, key, reverse)
+
+
+@vjp_rule(sorted_tangent)
+def sorted_tangent_vjp(gg, ans, t, x, key=None, reverse=False):
+    return sorted_cotangent(gg, x, key, reverse), None
+
+
+@jvp_rule(sorted_tangent)
+def sorted_tangent_jvp(ans, t, x, key=None, reverse=False, *, dt, dx):
+    return sorted_tangent(dt, x, key, reverse)
 nondifferentiable(sorted_keys_only)
 
 

@@ -530,6 +530,11 @@ spec(builtins.min, [Case(builtins.min, 0.3, 0.9, -0.2), Case(builtins.min, [0.3,
 spec(builtins.list, [Case(builtins.list, (uni(()), uni((2,))),
                           xfail=None)])
 spec(builtins.tuple, [Case(builtins.tuple, [uni(()), uni((2,))])])
+# (pairs with string keys, sorted(d.items()) and dict(zip(keys, values)), and dicts of
+# several keys are checked
+# through the transforms in test_peer_fixes.py: the harnesses here perturb every leaf)
+spec(builtins.sorted, [Case(builtins.sorted, [uni(()) + 0.5, uni(()) - 0.5, uni(())])])
+spec(builtins.dict, [Case(builtins.dict, {"a": uni((2,))})])
 spec(builtins.reversed, [Case(builtins.reversed, [uni(()), uni((2,))],
                               xfail="reversed's second-order check passes a None tangent")])
 

@@ -753,6 +753,8 @@ if S is not None:
                                          Case(ST.multivariate_normal.logpdf, uni((3,)), uni((3,)), pos((3,)))])
     spec(ST.multivariate_normal.pdf, [Case(ST.multivariate_normal.pdf, uni((4, 2)), uni((2,)), spd(2)),
                                       Case(ST.multivariate_normal.pdf, uni((3,)), None, spd(3))])
+    spec(ST.multivariate_normal.entropy, [Case(ST.multivariate_normal.entropy, uni((3,)), spd(3)),
+                                          Case(ST.multivariate_normal.entropy, uni((2,)), spd(2))])
     _simplex = np.array([[0.2, 0.5, 0.3], [0.3, 0.1, 0.6]]).T
     for f in (ST.dirichlet.logpdf, ST.dirichlet.pdf):
         spec(f, [Case(f, _simplex, pos((3,), 1.5, 3.0), wrt=(1,)), Case(f, _simplex[:, 0], pos((3,), 0.5, 3.0), wrt=(1,))])

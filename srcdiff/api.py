@@ -426,6 +426,12 @@ def _is_integer(a):
 def _plain(f):
     if hasattr(f, "__func__"):
         return f.__func__, f.__self__
+    if isinstance(f, functools.partial):
+        # (a partial of a Python function: a function of its remaining parameters)
+        from .arity import partial_function
+        made = partial_function(f)
+        if made is not None:
+            return made, None
     return f, None
 
 

@@ -130,3 +130,61 @@ def regrad(wrapper, f, transform):
 
     wrapper.__srcdiff_arity__ = remake
     return wrapper
+
+
+_partials = weakref.WeakKeyDictionary()     # functools.partial -> its function
+
+
+def partial_function(p):
+    """``functools.partial(f, ...)`` given to a transform as a function of its
+    remaining positional parameters, ``def f(x): return p(x)`` in a file of its
+    own (the call of the partial is inlined as any partial's); None when the
+    partial leaves ``*args``, ``**kwargs`` or a keyword-only parameter without
+    a default, or is not of a Python function."""
+    global _dir
+    import functools
+    if not isinstance(p, functools.partial) or not inspect.isfunction(p.func):
+        return None
+    with _lock:
+        try:
+            return _partials[p]
+        except (KeyError, TypeError):
+            pass
+        try:
+            params = list(inspect.signature(p).parameters.values())
+        except (TypeError, ValueError):
+            return None
+        if any(q.kind in (q.VAR_POSITIONAL, q.VAR_KEYWORD) or
+               (q.kind is q.KEYWORD_ONLY and q.default is q.empty) for q in params):
+            return None
+        named = [q for q in params if q.kind in (q.POSITIONAL_ONLY, q.POSITIONAL_OR_KEYWORD)]
+        consts, header = {}, []
+        for q in named:
+            if q.default is q.empty:
+                header.append(q.name)
+            else:
+                consts[f"_srcdiff_default_{q.name}"] = q.default
+                header.append(f"{q.name}=_srcdiff_default_{q.name}")
+        fname = p.func.__name__ if p.func.__name__.isidentifier() else "f"
+        target = "_srcdiff_target"
+        source = (f"def {fname}({', '.join(header)}):\n"
+                  f"    return {target}({', '.join(q.name for q in named)})\n")
+        if _dir is None:
+            _dir = tempfile.mkdtemp(prefix="srcdiff_arity_")
+        module = f"srcdiff_partial_{id(p):x}"
+        path = os.path.join(_dir, module + ".py")
+        with open(path, "w") as fh:
+            fh.write(source)
+        spec = importlib.util.spec_from_file_location(module, path)
+        mod = importlib.util.module_from_spec(spec)
+        mod.__dict__[target] = p
+        mod.__dict__.update(consts)
+        sys.modules[module] = mod
+        spec.loader.exec_module(mod)
+        fn = getattr(mod, fname)
+        fn.__qualname__ = f"partial({p.func.__qualname__})"
+        try:
+            _partials[p] = fn
+        except TypeError:
+            pass
+        return fn

@@ -284,3 +284,24 @@ def f(x):
     with pytest.raises(srcdiff.SrcdiffError) as e:
         df(X)
     assert "changed" in str(e.value)
+
+
+def test_transforms_of_a_functools_partial():
+    # grad/jvp/hvp/jacobian(grad) of functools.partial(f, ...) of a Python function:
+    # a function of the partial's remaining positional parameters
+    mod = load_module('''
+def f(x, y, scale=1.0):
+    return np.sum(np.sin(x) * y) * scale
+''')
+    p = functools.partial(mod.f, y=Y, scale=2.0)
+    fx = lambda x: mod.f(x, Y, 2.0)       # noqa: E731
+    assert_grads(fx, grad(p), (X,), 0)
+    np.testing.assert_allclose(hvp(p)(X, V), gradient_fd(fx, (X,), 0, V), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.jacobian(grad(p))(X) @ V, gradient_fd(fx, (X,), 0, V),
+                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(jvp(p, (X,), (V,))[1], numeric_grad(fx, (X,), 0) @ V, rtol=1e-6)
+    q = functools.partial(mod.f, X)         # a positional argument fixed
+    assert_grads(lambda y: mod.f(X, y), grad(q), (Y,), 0)
+    gx, gy = grad(functools.partial(mod.f, scale=3.0), wrt=(0, 1))(X, Y)
+    np.testing.assert_allclose(gx, 3.0 * np.cos(X) * Y)
+    np.testing.assert_allclose(gy, 3.0 * np.sin(X))

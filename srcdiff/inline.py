@@ -1522,8 +1522,9 @@ def _check_resized_list_aliases(norm):
 
 
 def _list_names(body):
-    """Names that may hold a list or dict made in the function (a literal, or
-    lists joined or repeated): writing an item or ``L += vs`` changes it in place."""
+    """Names that may hold a list or dict made in the function (a literal,
+    ``list(...)``/``dict(...)``, or lists joined or repeated): writing an item or
+    ``L += vs`` changes it in place."""
     out = set()
     while True:
         size = len(out)
@@ -1531,6 +1532,8 @@ def _list_names(body):
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
                 t, v = st.targets[0].id, st.value
                 if isinstance(v, (gast.List, gast.Dict)) \
+                        or isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+                        and v.func.id in ("list", "dict") \
                         or isinstance(v, gast.Name) and v.id in out \
                         or isinstance(v, gast.BinOp) and isinstance(v.op, (gast.Add, gast.Mult)) \
                         and any(isinstance(a, gast.List) or isinstance(a, gast.Name)

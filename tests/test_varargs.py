@@ -301,6 +301,27 @@ def f_write_into_item(x, y):
     return write_into_item(x, y)
 
 
+def other_name_of_a_new_list(x, y):
+    a = list((x, y))
+    b = a                       # the same list: b[0] sees the slot rebound
+    a[0] = x * 2.0
+    return np.sum(b[0] * y)
+
+
+def new_list_held_by_another(x, y):
+    a = list((x, y))
+    b = [a]
+    a[0] = x * 2.0
+    return np.sum(b[0][0] * y)
+
+
+def other_name_of_a_new_dict(x, y):
+    a = dict({"p": x})
+    b = a
+    a["p"] = x * 2.0
+    return np.sum(b["p"] * y)
+
+
 def inc_dict_shared(x, y):
     d = {"a": x}
     d["a"] += x
@@ -309,7 +330,9 @@ def inc_dict_shared(x, y):
 
 
 @pytest.mark.parametrize("name", ["inc_shared", "inc_literal", "inc_held_twice",
-                                  "f_write_into_item", "inc_dict_shared"])
+                                  "f_write_into_item", "inc_dict_shared",
+                                  "other_name_of_a_new_list", "new_list_held_by_another",
+                                  "other_name_of_a_new_dict"])
 def test_writes_into_an_item_array_that_another_name_reads_are_refused(name):
     f = getattr(BAD, name)
     for call in (lambda: grad(f)(X.copy(), Y.copy()),

@@ -637,6 +637,9 @@ def _splice_starred(norm):
             t = s.targets[0].id
             counts[t] = counts.get(t, 0) + 1
             literal[t] = s.value
+            if isinstance(s.value, gast.Name):
+                # (another name for it, M = L: a change through M is one of L)
+                counts[s.value.id] = counts.get(s.value.id, 0) + 2
         for n in walk(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and not (
                     isinstance(s, gast.Assign) and n is s.targets[0]):

@@ -229,7 +229,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
                           dead_code(body_stmts, _resolver(env, fs)),
-                          defaults_from=clone(norm.node.args))
+                          defaults_from=_placeholder_defaults(norm.node.args))
         defs = [fn]
     title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
     fns, text = compile_functions(defs, env.objects, fs.globals, title, origin=fs.func)
@@ -421,6 +421,18 @@ def _is_integer(a):
         return True
     kind = getattr(getattr(a, "dtype", None), "kind", None)
     return kind is not None and kind in "iub"
+
+
+def _placeholder_defaults(args):
+    """The parameters with each default that is not a constant written as None:
+    the generated function gets the user's ``__defaults__`` after it is made
+    (a default naming a variable of the user's scope, ``_r=red``, is not a
+    name in the generated code's)."""
+    args = clone(args)
+    args.defaults = [d if isinstance(d, gast.Constant) else const(None) for d in args.defaults]
+    args.kw_defaults = [d if d is None or isinstance(d, gast.Constant) else const(None)
+                        for d in args.kw_defaults]
+    return args
 
 
 def _plain(f):

@@ -310,9 +310,9 @@ class _Normalizer:
 
     def _builtin(self, func, name):
         import builtins
-        return isinstance(func, gast.Name) and func.id == name \
-            and name not in self.local_names \
-            and self.fs.lookup_or_none(name) is getattr(builtins, name)
+        # (also under another name: from autograd import dict as ag_dict)
+        return isinstance(func, gast.Name) and func.id not in self.local_names \
+            and self.fs.lookup_or_none(func.id) is getattr(builtins, name)
 
     def dict_call(self, e, hint):
         """``dict(a=x, b=y)`` is the literal ``{"a": x, "b": y}``; ``dict(src)`` (a

@@ -343,6 +343,12 @@ def _transform_made(call, function_of, static, env, constant, lift=None):
     caller's names it reads, given to it by keyword where it is made."""
     from . import api, forward_api
     transform = static(call.func)
+    others = (forward_api.jacobian, forward_api.hessian, forward_api.jvp, api.vjp)
+    if any(transform is t for t in others):
+        # (else its own source would be inlined, and refused at a line of srcdiff's)
+        return _Refused(f"srcdiff.{transform.__name__} in differentiated code is not "
+                        "differentiated yet (grad, value_and_grad and hvp are)",
+                        "compute it outside the differentiated function, or use grad/hvp")
     if transform not in (api.grad, api.value_and_grad, forward_api.hvp) or not call.args \
             or any(isinstance(a, gast.Starred) for a in call.args):
         return None

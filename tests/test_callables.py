@@ -305,3 +305,17 @@ def f(x, y, scale=1.0):
     gx, gy = grad(functools.partial(mod.f, scale=3.0), wrt=(0, 1))(X, Y)
     np.testing.assert_allclose(gx, 3.0 * np.cos(X) * Y)
     np.testing.assert_allclose(gy, 3.0 * np.sin(X))
+
+
+def test_a_function_default_naming_a_variable_of_the_defining_scope():
+    # (the generated function's defaults were its source's: NameError for _r=red)
+    def outer():
+        red = np.max
+        base = np.array([1.0, 2.0])
+
+        def fun_plain(a, _r=red):
+            return _r(np.exp(a) * base)
+        return fun_plain
+    f = outer()
+    assert grad(f)(0.7) == pytest.approx(2.0 * np.exp(0.7), rel=1e-12)
+    assert hvp(f)(0.7, 1.0) == pytest.approx(2.0 * np.exp(0.7), rel=1e-6)

@@ -150,3 +150,21 @@ def test_jacobian_of_jacobian(i, j):
 def test_jacobian_of_jacobian_of_a_scalar_function_is_its_hessian():
     np.testing.assert_allclose(jacobian(jacobian(JMOD.scalar))(X, Y),
                                hessian(JMOD.scalar)(X, Y), rtol=1e-10, atol=1e-12)
+
+
+def test_other_transforms_in_differentiated_code_are_refused_with_the_users_line():
+    mod = load_module('''
+from srcdiff import jacobian
+
+
+def inner(x):
+    return np.sin(np.outer(x, x))
+
+
+def f(x):
+    return np.sum(np.sin(jacobian(inner)(x)))
+''')
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        grad(mod.f)(X)
+    text = str(e.value)
+    assert "jacobian" in text and mod.__file__ in text and "forward_api" not in text

@@ -187,8 +187,11 @@ def f_dict_copy(x, y):
     return np.sum(d["a"] * np.sin(d["b"])) + np.sum(d0["a"] ** 2)
 
 
+ag_dict = dict
+
+
 def f_dict_pairs(x, y):
-    d = dict([("a", x)], b=y)
+    d = ag_dict([("a", x)], b=y)
     e = dict({"a": x}, b=y * 2.0)
     last = dict([("a", x), ("a", y)])     # (the last pair of a key is kept)
     return np.sum(d["a"] * np.sin(d["b"])) + np.sum(e["a"] * e["b"]) \\

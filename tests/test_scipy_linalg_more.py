@@ -120,3 +120,16 @@ def test_refusals_name_the_line(name):
     with pytest.raises(SrcdiffError, match=match) as info:
         srcdiff.grad(f)(SPD)
     assert info.value.lineno is not None
+
+
+def test_numpy_lstsq_without_full_column_rank_is_refused_with_its_line():
+    f = load_function("""
+        def f(a, b):
+            return np.sum(np.linalg.lstsq(a, b, rcond=None)[0] ** 2)
+    """)
+    a, b = np.random.default_rng(5).normal(size=(2, 3)), np.ones(2)
+    for transform in (lambda: srcdiff.grad(f, wrt=(0, 1))(a, b),
+                      lambda: srcdiff.jvp(f, (a, b), (a, b))):
+        with pytest.raises(SrcdiffError, match="full column rank") as e:
+            transform()
+        assert e.value.lineno == f.__code__.co_firstlineno + 1

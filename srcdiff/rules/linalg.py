@@ -363,12 +363,25 @@ def matrix_norm_jvp(ans, x, *, keepdims=False, ord="fro", dx):
     return np.real(np.sum(np.conj(w) * dx, axis=kind[2], keepdims=keepdims))
 
 
+def lstsq_check(a, rank):
+    """Refuse np.linalg.lstsq's derivative without full column rank (m < n or a
+    rank-deficient ``a``: the minimum-norm solution jumps with the rank)."""
+    m, n = np.shape(a)[-2:]
+    if m < n or np.any(np.asarray(rank) < n):
+        unsupported(f"the derivative of np.linalg.lstsq of a {m}x{n} matrix of rank "
+                    f"{rank} (full column rank is supported)")
+    return True
+
+
+nondifferentiable(lstsq_check)
+
+
 @vjp_rule(np.linalg.lstsq)
 def lstsq(g, ans, a, b, rcond=None):
     """Full column rank (m >= n). Outputs (x, residuals, rank, s): cotangents of
     x, of the residuals and of the singular values are used. Written with
     ``xb = conj(g[0])`` and ``Z = (a^H a)^-1 xb``."""
-    x, res, rank, sv = ans
+    x, res, rank, sv = ans if lstsq_check(a, ans[2]) else None
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
@@ -385,7 +398,7 @@ def lstsq(g, ans, a, b, rcond=None):
 
 @jvp_rule(np.linalg.lstsq)
 def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
-    x, res, rank, sv = ans
+    x, res, rank, sv = ans if lstsq_check(a, ans[2]) else None
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X

@@ -1063,19 +1063,23 @@ class ReverseTransform:
         for st in _walk_adjoint(adjoint):
             needed |= names_read(st)
         self.needed = needed
-        self._restore_reads = self._reads_after_restores(adjoint)
-        # putting back y[i]'s old elements reads i: an index the sweep reads only
-        # there must be kept too (conservatively, after every restore)
-        extra = self._restore_index_reads(adjoint, needed)
-        if extra:
-            needed |= extra
-            for reads in self._restore_reads.values():
-                reads |= extra
         written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
         self.shape_only = (self._shape_only(adjoint) & self.arrays) - written
+        needed |= self._restore_index_reads(adjoint, needed)
+        # (an array a view the sweep reads looks into becomes needed here: its
+        # put-back items, their indices and the restores of the name it is
+        # rebound from are then decided with it, below)
         self._restore_view_bases(body, needed, written)
+        # putting back y[i]'s old elements reads i: an index the sweep reads only
+        # there must be kept too (conservatively, after every restore)
+        extra = self._restore_index_reads(adjoint, needed)
+        needed |= extra
+        self._restore_reads = self._reads_after_restores(adjoint)
+        if extra:
+            for reads in self._restore_reads.values():
+                reads |= extra
         pushes = {}     # id(primal stmt) -> statements to put before it
         self.pushes_after = {}
         self.iter_pops = {}

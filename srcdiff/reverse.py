@@ -1133,11 +1133,16 @@ class ReverseTransform:
         # (the alias checks guarantee the primal never reads it after a write).
         # A fresh array (an augmented assignment's new value) is not copied.
         from .inline import _fresh_definition
+        # (a part of a parameter checked where the program runs never to be written
+        # through (runtime.owned_value) keeps its values: a copy would hide the
+        # sharing from the check)
+        kept = self._owned_value_params(body)
         wrap = [st for st in walk_stmts(body)
                 if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
                 and st.targets[0].id in copied
                 and not isinstance(st.value, gast.Name)
-                and not _fresh_definition(self.classifier.classify(st.value))]
+                and not _fresh_definition(self.classifier.classify(st.value))
+                and _part_of(st.value) not in kept]
         # the names whose values may be such copies (and other names for them)
         copies = {st.targets[0].id for st in wrap}
         while True:
@@ -1165,6 +1170,19 @@ class ReverseTransform:
                                      "in place later", f"write {y} = {y} <op> ...")
         for st in wrap:
             st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
+
+    def _owned_value_params(self, body):
+        """The parameters named in the checks ``runtime.owned_value(t, 't', (('p',
+        p), ...), ...)`` (inline.py): no array written in place is part of one."""
+        out = set()
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+                    and len(st.value.args) > 2 \
+                    and self.classifier.classify(st.value).func is runtime.owned_value:
+                out |= {e.elts[1].id for e in getattr(st.value.args[2], "elts", ())
+                        if isinstance(e, gast.Tuple) and isinstance(e.elts[1], gast.Name)
+                        and e.elts[1].id in self.norm.params}
+        return out
 
     def _unshared_at_writes(self, body):
         """{id(write y[i] = v): the names checked just before it not to share y}."""
@@ -2011,6 +2029,13 @@ def _full_broadcast(sc, v):
         and len(v.args) == 4 and not v.keywords \
         and isinstance(v.args[2], gast.Constant) and v.args[2].value is None \
         and isinstance(v.args[3], gast.Constant) and v.args[3].value is False
+
+
+def _part_of(v):
+    """The name whose part ``v`` reads (``p.a``, ``p[k]``, ``p.a[k]``), or None."""
+    while isinstance(v, (gast.Attribute, gast.Subscript)):
+        v = v.value
+    return v.id if isinstance(v, gast.Name) else None
 
 
 def _restores_in(st):

@@ -738,6 +738,19 @@ def unshared_at_write(array, name, others, filename, lineno):
             raise SrcdiffError(message, filename, lineno, hint)
 
 
+def owned_value(array, name, params, filename, lineno):
+    """``t = <view of x>`` where x is a fresh array on some paths and (part of)
+    a parameter on others, and t is written in place later: writing into the
+    caller's array is not followed, so it is refused here, when it happens."""
+    for param_name, param in params:
+        if _may_share(array, param):
+            from .errors import SrcdiffError
+            raise SrcdiffError(f"'{name}' shares memory with the argument '{param_name}' "
+                               "here and is written in place later; srcdiff cannot follow "
+                               "writes into an argument's arrays", filename, lineno,
+                               f"make a private copy first: {name} = ....copy()")
+
+
 def _holds(source, value):
     """Could ``value`` be (or share memory with) part of ``source``?"""
     if isinstance(source, np.ndarray):

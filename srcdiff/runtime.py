@@ -745,9 +745,9 @@ def owned_value(array, name, params, filename, lineno):
     for param_name, param in params:
         if _may_share(array, param):
             from .errors import SrcdiffError
-            raise SrcdiffError(f"'{name}' shares memory with the argument '{param_name}' "
-                               "here and is written in place later; srcdiff cannot follow "
-                               "writes into an argument's arrays", filename, lineno,
+            raise SrcdiffError(f"'{name}' and the argument '{param_name}' share memory "
+                               f"here, and '{name}' is written in place later; srcdiff cannot "
+                               "follow writes into an argument's arrays", filename, lineno,
                                f"make a private copy first: {name} = ....copy()")
 
 

@@ -717,7 +717,7 @@ def test_write_into_an_array_that_is_an_arguments_on_one_path_only():
         srcdiff.grad(f)(P(w.copy(), 0.3), -1.0)
     text = str(err.value)
     assert f"{f.__code__.co_filename}:9:" in text, text
-    assert "'v' shares memory with the argument 'p'" in text, text
+    assert "'v' and the argument 'p' share memory here" in text, text
     # anyone else's array (a global) on one path: refused when grad(g) is built,
     # naming it (not v itself)
     with pytest.raises(srcdiff.SrcdiffError) as err:

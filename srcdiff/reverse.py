@@ -889,8 +889,14 @@ class ReverseTransform:
             absent |= self.absent
         merged = branches[0][1] | branches[1][1]
         inv = {v: k for k, v in self.adj_names.items()}
-        for br in branches:
+        for br, block in zip(branches, (s.body, s.orelse)):
             for d in sorted(merged - br[1]):
+                if self._maybe_unbound(inv[d], s, block):
+                    # (no value to shape a zero like on this path: None, made a zero
+                    # shaped like the value where it is read, as after a loop)
+                    br[0].append(assign(d, const(None), s.srcline))
+                    absent.add(d)
+                    continue
                 br[0].append(self.zero(inv[d], s.srcline))
                 br[2] = br[2] | {d}
         self.live = merged
@@ -902,6 +908,21 @@ class ReverseTransform:
         node = gast.If(test=clone(s.test), body=body or [gast.Pass()], orelse=orelse)
         node.srcline = s.srcline
         return [node]
+
+    def _maybe_unbound(self, name, s, block):
+        """May ``name`` be unbound after the primal branch ``block`` of ``if``
+        statement ``s`` ran (not bound on every path to ``s``, nor in ``block``)?"""
+        if name in self.norm.params:
+            return False
+        if getattr(self, "_bound_at", None) is None:
+            from .liveness import bound_before
+            self._bound_at = bound_before(self.norm.node.body, self.norm.params)
+        bound = self._bound_at.get(id(s))
+        if bound is None or name in bound:
+            return False
+        return not any(isinstance(n, gast.Name) and n.id == name
+                       and isinstance(n.ctx, gast.Store)
+                       for st in block for n in walk(st))
 
     def _loop_body(self, s):
         """Reverse a loop body with a live set that is the same at both ends."""

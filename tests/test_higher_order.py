@@ -415,3 +415,31 @@ def h(x):
     np.testing.assert_allclose(srcdiff.grad(g2)(x), want3, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(hvp(srcdiff.grad(h))(x, 1.0), want3, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(jvp(g2, (x,), (1.0,))[1], want3, rtol=1e-6, atol=1e-8)
+
+
+EARLY_RETURN = """
+def f(w, p):
+    if p >= 0.13:
+        return np.tanh(np.sum(w))
+    A = np.cos(w)
+    return np.mean(A)
+"""
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0])
+def test_third_order_through_an_early_return(p):
+    """fuzz bug212: reverse over a gradient with an early return made a zero
+    adjoint, in the branch that did not run, shaped like a value bound only in
+    the branch that did (UnboundLocalError in generated code)."""
+    f = load_function(EARLY_RETURN, name="f")
+    u = np.array([1.0, -0.5, 0.25])
+    pick = load_function("""
+def pick(w, p):
+    return np.sum(G(w, p) * U)
+""", name="pick", G=srcdiff.grad(f), U=u)
+    w, v = np.array([0.3, -0.5, 0.2]), np.array([0.2, 0.7, -0.4])
+    gp = srcdiff.grad(pick)
+    want = numeric_hvp(gp, (w, p), 0, v)
+    np.testing.assert_allclose(gp(w, p), numeric_hvp(srcdiff.grad(f), (w, p), 0, u),
+                               rtol=1e-6, atol=1e-8)      # (pick's gradient: order two)
+    np.testing.assert_allclose(hvp(pick)(w, p, v), want, rtol=1e-6, atol=1e-8)

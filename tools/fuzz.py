@@ -3347,8 +3347,9 @@ def main(argv=None):
     ap.add_argument("--disable", default="",
                     help="comma-separated generator features to leave out (to look past known "
                          "bugs): " + ", ".join(FEATURES))
-    ap.add_argument("--orders", default=",".join(map(str, ORDERS)),
-                    help="derivative orders to check, comma-separated (default %(default)s): 1 = "
+    ap.add_argument("--orders", default=None,
+                    help="derivative orders to check, comma-separated (default "
+                         + ",".join(map(str, ORDERS)) + "; with --check, the file's ORDERS): 1 = "
                          "grad/vjp/value_and_grad against central differences and jvp against "
                          "reverse; 2 = also hvp against central differences of the gradient, "
                          "jvp(grad(f)) and jacobian(grad(f)) against the same, hessian "
@@ -3371,7 +3372,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     forward = {"auto": "auto", "on": True, "off": False}[a.forward]
     try:
-        orders = tuple(sorted({int(x) for x in a.orders.split(",") if x.strip()}))
+        orders = tuple(sorted({int(x) for x in (a.orders or ",".join(map(str, ORDERS)))
+                               .split(",") if x.strip()}))
     except ValueError:
         orders = ()
     if not orders or not set(orders) <= {1, 2, 3} or orders != tuple(range(1, len(orders) + 1)):
@@ -3383,7 +3385,7 @@ def main(argv=None):
         if x not in FEATURES:
             ap.error(f"unknown feature {x!r}; known: {', '.join(FEATURES)}")
     if a.check:
-        return check_saved(a.check, forward, orders=orders)
+        return check_saved(a.check, forward, orders=orders if a.orders else None)
     if a.shrink:
         return shrink_saved(a.shrink, forward, a.shrink_time)
     if a.show is not None:

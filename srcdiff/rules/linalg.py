@@ -6,7 +6,8 @@ as NumPy computes them: the cotangent lives on that triangle (an
 off-diagonal entry there counts for both symmetric positions), so central
 differences on the full matrix agree with the rules.
 Eigen/singular vectors need distinct eigen/singular values; ``svd`` needs
-``full_matrices=False`` for non-square input; ``qr`` needs m >= n.
+``full_matrices=False`` for non-square input; ``qr`` any shape (reduced; complete
+when m <= n).
 Complex matrices follow the convention of ``support`` (the cotangent of ``z``
 is ``dL/dRe(z) - 1j dL/dIm(z)``): the non-holomorphic rules are written with
 ``Xb = conj(g)`` (the gradient paired as ``Re tr(Xb^H dX)``) and conjugate
@@ -257,42 +258,49 @@ def svdvals_jvp(ans, x, *, dx):
 
 
 def qr_check(a, mode):
-    """Refuse the QR derivatives srcdiff does not implement (m < n, 'complete'
-    for non-square input, 'raw')."""
+    """Refuse the QR derivatives srcdiff does not implement ('complete' for a
+    tall matrix, whose extra columns of Q are not unique; 'raw')."""
     m, n = np.shape(a)[-2:]
-    if m < n or mode == "raw" or (mode == "complete" and m != n):
+    if mode == "raw" or (mode == "complete" and m > n):
         unsupported(f"the derivative of np.linalg.qr(mode={mode!r}) of a {m}x{n} matrix "
-                    "(reduced QR with m >= n is supported)")
+                    "(reduced QR, and complete QR with m <= n, are supported)")
     return True
 
 
 nondifferentiable(qr_check)
 
 
+# QR of an m x n matrix, k = min(m, n): A = [X Y] with X its first k columns,
+# X = Q R1 (R1 square, real diagonal: LAPACK's) and R2 = Q^H Y (empty when m >= n).
+# X's terms use Q^H dQ = tril(W, -1) - tril(W, -1)^H + 1j Im diag(W), W = Q^H dX R1^-1.
+
 @vjp_rule(np.linalg.qr)
 def qr(g, ans, a, mode="reduced"):
-    """Reduced QR, m >= n. ``g`` is (gQ, gR), either may be None (mode='r':
-    the cotangent of R). R's diagonal is real (LAPACK's), so ``Q^H dQ`` is
-    ``tril(Y, -1) - tril(Y, -1)^H + 1j Im diag(Y)`` with ``Y = Q^H dA R^-1``;
-    written with ``Qb = conj(gQ)``, ``Rb = conj(gR)``."""
+    """``g`` is (gQ, gR), either may be None (mode='r': the cotangent of R);
+    written with ``Qb = conj(gQ)`` plus R2's term through Q, ``Rb = conj(gR1)``."""
     q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
     gq, gr = g if mode != "r" else (None, g)
-    Qb = np.conj(gq) if gq is not None else 0.0
-    M = (ctrans(q) @ Qb if gq is not None else 0.0) - (np.conj(gr) @ ctrans(r) if gr is not None else 0.0)
+    k = np.shape(r)[-2]
+    Qb = (np.conj(gq) if gq is not None else 0.0) + (a[..., k:] @ np.swapaxes(gr[..., k:], -1, -2) if gr is not None else 0.0)
+    M = ctrans(q) @ Qb - (np.conj(gr[..., :k]) @ ctrans(r[..., :k]) if gr is not None else 0.0)
     C = (np.tril(M, -1) - np.tril(ctrans(M), -1) - M
-         + (1j * np.eye(np.shape(r)[-1]) * np.imag(M) if np.iscomplexobj(q) else 0.0))
-    B = q @ C + Qb
-    return np.swapaxes(np.linalg.solve(r, ctrans(B)), -1, -2)
+         + (1j * np.eye(k) * np.imag(M) if np.iscomplexobj(q) else 0.0))
+    gx = np.swapaxes(np.linalg.solve(r[..., :k], ctrans(q @ C + Qb)), -1, -2)
+    gy = np.conj(q) @ gr[..., k:] if gr is not None else 0.0 * a[..., k:]
+    return np.concatenate([gx, gy], axis=-1)
 
 
 @jvp_rule(np.linalg.qr)
 def qr_jvp(ans, a, mode="reduced", *, da):
     q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
-    X = ctrans(np.linalg.solve(ctrans(r), ctrans(da)))
-    Y = ctrans(q) @ X
-    L = np.tril(Y, -1)
-    O = L - ctrans(L) + (1j * np.eye(np.shape(r)[-1]) * np.imag(Y) if np.iscomplexobj(q) else 0.0)
-    return (q @ (O - Y) + X, (Y - O) @ r) if mode != "r" else (Y - O) @ r
+    k = np.shape(r)[-2]
+    X = ctrans(np.linalg.solve(ctrans(r[..., :k]), ctrans(da[..., :k])))
+    W = ctrans(q) @ X
+    L = np.tril(W, -1)
+    O = L - ctrans(L) + (1j * np.eye(k) * np.imag(W) if np.iscomplexobj(q) else 0.0)
+    dq = q @ (O - W) + X
+    dr = np.concatenate([(W - O) @ r[..., :k], ctrans(dq) @ a[..., k:] + ctrans(q) @ da[..., k:]], axis=-1)
+    return (dq, dr) if mode != "r" else dr
 
 
 # The norms: d norm = Re(sum(conj(w) * dx)) with w = sign(x) |x|**(p-1) / norm**(p-1)

@@ -797,7 +797,7 @@ def protect_writes(norm, classifier):
     seen = _bindings_seen_by_writes(body)
     swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()),
                              lists)
-    owned_checks = {}       # id(binding) -> (t, the parameters checked after it)
+    owned_checks = {}       # id(write t[i] = v) -> (t, the parameters checked before it)
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
@@ -810,7 +810,10 @@ def protect_writes(norm, classifier):
             # (``v = np.flip(x if c else p.w)``): checked where it runs
             params = swapped.checked_binding(s, t)
             if params:
-                owned_checks[id(s)] = (t, sorted(params))
+                # (before each write into t: only a write that runs counts)
+                for w in subscript_writes(body).get(t, ()):
+                    got = owned_checks.setdefault(id(w), (t, set()))[1]
+                    got |= params
                 continue
             shown = norm.names.user_name
             op = classifier.classify(s.value)
@@ -839,21 +842,22 @@ def protect_writes(norm, classifier):
 
 
 def _insert_owned_checks(norm, checks):
-    """After each binding in ``checks`` ({id: (t, params)}), the call
-    ``owned_value(t, 't', (('p', p), ...), filename, line)`` (runtime.py): t,
-    written in place later, must not be (part of) a parameter's array."""
+    """Before each write ``t[i] = v`` in ``checks`` ({id: (t, params)}), the call
+    ``owned_value(t, 't', (('p', p), ...), filename, line)`` (runtime.py): the
+    array written must not be (part of) a parameter's."""
     from . import runtime
 
     def each(st):
         if id(st) not in checks:
             return [st]
         t, params = checks[id(st)]
+        params = sorted(params)
         at = getattr(st, "srcloc", None) or norm.fs.loc
         call = gast.Call(func=norm.env.ref(runtime.owned_value, "owned_value"),
                          args=[load(t), const(norm.names.user_name(t)),
                                _named_values(norm, params), const(at.filename),
                                const(at.lineno(st))], keywords=[])
-        return [st, _located(gast.Expr(value=call), st)]
+        return [_located(gast.Expr(value=call), st), st]
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 
@@ -1561,26 +1565,21 @@ class _OwnedUnshared:
                                   holds=container_holds(self.lists))
         if not self._owned.binding(st):
             return False
-        return self._unshared(t)
-
-    def _unshared(self, t, checked=frozenset()):
         for w in self._writes.get(t, ()):
-            if (partners(self._env.get(id(w), {}), t) - set(checked)) \
-                    & self.live.get(id(w), frozenset()):
+            if partners(self._env.get(id(w), {}), t) & self.live.get(id(w), frozenset()):
                 return False
         return True
 
     def checked_binding(self, st, t):
-        """The parameters to check, where the program runs, that the array the
-        binding gives t is no part of (its other origins are the function's own
-        arrays, and no other name that may share its memory is read after its
-        writes), or None."""
+        """The parameters to check, where t is written, that the array the
+        binding gives t is no part of (its other origins being the function's
+        own arrays), or None."""
         self.binding(st, t)     # (the analyses, once)
         params = self._owned.foreign_params(
             st, _unchanged_params(self.norm.node.body, self.norm.params))
-        if not params or not self._unshared(t, params):
-            return None
-        return params
+        # (another name that may share t's array and is read after a write is
+        # checked there too: _check_reads_after_writes)
+        return params or None
 
     def foreign_origin(self, st):
         """The source text of a binding the array ``st`` binds may come from that

@@ -739,14 +739,14 @@ def unshared_at_write(array, name, others, filename, lineno):
 
 
 def owned_value(array, name, params, filename, lineno):
-    """``t = <view of x>`` where x is a fresh array on some paths and (part of)
-    a parameter on others, and t is written in place later: writing into the
-    caller's array is not followed, so it is refused here, when it happens."""
+    """``t[i] = v`` where t may (statically) be (part of) a parameter's array, on
+    some paths or always: a write into the caller's array is not followed, so
+    it is refused here, when it happens."""
     for param_name, param in params:
         if _may_share(array, param):
             from .errors import SrcdiffError
             raise SrcdiffError(f"'{name}' and the argument '{param_name}' share memory "
-                               f"here, and '{name}' is written in place later; srcdiff cannot "
+                               f"here, where '{name}' is written in place; srcdiff cannot "
                                "follow writes into an argument's arrays", filename, lineno,
                                f"make a private copy first: {name} = ....copy()")
 

@@ -679,6 +679,14 @@ def g(x, a):
     v = np.flip(x * 2.0 if a > 0.0 else G)
     v[0] = x[0]
     return np.sum(v)
+
+def h(p, a):
+    v = p.w
+    s = np.sum(v * v)
+    while a > 5.0:
+        v[1:2] = np.tanh(v[1:2])
+        a = a - 1.0
+    return s + np.sum(v * p.w)
 """
 
 
@@ -716,8 +724,14 @@ def test_write_into_an_array_that_is_an_arguments_on_one_path_only():
     with pytest.raises(srcdiff.SrcdiffError) as err:
         srcdiff.grad(f)(P(w.copy(), 0.3), -1.0)
     text = str(err.value)
-    assert f"{f.__code__.co_filename}:9:" in text, text
-    assert "'v' and the argument 'p' share memory here" in text, text
+    assert f"{f.__code__.co_filename}:10:" in text, text
+    assert "'v' and the argument 'p' share memory here, where 'v' is written" in text, text
+    # always the argument's array (seed 6161 prog 71), but written only where a
+    # loop runs: differentiated where it does not, refused where it does
+    got = srcdiff.grad(mod.h)(P(w.copy(), 0.3), 1.0)
+    np.testing.assert_allclose(got.w, 4.0 * w, rtol=1e-12)
+    with pytest.raises(srcdiff.SrcdiffError, match="'v' and the argument 'p' share memory"):
+        srcdiff.grad(mod.h)(P(w.copy(), 0.3), 5.5)
     # anyone else's array (a global) on one path: refused when grad(g) is built,
     # naming it (not v itself)
     with pytest.raises(srcdiff.SrcdiffError) as err:

@@ -2,11 +2,11 @@
 version of v19 the conditional expression is computed into, shown under the
 user's name). ``v19`` is a new array on one path and the argument's ``pn.w`` on
 the other, then written in place: whether the write goes into the caller's array
-depends on the path, so it is now checked where it runs
-(runtime.owned_value, inserted by inline.protect_writes for a binding whose
-only origins that are not the function's own are parts of parameters the
-function never changes); here the new array's path is taken and the program is
-differentiated. A static refusal names the foreign origin (``G``, ``L[0]``)
+depends on the path, so it is now checked where the write runs
+(runtime.owned_value, inserted by inline.protect_writes before the writes of a
+name bound where the only origins that are not the function's own are parts of
+parameters the function never changes); here the new array's path is taken and
+the program is differentiated. A static refusal names the foreign origin (``G``, ``L[0]``)
 instead of a version of the written name.
 
 Found by tools/fuzz.py --programs 60 --seed 90909 --orders 1,2 (program 42),

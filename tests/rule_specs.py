@@ -766,3 +766,5 @@ spec(np.select, [Case(np.select, [_c > 0, _c > -0.3], [np.array([[0.5, 1.2, -0.7
 from numpy.lib.stride_tricks import sliding_window_view as _swv  # noqa: E402
 spec(_swv, [Case(_swv, uni((7,)), 3), Case(_swv, uni((4, 5)), (2, 3)),
             Case(_swv, uni((4, 5)), 2, axis=0), Case(_swv, uni((3, 6)), (2, 2), axis=(1, 1))])
+
+import rule_specs_scipy_linalg  # noqa: E402,F401  (the scipy.linalg specs: their own file)

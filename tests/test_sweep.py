@@ -62,6 +62,7 @@ REFUSED_SOURCES = {
     "numpy.linalg.multi_dot": "np.sum(np.linalg.multi_dot([np.reshape(x, (2, 2)), np.reshape(x, (2, 2)), np.reshape(x, (2, 2))]))",
     "numpy.linalg.norm": "np.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
     "numpy.linalg.matrix_norm": "np.linalg.matrix_norm(np.reshape(x, (2, 2)), ord=2)",
+    "scipy.linalg.norm": "scipy.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
     "numpy.gradient": "np.sum(np.gradient(x) ** 3)",
     "scipy.integrate.odeint": "np.sum(scipy.integrate.odeint(decay, x[:2], x[2:] ** 2, (x[0],)) ** 2)",
     "scipy.integrate.solve_ivp": "np.sum(scipy.integrate.solve_ivp(decay_first, (0.0, 1.0), x[:2], "
@@ -78,6 +79,7 @@ REFUSED_CASES = {"numpy.linalg.matrix_norm[1]",   # ord='nuc'
 REFUSED_EVERYWHERE = {
     # SciPy's own x is wrong there (a real Schur form passed to the complex solver)
     "scipy.linalg.solve_sylvester[0m]": "a complex q with a real a or b",
+    "scipy.linalg.solve_continuous_lyapunov[0m]": "a complex q with a real a",
 }
 
 

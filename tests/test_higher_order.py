@@ -480,17 +480,34 @@ def test_third_order_through_a_loop_with_stacks(name):
     for k in d:
         np.testing.assert_allclose(sum(H[k][j] * v[j] for j in d), want[k], rtol=1e-6,
                                    atol=1e-8)
-    # and on a scalar, grad(grad(grad(f))) and jvp of grad(grad(f))
+    # and on a scalar, hvp of grad(f) and jvp of grad(grad(f))
+    g2, want3 = _scalar_third(f)
+    np.testing.assert_allclose(jvp(g2, (0.7,), (1.0,))[1], want3, rtol=1e-6, atol=1e-8)
+
+
+def _scalar_third(f):
     h = load_function("""
 def h(x):
     return F({'a': x, 'b': 2.0 * x, 'c': np.cos(x)})
 """, name="h", F=f)
     g2 = srcdiff.grad(srcdiff.grad(h))
-    x = 0.7
+    x, eps = 0.7, 1e-5
     want3 = (g2(x + eps) - g2(x - eps)) / (2 * eps)
-    np.testing.assert_allclose(srcdiff.grad(g2)(x), want3, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(hvp(srcdiff.grad(h))(x, 1.0), want3, rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(jvp(g2, (x,), (1.0,))[1], want3, rtol=1e-6, atol=1e-8)
+    return g2, want3
+
+
+@pytest.mark.parametrize("name", [
+    "over_sorted_keys",
+    pytest.param("over_a_list_of_items", marks=pytest.mark.xfail(
+        strict=True, reason="open (main at fea6b3c): grad(grad(grad(f))) refuses generated "
+        "code: 'k' is changed in place here after k_stack.append(k) keeps its array "
+        "(reverse.py:264); it gave the right number before that merge")),
+    "over_a_range"])
+def test_grad_of_grad_of_grad_through_a_loop_with_stacks(name):
+    f = load_function(THIRD_ORDER_LOOPS, name=name)
+    g2, want3 = _scalar_third(f)
+    np.testing.assert_allclose(srcdiff.grad(g2)(0.7), want3, rtol=1e-6, atol=1e-8)
 
 
 EARLY_RETURN = """

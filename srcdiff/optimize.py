@@ -486,22 +486,40 @@ def merge_accumulations(stmts, resolve=None):
     an operator's fresh result, or a name nothing reads afterwards (a loop
     body: nowhere else in it)."""
     purity = _Purity(resolve) if resolve is not None else None
-    while _merge_block(stmts, purity, top=True):
-        pass            # (a merge may free the way for an earlier statement's)
+    seen = _Seen()
+    while _merge_block(stmts, purity, True, seen):
+        pass            # (a merge may free the way for another)
     return stmts
 
 
-def _merge_block(block, purity, top):
+def _merge_block(block, purity, top, seen):
+    """One pass over ``block`` (and its blocks): the merges whose statements no
+    other merge of the pass touches. (The next statement mentioning each
+    name, found in one sweep from the end.)"""
     changed = False
-    i = 0
-    while i < len(block):
-        s = block[i]
+    for s in block:
         for sub in _sub_blocks(s):
-            changed |= _merge_block(sub, purity, top=False)
-        if _merge_at(block, i, purity, top):
-            changed = True
-            continue            # (block[i] is now the statement after the merged one)
-        i += 1
+            changed |= _merge_block(sub, purity, False, seen)
+    nxt, last = {}, {}
+    for k in range(len(block) - 1, -1, -1):
+        s = block[k]
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name):
+            nxt[k] = last.get(s.targets[0].id)
+        for n in seen.reads(s) | seen.written(s):
+            last[n] = k
+    used, replace, drop = set(), {}, set()
+    for i, j in sorted(nxt.items()):
+        if j is None or i in used or j in used:
+            continue
+        new = _merged(block, i, j, purity, top, seen)
+        if new is not None:
+            used |= {i, j}
+            replace[j] = new
+            drop.add(i)
+    if drop:
+        block[:] = [replace.get(k, s) for k, s in enumerate(block) if k not in drop]
+        changed = True
     return changed
 
 
@@ -528,37 +546,33 @@ def _binds_only(st, purity):
     return True
 
 
-def _merge_at(block, i, purity, top):
+def _merged(block, i, j, purity, top, seen):
+    """The one statement for ``block[i]`` (``d = A``) and ``block[j]`` (the next
+    statement mentioning d, an addition to it), or None."""
     s = block[i]
-    if not (isinstance(s, gast.Assign) and len(s.targets) == 1
-            and isinstance(s.targets[0], gast.Name)) \
-            or any(getattr(s, k, False) for k in ("srcdiff_keep", "srcdiff_nofold",
-                                                   "srcdiff_unit_seed")):
-        return False
+    if any(getattr(s, k, False) for k in ("srcdiff_keep", "srcdiff_nofold",
+                                          "srcdiff_unit_seed")):
+        return None
     d, a = s.targets[0].id, s.value
-    reads_a = names_read(a)
-    j = next((k for k in range(i + 1, len(block))
-              if d in names_read(block[k]) or d in _written(block[k])), None)
-    if j is None:
-        return False
     u = block[j]
     got = _addition(u, d)
     if got is None:
-        return False
+        return None
     kind, b = got
+    reads_a = seen.reads(s)
     if j > i + 1:
         if not _pure_value(a, purity) or any(
-                _written(w) & (reads_a | {d}) or not _binds_only(w, purity)
+                seen.written(w) & (reads_a | {d}) or not _binds_only(w, purity)
                 for w in block[i + 1:j]):
-            return False
+            return None
     if isinstance(u, gast.AugAssign):
         # ``d += B`` wrote into A's array: merged, nothing else sees that write
         if isinstance(a, gast.Name):
             later = block[j + 1:] if top else block[:i] + block[j + 1:]
-            if any(a.id in names_read(w) for w in later):
-                return False
+            if any(a.id in seen.reads(w) for w in later):
+                return None
         elif not isinstance(a, (gast.BinOp, gast.UnaryOp)):
-            return False
+            return None
     if kind == "call":
         u.value.args[0] = a
         merged = u.value
@@ -571,9 +585,7 @@ def _merge_at(block, i, purity, top):
         if k not in u._fields and k not in ("lineno", "col_offset", "end_lineno",
                                             "end_col_offset"):
             setattr(new, k, v)
-    block[j] = new
-    del block[i]
-    return True
+    return new
 
 
 def _addition(st, d):

@@ -19,12 +19,22 @@ METHODS = {
     "repeat": (np.repeat, False), "take": (np.take, False), "round": (np.round, False),
     "argmax": (np.argmax, False), "argmin": (np.argmin, False), "argsort": (np.argsort, False),
     "nonzero": (np.nonzero, False), "all": (np.all, False), "any": (np.any, False),
-    "astype": (np.astype, False),
+    "astype": (np.astype, False), "searchsorted": (np.searchsorted, False),
+    "argpartition": (np.argpartition, False),
 }
+
+
+def _item_method():
+    """``x.item(...)``: the rule table's function for it."""
+    from .rules.items import array_item
+    return array_item
+
+
+METHODS["item"] = (_item_method(), True)
 
 # attribute -> numpy function of the array (None: not differentiable, e.g. shapes)
 ATTRIBUTES = {
-    "T": np.transpose, "real": np.real, "imag": np.imag,
+    "T": np.transpose, "mT": np.matrix_transpose, "real": np.real, "imag": np.imag,
     "shape": None, "ndim": None, "size": None, "dtype": None, "itemsize": None,
     "nbytes": None, "strides": None,
 }

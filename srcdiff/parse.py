@@ -2,6 +2,7 @@
 import builtins
 import inspect
 import linecache
+import sys
 import textwrap
 import types
 
@@ -199,11 +200,62 @@ def parse_function(func):
                 cells[name] = cell
             except ValueError:  # empty cell: not yet assigned
                 pass
+    for name, value in _local_imports(node, loc, func).items():
+        closure.setdefault(name, value)
     fs = FunctionSource(func, node, loc, func.__globals__, closure, bound_self)
     fs.cells = cells
     for name, cell in cells.items():
         _record("cell", cell, name, closure[name])
     return fs
+
+
+def _local_imports(node, loc, func):
+    """``import m`` / ``from m import x`` statements in the function body bind
+    modules and their attributes, the same objects at every run: they are
+    imported now, their names bound like closure variables, and the statements
+    removed. A name also assigned in the function is refused (its value would
+    depend on which statement ran last)."""
+    imports = [n for n in walk(node) if isinstance(n, (gast.Import, gast.ImportFrom))]
+    if not imports:
+        return {}
+    scope = func.__globals__
+    bound = {}
+    for imp in imports:
+        for alias in imp.names:
+            try:
+                if isinstance(imp, gast.Import):
+                    top = __import__(alias.name, scope, None, [], 0)
+                    if alias.asname:
+                        value, name = sys.modules[alias.name], alias.asname
+                    else:
+                        value, name = top, alias.name.split(".")[0]
+                else:
+                    module = __import__(imp.module or "", scope, None, [alias.name], imp.level)
+                    value, name = getattr(module, alias.name), alias.asname or alias.name
+            except (ImportError, AttributeError) as e:
+                raise loc.error(imp, f"this import fails: {e}") from None
+            if name in bound and bound[name] is not value:
+                raise loc.error(imp, f"'{name}' is imported twice as different objects")
+            bound[name] = value
+    for n in walk(node):
+        if isinstance(n, gast.Name) and n.id in bound and not isinstance(n.ctx, gast.Load):
+            raise loc.error(n, f"'{n.id}' is both imported and assigned in this function",
+                            "give the imported name and the variable different names")
+    _drop_statements(node, tuple(imports))
+    return bound
+
+
+def _drop_statements(node, dropped):
+    """Remove the statement nodes ``dropped`` from every body under ``node``
+    (a body left empty gets a ``pass``)."""
+    for n in walk(node):
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(n, field, None)
+            if isinstance(stmts, list) and any(s in dropped for s in stmts):
+                kept = [s for s in stmts if s not in dropped]
+                if not kept and field == "body":
+                    kept = [gast.copy_location(gast.Pass(), stmts[0])]
+                setattr(n, field, kept)
 
 
 def resolve_static(fs, node, local_names):

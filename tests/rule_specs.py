@@ -396,7 +396,11 @@ spec(L.svd, [Case(L.svd, uni((3, 3)) + np.diag([3.0, 2.0, 1.0])),
              Case(L.svd, uni((2, 3, 2)) + np.eye(3, 2) * [3, 1], full_matrices=False)])
 spec(L.svdvals, [Case(L.svdvals, uni((3, 2)) + np.eye(3, 2) * [3, 1])])
 spec(L.qr, [Case(L.qr, wellcond(3)), Case(L.qr, uni((4, 2)) + np.eye(4, 2) * 2), Case(L.qr, wellcond(2, (2,))),
-            Case(L.qr, uni((4, 3)) + np.eye(4, 3) * 2, mode="r")])
+            Case(L.qr, uni((4, 3)) + np.eye(4, 3) * 2, mode="r"),
+            # wide: A = [X Y], X square
+            Case(L.qr, uni((2, 5)) + np.eye(2, 5) * 2), Case(L.qr, uni((2, 3, 4)) + np.eye(3, 4) * 2),
+            Case(L.qr, uni((2, 4)) + np.eye(2, 4) * 2, mode="complete"), Case(L.qr, uni((3, 5)) + np.eye(3, 5) * 2, mode="r"),
+            Case(L.qr, cplx((2, 3)) + np.eye(2, 3) * 2)])
 NORMS = ([Case(L.norm, uni(s)) for s in [(3,), (2, 3), (2, 3, 2)]]
          + [Case(L.norm, distinct((4,)) + 0.05, o, wrt=(0,)) for o in (1, 2, 3, 0.5, np.inf, -np.inf, -1)]
          + [Case(L.norm, uni((2, 3)), o, second=o not in (2, -2, "nuc"))
@@ -757,3 +761,10 @@ _c = np.array([[0.3, -0.8, 0.1], [-0.2, 0.6, -0.5]])
 spec(np.select, [Case(np.select, [_c > 0, _c > -0.3], [np.array([[0.5, 1.2, -0.7], [0.9, -0.4, 0.3]]), np.array([0.8, -1.1, 0.6])],
                       np.array([[1.5], [-0.6]]), wrt=(1, 2)),
                  Case(np.select, [_c[0] > 0], [np.array([0.7, -0.2, 1.3])], wrt=(1,))])
+
+# sliding windows (rules/windows.py): overlapping views, adjoint adds the windows back
+from numpy.lib.stride_tricks import sliding_window_view as _swv  # noqa: E402
+spec(_swv, [Case(_swv, uni((7,)), 3), Case(_swv, uni((4, 5)), (2, 3)),
+            Case(_swv, uni((4, 5)), 2, axis=0), Case(_swv, uni((3, 6)), (2, 2), axis=(1, 1))])
+
+import rule_specs_scipy_linalg  # noqa: E402,F401  (the scipy.linalg specs: their own file)

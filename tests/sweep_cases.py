@@ -41,7 +41,7 @@ from srcdiff.rules.listing import display_name
 _MODULES = (("np", np), ("np.linalg", np.linalg), ("np.fft", np.fft),
             ("scipy.special", special), ("scipy.integrate", scipy.integrate),
             ("scipy.linalg", scipy.linalg), ("scipy.signal", scipy.signal), ("math", math),
-            ("", builtins))
+            ("np.lib.stride_tricks", np.lib.stride_tricks), ("", builtins))
 
 # operators as users write them: the arguments' sources fill the braces
 OPERATORS = {operator.add: "{0} + {1}", operator.sub: "{0} - {1}", operator.mul: "{0} * {1}",

@@ -553,20 +553,22 @@ class IdiomStatements:
         new = []                                  # (name, kind, code, bound)
         if which == "svd":
             Ak = self.fresh("M")
-            lines.append(f"{ind}{Ak} = {e} + np.linspace(0.0, 1.0, {M * N}).reshape({M}, {N})")
+            # full rank, distinct singular values (generic): the vectors' derivatives exist
+            lines.append(f"{ind}{Ak} = {e} + np.linspace(0.0, 1.0, {M * N}).reshape({M}, {N})"
+                         f" + np.eye({M}, {N}) * np.linspace(1.0, 2.0, {N})")
             c = r.random()
             if c < 0.4:
                 U, S, Vt = (self.fresh("L").replace("L", x) for x in ("U", "S", "Vt"))
                 lines.append(f"{ind}{U}, {S}, {Vt} = np.linalg.svd({Ak}, full_matrices=False)")
-                new += [(S, kk, None, 3.0 * b + 3), (self.fresh("M"), "M",
-                                                     f"({U} * {S}) @ {Vt}", 3.0 * b + 3)]
+                new += [(S, kk, None, 3.0 * b + 5), (self.fresh("M"), "M",
+                                                     f"({U} * {S}) @ {Vt}", 3.0 * b + 5)]
             else:
                 lines.append(f"{ind}{res} = np.linalg.svd({Ak}, full_matrices=False)")
                 sv = r.choice([f"{res}.S", f"{res}[1]"])
                 rec = r.choice([f"{res}.U @ np.diag({res}.S) @ {res}.Vh",
                                 f"({res}[0] * {res}[1]) @ {res}[2]"])
-                new += [(self.fresh(kk), kk, sv, 3.0 * b + 3), (self.fresh("M"), "M", rec,
-                                                                3.0 * b + 3)]
+                new += [(self.fresh(kk), kk, sv, 3.0 * b + 5), (self.fresh("M"), "M", rec,
+                                                                3.0 * b + 5)]
         elif which == "svdvals":
             new.append((self.fresh(kk), kk, f"np.linalg.svd({e} + np.eye({M}, {N}), "
                                             f"compute_uv=False)", 3.0 * b + 3))

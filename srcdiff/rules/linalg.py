@@ -6,7 +6,8 @@ as NumPy computes them: the cotangent lives on that triangle (an
 off-diagonal entry there counts for both symmetric positions), so central
 differences on the full matrix agree with the rules.
 Eigen/singular vectors need distinct eigen/singular values; ``svd`` needs
-``full_matrices=False`` for non-square input; ``qr`` needs m >= n.
+``full_matrices=False`` for non-square input; ``qr`` any shape (reduced; complete
+when m <= n).
 Complex matrices follow the convention of ``support`` (the cotangent of ``z``
 is ``dL/dRe(z) - 1j dL/dIm(z)``): the non-holomorphic rules are written with
 ``Xb = conj(g)`` (the gradient paired as ``Re tr(Xb^H dX)``) and conjugate
@@ -19,7 +20,7 @@ A real output's tangent is real.
 import numpy as np
 
 from ..runtime import expand_reduced, unbroadcast, size_of
-from .registry import vjp_rule, jvp_rule, nondifferentiable
+from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 from .indexing import scatter_add
 from .support import (fold_lower_h, hermitian_from_lower, ctrans, phase_row, cast_like, svd_check, svd_vectors_check,
                       norm_kind, norm_weights, matrix_power_cotangent, matrix_power_tangent,
@@ -257,42 +258,49 @@ def svdvals_jvp(ans, x, *, dx):
 
 
 def qr_check(a, mode):
-    """Refuse the QR derivatives srcdiff does not implement (m < n, 'complete'
-    for non-square input, 'raw')."""
+    """Refuse the QR derivatives srcdiff does not implement ('complete' for a
+    tall matrix, whose extra columns of Q are not unique; 'raw')."""
     m, n = np.shape(a)[-2:]
-    if m < n or mode == "raw" or (mode == "complete" and m != n):
+    if mode == "raw" or (mode == "complete" and m > n):
         unsupported(f"the derivative of np.linalg.qr(mode={mode!r}) of a {m}x{n} matrix "
-                    "(reduced QR with m >= n is supported)")
+                    "(reduced QR, and complete QR with m <= n, are supported)")
     return True
 
 
 nondifferentiable(qr_check)
 
 
+# QR of an m x n matrix, k = min(m, n): A = [X Y] with X its first k columns,
+# X = Q R1 (R1 square, real diagonal: LAPACK's) and R2 = Q^H Y (empty when m >= n).
+# X's terms use Q^H dQ = tril(W, -1) - tril(W, -1)^H + 1j Im diag(W), W = Q^H dX R1^-1.
+
 @vjp_rule(np.linalg.qr)
 def qr(g, ans, a, mode="reduced"):
-    """Reduced QR, m >= n. ``g`` is (gQ, gR), either may be None (mode='r':
-    the cotangent of R). R's diagonal is real (LAPACK's), so ``Q^H dQ`` is
-    ``tril(Y, -1) - tril(Y, -1)^H + 1j Im diag(Y)`` with ``Y = Q^H dA R^-1``;
-    written with ``Qb = conj(gQ)``, ``Rb = conj(gR)``."""
+    """``g`` is (gQ, gR), either may be None (mode='r': the cotangent of R);
+    written with ``Qb = conj(gQ)`` plus R2's term through Q, ``Rb = conj(gR1)``."""
     q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
     gq, gr = g if mode != "r" else (None, g)
-    Qb = np.conj(gq) if gq is not None else 0.0
-    M = (ctrans(q) @ Qb if gq is not None else 0.0) - (np.conj(gr) @ ctrans(r) if gr is not None else 0.0)
+    k = np.shape(r)[-2]
+    Qb = (np.conj(gq) if gq is not None else 0.0) + (a[..., k:] @ np.swapaxes(gr[..., k:], -1, -2) if gr is not None else 0.0)
+    M = ctrans(q) @ Qb - (np.conj(gr[..., :k]) @ ctrans(r[..., :k]) if gr is not None else 0.0)
     C = (np.tril(M, -1) - np.tril(ctrans(M), -1) - M
-         + (1j * np.eye(np.shape(r)[-1]) * np.imag(M) if np.iscomplexobj(q) else 0.0))
-    B = q @ C + Qb
-    return np.swapaxes(np.linalg.solve(r, ctrans(B)), -1, -2)
+         + (1j * np.eye(k) * np.imag(M) if np.iscomplexobj(q) else 0.0))
+    gx = np.swapaxes(np.linalg.solve(r[..., :k], ctrans(q @ C + Qb)), -1, -2)
+    gy = np.conj(q) @ gr[..., k:] if gr is not None else 0.0 * a[..., k:]
+    return np.concatenate([gx, gy], axis=-1)
 
 
 @jvp_rule(np.linalg.qr)
 def qr_jvp(ans, a, mode="reduced", *, da):
     q, r = ans if mode != "r" and qr_check(a, mode) else np.linalg.qr(a)
-    X = ctrans(np.linalg.solve(ctrans(r), ctrans(da)))
-    Y = ctrans(q) @ X
-    L = np.tril(Y, -1)
-    O = L - ctrans(L) + (1j * np.eye(np.shape(r)[-1]) * np.imag(Y) if np.iscomplexobj(q) else 0.0)
-    return (q @ (O - Y) + X, (Y - O) @ r) if mode != "r" else (Y - O) @ r
+    k = np.shape(r)[-2]
+    X = ctrans(np.linalg.solve(ctrans(r[..., :k]), ctrans(da[..., :k])))
+    W = ctrans(q) @ X
+    L = np.tril(W, -1)
+    O = L - ctrans(L) + (1j * np.eye(k) * np.imag(W) if np.iscomplexobj(q) else 0.0)
+    dq = q @ (O - W) + X
+    dr = np.concatenate([(W - O) @ r[..., :k], ctrans(dq) @ a[..., k:] + ctrans(q) @ da[..., k:]], axis=-1)
+    return (dq, dr) if mode != "r" else dr
 
 
 # The norms: d norm = Re(sum(conj(w) * dx)) with w = sign(x) |x|**(p-1) / norm**(p-1)
@@ -355,12 +363,25 @@ def matrix_norm_jvp(ans, x, *, keepdims=False, ord="fro", dx):
     return np.real(np.sum(np.conj(w) * dx, axis=kind[2], keepdims=keepdims))
 
 
+def lstsq_check(a, rank):
+    """Refuse np.linalg.lstsq's derivative without full column rank (m < n or a
+    rank-deficient ``a``: the minimum-norm solution jumps with the rank)."""
+    m, n = np.shape(a)[-2:]
+    if m < n or np.any(np.asarray(rank) < n):
+        unsupported(f"the derivative of np.linalg.lstsq of a {m}x{n} matrix of rank "
+                    f"{rank} (full column rank is supported)")
+    return True
+
+
+nondifferentiable(lstsq_check)
+
+
 @vjp_rule(np.linalg.lstsq)
 def lstsq(g, ans, a, b, rcond=None):
     """Full column rank (m >= n). Outputs (x, residuals, rank, s): cotangents of
     x, of the residuals and of the singular values are used. Written with
     ``xb = conj(g[0])`` and ``Z = (a^H a)^-1 xb``."""
-    x, res, rank, sv = ans
+    x, res, rank, sv = ans if lstsq_check(a, ans[2]) else None
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
@@ -377,7 +398,7 @@ def lstsq(g, ans, a, b, rcond=None):
 
 @jvp_rule(np.linalg.lstsq)
 def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
-    x, res, rank, sv = ans
+    x, res, rank, sv = ans if lstsq_check(a, ans[2]) else None
     vec = np.ndim(b) == 1
     X = np.expand_dims(x, -1) if vec else x
     r = (np.expand_dims(b, -1) if vec else b) - a @ X
@@ -444,3 +465,112 @@ def _field_reader(field):
 FIELD_READERS = {name: _field_reader(name) for name in RESULT_FIELDS}
 globals().update({f.__name__: f for f in FIELD_READERS.values()})
 nondifferentiable(_position)
+
+
+# ----------------------------------------------------------------------------
+# np.linalg.trace, cond, tensorinv, tensorsolve
+# ----------------------------------------------------------------------------
+
+@vjp_rule(np.linalg.trace)
+def trace(g, ans, x, *, offset=0, dtype=None):
+    """The trace of the last two axes."""
+    return cast_like(np.expand_dims(np.expand_dims(g, -1), -1)
+                     * np.eye(np.shape(x)[-2], np.shape(x)[-1], offset), x)
+
+
+@jvp_rule(np.linalg.trace)
+def trace_jvp(ans, x, *, offset=0, dtype=None, dx):
+    return np.linalg.trace(dx, offset=offset, dtype=dtype)
+
+
+register_linear((0,), np.linalg.trace)
+
+
+def cond_kind(p):
+    """'svd' for p None, 2, -2 (a ratio of extreme singular values), 'fro' for
+    'fro'; the other orders are refused."""
+    if p is None or (not isinstance(p, str) and p in (2, -2)):
+        return "svd"
+    if p == "fro":
+        return "fro"
+    return unsupported(f"the derivative of np.linalg.cond(p={p!r}) (p None, 2, -2 or 'fro' is supported)")
+
+
+nondifferentiable(cond_kind)
+
+
+@vjp_rule(np.linalg.cond)
+def cond(g, ans, x, p=None):
+    """p None/2: ``s_max / s_min`` (p=-2 its inverse), with ``d s_i = Re(u_i^H dx v_i)``:
+    the extreme singular values must be simple. 'fro': ``|x| |x^-1|``."""
+    kind = cond_kind(p)
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    k = np.shape(svd_vectors_check(x, s))[-1]
+    sgn = -1.0 if p == -2 else 1.0
+    W = (sgn * (u[..., :, :1] @ vh[..., :1, :] / np.expand_dims(s[..., :1], -1)
+                - u[..., :, k - 1:k] @ vh[..., k - 1:k, :] / np.expand_dims(s[..., k - 1:k], -1))
+         if kind == "svd" else None)
+    b = np.linalg.inv(x) if kind == "fro" else None
+    na = np.expand_dims(np.linalg.norm(x, axis=(-2, -1)), (-2, -1)) if kind == "fro" else None
+    nb = np.expand_dims(np.linalg.norm(b, axis=(-2, -1)), (-2, -1)) if kind == "fro" else None
+    grad = (np.expand_dims(ans, (-2, -1)) * W if kind == "svd"
+            else nb / na * x - na / nb * (ctrans(b) @ b @ ctrans(b)))
+    return cast_like(np.conj(np.expand_dims(np.real(g), (-2, -1)) * grad), x)
+
+
+@jvp_rule(np.linalg.cond)
+def cond_jvp(ans, x, p=None, *, dx):
+    kind = cond_kind(p)
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    k = np.shape(svd_vectors_check(x, s))[-1]
+    sgn = -1.0 if p == -2 else 1.0
+    ds = np.real(np.diagonal(ctrans(u) @ dx @ ctrans(vh), 0, -2, -1))
+    b = np.linalg.inv(x) if kind == "fro" else None
+    na = np.linalg.norm(x, axis=(-2, -1)) if kind == "fro" else None
+    nb = np.linalg.norm(b, axis=(-2, -1)) if kind == "fro" else None
+    db = -(b @ dx @ b) if kind == "fro" else None
+    return (ans * sgn * (ds[..., 0] / s[..., 0] - ds[..., k - 1] / s[..., k - 1]) if kind == "svd"
+            else (nb / na * np.real(np.sum(np.conj(x) * dx, axis=(-2, -1)))
+                  + na / nb * np.real(np.sum(np.conj(b) * db, axis=(-2, -1)))))
+
+
+@vjp_rule(np.linalg.tensorinv)
+def tensorinv(g, ans, a, ind=2):
+    """``inv`` of ``a`` reshaped to a square matrix (the first ``ind`` axes as rows)."""
+    m = np.reshape(ans, (size_of(g) // size_of(np.zeros(np.shape(a)[:ind])), -1))
+    gm = np.reshape(g, np.shape(m))
+    return np.reshape(-(np.swapaxes(m, -1, -2) @ gm @ np.swapaxes(m, -1, -2)), np.shape(a))
+
+
+@jvp_rule(np.linalg.tensorinv)
+def tensorinv_jvp(ans, a, ind=2, *, da):
+    m = np.reshape(ans, (size_of(ans) // size_of(np.zeros(np.shape(a)[:ind])), -1))
+    dm = np.reshape(da, (np.shape(m)[1], np.shape(m)[0]))
+    return np.reshape(-(m @ dm @ m), np.shape(ans))
+
+
+def tensorsolve_check(axes):
+    """Refuse ``axes`` (moved axes of a): srcdiff differentiates axes=None."""
+    if axes is not None:
+        unsupported("the derivative of np.linalg.tensorsolve with axes= (move the axes of a "
+                    "with np.moveaxis first)")
+    return True
+
+
+nondifferentiable(tensorsolve_check)
+
+
+@vjp_rule(np.linalg.tensorsolve)
+def tensorsolve(g, ans, a, b, axes=None):
+    """``a`` reshaped to (b.size, x.size): ``solve`` of ``b`` flattened."""
+    A = np.reshape(a, (size_of(b), -1)) if tensorsolve_check(axes) else None
+    gb = np.linalg.solve(np.swapaxes(A, -1, -2), np.reshape(g, (-1,)))
+    return (np.reshape(-(np.expand_dims(gb, -1) * np.expand_dims(np.reshape(ans, (-1,)), -2)), np.shape(a)),
+            np.reshape(gb, np.shape(b)))
+
+
+@jvp_rule(np.linalg.tensorsolve)
+def tensorsolve_jvp(ans, a, b, axes=None, *, da, db):
+    A = np.reshape(a, (size_of(b), -1)) if tensorsolve_check(axes) else None
+    dA = np.reshape(da, np.shape(A))
+    return np.reshape(np.linalg.solve(A, np.reshape(db, (-1,)) - dA @ np.reshape(ans, (-1,))), np.shape(ans))

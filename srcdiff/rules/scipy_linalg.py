@@ -22,8 +22,11 @@ try:  # SciPy is an optional dependency
 except ImportError:  # pragma: no cover
     linalg = None
 
-from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, ctrans,
+from ..runtime import expand_reduced, size_of
+from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
+from .linalg_eig import largest_entries, _gaps as eig_gaps
+from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, ctrans, phase_row,
+                      cast_like, fill_zeros, svd_check, svd_vectors_check, norm_kind, norm_weights,
                       unsupported)
 
 
@@ -39,7 +42,161 @@ def sylvester_check(x, a, b):
     return True
 
 
-nondifferentiable(sylvester_check)
+def lyapunov_check(x, a):
+    """Refuse a complex solution with a real ``a`` (``solve_continuous_lyapunov``
+    goes through SciPy's Sylvester solver: wrong there, see ``sylvester_check``)."""
+    if np.iscomplexobj(x) and not np.iscomplexobj(a):
+        unsupported("the derivative of scipy.linalg.solve_continuous_lyapunov with a complex q and a "
+                    "real a (SciPy's solution is wrong there when a has complex eigenvalues); pass a "
+                    "as a complex array")
+    return True
+
+
+nondifferentiable(sylvester_check, lyapunov_check)
+
+
+def eigh_range(a, b, values_only, subset_by_index, subset_by_value):
+    """The eigenvalues ``scipy.linalg.eigh``/``eigvalsh`` return, as the slice
+    (lo, hi) of the ascending spectrum (``subset_by_index=[lo, hi - 1]``).
+    Refuses the generalized problem (``b``), ``subset_by_value`` (its count
+    moves with ``a``) and the eigenvectors of a subset."""
+    n = np.shape(a)[-1]
+    if b is not None:
+        unsupported("the derivative of scipy.linalg.eigh/eigvalsh with b (the generalized eigenproblem)")
+    if subset_by_value is not None:
+        unsupported("the derivative of scipy.linalg.eigh/eigvalsh(subset_by_value=...) (use subset_by_index)")
+    if subset_by_index is None:
+        return 0, n
+    if not values_only:
+        unsupported("the derivative of the eigenvectors of scipy.linalg.eigh(subset_by_index=...) "
+                    "(use eigvals_only=True or the full decomposition)")
+    return int(subset_by_index[0]), int(subset_by_index[1]) + 1
+
+
+def qr_options(a, mode, pivoting):
+    """Refuse the scipy.linalg.qr derivatives srcdiff does not implement: m < n,
+    mode='raw', mode='full' of a non-square matrix (Q's extra columns are not
+    unique), pivoting."""
+    m, n = np.shape(a)[-2:]
+    if pivoting or m < n or mode == "raw" or (mode == "full" and m != n):
+        unsupported(f"the derivative of scipy.linalg.qr(mode={mode!r}, pivoting={pivoting!r}) of a "
+                    f"{m}x{n} matrix (m >= n without pivoting, mode='economic' or 'r', or a square "
+                    "matrix, is supported)")
+    return True
+
+
+def lstsq_options(a, rank):
+    """Refuse scipy.linalg.lstsq's derivative without full column rank (m < n or
+    a rank-deficient ``a``: the minimum-norm solution jumps with the rank)."""
+    m, n = np.shape(a)[-2:]
+    if m < n or rank < n:
+        unsupported(f"the derivative of scipy.linalg.lstsq of a {m}x{n} matrix of rank {rank} "
+                    "(full column rank is supported)")
+    return True
+
+
+def square_only(a, what):
+    """Refuse a non-square matrix."""
+    m, n = np.shape(a)[-2:]
+    if m != n:
+        unsupported(f"the derivative of {what} of a non-square ({m}x{n}) matrix")
+    return True
+
+
+def eig_options(b, left, homogeneous_eigvals):
+    """Refuse the scipy.linalg.eig/eigvals options srcdiff does not differentiate."""
+    if b is not None or left or homogeneous_eigvals:
+        unsupported("the derivative of scipy.linalg.eig/eigvals with b, left=True or "
+                    "homogeneous_eigvals=True (the standard problem's w and right vectors are supported)")
+    return True
+
+
+def vector_only(what, *vs):
+    """Refuse multi-dimensional ``c``/``r`` (SciPy ravels them with a warning,
+    and treats them as batches from 1.19)."""
+    if any(v is not None and np.ndim(v) > 1 for v in vs):
+        unsupported(f"the derivative of {what} of a multi-dimensional c or r (pass 1-D arrays)")
+    return True
+
+
+def toeplitz_index(nc, nr):
+    """Where ``toeplitz(c, r)`` reads each entry in ``concatenate([c, r])``:
+    ``c[i - j]`` on and below the diagonal, ``r[j - i]`` above (``r[0]`` unread)."""
+    i = np.arange(nc)[:, None]
+    j = np.arange(nr)[None, :]
+    return np.where(i >= j, i - j, nc + j - i)
+
+
+def hankel_index(nc, nr):
+    """Where ``hankel(c, r)`` reads each entry in ``concatenate([c, r])``:
+    ``c[i + j]``, then ``r[i + j - nc + 1]`` (``r[0]`` unread)."""
+    k = np.arange(nc)[:, None] + np.arange(nr)[None, :]
+    return np.where(k < nc, k, k + 1)
+
+
+def circulant_index(n):
+    """``circulant(c)[..., i, j] = c[..., (i - j) % n]``."""
+    return (np.arange(n)[:, None] - np.arange(n)[None, :]) % n
+
+
+nondifferentiable(eigh_range, qr_options, lstsq_options, square_only, eig_options, vector_only,
+                  toeplitz_index, hankel_index, circulant_index)
+
+
+def index_sum(g, index, size):
+    """``s[..., k]``: the sum of ``g[..., i, j]`` over the entries with
+    ``index[i, j] == k`` (the adjoint of reading ``v[..., index]``)."""
+    g = np.asarray(g)
+    flat = np.reshape(g, (-1, np.size(index)))
+    out = np.zeros((size, flat.shape[0]), dtype=np.result_type(g.dtype, float))
+    np.add.at(out, np.ravel(index), flat.T)
+    return np.reshape(out.T, g.shape[:-2] + (size,))
+
+
+@vjp_rule(index_sum)
+def index_sum_vjp(gg, ans, g, index, size):
+    return gg[..., index], None, None
+
+
+@jvp_rule(index_sum)
+def index_sum_jvp(ans, g, index, size, *, dg, dindex, dsize):
+    return index_sum(dg, index, size)
+
+
+def block_diag_parts(g, arrs):
+    """Each array's block of ``g`` (the cotangent of ``block_diag(*arrs)``),
+    shaped like the array (a scalar is a 1x1 block, a vector a row)."""
+    out, r, c = [], 0, 0
+    for x in arrs:
+        m, n = np.shape(np.atleast_2d(x))
+        out.append(cast_like(np.reshape(g[r:r + m, c:c + n], np.shape(x)), x))
+        r, c = r + m, c + n
+    return tuple(out)
+
+
+def block_diag_tangent(ts, arrs):
+    """The tangent of ``block_diag(*arrs)`` (None: a constant array's zero)."""
+    return linalg.block_diag(*fill_zeros(list(ts), list(arrs)))
+
+
+@vjp_rule(block_diag_parts)
+def block_diag_parts_vjp(gg, ans, g, arrs):
+    return block_diag_tangent(gg, arrs), None
+
+
+@jvp_rule(block_diag_parts)
+def block_diag_parts_jvp(ans, g, arrs, *, dg, darrs):
+    return block_diag_parts(dg, arrs)
+
+
+@vjp_rule(block_diag_tangent)
+def block_diag_tangent_vjp(gg, ans, ts, arrs):
+    return block_diag_parts(gg, arrs), None
+
+
+@jvp_rule(block_diag_tangent)
+def block_diag_tangent_jvp(ans, ts, arrs, *, dts, darrs):
+    return block_diag_tangent(dts, arrs)
 
 
 def _t(x):
@@ -333,3 +490,531 @@ if linalg is not None:
     @jvp_rule(linalg.sqrtm)
     def sqrtm_jvp(ans, A, disp=None, blocksize=None, *, dA):
         return linalg.solve_sylvester(ans, ans, dA)
+
+    # ------------------------------------------------------------------------
+    # the np.linalg counterparts (rules/linalg.py, linalg_eig.py): the same maths,
+    # with SciPy's keywords (lower=, the UPPER Cholesky factor by default,
+    # check_finite/overwrite_* ignored) and result layouts
+    # ------------------------------------------------------------------------
+
+    @vjp_rule(linalg.cholesky)
+    def cholesky(g, ans, a, lower=False, overwrite_a=False, check_finite=True):
+        """``lower=False`` (SciPy's default): the upper factor ``U`` (``a = U^H U``),
+        read from a's upper triangle; np.linalg.cholesky's maths on ``L = U^H``."""
+        L = ans if lower else ctrans(ans)
+        Lb = np.conj(g) if lower else _t(g)
+        Linv = np.linalg.inv(L)
+        P = ctrans(L) @ Lb
+        phi = np.tril(P) - 0.5 * P * np.eye(np.shape(a)[-1])
+        return fold_lower_h(np.conj(ctrans(Linv) @ phi @ Linv), lower)
+
+    @jvp_rule(linalg.cholesky)
+    def cholesky_jvp(ans, a, lower=False, overwrite_a=False, check_finite=True, *, da):
+        L = ans if lower else ctrans(ans)
+        Linv = np.linalg.inv(L)
+        X = Linv @ hermitian_from_lower(da, lower) @ ctrans(Linv)
+        dL = L @ (np.tril(X) - 0.5 * X * np.eye(np.shape(a)[-1]))
+        return dL if lower else ctrans(dL)
+
+    @vjp_rule(linalg.det)
+    def det(g, ans, a, overwrite_a=False, check_finite=True):
+        return np.expand_dims(np.expand_dims(g * ans, -1), -1) * _t(np.linalg.inv(a))
+
+    @jvp_rule(linalg.det)
+    def det_jvp(ans, a, overwrite_a=False, check_finite=True, *, da):
+        return ans * np.trace(np.linalg.solve(a, da), axis1=-2, axis2=-1)
+
+    @vjp_rule(linalg.inv)
+    def inv(g, ans, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
+        """``assume_a`` as for ``solve``: a symmetric/Hermitian/triangular ``a`` is
+        read from one triangle."""
+        return _fold(-(_t(ans) @ g @ _t(ans)), solve_structure(assume_a, lower))
+
+    @jvp_rule(linalg.inv)
+    def inv_jvp(ans, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False, da):
+        return -(ans @ _read(da, solve_structure(assume_a, lower)) @ ans)
+
+    @vjp_rule(linalg.eigh)
+    def eigh(g, ans, a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
+             type=1, check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+        """np.linalg.eigh's maths (distinct eigenvalues; reads the ``lower`` triangle).
+        ``eigvals_only`` (with ``subset_by_index``: the eigenvalues lo..hi) uses the
+        full decomposition's vectors; ``b``, ``subset_by_value`` and the vectors
+        of a subset are refused."""
+        k = eigh_range(a, b, eigvals_only, subset_by_index, subset_by_value)
+        w, v = linalg.eigh(a, lower=lower) if eigvals_only else ans
+        gw = g if eigvals_only else g[0]
+        gv = None if eigvals_only else g[1]
+        n = np.shape(a)[-1]
+        eye = np.eye(n)
+        vs = v[..., :, k[0]:k[1]]
+        F = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
+        G = ctrans(v) @ np.conj(gv) if gv is not None else None
+        m = phase_row(v, 0 if lower else n - 1, "scipy.linalg.eigh") if np.iscomplexobj(v) and gv is not None else 0
+        vm = v[..., m:m + 1, :]
+        E = (np.swapaxes(np.conj(vm), -1, -2) * (1j * np.imag(np.expand_dims(np.diagonal(G, 0, -2, -1), -2))
+                                                  / np.real(vm))
+             if gv is not None and np.iscomplexobj(v) else 0.0)
+        vjp_w = (vs * np.expand_dims(np.real(gw), -2)) @ ctrans(vs) if gw is not None else 0.0
+        vjp_v = v @ (F * (G - E)) @ ctrans(v) if gv is not None else 0.0
+        return fold_lower_h(np.conj(vjp_w + vjp_v), lower), None
+
+    @jvp_rule(linalg.eigh)
+    def eigh_jvp(ans, a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
+                 type=1, check_finite=True, subset_by_index=None, subset_by_value=None, driver=None, da, db):
+        k = eigh_range(a, b, eigvals_only, subset_by_index, subset_by_value)
+        w, v = linalg.eigh(a, lower=lower) if eigvals_only else ans
+        n = np.shape(a)[-1]
+        eye = np.eye(n)
+        F = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
+        M = ctrans(v) @ hermitian_from_lower(da, lower) @ v
+        dw = np.real(np.diagonal(M, 0, -2, -1))[..., k[0]:k[1]]
+        u = v @ (F * M)
+        m = phase_row(v, 0 if lower else n - 1, "scipy.linalg.eigh") if np.iscomplexobj(v) and not eigvals_only else 0
+        dv = (u - v * (1j * np.imag(u[..., m:m + 1, :]) / np.real(v[..., m:m + 1, :]))
+              if np.iscomplexobj(v) else u)
+        return dw if eigvals_only else (dw, dv)
+
+    @vjp_rule(linalg.eigvalsh)
+    def eigvalsh(g, ans, a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1,
+                 check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+        k = eigh_range(a, b, True, subset_by_index, subset_by_value)
+        v = linalg.eigh(a, lower=lower)[1][..., :, k[0]:k[1]]
+        return fold_lower_h(np.conj((v * np.expand_dims(np.real(g), -2)) @ ctrans(v)), lower), None
+
+    @jvp_rule(linalg.eigvalsh)
+    def eigvalsh_jvp(ans, a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1,
+                     check_finite=True, subset_by_index=None, subset_by_value=None, driver=None, da, db):
+        k = eigh_range(a, b, True, subset_by_index, subset_by_value)
+        v = linalg.eigh(a, lower=lower)[1][..., :, k[0]:k[1]]
+        return np.real(np.diagonal(ctrans(v) @ hermitian_from_lower(da, lower) @ v, 0, -2, -1))
+
+    @vjp_rule(linalg.norm)
+    def norm(g, ans, a, ord=None, axis=None, keepdims=False, check_finite=True):
+        """np.linalg.norm's maths."""
+        kind = norm_kind(a, ord, axis)
+        nb = expand_reduced(ans, a, kind[2], keepdims)
+        w = (np.sign(a) * np.abs(a) ** (kind[1] - 1) / np.where(nb == 0, 1.0, nb) ** (kind[1] - 1)
+             if kind[0] == "vec" else norm_weights(a, ans, ord, axis, keepdims))
+        return expand_reduced(np.real(g), a, kind[2], keepdims) * np.conj(w)
+
+    @jvp_rule(linalg.norm)
+    def norm_jvp(ans, a, ord=None, axis=None, keepdims=False, check_finite=True, *, da):
+        kind = norm_kind(a, ord, axis)
+        nb = expand_reduced(ans, a, kind[2], keepdims)
+        w = (np.sign(a) * np.abs(a) ** (kind[1] - 1) / np.where(nb == 0, 1.0, nb) ** (kind[1] - 1)
+             if kind[0] == "vec" else norm_weights(a, ans, ord, axis, keepdims))
+        return np.real(np.sum(np.conj(w) * da, axis=kind[2], keepdims=keepdims))
+
+    @vjp_rule(linalg.svd)
+    def svd(g, ans, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
+            lapack_driver="gesdd"):
+        """np.linalg.svd's maths (distinct non-zero singular values; ``full_matrices=False``
+        or a square matrix)."""
+        u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else linalg.svd(a, full_matrices=False)
+        gu, gs, gvh = g if compute_uv else (None, g, None)
+        uh = ctrans(u)
+        v = ctrans(vh)
+        k = np.shape(svd_vectors_check(a, s, gu, gvh))[-1]     # (refuses degenerate s; unused U, Vh need no check)
+        wide = np.shape(a)[-2] < np.shape(a)[-1]
+        eye = np.eye(k)
+        s2 = s ** 2
+        F = (1 - eye) / (np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye)
+        Ub = np.conj(gu) if gu is not None else None
+        Vb = np.swapaxes(gvh, -1, -2) if gvh is not None else None
+        GU = uh @ Ub if gu is not None else 0.0 * eye
+        GV = vh @ Vb if gvh is not None else 0.0 * eye
+        fixed = ((u if wide else v)[..., phase_row(u if wide else v, 0, "scipy.linalg.svd"):1, :]
+                 if np.iscomplexobj(u) else None)
+        E = (np.swapaxes(np.conj(fixed), -1, -2)
+             * (1j * np.imag(np.expand_dims(np.diagonal(GU + GV, 0, -2, -1), -2)) / np.real(fixed))
+             if np.iscomplexobj(u) else 0.0)
+        GU = GU - E if wide else GU
+        GV = GV if wide else GV - E
+        Ju = F * GU
+        Jv = F * GV
+        inner = ((Ju + ctrans(Ju)) * np.expand_dims(s, -2)
+                 + np.expand_dims(s, -1) * (Jv + ctrans(Jv))
+                 + (np.expand_dims(np.real(gs), -1) * eye if gs is not None else 0.0)
+                 + (1j * eye * np.imag(GU) / np.expand_dims(s, -2) if np.iscomplexobj(u) else 0.0))
+        extra_u = ((Ub - u @ (uh @ Ub)) / np.expand_dims(s, -2) @ vh
+                   if gu is not None and np.shape(a)[-2] > k else 0.0)
+        extra_v = (u @ (np.conj(gvh) / np.expand_dims(s, -1)) @ (np.eye(np.shape(a)[-1]) - v @ vh)
+                   if gvh is not None and np.shape(a)[-1] > k else 0.0)
+        return np.conj(u @ inner @ vh + extra_u + extra_v)
+
+    @jvp_rule(linalg.svd)
+    def svd_jvp(ans, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
+                lapack_driver="gesdd", *, da):
+        u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else linalg.svd(a, full_matrices=False)
+        uh = ctrans(u)
+        v = ctrans(vh)
+        k = np.shape(svd_vectors_check(a, s) if compute_uv else s)[-1]     # (refuses degenerate s)
+        wide = np.shape(a)[-2] < np.shape(a)[-1]
+        eye = np.eye(k)
+        s2 = s ** 2
+        F = (1 - eye) / (np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye)
+        dS = uh @ da @ v
+        ds = np.real(np.diagonal(dS, 0, -2, -1))
+        dSS = dS * np.expand_dims(s, -2)
+        SdS = np.expand_dims(s, -1) * dS
+        Ju = F * (dSS + ctrans(dSS)) + (1j * eye * np.imag(dS) / np.expand_dims(s, -2) if np.iscomplexobj(u)
+                                        else 0.0)
+        dU = u @ Ju
+        dV = v @ (F * (SdS + ctrans(SdS)))
+        fixed = phase_row(u if wide else v, 0, "scipy.linalg.svd") if np.iscomplexobj(u) else 0
+        phase = (-1j * np.imag((dU if wide else dV)[..., fixed:1, :]) / np.real((u if wide else v)[..., fixed:1, :])
+                 if np.iscomplexobj(u) else 0.0)
+        dU = dU + u * phase + ((da @ v - u @ (uh @ da @ v)) / np.expand_dims(s, -2) if np.shape(a)[-2] > k else 0.0)
+        dV = dV + v * phase + ((ctrans(da) @ u - v @ (vh @ ctrans(da) @ u)) / np.expand_dims(s, -2)
+                               if np.shape(a)[-1] > k else 0.0)
+        return (dU, ds, ctrans(dV)) if compute_uv else ds
+
+    @vjp_rule(linalg.svdvals)
+    def svdvals(g, ans, a, overwrite_a=False, check_finite=True):
+        u, s, vh = linalg.svd(a, full_matrices=False)
+        return np.conj((u * np.expand_dims(np.real(g), -2)) @ vh)
+
+    @jvp_rule(linalg.svdvals)
+    def svdvals_jvp(ans, a, overwrite_a=False, check_finite=True, *, da):
+        u, s, vh = linalg.svd(a, full_matrices=False)
+        return np.real(np.diagonal(ctrans(u) @ da @ ctrans(vh), 0, -2, -1))
+
+    @vjp_rule(linalg.qr)
+    def qr(g, ans, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+        """np.linalg.qr's maths (m >= n; mode='full' square only). ``mode='r'``
+        returns ``(R,)``, R with m rows (those below n are zero)."""
+        q, r = linalg.qr(a, mode="economic") if qr_options(a, mode, pivoting) else None
+        gq = g[0] if mode != "r" else None
+        gr = g[1] if mode != "r" else g[0]
+        Qb = np.conj(gq) if gq is not None else 0.0
+        M = ((ctrans(q) @ Qb if gq is not None else 0.0)
+             - (np.conj(gr[..., :np.shape(a)[-1], :]) @ ctrans(r) if gr is not None else 0.0))
+        C = (np.tril(M, -1) - np.tril(ctrans(M), -1) - M
+             + (1j * np.eye(np.shape(r)[-1]) * np.imag(M) if np.iscomplexobj(q) else 0.0))
+        B = q @ C + Qb
+        return np.swapaxes(np.linalg.solve(r, ctrans(B)), -1, -2)
+
+    @jvp_rule(linalg.qr)
+    def qr_jvp(ans, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True, *, da):
+        q, r = linalg.qr(a, mode="economic") if qr_options(a, mode, pivoting) else None
+        X = ctrans(np.linalg.solve(ctrans(r), ctrans(da)))
+        Y = ctrans(q) @ X
+        L = np.tril(Y, -1)
+        O = L - ctrans(L) + (1j * np.eye(np.shape(r)[-1]) * np.imag(Y) if np.iscomplexobj(q) else 0.0)
+        dr = (Y - O) @ r
+        return (q @ (O - Y) + X, dr) if mode != "r" else (np.concatenate([dr, 0.0 * da[..., np.shape(a)[-1]:, :]], -2),)
+
+    @vjp_rule(linalg.lstsq)
+    def lstsq(g, ans, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
+              lapack_driver=None):
+        """np.linalg.lstsq's maths; full column rank. Outputs (x, residues, rank, s):
+        SciPy's residues are a scalar for a 1-D ``b``."""
+        x, res, rank, sv = ans if lstsq_options(a, ans[2]) else None
+        vec = np.ndim(b) == 1
+        X = np.expand_dims(x, -1) if vec else x
+        r = (np.expand_dims(b, -1) if vec else b) - a @ X
+        ah = ctrans(a)
+        Z = (np.linalg.solve(ah @ a, np.conj(np.expand_dims(g[0], -1) if vec else g[0])) if g[0] is not None
+             else 0.0 * X)
+        R2 = 2.0 * r * np.real(g[1]) if g[1] is not None and size_of(res) > 0 else 0.0 * r
+        usv = linalg.svd(a, full_matrices=False) if g[3] is not None else None
+        S = (usv[0] * np.expand_dims(np.real(g[3]), -2)) @ usv[2] if g[3] is not None else 0.0
+        ct_a = np.conj(r @ ctrans(Z) - a @ Z @ ctrans(X) - R2 @ ctrans(X) + S)
+        ct_b = np.conj(a @ Z + R2)
+        return cast_like(ct_a, a), cast_like(np.squeeze(ct_b, -1) if vec else ct_b, b)
+
+    @jvp_rule(linalg.lstsq)
+    def lstsq_jvp(ans, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
+                  lapack_driver=None, *, da, db):
+        x, res, rank, sv = ans if lstsq_options(a, ans[2]) else None
+        vec = np.ndim(b) == 1
+        X = np.expand_dims(x, -1) if vec else x
+        r = (np.expand_dims(b, -1) if vec else b) - a @ X
+        ah = ctrans(a)
+        M = ah @ a
+        u, s, vh = linalg.svd(a, full_matrices=False)
+        dB = np.reshape(db, np.shape(r))
+        return ((np.reshape(np.linalg.solve(M, ctrans(da) @ r - ah @ (da @ X)), np.shape(x))
+                 + np.reshape(np.linalg.solve(M, ah @ dB), np.shape(x))),
+                (np.reshape(np.sum(2.0 * np.real(np.conj(r) * (dB - da @ X)), axis=0), np.shape(res))
+                 if size_of(res) > 0 else 0.0 * res),
+                None,
+                np.real(np.diagonal(ctrans(u) @ da @ ctrans(vh), 0, -2, -1)))
+
+    @vjp_rule(linalg.pinv)
+    def pinv(g, ans, a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+        """np.linalg.pinv's maths: differentiable where the rank (after the
+        atol/rtol cut) does not change. ``return_rank``: (B, rank)."""
+        p = ans[0] if return_rank else ans
+        gp = g[0] if return_rank else g
+        pt = _t(p)
+        im = np.eye(np.shape(a)[-2])
+        i_n = np.eye(np.shape(a)[-1])
+        return -(pt @ gp @ pt) + np.conj((im - a @ p) @ _t(gp) @ p @ ctrans(p) + ctrans(p) @ p @ _t(gp) @ (i_n - p @ a))
+
+    @jvp_rule(linalg.pinv)
+    def pinv_jvp(ans, a, *, atol=None, rtol=None, return_rank=False, check_finite=True, da):
+        p = ans[0] if return_rank else ans
+        ph = ctrans(p)
+        dah = ctrans(da)
+        im = np.eye(np.shape(a)[-2])
+        i_n = np.eye(np.shape(a)[-1])
+        dp = -(p @ da @ p) + p @ ph @ dah @ (im - a @ p) + (i_n - p @ a) @ dah @ ph @ p
+        return (dp, None) if return_rank else dp
+
+    @vjp_rule(linalg.pinvh)
+    def pinvh(g, ans, a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=True):
+        """pinv of the Hermitian matrix read from the ``lower`` triangle."""
+        p = ans[0] if return_rank else ans
+        gp = g[0] if return_rank else g
+        A = hermitian_from_lower(a, lower)
+        pt = _t(p)
+        i_n = np.eye(np.shape(a)[-1])
+        ct = -(pt @ gp @ pt) + np.conj((i_n - A @ p) @ _t(gp) @ p @ ctrans(p) + ctrans(p) @ p @ _t(gp) @ (i_n - p @ A))
+        return fold_lower_h(ct, lower)
+
+    @jvp_rule(linalg.pinvh)
+    def pinvh_jvp(ans, a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=True, *, da):
+        p = ans[0] if return_rank else ans
+        A = hermitian_from_lower(a, lower)
+        dA = hermitian_from_lower(da, lower)
+        ph = ctrans(p)
+        dah = ctrans(dA)
+        i_n = np.eye(np.shape(a)[-1])
+        dp = -(p @ dA @ p) + p @ ph @ dah @ (i_n - A @ p) + (i_n - p @ A) @ dah @ ph @ p
+        return (dp, None) if return_rank else dp
+
+    @vjp_rule(linalg.lu)
+    def lu(g, ans, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+        """Square ``a = P L U`` (P constant; ``permute_l``: outputs (P L, U)).
+        lu_factor's maths: ``Ab = P L^-T (tril(L^T Lb, -1) + triu(Ub U^T)) U^-T``."""
+        P, L, U = linalg.lu(a) if square_only(a, "scipy.linalg.lu") else None
+        gl = g[0] if permute_l else g[1]
+        gu = g[1] if permute_l else g[2]
+        Lb = (_t(P) @ gl if permute_l else gl) if gl is not None else 0.0 * L
+        Ub = gu if gu is not None else 0.0 * U
+        M = np.tril(_t(L) @ Lb, -1) + np.triu(Ub @ _t(U))
+        X = linalg.solve_triangular(L, _t(linalg.solve_triangular(U, _t(M), lower=False)),
+                                    trans=1, lower=True, unit_diagonal=True)
+        return P @ X
+
+    @jvp_rule(linalg.lu)
+    def lu_jvp(ans, a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False, *, da):
+        P, L, U = linalg.lu(a) if square_only(a, "scipy.linalg.lu") else None
+        Y = linalg.solve_triangular(L, _t(P) @ da, lower=True, unit_diagonal=True)
+        X = _t(linalg.solve_triangular(U, _t(Y), trans=1, lower=False))
+        dL = L @ np.tril(X, -1)
+        dU = np.triu(X) @ U
+        return (P @ dL, dU) if permute_l else (None, dL, dU)
+
+    @vjp_rule(linalg.eig)
+    def eig(g, ans, a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
+            check_finite=True, homogeneous_eigvals=False):
+        """np.linalg.eig's maths (distinct eigenvalues; LAPACK's normalisation of
+        the right vectors). ``right=False``: w only. b, left, homogeneous_eigvals refused."""
+        w, v = ans if eig_options(b, left, homogeneous_eigvals) and right else linalg.eig(a)
+        gw = g[0] if right else g
+        gv = (g[1] if g[1] is not None else 0.0 * v) if right else 0.0 * v
+        n = np.shape(w)[-1]
+        m = largest_entries(v)
+        vm = np.real(np.take_along_axis(v, m, -2))
+        s = np.sum(gv * v, axis=-2, keepdims=True)
+        at_largest = np.expand_dims(np.arange(n), -1) == m
+        gu = gv - np.real(s) * np.conj(v) - 1j * np.where(at_largest, np.imag(s) / vm, 0.0)
+        gC = eig_gaps(w) * (_t(v) @ gu) + (np.expand_dims(gw, -1) * np.eye(n) if gw is not None else 0.0)
+        ga = np.linalg.solve(_t(v), gC @ _t(v))
+        return ga if np.iscomplexobj(a) else np.real(ga)
+
+    @jvp_rule(linalg.eig)
+    def eig_jvp(ans, a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
+                check_finite=True, homogeneous_eigvals=False, *, da, db):
+        w, v = ans if eig_options(b, left, homogeneous_eigvals) and right else linalg.eig(a)
+        C = np.linalg.solve(v, da @ v)
+        u = v @ (eig_gaps(w) * C)
+        m = largest_entries(v)
+        vm = np.real(np.take_along_axis(v, m, -2))
+        um = np.take_along_axis(u, m, -2)
+        c = -np.real(np.sum(np.conj(v) * u, axis=-2, keepdims=True)) - 1j * np.imag(um) / vm
+        dw = cast_like(np.diagonal(C, 0, -2, -1), w)     # (SciPy's w is complex; v real when w is)
+        return (dw, cast_like(u + v * c, v)) if right else dw
+
+    @vjp_rule(linalg.eigvals)
+    def eigvals(g, ans, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+        w, v = linalg.eig(a) if eig_options(b, False, homogeneous_eigvals) else None
+        ga = np.linalg.solve(_t(v), np.expand_dims(g, -1) * _t(v))
+        return ga if np.iscomplexobj(a) else np.real(ga)
+
+    @jvp_rule(linalg.eigvals)
+    def eigvals_jvp(ans, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False, *, da, db):
+        w, v = linalg.eig(a) if eig_options(b, False, homogeneous_eigvals) else None
+        return cast_like(np.diagonal(np.linalg.solve(v, da @ v), 0, -2, -1), ans)
+
+    # ------------------------------------------------------------------------
+    # linear constructors
+    # ------------------------------------------------------------------------
+
+    @vjp_rule(linalg.block_diag)
+    def block_diag(g, ans, *arrs):
+        """Each array's block (a scalar is 1x1, a vector a row)."""
+        return block_diag_parts(g, arrs)
+
+    @jvp_rule(linalg.block_diag)
+    def block_diag_jvp(ans, *arrs, darrs):
+        return block_diag_tangent(darrs, arrs)
+
+    @vjp_rule(linalg.toeplitz)
+    def toeplitz(g, ans, c, r=None):
+        """1-D ``c``, ``r`` (``r = conj(c)`` when omitted; ``r[0]`` is not read)."""
+        nc = size_of(c) if vector_only("scipy.linalg.toeplitz", c, r) else 0
+        gv = index_sum(g, toeplitz_index(nc, np.shape(ans)[-1]), nc + np.shape(ans)[-1])
+        return ((cast_like(np.reshape(gv[:nc], np.shape(c)), c), cast_like(np.reshape(gv[nc:], np.shape(r)), r))
+                if r is not None else (cast_like(np.reshape(gv[:nc] + np.conj(gv[nc:]), np.shape(c)), c), None))
+
+    @jvp_rule(linalg.toeplitz)
+    def toeplitz_jvp(ans, c, r=None, *, dc, dr):
+        return linalg.toeplitz(dc, dr) if r is not None else linalg.toeplitz(dc)
+
+    @vjp_rule(linalg.hankel)
+    def hankel(g, ans, c, r=None):
+        """1-D ``c``, ``r`` (zeros when omitted; ``r[0]`` is not read)."""
+        nc = size_of(c) if vector_only("scipy.linalg.hankel", c, r) else 0
+        gv = index_sum(g, hankel_index(nc, np.shape(ans)[-1]), nc + np.shape(ans)[-1])
+        return ((cast_like(np.reshape(gv[:nc], np.shape(c)), c), cast_like(np.reshape(gv[nc:], np.shape(r)), r))
+                if r is not None else (cast_like(np.reshape(gv[:nc], np.shape(c)), c), None))
+
+    @jvp_rule(linalg.hankel)
+    def hankel_jvp(ans, c, r=None, *, dc, dr):
+        return linalg.hankel(dc, dr) if r is not None else linalg.hankel(dc)
+
+    @vjp_rule(linalg.circulant)
+    def circulant(g, ans, c):
+        return cast_like(index_sum(g, circulant_index(np.shape(c)[-1]), np.shape(c)[-1]), c)
+
+    @jvp_rule(linalg.circulant)
+    def circulant_jvp(ans, c, *, dc):
+        return linalg.circulant(dc)
+
+    register_linear((0,), linalg.circulant)
+
+    @vjp_rule(linalg.khatri_rao)
+    def khatri_rao(g, ans, a, b):
+        """Column ``j`` is ``kron(a[:, j], b[:, j])``."""
+        G = np.reshape(g, (np.shape(a)[0], np.shape(b)[0], np.shape(a)[1]))
+        return np.sum(G * np.expand_dims(b, 0), 1), np.sum(G * np.expand_dims(a, 1), 0)
+
+    @jvp_rule(linalg.khatri_rao)
+    def khatri_rao_jvp(ans, a, b, *, da, db):
+        return linalg.khatri_rao(da, b) + linalg.khatri_rao(a, db)
+
+    # ------------------------------------------------------------------------
+    # matrix functions and matrix equations
+    # ------------------------------------------------------------------------
+
+    @vjp_rule(linalg.logm)
+    def logm(g, ans, A, disp=None):
+        """The Frechet derivative: the upper right block of logm([[A^T, g], [0, A^T]])
+        (A with no eigenvalue on the closed negative real axis)."""
+        n = np.shape(A)[-1]
+        At = _t(A)
+        block = np.concatenate([np.concatenate([At, g], -1),
+                                np.concatenate([np.zeros_like(At + 0.0 * g), At], -1)], -2)
+        return cast_like(linalg.logm(block)[..., :n, n:], A)
+
+    @jvp_rule(linalg.logm)
+    def logm_jvp(ans, A, disp=None, *, dA):
+        n = np.shape(A)[-1]
+        block = np.concatenate([np.concatenate([A, dA], -1),
+                                np.concatenate([np.zeros_like(A + 0.0 * dA), A], -1)], -2)
+        return linalg.logm(block)[..., :n, n:]
+
+    @vjp_rule(linalg.expm_frechet)
+    def expm_frechet(g, ans, A, E, method=None, compute_expm=True, check_finite=True):
+        """expm([[A, E], [0, A]]) holds expm(A) (upper left) and L(A, E) (upper
+        right): the cotangent is expm's, L(X^T, G), on that block matrix X."""
+        n = np.shape(A)[-1]
+        Z = np.zeros_like(A + 0.0 * E)
+        g0 = (g[0] if g[0] is not None else Z) if compute_expm else Z
+        g1 = (g[1] if g[1] is not None else Z) if compute_expm else g
+        X = np.concatenate([np.concatenate([A, E], -1), np.concatenate([Z, A], -1)], -2)
+        G = np.concatenate([np.concatenate([g0, g1], -1), np.concatenate([Z, Z], -1)], -2)
+        gX = linalg.expm_frechet(_t(X), G, compute_expm=False)
+        return gX[..., :n, :n] + gX[..., n:, n:], gX[..., :n, n:]
+
+    @jvp_rule(linalg.expm_frechet)
+    def expm_frechet_jvp(ans, A, E, method=None, compute_expm=True, check_finite=True, *, dA, dE):
+        n = np.shape(A)[-1]
+        Z = np.zeros_like(A + 0.0 * E)
+        X = np.concatenate([np.concatenate([A, E], -1), np.concatenate([Z, A], -1)], -2)
+        dX = np.concatenate([np.concatenate([dA, dE], -1), np.concatenate([Z, dA], -1)], -2)
+        dF = linalg.expm_frechet(X, dX, compute_expm=False)
+        return (cast_like(dF[..., :n, :n], A), dF[..., :n, n:]) if compute_expm else dF[..., :n, n:]
+
+    @vjp_rule(linalg.solve_continuous_lyapunov)
+    def solve_continuous_lyapunov(g, ans, a, q):
+        """``a x + x a^H = q``; with ``y`` solving ``a^H y + y a = conj(g)``:
+        the gradients are ``-(y x^H + y^H x)`` (a) and ``y`` (q)."""
+        y = linalg.solve_continuous_lyapunov(ctrans(a), np.conj(g)) if lyapunov_check(ans, a) else None
+        return np.conj(-(y @ ctrans(ans) + ctrans(y) @ ans)), np.conj(y)
+
+    @jvp_rule(linalg.solve_continuous_lyapunov)
+    def solve_continuous_lyapunov_jvp(ans, a, q, *, da, dq):
+        return (linalg.solve_continuous_lyapunov(a, dq - da @ ans - ans @ ctrans(da)) if lyapunov_check(ans, a)
+                else None)
+
+    @vjp_rule(linalg.solve_discrete_lyapunov)
+    def solve_discrete_lyapunov(g, ans, a, q, method=None):
+        """``a x a^H - x + q = 0``; with ``y`` solving ``a^H y a - y + conj(g) = 0``:
+        the gradients are ``y a x^H + y^H a x`` (a) and ``y`` (q)."""
+        y = linalg.solve_discrete_lyapunov(ctrans(a), np.conj(g), method)
+        return np.conj(y @ a @ ctrans(ans) + ctrans(y) @ a @ ans), np.conj(y)
+
+    @jvp_rule(linalg.solve_discrete_lyapunov)
+    def solve_discrete_lyapunov_jvp(ans, a, q, method=None, *, da, dq):
+        return linalg.solve_discrete_lyapunov(a, dq + da @ ans @ ctrans(a) + a @ ans @ ctrans(da), method)
+
+    @vjp_rule(linalg.polar)
+    def polar(g, ans, a, side="right"):
+        """Square non-singular ``a = u p`` (side='left': ``a = p u``) with ``p``
+        Hermitian positive definite: ``p dp + dp p = d(a^H a)`` (``d(a a^H)``) and
+        ``du = (da - u dp) p^-1`` (``p^-1 (da - dp u)``). Gradients (``G = conj(g)``):
+        ``R = Gu p^-1`` (``p^-1 Gu``), ``Y`` solves ``p Y + Y p = Gp - u^H R``
+        (``Gp - R u^H``), and ``a``'s is ``R + a (Y + Y^H)`` (``R + (Y + Y^H) a``)."""
+        u, p = ans if square_only(a, "scipy.linalg.polar") else None
+        right = side == "right"
+        Gu = np.conj(g[0]) if g[0] is not None else 0.0 * u
+        Gp = np.conj(g[1]) if g[1] is not None else 0.0 * p
+        pinv = np.linalg.inv(p)
+        R = Gu @ pinv if right else pinv @ Gu
+        Y = linalg.solve_sylvester(p, p, Gp - ctrans(u) @ R if right else Gp - R @ ctrans(u))
+        return np.conj(R + a @ (Y + ctrans(Y)) if right else R + (Y + ctrans(Y)) @ a)
+
+    @jvp_rule(linalg.polar)
+    def polar_jvp(ans, a, side="right", *, da):
+        u, p = ans if square_only(a, "scipy.linalg.polar") else None
+        right = side == "right"
+        dp = linalg.solve_sylvester(p, p, ctrans(da) @ a + ctrans(a) @ da if right else da @ ctrans(a) + a @ ctrans(da))
+        pinv = np.linalg.inv(p)
+        du = (da - u @ dp) @ pinv if right else pinv @ (da - dp @ u)
+        return du, dp
+
+    @vjp_rule(linalg.orthogonal_procrustes)
+    def orthogonal_procrustes(g, ans, A, B, check_finite=True):
+        """``(R, scale)``: ``M = A^H B = R P`` (right polar; ``scale = tr P``, the sum
+        of M's singular values), differentiated as ``polar`` (M square non-singular);
+        with ``GM`` M's gradient, A's is ``B GM^H`` and B's ``A GM``."""
+        u, p = linalg.polar(ctrans(A) @ B)
+        Gu = np.conj(g[0]) if g[0] is not None else 0.0 * u
+        Gp = np.real(g[1]) * np.eye(np.shape(p)[-1]) if g[1] is not None else 0.0 * p
+        R = Gu @ np.linalg.inv(p)
+        Y = linalg.solve_sylvester(p, p, Gp - ctrans(u) @ R)
+        GM = R + ctrans(A) @ B @ (Y + ctrans(Y))
+        return np.conj(B @ ctrans(GM)), np.conj(A @ GM)
+
+    @jvp_rule(linalg.orthogonal_procrustes)
+    def orthogonal_procrustes_jvp(ans, A, B, check_finite=True, *, dA, dB):
+        u, p = linalg.polar(ctrans(A) @ B)
+        M = ctrans(A) @ B
+        dM = ctrans(dA) @ B + ctrans(A) @ dB
+        dp = linalg.solve_sylvester(p, p, ctrans(dM) @ M + ctrans(M) @ dM)
+        return (dM - u @ dp) @ np.linalg.inv(p), np.real(np.trace(dp, axis1=-2, axis2=-1))

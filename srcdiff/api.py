@@ -394,11 +394,31 @@ def _aliases_of(popped, primal):
     """Of the lists the backward pops from and restores, those the primal binds
     to another name or holds in a container (``P = {'a': L}``, ``f = P['a']``,
     ``P['b'] = L``), with those names: they must be copied together."""
+    from .analysis import walk_stmts
     reads = {}
-    for st in primal:
+    top = {id(st) for st in primal}
+    for st in walk_stmts(primal):
+        if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+                and isinstance(st.value.func, gast.Attribute) \
+                and isinstance(st.value.func.value, gast.Name) \
+                and st.value.func.attr in ("append", "extend", "insert"):
+            # a stack that keeps a list the backward changes, ``L_stack.append(L)``
+            # (in a loop too), holds that list itself
+            held = set().union(*[names_read(a) for a in st.value.args]) & popped
+            if held:
+                reads.setdefault(st.value.func.value.id, set()).update(held)
+            continue
         if not (isinstance(st, gast.Assign) and len(st.targets) == 1):
             continue
         target, value = st.targets[0], st.value
+        if isinstance(target, gast.Name) and target.id in popped \
+                and isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+                and value.func.attr == "pop" and isinstance(value.func.value, gast.Name):
+            # (``L = L_stack.pop()``: the list the stack kept)
+            reads.setdefault(target.id, set()).add(value.func.value.id)
+            continue
+        if id(st) not in top:
+            continue      # (the other bindings: as before, at the top level only)
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             target = target.value
         if isinstance(target, gast.Name) and isinstance(value, (gast.Name, gast.Subscript, gast.List,

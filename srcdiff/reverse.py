@@ -40,6 +40,10 @@ _SEQUENCE_FUNCS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "eigh",
 
 _NOT_ALWAYS_SCALAR = (np.linalg.det, np.trace, np.linalg.slogdet)
 
+# runtime helpers that change their first argument in place (and return it)
+_IN_PLACE_HELPERS = (runtime.add_at, runtime.add_at_owned, runtime.index_add,
+                     runtime.restore_contents, runtime.set_index)
+
 
 class _Restore:
     """Placeholder in the adjoint sweep: where an overwritten value is popped back."""
@@ -78,6 +82,8 @@ class ReverseTransform:
         self.local_names = {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
                             and not isinstance(n.ctx, gast.Load)} | set(norm.params)
         self.classifier = Classifier(self.fs, self.local_names, local_defs)
+        if self.loc.filename.startswith("<srcdiff"):
+            self._refuse_pushed_then_written(body)
         out = norm.output
         self.output_names = [out.id] if isinstance(out, gast.Name) else []
         self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier)
@@ -157,22 +163,114 @@ class ReverseTransform:
             read_outside = _reads_outside(outer[id(loop)][0], loop) if outer.get(id(loop)) \
                 else set()
             read_before = set()
-            for st in loop.body:
+            for j, st in enumerate(loop.body):
                 if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
                     t = st.targets[0].id
                     if self.assign_count.get(t) == 1 and t not in read_before \
                             and t not in self.norm.params and t not in read_outside:
-                        st.srcdiff_iterlocal = loop
-                        op = self.classifier.classify(st.value)
-                        if op.kind in ("call", "copy", "const") and all(
-                                not (op.reads() & assigned_in[id(L)])
-                                and t not in assigned_in[id(L)] - {t} | mutated_in[id(L)]
-                                for L in around):
-                            st.srcdiff_invariant = True   # the same value every iteration
+                        # (None: written in place past a break or continue, so
+                        # saved as any rebound name is, before it is rebound)
+                        push_at = self._iterlocal_push_point(loop.body, j, t)
+                        if push_at is not None:
+                            st.srcdiff_iterlocal = loop
+                            st.srcdiff_push_after = push_at
+                            op = self.classifier.classify(st.value)
+                            if op.kind in ("call", "copy", "const") and all(
+                                    not (op.reads() & assigned_in[id(L)])
+                                    and t not in assigned_in[id(L)] - {t} | mutated_in[id(L)]
+                                    for L in around):
+                                st.srcdiff_invariant = True   # the same value every iteration
                 read_before |= names_read(st)
                 for n in walk(st):
                     if isinstance(n, gast.Name):
                         read_before.add(n.id)
+
+    def _iterlocal_push_point(self, body, j, t):
+        """After which statement of the loop body the iteration local ``t``
+        (bound by ``body[j]``) is pushed: its reverse iteration pops it when it
+        starts, which stands for the end of the iteration, so the pushed array
+        must not change after the push. That is right after the binding, or
+        after the last statement that writes into it in place (``t[i] = v``,
+        ``t.append(v)``: the stack holds the array itself, and a later write
+        would reach the stack entry unseen by a derivative of this code, such
+        as reverse over reverse). None where a ``break`` or ``continue`` could
+        skip that push."""
+        last = j
+        for k in range(j + 1, len(body)):
+            if self._writes_into(body[k], t):
+                last = k
+        if last == j:
+            return body[j]
+        for st in body[j + 1:last + 1]:
+            for n in walk(st):
+                if isinstance(n, (gast.Break, gast.Continue, gast.Return)):
+                    return None
+        return body[last]
+
+    def _writes_into(self, stmt, t):
+        """May ``stmt`` change the value of the name ``t`` in place (an item or
+        slice store, a mutating method call on it, a call that writes its
+        arguments, a runtime helper that adds into its first argument)?"""
+        from .methods import MUTATING_METHODS
+        for n in walk(stmt):
+            if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
+                    and isinstance(n.value, gast.Name) and n.value.id == t:
+                return True
+            if isinstance(n, gast.Call):
+                if isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name) \
+                        and n.func.value.id == t and n.func.attr in MUTATING_METHODS:
+                    return True
+                if not any(isinstance(a, gast.Name) and a.id == t for a in n.args):
+                    continue
+                op = self.classifier.classify(n)
+                if op.func in _IN_PLACE_HELPERS or writes_arguments(op):
+                    return True
+        return False
+
+    def _refuse_pushed_then_written(self, body):
+        """Generated code differentiated again: a stack entry is the array
+        itself (``S.append(v)``), not a copy, and the derivative of this code
+        reads it as the value ``v`` had at the push. So ``v`` must not be
+        changed in place after the push while the name still holds that array
+        (in its block, and around its loop to where it is bound again). The
+        generator pushes after the last such write (_iterlocal_push_point) or
+        pushes a copy (_restore): anything else is refused, naming the line,
+        rather than differentiated wrongly. (A user's function is checked
+        where it runs, by protect_writes.)"""
+        def rebinds(st, v):
+            return isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id == v and not self._writes_into(st, v)
+
+        def window(stmts, start, v):
+            for st in stmts[start:]:
+                if rebinds(st, v):
+                    return None, True
+                if self._writes_into(st, v):
+                    return st, True
+            return None, False
+
+        def block(stmts, loop):
+            for i, st in enumerate(stmts):
+                if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+                        and isinstance(st.value.func, gast.Attribute) \
+                        and st.value.func.attr == "append" \
+                        and isinstance(st.value.func.value, gast.Name) \
+                        and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name):
+                    v = st.value.args[0].id
+                    bad, ended = window(stmts, i + 1, v)
+                    if bad is None and not ended and loop:
+                        bad, _ = window(stmts[:i], 0, v)
+                    if bad is not None:
+                        raise self.error(
+                            bad, f"'{v}' is changed in place here after "
+                            f"{st.value.func.value.id}.append({v}) keeps its array: srcdiff "
+                            "cannot differentiate this generated code again",
+                            "please report this; a derivative of lower order works")
+                for field in ("body", "orelse"):
+                    sub = getattr(st, field, None)
+                    if isinstance(sub, list) and sub and not isinstance(st, gast.FunctionDef):
+                        block(sub, isinstance(st, (gast.For, gast.While)) and field == "body")
+        block(body, False)
 
     def _count_assignments(self, body):
         counts = {p: 1 for p in self.norm.params}
@@ -1062,6 +1160,12 @@ class ReverseTransform:
         needed = set()
         for st in _walk_adjoint(adjoint):
             needed |= names_read(st)
+        # putting back an item popped off a list (``L.append(t)`` for ``t =
+        # L.pop()``) reads the item's name: kept where the list is
+        for r in [x for x in adjoint if isinstance(x, _Restore)] + \
+                [x for st in adjoint for x in _restores_in(st)]:
+            if r.kind == "pop" and r.target in needed:
+                needed.add(r.stmt.targets[0].id)
         self.needed = needed
         self._restore_reads = self._reads_after_restores(adjoint)
         # putting back y[i]'s old elements reads i: an index the sweep reads only
@@ -1481,6 +1585,8 @@ class ReverseTransform:
         versioned: ``y[0] = t; y = W0`` leaves y naming W0)."""
         if r.kind == "item" and r.target in self.needed:
             return {r.target}
+        if r.kind == "pop" and r.target in self.needed:
+            return {r.target, r.stmt.targets[0].id}
         return set()
 
     def _shape_stand_ins(self, adjoint):
@@ -1565,7 +1671,8 @@ class ReverseTransform:
                         stack = self.stack(st.target, inits)
                         push = gast.Expr(value=call(attr(stack, "append"),
                                                     [self._save(st.target)]))
-                        self.pushes_after.setdefault(id(st.stmt), []).append(push)
+                        where = getattr(st.stmt, "srcdiff_push_after", st.stmt)
+                        self.pushes_after.setdefault(id(where), []).append(push)
                         pops = self.iter_pops.setdefault(id(st.stmt.srcdiff_iterlocal), [])
                         pops.append(assign(st.target, call(attr(stack, "pop"))))
                     continue
@@ -1596,7 +1703,13 @@ class ReverseTransform:
             st = self.stack(r.target, inits)
             if r.target not in self.norm.params:
                 self._undefined.add(r.target)
-            push = gast.Expr(value=call(attr(st, "append"), [self._save(r.target)]))
+            saved = self._save(r.target)
+            if isinstance(saved, gast.Name) and self._writes_into(s, r.target):
+                # ``d = add_at(d, i, g)`` rebinds d to its own array changed in
+                # place: the stack keeps a copy of the old value (the array itself
+                # would be changed under it)
+                saved = call(self.ref(runtime.saved_copy, "saved_copy"), [saved])
+            push = gast.Expr(value=call(attr(st, "append"), [saved]))
             pushes.setdefault(id(s), []).append(push)
             return [assign(r.target, call(attr(st, "pop")))]
         if r.kind == "item":

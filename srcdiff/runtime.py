@@ -367,8 +367,12 @@ def zero_at(g, index):
 
 
 def saved_copy(value):
-    """A copy of an array region about to be overwritten (scalars as they are)."""
-    return array_copy(value) if hasattr(value, "shape") else value
+    """A copy of an array region about to be overwritten (scalars as they are;
+    a ``ShapeOf`` too: it holds no elements, and ``np.copy`` would make it a
+    0-d object array that ``unbroadcast`` then sums everything to)."""
+    if type(value) is ShapeOf or not hasattr(value, "shape"):
+        return value
+    return array_copy(value)
 
 
 def saved_item(y, key):

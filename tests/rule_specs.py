@@ -768,3 +768,4 @@ spec(_swv, [Case(_swv, uni((7,)), 3), Case(_swv, uni((4, 5)), (2, 3)),
             Case(_swv, uni((4, 5)), 2, axis=0), Case(_swv, uni((3, 6)), (2, 2), axis=(1, 1))])
 
 import rule_specs_scipy_linalg  # noqa: E402,F401  (the scipy.linalg specs: their own file)
+from rule_specs_numpy_more import *  # noqa: E402,F401,F403  (more NumPy specs; uses the helpers above)

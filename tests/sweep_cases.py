@@ -62,6 +62,8 @@ def spelling(func):
     """How a user names ``func`` in source: ``np.sin``, ``scipy.special.erf``, ``abs``."""
     name = getattr(func, "__name__", None)
     owner = getattr(func, "__self__", None)
+    if isinstance(owner, np.ufunc):
+        return f"{spelling(owner)}.{name}"       # a ufunc's method: np.maximum.accumulate
     label = getattr(owner, "name", None) or type(owner).__name__.removesuffix("_gen")
     if owner is not None and getattr(scipy.stats, label, None) is owner:
         return f"scipy.stats.{label}.{name}"     # a distribution's method

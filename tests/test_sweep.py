@@ -56,6 +56,8 @@ NOT_TWICE = tuple(name for name, calls in FIRST_ORDER_ONLY if calls == "every ca
 # One call for each entry of FIRST_ORDER_ONLY, refused at order two.
 REFUSED_SOURCES = {
     "numpy.cumprod": "np.sum(np.cumprod(x) ** 2)",
+    "numpy.cumulative_prod": "np.sum(np.cumulative_prod(x) ** 2)",
+    "numpy.multiply.accumulate": "np.sum(np.multiply.accumulate(x) ** 2)",
     "numpy.cross": "np.sum(np.cross(x[:3], x[3:], axis=0) ** 2)",
     "numpy.linalg.cross": "np.sum(np.linalg.cross(x[:3], x[3:]) ** 2)",
     "numpy.linalg.matrix_power": "np.sum(np.linalg.matrix_power(np.reshape(x, (2, 2)), 3))",

@@ -35,7 +35,9 @@ IDIOMS = {
     "layer-list": "for W in Ws: h = x @ W; x = np.tanh(h) over shapes that change, h read "
                   "after the loop (Ws made in f, or a parameter of matrices / (W, b) pairs / "
                   "Layer named tuples)",
-    "loop-temporary": "a temporary bound in a loop body, read after the loop",
+    "loop-temporary": "a temporary bound in a loop body, read after the loop; a buffer made "
+                      "in each iteration, written in place with differentiated values and "
+                      "read after (or between) the writes",
     "linalg-results": "np.linalg.svd/eigh/slogdet/qr results unpacked, indexed, by attribute",
     "packed-params": "parameters packed in a tuple or a named tuple",
     "inplace-call": "a buffer read in a loop, then overwritten by a call that writes its "
@@ -426,6 +428,8 @@ class IdiomStatements:
 
     def s_loop_temporary(self, ind, ctx):
         r = self.r
+        if r.random() < 0.4:
+            return self.s_loop_buffer(ind, ctx)
         k = r.randint(1, 3)
         i = self.fresh("I")
         kind = r.choice(["S", "V", "W", "M"])
@@ -443,6 +447,53 @@ class IdiomStatements:
         self.pop()
         v = self.add(self.Var(t, kind, b, fn=ctx.fn, fresh=False))
         v.active = self.is_active(e)
+        self.freeze({t}, ctx)
+        return lines
+
+    def s_loop_buffer(self, ind, ctx):
+        """t = e; for i in range(k): buf = np.zeros(N); buf[...] = <t's values>;
+        t = t + c * np.sin(buf): a buffer made in each iteration (the gradient
+        code pushes it once the iteration has written it), written in place and
+        read nonlinearly after the writes or between them (order two reads the
+        stack entry: reverse over reverse must see the writes)."""
+        r = self.r
+        N = self.N
+        k = r.randint(1, 3)
+        i, j = self.fresh("I"), self.fresh("I")
+        buf = self.fresh("V").replace(self.PREFIX["V"], "buf", 1)
+        t = self.fresh("V").replace(self.PREFIX["V"], "t", 1)
+        e, b = self.limited("V", self.d(), 1.5)
+        s, _ = self.limited("S", 1, 1.0)
+        body = ind + "    "
+        make = r.choice([f"np.zeros({N})", f"np.zeros_like({t})", f"np.empty({N})",
+                         f"{t}.copy()", f"np.ones({N}) * 0.5"])
+        lines = [f"{ind}{t} = {e}", f"{ind}for {i} in range({k}):", f"{body}{buf} = {make}"]
+        form = r.random()
+        if form < 0.35:
+            # element by element, the buffer read between the writes
+            if make.startswith("np.empty"):
+                make = f"np.zeros({N})"
+                lines[-1] = f"{body}{buf} = {make}"
+            lines += [f"{body}for {j} in range({N}):",
+                      f"{body}    {t} = {t} * (1.0 + 0.1 * np.tanh({buf}))",
+                      f"{body}    {buf}[{j}] = {self.atom(s)} * {t}[{j}]"]
+        elif form < 0.7:
+            a, c = self.span(N)
+            lines += [f"{body}{buf}[{a}:{c}] = np.sin({t}[{a}:{c}]) * {self.atom(s)}"]
+            if make.startswith("np.empty"):
+                lines += [f"{body}{buf}[:{a}] = 0.0", f"{body}{buf}[{c}:] = {t}[{c}:]"]
+            if r.random() < 0.5 and self.on("mask-write"):
+                lines.append(f"{body}{buf}[{buf} > 0.2] *= 0.5")
+        else:
+            lines += [f"{body}{buf}[...] = {t} * {self.atom(s)}" if make.startswith("np.empty")
+                      else f"{body}{buf}[0] = {self.atom(s)} * {t}[-1]"]
+            if not make.startswith("np.empty"):
+                lines.append(f"{body}{buf}[1:] += 0.5 * {t}[:-1]")
+        read = r.choice([f"np.sin({buf})", f"{buf} * {buf}", f"np.tanh({buf}) * {t}",
+                         f"np.cos({buf}) * {buf}[::-1]"])
+        lines.append(f"{body}{t} = 0.5 * {t} + 0.3 * {read}")
+        v = self.add(self.Var(t, "V", 2.0 + b, fn=ctx.fn, fresh=False))
+        v.active = self.is_active(e) or self.is_active(s)
         self.freeze({t}, ctx)
         return lines
 

@@ -4,3 +4,4 @@ from .registry import (Rule, vjp_rule, jvp_rule, nondifferentiable, lookup, all_
 from . import operators, elementwise, reductions, products, helpers, indexing, builtins, support, shape, linalg, forward_helpers, fft, special, mathmod, nondiff, integrate, scipy_linalg, linalg_eig, signal, polynomial, array_extra, special_extra, stats, stats_multivariate  # noqa: F401,E501  (registration)
 from . import windows  # noqa: F401,E402  (registration)
 from . import items  # noqa: F401,E402  (registration)
+from . import ufunc_methods  # noqa: F401,E402  (registration)

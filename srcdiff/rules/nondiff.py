@@ -10,7 +10,7 @@ _NUMPY = [
     "argmax", "argmin", "argsort", "argpartition", "argwhere", "nonzero", "flatnonzero",
     "searchsorted", "digitize", "unravel_index", "ravel_multi_index", "lexsort", "nanargmax",
     "nanargmin", "indices", "diag_indices", "tril_indices", "triu_indices", "diag_indices_from",
-    "tril_indices_from", "triu_indices_from", "mask_indices",
+    "tril_indices_from", "triu_indices_from", "mask_indices", "ix_",
     # piecewise constant (np.sign has rules in elementwise.py: on complex input it is x / |x|)
     "floor", "ceil", "round", "around", "rint", "trunc", "fix", "heaviside", "signbit",
     "floor_divide", "spacing",
@@ -19,7 +19,7 @@ _NUMPY = [
     "iscomplexobj", "isscalar", "isclose", "allclose", "array_equal", "array_equiv", "all", "any",
     "logical_and", "logical_or", "logical_not", "logical_xor", "greater", "greater_equal", "less",
     "less_equal", "equal", "not_equal", "isin", "count_nonzero", "bitwise_and", "bitwise_or",
-    "bitwise_xor", "invert", "left_shift", "right_shift", "gcd", "lcm",
+    "bitwise_xor", "invert", "left_shift", "right_shift", "gcd", "lcm", "bitwise_count",
     # shapes and metadata
     "shape", "ndim", "size", "result_type", "promote_types", "can_cast", "min_scalar_type",
     "broadcast_shapes", "iterable", "issubdtype",
@@ -28,8 +28,11 @@ _NUMPY = [
     # differentiably on fill values / endpoints)
     "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "eye", "identity", "tri",
     # (bincount, unique and unique_values have rules in reductions.py: their values are
-    # the weights' sums and the input's values; the histograms, whose bin edges move
-    # with the data, and the other unique_* have none, so srcdiff refuses them)
+    # the weights' sums and the input's values. The histograms have none, so srcdiff
+    # refuses them: their counts are piecewise constant, but the bin edges move with the
+    # data (linspace(min, max) when bins is a number) and weighted/density histograms are
+    # differentiable in the weights, so "constant outputs" would be silently wrong.
+    # JAX differentiates jnp.histogram through the edges and the weights; autograd has none.)
 ]
 
 _RANDOM = [

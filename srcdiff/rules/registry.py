@@ -81,6 +81,9 @@ def qualified_name(func):
     """A stable dotted name for a callable, e.g. ``numpy.sin``, ``numpy.linalg.inv``."""
     name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
     module = getattr(func, "__module__", None)
+    owner = getattr(func, "__self__", None)
+    if owner is not None and type(owner).__name__ == "ufunc":     # np.maximum.accumulate
+        return f"{qualified_name(owner)}.{func.__name__}"
     if module is None:
         import numpy as np
         if isinstance(func, np.ufunc):

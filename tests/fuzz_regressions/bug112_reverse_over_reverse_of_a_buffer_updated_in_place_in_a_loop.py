@@ -1,10 +1,12 @@
 """wrong value at order two, reverse over reverse only: a buffer read in a loop, then
 updated in place with a differentiated value (``buf[...] += 0.1 * np.sin(t3 ...)``).
-jacobian(grad(f)) is off (18.95 for 18.13); hvp, hessian and jvp(grad) are right. The
-gradient code pushes the buffer and writes the same array in place; differentiating
-that code in reverse does not follow the aliasing of the stack entry and the buffer
-(generated code is not checked by protect_writes). Same class as the strict xfail
-test_higher_order.py::test_buffer_without_derivative_then_written_in_a_loop_reverse_over_reverse.
+jacobian(grad(f)) was off (18.95 for 18.13); hvp, hessian and jvp(grad) were right.
+The gradient code keeps only the shape of ``buf2_old = buf2[...]`` (a view of the
+buffer written next); differentiating that code again makes each binding of the
+view a copy, ``saved_copy(buf2_old_stack.pop())``, and saved_copy turned the
+ShapeOf into a 0-d object array, which ``unbroadcast`` then summed a cotangent
+to: a scalar 0.0 where the buffer's zero cotangent was, and a wrong sum later.
+Fixed in runtime.saved_copy (a ShapeOf is kept as it is).
 
 Found by tools/fuzz.py --focus inplace-call (seed 1717, program 1) once the idiom
 writes through a nested helper's parameter (``def bump(b, v): b[...] += ...``);
@@ -12,8 +14,6 @@ written here without the helper, which is not needed.
 """
 import math
 import numpy as np
-
-XFAIL = "reverse over reverse of a buffer pushed on a stack then written in place (issue 17)"
 
 
 def f(t):

@@ -255,10 +255,12 @@ def _fold(stmts, env, fs, rt=None, params=()):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
     shape analysis allows (tidy.py), and fold again what that leaves single-use."""
-    from .optimize import copy_propagate, forward_substitute, merge_twin_accumulations
+    from .optimize import (copy_propagate, forward_substitute, merge_accumulations,
+                           merge_twin_accumulations)
     resolve = _resolver(env, fs)
     if rt is None:
-        return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
+        stmts = merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
+        return forward_substitute(merge_accumulations(stmts, resolve), resolve)
     from .tidy import put_unit_seed, scalar_broadcasts, shape_stand_ins, unit_divisions
     stmts = dead_code(copy_propagate(put_unit_seed(stmts)), resolve)
     for _ in range(3):
@@ -271,7 +273,13 @@ def _fold(stmts, env, fs, rt=None, params=()):
         stmts = dead_code(stmts, resolve)
         if not swapped:
             break
-    return unit_divisions(merge_twin_accumulations(forward_substitute(stmts, resolve)))
+    stmts = merge_twin_accumulations(forward_substitute(stmts, resolve))
+    # (a cotangent written once may then fold into its one reader)
+    stmts = forward_substitute(merge_accumulations(stmts, resolve), resolve)
+    stmts, swapped = scalar_broadcasts(stmts, rt)
+    if swapped:
+        stmts = forward_substitute(dead_code(stmts, resolve), resolve)
+    return unit_divisions(stmts)
 
 
 def _resolver(env, fs):

@@ -797,6 +797,7 @@ def protect_writes(norm, classifier):
     seen = _bindings_seen_by_writes(body)
     swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()),
                              lists)
+    owned_checks = {}       # id(write t[i] = v) -> (t, the parameters checked before it)
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
@@ -805,12 +806,28 @@ def protect_writes(norm, classifier):
             continue        # t = t
         if t in written and id(s) in seen and not getattr(s, "srcdiff_private", False) \
                 and not private.binding(s, t) and not swapped.binding(s, t):
+            # someone else's array on some paths only, by way of a parameter
+            # (``v = np.flip(x if c else p.w)``): checked where it runs
+            params = swapped.checked_binding(s, t)
+            if params:
+                # (before each write into t: only a write that runs counts)
+                for w in subscript_writes(body).get(t, ()):
+                    got = owned_checks.setdefault(id(w), (t, set()))[1]
+                    got |= params
+                continue
+            shown = norm.names.user_name
             op = classifier.classify(s.value)
-            what = ", ".join(sorted(op.reads())) or "another value"
+            # (a version of t the transform made, t_1, is shown as t: named by
+            # what it may be instead)
+            what = ", ".join(sorted({shown(n) for n in op.reads()} - {shown(t)}))
+            source = what.split(",")[0] if what else "(...)"
+            what = what or swapped.foreign_origin(s) or "another value"
             raise loc.error(s, f"'{t}' is written in place but may share memory with "
                             f"{what}; srcdiff cannot follow writes through views or "
                             "aliases", f"make a private copy first: {t} = "
-                            f"{what.split(',')[0]}.copy() (or build a new array)")
+                            f"{source}.copy() (or build a new array)")
+    if owned_checks:
+        _insert_owned_checks(norm, owned_checks)
     _check_reads_after_writes(norm, classifier, written - lists, lists)
 
     copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
@@ -822,6 +839,48 @@ def protect_writes(norm, classifier):
             node.srcdiff_private = True
             head.append(node)
     norm.node.body = head + norm.node.body
+
+
+def _insert_owned_checks(norm, checks):
+    """Before each write ``t[i] = v`` in ``checks`` ({id: (t, params)}), the call
+    ``owned_value(t, 't', (('p', p), ...), filename, line)`` (runtime.py): the
+    array written must not be (part of) a parameter's."""
+    from . import runtime
+
+    def each(st):
+        if id(st) not in checks:
+            return [st]
+        t, params = checks[id(st)]
+        params = sorted(params)
+        at = getattr(st, "srcloc", None) or norm.fs.loc
+        call = gast.Call(func=norm.env.ref(runtime.owned_value, "owned_value"),
+                         args=[load(t), const(norm.names.user_name(t)),
+                               _named_values(norm, params), const(at.filename),
+                               const(at.lineno(st))], keywords=[])
+        return [_located(gast.Expr(value=call), st), st]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _unchanged_params(body, params):
+    """The parameters the function never rebinds, writes into (``p[i] = v``,
+    ``p.a = v``) or changes by a method (``p.append(v)``): every part of one read
+    out is still held by it afterwards."""
+    changed = set()
+    for n in walk(gast.Module(body=list(body), type_ignores=[])):
+        if isinstance(n, (gast.Name, gast.Attribute, gast.Subscript)) \
+                and isinstance(getattr(n, "ctx", None), (gast.Store, gast.Del)):
+            base = n
+            while isinstance(base, (gast.Attribute, gast.Subscript)):
+                base = base.value
+            if isinstance(base, gast.Name):
+                changed.add(base.id)
+        elif isinstance(n, (gast.Global, gast.Nonlocal)):
+            changed |= set(n.names)
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and isinstance(n.func.value, gast.Name):
+            changed.add(n.func.value.id)    # (any method: it may change the object)
+    return set(params) - changed
 
 
 def _bindings_seen_by_writes(body):
@@ -1510,6 +1569,22 @@ class _OwnedUnshared:
             if partners(self._env.get(id(w), {}), t) & self.live.get(id(w), frozenset()):
                 return False
         return True
+
+    def checked_binding(self, st, t):
+        """The parameters to check, where t is written, that the array the
+        binding gives t is no part of (its other origins being the function's
+        own arrays), or None."""
+        self.binding(st, t)     # (the analyses, once)
+        params = self._owned.foreign_params(
+            st, _unchanged_params(self.norm.node.body, self.norm.params))
+        # (another name that may share t's array and is read after a write is
+        # checked there too: _check_reads_after_writes)
+        return params or None
+
+    def foreign_origin(self, st):
+        """The source text of a binding the array ``st`` binds may come from that
+        is not the function's own (for a message), or None."""
+        return self._owned.foreign_text(st)
 
 
 class _Private:

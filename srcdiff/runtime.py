@@ -768,6 +768,19 @@ def unshared_at_write(array, name, others, filename, lineno):
             raise SrcdiffError(message, filename, lineno, hint)
 
 
+def owned_value(array, name, params, filename, lineno):
+    """``t[i] = v`` where t may (statically) be (part of) a parameter's array, on
+    some paths or always: a write into the caller's array is not followed, so
+    it is refused here, when it happens."""
+    for param_name, param in params:
+        if _may_share(array, param):
+            from .errors import SrcdiffError
+            raise SrcdiffError(f"'{name}' and the argument '{param_name}' share memory "
+                               f"here, where '{name}' is written in place; srcdiff cannot "
+                               "follow writes into an argument's arrays", filename, lineno,
+                               f"make a private copy first: {name} = ....copy()")
+
+
 def _holds(source, value):
     """Could ``value`` be (or share memory with) part of ``source``?"""
     if isinstance(source, np.ndarray):

@@ -944,6 +944,22 @@ class ReverseTransform:
                 out += self.accumulate(name, load(res), s.srcline)
         return out
 
+    def _selects_once(self, index):
+        """Does the index expression select each element at most once whatever it
+        holds (integers, slices, None, ``...``, scalars)?"""
+        if isinstance(index, gast.Tuple):
+            return all(self._selects_once(e) for e in index.elts)
+        if isinstance(index, gast.Constant):
+            return index.value is None or index.value is Ellipsis or type(index.value) is int
+        if isinstance(index, gast.Slice):
+            return True
+        if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub):
+            return self._selects_once(index.operand)
+        if isinstance(index, gast.Call) and isinstance(index.func, gast.Name) \
+                and index.func.id == "slice":
+            return True
+        return isinstance(index, gast.Name) and self.shapes.rank(index) == 0
+
     def rev_setitem(self, s, target):
         """y[i] = v: dv gets dy[i]; dy[i] is then zero (that element was overwritten)."""
         y = target.value.id
@@ -954,7 +970,11 @@ class ReverseTransform:
             v = s.value
             late = []
             if isinstance(v, gast.Name) and self.active(v.id):
-                piece = subscript(load(d), clone(target.slice))
+                # an index that may repeat an element (an integer array): only the
+                # last write of each element lasts, so only it gets the cotangent
+                piece = subscript(load(d), clone(target.slice)) \
+                    if self._selects_once(target.slice) else \
+                    call(self.ref(runtime.written_piece, "written_piece"), [load(d), clone(target.slice)])
                 e = self.shapes.prune(
                     call(self.ref(runtime.unbroadcast, "unbroadcast"), [piece, load(v.id)]))
                 if v.id == y:

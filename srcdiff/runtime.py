@@ -426,6 +426,32 @@ def zero_at(g, index):
     return g
 
 
+def written_piece(g, index):
+    """``g[index]``, the cotangent of the value ``y[index] = v`` wrote, where an
+    integer-array index may name an element more than once: NumPy keeps the last
+    write, so only each element's last occurrence gets its cotangent (the earlier
+    writes are overwritten and reach nothing)."""
+    return last_writes(g[index], g, index)
+
+
+def last_writes(piece, g, index):
+    """``piece`` (shaped like ``g[index]``) with the entries of every occurrence
+    of an element but its last zeroed; as it is when ``index`` repeats nothing."""
+    if isinstance(g, (list, tuple, dict)) or _plain_slices(index):
+        return piece
+    from .rules.indexing import is_basic_index
+    if is_basic_index(index):
+        return piece
+    ids = np.arange(int(np.prod(np.shape(g)))).reshape(np.shape(g))[index]
+    flat = np.ravel(ids)
+    if np.unique(flat).size == flat.size:
+        return piece
+    _, last = np.unique(flat[::-1], return_index=True)
+    keep = np.zeros(flat.size, dtype=bool)
+    keep[flat.size - 1 - last] = True
+    return np.where(np.reshape(keep, np.shape(ids)), piece, 0)
+
+
 def saved_copy(value):
     """A copy of an array region about to be overwritten (scalars as they are;
     a ``ShapeOf`` too: it holds no elements, and ``np.copy`` would make it a

@@ -15,6 +15,7 @@ import operator
 
 import numpy as np
 
+from ..runtime import (written_piece, last_writes)  # noqa: E402
 from ..runtime import (add_at, unbroadcast, zeros_like_value, is_foreign, index_add,
                        array_copy, set_index, dict_get, complete_cotangent)
 from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
@@ -244,7 +245,7 @@ nondifferentiable(sorted_keys_only)
 
 @vjp_rule(index_update)
 def index_update_vjp(g, ans, x, idx, v):
-    return index_update(g, idx, 0.0), None, _unbroadcast_into(g[idx], v)
+    return index_update(g, idx, 0.0), None, _unbroadcast_into(written_piece(g, idx), v)
 
 
 @jvp_rule(index_update)
@@ -252,4 +253,24 @@ def index_update_jvp(ans, x, idx, v, *, dx, dv):
     return index_update(dx, idx, dv)
 
 
-register_linear((0,), operator.getitem, scatter_add)
+@vjp_rule(written_piece)
+def written_piece_vjp(gg, ans, g, index):
+    return scatter_add(last_writes(gg, g, index), g, index), None
+
+
+@jvp_rule(written_piece)
+def written_piece_jvp(ans, g, index, *, dg):
+    return written_piece(dg, index)
+
+
+@vjp_rule(last_writes)
+def last_writes_vjp(gg, ans, piece, g, index):
+    return last_writes(gg, g, index), None, None
+
+
+@jvp_rule(last_writes)
+def last_writes_jvp(ans, piece, g, index, *, dpiece, dg):
+    return last_writes(dpiece, g, index)
+
+
+register_linear((0,), operator.getitem, scatter_add, written_piece, last_writes)

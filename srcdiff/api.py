@@ -1,5 +1,6 @@
 """The public transforms: grad, value_and_grad, vjp, source, show."""
 import functools
+import inspect
 import types
 import warnings
 
@@ -228,7 +229,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
                           dead_code(body_stmts, _resolver(env, fs)),
-                          defaults_from=clone(norm.node.args))
+                          defaults_from=_placeholder_defaults(norm.node.args))
         defs = [fn]
     title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
     fns, text = compile_functions(defs, env.objects, fs.globals, title, origin=fs.func)
@@ -255,10 +256,12 @@ def _fold(stmts, env, fs, rt=None, params=()):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
     shape analysis allows (tidy.py), and fold again what that leaves single-use."""
-    from .optimize import copy_propagate, forward_substitute, merge_twin_accumulations
+    from .optimize import (copy_propagate, forward_substitute, merge_accumulations,
+                           merge_twin_accumulations)
     resolve = _resolver(env, fs)
     if rt is None:
-        return merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
+        stmts = merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
+        return forward_substitute(merge_accumulations(stmts, resolve), resolve)
     from .tidy import put_unit_seed, scalar_broadcasts, shape_stand_ins, unit_divisions
     stmts = dead_code(copy_propagate(put_unit_seed(stmts)), resolve)
     for _ in range(3):
@@ -271,7 +274,13 @@ def _fold(stmts, env, fs, rt=None, params=()):
         stmts = dead_code(stmts, resolve)
         if not swapped:
             break
-    return unit_divisions(merge_twin_accumulations(forward_substitute(stmts, resolve)))
+    stmts = merge_twin_accumulations(forward_substitute(stmts, resolve))
+    # (a cotangent written once may then fold into its one reader)
+    stmts = forward_substitute(merge_accumulations(stmts, resolve), resolve)
+    stmts, swapped = scalar_broadcasts(stmts, rt)
+    if swapped:
+        stmts = forward_substitute(dead_code(stmts, resolve), resolve)
+    return unit_divisions(stmts)
 
 
 def _resolver(env, fs):
@@ -442,9 +451,27 @@ def _is_integer(a):
     return kind is not None and kind in "iub"
 
 
+def _placeholder_defaults(args):
+    """The parameters with each default that is not a constant written as None:
+    the generated function gets the user's ``__defaults__`` after it is made
+    (a default naming a variable of the user's scope, ``_r=red``, is not a
+    name in the generated code's)."""
+    args = clone(args)
+    args.defaults = [d if isinstance(d, gast.Constant) else const(None) for d in args.defaults]
+    args.kw_defaults = [d if d is None or isinstance(d, gast.Constant) else const(None)
+                        for d in args.kw_defaults]
+    return args
+
+
 def _plain(f):
     if hasattr(f, "__func__"):
         return f.__func__, f.__self__
+    if isinstance(f, functools.partial):
+        # (a partial of a Python function: a function of its remaining parameters)
+        from .arity import partial_function
+        made = partial_function(f)
+        if made is not None:
+            return made, None
     return f, None
 
 
@@ -627,6 +654,17 @@ class _Dispatch:
         records = {p: k for p, k in spec if isinstance(k, (RecordKind, FunctionKind))}
         spec = {(p, "c") if isinstance(k, RecordKind) else (p, k) for p, k in spec
                 if not isinstance(k, FunctionKind)}
+        if key is not None:
+            # a parameter the call leaves to a function default (``_r=np.sum``): the
+            # code is specialised on that function, as on one given (the key tells
+            # the calls that give it apart)
+            npos = len(key) - (1 if kwargs else 0)
+            given = set(visible[:npos]) | set(kwargs or ())
+            for p in visible[npos:]:
+                d = self._defaults().get(p, inspect.Parameter.empty)
+                if p not in given and p not in records and callable(d) \
+                        and not isinstance(d, type) and function_kind(d) is not None:
+                    records[p] = function_kind(d)
         if self.bound_kind is not None:
             records[self.params[0]] = self.bound_kind
         if self.vararg is not None:
@@ -653,6 +691,12 @@ class _Dispatch:
         self.variants[key] = core
         self.deps[key] = gen.deps
         return core
+
+    def _defaults(self):
+        try:
+            return {p.name: p.default for p in inspect.signature(self.func).parameters.values()}
+        except (TypeError, ValueError):
+            return {}
 
     def checked(self, key, core):
         """``core`` if what it was generated from is unchanged, else a fresh variant."""
@@ -817,7 +861,9 @@ def grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):
             return _drop_integer_grads(args, kwargs, names, positions, res, single)
         return res
 
-    return _finish(df, f, disp, "grad")
+    from .arity import regrad
+    return regrad(_finish(df, f, disp, "grad"), f,
+                  lambda g: grad(g, wrt, has_aux=has_aux, checkpoint=checkpoint))
 
 
 def value_and_grad(f=None, wrt=0, *, has_aux=False, checkpoint=None):

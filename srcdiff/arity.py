@@ -18,7 +18,7 @@ import weakref
 
 from .errors import SrcdiffError
 
-__all__ = ["fixed_arity", "per_arity", "takes_varargs"]
+__all__ = ["fixed_arity", "per_arity", "takes_varargs", "regrad"]
 
 _made = weakref.WeakKeyDictionary()      # f -> {n: the function for n arguments}
 _lock = threading.Lock()
@@ -28,6 +28,8 @@ _dir = None
 def takes_varargs(f):
     """Is ``f`` a plain function with ``*args`` that can be given named
     parameters (no ``**kwargs``, no keyword-only parameters)?"""
+    if getattr(f, "__srcdiff_arity__", None) is not None:
+        return True     # grad of such a function (its transforms: per number of arguments)
     if not inspect.isfunction(f):
         return False
     try:
@@ -41,8 +43,12 @@ def takes_varargs(f):
 
 
 def fixed_arity(f, n):
-    """``f`` (a function with ``*args``) as a function of ``n`` named parameters."""
+    """``f`` (a function with ``*args``) as a function of ``n`` named parameters
+    (for ``grad(g)`` of such a function: ``grad`` of g's, with grad's options)."""
     global _dir
+    remake = getattr(f, "__srcdiff_arity__", None)
+    if remake is not None:
+        return remake(n)
     with _lock:
         made = _made.setdefault(f, {})
         if n in made:
@@ -105,3 +111,80 @@ def per_arity(transform, f, wrt, trailing=0):
     call.__doc__ = f"{getattr(transform, '__name__', 'transform')} of {f.__qualname__}, " \
         "for each number of arguments it is called with"
     return call
+
+
+def regrad(wrapper, f, transform):
+    """Mark ``wrapper`` (``grad(f, ...)`` of a function ``f`` with ``*args``) so
+    that jvp, vjp, hvp, hessian and jacobian of it take, for ``n`` arguments,
+    ``transform(fixed_arity(f, n))`` (grad with the same options) instead."""
+    if not takes_varargs(f):
+        return wrapper
+    made = {}
+    lock = threading.Lock()
+
+    def remake(n):
+        with lock:
+            if n not in made:
+                made[n] = transform(fixed_arity(f, n))
+            return made[n]
+
+    wrapper.__srcdiff_arity__ = remake
+    return wrapper
+
+
+_partials = weakref.WeakKeyDictionary()     # functools.partial -> its function
+
+
+def partial_function(p):
+    """``functools.partial(f, ...)`` given to a transform as a function of its
+    remaining positional parameters, ``def f(x): return p(x)`` in a file of its
+    own (the call of the partial is inlined as any partial's); None when the
+    partial leaves ``*args``, ``**kwargs`` or a keyword-only parameter without
+    a default, or is not of a Python function."""
+    global _dir
+    import functools
+    if not isinstance(p, functools.partial) or not inspect.isfunction(p.func):
+        return None
+    with _lock:
+        try:
+            return _partials[p]
+        except (KeyError, TypeError):
+            pass
+        try:
+            params = list(inspect.signature(p).parameters.values())
+        except (TypeError, ValueError):
+            return None
+        if any(q.kind in (q.VAR_POSITIONAL, q.VAR_KEYWORD) or
+               (q.kind is q.KEYWORD_ONLY and q.default is q.empty) for q in params):
+            return None
+        named = [q for q in params if q.kind in (q.POSITIONAL_ONLY, q.POSITIONAL_OR_KEYWORD)]
+        consts, header = {}, []
+        for q in named:
+            if q.default is q.empty:
+                header.append(q.name)
+            else:
+                consts[f"_srcdiff_default_{q.name}"] = q.default
+                header.append(f"{q.name}=_srcdiff_default_{q.name}")
+        fname = p.func.__name__ if p.func.__name__.isidentifier() else "f"
+        target = "_srcdiff_target"
+        source = (f"def {fname}({', '.join(header)}):\n"
+                  f"    return {target}({', '.join(q.name for q in named)})\n")
+        if _dir is None:
+            _dir = tempfile.mkdtemp(prefix="srcdiff_arity_")
+        module = f"srcdiff_partial_{id(p):x}"
+        path = os.path.join(_dir, module + ".py")
+        with open(path, "w") as fh:
+            fh.write(source)
+        spec = importlib.util.spec_from_file_location(module, path)
+        mod = importlib.util.module_from_spec(spec)
+        mod.__dict__[target] = p
+        mod.__dict__.update(consts)
+        sys.modules[module] = mod
+        spec.loader.exec_module(mod)
+        fn = getattr(mod, fname)
+        fn.__qualname__ = f"partial({p.func.__qualname__})"
+        try:
+            _partials[p] = fn
+        except TypeError:
+            pass
+        return fn

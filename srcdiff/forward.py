@@ -120,6 +120,12 @@ class ForwardTransform:
                         isinstance(t.value, gast.Name) else []
                 elif isinstance(s, gast.For):
                     targets = [n.id for n in walk(s.target) if isinstance(n, gast.Name)]
+                elif isinstance(s, gast.Expr) and depth:
+                    # a list a loop appends to: its tangent list must exist before
+                    # the loop, for the appends of every iteration (the list may be
+                    # bound outside the loop with a zero tangent)
+                    recv = _grown_list(s.value)
+                    targets = [recv] if recv else []
                 for t in targets:
                     counts[t] = counts.get(t, 0) + 1
                     if depth or isinstance(s, gast.For):
@@ -840,6 +846,14 @@ class ForwardTransform:
         if isinstance(t, gast.Name):
             return store(self.tan(t.id) if self.active(t.id) else "_")
         return gast.Tuple(elts=[self._tangent_target(e) for e in t.elts], ctx=gast.Store())
+
+
+def _grown_list(v):
+    """The name of the list ``L.append(x)`` / ``L.extend(xs)`` grows, or None."""
+    if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
+            and isinstance(v.func.value, gast.Name) and v.func.attr in ("append", "extend"):
+        return v.func.value.id
+    return None
 
 
 _SHAPE_FUNCS = {np.size, np.shape, np.ndim, len, np.result_type}

@@ -106,6 +106,28 @@ class _Inliner:
             self.called = {n.func.id for n in walk(self.norm.node)
                            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
                            and n.func.id in local_names and n.func.id not in self.local_defs}
+            # (and one held in a tuple, list or dict literal whose items are called:
+            # ``hs = [make(1.0), make(2.0)]; hs[0](y)``)
+            held = {st.targets[0].id: st.value for st in walk_stmts(body)
+                    if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+                    and isinstance(st.value, (gast.Tuple, gast.List, gast.Dict))}
+            bound = {st.targets[0].id: st.value for st in walk_stmts(body)
+                     if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)}
+            funcs = [n.func for n in walk(self.norm.node) if isinstance(n, gast.Call)]
+            seen = set()
+            while funcs:
+                fn = funcs.pop()
+                if isinstance(fn, gast.Name) and fn.id not in seen:
+                    seen.add(fn.id)
+                    if fn.id in local_names and fn.id not in self.local_defs:
+                        self.called.add(fn.id)
+                    if isinstance(bound.get(fn.id), (gast.Name, gast.Subscript)):
+                        funcs.append(bound[fn.id])
+                elif isinstance(fn, gast.Subscript) and isinstance(fn.value, gast.Name) \
+                        and fn.value.id in held:
+                    lit = held[fn.value.id]
+                    funcs += [e for e in (lit.values if isinstance(lit, gast.Dict)
+                                          else lit.elts) if isinstance(e, gast.Name)]
             self.classifier = Classifier(self.fs, local_names, self.local_defs)
             out = self.norm.output
             varied, useful = activity(body, self.wrt, [out.id] if isinstance(out, gast.Name)
@@ -609,11 +631,15 @@ def _splice_starred(norm):
         return
     counts = {p: 1 for p in norm.params}
     literal = {}
+    slotted = set()
     for s in walk_stmts(body):
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name):
             t = s.targets[0].id
             counts[t] = counts.get(t, 0) + 1
             literal[t] = s.value
+            if isinstance(s.value, gast.Name):
+                # (another name for it, M = L: a change through M is one of L)
+                counts[s.value.id] = counts.get(s.value.id, 0) + 2
         for n in walk(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and not (
                     isinstance(s, gast.Assign) and n is s.targets[0]):
@@ -621,22 +647,90 @@ def _splice_starred(norm):
             elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                     and isinstance(n.func.value, gast.Name):
                 counts[n.func.value.id] = counts.get(n.func.value.id, 0) + 2  # mutated
+            elif isinstance(n, gast.Subscript) and not isinstance(n.ctx, gast.Load) \
+                    and isinstance(n.value, gast.Name):
+                # an item slot rebound (``args[i] = v``): its elements are no longer
+                # the literal's, its length is
+                slotted.add(n.value.id)
+                if isinstance(n.ctx, gast.Del) or isinstance(n.slice, gast.Slice):
+                    counts[n.value.id] = counts.get(n.value.id, 0) + 2
 
     def once(node):
         return isinstance(node, gast.Constant) or (isinstance(node, gast.Name)
                                                    and counts.get(node.id, 0) <= 1)
 
+    def items(node, depth=0):
+        """The elements of a tuple/list literal ``node`` stands for, through
+        names bound once, constant slices (``args[1:]``) and concatenations
+        (``a + b``, ``(x,) + args``); None when it is not one."""
+        if depth > 20:
+            return None
+        if isinstance(node, gast.Name):
+            lit = literal.get(node.id) if counts.get(node.id) == 1 \
+                and node.id not in slotted else None
+            return items(lit, depth + 1) if lit is not None else None
+        if isinstance(node, (gast.Tuple, gast.List)):
+            if all(once(e) for e in node.elts) and not any(
+                    isinstance(e, gast.Starred) for e in node.elts):
+                return (type(node), list(node.elts))
+            return None
+        if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+            got = items(node.value, depth + 1)
+            bounds = [node.slice.lower, node.slice.upper, node.slice.step]
+            if got is None or not all(b is None or (isinstance(b, gast.Constant) and (
+                    b.value is None or type(b.value) is int)) for b in bounds):
+                return None
+            lo, hi, st = (None if b is None else b.value for b in bounds)
+            if st == 0:
+                return None
+            return (got[0], got[1][lo:hi:st])
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+            a, b = items(node.left, depth + 1), items(node.right, depth + 1)
+            if a is None or b is None or a[0] is not b[0]:
+                return None
+            return (a[0], a[1] + b[1])
+        return None
+
+    def builtin(func, obj):
+        if not isinstance(func, gast.Name) or func.id in counts:
+            return False
+        try:
+            return norm.fs.lookup(func.id) is obj
+        except KeyError:
+            return False
+
+    def length(name):
+        """The length of the list ``name``, made once from a literal of known
+        length (``args = list(args)``) and changed since only by rebinding
+        item slots (``args[i] = v``), or None."""
+        lit = literal.get(name) if counts.get(name) == 1 else None
+        if isinstance(lit, gast.Call) and len(lit.args) == 1 and not lit.keywords \
+                and (builtin(lit.func, list) or builtin(lit.func, tuple)):
+            lit = lit.args[0]
+        got = items(lit) if lit is not None and name in slotted else None
+        return None if got is None else len(got[1])
+
+    pre = {}
     for s in walk_stmts(body):
         for call in [n for n in walk(s) if isinstance(n, gast.Call)]:
             args = []
             for a in call.args:
-                v = a.value if isinstance(a, gast.Starred) else None
-                lit = literal.get(v.id) if isinstance(v, gast.Name) and counts.get(v.id) == 1 \
-                    else None
-                if isinstance(lit, (gast.Tuple, gast.List)) and all(
-                        once(e) for e in lit.elts) and not any(
-                        isinstance(e, gast.Starred) for e in lit.elts):
-                    args += [clone(e) for e in lit.elts]
+                got = items(a.value) if isinstance(a, gast.Starred) else None
+                # (only a call the statement makes where it runs: not one in a
+                # lambda or a nested block)
+                n = length(a.value.id) if got is None and isinstance(a, gast.Starred) \
+                    and isinstance(a.value, gast.Name) and isinstance(s, (gast.Assign, gast.Expr)) \
+                    and s.value is call else None
+                if got is not None:
+                    args += [clone(e) for e in got[1]]
+                elif n is not None:
+                    # its items read where the call is made
+                    for k in range(n):
+                        t = norm.names.fresh(a.value.id + "_item")
+                        pre.setdefault(id(s), []).append(
+                            assign(t, subscript(load(a.value.id), const(k)),
+                                   getattr(s, "srcline", None)))
+                        args.append(load(t))
                 else:
                     args.append(a)
             call.args = args
@@ -653,6 +747,9 @@ def _splice_starred(norm):
                 else:
                     kws.append(k)
             call.keywords = kws
+    if pre:
+        norm.node.body = _rewrite_blocks(
+            norm.node.body, lambda st: [_located(p, st) for p in pre.get(id(st), [])] + [st])
 
 
 def _walk_as_written(node):
@@ -780,11 +877,19 @@ def protect_writes(norm, classifier):
                and isinstance(t.value, gast.Name)}
     # names only ever bound to list/dict literals: writing an element rebinds a slot,
     # it does not change the element objects read out earlier
+    # (``list(v)`` and ``dict(v)`` make a new list or dict too: its items are
+    # shared, the container is not, so rebinding an item slot changes nothing the
+    # caller holds; a write into an item, ``t = args[i]; t[0] = v``, is a write
+    # into a value read out of the list and checked as such)
     defs = {}
     for st in walk_stmts(body):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
-            defs.setdefault(st.targets[0].id, []).append(classifier.classify(st.value).kind)
+            op = classifier.classify(st.value)
+            kind = "pack" if op.kind == "call" and op.func in (list, dict) else op.kind
+            defs.setdefault(st.targets[0].id, []).append(kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+    _check_item_augassigns(norm, classifier, lists)
+    body = norm.node.body
     _check_augassign_aliases(norm, classifier, written - lists)
     _check_resized_list_aliases(norm)
     if not written:
@@ -797,20 +902,38 @@ def protect_writes(norm, classifier):
     seen = _bindings_seen_by_writes(body)
     swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()),
                              lists)
+    owned_checks = {}       # id(write t[i] = v) -> (t, the parameters checked before it)
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
         t = s.targets[0].id
         if isinstance(s.value, gast.Name) and s.value.id == t:
             continue        # t = t
-        if t in written and id(s) in seen and not getattr(s, "srcdiff_private", False) \
+        if t in written and t not in lists and id(s) in seen \
+                and not getattr(s, "srcdiff_private", False) \
                 and not private.binding(s, t) and not swapped.binding(s, t):
+            # someone else's array on some paths only, by way of a parameter
+            # (``v = np.flip(x if c else p.w)``): checked where it runs
+            params = swapped.checked_binding(s, t)
+            if params:
+                # (before each write into t: only a write that runs counts)
+                for w in subscript_writes(body).get(t, ()):
+                    got = owned_checks.setdefault(id(w), (t, set()))[1]
+                    got |= params
+                continue
+            shown = norm.names.user_name
             op = classifier.classify(s.value)
-            what = ", ".join(sorted(op.reads())) or "another value"
+            # (a version of t the transform made, t_1, is shown as t: named by
+            # what it may be instead)
+            what = ", ".join(sorted({shown(n) for n in op.reads()} - {shown(t)}))
+            source = what.split(",")[0] if what else "(...)"
+            what = what or swapped.foreign_origin(s) or "another value"
             raise loc.error(s, f"'{t}' is written in place but may share memory with "
                             f"{what}; srcdiff cannot follow writes through views or "
                             "aliases", f"make a private copy first: {t} = "
-                            f"{what.split(',')[0]}.copy() (or build a new array)")
+                            f"{source}.copy() (or build a new array)")
+    if owned_checks:
+        _insert_owned_checks(norm, owned_checks)
     _check_reads_after_writes(norm, classifier, written - lists, lists)
 
     copy_ref = lambda: norm.env.ref(runtime.saved_copy, "saved_copy")  # noqa: E731
@@ -822,6 +945,111 @@ def protect_writes(norm, classifier):
             node.srcdiff_private = True
             head.append(node)
     norm.node.body = head + norm.node.body
+
+
+def _check_item_augassigns(norm, classifier, lists):
+    """``L[i] += v`` on a list or dict ``L`` changes the item's array in place
+    (Python calls its ``__iadd__``), where normalize wrote ``old = L[i]; new =
+    old + v; L[i] = new`` (a new value). That is the same only if nothing else
+    reads that array afterwards: another name that may share it and is read
+    later is refused here; another item of ``L`` itself holding it is refused
+    where it runs (runtime.item_alone; a number item is never changed in place)."""
+    body = norm.node.body
+    marked = []
+    for block in _blocks(body):
+        for st, nxt in zip(block, block[1:]):
+            if getattr(st, "srcdiff_aug_item", False) and isinstance(st, gast.Assign) \
+                    and isinstance(st.value, gast.BinOp) and isinstance(st.value.left, gast.Name) \
+                    and isinstance(nxt, gast.Assign) and isinstance(nxt.targets[0], gast.Subscript) \
+                    and isinstance(nxt.targets[0].value, gast.Name) \
+                    and nxt.targets[0].value.id in lists \
+                    and isinstance(nxt.value, gast.Name) and nxt.value.id == st.targets[0].id:
+                marked.append((st, nxt))
+    if not marked:
+        return
+    out = norm.output.id if isinstance(norm.output, gast.Name) else None
+    live = live_after(body, {out} if out else ())
+    env_at = points_to(body, alias_binds(classifier, body, norm.params),
+                       at={id(st) for st, _ in marked})
+    shown = norm.names.user_name
+    checks = {}
+    for st, nxt in marked:
+        y, base = st.value.left.id, nxt.targets[0].value.id
+        env = env_at.get(id(st), {})
+        mine = env.get(y, frozenset({("name", y)}))
+        shared = [v for v in sorted(live.get(id(st), ())) if v not in (y, base, st.targets[0].id)
+                  and env.get(v, frozenset({("name", v)})) & mine]
+        if shared:
+            raise norm.fs.loc.error(
+                st, f"'{shown(base)}[...] += ...' changes the array held in {shown(base)} in "
+                f"place, but '{shown(shared[0])}' may name the same array and is used "
+                "afterwards; srcdiff differentiates this as a new value",
+                f"write {shown(base)}[i] = {shown(base)}[i] + ... (a new array), or copy the "
+                "item before it is stored")
+        checks[id(nxt)] = (y, base, nxt.targets[0].slice)
+
+    def each(st):
+        if id(st) not in checks:
+            return [st]
+        y, base, key = checks[id(st)]
+        at = getattr(st, "srcloc", None) or norm.fs.loc
+        call = gast.Call(func=norm.env.ref(runtime.item_alone, "item_alone"),
+                         args=[load(base), clone(key), const(shown(base)),
+                               const(at.filename), const(at.lineno(st))], keywords=[])
+        return [_located(gast.Expr(value=call), st), st]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _blocks(body):
+    yield body
+    for st in body:
+        for field in ("body", "orelse"):
+            sub = getattr(st, field, None)
+            if isinstance(sub, list) and sub and isinstance(sub[0], gast.stmt):
+                yield from _blocks(sub)
+
+
+def _insert_owned_checks(norm, checks):
+    """Before each write ``t[i] = v`` in ``checks`` ({id: (t, params)}), the call
+    ``owned_value(t, 't', (('p', p), ...), filename, line)`` (runtime.py): the
+    array written must not be (part of) a parameter's."""
+    from . import runtime
+
+    def each(st):
+        if id(st) not in checks:
+            return [st]
+        t, params = checks[id(st)]
+        params = sorted(params)
+        at = getattr(st, "srcloc", None) or norm.fs.loc
+        call = gast.Call(func=norm.env.ref(runtime.owned_value, "owned_value"),
+                         args=[load(t), const(norm.names.user_name(t)),
+                               _named_values(norm, params), const(at.filename),
+                               const(at.lineno(st))], keywords=[])
+        return [_located(gast.Expr(value=call), st), st]
+
+    norm.node.body = _rewrite_blocks(norm.node.body, each)
+
+
+def _unchanged_params(body, params):
+    """The parameters the function never rebinds, writes into (``p[i] = v``,
+    ``p.a = v``) or changes by a method (``p.append(v)``): every part of one read
+    out is still held by it afterwards."""
+    changed = set()
+    for n in walk(gast.Module(body=list(body), type_ignores=[])):
+        if isinstance(n, (gast.Name, gast.Attribute, gast.Subscript)) \
+                and isinstance(getattr(n, "ctx", None), (gast.Store, gast.Del)):
+            base = n
+            while isinstance(base, (gast.Attribute, gast.Subscript)):
+                base = base.value
+            if isinstance(base, gast.Name):
+                changed.add(base.id)
+        elif isinstance(n, (gast.Global, gast.Nonlocal)):
+            changed |= set(n.names)
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and isinstance(n.func.value, gast.Name):
+            changed.add(n.func.value.id)    # (any method: it may change the object)
+    return set(params) - changed
 
 
 def _bindings_seen_by_writes(body):
@@ -1356,8 +1584,9 @@ def _check_resized_list_aliases(norm):
 
 
 def _list_names(body):
-    """Names that may hold a list or dict made in the function (a literal, or
-    lists joined or repeated): writing an item or ``L += vs`` changes it in place."""
+    """Names that may hold a list or dict made in the function (a literal,
+    ``list(...)``/``dict(...)``, or lists joined or repeated): writing an item or
+    ``L += vs`` changes it in place."""
     out = set()
     while True:
         size = len(out)
@@ -1365,6 +1594,8 @@ def _list_names(body):
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
                 t, v = st.targets[0].id, st.value
                 if isinstance(v, (gast.List, gast.Dict)) \
+                        or isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+                        and v.func.id in ("list", "dict") \
                         or isinstance(v, gast.Name) and v.id in out \
                         or isinstance(v, gast.BinOp) and isinstance(v.op, (gast.Add, gast.Mult)) \
                         and any(isinstance(a, gast.List) or isinstance(a, gast.Name)
@@ -1510,6 +1741,22 @@ class _OwnedUnshared:
             if partners(self._env.get(id(w), {}), t) & self.live.get(id(w), frozenset()):
                 return False
         return True
+
+    def checked_binding(self, st, t):
+        """The parameters to check, where t is written, that the array the
+        binding gives t is no part of (its other origins being the function's
+        own arrays), or None."""
+        self.binding(st, t)     # (the analyses, once)
+        params = self._owned.foreign_params(
+            st, _unchanged_params(self.norm.node.body, self.norm.params))
+        # (another name that may share t's array and is read after a write is
+        # checked there too: _check_reads_after_writes)
+        return params or None
+
+    def foreign_origin(self, st):
+        """The source text of a binding the array ``st`` binds may come from that
+        is not the function's own (for a message), or None."""
+        return self._owned.foreign_text(st)
 
 
 class _Private:

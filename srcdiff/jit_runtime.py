@@ -429,6 +429,37 @@ def _items_like(g, x):
     return None
 
 
+def _index_selects_once(index):
+    """A Numba index type that names each element at most once (no integer array)."""
+    if isinstance(index, (types.Integer, types.SliceType)):
+        return True
+    if isinstance(index, types.BaseTuple):
+        return all(isinstance(t, (types.Integer, types.SliceType)) for t in index.types)
+    return False
+
+
+@overload(runtime.written_piece)
+def _written_piece(g, index):
+    if not isinstance(g, types.Array):
+        return None
+    if _index_selects_once(index):
+        return lambda g, index: g[index]
+    if isinstance(index, types.Array) and isinstance(index.dtype, types.Integer) \
+            and index.ndim == 1 and g.ndim == 1:
+        def impl(g, index):      # the last write of each element keeps its cotangent
+            out = g[index]
+            n = g.shape[0]
+            seen = np.zeros(n, dtype=np.bool_)
+            for k in range(index.shape[0] - 1, -1, -1):
+                j = index[k] % n
+                if seen[j]:
+                    out[k] = 0
+                seen[j] = True
+            return out
+        return impl
+    return None
+
+
 @overload(runtime.zero_at)
 def _zero_at(g, index):
     if isinstance(g, types.Array):

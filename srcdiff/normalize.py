@@ -269,6 +269,10 @@ class _Normalizer:
         return self.atom(sl, hint + "_i")
 
     def call(self, e, hint):
+        if self._builtin(e.func, "dict") and len(e.args) <= 1 and not any(
+                isinstance(a, gast.Starred) for a in e.args) \
+                and all(k.arg is not None for k in e.keywords):
+            return self.dict_call(e, hint)
         stmts = []
         func = e.func
         if isinstance(func, gast.Name) and func.id in ("eval", "exec", "compile") \
@@ -303,6 +307,54 @@ class _Normalizer:
         node = gast.Call(func=func, args=args, keywords=keywords)
         node.ssa_env = dict(self.env)
         return stmts, node
+
+    def _builtin(self, func, name):
+        import builtins
+        # (also under another name: from autograd import dict as ag_dict)
+        return isinstance(func, gast.Name) and func.id not in self.local_names \
+            and self.fs.lookup_or_none(func.id) is getattr(builtins, name)
+
+    def dict_call(self, e, hint):
+        """``dict(a=x, b=y)`` is the literal ``{"a": x, "b": y}``; ``dict(src)`` (a
+        dict, or pairs: an iterator such as ``zip(keys, values)`` is made a list
+        first) a call of its rule; ``dict(src, b=y)`` that, then ``d["b"] = y``."""
+        kw = gast.Dict(keys=[const(k.arg) for k in e.keywords],
+                       values=[k.value for k in e.keywords])
+        if not e.args:
+            return self.simple(kw, hint)
+        src = e.args[0]
+        if self.iterator_call(src):
+            # dict(zip(keys, values)): {k: v for k, v in zip(keys, values)}
+            k, v = self.names.fresh("key"), self.names.fresh("value")
+            name = lambda n, ctx: gast.Name(id=n, ctx=ctx, annotation=None,  # noqa: E731
+                                            type_comment=None)
+            comp = gast.DictComp(key=name(k, gast.Load()), value=name(v, gast.Load()),
+                                 generators=[gast.comprehension(
+                                     target=gast.Tuple(elts=[name(k, gast.Store()),
+                                                             name(v, gast.Store())],
+                                                       ctx=gast.Store()),
+                                     iter=src, ifs=[], is_async=0)])
+            if not e.keywords:
+                return self.simple(comp, hint)
+            stmts, made = self.atom(comp, hint)
+            t = made.id
+        else:
+            stmts, s_atom = self.atom(src, hint)
+            node = gast.Call(func=self.ren(e.func), args=[s_atom], keywords=[])
+            node.ssa_env = dict(self.env)
+            if not e.keywords:
+                return stmts, node
+            t = self.names.fresh(hint if hint not in _ANONYMOUS else "d")
+            stmts.append(assign(t, node, self.line))
+        for k in e.keywords:
+            s2, v = self.atom(k.value, hint)
+            stmts += s2
+            st = gast.Assign(targets=[gast.Subscript(value=load(t), slice=const(k.arg),
+                                                     ctx=gast.Store())],
+                             value=v, type_comment=None)
+            st.srcline = self.line
+            stmts.append(st)
+        return stmts, load(t)
 
     def comprehension(self, e, hint):
         """[elt for x in xs if c] -> acc = []; for x in xs: if c: acc.append(elt)
@@ -661,6 +713,9 @@ class _Normalizer:
             stmts += s2
             new = self.names.fresh(base + "_new")
             stmts.append(assign(new, gast.BinOp(left=load(old), op=s.op, right=v), self.line))
+            # (an item of a list or dict that is an array is changed in place by
+            # Python: inline.protect_writes reads this as ``old += v`` there)
+            stmts[-1].srcdiff_aug_item = True
             target = gast.Subscript(value=self.ren(load(base)), slice=clone(idx), ctx=gast.Store())
             stmts.append(gast.Assign(targets=[target], value=load(new), type_comment=None))
             return stmts

@@ -10,6 +10,9 @@ the copy, ``dx_1 = dx`` after a pruned ``unbroadcast``, goes away).
 ``dead_code`` removes assignments nothing reads.
 ``merge_twin_accumulations`` adds the two equal contributions the adjoint of
 ``y * y`` makes to ``dy`` in one statement (``dy = 2 * g * y``).
+``merge_accumulations`` writes a cotangent's first value and what is then
+added to it as one expression (``ds = -a; ds += b`` -> ``ds = b - a``), which
+``forward_substitute`` may then fold into its one reader.
 """
 import gast
 
@@ -17,7 +20,8 @@ from .rules import lookup
 from .simplify import same_product, twice
 from .syntax import Transformer, clone, each_node, names_read, walk
 
-__all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accumulations"]
+__all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accumulations",
+           "merge_accumulations"]
 
 _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like", "unbroadcast",
                  "expand_reduced", "matmul_grad_x", "matmul_grad_y", "sum_to_shape"}
@@ -484,4 +488,143 @@ def _contribution(st, first):
         return d, v.args[1], lambda e: v.args.__setitem__(1, e)
     if first:
         return d, v, lambda e: setattr(st, "value", e)
+    return None
+
+
+def merge_accumulations(stmts, resolve=None):
+    """``d = A`` and, at the next statement of the block that mentions d, an
+    addition to it (``d += B``, ``d -= B``, ``d = d + B``, ``d = d - B``,
+    ``d = add_cotangents(d, B)``; B not reading d) become one statement there:
+    ``d = A + B`` (``d = B - a`` for ``A = -a``: the same floating-point
+    number). Written once, the cotangent may then fold into its one reader.
+
+    A moves down past the statements in between only when it is pure and they
+    change none of its operands. ``d = A; d += B`` added into A's array: A is
+    an operator's fresh result, or a name nothing reads afterwards (a loop
+    body: nowhere else in it)."""
+    purity = _Purity(resolve) if resolve is not None else None
+    seen = _Seen()
+    while _merge_block(stmts, purity, True, seen):
+        pass            # (a merge may free the way for another)
+    return stmts
+
+
+def _merge_block(block, purity, top, seen):
+    """One pass over ``block`` (and its blocks): the merges whose statements no
+    other merge of the pass touches. (The next statement mentioning each
+    name, found in one sweep from the end.)"""
+    changed = False
+    for s in block:
+        for sub in _sub_blocks(s):
+            changed |= _merge_block(sub, purity, False, seen)
+    nxt, last = {}, {}
+    for k in range(len(block) - 1, -1, -1):
+        s = block[k]
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name):
+            nxt[k] = last.get(s.targets[0].id)
+        for n in seen.reads(s) | seen.written(s):
+            last[n] = k
+    used, replace, drop = set(), {}, set()
+    for i, j in sorted(nxt.items()):
+        if j is None or i in used or j in used:
+            continue
+        new = _merged(block, i, j, purity, top, seen)
+        if new is not None:
+            used |= {i, j}
+            replace[j] = new
+            drop.add(i)
+    if drop:
+        block[:] = [replace.get(k, s) for k, s in enumerate(block) if k not in drop]
+        changed = True
+    return changed
+
+
+def _binds_only(st, purity):
+    """Does ``st`` only bind names to new values (so a pure value computed
+    before it may be computed after it instead, its operands not rebound)?
+    Nothing written in place (``x += e``, ``x[i] = e``, ``add_at(x, ...)``,
+    a refill: an operand's buffer may be the one written), no block, and only
+    pure calls besides a list's ``pop`` and ``append``."""
+    if purity is None or _sub_blocks(st) or not isinstance(st, (gast.Assign, gast.Expr)):
+        return False
+    for n in walk(st):
+        if isinstance(n, gast.AugAssign) or isinstance(n, (gast.Subscript, gast.Attribute)) \
+                and isinstance(n.ctx, gast.Store):
+            return False
+        if isinstance(n, gast.Call):
+            f = n.func
+            if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) \
+                    and f.attr in ("pop", "append"):
+                continue
+            call_only = gast.Call(func=f, args=[], keywords=[])
+            if _mutating(n) or not purity.pure(call_only):
+                return False
+    return True
+
+
+def _merged(block, i, j, purity, top, seen):
+    """The one statement for ``block[i]`` (``d = A``) and ``block[j]`` (the next
+    statement mentioning d, an addition to it), or None."""
+    s = block[i]
+    if any(getattr(s, k, False) for k in ("srcdiff_keep", "srcdiff_nofold",
+                                          "srcdiff_unit_seed")):
+        return None
+    d, a = s.targets[0].id, s.value
+    u = block[j]
+    got = _addition(u, d)
+    if got is None:
+        return None
+    kind, b = got
+    reads_a = seen.reads(s)
+    if j > i + 1:
+        if not _pure_value(a, purity) or any(
+                seen.written(w) & (reads_a | {d}) or not _binds_only(w, purity)
+                for w in block[i + 1:j]):
+            return None
+    if isinstance(u, gast.AugAssign):
+        # ``d += B`` wrote into A's array: merged, nothing else sees that write
+        if isinstance(a, gast.Name):
+            later = block[j + 1:] if top else block[:i] + block[j + 1:]
+            if any(a.id in seen.reads(w) for w in later):
+                return None
+        elif not isinstance(a, (gast.BinOp, gast.UnaryOp)):
+            return None
+    if kind == "call":
+        u.value.args[0] = a
+        merged = u.value
+    elif kind is gast.Add and isinstance(a, gast.UnaryOp) and isinstance(a.op, gast.USub):
+        merged = gast.BinOp(left=b, op=gast.Sub(), right=a.operand)
+    else:
+        merged = gast.BinOp(left=a, op=kind(), right=b)
+    new = gast.Assign(targets=[s.targets[0]], value=merged, type_comment=None)
+    for k, v in vars(u).items():
+        if k not in u._fields and k not in ("lineno", "col_offset", "end_lineno",
+                                            "end_col_offset"):
+            setattr(new, k, v)
+    return new
+
+
+def _addition(st, d):
+    """(gast.Add or gast.Sub, B) where ``st`` adds B to d or takes it away
+    (``d += B``, ``d = d + B``, ...), ("call", B) for ``d = add_cotangents(d, B)``;
+    B not reading d. Else None."""
+    if isinstance(st, gast.AugAssign):
+        if isinstance(st.target, gast.Name) and st.target.id == d \
+                and isinstance(st.op, (gast.Add, gast.Sub)) and d not in names_read(st.value):
+            return type(st.op), st.value
+        return None
+    if not (isinstance(st, gast.Assign) and len(st.targets) == 1
+            and isinstance(st.targets[0], gast.Name) and st.targets[0].id == d):
+        return None
+    v = st.value
+    if isinstance(v, gast.BinOp) and isinstance(v.op, (gast.Add, gast.Sub)) \
+            and isinstance(v.left, gast.Name) and v.left.id == d \
+            and d not in names_read(v.right):
+        return type(v.op), v.right
+    if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+            and v.func.id == "add_cotangents" and len(v.args) == 2 and not v.keywords \
+            and isinstance(v.args[0], gast.Name) and v.args[0].id == d \
+            and d not in names_read(v.args[1]):
+        return "call", v.args[1]
     return None

@@ -944,6 +944,22 @@ class ReverseTransform:
                 out += self.accumulate(name, load(res), s.srcline)
         return out
 
+    def _selects_once(self, index):
+        """Does the index expression select each element at most once whatever it
+        holds (integers, slices, None, ``...``, scalars)?"""
+        if isinstance(index, gast.Tuple):
+            return all(self._selects_once(e) for e in index.elts)
+        if isinstance(index, gast.Constant):
+            return index.value is None or index.value is Ellipsis or type(index.value) is int
+        if isinstance(index, gast.Slice):
+            return True
+        if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub):
+            return self._selects_once(index.operand)
+        if isinstance(index, gast.Call) and isinstance(index.func, gast.Name) \
+                and index.func.id == "slice":
+            return True
+        return isinstance(index, gast.Name) and self.shapes.rank(index) == 0
+
     def rev_setitem(self, s, target):
         """y[i] = v: dv gets dy[i]; dy[i] is then zero (that element was overwritten)."""
         y = target.value.id
@@ -954,7 +970,11 @@ class ReverseTransform:
             v = s.value
             late = []
             if isinstance(v, gast.Name) and self.active(v.id):
-                piece = subscript(load(d), clone(target.slice))
+                # an index that may repeat an element (an integer array): only the
+                # last write of each element lasts, so only it gets the cotangent
+                piece = subscript(load(d), clone(target.slice)) \
+                    if self._selects_once(target.slice) else \
+                    call(self.ref(runtime.written_piece, "written_piece"), [load(d), clone(target.slice)])
                 e = self.shapes.prune(
                     call(self.ref(runtime.unbroadcast, "unbroadcast"), [piece, load(v.id)]))
                 if v.id == y:
@@ -987,8 +1007,14 @@ class ReverseTransform:
             absent |= self.absent
         merged = branches[0][1] | branches[1][1]
         inv = {v: k for k, v in self.adj_names.items()}
-        for br in branches:
+        for br, block in zip(branches, (s.body, s.orelse)):
             for d in sorted(merged - br[1]):
+                if self._maybe_unbound(inv[d], s, block):
+                    # (no value to shape a zero like on this path: None, made a zero
+                    # shaped like the value where it is read, as after a loop)
+                    br[0].append(assign(d, const(None), s.srcline))
+                    absent.add(d)
+                    continue
                 br[0].append(self.zero(inv[d], s.srcline))
                 br[2] = br[2] | {d}
         self.live = merged
@@ -1000,6 +1026,21 @@ class ReverseTransform:
         node = gast.If(test=clone(s.test), body=body or [gast.Pass()], orelse=orelse)
         node.srcline = s.srcline
         return [node]
+
+    def _maybe_unbound(self, name, s, block):
+        """May ``name`` be unbound after the primal branch ``block`` of ``if``
+        statement ``s`` ran (not bound on every path to ``s``, nor in ``block``)?"""
+        if name in self.norm.params:
+            return False
+        if getattr(self, "_bound_at", None) is None:
+            from .liveness import bound_before
+            self._bound_at = bound_before(self.norm.node.body, self.norm.params)
+        bound = self._bound_at.get(id(s))
+        if bound is None or name in bound:
+            return False
+        return not any(isinstance(n, gast.Name) and n.id == name
+                       and isinstance(n.ctx, gast.Store)
+                       for st in block for n in walk(st))
 
     def _loop_body(self, s):
         """Reverse a loop body with a live set that is the same at both ends."""
@@ -1168,19 +1209,23 @@ class ReverseTransform:
             if r.kind == "pop" and r.target in needed:
                 needed.add(r.stmt.targets[0].id)
         self.needed = needed
-        self._restore_reads = self._reads_after_restores(adjoint)
-        # putting back y[i]'s old elements reads i: an index the sweep reads only
-        # there must be kept too (conservatively, after every restore)
-        extra = self._restore_index_reads(adjoint, needed)
-        if extra:
-            needed |= extra
-            for reads in self._restore_reads.values():
-                reads |= extra
         written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
         self.shape_only = (self._shape_only(adjoint) & self.arrays) - written
+        needed |= self._restore_index_reads(adjoint, needed)
+        # (an array a view the sweep reads looks into becomes needed here: its
+        # put-back items, their indices and the restores of the name it is
+        # rebound from are then decided with it, below)
         self._restore_view_bases(body, needed, written)
+        # putting back y[i]'s old elements reads i: an index the sweep reads only
+        # there must be kept too (conservatively, after every restore)
+        extra = self._restore_index_reads(adjoint, needed)
+        needed |= extra
+        self._restore_reads = self._reads_after_restores(adjoint)
+        if extra:
+            for reads in self._restore_reads.values():
+                reads |= extra
         pushes = {}     # id(primal stmt) -> statements to put before it
         self.pushes_after = {}
         self.iter_pops = {}
@@ -1234,11 +1279,16 @@ class ReverseTransform:
         # (the alias checks guarantee the primal never reads it after a write).
         # A fresh array (an augmented assignment's new value) is not copied.
         from .inline import _fresh_definition
+        # (a part of a parameter checked where the program runs never to be written
+        # through (runtime.owned_value) keeps its values: a copy would hide the
+        # sharing from the check)
+        kept = self._owned_value_params(body)
         wrap = [st for st in walk_stmts(body)
                 if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
                 and st.targets[0].id in copied
                 and not isinstance(st.value, gast.Name)
-                and not _fresh_definition(self.classifier.classify(st.value))]
+                and not _fresh_definition(self.classifier.classify(st.value))
+                and _part_of(st.value) not in kept]
         # the names whose values may be such copies (and other names for them)
         copies = {st.targets[0].id for st in wrap}
         while True:
@@ -1266,6 +1316,19 @@ class ReverseTransform:
                                      "in place later", f"write {y} = {y} <op> ...")
         for st in wrap:
             st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
+
+    def _owned_value_params(self, body):
+        """The parameters named in the checks ``runtime.owned_value(t, 't', (('p',
+        p), ...), ...)`` (inline.py): no array written in place is part of one."""
+        out = set()
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+                    and len(st.value.args) > 2 \
+                    and self.classifier.classify(st.value).func is runtime.owned_value:
+                out |= {e.elts[1].id for e in getattr(st.value.args[2], "elts", ())
+                        if isinstance(e, gast.Tuple) and isinstance(e.elts[1], gast.Name)
+                        and e.elts[1].id in self.norm.params}
+        return out
 
     def _unshared_at_writes(self, body):
         """{id(write y[i] = v): the names checked just before it not to share y}."""
@@ -2121,6 +2184,13 @@ def _full_broadcast(sc, v):
         and len(v.args) == 4 and not v.keywords \
         and isinstance(v.args[2], gast.Constant) and v.args[2].value is None \
         and isinstance(v.args[3], gast.Constant) and v.args[3].value is False
+
+
+def _part_of(v):
+    """The name whose part ``v`` reads (``p.a``, ``p[k]``, ``p.a[k]``), or None."""
+    while isinstance(v, (gast.Attribute, gast.Subscript)):
+        v = v.value
+    return v.id if isinstance(v, gast.Name) else None
 
 
 def _restores_in(st):

@@ -231,6 +231,66 @@ def values_tangent(dd, d):
     return [dd[k] for k in d]
 
 
+def dict_source_cotangent(g, src):
+    """The cotangent of ``src`` (a dict, or a sequence of (key, value) pairs) from
+    the cotangent ``g`` of ``dict(src)`` (of pairs with a repeated key, only the
+    last one's value is in the dict)."""
+    if isinstance(src, dict):
+        return complete_cotangent(None if g is None else {k: g.get(k) for k in src}, src)
+    pairs = list(src)
+    last = {k: i for i, (k, _) in enumerate(pairs)}
+    out = [(None, complete_cotangent(g.get(k) if g is not None and last[k] == i else None, v))
+           for i, (k, v) in enumerate(pairs)]
+    return tuple(out) if isinstance(src, tuple) else out
+
+
+def dict_source_tangent(dsrc, src):
+    """The tangent of ``dict(src)`` from the tangent ``dsrc`` of ``src``."""
+    if isinstance(src, dict):
+        return {k: None if dsrc is None else dsrc.get(k) for k in src}
+    out = {}
+    for (k, v), dp in zip(list(src), dsrc if dsrc is not None else [None] * len(src)):
+        out[k] = None if dp is None else dp[1]
+    return out
+
+
+def dict_items_like(t, g):
+    """The dict ``t`` with a zero for every other key of the dict ``g``."""
+    if not isinstance(g, dict) or not isinstance(t, dict):
+        return t
+    return {k: t[k] if k in t and t[k] is not None else complete_cotangent(None, v)
+            for k, v in g.items()}
+
+
+def sorted_order(x, key=None, reverse=False):
+    """The positions ``sorted(x, key=key, reverse=reverse)`` takes its items
+    from (Python's stable sort; a dict: its keys)."""
+    items = list(x)
+    k = (lambda i: items[i]) if key is None else (lambda i: key(items[i]))
+    return sorted(range(len(items)), key=k, reverse=reverse)
+
+
+def sorted_cotangent(g, x, key=None, reverse=False):
+    """The cotangent of the sequence ``x`` from the cotangent ``g`` of
+    ``sorted(x, ...)``: each item's goes back to where it came from (the order
+    is constant where it is differentiable). A dict's keys carry none."""
+    if isinstance(x, dict) or g is None:
+        return None
+    order = sorted_order(x, key, reverse)
+    out = [None] * len(order)
+    for j, i in enumerate(order):
+        out[i] = g[j]
+    return complete_cotangent(out, list(x) if not isinstance(x, (list, tuple)) else x)
+
+
+def sorted_tangent(dx, x, key=None, reverse=False):
+    """The tangent of ``sorted(x, ...)`` from the tangent ``dx`` of ``x`` (a
+    dict's sorted keys: constants, no tangent)."""
+    if isinstance(x, dict) or dx is None:
+        return [None] * len(x)
+    return [dx[i] for i in sorted_order(x, key, reverse)]
+
+
 def sorted_keys_only(x):
     """Forward mode takes ``sorted(x)`` of a differentiated ``x`` as constant
     keys: right for a dict (its keys), refused for values, whose order moves."""
@@ -364,6 +424,32 @@ def zero_at(g, index):
         index = drop_newaxes(index)
     g[index] = 0
     return g
+
+
+def written_piece(g, index):
+    """``g[index]``, the cotangent of the value ``y[index] = v`` wrote, where an
+    integer-array index may name an element more than once: NumPy keeps the last
+    write, so only each element's last occurrence gets its cotangent (the earlier
+    writes are overwritten and reach nothing)."""
+    return last_writes(g[index], g, index)
+
+
+def last_writes(piece, g, index):
+    """``piece`` (shaped like ``g[index]``) with the entries of every occurrence
+    of an element but its last zeroed; as it is when ``index`` repeats nothing."""
+    if isinstance(g, (list, tuple, dict)) or _plain_slices(index):
+        return piece
+    from .rules.indexing import is_basic_index
+    if is_basic_index(index):
+        return piece
+    ids = np.arange(int(np.prod(np.shape(g)))).reshape(np.shape(g))[index]
+    flat = np.ravel(ids)
+    if np.unique(flat).size == flat.size:
+        return piece
+    _, last = np.unique(flat[::-1], return_index=True)
+    keep = np.zeros(flat.size, dtype=bool)
+    keep[flat.size - 1 - last] = True
+    return np.where(np.reshape(keep, np.shape(ids)), piece, 0)
 
 
 def saved_copy(value):
@@ -708,6 +794,46 @@ def not_shared(value, name, others, filename, lineno):
     return value
 
 
+def same_items(seq, items):
+    """The list of functions a loop was unrolled over still holds these (values.py)."""
+    if len(seq) != len(items) or any(a is not b for a, b in zip(seq, items)):
+        from .errors import SrcdiffError
+        raise SrcdiffError("a list of functions the differentiated code loops over has "
+                           "changed since the code was generated", None, None,
+                           "make it a tuple, or differentiate the function again")
+    return None
+
+
+def item_alone(container, key, name, filename, lineno):
+    """``L[key] += v`` changes the item's array in place in Python but is
+    differentiated as ``L[key] = L[key] + v``: refused, when it happens, where
+    another item of ``L`` shares that array (a number is never changed in place).
+    Run before the item is stored, on the item as the program holds it."""
+    from .errors import SrcdiffError
+    try:
+        value = container[key]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(value, np.ndarray):
+        return None
+    if isinstance(container, dict):
+        others = [v for k, v in container.items() if k != key]
+    elif isinstance(container, (list, tuple)) and isinstance(key, (int, np.integer)):
+        k = key % len(container) if container else key
+        others = [v for i, v in enumerate(container) if i != k]
+    else:
+        raise SrcdiffError(f"'{name}[...] += ...' with this index changes arrays held in "
+                           f"{name} in place; srcdiff differentiates it as a new value",
+                           filename, lineno, f"write {name}[i] = {name}[i] + ... (a new array)")
+    for other in others:
+        if _may_share(value, other):
+            raise SrcdiffError(f"'{name}[...] += ...' changes an array in place that another "
+                               f"item of {name} holds too; srcdiff differentiates this as a new "
+                               "value", filename, lineno,
+                               f"write {name}[i] = {name}[i] + ... (a new array)")
+    return None
+
+
 def read_after_write(name, array):
     """The message and hint for a value that shares ``array``'s memory read
     after ``array`` is written in place (inline.py, and unshared_at_write)."""
@@ -740,6 +866,19 @@ def unshared_at_write(array, name, others, filename, lineno):
             from .errors import SrcdiffError
             message, hint = read_after_write(other_name, name)
             raise SrcdiffError(message, filename, lineno, hint)
+
+
+def owned_value(array, name, params, filename, lineno):
+    """``t[i] = v`` where t may (statically) be (part of) a parameter's array, on
+    some paths or always: a write into the caller's array is not followed, so
+    it is refused here, when it happens."""
+    for param_name, param in params:
+        if _may_share(array, param):
+            from .errors import SrcdiffError
+            raise SrcdiffError(f"'{name}' and the argument '{param_name}' share memory "
+                               f"here, where '{name}' is written in place; srcdiff cannot "
+                               "follow writes into an argument's arrays", filename, lineno,
+                               f"make a private copy first: {name} = ....copy()")
 
 
 def _holds(source, value):

@@ -271,3 +271,67 @@ class OwnedArrays:
         env = self.env.get(id(st), {})
         return all(self._origin(site) for n in sources
                    for site in env.get(n, frozenset({("name", n)})))
+
+    def foreign_params(self, st, unchanged):
+        """Where the binding ``t = ...`` may give t someone else's array only by
+        way of parts of parameters (``x = pn.w``, ``x = d['a']`` or ``x = p``
+        on some path, a fresh array on the others), those parameters (each in
+        ``unchanged``: never rebound, written into or grown by the function, so
+        at any point they still hold every part read out of them); None where
+        it may come from anywhere else. Whether it does depends on the path
+        taken: checked where the program runs (runtime.owned_value)."""
+        t, sources, keeps = self._binds(st)
+        if t in self.other:
+            return None
+        if not sources:
+            sites = [("new", id(st))]
+        else:
+            env = self.env.get(id(st), {})
+            sites = [site for n in sources for site in env.get(n, frozenset({("name", n)}))]
+        out = set()
+        for site in sites:
+            if self._origin(site):
+                continue
+            p = self._param_part(site)
+            if p is None or p not in unchanged:
+                return None
+            out.add(p)
+        return out
+
+    def _param_part(self, site):
+        """The parameter a non-owned origin is (``("name", p)``) or reads a part
+        of (``x = p.a``, ``x = p[k]``, ``x = p.a[k]``), or None."""
+        kind, key = site
+        if kind == "name":
+            return key if key in self.params else None
+        if kind not in ("new", "old"):
+            return None
+        st = self.stmts.get(key)
+        if st is None or st.targets[0].id in self.other:
+            return None
+        v = st.value
+        while isinstance(v, (gast.Attribute, gast.Subscript)):
+            v = v.value
+        return v.id if isinstance(v, gast.Name) and v.id in self.params else None
+
+    def foreign_text(self, st):
+        """The first origin of the array the binding gives its name that is not
+        the function's own, as source text (``pn.w``, a parameter's name), or
+        None."""
+        t, sources, keeps = self._binds(st)
+        env = self.env.get(id(st), {})
+        sites = [("new", id(st))] if not sources else \
+            [site for n in sorted(sources) for site in sorted(
+                env.get(n, frozenset({("name", n)})), key=repr)]
+        for kind, key in sites:
+            if self._origin((kind, key)):
+                continue
+            if kind == "name":
+                return key
+            other = self.stmts.get(key)
+            if other is not None and other is not st:
+                import ast
+                return ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(
+                    gast.Expression(body=other.value))))
+        return None
+

@@ -12,7 +12,9 @@ same shape that the code reads anyway, so ``x`` need not be computed for it.
 
 ``scalar_broadcasts``: ``expand_reduced(g, x, None, False) * y`` with y of x's
 shape is ``g * y`` (reverse.py's swap, here after copies are propagated and
-temporaries folded, when the seed is a number).
+temporaries folded, when the seed is a number); likewise a keepdims
+reduction's ``expand_reduced(g, x, axis, True) + y``: ``g + y`` (broadcasting
+spreads g over y's shape, x's, by itself).
 
 Each rewrite gives the same numbers: shapes are equal where the analysis
 (shapes.py) says so, and 1.0 is what scalar_seed returns for such an output.
@@ -234,14 +236,18 @@ def scalar_broadcasts(stmts, rt):
     ``_swap_broadcasts``, here after copies are propagated and temporaries
     folded, and with symbolic shapes too), statement by statement of the top level."""
     from .reverse import _full_broadcast
+
+    def spread(sc_, v):
+        return _full_broadcast(sc_, v) or _keepdims_broadcast(sc_, v)
+
     sc = rt.shapes
     stores = _stores(stmts)
     defs, changed = {}, False          # D -> (g, x)
     for k, st in enumerate(stmts):
         if isinstance(st, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)):
-            if _may_swap(st, defs, sc, _full_broadcast):
+            if _may_swap(st, defs, sc, spread):
                 before = gast.dump(st)
-                _Swap(sc, defs, _full_broadcast).visit(st)
+                _Swap(sc, defs, spread).visit(st)
                 if gast.dump(st) != before:
                     stmts[k] = st = _UnitDiv().visit(simplify(st))
                     changed = True
@@ -251,12 +257,22 @@ def scalar_broadcasts(stmts, rt):
         if isinstance(st, gast.Assign) and len(st.targets) == 1 \
                 and isinstance(st.targets[0], gast.Name) and stores.get(st.targets[0].id) == 1:
             v = st.value
-            if _full_broadcast(sc, v) and isinstance(v.args[1], gast.Name):
+            if spread(sc, v) and isinstance(v.args[1], gast.Name):
                 g = v.args[0]
                 if isinstance(g, gast.Constant) or isinstance(g, gast.Name) \
                         and stores.get(g.id, 0) <= 1 and g.id != st.targets[0].id:
                     defs[st.targets[0].id] = (g, v.args[1].id)
     return stmts, changed
+
+
+def _keepdims_broadcast(sc, v):
+    """Is v ``expand_reduced(g, x, axis, True)`` (a keepdims reduction's cotangent,
+    of the reduction's shape, spread over x's shape: what broadcasting g against
+    a value of x's shape does by itself)? (Not a number g, which expand_reduced
+    gives x's floating-point type.)"""
+    return isinstance(v, gast.Call) and sc._callee(v.func) is runtime.expand_reduced \
+        and len(v.args) == 4 and not v.keywords and not isinstance(v.args[0], gast.Constant) \
+        and isinstance(v.args[3], gast.Constant) and v.args[3].value is True
 
 
 def _expr_same_shape(sc, e, x):

@@ -14,7 +14,7 @@ import operator
 
 import gast
 
-from . import functional
+from . import functional, runtime
 from .analysis import walk_stmts
 from .parse import resolve_static
 from .syntax import clone, const, load, walk
@@ -46,6 +46,10 @@ def function_kind(a):
     import numpy as np
     if isinstance(a, (types.FunctionType, types.BuiltinFunctionType, np.ufunc,
                       functools.partial)):
+        return FunctionKind(a)
+    # (NumPy's functions that dispatch __array_function__, np.sum, are objects of
+    # their own type)
+    if type(a).__name__ == "_ArrayFunctionDispatcher" and callable(a):
         return FunctionKind(a)
     return None
 
@@ -123,7 +127,8 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
         return None
 
     if unroll:
-        norm.node.body, unrolled = _unroll(norm.node.body, norm, values, counts, function_of)
+        norm.node.body, unrolled = _unroll(norm.node.body, norm, values, counts, function_of,
+                                           static)
         if unrolled:
             local_names |= {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
                             and isinstance(n.ctx, gast.Store)}
@@ -138,7 +143,8 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
     for s in walk_stmts(norm.node.body):
         if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
             made = _transform_made(s.value, function_of, static, env,
-                                   lambda n: _constant(n, values, counts))
+                                   lambda n: _constant(n, values, counts),
+                                   lambda d: _lift_local(d, fs, local_names, local_defs, stores))
             if isinstance(made, _Refused):
                 raise norm.fs.loc.error(s, *made.args)
             if made is not None:        # df = srcdiff.grad(g): df's generated code
@@ -148,7 +154,7 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
             _rewrite_call(call, function_of, static, env)
 
 
-def _unroll(block, norm, values, counts, function_of, cache=None):
+def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
     """``block`` with its loops over literal tuples or lists of functions unrolled,
     and whether there were any. (``cache`` holds ``_read_otherwise`` of the
     function's body while no loop has been unrolled: it is emptied when one is.)"""
@@ -161,7 +167,8 @@ def _unroll(block, norm, values, counts, function_of, cache=None):
             for field in ("body", "orelse"):
                 sub = getattr(s, field, None)
                 if isinstance(sub, list):
-                    new, hit = _unroll(sub, norm, values, counts, function_of, cache)
+                    new, hit = _unroll(sub, norm, values, counts, function_of, static,
+                                       cache)
                     setattr(s, field, new)
                     if hit:
                         cache.clear()
@@ -176,12 +183,32 @@ def _unroll(block, norm, values, counts, function_of, cache=None):
                 held = None     # a list changed somewhere: its items may not be these
         functions = [function_of(e) for e in held.elts] \
             if isinstance(held, (gast.Tuple, gast.List)) and held.elts else [None]
+        guard = None
+        if not isinstance(held, (gast.Tuple, gast.List)) and isinstance(s, gast.For) \
+                and static is not None and isinstance(s.iter, (gast.Name, gast.Attribute)):
+            # a tuple or list of functions the function reads from its module or
+            # closure (``for f in scalar_funs``): unrolled over the functions it
+            # holds; a list is checked where the loop runs to hold them still
+            seq = static(s.iter)
+            if isinstance(seq, (tuple, list)) and seq and all(
+                    function_kind(fn) is not None for fn in seq):
+                functions = [norm.env.ref(fn, getattr(fn, "__name__", "fn").replace(
+                    "<lambda>", "fn")) for fn in seq]
+                if isinstance(seq, list):
+                    guard = gast.Expr(value=gast.Call(
+                        func=norm.env.ref(runtime.same_items, "same_items"),
+                        args=[clone(s.iter), gast.Tuple(elts=[clone(f) for f in functions],
+                                                        ctx=gast.Load())],
+                        keywords=[]))
+                    guard.srcline = getattr(s, "srcline", None)
         if None in functions or not isinstance(s.target, gast.Name) or s.orelse \
                 or any(isinstance(n, (gast.Break, gast.Continue)) for n in walk(s)):
             out.append(s)
             continue
         line = getattr(s, "srcline", None)
         local = _body_locals(s, norm.node)
+        if guard is not None:
+            out.append(guard)
         for fn in functions:
             name = norm.names.fresh(s.target.id)
             bind = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
@@ -317,19 +344,46 @@ def _constant(node, values, counts, depth=0):
     return _NOT_CONSTANT
 
 
-def _transform_made(call, function_of, static, env, constant):
+def _transform_made(call, function_of, static, env, constant, lift=None):
     """For ``srcdiff.grad(g, ...)``, ``value_and_grad`` or ``hvp`` in the code: the
     generated function the transform makes (a reference to it), which is then
-    inlined where it is called, so its derivatives are taken too; else None."""
+    inlined where it is called, so its derivatives are taken too; else None.
+    A nested def or lambda ``g`` (``lift``): its transform as a function of the
+    caller's names it reads, given to it by keyword where it is made."""
     from . import api, forward_api
     transform = static(call.func)
+    others = (forward_api.jacobian, forward_api.hessian, forward_api.jvp, api.vjp)
+    if any(transform is t for t in others):
+        # (else its own source would be inlined, and refused at a line of srcdiff's)
+        return _Refused(f"srcdiff.{transform.__name__} in differentiated code is not "
+                        "differentiated yet (grad, value_and_grad and hvp are)",
+                        "compute it outside the differentiated function, or use grad/hvp")
     if transform not in (api.grad, api.value_and_grad, forward_api.hvp) or not call.args \
             or any(isinstance(a, gast.Starred) for a in call.args):
         return None
     fn = function_of(call.args[0])
-    fn = static(fn) if fn is not None else None
+    if fn is None and isinstance(call.args[0], gast.Lambda):
+        fn = call.args[0]       # grad(lambda z: ...)
+    extra = []
     options = [constant(a) for a in call.args[1:]]
     keywords = {k.arg: constant(k.value) for k in call.keywords}
+    if isinstance(fn, (gast.Name, gast.Lambda)) and lift is not None \
+            and transform is not forward_api.hvp \
+            and not (_NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values()):
+        lifted = lift(fn.id if isinstance(fn, gast.Name) else fn)
+        if isinstance(lifted, _Refused):
+            return lifted
+        if lifted is not None:
+            fn, extra = lifted
+            made = transform(fn, *options, **keywords)
+            gen = api.materialized(made).__srcdiff_dispatch__.gen
+            if gen is None:
+                return None
+            core = next(iter(gen.fns.values()))
+            return gast.Call(func=env.ref(functools.partial, "partial"),
+                             args=[env.ref(core, core.__name__)],
+                             keywords=[gast.keyword(arg=n, value=load(n)) for n in extra])
+    fn = static(fn) if fn is not None else None
     if fn is None or _NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values() \
             or None in keywords:
         return _Refused("a srcdiff transform in differentiated code is differentiated only "
@@ -356,6 +410,72 @@ def _transform_made(call, function_of, static, env, constant):
 
 
 _NOT_CONSTANT = object()
+_lifted_dir = None
+
+
+def _lift_local(name, fs, local_names, local_defs, stores):
+    """A nested def or lambda ``name`` of the function as a function of its own
+    parameters and, after them, of the caller's variables it reads (each bound
+    once), made from its source in a file of its own (the function's module
+    globals; the caller's closure values as a closure): (function, the names
+    of those variables); None when ``name`` is no such def; _Refused when it
+    cannot be made so."""
+    import ast
+    import os
+    import tempfile
+    import types
+    if isinstance(name, gast.Lambda):
+        lam = getattr(name, "srcdiff_original", name)
+        d = gast.FunctionDef(name="fn", args=lam.args, body=[gast.Return(value=lam.body)],
+                             decorator_list=[], returns=None, type_comment=None,
+                             type_params=[])
+        d.lineno = getattr(lam, "lineno", None)
+        name = "fn"
+    else:
+        d = local_defs.get(name)
+    if d is None:
+        return None
+    a = d.args
+    if a.vararg is not None or a.kwarg is not None or a.kwonlyargs or a.defaults \
+            or a.posonlyargs:
+        return _Refused("a srcdiff transform of a nested def or lambda with defaults, *args "
+                        "or keyword-only parameters in differentiated code is not "
+                        "differentiated yet", "define the function at module level")
+    params = [p.id for p in a.args]
+    own = set(params) | {n.id for n in walk(d) if isinstance(n, gast.Name)
+                         and not isinstance(n.ctx, gast.Load)}
+    loads = {n.id for n in walk(d) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    free = sorted((loads & set(local_names)) - own)
+    bad = [n for n in free if n in local_defs or stores.get(n, 0) != 1]
+    if bad:
+        return _Refused(f"a srcdiff transform of a nested def or lambda that reads "
+                        f"'{bad[0]}' (a function, or a name bound more than once) is not "
+                        "differentiated yet", "pass it to the function as an argument")
+    cells = sorted(n for n in (loads - own - set(free)) if n in fs.closure)
+    node = gast.gast_to_ast(clone(d))
+    node.name = name
+    node.args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=p) for p in params + free],
+                              vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                              defaults=[])
+    node.decorator_list = []
+    ast.fix_missing_locations(node)
+    inner = ast.unparse(node)
+    line = getattr(d, "lineno", None) or 2
+    global _lifted_dir
+    if _lifted_dir is None:
+        _lifted_dir = tempfile.mkdtemp(prefix="srcdiff_local_")
+    base = os.path.splitext(os.path.basename(fs.loc.filename or "f"))[0]
+    path = os.path.join(_lifted_dir, f"{base}_{name}_{len(os.listdir(_lifted_dir))}.py")
+    # (the def on the line it has in the user's file)
+    source = "\n" * max(line - 2, 0) + f"def _srcdiff_lift({', '.join(cells)}):\n" \
+        + "\n".join("    " + ln for ln in inner.splitlines()) + f"\n    return {name}\n"
+    with open(path, "w") as fh:
+        fh.write(source)
+    code = compile(source, path, "exec")
+    factory = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    fn = types.FunctionType(factory, fs.globals)(*[fs.closure[c] for c in cells])
+    fn.__qualname__ = f"{fs.name}.<locals>.{name}" if fs.name else name
+    return fn, free
 
 
 class _Refused:

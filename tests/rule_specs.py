@@ -534,6 +534,11 @@ spec(builtins.min, [Case(builtins.min, 0.3, 0.9, -0.2), Case(builtins.min, [0.3,
 spec(builtins.list, [Case(builtins.list, (uni(()), uni((2,))),
                           xfail=None)])
 spec(builtins.tuple, [Case(builtins.tuple, [uni(()), uni((2,))])])
+# (pairs with string keys, sorted(d.items()) and dict(zip(keys, values)), and dicts of
+# several keys are checked
+# through the transforms in test_peer_fixes.py: the harnesses here perturb every leaf)
+spec(builtins.sorted, [Case(builtins.sorted, [uni(()) + 0.5, uni(()) - 0.5, uni(())])])
+spec(builtins.dict, [Case(builtins.dict, {"a": uni((2,))})])
 spec(builtins.reversed, [Case(builtins.reversed, [uni(()), uni((2,))],
                               xfail="reversed's second-order check passes a None tangent")])
 
@@ -752,6 +757,8 @@ if S is not None:
                                          Case(ST.multivariate_normal.logpdf, uni((3,)), uni((3,)), pos((3,)))])
     spec(ST.multivariate_normal.pdf, [Case(ST.multivariate_normal.pdf, uni((4, 2)), uni((2,)), spd(2)),
                                       Case(ST.multivariate_normal.pdf, uni((3,)), None, spd(3))])
+    spec(ST.multivariate_normal.entropy, [Case(ST.multivariate_normal.entropy, uni((3,)), spd(3)),
+                                          Case(ST.multivariate_normal.entropy, uni((2,)), spd(2))])
     _simplex = np.array([[0.2, 0.5, 0.3], [0.3, 0.1, 0.6]]).T
     for f in (ST.dirichlet.logpdf, ST.dirichlet.pdf):
         spec(f, [Case(f, _simplex, pos((3,), 1.5, 3.0), wrt=(1,)), Case(f, _simplex[:, 0], pos((3,), 0.5, 3.0), wrt=(1,))])

@@ -321,6 +321,7 @@ NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m)
 NO_COMPLEX_CASE |= {getattr(getattr(scipy.stats, d), m) for d in ("poisson", "binom", "nbinom", "geom")
                     for m in ("pmf", "logpmf", "cdf", "sf")}
 NO_COMPLEX_CASE |= {scipy.stats.multivariate_normal.logpdf, scipy.stats.multivariate_normal.pdf,
+                    scipy.stats.multivariate_normal.entropy,
                     scipy.stats.dirichlet.logpdf, scipy.stats.dirichlet.pdf}
 
 

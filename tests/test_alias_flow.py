@@ -663,3 +663,79 @@ def g(x):
         assert f"{fn.__code__.co_filename}:{line}:" in text, text
         assert says in text, text
         assert "z_" not in text, text
+
+
+PART_OF_AN_ARGUMENT_ON_ONE_PATH = """
+from collections import namedtuple
+P = namedtuple("P", ["w", "c"])
+G = np.linspace(0.1, 0.4, 4)
+
+def f(p, a):
+    v = np.flip(p.w / (1.0 + np.square(p.w)) if a > -0.03 else p.w)
+    v[-1] = np.tanh(p.c)
+    return np.sum(v * p.w) + np.sum(v ** 2)
+
+def g(x, a):
+    v = np.flip(x * 2.0 if a > 0.0 else G)
+    v[0] = x[0]
+    return np.sum(v)
+
+def h(p, a):
+    v = p.w
+    s = np.sum(v * v)
+    while a > 5.0:
+        v[1:2] = np.tanh(v[1:2])
+        a = a - 1.0
+    return s + np.sum(v * p.w)
+"""
+
+
+def test_write_into_an_array_that_is_an_arguments_on_one_path_only():
+    """fuzz seed 90909 prog 42: ``v = np.flip(<new array> if c else p.w)`` written
+    in place was refused as "'v' ... may share memory with v" (the version of v
+    the conditional is computed into, shown under the user's name). Whether v is
+    the argument's array depends on the path: checked where it runs (right at
+    orders one and two on the fresh path, refused with the line on the other)."""
+    mod = load_function(PART_OF_AN_ARGUMENT_ON_ONE_PATH + "\ndef _m():\n    pass\n", "_m")
+    import sys
+    mod = sys.modules[mod.__module__]
+    f, P = mod.f, mod.P
+    w = np.array([0.1, 0.5, 1.1, -0.7])
+    eps = 1e-6
+
+    def fw(w, c):
+        return f(P(w.copy(), c), 1.0)
+
+    got = srcdiff.grad(f)(P(w.copy(), 0.3), 1.0)
+    np.testing.assert_allclose(got.w, numeric_grad(lambda w: fw(w, 0.3), [w], 0),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got.c, (fw(w, 0.3 + eps) - fw(w, 0.3 - eps)) / (2 * eps),
+                               rtol=1e-6, atol=1e-8)
+    # order two: hvp against central differences of the gradient
+    v = P(np.cos(np.arange(4.0)), 0.5)
+    gr = srcdiff.grad(f)
+    e = 1e-5
+    hp = gr(P(w + e * v.w, 0.3 + e * v.c), 1.0)
+    hm = gr(P(w - e * v.w, 0.3 - e * v.c), 1.0)
+    h = srcdiff.hvp(f)(P(w.copy(), 0.3), 1.0, v)
+    np.testing.assert_allclose(h.w, (hp.w - hm.w) / (2 * e), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(h.c, (hp.c - hm.c) / (2 * e), rtol=1e-5, atol=1e-7)
+    # on the other path v is the argument's array, written through: refused there
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(f)(P(w.copy(), 0.3), -1.0)
+    text = str(err.value)
+    assert f"{f.__code__.co_filename}:10:" in text, text
+    assert "'v' and the argument 'p' share memory here, where 'v' is written" in text, text
+    # always the argument's array (seed 6161 prog 71), but written only where a
+    # loop runs: differentiated where it does not, refused where it does
+    got = srcdiff.grad(mod.h)(P(w.copy(), 0.3), 1.0)
+    np.testing.assert_allclose(got.w, 4.0 * w, rtol=1e-12)
+    with pytest.raises(srcdiff.SrcdiffError, match="'v' and the argument 'p' share memory"):
+        srcdiff.grad(mod.h)(P(w.copy(), 0.3), 5.5)
+    # anyone else's array (a global) on one path: refused when grad(g) is built,
+    # naming it (not v itself)
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(mod.g)(w.copy(), 1.0)
+    text = str(err.value)
+    assert f"{f.__code__.co_filename}:14:" in text, text
+    assert "'v' is written in place but may share memory with G;" in text, text

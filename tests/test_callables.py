@@ -183,3 +183,139 @@ def f(x, k):
         grad(f)(X, 0)
     text = str(e.value)
     assert "local value 'act'" in text and "vjp_rule" not in text
+
+
+# ---- closures, function defaults, module-level sequences of functions (issue 18) --------
+
+CLOSURES = load_module('''
+import srcdiff
+
+FNS = (np.sin, lambda z: z ** 2, np.tanh)
+FNS_LIST = [np.cos, lambda z: z * z * z]
+
+
+def reduce_with(a, b, _r=np.sum):
+    return _r(np.exp(a) * b)
+
+
+def f_nested_def_called_twice(x, y):
+    def g(z):
+        return z * x
+    return np.sum(g(x) + g(2.0 * y))
+
+
+def f_local_lambda(x, y):
+    fun = lambda z: np.sin(z) * x
+    return np.sum(fun(y) * fun(x))
+
+
+def f_closure_of_loop_variable(x, y):
+    total = 0.0
+    for i in range(3):
+        g = lambda z: z * (i + 1.0) * y
+        total = total + np.sum(g(x) ** 2)
+    return total + np.sum(g(y) * x)      # (after the loop: the last i, as Python)
+
+
+def f_factory(x, y):
+    def make(c):
+        return lambda z: c * z * x
+    hs = [make(1.0), make(2.0)]
+    return np.sum(hs[0](y) * hs[1](x))
+
+
+def f_default_function(x, y):
+    return reduce_with(x, y) + reduce_with(y, x, np.prod)
+
+
+def f_module_tuple_of_functions(x, y):
+    return np.sum(np.array([np.sum(f(x) * y) for f in FNS]))
+
+
+def f_module_list_of_functions(x, y):
+    out = 0.0
+    for f in FNS_LIST:
+        out = out + np.sum(f(x * y))
+    return out
+''')
+
+CLOSURE_CASES = ["f_nested_def_called_twice", "f_local_lambda", "f_closure_of_loop_variable",
+                 "f_factory", "f_default_function", "f_module_tuple_of_functions",
+                 "f_module_list_of_functions"]
+
+
+@pytest.mark.parametrize("name", CLOSURE_CASES)
+def test_closures_and_function_values_order_one_and_two(name):
+    f = getattr(CLOSURES, name)
+    assert_grads(f, grad(f, wrt=(0, 1)), (X, Y), (0, 1))
+    for i in (0, 1):
+        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), gradient_fd(f, (X, Y), i, V),
+                                   rtol=1e-5, atol=1e-7)
+    H = srcdiff.jacobian(grad(f))(X, Y)
+    np.testing.assert_allclose(H @ V, gradient_fd(f, (X, Y), 0, V), rtol=1e-5, atol=1e-7)
+    _, dout = jvp(f, (X, Y), (V, None))
+    np.testing.assert_allclose(dout, numeric_grad(f, (X, Y), 0) @ V, rtol=1e-6, atol=1e-8)
+
+
+def test_a_function_default_of_the_differentiated_function_itself():
+    f = CLOSURES.reduce_with
+    a = 0.7
+    assert grad(f)(a, Y) == pytest.approx(numeric_grad(f, (a, Y), 0), rel=1e-6)
+    # given explicitly: its own variant
+    g = grad(f, wrt=(0, 1))
+    for args in ((a, Y, np.prod), (a, Y, np.max), (a, Y)):
+        ga, gb = g(*args)
+        assert ga == pytest.approx(numeric_grad(f, args, 0), rel=1e-6)
+        np.testing.assert_allclose(gb, numeric_grad(f, args, 1), rtol=1e-6)
+    assert hvp(f)(a, Y, 1.0) == pytest.approx(gradient_fd(f, (a, Y), 0, 1.0), rel=1e-5)
+
+
+def test_a_module_list_of_functions_changed_after_the_transform_is_refused():
+    mod = load_module('''
+FNS = [np.sin, np.cos]
+
+
+def f(x):
+    return np.sum(np.array([np.sum(g(x)) for g in FNS]))
+''')
+    df = grad(mod.f)
+    assert_grads(mod.f, df, (X,), 0)
+    mod.FNS.append(np.tanh)
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        df(X)
+    assert "changed" in str(e.value)
+
+
+def test_transforms_of_a_functools_partial():
+    # grad/jvp/hvp/jacobian(grad) of functools.partial(f, ...) of a Python function:
+    # a function of the partial's remaining positional parameters
+    mod = load_module('''
+def f(x, y, scale=1.0):
+    return np.sum(np.sin(x) * y) * scale
+''')
+    p = functools.partial(mod.f, y=Y, scale=2.0)
+    fx = lambda x: mod.f(x, Y, 2.0)       # noqa: E731
+    assert_grads(fx, grad(p), (X,), 0)
+    np.testing.assert_allclose(hvp(p)(X, V), gradient_fd(fx, (X,), 0, V), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.jacobian(grad(p))(X) @ V, gradient_fd(fx, (X,), 0, V),
+                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(jvp(p, (X,), (V,))[1], numeric_grad(fx, (X,), 0) @ V, rtol=1e-6)
+    q = functools.partial(mod.f, X)         # a positional argument fixed
+    assert_grads(lambda y: mod.f(X, y), grad(q), (Y,), 0)
+    gx, gy = grad(functools.partial(mod.f, scale=3.0), wrt=(0, 1))(X, Y)
+    np.testing.assert_allclose(gx, 3.0 * np.cos(X) * Y)
+    np.testing.assert_allclose(gy, 3.0 * np.sin(X))
+
+
+def test_a_function_default_naming_a_variable_of_the_defining_scope():
+    # (the generated function's defaults were its source's: NameError for _r=red)
+    def outer():
+        red = np.max
+        base = np.array([1.0, 2.0])
+
+        def fun_plain(a, _r=red):
+            return _r(np.exp(a) * base)
+        return fun_plain
+    f = outer()
+    assert grad(f)(0.7) == pytest.approx(2.0 * np.exp(0.7), rel=1e-12)
+    assert hvp(f)(0.7, 1.0) == pytest.approx(2.0 * np.exp(0.7), rel=1e-6)

@@ -281,11 +281,11 @@ def test_input_tangent_is_not_modified():
 def test_unknown_operation_is_refused():
     f = load_function("""
         def f(x):
-            return np.sum(sorted(x))
+            return np.sum(np.vectorize(np.sin)(x))
     """)
     with pytest.raises(srcdiff.SrcdiffError) as e:
         jvp(f, (X3,), (np.ones(3),))
-    assert "sorted" in str(e.value)
+    assert "no forward-mode derivative" in str(e.value)
 
 
 def test_mutating_method_with_an_unused_result_is_refused():

@@ -181,6 +181,25 @@ def test_order_two_checks_catch_wrong_numbers(monkeypatch, name, wrong):
     assert fuzz.check_program(mod.f, args, 0, orders=(1,)) == []
 
 
+def test_order_three_check(monkeypatch):
+    """``--orders 1,2,3``: hvp of sum(grad(f) * u) against central differences of
+    its gradient passes for a loop whose stacks hold container items (a NameError
+    'ds_stack_dot' before), and fails when hvp returns a wrong number."""
+    mod = fuzz.load_module(fuzz.HEADER + "def f(x):\n    s = 0.0\n    for v in [2.0 * x, x]:\n"
+                           "        s = s + np.sum(np.sin(v) * v)\n    return s\n")
+    args = [np.array([0.3, -0.4])]
+    assert fuzz.check_program(mod.f, args, 0, orders=(1, 2, 3)) == []
+    real = srcdiff.hvp
+
+    def fake(f, *a, **k):
+        h = real(f, *a, **k)
+        return (lambda *args: h(*args) * 1.5) if f.__name__ == "h3" else h   # order 3 only
+    monkeypatch.setattr(srcdiff, "hvp", fake)
+    assert fuzz.check_program(mod.f, args, 0, orders=(1, 2)) == []
+    fails = fuzz.check_program(mod.f, args, 0, orders=(1, 2, 3))
+    assert fails and all(fl.category == "order3" for fl in fails), fails
+
+
 def test_order_two_refusals():
     """At order two a SrcdiffError counts as a mismatch unless it says that a rule
     the program calls, named, is not twice differentiable."""

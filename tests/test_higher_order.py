@@ -388,3 +388,151 @@ def test_generated_code_that_writes_a_pushed_array_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match=r"test: pushed then written>:7: 'v' is "
                        r"changed in place here after st\.append\(v\)"):
         srcdiff.grad(ns["h"])(0.3)
+
+
+LIST_REBOUND_IN_A_BRANCH = """
+def f(B):
+    x = B
+    for W in [np.ones((3, 3)), B.T]:
+        x = x @ W
+    if np.mean(B) < 0.1:
+        return 0.5
+    if np.sum(B) > 1.0:
+        Ws = [2.0, B]
+        Ws[0] = Ws[0] * np.sum(B)
+        for W in Ws:
+            pass
+    return np.sum(x)
+"""
+
+
+def _fd_jacobian(g, x, eps=1e-6):
+    """Central differences of g (array valued) w.r.t. array x: shape g.shape + x.shape."""
+    cols = []
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[idx] = eps
+        cols.append((np.asarray(g(x + e)) - np.asarray(g(x - e))) / (2 * eps))
+    return np.moveaxis(np.array(cols), 0, -1).reshape(np.shape(g(x)) + x.shape)
+
+
+def test_reverse_over_reverse_puts_a_list_back_before_its_items():
+    """fuzz bug210: the gradient saves a list bound in a branch (None before it)
+    and pops it back; reverse over reverse put back the list's item into None
+    (TypeError in generated code) because the rebinding was not undone first."""
+    from srcdiff.forward_api import jacobian
+    f = load_function(LIST_REBOUND_IN_A_BRANCH, name="f")
+    g = srcdiff.grad(f)
+    B = np.array([[0.06, 0.59, -0.63], [1.07, 0.67, -0.67]])
+    for x in (B, B + 0.3):        # (the early return, then the list's branch)
+        np.testing.assert_allclose(jacobian(g)(x), _fd_jacobian(g, x), rtol=1e-6, atol=1e-7)
+        v = np.cos(np.arange(x.size)).reshape(x.shape)
+        np.testing.assert_allclose(hvp(f)(x, v), numeric_hvp(g, (x,), 0, v), rtol=1e-6,
+                                   atol=1e-7)
+
+
+THIRD_ORDER_LOOPS = """
+def over_sorted_keys(d):
+    s = 0.0
+    for k in sorted(d):
+        s = s + np.sin(d[k]) * d[k]
+    return s
+
+def over_a_list_of_items(d):
+    s = 0.0
+    for v in [d['a'], 2.0 * d['b'], d['c']]:
+        s = s + np.sin(v) * v
+    return s
+
+def over_a_range(d):
+    s = 0.0
+    for i in range(3):
+        s = s + np.sin(d['a'] * i) * d['b']
+    return s
+"""
+
+THIRD_ORDER_PICK = """
+def pick(d):
+    g = G(d)
+    return g['a'] + 0.5 * g['b']
+"""
+
+
+@pytest.mark.parametrize("name", ["over_sorted_keys", "over_a_list_of_items", "over_a_range"])
+def test_third_order_through_a_loop_with_stacks(name):
+    """A loop's stacks (a list the gradient appends to) hold tangents at order
+    three: hvp and hessian of a function of grad(f), and grad(grad(grad(f))),
+    raised NameError 'ds_stack_dot' (the list bound outside the loop with a zero
+    tangent, appended to inside it, got no tangent list). Checked against
+    central differences of the order-two result."""
+    f = load_function(THIRD_ORDER_LOOPS, name=name)
+    pick = load_function(THIRD_ORDER_PICK, name="pick", G=srcdiff.grad(f))
+    d = {'b': 0.4, 'a': 0.7, 'c': -0.3}
+    v = {'b': 0.3, 'a': -1.1, 'c': 0.6}
+    gp = srcdiff.grad(pick)
+    eps = 1e-5
+    want = {k: (gp({j: d[j] + eps * v[j] for j in d})[k]
+                - gp({j: d[j] - eps * v[j] for j in d})[k]) / (2 * eps) for k in d}
+    got = hvp(pick)(d, v)
+    for k in d:
+        np.testing.assert_allclose(got[k], want[k], rtol=1e-6, atol=1e-8)
+    H = hessian(pick)(d)
+    for k in d:
+        np.testing.assert_allclose(sum(H[k][j] * v[j] for j in d), want[k], rtol=1e-6,
+                                   atol=1e-8)
+    # and on a scalar, hvp of grad(f) and jvp of grad(grad(f))
+    g2, want3 = _scalar_third(f)
+    np.testing.assert_allclose(jvp(g2, (0.7,), (1.0,))[1], want3, rtol=1e-6, atol=1e-8)
+
+
+def _scalar_third(f):
+    h = load_function("""
+def h(x):
+    return F({'a': x, 'b': 2.0 * x, 'c': np.cos(x)})
+""", name="h", F=f)
+    g2 = srcdiff.grad(srcdiff.grad(h))
+    x, eps = 0.7, 1e-5
+    want3 = (g2(x + eps) - g2(x - eps)) / (2 * eps)
+    np.testing.assert_allclose(hvp(srcdiff.grad(h))(x, 1.0), want3, rtol=1e-6, atol=1e-8)
+    return g2, want3
+
+
+@pytest.mark.parametrize("name", [
+    "over_sorted_keys",
+    pytest.param("over_a_list_of_items", marks=pytest.mark.xfail(
+        strict=True, reason="open (main at fea6b3c): grad(grad(grad(f))) refuses generated "
+        "code: 'k' is changed in place here after k_stack.append(k) keeps its array "
+        "(reverse.py:264); it gave the right number before that merge")),
+    "over_a_range"])
+def test_grad_of_grad_of_grad_through_a_loop_with_stacks(name):
+    f = load_function(THIRD_ORDER_LOOPS, name=name)
+    g2, want3 = _scalar_third(f)
+    np.testing.assert_allclose(srcdiff.grad(g2)(0.7), want3, rtol=1e-6, atol=1e-8)
+
+
+EARLY_RETURN = """
+def f(w, p):
+    if p >= 0.13:
+        return np.tanh(np.sum(w))
+    A = np.cos(w)
+    return np.mean(A)
+"""
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0])
+def test_third_order_through_an_early_return(p):
+    """fuzz bug212: reverse over a gradient with an early return made a zero
+    adjoint, in the branch that did not run, shaped like a value bound only in
+    the branch that did (UnboundLocalError in generated code)."""
+    f = load_function(EARLY_RETURN, name="f")
+    u = np.array([1.0, -0.5, 0.25])
+    pick = load_function("""
+def pick(w, p):
+    return np.sum(G(w, p) * U)
+""", name="pick", G=srcdiff.grad(f), U=u)
+    w, v = np.array([0.3, -0.5, 0.2]), np.array([0.2, 0.7, -0.4])
+    gp = srcdiff.grad(pick)
+    want = numeric_hvp(gp, (w, p), 0, v)
+    np.testing.assert_allclose(gp(w, p), numeric_hvp(srcdiff.grad(f), (w, p), 0, u),
+                               rtol=1e-6, atol=1e-8)      # (pick's gradient: order two)
+    np.testing.assert_allclose(hvp(pick)(w, p, v), want, rtol=1e-6, atol=1e-8)

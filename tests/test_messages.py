@@ -170,6 +170,13 @@ def f_local_value_called(x, k):
     acts.append(np.tanh)
     act = acts[k]
     return np.sum(act(x))
+
+
+def f_closures_stored_in_a_loop(x, k):
+    fs = []
+    for i in range(3):
+        fs.append(lambda y, i=i: y * i)
+    return np.sum(fs[1](x))
 ''')
 
 X3 = np.array([0.3, -0.2, 0.5])
@@ -182,6 +189,7 @@ X3 = np.array([0.3, -0.2, 0.5])
      "the method .frobnicate() of a value computed on this line"),
     ("f_attribute_of_a_variable", (X3,), "the attribute .real_part of y"),
     ("f_local_value_called", (X3, 0), "local value 'act'"),
+    ("f_closures_stored_in_a_loop", (X3, 0), "local value"),
 ])
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hvp"])
 def test_refusals_of_attributes_methods_and_calls_say_what_was_refused(name, args, says, mode):
@@ -207,3 +215,27 @@ def test_a_star_call_of_a_tuple_it_cannot_see_has_a_fitting_hint():
         srcdiff.grad(f, wrt=(0, 1))(X3, [X3, X3 * 2])
     text = str(e.value)
     assert "*args" in text and "vjp_rule" not in text and f.__code__.co_filename in text
+
+
+def test_a_scipy_ufunc_without_a_rule_is_named_by_its_public_path():
+    import scipy.special
+    f = load_module('''
+import scipy.special
+
+
+def f(x):
+    return np.sum(scipy.special.hyp2f1(1.0, 2.0, 3.0, x))
+''').f
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        srcdiff.grad(f)(np.array([0.1, 0.2]))
+    assert "scipy.special.hyp2f1" in str(e.value) and "numpy.hyp2f1" not in str(e.value)
+    g = load_module('''
+import scipy.special
+
+
+def f(x):
+    return np.sum(scipy.special.zeta(x + 2.0, 2.0))
+''').f
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        srcdiff.grad(g)(np.array([0.1, 0.2]))
+    assert "scipy.special.zeta" in str(e.value) and "_basic" not in str(e.value)

@@ -60,10 +60,28 @@ def f_grad_of_grad_inside(x, y):
 
 def f_grad_of_a_local_lambda(x, y):
     return np.sum(grad(lambda z: np.sum(np.sin(z) * y))(x))
+
+
+def f_enclosing_scope(x, y):
+    inner_fun = lambda z: np.sum(x * z * z)
+    return np.sum(x * grad(inner_fun)(y))
+
+
+def f_nested_def_transformed(x, y):
+    def inner(p, q):
+        return np.sum(np.sin(p * q) * x)
+    gp, gq = grad(inner, wrt=(0, 1))(y, x * y)
+    value, gz = srcdiff.value_and_grad(inner)(x, 2.0 * y)
+    return np.sum(gp * gq) + value + np.sum(gz ** 2)
+
+
+def f_hvp_of_a_local_lambda(x, y):
+    return np.sum(hvp(lambda z: np.sum(np.sin(z) * y))(x, y))
 ''')
 
 CASES = ["f_grad_inside", "f_grad_bound_to_a_name", "f_grad_wrt", "f_value_and_grad",
-         "f_hvp_inside", "f_grad_of_grad_inside"]
+         "f_hvp_inside", "f_grad_of_grad_inside", "f_grad_of_a_local_lambda",
+         "f_enclosing_scope", "f_nested_def_transformed"]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -80,13 +98,15 @@ def test_order_two(name):
                                    rtol=1e-5, atol=1e-7)
 
 
-def test_grad_of_a_function_made_in_the_code_is_refused_with_the_line():
+def test_hvp_of_a_function_made_in_the_code_is_refused_with_the_line():
+    # (grad and value_and_grad of a nested def or lambda are differentiated: CASES)
     with pytest.raises(srcdiff.SrcdiffError) as e:
-        grad(MOD.f_grad_of_a_local_lambda)(X, Y)
+        grad(MOD.f_hvp_of_a_local_lambda)(X, Y)
     text = str(e.value)
     lines = open(MOD.__file__).read().splitlines()
-    line = next(i + 1 for i, text_ in enumerate(lines) if "grad(lambda z" in text_)
+    line = next(i + 1 for i, text_ in enumerate(lines) if "hvp(lambda z" in text_)
     assert "module level" in text and f"{MOD.__file__}:{line}:" in text
+    assert "vjp_rule" not in text
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -130,3 +150,21 @@ def test_jacobian_of_jacobian(i, j):
 def test_jacobian_of_jacobian_of_a_scalar_function_is_its_hessian():
     np.testing.assert_allclose(jacobian(jacobian(JMOD.scalar))(X, Y),
                                hessian(JMOD.scalar)(X, Y), rtol=1e-10, atol=1e-12)
+
+
+def test_other_transforms_in_differentiated_code_are_refused_with_the_users_line():
+    mod = load_module('''
+from srcdiff import jacobian
+
+
+def inner(x):
+    return np.sin(np.outer(x, x))
+
+
+def f(x):
+    return np.sum(np.sin(jacobian(inner)(x)))
+''')
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        grad(mod.f)(X)
+    text = str(e.value)
+    assert "jacobian" in text and mod.__file__ in text and "forward_api" not in text

@@ -11,7 +11,7 @@ import pytest
 
 import srcdiff
 from srcdiff import SrcdiffError
-from numeric import load_function
+from numeric import load_function, numeric_grad
 
 
 def _directions(x):
@@ -385,16 +385,20 @@ def test_iteration_forms_nest(name):
     close(srcdiff.jacobian(srcdiff.grad(f))(x) @ v, want, 1e-5)
 
 
-def test_sorted_of_values_is_refused_in_forward_mode():
+def test_sorted_of_values_is_the_permutation_it_makes():
+    # (was refused in forward mode; sorted() now has rules: the order is constant
+    # where it is differentiable, each item's derivative goes where it came from)
     f = load_function("""
         def f(x):
             s = 0.0
-            for a in sorted([x[0], x[1] * 2.0]):
-                s = s * 0.5 + a
+            for a in sorted([x[0], x[1] * 2.0, np.sum(x ** 2)]):
+                s = s * 0.5 + a * a
             return s
     """, "f")
-    with pytest.raises(SrcdiffError, match="sorted"):
-        srcdiff.jvp(f, (np.array([0.3, -0.5]),), (np.array([1.0, 0.0]),))
+    x, v = np.array([0.3, -0.5, 0.8, 1.1]), np.array([1.0, 0.4, -0.7, 0.2])
+    check_orders(f, x, v)
+    close(srcdiff.jvp(f, (x,), (v,))[1], (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, 1e-5)
+    close(srcdiff.jacobian(srcdiff.grad(f))(x) @ v, fd_hvp(f, x, v), 1e-5)
 
 
 # ----------------------------------------------------------------------------
@@ -488,3 +492,76 @@ def test_svd_vectors_at_degenerate_singular_values_are_refused(A, why):
     eps = 1e-5
     want = (g(B + eps * v) - g(B - eps * v)) / (2 * eps)
     np.testing.assert_allclose(srcdiff.hvp(nuc)(B, v), want, rtol=1e-5, atol=1e-6)
+
+
+# ---- subscript writes whose integer-array index repeats an element ----------------
+# NumPy keeps the last write of an element: only that occurrence's value reaches
+# the result (the reverse sweep gave every occurrence the element's cotangent).
+
+REPEATED_WRITES = {
+    "augmented": """
+        def f(x):
+            a = x.copy()
+            a[np.array([0, 1, 1])] += x[2]
+            return np.sum(a ** 2)
+    """,
+    "assigned": """
+        def f(x):
+            a = x.copy()
+            a[np.array([0, 1, 1])] = x * 3.0
+            return np.sum(a ** 2)
+    """,
+    "into a fresh buffer, from a list index": """
+        def f(x):
+            a = np.zeros(4)
+            a[[2, 2, 0]] = x * x
+            return np.sum(a * np.arange(1.0, 5.0))
+    """,
+    "multiplied": """
+        def f(x):
+            a = x.copy()
+            a[[1, 1]] *= x[0]
+            return np.sum(a ** 2)
+    """,
+    "two-dimensional, a pair index repeating": """
+        def f(x):
+            A = np.outer(x, x)
+            A[np.array([0, 2, 0]), np.array([1, 1, 1])] = np.sin(x)
+            A[1:, [0, 0]] = A[1:, [2, 1]] * x[0]
+            return np.sum(A ** 2)
+    """,
+    "in a loop, an index from a parameter": """
+        def f(x, idx):
+            a = np.zeros(3)
+            for k in range(2):
+                a[idx] = a[idx] + x * (k + 1.0)
+            return np.sum(np.tanh(a) * np.arange(3.0))
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPEATED_WRITES))
+def test_writes_through_a_repeating_index(name):
+    from srcdiff.forward_api import jacobian
+    f = load_function(REPEATED_WRITES[name])
+    x = np.array([0.3, 1.0, 2.0])
+    extra = (np.array([2, 0, 2]),) if "idx" in REPEATED_WRITES[name] else ()
+    g = lambda *a: srcdiff.grad(f)(*a)
+    want = numeric_grad(f, [x, *extra], 0)
+    np.testing.assert_allclose(g(x, *extra), want, rtol=1e-6, atol=1e-8)
+    v = np.array([0.4, -0.7, 0.2])
+    _, t = srcdiff.jvp(f, (x, *extra), (v,) + tuple(np.zeros(3, int) for _ in extra))
+    np.testing.assert_allclose(t, want @ v, rtol=1e-6, atol=1e-8)
+    hv = (g(x + 1e-5 * v, *extra) - g(x - 1e-5 * v, *extra)) / 2e-5
+    np.testing.assert_allclose(srcdiff.hvp(f)(x, *extra, v), hv, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(jacobian(srcdiff.grad(f))(x, *extra) @ v, hv, rtol=1e-5, atol=1e-7)
+
+
+def test_tensor_shim_write_through_a_repeating_index():
+    from srcdiff.tensor import tensor
+    x = tensor(np.array([0.3, 1.0, 2.0]), requires_grad=True)
+    a = x * 1.0
+    a[np.array([0, 1, 1])] = x * 3.0
+    (a ** 2).sum().backward()
+    f = lambda x: np.sum(np.where(np.arange(3) == 2, x, 0) ** 2) + (3 * x[0]) ** 2 + (3 * x[2]) ** 2
+    np.testing.assert_allclose(x.grad, numeric_grad(f, [np.array([0.3, 1.0, 2.0])], 0), rtol=1e-6, atol=1e-8)

@@ -169,11 +169,175 @@ def test_jvp_vjp_hvp_hessian_of_a_function_with_args():
                                rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("call", [
-    lambda f: srcdiff.grad(f, wrt=-1)(X, Y),
-    lambda f: srcdiff.jacobian(srcdiff.grad(f))(X, Y),
-])
-def test_other_transforms_of_a_function_with_args_are_refused(call):
+def test_negative_wrt_into_args_is_refused():
     with pytest.raises(srcdiff.SrcdiffError) as e:
-        call(TOP.sumcube)
+        srcdiff.grad(TOP.sumcube, wrt=-1)(X, Y)
     assert "*args" in str(e.value) or "*xs" in str(e.value)
+
+
+def test_transforms_of_the_gradient_of_a_function_with_args():
+    # jacobian(grad(f)), jvp/vjp/hvp of grad(f): per number of arguments, of grad
+    # of f with named parameters (grad's options kept)
+    for f, args in ((TOP.sumcube, (X, Y)), (TOP.scaled, (0.5, X, Y)),
+                    (TOP.scaled, (0.5, X, Y, X * Y))):
+        for w in (0, 1):
+            g = srcdiff.grad(f, wrt=w)
+            v = V if np.ndim(args[w]) else 1.0
+            want = gradient_fd(f, args, w, v)
+            J = srcdiff.jacobian(g, wrt=w)(*args)
+            np.testing.assert_allclose(J @ V if np.ndim(args[w]) else J, want, rtol=1e-5,
+                                       atol=1e-7)
+            tangents = tuple(v if i == w else None for i in range(len(args)))
+            np.testing.assert_allclose(srcdiff.jvp(g, args, tangents)[1], want, rtol=1e-5,
+                                       atol=1e-7)
+            np.testing.assert_allclose(srcdiff.hvp(f, wrt=w)(*args, v), want, rtol=1e-5,
+                                       atol=1e-7)
+            _, pullback = srcdiff.vjp(g, *args)
+            cts = pullback(v)
+            assert len(cts) == len(args)
+            np.testing.assert_allclose(cts[w], want, rtol=1e-5, atol=1e-7)   # (symmetric)
+
+
+# ---- a new list of the arguments, slices and concatenations of *args (issue 18) ---------
+
+LISTS = load_module('''
+def fun(a, b, c=1.0):
+    return np.sum(a * np.sin(b)) * c
+
+
+def symmetrized(*args, **kwargs):
+    args = list(args)
+    args[0] = 0.5 * (args[0] + args[0][::-1])
+    return fun(*args, **kwargs)
+
+
+def f_list_args(x, y):
+    return symmetrized(x, y) + symmetrized(y, x, c=2.0)
+
+
+def rebind_items(*args):
+    args = list(args)
+    args[1] = np.sin(args[1])
+    args[0] = args[0] * args[1]
+    return np.sum(args[0] * args[1])
+
+
+def f_rebind_items(x, y):
+    return rebind_items(x, y)
+
+
+def f_literal_slot(x, y):
+    args = [x, y]
+    args[0] = x * 3.0
+    return fun(*args)
+
+
+def f_splat_slice(x, y):
+    new_fun = lambda *args: fun(args[0] * 2.0, *args[1:])
+    h = lambda *a: fun(*a[:2], *a[2:])
+    return new_fun(x, y) + h(y, x, 2.0)
+
+
+def f_splat_concat(x, y):
+    args = (x, y)
+    rev = (y, x, x)
+    return fun(*(args + (3.0,))) + fun(*rev[::-1][1:])
+
+
+def f_item_augassign(x, y):
+    acc = [np.zeros(3), 0.0]
+    d = {"a": np.zeros(3)}
+    for i in range(3):
+        acc[0] += x * y * i
+        acc[1] += np.sum(x) * i
+        d["a"] += np.sin(x)
+    return np.sum(acc[0] ** 2) + acc[1] ** 2 + np.sum(d["a"] * y)
+''')
+
+LIST_CASES = ["f_list_args", "f_rebind_items", "f_literal_slot", "f_splat_slice",
+              "f_splat_concat", "f_item_augassign"]
+
+
+@pytest.mark.parametrize("name", LIST_CASES)
+def test_new_lists_and_slices_of_args_order_one_and_two(name):
+    f = getattr(LISTS, name)
+    assert_grads(f, grad(f, wrt=(0, 1)), (X, Y), (0, 1))
+    for i in (0, 1):
+        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), gradient_fd(f, (X, Y), i, V),
+                                   rtol=1e-5, atol=1e-7)
+    H = srcdiff.jacobian(grad(f))(X, Y)
+    np.testing.assert_allclose(H @ V, gradient_fd(f, (X, Y), 0, V), rtol=1e-5, atol=1e-7)
+    _, dout = jvp(f, (X, Y), (V, None))
+    np.testing.assert_allclose(dout, numeric_grad(f, (X, Y), 0) @ V, rtol=1e-6, atol=1e-8)
+
+
+BAD = load_module('''
+def inc_shared(x, y):
+    args = list((x, y))
+    args[0] += 1.0              # changes x's array in place (Python), and x is read below
+    return np.sum(x * args[0])
+
+
+def inc_literal(x, y):
+    args = [x, y]
+    args[0] += 1.0
+    return np.sum(x * args[0])
+
+
+def inc_held_twice(x, y):
+    L = [x * 1.0]
+    L.append(L[0])
+    L[0] += y                   # L[1] is the same array
+    return np.sum(L[1] * x)
+
+
+def write_into_item(*args):
+    args = list(args)
+    args[0][0] = 5.0            # a write into the caller's array
+    return np.sum(args[0] * args[1])
+
+
+def f_write_into_item(x, y):
+    return write_into_item(x, y)
+
+
+def other_name_of_a_new_list(x, y):
+    a = list((x, y))
+    b = a                       # the same list: b[0] sees the slot rebound
+    a[0] = x * 2.0
+    return np.sum(b[0] * y)
+
+
+def new_list_held_by_another(x, y):
+    a = list((x, y))
+    b = [a]
+    a[0] = x * 2.0
+    return np.sum(b[0][0] * y)
+
+
+def other_name_of_a_new_dict(x, y):
+    a = dict({"p": x})
+    b = a
+    a["p"] = x * 2.0
+    return np.sum(b["p"] * y)
+
+
+def inc_dict_shared(x, y):
+    d = {"a": x}
+    d["a"] += x
+    return np.sum(d["a"] * x)
+''')
+
+
+@pytest.mark.parametrize("name", ["inc_shared", "inc_literal", "inc_held_twice",
+                                  "f_write_into_item", "inc_dict_shared",
+                                  "other_name_of_a_new_list", "new_list_held_by_another",
+                                  "other_name_of_a_new_dict"])
+def test_writes_into_an_item_array_that_another_name_reads_are_refused(name):
+    f = getattr(BAD, name)
+    for call in (lambda: grad(f)(X.copy(), Y.copy()),
+                 lambda: jvp(f, (X.copy(), Y.copy()), (V, V)),
+                 lambda: hvp(f)(X.copy(), Y.copy(), V)):
+        with pytest.raises(srcdiff.SrcdiffError) as e:
+            call()
+        assert "gen_" in str(e.value) and "vjp_rule" not in str(e.value)

@@ -18,7 +18,9 @@ kinks:
 * that the generated code leaves its inputs unmodified;
 * at order two (``--orders 1,2``, the default; tools/fuzz_order2.py): ``hvp``
   against central differences of the gradient, ``jvp(grad(f))`` and
-  ``jacobian(grad(f))`` against the same, ``hessian`` symmetric (small inputs).
+  ``jacobian(grad(f))`` against the same, ``hessian`` symmetric (small inputs);
+* at order three (``--orders 1,2,3``), for one real argument: ``hvp`` of
+  ``sum(grad(f) * u)`` against central differences of its gradient.
 
 Complex arguments follow JAX's convention (the cotangent of z is
 ``dL/dRe(z) - 1j dL/dIm(z)``); a real argument must get a real cotangent.  The
@@ -2106,6 +2108,9 @@ def check_program(f, args, wrt=None, *, seed=0, forward="auto", vjp_checks=True,
             from tools import fuzz_order2
             fails += fuzz_order2.check_order_two(f, ref_args, wrt, positions, seed=seed,
                                                  notes=notes)
+            if 3 in orders and not fails:
+                fails += fuzz_order2.check_order_three(f, ref_args, wrt, positions,
+                                                       seed=seed, notes=notes)
     return fails
 
 
@@ -3342,14 +3347,17 @@ def main(argv=None):
     ap.add_argument("--disable", default="",
                     help="comma-separated generator features to leave out (to look past known "
                          "bugs): " + ", ".join(FEATURES))
-    ap.add_argument("--orders", default=",".join(map(str, ORDERS)),
-                    help="derivative orders to check, comma-separated (default %(default)s): 1 = "
+    ap.add_argument("--orders", default=None,
+                    help="derivative orders to check, comma-separated (default "
+                         + ",".join(map(str, ORDERS)) + "; with --check, the file's ORDERS): 1 = "
                          "grad/vjp/value_and_grad against central differences and jvp against "
                          "reverse; 2 = also hvp against central differences of the gradient, "
                          "jvp(grad(f)) and jacobian(grad(f)) against the same, hessian "
                          "symmetric (small inputs); a SrcdiffError at order two counts unless it "
                          "says that a rule the program calls (named) is not twice "
-                         "differentiable (tools/fuzz_order2.py)")
+                         "differentiable (tools/fuzz_order2.py); 3 = also, for one real "
+                         "argument, hvp of sum(grad(f) * u) against central differences of its "
+                         "gradient")
     ap.add_argument("--ignore", metavar="REGEX",
                     help="programs whose every failure ('category: detail') matches REGEX are "
                          "counted as ignored, not reported (to look past known bugs)")
@@ -3364,18 +3372,20 @@ def main(argv=None):
     a = ap.parse_args(argv)
     forward = {"auto": "auto", "on": True, "off": False}[a.forward]
     try:
-        orders = tuple(sorted({int(x) for x in a.orders.split(",") if x.strip()}))
+        orders = tuple(sorted({int(x) for x in (a.orders or ",".join(map(str, ORDERS)))
+                               .split(",") if x.strip()}))
     except ValueError:
         orders = ()
-    if not orders or not set(orders) <= {1, 2} or 1 not in orders:
-        ap.error("--orders: 1 or 1,2 (order two is checked only where order one passes)")
+    if not orders or not set(orders) <= {1, 2, 3} or orders != tuple(range(1, len(orders) + 1)):
+        ap.error("--orders: 1, 1,2 or 1,2,3 (each order is checked only where the ones "
+                 "below it pass)")
     disabled = [x for x in a.disable.split(",") if x]
     focus = [x for x in a.focus.split(",") if x]
     for x in disabled + focus:
         if x not in FEATURES:
             ap.error(f"unknown feature {x!r}; known: {', '.join(FEATURES)}")
     if a.check:
-        return check_saved(a.check, forward, orders=orders)
+        return check_saved(a.check, forward, orders=orders if a.orders else None)
     if a.shrink:
         return shrink_saved(a.shrink, forward, a.shrink_time)
     if a.show is not None:

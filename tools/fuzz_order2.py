@@ -219,3 +219,59 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
             if n <= HESSIAN_SIZE:
                 attempt("hessian", hessian)
     return fails
+
+
+def check_order_three(f, args, wrt, positions, *, seed=0, notes=None):
+    """Order three (``--orders 1,2,3``), for one real array or scalar argument (as
+    ``jacobian(grad)``): ``h(*args) = sum(grad(f)(*args) * u)`` is a scalar
+    function of generated code, so ``hvp(h)`` (forward over reverse over reverse)
+    along ``v`` against central differences of ``grad(h)`` (reverse over reverse)
+    along ``v``. A list of Failures."""
+    args = list(args)
+    if not isinstance(wrt, (int, str)) or len(positions) != 1:
+        return []
+    x = args[positions[0]]
+    if isinstance(x, (list, tuple, dict)) or np.iscomplexobj(x) or not F._is_float_arg(x):
+        return []
+    source = open(f.__code__.co_filename).read()
+    params = list(f.__code__.co_varnames[:f.__code__.co_argcount])
+    rng = np.random.default_rng(seed + 3)
+    u = F.random_tangent(x, rng)
+    v = F.random_tangent(x, rng)
+    i = positions[0]
+    fails = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            names = ", ".join(params)
+            mod = F.load_module(f"import numpy as np\n\n\ndef h3({names}):\n"
+                                f"    return np.sum(G({names}) * U)\n",
+                                extra={"G": srcdiff.grad(f, wrt=wrt), "U": u}, tag="order3")
+            gh = srcdiff.grad(mod.h3, wrt=wrt)
+
+            def at(h):
+                a = F.deep_copy(args)
+                a[i] = _axpy(a[i], v, h)
+                return np.ravel(np.asarray(gh(*a), dtype=float))
+
+            refs = [(at(eps) - at(-eps)) / (2 * eps) for eps in (1e-5, 1e-4, 1e-6)]
+            a = F.deep_copy(args)
+            got = np.ravel(np.asarray(srcdiff.hvp(mod.h3, wrt=wrt)(*a, v), dtype=float))
+            if not F.same_values(a, args):
+                fails.append(F.Failure("mutated", "hvp(sum(grad * u))",
+                                       "the generated code modified its inputs"))
+            if not any(F.close(got, want) for want in refs):
+                err = min(float(np.max(np.abs(got - want))) for want in refs)
+                fails.append(F.Failure("order3", f"hvp(sum(grad * u)) wrt {params[i]}",
+                                       f"max abs diff {err:.3g}; got "
+                                       f"{np.round(got[:6], 6).tolist()} want "
+                                       f"{np.round(refs[0][:6], 6).tolist()}"))
+        except Exception as e:  # noqa: BLE001
+            fl = F._exc_failure(e, "order three")
+            if documented_refusal(fl, source):
+                if notes is not None:
+                    notes["twice_refused"] = notes.get("twice_refused", 0) + 1
+            else:
+                fl.order = 3
+                fails.append(fl)
+    return fails

@@ -15,6 +15,7 @@ import operator
 
 import numpy as np
 
+from ..runtime import (written_piece, last_writes)  # noqa: E402
 from ..runtime import (add_at, unbroadcast, zeros_like_value, is_foreign, index_add,
                        array_copy, set_index, dict_get, complete_cotangent)
 from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
@@ -167,12 +168,84 @@ def values_tangent_jvp(ans, t, d, *, dt, dd):
 
 
 register_linear((0,), items_cotangent, items_tangent, values_cotangent, values_tangent)
+
+from ..runtime import (sorted_cotangent, sorted_tangent, dict_source_cotangent,  # noqa: E402
+                       dict_source_tangent, dict_items_like)
+
+
+# dict(src) of a dict or of (key, value) pairs (normalize writes dict(a=x) as a
+# literal, dict(zip(k, v)) as dict(list(zip(k, v))))
+@vjp_rule(dict)
+def dict_vjp(g, ans, src=()):
+    return dict_source_cotangent(g, src)
+
+
+@jvp_rule(dict)
+def dict_jvp(ans, src=(), *, dsrc):
+    return dict_source_tangent(dsrc, src)
+
+
+@vjp_rule(dict_source_cotangent)
+def dict_source_cotangent_vjp(gg, ans, g, src):
+    # (shaped like g, the cotangent given: it may hold keys stored after dict(src))
+    return dict_items_like(dict_source_tangent(gg, src), g), None
+
+
+@jvp_rule(dict_source_cotangent)
+def dict_source_cotangent_jvp(ans, g, src, *, dg, dsrc):
+    return dict_source_cotangent(dg, src)
+
+
+@vjp_rule(dict_source_tangent)
+def dict_source_tangent_vjp(gg, ans, t, src):
+    return dict_source_cotangent(gg, src), None
+
+
+@jvp_rule(dict_source_tangent)
+def dict_source_tangent_jvp(ans, t, src, *, dt, dsrc):
+    return dict_source_tangent(dt, src)
+
+
+register_linear((0,), dict_source_cotangent, dict_source_tangent)
+
+
+# sorted(seq[, key=..., reverse=...]): a permutation of the items, constant where
+# it is differentiable (sorted(d.items()), sorted(pairs, key=itemgetter(0)),
+# sorted of numbers); sorted(d) of a dict: its keys, no derivative
+@vjp_rule(sorted)
+def sorted_vjp(g, ans, x, key=None, reverse=False):
+    return sorted_cotangent(g, x, key, reverse)
+
+
+@jvp_rule(sorted)
+def sorted_jvp(ans, x, key=None, reverse=False, *, dx):
+    return sorted_tangent(dx, x, key, reverse)
+
+
+@vjp_rule(sorted_cotangent)
+def sorted_cotangent_vjp(gg, ans, g, x, key=None, reverse=False):
+    return sorted_tangent(gg, x, key, reverse), None
+
+
+@jvp_rule(sorted_cotangent)
+def sorted_cotangent_jvp(ans, g, x, key=None, reverse=False, *, dg, dx):
+    return sorted_cotangent(dg, x, key, reverse)
+
+
+@vjp_rule(sorted_tangent)
+def sorted_tangent_vjp(gg, ans, t, x, key=None, reverse=False):
+    return sorted_cotangent(gg, x, key, reverse), None
+
+
+@jvp_rule(sorted_tangent)
+def sorted_tangent_jvp(ans, t, x, key=None, reverse=False, *, dt, dx):
+    return sorted_tangent(dt, x, key, reverse)
 nondifferentiable(sorted_keys_only)
 
 
 @vjp_rule(index_update)
 def index_update_vjp(g, ans, x, idx, v):
-    return index_update(g, idx, 0.0), None, _unbroadcast_into(g[idx], v)
+    return index_update(g, idx, 0.0), None, _unbroadcast_into(written_piece(g, idx), v)
 
 
 @jvp_rule(index_update)
@@ -180,4 +253,24 @@ def index_update_jvp(ans, x, idx, v, *, dx, dv):
     return index_update(dx, idx, dv)
 
 
-register_linear((0,), operator.getitem, scatter_add)
+@vjp_rule(written_piece)
+def written_piece_vjp(gg, ans, g, index):
+    return scatter_add(last_writes(gg, g, index), g, index), None
+
+
+@jvp_rule(written_piece)
+def written_piece_jvp(ans, g, index, *, dg):
+    return written_piece(dg, index)
+
+
+@vjp_rule(last_writes)
+def last_writes_vjp(gg, ans, piece, g, index):
+    return last_writes(gg, g, index), None, None
+
+
+@jvp_rule(last_writes)
+def last_writes_jvp(ans, piece, g, index, *, dpiece, dg):
+    return last_writes(dpiece, g, index)
+
+
+register_linear((0,), operator.getitem, scatter_add, written_piece, last_writes)

@@ -73,12 +73,16 @@ def _collect():
 NONDIFFERENTIABLE = _collect()
 nondifferentiable(*NONDIFFERENTIABLE)
 
-from ..runtime import (array_target, fresh_value, int_index, not_shared,  # noqa: E402
-                       same_length_slice, unshared_at_write)   # (checks generated code makes)
+from ..runtime import (array_target, fresh_value, int_index, item_alone, same_items,  # noqa: E402
+                       not_shared, owned_value, same_length_slice,
+                       unshared_at_write)   # (checks generated code makes)
 
 nondifferentiable(int_index)
 nondifferentiable(array_target)
 nondifferentiable(not_shared)
+nondifferentiable(item_alone)
+nondifferentiable(same_items)
 nondifferentiable(fresh_value)
 nondifferentiable(unshared_at_write)
+nondifferentiable(owned_value)
 nondifferentiable(same_length_slice)

@@ -87,7 +87,12 @@ def qualified_name(func):
     if module is None:
         import numpy as np
         if isinstance(func, np.ufunc):
-            module = "numpy"
+            # (SciPy's ufuncs, scipy.special.hyp2f1, have no module either)
+            import sys
+            special = sys.modules.get("scipy.special")
+            fname = getattr(func, "__name__", None)
+            module = "scipy.special" if fname and getattr(np, fname, None) is not func \
+                and special is not None and getattr(special, fname, None) is func else "numpy"
     if module in ("numpy.core.umath", "numpy._core.umath", "numpy.core.multiarray",
                   "numpy._core.multiarray", "numpy.core.fromnumeric", "numpy._core.fromnumeric",
                   "numpy.core.numeric", "numpy._core.numeric"):

@@ -23,7 +23,7 @@ try:  # SciPy is an optional dependency
 except ImportError:  # pragma: no cover
     stats = special = None
 
-from ..runtime import unbroadcast
+from ..runtime import unbroadcast, zeros_like_value
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import real_only, unsupported
 
@@ -160,6 +160,22 @@ if stats is not None:
     def mvn_pdf_jvp(ans, x, mean=None, cov=1, allow_singular=False, *, dx, dmean, dcov):
         return ans * mvn_tangent(ans, x, 0.0 if mean is None else mean, cov, allow_singular,
                                  dx, 0.0 if mean is None else dmean, dcov)
+
+    # entropy = (d log(2 pi e) + log det S) / 2: a function of cov only
+    @vjp_rule(L.multivariate_normal.entropy)
+    def mvn_entropy(g, ans, mean=None, cov=1, allow_singular=False):
+        if allow_singular:
+            unsupported("the derivative of scipy.stats.multivariate_normal with allow_singular=True")
+        S = mvn_matrix(cov, mvn_dim(0.0, mean, cov))
+        return (None if mean is None else zeros_like_value(mean),
+                mvn_cov_cotangent(0.5 * g * np.transpose(np.linalg.inv(S)), cov))
+
+    @jvp_rule(L.multivariate_normal.entropy)
+    def mvn_entropy_jvp(ans, mean=None, cov=1, allow_singular=False, *, dmean, dcov):
+        if allow_singular:
+            unsupported("the derivative of scipy.stats.multivariate_normal with allow_singular=True")
+        d = mvn_dim(0.0, mean, cov)
+        return 0.5 * np.trace(np.linalg.solve(mvn_matrix(cov, d), mvn_matrix(dcov, d)))
 
     @vjp_rule(L.dirichlet.logpdf)
     def dirichlet_logpdf(g, ans, x, alpha):

@@ -172,7 +172,7 @@ FEATURES = {
     "genexpr": "generator expressions and comprehensions over lists",
     "container-params": "list and dict parameters",
     "alias": "names bound to views/aliases of arrays (never written through)",
-    "mask-write": "writes through boolean masks",
+    "mask-write": "writes through boolean masks and integer-array indices that repeat",
     "empty-buffer": "np.empty buffers",
     "aliased-write": "an item, view or alias of an array read after the array is written",
     "list-container": "lists held by a tuple, list or dict, grown through the container or "
@@ -1025,8 +1025,14 @@ class ProgramGenerator(IdiomStatements):
                 f = r.choice(["np.sin", "np.tanh", ""])
                 out.append(f"{z}[{a}:{b}] = {self.atom(lim('S'))} * {f}({z}[{a}:{b}])")
             elif c < 0.88 and self.on("mask-write"):
-                out.append(f"{z}[{z} > {self.uniform(-0.5, 0.5)}] "
-                           f"{r.choice(['= 0.0', '*= 0.5', '+= 1.0'])}")
+                if r.random() < 0.6:
+                    out.append(f"{z}[{z} > {self.uniform(-0.5, 0.5)}] "
+                               f"{r.choice(['= 0.0', '*= 0.5', '+= 1.0'])}")
+                else:
+                    # an integer-array index naming an element twice: the last write lasts
+                    first = r.randint(0, n - 1)
+                    idxs = [first, r.randint(0, n - 1), first]
+                    out.append(f"{z}[np.array({idxs})] {r.choice(['=', '+=', '*='])} {lim('S')}")
                 v.bound += 1
             elif c < 0.94:
                 out.append(f"{z}[::-1] = {lim(v.kind)}")

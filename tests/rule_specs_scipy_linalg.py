@@ -1,5 +1,7 @@
 """Specs of the scipy.linalg rules that mirror np.linalg (rules/scipy_linalg.py),
 imported at the end of tests/rule_specs.py (whose helpers it uses)."""
+import inspect
+
 import numpy as np
 
 from rule_specs import Case, spec, uni, spd, wellcond, sym_distinct, distinct
@@ -13,7 +15,10 @@ if SL is not None:
     spec(SL.cholesky, [Case(SL.cholesky, spd(3)), Case(SL.cholesky, spd(3), lower=True),
                        Case(SL.cholesky, spd(4), True)])
     spec(SL.det, [Case(SL.det, wellcond(3)), Case(SL.det, uni((2, 2)) + 2 * np.eye(2))])
-    spec(SL.inv, [Case(SL.inv, wellcond(3)), Case(SL.inv, spd(3), assume_a="pos", lower=True)])
+    # (assume_a and lower are new in SciPy 1.16)
+    spec(SL.inv, [Case(SL.inv, wellcond(3))]
+         + ([Case(SL.inv, spd(3), assume_a="pos", lower=True)]
+            if "assume_a" in inspect.signature(SL.inv).parameters else []))
     # (the vectors with driver='evd': the default 'evr' returns them with a sign that
     # flips between nearby matrices, so differences of a sign-dependent loss jump)
     spec(SL.eigh, [Case(SL.eigh, sym_distinct(3), driver="evd"), Case(SL.eigh, sym_distinct(3), lower=False, driver="evd"),

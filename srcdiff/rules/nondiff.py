@@ -10,7 +10,7 @@ _NUMPY = [
     "argmax", "argmin", "argsort", "argpartition", "argwhere", "nonzero", "flatnonzero",
     "searchsorted", "digitize", "unravel_index", "ravel_multi_index", "lexsort", "nanargmax",
     "nanargmin", "indices", "diag_indices", "tril_indices", "triu_indices", "diag_indices_from",
-    "tril_indices_from", "triu_indices_from", "mask_indices", "ix_",
+    "tril_indices_from", "triu_indices_from", "mask_indices",
     # piecewise constant (np.sign has rules in elementwise.py: on complex input it is x / |x|)
     "floor", "ceil", "round", "around", "rint", "trunc", "fix", "heaviside", "signbit",
     "floor_divide", "spacing",

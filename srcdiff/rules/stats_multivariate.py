@@ -81,6 +81,17 @@ def mvn_cov_cotangent(G, cov):
     return (G + np.transpose(G)) / 2
 
 
+def mvn_regular(allow_singular):
+    """Refuse ``allow_singular=True`` (a rule line reads it, so the rule stays
+    inlinable); True otherwise."""
+    if allow_singular:
+        unsupported("the derivative of scipy.stats.multivariate_normal with allow_singular=True")
+    return True
+
+
+nondifferentiable(mvn_regular)
+
+
 def mvn_cotangents(g, x, mean, cov, allow_singular):
     """The cotangents of (x, mean, cov) of logpdf given its cotangent ``g``."""
     if allow_singular:
@@ -164,17 +175,13 @@ if stats is not None:
     # entropy = (d log(2 pi e) + log det S) / 2: a function of cov only
     @vjp_rule(L.multivariate_normal.entropy)
     def mvn_entropy(g, ans, mean=None, cov=1, allow_singular=False):
-        if allow_singular:
-            unsupported("the derivative of scipy.stats.multivariate_normal with allow_singular=True")
-        S = mvn_matrix(cov, mvn_dim(0.0, mean, cov))
+        S = mvn_matrix(cov, mvn_dim(0.0, mean, cov)) if mvn_regular(allow_singular) else None
         return (None if mean is None else zeros_like_value(mean),
                 mvn_cov_cotangent(0.5 * g * np.transpose(np.linalg.inv(S)), cov))
 
     @jvp_rule(L.multivariate_normal.entropy)
     def mvn_entropy_jvp(ans, mean=None, cov=1, allow_singular=False, *, dmean, dcov):
-        if allow_singular:
-            unsupported("the derivative of scipy.stats.multivariate_normal with allow_singular=True")
-        d = mvn_dim(0.0, mean, cov)
+        d = mvn_dim(0.0, mean, cov) if mvn_regular(allow_singular) else None
         return 0.5 * np.trace(np.linalg.solve(mvn_matrix(cov, d), mvn_matrix(dcov, d)))
 
     @vjp_rule(L.dirichlet.logpdf)

@@ -8,10 +8,24 @@ sweep broadcast pairs; reductions sweep every axis/keepdims combination.
 """
 import itertools
 import math
+import re
 
 import numpy as np
 
 _rng = np.random.default_rng(1234)
+
+
+def _stable_name(obj):
+    """A name for a callable that is the same in every process (pytest-xdist
+    workers must collect the same test ids): never a repr with an address."""
+    name = getattr(obj, "__name__", None)
+    if name is None:
+        for module in (np, np.linalg):
+            for attr in dir(module):
+                if getattr(module, attr, None) is obj:
+                    return f"np.{attr}" if module is np else f"np.linalg.{attr}"
+        name = type(obj).__name__
+    return re.sub(r" at 0x[0-9a-f]+", "", name)
 
 
 class Case:
@@ -37,11 +51,11 @@ class Case:
                 return "[" + ",".join(desc(x) for x in a) + "]"
             if isinstance(a, (np.ndarray, np.generic)) and not isinstance(a, (float, int)):
                 return f"{a.dtype}{tuple(a.shape)}"
-            if isinstance(a, type):
-                return a.__name__
+            if isinstance(a, type) or callable(a):
+                return _stable_name(a)
             return repr(a)
-        name = getattr(self.func, "__name__", repr(self.func))
-        kw = ",".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        name = _stable_name(self.func)
+        kw = ",".join(f"{k}={desc(v)}" for k, v in self.kwargs.items())
         return f"{name}({','.join(desc(a) for a in self.args)}{'; ' if kw else ''}{kw}){self.label}"
 
 

@@ -144,7 +144,38 @@ def result_parts(tpl, result, n):
         return [b if _same(b, o) else
                 gast.IfExp(test=clone(result.test), body=b, orelse=o)
                 for b, o in zip(body, orelse)]
+    if n > 1:
+        _check_single_results(tpl)
     return [result] + [const(None)] * (n - 1)
+
+
+def _check_single_results(tpl):
+    """A single returned value is the first parameter's cotangent. A rule that
+    returns another rule's tuple of cotangents as one call (``return
+    other_rule(g, ans, a, b)``) would give the whole tuple to the first
+    parameter and nothing to the others: refuse it (the rule must unpack it)."""
+    for r in tpl.returns:
+        branches = []
+        while isinstance(r, gast.IfExp):
+            branches.append(r.body)
+            r = r.orelse
+        for b in branches + [r]:
+            callee = _resolve(b.func, tpl.globals) if isinstance(b, gast.Call) else None
+            if (hasattr(callee, "srcdiff_vjp_of") and callee is not tpl.fn
+                    and _result_kind(template(callee))[0] is True):
+                raise SrcdiffError(
+                    f"the rule {tpl.fn.__module__}.{tpl.fn.__qualname__} returns the tuple of "
+                    f"cotangents {callee.__qualname__} gives as one value (the first argument's "
+                    "cotangent): unpack it into a tuple literal")
+
+
+def _resolve(node, namespace):
+    """The object a name or a dotted name refers to in ``namespace`` (None if unknown)."""
+    if isinstance(node, gast.Name):
+        return namespace.get(node.id)
+    if isinstance(node, gast.Attribute):
+        return getattr(_resolve(node.value, namespace), node.attr, None)
+    return None
 
 
 def _same(a, b):
@@ -157,6 +188,16 @@ def returns_tuple(tpl):
     gives a tuple (n: the fewest cotangents one gives), (False, 1) when every one
     gives a single value (the first parameter's cotangent), (None, 0) when they
     differ."""
+    kind = _result_kind(tpl)
+    if kind[0] is False:
+        _check_single_results(tpl)
+    return kind
+
+
+def _result_kind(tpl):
+    """(True, n) when every ``return`` gives a tuple (n: the fewest cotangents one
+    gives; inf for a packed rule), (False, 1) when every one gives a single value,
+    (None, 0) when they differ."""
     if tpl.packed:
         return True, float("inf")
     kinds, length = set(), float("inf")

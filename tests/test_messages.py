@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from numeric import load_function, load_module
+from numeric import load_function, load_module, numeric_grad
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RNN = os.path.join(ROOT, "examples", "rnn.py")
@@ -87,6 +87,52 @@ def mymul_vjp(g, ans, a, b):
     assert srcdiff.gradcheck(mod.f, x, w, wrt="x", modes=("reverse",))
     with pytest.raises(AssertionError, match="'w'"):
         srcdiff.gradcheck(mod.f, x, w, wrt="w", modes=("reverse",))
+
+
+_DELEGATING_RULES = """
+def blend(a, b):
+    return a * b + b
+
+def blend_vjp(g, ans, a, b):
+    return g * b, g * (a + 1)
+
+def blend2(a, b):
+    return a * b + b
+
+def blend2_whole(g, ans, a, b):
+    return blend_vjp(g, ans, a, b)          # the whole tuple: would be a's cotangent
+
+def blend3(a, b):
+    return a * b + b
+
+def blend3_unpacked(g, ans, a, b):
+    ct = blend_vjp(g, ans, a, b)
+    return ct[0], ct[1]
+
+def f2(x, w):
+    return np.sum(blend2(x, w) ** 2)
+
+def f3(x, w):
+    return np.sum(blend3(x, w) ** 2)
+"""
+
+
+@pytest.mark.parametrize("wrt", [(0, 1), 1])
+def test_a_rule_returning_another_rules_tuple_as_one_value_is_refused(wrt):
+    """A single returned value is the first argument's cotangent: a rule that
+    returns another VJP rule's tuple whole would give it all to ``a`` and a zero
+    to ``b``. Refused, naming the rule; unpacked into a tuple literal, it works."""
+    mod = load_module(_DELEGATING_RULES)
+    for fn, rule in ((mod.blend, mod.blend_vjp), (mod.blend2, mod.blend2_whole),
+                     (mod.blend3, mod.blend3_unpacked)):
+        srcdiff.vjp_rule(fn)(rule)
+    x, w = np.linspace(0.1, 1.0, 4), np.linspace(-1.0, 1.0, 4)
+    with pytest.raises(srcdiff.SrcdiffError, match="blend2_whole returns the tuple .* unpack it"):
+        srcdiff.grad(mod.f2, wrt=wrt)(x, w)
+    got = srcdiff.grad(mod.f3, wrt=(0, 1))(x, w)
+    want = numeric_grad(mod.f3, (x, w), 0), numeric_grad(mod.f3, (x, w), 1)
+    for g, h in zip(got, want):
+        np.testing.assert_allclose(g, h, rtol=1e-6, atol=1e-8)
 
 
 def test_grad_of_a_non_scalar_function_names_its_file_and_line():

@@ -409,7 +409,11 @@ def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
     dB = np.reshape(db, np.shape(r))
     return ((np.reshape(np.linalg.solve(M, ctrans(da) @ r - ah @ (da @ X)), np.shape(x))
              + np.reshape(np.linalg.solve(M, ah @ dB), np.shape(x))),
-            np.sum(2.0 * np.real(np.conj(r) * (dB - da @ X)), axis=0) if has_res else 0.0 * res,
+            # (the residues' shape and dtype: SciPy's are a scalar for a 1-D b, and complex
+            # for complex input from SciPy 1.18)
+            (cast_like(np.reshape(np.sum(2.0 * np.real(np.conj(r) * (dB - da @ X)), axis=0),
+                                  np.shape(res)), res)
+             if has_res else 0.0 * res),
             None,
             np.real(np.diagonal(ctrans(u) @ da @ ctrans(vh), 0, -2, -1)))
 

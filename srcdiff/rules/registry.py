@@ -151,6 +151,8 @@ def _register(kind, funcs):
             setattr(entry, kind, rule_fn)
             entry.nondiff = False
             entry._templates.pop(kind, None)
+        if kind == "vjp":
+            rule_fn.srcdiff_vjp_of = funcs    # (templates: a rule returning another rule's tuple)
         return rule_fn
     return register
 

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover
 
 from ..runtime import expand_reduced, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
+from . import linalg as np_linalg
 from .linalg_eig import largest_entries, _gaps as eig_gaps
 from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, ctrans, phase_row,
                       cast_like, fill_zeros, svd_check, svd_vectors_check, norm_kind, norm_weights,
@@ -609,66 +610,14 @@ if linalg is not None:
     @vjp_rule(linalg.svd)
     def svd(g, ans, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
             lapack_driver="gesdd"):
-        """np.linalg.svd's maths (distinct non-zero singular values; ``full_matrices=False``
+        """np.linalg.svd's rule (distinct non-zero singular values; ``full_matrices=False``
         or a square matrix)."""
-        u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else linalg.svd(a, full_matrices=False)
-        gu, gs, gvh = g if compute_uv else (None, g, None)
-        uh = ctrans(u)
-        v = ctrans(vh)
-        k = np.shape(svd_vectors_check(a, s, gu, gvh))[-1]     # (refuses degenerate s; unused U, Vh need no check)
-        wide = np.shape(a)[-2] < np.shape(a)[-1]
-        eye = np.eye(k)
-        s2 = s ** 2
-        F = (1 - eye) / (np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye)
-        Ub = np.conj(gu) if gu is not None else None
-        Vb = np.swapaxes(gvh, -1, -2) if gvh is not None else None
-        GU = uh @ Ub if gu is not None else 0.0 * eye
-        GV = vh @ Vb if gvh is not None else 0.0 * eye
-        fixed = ((u if wide else v)[..., phase_row(u if wide else v, 0, "scipy.linalg.svd"):1, :]
-                 if np.iscomplexobj(u) else None)
-        E = (np.swapaxes(np.conj(fixed), -1, -2)
-             * (1j * np.imag(np.expand_dims(np.diagonal(GU + GV, 0, -2, -1), -2)) / np.real(fixed))
-             if np.iscomplexobj(u) else 0.0)
-        GU = GU - E if wide else GU
-        GV = GV if wide else GV - E
-        Ju = F * GU
-        Jv = F * GV
-        inner = ((Ju + ctrans(Ju)) * np.expand_dims(s, -2)
-                 + np.expand_dims(s, -1) * (Jv + ctrans(Jv))
-                 + (np.expand_dims(np.real(gs), -1) * eye if gs is not None else 0.0)
-                 + (1j * eye * np.imag(GU) / np.expand_dims(s, -2) if np.iscomplexobj(u) else 0.0))
-        extra_u = ((Ub - u @ (uh @ Ub)) / np.expand_dims(s, -2) @ vh
-                   if gu is not None and np.shape(a)[-2] > k else 0.0)
-        extra_v = (u @ (np.conj(gvh) / np.expand_dims(s, -1)) @ (np.eye(np.shape(a)[-1]) - v @ vh)
-                   if gvh is not None and np.shape(a)[-1] > k else 0.0)
-        return np.conj(u @ inner @ vh + extra_u + extra_v)
+        return np_linalg.svd(g, ans, a, full_matrices, compute_uv)
 
     @jvp_rule(linalg.svd)
     def svd_jvp(ans, a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
                 lapack_driver="gesdd", *, da):
-        u, s, vh = ans if compute_uv and svd_check(a, full_matrices) else linalg.svd(a, full_matrices=False)
-        uh = ctrans(u)
-        v = ctrans(vh)
-        k = np.shape(svd_vectors_check(a, s) if compute_uv else s)[-1]     # (refuses degenerate s)
-        wide = np.shape(a)[-2] < np.shape(a)[-1]
-        eye = np.eye(k)
-        s2 = s ** 2
-        F = (1 - eye) / (np.expand_dims(s2, -2) - np.expand_dims(s2, -1) + eye)
-        dS = uh @ da @ v
-        ds = np.real(np.diagonal(dS, 0, -2, -1))
-        dSS = dS * np.expand_dims(s, -2)
-        SdS = np.expand_dims(s, -1) * dS
-        Ju = F * (dSS + ctrans(dSS)) + (1j * eye * np.imag(dS) / np.expand_dims(s, -2) if np.iscomplexobj(u)
-                                        else 0.0)
-        dU = u @ Ju
-        dV = v @ (F * (SdS + ctrans(SdS)))
-        fixed = phase_row(u if wide else v, 0, "scipy.linalg.svd") if np.iscomplexobj(u) else 0
-        phase = (-1j * np.imag((dU if wide else dV)[..., fixed:1, :]) / np.real((u if wide else v)[..., fixed:1, :])
-                 if np.iscomplexobj(u) else 0.0)
-        dU = dU + u * phase + ((da @ v - u @ (uh @ da @ v)) / np.expand_dims(s, -2) if np.shape(a)[-2] > k else 0.0)
-        dV = dV + v * phase + ((ctrans(da) @ u - v @ (vh @ ctrans(da) @ u)) / np.expand_dims(s, -2)
-                               if np.shape(a)[-1] > k else 0.0)
-        return (dU, ds, ctrans(dV)) if compute_uv else ds
+        return np_linalg.svd_jvp(ans, a, full_matrices, compute_uv, da=da)
 
     @vjp_rule(linalg.svdvals)
     def svdvals(g, ans, a, overwrite_a=False, check_finite=True):
@@ -708,41 +657,15 @@ if linalg is not None:
     @vjp_rule(linalg.lstsq)
     def lstsq(g, ans, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
               lapack_driver=None):
-        """np.linalg.lstsq's maths; full column rank. Outputs (x, residues, rank, s):
+        """np.linalg.lstsq's rule; full column rank. Outputs (x, residues, rank, s):
         SciPy's residues are a scalar for a 1-D ``b``."""
-        x, res, rank, sv = ans if lstsq_options(a, ans[2]) else None
-        vec = np.ndim(b) == 1
-        X = np.expand_dims(x, -1) if vec else x
-        r = (np.expand_dims(b, -1) if vec else b) - a @ X
-        ah = ctrans(a)
-        Z = (np.linalg.solve(ah @ a, np.conj(np.expand_dims(g[0], -1) if vec else g[0])) if g[0] is not None
-             else 0.0 * X)
-        R2 = 2.0 * r * np.real(g[1]) if g[1] is not None and size_of(res) > 0 else 0.0 * r
-        usv = linalg.svd(a, full_matrices=False) if g[3] is not None else None
-        S = (usv[0] * np.expand_dims(np.real(g[3]), -2)) @ usv[2] if g[3] is not None else 0.0
-        ct_a = np.conj(r @ ctrans(Z) - a @ Z @ ctrans(X) - R2 @ ctrans(X) + S)
-        ct_b = np.conj(a @ Z + R2)
-        return cast_like(ct_a, a), cast_like(np.squeeze(ct_b, -1) if vec else ct_b, b)
+        ct = np_linalg.lstsq(g, ans, a, b) if lstsq_options(a, ans[2]) else None
+        return ct[0], ct[1]
 
     @jvp_rule(linalg.lstsq)
     def lstsq_jvp(ans, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True,
                   lapack_driver=None, *, da, db):
-        x, res, rank, sv = ans if lstsq_options(a, ans[2]) else None
-        vec = np.ndim(b) == 1
-        X = np.expand_dims(x, -1) if vec else x
-        r = (np.expand_dims(b, -1) if vec else b) - a @ X
-        ah = ctrans(a)
-        M = ah @ a
-        u, s, vh = linalg.svd(a, full_matrices=False)
-        dB = np.reshape(db, np.shape(r))
-        return ((np.reshape(np.linalg.solve(M, ctrans(da) @ r - ah @ (da @ X)), np.shape(x))
-                 + np.reshape(np.linalg.solve(M, ah @ dB), np.shape(x))),
-                # (SciPy 1.18 returns complex residues for complex input, 1.17 real ones)
-                (cast_like(np.reshape(np.sum(2.0 * np.real(np.conj(r) * (dB - da @ X)), axis=0),
-                                      np.shape(res)), res)
-                 if size_of(res) > 0 else 0.0 * res),
-                None,
-                np.real(np.diagonal(ctrans(u) @ da @ ctrans(vh), 0, -2, -1)))
+        return np_linalg.lstsq_jvp(ans, a, b, da=da, db=db) if lstsq_options(a, ans[2]) else None
 
     @vjp_rule(linalg.pinv)
     def pinv(g, ans, a, *, atol=None, rtol=None, return_rank=False, check_finite=True):

@@ -25,6 +25,24 @@ _lock = threading.Lock()
 _dir = None
 
 
+def _import_wrapper(module, source, fname, namespace):
+    """Write ``source`` to a file of its own (srcdiff reads a function's source from
+    its file), import it as ``module`` with ``namespace`` in its globals, return
+    its function ``fname``. Called with ``_lock`` held."""
+    global _dir
+    if _dir is None:
+        _dir = tempfile.mkdtemp(prefix="srcdiff_arity_")
+    path = os.path.join(_dir, module + ".py")
+    with open(path, "w") as fh:
+        fh.write(source)
+    spec = importlib.util.spec_from_file_location(module, path)
+    mod = importlib.util.module_from_spec(spec)
+    mod.__dict__.update(namespace)
+    sys.modules[module] = mod
+    spec.loader.exec_module(mod)
+    return getattr(mod, fname)
+
+
 def takes_varargs(f):
     """Is ``f`` a plain function with ``*args`` that can be given named
     parameters (no ``**kwargs``, no keyword-only parameters)?"""
@@ -45,7 +63,6 @@ def takes_varargs(f):
 def fixed_arity(f, n):
     """``f`` (a function with ``*args``) as a function of ``n`` named parameters
     (for ``grad(g)`` of such a function: ``grad`` of g's, with grad's options)."""
-    global _dir
     remake = getattr(f, "__srcdiff_arity__", None)
     if remake is not None:
         return remake(n)
@@ -76,18 +93,7 @@ def fixed_arity(f, n):
         target = "_srcdiff_target"
         source = (f"def {fname}({', '.join(names)}):\n"
                   f"    return {target}({', '.join(names)})\n")
-        if _dir is None:
-            _dir = tempfile.mkdtemp(prefix="srcdiff_arity_")
-        module = f"srcdiff_arity_{id(f):x}_{n}"
-        path = os.path.join(_dir, module + ".py")
-        with open(path, "w") as fh:
-            fh.write(source)
-        spec = importlib.util.spec_from_file_location(module, path)
-        mod = importlib.util.module_from_spec(spec)
-        mod.__dict__[target] = f
-        sys.modules[module] = mod
-        spec.loader.exec_module(mod)
-        fn = getattr(mod, fname)
+        fn = _import_wrapper(f"srcdiff_arity_{id(f):x}_{n}", source, fname, {target: f})
         fn.__qualname__ = f.__qualname__
         made[n] = fn
         return fn
@@ -141,7 +147,6 @@ def partial_function(p):
     own (the call of the partial is inlined as any partial's); None when the
     partial leaves ``*args``, ``**kwargs`` or a keyword-only parameter without
     a default, or is not of a Python function."""
-    global _dir
     import functools
     if not isinstance(p, functools.partial) or not inspect.isfunction(p.func):
         return None
@@ -169,19 +174,7 @@ def partial_function(p):
         target = "_srcdiff_target"
         source = (f"def {fname}({', '.join(header)}):\n"
                   f"    return {target}({', '.join(q.name for q in named)})\n")
-        if _dir is None:
-            _dir = tempfile.mkdtemp(prefix="srcdiff_arity_")
-        module = f"srcdiff_partial_{id(p):x}"
-        path = os.path.join(_dir, module + ".py")
-        with open(path, "w") as fh:
-            fh.write(source)
-        spec = importlib.util.spec_from_file_location(module, path)
-        mod = importlib.util.module_from_spec(spec)
-        mod.__dict__[target] = p
-        mod.__dict__.update(consts)
-        sys.modules[module] = mod
-        spec.loader.exec_module(mod)
-        fn = getattr(mod, fname)
+        fn = _import_wrapper(f"srcdiff_partial_{id(p):x}", source, fname, {target: p, **consts})
         fn.__qualname__ = f"partial({p.func.__qualname__})"
         try:
             _partials[p] = fn

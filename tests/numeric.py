@@ -81,3 +81,21 @@ def assert_grads(f, df, args, wrt, rtol=1e-5, atol=1e-6):
         want = numeric_grad(f, args, i)
         assert np.shape(g) == np.shape(want), (i, np.shape(g), np.shape(want))
         np.testing.assert_allclose(g, want, rtol=rtol, atol=atol, err_msg=f"argument {i}")
+
+
+def assert_orders_one_and_two(f, args, i, v):
+    """Through the front door, against central differences, w.r.t. ``args[i]`` (a
+    vector): ``grad``, then along ``v``: ``hvp``, ``jacobian(grad(f)) @ v`` and
+    ``jvp(f)``'s tangent."""
+    import srcdiff
+    args = list(args)
+    g = numeric_grad(f, args, i)
+    np.testing.assert_allclose(srcdiff.grad(f, wrt=i)(*args), g, rtol=1e-6, atol=1e-8)
+    want = gradient_fd(f, args, i, v)
+    np.testing.assert_allclose(srcdiff.hvp(f, wrt=i)(*args, v), want, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.jacobian(srcdiff.grad(f, wrt=i), wrt=i)(*args) @ v, want,
+                               rtol=1e-5, atol=1e-7)
+    tangents = [None] * len(args)
+    tangents[i] = v
+    _, t = srcdiff.jvp(f, tuple(args), tuple(tangents))
+    np.testing.assert_allclose(t, g @ v, rtol=1e-6, atol=1e-8)

@@ -8,7 +8,7 @@ import pytest
 
 import srcdiff
 from srcdiff import grad, hvp, jvp
-from numeric import assert_grads, gradient_fd, load_module, numeric_grad
+from numeric import assert_grads, assert_orders_one_and_two, gradient_fd, load_module, numeric_grad
 
 X = np.array([0.3, -0.2, 0.7])
 Y = np.array([0.5, 1.5, -0.4])
@@ -262,13 +262,9 @@ LIST_CASES = ["f_list_args", "f_rebind_items", "f_literal_slot", "f_splat_slice"
 def test_new_lists_and_slices_of_args_order_one_and_two(name):
     f = getattr(LISTS, name)
     assert_grads(f, grad(f, wrt=(0, 1)), (X, Y), (0, 1))
-    for i in (0, 1):
-        np.testing.assert_allclose(hvp(f, wrt=i)(X, Y, V), gradient_fd(f, (X, Y), i, V),
-                                   rtol=1e-5, atol=1e-7)
-    H = srcdiff.jacobian(grad(f))(X, Y)
-    np.testing.assert_allclose(H @ V, gradient_fd(f, (X, Y), 0, V), rtol=1e-5, atol=1e-7)
-    _, dout = jvp(f, (X, Y), (V, None))
-    np.testing.assert_allclose(dout, numeric_grad(f, (X, Y), 0) @ V, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(hvp(f, wrt=1)(X, Y, V), gradient_fd(f, (X, Y), 1, V),
+                               rtol=1e-5, atol=1e-7)
+    assert_orders_one_and_two(f, (X, Y), 0, V)
 
 
 BAD = load_module('''

@@ -527,6 +527,8 @@ class ForwardTransform:
         for i, a in enumerate(op.args[:len(params)]):
             bind[params[i]] = a
         for k, v in op.keywords.items():
+            if k not in params and k + "_" in params:
+                k = k + "_"     # a parameter the rule renamed (its tangent's name d<k> was taken)
             if k not in params and k not in tpl.kwonly and tpl.varkw is None:
                 raise _Unsupported(f"{rule.name}: its forward rule has no parameter {k!r}")
             if k in params or k in tpl.kwonly:
@@ -539,6 +541,11 @@ class ForwardTransform:
         for p in params:
             dname = "d" + p
             if dname not in tpl.kwonly:
+                if dname in params and p in bind and not is_zero(self.tangent_atom(bind[p])):
+                    # the tangent's name is another parameter's: never drop the tangent
+                    raise _Unsupported(f"{rule.name}: its forward rule cannot take the tangent "
+                                       f"of {p!r} ({dname!r} is a parameter; rename {p!r} to "
+                                       f"{p + '_'!r} in the rule)")
                 continue
             if p in bind:
                 d = self.tangent_atom(bind[p])

@@ -596,8 +596,8 @@ def corrcoef_jvp(ans, x, y=None, rowvar=True, *, dtype=None, dx, dy):
 # ---- np.trapezoid: linear in y; in the sample points x through the widths diff(x) ----------
 #
 # I = sum_i d_i (y_i + y_{i+1}) / 2 along the axis, d = dx or diff(x). The forward rule
-# names x's tangent dx_ (dx is np.trapezoid's spacing): x passed by keyword (x=...) is
-# refused in forward mode, never dropped.
+# names x's tangent dx_ (dx is np.trapezoid's spacing), so x is x_ there (forward mode binds
+# a keyword x= to a rule parameter x_).
 
 def trapezoid_axis(y, axis):
     return axis % np.ndim(y)

@@ -156,7 +156,7 @@ def literal(value):
 # a complex case makes every parameter complex; a mixed one only the last (a
 # real and a complex array of one shape, the complex one last: code that needs only a shape must not
 # take the real one's dtype for the complex one's cotangent)
-_SUFFIX = {"real": "", "complex": "c", "mixed": "m"}
+_SUFFIX = {"real": "", "complex": "c", "mixed": "m", "keywords": "k"}
 
 
 class SweepCase:
@@ -189,8 +189,9 @@ def _wrt(case):
     return tuple(i for i, a in enumerate(case.args) if any(_is_float_leaf(x) for x in leaves(a)))
 
 
-def call_source(case, writer):
-    """The source of the call, e.g. ``np.sum(x0, axis=1)``."""
+def call_source(case, writer, by_keyword=False):
+    """The source of the call, e.g. ``np.sum(x0, axis=1)``; ``by_keyword``: every
+    argument after the first that the callable takes by name is passed by name."""
     wrt = _wrt(case)
     if case.func is np.r_ or case.func is np.c_:   # np.r_[a, b]: the key is the one argument
         key = case.args[0] if isinstance(case.args[0], tuple) else (case.args[0],)
@@ -202,8 +203,30 @@ def call_source(case, writer):
         return f"{args[0]}[{writer.index(case.args[1])}]"
     if case.func in OPERATORS:
         return OPERATORS[case.func].format(*args)
+    if by_keyword:
+        names = keyword_names(case)
+        args = args[:1] + [f"{n}={a}" if n else a for n, a in zip(names, args[1:])]
+        # (a positional argument after a keyword one is a syntax error: names end the run)
+        assert all(n for n in names[:len([n for n in names if n])]), names
     args += [f"{k}={writer.constant(v)}" for k, v in case.kwargs.items()]
     return f"{spelling(case.func)}({', '.join(args)})"
+
+
+def keyword_names(case):
+    """The names the callable takes ``case``'s second, third, ... positional
+    arguments by (None where it takes one only by position; after the first None,
+    all None), or None when its signature cannot be read."""
+    import inspect
+    try:
+        params = list(inspect.signature(case.func).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    names, ok = [], True
+    for i in range(1, len(case.args)):
+        p = params[i] if i < len(params) else None
+        ok = ok and p is not None and p.kind == p.POSITIONAL_OR_KEYWORD
+        names.append(p.name if ok else None)
+    return names
 
 
 def _outputs(value):
@@ -241,7 +264,7 @@ def _term(name, value, weights, k):
 def _build(sc):
     case = sc.case
     writer = Writer()
-    call = call_source(case, writer)
+    call = call_source(case, writer, by_keyword=sc.kind == "keywords")
     unused = [n for n, _ in writer.params if not re.search(rf"\b{n}\b", call)]
     assert not unused, f"{call}: parameters {unused} unused"
     params = [v for _, v in writer.params]
@@ -372,6 +395,10 @@ def sweep_cases():
         for i, case in enumerate(picks):
             out.append(SweepCase(rule, case, i))
         for i, case in enumerate(picks[:1]):
+            names = keyword_names(case)
+            if names and any(n and k + 1 in _wrt(case) for k, n in enumerate(names)):
+                # a differentiated argument passed by name (rules bind it by name)
+                out.append(SweepCase(rule, case, i, kind="keywords"))
             sc = SweepCase(rule, case, i, kind="complex")
             if _accepts_complex(sc):
                 out.append(sc)

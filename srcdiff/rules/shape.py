@@ -567,19 +567,19 @@ def full_like_jvp(ans, a, fill_value, dtype=None, order="K", subok=True, shape=N
 
 
 @vjp_rule(np.arange)
-def arange(g, ans, *args, dtype=None, device=None, like=None):
+def arange(g, ans, start_or_stop, stop=None, step=None, dtype=None, *, device=None, like=None):
     """arange(stop) / (start, stop) / (start, stop, step): the values are
     start + k * step (the length, set by stop, is piecewise constant)."""
-    return ((None,) if len(args) == 1
-            else (np.sum(g), None) if len(args) == 2
-            else (np.sum(g), None, np.sum(g * np.arange(np.size(ans)))))
+    return (None if stop is None else np.sum(g),
+            None,
+            None if step is None else np.sum(g * np.arange(np.size(ans))))
 
 
 @jvp_rule(np.arange)
-def arange_jvp(ans, *args, dtype=None, device=None, like=None, dargs):
-    return (0.0 * ans if len(args) == 1
-            else (dargs[0] + 0.0 * ans) if len(args) == 2
-            else dargs[0] + dargs[2] * np.arange(np.size(ans)))
+def arange_jvp(ans, start_or_stop, stop=None, step=None, dtype=None, *, device=None, like=None,
+               dstart_or_stop, dstop, dstep):
+    return ((0.0 * ans if stop is None else dstart_or_stop + 0.0 * ans)
+            + (0.0 if step is None else dstep * np.arange(np.size(ans))))
 
 
 @vjp_rule(np.linspace)

@@ -16,7 +16,7 @@ def test_first_lines_are_the_two_commands():
     with open(os.path.join(ROOT, "README.md")) as fh:
         lines = [ln.strip() for ln in fh.read().splitlines()[:5] if ln.strip()]
     assert lines[1] == "pip install -e . && python examples/quickstart.py"
-    assert lines[2] == "pip install -e '.[test]' && python -m pytest -q"
+    assert lines[2] == "pip install -e '.[test]' && python -m pytest -q -n auto"
 
 
 def _update_readme():

@@ -1213,6 +1213,7 @@ class ReverseTransform:
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
         self.shape_only = (self._shape_only(adjoint) & self.arrays) - written
+        self.own_arrays = {t for t in written if self._own_array(body, t)}
         needed |= self._restore_index_reads(adjoint, needed)
         # (an array a view the sweep reads looks into becomes needed here: its
         # put-back items, their indices and the restores of the name it is
@@ -1245,6 +1246,43 @@ class ReverseTransform:
             head.append(assign(name, const(None)))
         self.stack_names = [name for _, name in inits]
         return head + primal
+
+    def _own_array(self, body, t):
+        """Is the array bound to ``t`` never held by another name: every binding
+        of ``t`` makes a new array (not a parameter, a view, a tuple or a swap,
+        ``u, v = v, u``), and ``t`` is read only to make new arrays (``t * 2``,
+        not ``t[1:]``, ``[t]`` or ``f(t)`` for a call that may return it)? Then
+        putting back its old items in the sweep needs no other name to see them."""
+        from .inline import _fresh_definition
+
+        def makes_new(st):
+            op = self.classifier.classify(st.value)
+            if _fresh_definition(op) and op.kind not in ("pack", "pack_dict"):
+                return True
+            # (an element read, ``w_item = w[i]`` of a vector: a number, not a view)
+            v = st.value
+            return isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
+                and self.shapes.rank(v.value) == 1 and self.shapes.rank(v.slice) == 0 \
+                and (not isinstance(v.slice, gast.Constant) or type(v.slice.value) is int)
+
+        if t in self.norm.params:
+            return False
+        for st in walk_stmts(body):
+            if isinstance(st, (gast.If, gast.While)):
+                continue        # (a test only reads)
+            if isinstance(st, gast.Assign):
+                binds = {n.id for tg in st.targets for n in walk(tg)
+                         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                simple = len(st.targets) == 1 and isinstance(st.targets[0], gast.Name)
+                if t in binds and not (simple and makes_new(st)):
+                    return False
+                if t in names_read(st.value) and not makes_new(st):
+                    return False
+                continue
+            parts = [st.target, st.iter] if isinstance(st, gast.For) else [st]
+            if any(isinstance(n, gast.Name) and n.id == t for p in parts for n in walk(p)):
+                return False
+        return True
 
     def _restore_view_bases(self, body, needed, written):
         """A view (``t = v[1:-1]``) of an array written in place afterwards shows
@@ -1773,9 +1811,17 @@ class ReverseTransform:
                 # place: the stack keeps a copy of the old value (the array itself
                 # would be changed under it)
                 saved = call(self.ref(runtime.saved_copy, "saved_copy"), [saved])
+            popped = call(attr(st, "pop"))
+            if r.target in self.own_arrays and isinstance(saved, gast.Name):
+                # the sweep puts back the array's old items in place, into what it
+                # pops: a copy pushed and a copy popped, so that no array is both on
+                # the stack and written in place, and differentiating this code
+                # again follows it (no other name holds the array: _own_array)
+                copy = self.ref(runtime.saved_copy, "saved_copy")
+                saved, popped = call(copy, [saved]), call(clone(copy), [popped])
             push = gast.Expr(value=call(attr(st, "append"), [saved]))
             pushes.setdefault(id(s), []).append(push)
-            return [assign(r.target, call(attr(st, "pop")))]
+            return [assign(r.target, popped)]
         if r.kind == "item":
             y = r.target
             if y not in needed:

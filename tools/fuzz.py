@@ -2306,14 +2306,16 @@ def failure_line_runs(source, fname, args, fail):
 
 
 def run_case(source, fname, args, wrt, forward="auto", seed=0, require_valid=True,
-             numerics=True, coverage=False):
+             numerics=True, coverage=False, orders=ORDERS):
     """('invalid', reason) | ('ok', []) | ('fail', [Failure...]); with coverage=True a
     third item: the number of statements that never run."""
-    res = _run_case(source, fname, args, wrt, forward, seed, require_valid, numerics, coverage)
+    res = _run_case(source, fname, args, wrt, forward, seed, require_valid, numerics, coverage,
+                    orders)
     return res if coverage else res[:2]
 
 
-def _run_case(source, fname, args, wrt, forward, seed, require_valid, numerics, coverage):
+def _run_case(source, fname, args, wrt, forward, seed, require_valid, numerics, coverage,
+              orders):
     try:
         mod = load_module(source)
         f = getattr(mod, fname)
@@ -2335,7 +2337,7 @@ def _run_case(source, fname, args, wrt, forward, seed, require_valid, numerics, 
     else:
         nums = None
     dead = dead_statements(mod, f, args) if coverage else None
-    fails = check_program(f, args, wrt, seed=seed, forward=forward, numeric=nums)
+    fails = check_program(f, args, wrt, seed=seed, forward=forward, numeric=nums, orders=orders)
     return ("fail", fails, dead) if fails else ("ok", [], dead)
 
 
@@ -2656,9 +2658,10 @@ def _cost(text):
     return (nodes, ints, len(text))
 
 
-def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log=None):
-    """Reduce the program to a smaller one failing with the same signature;
-    returns (source, args, wrt)."""
+def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log=None,
+           orders=ORDERS):
+    """Reduce the program to a smaller one failing with the same signature (checked
+    at ``orders``); returns (source, args, wrt)."""
     start = time.time()
     best = (ast.parse(source), tuple(args), wrt)
     best_text = source
@@ -2678,7 +2681,7 @@ def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log
         tried += 1
         try:
             status, res, dead = _with_timeout(10.0, run_case, text, fname, list(a), w, forward,
-                                              numerics=numerics, coverage=True)
+                                              numerics=numerics, coverage=True, orders=orders)
         except _Timeout:
             return signature[0] == "timeout"
         if status != "fail" or not any(fl.signature == signature for fl in res):
@@ -2716,7 +2719,7 @@ def shrink(source, fname, args, wrt, signature, forward="auto", budget=60.0, log
     check_line = False
     try:
         st0, res0, best_dead = run_case(source, fname, list(args), wrt, forward,
-                                        numerics=False, coverage=True)
+                                        numerics=False, coverage=True, orders=orders)
         best_dead = math.inf if best_dead is None else best_dead
         if st0 == "fail":
             fl0 = next((fl for fl in res0 if fl.signature == signature), None)
@@ -2873,16 +2876,17 @@ def shrink_saved(path, forward="auto", budget=120.0):
     fname = getattr(mod, "FUNC", "f")
     args, wrt = list(mod.ARGS), getattr(mod, "WRT", None)
     source = _program_text(path)
-    st, fails = run_case(source, fname, args, wrt, forward)
+    orders = saved_orders(mod)
+    st, fails = run_case(source, fname, args, wrt, forward, orders=orders)
     if st != "fail":
         print(f"{path}: {st} {fails}")
         return 0
     small, args, wrt = shrink(source, fname, args, wrt, fails[0].signature, forward, budget,
-                              log=print)
-    st, res = run_case(small, fname, args, wrt, forward)
+                              log=print, orders=orders)
+    st, res = run_case(small, fname, args, wrt, forward, orders=orders)
     save_failure(os.path.dirname(path) or ".", os.path.basename(path)[:-3], small, fname, args,
                  wrt, [fl for fl in res if fl.signature == fails[0].signature] or res,
-                 orders=saved_orders(mod))
+                 orders=orders)
     print(small)
     return 1
 
@@ -3215,11 +3219,11 @@ def _check_one(job):
 
 
 def _shrink_one(job):
-    source, fname, args, wrt, sig, forward, budget, verbose = job
+    source, fname, args, wrt, sig, forward, budget, verbose, orders = job
     logs = []
     small, args, wrt = shrink(source, fname, args, wrt, sig, forward, budget,
-                              log=logs.append if verbose else None)
-    st, res = run_case(small, fname, args, wrt, forward)
+                              log=logs.append if verbose else None, orders=orders)
+    st, res = run_case(small, fname, args, wrt, forward, orders=orders)
     return small, args, wrt, st, res, logs
 
 
@@ -3265,7 +3269,7 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
                 if do_shrink and sig not in shrunk_sigs and len(shrunk_sigs) < max_shrinks:
                     shrunk_sigs.add(sig)
                     to_shrink[res["k"]] = (res["source"], res["fname"], res["args"], res["wrt"],
-                                           sig, forward, shrink_budget, verbose)
+                                           sig, forward, shrink_budget, verbose, orders)
         if pool:
             pending = {k: pool.apply_async(_shrink_one, (job,)) for k, job in to_shrink.items()}
             shrunk = {k: p.get() for k, p in pending.items()}

@@ -55,14 +55,24 @@ def float_jvp(ans, x, *, dx):
     return dx
 
 
+def selected_index(items, which):
+    """The index of the item ``which`` (builtin min or max) selects (the first)."""
+    return which(range(len(items)), key=lambda i: items[i])
+
+
+# (an index: a call of it stays a call when select_grad is differentiated again,
+# its lambda is not inlined into code that forward mode cannot follow)
+nondifferentiable(selected_index)
+
+
 def select_grad(g, ans, args, which):
     """Cotangents of min/max: ``g`` goes to the (first) selected argument."""
     if len(args) == 1:
         items = args[0]
         out = [_zero_like(g) for _ in items]
-        out[which(range(len(items)), key=lambda i: items[i])] = g
+        out[selected_index(items, which)] = g
         return (out,)
-    k = which(range(len(args)), key=lambda i: args[i])
+    k = selected_index(args, which)
     return tuple(g if i == k else _zero_like(g) for i in range(len(args)))
 
 

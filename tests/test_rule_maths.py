@@ -632,7 +632,8 @@ def test_maximum_tie_still_splits():
 
 NORM_AT_ZERO = ["np.linalg.norm(x)", "np.linalg.norm(x, 3)", "np.linalg.norm(x, 1)",
                 "np.linalg.vector_norm(x)", "np.linalg.norm(x.reshape(2, 2), 'fro')",
-                "np.linalg.matrix_norm(x.reshape(2, 2))"]
+                "np.linalg.matrix_norm(x.reshape(2, 2))", "np.sum(np.hypot(x, 0.0 * x))",
+                "np.hypot(x[0], x[1]) + np.hypot(x[2], x[3])", "math.hypot(x[0], x[1], x[2]) + math.hypot(x[3], 0.0)"]
 
 
 @pytest.mark.parametrize("expr", NORM_AT_ZERO)

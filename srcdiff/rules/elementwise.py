@@ -437,12 +437,15 @@ def arctan2_jvp(ans, y, x, *, dy, dx):
 
 @vjp_rule(np.hypot)
 def hypot(g, ans, x, y):
-    return unbroadcast(g * x / ans, x), unbroadcast(g * y / ans, y)
+    """0 at x = y = 0 (as np.linalg.norm at the zero vector), not 0 / 0."""
+    r = np.where(ans == 0, 1.0, ans)
+    return unbroadcast(g * x / r, x), unbroadcast(g * y / r, y)
 
 
 @jvp_rule(np.hypot)
 def hypot_jvp(ans, x, y, *, dx, dy):
-    return broadcast_like(dx * x / ans, ans) + broadcast_like(dy * y / ans, ans)
+    r = np.where(ans == 0, 1.0, ans)
+    return broadcast_like(dx * x / r, ans) + broadcast_like(dy * y / r, ans)
 
 
 @vjp_rule(np.fmod)

@@ -222,13 +222,13 @@ def atan2_jvp(ans, y, x, *, dy, dx):
 
 
 def hypot_cotangents(g, ans, coordinates):
-    """Cotangents of ``math.hypot(*coordinates)``: ``g * c / ans`` each."""
-    return tuple(g * c / ans for c in coordinates)
+    """Cotangents of ``math.hypot(*coordinates)``: ``g * c / ans`` each (0 at the origin)."""
+    return tuple(g * c / (ans or 1.0) for c in coordinates)
 
 
 def hypot_tangent(ans, coordinates, tangents):
     """Tangent of ``math.hypot(*coordinates)``."""
-    return math.fsum(t * c for t, c in zip(tangents, coordinates) if t is not None) / ans
+    return math.fsum(t * c for t, c in zip(tangents, coordinates) if t is not None) / (ans or 1.0)
 
 
 @vjp_rule(math.hypot)

@@ -1,6 +1,7 @@
 """The ``math`` module's scalar functions, with rules written in ``math``."""
 import math
 
+from .builtins import spread_sum
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 
 _LN2 = math.log(2.0)
@@ -219,6 +220,17 @@ def atan2(g, ans, y, x):
 @jvp_rule(math.atan2)
 def atan2_jvp(ans, y, x, *, dy, dx):
     return dy * x / (x ** 2 + y ** 2) - dx * y / (x ** 2 + y ** 2)
+
+
+@vjp_rule(math.fsum)
+def fsum(g, ans, iterable):
+    """The exactly rounded sum: a sum's derivative, ``g`` for every item."""
+    return spread_sum(g, iterable)
+
+
+@jvp_rule(math.fsum)
+def fsum_jvp(ans, iterable, *, diterable):
+    return math.fsum(diterable)
 
 
 def hypot_cotangents(g, ans, coordinates):

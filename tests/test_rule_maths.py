@@ -669,3 +669,26 @@ def test_tensor_sigmoid_and_relu_edges():
         x.relu().sqrt().sum().backward()     # sqrt'(0) = inf where relu is 0
     assert x.grad.data[0] == 0.0 and x.grad.data[1] == 0.0
     assert x.grad.data[2] == pytest.approx(0.5 / math.sqrt(2.0))
+
+
+CUMPROD_ORDER_TWO = {
+    "cumprod": "np.sum(np.cumprod(x) ** 2)",
+    "cumprod_axis": "np.sum(np.cumprod(x.reshape(2, 3), axis=1) * x.reshape(2, 3))",
+    "cumprod_axis0": "np.sum(np.cumprod(x.reshape(2, 3), axis=0) ** 2)",
+    "cumulative_prod": "np.sum(np.cumulative_prod(x, include_initial=True) * np.arange(7.0))",
+    "multiply_accumulate": "np.sum(np.multiply.accumulate(x) * x)",
+}
+
+
+@pytest.mark.parametrize("x", [[0.5, 1.3, -0.8, 0.7, 1.1, -1.4], [0.5, 0.0, 1.2, 0.7, 0.0, 2.0]],
+                         ids=["no_zero", "zeros"])
+@pytest.mark.parametrize("name", sorted(CUMPROD_ORDER_TWO))
+def test_cumprod_at_order_two_also_with_zeros(name, x):
+    """Second derivatives by recurrences (no division: exact where entries are 0)."""
+    f = load_function(f"def f(x):\n    return {CUMPROD_ORDER_TWO[name]}\n")
+    x, v = np.array(x), np.array([0.3, -0.7, 1.1, 0.4, -0.2, 0.9])
+    check_order_one(f, x, v)
+    check_order_two(f, x, v)
+    _, t = jvp(grad(f), (x,), (v,))
+    np.testing.assert_allclose(t, (grad(f)(x + EPS * v) - grad(f)(x - EPS * v)) / (2 * EPS), rtol=1e-4,
+                               atol=1e-5)

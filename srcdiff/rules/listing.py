@@ -54,9 +54,6 @@ def _group(name):
 # Rules whose second derivatives srcdiff refuses (SrcdiffError, never a number),
 # with the calls concerned; tests/test_sweep.py checks that each one refuses.
 FIRST_ORDER_ONLY = (
-    ("numpy.cumprod", "every call"),
-    ("numpy.cumulative_prod", "every call"),
-    ("numpy.multiply.accumulate", "every call"),
     ("numpy.cross", "with axis arguments (axis, axisa, axisb, axisc)"),
     ("numpy.linalg.cross", "every call"),
     ("numpy.linalg.matrix_power", "every call"),

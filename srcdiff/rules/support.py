@@ -271,6 +271,60 @@ def cumprod_tangent(t, a, axis=None):
     return np.moveaxis(np.stack(cols, axis=-1), -1, axis)
 
 
+def cumprod_tangent2(t, d, a, axis=None):
+    """The second derivative of ``np.cumprod(a, axis)`` along ``t`` and ``d``
+    (symmetric; exact with zeros). With y the cumulative product, T and D its
+    tangents along t and d: S_j = S_{j-1} a_j + T_{j-1} d_j + D_{j-1} t_j."""
+    shape = np.shape(a)
+    if axis is None:
+        return cumprod_tangent2(np.reshape(t, (-1,)), np.reshape(d, (-1,)), np.reshape(a, (-1,)), 0)
+    am = np.moveaxis(a, axis, -1)
+    tm = np.moveaxis(np.broadcast_to(t, shape), axis, -1)
+    dm = np.moveaxis(np.broadcast_to(d, shape), axis, -1)
+    n = np.shape(am)[-1]
+    if n == 0:
+        return np.zeros_like(am * tm * dm)
+    y, T, D = am[..., 0], tm[..., 0], dm[..., 0]
+    S = 0.0 * (y * T * D)
+    cols = [S]
+    for j in range(1, n):
+        S = S * am[..., j] + T * dm[..., j] + D * tm[..., j]
+        T, D = T * am[..., j] + y * tm[..., j], D * am[..., j] + y * dm[..., j]
+        y = y * am[..., j]
+        cols.append(S)
+    return np.moveaxis(np.stack(cols, axis=-1), -1, axis)
+
+
+def cumprod_hvp(g, d, a, axis=None):
+    """``H_g d`` with ``H_g`` the Hessian of ``<g, np.cumprod(a, axis)>`` (exact
+    with zeros): the transpose in ``t`` of cumprod_tangent2(t, d, a). Adjoints of
+    its recurrence: sS_j = g_j + a_{j+1} sS_{j+1}, sT_j = a_{j+1} sT_{j+1} +
+    d_{j+1} sS_{j+1}; then out_j = y_{j-1} sT_j + D_{j-1} sS_j."""
+    shape = np.shape(a)
+    if axis is None:
+        return np.reshape(cumprod_hvp(np.reshape(g, (-1,)), np.reshape(d, (-1,)), np.reshape(a, (-1,)), 0),
+                          shape)
+    am = np.moveaxis(a, axis, -1)
+    gm = np.moveaxis(g, axis, -1)
+    dm = np.moveaxis(np.broadcast_to(d, shape), axis, -1)
+    n = np.shape(am)[-1]
+    if n == 0:
+        return np.zeros_like(am * gm * dm)
+    ys, Ds = [1.0 + 0.0 * am[..., 0]], [0.0 * dm[..., 0]]     # y_{j-1}, D_{j-1}
+    for j in range(n - 1):
+        Ds.append(Ds[j] * am[..., j] + ys[j] * dm[..., j])
+        ys.append(ys[j] * am[..., j])
+    cols = [None] * n
+    sS = gm[..., n - 1]
+    sT = 0.0 * sS
+    cols[n - 1] = ys[n - 1] * sT + Ds[n - 1] * sS
+    for j in range(n - 2, -1, -1):
+        sT = am[..., j + 1] * sT + dm[..., j + 1] * sS
+        sS = gm[..., j] + am[..., j + 1] * sS
+        cols[j] = ys[j] * sT + Ds[j] * sS
+    return np.moveaxis(np.stack(cols, axis=-1), -1, axis)
+
+
 def diff_pad_width(ndim, axis, n):
     """``pad_width`` that pads ``n`` zeros on both sides of ``axis``."""
     axis = axis % ndim
@@ -1315,22 +1369,48 @@ def prod_others_mv_jvp(ans, a, v, axis=None, *, da, dv):
 
 @vjp_rule(cumprod_grad)
 def cumprod_grad_vjp(gg, ans, g, a, axis=None):
-    return cumprod_tangent(gg, a, axis), unsupported("second derivatives of np.cumprod")
+    return cumprod_tangent(gg, a, axis), cumprod_hvp(g, gg, a, axis)
 
 
 @jvp_rule(cumprod_grad)
 def cumprod_grad_jvp(ans, g, a, axis=None, *, dg, da):
-    return cumprod_grad(dg, a, axis) + unsupported("second derivatives of np.cumprod")
+    return cumprod_grad(dg, a, axis) + cumprod_hvp(g, da, a, axis)
 
 
 @vjp_rule(cumprod_tangent)
 def cumprod_tangent_vjp(gg, ans, t, a, axis=None):
-    return cumprod_grad(gg, a, axis), unsupported("second derivatives of np.cumprod")
+    return cumprod_grad(gg, a, axis), cumprod_hvp(gg, t, a, axis)
 
 
 @jvp_rule(cumprod_tangent)
 def cumprod_tangent_jvp(ans, t, a, axis=None, *, dt, da):
-    return cumprod_tangent(dt, a, axis) + unsupported("second derivatives of np.cumprod")
+    return cumprod_tangent(dt, a, axis) + cumprod_tangent2(t, da, a, axis)
+
+
+# cumprod_tangent2 and cumprod_hvp are linear in each of their first two arguments
+# (H_g symmetric): third derivatives, in a, are refused.
+@vjp_rule(cumprod_tangent2)
+def cumprod_tangent2_vjp(gg, ans, t, d, a, axis=None):
+    return (cumprod_hvp(gg, d, a, axis), cumprod_hvp(gg, t, a, axis),
+            unsupported("third derivatives of np.cumprod"))
+
+
+@jvp_rule(cumprod_tangent2)
+def cumprod_tangent2_jvp(ans, t, d, a, axis=None, *, dt, dd, da):
+    return (cumprod_tangent2(dt, d, a, axis) + cumprod_tangent2(t, dd, a, axis)
+            + unsupported("third derivatives of np.cumprod") * da)
+
+
+@vjp_rule(cumprod_hvp)
+def cumprod_hvp_vjp(gg, ans, g, d, a, axis=None):
+    return (cumprod_tangent2(gg, d, a, axis), cumprod_hvp(g, gg, a, axis),
+            unsupported("third derivatives of np.cumprod"))
+
+
+@jvp_rule(cumprod_hvp)
+def cumprod_hvp_jvp(ans, g, d, a, axis=None, *, dg, dd, da):
+    return (cumprod_hvp(dg, d, a, axis) + cumprod_hvp(g, dd, a, axis)
+            + unsupported("third derivatives of np.cumprod") * da)
 
 
 @vjp_rule(diff_cotangents)
@@ -1793,6 +1873,7 @@ register_linear((0,), cast_like, fill_zeros, unpack_like, split_like, stack_spli
                 matrix_power_cotangent, matrix_power_tangent, einsum_cotangents, diff_cotangents,
                 diff_transpose, diff_join, diff_unjoin)
 register_linear((1,), prod_others_mv)
+register_linear((0, 1), cumprod_tangent2, cumprod_hvp)
 
 nondifferentiable(unsupported, user_location, phase_row, extremum_weights, nan_count, inverse_permutation,
                   negate_shift, tensordot_spec, dot_spec, inner_spec, kron_spec, eye_like,

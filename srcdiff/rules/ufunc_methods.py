@@ -113,7 +113,7 @@ def add_accumulate_jvp(ans, array, axis=0, dtype=None, out=None, *, darray):
 
 @vjp_rule(np.multiply.accumulate)
 def multiply_accumulate(g, ans, array, axis=0, dtype=None, out=None):
-    """np.cumprod along ``axis`` (first order only, as np.cumprod)."""
+    """np.cumprod along ``axis``."""
     return cumprod_grad(g, array, axis)
 
 

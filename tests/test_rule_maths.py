@@ -692,3 +692,14 @@ def test_cumprod_at_order_two_also_with_zeros(name, x):
     _, t = jvp(grad(f), (x,), (v,))
     np.testing.assert_allclose(t, (grad(f)(x + EPS * v) - grad(f)(x - EPS * v)) / (2 * EPS), rtol=1e-4,
                                atol=1e-5)
+
+
+@pytest.mark.parametrize("n", [-2, -1, 0, 1, 2, 3])
+def test_matrix_power_at_order_two(n):
+    """The derivative of A^n is a block of a matrix power: every order is one."""
+    f = load_function(f"def f(x):\n    A = x.reshape(2, 2, 2) + 2.0 * np.eye(2)\n"
+                      f"    return np.sum(np.linalg.matrix_power(A, {n}) ** 2)\n")
+    x = np.array([0.3, -0.5, 0.2, 0.4, -0.1, 0.6, 0.5, -0.3])
+    v = np.array([0.2, 0.1, -0.4, 0.3, 0.5, -0.2, 0.1, 0.7])
+    check_order_one(f, x, v)
+    check_order_two(f, x, v)

@@ -23,8 +23,7 @@ from ..runtime import expand_reduced, unbroadcast, size_of
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 from .indexing import scatter_add
 from .support import (fold_lower_h, hermitian_from_lower, ctrans, phase_row, cast_like, svd_check, svd_vectors_check,
-                      norm_kind, norm_weights, matrix_power_cotangent, matrix_power_tangent,
-                      unsupported)
+                      norm_kind, norm_weights, unsupported)
 
 @vjp_rule(np.linalg.inv)
 def inv(g, ans, a):
@@ -418,14 +417,22 @@ def lstsq_jvp(ans, a, b, rcond=None, *, da, db):
             np.real(np.diagonal(ctrans(u) @ da @ ctrans(vh), 0, -2, -1)))
 
 
+# The derivative of A^n along E (any integer n) is the upper-right block of
+# [[A, E], [0, A]]^n: again a matrix power, so every order is one.
+
 @vjp_rule(np.linalg.matrix_power)
 def matrix_power(g, ans, a, n):
-    return matrix_power_cotangent(g, a, n)
+    m = np.shape(a)[-1]
+    at = np.swapaxes(a, -1, -2)
+    block = np.concatenate([np.concatenate([at, g], -1), np.concatenate([0.0 * g, at], -1)], -2)
+    return np.linalg.matrix_power(block, n)[..., :m, m:]
 
 
 @jvp_rule(np.linalg.matrix_power)
 def matrix_power_jvp(ans, a, n, *, da):
-    return matrix_power_tangent(da, a, n)
+    m = np.shape(a)[-1]
+    block = np.concatenate([np.concatenate([a, da], -1), np.concatenate([0.0 * da, a], -1)], -2)
+    return np.linalg.matrix_power(block, n)[..., :m, m:]
 
 
 nondifferentiable(np.linalg.matrix_rank)

@@ -56,7 +56,6 @@ def _group(name):
 FIRST_ORDER_ONLY = (
     ("numpy.cross", "with axis arguments (axis, axisa, axisb, axisc)"),
     ("numpy.linalg.cross", "every call"),
-    ("numpy.linalg.matrix_power", "every call"),
     ("numpy.linalg.multi_dot", "every call"),
     ("numpy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
     ("numpy.linalg.matrix_norm", "ord 2, -2 or 'nuc'"),

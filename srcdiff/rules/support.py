@@ -1046,46 +1046,6 @@ def phase_row(x, row, what):
     return row
 
 
-def matrix_power_cotangent(g, a, n):
-    """Cotangent of ``a`` in ``np.linalg.matrix_power(a, n)``."""
-    if n == 0:
-        return np.zeros_like(a * g)
-    if n < 0:
-        ainv = np.linalg.inv(a)
-        ct_inv = matrix_power_cotangent(g, ainv, -n)
-        ainvT = np.swapaxes(ainv, -1, -2)
-        return -(ainvT @ ct_inv @ ainvT)
-    at = np.swapaxes(a, -1, -2)
-    pows = [None] * n
-    pows[0] = np.broadcast_to(np.eye(np.shape(a)[-1]), np.shape(a))
-    for k in range(1, n):
-        pows[k] = pows[k - 1] @ at
-    total = None
-    for k in range(n):
-        t = pows[k] @ g @ pows[n - 1 - k]
-        total = t if total is None else total + t
-    return total
-
-
-def matrix_power_tangent(t, a, n):
-    """Tangent of ``np.linalg.matrix_power(a, n)`` along ``da``."""
-    if n == 0:
-        return np.zeros_like(a * t)
-    if n < 0:
-        ainv = np.linalg.inv(a)
-        dinv = -(ainv @ t @ ainv)
-        return matrix_power_tangent(dinv, ainv, -n)
-    pows = [None] * n
-    pows[0] = np.broadcast_to(np.eye(np.shape(a)[-1]), np.shape(a))
-    for k in range(1, n):
-        pows[k] = pows[k - 1] @ a
-    total = None
-    for k in range(n):
-        term = pows[k] @ t @ pows[n - 1 - k]
-        total = term if total is None else total + term
-    return total
-
-
 def svd_check(a, full_matrices):
     """Refuse the non-unique full_matrices=True derivative of a non-square svd."""
     m, n = np.shape(a)[-2:]
@@ -1763,26 +1723,6 @@ def einsum_tangent_second(operands, d1, d2):
     return total
 
 
-@vjp_rule(matrix_power_cotangent)
-def matrix_power_cotangent_vjp(gg, ans, g, a, n):
-    return matrix_power_tangent(gg, a, n), unsupported("second derivatives of matrix_power in a")
-
-
-@jvp_rule(matrix_power_cotangent)
-def matrix_power_cotangent_jvp(ans, g, a, n, *, dg, da):
-    return matrix_power_cotangent(dg, a, n) + unsupported("second derivatives of matrix_power in a")
-
-
-@vjp_rule(matrix_power_tangent)
-def matrix_power_tangent_vjp(gg, ans, t, a, n):
-    return matrix_power_cotangent(gg, a, n), unsupported("second derivatives of matrix_power in a")
-
-
-@jvp_rule(matrix_power_tangent)
-def matrix_power_tangent_jvp(ans, t, a, n, *, dt, da):
-    return matrix_power_tangent(dt, a, n) + unsupported("second derivatives of matrix_power in a")
-
-
 @vjp_rule(norm_weights)
 def norm_weights_vjp(gg, ans, x, nrm, ord=None, axis=None, keepdims=False, vector=False):
     return norm_weights_second(gg, x, ord, axis, vector), None
@@ -1870,7 +1810,7 @@ register_linear((0,), cast_like, fill_zeros, unpack_like, split_like, stack_spli
                 take_cotangent, take_along_axis_cotangent, sort_cotangent, sort_tangent,
                 trace_cotangent, average_weights, average_weights_vjp, fit_length, fit_shape,
                 rfft_cotangent, irfft_cotangent, cumprod_grad, cumprod_tangent,
-                matrix_power_cotangent, matrix_power_tangent, einsum_cotangents, diff_cotangents,
+                einsum_cotangents, diff_cotangents,
                 diff_transpose, diff_join, diff_unjoin)
 register_linear((1,), prod_others_mv)
 register_linear((0, 1), cumprod_tangent2, cumprod_hvp)

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import runtime
 from .optimize import dead_code
-from .codegen import annotate, compile_functions, function_def, render
+from .codegen import annotate, compile_functions, function_def, render, with_errstate
 from .errors import SrcdiffError, user_names
 from .pipeline import prepare
 from .records import RecordKind, from_cotangent, record_kind, to_container
@@ -232,6 +232,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
                           defaults_from=_placeholder_defaults(norm.node.args))
         defs = [fn]
     title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
+    defs = [with_errstate(d, norm.errstate, env.ref(np.errstate, "errstate")) for d in defs]
     fns, text = compile_functions(defs, env.objects, fs.globals, title, origin=fs.func)
     for fn in fns.values():
         fn.__defaults__ = fs.func.__defaults__

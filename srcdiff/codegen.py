@@ -92,6 +92,19 @@ def function_def(name, params, body, defaults_from=None):
                             returns=None, type_comment=None, type_params=[])
 
 
+def with_errstate(fn, errstate, errstate_ref):
+    """Run ``fn``'s whole body under ``np.errstate(**errstate)`` (the user's
+    ``with np.errstate(...)`` blocks, which only silence or report: the generated
+    code evaluates the same expressions, and more, without them)."""
+    if errstate:
+        keywords = [gast.keyword(arg=k, value=gast.Constant(value=v, kind=None))
+                    for k, v in sorted(errstate.items())]
+        item = gast.withitem(context_expr=gast.Call(func=errstate_ref, args=[], keywords=keywords),
+                             optional_vars=None)
+        fn.body = [gast.With(items=[item], body=fn.body, type_comment=None)]
+    return fn
+
+
 class _Fixer(Transformer):
     """Make substituted trees valid Python: a slice outside a subscript becomes
     ``slice(a, b, c)``; an empty block gets ``pass``."""

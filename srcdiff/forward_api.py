@@ -17,7 +17,7 @@ from .arity import fixed_arity, per_arity, takes_varargs
 from .api import (Generated, _plain, _resolver, _signature_params, _vararg, _wrt_names,
                   _is_integer, bound_helpers, grad, materialized, specialised, vjp)
 from .cache import LRU, SIZE, generated
-from .codegen import annotate, compile_functions, function_def
+from .codegen import annotate, compile_functions, function_def, with_errstate
 from .errors import SrcdiffError, user_names
 from .forward import ForwardTransform
 from .normalize import normalize
@@ -61,6 +61,7 @@ def _generate_forward(func, wrt_names, sequences=(), records=()):
     title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
     if _generated(fs):
         title = f"srcdiff jvp of {fs.func.__name__}, generated from {loc.filename.strip('<>')}"
+    fn = with_errstate(fn, norm.errstate, env.ref(np.errstate, "errstate"))
     fns, text = compile_functions([fn], env.objects, fs.globals, title, origin=fs.func)
     try:
         original = "".join(inspect.getsourcelines(fs.func)[0])

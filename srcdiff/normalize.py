@@ -11,6 +11,7 @@ is lifted so that the function has a single exit at its end.
 import types
 
 import gast
+import numpy as np
 
 from .errors import SrcdiffError
 from .analysis import resizing_call
@@ -34,6 +35,11 @@ REFUSED = {
     gast.ImportFrom: "import", gast.ClassDef: "class definition", gast.Delete: "del",
     gast.AsyncFor: "async for",
 }
+
+
+# `with np.errstate(...)`: the keys and the settings that do not change what runs
+_ERRSTATE_KEYS = frozenset({"all", "divide", "over", "under", "invalid"})
+_ERRSTATE_QUIET = frozenset({"ignore", "warn", "print", "log"})
 
 
 class Normalized:
@@ -82,9 +88,32 @@ class _Normalizer:
         # (a nested def inlined into its caller) the caller's names it may write
         # into or rebind (nonlocal)
         self.outer = frozenset()
+        self.errstate = {}       # np.errstate keywords of the `with` blocks read
 
     def error(self, node, what, hint=None):
         return self.loc.error(node, what, hint)
+
+    def errstate_items(self, s):
+        """The keywords of ``with np.errstate(k=v, ...):`` when every item is one and
+        each ``v`` only silences or reports ('ignore', 'warn', 'print', 'log'), else
+        None (``'raise'`` and ``'call'`` change what runs: refused)."""
+        items = {}
+        for item in s.items:
+            c = item.context_expr
+            if item.optional_vars is not None or not isinstance(c, gast.Call) or c.args:
+                return None
+            try:
+                fn = resolve_static(self.fs, c.func, self.local_names)
+            except KeyError:
+                return None
+            if fn is not np.errstate:
+                return None
+            for k in c.keywords:
+                if k.arg not in _ERRSTATE_KEYS or not (
+                        isinstance(k.value, gast.Constant) and k.value.value in _ERRSTATE_QUIET):
+                    return None
+                items[k.arg] = k.value.value
+        return items
 
     # ---- expressions -------------------------------------------------
     def ren(self, node):
@@ -460,6 +489,11 @@ class _Normalizer:
         line = self.line
         if isinstance(s, gast.Nonlocal) and set(s.names) <= self.outer:
             return []    # the caller's names: the inliner keeps them as they are
+        if isinstance(s, gast.With) and self.errstate_items(s) is not None:
+            # np.errstate that only silences or reports: values are those without it
+            for key, value in self.errstate_items(s).items():
+                self.errstate.setdefault(key, value)
+            return self.block(s.body)
         for kind, what in REFUSED.items():
             if isinstance(s, kind):
                 raise self.error(s, f"'{what}' statements cannot be differentiated",
@@ -1026,6 +1060,7 @@ def normalize(fs, outer=frozenset(), varargs=False):
     fn = gast.FunctionDef(name=node.name, args=args, body=body, decorator_list=[],
                           returns=None, type_comment=None, type_params=[])
     result = Normalized(fn, params, out, names, fs)
+    result.errstate = norm.errstate
     result.reserved_adjoints = reserved
     result.nonlocals = nonlocals
     return result

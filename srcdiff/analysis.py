@@ -475,3 +475,10 @@ def activity(stmts, wrt, output_names, classifier):
                     useful |= new
                     changed = True
     return varied, useful
+
+
+def recursion_helper(func):
+    """Is ``func`` one of the calls generated code makes for a recursive call
+    (srcdiff.api.call_fwd / call_bwd: the callee's own generated functions)?"""
+    return getattr(func, "__module__", None) == "srcdiff.api" \
+        and getattr(func, "__name__", None) in ("call_fwd", "call_bwd")

@@ -29,7 +29,7 @@ import numpy as np
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
                        writes_arguments, writing_call_refusal,
-                       sequence_names, walk_stmts)
+                       recursion_helper, sequence_names, walk_stmts)
 from .errors import SrcdiffError
 from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
@@ -439,6 +439,11 @@ class ForwardTransform:
             if all(not isinstance(a, gast.Starred) and is_zero(self.tangent_atom(a))
                    for a in args):
                 return [], zero(load(t))    # a call on constants: its value has no tangent
+            if recursion_helper(op.func):
+                raise _Unsupported("second derivatives through a recursive call (srcdiff calls "
+                                   "the recursive function's own generated code, at first "
+                                   "order only)",
+                                   "write the recursion as a loop to differentiate it twice")
             raise _Unsupported(f"a call of the user function {op.func.__qualname__} was not "
                                "inlined; forward mode cannot follow it",
                                "inline the function by hand")

@@ -17,7 +17,7 @@ import weakref
 import gast
 import numpy as np
 
-from .analysis import Classifier, activity, resizing_call, subscript_writes, walk_stmts
+from .analysis import Classifier, activity, recursion_helper, resizing_call, subscript_writes, walk_stmts
 from . import runtime
 from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
@@ -419,6 +419,7 @@ class _Inliner:
             free_map = dict(getattr(s.value, "ssa_env", {}) or {})
         else:
             func = callee.__func__ if hasattr(callee, "__func__") else callee
+            _refuse_recursion_helpers(func, self.fs.loc, s)
             sub_fs = parse_function(func)
             free_map = None
             key = func
@@ -1990,6 +1991,13 @@ def _freshen(norm, classifier, names, at, y):
 
     norm.node.body = _rewrite_blocks(norm.node.body, each)
     return True
+
+
+def _refuse_recursion_helpers(func, loc, node):
+    if recursion_helper(func):
+        raise loc.error(node, "second derivatives through a recursive call (srcdiff calls the "
+                        "recursive function's own generated code, at first order only)",
+                        "write the recursion as a loop to differentiate it twice")
 
 
 def inline_calls(norm, wrt):

@@ -448,6 +448,13 @@ def f(x):
     g = srcdiff.grad(lambda x: np.sum(mod.tree(x, 4)))
     np.testing.assert_allclose(g(X3), numeric_grad(lambda x: np.sum(mod.tree(x, 4)), (X3,), 0),
                                rtol=1e-6)
+    # at order two, every transform refuses with the reason (not a message about
+    # srcdiff's own call_fwd or its try/except)
+    for second in (lambda: srcdiff.hvp(mod.f)(X3, X3), lambda: srcdiff.hessian(mod.f)(X3),
+                   lambda: srcdiff.jacobian(srcdiff.grad(mod.f))(X3),
+                   lambda: srcdiff.jvp(srcdiff.grad(mod.f), (X3,), (X3,))):
+        with pytest.raises(srcdiff.SrcdiffError, match="second derivatives through a recursive call"):
+            second()
 
 
 def test_grad_of_grad_through_loops():

@@ -660,6 +660,9 @@ if S is not None:
     for f in (SS.convolve, SS.correlate):
         spec(f, [Case(f, uni((3, 4)), uni((2, 2))), Case(f, uni((5,)), uni((3,)), "valid"),
                  Case(f, uni((3, 4)), uni((2, 3)), mode="same")])
+    # a stable filter: a_0 away from 0, the other poles small
+    spec(SS.lfilter, [Case(SS.lfilter, uni((3,)), np.array([1.2, -0.3, 0.1]) + 0.1 * uni((3,)), uni((7,))),
+                      Case(SS.lfilter, uni((2,)), np.array([1.0, 0.4]) + 0.1 * uni((2,)), uni((4, 3)), axis=0)])
 
 
 # --- polynomials and interpolation (rules/polynomial.py) ------------------------------------------

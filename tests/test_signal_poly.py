@@ -8,7 +8,7 @@ import scipy.signal
 
 import srcdiff
 from srcdiff import SrcdiffError
-from numeric import load_function
+from numeric import assert_orders_one_and_two, load_function, load_module
 
 pytest.importorskip("scipy")
 rng = np.random.default_rng(11)
@@ -96,3 +96,35 @@ def test_interp_with_list_samples():
     x = np.array([0.2, 0.7, 1.5])
     np.testing.assert_allclose(srcdiff.grad(f)(x), [1.6, 5.6, 0.0])
     np.testing.assert_allclose(srcdiff.hessian(f)(x), np.diag([8.0, 8.0, 0.0]))
+
+
+LFILTER = """
+import scipy.signal as sg
+
+def smooth(x, b, a):
+    return np.sum(sg.lfilter(b, a, x) ** 2 * np.arange(1.0, 8.0))
+
+def along_rows(x):
+    M = x.reshape(2, 3)
+    return np.sum(sg.lfilter(np.array([0.5, 0.3]), np.array([1.0, -0.4]), M, axis=0) ** 3)
+
+def with_zi(x):
+    y, zf = sg.lfilter(np.array([0.5, 0.3]), np.array([1.0, -0.4]), x, zi=np.zeros(1))
+    return np.sum(y)
+"""
+
+
+@pytest.mark.parametrize("i", [0, 1, 2])
+def test_lfilter_every_argument_at_orders_one_and_two(i):
+    """An IIR filter: in the signal, the numerator and the denominator (a_0 too)."""
+    mod = load_module(LFILTER)
+    rng = np.random.default_rng(9)
+    args = (rng.normal(size=7), np.array([0.6, 0.3, -0.2]), np.array([1.3, -0.4, 0.1]))
+    assert_orders_one_and_two(mod.smooth, args, i, rng.normal(size=np.shape(args[i])))
+
+
+def test_lfilter_along_an_axis_and_initial_conditions_refused():
+    mod = load_module(LFILTER)
+    assert_orders_one_and_two(mod.along_rows, (np.linspace(-1.0, 1.0, 6),), 0, np.ones(6))
+    with pytest.raises(SrcdiffError, match="initial conditions"):
+        srcdiff.grad(mod.with_zi)(np.ones(4))

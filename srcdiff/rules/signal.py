@@ -1,5 +1,6 @@
 """Convolution and correlation: ``np.convolve``, ``np.correlate`` (1-D) and
-``scipy.signal.convolve``, ``scipy.signal.correlate`` (N-d), every mode.
+``scipy.signal.convolve``, ``scipy.signal.correlate`` (N-d), every mode; the
+IIR filter ``scipy.signal.lfilter`` (below).
 
 Each mode's output is a window of the full result, at an offset each
 function fixes its own way (``full_window``). With the output cotangent
@@ -19,6 +20,7 @@ except ImportError:  # pragma: no cover
     signal = None
 
 from .registry import vjp_rule, jvp_rule, nondifferentiable
+from .support import unsupported
 
 
 def full_window(kind, mode, shape_a, shape_v, shape_out):
@@ -95,3 +97,51 @@ if signal is not None:
     @jvp_rule(signal.correlate)
     def sp_correlate_jvp(ans, in1, in2, mode="full", method="auto", *, din1, din2):
         return signal.correlate(din1, in2, mode, method) + signal.correlate(in1, din2, mode, method)
+
+
+# ---- scipy.signal.lfilter(b, a, x, axis): a_0 y[n] = sum_k b_k x[n-k] - sum_k>0 a_k y[n-k] ----
+#
+# Linear in x: its transpose filters the time-reversed cotangent. With
+# u = flip(lfilter([1], a, flip(g))) (the cotangent of w = lfilter([1], a, x)):
+# ct_b[k] = sum_n u[n] x[n-k] and ct_a[k] = -sum_n u[n] y[n-k]. Every term is
+# again an lfilter or a correlation, so the rules are differentiable again.
+# 1-D coefficients, no initial conditions (zi). Holomorphic: complex values
+# take the same formulas (a cotangent pairs with a tangent as Re(sum(c * t))).
+
+def lfilter_check(b, a, x, zi):
+    """Refuse what the rules do not cover: initial conditions, coefficients that
+    are not 1-D."""
+    if zi is not None:
+        unsupported("the derivative of scipy.signal.lfilter with initial conditions (zi)")
+    if np.ndim(b) != 1 or np.ndim(a) != 1:
+        unsupported("the derivative of scipy.signal.lfilter with coefficients that are not 1-D")
+    return True
+
+
+nondifferentiable(lfilter_check)
+
+
+def lag_products(u, x, n, axis):
+    """``[sum_t u[t] x[t-k] for k in range(n)]`` along ``axis`` (summed over the
+    other axes)."""
+    um = np.reshape(np.moveaxis(u, axis, -1), (-1, np.shape(u)[axis]))
+    xm = np.reshape(np.moveaxis(x, axis, -1), (-1, np.shape(x)[axis]))
+    m = np.shape(um)[-1]
+    return np.sum(np.stack([np.sum(um[:, k:] * xm[:, :m - k], axis=-1) if k < m else 0.0 * um[:, 0]
+                            for k in range(n)], axis=-1), axis=0)
+
+
+if signal is not None:
+
+    @vjp_rule(signal.lfilter)
+    def lfilter(g, ans, b, a, x, axis=-1, zi=None):
+        gr = np.flip(g, axis) if lfilter_check(b, a, x, zi) else None
+        u = np.flip(signal.lfilter(np.ones(1), a, gr, axis), axis)
+        return (lag_products(u, x, np.size(b), axis), -lag_products(u, ans, np.size(a), axis),
+                np.flip(signal.lfilter(b, a, gr, axis), axis))
+
+    @jvp_rule(signal.lfilter)
+    def lfilter_jvp(ans, b, a, x, axis=-1, zi=None, *, db, da, dx):
+        # d(a * y) = d(b * x): a * dy = db * x + b * dx - da * y
+        return (signal.lfilter(b, a, dx, axis) if lfilter_check(b, a, x, zi) else None) \
+            + signal.lfilter(db, a, x, axis) - signal.lfilter(da, a, ans, axis)

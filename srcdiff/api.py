@@ -635,6 +635,10 @@ class _Dispatch:
         wrapper = self.wrapper() if self.wrapper is not None else None
         if wrapper is not None and gen is not None:
             _attach(wrapper, gen)
+        elif wrapper is not None:
+            # (no code for unknown kinds: it reads attributes of an object argument;
+            # its parameters are the function's, as _finish gives them)
+            wrapper.__srcdiff_wrapped__ = self.func
 
     def variant(self, key, kwargs=None):
         core = self.variants.get(key)

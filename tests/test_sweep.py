@@ -65,7 +65,6 @@ REFUSED_SOURCES = {
     "numpy.linalg.norm": "np.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
     "numpy.linalg.matrix_norm": "np.linalg.matrix_norm(np.reshape(x, (2, 2)), ord=2)",
     "scipy.linalg.norm": "scipy.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
-    "numpy.gradient": "np.sum(np.gradient(x) ** 3)",
     "scipy.integrate.odeint": "np.sum(scipy.integrate.odeint(decay, x[:2], x[2:] ** 2, (x[0],)) ** 2)",
     "scipy.integrate.solve_ivp": "np.sum(scipy.integrate.solve_ivp(decay_first, (0.0, 1.0), x[:2], "
                                  "t_eval=[0.5, 1.0], args=(x[2],), rtol=1e-11, atol=1e-11).y ** 2)",

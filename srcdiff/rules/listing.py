@@ -63,7 +63,6 @@ FIRST_ORDER_ONLY = (
     ("numpy.linalg.multi_dot", "every call"),
     ("numpy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
     ("numpy.linalg.matrix_norm", "ord 2, -2 or 'nuc'"),
-    ("numpy.gradient", "every call"),
     ("scipy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
     ("scipy.integrate.odeint", "every call"),
     ("scipy.integrate.solve_ivp", "every call"),

@@ -357,9 +357,9 @@ spec(np.kron, [Case(np.kron, uni(a), uni(b)) for a, b in
                [((2,), (3,)), ((2, 2), (2, 3)), ((2,), (2, 3)), ((2, 3), (2,)), ((2, 1, 2), (1, 2, 2))]])
 spec(np.cross, [Case(np.cross, uni((3,)), uni((3,))), Case(np.cross, uni((2, 3)), uni((3,))),
                 Case(np.cross, uni((3, 2)), uni((3, 2)), axis=0),
-                Case(np.cross, uni((3, 2)), uni((2, 3)), axisa=0, axisb=1, axisc=0, second=False)])
+                Case(np.cross, uni((3, 2)), uni((2, 3)), axisa=0, axisb=1, axisc=0)])
 spec(np.linalg.cross, [Case(np.linalg.cross, uni((2, 3)), uni((2, 3))),
-                       Case(np.linalg.cross, uni((3, 2)), uni((3, 2)), axis=0, second=False)])
+                       Case(np.linalg.cross, uni((3, 2)), uni((3, 2)), axis=0)])
 EINSUM = [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("i,i->", [(3,), (3,)]),
           ("i,i", [(3,), (3,)]), ("ij->ji", [(2, 3)]), ("ij->", [(2, 3)]), ("ii->i", [(3, 3)]),
           ("ii", [(3, 3)]), ("ij->i", [(2, 3)]), ("i,j->ij", [(2,), (3,)]), ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 2)]),

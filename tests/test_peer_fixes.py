@@ -327,3 +327,42 @@ def test_np_gradient_at_order_two():
         cts = srcdiff.vjp(J, *args, *tangents)[1]((0.0, 1.0))
         got = sum(np.sum(ct * t) for ct, t in zip(cts[:3], w))
         assert abs(got - num) <= 1e-6 * max(1.0, abs(num)), (name, got, num)
+
+
+# ----------------------------------------------------------------------------
+# np.cross with axis arguments and np.linalg.cross at order two (autograd's
+# test_systematic.py test_cross was refused: "no rule for second derivatives of
+# np.cross with axis arguments"). The reverse rule moves the vector axes last
+# and is again one of np.cross, np.moveaxis and unbroadcast.
+# ----------------------------------------------------------------------------
+
+def test_cross_with_axis_arguments_at_order_two():
+    rng = np.random.RandomState(4)
+    calls = ["np.cross(a, b, axisa=AA, axisb=AB, axisc=AC)", "np.cross(a, b, axis=AX)",
+             "np.linalg.cross(a, b, axis=AX)"]
+    for call in calls:
+        f = load_function(f"def f(a, b):\n    return np.sum(np.sin({call}) * W)\n", W=None,
+                          AA=-1, AB=-1, AC=-1, AX=-1)
+        combos = ([(aa, ab, ac, None) for aa in (-1, 0, 1) for ab in (-1, 0, 1) for ac in (-1, 0, 1)]
+                  if "axisa" in call else [(-1, -1, -1, ax) for ax in (-1, 0, 1)])
+        for aa, ab, ac, ax in combos:
+            f.__globals__.update(AA=aa, AB=ab, AC=ac, AX=ax)
+            a, b = rng.randn(3, 3), rng.randn(3, 3)
+            f.__globals__["W"] = rng.randn(*np.shape(eval(call, {"np": np, "a": a, "b": b,
+                                                                  "AA": aa, "AB": ab, "AC": ac,
+                                                                  "AX": ax})))
+            u, w = (rng.randn(3, 3), rng.randn(3, 3)), (rng.randn(3, 3), rng.randn(3, 3))
+            g = srcdiff.grad(f, wrt=(0, 1))
+            assert all(np.allclose(gi, numeric_grad(f, (a, b), i), atol=1e-6) for i, gi in
+                       enumerate(g(a, b))), (call, aa, ab, ac, ax)
+            want = _fd_along(g, (a, b), u)
+            for got in (srcdiff.hvp(f, wrt=(0, 1))(a, b, u), srcdiff.jvp(g, (a, b), u)[1]):
+                for x, y in zip(got, want):
+                    close(x, y, 1e-6)
+            cts = srcdiff.vjp(g, a, b)[1](w)
+            lhs = sum(np.sum(c * t) for c, t in zip(cts, u))
+            rhs = sum(np.sum(c * t) for c, t in zip(w, want))
+            assert abs(lhs - rhs) < 1e-6 * max(1.0, abs(rhs)), (call, aa, ab, ac, ax)
+            H = srcdiff.hessian(f, wrt=0)(a, b)
+            close(np.tensordot(H, u[0], axes=2), _fd_along(
+                lambda x: (srcdiff.grad(f)(x, b),), (a,), u[:1])[0], 1e-6)

@@ -58,8 +58,6 @@ REFUSED_SOURCES = {
     "numpy.cumprod": "np.sum(np.cumprod(x) ** 2)",
     "numpy.cumulative_prod": "np.sum(np.cumulative_prod(x) ** 2)",
     "numpy.multiply.accumulate": "np.sum(np.multiply.accumulate(x) ** 2)",
-    "numpy.cross": "np.sum(np.cross(x[:3], x[3:], axis=0) ** 2)",
-    "numpy.linalg.cross": "np.sum(np.linalg.cross(x[:3], x[3:]) ** 2)",
     "numpy.linalg.matrix_power": "np.sum(np.linalg.matrix_power(np.reshape(x, (2, 2)), 3))",
     "numpy.linalg.multi_dot": "np.sum(np.linalg.multi_dot([np.reshape(x, (2, 2)), np.reshape(x, (2, 2)), np.reshape(x, (2, 2))]))",
     "numpy.linalg.norm": "np.linalg.norm(np.reshape(x, (2, 2)), 'nuc')",
@@ -72,8 +70,7 @@ REFUSED_SOURCES = {
 
 # Sweep cases whose calls README lists as refused at order two (FIRST_ORDER_ONLY):
 # their second-order transforms must raise SrcdiffError.
-REFUSED_CASES = {"numpy.linalg.matrix_norm[1]",   # ord='nuc'
-                 "numpy.cross[1]"}                 # axisa=, axisb=, axisc=
+REFUSED_CASES = {"numpy.linalg.matrix_norm[1]"}   # ord='nuc'
 
 # Sweep cases refused at every order (README lists them): each transform must
 # raise a SrcdiffError naming the user's file and line.

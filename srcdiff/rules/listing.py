@@ -57,8 +57,6 @@ FIRST_ORDER_ONLY = (
     ("numpy.cumprod", "every call"),
     ("numpy.cumulative_prod", "every call"),
     ("numpy.multiply.accumulate", "every call"),
-    ("numpy.cross", "with axis arguments (axis, axisa, axisb, axisc)"),
-    ("numpy.linalg.cross", "every call"),
     ("numpy.linalg.matrix_power", "every call"),
     ("numpy.linalg.multi_dot", "every call"),
     ("numpy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),

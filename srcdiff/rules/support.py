@@ -766,18 +766,17 @@ def kron_spec(sa, sb):
     return tuple(inter), apos, bpos, pa, pb, list(range(nd))
 
 
-def cross_cotangents(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """Cotangents of ``np.cross`` for 3-vectors."""
+def cross_axes(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The vector axes (of a, b, the output) of ``np.cross`` (``axis`` overrides
+    them); 2-vectors are refused."""
     if axis is not None:
         axisa = axisb = axisc = axis
-    am = np.moveaxis(a, axisa, -1)
-    bm = np.moveaxis(b, axisb, -1)
-    if np.shape(am)[-1] != 3 or np.shape(bm)[-1] != 3:
+    if np.shape(a)[axisa] != 3 or np.shape(b)[axisb] != 3:
         unsupported("the derivative of np.cross of 2-vectors")
-    gm = np.moveaxis(g, axisc, -1)
-    ga = unbroadcast(np.cross(bm, gm), am)
-    gb = unbroadcast(np.cross(gm, am), bm)
-    return np.moveaxis(ga, -1, axisa), np.moveaxis(gb, -1, axisb)
+    return axisa, axisb, axisc
+
+
+nondifferentiable(cross_axes)
 
 
 def _einsum_parse(subscripts, shapes):
@@ -1576,16 +1575,6 @@ def sort_tangent_vjp(gg, ans, t, a, axis=-1):
 @jvp_rule(sort_tangent)
 def sort_tangent_jvp(ans, t, a, axis=-1, *, dt, da):
     return sort_tangent(dt, a, axis)
-
-
-@vjp_rule(cross_cotangents)
-def cross_cotangents_vjp(gg, ans, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    return unsupported("second derivatives of np.cross with axis arguments")
-
-
-@jvp_rule(cross_cotangents)
-def cross_cotangents_jvp(ans, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None, *, dg, da, db):
-    return unsupported("second derivatives of np.cross with axis arguments")
 
 
 @vjp_rule(einsum_cotangents)

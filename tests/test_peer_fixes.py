@@ -366,3 +366,61 @@ def test_cross_with_axis_arguments_at_order_two():
             H = srcdiff.hessian(f, wrt=0)(a, b)
             close(np.tensordot(H, u[0], axes=2), _fd_along(
                 lambda x: (srcdiff.grad(f)(x, b),), (a,), u[:1])[0], 1e-6)
+
+
+# ----------------------------------------------------------------------------
+# scipy.stats.multivariate_normal with allow_singular=True and a singular cov
+# (autograd's test_scipy.py test_mvn_sing_cov was refused: "no rule for the
+# derivative of scipy.stats.multivariate_normal with allow_singular=True"):
+# w.r.t. x and mean for points on the support (SciPy's pseudo-inverse), at
+# orders one and two; w.r.t. the singular cov refused. A regular cov with
+# allow_singular=True is differentiated in all three.
+# ----------------------------------------------------------------------------
+
+MVN = load_module('''
+import scipy.stats
+
+
+def on_support(x, mean):
+    y = np.concatenate([x[:2], mean[2:]])      # (moved along the support only)
+    return (scipy.stats.multivariate_normal.pdf(y, mean, C, allow_singular=True)
+            + scipy.stats.multivariate_normal.logpdf(y, mean, C, allow_singular=True) ** 2)
+
+
+def in_cov(x, c):
+    return scipy.stats.multivariate_normal.logpdf(x, M, c, allow_singular=True)
+''', C=np.array([[1.0, 0.3, 0.0, 0.0], [0.3, 1.0, 0.0, 0.0], [0.0] * 4, [0.0] * 4]),
+    M=np.zeros(4))
+
+
+def test_multivariate_normal_with_a_singular_cov():
+    import pytest
+    rng = np.random.RandomState(5)
+    x = np.concatenate([rng.randn(2), np.zeros(2)])
+    m = np.concatenate([rng.randn(2), np.zeros(2)])
+    f = MVN.on_support
+    g = srcdiff.grad(f, wrt=(0, 1))
+    for i, gi in enumerate(g(x, m)):
+        close(gi, numeric_grad(f, (x, m), i), 1e-5)
+    u = (rng.randn(4), rng.randn(4))
+    want = _fd_along(g, (x, m), u)
+    for got in (srcdiff.hvp(f, wrt=(0, 1))(x, m, u), srcdiff.jvp(g, (x, m), u)[1]):
+        for a, b in zip(got, want):
+            close(a, b, 1e-5)
+    w = (rng.randn(4), rng.randn(4))
+    cts = srcdiff.vjp(g, x, m)[1](w)
+    assert np.isclose(sum(np.dot(c, t) for c, t in zip(cts, u)),
+                      sum(np.dot(c, t) for c, t in zip(w, want)), rtol=1e-5)
+    # w.r.t. the singular cov: refused, naming the user's line
+    for call in (lambda: srcdiff.grad(MVN.in_cov, wrt=1)(x, MVN.C),
+                 lambda: srcdiff.jvp(MVN.in_cov, (x, MVN.C), (x, MVN.C))):
+        with pytest.raises(srcdiff.SrcdiffError, match="singular cov") as info:
+            call()
+        assert info.value.filename == MVN.__file__
+    # a regular cov with allow_singular=True: every argument
+    c = MVN.C + 0.5 * np.eye(4)
+    close(srcdiff.grad(MVN.in_cov, wrt=0)(x, c), numeric_grad(MVN.in_cov, (x, c), 0))
+    gc = srcdiff.grad(MVN.in_cov, wrt=1)(x, c)
+    dc = np.diag([0.2, -0.1, 0.3, 0.4])
+    num = (MVN.in_cov(x, c + 1e-6 * dc) - MVN.in_cov(x, c - 1e-6 * dc)) / 2e-6
+    assert np.isclose(np.sum(gc * dc), num, rtol=1e-6)

@@ -424,3 +424,43 @@ def test_multivariate_normal_with_a_singular_cov():
     dc = np.diag([0.2, -0.1, 0.3, 0.4])
     num = (MVN.in_cov(x, c + 1e-6 * dc) - MVN.in_cov(x, c - 1e-6 * dc)) / 2e-6
     assert np.isclose(np.sum(gc * dc), num, rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------
+# np.linalg.norm(x, 'nuc') at order two, real and complex (autograd's
+# test_linalg.py test_norm_nuclear_complex / _axis_complex were refused: "no rule
+# for second derivatives of np.linalg.norm(ord='nuc')"). Its weights are the
+# polar factor U V^H, smooth where x has full rank (also at repeated singular
+# values); a matrix that is not of full rank is refused.
+# ----------------------------------------------------------------------------
+
+def test_nuclear_norm_at_order_two():
+    import pytest
+    rng = np.random.RandomState(6)
+    cases = [((3, 3), None, False), ((4, 2), None, False), ((2, 4), None, True),
+             ((4, 3), None, True), ((3, 3), None, True), ((2, 3, 4), (0, 2), False),
+             ((3, 2, 4), (2, 1), True)]
+    for shape, axis, cplx in cases:
+        def draw():
+            return rng.randn(*shape) + (1j * rng.randn(*shape) if cplx else 0.0)
+        x, u, c = draw(), draw(), draw()
+        w = rng.randn(*np.shape(np.linalg.norm(x, "nuc", axis=axis))) if axis else 1.3
+        f = load_function("def f(x):\n    return np.sum(np.linalg.norm(x, 'nuc', axis=AX) * W)"
+                          " + np.sum(np.real(x * np.conj(x))) * 0.1\n", AX=axis, W=w)
+        g = srcdiff.grad(f)
+        want = (g(x + 1e-6 * u) - g(x - 1e-6 * u)) / 2e-6
+        for got in (srcdiff.hvp(f)(x, u), srcdiff.jvp(g, (x,), (u,))[1]):
+            close(got, want, 1e-6)
+        ct = srcdiff.vjp(g, x)[1](c)[0]        # (pairs as Re(sum(c * t)))
+        assert np.isclose(np.real(np.sum(ct * u)), np.real(np.sum(c * want)), rtol=1e-6)
+        if not cplx and axis is None:
+            H = srcdiff.hessian(f)(x)
+            close(np.tensordot(H, u, axes=2), want, 1e-6)
+    f = load_function("def f(x):\n    return np.linalg.norm(x, 'nuc')\n")
+    x = np.diag([2.0, 2.0, 1.0])            # repeated singular values: smooth
+    u = np.cos(np.arange(9.0)).reshape(3, 3)
+    g = srcdiff.grad(f)
+    close(srcdiff.hvp(f)(x, u), (g(x + 1e-6 * u) - g(x - 1e-6 * u)) / 2e-6, 1e-6)
+    with pytest.raises(srcdiff.SrcdiffError, match="not of full rank"):
+        x = np.ones((4, 1)) * np.array([[1.0, 2.0, 3.0]])
+        srcdiff.hvp(f)(x, np.ones_like(x))

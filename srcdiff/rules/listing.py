@@ -59,9 +59,9 @@ FIRST_ORDER_ONLY = (
     ("numpy.multiply.accumulate", "every call"),
     ("numpy.linalg.matrix_power", "every call"),
     ("numpy.linalg.multi_dot", "every call"),
-    ("numpy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
-    ("numpy.linalg.matrix_norm", "ord 2, -2 or 'nuc'"),
-    ("scipy.linalg.norm", "a matrix norm with ord 2, -2 or 'nuc'"),
+    ("numpy.linalg.norm", "a matrix norm with ord 2 or -2"),
+    ("numpy.linalg.matrix_norm", "ord 2 or -2"),
+    ("scipy.linalg.norm", "a matrix norm with ord 2 or -2"),
     ("scipy.integrate.odeint", "every call"),
     ("scipy.integrate.solve_ivp", "every call"),
 )

@@ -1694,7 +1694,9 @@ def matrix_power_tangent_jvp(ans, t, a, n, *, dt, da):
 
 @vjp_rule(norm_weights)
 def norm_weights_vjp(gg, ans, x, nrm, ord=None, axis=None, keepdims=False, vector=False):
-    return norm_weights_second(gg, x, ord, axis, vector), None
+    # (the Hessian is symmetric for the pairing Re(sum(conj(a) * b)): the cotangent
+    # pairs as Re(sum(c * t)), so the transpose is conj(H conj(gg)))
+    return np.conj(norm_weights_second(np.conj(gg), x, ord, axis, vector)), None
 
 
 @jvp_rule(norm_weights)
@@ -1703,12 +1705,41 @@ def norm_weights_jvp(ans, x, nrm, ord=None, axis=None, keepdims=False, vector=Fa
 
 
 def norm_weights_second(v, x, ord=None, axis=None, vector=False):
-    """Hessian-vector product of the piecewise-linear norms (zero); the smooth
-    matrix norms (2, -2, 'nuc') have no second derivative rule here."""
-    kind, p, _ = norm_kind(x, ord, axis, vector)
+    """Hessian-vector product: zero for the piecewise-linear norms; for 'nuc' the
+    tangent along ``v`` of its weights ``U V^H`` (the polar factor, full rank);
+    the spectral norms (2, -2) have no second derivative rule here."""
+    kind, p, axes = norm_kind(x, ord, axis, vector)
     if kind == "vecw" or (kind == "mat" and p in (1, -1, np.inf, -np.inf)):
         return np.zeros_like(x * v)
+    if kind == "mat" and p == "nuc":
+        return nuclear_weights_tangent(v, x, axes)
     return unsupported(f"second derivatives of np.linalg.norm(ord={ord!r})")
+
+
+def nuclear_weights_tangent(v, x, axes):
+    """The tangent of ``U V^H`` (x = U S V^H, thin SVD) along ``v``, over the axes
+    ``axes`` of x: ``U (F o (M - M^H)) V^H`` with ``M = U^H v V`` and
+    ``F_ij = 1 / (s_i + s_j)``, plus ``(I - U U^H) v V S^-1 V^H`` for a tall x
+    and ``U S^-1 U^H v (I - V V^H)`` for a wide one. Refused where x loses rank."""
+    nd = np.ndim(x)
+    a0, a1 = (ax % nd for ax in axes)
+    xm = np.moveaxis(x, (a0, a1), (-2, -1))
+    vm = np.moveaxis(v + np.zeros_like(x), (a0, a1), (-2, -1))
+    u, s, vh = np.linalg.svd(xm, full_matrices=False)
+    if np.any(s <= np.finfo(float).eps * np.max(s, axis=-1, keepdims=True) * max(np.shape(xm)[-2:])):
+        unsupported("second derivatives of np.linalg.norm(ord='nuc') at a matrix that is "
+                    "not of full rank")
+    uh, vv = ctrans(u), ctrans(vh)
+    uv = uh @ vm
+    m = uv @ vv
+    w = u @ ((m - ctrans(m)) / (s[..., :, None] + s[..., None, :])) @ vh
+    rows, cols = np.shape(xm)[-2:]
+    if rows > cols:
+        w = w + ((vm @ vv - u @ m) / s[..., None, :]) @ vh
+    elif rows < cols:
+        w = w + u @ ((uv - m @ vh) / s[..., :, None])
+    return np.moveaxis(w, (-2, -1), (a0, a1))
+
 
 
 @vjp_rule(fit_length)

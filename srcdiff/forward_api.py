@@ -217,7 +217,19 @@ def jvp(f, primals, tangents):
     gen = generate_forward(func, wrt, _sequences(params, values), records)
     core = next(iter(gen.fns.values()))
     out, dout = core(*values, *tans)
-    return out, dout
+    as_grad = _as_gradient(f, func, records, kinds)
+    return (as_grad(out, primals), as_grad(dout, primals)) if as_grad else (out, dout)
+
+
+def _as_gradient(f, target, records, kinds):
+    """For ``target``, the code of the gradient ``f`` for object arguments: the
+    function that gives a value of its output (the objects' cotangents as
+    containers) in the form ``f`` returns them (a NamedTuple, a dict of fields)."""
+    disp = getattr(f, "__srcdiff_dispatch__", None)
+    if target is f or not records or disp is None or disp.mode != "grad" or disp.has_aux \
+            or disp.bound is not None:
+        return None
+    return _ObjectCall(None, disp, kinds).gradients
 
 
 def jvp_source(f, wrt=0):
@@ -319,10 +331,10 @@ def jacobian(f=None, wrt=0):
                 # cotangent: a NamedTuple, or a dict of its fields)
                 block = _per_row(block, out, lambda r: from_cotangent(r, objects[p], kinds[p]))
             results.append(block)
-        disp = getattr(func, "__srcdiff_dispatch__", None)
-        if generated and records and disp.mode == "grad" and not disp.has_aux:
+        as_grad = _as_gradient(func, target, records, kinds)
+        if as_grad:
             # (the gradient's structure outside, in the form grad gives it)
-            results = [_ObjectCall(None, disp, kinds).gradients(r, args) for r in results]
+            results = [as_grad(r, args) for r in results]
         return results[0] if single else tuple(results)
 
     jac.__doc__ = f"srcdiff jacobian of {getattr(f, '__qualname__', f)}"

@@ -450,3 +450,31 @@ def test_source_of_an_object_function_is_there_after_the_first_call():
     g(MOD.D(W, 0.3), X)
     text = srcdiff.source(g)
     assert "d['W']" in text or 'd["W"]' in text
+
+
+@pytest.mark.parametrize("which", ["namedtuple", "dataclass"])
+def test_jvp_and_vjp_of_a_gradient_wrt_an_object(which):
+    """The value (and the tangent) of grad(f, wrt=0) come back in grad's form (a
+    NamedTuple, a dict of fields), not as the generated code's containers; its
+    vjp takes a cotangent in that form."""
+    f, o, t = {"namedtuple": (MOD.f_named, MOD.P(A, 0.2, 2), MOD.P(X, 0.7, 0)),
+               "dataclass": (MOD.f_data, MOD.D(W, 0.3), MOD.D(W[::-1] * 0.5, 0.7))}[which]
+    g = grad(f, wrt=0)
+    form = type(o) if hasattr(o, "_fields") else dict
+    out, dout = jvp(g, (o, X), (t, np.zeros(3)))
+    assert type(out) is form and type(dout) is form
+    want = directional(lambda ob, x: g(ob, x), o, X, t, np.zeros(3))
+    for name, w in zip(float_fields(o), want):
+        np.testing.assert_allclose(field(dout, name), w, rtol=1e-5, atol=1e-7, err_msg=name)
+        np.testing.assert_allclose(field(out, name), field(g(o, X), name), rtol=1e-12)
+    out, pullback = vjp(g, o, X)
+    assert type(out) is form
+    co, cx = pullback(out)
+    # <out, d g(o, x)/dx . e_k> by central differences along x
+    for k in range(3):
+        e = np.zeros(3)
+        e[k] = 1.0
+        d = directional(lambda ob, x: g(ob, x), o, X, {n: 0.0 * getattr(o, n) for n in
+                                                         float_fields(o)}, e)
+        np.testing.assert_allclose(cx[k], sum(np.sum(field(out, n) * dd) for n, dd in
+                                              zip(float_fields(o), d)), rtol=1e-5, atol=1e-7)

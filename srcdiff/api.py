@@ -636,6 +636,10 @@ class _Dispatch:
         wrapper = self.wrapper() if self.wrapper is not None else None
         if wrapper is not None and gen is not None:
             _attach(wrapper, gen)
+        elif wrapper is not None:
+            # (no code for unknown kinds: it reads attributes of an object argument;
+            # its parameters are the function's, as _finish gives them)
+            wrapper.__srcdiff_wrapped__ = self.func
 
     def variant(self, key, kwargs=None):
         core = self.variants.get(key)
@@ -902,6 +906,7 @@ def vjp(f, *args, wrt=None, checkpoint=None):
     from .arity import fixed_arity, takes_varargs
     if takes_varargs(f):
         f = fixed_arity(f, len(args))       # (named parameters for these arguments)
+    gradient = getattr(f, "__srcdiff_dispatch__", None)
     f = specialised(f, args)
     if _vararg(_plain(f)[0]) is not None:
         from .forward_api import _varargs_refusal
@@ -922,6 +927,10 @@ def vjp(f, *args, wrt=None, checkpoint=None):
     call_args = objects.containers(args) if objects is not None \
         else ((disp.bound,) + args) if disp.bound is not None else args
     out, residuals = fwd(*call_args)
+    if objects is not None and gradient is not None and gradient.mode == "grad" \
+            and not gradient.has_aux and gradient.bound is None:
+        # (a gradient w.r.t. objects: its value in the form it returns it)
+        out = _ObjectCall(None, gradient, objects.kinds).gradients(out, args)
     names, positions = disp.names, disp.positions
 
     def f_vjp(dout):

@@ -14,8 +14,8 @@ import numpy as np
 
 from .optimize import dead_code
 from .arity import fixed_arity, per_arity, takes_varargs
-from .api import (Generated, _plain, _resolver, _signature_params, _vararg, _wrt_names,
-                  _is_integer, bound_helpers, grad, materialized, specialised, vjp)
+from .api import (Generated, _ObjectCall, _plain, _resolver, _signature_params, _vararg,
+                  _wrt_names, _is_integer, bound_helpers, grad, materialized, specialised, vjp)
 from .cache import LRU, SIZE, generated
 from .codegen import annotate, compile_functions, function_def, with_errstate
 from .errors import SrcdiffError, user_names
@@ -218,7 +218,19 @@ def jvp(f, primals, tangents):
     gen = generate_forward(func, wrt, _sequences(params, values), records)
     core = next(iter(gen.fns.values()))
     out, dout = core(*values, *tans)
-    return out, dout
+    as_grad = _as_gradient(f, func, records, kinds)
+    return (as_grad(out, primals), as_grad(dout, primals)) if as_grad else (out, dout)
+
+
+def _as_gradient(f, target, records, kinds):
+    """For ``target``, the code of the gradient ``f`` for object arguments: the
+    function that gives a value of its output (the objects' cotangents as
+    containers) in the form ``f`` returns them (a NamedTuple, a dict of fields)."""
+    disp = getattr(f, "__srcdiff_dispatch__", None)
+    if target is f or not records or disp is None or disp.mode != "grad" or disp.has_aux \
+            or disp.bound is not None:
+        return None
+    return _ObjectCall(None, disp, kinds).gradients
 
 
 def jvp_source(f, wrt=0):
@@ -295,15 +307,35 @@ def jacobian(f=None, wrt=0):
     def jac(*args, **kwargs):
         target = specialised(func, args, kwargs)
         values = _full_args(target, bound, args, kwargs)
+        # (objects as the containers of their fields, as hessian has them; the
+        # gradient's code for objects takes the containers)
+        kinds = _record_kinds(values)
+        records = [(p, k) for p, k in zip(params, kinds) if k is not None]
+        generated = target is not func
+        objects = values
+        if records:
+            values = _containers(values, kinds)
         xs = [values[p] for p in positions]
-        out = _source_function(target)(*values)
+        out = (_source_function(target)(*values) if generated or not records
+               else func(*args, **kwargs))
         results = []
         for k, (name, x) in enumerate(zip(names, xs)):
             if _size(x) < _size(out) or kwargs:
-                results.append(_forward_jacobian(target, values, name, x, out))
+                block = _forward_jacobian(target, values, name, x, out, records)
             else:
-                results.append(_reverse_jacobian(f if target is func else target, args,
-                                                 positions[k] - (1 if bound else 0), x, out))
+                block = _reverse_jacobian(target if generated else f,
+                                          values if generated and records else args,
+                                          positions[k] - (1 if bound else 0), x, out)
+            p = positions[k]
+            if kinds[p] is not None:
+                # (each row of an object argument's block in the form grad gives its
+                # cotangent: a NamedTuple, or a dict of its fields)
+                block = _per_row(block, out, lambda r: from_cotangent(r, objects[p], kinds[p]))
+            results.append(block)
+        as_grad = _as_gradient(func, target, records, kinds)
+        if as_grad:
+            # (the gradient's structure outside, in the form grad gives it)
+            results = [as_grad(r, args) for r in results]
         return results[0] if single else tuple(results)
 
     jac.__doc__ = f"srcdiff jacobian of {getattr(f, '__qualname__', f)}"
@@ -413,8 +445,20 @@ def _blocks(outer, inner, columns, axis):
     return _rebuild(outer, iter(rows))
 
 
-def _forward_jacobian(func, values, name, x, out):
-    gen = generate_forward(func, [name], _sequences(_signature_params(func), values))
+def _per_row(block, outer, fn):
+    """``block`` (a Jacobian nested as ``_blocks`` nests it: ``outer``'s structure
+    outside) with ``fn`` applied to each of its rows."""
+    if isinstance(outer, (list, tuple, dict)):
+        keys = list(outer.keys() if isinstance(outer, dict) else range(len(outer)))
+        rows = [_per_row(block[k], outer[k], fn) for k in keys]
+        if isinstance(outer, dict):
+            return dict(zip(keys, rows))
+        return type(outer)(*rows) if hasattr(outer, "_fields") else type(outer)(rows)
+    return fn(block)
+
+
+def _forward_jacobian(func, values, name, x, out, records=()):
+    gen = generate_forward(func, [name], _sequences(_signature_params(func), values), records)
     core = next(iter(gen.fns.values()))
     xl, ol = _leaves(x), _leaves(out)
     columns = [[[] for _ in xl] for _ in ol]

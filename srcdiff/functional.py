@@ -8,6 +8,10 @@ itertools versions give lists (of tuples for ``pairwise`` and ``product``).
 """
 import operator
 
+import numpy as np
+
+from .rules.registry import nondifferentiable
+
 
 def map1(fn, xs):
     return [fn(x) for x in xs]
@@ -77,3 +81,29 @@ def hvp_call(forward, *args):
     """``hvp(f)(*args)`` made in differentiated code: ``forward`` is the generated
     forward function of f's gradient (primals, then the vector)."""
     return forward(*args)[1]
+
+
+def jacobian_call(forward, *args):
+    """``jacobian(f)(*args)`` (w.r.t. the first argument) made in differentiated
+    code: one jvp per element of the first argument, ``forward`` being f's
+    generated jvp function (primals, then the tangent); shaped
+    ``out.shape + x.shape``."""
+    x = args[0]
+    cols = [forward(*args, e)[1] for e in jacobian_basis(x)]
+    return np.reshape(np.stack(cols, axis=-1), np.shape(cols[0]) + np.shape(x))
+
+
+def jacobian_basis(x):
+    """The unit tangents of the array or number ``x``, stacked (tuples, lists
+    and dicts refused)."""
+    if isinstance(x, (list, tuple, dict)):
+        from .errors import SrcdiffError
+        from .rules.support import user_location
+        raise SrcdiffError("srcdiff.jacobian in differentiated code is differentiated w.r.t. "
+                           "an array or a number, not a tuple, list or dict", *user_location(),
+                           hint="take the jacobian w.r.t. each array")
+    n = int(np.size(x))
+    return np.reshape(np.eye(n, dtype=np.result_type(x, float)), (n,) + np.shape(x))
+
+
+nondifferentiable(jacobian_basis)

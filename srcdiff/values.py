@@ -352,14 +352,16 @@ def _transform_made(call, function_of, static, env, constant, lift=None):
     caller's names it reads, given to it by keyword where it is made."""
     from . import api, forward_api
     transform = static(call.func)
-    others = (forward_api.jacobian, forward_api.hessian, forward_api.jvp, api.vjp)
-    if any(transform is t for t in others):
+    others = (forward_api.hessian, forward_api.jvp, api.vjp)
+    if any(transform is t for t in others) or transform is forward_api.jacobian and (
+            len(call.args) > 2 or any(k.arg != "wrt" for k in call.keywords)):
         # (else its own source would be inlined, and refused at a line of srcdiff's)
         return _Refused(f"srcdiff.{transform.__name__} in differentiated code is not "
-                        "differentiated yet (grad, value_and_grad and hvp are)",
+                        "differentiated yet (grad, value_and_grad, hvp and jacobian w.r.t. "
+                        "the first argument are)",
                         "compute it outside the differentiated function, or use grad/hvp")
-    if transform not in (api.grad, api.value_and_grad, forward_api.hvp) or not call.args \
-            or any(isinstance(a, gast.Starred) for a in call.args):
+    if transform not in (api.grad, api.value_and_grad, forward_api.hvp, forward_api.jacobian) \
+            or not call.args or any(isinstance(a, gast.Starred) for a in call.args):
         return None
     fn = function_of(call.args[0])
     if fn is None and isinstance(call.args[0], gast.Lambda):
@@ -368,7 +370,7 @@ def _transform_made(call, function_of, static, env, constant, lift=None):
     options = [constant(a) for a in call.args[1:]]
     keywords = {k.arg: constant(k.value) for k in call.keywords}
     if isinstance(fn, (gast.Name, gast.Lambda)) and lift is not None \
-            and transform is not forward_api.hvp \
+            and transform not in (forward_api.hvp, forward_api.jacobian) \
             and not (_NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values()):
         lifted = lift(fn.id if isinstance(fn, gast.Name) else fn)
         if isinstance(lifted, _Refused):
@@ -394,6 +396,21 @@ def _transform_made(call, function_of, static, env, constant, lift=None):
         return _Refused("a srcdiff transform of a function with *args in differentiated code "
                         "is not differentiated yet",
                         "give the function named parameters")
+    if transform is forward_api.jacobian:
+        # (one jvp per element of the first argument: f's generated jvp function)
+        params = api._signature_params(fn)
+        wrt = options[0] if options else keywords.get("wrt", 0)
+        if not params or wrt not in (0, params[0]) or isinstance(wrt, bool) \
+                or getattr(fn, "__srcdiff_dispatch__", None) is not None \
+                or getattr(fn, "__srcdiff_jacobian__", None) is not None:
+            return _Refused("srcdiff.jacobian in differentiated code is differentiated for a "
+                            "plain function, w.r.t. its first argument",
+                            "define the function at module level; put the argument first")
+        gen = forward_api.generate_forward(fn, [params[0]])
+        forward = env.ref(next(iter(gen.fns.values())), "forward")
+        return gast.Call(func=env.ref(functools.partial, "partial"),
+                         args=[env.ref(functional.jacobian_call, "jacobian_call"), forward],
+                         keywords=[])
     made = transform(fn, *options, **keywords)
     if transform is forward_api.hvp:
         gen = getattr(made, "__srcdiff_generated__", None)

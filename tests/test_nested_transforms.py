@@ -77,11 +77,37 @@ def f_nested_def_transformed(x, y):
 
 def f_hvp_of_a_local_lambda(x, y):
     return np.sum(hvp(lambda z: np.sum(np.sin(z) * y))(x, y))
+
+
+def vecfun(x, y):
+    return np.sin(np.outer(x, y)) + np.cos(np.dot(x, x)) * y[0]
+
+
+def of_a_number(t, y):
+    return np.sin(t * y) * t
+
+
+def f_jacobian_inside(x, y):
+    J = srcdiff.jacobian(vecfun)(x, y)           # (3, 3, 3): w.r.t. x
+    return np.sum(np.sin(J) * y) + np.sum(srcdiff.jacobian(g, 0)(x * y) * x)
+
+
+def f_jacobian_of_a_number(x, y):
+    return np.sum(srcdiff.jacobian(of_a_number)(x[0] * x[1], y) ** 2 * y)
+
+
+def f_jacobian_wrt_the_second(x, y):
+    return np.sum(srcdiff.jacobian(vecfun, wrt=1)(x, y))
+
+
+def f_jacobian_of_a_tuple(x, y):
+    return np.sum(srcdiff.jacobian(g2)((x, y), y))
 ''')
 
 CASES = ["f_grad_inside", "f_grad_bound_to_a_name", "f_grad_wrt", "f_value_and_grad",
          "f_hvp_inside", "f_grad_of_grad_inside", "f_grad_of_a_local_lambda",
-         "f_enclosing_scope", "f_nested_def_transformed"]
+         "f_enclosing_scope", "f_nested_def_transformed", "f_jacobian_inside",
+         "f_jacobian_of_a_number"]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -107,6 +133,32 @@ def test_hvp_of_a_function_made_in_the_code_is_refused_with_the_line():
     line = next(i + 1 for i, text_ in enumerate(lines) if "hvp(lambda z" in text_)
     assert "module level" in text and f"{MOD.__file__}:{line}:" in text
     assert "vjp_rule" not in text
+
+
+def test_jacobian_inside_at_order_three():
+    """jacobian(f) in differentiated code is one jvp per element of its first
+    argument (functional.jacobian_call): hvp of a function calling it is a third
+    derivative of f; against central differences of srcdiff's gradient."""
+    f = MOD.f_jacobian_inside
+    g_ = grad(f, wrt=(0, 1))
+    want = [(a - b) / 2e-5 for a, b in zip(g_(X + 1e-5 * V, Y - 1e-5 * V),
+                                            g_(X - 1e-5 * V, Y + 1e-5 * V))]
+    got = hvp(f, wrt=(0, 1))(X, Y, (V, -V))
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    cts = srcdiff.vjp(g_, X, Y)[1]((V, Y))
+    assert np.isclose(cts[0] @ V - cts[1] @ V, want[0] @ V + want[1] @ Y, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name, why", [("f_jacobian_wrt_the_second", "first argument"),
+                                       ("f_jacobian_of_a_tuple", "tuple, list or dict")])
+def test_jacobian_inside_refusals_name_the_line(name, why):
+    with pytest.raises(srcdiff.SrcdiffError, match=why) as e:
+        grad(getattr(MOD, name))(X, Y)
+    lines = open(MOD.__file__).read().splitlines()
+    line = next(i + 1 for i, t in enumerate(lines) if f"def {name}(" in t)
+    # (the call's line, or its function's first line for the run-time refusal)
+    assert e.value.filename == MOD.__file__ and e.value.lineno in (line, line + 1), str(e.value)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -154,7 +206,7 @@ def test_jacobian_of_jacobian_of_a_scalar_function_is_its_hessian():
 
 def test_other_transforms_in_differentiated_code_are_refused_with_the_users_line():
     mod = load_module('''
-from srcdiff import jacobian
+from srcdiff import hessian, jacobian
 
 
 def inner(x):
@@ -163,8 +215,14 @@ def inner(x):
 
 def f(x):
     return np.sum(np.sin(jacobian(inner)(x)))
+
+
+def h(x):
+    return np.sum(np.sin(hessian(lambda z: np.sum(np.sin(z) * z))(x)))
 ''')
+    # (jacobian of a module-level function, w.r.t. its first argument, is differentiated)
+    assert_grads(mod.f, grad(mod.f, wrt=(0,)), (X,), (0,))
     with pytest.raises(srcdiff.SrcdiffError) as e:
-        grad(mod.f)(X)
+        grad(mod.h)(X)
     text = str(e.value)
-    assert "jacobian" in text and mod.__file__ in text and "forward_api" not in text
+    assert "hessian" in text and mod.__file__ in text and "forward_api" not in text

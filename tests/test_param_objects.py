@@ -282,6 +282,71 @@ def test_plain_object_with_class_attribute_and_int_field():
     np.testing.assert_allclose(got[1], want[0], rtol=1e-5, atol=1e-7)
 
 
+# ---- jacobian(grad(f)) with object parameters (order two) -----------------------------
+
+def _block(J, okey, ikey):
+    b = J if okey is None else field(J, okey)
+    return b if ikey is None else field(b, ikey)
+
+
+def _moved(o, x, ikey, idx, step):
+    """(o, x) with element ``idx`` of x (ikey None) or of the field ikey moved by step."""
+    v = x if ikey is None else getattr(o, ikey)
+    if isinstance(v, float):
+        v = v + step
+    else:
+        v = v.copy()
+        v[idx] += step
+    return (o, v) if ikey is None else (with_field(o, ikey, v), x)
+
+
+def numeric_jacobian_block(g, o, x, okey, ikey):
+    """Central differences of ``g(o, x)`` (its field okey, or itself) w.r.t. x (ikey
+    None) or the field ikey of o: shape out.shape + in.shape."""
+    out = _block(g(o, x), okey, None)
+    v = x if ikey is None else getattr(o, ikey)
+    res = np.zeros(np.shape(out) + np.shape(v))
+    for idx in np.ndindex(np.shape(v)):
+        plus = _block(g(*_moved(o, x, ikey, idx, EPS)), okey, None)
+        minus = _block(g(*_moved(o, x, ikey, idx, -EPS)), okey, None)
+        res[(Ellipsis,) + idx] = (plus - minus) / (2 * EPS)
+    return res
+
+
+def user_f(p, x):
+    return np.sum(p.a * x ** 2) + p.log_noise * np.sum(x) + np.sum(np.sin(x) * p.a) * p.log_noise
+
+
+@pytest.mark.parametrize("which", ["namedtuple", "dataclass", "plain", "user"])
+def test_jacobian_of_grad_with_an_object_parameter(which):
+    # (it was refused with "f_grad has *args or **kwargs parameters" when the
+    # gradient was w.r.t. the object, and crashed on "'D' object is not
+    # subscriptable" when it was w.r.t. x of a dataclass or plain object)
+    f, o = {"namedtuple": (MOD.f_named, MOD.P(A, 0.2, 2)),
+            "dataclass": (MOD.f_data, MOD.D(W, 0.3)),
+            "plain": (MOD.f_plain, MOD.Plain(W, 0.1, 2)),
+            "user": (user_f, MOD.P(A, 1.5, 0))}[which]
+    keys = {0: float_fields(o), 1: [None]}
+    for i in (0, 1):
+        g = grad(f, wrt=i)
+        for j in (0, 1):
+            J = srcdiff.jacobian(g, wrt=j)(o, X)
+            if i == 0:
+                assert type(J) is (type(o) if hasattr(o, "_fields") else dict)
+            for okey in keys[i]:
+                for ikey in keys[j]:
+                    np.testing.assert_allclose(_block(J, okey, ikey),
+                                               numeric_jacobian_block(g, o, X, okey, ikey),
+                                               rtol=1e-5, atol=1e-7, err_msg=f"{i}{j}{okey}{ikey}")
+    # fields without a derivative have None, as in grad's gradient
+    J = srcdiff.jacobian(grad(f, wrt=0), wrt=0)(o, X)
+    for name in set(keys[0]) ^ set(o._fields if hasattr(o, "_fields") else
+                                   [n for n in vars(o) if not n.startswith("_")]):
+        assert field(J, name) is None
+    H = hessian(f, wrt=1)(o, X)
+    np.testing.assert_allclose(H, srcdiff.jacobian(grad(f, wrt=1), wrt=1)(o, X), rtol=1e-10)
+
+
 # ---- methods ------------------------------------------------------------------------
 
 def model():
@@ -385,3 +450,31 @@ def test_source_of_an_object_function_is_there_after_the_first_call():
     g(MOD.D(W, 0.3), X)
     text = srcdiff.source(g)
     assert "d['W']" in text or 'd["W"]' in text
+
+
+@pytest.mark.parametrize("which", ["namedtuple", "dataclass"])
+def test_jvp_and_vjp_of_a_gradient_wrt_an_object(which):
+    """The value (and the tangent) of grad(f, wrt=0) come back in grad's form (a
+    NamedTuple, a dict of fields), not as the generated code's containers; its
+    vjp takes a cotangent in that form."""
+    f, o, t = {"namedtuple": (MOD.f_named, MOD.P(A, 0.2, 2), MOD.P(X, 0.7, 0)),
+               "dataclass": (MOD.f_data, MOD.D(W, 0.3), MOD.D(W[::-1] * 0.5, 0.7))}[which]
+    g = grad(f, wrt=0)
+    form = type(o) if hasattr(o, "_fields") else dict
+    out, dout = jvp(g, (o, X), (t, np.zeros(3)))
+    assert type(out) is form and type(dout) is form
+    want = directional(lambda ob, x: g(ob, x), o, X, t, np.zeros(3))
+    for name, w in zip(float_fields(o), want):
+        np.testing.assert_allclose(field(dout, name), w, rtol=1e-5, atol=1e-7, err_msg=name)
+        np.testing.assert_allclose(field(out, name), field(g(o, X), name), rtol=1e-12)
+    out, pullback = vjp(g, o, X)
+    assert type(out) is form
+    co, cx = pullback(out)
+    # <out, d g(o, x)/dx . e_k> by central differences along x
+    for k in range(3):
+        e = np.zeros(3)
+        e[k] = 1.0
+        d = directional(lambda ob, x: g(ob, x), o, X, {n: 0.0 * getattr(o, n) for n in
+                                                         float_fields(o)}, e)
+        np.testing.assert_allclose(cx[k], sum(np.sum(field(out, n) * dd) for n, dd in
+                                              zip(float_fields(o), d)), rtol=1e-5, atol=1e-7)

@@ -258,3 +258,209 @@ def test_dict_construction_and_sorted_items_at_orders_one_and_two():
         close(gd[k], num)
         want += np.sum(num)
     assert srcdiff.jvp(f, (d,), (tangent,))[1] == pytest.approx(want, rel=1e-6)
+
+
+# ----------------------------------------------------------------------------
+# np.gradient at order two (autograd's test_numpy.py / test_systematic.py
+# test_gradient were refused: "no rule for second derivatives of np.gradient").
+# It is linear in f; in a scalar spacing h it scales as 1 / h. Checked in f and
+# in the spacings, along one axis, several and all, with edge_order 1 and 2,
+# through hvp, jvp(grad), vjp(grad), hessian and, for the forward rule's own
+# rules, the jvp and vjp of srcdiff's generated jvp function.
+# ----------------------------------------------------------------------------
+
+GRADIENTS = load_module('''
+def whole(x, h1, h2):
+    return np.sum(np.sin(np.gradient(x * x, h1, axis=AX, edge_order=EO)) * h2)
+
+
+def parts(x, h1, h2):
+    p = np.gradient(x * x, h1, h2, edge_order=2)
+    return np.sum(np.sin(p[0]) * 1.3) + np.sum(p[-1] ** 3)
+
+
+def no_spacing(x, h1, h2):
+    p = np.gradient(np.cos(x) * x, axis=(0, -1))
+    return np.sum(np.sin(p[0]) * h1) + np.sum(p[-1] ** 3) * h2
+''', AX=None, EO=1)
+
+
+def _fd_along(g, args, tangents, eps=1e-5):
+    plus = g(*[a + eps * t for a, t in zip(args, tangents)])
+    minus = g(*[a - eps * t for a, t in zip(args, tangents)])
+    return [(np.asarray(p) - np.asarray(m)) / (2 * eps) for p, m in zip(plus, minus)]
+
+
+def test_np_gradient_at_order_two():
+    rng = np.random.RandomState(3)
+    cases = [("whole", (7,), None, 1), ("whole", (7,), None, 2), ("whole", (5, 4), 1, 2),
+             ("parts", (4, 5), None, 2), ("no_spacing", (3, 4, 5), None, 1)]
+    for name, shape, axis, edge_order in cases:
+        GRADIENTS.AX, GRADIENTS.EO = axis, edge_order
+        f = getattr(GRADIENTS, name)
+        args = [rng.randn(*shape), 0.7, 1.3]
+        tangents = [rng.randn(*shape), 0.2, -0.4]
+        g = srcdiff.grad(f, wrt=(0, 1, 2))
+        want = _fd_along(g, args, tangents)
+        scale = max(float(np.max(np.abs(w))) for w in want)
+        got = srcdiff.hvp(f, wrt=(0, 1, 2))(*args, tuple(tangents))
+        for a, w in zip(got, want):
+            close(np.asarray(a) / scale, w / scale, 1e-6)
+        for a, w in zip(srcdiff.jvp(g, tuple(args), tuple(tangents))[1], want):
+            close(np.asarray(a) / scale, w / scale, 1e-6)
+        c = (rng.randn(*shape), 0.9, -0.3)
+        cts = srcdiff.vjp(g, *args)[1](c)
+        lhs = sum(np.sum(ct * t) for ct, t in zip(cts, tangents))
+        rhs = sum(np.sum(ci * w) for ci, w in zip(c, want))
+        assert abs(lhs - rhs) <= 1e-6 * max(1.0, abs(rhs)), (name, lhs, rhs)
+        g0 = srcdiff.grad(f)
+        H = srcdiff.hessian(f)(*args)
+        close(np.tensordot(H, tangents[0], axes=len(shape)) / scale,
+              _fd_along(lambda x: (g0(x, *args[1:]),), args[:1], tangents[:1])[0] / scale, 1e-6)
+        # the forward rule's rules: jvp and vjp of the generated jvp function
+        J = srcdiff.jvp_source(f, wrt=(0, 1, 2))
+        w = [rng.randn(*shape), 0.5, 0.25]
+        num = _fd_along(lambda *a: (J(*a, *tangents)[1],), args, w)[0]
+        got = srcdiff.jvp(J, tuple(args) + tuple(tangents),
+                          tuple(w) + (0 * tangents[0], 0.0, 0.0))[1][1]
+        assert abs(got - num) <= 1e-6 * max(1.0, abs(num)), (name, got, num)
+        cts = srcdiff.vjp(J, *args, *tangents)[1]((0.0, 1.0))
+        got = sum(np.sum(ct * t) for ct, t in zip(cts[:3], w))
+        assert abs(got - num) <= 1e-6 * max(1.0, abs(num)), (name, got, num)
+
+
+# ----------------------------------------------------------------------------
+# np.cross with axis arguments and np.linalg.cross at order two (autograd's
+# test_systematic.py test_cross was refused: "no rule for second derivatives of
+# np.cross with axis arguments"). The reverse rule moves the vector axes last
+# and is again one of np.cross, np.moveaxis and unbroadcast.
+# ----------------------------------------------------------------------------
+
+def test_cross_with_axis_arguments_at_order_two():
+    rng = np.random.RandomState(4)
+    calls = ["np.cross(a, b, axisa=AA, axisb=AB, axisc=AC)", "np.cross(a, b, axis=AX)",
+             "np.linalg.cross(a, b, axis=AX)"]
+    for call in calls:
+        f = load_function(f"def f(a, b):\n    return np.sum(np.sin({call}) * W)\n", W=None,
+                          AA=-1, AB=-1, AC=-1, AX=-1)
+        combos = ([(aa, ab, ac, None) for aa in (-1, 0, 1) for ab in (-1, 0, 1) for ac in (-1, 0, 1)]
+                  if "axisa" in call else [(-1, -1, -1, ax) for ax in (-1, 0, 1)])
+        for aa, ab, ac, ax in combos:
+            f.__globals__.update(AA=aa, AB=ab, AC=ac, AX=ax)
+            a, b = rng.randn(3, 3), rng.randn(3, 3)
+            f.__globals__["W"] = rng.randn(*np.shape(eval(call, {"np": np, "a": a, "b": b,
+                                                                  "AA": aa, "AB": ab, "AC": ac,
+                                                                  "AX": ax})))
+            u, w = (rng.randn(3, 3), rng.randn(3, 3)), (rng.randn(3, 3), rng.randn(3, 3))
+            g = srcdiff.grad(f, wrt=(0, 1))
+            assert all(np.allclose(gi, numeric_grad(f, (a, b), i), atol=1e-6) for i, gi in
+                       enumerate(g(a, b))), (call, aa, ab, ac, ax)
+            want = _fd_along(g, (a, b), u)
+            for got in (srcdiff.hvp(f, wrt=(0, 1))(a, b, u), srcdiff.jvp(g, (a, b), u)[1]):
+                for x, y in zip(got, want):
+                    close(x, y, 1e-6)
+            cts = srcdiff.vjp(g, a, b)[1](w)
+            lhs = sum(np.sum(c * t) for c, t in zip(cts, u))
+            rhs = sum(np.sum(c * t) for c, t in zip(w, want))
+            assert abs(lhs - rhs) < 1e-6 * max(1.0, abs(rhs)), (call, aa, ab, ac, ax)
+            H = srcdiff.hessian(f, wrt=0)(a, b)
+            close(np.tensordot(H, u[0], axes=2), _fd_along(
+                lambda x: (srcdiff.grad(f)(x, b),), (a,), u[:1])[0], 1e-6)
+
+
+# ----------------------------------------------------------------------------
+# scipy.stats.multivariate_normal with allow_singular=True and a singular cov
+# (autograd's test_scipy.py test_mvn_sing_cov was refused: "no rule for the
+# derivative of scipy.stats.multivariate_normal with allow_singular=True"):
+# w.r.t. x and mean for points on the support (SciPy's pseudo-inverse), at
+# orders one and two; w.r.t. the singular cov refused. A regular cov with
+# allow_singular=True is differentiated in all three.
+# ----------------------------------------------------------------------------
+
+MVN = load_module('''
+import scipy.stats
+
+
+def on_support(x, mean):
+    y = np.concatenate([x[:2], mean[2:]])      # (moved along the support only)
+    return (scipy.stats.multivariate_normal.pdf(y, mean, C, allow_singular=True)
+            + scipy.stats.multivariate_normal.logpdf(y, mean, C, allow_singular=True) ** 2)
+
+
+def in_cov(x, c):
+    return scipy.stats.multivariate_normal.logpdf(x, M, c, allow_singular=True)
+''', C=np.array([[1.0, 0.3, 0.0, 0.0], [0.3, 1.0, 0.0, 0.0], [0.0] * 4, [0.0] * 4]),
+    M=np.zeros(4))
+
+
+def test_multivariate_normal_with_a_singular_cov():
+    import pytest
+    rng = np.random.RandomState(5)
+    x = np.concatenate([rng.randn(2), np.zeros(2)])
+    m = np.concatenate([rng.randn(2), np.zeros(2)])
+    f = MVN.on_support
+    g = srcdiff.grad(f, wrt=(0, 1))
+    for i, gi in enumerate(g(x, m)):
+        close(gi, numeric_grad(f, (x, m), i), 1e-5)
+    u = (rng.randn(4), rng.randn(4))
+    want = _fd_along(g, (x, m), u)
+    for got in (srcdiff.hvp(f, wrt=(0, 1))(x, m, u), srcdiff.jvp(g, (x, m), u)[1]):
+        for a, b in zip(got, want):
+            close(a, b, 1e-5)
+    w = (rng.randn(4), rng.randn(4))
+    cts = srcdiff.vjp(g, x, m)[1](w)
+    assert np.isclose(sum(np.dot(c, t) for c, t in zip(cts, u)),
+                      sum(np.dot(c, t) for c, t in zip(w, want)), rtol=1e-5)
+    # w.r.t. the singular cov: refused, naming the user's line
+    for call in (lambda: srcdiff.grad(MVN.in_cov, wrt=1)(x, MVN.C),
+                 lambda: srcdiff.jvp(MVN.in_cov, (x, MVN.C), (x, MVN.C))):
+        with pytest.raises(srcdiff.SrcdiffError, match="singular cov") as info:
+            call()
+        assert info.value.filename == MVN.__file__
+    # a regular cov with allow_singular=True: every argument
+    c = MVN.C + 0.5 * np.eye(4)
+    close(srcdiff.grad(MVN.in_cov, wrt=0)(x, c), numeric_grad(MVN.in_cov, (x, c), 0))
+    gc = srcdiff.grad(MVN.in_cov, wrt=1)(x, c)
+    dc = np.diag([0.2, -0.1, 0.3, 0.4])
+    num = (MVN.in_cov(x, c + 1e-6 * dc) - MVN.in_cov(x, c - 1e-6 * dc)) / 2e-6
+    assert np.isclose(np.sum(gc * dc), num, rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------
+# np.linalg.norm(x, 'nuc') at order two, real and complex (autograd's
+# test_linalg.py test_norm_nuclear_complex / _axis_complex were refused: "no rule
+# for second derivatives of np.linalg.norm(ord='nuc')"). Its weights are the
+# polar factor U V^H, smooth where x has full rank (also at repeated singular
+# values); a matrix that is not of full rank is refused.
+# ----------------------------------------------------------------------------
+
+def test_nuclear_norm_at_order_two():
+    import pytest
+    rng = np.random.RandomState(6)
+    cases = [((3, 3), None, False), ((4, 2), None, False), ((2, 4), None, True),
+             ((4, 3), None, True), ((3, 3), None, True), ((2, 3, 4), (0, 2), False),
+             ((3, 2, 4), (2, 1), True)]
+    for shape, axis, cplx in cases:
+        def draw():
+            return rng.randn(*shape) + (1j * rng.randn(*shape) if cplx else 0.0)
+        x, u, c = draw(), draw(), draw()
+        w = rng.randn(*np.shape(np.linalg.norm(x, "nuc", axis=axis))) if axis else 1.3
+        f = load_function("def f(x):\n    return np.sum(np.linalg.norm(x, 'nuc', axis=AX) * W)"
+                          " + np.sum(np.real(x * np.conj(x))) * 0.1\n", AX=axis, W=w)
+        g = srcdiff.grad(f)
+        want = (g(x + 1e-6 * u) - g(x - 1e-6 * u)) / 2e-6
+        for got in (srcdiff.hvp(f)(x, u), srcdiff.jvp(g, (x,), (u,))[1]):
+            close(got, want, 1e-6)
+        ct = srcdiff.vjp(g, x)[1](c)[0]        # (pairs as Re(sum(c * t)))
+        assert np.isclose(np.real(np.sum(ct * u)), np.real(np.sum(c * want)), rtol=1e-6)
+        if not cplx and axis is None:
+            H = srcdiff.hessian(f)(x)
+            close(np.tensordot(H, u, axes=2), want, 1e-6)
+    f = load_function("def f(x):\n    return np.linalg.norm(x, 'nuc')\n")
+    x = np.diag([2.0, 2.0, 1.0])            # repeated singular values: smooth
+    u = np.cos(np.arange(9.0)).reshape(3, 3)
+    g = srcdiff.grad(f)
+    close(srcdiff.hvp(f)(x, u), (g(x + 1e-6 * u) - g(x - 1e-6 * u)) / 2e-6, 1e-6)
+    with pytest.raises(srcdiff.SrcdiffError, match="not of full rank"):
+        x = np.ones((4, 1)) * np.array([[1.0, 2.0, 3.0]])
+        srcdiff.hvp(f)(x, np.ones_like(x))

@@ -56,7 +56,7 @@ def gradient_cotangents(g, ans, args, axis, edge_order):
     parts = gradient_axes(f, varargs, axis)
     gs = g if len(parts) > 1 else [g]
     outs = ans if len(parts) > 1 else [ans]
-    gf = 0.0 * np.asarray(f, dtype=float)
+    gf = _zero(f)
     dh = []
     for gk, ok, (a, sp) in zip(gs, outs, parts):
         if gk is not None:
@@ -65,10 +65,11 @@ def gradient_cotangents(g, ans, args, axis, edge_order):
     return (gf,) + tuple(sum(dh) if len(varargs) == 1 else dh[k] for k in range(len(varargs)))
 
 
-def gradient_tangent(ans, args, axis, edge_order, dargs):
-    """The tangent of np.gradient's output(s)."""
+def gradient_tangent(ans, args, axis, edge_order, targs):
+    """The tangent of np.gradient's output(s); ``targs``: the tangents of ``args``
+    (named so that the tangent of ``args`` is ``dargs`` in its forward rule)."""
     f, varargs = args[0], args[1:]
-    df, dhs = dargs[0], list(dargs[1:]) if len(dargs) > 1 else [None] * len(varargs)
+    df, dhs = targs[0], list(targs[1:]) if len(targs) > 1 else [None] * len(varargs)
     if any(dh is not None and np.ndim(h) > 0 for h, dh in zip(varargs, dhs)):
         unsupported("the derivative of np.gradient w.r.t. coordinate arrays")
     parts = gradient_axes(f, varargs, axis)
@@ -81,24 +82,132 @@ def gradient_tangent(ans, args, axis, edge_order, dargs):
     return tuple(douts) if len(parts) > 1 else douts[0]
 
 
+def _at(t, i):
+    """Item ``i`` of the (co)tangent tuple ``t`` (None where it has none)."""
+    return None if t is None or i is None or i >= len(t) else t[i]
+
+
+def _per_part(v, n):
+    """Per part of np.gradient's output (a tuple of ``n`` arrays when n > 1)."""
+    return [None] * n if v is None else list(v) if n > 1 else [v]
+
+
+def _whole(items):
+    return tuple(items) if len(items) > 1 else items[0]
+
+
+def gradient_parts(args, axis, edge_order):
+    """Per part of np.gradient's output: (axis, spacing tuple, its spacing's
+    position in ``args`` or None, h, D along that axis)."""
+    f, varargs = args[0], args[1:]
+    return [(a, sp, (1 if len(varargs) == 1 else 1 + k) if varargs else None, _h(sp),
+             gradient_matrix(np.shape(f)[a], sp, edge_order))
+            for k, (a, sp) in enumerate(gradient_axes(f, varargs, axis))]
+
+
+def _dot(a, b):
+    return 0.0 if a is None or b is None else np.sum(a * b)
+
+
+def _zero(f):
+    return np.zeros(np.shape(f), dtype=np.result_type(f, float))
+
+
 @vjp_rule(gradient_cotangents)
 def gradient_cotangents_vjp(gg, ans, g, ans_, args, axis, edge_order):
-    return unsupported("second derivatives of np.gradient")
+    """gf = sum_k along(g_k, D_k)/h_k and the spacings' -sum(g_k*o_k)/h_k,
+    transposed: in g, in ans_ (the outputs o_k) and in the scalar spacings."""
+    parts = gradient_parts(args, axis, edge_order)
+    n = len(parts)
+    gs, outs = _per_part(g, n), _per_part(ans_, n)
+    g0 = _at(gg, 0)
+    ct_args = [_zero(args[0])] + [0.0 * h for h in args[1:]]
+    ct_g, ct_o = [], []
+    for (a, sp, i, h, D), gk, ok in zip(parts, gs, outs):
+        gd = _at(gg, i)
+        cg = np.gradient(g0, axis=a, edge_order=edge_order) / h if g0 is not None \
+            else 0.0 * ok
+        co = 0.0 * ok
+        if gd is not None:
+            cg = cg - gd * ok / h
+            co = co - gd * gk / h if gk is not None else co
+        ct_g.append(cg)
+        ct_o.append(co)
+        if i is not None and gk is not None:
+            ct_args[i] = ct_args[i] + (gd * np.sum(gk * ok) if gd is not None else 0.0) / h ** 2 \
+                - _dot(g0, _along(gk, D, a)) / h ** 2
+    return _whole(ct_g), _whole(ct_o), tuple(ct_args)
 
 
 @jvp_rule(gradient_cotangents)
 def gradient_cotangents_jvp(ans, g, ans_, args, axis, edge_order, *, dg, dans_, dargs):
-    return unsupported("second derivatives of np.gradient")
+    parts = gradient_parts(args, axis, edge_order)
+    n = len(parts)
+    gs, outs = _per_part(g, n), _per_part(ans_, n)
+    dgs, douts = _per_part(dg, n), _per_part(dans_, n)
+    dgf = _zero(args[0])
+    dc = [0.0 for _ in args[1:]]
+    for (a, sp, i, h, D), gk, ok, dgk, dok in zip(parts, gs, outs, dgs, douts):
+        dh = _at(dargs, i)
+        if dgk is not None:
+            dgf = dgf + _along(dgk, D, a) / h
+        if dh is not None and gk is not None:
+            dgf = dgf - _along(gk, D, a) * dh / h ** 2
+        if i is not None:
+            dc[i - 1] = dc[i - 1] - (_dot(dgk, ok) + _dot(gk, dok)) / h
+            if dh is not None:
+                dc[i - 1] = dc[i - 1] + _dot(gk, ok) * dh / h ** 2
+    return (dgf,) + (tuple(dc) if len(dc) != 1 else (dc[0],))
 
 
 @vjp_rule(gradient_tangent)
-def gradient_tangent_vjp(gg, ans, ans_, args, axis, edge_order, dargs):
-    return unsupported("second derivatives of np.gradient")
+def gradient_tangent_vjp(gg, ans, ans_, args, axis, edge_order, targs):
+    """d_k = np.gradient(df, h_k) - o_k * ds_k / h_k, transposed: in ans_ (o_k),
+    in the scalar spacings h_k and in the tangents targs (df, ds_k)."""
+    parts = gradient_parts(args, axis, edge_order)
+    n = len(parts)
+    ggs, outs = _per_part(gg, n), _per_part(ans_, n)
+    df = _at(targs, 0)
+    ct_args = [_zero(args[0])] + [0.0 * h for h in args[1:]]
+    ct_d = [_zero(args[0])] + [0.0 * h for h in args[1:]]
+    ct_o = []
+    for (a, sp, i, h, D), gk, ok in zip(parts, ggs, outs):
+        ds = _at(targs, i)
+        ct_o.append(0.0 * ok if gk is None or ds is None else -gk * ds / h)
+        if gk is None:
+            continue
+        ct_d[0] = ct_d[0] + _along(gk, D, a) / h
+        if i is not None:
+            ct_d[i] = ct_d[i] - np.sum(gk * ok) / h
+            ct_args[i] = ct_args[i] - _dot(gk, None if df is None else
+                                           np.gradient(df, *sp, axis=a, edge_order=edge_order)) / h
+            if ds is not None:
+                ct_args[i] = ct_args[i] + np.sum(gk * ok) * ds / h ** 2
+    return _whole(ct_o), tuple(ct_args), None, None, tuple(ct_d[:len(targs)])
 
 
 @jvp_rule(gradient_tangent)
-def gradient_tangent_jvp(ans, ans_, args, axis, edge_order, dargs, *, dans_, dargs_, ddargs):
-    return unsupported("second derivatives of np.gradient")
+def gradient_tangent_jvp(ans, ans_, args, axis, edge_order, targs, *, dans_, dargs, dtargs):
+    parts = gradient_parts(args, axis, edge_order)
+    n = len(parts)
+    outs, douts = _per_part(ans_, n), _per_part(dans_, n)
+    df, ddf = _at(targs, 0), _at(dtargs, 0)
+    res = []
+    for (a, sp, i, h, D), ok, dok in zip(parts, outs, douts):
+        ds, dds, dh = _at(targs, i), _at(dtargs, i), _at(dargs, i)
+        d = 0.0 * ok
+        if ddf is not None:
+            d = d + np.gradient(ddf, *sp, axis=a, edge_order=edge_order)
+        if df is not None and dh is not None:
+            d = d - np.gradient(df, *sp, axis=a, edge_order=edge_order) * dh / h
+        if ds is not None:
+            d = d - (ok * dds if dds is not None else 0.0) / h
+            d = d - (dok * ds if dok is not None else 0.0) / h
+            d = d + (ok * ds * dh / h ** 2 if dh is not None else 0.0)
+        elif dds is not None:
+            d = d - ok * dds / h
+        res.append(d)
+    return _whole(res)
 
 
 @vjp_rule(np.gradient)

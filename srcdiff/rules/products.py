@@ -10,7 +10,7 @@ import numpy as np
 from ..runtime import unbroadcast, broadcast_like, matmul_grad_x, matmul_grad_y
 from .registry import vjp_rule, jvp_rule, register_linear
 from .operators import matmul as _matmul_vjp, matmul_jvp as _matmul_jvp
-from .support import (tensordot_spec, dot_spec, inner_spec, kron_spec, cross_cotangents,
+from .support import (tensordot_spec, dot_spec, inner_spec, kron_spec, cross_axes,
                       einsum_cotangents, einsum_tangent, unsupported, fill_zeros)
 
 
@@ -95,12 +95,19 @@ def kron_jvp(ans, a, b, *, da, db):
 
 @vjp_rule(np.cross)
 def cross(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """3-vectors (2-vectors are deprecated in NumPy and refused)."""
-    cts = cross_cotangents(g, a, b, axisa, axisb, axisc, axis)
+    """3-vectors (2-vectors are deprecated in NumPy and refused); vector axes
+    elsewhere than last are moved last (the rule is again one of np.cross,
+    np.moveaxis and unbroadcast, differentiable again)."""
+    k = cross_axes(a, b, axisa, axisb, axisc, axis)
+    am = np.moveaxis(a, k[0], -1)
+    bm = np.moveaxis(b, k[1], -1)
+    gm = np.moveaxis(g, k[2], -1)
     return (unbroadcast(np.cross(b, g), a)
-            if axis is None and axisa == -1 and axisb == -1 and axisc == -1 else cts[0],
+            if axis is None and axisa == -1 and axisb == -1 and axisc == -1
+            else np.moveaxis(unbroadcast(np.cross(bm, gm), am), -1, k[0]),
             unbroadcast(np.cross(g, a), b)
-            if axis is None and axisa == -1 and axisb == -1 and axisc == -1 else cts[1])
+            if axis is None and axisa == -1 and axisb == -1 and axisc == -1
+            else np.moveaxis(unbroadcast(np.cross(gm, am), bm), -1, k[1]))
 
 
 @jvp_rule(np.cross)
@@ -111,8 +118,14 @@ def cross_jvp(ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None, *, da, db):
 
 @vjp_rule(np.linalg.cross)
 def linalg_cross(g, ans, x1, x2, *, axis=-1):
-    cts = cross_cotangents(g, x1, x2, axis=axis)
-    return cts[0], cts[1]
+    k = cross_axes(x1, x2, axis=axis)
+    am = np.moveaxis(x1, k[0], -1)
+    bm = np.moveaxis(x2, k[1], -1)
+    gm = np.moveaxis(g, k[2], -1)
+    return (unbroadcast(np.cross(x2, g), x1) if axis == -1
+            else np.moveaxis(unbroadcast(np.cross(bm, gm), am), -1, k[0]),
+            unbroadcast(np.cross(g, x1), x2) if axis == -1
+            else np.moveaxis(unbroadcast(np.cross(gm, am), bm), -1, k[1]))
 
 
 @jvp_rule(np.linalg.cross)

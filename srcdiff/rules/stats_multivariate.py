@@ -7,8 +7,11 @@ and ``s = P r``: ``logpdf = -(d log 2 pi + log det S + r.s) / 2``, so
 ``d logpdf = -s.(dx - dmean) - tr(P dS) / 2 + s.dS.s / 2``. ``S`` is the
 matrix SciPy uses for ``cov``: a number or a vector is a diagonal; of a
 matrix SciPy reads one triangle (``MVN_READS``, checked once at import), and
-the cotangent goes to that triangle. ``allow_singular`` is not supported for
-a singular ``cov`` (its pseudo-determinant has other derivatives).
+the cotangent goes to that triangle. With ``allow_singular=True`` and a
+singular ``cov`` (SciPy's eigenvalue cutoff), ``P`` is SciPy's pseudo-inverse:
+the derivatives w.r.t. ``x`` and ``mean`` (points on the support) are those of
+the formula; w.r.t. such a ``cov`` (its pseudo-determinant changes rank) they
+are refused.
 
 dirichlet: ``logpdf = gammaln(sum alpha) - sum gammaln(alpha) + sum (alpha - 1) log x``
 (``x``'s first axis runs over the components). Its derivative w.r.t. ``x``
@@ -68,8 +71,12 @@ def mvn_matrix(cov, d):
                        "(this SciPy reads the matrix in a way srcdiff does not know)")
 
 
-def mvn_cov_cotangent(G, cov):
-    """The cotangent of ``cov`` given ``G``, that of the matrix ``mvn_matrix`` made of it."""
+def mvn_cov_cotangent(G, cov, regular=True):
+    """The cotangent of ``cov`` given ``G``, that of the matrix ``mvn_matrix`` made of it
+    (refused for a singular ``cov``: ``regular`` False)."""
+    if not regular:
+        unsupported("the derivative of scipy.stats.multivariate_normal w.r.t. a singular cov "
+                    "(allow_singular=True)")
     if np.ndim(cov) == 0:
         return np.trace(G)
     if np.ndim(cov) == 1:
@@ -89,33 +96,83 @@ def mvn_regular(allow_singular):
     return True
 
 
-nondifferentiable(mvn_regular)
+def mvn_full_rank(S, allow_singular):
+    """Is ``S`` regular for SciPy (always, without allow_singular: SciPy refuses
+    a singular one then)? SciPy's cutoff: eigenvalues up to 1e6 * eps * the largest."""
+    if not allow_singular:
+        return True
+    s = np.linalg.eigvalsh(S)
+    return bool(np.min(s) > 1e6 * np.finfo(float).eps * np.max(np.abs(s)))
+
+
+def mvn_pinv(S):
+    """SciPy's pseudo-inverse of a singular ``S`` (its eigenvalue cutoff)."""
+    s, u = np.linalg.eigh(S)
+    keep = s > 1e6 * np.finfo(float).eps * np.max(np.abs(s))
+    return (u[:, keep] / s[keep]) @ np.transpose(u[:, keep])
+
+
+def mvn_singular_dcov(dcov, d):
+    """The tangent of a singular ``cov`` (as a d x d matrix): refused unless it is zero."""
+    if dcov is not None and np.any(np.asarray(dcov) != 0):
+        unsupported("the derivative of scipy.stats.multivariate_normal w.r.t. a singular cov "
+                    "(allow_singular=True)")
+    return np.zeros((d, d))
+
+
+nondifferentiable(mvn_regular, mvn_full_rank)
+
+
+@vjp_rule(mvn_pinv)
+def mvn_pinv_vjp(g, ans, S):
+    return unsupported("the derivative of scipy.stats.multivariate_normal w.r.t. a singular cov "
+                       "(allow_singular=True)")
+
+
+@jvp_rule(mvn_pinv)
+def mvn_pinv_jvp(ans, S, *, dS):
+    return unsupported("the derivative of scipy.stats.multivariate_normal w.r.t. a singular cov "
+                       "(allow_singular=True)")
+
+
+@vjp_rule(mvn_singular_dcov)
+def mvn_singular_dcov_vjp(g, ans, dcov, d):
+    return unsupported("the derivative of scipy.stats.multivariate_normal w.r.t. a singular cov "
+                       "(allow_singular=True)")
+
+
+@jvp_rule(mvn_singular_dcov)
+def mvn_singular_dcov_jvp(ans, dcov, d, *, ddcov):
+    return unsupported("the derivative of scipy.stats.multivariate_normal w.r.t. a singular cov "
+                       "(allow_singular=True)")
 
 
 def mvn_cotangents(g, x, mean, cov, allow_singular):
-    """The cotangents of (x, mean, cov) of logpdf given its cotangent ``g``."""
-    if allow_singular:
-        unsupported("the derivative of scipy.stats.multivariate_normal with allow_singular=True")
+    """The cotangents of (x, mean) of logpdf given its cotangent ``g``, then ``G``
+    (that of the matrix SciPy makes of ``cov``; mvn_cov_cotangent) and whether
+    that matrix is regular."""
     r = real_only(x, "scipy.stats.multivariate_normal") - mean
     d = mvn_dim(x, mean, cov)
-    P = np.linalg.inv(mvn_matrix(cov, d))
+    S = mvn_matrix(cov, d)
+    regular = mvn_full_rank(S, allow_singular)
+    P = np.linalg.inv(S) if regular else mvn_pinv(S)
     s = np.reshape(r, (-1, d)) @ P
     w = np.reshape(g, (-1, 1)) + np.zeros((np.shape(s)[0], 1))      # one weight per point
     ct_r = np.reshape(-w * s, np.shape(r))
     G = -0.5 * (np.sum(w) * P - np.transpose(s) @ (w * s))
-    return unbroadcast(ct_r, x), unbroadcast(-ct_r, mean), mvn_cov_cotangent(G, cov)
+    return unbroadcast(ct_r, x), unbroadcast(-ct_r, mean), G, regular
 
 
 def mvn_tangent(ans, x, mean, cov, allow_singular, dx, dmean, dcov):
     """The tangent of logpdf."""
-    if allow_singular:
-        unsupported("the derivative of scipy.stats.multivariate_normal with allow_singular=True")
     r = real_only(x, "scipy.stats.multivariate_normal") - mean
     d = mvn_dim(x, mean, cov)
-    P = np.linalg.inv(mvn_matrix(cov, d))
+    S = mvn_matrix(cov, d)
+    regular = mvn_full_rank(S, allow_singular)
+    P = np.linalg.inv(S) if regular else mvn_pinv(S)
     s = np.reshape(r, (-1, d)) @ P
     dr = np.reshape(np.zeros(np.shape(r)) + (dx - dmean), (-1, d))
-    dS = mvn_matrix(dcov, d)
+    dS = mvn_matrix(dcov, d) if regular else mvn_singular_dcov(dcov, d)
     t = -np.sum(s * dr, axis=-1) - 0.5 * np.sum(P * dS) + 0.5 * np.sum((s @ dS) * s, axis=-1)
     return np.reshape(t, np.shape(ans))
 
@@ -155,7 +212,7 @@ if stats is not None:
     @vjp_rule(L.multivariate_normal.logpdf)
     def mvn_logpdf(g, ans, x, mean=None, cov=1, allow_singular=False):
         c = mvn_cotangents(g, x, 0.0 if mean is None else mean, cov, allow_singular)
-        return c[0], c[1], c[2]
+        return c[0], c[1], mvn_cov_cotangent(c[2], cov, c[3])
 
     @jvp_rule(L.multivariate_normal.logpdf)
     def mvn_logpdf_jvp(ans, x, mean=None, cov=1, allow_singular=False, *, dx, dmean, dcov):
@@ -165,7 +222,7 @@ if stats is not None:
     @vjp_rule(L.multivariate_normal.pdf)
     def mvn_pdf(g, ans, x, mean=None, cov=1, allow_singular=False):
         c = mvn_cotangents(g * ans, x, 0.0 if mean is None else mean, cov, allow_singular)
-        return c[0], c[1], c[2]
+        return c[0], c[1], mvn_cov_cotangent(c[2], cov, c[3])
 
     @jvp_rule(L.multivariate_normal.pdf)
     def mvn_pdf_jvp(ans, x, mean=None, cov=1, allow_singular=False, *, dx, dmean, dcov):

@@ -820,18 +820,17 @@ def kron_spec(sa, sb):
     return tuple(inter), apos, bpos, pa, pb, list(range(nd))
 
 
-def cross_cotangents(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """Cotangents of ``np.cross`` for 3-vectors."""
+def cross_axes(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The vector axes (of a, b, the output) of ``np.cross`` (``axis`` overrides
+    them); 2-vectors are refused."""
     if axis is not None:
         axisa = axisb = axisc = axis
-    am = np.moveaxis(a, axisa, -1)
-    bm = np.moveaxis(b, axisb, -1)
-    if np.shape(am)[-1] != 3 or np.shape(bm)[-1] != 3:
+    if np.shape(a)[axisa] != 3 or np.shape(b)[axisb] != 3:
         unsupported("the derivative of np.cross of 2-vectors")
-    gm = np.moveaxis(g, axisc, -1)
-    ga = unbroadcast(np.cross(bm, gm), am)
-    gb = unbroadcast(np.cross(gm, am), bm)
-    return np.moveaxis(ga, -1, axisa), np.moveaxis(gb, -1, axisb)
+    return axisa, axisb, axisc
+
+
+nondifferentiable(cross_axes)
 
 
 def _einsum_parse(subscripts, shapes):
@@ -1618,16 +1617,6 @@ def sort_tangent_jvp(ans, t, a, axis=-1, *, dt, da):
     return sort_tangent(dt, a, axis)
 
 
-@vjp_rule(cross_cotangents)
-def cross_cotangents_vjp(gg, ans, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    return unsupported("second derivatives of np.cross with axis arguments")
-
-
-@jvp_rule(cross_cotangents)
-def cross_cotangents_jvp(ans, g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None, *, dg, da, db):
-    return unsupported("second derivatives of np.cross with axis arguments")
-
-
 @vjp_rule(einsum_cotangents)
 def einsum_cotangents_vjp(gg, ans, g, operands):
     # ans[k] = einsum(s_k, g, *others): linear in g and in each operand.
@@ -1725,7 +1714,9 @@ def einsum_tangent_second(operands, d1, d2):
 
 @vjp_rule(norm_weights)
 def norm_weights_vjp(gg, ans, x, nrm, ord=None, axis=None, keepdims=False, vector=False):
-    return norm_weights_second(gg, x, ord, axis, vector), None
+    # (the Hessian is symmetric for the pairing Re(sum(conj(a) * b)): the cotangent
+    # pairs as Re(sum(c * t)), so the transpose is conj(H conj(gg)))
+    return np.conj(norm_weights_second(np.conj(gg), x, ord, axis, vector)), None
 
 
 @jvp_rule(norm_weights)
@@ -1734,12 +1725,41 @@ def norm_weights_jvp(ans, x, nrm, ord=None, axis=None, keepdims=False, vector=Fa
 
 
 def norm_weights_second(v, x, ord=None, axis=None, vector=False):
-    """Hessian-vector product of the piecewise-linear norms (zero); the smooth
-    matrix norms (2, -2, 'nuc') have no second derivative rule here."""
-    kind, p, _ = norm_kind(x, ord, axis, vector)
+    """Hessian-vector product: zero for the piecewise-linear norms; for 'nuc' the
+    tangent along ``v`` of its weights ``U V^H`` (the polar factor, full rank);
+    the spectral norms (2, -2) have no second derivative rule here."""
+    kind, p, axes = norm_kind(x, ord, axis, vector)
     if kind == "vecw" or (kind == "mat" and p in (1, -1, np.inf, -np.inf)):
         return np.zeros_like(x * v)
+    if kind == "mat" and p == "nuc":
+        return nuclear_weights_tangent(v, x, axes)
     return unsupported(f"second derivatives of np.linalg.norm(ord={ord!r})")
+
+
+def nuclear_weights_tangent(v, x, axes):
+    """The tangent of ``U V^H`` (x = U S V^H, thin SVD) along ``v``, over the axes
+    ``axes`` of x: ``U (F o (M - M^H)) V^H`` with ``M = U^H v V`` and
+    ``F_ij = 1 / (s_i + s_j)``, plus ``(I - U U^H) v V S^-1 V^H`` for a tall x
+    and ``U S^-1 U^H v (I - V V^H)`` for a wide one. Refused where x loses rank."""
+    nd = np.ndim(x)
+    a0, a1 = (ax % nd for ax in axes)
+    xm = np.moveaxis(x, (a0, a1), (-2, -1))
+    vm = np.moveaxis(v + np.zeros_like(x), (a0, a1), (-2, -1))
+    u, s, vh = np.linalg.svd(xm, full_matrices=False)
+    if np.any(s <= np.finfo(float).eps * np.max(s, axis=-1, keepdims=True) * max(np.shape(xm)[-2:])):
+        unsupported("second derivatives of np.linalg.norm(ord='nuc') at a matrix that is "
+                    "not of full rank")
+    uh, vv = ctrans(u), ctrans(vh)
+    uv = uh @ vm
+    m = uv @ vv
+    w = u @ ((m - ctrans(m)) / (s[..., :, None] + s[..., None, :])) @ vh
+    rows, cols = np.shape(xm)[-2:]
+    if rows > cols:
+        w = w + ((vm @ vv - u @ m) / s[..., None, :]) @ vh
+    elif rows < cols:
+        w = w + u @ ((uv - m @ vh) / s[..., :, None])
+    return np.moveaxis(w, (-2, -1), (a0, a1))
+
 
 
 @vjp_rule(fit_length)

@@ -703,3 +703,28 @@ def test_matrix_power_at_order_two(n):
     v = np.array([0.2, 0.1, -0.4, 0.3, 0.5, -0.2, 0.1, 0.7])
     check_order_one(f, x, v)
     check_order_two(f, x, v)
+
+
+CROSS_SHAPES = {   # (a's last axis, b's last axis): 2-vectors are refused, never differentiated
+    "2x2": ((2, 2), (2, 2)), "2x3": ((2, 2), (2, 3)), "3x2": ((2, 3), (2, 2)),
+}
+
+
+@pytest.mark.parametrize("wrt", [0, 1, (0, 1)])
+@pytest.mark.parametrize("shapes", sorted(CROSS_SHAPES))
+def test_cross_of_two_vectors_is_refused_whatever_is_differentiated(shapes, wrt):
+    f = load_function("def f(a, b):\n    return np.sum(np.sin(np.cross(a, b)))\n")
+    sa, sb = CROSS_SHAPES[shapes]
+    a, b = np.linspace(0.1, 0.9, np.prod(sa)).reshape(sa), np.linspace(-0.7, 0.4, np.prod(sb)).reshape(sb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)     # NumPy's for 2-vectors
+        with pytest.raises(srcdiff.SrcdiffError, match="2-vectors"):
+            grad(f, wrt=wrt)(a, b)
+
+
+def test_cross_of_three_vectors_with_default_axes():
+    f = load_function("def f(x):\n    a, b = x[:6].reshape(2, 3), x[6:].reshape(2, 3)\n"
+                      "    return np.sum(np.sin(np.cross(a, b)) * a)\n")
+    x, v = np.linspace(-0.8, 0.9, 12), np.cos(np.arange(12.0))
+    check_order_one(f, x, v)
+    check_order_two(f, x, v)

@@ -10,7 +10,7 @@ import numpy as np
 from ..runtime import unbroadcast, broadcast_like, matmul_grad_x, matmul_grad_y
 from .registry import vjp_rule, jvp_rule, register_linear
 from .operators import matmul as _matmul_vjp, matmul_jvp as _matmul_jvp
-from .support import (tensordot_spec, dot_spec, inner_spec, kron_spec, cross_axes,
+from .support import (tensordot_spec, dot_spec, inner_spec, kron_spec, cross_axes, three_vectors,
                       einsum_cotangents, einsum_tangent, unsupported, fill_zeros)
 
 
@@ -102,10 +102,10 @@ def cross(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     am = np.moveaxis(a, k[0], -1)
     bm = np.moveaxis(b, k[1], -1)
     gm = np.moveaxis(g, k[2], -1)
-    return (unbroadcast(np.cross(b, g), a)
+    return (unbroadcast(np.cross(three_vectors(b, a), g), a)
             if axis is None and axisa == -1 and axisb == -1 and axisc == -1
             else np.moveaxis(unbroadcast(np.cross(bm, gm), am), -1, k[0]),
-            unbroadcast(np.cross(g, a), b)
+            unbroadcast(np.cross(g, three_vectors(a, b)), b)
             if axis is None and axisa == -1 and axisb == -1 and axisc == -1
             else np.moveaxis(unbroadcast(np.cross(gm, am), bm), -1, k[1]))
 
@@ -122,9 +122,9 @@ def linalg_cross(g, ans, x1, x2, *, axis=-1):
     am = np.moveaxis(x1, k[0], -1)
     bm = np.moveaxis(x2, k[1], -1)
     gm = np.moveaxis(g, k[2], -1)
-    return (unbroadcast(np.cross(x2, g), x1) if axis == -1
+    return (unbroadcast(np.cross(three_vectors(x2, x1), g), x1) if axis == -1
             else np.moveaxis(unbroadcast(np.cross(bm, gm), am), -1, k[0]),
-            unbroadcast(np.cross(g, x1), x2) if axis == -1
+            unbroadcast(np.cross(g, three_vectors(x1, x2)), x2) if axis == -1
             else np.moveaxis(unbroadcast(np.cross(gm, am), bm), -1, k[1]))
 
 

@@ -833,6 +833,26 @@ def cross_axes(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 nondifferentiable(cross_axes)
 
 
+def three_vectors(v, other):
+    """``v``, checking that the last axes of ``v`` and ``other`` hold 3-vectors: the
+    reverse rule of ``np.cross`` with its default axes reads an operand through
+    this, so that 2-vectors are refused there too (the refusal in cross_axes is
+    dead code in that branch)."""
+    if np.shape(v)[-1] != 3 or np.shape(other)[-1] != 3:
+        unsupported("the derivative of np.cross of 2-vectors")
+    return v
+
+
+@vjp_rule(three_vectors)
+def three_vectors_vjp(g, ans, v, other):
+    return g, None
+
+
+@jvp_rule(three_vectors)
+def three_vectors_jvp(ans, v, other, *, dv):
+    return dv
+
+
 def _einsum_parse(subscripts, shapes):
     """Explicit form of an einsum string: list of input index strings and the
     output string, with any ellipsis replaced by fresh upper-case letters."""
@@ -1824,7 +1844,7 @@ def irfftn_cotangent_jvp(ans, g, a, s=None, axes=None, norm=None, *, dg, da):
 
 
 register_linear((0,), rfftn_cotangent, irfftn_cotangent)
-register_linear((0,), cast_like, fill_zeros, unpack_like, split_like, stack_split,
+register_linear((0,), cast_like, three_vectors, fill_zeros, unpack_like, split_like, stack_split,
                 stack_vjp_transpose, unstack, atleast_cotangents, reshape_each, tile_sum,
                 repeat_sum, rollaxis_undo, pad_cotangent, diag_cotangent, diagonal_cotangent,
                 take_cotangent, take_along_axis_cotangent, sort_cotangent, sort_tangent,

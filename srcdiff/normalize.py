@@ -78,6 +78,7 @@ class _Normalizer:
         self.line = None
         self.assigned = set()    # names assigned so far (to detect re-assignment)
         self.local_names = set()
+        self.record_of = {}      # name -> RecordKind of the object literal it holds (records.py)
         self.closed = set()      # read by nested defs and lambdas: never versioned
         # (a nested def inlined into its caller) the caller's names it may write
         # into or rebind (nonlocal)
@@ -273,6 +274,11 @@ class _Normalizer:
                 isinstance(a, gast.Starred) for a in e.args) \
                 and all(k.arg is not None for k in e.keywords):
             return self.dict_call(e, hint)
+        made = self.record_literal(e)
+        if made is not None:
+            stmts, node = self.simple(made, hint)
+            node.srcdiff_record = made.srcdiff_record
+            return stmts, node
         stmts = []
         func = e.func
         if isinstance(func, gast.Name) and func.id in ("eval", "exec", "compile") \
@@ -307,6 +313,36 @@ class _Normalizer:
         node = gast.Call(func=func, args=args, keywords=keywords)
         node.ssa_env = dict(self.env)
         return stmts, node
+
+    def record_literal(self, e):
+        """``P(w=a, b=c)`` of a NamedTuple class (or collections.namedtuple) or a
+        dataclass is the container of its fields the generated code holds for an
+        object (records.py): the tuple ``(a, c)`` or the dict ``{"w": a, "b": c}``,
+        marked ``srcdiff_record``; so is ``p._replace(b=c)`` of such a local
+        NamedTuple. None for any other call."""
+        from .records import constructed_kind
+        func = e.func
+        if isinstance(func, gast.Attribute) and func.attr == "_replace" \
+                and isinstance(func.value, gast.Name) and not e.args:
+            kind = self.record_of.get(self.env.get(func.value.id, func.value.id))
+            if kind is None or not kind.named:
+                return None
+            given = {k.arg: k.value for k in e.keywords}
+            if None in given or not set(given) <= set(kind.fields):
+                raise self.error(e, "_replace() is given a name that is not a field of "
+                                 f"{kind.cls.__name__}")
+            values = [given.get(f) or gast.Attribute(value=load(func.value.id), attr=f,
+                                                     ctx=gast.Load()) for f in kind.fields]
+            made = gast.Tuple(elts=values, ctx=gast.Load())
+            made.srcdiff_record = kind
+            return made
+        if not isinstance(func, (gast.Name, gast.Attribute)):
+            return None
+        try:
+            cls = resolve_static(self.fs, func, self.local_names)
+        except KeyError:
+            return None
+        return constructed_kind(cls, e, self.error)
 
     def _builtin(self, func, name):
         import builtins
@@ -565,7 +601,10 @@ class _Normalizer:
     def assign_stmt(self, targets, value):
         if len(targets) == 1 and isinstance(targets[0], gast.Name):
             stmts, simple = self.effect_only(*self.simple(value, targets[0].id))
-            return stmts + [assign(self.target_name(targets[0].id), simple, self.line)]
+            target = self.target_name(targets[0].id)
+            if self.depth == 0 and hasattr(simple, "srcdiff_record"):
+                self.record_of[target] = simple.srcdiff_record
+            return stmts + [assign(target, simple, self.line)]
         if len(targets) == 1 and isinstance(targets[0], (gast.Tuple, gast.List)) \
                 and isinstance(value, (gast.Tuple, gast.List)) \
                 and len(value.elts) == len(targets[0].elts) \

@@ -21,7 +21,7 @@ import numpy as np
 from .syntax import const, load, walk
 
 __all__ = ["RecordKind", "record_kind", "to_container", "to_tangent", "from_cotangent",
-           "rewrite_records"]
+           "rewrite_records", "constructed_kind"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +130,92 @@ def _record_kind(a):
     return RecordKind(t, tuple(sorted(fields)), False)
 
 
+# ---- objects made in the function -----------------------------------------------
+
+_CONSTANTS = (int, float, bool, str, complex, type(None))
+
+
+def _record_class(cls):
+    """RecordKind of a NamedTuple class (or collections.namedtuple) or a dataclass
+    whose generated ``__init__`` makes its objects, with (field, default or
+    MISSING) pairs; None for any other object."""
+    if not isinstance(cls, type):
+        return None
+    if issubclass(cls, tuple):
+        maker = next((c for c in cls.__mro__ if "__new__" in c.__dict__), None)
+        fields = getattr(maker, "_fields", None) if maker is not None \
+            and "_fields" in maker.__dict__ else None
+        if not (isinstance(fields, tuple) and all(isinstance(f, str) for f in fields)):
+            return None
+        defaults = getattr(maker, "_field_defaults", {})
+        return RecordKind(cls, fields, True), \
+            [(f, defaults.get(f, dataclasses.MISSING)) for f in fields]
+    if not dataclasses.is_dataclass(cls):
+        return None
+    init = cls.__dict__.get("__init__") or getattr(cls, "__init__", None)
+    code = getattr(init, "__code__", None)
+    if code is None or code.co_filename != "<string>":
+        return None     # an __init__ of the user's: a call like any other
+    fields = dataclasses.fields(cls)
+    return RecordKind(cls, tuple(f.name for f in fields), False), \
+        [(f, f.default) for f in fields]
+
+
+def constructed_kind(cls, call, error):
+    """``P(a, b=c)`` of a NamedTuple class or a dataclass as the literal of the
+    container the generated code holds for such an object (a tuple or a dict of
+    its fields, the user's expressions), marked ``srcdiff_record`` with its
+    RecordKind; None when ``cls`` is no such class. ``error(node, what, hint)``
+    makes the refusal of what the container cannot hold."""
+    found = _record_class(cls)
+    if found is None:
+        return None
+    kind, fields = found
+    name = cls.__name__
+    if any(isinstance(a, gast.Starred) for a in call.args) \
+            or any(k.arg is None for k in call.keywords):
+        raise error(call, f"making a {name} from *args or **kwargs cannot be differentiated",
+                    f"write the fields out ({name}(w=..., b=...))")
+    if not kind.named:
+        if hasattr(cls, "__post_init__"):
+            raise error(call, f"the dataclass {name} has a __post_init__, which srcdiff "
+                        "does not follow", f"make the {name} outside the function and "
+                        "pass it as an argument")
+        if any(not f.init or f.default_factory is not dataclasses.MISSING for f, _ in fields):
+            raise error(call, f"the dataclass {name} has a field with init=False or a "
+                        "default_factory, which srcdiff does not follow",
+                        f"make the {name} outside the function and pass it as an argument")
+        positional = [f.name for f, _ in fields if not getattr(f, "kw_only", False)]
+        fields = [(f.name, d) for f, d in fields]
+    else:
+        positional = list(kind.fields)
+    if len(call.args) > len(positional):
+        raise error(call, f"{name}() is given {len(call.args)} positional arguments for "
+                    f"{len(positional)} fields")
+    given = dict(zip(positional, call.args))
+    for k in call.keywords:
+        if k.arg not in kind.fields or k.arg in given:
+            raise error(call, f"{name}() is given the argument {k.arg!r} "
+                        + ("twice" if k.arg in given else "that is not one of its fields"))
+        given[k.arg] = k.value
+    values = []
+    for f, default in fields:
+        if f in given:
+            values.append(given[f])
+        elif default is dataclasses.MISSING:
+            raise error(call, f"{name}() is not given its field {f!r}")
+        elif type(default) in _CONSTANTS:
+            values.append(const(default))
+        else:
+            raise error(call, f"the default of the field {f!r} of {name} is not a number "
+                        "or a string; srcdiff cannot put it into the generated code",
+                        f"give {f} when making the {name}")
+    made = gast.Tuple(elts=values, ctx=gast.Load()) if kind.named else \
+        gast.Dict(keys=[const(f) for f in kind.fields], values=values)
+    made.srcdiff_record = kind
+    return made
+
+
 def to_container(a, kind):
     """The container of ``a``'s fields the generated code takes (a function
     argument, values.FunctionKind, as it is)."""
@@ -224,7 +310,10 @@ def rewrite_records(norm, records):
     records too. Returns the names that hold records: the generated code has
     their containers, so every call of a user function given one is inlined."""
     known = {p: k for p, k in (records or {}).items() if isinstance(k, RecordKind)}
-    if not known:
+    made = [n for n in walk(norm.node) if isinstance(n, gast.Assign)
+            and hasattr(n.value, "srcdiff_record") and len(n.targets) == 1
+            and isinstance(n.targets[0], gast.Name)]
+    if not known and not made:
         return set()
     # (a name bound to a copy of a record, or to an object held in a record's
     # field, ``layer = p.layer``, holds a record too; the fields are read as
@@ -233,6 +322,9 @@ def rewrite_records(norm, records):
     for n in walk(norm.node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             counts[n.id] = counts.get(n.id, 0) + 1
+    for n in made:      # an object made in the function (constructed_kind)
+        if counts.get(n.targets[0].id) == 1:
+            known[n.targets[0].id] = n.value.srcdiff_record
     changed = True
     while changed:
         changed = False
@@ -253,6 +345,16 @@ def rewrite_records(norm, records):
                                      or counts.get(n.targets[0].id) == 1):
                 known[n.targets[0].id] = kind
                 changed = True
+    out = norm.output
+    if isinstance(out, gast.Name) and out.id in known and out.id not in (records or {}):
+        kind = known[out.id]
+        raise norm.fs.loc.error(
+            next((n for n in walk(norm.node) if isinstance(n, gast.Assign)
+                  and n.targets[0] is not None and isinstance(n.targets[0], gast.Name)
+                  and n.targets[0].id == out.id), norm.node),
+            f"the function returns the {kind.cls.__name__} it makes; srcdiff cannot give "
+            "the derivative of an object", "return a number or an array computed from "
+            f"its fields (or a tuple of them)")
     _Rewriter(known, norm.env).visit(norm.node)
     return set(known)
 

@@ -1,0 +1,159 @@
+"""Objects made inside the differentiated function: a NamedTuple, a
+collections.namedtuple or a dataclass constructed there (keywords, positions,
+field defaults), its fields read as attributes, by unpacking and by index,
+``_replace``, passed to helpers and methods that read its fields. Each function
+is checked at orders one and two against central differences; what srcdiff does
+not follow (returning the object, writing a field, a __post_init__) is refused
+with the user's file and line."""
+import inspect
+
+import inspect
+
+import numpy as np
+import pytest
+
+import srcdiff
+from numeric import assert_orders_one_and_two, load_module
+
+X = np.array([0.3, -0.2, 0.5, 0.7])
+V = np.array([1.0, -0.5, 0.3, 0.2])
+
+MOD = load_module('''
+import collections
+import dataclasses
+from typing import NamedTuple
+
+
+class P(NamedTuple):
+    w: np.ndarray
+    b: float
+    scale: float = 2.0
+
+    def energy(self):
+        return np.sum(self.w ** 2) * self.scale
+
+    @property
+    def shift(self):
+        return self.b * self.scale
+
+
+Q = collections.namedtuple("Q", ["w", "b"])
+
+
+@dataclasses.dataclass
+class D:
+    w: np.ndarray
+    b: float
+    kind: str = "tanh"
+
+    def predict(self, X):
+        return np.tanh(X @ self.w + self.b)
+
+
+@dataclasses.dataclass
+class Post:
+    w: np.ndarray
+
+    def __post_init__(self):
+        self.w = self.w * 2
+
+
+def helper(p, x):
+    return np.sum(np.sin(p.w * x[:3])) * p.b
+
+
+def f_keywords(x):
+    p = P(w=x[:3], b=x[3])
+    return np.sum(np.tanh(p.w) * p.b) + p.b ** 2
+
+
+def f_positional_default(x):
+    p = P(x[:3] * 2, x[3])
+    return np.sum(np.tanh(p.w) * p.b) * p.scale + p.scale
+
+
+def f_namedtuple_unpack_index(x):
+    p = Q(x[:3], x[3])
+    w, b = p
+    return np.sum(np.tanh(w) * b) + p[1] ** 2 + np.sum(p[0] ** 3)
+
+
+def f_dataclass(x):
+    d = D(w=x[:3], b=x[3])
+    if d.kind == "tanh":
+        return np.sum(np.tanh(d.w) * d.b) + d.b ** 2
+    return np.sum(d.w)
+
+
+def f_replace(x):
+    p = P(w=x[:3], b=x[3])
+    p = p._replace(b=p.b * 2, scale=3.0)
+    return np.sum(np.tanh(p.w) * p.b) * p.scale
+
+
+def f_helper_method_property(x):
+    p = P(np.cos(x[:3]), x[3] ** 2, scale=x[0])
+    return helper(p, x) + p.energy() + p.shift
+
+
+def f_dataclass_method(x):
+    A = np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]])
+    d = D(x[:3], x[3])
+    return np.sum(d.predict(A) ** 2)
+
+
+def f_in_loop(x):
+    s = 0.0
+    for k in range(3):
+        p = P(w=x[:3] * (k + 1), b=x[3])
+        s = s + np.sum(np.sin(p.w)) * p.b
+    return s
+
+
+def f_returns_object(x):
+    p = P(w=x[:3], b=x[3])
+    return p
+
+
+def f_writes_field(x):
+    d = D(w=x[:3], b=x[3])
+    d.b = d.b * 2
+    return np.sum(d.w) * d.b
+
+
+def f_post_init(x):
+    d = Post(x[:3])
+    return np.sum(d.w)
+''')
+
+
+@pytest.mark.parametrize("name", ["f_keywords", "f_positional_default",
+                                  "f_namedtuple_unpack_index", "f_dataclass", "f_replace",
+                                  "f_helper_method_property", "f_dataclass_method",
+                                  "f_in_loop"])
+def test_orders_one_and_two(name):
+    assert_orders_one_and_two(getattr(MOD, name), [X.copy()], 0, V)
+
+
+def test_value_and_grad_value_is_the_function_value():
+    val, _ = srcdiff.value_and_grad(MOD.f_replace)(X.copy())
+    assert np.isclose(val, MOD.f_replace(X.copy()))
+
+
+@pytest.mark.parametrize("name, line, words", [
+    ("f_returns_object", "p = P(w=x[:3], b=x[3])", "returns the P it makes"),
+    ("f_writes_field", "d.b = d.b * 2", "assignment to an attribute"),
+    ("f_post_init", "d = Post(x[:3])", "__post_init__"),
+])
+def test_refused_with_file_and_line(name, line, words):
+    f = getattr(MOD, name)
+    with pytest.raises(srcdiff.SrcdiffError) as e:
+        if name == "f_returns_object":
+            srcdiff.jvp(f, (X.copy(),), (V,))
+        else:
+            srcdiff.grad(f)(X.copy())
+    text = str(e.value)
+    assert words in text
+    src, first = inspect.getsourcelines(f)
+    lineno = first + next(i for i, s in enumerate(src) if s.strip() == line)
+    assert f"{MOD.__file__}:{lineno}:" in text, text

@@ -139,8 +139,9 @@ def _record_class(cls):
     """RecordKind of a NamedTuple class (or collections.namedtuple) or a dataclass
     whose generated ``__init__`` makes its objects, with (field, default or
     MISSING) pairs; None for any other object."""
-    if not isinstance(cls, type):
-        return None
+    if not isinstance(cls, type) \
+            or (getattr(cls, "__module__", None) or "").split(".")[0] in _LIBRARIES:
+        return None     # (a library's result class: a call like any other)
     if issubclass(cls, tuple):
         maker = next((c for c in cls.__mro__ if "__new__" in c.__dict__), None)
         fields = getattr(maker, "_fields", None) if maker is not None \
@@ -323,8 +324,13 @@ def rewrite_records(norm, records):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             counts[n.id] = counts.get(n.id, 0) + 1
     for n in made:      # an object made in the function (constructed_kind)
-        if counts.get(n.targets[0].id) == 1:
-            known[n.targets[0].id] = n.value.srcdiff_record
+        if counts.get(n.targets[0].id) != 1:
+            raise (getattr(n, "srcloc", None) or norm.fs.loc).error(
+                n, f"the {n.value.srcdiff_record.cls.__name__} made here is assigned to a "
+                "name assigned elsewhere too (in another branch, or before a loop); srcdiff "
+                "follows an object made in the function only in a name assigned once",
+                "give each object a name of its own")
+        known[n.targets[0].id] = n.value.srcdiff_record
     changed = True
     while changed:
         changed = False
@@ -345,18 +351,82 @@ def rewrite_records(norm, records):
                                      or counts.get(n.targets[0].id) == 1):
                 known[n.targets[0].id] = kind
                 changed = True
-    out = norm.output
-    if isinstance(out, gast.Name) and out.id in known and out.id not in (records or {}):
-        kind = known[out.id]
-        raise norm.fs.loc.error(
-            next((n for n in walk(norm.node) if isinstance(n, gast.Assign)
-                  and n.targets[0] is not None and isinstance(n.targets[0], gast.Name)
-                  and n.targets[0].id == out.id), norm.node),
-            f"the function returns the {kind.cls.__name__} it makes; srcdiff cannot give "
-            "the derivative of an object", "return a number or an array computed from "
-            f"its fields (or a tuple of them)")
     _Rewriter(known, norm.env).visit(norm.node)
+    local = {n.targets[0].id for n in made if n.targets[0].id in known}
+    if local:
+        _check_made(norm, known, local)
     return set(known)
+
+
+def _check_made(norm, known, local):
+    """Refuse a use of an object made in the function (or a copy of it) that its
+    container would not stand in for: the generated code holds a tuple or a dict
+    of the fields, which ``isinstance``, ``type``, a library function and the
+    caller (the object returned, or held in a literal) would see. Reading its
+    fields, indexing, copying and passing it to the user's functions (which are
+    inlined) are what it is for."""
+    copies = [n for n in walk(norm.node) if isinstance(n, gast.Assign)
+              and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Name)]
+    grown = True
+    while grown:
+        grown = False
+        for n in copies:
+            if n.value.id in local and n.targets[0].id in known \
+                    and n.targets[0].id not in local:
+                local.add(n.targets[0].id)
+                grown = True
+    out = norm.output
+    if isinstance(out, gast.Name) and out.id in local:
+        st = next(n for n in walk(norm.node) if isinstance(n, gast.Assign)
+                  and isinstance(n.targets[0], gast.Name) and n.targets[0].id == out.id)
+        raise (getattr(st, "srcloc", None) or norm.fs.loc).error(
+            st, f"the function returns the {known[out.id].cls.__name__} it makes; srcdiff "
+            "cannot give the derivative of an object",
+            "return a number or an array computed from its fields (or a tuple of them)")
+    for st in walk(norm.node):
+        if not isinstance(st, gast.stmt) or isinstance(st, gast.FunctionDef):
+            continue
+        for parent, n in _expression_names(st):
+            if n.id in local and not _stands_in(norm, st, parent, n, known):
+                kind = known[n.id]
+                raise (getattr(st, "srcloc", None) or norm.fs.loc).error(
+                    st, f"the {kind.cls.__name__} made in the function is used here as a "
+                    "whole; srcdiff holds it as the " + ("tuple" if kind.named else "dict")
+                    + " of its fields, so isinstance, type, library functions and the "
+                    "caller would not see the object",
+                    "read its fields (p.w), or pass it to a function of your own")
+
+
+def _expression_names(st):
+    """(parent, Name) for every name an expression of the statement ``st`` loads
+    (not those of the statements inside it)."""
+    todo = [(st, v) for _, v in gast.iter_fields(st)
+            for v in (v if isinstance(v, list) else [v]) if isinstance(v, gast.expr)]
+    while todo:
+        parent, n = todo.pop()
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            yield parent, n
+        todo += [(n, c) for c in gast.iter_child_nodes(n) if isinstance(c, gast.expr)]
+
+
+def _stands_in(norm, st, parent, n, known):
+    """Does the container stand in for the object at this use of the name ``n``?"""
+    if isinstance(parent, (gast.Subscript, gast.Attribute)) and parent.value is n:
+        return True     # a field (or something the classifier judges)
+    if parent is st and isinstance(st, gast.Assign) and st.value is n:
+        return isinstance(st.targets[0], gast.Name) and st.targets[0].id in known
+    if parent is st and isinstance(st, gast.For) and st.iter is n:
+        return known[n.id].named        # the fields of a NamedTuple, in order
+    if isinstance(parent, gast.Call) and n is not parent.func:
+        func = parent.func
+        if not isinstance(func, gast.Name):
+            return False
+        obj = norm.fs.lookup_or_none(func.id)
+        if obj is None:
+            return True     # a local function (a nested def, a lambda): inlined
+        return isinstance(obj, types.FunctionType) and \
+            (getattr(obj, "__module__", None) or "").split(".")[0] not in _LIBRARIES
+    return False
 
 
 def _held_record(node, known):

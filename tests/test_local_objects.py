@@ -121,6 +121,43 @@ def f_writes_field(x):
     return np.sum(d.w) * d.b
 
 
+def f_isinstance(x):
+    p = P(x[:3], x[3])
+    if isinstance(p, P):
+        return np.sum(p.w) * p.b
+    return np.sum(p.w)
+
+
+def f_in_tuple(x):
+    d = D(x[:3], x[3])
+    out = (np.sum(d.w), d)
+    return out
+
+
+def f_to_library(x):
+    p = Q(x[:3], x[3])
+    return np.sum(np.hstack(p))
+
+
+def f_branches(x):
+    if x[0] > 0:
+        p = P(x[:3], x[3])
+    else:
+        p = P(x[:3] * 2, x[3])
+    w, b = p[0], p[1]
+    return np.sum(w) * b
+
+
+def f_returned_by_helper(x):
+    p = P(x[:3], x[3])
+    q = same(p)
+    return np.sum(q.w) * q.b
+
+
+def same(p):
+    return p
+
+
 def f_post_init(x):
     d = Post(x[:3])
     return np.sum(d.w)
@@ -130,7 +167,7 @@ def f_post_init(x):
 @pytest.mark.parametrize("name", ["f_keywords", "f_positional_default",
                                   "f_namedtuple_unpack_index", "f_dataclass", "f_replace",
                                   "f_helper_method_property", "f_dataclass_method",
-                                  "f_in_loop"])
+                                  "f_in_loop", "f_returned_by_helper"])
 def test_orders_one_and_two(name):
     assert_orders_one_and_two(getattr(MOD, name), [X.copy()], 0, V)
 
@@ -144,6 +181,10 @@ def test_value_and_grad_value_is_the_function_value():
     ("f_returns_object", "p = P(w=x[:3], b=x[3])", "returns the P it makes"),
     ("f_writes_field", "d.b = d.b * 2", "assignment to an attribute"),
     ("f_post_init", "d = Post(x[:3])", "__post_init__"),
+    ("f_isinstance", "if isinstance(p, P):", "used here as a whole"),
+    ("f_in_tuple", "out = (np.sum(d.w), d)", "used here as a whole"),
+    ("f_to_library", "return np.sum(np.hstack(p))", "used here as a whole"),
+    ("f_branches", "p = P(x[:3], x[3])", "assigned elsewhere too"),
 ])
 def test_refused_with_file_and_line(name, line, words):
     f = getattr(MOD, name)

@@ -351,7 +351,11 @@ def rewrite_records(norm, records):
                                      or counts.get(n.targets[0].id) == 1):
                 known[n.targets[0].id] = kind
                 changed = True
-    _Rewriter(known, norm.env).visit(norm.node)
+    tuples = {n.targets[0].id: n.value for n in walk(norm.node) if isinstance(n, gast.Assign)
+              and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Tuple)
+              and counts.get(n.targets[0].id) == 1}
+    static = _static(norm.fs, set(counts) | set(norm.params), tuples)
+    _Rewriter(known, norm.env, static).visit(norm.node)
     local = {n.targets[0].id for n in made if n.targets[0].id in known}
     if local:
         _check_made(norm, known, local)
@@ -361,10 +365,10 @@ def rewrite_records(norm, records):
 def _check_made(norm, known, local):
     """Refuse a use of an object made in the function (or a copy of it) that its
     container would not stand in for: the generated code holds a tuple or a dict
-    of the fields, which ``isinstance``, ``type``, a library function and the
-    caller (the object returned, or held in a literal) would see. Reading its
-    fields, indexing, copying and passing it to the user's functions (which are
-    inlined) are what it is for."""
+    of the fields, which a builtin (``len``), a library function and the caller
+    (the object returned, or held in a literal) would see. Reading its fields,
+    indexing, copying, ``isinstance`` and ``type`` (folded by the rewrite) and
+    passing it to the user's functions (which are inlined) are what it is for."""
     copies = [n for n in walk(norm.node) if isinstance(n, gast.Assign)
               and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Name)]
     grown = True
@@ -392,8 +396,8 @@ def _check_made(norm, known, local):
                 raise (getattr(st, "srcloc", None) or norm.fs.loc).error(
                     st, f"the {kind.cls.__name__} made in the function is used here as a "
                     "whole; srcdiff holds it as the " + ("tuple" if kind.named else "dict")
-                    + " of its fields, so isinstance, type, library functions and the "
-                    "caller would not see the object",
+                    + " of its fields, which builtins (len, repr), library functions "
+                    "and the caller would see instead of the object",
                     "read its fields (p.w), or pass it to a function of your own")
 
 
@@ -410,9 +414,11 @@ def _expression_names(st):
 
 
 def _stands_in(norm, st, parent, n, known):
-    """Does the container stand in for the object at this use of the name ``n``?"""
-    if isinstance(parent, (gast.Subscript, gast.Attribute)) and parent.value is n:
-        return True     # a field (or something the classifier judges)
+    """Does the container stand in for the object at this use of the name ``n``?
+    (An attribute the rewrite left, ``p.__class__`` or ``p.count``, would be
+    the container's.)"""
+    if isinstance(parent, gast.Subscript) and parent.value is n:
+        return True     # a field (the rewrite made p.w p[0] or p["w"])
     if parent is st and isinstance(st, gast.Assign) and st.value is n:
         return isinstance(st.targets[0], gast.Name) and st.targets[0].id in known
     if parent is st and isinstance(st, gast.For) and st.iter is n:
@@ -450,10 +456,45 @@ def _held_record(node, known):
     return None
 
 
+def _static(fs, local_names, tuples):
+    """The object a name or attribute chain that is not a local denotes, or None
+    (a tuple of such objects for a local bound once to a tuple literal of them,
+    ``tuples``: ``isinstance(p, (P, D))``)."""
+    from .parse import resolve_static
+
+    def resolve(node):
+        if isinstance(node, gast.Name) and node.id in tuples:
+            items = [resolve(e) for e in tuples[node.id].elts]
+            return None if any(i is None for i in items) else tuple(items)
+        try:
+            return resolve_static(fs, node, local_names)
+        except KeyError:
+            return None
+    return resolve
+
+
 class _Rewriter(gast.NodeTransformer):
-    def __init__(self, records, env):
+    def __init__(self, records, env, static):
         self.records = records
         self.env = env
+        self.static = static     # node -> the fixed object it denotes, or None
+
+    def _class_test(self, node):
+        """``isinstance(p, C)`` of a record is a constant (the record's class is
+        known), ``type(p)`` that class: the container would answer for itself."""
+        func = self.static(node.func) if isinstance(node.func, gast.Name) else None
+        if func not in (isinstance, type) or node.keywords or not node.args:
+            return None
+        kind = self._record(node.args[0])
+        if kind is None or kind.cls in (list, tuple, dict):
+            return None
+        if func is type:
+            return self.env.ref(kind.cls, kind.cls.__name__) if len(node.args) == 1 else None
+        classes = self.static(node.args[1]) if len(node.args) == 2 else None
+        if isinstance(classes, type) or (isinstance(classes, tuple) and classes
+                                         and all(isinstance(c, type) for c in classes)):
+            return gast.copy_location(const(issubclass(kind.cls, classes)), node)
+        return None
 
     def _record(self, node):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
@@ -465,6 +506,9 @@ class _Rewriter(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        folded = self._class_test(node)
+        if folded is not None:
+            return folded
         func = node.func
         if isinstance(func, gast.Attribute):
             kind = self._record(func.value)
@@ -486,6 +530,8 @@ class _Rewriter(gast.NodeTransformer):
             key = kind.fields.index(node.attr) if kind.named else node.attr
             return gast.copy_location(gast.Subscript(value=node.value, slice=const(key),
                                                      ctx=gast.Load()), node)
+        if node.attr == "__class__" and kind.cls not in (list, tuple, dict):
+            return self.env.ref(kind.cls, kind.cls.__name__)
         try:
             static = inspect.getattr_static(kind.cls, node.attr)
         except AttributeError:
@@ -494,8 +540,10 @@ class _Rewriter(gast.NodeTransformer):
             fget = self.env.ref(static.fget, f"{kind.cls.__name__}_{node.attr}")
             return gast.copy_location(gast.Call(func=fget, args=[node.value], keywords=[]),
                                       node)
-        if not callable(static) and not isinstance(static, (staticmethod, classmethod)):
-            # a class attribute (a constant of the class)
+        if not callable(static) and not isinstance(static, (staticmethod, classmethod)) \
+                and not hasattr(type(static), "__get__"):
+            # a class attribute (a constant of the class; not a descriptor such as
+            # __class__, which the object's container would answer for itself)
             return self.env.ref(static, f"{kind.cls.__name__}_{node.attr}")
         return node
 

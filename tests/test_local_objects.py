@@ -121,11 +121,20 @@ def f_writes_field(x):
     return np.sum(d.w) * d.b
 
 
-def f_isinstance(x):
+def f_class_tests(x):
     p = P(x[:3], x[3])
-    if isinstance(p, P):
-        return np.sum(p.w) * p.b
-    return np.sum(p.w)
+    d = D(x[:3] ** 2, x[3])
+    s = np.sum(p.w)
+    if isinstance(p, P) and isinstance(d, (P, D)) and type(d) is D:
+        s = s * p.b
+    if d.__class__ is D and not isinstance(p, tuple.__class__):
+        s = s + np.sum(d.w) * d.b
+    return s
+
+
+def f_len(x):
+    p = P(x[:3], x[3])
+    return np.sum(p.w) * len(p)
 
 
 def f_in_tuple(x):
@@ -158,6 +167,13 @@ def same(p):
     return p
 
 
+def f_param_class_tests(d, x):
+    s = np.sum(d.w * x)
+    if isinstance(d, D) and type(d) is D and d.__class__ is D:
+        s = s * d.b
+    return s
+
+
 def f_post_init(x):
     d = Post(x[:3])
     return np.sum(d.w)
@@ -167,7 +183,8 @@ def f_post_init(x):
 @pytest.mark.parametrize("name", ["f_keywords", "f_positional_default",
                                   "f_namedtuple_unpack_index", "f_dataclass", "f_replace",
                                   "f_helper_method_property", "f_dataclass_method",
-                                  "f_in_loop", "f_returned_by_helper"])
+                                  "f_in_loop", "f_returned_by_helper",
+                                  "f_class_tests"])
 def test_orders_one_and_two(name):
     assert_orders_one_and_two(getattr(MOD, name), [X.copy()], 0, V)
 
@@ -181,7 +198,7 @@ def test_value_and_grad_value_is_the_function_value():
     ("f_returns_object", "p = P(w=x[:3], b=x[3])", "returns the P it makes"),
     ("f_writes_field", "d.b = d.b * 2", "assignment to an attribute"),
     ("f_post_init", "d = Post(x[:3])", "__post_init__"),
-    ("f_isinstance", "if isinstance(p, P):", "used here as a whole"),
+    ("f_len", "return np.sum(p.w) * len(p)", "used here as a whole"),
     ("f_in_tuple", "out = (np.sum(d.w), d)", "used here as a whole"),
     ("f_to_library", "return np.sum(np.hstack(p))", "used here as a whole"),
     ("f_branches", "p = P(x[:3], x[3])", "assigned elsewhere too"),
@@ -198,3 +215,10 @@ def test_refused_with_file_and_line(name, line, words):
     src, first = inspect.getsourcelines(f)
     lineno = first + next(i for i, s in enumerate(src) if s.strip() == line)
     assert f"{MOD.__file__}:{lineno}:" in text, text
+
+
+def test_class_tests_of_a_parameter_object_are_its_class():
+    # (the generated code holds a dict of the fields: isinstance(d, D) was False)
+    d = MOD.D(np.array([0.2, 0.4, -0.1]), 1.5)
+    g = srcdiff.grad(MOD.f_param_class_tests, wrt=1)(d, X[:3].copy())
+    np.testing.assert_allclose(g, d.w * d.b, rtol=1e-12)

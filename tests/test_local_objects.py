@@ -49,6 +49,9 @@ class D:
     def predict(self, X):
         return np.tanh(X @ self.w + self.b)
 
+    def scaled(self, s):
+        return D(self.w * s, self.b)
+
 
 @dataclasses.dataclass
 class Post:
@@ -100,6 +103,12 @@ def f_dataclass_method(x):
     A = np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]])
     d = D(x[:3], x[3])
     return np.sum(d.predict(A) ** 2)
+
+
+def f_method_makes_another(x):
+    d = D(x[:3], x[3])
+    e = d.scaled(x[0])
+    return np.sum(np.sin(e.w)) * d.b
 
 
 def f_in_loop(x):
@@ -183,7 +192,7 @@ def f_post_init(x):
 @pytest.mark.parametrize("name", ["f_keywords", "f_positional_default",
                                   "f_namedtuple_unpack_index", "f_dataclass", "f_replace",
                                   "f_helper_method_property", "f_dataclass_method",
-                                  "f_in_loop", "f_returned_by_helper",
+                                  "f_in_loop", "f_returned_by_helper", "f_method_makes_another",
                                   "f_class_tests"])
 def test_orders_one_and_two(name):
     assert_orders_one_and_two(getattr(MOD, name), [X.copy()], 0, V)

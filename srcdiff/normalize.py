@@ -331,6 +331,9 @@ class _Normalizer:
             if None in given or not set(given) <= set(kind.fields):
                 raise self.error(e, "_replace() is given a name that is not a field of "
                                  f"{kind.cls.__name__}")
+            if kind.subs and any(kind.subs[kind.fields.index(f)] for f in given):
+                raise self.error(e, "_replace() of a field that holds an object cannot be "
+                                 "differentiated", f"make a new {kind.cls.__name__} instead")
             values = [given.get(f) or gast.Attribute(value=load(func.value.id), attr=f,
                                                      ctx=gast.Load()) for f in kind.fields]
             made = gast.Tuple(elts=values, ctx=gast.Load())
@@ -990,12 +993,14 @@ def nonlocal_names(fn):
     return out
 
 
-def normalize(fs, outer=frozenset(), varargs=False):
+def normalize(fs, outer=frozenset(), varargs=False, records=None):
     """Normalize ``fs`` (a FunctionSource) to A-normal form with a single exit.
     ``outer``: for a nested def inlined into its caller, the caller's names it
     may write into (``acc[0] = v``, ``acc.append(v)``) or rebind (nonlocal).
     ``varargs``: a function inlined into its caller may have ``*args`` and
-    ``**kwargs`` parameters (bound to a tuple and a dict literal there)."""
+    ``**kwargs`` parameters (bound to a tuple and a dict literal there).
+    ``records``: parameter -> RecordKind of the object parameters (records.py),
+    whose ``_replace`` makes a new NamedTuple."""
     node = fs.node
     args = node.args
     if not varargs and (args.vararg is not None or args.kwarg is not None):
@@ -1034,6 +1039,9 @@ def normalize(fs, outer=frozenset(), varargs=False):
     norm.local_names = {n.id for n in walk(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
     norm.outer = frozenset(outer)
+    norm.record_of = {p: k for p, k in (records or {}).items()
+                      if p in params and p not in assigned_elsewhere
+                      and getattr(k, "named", False) and k.cls is not tuple}
     nonlocals = nonlocal_names(node)
     if not nonlocals <= norm.outer:
         st = next(x for x in walk(node) if isinstance(x, gast.Nonlocal))

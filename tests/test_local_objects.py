@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from numeric import assert_orders_one_and_two, load_module
+from numeric import assert_orders_one_and_two, gradient_fd, load_module, numeric_grad
 
 X = np.array([0.3, -0.2, 0.5, 0.7])
 V = np.array([1.0, -0.5, 0.3, 0.2])
@@ -176,6 +176,11 @@ def same(p):
     return p
 
 
+def f_param_replace(p, x):
+    q = p._replace(b=x[0] * p.b)
+    return np.sum(np.sin(q.w * x[:3])) * q.b + q.scale
+
+
 def f_param_class_tests(d, x):
     s = np.sum(d.w * x)
     if isinstance(d, D) and type(d) is D and d.__class__ is D:
@@ -231,3 +236,24 @@ def test_class_tests_of_a_parameter_object_are_its_class():
     d = MOD.D(np.array([0.2, 0.4, -0.1]), 1.5)
     g = srcdiff.grad(MOD.f_param_class_tests, wrt=1)(d, X[:3].copy())
     np.testing.assert_allclose(g, d.w * d.b, rtol=1e-12)
+
+
+def test_replace_of_a_parameter_namedtuple():
+    p = MOD.P(np.array([0.2, 0.4, -0.1]), 1.5, 0.5)
+    f = MOD.f_param_replace
+    np.testing.assert_allclose(srcdiff.grad(f, wrt=1)(p, X.copy()), numeric_grad(f, [p, X], 1),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(srcdiff.hvp(f, wrt=1)(p, X.copy(), V),
+                               gradient_fd(f, [p, X.copy()], 1, V), rtol=1e-5, atol=1e-7)
+    g = srcdiff.grad(f, wrt=0)(p, X.copy())
+    eps = 1e-6
+    for k, field in enumerate(p._fields):
+        base = np.asarray(p[k], dtype=float)
+        want = np.zeros(base.shape)
+        for i in np.ndindex(base.shape):
+            up, down = base.copy(), base.copy()
+            up[i] += eps
+            down[i] -= eps
+            want[i] = (f(p._replace(**{field: up}), X) - f(p._replace(**{field: down}), X)) \
+                / (2 * eps)
+        np.testing.assert_allclose(getattr(g, field), want, rtol=1e-6, atol=1e-8)

@@ -8,6 +8,7 @@ and loops, and names a nested def or lambda reads, are ever overwritten. Every
 statement remembers the source line it came from (``stmt.srcline``). ``return``
 is lifted so that the function has a single exit at its end.
 """
+import dataclasses
 import types
 
 import gast
@@ -105,6 +106,8 @@ class _Normalizer:
             return stmts, simple
         name = self.names.fresh(self.temp_base(hint, simple))
         stmts.append(assign(name, simple, self.line))
+        if hasattr(simple, "srcdiff_record"):
+            self.record_of[name] = simple.srcdiff_record     # (an object inside another)
         return stmts, load(name)
 
     def temp_base(self, hint, simple):
@@ -277,7 +280,13 @@ class _Normalizer:
         made = self.record_literal(e)
         if made is not None:
             stmts, node = self.simple(made, hint)
-            node.srcdiff_record = made.srcdiff_record
+            kind = made.srcdiff_record
+            items = node.elts if isinstance(node, gast.Tuple) else node.values
+            subs = tuple(self.record_of.get(v.id) if isinstance(v, gast.Name) else None
+                         for v in items)
+            if any(subs):       # objects made in the function held in its fields
+                kind = dataclasses.replace(kind, subs=subs)
+            node.srcdiff_record = kind
             return stmts, node
         stmts = []
         func = e.func

@@ -370,12 +370,14 @@ def _check_made(norm, known, local):
     indexing, copying, ``isinstance`` and ``type`` (folded by the rewrite) and
     passing it to the user's functions (which are inlined) are what it is for."""
     copies = [n for n in walk(norm.node) if isinstance(n, gast.Assign)
-              and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Name)]
+              and isinstance(n.targets[0], gast.Name)
+              and isinstance(n.value, (gast.Name, gast.Subscript))]
     grown = True
     while grown:
         grown = False
-        for n in copies:
-            if n.value.id in local and n.targets[0].id in known \
+        for n in copies:     # (a copy, or an object held in a field of one: q = p[0])
+            src = n.value if isinstance(n.value, gast.Name) else n.value.value
+            if isinstance(src, gast.Name) and src.id in local and n.targets[0].id in known \
                     and n.targets[0].id not in local:
                 local.add(n.targets[0].id)
                 grown = True
@@ -419,6 +421,12 @@ def _stands_in(norm, st, parent, n, known):
     the container's.)"""
     if isinstance(parent, gast.Subscript) and parent.value is n:
         return True     # a field (the rewrite made p.w p[0] or p["w"])
+    if isinstance(parent, (gast.Tuple, gast.Dict)) and parent is getattr(st, "value", None) \
+            and hasattr(parent, "srcdiff_record"):
+        items = parent.elts if isinstance(parent, gast.Tuple) else parent.values
+        subs = parent.srcdiff_record.subs
+        return bool(subs) and any(v is n and k == known[n.id]
+                                  for v, k in zip(items, subs))   # an object in a field
     if parent is st and isinstance(st, gast.Assign) and st.value is n:
         return isinstance(st.targets[0], gast.Name) and st.targets[0].id in known
     if parent is st and isinstance(st, gast.For) and st.iter is n:

@@ -111,6 +111,22 @@ def f_method_makes_another(x):
     return np.sum(np.sin(e.w)) * d.b
 
 
+def f_nested(x):
+    inner = D(x[:3], x[3])
+    p = P(w=inner, b=x[0], scale=2.0)
+    q = P(D(np.cos(x[:3]), x[1]), x[2])
+    layer = q.w
+    s = np.sum(np.tanh(p.w.w) * p.w.b) * p.b + layer.predict(np.eye(3)).sum()
+    if isinstance(layer, D) and type(p.w) is D:
+        s = s + np.sum(q.w.w ** 2) * q.b
+    return s
+
+
+def f_returns_inner(x):
+    p = P(w=D(x[:3], x[3]), b=x[0])
+    return p.w
+
+
 def f_in_loop(x):
     s = 0.0
     for k in range(3):
@@ -198,6 +214,7 @@ def f_post_init(x):
                                   "f_namedtuple_unpack_index", "f_dataclass", "f_replace",
                                   "f_helper_method_property", "f_dataclass_method",
                                   "f_in_loop", "f_returned_by_helper", "f_method_makes_another",
+                                  "f_nested",
                                   "f_class_tests"])
 def test_orders_one_and_two(name):
     assert_orders_one_and_two(getattr(MOD, name), [X.copy()], 0, V)
@@ -213,6 +230,7 @@ def test_value_and_grad_value_is_the_function_value():
     ("f_writes_field", "d.b = d.b * 2", "assignment to an attribute"),
     ("f_post_init", "d = Post(x[:3])", "__post_init__"),
     ("f_len", "return np.sum(p.w) * len(p)", "used here as a whole"),
+    ("f_returns_inner", "return p.w", "returns the D it makes"),
     ("f_in_tuple", "out = (np.sum(d.w), d)", "used here as a whole"),
     ("f_to_library", "return np.sum(np.hstack(p))", "used here as a whole"),
     ("f_branches", "p = P(x[:3], x[3])", "assigned elsewhere too"),
@@ -220,7 +238,7 @@ def test_value_and_grad_value_is_the_function_value():
 def test_refused_with_file_and_line(name, line, words):
     f = getattr(MOD, name)
     with pytest.raises(srcdiff.SrcdiffError) as e:
-        if name == "f_returns_object":
+        if name in ("f_returns_object", "f_returns_inner"):
             srcdiff.jvp(f, (X.copy(),), (V,))
         else:
             srcdiff.grad(f)(X.copy())

@@ -8,6 +8,7 @@ and loops, and names a nested def or lambda reads, are ever overwritten. Every
 statement remembers the source line it came from (``stmt.srcline``). ``return``
 is lifted so that the function has a single exit at its end.
 """
+import dataclasses
 import types
 
 import gast
@@ -84,6 +85,7 @@ class _Normalizer:
         self.line = None
         self.assigned = set()    # names assigned so far (to detect re-assignment)
         self.local_names = set()
+        self.record_of = {}      # name -> RecordKind of the object literal it holds (records.py)
         self.closed = set()      # read by nested defs and lambdas: never versioned
         # (a nested def inlined into its caller) the caller's names it may write
         # into or rebind (nonlocal)
@@ -133,6 +135,8 @@ class _Normalizer:
             return stmts, simple
         name = self.names.fresh(self.temp_base(hint, simple))
         stmts.append(assign(name, simple, self.line))
+        if hasattr(simple, "srcdiff_record"):
+            self.record_of[name] = simple.srcdiff_record     # (an object inside another)
         return stmts, load(name)
 
     def temp_base(self, hint, simple):
@@ -302,6 +306,17 @@ class _Normalizer:
                 isinstance(a, gast.Starred) for a in e.args) \
                 and all(k.arg is not None for k in e.keywords):
             return self.dict_call(e, hint)
+        made = self.record_literal(e)
+        if made is not None:
+            stmts, node = self.simple(made, hint)
+            kind = made.srcdiff_record
+            items = node.elts if isinstance(node, gast.Tuple) else node.values
+            subs = tuple(self.record_of.get(v.id) if isinstance(v, gast.Name) else None
+                         for v in items)
+            if any(subs):       # objects made in the function held in its fields
+                kind = dataclasses.replace(kind, subs=subs)
+            node.srcdiff_record = kind
+            return stmts, node
         stmts = []
         func = e.func
         if isinstance(func, gast.Name) and func.id in ("eval", "exec", "compile") \
@@ -336,6 +351,39 @@ class _Normalizer:
         node = gast.Call(func=func, args=args, keywords=keywords)
         node.ssa_env = dict(self.env)
         return stmts, node
+
+    def record_literal(self, e):
+        """``P(w=a, b=c)`` of a NamedTuple class (or collections.namedtuple) or a
+        dataclass is the container of its fields the generated code holds for an
+        object (records.py): the tuple ``(a, c)`` or the dict ``{"w": a, "b": c}``,
+        marked ``srcdiff_record``; so is ``p._replace(b=c)`` of such a local
+        NamedTuple. None for any other call."""
+        from .records import constructed_kind
+        func = e.func
+        if isinstance(func, gast.Attribute) and func.attr == "_replace" \
+                and isinstance(func.value, gast.Name) and not e.args:
+            kind = self.record_of.get(self.env.get(func.value.id, func.value.id))
+            if kind is None or not kind.named:
+                return None
+            given = {k.arg: k.value for k in e.keywords}
+            if None in given or not set(given) <= set(kind.fields):
+                raise self.error(e, "_replace() is given a name that is not a field of "
+                                 f"{kind.cls.__name__}")
+            if kind.subs and any(kind.subs[kind.fields.index(f)] for f in given):
+                raise self.error(e, "_replace() of a field that holds an object cannot be "
+                                 "differentiated", f"make a new {kind.cls.__name__} instead")
+            values = [given.get(f) or gast.Attribute(value=load(func.value.id), attr=f,
+                                                     ctx=gast.Load()) for f in kind.fields]
+            made = gast.Tuple(elts=values, ctx=gast.Load())
+            made.srcdiff_record = kind
+            return made
+        if not isinstance(func, (gast.Name, gast.Attribute)):
+            return None
+        try:
+            cls = resolve_static(self.fs, func, self.local_names)
+        except KeyError:
+            return None
+        return constructed_kind(cls, e, self.error)
 
     def _builtin(self, func, name):
         import builtins
@@ -599,7 +647,10 @@ class _Normalizer:
     def assign_stmt(self, targets, value):
         if len(targets) == 1 and isinstance(targets[0], gast.Name):
             stmts, simple = self.effect_only(*self.simple(value, targets[0].id))
-            return stmts + [assign(self.target_name(targets[0].id), simple, self.line)]
+            target = self.target_name(targets[0].id)
+            if self.depth == 0 and hasattr(simple, "srcdiff_record"):
+                self.record_of[target] = simple.srcdiff_record
+            return stmts + [assign(target, simple, self.line)]
         if len(targets) == 1 and isinstance(targets[0], (gast.Tuple, gast.List)) \
                 and isinstance(value, (gast.Tuple, gast.List)) \
                 and len(value.elts) == len(targets[0].elts) \
@@ -985,12 +1036,14 @@ def nonlocal_names(fn):
     return out
 
 
-def normalize(fs, outer=frozenset(), varargs=False):
+def normalize(fs, outer=frozenset(), varargs=False, records=None):
     """Normalize ``fs`` (a FunctionSource) to A-normal form with a single exit.
     ``outer``: for a nested def inlined into its caller, the caller's names it
     may write into (``acc[0] = v``, ``acc.append(v)``) or rebind (nonlocal).
     ``varargs``: a function inlined into its caller may have ``*args`` and
-    ``**kwargs`` parameters (bound to a tuple and a dict literal there)."""
+    ``**kwargs`` parameters (bound to a tuple and a dict literal there).
+    ``records``: parameter -> RecordKind of the object parameters (records.py),
+    whose ``_replace`` makes a new NamedTuple."""
     node = fs.node
     args = node.args
     if not varargs and (args.vararg is not None or args.kwarg is not None):
@@ -1029,6 +1082,9 @@ def normalize(fs, outer=frozenset(), varargs=False):
     norm.local_names = {n.id for n in walk(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
     norm.outer = frozenset(outer)
+    norm.record_of = {p: k for p, k in (records or {}).items()
+                      if p in params and p not in assigned_elsewhere
+                      and getattr(k, "named", False) and k.cls is not tuple}
     nonlocals = nonlocal_names(node)
     if not nonlocals <= norm.outer:
         st = next(x for x in walk(node) if isinstance(x, gast.Nonlocal))

@@ -51,7 +51,7 @@ def _prepare(func, wrt, records):
     from .templates import HelperEnv
     fs = parse_function(func)
     # (*args: a tuple parameter of the generated code, api._VarargPick)
-    norm = normalize(fs, varargs=fs.node.args.kwarg is None)
+    norm = normalize(fs, varargs=fs.node.args.kwarg is None, records=records)
     norm.env = HelperEnv(norm.names, fs.globals, fs.closure)
     for free in sorted(fs.closure):
         norm.env.objects[free] = fs.closure[free]   # the user's closure variables, as they are

@@ -21,7 +21,7 @@ import numpy as np
 from .syntax import const, load, walk
 
 __all__ = ["RecordKind", "record_kind", "to_container", "to_tangent", "from_cotangent",
-           "rewrite_records"]
+           "rewrite_records", "constructed_kind"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +130,93 @@ def _record_kind(a):
     return RecordKind(t, tuple(sorted(fields)), False)
 
 
+# ---- objects made in the function -----------------------------------------------
+
+_CONSTANTS = (int, float, bool, str, complex, type(None))
+
+
+def _record_class(cls):
+    """RecordKind of a NamedTuple class (or collections.namedtuple) or a dataclass
+    whose generated ``__init__`` makes its objects, with (field, default or
+    MISSING) pairs; None for any other object."""
+    if not isinstance(cls, type) \
+            or (getattr(cls, "__module__", None) or "").split(".")[0] in _LIBRARIES:
+        return None     # (a library's result class: a call like any other)
+    if issubclass(cls, tuple):
+        maker = next((c for c in cls.__mro__ if "__new__" in c.__dict__), None)
+        fields = getattr(maker, "_fields", None) if maker is not None \
+            and "_fields" in maker.__dict__ else None
+        if not (isinstance(fields, tuple) and all(isinstance(f, str) for f in fields)):
+            return None
+        defaults = getattr(maker, "_field_defaults", {})
+        return RecordKind(cls, fields, True), \
+            [(f, defaults.get(f, dataclasses.MISSING)) for f in fields]
+    if not dataclasses.is_dataclass(cls):
+        return None
+    init = cls.__dict__.get("__init__") or getattr(cls, "__init__", None)
+    code = getattr(init, "__code__", None)
+    if code is None or code.co_filename != "<string>":
+        return None     # an __init__ of the user's: a call like any other
+    fields = dataclasses.fields(cls)
+    return RecordKind(cls, tuple(f.name for f in fields), False), \
+        [(f, f.default) for f in fields]
+
+
+def constructed_kind(cls, call, error):
+    """``P(a, b=c)`` of a NamedTuple class or a dataclass as the literal of the
+    container the generated code holds for such an object (a tuple or a dict of
+    its fields, the user's expressions), marked ``srcdiff_record`` with its
+    RecordKind; None when ``cls`` is no such class. ``error(node, what, hint)``
+    makes the refusal of what the container cannot hold."""
+    found = _record_class(cls)
+    if found is None:
+        return None
+    kind, fields = found
+    name = cls.__name__
+    if any(isinstance(a, gast.Starred) for a in call.args) \
+            or any(k.arg is None for k in call.keywords):
+        raise error(call, f"making a {name} from *args or **kwargs cannot be differentiated",
+                    f"write the fields out ({name}(w=..., b=...))")
+    if not kind.named:
+        if hasattr(cls, "__post_init__"):
+            raise error(call, f"the dataclass {name} has a __post_init__, which srcdiff "
+                        "does not follow", f"make the {name} outside the function and "
+                        "pass it as an argument")
+        if any(not f.init or f.default_factory is not dataclasses.MISSING for f, _ in fields):
+            raise error(call, f"the dataclass {name} has a field with init=False or a "
+                        "default_factory, which srcdiff does not follow",
+                        f"make the {name} outside the function and pass it as an argument")
+        positional = [f.name for f, _ in fields if not getattr(f, "kw_only", False)]
+        fields = [(f.name, d) for f, d in fields]
+    else:
+        positional = list(kind.fields)
+    if len(call.args) > len(positional):
+        raise error(call, f"{name}() is given {len(call.args)} positional arguments for "
+                    f"{len(positional)} fields")
+    given = dict(zip(positional, call.args))
+    for k in call.keywords:
+        if k.arg not in kind.fields or k.arg in given:
+            raise error(call, f"{name}() is given the argument {k.arg!r} "
+                        + ("twice" if k.arg in given else "that is not one of its fields"))
+        given[k.arg] = k.value
+    values = []
+    for f, default in fields:
+        if f in given:
+            values.append(given[f])
+        elif default is dataclasses.MISSING:
+            raise error(call, f"{name}() is not given its field {f!r}")
+        elif type(default) in _CONSTANTS:
+            values.append(const(default))
+        else:
+            raise error(call, f"the default of the field {f!r} of {name} is not a number "
+                        "or a string; srcdiff cannot put it into the generated code",
+                        f"give {f} when making the {name}")
+    made = gast.Tuple(elts=values, ctx=gast.Load()) if kind.named else \
+        gast.Dict(keys=[const(f) for f in kind.fields], values=values)
+    made.srcdiff_record = kind
+    return made
+
+
 def to_container(a, kind):
     """The container of ``a``'s fields the generated code takes (a function
     argument, values.FunctionKind, as it is)."""
@@ -224,7 +311,10 @@ def rewrite_records(norm, records):
     records too. Returns the names that hold records: the generated code has
     their containers, so every call of a user function given one is inlined."""
     known = {p: k for p, k in (records or {}).items() if isinstance(k, RecordKind)}
-    if not known:
+    made = [n for n in walk(norm.node) if isinstance(n, gast.Assign)
+            and hasattr(n.value, "srcdiff_record") and len(n.targets) == 1
+            and isinstance(n.targets[0], gast.Name)]
+    if not known and not made:
         return set()
     # (a name bound to a copy of a record, or to an object held in a record's
     # field, ``layer = p.layer``, holds a record too; the fields are read as
@@ -233,6 +323,14 @@ def rewrite_records(norm, records):
     for n in walk(norm.node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             counts[n.id] = counts.get(n.id, 0) + 1
+    for n in made:      # an object made in the function (constructed_kind)
+        if counts.get(n.targets[0].id) != 1:
+            raise (getattr(n, "srcloc", None) or norm.fs.loc).error(
+                n, f"the {n.value.srcdiff_record.cls.__name__} made here is assigned to a "
+                "name assigned elsewhere too (in another branch, or before a loop); srcdiff "
+                "follows an object made in the function only in a name assigned once",
+                "give each object a name of its own")
+        known[n.targets[0].id] = n.value.srcdiff_record
     changed = True
     while changed:
         changed = False
@@ -253,8 +351,96 @@ def rewrite_records(norm, records):
                                      or counts.get(n.targets[0].id) == 1):
                 known[n.targets[0].id] = kind
                 changed = True
-    _Rewriter(known, norm.env).visit(norm.node)
+    tuples = {n.targets[0].id: n.value for n in walk(norm.node) if isinstance(n, gast.Assign)
+              and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Tuple)
+              and counts.get(n.targets[0].id) == 1}
+    static = _static(norm.fs, set(counts) | set(norm.params), tuples)
+    _Rewriter(known, norm.env, static).visit(norm.node)
+    local = {n.targets[0].id for n in made if n.targets[0].id in known}
+    if local:
+        _check_made(norm, known, local)
     return set(known)
+
+
+def _check_made(norm, known, local):
+    """Refuse a use of an object made in the function (or a copy of it) that its
+    container would not stand in for: the generated code holds a tuple or a dict
+    of the fields, which a builtin (``len``), a library function and the caller
+    (the object returned, or held in a literal) would see. Reading its fields,
+    indexing, copying, ``isinstance`` and ``type`` (folded by the rewrite) and
+    passing it to the user's functions (which are inlined) are what it is for."""
+    copies = [n for n in walk(norm.node) if isinstance(n, gast.Assign)
+              and isinstance(n.targets[0], gast.Name)
+              and isinstance(n.value, (gast.Name, gast.Subscript))]
+    grown = True
+    while grown:
+        grown = False
+        for n in copies:     # (a copy, or an object held in a field of one: q = p[0])
+            src = n.value if isinstance(n.value, gast.Name) else n.value.value
+            if isinstance(src, gast.Name) and src.id in local and n.targets[0].id in known \
+                    and n.targets[0].id not in local:
+                local.add(n.targets[0].id)
+                grown = True
+    out = norm.output
+    if isinstance(out, gast.Name) and out.id in local:
+        st = next(n for n in walk(norm.node) if isinstance(n, gast.Assign)
+                  and isinstance(n.targets[0], gast.Name) and n.targets[0].id == out.id)
+        raise (getattr(st, "srcloc", None) or norm.fs.loc).error(
+            st, f"the function returns the {known[out.id].cls.__name__} it makes; srcdiff "
+            "cannot give the derivative of an object",
+            "return a number or an array computed from its fields (or a tuple of them)")
+    for st in walk(norm.node):
+        if not isinstance(st, gast.stmt) or isinstance(st, gast.FunctionDef):
+            continue
+        for parent, n in _expression_names(st):
+            if n.id in local and not _stands_in(norm, st, parent, n, known):
+                kind = known[n.id]
+                raise (getattr(st, "srcloc", None) or norm.fs.loc).error(
+                    st, f"the {kind.cls.__name__} made in the function is used here as a "
+                    "whole; srcdiff holds it as the " + ("tuple" if kind.named else "dict")
+                    + " of its fields, which builtins (len, repr), library functions "
+                    "and the caller would see instead of the object",
+                    "read its fields (p.w), or pass it to a function of your own")
+
+
+def _expression_names(st):
+    """(parent, Name) for every name an expression of the statement ``st`` loads
+    (not those of the statements inside it)."""
+    todo = [(st, v) for _, v in gast.iter_fields(st)
+            for v in (v if isinstance(v, list) else [v]) if isinstance(v, gast.expr)]
+    while todo:
+        parent, n = todo.pop()
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            yield parent, n
+        todo += [(n, c) for c in gast.iter_child_nodes(n) if isinstance(c, gast.expr)]
+
+
+def _stands_in(norm, st, parent, n, known):
+    """Does the container stand in for the object at this use of the name ``n``?
+    (An attribute the rewrite left, ``p.__class__`` or ``p.count``, would be
+    the container's.)"""
+    if isinstance(parent, gast.Subscript) and parent.value is n:
+        return True     # a field (the rewrite made p.w p[0] or p["w"])
+    if isinstance(parent, (gast.Tuple, gast.Dict)) and parent is getattr(st, "value", None) \
+            and hasattr(parent, "srcdiff_record"):
+        items = parent.elts if isinstance(parent, gast.Tuple) else parent.values
+        subs = parent.srcdiff_record.subs
+        return bool(subs) and any(v is n and k == known[n.id]
+                                  for v, k in zip(items, subs))   # an object in a field
+    if parent is st and isinstance(st, gast.Assign) and st.value is n:
+        return isinstance(st.targets[0], gast.Name) and st.targets[0].id in known
+    if parent is st and isinstance(st, gast.For) and st.iter is n:
+        return known[n.id].named        # the fields of a NamedTuple, in order
+    if isinstance(parent, gast.Call) and n is not parent.func:
+        func = parent.func
+        if not isinstance(func, gast.Name):
+            return False
+        obj = norm.fs.lookup_or_none(func.id)
+        if obj is None:
+            return True     # a local function (a nested def, a lambda): inlined
+        return isinstance(obj, types.FunctionType) and \
+            (getattr(obj, "__module__", None) or "").split(".")[0] not in _LIBRARIES
+    return False
 
 
 def _held_record(node, known):
@@ -278,10 +464,45 @@ def _held_record(node, known):
     return None
 
 
+def _static(fs, local_names, tuples):
+    """The object a name or attribute chain that is not a local denotes, or None
+    (a tuple of such objects for a local bound once to a tuple literal of them,
+    ``tuples``: ``isinstance(p, (P, D))``)."""
+    from .parse import resolve_static
+
+    def resolve(node):
+        if isinstance(node, gast.Name) and node.id in tuples:
+            items = [resolve(e) for e in tuples[node.id].elts]
+            return None if any(i is None for i in items) else tuple(items)
+        try:
+            return resolve_static(fs, node, local_names)
+        except KeyError:
+            return None
+    return resolve
+
+
 class _Rewriter(gast.NodeTransformer):
-    def __init__(self, records, env):
+    def __init__(self, records, env, static):
         self.records = records
         self.env = env
+        self.static = static     # node -> the fixed object it denotes, or None
+
+    def _class_test(self, node):
+        """``isinstance(p, C)`` of a record is a constant (the record's class is
+        known), ``type(p)`` that class: the container would answer for itself."""
+        func = self.static(node.func) if isinstance(node.func, gast.Name) else None
+        if func not in (isinstance, type) or node.keywords or not node.args:
+            return None
+        kind = self._record(node.args[0])
+        if kind is None or kind.cls in (list, tuple, dict):
+            return None
+        if func is type:
+            return self.env.ref(kind.cls, kind.cls.__name__) if len(node.args) == 1 else None
+        classes = self.static(node.args[1]) if len(node.args) == 2 else None
+        if isinstance(classes, type) or (isinstance(classes, tuple) and classes
+                                         and all(isinstance(c, type) for c in classes)):
+            return gast.copy_location(const(issubclass(kind.cls, classes)), node)
+        return None
 
     def _record(self, node):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
@@ -293,6 +514,9 @@ class _Rewriter(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        folded = self._class_test(node)
+        if folded is not None:
+            return folded
         func = node.func
         if isinstance(func, gast.Attribute):
             kind = self._record(func.value)
@@ -314,6 +538,8 @@ class _Rewriter(gast.NodeTransformer):
             key = kind.fields.index(node.attr) if kind.named else node.attr
             return gast.copy_location(gast.Subscript(value=node.value, slice=const(key),
                                                      ctx=gast.Load()), node)
+        if node.attr == "__class__" and kind.cls not in (list, tuple, dict):
+            return self.env.ref(kind.cls, kind.cls.__name__)
         try:
             static = inspect.getattr_static(kind.cls, node.attr)
         except AttributeError:
@@ -322,8 +548,10 @@ class _Rewriter(gast.NodeTransformer):
             fget = self.env.ref(static.fget, f"{kind.cls.__name__}_{node.attr}")
             return gast.copy_location(gast.Call(func=fget, args=[node.value], keywords=[]),
                                       node)
-        if not callable(static) and not isinstance(static, (staticmethod, classmethod)):
-            # a class attribute (a constant of the class)
+        if not callable(static) and not isinstance(static, (staticmethod, classmethod)) \
+                and not hasattr(type(static), "__get__"):
+            # a class attribute (a constant of the class; not a descriptor such as
+            # __class__, which the object's container would answer for itself)
             return self.env.ref(static, f"{kind.cls.__name__}_{node.attr}")
         return node
 

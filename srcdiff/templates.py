@@ -154,19 +154,24 @@ def _check_single_results(tpl):
     returns another rule's tuple of cotangents as one call (``return
     other_rule(g, ans, a, b)``) would give the whole tuple to the first
     parameter and nothing to the others: refuse it (the rule must unpack it)."""
+    for b in _returned_branches(tpl):
+        callee = _resolve(b.func, tpl.globals) if isinstance(b, gast.Call) else None
+        if (hasattr(callee, "srcdiff_vjp_of") and callee is not tpl.fn
+                and _result_kind(template(callee))[0] is True):
+            raise SrcdiffError(
+                f"the rule {tpl.fn.__module__}.{tpl.fn.__qualname__} returns the tuple of "
+                f"cotangents {callee.__qualname__} gives as one value (the first argument's "
+                "cotangent): unpack it into a tuple literal")
+
+
+def _returned_branches(tpl):
+    """Each expression a ``return`` of the rule may give (the branches of its
+    conditional expressions)."""
     for r in tpl.returns:
-        branches = []
         while isinstance(r, gast.IfExp):
-            branches.append(r.body)
+            yield r.body
             r = r.orelse
-        for b in branches + [r]:
-            callee = _resolve(b.func, tpl.globals) if isinstance(b, gast.Call) else None
-            if (hasattr(callee, "srcdiff_vjp_of") and callee is not tpl.fn
-                    and _result_kind(template(callee))[0] is True):
-                raise SrcdiffError(
-                    f"the rule {tpl.fn.__module__}.{tpl.fn.__qualname__} returns the tuple of "
-                    f"cotangents {callee.__qualname__} gives as one value (the first argument's "
-                    "cotangent): unpack it into a tuple literal")
+        yield r
 
 
 def _resolve(node, namespace):
@@ -201,15 +206,10 @@ def _result_kind(tpl):
     if tpl.packed:
         return True, float("inf")
     kinds, length = set(), float("inf")
-    for r in tpl.returns:
-        branches = []
-        while isinstance(r, gast.IfExp):
-            branches.append(r.body)
-            r = r.orelse
-        for b in branches + [r]:
-            kinds.add(isinstance(b, gast.Tuple))
-            if isinstance(b, gast.Tuple):
-                length = min(length, len(b.elts))
+    for b in _returned_branches(tpl):
+        kinds.add(isinstance(b, gast.Tuple))
+        if isinstance(b, gast.Tuple):
+            length = min(length, len(b.elts))
     if len(kinds) != 1:
         return None, 0
     return (True, length) if kinds.pop() else (False, 1)

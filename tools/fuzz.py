@@ -65,7 +65,13 @@ import time
 import traceback
 import warnings
 
-import numpy as np
+# One BLAS thread per fuzzing process (set before NumPy loads OpenBLAS, unless set):
+# with --jobs or other work on the machine, OpenBLAS's spinning threads made small
+# LAPACK calls ~30x slower and checks hit their timeout.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _ROOT not in sys.path:

@@ -223,8 +223,8 @@ def emit(tree, use_astor=None):
     astor (without its line wrapping) where it is installed and works, else the
     standard library's ``ast.unparse``. ``use_astor=False`` forces the latter.
     What the two write differently is written here, for both, before either
-    runs: numbers (``_Numbers``) and tuples (``_BareTuples``), rewritten in place."""
-    tree = _BareTuples().visit(_Numbers().visit(tree))
+    runs: numbers and ``and`` in ``or`` (``_AstorForms``) and tuples (``_BareTuples``), rewritten in place."""
+    tree = _BareTuples().visit(_AstorForms().visit(tree))
     if astor is not None and use_astor is not False:
         try:
             return astor.to_source(tree, pretty_source="".join)
@@ -257,12 +257,22 @@ def number_text(value):
     return f"({real}{'' if imag.startswith('-') else '+'}{imag})"
 
 
-class _Numbers(ast.NodeTransformer):
-    """Each number as a name whose text is the number as astor writes it
-    (``number_text``), in parentheses where a bare number would not parse or
-    would mean something else: before ``.attr``, ``[...]`` or ``(...)``
-    (``(2).real``), and a negative base of ``**`` (``(-2.0) ** x``, not
-    ``-2.0 ** x``, which is ``-(2.0 ** x)``)."""
+class _AstorForms(ast.NodeTransformer):
+    """What ``ast.unparse`` writes otherwise, as a name whose text is what
+    astor writes: each number (``number_text``), in parentheses where a bare
+    number would not parse or would mean something else: before ``.attr``,
+    ``[...]`` or ``(...)`` (``(2).real``), and a negative base of ``**``
+    (``(-2.0) ** x``, not ``-2.0 ** x``, which is ``-(2.0 ** x)``); and an
+    ``and`` inside an ``or`` (``a or b and c``: ``ast.unparse`` writes the
+    second one as ``a or (b and c)``)."""
+
+    def visit_BoolOp(self, node):
+        node = self.generic_visit(node)
+        if isinstance(node.op, ast.Or):
+            node.values = [ast.copy_location(ast.Name(id=ast.unparse(v), ctx=ast.Load()), v)
+                           if isinstance(v, ast.BoolOp) and isinstance(v.op, ast.And) else v
+                           for v in node.values]
+        return node
 
     def visit_Constant(self, node):
         value = node.value

@@ -217,7 +217,7 @@ def test_both_emitters_give_the_same_text_over_the_wide_set():
                                                          lineterm="", n=0)))
 
 
-def test_numbers_are_written_as_astor_writes_them():
+def test_numbers_and_boolean_operators_are_written_as_astor_writes_them():
     import ast
     tree = ast.parse("def g(y):\n    return (2).real + a[-1] + f(-3) + (1 + 2j) + 1e1000 + "
                      "(-2.0) ** y + (-1j) ** 2 + 1j * y, 1j\n")
@@ -227,6 +227,11 @@ def test_numbers_are_written_as_astor_writes_them():
                 setattr(node, field, ast.Constant(value=-value.operand.value))
     want = ("def g(y):\n    return (2).real + a[-1] + f(-3) + (1 + 2.0j) + 1e1000 + "
             "(-2.0) ** y + (-1.0j) ** 2 + 1.0j * y, 1.0j\n")
+    assert codegen.emit(copy.deepcopy(tree), use_astor=False) == want
+    if codegen.astor is not None:
+        assert codegen.emit(tree, use_astor=True) == want
+    tree = ast.parse("u = a or b and c or (d or e) and f\nv = (a and b or c) and d\n")
+    want = "u = a or b and c or (d or e) and f\nv = (a and b or c) and d\n"
     assert codegen.emit(copy.deepcopy(tree), use_astor=False) == want
     if codegen.astor is not None:
         assert codegen.emit(tree, use_astor=True) == want

@@ -252,6 +252,9 @@ def bound_helpers(fns, objects):
     return {n: objects[n] for n in compiled.names}
 
 
+RETURN_WIDTH = 88     # (a gradient's return takes values while it fits in this many columns)
+
+
 def _fold(stmts, env, fs, rt=None, params=()):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
@@ -262,8 +265,9 @@ def _fold(stmts, env, fs, rt=None, params=()):
     if rt is None:
         stmts = merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
         return forward_substitute(merge_accumulations(stmts, resolve), resolve)
-    from .tidy import put_unit_seed, scalar_broadcasts, shape_stand_ins, unit_divisions
-    stmts = dead_code(copy_propagate(put_unit_seed(stmts)), resolve)
+    from .tidy import (plain_returns, put_unit_seed, scalar_broadcasts, shape_stand_ins,
+                       unit_divisions)
+    stmts = dead_code(copy_propagate(plain_returns(put_unit_seed(stmts), rt, params)), resolve)
     for _ in range(3):
         for _ in range(4):  # (a value no longer read may free another's shape reads)
             stmts, stood_in = shape_stand_ins(stmts, rt, params)
@@ -279,8 +283,9 @@ def _fold(stmts, env, fs, rt=None, params=()):
     stmts = forward_substitute(merge_accumulations(stmts, resolve), resolve)
     stmts, swapped = scalar_broadcasts(stmts, rt)
     if swapped:
-        stmts = forward_substitute(dead_code(stmts, resolve), resolve)
-    return unit_divisions(stmts)
+        stmts = dead_code(stmts, resolve)
+    # (and a short gradient into the return, as one writes it by hand)
+    return unit_divisions(forward_substitute(stmts, resolve, RETURN_WIDTH))
 
 
 def _resolver(env, fs):

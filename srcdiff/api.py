@@ -260,7 +260,7 @@ def _fold(stmts, env, fs, rt=None, params=()):
     (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
     shape analysis allows (tidy.py), and fold again what that leaves single-use."""
     from .optimize import (copy_propagate, forward_substitute, merge_accumulations,
-                           merge_twin_accumulations)
+                           merge_twin_accumulations, return_items)
     resolve = _resolver(env, fs)
     if rt is None:
         stmts = merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
@@ -284,8 +284,12 @@ def _fold(stmts, env, fs, rt=None, params=()):
     stmts, swapped = scalar_broadcasts(stmts, rt)
     if swapped:
         stmts = dead_code(stmts, resolve)
-    # (and a short gradient into the return, as one writes it by hand)
-    return unit_divisions(forward_substitute(stmts, resolve, RETURN_WIDTH))
+    # (and a short gradient into the return, as one writes it by hand: where
+    # the return gives a name as it is, the one place a value may go)
+    if stmts and isinstance(stmts[-1], gast.Return) and any(
+            isinstance(e, gast.Name) for e in return_items(stmts[-1].value)):
+        stmts = forward_substitute(stmts, resolve, RETURN_WIDTH)
+    return unit_divisions(stmts)
 
 
 def _resolver(env, fs):

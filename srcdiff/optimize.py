@@ -168,7 +168,7 @@ class _Seen:
         the return gives t as it is (``return dx``, ``return dm, dn``), not into
         a call (``cast_like(dx, x)``), and the line stays within the width."""
         if u is not self.final or not any(isinstance(e, gast.Name) and e.id == t
-                                           for e in _items(u.value)):
+                                           for e in return_items(u.value)):
             return False
         from .codegen import render
         trial = clone(u)
@@ -193,10 +193,10 @@ class _Seen:
         self.memo[id(st)] = (st, _written(st), got[2] | reads)
 
 
-def _items(e):
+def return_items(e):
     """The items of a returned value: e itself, or those of a tuple's items."""
     if isinstance(e, gast.Tuple):
-        return [i for elt in e.elts for i in _items(elt)]
+        return [i for elt in e.elts for i in return_items(elt)]
     return [e]
 
 

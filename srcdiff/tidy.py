@@ -350,7 +350,11 @@ def plain_returns(stmts, rt, params):
     from .rules.support import cast_like
     if not (rt.surely_real and stmts and isinstance(stmts[-1], gast.Return)):
         return stmts
-    sc, stores = rt.shapes, _stores(stmts)
+    sc = rt.shapes
+    if not any(isinstance(n, gast.Call) and sc._callee(n.func) is cast_like
+               for n in walk(stmts[-1])):
+        return stmts
+    stores = _stores(stmts)
     bound = {st.targets[0].id: st.value for st in stmts
              if isinstance(st, gast.Assign) and len(st.targets) == 1
              and isinstance(st.targets[0], gast.Name) and stores.get(st.targets[0].id) == 1}

@@ -253,18 +253,22 @@ def bound_helpers(fns, objects):
     return {n: objects[n] for n in compiled.names}
 
 
+RETURN_WIDTH = 88     # (a gradient's return takes values while it fits in this many columns)
+
+
 def _fold(stmts, env, fs, rt=None, params=()):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
     shape analysis allows (tidy.py), and fold again what that leaves single-use."""
     from .optimize import (copy_propagate, forward_substitute, merge_accumulations,
-                           merge_twin_accumulations)
+                           merge_twin_accumulations, return_items)
     resolve = _resolver(env, fs)
     if rt is None:
         stmts = merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
         return forward_substitute(merge_accumulations(stmts, resolve), resolve)
-    from .tidy import put_unit_seed, scalar_broadcasts, shape_stand_ins, unit_divisions
-    stmts = dead_code(copy_propagate(put_unit_seed(stmts)), resolve)
+    from .tidy import (plain_returns, put_unit_seed, scalar_broadcasts, shape_stand_ins,
+                       unit_divisions)
+    stmts = dead_code(copy_propagate(plain_returns(put_unit_seed(stmts), rt, params)), resolve)
     for _ in range(3):
         for _ in range(4):  # (a value no longer read may free another's shape reads)
             stmts, stood_in = shape_stand_ins(stmts, rt, params)
@@ -280,7 +284,12 @@ def _fold(stmts, env, fs, rt=None, params=()):
     stmts = forward_substitute(merge_accumulations(stmts, resolve), resolve)
     stmts, swapped = scalar_broadcasts(stmts, rt)
     if swapped:
-        stmts = forward_substitute(dead_code(stmts, resolve), resolve)
+        stmts = dead_code(stmts, resolve)
+    # (and a short gradient into the return, as one writes it by hand: where
+    # the return gives a name as it is, the one place a value may go)
+    if stmts and isinstance(stmts[-1], gast.Return) and any(
+            isinstance(e, gast.Name) for e in return_items(stmts[-1].value)):
+        stmts = forward_substitute(stmts, resolve, RETURN_WIDTH)
     return unit_divisions(stmts)
 
 

@@ -12,6 +12,7 @@ import ast
 import builtins
 import itertools
 import linecache
+import math
 import os
 import threading
 import types
@@ -234,8 +235,9 @@ def emit(tree, use_astor=None):
     """Python source of an ``ast`` tree, the same text from both emitters:
     astor (without its line wrapping) where it is installed and works, else the
     standard library's ``ast.unparse``. ``use_astor=False`` forces the latter.
-    Tuples in ``tree`` are rewritten in place (see ``_BareTuples``)."""
-    tree = _BareTuples().visit(tree)
+    What the two write differently is written here, for both, before either
+    runs: numbers and ``and`` in ``or`` (``_AstorForms``) and tuples (``_BareTuples``), rewritten in place."""
+    tree = _BareTuples().visit(_AstorForms().visit(tree))
     if astor is not None and use_astor is not False:
         try:
             return astor.to_source(tree, pretty_source="".join)
@@ -243,6 +245,77 @@ def emit(tree, use_astor=None):
             pass
     ast.fix_missing_locations(tree)    # (ast.unparse reads statements' line numbers)
     return ast.unparse(tree) + "\n"
+
+
+def number_text(value):
+    """How astor writes a number: ``1.0j`` (not ``1j``), ``-1.0j`` (not
+    ``(-0-1j)``), ``(1.0+2.0j)``, infinity as ``1e1000`` and NaN as
+    ``(1e1000-1e1000)`` (``ast.unparse``: ``1e309``)."""
+    def part(p, imaginary):
+        j = "j" if imaginary else ""
+        if isinstance(p, float) and math.isinf(p):
+            return ("-1e1000" if p < 0 else "1e1000") + j
+        if isinstance(p, float) and math.isnan(p):
+            return f"(1e1000{j}-1e1000{j})"
+        return repr(p) + j
+
+    if not isinstance(value, complex):
+        return part(value, False)
+    imag = part(value.imag, True)
+    if value.real == 0:
+        return imag
+    real = part(value.real, False)
+    if value.imag == 0:
+        return f"({real}+0j)"
+    return f"({real}{'' if imag.startswith('-') else '+'}{imag})"
+
+
+class _AstorForms(ast.NodeTransformer):
+    """What ``ast.unparse`` writes otherwise, as a name whose text is what
+    astor writes: each number (``number_text``), in parentheses where a bare
+    number would not parse or would mean something else: before ``.attr``,
+    ``[...]`` or ``(...)`` (``(2).real``), and a negative base of ``**``
+    (``(-2.0) ** x``, not ``-2.0 ** x``, which is ``-(2.0 ** x)``); and an
+    ``and`` inside an ``or`` (``a or b and c``: ``ast.unparse`` writes the
+    second one as ``a or (b and c)``)."""
+
+    def visit_BoolOp(self, node):
+        node = self.generic_visit(node)
+        if isinstance(node.op, ast.Or):
+            node.values = [ast.copy_location(ast.Name(id=ast.unparse(v), ctx=ast.Load()), v)
+                           if isinstance(v, ast.BoolOp) and isinstance(v.op, ast.And) else v
+                           for v in node.values]
+        return node
+
+    def visit_Constant(self, node):
+        value = node.value
+        if type(value) not in (int, float, complex):
+            return node
+        text = number_text(value)
+        if getattr(node, "_srcdiff_tight", False) and not text.startswith("("):
+            text = f"({text})"
+        return ast.copy_location(ast.Name(id=text, ctx=ast.Load()), node)
+
+    def _tight(self, node):
+        if isinstance(node, ast.Constant):
+            node._srcdiff_tight = True
+
+    def visit_Attribute(self, node):
+        self._tight(node.value)
+        return self.generic_visit(node)
+
+    visit_Subscript = visit_Attribute
+
+    def visit_Call(self, node):
+        self._tight(node.func)
+        return self.generic_visit(node)
+
+    def visit_BinOp(self, node):
+        if isinstance(node.op, ast.Pow) and isinstance(node.left, ast.Constant) \
+                and type(node.left.value) in (int, float, complex) \
+                and number_text(node.left.value).startswith("-"):
+            self._tight(node.left)
+        return self.generic_visit(node)
 
 
 class _BareTuples(ast.NodeTransformer):

@@ -90,13 +90,18 @@ class _Purity:
         return True
 
 
-def forward_substitute(stmts, resolve):
+def forward_substitute(stmts, resolve, return_width=None):
     """Fold single-use temporaries into their one use (same block, operands
-    unchanged in between). ``resolve(func_node)`` gives the callee object."""
+    unchanged in between). ``resolve(func_node)`` gives the callee object.
+    A value read by a return stays named, except with ``return_width``: then
+    it goes into the function's final return (the last statement) while that
+    line, indented once, stays within that many characters."""
     purity = _Purity(resolve)
     # (a fold moves a value to its one use: no other name's count changes)
     counts = _uses(stmts)
     seen = _Seen()
+    if return_width is not None and stmts and isinstance(stmts[-1], gast.Return):
+        seen.final, seen.width = stmts[-1], return_width
     for _ in range(8):
         changed = _fold_block(stmts, counts, purity, seen)
         if not changed:
@@ -153,8 +158,22 @@ class _Seen:
     values are folded out of its block into it: kept up to date for the
     statement folded into), computed once per statement."""
 
+    final = width = None    # (the final return values may fold into, and its width)
+
     def __init__(self):
         self.memo = {}      # id(stmt) -> (stmt, written, reads)
+
+    def fits(self, u, t, value):
+        """May ``value`` go into the final return ``u`` for its read of ``t``? Where
+        the return gives t as it is (``return dx``, ``return dm, dn``), not into
+        a call (``cast_like(dx, x)``), and the line stays within the width."""
+        if u is not self.final or not any(isinstance(e, gast.Name) and e.id == t
+                                           for e in return_items(u.value)):
+            return False
+        from .codegen import render
+        trial = clone(u)
+        return _replace(trial, t, value) and all(
+            4 + len(line) <= self.width for line in render(trial).splitlines())
 
     def _get(self, st):
         got = self.memo.get(id(st))
@@ -174,6 +193,13 @@ class _Seen:
         self.memo[id(st)] = (st, _written(st), got[2] | reads)
 
 
+def return_items(e):
+    """The items of a returned value: e itself, or those of a tuple's items."""
+    if isinstance(e, gast.Tuple):
+        return [i for elt in e.elts for i in return_items(elt)]
+    return [e]
+
+
 def _fold_block(block, counts, purity, seen):
     changed = False
     i = 0
@@ -191,11 +217,17 @@ def _fold_block(block, counts, purity, seen):
                 u = block[j]
                 here = _use_site(u, t) if t in seen.reads(u) else None
                 if here is not None and (isinstance(u, gast.Return)
+                                         and not (here and seen.fits(u, t, s.value))
                                          or getattr(u, "srcdiff_nofold", False)):
                     break
                 if here is not None:
                     if here and _replace(u, t, s.value):
                         seen.folded(u, reads)
+                        if u is seen.final and getattr(u, "srcline", None) is None:
+                            # (the return's comment: the source line of what went in)
+                            for attr in ("srcline", "srcloc"):
+                                if hasattr(s, attr):
+                                    setattr(u, attr, getattr(s, attr))
                         counts[t] = 0
                         del block[i]
                         changed = True

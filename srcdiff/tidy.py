@@ -16,17 +16,25 @@ temporaries folded, when the seed is a number); likewise a keepdims
 reduction's ``expand_reduced(g, x, axis, True) + y``: ``g + y`` (broadcasting
 spreads g over y's shape, x's, by itself).
 
+``plain_returns``: in a function no value of which can be complex, the
+return's ``cast_like(d, p)`` for a number p is ``d`` where d is the sum of an
+array of one or more axes down to p's shape (``unbroadcast``, ``sum_product``:
+a number, never the 0-d array cast_like would unwrap). (For an array p it
+stays: under ``srcdiff.jit`` it also gives a float32 input a float32 gradient,
+which Numba's promotion rules would make float64.)
+
 Each rewrite gives the same numbers: shapes are equal where the analysis
 (shapes.py) says so, and 1.0 is what scalar_seed returns for such an output.
 """
 import gast
 
 from . import runtime
-from .shapes import has_rest
+from .shapes import has_rest, sym_rank
 from .simplify import simplify
 from .syntax import Transformer, each_node, clone, const, walk
 
-__all__ = ["put_unit_seed", "shape_stand_ins", "scalar_broadcasts", "unit_divisions"]
+__all__ = ["put_unit_seed", "shape_stand_ins", "scalar_broadcasts", "unit_divisions",
+           "plain_returns"]
 
 
 def _stores(stmts):
@@ -334,3 +342,44 @@ def _may_swap(st, defs, sc, full_broadcast):
         if isinstance(n, gast.Call) and full_broadcast(sc, n):
             return True
     return False
+
+
+def plain_returns(stmts, rt, params):
+    """``cast_like(d, p)`` read by the final return as ``d`` where it is ``d``
+    (see the module's docstring); the statements, changed in place."""
+    from .rules.support import cast_like
+    if not (rt.surely_real and stmts and isinstance(stmts[-1], gast.Return)):
+        return stmts
+    sc = rt.shapes
+    if not any(isinstance(n, gast.Call) and sc._callee(n.func) is cast_like
+               for n in walk(stmts[-1])):
+        return stmts
+    stores = _stores(stmts)
+    bound = {st.targets[0].id: st.value for st in stmts
+             if isinstance(st, gast.Assign) and len(st.targets) == 1
+             and isinstance(st.targets[0], gast.Name) and stores.get(st.targets[0].id) == 1}
+    summed = {runtime.unbroadcast: 1, runtime.sum_product: 2}
+
+    def axes(e):
+        return sym_rank(sc.expr_sym(e)) or 0
+
+    def plain(d, p):
+        if p not in params or stores.get(p) or sc.ndims.get(p) != 0:
+            return False
+        v = bound.get(d)
+        n = summed.get(sc._callee(v.func)) if isinstance(v, gast.Call) else None
+        return n is not None and len(v.args) == n + 1 and not v.keywords \
+            and isinstance(v.args[n], gast.Name) and v.args[n].id == p \
+            and all(axes(a) >= 1 for a in v.args[:n])
+
+    class Plain(Transformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if sc._callee(node.func) is cast_like and len(node.args) == 2 \
+                    and all(isinstance(a, gast.Name) for a in node.args) \
+                    and plain(node.args[0].id, node.args[1].id):
+                return node.args[0]
+            return node
+
+    stmts[-1] = Plain().visit(stmts[-1])
+    return stmts

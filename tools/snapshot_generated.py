@@ -204,6 +204,8 @@ def _load(path):
     text = open(path).read()
     text = re.sub(r"\b(tt|fz)_\d+_\d+", r"\1_N", text)           # temporary modules
     text = re.sub(r"\bsrcdiff_tt_[A-Za-z0-9_]+", "srcdiff_tt_DIR", text)   # and their folder
+    text = re.sub(r"\bsrcdiff_tests_[A-Za-z0-9_]+", "srcdiff_tests_DIR", text)  # tests/numeric.py's
+    text = re.sub(r" at 0x[0-9a-f]+>", " at 0xADDR>", text)       # objects' reprs
     blocks = re.split(r"^=== ", text, flags=re.M)[1:]
     return dict(b.split("\n", 1) for b in blocks)
 

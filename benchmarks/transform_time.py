@@ -11,6 +11,11 @@ How long srcdiff takes to generate a gradient, as the function grows:
   gradient is requested) and ``grad(f)`` plus its first call (which makes a
   second variant, specialised on the kinds of the arguments);
 * one large program of the fuzzer (``tools/fuzz.py``, fixed seed);
+* the small functions of the sweep (``tests/sweep_cases.py``: a call of one
+  rule's function and a scalar of it, 2-5 lines): CPU seconds of
+  ``jacobian(grad(loss))`` (the reverse transform of the loss, then of its
+  generated gradient: tests/test_sweep.py's ``jacgrad`` tier) over the first
+  real twice-differentiable case of ``--sweep`` rules;
 * the realistic 20-60-line programs of ``benchmarks/realistic.py`` (a GRU, a
   Gaussian mixture, Black-Scholes, a wave-equation solver) and the seven
   workloads of ``benchmarks/workloads.py``: the median over ``--repeats``
@@ -144,6 +149,46 @@ def time_fuzz(case, srcdiff):
     return len(source.splitlines()), t1 - t0, t2 - t0
 
 
+# -- the sweep's small functions ---------------------------------------------------
+
+def sweep_losses(n):
+    """The losses and parameters of the first real case of the first ``n``
+    twice-differentiable rules of tests/sweep_cases.py (each its own module)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tests = os.path.join(root, "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    import sweep_cases
+    from srcdiff.check import _is_complex_leaf
+    from srcdiff.rules.listing import FIRST_ORDER_ONLY
+    refused = {name for name, calls in FIRST_ORDER_ONLY if calls == "every call"}
+    chosen, seen = [], set()
+    for sc in sweep_cases.sweep_cases():
+        if len(chosen) == n:
+            break
+        if not sc.second or sc.name in seen or sc.name in refused:
+            continue
+        _, loss, params = sc.build()
+        if not any(_is_complex_leaf(p) for p in params):
+            seen.add(sc.name)
+            chosen.append((loss, params))
+    return chosen
+
+
+def time_sweep(losses, srcdiff):
+    """CPU seconds of ``jacobian(grad(loss, wrt=i), wrt=j)(*params)`` for every
+    pair of parameters of every loss (what tests/test_sweep.py's jacgrad runs)."""
+    t0 = time.process_time()
+    for loss, params in losses:
+        for i in range(len(params)):
+            for j in range(len(params)):
+                try:
+                    srcdiff.jacobian(srcdiff.grad(loss, wrt=i), wrt=j)(*params)
+                except srcdiff.SrcdiffError:
+                    pass        # (README lists the calls refused at order two)
+    return time.process_time() - t0
+
+
 # -- realistic programs and the benchmark workloads ------------------------------
 
 def _fresh_function(module, name):
@@ -193,7 +238,7 @@ def workload_rows(srcdiff, repeats, rng):
 
 # -- report ---------------------------------------------------------------------
 
-def run(quick=False, sizes=None, repeats=None, out=print, fuzz=None):
+def run(quick=False, sizes=None, repeats=None, out=print, fuzz=None, sweep=None):
     """Measure and print the tables; returns them as a dict (seconds)."""
     import srcdiff
     sizes = sizes or (QUICK_SIZES if quick else SIZES)
@@ -218,6 +263,13 @@ def run(quick=False, sizes=None, repeats=None, out=print, fuzz=None):
             result["fuzz"] = (lines, alone, first)
             out(f"\nfuzz program (tools/fuzz.py seed {FUZZ['seed']}, max size {FUZZ['max_size']},"
                 f" {lines} lines): grad(f) {alone:.2f} s, with its first call {first:.2f} s")
+    sweep = (0 if quick else 50) if sweep is None else sweep
+    if sweep:
+        losses = sweep_losses(sweep)
+        t = time_sweep(losses, srcdiff)
+        result["sweep"] = (len(losses), t)
+        out(f"\nsweep's small functions: jacobian(grad(loss)) of {len(losses)} rules' first "
+            f"real cases: {t:.2f} s ({1000 * t / max(1, len(losses)):.0f} ms a case)")
     out(f"\nFirst-call transform (median of {repeats} fresh functions, ms)\n")
     out("| program | lines | transform ms |")
     out("|---|---|---|")
@@ -236,9 +288,11 @@ def main(argv=None):
     p.add_argument("--sizes", default="", help="comma-separated statement counts")
     p.add_argument("--repeats", type=int, default=None)
     p.add_argument("--no-fuzz", action="store_true")
+    p.add_argument("--sweep", type=int, default=None,
+                   help="how many rules' sweep cases to time (50; --quick: 0, none)")
     a = p.parse_args(argv)
     sizes = tuple(int(s) for s in a.sizes.split(",") if s) or None
-    run(a.quick, sizes, a.repeats, fuzz=False if a.no_fuzz else None)
+    run(a.quick, sizes, a.repeats, fuzz=False if a.no_fuzz else None, sweep=a.sweep)
     return 0
 
 

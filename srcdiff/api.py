@@ -239,12 +239,8 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
         fn.__kwdefaults__ = fs.func.__kwdefaults__
         if checkpoint is not None:
             fn.__srcdiff_checkpointed__ = checkpoint   # (parse.py refuses to transform it)
-    import inspect
-    try:
-        original = "".join(inspect.getsourcelines(fs.func)[0])
-    except (OSError, TypeError):
-        original = ""
-    return Generated(fns, text, original, params, wrt_names, bound_helpers(fns, env.objects))
+    return Generated(fns, text, fs.original_source(), params, wrt_names,
+                     bound_helpers(fns, env.objects))
 
 
 def bound_helpers(fns, objects):
@@ -379,7 +375,8 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     # so that the backward can run again: copy the stacks (and lists) it pops, refill
     # the arrays it restores in place (views of them stay valid)
     copies = []
-    together = [r for r in residuals if r in _aliases_of(popped, primal) and r not in snapshots]
+    aliases = _aliases_of(popped, primal) if residuals else ()
+    together = [r for r in residuals if r in aliases and r not in snapshots]
     if len(together) > 1:
         copies.append(assign(tuple_([store(r) for r in together], gast.Store()), call(
             norm.env.ref(runtime.copy_together, "copy_together"), [tuple_([load(r) for r in together])])))

@@ -63,11 +63,7 @@ def _generate_forward(func, wrt_names, sequences=(), records=()):
         title = f"srcdiff jvp of {fs.func.__name__}, generated from {loc.filename.strip('<>')}"
     fn = with_errstate(fn, norm.errstate, env.ref(np.errstate, "errstate"))
     fns, text = compile_functions([fn], env.objects, fs.globals, title, origin=fs.func)
-    try:
-        original = "".join(inspect.getsourcelines(fs.func)[0])
-    except (OSError, TypeError):
-        original = ""
-    gen = Generated(fns, text, original, list(norm.params), list(wrt_names),
+    gen = Generated(fns, text, fs.original_source(), list(norm.params), list(wrt_names),
                     bound_helpers(fns, env.objects))
     gen.tangent_params = tparams
     return gen

@@ -102,10 +102,10 @@ class _Inliner:
             self.local_names = local_names
             resolve_function_values(self.norm, self.fs, local_names, self.local_defs)
             body = self.norm.node.body      # (loops over functions unrolled)
+            funcs = [n.func for n in walk(self.norm.node) if isinstance(n, gast.Call)]
             # a call whose result is called (a factory of functions) is inlined too
-            self.called = {n.func.id for n in walk(self.norm.node)
-                           if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
-                           and n.func.id in local_names and n.func.id not in self.local_defs}
+            self.called = {fn.id for fn in funcs if isinstance(fn, gast.Name)
+                           and fn.id in local_names and fn.id not in self.local_defs}
             # (and one held in a tuple, list or dict literal whose items are called:
             # ``hs = [make(1.0), make(2.0)]; hs[0](y)``)
             held = {st.targets[0].id: st.value for st in walk_stmts(body)
@@ -113,7 +113,6 @@ class _Inliner:
                     and isinstance(st.value, (gast.Tuple, gast.List, gast.Dict))}
             bound = {st.targets[0].id: st.value for st in walk_stmts(body)
                      if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)}
-            funcs = [n.func for n in walk(self.norm.node) if isinstance(n, gast.Call)]
             seen = set()
             while funcs:
                 fn = funcs.pop()

@@ -18,7 +18,7 @@ import gast
 
 from .rules import lookup
 from .simplify import same_product, twice
-from .syntax import Transformer, clone, each_node, names_read, walk
+from .syntax import Transformer, clone, names_read, walk
 
 __all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accumulations",
            "merge_accumulations"]
@@ -30,7 +30,7 @@ _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like"
 def _uses(stmts):
     counts = {}
     for s in stmts:
-        for n in each_node(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
             elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -43,7 +43,7 @@ def _written(stmt, reads=None):
     ``reads``, the names it loads are added to it, in the same walk)."""
     out = set()
     Name, Load = gast.Name, gast.Load
-    for n in each_node(stmt):
+    for n in walk(stmt):
         if n.__class__ is Name and reads is not None and n.ctx.__class__ is Load:
             reads.add(n.id)
         elif isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
@@ -73,7 +73,7 @@ class _Purity:
         self.resolve = resolve
 
     def pure(self, expr):
-        for n in each_node(expr):
+        for n in walk(expr):
             if isinstance(n, (gast.Lambda, gast.ListComp, gast.DictComp, gast.GeneratorExp,
                               gast.SetComp, gast.NamedExpr, gast.Yield, gast.Await)):
                 return False
@@ -242,7 +242,7 @@ def _fold_block(block, counts, purity, seen):
 def _bindings(stmts):
     counts = {}
     for s in stmts:
-        for n in each_node(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
     return counts
@@ -337,26 +337,33 @@ def _written_base(target):
     return target.id if isinstance(target, gast.Name) and target is not None else None
 
 
+class _ReplaceFirst(Transformer):
+    """Replaces the first read of ``name`` by a copy of ``value`` (not inside a
+    nested def); ``done``: whether it did. (A class of the module's own, not
+    one per call: ``Transformer`` keeps each class it meets.)"""
+
+    def __init__(self, name, value):
+        self.name, self.value, self.done = name, value, False
+
+    def visit_Name(self, node):
+        if node.id == self.name and isinstance(node.ctx, gast.Load) and not self.done:
+            self.done = True
+            return clone(self.value)
+        return node
+
+    def visit_FunctionDef(self, node):
+        return node
+
+
 def _replace(stmt, t, value):
-    done = [False]
-
-    class R(Transformer):
-        def visit_Name(self, node):
-            if node.id == t and isinstance(node.ctx, gast.Load) and not done[0]:
-                done[0] = True
-                return clone(value)
-            return node
-
-        def visit_FunctionDef(self, node):
-            return node
-
+    r = _ReplaceFirst(t, value)
     if isinstance(stmt, gast.If):
-        stmt.test = R().visit(stmt.test)
+        stmt.test = r.visit(stmt.test)
     elif isinstance(stmt, gast.For):
-        stmt.iter = R().visit(stmt.iter)
+        stmt.iter = r.visit(stmt.iter)
     else:
-        R().visit(stmt)
-    return done[0]
+        r.visit(stmt)
+    return r.done
 
 
 def dead_code(stmts, resolve=None):
@@ -418,7 +425,7 @@ def _reads_and_updates(st):
     """The names ``st`` loads or updates (``x += ...``), in one walk."""
     Name, Load, AugAssign = gast.Name, gast.Load, gast.AugAssign
     out = set()
-    for n in each_node(st):
+    for n in walk(st):
         cls = n.__class__
         if cls is Name:
             if n.ctx.__class__ is Load:

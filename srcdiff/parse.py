@@ -50,6 +50,7 @@ class FunctionSource:
     """A user function's syntax tree with everything needed to resolve its names."""
 
     cells = None   # name -> closure cell (to notice a rebound closure variable)
+    source_lines = None     # the lines inspect.getsourcelines read (not for a lambda)
 
     def __init__(self, func, node, loc, globals_, closure, bound_self=None):
         self.func = func            # the plain function object
@@ -62,6 +63,15 @@ class FunctionSource:
     @property
     def name(self):
         return self.node.name
+
+    def original_source(self):
+        """The function's source as written ("" where it has none), read once."""
+        if self.source_lines is None:
+            try:
+                self.source_lines = inspect.getsourcelines(self.func)[0]
+            except (OSError, TypeError):
+                return ""
+        return "".join(self.source_lines)
 
     def lookup_or_none(self, name):
         try:
@@ -204,6 +214,8 @@ def parse_function(func):
         closure.setdefault(name, value)
     fs = FunctionSource(func, node, loc, func.__globals__, closure, bound_self)
     fs.cells = cells
+    if func.__name__ != "<lambda>":
+        fs.source_lines = lines
     for name, cell in cells.items():
         _record("cell", cell, name, closure[name])
     return fs

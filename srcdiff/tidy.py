@@ -31,7 +31,7 @@ import gast
 from . import runtime
 from .shapes import has_rest, sym_rank
 from .simplify import simplify
-from .syntax import Transformer, each_node, clone, const, walk
+from .syntax import Transformer, clone, const, walk
 
 __all__ = ["put_unit_seed", "shape_stand_ins", "scalar_broadcasts", "unit_divisions",
            "plain_returns"]
@@ -41,7 +41,7 @@ def _stores(stmts):
     """name -> how many times the statements bind or change it (in place too)."""
     out = {}
     for s in stmts:
-        for n in each_node(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 out[n.id] = out.get(n.id, 0) + 1
             elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -120,29 +120,20 @@ def put_unit_seed(stmts):
                 or _reads(block[at + 1:]).get(d, 0) != reads.get(d, 0):
             continue
 
-        class Put(Transformer):
-            hit = False
-
-            def visit_Name(self, node):
-                if node.id == d and isinstance(node.ctx, gast.Load):
-                    Put.hit = True
-                    return const(value)
-                return node
-
         def put(block_, k):
             st = block_[k]
             if isinstance(st, (gast.If, gast.For, gast.While)):
                 for field in ("test", "iter", "target"):
                     if getattr(st, field, None) is not None:
-                        setattr(st, field, simplify(Put().visit(getattr(st, field))))
+                        setattr(st, field, simplify(_Put(d, value).visit(getattr(st, field))))
                 for field in ("body", "orelse"):
                     sub = getattr(st, field)
                     for j in range(len(sub)):
                         put(sub, j)
                 return
-            Put.hit = False
-            st = Put().visit(st)
-            if Put.hit:
+            putter = _Put(d, value)
+            st = putter.visit(st)
+            if putter.hit:
                 st = _UnitDiv().visit(simplify(st))
                 if isinstance(st, gast.Assign) and isinstance(st.value, gast.Constant):
                     work.append((block_, st))
@@ -155,10 +146,24 @@ def put_unit_seed(stmts):
     return stmts
 
 
+class _Put(Transformer):
+    """Puts the number ``value`` where ``name`` is read; ``hit``: whether it did.
+    (A class of the module's own: ``Transformer`` keeps each class it meets.)"""
+
+    def __init__(self, name, value):
+        self.name, self.value, self.hit = name, value, False
+
+    def visit_Name(self, node):
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            self.hit = True
+            return const(self.value)
+        return node
+
+
 def _reads(stmts):
     out = {}
     for s in stmts:
-        for n in each_node(s):
+        for n in walk(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 out[n.id] = out.get(n.id, 0) + 1
     return out

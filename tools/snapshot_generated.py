@@ -1,7 +1,7 @@
 """Snapshot of generated code, to check that a change to the transformer
 (a speed-up, a refactoring) leaves every generated source byte-identical.
 
-    python tools/snapshot_generated.py OUT.txt [--fuzz] [--order2]   # write a snapshot
+    python tools/snapshot_generated.py OUT.txt [--fuzz] [--order2] [--examples] [--sweep]
     python tools/snapshot_generated.py --compare A.txt B.txt
 
 A snapshot holds, for every tests/fuzz_regressions program, benchmark workload,
@@ -10,7 +10,12 @@ shape of benchmarks/transform_time.py (``--fuzz``: and its large fuzz program),
 ``srcdiff.source`` of ``grad(f)`` before and after its first call, of
 ``value_and_grad(f)`` and of ``vjp``'s backward function (or the error raised);
 ``--order2``: and every source compiled while ``hvp(f)`` (on the first
-differentiated argument) is called, the forward-over-reverse code.
+differentiated argument) is called, the forward-over-reverse code;
+``--examples``: every source compiled while each examples/*.py script runs
+(its ``main()`` too, but not the Dask one); ``--sweep``: for every case of
+tests/sweep_cases.py, every source compiled while ``grad`` of its loss, then
+``hvp`` and ``jacobian(grad)`` (twice differentiable real cases) are called
+(the transforms tests/test_sweep.py runs; a few minutes).
 Take one at the branch point and one after each step, and compare; paths of
 temporary modules and of the checkout are normalised away.
 """
@@ -37,33 +42,98 @@ def _emit(out, label, make):
     out.write(f"=== {label}\n" + text.replace(ROOT + os.sep, "ROOT/"))
 
 
+class _Recording:
+    """Within ``with _Recording() as texts:``, the text of every source srcdiff
+    compiles (reverse and forward transforms) is appended to ``texts``."""
+
+    def __enter__(self):
+        from srcdiff import api, forward_api
+        self.texts = []
+        self.originals = api.compile_functions, forward_api.compile_functions
+
+        def recording(original):
+            def compile_functions(*a, **k):
+                got = original(*a, **k)
+                self.texts.append(got[1].split("\n", 1)[1])
+                return got
+            return compile_functions
+
+        api.compile_functions = recording(self.originals[0])
+        forward_api.compile_functions = recording(self.originals[1])
+        return self.texts
+
+    def __exit__(self, *exc):
+        from srcdiff import api, forward_api
+        api.compile_functions, forward_api.compile_functions = self.originals
+        return False
+
+
 def _hvp_sources(f, args, wrt):
     """The sources compiled while ``hvp(f, wrt)`` is made and called (the
     gradient and its jvp), joined."""
     import numpy as np
     import srcdiff
-    from srcdiff import api, forward_api
-    texts = []
-    originals = api.compile_functions, forward_api.compile_functions
-
-    def recording(original):
-        def compile_functions(*a, **k):
-            got = original(*a, **k)
-            texts.append(got[1].split("\n", 1)[1])
-            return got
-        return compile_functions
-
-    api.compile_functions = recording(originals[0])
-    forward_api.compile_functions = recording(originals[1])
-    try:
+    with _Recording() as texts:
         w = wrt[0] if isinstance(wrt, tuple) else wrt
         args = copy.deepcopy(list(args))
         x = args[w] if isinstance(w, int) else None
         v = np.ones_like(x) if isinstance(x, (np.ndarray, float, np.floating)) else x
         srcdiff.hvp(f, w)(*args, v)
-    finally:
-        api.compile_functions, forward_api.compile_functions = originals
     return "title\n" + "".join(texts)
+
+
+def _recorded(run):
+    """The sources compiled while ``run()`` runs, joined (for ``_emit``)."""
+    with _Recording() as texts:
+        run()
+    return "title\n" + "".join(texts)
+
+
+def _examples(out):
+    """Every source compiled while each example script (and its main) runs."""
+    import contextlib
+    import io
+    import runpy
+    for file in sorted(glob.glob(os.path.join(ROOT, "examples", "*.py"))):
+        if os.path.basename(file) == "dask_logistic.py":
+            continue
+
+        def run(file=file):
+            with contextlib.redirect_stdout(io.StringIO()):
+                got = runpy.run_path(file, run_name="snapshot_example")
+                if callable(got.get("main")):
+                    got["main"]()
+        _emit(out, os.path.relpath(file, ROOT), lambda run=run: _recorded(run))
+
+
+def _sweep(out):
+    """Every source compiled by the sweep's grad, hvp and jacobian(grad) of each case."""
+    import numpy as np
+    import srcdiff
+    tests = os.path.join(ROOT, "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    import sweep_cases
+    from srcdiff.check import _is_complex_leaf
+    for sc in sweep_cases.sweep_cases():
+        try:
+            _, loss, params = sc.build()
+        except Exception:       # noqa: BLE001 (the sweep reports it)
+            continue
+        wrt = 0 if len(params) == 1 else tuple(range(len(params)))
+        _emit(out, f"sweep {sc.id} grad",
+              lambda: _recorded(lambda: srcdiff.grad(loss, wrt=wrt)(*copy.deepcopy(params))))
+        if not sc.second:
+            continue
+        rng = np.random.default_rng(2)
+        v = [rng.standard_normal(np.shape(p)) for p in params]
+        v = [type(p)(u) if isinstance(p, (float, complex)) else u for p, u in zip(params, v)]
+        _emit(out, f"sweep {sc.id} hvp", lambda: _recorded(lambda: srcdiff.hvp(loss, wrt=wrt)(
+            *copy.deepcopy(params), v[0] if len(v) == 1 else tuple(v))))
+        if not any(_is_complex_leaf(p) for p in params):
+            _emit(out, f"sweep {sc.id} jacgrad", lambda: _recorded(lambda: [
+                srcdiff.jacobian(srcdiff.grad(loss, wrt=i), wrt=j)(*copy.deepcopy(params))
+                for i in range(len(params)) for j in range(len(params))]))
 
 
 def _snapshot(out, label, f, args, wrt, order2=False):
@@ -95,7 +165,7 @@ def _snapshot(out, label, f, args, wrt, order2=False):
         _emit(out, label + " hvp", lambda: _hvp_sources(f, args, wrt))
 
 
-def write(path, fuzz=False, order2=False):
+def write(path, fuzz=False, order2=False, examples=False, sweep=False):
     import numpy as np
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
@@ -124,12 +194,18 @@ def write(path, fuzz=False, order2=False):
             source, fname, args, wrt = case
             _snapshot(out, "fuzz program", getattr(tt._module(source, "fz"), fname), args, wrt,
                       order2)
+        if examples:
+            _examples(out)
+        if sweep:
+            _sweep(out)
 
 
 def _load(path):
     text = open(path).read()
     text = re.sub(r"\b(tt|fz)_\d+_\d+", r"\1_N", text)           # temporary modules
     text = re.sub(r"\bsrcdiff_tt_[A-Za-z0-9_]+", "srcdiff_tt_DIR", text)   # and their folder
+    text = re.sub(r"\bsrcdiff_tests_[A-Za-z0-9_]+", "srcdiff_tests_DIR", text)  # tests/numeric.py's
+    text = re.sub(r" at 0x[0-9a-f]+>", " at 0xADDR>", text)       # objects' reprs
     blocks = re.split(r"^=== ", text, flags=re.M)[1:]
     return dict(b.split("\n", 1) for b in blocks)
 
@@ -150,9 +226,10 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--compare" and len(argv) == 3:
         return 1 if compare(argv[1], argv[2]) else 0
-    if 1 <= len(argv) <= 3 and not argv[0].startswith("-") \
-            and set(argv[1:]) <= {"--fuzz", "--order2"}:
-        write(argv[0], fuzz="--fuzz" in argv[1:], order2="--order2" in argv[1:])
+    flags = {"--fuzz", "--order2", "--examples", "--sweep"}
+    if argv and not argv[0].startswith("-") and set(argv[1:]) <= flags:
+        write(argv[0], fuzz="--fuzz" in argv[1:], order2="--order2" in argv[1:],
+              examples="--examples" in argv[1:], sweep="--sweep" in argv[1:])
         return 0
     print(__doc__)
     return 2

@@ -615,6 +615,8 @@ def _merged(block, i, j, purity, top, seen):
     if got is None:
         return None
     kind, b = got
+    if _sum_length(a) >= MAX_MERGED_TERMS:
+        return None     # a long accumulation stays several statements (deep trees recurse)
     reads_a = seen.reads(s)
     if j > i + 1:
         if not _pure_value(a, purity) or any(
@@ -642,6 +644,25 @@ def _merged(block, i, j, purity, top, seen):
                                             "end_col_offset"):
             setattr(new, k, v)
     return new
+
+
+# The most terms merge_accumulations writes into one sum: a gradient that collects
+# hundreds of contributions (a 1,000-statement function) stays a few statements,
+# not one expression nested too deep for recursive tree walks and compile().
+MAX_MERGED_TERMS = 32
+
+
+def _sum_length(e):
+    """How many terms the left spine of a sum (or of add_cotangents calls) holds."""
+    n = 1
+    while True:
+        if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Add, gast.Sub)):
+            e = e.left
+        elif isinstance(e, gast.Call) and e.args and getattr(e.func, "id", None) == "add_cotangents":
+            e = e.args[0]
+        else:
+            return n
+        n += 1
 
 
 def _addition(st, d):

@@ -5,11 +5,14 @@ shape saves; of copy propagation; of an ``add_at`` merged into the
 ``replace_at`` before it. Adversarial cases: the shapes do differ (a
 broadcasting ``k``, slices of different lengths, a value whose shape changes
 in a loop, lists that grow), and there the helpers must stay."""
+import os
+import sys
+
 import numpy as np
 import pytest
 
 import srcdiff
-from numeric import load_function, assert_grads
+from numeric import load_function, assert_grads, numeric_grad
 
 
 def _check(src, args, wrt, rtol=1e-5, atol=1e-6):
@@ -159,3 +162,16 @@ def test_second_order_through_heat():
     eps = 1e-6
     want = (df(u + eps * v, 0.2, 2) - df(u - eps * v, 0.2, 2)) / (2 * eps)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_thousand_statement_function():
+    """A gradient that collects ~750 contributions to one parameter: written as
+    several sums of at most optimize.MAX_MERGED_TERMS terms (one sum of all of them
+    was nested too deep: RecursionError in the code generator)."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from benchmarks.transform_time import straight
+    f = load_function(straight(1000))
+    x, w = np.linspace(0.1, 1.0, 5), 0.3
+    gx, gw = srcdiff.grad(f, wrt=(0, 1))(x, w)
+    np.testing.assert_allclose(gx, numeric_grad(f, (x, w), 0), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gw, numeric_grad(f, (x, w), 1), rtol=1e-5, atol=1e-7)

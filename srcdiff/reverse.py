@@ -1759,34 +1759,8 @@ class ReverseTransform:
 
     def _shape_only(self, adjoint):
         """Primal names the adjoint sweep reads only for their shape."""
-        from .rules.indexing import scatter_add
-        helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1,
-                   runtime.zeros_like_value: 0, scatter_add: 1}
-        shape_reads, other_reads = set(), set()
-
-        def visit(node):
-            if isinstance(node, gast.Call):
-                f = self.shapes._callee(node.func)
-                pos = helpers.get(f, -1) if f is not None else -1
-                for i, a in enumerate(node.args):
-                    if i == pos and isinstance(a, gast.Name):
-                        shape_reads.add(a.id)
-                    else:
-                        visit(a)
-                for k in node.keywords:
-                    visit(k.value)
-                visit(node.func)
-                return
-            if isinstance(node, gast.Name):
-                if isinstance(node.ctx, gast.Load):
-                    other_reads.add(node.id)
-                return
-            for child in gast.iter_child_nodes(node):
-                visit(child)
-
-        for st in _walk_adjoint(adjoint):
-            visit(st)
-        return shape_reads - other_reads
+        from .inline import shape_only_reads
+        return shape_only_reads(_walk_adjoint(adjoint), self.shapes._callee)
 
     def _save(self, name):
         """The expression pushed to save ``name`` (only its shape where that suffices)."""

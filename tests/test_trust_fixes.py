@@ -696,11 +696,18 @@ def f(x):
 def complex_items(x):
     z = np.array([x[0] * 1j + x[1], x[1] ** 2])
     return np.sum(np.abs(z) ** 2)
+
+def other_forms(x):
+    a = np.array([[x[0], x[1]], [x[1], 2.0]], ndmin=3)
+    b = np.array([x[0] * 1j, x[2]], dtype=complex)
+    c = np.asarray([np.sin(x), x * 2])
+    return np.sum(a ** 2) + np.sum(np.abs(b) ** 2) + np.sum(c ** 3)
 '''
 
 
-def test_array_of_a_comprehension_at_order_three():
-    check_three_orders(load_function(ARRAY_OF_LIST, "f"), X3, U3, V3)
+@pytest.mark.parametrize("name", ["f", "other_forms"])
+def test_array_of_a_list_at_order_three(name):
+    check_three_orders(load_function(ARRAY_OF_LIST, name), X3, U3, V3)
 
 
 def test_array_of_complex_items_keeps_their_cotangent():

@@ -1453,12 +1453,23 @@ def _check_reads_after_writes(norm, classifier, written, lists=frozenset()):
     function starts."""
     from . import runtime
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
-    live = live_after(norm.node.body, {out} if out else ())
-
     all_writes = subscript_writes(norm.node.body)
     writes = {y: sts for y, sts in all_writes.items() if y in written}
     if not writes:
         return
+
+    def callee(func):
+        try:
+            return resolve_static(classifier.fs, func, classifier.local_names)
+        except KeyError:
+            return None
+
+    # (a name read only for its shape, as generated code reads a view in
+    # unbroadcast(g, v), sees nothing a write changes: such reads do not count)
+    unread = {id(st): got for st in walk_stmts(norm.node.body)
+              if isinstance(st, (gast.Assign, gast.Expr))
+              for got in [shape_only_reads([st], callee)] if got}
+    live = live_after(norm.node.body, {out} if out else (), unread)
     binds = alias_binds(classifier, norm.node.body, norm.params)
     # (the names' values where each write runs, as pairs: buffers that trade
     # names stay apart; sharing.py)
@@ -1486,6 +1497,41 @@ def _check_reads_after_writes(norm, classifier, written, lists=frozenset()):
         checks.setdefault(id(st), (y, []))[1].append(t)
     _bind_none_first(norm, {t for y, st, t in found if t not in bound[id(st)]})
     _insert_checks(norm, checks, runtime.unshared_at_write)
+
+
+def shape_only_reads(stmts, callee):
+    """Names the statements read only for their shape (the shape argument of
+    unbroadcast, expand_reduced, zeros_like_value, ...): a write into their
+    array changes nothing they are read for. ``callee(func node)`` is the
+    object called."""
+    from .rules.indexing import scatter_add
+    helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1,
+               runtime.zeros_like_value: 0, scatter_add: 1}
+    shape_reads, other_reads = set(), set()
+
+    def visit(node):
+        if isinstance(node, gast.Call):
+            f = callee(node.func)
+            pos = helpers.get(f, -1) if f is not None else -1
+            for i, a in enumerate(node.args):
+                if i == pos and isinstance(a, gast.Name):
+                    shape_reads.add(a.id)
+                else:
+                    visit(a)
+            for k in node.keywords:
+                visit(k.value)
+            visit(node.func)
+            return
+        if isinstance(node, gast.Name):
+            if isinstance(node.ctx, gast.Load):
+                other_reads.add(node.id)
+            return
+        for child in gast.iter_child_nodes(node):
+            visit(child)
+
+    for st in stmts:
+        visit(st)
+    return shape_reads - other_reads
 
 
 def _insert_checks(norm, checks, check):

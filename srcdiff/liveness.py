@@ -53,7 +53,9 @@ def _closure_reads(body):
     return closures
 
 
-def live_after(body, exit_live=()):
+def live_after(body, exit_live=(), unread=None):
+    """{id(statement): the names live after it}; ``unread``: {id(statement):
+    names it reads that do not count (read only for their shape)}."""
     out = {}
     exit_live = frozenset(exit_live)
     heads = {}      # a loop's last fixpoint: an enclosing loop's next pass starts from it
@@ -79,6 +81,8 @@ def live_after(body, exit_live=()):
         got = reads.get(id(s))
         if got is None:
             gen = _reads(s)
+            if unread and id(s) in unread:
+                gen = gen - unread[id(s)]
             if closures and gen & closures.keys():
                 gen = _with_closures(gen)
             got = reads[id(s)] = (gen, _kills(s))

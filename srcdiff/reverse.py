@@ -1213,12 +1213,14 @@ class ReverseTransform:
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
         self.shape_only = (self._shape_only(adjoint) & self.arrays) - written
-        self.own_arrays = {t for t in written if self._own_array(body, t)}
         needed |= self._restore_index_reads(adjoint, needed)
         # (an array a view the sweep reads looks into becomes needed here: its
         # put-back items, their indices and the restores of the name it is
         # rebound from are then decided with it, below)
         self._restore_view_bases(body, needed, written)
+        # (after the views the sweep reads are made copies, saved_copy(w[i]):
+        # such a read shares nothing, whatever w's rank)
+        self.own_arrays = {t for t in written if self._own_array(body, t)}
         # putting back y[i]'s old elements reads i: an index the sweep reads only
         # there must be kept too (conservatively, after every restore)
         extra = self._restore_index_reads(adjoint, needed)
@@ -1259,30 +1261,62 @@ class ReverseTransform:
             op = self.classifier.classify(st.value)
             if _fresh_definition(op) and op.kind not in ("pack", "pack_dict"):
                 return True
+            if isinstance(st.value, gast.Compare):
+                return True     # (a comparison makes new booleans)
             # (an element read, ``w_item = w[i]`` of a vector: a number, not a view)
             v = st.value
             return isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
                 and self.shapes.rank(v.value) == 1 and self.shapes.rank(v.slice) == 0 \
                 and (not isinstance(v.slice, gast.Constant) or type(v.slice.value) is int)
 
+        from .inline import _memory_sources
+
+        def quiet_view(st, name, seen):
+            # ``v = w[:, None]`` (or ``v = w``) never written through, whose values
+            # the sweep reads (if at all: a shape only needs none) as they were
+            # made: no write into the array runs while v may share it (else
+            # _restore_view_bases made v a copy, and v is new) -- so the items
+            # put back into the popped copy need not show through it. The
+            # same holds of the views made from v.
+            n = st.targets[0].id if len(st.targets) == 1 and isinstance(
+                st.targets[0], gast.Name) else None
+            if n is None or n in self.norm.params or n in written_any:
+                return False
+            if n in self.needed and n not in self.shape_only and n in self.read_sharers:
+                return False
+            if not isinstance(st.value, gast.Name):
+                op = self.classifier.classify(st.value)
+                if op.kind != "call" or name not in _memory_sources(op) - {
+                        x for a in op.args[1:] for x in names_read(a)}:
+                    return False
+            return n in seen or only_new(n, seen | {n}, bound_ok=True)
+
+        def only_new(name, seen, bound_ok=False):
+            for st in walk_stmts(body):
+                if isinstance(st, (gast.If, gast.While)):
+                    continue        # (a test only reads)
+                if isinstance(st, gast.Assign):
+                    binds = {n.id for tg in st.targets for n in walk(tg)
+                             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                    simple = len(st.targets) == 1 and isinstance(st.targets[0], gast.Name)
+                    if name in binds and not bound_ok and not (simple and makes_new(st)):
+                        return False
+                    if name in names_read(st.value) and not makes_new(st) \
+                            and not quiet_view(st, name, seen):
+                        return False
+                    continue
+                parts = [st.target, st.iter] if isinstance(st, gast.For) else [st]
+                if any(isinstance(n, gast.Name) and n.id == name for p in parts
+                       for n in walk(p)):
+                    return False
+            return True
+
         if t in self.norm.params:
             return False
-        for st in walk_stmts(body):
-            if isinstance(st, (gast.If, gast.While)):
-                continue        # (a test only reads)
-            if isinstance(st, gast.Assign):
-                binds = {n.id for tg in st.targets for n in walk(tg)
-                         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-                simple = len(st.targets) == 1 and isinstance(st.targets[0], gast.Name)
-                if t in binds and not (simple and makes_new(st)):
-                    return False
-                if t in names_read(st.value) and not makes_new(st):
-                    return False
-                continue
-            parts = [st.target, st.iter] if isinstance(st, gast.For) else [st]
-            if any(isinstance(n, gast.Name) and n.id == t for p in parts for n in walk(p)):
-                return False
-        return True
+        written_any = {x.value.id for st in walk_stmts(body) for x in walk(st)
+                       if isinstance(x, gast.Subscript) and isinstance(x.ctx, gast.Store)
+                       and isinstance(x.value, gast.Name)}
+        return only_new(t, {t})
 
     def _restore_view_bases(self, body, needed, written):
         """A view (``t = v[1:-1]``) of an array written in place afterwards shows
@@ -1296,6 +1330,7 @@ class ReverseTransform:
 
         writes = subscript_writes(body)
         todo = sorted(y for y in written if writes.get(y))
+        self.read_sharers = set()
         if not todo:
             return
         env_before = points_to(body, alias_binds(self.classifier, body, self.norm.params),
@@ -1312,6 +1347,8 @@ class ReverseTransform:
             if seen:
                 needed.add(y)
                 copied |= seen
+        # (names the sweep reads that may share an array where it is written)
+        self.read_sharers = copied
         # the adjoint may read such a view after it has put back an earlier write
         # of the base, so the view's values are kept as they were made: a copy
         # (the alias checks guarantee the primal never reads it after a write).
@@ -1722,34 +1759,8 @@ class ReverseTransform:
 
     def _shape_only(self, adjoint):
         """Primal names the adjoint sweep reads only for their shape."""
-        from .rules.indexing import scatter_add
-        helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1,
-                   runtime.zeros_like_value: 0, scatter_add: 1}
-        shape_reads, other_reads = set(), set()
-
-        def visit(node):
-            if isinstance(node, gast.Call):
-                f = self.shapes._callee(node.func)
-                pos = helpers.get(f, -1) if f is not None else -1
-                for i, a in enumerate(node.args):
-                    if i == pos and isinstance(a, gast.Name):
-                        shape_reads.add(a.id)
-                    else:
-                        visit(a)
-                for k in node.keywords:
-                    visit(k.value)
-                visit(node.func)
-                return
-            if isinstance(node, gast.Name):
-                if isinstance(node.ctx, gast.Load):
-                    other_reads.add(node.id)
-                return
-            for child in gast.iter_child_nodes(node):
-                visit(child)
-
-        for st in _walk_adjoint(adjoint):
-            visit(st)
-        return shape_reads - other_reads
+        from .inline import shape_only_reads
+        return shape_only_reads(_walk_adjoint(adjoint), self.shapes._callee)
 
     def _save(self, name):
         """The expression pushed to save ``name`` (only its shape where that suffices)."""

@@ -471,7 +471,7 @@ def sort_jvp(ans, a, axis=-1, kind=None, order=None, *, stable=None, da):
 def array(g, ans, object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, ndmax=0, like=None):
     """``np.array([a, b, ...])`` of (nested) lists: the cotangent is a list of the
     same structure; of an array: the cotangent itself."""
-    return unpack_like(cast_like(g, object if not isinstance(object, (list, tuple)) else 0.0), object)
+    return unpack_like(cast_like(g, object), object)
 
 
 @jvp_rule(np.array, np.asarray, np.asanyarray, np.ascontiguousarray)

@@ -377,10 +377,20 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     copies = []
     aliases = _aliases_of(popped, primal) if residuals else ()
     together = [r for r in residuals if r in aliases and r not in snapshots]
+    restored = [r for r in residuals if r in popped or r in snapshots]
+    if snapshots and len(restored) > 1:
+        # restored and copied at once: a list two of them reach stays one list
+        copies.append(assign(tuple_([store(r) for r in restored], gast.Store()), call(
+            norm.env.ref(runtime.restore_together, "restore_together"),
+            [tuple_([load(r) for r in restored]),
+             tuple_([load(snapshots[r]) if r in snapshots else const(None) for r in restored])])))
+        together, residuals_left = [], [r for r in residuals if r not in restored]
+    else:
+        residuals_left = residuals
     if len(together) > 1:
         copies.append(assign(tuple_([store(r) for r in together], gast.Store()), call(
             norm.env.ref(runtime.copy_together, "copy_together"), [tuple_([load(r) for r in together])])))
-    for r in residuals:
+    for r in residuals_left:
         if r in together and len(together) > 1:
             continue
         if r in popped and r not in snapshots:

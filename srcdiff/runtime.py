@@ -763,6 +763,33 @@ def restore_contents(value, snapshot):
     return copy_structure(snapshot, True)
 
 
+def restore_together(values, snapshots):
+    """``restore_contents`` of each item of ``values`` from the same item of
+    ``snapshots`` (``None``: no snapshot, a ``copy_structure`` of the value), where
+    a list or dict that several items reach is restored once: a list pushed on two
+    stacks, or held by a stack and by a name, is still one list after it (restored
+    one by one, each name got a copy of its own, and a backward that restored an
+    item through one name read the other: IndexError on an emptied list)."""
+    memo = {}
+
+    def restore(value, snapshot):
+        if isinstance(value, list) and isinstance(snapshot, list) and len(value) == len(snapshot):
+            if id(value) not in memo:
+                memo[id(value)] = out = []
+                out.extend(restore(v, s) for v, s in zip(value, snapshot))
+            return memo[id(value)]
+        if isinstance(value, dict) and isinstance(snapshot, dict) and value.keys() == snapshot.keys():
+            if id(value) not in memo:
+                memo[id(value)] = out = {}
+                out.update((k, restore(value[k], snapshot[k])) for k in value)
+            return memo[id(value)]
+        if snapshot is value:
+            return value        # (no snapshot: arrays and other values shared)
+        return restore_contents(value, snapshot)
+
+    return tuple(restore(v, v if s is None else s) for v, s in zip(values, snapshots))
+
+
 def same_length_slice(target, index, value, filename, lineno):
     """``L[a:b] = v`` on a list: only a write that keeps the list's length is
     differentiated (items keep their places); returns ``index``."""

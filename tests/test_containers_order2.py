@@ -646,3 +646,28 @@ def test_extend_then_pop_forward_over_reverse():
     np.testing.assert_allclose(hvp(f)(X4, V4), want, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(hessian(f)(X4) @ V4, want, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(jvp(g, (X4,), (V4,))[1], want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_list_rebuilt_in_a_loop_and_written_at_order_two():
+    """The gradient pushes each iteration's list on a stack and restores its item
+    in the sweep: its vjp (jacobian(grad) runs it once per row) restores that list
+    and the stack holding it as one list (restored one by one, the stack's entry
+    was a copy left emptied: IndexError)."""
+    f = load_function("""
+        def f(x):
+            acc = 0.0
+            for k in range(2):
+                L = []
+                L.append(np.sin(x))
+                L[0] = np.cos(x * acc)
+                acc = acc + np.sum(L[0] ** 2)
+            return acc
+    """)
+    x, v = np.array([0.3, 0.5, 0.7]), np.array([0.2, -0.4, 0.9])
+    g = grad(f)
+    want = (g(x + 1e-6 * v) - g(x - 1e-6 * v)) / 2e-6
+    np.testing.assert_allclose(jacobian(g)(x) @ v, want, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(hvp(f)(x, v), want, rtol=1e-5, atol=1e-7)
+    _, pullback = vjp(g, x)
+    np.testing.assert_allclose(pullback(v)[0], want, rtol=1e-5, atol=1e-7)   # (H symmetric)
+    np.testing.assert_allclose(pullback(v)[0], want, rtol=1e-5, atol=1e-7)   # runs again

@@ -377,9 +377,11 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     copies = []
     aliases = _aliases_of(popped, primal) if residuals else ()
     together = [r for r in residuals if r in aliases and r not in snapshots]
-    restored = [r for r in residuals if r in popped or r in snapshots]
+    if snapshots:
+        # restored and copied at once, with every residual that may hold one of them:
+        # a list two of them reach (a stack, a name, a container P = [L]) stays one list
+        restored = list(residuals)
     if snapshots and len(restored) > 1:
-        # restored and copied at once: a list two of them reach stays one list
         copies.append(assign(tuple_([store(r) for r in restored], gast.Store()), call(
             norm.env.ref(runtime.restore_together, "restore_together"),
             [tuple_([load(r) for r in restored]),

@@ -784,6 +784,9 @@ def restore_together(values, snapshots):
                 out.update((k, restore(value[k], snapshot[k])) for k in value)
             return memo[id(value)]
         if snapshot is value:
+            if isinstance(value, tuple) and any(isinstance(v, (list, dict, tuple)) for v in value):
+                items = [restore(v, v) for v in value]     # (its lists, as restored)
+                return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
             return value        # (no snapshot: arrays and other values shared)
         return restore_contents(value, snapshot)
 

@@ -671,3 +671,25 @@ def test_a_list_rebuilt_in_a_loop_and_written_at_order_two():
     _, pullback = vjp(g, x)
     np.testing.assert_allclose(pullback(v)[0], want, rtol=1e-5, atol=1e-7)   # (H symmetric)
     np.testing.assert_allclose(pullback(v)[0], want, rtol=1e-5, atol=1e-7)   # runs again
+
+
+def test_a_list_held_by_a_container_with_an_array_written_in_place():
+    """Fuzz seed 2026120604 program 681, shrunk: the backward restored L19 as a new
+    list while P20 and s18_1 (residuals too) still held the old one, emptied by
+    the forward: every residual is restored at once now."""
+    f = load_function("""
+        def f(w, t):
+            A11 = np.outer(w, 0)
+            L19 = [t]
+            L19.append(1.0)
+            P20 = [L19]
+            s18 = P20[0][0] * L19[0]
+            w30 = A11
+            w30[0] += t
+            return s18 + np.sum(w30)
+    """)
+    w, t = np.array([0.3, 0.5]), 0.7
+    g = grad(f, wrt=1)
+    want = (g(w, t + 1e-6) - g(w, t - 1e-6)) / 2e-6
+    np.testing.assert_allclose(jacobian(g, wrt=1)(w, t), want, rtol=1e-6)
+    np.testing.assert_allclose(hvp(f, wrt=1)(w, t, 1.0), want, rtol=1e-6)

@@ -377,14 +377,22 @@ def plain_returns(stmts, rt, params):
             and isinstance(v.args[n], gast.Name) and v.args[n].id == p \
             and all(axes(a) >= 1 for a in v.args[:n])
 
-    class Plain(Transformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            if sc._callee(node.func) is cast_like and len(node.args) == 2 \
-                    and all(isinstance(a, gast.Name) for a in node.args) \
-                    and plain(node.args[0].id, node.args[1].id):
-                return node.args[0]
-            return node
-
-    stmts[-1] = Plain().visit(stmts[-1])
+    stmts[-1] = _Plain(lambda f: sc._callee(f) is cast_like, plain).visit(stmts[-1])
     return stmts
+
+
+class _Plain(Transformer):
+    """``cast_like(d, p)`` -> ``d`` where ``plain(d, p)``. (One class for every
+    call: syntax.Transformer keeps a table per class, which a class made per call
+    would grow for good.)"""
+
+    def __init__(self, is_cast_like, plain):
+        self.is_cast_like, self.plain = is_cast_like, plain
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if self.is_cast_like(node.func) and len(node.args) == 2 \
+                and all(isinstance(a, gast.Name) for a in node.args) \
+                and self.plain(node.args[0].id, node.args[1].id):
+            return node.args[0]
+        return node

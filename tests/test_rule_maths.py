@@ -718,6 +718,10 @@ def test_cross_of_two_vectors_is_refused_whatever_is_differentiated(shapes, wrt)
     a, b = np.linspace(0.1, 0.9, np.prod(sa)).reshape(sa), np.linspace(-0.7, 0.4, np.prod(sb)).reshape(sb)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)     # NumPy's for 2-vectors
+        try:
+            np.cross(a, b)
+        except ValueError:
+            pytest.skip("this NumPy no longer computes np.cross of 2-vectors (the call itself fails)")
         with pytest.raises(srcdiff.SrcdiffError, match="2-vectors"):
             grad(f, wrt=wrt)(a, b)
 

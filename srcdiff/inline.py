@@ -220,6 +220,18 @@ class _Inliner:
                 and isinstance(value.args[0], gast.Name):
             target, new = value.args[0].id, value.args[1]
             made = []
+        elif _scatter_adder(func) and len(value.args) == 3 and not value.keywords \
+                and isinstance(value.args[0], gast.Name):
+            # np.add.at(y, i, v) / np.subtract.at: a copy with the additions, which
+            # has derivative rules, written back
+            if isinstance(s, gast.Assign):
+                return None
+            target = value.args[0].id
+            made_name = self.names.fresh(target + "_new")
+            made = [assign(made_name, gast.Call(
+                func=self.env.ref(_scatter_adder(func), _scatter_adder(func).__name__),
+                args=list(value.args), keywords=[]), line)]
+            new = load(made_name)
         elif _first_argument_writer(func) and value.args \
                 and isinstance(value.args[0], gast.Name) \
                 and not names_read(value) & self.varied:
@@ -1116,6 +1128,18 @@ def _caller_values_written(fn, caller_names):
             base = n.func.value
         if isinstance(base, gast.Name) and base.id in caller_names and base.id not in own:
             return base.id
+    return None
+
+
+def _scatter_adder(func):
+    """runtime.added_at for np.add.at, runtime.subtracted_at for np.subtract.at;
+    otherwise None."""
+    if getattr(func, "__name__", None) == "at":
+        owner = getattr(func, "__self__", None)
+        if owner is np.add:
+            return runtime.added_at
+        if owner is np.subtract:
+            return runtime.subtracted_at
     return None
 
 

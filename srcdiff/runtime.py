@@ -959,6 +959,23 @@ def int_index(i, filename, lineno):
                        filename, lineno, "write a[i, j] = v, or index a copy")
 
 
+def added_at(array, index, values):
+    """``np.add.at(array, index, values)`` (repeated indices add up) made on a copy
+    of ``array``, returned; generated code writes it back with ``array[...] =
+    ...`` (as for written_copy), and its derivative rules make a differentiated
+    np.add.at followable."""
+    out = np.array(array, copy=True)
+    np.add.at(out, index, values)
+    return out
+
+
+def subtracted_at(array, index, values):
+    """``np.subtract.at(array, index, values)`` made on a copy (see added_at)."""
+    out = np.array(array, copy=True)
+    np.subtract.at(out, index, values)
+    return out
+
+
 def written_copy(writer, array, *args, **kwargs):
     """``writer(array, *args, **kwargs)`` (np.add.at, np.put, a shuffle: a call that
     writes into its first argument) made on a copy of ``array``, returned: the

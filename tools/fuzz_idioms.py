@@ -621,8 +621,12 @@ class IdiomStatements:
                 new += [(self.fresh(kk), kk, sv, 3.0 * b + 5), (self.fresh("M"), "M", rec,
                                                                 3.0 * b + 5)]
         elif which == "svdvals":
-            new.append((self.fresh(kk), kk, f"np.linalg.svd({e} + np.eye({M}, {N}), "
-                                            f"compute_uv=False)", 3.0 * b + 3))
+            # distinct singular values, as for svd above: at a repeated one the values
+            # have no second derivative (a rank-one {e} plus np.eye repeats 1.0)
+            new.append((self.fresh(kk), kk, f"np.linalg.svd({e} + np.linspace(0.0, 1.0, "
+                                            f"{M * N}).reshape({M}, {N}) + np.eye({M}, {N}) * "
+                                            f"np.linspace(1.0, 2.0, {N}), compute_uv=False)",
+                        3.0 * b + 5))
         elif which in ("eigh", "slogdet"):
             G = self.fresh("L").replace("L", "G")
             lines.append(f"{ind}{G} = {self.atom(e)} @ {self.atom(e)}.T + "

@@ -5,13 +5,17 @@ compares equal to itself; the registry names it ``numpy.maximum.accumulate``).
 ``reduce`` and ``accumulate`` act along ``axis`` (0 by default, as NumPy's);
 ``reduce`` with ``initial=`` or ``where=`` is refused. ``outer(a, b)`` is the
 ufunc applied to ``a`` reshaped to ``a.shape + (1,) * b.ndim`` and ``b``: its
-rules are the elementwise ones with that broadcasting. ``np.add.at`` (a write
-into its first argument) has no rule: a call with differentiated values is
-refused with the line.
+rules are the elementwise ones with that broadcasting. ``np.add.at(y, i, v)`` and
+``np.subtract.at`` write into ``y``: srcdiff makes them on a copy
+(``runtime.added_at``/``subtracted_at``, ruled at the end) and writes it back,
+so ``y``'s other readers are followed as for any item store. The other ``.at``
+methods, with differentiated values, are refused with the line.
 """
 import numpy as np
 
-from ..runtime import expand_reduced, unbroadcast, broadcast_like
+from ..runtime import expand_reduced, unbroadcast, broadcast_like, add_cotangents, added_at, \
+    subtracted_at
+from .indexing import scatter_add
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 from .support import extremum_weights, prod_others, cumprod_grad, cumprod_tangent, unsupported, \
     take_along_axis_cotangent
@@ -244,3 +248,26 @@ def power_outer_jvp(ans, A, B, *, dA, dB):
 
 
 register_linear((0, 1), np.add.outer, np.subtract.outer)
+
+
+# ---- at: y[i] += v with repeated indices adding up (on a copy) ---------------------------
+
+@vjp_rule(added_at)
+def added_at_vjp(g, ans, array, index, values):
+    """y's cotangent passes through; v's is g read at the indices (each repeat once)."""
+    return g, None, unbroadcast(g[index], values)
+
+
+@jvp_rule(added_at)
+def added_at_jvp(ans, array, index, values, *, darray, dvalues):
+    return add_cotangents(darray, scatter_add(dvalues, array, index))
+
+
+@vjp_rule(subtracted_at)
+def subtracted_at_vjp(g, ans, array, index, values):
+    return g, None, -unbroadcast(g[index], values)
+
+
+@jvp_rule(subtracted_at)
+def subtracted_at_jvp(ans, array, index, values, *, darray, dvalues):
+    return add_cotangents(darray, -scatter_add(dvalues, array, index))

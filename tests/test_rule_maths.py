@@ -424,6 +424,9 @@ _Z43 = _rng.normal(size=(4, 3)) + 1j * _rng.normal(size=(4, 3))
 _W43 = _rng.normal(size=(4, 3)) + 1j * _rng.normal(size=(4, 3))
 _W33 = _rng.normal(size=(3, 3)) + 1j * _rng.normal(size=(3, 3))
 _B42 = _rng.normal(size=(4, 2)) + 1j * _rng.normal(size=(4, 2))
+# wide: zgesdd leaves row 0 of U real only up to rounding (~1e-16; it was refused)
+_Z35 = np.random.RandomState(0).randn(3, 5) + 1j * np.random.RandomState(1).randn(3, 5)
+_Z235 = np.random.RandomState(2).randn(2, 3, 5) + 1j * np.random.RandomState(3).randn(2, 3, 5)
 
 # np.linalg on complex matrices (issue 17: right, not refused). The losses read
 # the eigen/singular vectors in ways that depend on their phase, which the rules
@@ -438,6 +441,13 @@ LINALG_COMPLEX = {
                  " + np.sum(np.imag(np.linalg.svd(x, full_matrices=False)[2] * w[:3])) ** 2", _Z43),
     "svd_wide": ("np.sum(np.real(np.linalg.svd(x, full_matrices=False)[2] * w.T))"
                  " + np.sum(np.abs(np.linalg.svd(x, full_matrices=False)[0] - w[:3]) ** 2)", _Z43.T),
+    "svd_wide_abs": ("np.sum(np.abs(np.linalg.svd(x, full_matrices=False)[0]) ** 3)"
+                     " + np.sum(np.linalg.svd(x, full_matrices=False)[1] ** 2)"
+                     " + np.sum(np.abs(np.linalg.svd(x, full_matrices=False)[2]) ** 3)", _Z35),
+    "svd_wide_phase": ("np.sum(np.real(np.linalg.svd(x, full_matrices=False)[2] * w[:3, :1]))"
+                       " + np.sum(np.imag(np.linalg.svd(x, full_matrices=False)[0] * w[:3, :3]))", _Z35),
+    "svd_wide_batched": ("np.sum(np.abs(np.linalg.svd(x, full_matrices=False)[0] - w[:3, :3]) ** 2)"
+                         " + np.sum(np.real(np.linalg.svd(x, full_matrices=False)[2]) ** 2)", _Z235),
     "svd_square": ("np.sum(np.real(np.linalg.svd(x)[0] * v) + np.imag(np.linalg.svd(x)[2] * v.T))", ZM),
     "eigvalsh": ("np.sum(np.linalg.eigvalsh(x) ** 3)", ZM),
     "eigvalsh_U": ("np.sum(np.linalg.eigvalsh(x, 'U') ** 3)", ZM),

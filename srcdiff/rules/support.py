@@ -1058,8 +1058,11 @@ def phase_row(x, row, what):
     columns) is real, as LAPACK's Householder reductions leave it (zheevd: row 0
     for UPLO='L', the last for 'U'; zgesdd: row 0 of V, or of U when m < n).
     That fixes each complex vector's otherwise arbitrary phase, and the rule
-    differentiates under it; another LAPACK's convention is refused."""
-    if _is_complex(x) and size_of(x) and np.max(np.abs(np.imag(np.take(x, row, axis=-2)))) > 0.0:
+    differentiates under it; another LAPACK's convention is refused. Real up to
+    rounding counts (zgesdd of a wide matrix leaves row 0 of U with imaginary
+    parts of about 1e-16: it comes from the SVD of the square factor of an LQ)."""
+    tol = 64 * np.finfo(float).eps
+    if _is_complex(x) and size_of(x) and np.max(np.abs(np.imag(np.take(x, row, axis=-2)))) > tol:
         unsupported(f"the derivative of the complex vectors of {what}: this LAPACK does not "
                     "return them with a real row (their phase convention is unknown)")
     return row

@@ -337,14 +337,16 @@ class _Inliner:
         return pre + [loop]
 
     def _producer(self, name, before):
-        """The call of zip/enumerate/reversed/list/tuple that last bound ``name``
-        before the loop, or None."""
+        """The call of zip/enumerate/reversed/list/tuple (or runtime.as_sequence,
+        which generated code wraps a loop's sequence in: the same items) that
+        last bound ``name`` before the loop, or None."""
         for st in reversed(before):
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
                     and st.targets[0].id == name:
                 v = st.value
                 if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and not v.keywords \
-                        and self.fs.lookup_or_none(v.func.id) in (zip, enumerate, reversed, list, tuple):
+                        and self.fs.lookup_or_none(v.func.id) in (zip, enumerate, reversed, list, tuple,
+                                                                  runtime.as_sequence):
                     return self.fs.lookup_or_none(v.func.id), v.args
                 return None
         return None
@@ -394,7 +396,7 @@ class _Inliner:
         if func is reversed:
             last = gast.BinOp(left=load(inner[0]), op=gast.Sub(), right=const(1))
             return inner[0], lambda k: inner[1](gast.BinOp(left=last, op=gast.Sub(), right=clone(k)))
-        return inner           # list(...), tuple(...): the same items
+        return inner           # list(...), tuple(...), as_sequence(...): the same items
 
     def _view_targets(self, target, value):
         """(target, value) pairs: a tuple target takes a tuple value item by item."""

@@ -25,6 +25,9 @@ __all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accu
 
 _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like", "unbroadcast",
                  "expand_reduced", "matmul_grad_x", "matmul_grad_y", "sum_to_shape"}
+# builtins that only wrap their arguments (an iterator made and not consumed is no
+# effect): the ``it = enumerate(X)`` a loop rewritten to index X leaves unread
+_PURE_BUILTINS = (enumerate, zip, reversed, range, len)
 
 
 def _uses(stmts):
@@ -84,6 +87,8 @@ class _Purity:
                 obj = self.resolve(f)
                 if obj is None:
                     return False
+                if any(obj is b for b in _PURE_BUILTINS):
+                    continue
                 rule = lookup(obj)
                 if rule is None or rule.nondiff or rule.vjp is None:
                     return False

@@ -556,6 +556,10 @@ spec(builtins.sorted, [Case(builtins.sorted, [uni(()) + 0.5, uni(()) - 0.5, uni(
 spec(builtins.dict, [Case(builtins.dict, {"a": uni((2,))})])
 spec(builtins.reversed, [Case(builtins.reversed, [uni(()), uni((2,))],
                               xfail="reversed's second-order check passes a None tangent")])
+spec(builtins.enumerate, [Case(builtins.enumerate, [uni(()), uni((2,))]),
+                          Case(builtins.enumerate, uni((3, 2)))])
+spec(builtins.zip, [Case(builtins.zip, [uni(()), uni((2,))], uni((3, 2))),
+                    Case(builtins.zip, uni((2, 2)), uni((3,)), uni((2,)))])
 
 # --- operator twins of the NumPy ufuncs (same rules) --------------------------------------
 

@@ -251,7 +251,11 @@ def _weight(x):
 
 
 def _term(name, value, weights, k):
-    """The loss term of one output item: ``np.sum(o * u + o * o * w)`` (real part)."""
+    """The loss term of one output item: ``np.sum(o * u + o * o * w)`` (real part);
+    an item that is a tuple or list (enumerate's pairs) gives a term per item."""
+    if isinstance(value, (tuple, list)):
+        parts = [_term(f"{name}[{j}]", v, weights, f"{k}_{j}") for j, v in enumerate(value)]
+        return " + ".join(p for p in parts if p) or None
     if not _is_float_leaf(value):
         return None
     weights[f"u{k}"], weights[f"w{k}"] = _weight(value), 0.5 * _weight(value)

@@ -125,7 +125,9 @@ def run_case(case, seed=0):
         case.wrt = tuple(i for i, a in enumerate(args) if any(_is_float_leaf(x) for x in leaves(a)))
 
     def call(*a):
-        return f(*a, **kwargs)
+        out = f(*a, **kwargs)
+        # (an iterator, enumerate's, is read as a list, as users read it)
+        return list(out) if hasattr(out, "__next__") else out
 
     ans = call(*args)
     u = _ct_tree(ans, rng)

@@ -135,7 +135,9 @@ def reverse_cotangent(g, x):
 def sequence_cotangent(g, x):
     """The cotangent of ``x`` in ``list(x)`` / ``tuple(x)`` (rows of an array, or items)."""
     if hasattr(x, "shape"):
-        return np.stack([np.zeros_like(x[i]) if gi is None else gi for i, gi in enumerate(g)])
+        # (a zero item may come as a plain 0.0: shaped like its row)
+        return np.stack([np.zeros_like(x[i]) if gi is None else broadcast_like(gi, x[i])
+                         for i, gi in enumerate(g)])
     return type(x)(g) if isinstance(x, (list, tuple)) else list(g)
 
 
@@ -164,6 +166,116 @@ def tuple_jvp(ans, x, *, dx):
     return tuple(dx)
 
 
+def enumerate_tangent(dx):
+    """The tangent of ``enumerate(x)``: the pairs (index, item) with no tangent
+    for the index (generated code keeps such a loop's sequence on a stack)."""
+    return [(None, d) for d in dx]
+
+
+def enumerate_cotangent(g, x):
+    """The cotangent of ``x`` in ``enumerate(x)``: the items' part of each pair."""
+    return sequence_cotangent([None if p is None else p[1] for p in g], x)
+
+
+@vjp_rule(builtins.enumerate)
+def enumerate_(g, ans, x, start=0):
+    return (enumerate_cotangent(g, x),)
+
+
+@jvp_rule(builtins.enumerate)
+def enumerate_jvp(ans, x, start=0, *, dx):
+    return enumerate_tangent(dx)
+
+
+def zip_tangent(seqs, tangents):
+    """The tangent of ``zip(*seqs)``: the tuples of the items' tangents (None for
+    a sequence without one)."""
+    n = min(len(a) for a in seqs) if seqs else 0
+    return [tuple(_zero_item(s[i]) if d is None else d[i] for s, d in zip(seqs, tangents))
+            for i in range(n)]
+
+
+def _zero_item(x):
+    """The zero tangent of an item (none for an integer's)."""
+    if isinstance(x, (list, tuple, dict)) or not np.issubdtype(np.asarray(x).dtype, np.inexact):
+        return None
+    return np.zeros_like(x)
+
+
+def zip_cotangent(g, x, j):
+    """The cotangent of ``x``, the ``j``-th argument of ``zip``: part ``j`` of each
+    tuple of ``g`` (none for the items zip stopped before)."""
+    parts = [None if p is None else p[j] for p in g]
+    return sequence_cotangent(parts + [None] * (len(x) - len(parts)), x)
+
+
+def zip_part(gg, g, j):
+    """Tuples shaped like ``g``'s holding ``gg``'s items at place ``j`` (the
+    transpose of zip_cotangent)."""
+    return [None if p is None else tuple(gg[i] if k == j else None for k in range(len(p)))
+            for i, p in enumerate(g)]
+
+
+@vjp_rule(zip_tangent)
+def zip_tangent_vjp(gg, ans, seqs, tangents):
+    return None, tuple(None if d is None else zip_cotangent(gg, d, j) for j, d in enumerate(tangents))
+
+
+@jvp_rule(zip_tangent)
+def zip_tangent_jvp(ans, seqs, tangents, *, dseqs, dtangents):
+    return zip_tangent(seqs, dtangents)
+
+
+@vjp_rule(zip_cotangent)
+def zip_cotangent_vjp(gg, ans, g, x, j):
+    return zip_part(gg, g, j), None, None
+
+
+@jvp_rule(zip_cotangent)
+def zip_cotangent_jvp(ans, g, x, j, *, dg, dx):
+    return zip_cotangent(dg, x, j)
+
+
+@vjp_rule(zip_part)
+def zip_part_vjp(ggg, ans, gg, g, j):
+    return zip_cotangent(ggg, gg, j), None, None
+
+
+@jvp_rule(zip_part)
+def zip_part_jvp(ans, gg, g, j, *, dgg, dg):
+    return zip_part(dgg, g, j)
+
+
+@vjp_rule(builtins.zip)
+def zip_(g, ans, *args):
+    return tuple(zip_cotangent(g, x, j) for j, x in enumerate(args))
+
+
+@jvp_rule(builtins.zip)
+def zip_jvp(ans, *args, dargs):
+    return zip_tangent(args, dargs)
+
+
+@vjp_rule(enumerate_tangent)
+def enumerate_tangent_vjp(gg, ans, dx):
+    return (enumerate_cotangent(gg, dx),)
+
+
+@jvp_rule(enumerate_tangent)
+def enumerate_tangent_jvp(ans, dx, *, ddx):
+    return enumerate_tangent(ddx)
+
+
+@vjp_rule(enumerate_cotangent)
+def enumerate_cotangent_vjp(gg, ans, g, x):
+    return enumerate_tangent(gg), None
+
+
+@jvp_rule(enumerate_cotangent)
+def enumerate_cotangent_jvp(ans, g, x, *, dg):
+    return enumerate_cotangent(dg, x)
+
+
 @vjp_rule(sequence_cotangent)
 def sequence_cotangent_vjp(gg, ans, g, x):
     """``sequence_cotangent`` is linear in ``g``: its transpose splits ``gg`` back
@@ -186,4 +298,5 @@ def reverse_cotangent_jvp(ans, g, x, *, dg):
     return reverse_cotangent(dg, x)
 
 
-register_linear((0,), reverse_cotangent, builtins.reversed, builtins.list, builtins.tuple)
+register_linear((0,), reverse_cotangent, builtins.reversed, builtins.list, builtins.tuple,
+                builtins.enumerate, enumerate_tangent, enumerate_cotangent, zip_cotangent, zip_part)

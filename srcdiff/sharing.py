@@ -348,7 +348,7 @@ def item_name(holder, k):
 
 class TupleItems:
     """The items of a tuple of new, distinct arrays (``res = np.linalg.eigh(G)``,
-    ``w, V = np.linalg.svd(A)[:2]`` unpacked) read at constant items or fields
+    or ``w, V = np.linalg.eigh(G)`` unpacked) read at constant items or fields
     (``w = res[0]``, ``V = res.eigenvectors``): each item is an array of its own,
     so writing into ``w`` changes nothing ``V`` sees. ``holder`` names qualify
     when every binding is such a call (``tuple_call(op)``) and every read is
@@ -381,7 +381,7 @@ class TupleItems:
                 other |= names_read(st) | {st.name}
             else:
                 other |= names_read(st)
-        holders = {h for h, made in binds.items() if all(made) and h not in other}
+        holders = {h for h, calls in binds.items() if all(calls) and h not in other}
         self.reads = {k: v for k, v in reads.items() if v[0] in holders}
         self.made = made
         self.keys = {}

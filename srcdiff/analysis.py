@@ -156,17 +156,19 @@ class Classifier:
         """Note on ``recv`` (the receiver of a refused attribute or method) that it is
         a value the transform named, not one of the user's variables, so that the
         refusal says where it comes from rather than a made-up name."""
-        if not isinstance(recv, gast.Name):
-            return
+        if isinstance(recv, gast.Name) and not self.user_written(recv.id):
+            recv.srcdiff_temporary = True
+
+    def user_written(self, name):
+        """Is ``name`` (or the name it is a version of, ``y`` of ``y_2``) one the
+        user's source spells, not a value the transform named (``eigh_G``)?"""
         names = getattr(self, "_user_names", None)
         if names is None:
             node = getattr(self.fs, "node", None)
             names = self._user_names = {n.id for n in gast.walk(node)
                                         if isinstance(n, gast.Name)} if node is not None \
                 else set()
-        base = re.sub(r"_\d+$", "", recv.id)
-        if recv.id not in names and base not in names:
-            recv.srcdiff_temporary = True
+        return name in names or re.sub(r"_\d+$", "", name) in names
 
     def index_call(self, base):
         """The object of ``base[...]`` when that indexing is a call of its rule

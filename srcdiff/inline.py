@@ -11,6 +11,7 @@ generated code. Loops over differentiated sequences (``for row in X``,
 back into ``X``'s.
 """
 import inspect
+import re
 import types
 import weakref
 
@@ -21,7 +22,7 @@ from .analysis import Classifier, activity, recursion_helper, resizing_call, sub
 from . import runtime
 from .errors import SrcdiffError
 from .liveness import bound_before, live_after, points_to, sharers
-from .sharing import container_holds, may_share, partners
+from .sharing import TupleItems, container_holds, may_share, partners
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .records import rewrite_records
@@ -914,8 +915,10 @@ def protect_writes(norm, classifier):
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     private = _Private(body, classifier, live_after(body, {out} if out else ()))
     seen = _bindings_seen_by_writes(body)
-    swapped = _OwnedUnshared(norm, classifier, written, live_after(body, {out} if out else ()),
-                             lists)
+    # (an item of a tuple of new arrays read later is no read of the other items)
+    extra = tuple_items(classifier, body, norm.params).liveness()
+    swapped = _OwnedUnshared(norm, classifier, written,
+                             live_after(body, {out} if out else (), extra=extra), lists)
     owned_checks = {}       # id(write t[i] = v) -> (t, the parameters checked before it)
     for s in walk_stmts(body):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
@@ -939,8 +942,14 @@ def protect_writes(norm, classifier):
             op = classifier.classify(s.value)
             # (a version of t the transform made, t_1, is shown as t: named by
             # what it may be instead)
-            what = ", ".join(sorted({shown(n) for n in op.reads()} - {shown(t)}))
+            what = ", ".join(sorted({_as_written(norm, classifier, n) for n in op.reads()}
+                                    - {shown(t)}))
             source = what.split(",")[0] if what else "(...)"
+            if classifier.user_written(source) and (_field_position(op) is not None or (
+                    op.func is operator.getitem and _tuple_holder(norm, classifier, source))):
+                source = _expr_text(norm, s.value)      # w = res[0].copy()
+            elif not what or not classifier.user_written(source):
+                source = t      # (a value the transform named: copy the item itself)
             what = what or swapped.foreign_origin(s) or "another value"
             raise loc.error(s, f"'{t}' is written in place but may share memory with "
                             f"{what}; srcdiff cannot follow writes through views or "
@@ -959,6 +968,39 @@ def protect_writes(norm, classifier):
             node.srcdiff_private = True
             head.append(node)
     norm.node.body = head + norm.node.body
+
+
+def _as_written(norm, classifier, name):
+    """``name`` for a message: the user's name (``y`` for its version ``y_2``),
+    or, for a value the transform named (``eigh_G`` of ``w, V = np.linalg.eigh(G)``),
+    the expression it holds, as written."""
+    if classifier.user_written(name):
+        return norm.names.user_name(name)
+    values = _values_of(norm, name)
+    if len(values) != 1 or not all(classifier.user_written(n) for n in names_read(values[0])):
+        return "the value unpacked there"
+    return _expr_text(norm, values[0])
+
+
+def _values_of(norm, name):
+    """The values the normalized function binds ``name`` to (``name = value``)."""
+    return [st.value for st in walk_stmts(norm.node.body) if isinstance(st, gast.Assign)
+            and isinstance(st.targets[0], gast.Name) and st.targets[0].id == name]
+
+
+def _tuple_holder(norm, classifier, name):
+    """Is every binding of ``name`` a call returning a tuple of new arrays?"""
+    values = _values_of(norm, name)
+    return bool(values) and all(_tuple_call(classifier.classify(v)) for v in values)
+
+
+def _expr_text(norm, node):
+    """The source text of an expression of the normalized function, with the
+    user's names for the versions the transform made."""
+    import ast
+    text = ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(gast.Expression(
+        body=clone(node)))))
+    return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: norm.names.user_name(m.group(0)), text)
 
 
 def _check_item_augassigns(norm, classifier, lists):
@@ -1365,11 +1407,36 @@ def _snapshot_tests(norm):
     norm.node.body = _rewrite_blocks(norm.node.body, each)
 
 
+def _tuple_call(op):
+    """Does the call certainly return new arrays, none sharing another's memory
+    (np.linalg's tuples, ``np.divmod``'s pair), or one array (whose rows at
+    distinct items do not overlap either)?"""
+    import numpy as np
+    if op.kind != "call" or op.func is None:
+        return False
+    if isinstance(op.func, np.ufunc):
+        return op.func.nout > 1 and not any(k.arg == "out" for k in op.keywords)
+    return getattr(op.func, "__module__", None) == "numpy.linalg" and _fresh_definition(op)
+
+
+def _field_position(op):
+    """The item ``r.eigenvalues`` (an np.linalg named-tuple field) reads, or None."""
+    from .rules.linalg import FIELD_POSITIONS
+    return FIELD_POSITIONS.get(op.func) if op.kind == "call" else None
+
+
+def tuple_items(classifier, body, params=()):
+    """The tuples of new arrays in ``body`` read at constant items (sharing.TupleItems)."""
+    return TupleItems(body, classifier.classify, _tuple_call, _field_position, params)
+
+
 def alias_binds(classifier, body, params=()):
     """``binds(stmt)`` for liveness.points_to: (target, names whose memory
     its new value may share, whether it keeps its own array) of ``t = ...``
-    in ``body``; a name that always holds a number holds no array."""
+    in ``body``; a name that always holds a number holds no array. An item of
+    a tuple of new arrays shares the memory of that item only (tuple_items)."""
     numbers = number_names(body, classifier, params)
+    items = tuple_items(classifier, body, params)
 
     def binds(s):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
@@ -1384,6 +1451,9 @@ def alias_binds(classifier, body, params=()):
             return t, set(), False      # checked where it is made (_freshen)
         if isinstance(s.value, gast.Lambda):
             return t, set(), False      # a closure reads names when called, holds no array
+        item = items.binds(s)
+        if item is not None:
+            return item[0], item[1], False
         op = classifier.classify(s.value)
         if op.kind in ("pack", "pack_dict"):
             # a list, tuple or dict holds its elements' arrays: one changed in place
@@ -1495,7 +1565,8 @@ def _check_reads_after_writes(norm, classifier, written, lists=frozenset()):
     unread = {id(st): got for st in walk_stmts(norm.node.body)
               if isinstance(st, (gast.Assign, gast.Expr))
               for got in [shape_only_reads([st], callee)] if got}
-    live = live_after(norm.node.body, {out} if out else (), unread)
+    live = live_after(norm.node.body, {out} if out else (), unread,
+                      tuple_items(classifier, norm.node.body, norm.params).liveness())
     binds = alias_binds(classifier, norm.node.body, norm.params)
     # (the names' values where each write runs, as pairs: buffers that trade
     # names stay apart; sharing.py)
@@ -1513,6 +1584,15 @@ def _check_reads_after_writes(norm, classifier, written, lists=frozenset()):
     # such a name is checked at every write it may share (read after it or not:
     # the reverse transform would otherwise copy it), and must be bound there
     found = [(y, st, t) for y, st, t in found if t in first]
+    # (the reverse transform asks liveness.points_to, which also joins the arrays
+    # of paths that cannot meet, a loop run no times and a value of its last
+    # iteration: at a write where that says a checked name may share the array,
+    # the name is checked too, or the copy the reverse makes of it would hide it)
+    pts = points_to(norm.node.body, binds, at={id(st) for sts in writes.values() for st in sts})
+    pairs = {(id(st), t) for _, st, t in found}
+    found += [(y, st, t) for y in sorted(writes) for st in writes[y]
+              for t in sorted((sharers(pts.get(id(st), {}), y) & set(first)) - {y})
+              if (id(st), t) not in pairs]
     bound = bound_before(norm.node.body, norm.params, at={id(st) for _, st, _ in found})
     checks = {}
     for y, st, t in found:
@@ -1780,6 +1860,19 @@ def _appended_to(st):
     return set()
 
 
+def _item_or_choice(op):
+    """An item ``y[k]`` at an integer-like index (a Python int or a name: not a
+    slice), or builtin min()/max() of values: whether the value is a view of
+    an array depends on the values."""
+    if op.kind != "call":
+        return False
+    if op.func in (min, max):
+        return not op.keywords
+    return op.func is operator.getitem and len(op.args) == 2 \
+        and (isinstance(op.args[1], gast.Name) or isinstance(op.args[1], gast.Constant)
+             and type(op.args[1].value) is int)
+
+
 class _OwnedUnshared:
     """The bindings ``_Private`` cannot vouch for that are safe all the same:
     the array the binding gives ``t`` is the function's own
@@ -1792,7 +1885,7 @@ class _OwnedUnshared:
     def __init__(self, norm, classifier, written, live, lists):
         self.norm, self.classifier, self.written, self.live = norm, classifier, written, live
         self.lists = lists
-        self._owned = self._env = None
+        self._owned = self._env = self._defs = None
 
     def binding(self, st, t):
         from .sharing import OwnedArrays
@@ -1802,7 +1895,7 @@ class _OwnedUnshared:
             self._owned = OwnedArrays(
                 body, self.classifier, _fresh_definition, _VIEWS,
                 literal._literal_item, self.norm.params,
-                set(self.norm.params) & self.written)
+                set(self.norm.params) & self.written, _field_position)
             self._writes = subscript_writes(body)
             self._env = may_share(body, alias_binds(self.classifier, body, self.norm.params),
                                   at={id(w) for ws in self._writes.values() for w in ws},
@@ -1810,9 +1903,25 @@ class _OwnedUnshared:
         if not self._owned.binding(st):
             return False
         for w in self._writes.get(t, ()):
-            if partners(self._env.get(id(w), {}), t) & self.live.get(id(w), frozenset()):
+            shared = partners(self._env.get(id(w), {}), t) & self.live.get(id(w), frozenset())
+            # (a value that shares t's memory only on some values, an item t[k] or
+            # builtin min() of one, is checked where the write runs:
+            # _check_reads_after_writes)
+            if any(not self._maybe_view(n) for n in shared):
                 return False
         return True
+
+    def _maybe_view(self, name):
+        """Is every binding of ``name`` an item ``y[k]`` (a number of a vector, a
+        view of a matrix) or builtin min()/max() of values?"""
+        if self._defs is None:
+            self._defs = {}
+            for st in walk_stmts(self.norm.node.body):
+                if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                    self._defs.setdefault(st.targets[0].id, []).append(st.value)
+        values = self._defs.get(name)
+        return bool(values) and name not in self.norm.params and all(
+            _item_or_choice(self.classifier.classify(v)) for v in values)
 
     def checked_binding(self, st, t):
         """The parameters to check, where t is written, that the array the

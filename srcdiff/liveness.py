@@ -53,9 +53,12 @@ def _closure_reads(body):
     return closures
 
 
-def live_after(body, exit_live=(), unread=None):
+def live_after(body, exit_live=(), unread=None, extra=None):
     """{id(statement): the names live after it}; ``unread``: {id(statement):
-    names it reads that do not count (read only for their shape)}."""
+    names it reads that do not count (read only for their shape)}; ``extra``:
+    {id(statement): (names it reads besides, names it reads that do not count,
+    names it rebinds besides)} (sharing.TupleItems: the items of a tuple as
+    names of their own)."""
     out = {}
     exit_live = frozenset(exit_live)
     heads = {}      # a loop's last fixpoint: an enclosing loop's next pass starts from it
@@ -81,11 +84,15 @@ def live_after(body, exit_live=(), unread=None):
         got = reads.get(id(s))
         if got is None:
             gen = _reads(s)
+            kill = _kills(s)
             if unread and id(s) in unread:
                 gen = gen - unread[id(s)]
+            if extra and id(s) in extra:
+                more, less, killed = extra[id(s)]
+                gen, kill = (gen - less) | more, kill | killed
             if closures and gen & closures.keys():
                 gen = _with_closures(gen)
-            got = reads[id(s)] = (gen, _kills(s))
+            got = reads[id(s)] = (gen, kill)
         return got
 
     def block(stmts, live, loop):

@@ -24,7 +24,7 @@ import gast
 from .analysis import walk_stmts
 from .syntax import names_read, names_stored, walk
 
-__all__ = ["may_share", "partners", "container_holds", "OwnedArrays"]
+__all__ = ["may_share", "partners", "container_holds", "OwnedArrays", "TupleItems", "item_name"]
 
 _PUTS = {"append", "extend", "insert", "add", "appendleft", "extendleft", "update",
          "setdefault"}
@@ -188,13 +188,16 @@ class OwnedArrays:
     (an item of it may be anyone's); a name also bound in any other way
     (unpacking, a nested def's ``nonlocal``) is not, nor is a loop target or an
     item of a list, tuple or dict (it may be anyone's array), except a constant
-    item of a literal (``literal_item``)."""
+    item of a literal (``literal_item``). A field of a result (``r.S``, where
+    ``field(op)`` is its position) is a part of ``r``, as ``r[1]`` is."""
 
-    def __init__(self, body, classifier, fresh, views, literal_item, params, copied):
+    def __init__(self, body, classifier, fresh, views, literal_item, params, copied,
+                 field=lambda op: None):
         from .liveness import points_to
         self.classify = classifier.classify
         self.fresh = fresh
         self.views = views
+        self.field = field      # op -> the item a field read (``r.S``) reads, or None
         self.literal_item = literal_item
         self.copied = set(copied)
         defs, other = {}, set()
@@ -236,7 +239,7 @@ class OwnedArrays:
             return t, {op.node.id}, False
         if op.kind == "call" and op.args and isinstance(op.args[0], gast.Name):
             src = op.args[0].id
-            if getattr(op.func, "__name__", "") in self.views:
+            if getattr(op.func, "__name__", "") in self.views or self.field(op) is not None:
                 return t, {src}, False
             if op.func is operator.getitem:
                 k = op.args[1] if len(op.args) > 1 else None
@@ -335,3 +338,83 @@ class OwnedArrays:
                     gast.Expression(body=other.value))))
         return None
 
+
+
+def item_name(holder, k):
+    """The name standing for item ``k`` of the tuple ``holder`` in the alias
+    analyses (``res[0]``: never a Python name, so never bound or read)."""
+    return f"{holder}[{k}]"
+
+
+class TupleItems:
+    """The items of a tuple of new, distinct arrays (``res = np.linalg.eigh(G)``,
+    or ``w, V = np.linalg.eigh(G)`` unpacked) read at constant items or fields
+    (``w = res[0]``, ``V = res.eigenvectors``): each item is an array of its own,
+    so writing into ``w`` changes nothing ``V`` sees. ``holder`` names qualify
+    when every binding is such a call (``tuple_call(op)``) and every read is
+    ``t = holder[k]`` (``k`` a constant int >= 0) or ``t = holder.field``
+    (``field_position(op)``: the item's position, or None). ``reads``:
+    {id(item statement): (holder, k)}; ``keys``: {holder: the items read}."""
+
+    def __init__(self, body, classify, tuple_call, field_position, excluded=()):
+        binds, reads, made, other = {}, {}, {}, set(excluded)
+        for st in walk_stmts(body):
+            simple = isinstance(st, gast.Assign) and len(st.targets) == 1 \
+                and isinstance(st.targets[0], gast.Name)
+            if simple:
+                t = st.targets[0].id
+                op = classify(st.value)
+                binds.setdefault(t, []).append(tuple_call(op))
+                made[id(st)] = t
+                got = self._item(st.value, op, field_position)
+                if got is not None:
+                    reads[id(st)] = got
+                    continue
+            elif not isinstance(st, (gast.If, gast.While, gast.For, gast.FunctionDef)):
+                other |= {n.id for n in walk(st) if isinstance(n, gast.Name)
+                          and isinstance(n.ctx, (gast.Store, gast.Del))}
+            if isinstance(st, (gast.If, gast.While)):
+                other |= names_read(st.test)
+            elif isinstance(st, gast.For):
+                other |= names_read(st.iter) | names_stored(st.target)
+            elif isinstance(st, gast.FunctionDef):
+                other |= names_read(st) | {st.name}
+            else:
+                other |= names_read(st)
+        holders = {h for h, calls in binds.items() if all(calls) and h not in other}
+        self.reads = {k: v for k, v in reads.items() if v[0] in holders}
+        self.made = made
+        self.keys = {}
+        for h, k in self.reads.values():
+            self.keys.setdefault(h, set()).add(k)
+
+    @staticmethod
+    def _item(value, op, field_position):
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int \
+                and value.slice.value >= 0:
+            return value.value.id, value.slice.value
+        k = field_position(op)
+        if k is not None and op.args and isinstance(op.args[0], gast.Name):
+            return op.args[0].id, k
+        return None
+
+    def binds(self, st):
+        """(target, sources) for the alias analyses where ``st`` binds a holder (its
+        items' names) or reads an item (that item's name), else None."""
+        if id(st) in self.reads:
+            return st.targets[0].id, {item_name(*self.reads[id(st)])}
+        if isinstance(st, gast.Assign) and len(st.targets) == 1 \
+                and isinstance(st.targets[0], gast.Name) and st.targets[0].id in self.keys:
+            h = st.targets[0].id
+            return h, {item_name(h, k) for k in self.keys[h]}
+        return None
+
+    def liveness(self):
+        """``extra`` for liveness.live_after: an item read reads the item's name
+        instead of the holder; a holder's binding kills its items' names."""
+        extra = {key: ({item_name(h, k)}, {h}, set()) for key, (h, k) in self.reads.items()}
+        for key, h in self.made.items():
+            if h in self.keys:
+                extra[key] = (set(), set(), {item_name(h, k) for k in self.keys[h]})
+        return extra

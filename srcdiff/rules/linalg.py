@@ -445,6 +445,9 @@ nondifferentiable(np.linalg.matrix_rank)
 
 # the fields of SVDResult, EighResult/EigResult, QRResult and SlogdetResult
 RESULT_FIELDS = ("U", "S", "Vh", "eigenvalues", "eigenvectors", "Q", "R", "sign", "logabsdet")
+# (each field's position, the same in every result type that has it)
+RESULT_POSITIONS = {"U": 0, "S": 1, "Vh": 2, "eigenvalues": 0, "eigenvectors": 1, "Q": 0,
+                    "R": 1, "sign": 0, "logabsdet": 1}
 
 
 def _position(r, name):
@@ -474,6 +477,7 @@ def _field_reader(field):
 
 
 FIELD_READERS = {name: _field_reader(name) for name in RESULT_FIELDS}
+FIELD_POSITIONS = {FIELD_READERS[name]: RESULT_POSITIONS[name] for name in RESULT_FIELDS}
 globals().update({f.__name__: f for f in FIELD_READERS.values()})
 nondifferentiable(_position)
 

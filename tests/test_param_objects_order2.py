@@ -7,7 +7,9 @@ refused that code when it was made ("no forward-mode derivative for the attribut
 .c of pn": fuzz seed 2026120604 program 713, seed 8675310 program 78); it now
 waits for the call, where the object's fields are item reads. Also the reads that
 do reach the output: in a loop, in a branch, in a helper called with the object,
-in a comprehension and a lambda. Every value against central differences."""
+in a comprehension and a lambda, by getattr(p, "c") (now the read p.c, as p.c is:
+it was refused, "no derivative rule for builtins.getattr"). Every value against
+central differences."""
 import dataclasses
 from typing import NamedTuple
 
@@ -57,6 +59,14 @@ def overwritten_in_dead_loop(p, x):
     a = np.sum(np.sin(v) * v)
     for i in range(2):
         v = (p[0] - p.c) * x
+    return a
+
+
+def overwritten_by_getattr(p, x):
+    v = p[0] * x
+    a = np.sum(np.sin(v) * v)
+    for i in range(2):
+        v = getattr(p, "c") * x
     return a
 
 
@@ -141,6 +151,10 @@ def read_in_branch(p, x):
     return y
 
 
+def read_by_getattr(p, x):
+    return getattr(p, "c") * np.sum(np.sin(getattr(p, "w") * x)) + getattr(p, "c") ** 2
+
+
 def _helper(q, x):
     return q.c * np.sum(np.tanh(q.w * x)) + q.c ** 2
 
@@ -155,9 +169,11 @@ def read_in_comprehension_and_lambda(p, x):
     return sum(parts) + np.sum(scale(p.w * x))
 
 
-RESTORED = [restored_loop_name, overwritten_in_dead_loop, restored_in_branch, restored_in_loop, restored_in_helper,
+RESTORED = [restored_loop_name, overwritten_in_dead_loop, overwritten_by_getattr,
+            restored_in_branch, restored_in_loop, restored_in_helper,
             restored_from_comprehension, restored_from_lambda]
-READ = [read_in_loop, read_in_branch, read_in_helper, read_in_comprehension_and_lambda]
+READ = [read_in_loop, read_in_branch, read_in_helper, read_in_comprehension_and_lambda,
+        read_by_getattr]
 
 
 # ---- objects as flat vectors [w..., c] ----------------------------------------------

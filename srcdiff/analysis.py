@@ -333,9 +333,13 @@ def unknown_refusal(op, name, decorator):
                 "held in a tuple or dict literal read with a constant key or looped over "
                 "(for act in (np.tanh, np.sin)); call the function by its name",
                 isinstance(node, gast.Call) and isinstance(node.func, gast.Name))
+    # getattr(p, "c"): an object argument's field (records.py), known at the call
+    named_field = op.func is getattr and isinstance(node, gast.Call) and len(node.args) == 2 \
+        and isinstance(node.args[0], gast.Name) and isinstance(node.args[1], gast.Constant) \
+        and isinstance(node.args[1].value, str)
     return (f"no derivative rule for {name}",
             f"register one with @srcdiff.{decorator}({name}) "
-            f"(or srcdiff.nondifferentiable({name}) if it has no derivative)", False)
+            f"(or srcdiff.nondifferentiable({name}) if it has no derivative)", named_field)
 
 
 def writes_arguments(op):

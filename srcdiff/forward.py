@@ -67,7 +67,9 @@ _MIRRORS = (operator.getitem, runtime.saved_item, runtime.saved_copy,
 
 
 class _Unsupported(Exception):
-    pass
+    """A refusal (message, hint); ``object_read``: as analysis.unknown_refusal's
+    (an attribute or method of a named value, which an object argument explains)."""
+    object_read = False
 
 
 class ForwardTransform:
@@ -390,7 +392,9 @@ class ForwardTransform:
         try:
             stmts, expr = self.tangent_expr(s, t, op, renamed)
         except _Unsupported as e:
-            raise self.error(s, str(e.args[0]), e.args[1] if len(e.args) > 1 else None) from None
+            error = self.error(s, str(e.args[0]), e.args[1] if len(e.args) > 1 else None)
+            error.object_read = e.object_read
+            raise error from None
         out = pre + [s] + [self._mark(st) for st in stmts]
         mirror = op.kind == "copy" or (op.kind == "call" and any(op.func is m for m in _MIRRORS))
         return self.set_tangent(t, expr, line, out, mirror=mirror)
@@ -509,9 +513,11 @@ class ForwardTransform:
         what = op.what or (qualified_name(op.func) if op.func is not None else "this operation")
         name = qualified_name(op.func) if op.func is not None else what
         from .analysis import unknown_refusal
-        message, hint, _ = unknown_refusal(op, name, "jvp_rule")
-        raise _Unsupported(message.replace("no derivative rule", "no forward-mode derivative"),
-                           hint)
+        message, hint, object_read = unknown_refusal(op, name, "jvp_rule")
+        refusal = _Unsupported(message.replace("no derivative rule", "no forward-mode derivative"),
+                               hint)
+        refusal.object_read = object_read
+        raise refusal
 
     def rule(self, s, t, op, renamed):
         rule = op.rule

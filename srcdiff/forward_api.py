@@ -491,9 +491,16 @@ def hvp(f=None, wrt=0):
     names, single, positions, params = _positions(func, bound, wrt)
     g = materialized(grad(func, wrt=tuple(names) if not single else names[0]))
     # (refusals now, and its source; for a function reading attributes of an
-    # object argument, when it is called with the object)
-    gen = generate_forward(g.__srcdiff_wrapped__, names) \
-        if g.__srcdiff_dispatch__.gen is not None else None
+    # object argument, when it is called with the object: the gradient's code for
+    # unknown kinds may keep such a read whose value it does not differentiate,
+    # and forward mode, following more of the code, refuse it)
+    gen = None
+    if g.__srcdiff_dispatch__.gen is not None:
+        try:
+            gen = generate_forward(g.__srcdiff_wrapped__, names)
+        except SrcdiffError as e:
+            if not getattr(e, "object_read", False):
+                raise
 
     def forward(primal, kwargs):
         """The forward function of the gradient generated for these arguments, the

@@ -518,6 +518,12 @@ class _Rewriter(gast.NodeTransformer):
         if folded is not None:
             return folded
         func = node.func
+        if isinstance(func, gast.Name) and self.static(func) is getattr and len(node.args) == 2 \
+                and not node.keywords and isinstance(node.args[1], gast.Constant) \
+                and isinstance(node.args[1].value, str) and self._record(node.args[0]) is not None:
+            # getattr(p, "c"): the attribute read p.c
+            read = gast.Attribute(value=node.args[0], attr=node.args[1].value, ctx=gast.Load())
+            return self.visit_Attribute(gast.copy_location(read, node))
         if isinstance(func, gast.Attribute):
             kind = self._record(func.value)
             if kind is not None and func.attr not in kind.fields:

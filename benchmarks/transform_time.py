@@ -144,7 +144,10 @@ def time_fuzz(case, srcdiff):
     t0 = time.process_time()
     g = srcdiff.grad(f, wrt=wrt)
     t1 = time.process_time()
-    g(*args)
+    try:
+        g(*args)
+    except srcdiff.SrcdiffError as e:   # (raised by the generated code: transformed)
+        print(f"fuzz program: the first call raised {e}", file=sys.stderr)
     t2 = time.process_time()
     return len(source.splitlines()), t1 - t0, t2 - t0
 

@@ -522,11 +522,15 @@ class _Inliner:
     def _certainly_array(self, name):
         """Is the caller's ``name`` bound only to new NumPy arrays (np.zeros,
         np.ones, np.array, ...), so that ``b += v`` through it writes in place?"""
-        stores = [n for n in walk(self.norm.node) if isinstance(n, gast.Name)
-                  and n.id == name and not isinstance(n.ctx, gast.Load)]
+        if name in self.norm.params:
+            return False
         made = [st for st in walk_stmts(self.norm.node.body) if isinstance(st, gast.Assign)
                 and isinstance(st.targets[0], gast.Name) and st.targets[0].id == name]
-        if not made or len(made) != len(stores) or name in self.norm.params:
+        if not made:
+            return False
+        stores = [n for n in walk(self.norm.node) if isinstance(n, gast.Name)
+                  and n.id == name and not isinstance(n.ctx, gast.Load)]
+        if len(made) != len(stores):
             return False
         for st in made:
             if not isinstance(st.value, gast.Call):

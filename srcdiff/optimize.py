@@ -197,6 +197,23 @@ class _Seen:
         got = self._get(st)
         self.memo[id(st)] = (st, _written(st), got[2] | reads)
 
+    def mentioned(self, st):
+        """The names ``st`` reads or writes (a set made once)."""
+        memo = self.__dict__.setdefault("mentions", {})
+        got = memo.get(id(st))
+        if got is None or got[0] is not st:
+            got = memo[id(st)] = (st, self.reads(st) | self.written(st))
+        return got[1]
+
+    def binds_only(self, st, purity):
+        """``_binds_only(st, purity)``, once per statement (merge_accumulations
+        replaces the statements it merges, and changes no other in place)."""
+        memo = self.__dict__.setdefault("binds", {})
+        got = memo.get(id(st))
+        if got is None or got[0] is not st:
+            got = memo[id(st)] = (st, _binds_only(st, purity))
+        return got[1]
+
 
 def return_items(e):
     """The items of a returned value: e itself, or those of a tuple's items."""
@@ -548,9 +565,12 @@ def merge_accumulations(stmts, resolve=None):
     body: nowhere else in it)."""
     purity = _Purity(resolve) if resolve is not None else None
     seen = _Seen()
-    while _merge_block(stmts, purity, True, seen):
-        pass            # (a merge may free the way for another)
-    return stmts
+    seen.passes, seen.fails, seen.next_touched = 0, {}, {}
+    while True:         # (a merge may free the way for another)
+        seen.passes += 1
+        seen.touched, seen.next_touched = seen.next_touched, {}
+        if not _merge_block(stmts, purity, True, seen):
+            return stmts
 
 
 def _merge_block(block, purity, top, seen):
@@ -567,19 +587,40 @@ def _merge_block(block, purity, top, seen):
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name):
             nxt[k] = last.get(s.targets[0].id)
-        for n in seen.reads(s) | seen.written(s):
+        for n in seen.mentioned(s):
             last[n] = k
+    marks = [0]         # statements new since the last pass, or after one it dropped
+    for s in block:
+        marks.append(marks[-1] + (id(s) in seen.touched))
     used, replace, drop = set(), {}, set()
     for i, j in sorted(nxt.items()):
         if j is None or i in used or j in used:
+            continue
+        s, u = block[i], block[j]
+        fail = seen.fails.get((id(s), id(u)))
+        if fail is not None and fail[0] is s and fail[1] is u \
+                and fail[2] == seen.passes - 1 and marks[j + 1] == marks[i + 1]:
+            fail[2] = seen.passes   # (nothing from s to u changed: fails again)
             continue
         new = _merged(block, i, j, purity, top, seen)
         if new is not None:
             used |= {i, j}
             replace[j] = new
             drop.add(i)
+        elif not (isinstance(u, gast.AugAssign) and isinstance(s.value, gast.Name)):
+            seen.fails[id(s), id(u)] = [s, u, seen.passes]   # (not hanging on later reads)
     if drop:
-        block[:] = [replace.get(k, s) for k, s in enumerate(block) if k not in drop]
+        kept, after_drop = [], False
+        for k, s in enumerate(block):
+            if k in drop:
+                after_drop = True
+                continue
+            s = replace.get(k, s)
+            if after_drop or k in replace:
+                seen.next_touched[id(s)] = s
+            after_drop = False
+            kept.append(s)
+        block[:] = kept
         changed = True
     return changed
 
@@ -625,7 +666,7 @@ def _merged(block, i, j, purity, top, seen):
     reads_a = seen.reads(s)
     if j > i + 1:
         if not _pure_value(a, purity) or any(
-                seen.written(w) & (reads_a | {d}) or not _binds_only(w, purity)
+                seen.written(w) & (reads_a | {d}) or not seen.binds_only(w, purity)
                 for w in block[i + 1:j]):
             return None
     if isinstance(u, gast.AugAssign):
@@ -638,6 +679,7 @@ def _merged(block, i, j, purity, top, seen):
             return None
     if kind == "call":
         u.value.args[0] = a
+        seen.__dict__.get("binds", {}).pop(id(u), None)     # (it reads A now)
         merged = u.value
     elif kind is gast.Add and isinstance(a, gast.UnaryOp) and isinstance(a.op, gast.USub):
         merged = gast.BinOp(left=b, op=gast.Sub(), right=a.operand)

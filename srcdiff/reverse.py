@@ -1220,7 +1220,10 @@ class ReverseTransform:
         self._restore_view_bases(body, needed, written)
         # (after the views the sweep reads are made copies, saved_copy(w[i]):
         # such a read shares nothing, whatever w's rank)
-        self.own_arrays = {t for t in written if self._own_array(body, t)}
+        written_any = {x.value.id for st in walk_stmts(body) for x in walk(st)
+                       if isinstance(x, gast.Subscript) and isinstance(x.ctx, gast.Store)
+                       and isinstance(x.value, gast.Name)}
+        self.own_arrays = {t for t in written if self._own_array(body, t, written_any)}
         # putting back y[i]'s old elements reads i: an index the sweep reads only
         # there must be kept too (conservatively, after every restore)
         extra = self._restore_index_reads(adjoint, needed)
@@ -1249,12 +1252,13 @@ class ReverseTransform:
         self.stack_names = [name for _, name in inits]
         return head + primal
 
-    def _own_array(self, body, t):
+    def _own_array(self, body, t, written_any):
         """Is the array bound to ``t`` never held by another name: every binding
         of ``t`` makes a new array (not a parameter, a view, a tuple or a swap,
         ``u, v = v, u``), and ``t`` is read only to make new arrays (``t * 2``,
         not ``t[1:]``, ``[t]`` or ``f(t)`` for a call that may return it)? Then
-        putting back its old items in the sweep needs no other name to see them."""
+        putting back its old items in the sweep needs no other name to see them.
+        ``written_any``: the names of ``body`` written into (``w[i] = e``)."""
         from .inline import _fresh_definition
 
         def makes_new(st):
@@ -1313,9 +1317,6 @@ class ReverseTransform:
 
         if t in self.norm.params:
             return False
-        written_any = {x.value.id for st in walk_stmts(body) for x in walk(st)
-                       if isinstance(x, gast.Subscript) and isinstance(x.ctx, gast.Store)
-                       and isinstance(x.value, gast.Name)}
         return only_new(t, {t})
 
     def _restore_view_bases(self, body, needed, written):

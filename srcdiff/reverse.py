@@ -1392,6 +1392,76 @@ class ReverseTransform:
                                      "in place later", f"write {y} = {y} <op> ...")
         for st in wrap:
             st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
+        self._check_selected_views(body, wrap)
+
+    def _check_selected_views(self, body, wrap):
+        """``c = min(t, ...)`` (or max) right after ``t = saved_copy(y[k])``, where
+        ``c`` is checked at a later write of ``y`` not to share its memory
+        (runtime.unshared_at_write): in the program ``min`` returns the view
+        ``y[k]`` itself, which the copy would hide from that check (a silently
+        wrong value, and derivative, where ``y`` is 2-d and min picks the row).
+        So the check is made here too, on the view, when min selects it."""
+        from .inline import _blocks
+        wrapped = {st.targets[0].id: st for st in wrap}
+        if not wrapped:
+            return
+        checks = {}     # checked name -> the check calls naming it
+        for block in _blocks(body):
+            for prev, st in zip(block, block[1:]):
+                if isinstance(prev, gast.Expr) and isinstance(st, gast.Assign) and \
+                        self.classifier.classify(prev.value).func is runtime.unshared_at_write:
+                    for pair in getattr(prev.value.args[2], "elts", ()):
+                        if isinstance(pair, gast.Tuple) and isinstance(pair.elts[1], gast.Name):
+                            checks.setdefault(pair.elts[1].id, []).append((prev.value, pair))
+        if not checks:
+            return
+        renames = {}
+        for st in walk_stmts(body):
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                    and isinstance(st.value, gast.Name):
+                renames.setdefault(st.value.id, set()).add(st.targets[0].id)
+
+        def named(c):
+            out, todo = set(), [c]
+            while todo:
+                n = todo.pop()
+                if n not in out:
+                    out.add(n)
+                    todo += renames.get(n, ())
+            return out
+
+        import builtins
+        for block in _blocks(body):
+            k = 1
+            while k < len(block):
+                st, prev = block[k], block[k - 1]
+                k += 1
+                if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
+                        and isinstance(st.value, gast.Call)
+                        and self.classifier.classify(st.value).func in (builtins.min, builtins.max)):
+                    continue
+                c = st.targets[0].id
+                for a in st.value.args:
+                    w = wrapped.get(getattr(a, "id", None))
+                    if w is not prev:
+                        continue
+                    view = w.value.args[0]
+                    if not (isinstance(view, gast.Subscript) and isinstance(view.value, gast.Name)):
+                        continue
+                    for n in sorted(named(c) & set(checks)):
+                        for check, pair in checks[n]:
+                            if getattr(check.args[0], "id", None) != view.value.id:
+                                continue
+                            selected = gast.IfExp(
+                                test=gast.Compare(left=load(c), ops=[gast.Is()], comparators=[load(a.id)]),
+                                body=clone(view), orelse=const(None))
+                            probe = gast.Call(func=clone(check.func), args=[
+                                clone(check.args[0]), clone(check.args[1]),
+                                gast.Tuple(elts=[gast.Tuple(elts=[clone(pair.elts[0]), selected],
+                                                            ctx=gast.Load())], ctx=gast.Load()),
+                                clone(check.args[3]), clone(check.args[4])], keywords=[])
+                            block.insert(k, gast.Expr(value=probe))
+                            k += 1
 
     def _owned_value_params(self, body):
         """The parameters named in the checks ``runtime.owned_value(t, 't', (('p',

@@ -246,9 +246,14 @@ def zip_part_jvp(ans, gg, g, j, *, dgg, dg):
     return zip_part(dgg, g, j)
 
 
+def zip_cotangents(g, args):
+    """The cotangents of zip's arguments."""
+    return tuple(zip_cotangent(g, x, j) for j, x in enumerate(args))
+
+
 @vjp_rule(builtins.zip)
 def zip_(g, ans, *args):
-    return tuple(zip_cotangent(g, x, j) for j, x in enumerate(args))
+    return zip_cotangents(g, args)
 
 
 @jvp_rule(builtins.zip)

@@ -1738,7 +1738,7 @@ def _check_resized_list_aliases(norm):
         # (a name the user wrote other than the list's first: L_1 = L + vs is L too)
         for m in sorted(sharers(env.get(id(st), {}), lst) - {lst},
                         key=lambda m: (shown(m) == shown(lst), m)):
-            if grown.get(m) == lst:
+            if _grown_into(grown, m, lst):
                 continue
             if m in read and m in holders:
                 raise norm.fs.loc.error(st, f"the list changed in place here ({how}) may "
@@ -1765,6 +1765,8 @@ def _grown_only(body, lists_made):
             binds[t] = binds.get(t, 0) + 1
         part = st if not isinstance(st, (gast.If, gast.For, gast.While)) \
             else st.iter if isinstance(st, gast.For) else st.test
+        if isinstance(st, gast.Assign) and isinstance(st.value, gast.Name):
+            continue        # handed on (M = L): M's reads are checked as M's
         aug = getattr(st, "srcdiff_augassign", None)
         if aug in lists_made and isinstance(st.value, gast.BinOp) \
                 and isinstance(st.value.left, gast.Name) and st.value.left.id == aug:
@@ -1774,6 +1776,18 @@ def _grown_only(body, lists_made):
             reads.setdefault(n, set()).add(None)
     return {m: next(iter(r)) for m, r in reads.items()
             if len(r) == 1 and None not in r and binds.get(next(iter(r))) == 1}
+
+
+def _grown_into(grown, m, lst):
+    """Whether ``m`` is read only to be grown, into a list read only to be
+    grown, ..., into ``lst`` (``_grown_only``)."""
+    seen = set()
+    while m in grown and m not in seen:
+        seen.add(m)
+        m = grown[m]
+        if m == lst:
+            return True
+    return False
 
 
 def _list_names(body):

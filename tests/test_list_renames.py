@@ -31,6 +31,15 @@ def grown_then_item_written(x):
     return L[0] * L[2] + L[1]
 
 
+def grown_renamed_then_grown_again(x):
+    L = [np.sin(x[0])]
+    L += [np.cos(x[1])]
+    M = L
+    L += [np.tanh(x[2])]
+    M[0] = M[0] * x[2]
+    return L[0] * M[-1] + M[1] * L[2]
+
+
 def renamed_then_appended(x):
     L = [np.sin(x[0])]
     M = L
@@ -97,6 +106,7 @@ def renamed_twice(x):
 
 
 @pytest.mark.parametrize("f", [renamed_then_item_written, grown_then_item_written,
+                               grown_renamed_then_grown_again,
                                renamed_then_appended, tuple_holds_the_list,
                                list_holds_the_list, dict_holds_the_list,
                                renamed_in_a_loop_body, renamed_before_a_loop, renamed_twice])

@@ -21,6 +21,7 @@ import numpy as np
 from .analysis import Classifier, activity, recursion_helper, resizing_call, subscript_writes, walk_stmts
 from . import runtime
 from .errors import SrcdiffError
+from .list_names import propagate_list_names
 from .liveness import bound_before, live_after, points_to, sharers
 from .sharing import TupleItems, container_holds, may_share, partners
 from .normalize import normalize
@@ -889,6 +890,13 @@ def protect_writes(norm, classifier):
     because a derivative through an aliased write would be wrong.
     """
     from . import runtime
+    try:
+        _check_resized_list_aliases(norm)
+    except SrcdiffError:
+        # a list changed under one name and read under another: read it under
+        # one name where it certainly is the same list (programs accepted
+        # without this keep their text)
+        propagate_list_names(norm.node.body, _list_names(norm.node.body))
     body = norm.node.body
     loc = norm.fs.loc
     written = {t.value.id for s in walk_stmts(body) if isinstance(s, gast.Assign)
@@ -1724,8 +1732,14 @@ def _check_resized_list_aliases(norm):
             continue
         read |= names_read(st) if not isinstance(st, (gast.If, gast.For, gast.While)) \
             else names_read(st.test if not isinstance(st, gast.For) else st.iter)
+    grown = _grown_only(body, lists_made)
+    shown = norm.names.user_name
     for st, (lst, how) in sites:
-        for m in sorted(sharers(env.get(id(st), {}), lst) - {lst}):
+        # (a name the user wrote other than the list's first: L_1 = L + vs is L too)
+        for m in sorted(sharers(env.get(id(st), {}), lst) - {lst},
+                        key=lambda m: (shown(m) == shown(lst), m)):
+            if _grown_into(grown, m, lst):
+                continue
             if m in read and m in holders:
                 raise norm.fs.loc.error(st, f"the list changed in place here ({how}) may "
                                         f"be held by '{m}', which is read; srcdiff does not "
@@ -1737,6 +1751,43 @@ def _check_resized_list_aliases(norm):
                                         f"but '{m}' names the same list and is read; "
                                         "srcdiff follows the change under "
                                         f"'{lst}' only", f"copy it: {m} = list({lst})")
+
+
+def _grown_only(body, lists_made):
+    """{L: L_1} for a list L read only to be grown, ``L_1 = L + vs`` (``L += vs``
+    normalized), L_1 bound there only: after it, the program reads the list as
+    L_1 (the change of L_1 is followed under that name), and the generated code's
+    ``+`` makes a new list, which L does not share."""
+    reads, binds = {}, {}
+    for st in walk_stmts(body):
+        for t in names_stored(st) if not isinstance(st, (gast.If, gast.For, gast.While)) \
+                else names_stored(st.target) if isinstance(st, gast.For) else ():
+            binds[t] = binds.get(t, 0) + 1
+        part = st if not isinstance(st, (gast.If, gast.For, gast.While)) \
+            else st.iter if isinstance(st, gast.For) else st.test
+        if isinstance(st, gast.Assign) and isinstance(st.value, gast.Name):
+            continue        # handed on (M = L): M's reads are checked as M's
+        aug = getattr(st, "srcdiff_augassign", None)
+        if aug in lists_made and isinstance(st.value, gast.BinOp) \
+                and isinstance(st.value.left, gast.Name) and st.value.left.id == aug:
+            reads.setdefault(aug, set()).add(st.targets[0].id)
+            part = st.value.right
+        for n in names_read(part):
+            reads.setdefault(n, set()).add(None)
+    return {m: next(iter(r)) for m, r in reads.items()
+            if len(r) == 1 and None not in r and binds.get(next(iter(r))) == 1}
+
+
+def _grown_into(grown, m, lst):
+    """Whether ``m`` is read only to be grown, into a list read only to be
+    grown, ..., into ``lst`` (``_grown_only``)."""
+    seen = set()
+    while m in grown and m not in seen:
+        seen.add(m)
+        m = grown[m]
+        if m == lst:
+            return True
+    return False
 
 
 def _list_names(body):

@@ -500,14 +500,6 @@ def f(x):
         y = y * d
     return np.sum(y)
 """, 6),
-    # M is the list L: srcdiff followed the append under L only (a wrong gradient)
-    "list_grown_under_another_name": ("""
-def f(x):
-    L = [x, x * 3.0]
-    M = L
-    L.append(x * x)
-    return np.sum(M[0] * M[2])
-""", 5),
     # the second inlined copy of h: its check read the name as written in h,
     # unbound in f (UnboundLocalError; fuzzer seed 9003 program 681)
     "augassign_on_a_shared_array_in_a_helper_inlined_twice": ("""

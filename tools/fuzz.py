@@ -857,6 +857,13 @@ class ProgramGenerator(IdiomStatements):
         if v.kind == "M":
             opts = [(f"{z}[{self.idx(self.M)}]", "V"), (f"{z}[:, {self.idx(self.N)}]", "W"),
                     (z, "M"), (f"{z}[::-1]", "M")]
+            if self.on("pyminmax"):
+                # builtin min() of a one-element view returns the view itself where it
+                # selects it (the gradient's copy once hid that: 026dd77)
+                e, _ = self.limited("S", 1, 1.0)
+                k = r.randrange(self.M)
+                opts.append((f"{r.choice(['min', 'max'])}({z}[{k}:{k + 1}, "
+                             f"{self.idx(self.N)}], {e})", "S1"))
         else:
             n = self.shape[v.kind][0]
             e, _ = self.limited("S", 1, 1.0)
@@ -865,6 +872,10 @@ class ProgramGenerator(IdiomStatements):
             if not self.on("pyminmax"):
                 del opts[1]
         code, kind = r.choice(opts)
+        one = kind == "S1"              # a number, or a one-element view of z
+        if one:
+            kind = "S"
+            self.reads_shared = True
         item = ""
         if self.on("list-container") and r.random() < 0.25:
             # z held by a list, tuple or dict, which is read after z is written
@@ -893,7 +904,7 @@ class ProgramGenerator(IdiomStatements):
             self.freeze({t}, ctx)
         u = self.fresh("S")
         n_el = int(np.prod(self.shape[kind])) if kind != "S" else 1
-        use = f"np.sin({t})" if kind == "S" else f"np.sum(np.sin({t}{item}))"
+        use = f"np.sin({t})" if kind == "S" and not one else f"np.sum(np.sin({t}{item}))"
         uv = self.add(Var(u, "S", float(n_el), fn=ctx.fn, fresh=True))
         uv.active = v.active
         return [f"{ind}{t} = {code}"] + write + [f"{ind}{u} = {use}"]

@@ -325,10 +325,19 @@ def inc_dict_shared(x, y):
 ''')
 
 
-@pytest.mark.parametrize("name", ["inc_shared", "inc_literal", "inc_held_twice",
-                                  "f_write_into_item", "inc_dict_shared",
-                                  "other_name_of_a_new_list", "new_list_held_by_another",
+@pytest.mark.parametrize("name", ["other_name_of_a_new_list", "new_list_held_by_another",
                                   "other_name_of_a_new_dict"])
+def test_a_slot_rebound_under_one_name_and_read_under_another_is_followed(name):
+    """``b = a`` (or ``b = [a]``), ``a[0] = v``, then ``b[0]`` read: both names hold
+    the same list or dict and neither is rebound, so b's reads are a's
+    (srcdiff/list_names.py; refused before)."""
+    f = getattr(BAD, name)
+    for i in (0, 1):
+        assert_orders_one_and_two(f, (X.copy(), Y.copy()), i, V)
+
+
+@pytest.mark.parametrize("name", ["inc_shared", "inc_literal", "inc_held_twice",
+                                  "f_write_into_item", "inc_dict_shared"])
 def test_writes_into_an_item_array_that_another_name_reads_are_refused(name):
     f = getattr(BAD, name)
     for call in (lambda: grad(f)(X.copy(), Y.copy()),

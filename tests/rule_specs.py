@@ -556,10 +556,16 @@ spec(builtins.sorted, [Case(builtins.sorted, [uni(()) + 0.5, uni(()) - 0.5, uni(
 spec(builtins.dict, [Case(builtins.dict, {"a": uni((2,))})])
 spec(builtins.reversed, [Case(builtins.reversed, [uni(()), uni((2,))],
                               xfail="reversed's second-order check passes a None tangent")])
-spec(builtins.enumerate, [Case(builtins.enumerate, [uni(()), uni((2,))]),
-                          Case(builtins.enumerate, uni((3, 2)))])
-spec(builtins.zip, [Case(builtins.zip, [uni(()), uni((2,))], uni((3, 2))),
-                    Case(builtins.zip, uni((2, 2)), uni((3,)), uni((2,)))])
+# (values of their own generator: drawing from _rng here would change every later
+# case's inputs, and inputs near a jump of LAPACK's eigenvector phase make the
+# finite differences of a gradient meaningless)
+_own = np.random.default_rng(559)
+spec(builtins.enumerate, [Case(builtins.enumerate, [_own.uniform(-1, 1, ()), _own.uniform(-1, 1, (2,))]),
+                          Case(builtins.enumerate, _own.uniform(-1, 1, (3, 2)))])
+spec(builtins.zip, [Case(builtins.zip, [_own.uniform(-1, 1, ()), _own.uniform(-1, 1, (2,))],
+                         _own.uniform(-1, 1, (3, 2))),
+                    Case(builtins.zip, _own.uniform(-1, 1, (2, 2)), _own.uniform(-1, 1, (3,)),
+                         _own.uniform(-1, 1, (2,)))])
 
 # --- operator twins of the NumPy ufuncs (same rules) --------------------------------------
 

@@ -361,7 +361,9 @@ class _Inliner:
         func, args = prod
         if func in (zip, enumerate):
             return True
-        return len(args) == 1 and isinstance(args[0], gast.Name) and self._pairs(args[0].id, before)
+        # (x = as_sequence(x) names its own earlier value: not followed further)
+        return len(args) == 1 and isinstance(args[0], gast.Name) and args[0].id != name \
+            and self._pairs(args[0].id, before)
 
     def _view(self, name, before, held, pre, line, top=True):
         """``(count, item)`` for iterating what ``name`` holds by index: ``count``
@@ -378,7 +380,7 @@ class _Inliner:
             pre.append(assign(n, gast.Call(func=load("len"), args=[clone(seq)], keywords=[]), line))
             return n, lambda k: gast.Subscript(value=clone(seq), slice=k, ctx=gast.Load())
         func, args = prod
-        if not all(isinstance(a, gast.Name) for a in args):
+        if not all(isinstance(a, gast.Name) and a.id != name for a in args):
             return None
         if func is zip and args:
             views = [self._view(a.id, before, held, pre, line, False) for a in args]

@@ -480,7 +480,7 @@ def test_jobs_give_the_same_results(tmp_path):
 def test_command_line(tmp_path):
     out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "fuzz.py"),
                           "--programs", "4", "--seed", "3", "--no-shrink", "--jobs", "2",
-                          "--out", str(tmp_path)],
+                          "--out", str(tmp_path), "--progress", "2"],
                          capture_output=True, text=True, timeout=300)
     last = out.stdout.strip().splitlines()[-1]
     m = re.fullmatch(r"(\d+) programs, (\d+) mismatches", last)
@@ -489,3 +489,9 @@ def test_command_line(tmp_path):
     assert re.search(r"^by kind: .*; aliasing-dependent: \d+ \(\d+ rightly refused\);.*\d+\.\ds",
                      out.stdout, re.M), out.stdout
     assert len(list(tmp_path.glob("*.py"))) >= int(m.group(2))
+    # progress and failures are streamed before the end-of-run report
+    prog = [ln for ln in out.stdout.splitlines() if ln.startswith("progress: ")]
+    assert [ln.split(",")[0] for ln in prog] == ["progress: 2/4 programs",
+                                                "progress: 4/4 programs"], out.stdout
+    found = re.findall(r"^found: program (\d+) ", out.stdout, re.M)
+    assert len(found) == int(m.group(2)), out.stdout

@@ -3253,7 +3253,7 @@ def _pool(jobs):
 def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=True,
         max_shrinks=20, forward="auto", max_size=16, verbose=False, out=print,
         timeout=60.0, disabled=(), jobs=1, summary=None, orders=ORDERS, ignore=None,
-        focus=()):
+        focus=(), progress=0):
     """Fuzz ``programs`` programs (in ``jobs`` worker processes); returns (n_checked,
     list of (index, failures, path)).  Program k of a seed is the same program, with
     the same result, whatever ``jobs`` is.  ``summary``, a dict, receives the counts
@@ -3261,7 +3261,9 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
     rejected inputs, time).  ``orders``: the derivative orders checked (1, 2);
     ``ignore``: a regular expression; programs whose every failure
     ('category: detail') matches it count as 'ignored', not as mismatches; ``focus``:
-    generator features made ten times as frequent."""
+    generator features made ten times as frequent; ``progress``: report a line every
+    that many programs (0: never).  A failing program is reported as soon as it is
+    checked (a 'found:' line), and again, saved and shrunk, at the end."""
     if forward == "auto" and getattr(srcdiff, "jvp", None) is None:
         out("note: srcdiff.jvp is missing; the forward-vs-reverse check is skipped")
     t0 = time.time()
@@ -3271,12 +3273,21 @@ def run(programs, seed, outdir="fuzz-failures", shrink_budget=60.0, do_shrink=Tr
     try:
         results = pool.imap(_check_one, work) if pool else map(_check_one, work)
         checked = []
+        failing = 0
         for res in results:
+            fl = res["fails"]
             if verbose and res["source"] is not None:
-                fl = res["fails"]
                 out(f"[{res['k']}] {'ok' if not fl else fl[0]}  "
                     f"({len(res['source'].splitlines())} lines)")
+            elif fl and res["source"] is not None:
+                # streamed as found, so a long run shows its failures before it ends
+                # (the saved, shrunk report follows at the end)
+                out(f"found: program {res['k']} {fl[0].category}: {fl[0].detail}")
+            failing += bool(fl) and res["source"] is not None
             checked.append(res)
+            if progress and len(checked) % progress == 0:
+                out(f"progress: {len(checked)}/{programs} programs, {failing} failing, "
+                    f"{time.time() - t0:.0f}s")
         # which failures are shrunk: the first of each kind, in program order
         shrunk_sigs = set()
         to_shrink = {}
@@ -3391,12 +3402,17 @@ def main(argv=None):
     ap.add_argument("--focus", default="",
                     help="comma-separated generator features to generate ten times as often "
                          "(same names as --disable)")
+    ap.add_argument("--progress", type=int, default=100, metavar="N",
+                    help="print a progress line every N programs (0: never); failing "
+                         "programs are printed as they are found either way")
     ap.add_argument("--check", metavar="FILE", help="re-run the checks on a saved failure")
     ap.add_argument("--shrink", metavar="FILE",
                     help="shrink a saved failure further (in place; budget --shrink-time)")
     ap.add_argument("--show", type=int, metavar="K", help="print program K of --seed and exit")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)   # progress reaches a log file as it happens
     forward = {"auto": "auto", "on": True, "off": False}[a.forward]
     try:
         orders = tuple(sorted({int(x) for x in (a.orders or ",".join(map(str, ORDERS)))
@@ -3423,7 +3439,8 @@ def main(argv=None):
         return 0
     n, mism = run(a.programs, a.seed, a.out, a.shrink_time, not a.no_shrink, a.max_shrinks,
                   forward, a.max_size, a.verbose, disabled=disabled, jobs=max(1, a.jobs),
-                  timeout=a.timeout, orders=orders, ignore=a.ignore, focus=focus)
+                  timeout=a.timeout, orders=orders, ignore=a.ignore, focus=focus,
+                  progress=max(0, a.progress))
     print(f"{n} programs, {len(mism)} mismatches")
     return 1 if mism else 0
 

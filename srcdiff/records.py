@@ -331,17 +331,33 @@ def rewrite_records(norm, records):
                 "follows an object made in the function only in a name assigned once",
                 "give each object a name of its own")
         known[n.targets[0].id] = n.value.srcdiff_record
+    loops = {}      # loop variable -> the loops binding it
+    for n in walk(norm.node):
+        if isinstance(n, gast.For) and isinstance(n.target, gast.Name):
+            loops.setdefault(n.target.id, []).append(n)
     changed = True
     while changed:
         changed = False
         for n in walk(norm.node):
             if isinstance(n, gast.For) and isinstance(n.target, gast.Name) \
                     and isinstance(n.iter, gast.Name) and n.iter.id in known \
-                    and n.target.id not in known and counts.get(n.target.id) == 1:
+                    and n.target.id not in known:
                 item = known[n.iter.id].common()     # for layer in layers
-                if item is not None:
-                    known[n.target.id] = item
-                    changed = True
+                if item is None:
+                    continue
+                # (the name may be the variable of several such loops, each over
+                # objects of the same class: ``for layer in layers`` twice)
+                same = [m for m in loops[n.target.id] if isinstance(m.iter, gast.Name)
+                        and m.iter.id in known and known[m.iter.id].common() == item]
+                if len(same) != counts.get(n.target.id):
+                    raise (getattr(n, "srcloc", None) or norm.fs.loc).error(
+                        n, f"the loop variable {n.target.id!r} holds the "
+                        f"{item.cls.__name__} objects of {n.iter.id!r} here and is assigned "
+                        "something else elsewhere; srcdiff follows an object argument's "
+                        "items in a loop variable assigned only by loops over such objects",
+                        "give this loop variable a name of its own")
+                known[n.target.id] = item
+                changed = True
                 continue
             if not (isinstance(n, gast.Assign) and len(n.targets) == 1
                     and isinstance(n.targets[0], gast.Name)) or n.targets[0].id in known:

@@ -263,6 +263,30 @@ def f_list_index(layers, x):
 def f_dict(d, x):
     h = np.tanh(d["enc"].W @ x + d["enc"].b)
     return np.sum(d["dec"].W @ h * d["dec"].b)
+
+
+def f_two_loops(layers, x):
+    s = 0.0
+    for layer in layers:
+        s = s + np.sum(layer.b ** 2)
+    for layer in layers:
+        x = np.tanh(layer.W @ x + layer.b)
+    return s + np.sum(x * x)
+
+
+def f_loop_name_rebound(layers, x):
+    for layer in layers:
+        x = np.tanh(layer.W @ x)
+    layer = x * 2.0
+    return np.sum(layer)
+
+
+def f_loop_name_reused(layers, x):
+    for layer in layers:
+        x = np.tanh(layer.W @ x)
+    for layer in range(2):
+        x = x * (layer + 1.5)
+    return np.sum(x)
 ''')
 
 
@@ -288,7 +312,8 @@ def _with(c, key, f, value):
 
 
 @pytest.mark.parametrize("name,make", [("f_list_loop", layers), ("f_list_index", layers),
-                                       ("f_dict", layer_dict)])
+                                       ("f_dict", layer_dict), ("f_two_loops", layers),
+                                       ("f_loop_name_rebound", layers)])
 def test_objects_in_lists_and_dicts(name, make):
     f, c = getattr(CONTAINERS, name), make()
     g = grad(f)(c, X)
@@ -324,3 +349,26 @@ def _moved(c, t, s):
     for (key, fld), v in _leaves_of(c):
         out = _with(out, key, fld, v + s * getattr(t[key], fld))
     return out
+
+
+def test_loop_variable_of_two_loops_over_objects():
+    """Two loops over the objects of a list with one loop variable (the fuzzer's
+    seed 12041206 program 380: the second loop's ``layer.W`` was left an attribute
+    read of the tuple that stands for the object, an AttributeError in the
+    generated code when only ``x`` was differentiated). Gradient in x against
+    central differences, and hvp in x against differences of that gradient."""
+    f, c = CONTAINERS.f_two_loops, layers()
+    g = grad(f, wrt=1)(c, X)
+    want = np.array([(f(c, X + e) - f(c, X - e)) / (2 * EPS) for e in np.eye(3) * EPS])
+    np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-8)
+    u = np.array([0.3, -0.5, 0.2])
+    got = hvp(f, wrt=1)(c, X, u)
+    fd = (grad(f, wrt=1)(c, X + 1e-5 * u) - grad(f, wrt=1)(c, X - 1e-5 * u)) / 2e-5
+    np.testing.assert_allclose(got, fd, rtol=1e-4, atol=1e-7)
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_loop_variable_over_objects_assigned_elsewhere_is_refused(wrt):
+    from srcdiff import SrcdiffError
+    with pytest.raises(SrcdiffError, match=r"loop variable 'layer' holds the Layer objects"):
+        grad(CONTAINERS.f_loop_name_reused, wrt=wrt)(layers(), X)

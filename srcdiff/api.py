@@ -226,6 +226,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
             result = tuple_([value, grads_expr])
         body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs,
                            rt, params)
+        body_stmts = rt.keep_pushed_arrays(body_stmts, _resolver(env, fs))
         body_stmts = annotate(body_stmts, loc)
         fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
                           dead_code(body_stmts, _resolver(env, fs)),

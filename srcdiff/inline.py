@@ -840,7 +840,8 @@ _VIEWS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "e
 
 _FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
           "full_like", "array", "copy", "arange", "linspace", "eye", "identity", "stack",
-          "concatenate", "vstack", "hstack", "tile", "repeat", "outer", "saved_copy"}
+          "concatenate", "vstack", "hstack", "tile", "repeat", "outer", "saved_copy",
+          "stacked"}
 
 
 def _fresh_definition(op):

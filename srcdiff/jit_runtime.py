@@ -227,6 +227,17 @@ def _saved_copy(value):
     return lambda value: value
 
 
+# (compiled code is not differentiated again: a stack entry is the array itself)
+@overload(runtime.stacked)
+def _stacked(x):
+    return lambda x: x
+
+
+@overload(runtime.unstacked)
+def _unstacked(entry):
+    return lambda entry: entry
+
+
 @overload(support.cast_like)
 def _cast_like(ct, x):
     if _is_none(ct):

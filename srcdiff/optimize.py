@@ -16,6 +16,7 @@ added to it as one expression (``ds = -a; ds += b`` -> ``ds = b - a``), which
 """
 import gast
 
+from . import runtime
 from .rules import lookup
 from .simplify import same_product, twice
 from .syntax import Transformer, clone, names_read, walk
@@ -65,10 +66,15 @@ def _written(stmt, reads=None):
     return out
 
 
+# helpers of generated code that change their first argument in place (and
+# zero_at, which copies: kept with them, as it was)
+_IN_PLACE = {f.__name__ for f in runtime.WRITES_FIRST_ARGUMENT} | {"zero_at"}
+
+
 def _mutating(call):
     f = call.func
     name = f.id if isinstance(f, gast.Name) else getattr(f, "attr", None)
-    return name in ("add_at", "add_at_owned", "zero_at", "pop_tail")
+    return name in _IN_PLACE
 
 
 class _Purity:
@@ -84,6 +90,11 @@ class _Purity:
                 f = n.func
                 if isinstance(f, gast.Name) and f.id in _PURE_HELPERS:
                     continue
+                if _mutating(n):
+                    # (it has rules, but what it does to its argument is an effect:
+                    # ``w_2 = restore_contents(w_1, saved)`` refills w_1's array,
+                    # which other names still read, even if w_2 is never read)
+                    return False
                 obj = self.resolve(f)
                 if obj is None:
                     return False

@@ -41,8 +41,7 @@ _SEQUENCE_FUNCS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "eigh",
 _NOT_ALWAYS_SCALAR = (np.linalg.det, np.trace, np.linalg.slogdet)
 
 # runtime helpers that change their first argument in place (and return it)
-_IN_PLACE_HELPERS = (runtime.add_at, runtime.add_at_owned, runtime.index_add,
-                     runtime.restore_contents, runtime.set_index)
+_IN_PLACE_HELPERS = runtime.WRITES_FIRST_ARGUMENT
 
 
 class _Restore:
@@ -233,44 +232,60 @@ class ReverseTransform:
         reads it as the value ``v`` had at the push. So ``v`` must not be
         changed in place after the push while the name still holds that array
         (in its block, and around its loop to where it is bound again). The
-        generator pushes after the last such write (_iterlocal_push_point) or
-        pushes a copy (_restore): anything else is refused, naming the line,
-        rather than differentiated wrongly. (A user's function is checked
-        where it runs, by protect_writes.)"""
-        def rebinds(st, v):
-            return isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
-                and st.targets[0].id == v and not self._writes_into(st, v)
+        generator pushes after the last such write (_iterlocal_push_point),
+        pushes a copy (_restore), or pushes ``stacked(v)`` (keep_pushed_arrays):
+        anything else is refused, naming the line, rather than differentiated
+        wrongly. (A user's function is checked where it runs, by protect_writes.)"""
+        for push, bad, v in pushed_then_written(body, self._writes_into):
+            raise self.error(
+                bad, f"'{v}' is changed in place here after "
+                f"{push.value.func.value.id}.append({v}) keeps its array: srcdiff "
+                "cannot differentiate this generated code again",
+                "please report this; a derivative of lower order works")
 
-        def window(stmts, start, v):
-            for st in stmts[start:]:
-                if rebinds(st, v):
-                    return None, True
-                if self._writes_into(st, v):
-                    return st, True
-            return None, False
+    def keep_pushed_arrays(self, stmts, resolve):
+        """The finished gradient's statements, with every push of an array that
+        later code may change in place while it is on the stack (what
+        _refuse_pushed_then_written refuses in code differentiated again) made
+        ``S.append(stacked(v))``, and that stack's pops ``unstacked(S.pop())``:
+        the code still pops the array itself (views and other names that share
+        it stay shared), and differentiating it again reads the entry as the
+        copy taken at the push. The check can only be conservative (a name
+        rebound in a loop that may not run), so this costs a copy where it
+        fires, never a refusal. ``resolve``: the object a function expression of
+        the generated code names (its helpers, ``add_at``)."""
+        def writes_into(stmt, t):
+            if self._writes_into(stmt, t):
+                return True
+            return any(isinstance(n, gast.Call) and any(
+                isinstance(a, gast.Name) and a.id == t for a in n.args)
+                and resolve(n.func) in _IN_PLACE_HELPERS for n in walk(stmt))
 
-        def block(stmts, loop):
-            for i, st in enumerate(stmts):
-                if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
-                        and isinstance(st.value.func, gast.Attribute) \
-                        and st.value.func.attr == "append" \
-                        and isinstance(st.value.func.value, gast.Name) \
-                        and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name):
-                    v = st.value.args[0].id
-                    bad, ended = window(stmts, i + 1, v)
-                    if bad is None and not ended and loop:
-                        bad, _ = window(stmts[:i], 0, v)
-                    if bad is not None:
-                        raise self.error(
-                            bad, f"'{v}' is changed in place here after "
-                            f"{st.value.func.value.id}.append({v}) keeps its array: srcdiff "
-                            "cannot differentiate this generated code again",
-                            "please report this; a derivative of lower order works")
-                for field in ("body", "orelse"):
-                    sub = getattr(st, field, None)
-                    if isinstance(sub, list) and sub and not isinstance(st, gast.FunctionDef):
-                        block(sub, isinstance(st, (gast.For, gast.While)) and field == "body")
-        block(body, False)
+        stacks = {push.value.func.value.id
+                  for push, _, _ in pushed_then_written(stmts, writes_into)}
+        if not stacks:
+            return stmts
+        wrap = self.ref(runtime.stacked, "stacked")
+        unwrap = self.ref(runtime.unstacked, "unstacked")
+
+        class Keep(gast.NodeTransformer):
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                f = node.func
+                if not (isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name)
+                        and f.value.id in stacks):
+                    return node
+                if f.attr == "append" and len(node.args) == 1 \
+                        and isinstance(node.args[0], gast.Name):
+                    node.args = [call(clone(wrap), node.args)]
+                    return node
+                # (every pop of the stack: unstacked gives a copy pushed as it is)
+                if f.attr == "pop" and not node.args:
+                    return call(clone(unwrap), [node])
+                return node
+
+        keep = Keep()
+        return [keep.visit(st) for st in stmts]
 
     def _count_assignments(self, body):
         counts = {p: 1 for p in self.norm.params}
@@ -2319,6 +2334,46 @@ def _part_of(v):
     while isinstance(v, (gast.Attribute, gast.Subscript)):
         v = v.value
     return v.id if isinstance(v, gast.Name) else None
+
+
+def pushed_then_written(body, writes_into):
+    """(push, statement, name) for each push of a bare name onto a stack
+    (``S.append(v)``) after which ``statement`` may change ``v``'s array in
+    place while the name still holds it: later in the push's block (up to a
+    statement that binds the name anew), or, in a loop's body, from the body's
+    start to the push. ``writes_into(stmt, name)``: may stmt change name's
+    value in place?"""
+    def rebinds(st, v):
+        return isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+            and st.targets[0].id == v and not writes_into(st, v)
+
+    def window(stmts, start, v):
+        for st in stmts[start:]:
+            if rebinds(st, v):
+                return None, True
+            if writes_into(st, v):
+                return st, True
+        return None, False
+
+    def block(stmts, loop):
+        for i, st in enumerate(stmts):
+            if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+                    and isinstance(st.value.func, gast.Attribute) \
+                    and st.value.func.attr == "append" \
+                    and isinstance(st.value.func.value, gast.Name) \
+                    and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name):
+                v = st.value.args[0].id
+                bad, ended = window(stmts, i + 1, v)
+                if bad is None and not ended and loop:
+                    bad, _ = window(stmts[:i], 0, v)
+                if bad is not None:
+                    yield st, bad, v
+            for field in ("body", "orelse"):
+                sub = getattr(st, field, None)
+                if isinstance(sub, list) and sub and not isinstance(st, gast.FunctionDef):
+                    yield from block(sub, isinstance(st, (gast.For, gast.While))
+                                     and field == "body")
+    return list(block(body, False))
 
 
 def _restores_in(st):

@@ -169,6 +169,8 @@ def zeros_like_value(x):
         return 0.0
     if type(x) is ShapeOf:
         return x.zeros()
+    if type(x) is Stacked:      # (its value is the copy it holds)
+        return zeros_like_value(x.value)
     if isinstance(x, (list, tuple)):      # a container's zero has its structure
         return like_container(x, [zeros_like_value(e) for e in x])
     if isinstance(x, dict):
@@ -459,6 +461,33 @@ def saved_copy(value):
     if type(value) is ShapeOf or not hasattr(value, "shape"):
         return value
     return array_copy(value)
+
+
+class Stacked:
+    """A stack entry of generated code for an array (or list, or dict) the code
+    goes on to change in place while the entry is on the stack: the object
+    itself and a copy of its contents at the push. The code pops the object
+    itself (``unstacked``), so the names and views that share it stay shared;
+    code that differentiates the generated code again takes the entry's value
+    to be the copy (rules/helpers.py), which the later writes do not reach."""
+    __slots__ = ("object", "value")
+
+    def __init__(self, obj, value):
+        self.object = obj
+        self.value = value
+
+    def __repr__(self):
+        return f"Stacked({self.value!r})"
+
+
+def stacked(x):
+    """``x`` to push on a stack while later code changes it in place (Stacked)."""
+    return Stacked(x, copy_structure(x, True))
+
+
+def unstacked(entry):
+    """The object a ``stacked`` entry popped off a stack holds."""
+    return entry.object if type(entry) is Stacked else entry
 
 
 def saved_item(y, key):
@@ -984,3 +1013,10 @@ def written_copy(writer, array, *args, **kwargs):
     copy = np.array(array, copy=True)
     writer(copy, *args, **kwargs)
     return copy
+
+
+# The helpers of generated code that change their first argument in place (and
+# return it): the transforms and the optimizer must not take a call of one for
+# a pure value (a refill whose result is unread still changes what others read).
+WRITES_FIRST_ARGUMENT = (add_at, add_at_owned, index_add, set_index, restore_contents,
+                         restore_together, pop_tail)

@@ -99,3 +99,9 @@ def assert_orders_one_and_two(f, args, i, v):
     tangents[i] = v
     _, t = srcdiff.jvp(f, tuple(args), tuple(tangents))
     np.testing.assert_allclose(t, g @ v, rtol=1e-6, atol=1e-8)
+    # forward over the generated gradient's code: its primal output is the
+    # gradient, its tangent the same Hessian-vector product (this runs the
+    # gradient's code through the forward transform and the optimizer again)
+    primal, t = srcdiff.jvp(srcdiff.grad(f, wrt=i), tuple(args), tuple(tangents))
+    np.testing.assert_allclose(primal, g, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(t, want, rtol=1e-5, atol=1e-7)

@@ -499,10 +499,10 @@ def h(x):
 
 @pytest.mark.parametrize("name", [
     "over_sorted_keys",
-    pytest.param("over_a_list_of_items", marks=pytest.mark.xfail(
-        strict=True, reason="open (main at fea6b3c): grad(grad(grad(f))) refuses generated "
-        "code: 'k' is changed in place here after k_stack.append(k) keeps its array "
-        "(reverse.py:264); it gave the right number before that merge")),
+    # (grad(grad(grad(f))) refused the gradient's gradient's code, "'k' is changed
+    # in place here after k_stack.append(k) keeps its array", until such a push
+    # became k_stack.append(stacked(k)): reverse.keep_pushed_arrays)
+    "over_a_list_of_items",
     "over_a_range"])
 def test_grad_of_grad_of_grad_through_a_loop_with_stacks(name):
     f = load_function(THIRD_ORDER_LOOPS, name=name)

@@ -104,7 +104,32 @@ def min_of_an_item_in_a_loop_then_rebound(x):
     return np.sum(w) * t
 
 
-ACCEPTED = [eigh_unpacked_eigenvalue_shifted, eigh_eigenvalue_zeroed_before_the_vectors_are_read,
+def svd_field_written_in_a_branch(x):
+    # (fuzz seed 13001 program 1819: the gradient's code refills s in place after
+    # the adjoint, ``s_2 = restore_contents(s_1, saved)``, and nothing reads s_2;
+    # differentiated again, the optimizer took the call for a pure value and
+    # dropped it, so svd's adjoint read the halved singular values: hvp and
+    # jvp(grad) were wrong, and jvp(grad)'s primal was not the gradient)
+    A = np.outer(x, 1)
+    res = np.linalg.svd(A, full_matrices=False)
+    s = res.S
+    U = res[0]
+    if x[0] > -5.0:
+        s[0:1] *= 0.5
+    return np.mean(U)
+
+
+def eigh_values_written_in_a_branch(x):
+    A = x.reshape(3, 3)
+    G = A @ A.T + np.eye(3)
+    w, V = np.linalg.eigh(G)
+    if np.sum(x) > -10.0:
+        w[1:] *= 0.25
+    return np.sum(V[:, 0] * np.arange(3.0)) ** 2
+
+
+ACCEPTED = [svd_field_written_in_a_branch, eigh_values_written_in_a_branch,
+            eigh_unpacked_eigenvalue_shifted, eigh_eigenvalue_zeroed_before_the_vectors_are_read,
             svd_truncated_singular_values, item_written_then_other_field_read,
             fields_read_before_a_slice_write, fields_written_in_a_loop, qr_factor_written,
             min_of_an_item_kept_across_the_write, min_of_an_item_in_a_loop_then_rebound]

@@ -290,3 +290,30 @@ def saved_item_jvp(ans, y, key, *, dy):
 
 
 register_linear((0,), copy_structure, copy_together, saved_item)
+
+from ..runtime import stacked, unstacked  # noqa: E402
+
+
+# a stack entry's value is the copy taken at the push (runtime.Stacked): its
+# cotangent is the object's cotangent, its tangent the tangent object's entry
+@vjp_rule(stacked)
+def stacked_vjp(g, ans, x):
+    return g
+
+
+@jvp_rule(stacked)
+def stacked_jvp(ans, x, *, dx):
+    return stacked(dx)
+
+
+@vjp_rule(unstacked)
+def unstacked_vjp(g, ans, entry):
+    return g
+
+
+@jvp_rule(unstacked)
+def unstacked_jvp(ans, entry, *, dentry):
+    return unstacked(dentry)
+
+
+register_linear((0,), stacked, unstacked)

@@ -218,11 +218,12 @@ class _Inliner:
         except (KeyError, AttributeError):
             return None
         line = getattr(s, "srcline", None)
+        adder = _scatter_adder(func)
         if func is np.copyto and len(value.args) == 2 and not value.keywords \
                 and isinstance(value.args[0], gast.Name):
             target, new = value.args[0].id, value.args[1]
             made = []
-        elif _scatter_adder(func) and len(value.args) == 3 and not value.keywords \
+        elif adder is not None and len(value.args) == 3 and not value.keywords \
                 and isinstance(value.args[0], gast.Name):
             # np.add.at(y, i, v) / np.subtract.at: a copy with the additions, which
             # has derivative rules, written back
@@ -231,7 +232,7 @@ class _Inliner:
             target = value.args[0].id
             made_name = self.names.fresh(target + "_new")
             made = [assign(made_name, gast.Call(
-                func=self.env.ref(_scatter_adder(func), _scatter_adder(func).__name__),
+                func=self.env.ref(adder, adder.__name__),
                 args=list(value.args), keywords=[]), line)]
             new = load(made_name)
         elif _first_argument_writer(func) and value.args \

@@ -83,6 +83,7 @@ class ReverseTransform:
         self.classifier = Classifier(self.fs, self.local_names, local_defs)
         if self.loc.filename.startswith("<srcdiff"):
             self._refuse_pushed_then_written(body)
+            self._copy_accumulations(body)
         out = norm.output
         self.output_names = [out.id] if isinstance(out, gast.Name) else []
         self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier)
@@ -242,6 +243,21 @@ class ReverseTransform:
                 f"{push.value.func.value.id}.append({v}) keeps its array: srcdiff "
                 "cannot differentiate this generated code again",
                 "please report this; a derivative of lower order works")
+
+    def _copy_accumulations(self, body):
+        """Generated code differentiated again: its ``dy = add_at(dy, i, g)``
+        adds into dy's array in place, and that array may be another value's
+        (``dy = dv`` before it, which the normalizer folds into ``add_at(dv, i,
+        g)``) that this derivative reads afterwards (a rule's input kept for the
+        adjoint). So here the addition is made on a copy (runtime.add_at_copied):
+        the values are the same, and nothing read later changes under it."""
+        copied = {runtime.add_at: runtime.add_at_copied,
+                  runtime.add_at_owned: runtime.add_at_owned_copied}
+        for n in walk(gast.Module(body=body, type_ignores=[])):
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name):
+                func = self.classifier.classify(n).func
+                if func in copied:
+                    n.func = self.ref(copied[func], copied[func].__name__)
 
     def keep_pushed_arrays(self, stmts, resolve):
         """The finished gradient's statements, with every push of an array that

@@ -525,6 +525,23 @@ def add_at(d, index, g):
     return d
 
 
+def add_at_copied(d, index, g):
+    """``add_at`` on a copy of an array ``d`` (a list or dict is updated in
+    place, as by add_at). Code that differentiates generated code again calls it
+    for add_at: there the buffer may be another value's array (``dy = dv`` then
+    ``dy = add_at(dy, i, g)``) that the derivative reads afterwards."""
+    if isinstance(d, np.ndarray):
+        d = np.array(d, copy=True)
+    return add_at(d, index, g)
+
+
+def add_at_owned_copied(d, index, g):
+    """``add_at_owned`` on a copy of an array ``d`` (see add_at_copied)."""
+    if isinstance(d, np.ndarray):
+        d = np.array(d, copy=True)
+    return add_at_owned(d, index, g)
+
+
 def _plain_slices(index):
     t = type(index)
     if t is slice or t is int:

@@ -182,16 +182,17 @@ def restore_contents_jvp(ans, value, snapshot, *, dvalue, dsnapshot):
 
 register_linear((1,), restore_contents)
 
-from ..runtime import add_at, add_at_owned, zeros_like_list  # noqa: E402
+from ..runtime import (add_at, add_at_owned, add_at_copied, add_at_owned_copied,  # noqa: E402
+                       zeros_like_list)
 from .indexing import scatter_add  # noqa: E402
 
 
-@vjp_rule(add_at, add_at_owned)
+@vjp_rule(add_at, add_at_owned, add_at_copied, add_at_owned_copied)
 def add_at_vjp(gg, ans, d, index, g):
     return gg, None, unbroadcast(gg[index], g)
 
 
-@jvp_rule(add_at, add_at_owned)
+@jvp_rule(add_at, add_at_owned, add_at_copied, add_at_owned_copied)
 def add_at_jvp(ans, d, index, g, *, dd, dg):
     return add_cotangents(dd, scatter_add(dg, d, index))
 

@@ -10,7 +10,8 @@ How long srcdiff takes to generate a gradient, as the function grows:
   value of the data); for each, ``grad(f)`` alone (the transform made when the
   gradient is requested) and ``grad(f)`` plus its first call (which makes a
   second variant, specialised on the kinds of the arguments);
-* one large program of the fuzzer (``tools/fuzz.py``, fixed seed);
+* one large program of the fuzzer (``benchmarks/fuzz_program.py``, 211 lines,
+  kept as text);
 * the small functions of the sweep (``tests/sweep_cases.py``: a call of one
   rule's function and a scalar of it, 2-5 lines): CPU seconds of
   ``jacobian(grad(loss))`` (the reverse transform of the loss, then of its
@@ -41,7 +42,6 @@ import numpy as np
 
 SIZES = (50, 100, 250, 500, 1000, 2000)
 QUICK_SIZES = (20, 50)
-FUZZ = dict(seed=1, max_size=300)      # a 225-line program (tools/fuzz.py --show 0)
 
 _counter = itertools.count()
 _tmpdir = None
@@ -129,13 +129,14 @@ def time_shape(shape, n, srcdiff):
 # -- a fuzz program -------------------------------------------------------------
 
 def fuzz_case():
-    """(source, function name, args, wrt) of the fixed fuzz program, or None."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from tools.fuzz import generate_case
-    source, fname, args, wrt, _, _ = generate_case(FUZZ["seed"], 0, 1, FUZZ["max_size"])
-    return None if source is None else (source, fname, args, wrt)
+    """(source, function name, args, wrt) of the fixed fuzz program
+    (benchmarks/fuzz_program.py: a program of tools/fuzz.py kept as text, so
+    that a change to the generator does not change what is timed)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz_program.py")
+    with open(path) as fh:
+        source = fh.read()
+    mod = _module(source, "fzdata")
+    return source, mod.FUNC, mod.ARGS, mod.WRT
 
 
 def time_fuzz(case, srcdiff):
@@ -264,8 +265,8 @@ def run(quick=False, sizes=None, repeats=None, out=print, fuzz=None, sweep=None)
         if case is not None:
             lines, alone, first = time_fuzz(case, srcdiff)
             result["fuzz"] = (lines, alone, first)
-            out(f"\nfuzz program (tools/fuzz.py seed {FUZZ['seed']}, max size {FUZZ['max_size']},"
-                f" {lines} lines): grad(f) {alone:.2f} s, with its first call {first:.2f} s")
+            out(f"\nfuzz program (benchmarks/fuzz_program.py, {lines} lines): grad(f) "
+                f"{alone:.2f} s, with its first call {first:.2f} s")
     sweep = (0 if quick else 50) if sweep is None else sweep
     if sweep:
         losses = sweep_losses(sweep)

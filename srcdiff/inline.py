@@ -919,6 +919,7 @@ def protect_writes(norm, classifier):
             kind = "pack" if op.kind == "call" and op.func in (list, dict) else op.kind
             defs.setdefault(st.targets[0].id, []).append(kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+    lists |= _certain_lists(norm, classifier)      # (and lists grown by L += [v])
     _check_item_augassigns(norm, classifier, lists)
     body = norm.node.body
     _check_augassign_aliases(norm, classifier, written - lists)
@@ -2163,6 +2164,7 @@ def _augassign_sharers(norm, classifier, checked_writes, augs):
             break
         copyable |= more
     near_writes &= copyable
+    lists = _certain_lists(norm, classifier)
     checks = {}
     for s in augs:
         y = s.srcdiff_augassign
@@ -2172,12 +2174,89 @@ def _augassign_sharers(norm, classifier, checked_writes, augs):
         shared = [v for v in sorted(live.get(id(s), ()))
                   if v not in (y, s.targets[0].id)
                   and env.get(v, frozenset({("name", v)})) & mine]
+        if y in lists:
+            # ``L += [v]`` extends the list object: what may see it is a name for
+            # that list (M = L, P = {"a": L}, Q.append(L)), not the arrays its
+            # items are views of (L = [B[0]] shares B's memory, but B is no list)
+            holders = _list_holders(norm, y)
+            shared = [v for v in shared if v in holders]
         bad = ({y} | set(shared)) & near_writes
         if shared and bad:
             return s, y, shared, bad
         if shared:
             checks[id(s)] = (y, shared)
     return checks
+
+
+def _certain_lists(norm, classifier):
+    """The names of the function that certainly hold lists: every binding is a
+    list literal (or ``list(...)``) or an augmented ``L = L + T`` (``L += [v]``)
+    whose operand ``T`` is such a name."""
+    kinds = {}
+    for st in walk_stmts(norm.node.body):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            kinds.setdefault(st.targets[0].id, []).append(st)
+        elif isinstance(st, (gast.For, gast.AugAssign)):
+            for n in names_stored(st.target):
+                kinds.setdefault(n, []).append(None)
+
+    def literal(st):
+        if isinstance(st.value, gast.List):
+            return True
+        op = classifier.classify(st.value)
+        return op.kind == "call" and op.func is list
+
+    out = {n for n, sts in kinds.items() if None not in sts and all(literal(st) for st in sts)}
+    grown = True
+    while grown:
+        grown = False
+        for n, sts in kinds.items():
+            if n in out or None in sts:
+                continue
+            if all(literal(st) or (getattr(st, "srcdiff_augassign", None) is not None
+                                   and isinstance(st.value, gast.BinOp)
+                                   and isinstance(st.value.op, gast.Add)
+                                   and isinstance(st.value.right, gast.Name)
+                                   and st.value.right.id in out
+                                   and isinstance(st.value.left, gast.Name)
+                                   and (st.value.left.id in out or st.value.left.id == n
+                                        or st.value.left.id == st.srcdiff_augassign))
+                   for st in sts):
+                out.add(n)
+                grown = True
+    return out
+
+
+def _list_holders(norm, y):
+    """The names that may hold the list ``y`` itself: bound to it (``M = y``), to
+    a literal holding it (``P = {"a": y}``), or grown with it (``Q.append(y)``),
+    and so on. A conservative syntactic closure (any binding anywhere counts)."""
+    held = {y}
+    grown = True
+    while grown:
+        grown = False
+        for st in walk_stmts(norm.node.body):
+            target, values = None, ()
+            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+                target, v = st.targets[0].id, st.value
+                values = [v] if isinstance(v, gast.Name) else \
+                    list(getattr(v, "elts", None) or getattr(v, "values", None) or [])
+            elif isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+                    and isinstance(st.value.func, gast.Attribute) \
+                    and isinstance(st.value.func.value, gast.Name):
+                target, values = st.value.func.value.id, st.value.args
+            elif isinstance(st, gast.For) and isinstance(st.iter, gast.Name):
+                target, values = None, [st.iter]
+                if st.iter.id in held:
+                    for n in names_stored(st.target) - held:
+                        held.add(n)
+                        grown = True
+                continue
+            if target is not None and target not in held and any(
+                    isinstance(v, gast.Name) and v.id in held for v in values):
+                held.add(target)
+                grown = True
+    return held
 
 
 def _freshen(norm, classifier, names, at, y):

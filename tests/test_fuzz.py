@@ -495,3 +495,33 @@ def test_command_line(tmp_path):
                                                 "progress: 4/4 programs"], out.stdout
     found = re.findall(r"^found: program (\d+) ", out.stdout, re.M)
     assert len(found) == int(m.group(2)), out.stdout
+
+
+ALIAS_AFTER_EARLY_RETURN = '''import numpy as np
+
+
+def f(x, p):
+    s = np.sum(x)
+    if s > -100.0:
+        return s * 2.0
+    v = p[0]
+    v[1:] = v[:-1] * 0.5
+    return np.sum(p[0] * x)
+'''
+
+NO_ALIAS_AFTER_EARLY_RETURN = ALIAS_AFTER_EARLY_RETURN.replace("v = p[0]", "v = p[0].copy()")
+
+
+@pytest.mark.parametrize("source, dependent", [(ALIAS_AFTER_EARLY_RETURN, True),
+                                               (NO_ALIAS_AFTER_EARLY_RETURN, False)])
+def test_aliasing_judged_on_the_refused_line_run(source, dependent):
+    """An aliasing refusal of a line that does not run at the inputs (an early
+    return before it): the fuzzer judges it on the program made to run that line
+    (seed 13200 program 5126: a write into a parameter object's field through
+    another name, after an early return, was counted as a wrong refusal)."""
+    fl = fuzz.Failure("refused", "grad: ...", "'v' is changed in place here, but 'p' names "
+                      "the same array and is used afterwards")
+    fl.where = ("<program>", 9)
+    args = [np.array([0.3, -0.2, 0.5]), [np.array([1.0, 2.0, 3.0])]]
+    why = fuzz.aliasing_where_refused(source, "f", args, fl)
+    assert (why is not None) == dependent, why

@@ -2594,6 +2594,39 @@ def _force_path(tree, lines, loops=False):
     return t
 
 
+class _NoEarlyReturns(ast.NodeTransformer):
+    """Every ``return`` but the last statement of a function becomes ``pass``."""
+    def visit_FunctionDef(self, node):
+        last = node.body[-1] if node.body else None
+        self.generic_visit(node)
+        for st in ast.walk(node):
+            for field in ("body", "orelse"):
+                stmts = getattr(st, field, None)
+                if isinstance(stmts, list):
+                    setattr(st, field, [ast.Pass() if isinstance(x, ast.Return)
+                                        and x is not last else x for x in stmts])
+        return node
+
+
+def aliasing_where_refused(source, fname, args, fail):
+    """For a refusal naming a line that does not run at ``args``: a reason if the
+    program made to run that line (early returns dropped, the branches around the
+    line taken, then its loops unwrapped too) has a value that depends on writes
+    through views and aliases (aliasing_dependent); None when that cannot be
+    shown (the line runs already, or the variant does not run)."""
+    if fail.where is None or failure_line_runs(source, fname, args, fail):
+        return None
+    tree = _NoEarlyReturns().visit(ast.parse(source))
+    for loops in (False, True):
+        text = _render(_force_path(tree, _subject_lines(source, fail), loops))
+        if text is None or not failure_line_runs(text, fname, args, fail):
+            continue
+        why = aliasing_dependent(text, fname, args)
+        if why is not None and "value differs" in why:
+            return "with the refused line run: " + why
+    return None
+
+
 def _undefined_names(tree):
     """Names read somewhere but bound nowhere (a cheap pyflakes)."""
     import builtins
@@ -3217,6 +3250,17 @@ def _check_one(job):
     except _Timeout:
         fails = [Failure("timeout", "check", f"more than {timeout}s")]
     res["seconds"] = time.time() - t0
+    if not stats.get("aliasing") and fails and all(
+            fl.category == "refused" and any(m in fl.message for m in _ALIAS_REFUSALS)
+            for fl in fails):
+        # an aliasing refusal of a line that does not run at the inputs (an early
+        # return before it): judged on the program made to run that line
+        try:
+            why = _with_timeout(20.0, aliasing_where_refused, source, fname, args, fails[0])
+        except _Timeout:
+            why = None
+        if why is not None:
+            stats["aliasing"] = stats.get("aliasing", 0) + 1
     if stats.get("aliasing"):
         # refusing a program whose value depends on in-place aliasing is right (for
         # that reason: a refusal for anything else still counts)

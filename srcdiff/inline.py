@@ -2193,12 +2193,16 @@ def _certain_lists(norm, classifier):
     list literal (or ``list(...)``) or an augmented ``L = L + T`` (``L += [v]``)
     whose operand ``T`` is such a name."""
     kinds = {}
+    stores = {}
+    for n in walk(norm.node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
     for st in walk_stmts(norm.node.body):
-        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+        if isinstance(st, gast.Assign) and len(st.targets) == 1 \
+                and isinstance(st.targets[0], gast.Name):
             kinds.setdefault(st.targets[0].id, []).append(st)
-        elif isinstance(st, (gast.For, gast.AugAssign)):
-            for n in names_stored(st.target):
-                kinds.setdefault(n, []).append(None)
+    # (a name bound any other way too, a loop target or an unpacked item, is not one)
+    kinds = {n: sts for n, sts in kinds.items() if len(sts) == stores.get(n, 0)}
 
     def literal(st):
         if isinstance(st.value, gast.List):
@@ -2206,12 +2210,12 @@ def _certain_lists(norm, classifier):
         op = classifier.classify(st.value)
         return op.kind == "call" and op.func is list
 
-    out = {n for n, sts in kinds.items() if None not in sts and all(literal(st) for st in sts)}
+    out = {n for n, sts in kinds.items() if all(literal(st) for st in sts)}
     grown = True
     while grown:
         grown = False
         for n, sts in kinds.items():
-            if n in out or None in sts:
+            if n in out:
                 continue
             if all(literal(st) or (getattr(st, "srcdiff_augassign", None) is not None
                                    and isinstance(st.value, gast.BinOp)
@@ -2219,8 +2223,7 @@ def _certain_lists(norm, classifier):
                                    and isinstance(st.value.right, gast.Name)
                                    and st.value.right.id in out
                                    and isinstance(st.value.left, gast.Name)
-                                   and (st.value.left.id in out or st.value.left.id == n
-                                        or st.value.left.id == st.srcdiff_augassign))
+                                   and st.value.left.id in out | {n})
                    for st in sts):
                 out.add(n)
                 grown = True

@@ -46,6 +46,14 @@ def a_dict_holds_the_list(x):
     return np.sum(P["a"][-1] * x)
 
 
+def an_array_plus_a_list_literal(x):
+    a = np.sin(x)
+    b = a
+    a += [1.0, 2.0, 3.0]
+    a[0] = a[0] * 2.0
+    return np.sum(a * b)
+
+
 def views_then_their_array_written(x):
     B = np.stack([np.sin(x), np.cos(x), x * x])
     L = [B[0]]
@@ -65,3 +73,11 @@ def test_views_in_a_grown_list_then_their_array_written_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match=r"gen_\d+\.py:\d+: 'L' \(which may share "
                        r"memory with 'B'\) is used after 'B' is written in place"):
         srcdiff.grad(MOD.views_then_their_array_written)(X)
+
+
+def test_an_array_grown_by_a_list_literal_is_no_list():
+    """``a += [1.0, 2.0, 3.0]`` of an array adds in place (b sees it): it is not a
+    list grown by ``+=``, and is refused as any aliased augmented assignment."""
+    with pytest.raises(srcdiff.SrcdiffError, match=r"'a' is changed in place here, but 'b' "
+                       r"names the same array"):
+        srcdiff.grad(MOD.an_array_plus_a_list_literal)(X)

@@ -2603,8 +2603,9 @@ class _NoEarlyReturns(ast.NodeTransformer):
             for field in ("body", "orelse"):
                 stmts = getattr(st, field, None)
                 if isinstance(stmts, list):
-                    setattr(st, field, [ast.Pass() if isinstance(x, ast.Return)
-                                        and x is not last else x for x in stmts])
+                    setattr(st, field, [ast.copy_location(ast.Pass(), x)
+                                        if isinstance(x, ast.Return) and x is not last
+                                        else x for x in stmts])
         return node
 
 
@@ -2614,16 +2615,21 @@ def aliasing_where_refused(source, fname, args, fail):
     line taken, then its loops unwrapped too) has a value that depends on writes
     through views and aliases (aliasing_dependent); None when that cannot be
     shown (the line runs already, or the variant does not run)."""
-    if fail.where is None or failure_line_runs(source, fname, args, fail):
+    try:
+        if fail.where is None or failure_line_runs(source, fname, args, fail):
+            return None
+        tree = _NoEarlyReturns().visit(ast.parse(source))
+        for loops in (False, True):
+            text = _render(_force_path(tree, _subject_lines(source, fail), loops))
+            if text is None or not failure_line_runs(text, fname, args, fail):
+                continue
+            why = aliasing_dependent(text, fname, args)
+            if why is not None and "value differs" in why:
+                return "with the refused line run: " + why
+    except _Timeout:
+        raise
+    except Exception:  # noqa: BLE001  (no judgement: the refusal still counts)
         return None
-    tree = _NoEarlyReturns().visit(ast.parse(source))
-    for loops in (False, True):
-        text = _render(_force_path(tree, _subject_lines(source, fail), loops))
-        if text is None or not failure_line_runs(text, fname, args, fail):
-            continue
-        why = aliasing_dependent(text, fname, args)
-        if why is not None and "value differs" in why:
-            return "with the refused line run: " + why
     return None
 
 

@@ -919,10 +919,11 @@ def protect_writes(norm, classifier):
             kind = "pack" if op.kind == "call" and op.func in (list, dict) else op.kind
             defs.setdefault(st.targets[0].id, []).append(kind)
     lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
-    lists |= _certain_lists(norm, classifier)      # (and lists grown by L += [v])
+    grown = _certain_lists(norm, classifier)
+    lists |= grown      # (and lists grown by L += [v])
     _check_item_augassigns(norm, classifier, lists)
     body = norm.node.body
-    _check_augassign_aliases(norm, classifier, written - lists)
+    _check_augassign_aliases(norm, classifier, written - lists, grown)
     _check_resized_list_aliases(norm)
     if not written:
         return
@@ -2088,7 +2089,7 @@ class _Private:
         return node.elts[k], name
 
 
-def _check_augassign_aliases(norm, classifier, checked_writes):
+def _check_augassign_aliases(norm, classifier, checked_writes, lists):
     """``y *= 2`` changes an array in place in Python, but is differentiated as
     ``y = y * 2``: refuse it where another name whose value may share memory
     with ``y`` (a forward may-alias analysis) is used later."""
@@ -2096,7 +2097,7 @@ def _check_augassign_aliases(norm, classifier, checked_writes):
     if not augs:
         return
     while True:
-        got = _augassign_sharers(norm, classifier, checked_writes, augs)
+        got = _augassign_sharers(norm, classifier, checked_writes, augs, lists)
         if not isinstance(got, tuple):
             break
         s, y, shared, bad = got
@@ -2123,7 +2124,7 @@ def _check_augassign_aliases(norm, classifier, checked_writes):
     _insert_checks(norm, checks, runtime.not_shared)
 
 
-def _augassign_sharers(norm, classifier, checked_writes, augs):
+def _augassign_sharers(norm, classifier, checked_writes, augs, lists):
     """{id(y += v): (y, names read later that may share y's array)}, or
     (stmt, y, those names, the ones the reverse transform may copy) for the
     first ``y += v`` whose sharing a check where it runs could not see."""
@@ -2164,7 +2165,6 @@ def _augassign_sharers(norm, classifier, checked_writes, augs):
             break
         copyable |= more
     near_writes &= copyable
-    lists = _certain_lists(norm, classifier)
     checks = {}
     for s in augs:
         y = s.srcdiff_augassign

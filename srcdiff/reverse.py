@@ -2371,13 +2371,27 @@ def pushed_then_written(body, writes_into):
                 return st, True
         return None, False
 
+    # (the names any statement could change in place at all -- an item store's
+    # array, a method's object, a call's argument -- found in one walk: a push
+    # of another name needs no window)
+    touched = set()
+    for n in walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
+                and isinstance(n.value, gast.Name):
+            touched.add(n.value.id)
+        elif isinstance(n, gast.Call):
+            if isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name):
+                touched.add(n.func.value.id)
+            touched |= {a.id for a in n.args if isinstance(a, gast.Name)}
+
     def block(stmts, loop):
         for i, st in enumerate(stmts):
             if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
                     and isinstance(st.value.func, gast.Attribute) \
                     and st.value.func.attr == "append" \
                     and isinstance(st.value.func.value, gast.Name) \
-                    and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name):
+                    and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name) \
+                    and st.value.args[0].id in touched:
                 v = st.value.args[0].id
                 bad, ended = window(stmts, i + 1, v)
                 if bad is None and not ended and loop:

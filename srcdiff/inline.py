@@ -23,7 +23,7 @@ from . import runtime
 from .errors import SrcdiffError
 from .list_names import propagate_list_names
 from .liveness import bound_before, live_after, points_to, sharers
-from .sharing import TupleItems, container_holds, may_share, partners
+from .sharing import LiteralItems, TupleItems, container_holds, may_share, partners
 from .normalize import normalize
 from .parse import FunctionSource, parse_function, resolve_static
 from .records import rewrite_records
@@ -1455,6 +1455,7 @@ def alias_binds(classifier, body, params=()):
     a tuple of new arrays shares the memory of that item only (tuple_items)."""
     numbers = number_names(body, classifier, params)
     items = tuple_items(classifier, body, params)
+    literal = LiteralItems(body, params)
 
     def binds(s):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
@@ -1472,6 +1473,9 @@ def alias_binds(classifier, body, params=()):
         item = items.binds(s)
         if item is not None:
             return item[0], item[1], False
+        item = literal.read(s)
+        if item is not None:
+            return t, {item}, False
         op = classifier.classify(s.value)
         if op.kind in ("pack", "pack_dict"):
             # a list, tuple or dict holds its elements' arrays: one changed in place
@@ -1480,6 +1484,7 @@ def alias_binds(classifier, body, params=()):
         if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
             return t, set(), False
         return t, _memory_sources(op), False
+    binds.item_binds = lambda s: literal.item_binds(s, numbers)
     return binds
 
 

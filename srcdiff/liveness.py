@@ -164,7 +164,12 @@ def points_to(body, binds, at=None, track=(), rows=True):
     array ``("name", n)``. ``rows``: a ``for`` loop's target may share its
     iterable's memory (the rows of an array); False for lists followed as lists,
     or the names of the iterables whose items may (lists holding lists).
+
+    ``binds.item_binds(stmt)``, where ``binds`` has it: {name: sources (None for
+    a number)} that the statement binds besides its target, the items of a
+    literal list or tuple (sharing.LiteralItems).
     """
+    item_binds = getattr(binds, "item_binds", None) or (lambda s: None)
     relevant = set(track)
     for s in walk_stmts(body):
         if isinstance(s, gast.For):
@@ -173,6 +178,8 @@ def points_to(body, binds, at=None, track=(), rows=True):
         bound = binds(s)
         if bound is not None and bound[1]:
             relevant |= {bound[0]} | set(bound[1])
+        for n, sources in (item_binds(s) or {}).items():
+            relevant |= {n} | set(sources or ())
     before = {}
     heads = {}
 
@@ -250,6 +257,13 @@ def points_to(body, binds, at=None, track=(), rows=True):
         bound = binds(s)
         if bound is None:
             return env
+        items = item_binds(s)
+        if items:
+            # (read before the holder is rebound: G = G would read the new items)
+            got = {n: frozenset() if src is None else sites_of(env, src)
+                   for n, src in items.items()}
+            env = dict(env)
+            env.update(got)
         target, sources, keeps = bound
         if keeps or target not in relevant:
             return env

@@ -24,7 +24,8 @@ import gast
 from .analysis import walk_stmts
 from .syntax import names_read, names_stored, walk
 
-__all__ = ["may_share", "partners", "container_holds", "OwnedArrays", "TupleItems", "item_name"]
+__all__ = ["may_share", "partners", "container_holds", "OwnedArrays", "TupleItems",
+           "LiteralItems", "item_name"]
 
 _PUTS = {"append", "extend", "insert", "add", "appendleft", "extendleft", "update",
          "setdefault"}
@@ -344,6 +345,98 @@ def item_name(holder, k):
     """The name standing for item ``k`` of the tuple ``holder`` in the alias
     analyses (``res[0]``: never a Python name, so never bound or read)."""
     return f"{holder}[{k}]"
+
+
+class LiteralItems:
+    """The items of a list or tuple literal read at constant items: after
+    ``H = [a, b]`` (an inlined helper's ``return [a, b]``) and ``r = H[0]``,
+    ``r`` is ``a``'s value, not ``b``'s. A holder qualifies when every binding is
+    a literal without ``*`` or another holder (``G = H``), and every other use is
+    ``t = H[k]`` (``k`` a constant int >= 0): nothing can put another value in
+    it. The alias analyses follow ``H[k]`` (``item_name``) as a name of its own,
+    bound where the holder is (``item_binds``)."""
+
+    def __init__(self, body, excluded=()):
+        binds, reads, other = {}, {}, set(excluded)
+        for st in walk_stmts(body):
+            got = self._simple(st)
+            if got is not None:
+                t, v = got
+                if isinstance(v, (gast.List, gast.Tuple)) \
+                        and not any(isinstance(e, gast.Starred) for e in v.elts):
+                    binds.setdefault(t, []).append(None)
+                    other |= names_read(v)
+                    continue
+                if isinstance(v, gast.Name):
+                    binds.setdefault(t, []).append(v.id)
+                    continue
+                k = self._item(v)
+                if k is not None:
+                    reads[id(st)] = k
+                    other.add(t)
+                    continue
+                other.add(t)
+            if isinstance(st, (gast.If, gast.While)):
+                other |= names_read(st.test)
+            elif isinstance(st, gast.For):
+                other |= names_read(st.iter) | names_stored(st.target)
+            elif isinstance(st, gast.FunctionDef):
+                other |= names_read(st) | {st.name}
+            else:
+                other |= {n.id for n in walk(st) if isinstance(n, gast.Name)}
+        holders = {h for h in binds if h not in other}
+        while True:       # a holder bound to a name that is none is none
+            drop = {h for h in holders if any(b is not None and b not in holders
+                                               for b in binds[h])}
+            if not drop:
+                break
+            holders -= drop
+        # a name bound to a holder's value is one, or the holder is none
+        renamed = {b for h in binds if h not in holders for b in binds[h] if b is not None}
+        while renamed & holders:
+            holders -= renamed
+            renamed = {b for h in binds if h not in holders for b in binds[h] if b is not None}
+        self.holders = holders
+        self.reads = {key: hk for key, hk in reads.items() if hk[0] in holders}
+        self.keys = sorted({k for _, k in self.reads.values()})
+
+    @staticmethod
+    def _simple(st):
+        if isinstance(st, gast.Assign) and len(st.targets) == 1 \
+                and isinstance(st.targets[0], gast.Name) \
+                and not getattr(st, "srcdiff_augassign", None):
+            return st.targets[0].id, st.value
+        return None
+
+    @staticmethod
+    def _item(value):
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+                and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int \
+                and value.slice.value >= 0:
+            return value.value.id, value.slice.value
+        return None
+
+    def read(self, st):
+        """The item name ``t = H[k]`` reads, or None."""
+        hk = self.reads.get(id(st))
+        return item_name(*hk) if hk is not None else None
+
+    def item_binds(self, st, numbers=frozenset()):
+        """{item name: the names its value may share (None: a number)} that the
+        binding of a holder ``st`` binds besides the holder, else None."""
+        got = self._simple(st)
+        if got is None or got[0] not in self.holders:
+            return None
+        h, v = got
+        if isinstance(v, gast.Name):
+            return {item_name(h, k): {item_name(v.id, k)} for k in self.keys}
+        out = {}
+        for k, e in enumerate(v.elts):
+            if isinstance(e, gast.Constant) or isinstance(e, gast.Name) and e.id in numbers:
+                out[item_name(h, k)] = None
+            else:
+                out[item_name(h, k)] = set(names_read(e))
+        return out
 
 
 class TupleItems:

@@ -23,7 +23,7 @@ from .rules.support import cast_like
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
 from .syntax import (load, store, const, assign, call, attr, subscript, names_read, clone,
-                     tuple_, walk)
+                     tuple_, walk, names_stored)
 from .templates import template, instantiate, result_parts, returns_tuple
 from .rules.registry import vjp_params
 
@@ -1244,6 +1244,7 @@ class ReverseTransform:
                    for t in st.targets if isinstance(t, gast.Subscript)
                    and isinstance(t.value, gast.Name)}
         self.shape_only = (self._shape_only(adjoint) & self.arrays) - written
+        self.revisited_lists = _revisited_lists(body)
         needed |= self._restore_index_reads(adjoint, needed)
         # (an array a view the sweep reads looks into becomes needed here: its
         # put-back items, their indices and the restores of the name it is
@@ -1868,6 +1869,10 @@ class ReverseTransform:
         """The expression pushed to save ``name`` (only its shape where that suffices)."""
         if name in self.shape_only:
             return call(self.ref(runtime.shape_of, "shape_of"), [load(name)])
+        if name in self.revisited_lists:
+            # (its lists, as they are now: later code may get the list back out of
+            # a container and grow or shrink it, which a push of the object sees)
+            return call(self.ref(runtime.copy_structure, "copy_structure"), [load(name)])
         return load(name)
 
     def stack(self, name, inits):
@@ -2108,6 +2113,32 @@ def _loop_level(stmts):
         if isinstance(s, gast.If):
             yield from _loop_level(s.body)
             yield from _loop_level(s.orelse)
+
+
+def _revisited_lists(body):
+    """Names whose list later code may get back out of a container and resize:
+    a name that some statement grows or shrinks (``L.append(v)``, ``L.pop()``)
+    and that is bound to a value taken out of one (``L = S.pop()``, ``L = S[k]``,
+    ``for L in S``), as the gradient's own backward does with the lists it
+    pushed (``items = items_stack.pop()``, then ``items.pop()`` per item). A push
+    of such a name keeps a copy of its lists, not the object those calls change."""
+    resized = {got[0] for got in map(resizing_call, walk(gast.Module(body=body,
+                                                                        type_ignores=[])))
+               if got}
+    if not resized:
+        return set()
+    out = set()
+    for st in walk_stmts(body):
+        if isinstance(st, gast.For):
+            out |= names_stored(st.target) & resized
+        elif isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id in resized:
+            v = st.value
+            taken = isinstance(v, gast.Subscript) or isinstance(v, gast.Call) \
+                and isinstance(v.func, gast.Attribute) and v.func.attr == "pop"
+            if taken:
+                out.add(st.targets[0].id)
+    return out
 
 
 def _resized_lists(s):

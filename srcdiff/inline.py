@@ -1461,8 +1461,8 @@ def alias_binds(classifier, body, params=()):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             return None
         t = s.targets[0].id
-        if t in numbers:
-            return t, None, False
+        if t in numbers or getattr(s.value, "srcdiff_number", False):
+            return t, None, False       # (a field of an object argument that holds a number)
         aug = getattr(s, "srcdiff_augassign", None)
         if aug:
             return t, {aug}, t == aug
@@ -1525,6 +1525,8 @@ def number_names(body, classifier, params=()):
     def number(value, numbers):
         if isinstance(value, gast.Constant):
             return type(value.value) in (int, float, complex)
+        if getattr(value, "srcdiff_number", False):
+            return True     # a field of an object argument that holds a number
         if isinstance(value, gast.Name):
             return value.id in numbers
         if id(value) not in ops:
@@ -2111,10 +2113,14 @@ def _check_augassign_aliases(norm, classifier, checked_writes, lists):
         # a vector is a number), then the analysis is run again
         if y in bad or not _freshen(norm, classifier, bad, s, y):
             v = shared[0]
-            raise norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
+            err = norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
                                     "same array and is used afterwards; srcdiff differentiates "
                                     f"this as a new value", f"write {y} = {y} <op> ... "
                                     f"(or copy it first: {v} = {y}.copy())")
+            # (where an attribute of a parameter is read, the object's kind, known
+            # when the function is called, may say the field holds a number)
+            err.object_read = not getattr(norm, "records", None) and _reads_attributes(norm)
+            raise err
     checks = got
     if not checks:
         return
@@ -2127,6 +2133,14 @@ def _check_augassign_aliases(norm, classifier, checked_writes, lists):
     # builtin min() may return either argument): checked where it happens
     from . import runtime
     _insert_checks(norm, checks, runtime.not_shared)
+
+
+def _reads_attributes(norm):
+    """Does the function read an attribute of one of its parameters (``p.c``)?"""
+    params = set(norm.params)
+    return any(isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name)
+               and n.value.id in params and isinstance(n.ctx, gast.Load)
+               for n in walk(norm.node))
 
 
 def _augassign_sharers(norm, classifier, checked_writes, augs, lists):

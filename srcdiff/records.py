@@ -31,6 +31,7 @@ class RecordKind:
     fields: tuple
     named: bool      # a NamedTuple (a tuple of its fields), else a dict of them
     subs: tuple = ()     # per field: the RecordKind of an object held there, or None
+    numbers: frozenset = frozenset()     # the fields that hold a number (never an array)
 
     def sub(self, key):
         """The RecordKind of the object at ``key`` of the container (an index of
@@ -46,10 +47,21 @@ class RecordKind:
     def common(self):
         """The RecordKind every item of a list or tuple of objects has, or None
         (an item read at an index known only when it runs is any of them)."""
-        if self.cls not in (list, tuple) or not self.subs or None in self.subs \
-                or any(k != self.subs[0] for k in self.subs):
+        if self.cls not in (list, tuple) or not self.subs or None in self.subs:
             return None
-        return self.subs[0]
+        if all(k == self.subs[0] for k in self.subs):
+            return self.subs[0]
+        # (items that differ only in which fields hold numbers: none is known to)
+        plain = [_without_numbers(k) for k in self.subs]
+        return plain[0] if all(k == plain[0] for k in plain) else None
+
+
+def _without_numbers(kind):
+    """``kind`` and the kinds in its fields, with no field known to hold a number."""
+    if not isinstance(kind, RecordKind):
+        return kind
+    return dataclasses.replace(kind, numbers=frozenset(),
+                               subs=tuple(_without_numbers(k) for k in kind.subs))
 
 
 _FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
@@ -72,12 +84,25 @@ def record_kind(a, depth=0):
     if type(a) in (list, tuple, dict):
         return container_kind(a, depth)
     kind = _record_kind(a)
-    if kind is None or depth >= _NESTING:
+    if kind is None:
+        return kind
+    numbers = _number_fields([getattr(a, f, None) for f in kind.fields], kind.fields)
+    if numbers:
+        kind = dataclasses.replace(kind, numbers=numbers)
+    if depth >= _NESTING:
         return kind
     subs = tuple(record_kind(getattr(a, f, None), depth + 1) for f in kind.fields)
     if any(k is not None for k in subs):
         kind = dataclasses.replace(kind, subs=subs)
     return kind
+
+
+def _number_fields(values, fields):
+    """The fields whose values are numbers (Python or NumPy scalars): the code
+    generated for the kind reads them as numbers, which nothing changes in place
+    (a call with an array there has another kind, and code of its own)."""
+    return frozenset(f for f, v in zip(fields, values)
+                     if isinstance(v, (int, float, complex, np.generic)))
 
 
 def container_kind(a, depth=0):
@@ -92,7 +117,8 @@ def container_kind(a, depth=0):
     subs = tuple(record_kind(a[k], depth + 1) for k in keys)
     if all(k is None for k in subs):
         return None
-    return RecordKind(type(a), tuple(keys), type(a) is not dict, subs)
+    return RecordKind(type(a), tuple(keys), type(a) is not dict, subs,
+                      _number_fields([a[k] for k in keys], keys))
 
 
 def _slot_fields(t, a):
@@ -558,8 +584,10 @@ class _Rewriter(gast.NodeTransformer):
             return node
         if node.attr in kind.fields:
             key = kind.fields.index(node.attr) if kind.named else node.attr
-            return gast.copy_location(gast.Subscript(value=node.value, slice=const(key),
-                                                     ctx=gast.Load()), node)
+            read = gast.Subscript(value=node.value, slice=const(key), ctx=gast.Load())
+            if node.attr in kind.numbers:
+                read.srcdiff_number = True      # (inline.alias_binds: holds no array)
+            return gast.copy_location(read, node)
         if node.attr == "__class__" and kind.cls not in (list, tuple, dict):
             return self.env.ref(kind.cls, kind.cls.__name__)
         try:

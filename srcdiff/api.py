@@ -417,7 +417,6 @@ def _aliases_of(popped, primal):
     ``P['b'] = L``), with those names: they must be copied together."""
     from .analysis import walk_stmts
     reads = {}
-    top = {id(st) for st in primal}
     for st in walk_stmts(primal):
         if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
                 and isinstance(st.value.func, gast.Attribute) \
@@ -438,8 +437,7 @@ def _aliases_of(popped, primal):
             # (``L = L_stack.pop()``: the list the stack kept)
             reads.setdefault(target.id, set()).add(value.func.value.id)
             continue
-        if id(st) not in top:
-            continue      # (the other bindings: as before, at the top level only)
+        # (in a branch or a loop too: ``P = [L]; s = P[0]`` where only one path runs)
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             target = target.value
         if isinstance(target, gast.Name) and isinstance(value, (gast.Name, gast.Subscript, gast.List,

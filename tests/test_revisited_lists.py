@@ -40,6 +40,17 @@ def comprehension_in_a_zip_loop(p, x):
     return np.sum(c ** 2) + np.sum(c * x[1])
 
 
+def held_in_a_list_after_a_loop_that_may_return(p, x):
+    for a in p["w"][:2]:
+        U, S, V = np.outer(p["w"], x)
+        if np.sum(x) > 100.0:
+            return np.sum(S * x)
+    L = [x * 2.0]
+    L.append(1.0)
+    P = [L]
+    return np.sum(P[0][0] * L[0])
+
+
 def comprehension_read_after_its_loop(p, x):
     out = 0.0
     for a in p["w"]:
@@ -54,3 +65,13 @@ def comprehension_read_after_its_loop(p, x):
                                   "comprehension_read_after_its_loop"])
 def test_lists_pushed_then_resized_after_their_pop(name):
     assert_orders_one_and_two(getattr(MOD, name), [P, X], 1, V)
+
+
+def test_a_list_held_in_a_list_in_a_branch():
+    """The backward of vjp copies the lists it restores before it runs, with
+    every residual that holds one: ``P = [L]; s = P[0]`` inside the branch a
+    loop with a return leads to were left out (only bindings at the top level
+    were followed), so ``L``'s copy got its item back and ``P[0]`` did not:
+    jacobian(grad) raised IndexError in generated code (fuzz seed 13200
+    program 7172)."""
+    assert_orders_one_and_two(MOD.held_in_a_list_after_a_loop_that_may_return, [P, X], 1, V)

@@ -369,6 +369,27 @@ def test_aliasing_filter():
                   "    q = L.pop()\n    return np.sum(z) + np.sum(q)\n") is None
 
 
+def test_programs_writing_into_their_arguments_are_told_apart():
+    """A write into an argument's array is rejected as an input of the program
+    even where it leaves the values equal (seed 13200 program 9732 wrote a
+    parameter's vector into a view of itself, and srcdiff's right refusal was
+    counted as a mismatch); reading arguments, and writing copies, is not."""
+    def writes_equal_values(x, p):
+        r = p["w"][None, :]
+        r[0] = p["w"]
+        return np.sum(x * p["w"])
+
+    def writes_a_copy(x, p):
+        r = p["w"].copy()[None, :]
+        r[0] = x
+        return np.sum(x * r)
+
+    args = [np.array([0.3, -0.2, 0.5]), {"w": np.array([1.0, 2.0, 3.0])}]
+    assert fuzz.writes_into_arguments(writes_equal_values, args)
+    assert not fuzz.writes_into_arguments(writes_a_copy, args)
+    assert args[1]["w"].flags.writeable
+
+
 def test_aliasing_filter_closures_writing_an_enclosing_list():
     """A nested def writing into its enclosing function's list changes the shared
     list in both variants (a copy there would make the name local to the def)."""

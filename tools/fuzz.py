@@ -2141,6 +2141,23 @@ def check_program(f, args, wrt=None, *, seed=0, forward="auto", vjp_checks=True,
 # Validity of a program at given inputs
 # =============================================================================
 
+def writes_into_arguments(f, args):
+    """Does f write into its arguments' arrays at ``args``, even with the values
+    they hold (``r = x[None, :]; r[0] = x``, which leaves them equal)? Run on
+    read-only copies, such a write raises."""
+    a = deep_copy(args)
+    for leaf in flatten(a):
+        if isinstance(leaf, np.ndarray):
+            leaf.flags.writeable = False
+    try:
+        f(*a)
+    except ValueError as e:
+        return "read-only" in str(e)
+    except Exception:  # noqa: BLE001  (anything else: the caller's own run says)
+        return False
+    return False
+
+
 def evaluate_plain(f, probe_f, probe, args):
     """None if f is a valid test case at args, else the reason it is not."""
     try:
@@ -2149,6 +2166,8 @@ def evaluate_plain(f, probe_f, probe, args):
             a = deep_copy(args)
             v = f(*a)
             if not same_values(a, args):
+                return "program modifies its arguments"
+            if writes_into_arguments(f, args):
                 return "program modifies its arguments"
             probe.margin = math.inf
             pv = probe_f(*deep_copy(args))

@@ -229,8 +229,11 @@ class ForwardTransform:
                 self.owned.add(name)
             return out
         expr = simplify(self.shapes.prune(simplify(expr)))    # (pruning makes more foldable)
-        inv = {v: k for k, v in self.tan_names.items()}
-        operands = {inv[n] for n in names_read(expr) if n in inv}
+        # (the names whose tangents the expression reads: adjoint_of maps every
+        # tangent name made back to its name, tan_names holds the current ones)
+        back = self.shapes.adjoint_of
+        operands = {back[n] for n in names_read(expr)
+                    if n in back and self.tan_names.get(back[n]) == n}
         bases = set(operands)
         for n in operands:
             bases |= self.views.get(n, set())

@@ -532,10 +532,6 @@ class _Inliner:
                 and isinstance(st.targets[0], gast.Name) and st.targets[0].id == name]
         if not made:
             return False
-        stores = [n for n in walk(self.norm.node) if isinstance(n, gast.Name)
-                  and n.id == name and not isinstance(n.ctx, gast.Load)]
-        if len(made) != len(stores):
-            return False
         for st in made:
             if not isinstance(st.value, gast.Call):
                 return False
@@ -545,7 +541,11 @@ class _Inliner:
                 return False
             if not any(func is getattr(np, f) for f in _ARRAY_MAKERS):
                 return False
-        return True
+        # (and bound no other way: a loop target, an unpacked item -- one walk of
+        # the whole function, made last, for the few names that get this far)
+        stores = [n for n in walk(self.norm.node) if isinstance(n, gast.Name)
+                  and n.id == name and not isinstance(n.ctx, gast.Load)]
+        return len(made) == len(stores)
 
     def bind(self, s, op, sub, sub_fs, rename):
         args = sub.node.args
@@ -2023,6 +2023,7 @@ class _Private:
         self.defs = {}          # name -> its binding statements
         self.readers = {}       # name -> targets of the statements that read it
         self.items = {}         # name -> constant items it is read at
+        self._def_reads = None  # name -> how many of the bindings read it
         for st in walk_stmts(body):
             if isinstance(st, (gast.If, gast.For, gast.While)):
                 for n in names_read(st.test if isinstance(st, (gast.If, gast.While))
@@ -2078,9 +2079,13 @@ class _Private:
         if len(defs) != 1 or len(set(taken)) != len(taken) \
                 or None in self.readers.get(name, set()):
             return None, None
-        reads = sum(1 for stmts in self.defs.values() for st in stmts
-                    if name in names_read(st))
-        if reads != len(taken):
+        if self._def_reads is None:     # (counted once: this is asked per item)
+            self._def_reads = {}
+            for stmts in self.defs.values():
+                for st in stmts:
+                    for n in names_read(st):
+                        self._def_reads[n] = self._def_reads.get(n, 0) + 1
+        if self._def_reads.get(name, 0) != len(taken):
             return None, None
         node = defs[0].value
         for _ in range(20):

@@ -1255,7 +1255,8 @@ class ReverseTransform:
         written_any = {x.value.id for st in walk_stmts(body) for x in walk(st)
                        if isinstance(x, gast.Subscript) and isinstance(x.ctx, gast.Store)
                        and isinstance(x.value, gast.Name)}
-        self.own_arrays = {t for t in written if self._own_array(body, t, written_any)}
+        uses = _statements_naming(body)
+        self.own_arrays = {t for t in written if self._own_array(body, t, written_any, uses)}
         # putting back y[i]'s old elements reads i: an index the sweep reads only
         # there must be kept too (conservatively, after every restore)
         extra = self._restore_index_reads(adjoint, needed)
@@ -1284,13 +1285,14 @@ class ReverseTransform:
         self.stack_names = [name for _, name in inits]
         return head + primal
 
-    def _own_array(self, body, t, written_any):
+    def _own_array(self, body, t, written_any, uses):
         """Is the array bound to ``t`` never held by another name: every binding
         of ``t`` makes a new array (not a parameter, a view, a tuple or a swap,
         ``u, v = v, u``), and ``t`` is read only to make new arrays (``t * 2``,
         not ``t[1:]``, ``[t]`` or ``f(t)`` for a call that may return it)? Then
         putting back its old items in the sweep needs no other name to see them.
-        ``written_any``: the names of ``body`` written into (``w[i] = e``)."""
+        ``written_any``: the names of ``body`` written into (``w[i] = e``);
+        ``uses``: _statements_naming(body)."""
         from .inline import _fresh_definition
 
         def makes_new(st):
@@ -1328,9 +1330,7 @@ class ReverseTransform:
             return n in seen or only_new(n, seen | {n}, bound_ok=True)
 
         def only_new(name, seen, bound_ok=False):
-            for st in walk_stmts(body):
-                if isinstance(st, (gast.If, gast.While)):
-                    continue        # (a test only reads)
+            for st in uses.get(name, ()):
                 if isinstance(st, gast.Assign):
                     binds = {n.id for tg in st.targets for n in walk(tg)
                              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
@@ -2113,6 +2113,20 @@ def _loop_level(stmts):
         if isinstance(s, gast.If):
             yield from _loop_level(s.body)
             yield from _loop_level(s.orelse)
+
+
+def _statements_naming(body):
+    """{name: the statements of ``body`` (not an ``if`` or ``while``, whose tests
+    only read) in which the name appears}, in program order."""
+    out = {}
+    for st in walk_stmts(body):
+        if isinstance(st, (gast.If, gast.While)):
+            continue
+        parts = [st.target, st.iter] if isinstance(st, gast.For) else [st]
+        names = {n.id for p in parts for n in walk(p) if isinstance(n, gast.Name)}
+        for n in names:
+            out.setdefault(n, []).append(st)
+    return out
 
 
 def _revisited_lists(body):

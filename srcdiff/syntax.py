@@ -94,6 +94,27 @@ def walk(node):
         yield n
 
 
+_BLOCKS = ("body", "orelse")
+
+
+def own_nodes(st):
+    """The nodes of statement ``st`` but those of the statements in its ``body``
+    and ``orelse`` (a loop's or a branch's, which ``analysis.walk_stmts`` gives
+    on their own); a nested function definition is walked whole."""
+    if isinstance(st, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)) \
+            or not any(getattr(st, f, None) for f in _BLOCKS):
+        yield from walk(st)
+        return
+    yield st
+    for field in st._fields:
+        if field in _BLOCKS:
+            continue
+        v = getattr(st, field, None)
+        for item in (v if isinstance(v, list) else [v]):
+            if isinstance(item, gast.AST):
+                yield from walk(item)
+
+
 class Transformer(gast.NodeTransformer):
     """``gast.NodeTransformer`` with the same semantics, made cheaper: the
     visitor method of each node class is looked up once, and fields are read

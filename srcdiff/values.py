@@ -17,7 +17,7 @@ import gast
 from . import functional, runtime
 from .analysis import walk_stmts
 from .parse import resolve_static
-from .syntax import clone, const, load, walk
+from .syntax import clone, const, load, own_nodes, walk
 
 __all__ = ["FunctionKind", "function_kind", "resolve_function_values"]
 
@@ -150,7 +150,8 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
             if made is not None:        # df = srcdiff.grad(g): df's generated code
                 s.value = made
                 values[s.targets[0].id] = made
-        for call in [n for n in walk(s) if isinstance(n, gast.Call)]:
+        # (the statement's own expressions: walk_stmts gives the ones inside it)
+        for call in [n for n in own_nodes(s) if isinstance(n, gast.Call)]:
             _rewrite_call(call, function_of, static, env)
 
 

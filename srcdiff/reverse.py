@@ -154,14 +154,29 @@ class ReverseTransform:
                         nest(sub, inner)
 
         nest(body, ())
+        reads = {}      # id(loop) -> {name: how many times the loop reads it}
+
+        def reads_in(loop):
+            if id(loop) not in reads:
+                counts = {}
+                for n in walk(loop):
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                        counts[n.id] = counts.get(n.id, 0) + 1
+                reads[id(loop)] = counts
+            return reads[id(loop)]
+
         for loop in walk_stmts(body):
             if not isinstance(loop, (gast.For, gast.While)):
                 continue
             around = (loop,) + outer.get(id(loop), ())
             # read in an enclosing loop after this one: the adjoint of that read
-            # (in an earlier outer iteration) needs the value put back
-            read_outside = _reads_outside(outer[id(loop)][0], loop) if outer.get(id(loop)) \
-                else set()
+            # (in an earlier outer iteration) needs the value put back (the
+            # outermost loop's reads but those inside this one)
+            read_outside = set()
+            if outer.get(id(loop)):
+                mine = reads_in(loop)
+                read_outside = {n for n, k in reads_in(outer[id(loop)][0]).items()
+                                if k > mine.get(n, 0)}
             read_before = set()
             for j, st in enumerate(loop.body):
                 if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
@@ -2064,20 +2079,6 @@ def _may_be_none(expr):
             return True
         expr = expr.orelse if isinstance(expr.orelse, gast.IfExp) else expr.body
     return False
-def _reads_outside(stmt, inner):
-    """Names read in ``stmt`` outside its sub-statement ``inner``."""
-    out = set()
-    todo = [stmt]
-    while todo:
-        node = todo.pop()
-        if node is inner:
-            continue
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-            out.add(node.id)
-        todo.extend(gast.iter_child_nodes(node))
-    return out
-
-
 def _defining(stmts, name):
     """The last statement of this block that assigns ``name``."""
     found = None

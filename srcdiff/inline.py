@@ -1461,8 +1461,12 @@ def alias_binds(classifier, body, params=()):
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             return None
         t = s.targets[0].id
-        if t in numbers or getattr(s.value, "srcdiff_number", False):
-            return t, None, False       # (a field of an object argument that holds a number)
+        if t in numbers:
+            return t, None, False
+        if getattr(s.value, "srcdiff_number", False):
+            # a field of an object argument that holds a number: none of the
+            # object's memory (a value of its own: ``t += v`` of an array v makes one)
+            return t, set(), False
         aug = getattr(s, "srcdiff_augassign", None)
         if aug:
             return t, {aug}, t == aug
@@ -1485,6 +1489,7 @@ def alias_binds(classifier, body, params=()):
             return t, set(), False
         return t, _memory_sources(op), False
     binds.item_binds = lambda s: literal.item_binds(s, numbers)
+    binds.augmented = lambda s: bool(getattr(s, "srcdiff_augassign", None))
     return binds
 
 

@@ -170,6 +170,10 @@ def points_to(body, binds, at=None, track=(), rows=True):
     literal list or tuple (sharing.LiteralItems).
     """
     item_binds = getattr(binds, "item_binds", None) or (lambda s: None)
+    # ``y2 = y + v`` for ``y += v`` is y's array changed in place, but where y
+    # holds a number (no array: a constant, np.mean(x)), a new value, an array
+    # when v is one (``binds.augmented(stmt)``)
+    augmented = getattr(binds, "augmented", None) or (lambda s: False)
     relevant = set(track)
     for s in walk_stmts(body):
         if isinstance(s, gast.For):
@@ -268,10 +272,11 @@ def points_to(body, binds, at=None, track=(), rows=True):
         if keeps or target not in relevant:
             return env
         env = dict(env)
+        got = sites_of(env, sources) if sources else frozenset()
         if sources is None:
             env[target] = frozenset()
-        elif sources:
-            env[target] = sites_of(env, sources)
+        elif got or sources and not augmented(s):
+            env[target] = got
         else:
             site = ("new", id(s))
             old = ("old", id(s))

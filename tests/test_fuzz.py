@@ -57,7 +57,7 @@ def test_generated_programs_are_valid_and_grow():
 
 def test_generator_covers_the_constructs():
     text = "\n".join(fuzz.generate_case(3, k, 120, disabled=list(fuzz.IDIOMS))[0]
-                     for k in range(0, 120, 2))
+                     for k in range(120))
     for construct in ["if ", "elif ", "for ", "while ", "break", "continue", "return",
                       "np.zeros(", ".copy()", "] = ", "] *= ", ".append(", ".pop()", "lambda ",
                       "    def ", "np.sum(", "axis=", "keepdims=True", "np.maximum(", "np.where(",

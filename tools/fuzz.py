@@ -742,7 +742,7 @@ class ProgramGenerator(IdiomStatements):
                      (0.5, self.s_nested_def), (0.5, self.s_lambda)]
         opts += [(0.6, self.s_list_op)]
         if ctx.depth <= 1 and self.on("aliased-write"):
-            opts.append((0.4, self.s_aliased_write))
+            opts += [(0.4, self.s_aliased_write), (0.15, self.s_number_grown)]
         if ctx.depth <= 1 and ctx.loop is None and self.on("list-container"):
             opts.append((0.3, self.s_list_container))
         if ctx.ret is not None:
@@ -908,6 +908,36 @@ class ProgramGenerator(IdiomStatements):
         uv = self.add(Var(u, "S", float(n_el), fn=ctx.fn, fresh=True))
         uv.active = v.active
         return [f"{ind}{t} = {code}"] + write + [f"{ind}{u} = {use}"]
+
+    def s_number_grown(self, ind, ctx):
+        """``z = <number>; z += <array>`` makes z a new array, ``t = z`` names
+        it, and the next ``z += ...`` changes it in place, which t sees. The
+        alias analysis once took a number's augmented assignment to hold no
+        array at all, so that sharing went unseen and the gradient was silently
+        wrong (srcdiff may refuse it, but a number it returns must be right)."""
+        r = self.r
+        kind = r.choice(["V", "W", "M"])
+        e0, b0 = self.limited("S", 1, 1.0)
+        if r.random() < 0.5:
+            e0, b0 = r.choice([("0.0", 0.0), ("0.5", 0.5), (f"np.mean({e0})", b0)])
+        e1, b1 = self.limited(kind, self.d(), 1.0)
+        e2, b2 = self.limited(kind, self.d(), 1.0)
+        op = r.choice(["+=", "*="])
+        z, t, u = self.fresh(kind), self.fresh(kind), self.fresh("S")
+        self.reads_shared = True
+        act = any(v.active and re.search(rf"\b{v.name}\b", e0 + e1 + e2)
+                  for v in self.visible())
+        bound = b0 + b1 + b2 if op == "+=" else b0 + b1
+        for name in (z, t):
+            var = self.add(Var(name, kind, bound, fn=ctx.fn, fresh=False))
+            var.active = act
+        self.freeze({z, t}, ctx)
+        n_el = int(np.prod(self.shape[kind]))
+        uv = self.add(Var(u, "S", float(n_el), fn=ctx.fn, fresh=True))
+        uv.active = act
+        second = e2 if op == "+=" else f"np.cos({e2})"
+        return [f"{ind}{z} = {e0}", f"{ind}{z} += {e1}", f"{ind}{t} = {z}",
+                f"{ind}{z} {op} {second}", f"{ind}{u} = np.sum(np.sin({t}))"]
 
     def s_list_container(self, ind, ctx):
         """Lists inside a container: grown through it (``G[i % 2].append(e)``), or

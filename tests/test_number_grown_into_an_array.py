@@ -1,0 +1,98 @@
+"""``s = <a number>; s += x`` makes s a new array; ``t = s`` names it; the next
+``s += v`` changes that array in place, which t sees (Python). The alias
+analysis took the augmented assignment of a name that holds no array (a
+constant, ``np.mean(x)``, an object's number field, a number item of a literal)
+to hold none either, so t and s looked unrelated: srcdiff differentiated
+``s = s + v`` and returned the gradient of a program whose t had not changed,
+silently wrong (f = sum((0.7 + 2x + x) x) differentiated as sum((0.7 + 2x) x)).
+Now such an assignment makes a new array, which t and s share: the function is
+refused where the write happens, or differentiated right where the sharing is
+decided when it runs. Which check should have caught it: the fuzzer's aliased
+write idiom never grew a number into an array; it does now
+(``Gen.s_number_grown``)."""
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+
+import srcdiff
+from numeric import assert_orders_one_and_two, load_module, numeric_grad
+
+X = np.array([0.4, -0.3, 0.8])
+V = np.array([0.5, 0.2, -0.6])
+
+
+class P(NamedTuple):
+    w: np.ndarray
+    c: float
+
+
+MOD = load_module('''
+def from_a_constant(c, x):
+    s = 0.7
+    s += x * 2.0
+    t = s
+    s += x
+    return np.sum(t * x)
+
+
+def from_a_mean(c, x):
+    s = np.mean(x)
+    s += x * 2.0
+    t = s
+    s *= np.cos(x)
+    return np.sum(t * x)
+
+
+def from_a_number_field(pn, x):
+    s = pn.c
+    s += x * 2.0
+    t = s
+    s += x
+    if np.sum(x) > 100.0:
+        r = pn.w[None, :]
+        r[0] = np.sin(x)
+    return np.sum(t * x)
+
+
+def pair(v):
+    return [v * 2.0, 0.5]
+
+
+def from_a_number_item(c, x):
+    a, s = pair(x)
+    s += x
+    t = s
+    s += a
+    return np.sum(t * x)
+
+
+def grown_then_rebound(c, x):
+    s = 0.7
+    s += x * 2.0
+    t = s
+    s = s + x
+    return np.sum(t * x) + np.sum(s)
+''', P=P)
+
+
+def _args(name):
+    return [P(np.array([0.3, -0.5, 0.2]), 0.7) if name == "from_a_number_field" else 0.7, X]
+
+
+@pytest.mark.parametrize("name", ["from_a_constant", "from_a_mean", "from_a_number_field",
+                                  "from_a_number_item"])
+def test_never_a_wrong_gradient(name):
+    f = getattr(MOD, name)
+    args = _args(name)
+    try:
+        g = srcdiff.grad(f, wrt=1)(*args)
+    except srcdiff.SrcdiffError as e:
+        assert "is changed in place here" in str(e) and "gen_" in str(e)
+        return
+    np.testing.assert_allclose(g, numeric_grad(f, args, 1), rtol=1e-6, atol=1e-8)
+
+
+def test_no_sharing_left_is_differentiated():
+    """``s = s + x`` rebinds: t keeps the array, nothing is refused."""
+    assert_orders_one_and_two(MOD.grown_then_rebound, [0.7, X], 1, V)

@@ -737,15 +737,27 @@ class ReverseTransform:
             self.live.discard(d)
             self.owned.discard(d)
             self.absent.discard(d)
+        refilled = self._refilled_argument(s, t, op)
         if getattr(s, "srcdiff_iterlocal", None) is not None and self.loop_depth > 0:
             if not getattr(s, "srcdiff_invariant", False):
                 out.append(_Restore(s, t, "iterlocal"))
-            return out + self.late_restores
+            return out + self.late_restores + refilled
         if self.late_restores and self.overwrites(t, s):
             out += self.late_restores
         if self.overwrites(t, s) and not self._restored_early:
             out.append(_Restore(s, t, "name"))
-        return out
+        return out + refilled
+
+    def _refilled_argument(self, s, t, op):
+        """``t = restore_contents(x, saved)`` (or another helper that writes into
+        its first argument) with ``x`` a name other than ``t``, as generated code
+        differentiated again has it once its names are versioned: x's array is
+        changed in place, so the sweep puts its old contents back in place
+        (views of it stay valid) before anything earlier reads x."""
+        if op.kind != "call" or op.func not in _IN_PLACE_HELPERS or not op.args \
+                or not isinstance(op.args[0], gast.Name) or op.args[0].id == t:
+            return []
+        return [_Restore(s, op.args[0].id, "contents")]
 
     def contributions(self, s, t, op):
         line = s.srcline
@@ -1844,6 +1856,17 @@ class ReverseTransform:
             return {r.target}
         if r.kind == "pop" and r.target in self.needed:
             return {r.target, r.stmt.targets[0].id}
+        if r.kind == "contents" and r.target in self.needed:
+            return {r.target}
+        if r.kind == "block":
+            # (a block's arrays written in place get their old contents back in
+            # place, restore_contents(y, saved): into the array y named then)
+            st = r.stmt
+            written = {t.value.id for t in walk(st) if isinstance(t, gast.Subscript)
+                       and isinstance(t.ctx, gast.Store) and isinstance(t.value, gast.Name)}
+            rebound = {n.id for n in walk(st) if isinstance(n, gast.Name)
+                       and isinstance(n.ctx, gast.Store)}
+            return (written - rebound - _resized_lists(st)) & self.needed
         return set()
 
     def _shape_stand_ins(self, adjoint):
@@ -1955,6 +1978,16 @@ class ReverseTransform:
             push = gast.Expr(value=call(attr(st, "append"), [saved]))
             pushes.setdefault(id(s), []).append(push)
             return [assign(r.target, popped)]
+        if r.kind == "contents":
+            x = r.target
+            if x not in self._restore_reads.get(id(r), needed):
+                return []
+            st = self.stack(x + "_contents", inits)
+            push = gast.Expr(value=call(attr(st, "append"), [
+                call(self.ref(runtime.saved_copy, "saved_copy"), [load(x)])]))
+            pushes.setdefault(id(s), []).append(push)
+            return [assign(x, call(self.ref(runtime.restore_contents, "restore_contents"),
+                                   [load(x), call(attr(st, "pop"))]))]
         if r.kind == "item":
             y = r.target
             if y not in needed:

@@ -1485,9 +1485,27 @@ def alias_binds(classifier, body, params=()):
             # a list, tuple or dict holds its elements' arrays: one changed in place
             # is changed in it too
             return t, {a.id for a in op.args if isinstance(a, gast.Name)} - numbers, False
-        if op.kind in ("nondiff", "const", "list_pop") or _fresh_definition(op):
+        if op.kind == "list_pop":
+            # an item taken off a list: any array the list holds (L.append(a), then
+            # b = L.pop() is a's array)
+            return t, {a.id for a in op.args if isinstance(a, gast.Name)}, False
+        if op.kind in ("nondiff", "const") or _fresh_definition(op):
             return t, set(), False
         return t, _memory_sources(op), False
+
+    def puts(s):
+        """(L, names) for ``L.append(v)``, ``L.extend(vs)``, ``L.insert(i, v)``: L
+        holds v's array from then on, besides what it held."""
+        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) \
+                and isinstance(s.value.func, gast.Attribute) \
+                and isinstance(s.value.func.value, gast.Name) \
+                and s.value.func.attr in ("append", "extend", "insert") and s.value.args:
+            v = s.value.args[-1]
+            if isinstance(v, gast.Name) and v.id not in numbers:
+                return s.value.func.value.id, {v.id}
+        return None
+
+    binds.puts = puts
     binds.item_binds = lambda s: literal.item_binds(s, numbers)
     binds.augmented = lambda s: bool(getattr(s, "srcdiff_augassign", None))
     return binds

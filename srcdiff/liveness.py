@@ -174,6 +174,9 @@ def points_to(body, binds, at=None, track=(), rows=True):
     # holds a number (no array: a constant, np.mean(x)), a new value, an array
     # when v is one (``binds.augmented(stmt)``)
     augmented = getattr(binds, "augmented", None) or (lambda s: False)
+    # ``L.append(v)``: L holds v's array besides what it held (``binds.puts(stmt)``:
+    # (L, names) or None), so an item taken off L may be it
+    puts = getattr(binds, "puts", None) or (lambda s: None)
     relevant = set(track)
     for s in walk_stmts(body):
         if isinstance(s, gast.For):
@@ -184,6 +187,9 @@ def points_to(body, binds, at=None, track=(), rows=True):
             relevant |= {bound[0]} | set(bound[1])
         for n, sources in (item_binds(s) or {}).items():
             relevant |= {n} | set(sources or ())
+        put = puts(s)
+        if put is not None:
+            relevant |= {put[0]} | put[1]
     before = {}
     heads = {}
 
@@ -260,6 +266,11 @@ def points_to(body, binds, at=None, track=(), rows=True):
             return env
         bound = binds(s)
         if bound is None:
+            put = puts(s)
+            if put is not None and put[0] in relevant:
+                lst, held = put
+                env = dict(env)
+                env[lst] = env.get(lst, frozenset({("name", lst)})) | sites_of(env, held)
             return env
         items = item_binds(s)
         if items:

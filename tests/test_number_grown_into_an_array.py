@@ -96,3 +96,34 @@ def test_never_a_wrong_gradient(name):
 def test_no_sharing_left_is_differentiated():
     """``s = s + x`` rebinds: t keeps the array, nothing is refused."""
     assert_orders_one_and_two(MOD.grown_then_rebound, [0.7, X], 1, V)
+
+
+POPPED = load_module('''
+def item_popped_then_changed(x):
+    a = x * 2.0
+    L = []
+    L.append(a)
+    b = L.pop()
+    b *= 3.0
+    return np.sum(a * x)
+
+
+def item_popped_after_its_name_is_rebound(x):
+    a = x * 2.0
+    L = [x * 1.0]
+    L.append(a)
+    a = np.sin(x)
+    b = L.pop()
+    b *= 3.0
+    return np.sum(a * x) + np.sum(b)
+''')
+
+
+def test_an_array_popped_off_a_list_is_the_array_put_there():
+    """``L.append(a); b = L.pop(); b *= 3`` changes a too: the alias analysis took
+    an item popped off a list for a new array (silently wrong at order one on
+    9d549c3: the gradient of sum(2x * x) for sum(6x * x)). Refused now where the
+    write happens; with a rebound first, nothing else holds the array."""
+    with pytest.raises(srcdiff.SrcdiffError, match="'b' is changed in place here, but 'a'"):
+        srcdiff.grad(POPPED.item_popped_then_changed)(X)
+    assert_orders_one_and_two(POPPED.item_popped_after_its_name_is_rebound, [X], 0, V)

@@ -856,7 +856,7 @@ class ProgramGenerator(IdiomStatements):
         z = v.name
         if v.kind == "M":
             opts = [(f"{z}[{self.idx(self.M)}]", "V"), (f"{z}[:, {self.idx(self.N)}]", "W"),
-                    (z, "M"), (f"{z}[::-1]", "M")]
+                    (z, "M"), (f"{z}[::-1]", "M"), (f"[{z}].pop()", "M")]
             if self.on("pyminmax"):
                 # builtin min() of a one-element view returns the view itself where it
                 # selects it (the gradient's copy once hid that: 026dd77)
@@ -867,8 +867,9 @@ class ProgramGenerator(IdiomStatements):
         else:
             n = self.shape[v.kind][0]
             e, _ = self.limited("S", 1, 1.0)
+            # (an item popped off a list is the array put there: [z].pop() is z)
             opts = [(f"{z}[{self.idx(n)}]", "S"), (f"min({z}[{self.idx(n)}], {e})", "S"),
-                    (z, v.kind), (f"{z}[::-1]", v.kind)]
+                    (z, v.kind), (f"{z}[::-1]", v.kind), (f"[{z}].pop()", v.kind)]
             if not self.on("pyminmax"):
                 del opts[1]
         code, kind = r.choice(opts)

@@ -361,6 +361,17 @@ def rewrite_records(norm, records):
     for n in walk(norm.node):
         if isinstance(n, gast.For) and isinstance(n.target, gast.Name):
             loops.setdefault(n.target.id, []).append(n)
+    # (a nested def's names are its own: a loop variable of the function and one
+    # of a nested def are counted apart)
+    scope = _scopes(norm.node)
+    scoped = {}
+    for n in walk(norm.node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+            key = (id(scope[id(n)]), n.id)
+            scoped[key] = scoped.get(key, 0) + 1
+
+    def stores(node, name):
+        return scoped.get((id(scope[id(node)]), name), 0)
     changed = True
     while changed:
         changed = False
@@ -374,8 +385,9 @@ def rewrite_records(norm, records):
                 # (the name may be the variable of several such loops, each over
                 # objects of the same class: ``for layer in layers`` twice)
                 same = [m for m in loops[n.target.id] if isinstance(m.iter, gast.Name)
+                        and scope[id(m)] is scope[id(n)]
                         and m.iter.id in known and known[m.iter.id].common() == item]
-                if len(same) != counts.get(n.target.id):
+                if len(same) != stores(n, n.target.id):
                     raise (getattr(n, "srcloc", None) or norm.fs.loc).error(
                         n, f"the loop variable {n.target.id!r} holds the "
                         f"{item.cls.__name__} objects of {n.iter.id!r} here and is assigned "
@@ -390,9 +402,23 @@ def rewrite_records(norm, records):
                 continue
             kind = _held_record(n.value, known)
             if kind is not None and (isinstance(n.value, gast.Name)
-                                     or counts.get(n.targets[0].id) == 1):
+                                     or stores(n, n.targets[0].id) == 1):
                 known[n.targets[0].id] = kind
                 changed = True
+    # (a loop variable of the same name in a nested def must hold the same objects:
+    # its fields are read by name as the function's are)
+    for name, ms in loops.items():
+        kind = known.get(name)
+        if kind is None or name in (records or {}):
+            continue
+        for m in ms:
+            if not (isinstance(m.iter, gast.Name) and m.iter.id in known
+                    and known[m.iter.id].common() == kind):
+                raise (getattr(m, "srcloc", None) or norm.fs.loc).error(
+                    m, f"the loop variable {name!r} holds {kind.cls.__name__} objects "
+                    "elsewhere and is assigned something else here; srcdiff follows an "
+                    "object argument's items in a loop variable assigned only by loops "
+                    "over such objects", "give this loop variable a name of its own")
     tuples = {n.targets[0].id: n.value for n in walk(norm.node) if isinstance(n, gast.Assign)
               and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Tuple)
               and counts.get(n.targets[0].id) == 1}
@@ -402,6 +428,19 @@ def rewrite_records(norm, records):
     if local:
         _check_made(norm, known, local)
     return set(known)
+
+
+def _scopes(root):
+    """{id(node): the function whose names the node's are} (``root``, or the
+    nested def it is in)."""
+    out = {}
+    todo = [(root, root)]
+    while todo:
+        node, owner = todo.pop()
+        for child in gast.iter_child_nodes(node):
+            out[id(child)] = owner
+            todo.append((child, child if isinstance(child, gast.FunctionDef) else owner))
+    return out
 
 
 def _check_made(norm, known, local):

@@ -10,6 +10,7 @@ import copy
 import numpy as np
 import pytest
 
+import srcdiff
 from srcdiff import grad, hvp, jvp
 from numeric import load_module
 
@@ -372,3 +373,39 @@ def test_loop_variable_over_objects_assigned_elsewhere_is_refused(wrt):
     from srcdiff import SrcdiffError
     with pytest.raises(SrcdiffError, match=r"loop variable 'layer' holds the Layer objects"):
         grad(CONTAINERS.f_loop_name_reused, wrt=wrt)(layers(), X)
+
+
+NESTED_DEF = load_module('''
+def layers_looped_in_a_nested_def_too(t, layers):
+    x = t * np.ones(2)
+    for layer in layers:
+        h = x @ layer.W + layer.b
+        x = np.tanh(h)
+
+    def g(z, k=0.37):
+        x1 = h * 1.0
+        for layer in layers:
+            h2 = x1 @ layer.W + layer.b
+            x1 = np.tanh(h2)
+        return x1
+    return np.sum(x ** 2)
+''')
+
+
+def test_a_nested_defs_loop_variable_is_its_own():
+    """A nested def's ``for layer in layers`` binds its own ``layer``: counted with
+    the function's, it made vjp (w.r.t. the layers too) refuse the function
+    (fuzz seed 14001 program 8712)."""
+    from collections import namedtuple
+    L = namedtuple("L", ["W", "b"])
+    layers = [L(np.eye(2) * 0.5, np.ones(2)), L(np.eye(2) * 0.3, np.zeros(2))]
+    f = NESTED_DEF.layers_looped_in_a_nested_def_too
+    out, f_vjp = srcdiff.vjp(f, 0.3, layers)
+    dt, dlayers = f_vjp(1.0)
+    eps = 1e-6
+    np.testing.assert_allclose(dt, (f(0.3 + eps, layers) - f(0.3 - eps, layers)) / (2 * eps),
+                               rtol=1e-6)
+    bumped = [L(layers[0].W, layers[0].b + eps * np.array([1.0, 0.0])), layers[1]]
+    low = [L(layers[0].W, layers[0].b - eps * np.array([1.0, 0.0])), layers[1]]
+    np.testing.assert_allclose(dlayers[0].b[0], (f(0.3, bumped) - f(0.3, low)) / (2 * eps),
+                               rtol=1e-6)

@@ -69,16 +69,27 @@ def select_grad(g, ans, args, which):
     """Cotangents of min/max: ``g`` goes to the (first) selected argument."""
     if len(args) == 1:
         items = args[0]
-        out = [_zero_like(g) for _ in items]
+        out = [_zero_for(a, g) for a in items]
         out[selected_index(items, which)] = g
         return (out,)
     k = selected_index(args, which)
-    return tuple(g if i == k else _zero_like(g) for i in range(len(args)))
+    return tuple(g if i == k else _zero_for(args[i], g) for i in range(len(args)))
 
 
 def _zero_like(g):
     """A zero cotangent (selected, not g * 0.0, which is NaN for an infinite g)."""
     return 0.0 if isinstance(g, (float, int)) else np.zeros_like(g)
+
+
+def _zero_for(a, g):
+    """The zero cotangent of an argument min/max did not select: of that
+    argument's shape (``g`` has the selected one's: min(x[0:1], b) of a number
+    b gives b a number, not a 1-vector)."""
+    if np.shape(a) == np.shape(g):
+        return _zero_like(g)
+    if isinstance(a, np.ndarray):
+        return np.zeros(a.shape, dtype=np.result_type(g))
+    return np.zeros((), dtype=np.result_type(g))[()]
 
 
 @vjp_rule(builtins.max)

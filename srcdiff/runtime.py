@@ -507,6 +507,10 @@ def add_at(d, index, g):
     (Dask, CuPy) are updated by item assignment, which they support; see
     ``index_add`` for the indices that cannot be expressed that way.
     """
+    if type(d) is np.ndarray and not d.flags.writeable:
+        # (a read-only broadcast of a seed or reduction reached here as the loop's
+        # buffer after an earlier iteration rebound it: add on a copy)
+        d = d.copy()
     if type(d) is np.ndarray and (type(g) is np.ndarray or type(g) is float) \
             and _plain_slices(index):
         d[index] += g          # the common case: a NumPy buffer, constant slices

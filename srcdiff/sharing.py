@@ -347,6 +347,19 @@ def item_name(holder, k):
     return f"{holder}[{k}]"
 
 
+def _compound_uses(st):
+    """The names an ``if``/``while`` test, a ``for`` loop's iterable and target,
+    or a nested def uses (its blocks' statements are walked on their own); None
+    for any other statement."""
+    if isinstance(st, (gast.If, gast.While)):
+        return names_read(st.test)
+    if isinstance(st, gast.For):
+        return names_read(st.iter) | names_stored(st.target)
+    if isinstance(st, gast.FunctionDef):
+        return names_read(st) | {st.name}
+    return None
+
+
 class LiteralItems:
     """The items of a list or tuple literal read at constant items: after
     ``H = [a, b]`` (an inlined helper's ``return [a, b]``) and ``r = H[0]``,
@@ -376,14 +389,9 @@ class LiteralItems:
                     other.add(t)
                     continue
                 other.add(t)
-            if isinstance(st, (gast.If, gast.While)):
-                other |= names_read(st.test)
-            elif isinstance(st, gast.For):
-                other |= names_read(st.iter) | names_stored(st.target)
-            elif isinstance(st, gast.FunctionDef):
-                other |= names_read(st) | {st.name}
-            else:
-                other |= {n.id for n in walk(st) if isinstance(n, gast.Name)}
+            got = _compound_uses(st)
+            other |= got if got is not None else {n.id for n in walk(st)
+                                                  if isinstance(n, gast.Name)}
         holders = {h for h in binds if h not in other}
         while True:       # a holder bound to a name that is none is none
             drop = {h for h in holders if any(b is not None and b not in holders
@@ -410,11 +418,7 @@ class LiteralItems:
 
     @staticmethod
     def _item(value):
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
-                and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int \
-                and value.slice.value >= 0:
-            return value.value.id, value.slice.value
-        return None
+        return TupleItems._item(value, None, lambda op: None)     # (H[k] only)
 
     def read(self, st):
         """The item name ``t = H[k]`` reads, or None."""
@@ -466,14 +470,8 @@ class TupleItems:
             elif not isinstance(st, (gast.If, gast.While, gast.For, gast.FunctionDef)):
                 other |= {n.id for n in walk(st) if isinstance(n, gast.Name)
                           and isinstance(n.ctx, (gast.Store, gast.Del))}
-            if isinstance(st, (gast.If, gast.While)):
-                other |= names_read(st.test)
-            elif isinstance(st, gast.For):
-                other |= names_read(st.iter) | names_stored(st.target)
-            elif isinstance(st, gast.FunctionDef):
-                other |= names_read(st) | {st.name}
-            else:
-                other |= names_read(st)
+            got = _compound_uses(st)
+            other |= got if got is not None else names_read(st)
         holders = {h for h, calls in binds.items() if all(calls) and h not in other}
         self.reads = {k: v for k, v in reads.items() if v[0] in holders}
         self.made = made

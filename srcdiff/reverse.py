@@ -23,7 +23,7 @@ from .rules.support import cast_like
 from .simplify import simplify
 from .shapes import ShapeClasses, sym_rank
 from .syntax import (load, store, const, assign, call, attr, subscript, names_read, clone,
-                     tuple_, walk, names_stored)
+                     tuple_, walk, names_stored, rename)
 from .templates import template, instantiate, result_parts, returns_tuple
 from .rules.registry import vjp_params
 
@@ -1441,17 +1441,71 @@ class ReverseTransform:
             st = next(st for st in walk_stmts(body) if t in checked.get(id(st), ()))
             message, hint = runtime.read_after_write(t, st.targets[0].value.id)
             raise self.loc.error(st, message, hint)
-        for st in walk_stmts(body):
-            if isinstance(st, gast.Expr) and \
-                    self.classifier.classify(st.value).func is runtime.not_shared \
-                    and names_read(st.value) & copies:
-                y = st.value.args[1].value
-                raise self.loc.error(st, f"'{y}' is changed in place here, but a name that "
-                                     "may share its array is used afterwards and written "
-                                     "in place later", f"write {y} = {y} <op> ...")
+        checks = [st for st in walk_stmts(body) if isinstance(st, gast.Expr)
+                  and self.classifier.classify(st.value).func is runtime.not_shared
+                  and names_read(st.value) & copies]
+        if checks:
+            self._check_before_copies(body, checks, wrap, copies)
         for st in wrap:
             st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
         self._check_selected_views(body, wrap)
+
+    def _check_before_copies(self, body, checks, wrap, copies):
+        """A check ``not_shared(y, 'y', (('v', v), ...))`` (inline.py) where the
+        program runs reads names whose values the sweep keeps as copies (``y =
+        saved_copy(...)``, made above), which would hide the sharing it looks for:
+        each such name gets a second name holding the value as the program made
+        it (``y_held``), bound wherever the name is, and the check reads that."""
+        held = {n for st in checks for n in names_read(st.value) & copies}
+        while True:     # (``y = u``: u's held value is y's)
+            more = {st.value.id for st in walk_stmts(body)
+                    if isinstance(st, gast.Assign) and isinstance(st.value, gast.Name)
+                    and st.value.id in copies and names_stored(st.targets[0]) & held} - held
+            if not more:
+                break
+            held |= more
+        shadow = {n: self.names.fresh(n + "_held") for n in sorted(held)}
+        wrapped = {id(st) for st in wrap}
+
+        def refuse(st):
+            y = checks[0].value.args[1].value
+            raise self.loc.error(st, f"'{y}' is changed in place here, but a name that "
+                                 "may share its array is used afterwards and written "
+                                 "in place later", f"write {y} = {y} <op> ...")
+
+        def block(stmts):
+            out = []
+            for st in stmts:
+                for field in ("body", "orelse"):
+                    sub = getattr(st, field, None)
+                    if isinstance(sub, list) and sub and isinstance(sub[0], gast.stmt):
+                        sub[:] = block(sub)
+                bound = names_stored(st) & held if isinstance(st, gast.Assign) else set()
+                if isinstance(st, gast.For):
+                    t = names_stored(st.target) & held
+                    st.body[:0] = [assign(shadow[n], load(n), getattr(st, "srcline", None))
+                                   for n in sorted(t)]
+                elif isinstance(st, (gast.With, gast.AugAssign, gast.AnnAssign)) \
+                        and names_stored(st) & held:
+                    refuse(st)
+                if not bound:
+                    out.append(st)
+                    continue
+                if len(st.targets) != 1 or not isinstance(st.targets[0], gast.Name):
+                    refuse(st)
+                t, line = st.targets[0].id, getattr(st, "srcline", None)
+                if id(st) in wrapped:       # t = saved_copy(t_held), made below
+                    out += [assign(shadow[t], st.value, line), st]
+                    st.value = load(shadow[t])
+                elif isinstance(st.value, gast.Name) and st.value.id in shadow:
+                    out += [st, assign(shadow[t], load(shadow[st.value.id]), line)]
+                else:
+                    out += [st, assign(shadow[t], load(t), line)]
+            return out
+
+        body[:] = block(body)
+        for st in checks:
+            st.value = rename(st.value, shadow)
 
     def _check_selected_views(self, body, wrap):
         """``c = min(t, ...)`` (or max) right after ``t = saved_copy(y[k])``, where

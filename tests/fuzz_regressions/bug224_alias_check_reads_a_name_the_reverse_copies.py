@@ -4,8 +4,8 @@ array on one path (pn.w if ... else a new array), so ``v12 -= pn.c`` is
 checked where it runs not to share pn's memory; the reverse transform also
 keeps v12's values as a copy where it is bound (it is written in place later,
 v12[0] = ...), which would hide that sharing from the check, so the function
-is refused although at these inputs v12 is a new array. Open: the check
-could be made on the value before the copy.
+was refused although at these inputs v12 is a new array. The check now
+reads the value as the program made it (v12_held, reverse._check_before_copies).
 
 Found by tools/fuzz.py --orders 1,2 (seed 14001, program 7449 of 10,000;
 session 14), shrunk.
@@ -27,9 +27,6 @@ ARGS = (Params(w=np.array([-0.727026831648526, 0.1548829405268053, 0.57068395995
 WRT = 0
 ORDERS = (1, 2)
 
-
-XFAIL = ("open: a runtime alias check reads a name the reverse transform keeps as a "
-         "copy (reverse._restore_view_bases), refused")
 
 if __name__ == "__main__":
     import os, sys

@@ -2337,6 +2337,10 @@ def _freshen(norm, classifier, names, at, y):
             if not getattr(st, "srcdiff_augassign", None) and not getattr(st, "srcdiff_fresh", 0)]
     if not todo:
         return False
+    if any(classifier.classify(st.value).kind == "list_pop" for st in todo):
+        # (an item popped off a list is the array put there, which the list no
+        # longer holds where a check after the pop would look: not checkable)
+        return False
     at_line = (getattr(at, "srcloc", None) or norm.fs.loc).lineno(at)
     checks = {}
     for st in todo:

@@ -116,6 +116,17 @@ def item_popped_after_its_name_is_rebound(x):
     b = L.pop()
     b *= 3.0
     return np.sum(a * x) + np.sum(b)
+
+
+def item_popped_off_a_literal_of_constants(x):
+    L = []
+    L.append(0.1)
+    v = np.stack(L)
+    u = [v].pop()
+    v *= 0.5
+    s = np.sum(u)
+    v[::1] = 1.0
+    return s * np.sum(x ** 2)
 ''')
 
 
@@ -127,3 +138,18 @@ def test_an_array_popped_off_a_list_is_the_array_put_there():
     with pytest.raises(srcdiff.SrcdiffError, match="'b' is changed in place here, but 'a'"):
         srcdiff.grad(POPPED.item_popped_then_changed)(X)
     assert_orders_one_and_two(POPPED.item_popped_after_its_name_is_rebound, [X], 0, V)
+
+
+def test_an_array_of_constants_popped_off_a_literal_is_the_array_put_there():
+    """``u = [v].pop(); v *= 0.5`` with v no derivative flows through, and v
+    written into later (so the sweep keeps u as it was made): the check
+    made after the pop looked for v in the list it had just left (silently wrong
+    value and gradient at order one: 0.1 |x|^2 for 0.05 |x|^2; fuzz seed 15001
+    program 2835). Refused where the write happens."""
+    for transform in (srcdiff.grad, srcdiff.value_and_grad):
+        with pytest.raises(srcdiff.SrcdiffError, match="'v' is changed in place here, but 'u'"):
+            transform(POPPED.item_popped_off_a_literal_of_constants)(X)
+    with pytest.raises(srcdiff.SrcdiffError, match="'v' is changed in place here, but 'u'"):
+        srcdiff.vjp(POPPED.item_popped_off_a_literal_of_constants, X)
+    with pytest.raises(srcdiff.SrcdiffError, match="'v' is changed in place here, but 'u'"):
+        srcdiff.jvp(POPPED.item_popped_off_a_literal_of_constants, (X,), (V,))

@@ -1424,46 +1424,56 @@ class ReverseTransform:
                 and not isinstance(st.value, gast.Name)
                 and not _fresh_definition(self.classifier.classify(st.value))
                 and _part_of(st.value) not in kept]
-        # the names whose values may be such copies (and other names for them)
+        # the names whose values may be such copies: other names for them, and
+        # builtin min()/max() of them (which return an argument itself)
         copies = {st.targets[0].id for st in wrap}
         while True:
             more = {st.targets[0].id for st in walk_stmts(body)
                     if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
-                    and isinstance(st.value, gast.Name) and st.value.id in copies} - copies
+                    and names_read(st.value) & copies and self._selects(st.value)} - copies
             if not more:
                 break
             copies |= more
-        # a copy would hide the sharing from a check where the program runs (the
-        # alias checks in inline.py rule this out)
-        clash = copies & set().union(*checked.values()) if checked else set()
-        if clash:
-            t = sorted(clash)[0]
-            st = next(st for st in walk_stmts(body) if t in checked.get(id(st), ()))
-            message, hint = runtime.read_after_write(t, st.targets[0].value.id)
-            raise self.loc.error(st, message, hint)
+        # a check where the program runs (inline.py) that reads one would not see
+        # the sharing it looks for
         checks = [st for st in walk_stmts(body) if isinstance(st, gast.Expr)
-                  and self.classifier.classify(st.value).func is runtime.not_shared
+                  and self.classifier.classify(st.value).func in (runtime.not_shared,
+                                                                  runtime.unshared_at_write)
                   and names_read(st.value) & copies]
         if checks:
             self._check_before_copies(body, checks, wrap, copies)
         for st in wrap:
             st.value = call(self.ref(runtime.saved_copy, "saved_copy"), [st.value])
-        self._check_selected_views(body, wrap)
+
+    def _selects(self, value):
+        """Is ``value`` a name, or builtin min()/max() (which return one of their
+        arguments itself)?"""
+        import builtins
+        return isinstance(value, gast.Name) or isinstance(value, gast.Call) \
+            and self.classifier.classify(value).func in (builtins.min, builtins.max)
 
     def _check_before_copies(self, body, checks, wrap, copies):
-        """A check ``not_shared(y, 'y', (('v', v), ...))`` (inline.py) where the
-        program runs reads names whose values the sweep keeps as copies (``y =
-        saved_copy(...)``, made above), which would hide the sharing it looks for:
-        each such name gets a second name holding the value as the program made
-        it (``y_held``), bound wherever the name is, and the check reads that."""
-        held = {n for st in checks for n in names_read(st.value) & copies}
-        while True:     # (``y = u``: u's held value is y's)
-            more = {st.value.id for st in walk_stmts(body)
-                    if isinstance(st, gast.Assign) and isinstance(st.value, gast.Name)
-                    and st.value.id in copies and names_stored(st.targets[0]) & held} - held
-            if not more:
-                break
-            held |= more
+        """Checks where the program runs (``not_shared(y, 'y', (('v', v), ...))``
+        at ``y += ...``, ``unshared_at_write(y, 'y', (('v', v), ...))`` at ``y[i] =
+        ...``; inline.py) that read names whose values the sweep keeps as copies
+        (``v = saved_copy(...)``, made above), or min()/max() of them, would not
+        see the sharing they look for: each such name gets a second name holding
+        the value as the program made it (``v_held``), bound wherever the name is,
+        and the checks read that. (``c = min(t, s)``: ``c_held = t_held if c is t
+        else c``.)"""
+        def binding(n):
+            return [st for st in walk_stmts(body) if isinstance(st, gast.Assign)
+                    and names_stored(st.targets[0]) & {n}]
+
+        held, todo = set(), sorted({n for st in checks for n in names_read(st.value) & copies})
+        while todo:         # (and the names those are made from)
+            n = todo.pop()
+            if n in held:
+                continue
+            held.add(n)
+            for st in binding(n):
+                if self._selects(st.value):
+                    todo += sorted(names_read(st.value) & copies)
         shadow = {n: self.names.fresh(n + "_held") for n in sorted(held)}
         wrapped = {id(st) for st in wrap}
 
@@ -1472,6 +1482,17 @@ class ReverseTransform:
             raise self.loc.error(st, f"'{y}' is changed in place here, but a name that "
                                  "may share its array is used afterwards and written "
                                  "in place later", f"write {y} = {y} <op> ...")
+
+        def held_value(t, value):
+            if isinstance(value, gast.Name):
+                return load(shadow.get(value.id, t))
+            out = load(t)       # min(a, b): the argument it returned, as held
+            for a in reversed(value.args):
+                if isinstance(a, gast.Name) and a.id in shadow:
+                    out = gast.IfExp(test=gast.Compare(left=load(t), ops=[gast.Is()],
+                                                       comparators=[load(a.id)]),
+                                     body=load(shadow[a.id]), orelse=out)
+            return out
 
         def block(stmts):
             out = []
@@ -1495,10 +1516,13 @@ class ReverseTransform:
                     refuse(st)
                 t, line = st.targets[0].id, getattr(st, "srcline", None)
                 if id(st) in wrapped:       # t = saved_copy(t_held), made below
-                    out += [assign(shadow[t], st.value, line), st]
+                    out.append(assign(shadow[t], st.value, line))
+                    if isinstance(st.value, gast.Call) and self._selects(st.value):
+                        out.append(assign(shadow[t], held_value(shadow[t], st.value), line))
+                    out.append(st)
                     st.value = load(shadow[t])
-                elif isinstance(st.value, gast.Name) and st.value.id in shadow:
-                    out += [st, assign(shadow[t], load(shadow[st.value.id]), line)]
+                elif self._selects(st.value):
+                    out += [st, assign(shadow[t], held_value(t, st.value), line)]
                 else:
                     out += [st, assign(shadow[t], load(t), line)]
             return out
@@ -1506,75 +1530,6 @@ class ReverseTransform:
         body[:] = block(body)
         for st in checks:
             st.value = rename(st.value, shadow)
-
-    def _check_selected_views(self, body, wrap):
-        """``c = min(t, ...)`` (or max) right after ``t = saved_copy(y[k])``, where
-        ``c`` is checked at a later write of ``y`` not to share its memory
-        (runtime.unshared_at_write): in the program ``min`` returns the view
-        ``y[k]`` itself, which the copy would hide from that check (a silently
-        wrong value, and derivative, where ``y`` is 2-d and min picks the row).
-        So the check is made here too, on the view, when min selects it."""
-        from .inline import _blocks
-        wrapped = {st.targets[0].id: st for st in wrap}
-        if not wrapped:
-            return
-        checks = {}     # checked name -> the check calls naming it
-        for block in _blocks(body):
-            for prev, st in zip(block, block[1:]):
-                if isinstance(prev, gast.Expr) and isinstance(st, gast.Assign) and \
-                        self.classifier.classify(prev.value).func is runtime.unshared_at_write:
-                    for pair in getattr(prev.value.args[2], "elts", ()):
-                        if isinstance(pair, gast.Tuple) and isinstance(pair.elts[1], gast.Name):
-                            checks.setdefault(pair.elts[1].id, []).append((prev.value, pair))
-        if not checks:
-            return
-        renames = {}
-        for st in walk_stmts(body):
-            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
-                    and isinstance(st.value, gast.Name):
-                renames.setdefault(st.value.id, set()).add(st.targets[0].id)
-
-        def named(c):
-            out, todo = set(), [c]
-            while todo:
-                n = todo.pop()
-                if n not in out:
-                    out.add(n)
-                    todo += renames.get(n, ())
-            return out
-
-        import builtins
-        for block in _blocks(body):
-            k = 1
-            while k < len(block):
-                st, prev = block[k], block[k - 1]
-                k += 1
-                if not (isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
-                        and isinstance(st.value, gast.Call)
-                        and self.classifier.classify(st.value).func in (builtins.min, builtins.max)):
-                    continue
-                c = st.targets[0].id
-                for a in st.value.args:
-                    w = wrapped.get(getattr(a, "id", None))
-                    if w is not prev:
-                        continue
-                    view = w.value.args[0]
-                    if not (isinstance(view, gast.Subscript) and isinstance(view.value, gast.Name)):
-                        continue
-                    for n in sorted(named(c) & set(checks)):
-                        for check, pair in checks[n]:
-                            if getattr(check.args[0], "id", None) != view.value.id:
-                                continue
-                            selected = gast.IfExp(
-                                test=gast.Compare(left=load(c), ops=[gast.Is()], comparators=[load(a.id)]),
-                                body=clone(view), orelse=const(None))
-                            probe = gast.Call(func=clone(check.func), args=[
-                                clone(check.args[0]), clone(check.args[1]),
-                                gast.Tuple(elts=[gast.Tuple(elts=[clone(pair.elts[0]), selected],
-                                                            ctx=gast.Load())], ctx=gast.Load()),
-                                clone(check.args[3]), clone(check.args[4])], keywords=[])
-                            block.insert(k, gast.Expr(value=probe))
-                            k += 1
 
     def _owned_value_params(self, body):
         """The parameters named in the checks ``runtime.owned_value(t, 't', (('p',

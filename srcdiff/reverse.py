@@ -1424,14 +1424,13 @@ class ReverseTransform:
                 and not isinstance(st.value, gast.Name)
                 and not _fresh_definition(self.classifier.classify(st.value))
                 and _part_of(st.value) not in kept]
-        # the names whose values may be such copies: other names for them, and
-        # builtin min()/max() of them (which return an argument itself)
+        # the names whose values may be such copies, or parts of them: other names
+        # for them, views, builtin min()/max() (which return an argument itself)
         copies = {st.targets[0].id for st in wrap}
         while True:
-            more = {st.targets[0].id for st in walk_stmts(body)
-                    if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
-                    and names_read(st.value) & copies and self._selects(st.value)} - copies
-            if not more:
+            more = {n for st in walk_stmts(body) if isinstance(st, gast.Assign)
+                    and self._made_from(st) & copies for n in names_stored(st.targets[0])}
+            if not more - copies:
                 break
             copies |= more
         # a check where the program runs (inline.py) that reads one would not see
@@ -1452,15 +1451,33 @@ class ReverseTransform:
         return isinstance(value, gast.Name) or isinstance(value, gast.Call) \
             and self.classifier.classify(value).func in (builtins.min, builtins.max)
 
+    def _made_from(self, st):
+        """The names whose memory the value ``st`` binds is (part of), where it
+        is another name, a view or builtin min()/max()."""
+        if isinstance(st.value, gast.Name):
+            return {st.value.id}
+        if self._selects(st.value):
+            return names_read(st.value)
+        if self._is_view(st.value):
+            return {self.classifier.classify(st.value).args[0].id}
+        return set()
+
+    def _is_view(self, value):
+        """A subscript or a NumPy view function of a name (``s[0:2]``, ``s.T``)."""
+        from .inline import _VIEWS
+        op = self.classifier.classify(value)
+        return op.kind == "call" and bool(op.args) and isinstance(op.args[0], gast.Name) \
+            and (op.func is operator.getitem or getattr(op.func, "__name__", "") in _VIEWS)
+
     def _check_before_copies(self, body, checks, wrap, copies):
         """Checks where the program runs (``not_shared(y, 'y', (('v', v), ...))``
         at ``y += ...``, ``unshared_at_write(y, 'y', (('v', v), ...))`` at ``y[i] =
         ...``; inline.py) that read names whose values the sweep keeps as copies
-        (``v = saved_copy(...)``, made above), or min()/max() of them, would not
-        see the sharing they look for: each such name gets a second name holding
-        the value as the program made it (``v_held``), bound wherever the name is,
-        and the checks read that. (``c = min(t, s)``: ``c_held = t_held if c is t
-        else c``.)"""
+        (``v = saved_copy(...)``, made above), or views or min()/max() of them,
+        would not see the sharing they look for: each such name gets a second
+        name holding the value as the program made it (``v_held``), bound
+        wherever the name is, and the checks read that. (``u = v[1:]``: ``u_held
+        = v_held[1:]``; ``c = min(t, s)``: ``c_held = t_held if c is t else c``.)"""
         def binding(n):
             return [st for st in walk_stmts(body) if isinstance(st, gast.Assign)
                     and names_stored(st.targets[0]) & {n}]
@@ -1468,24 +1485,23 @@ class ReverseTransform:
         held, todo = set(), sorted({n for st in checks for n in names_read(st.value) & copies})
         while todo:         # (and the names those are made from)
             n = todo.pop()
-            if n in held:
-                continue
-            held.add(n)
-            for st in binding(n):
-                if self._selects(st.value):
-                    todo += sorted(names_read(st.value) & copies)
+            if n not in held:
+                held.add(n)
+                todo += sorted(set().union(*(self._made_from(st) & copies
+                                             for st in binding(n))))
         shadow = {n: self.names.fresh(n + "_held") for n in sorted(held)}
         wrapped = {id(st) for st in wrap}
 
         def refuse(st):
-            y = checks[0].value.args[1].value
-            raise self.loc.error(st, f"'{y}' is changed in place here, but a name that "
-                                 "may share its array is used afterwards and written "
-                                 "in place later", f"write {y} = {y} <op> ...")
+            c = checks[0].value
+            y, v = c.args[1].value, sorted(names_read(c.args[2]) & held)[:1] or ["?"]
+            if self.classifier.classify(c).func is runtime.not_shared:
+                raise self.loc.error(st, f"'{y}' is changed in place here, but a name that "
+                                     "may share its array is used afterwards and written "
+                                     "in place later", f"write {y} = {y} <op> ...")
+            raise self.loc.error(st, *runtime.read_after_write(v[0], y))
 
-        def held_value(t, value):
-            if isinstance(value, gast.Name):
-                return load(shadow.get(value.id, t))
+        def selected(t, value):
             out = load(t)       # min(a, b): the argument it returned, as held
             for a in reversed(value.args):
                 if isinstance(a, gast.Name) and a.id in shadow:
@@ -1493,6 +1509,28 @@ class ReverseTransform:
                                                        comparators=[load(a.id)]),
                                      body=load(shadow[a.id]), orelse=out)
             return out
+
+        def held_binding(st):
+            """The statements binding t_held for ``t = value`` (st, changed)."""
+            t, line, value = st.targets[0].id, getattr(st, "srcline", None), st.value
+            h = shadow[t]
+            if isinstance(value, gast.Name):
+                return [st, assign(h, load(shadow.get(value.id, t)), line)]
+            # (made from no copy: by another operation, a new array or one the
+            # checks look at as it is)
+            new = not self._made_from(st) & copies
+            if id(st) in wrapped:       # t = saved_copy(t_held), made below
+                st.value = load(h)
+                if new:
+                    return [assign(h, value, line), st]
+                if self._selects(value):
+                    return [assign(h, value, line), assign(h, selected(h, value), line), st]
+                return [assign(h, rename(value, shadow), line), st]      # a view
+            if new:
+                return [st, assign(h, load(t), line)]
+            if self._selects(value):
+                return [st, assign(h, selected(t, value), line)]
+            return [st, assign(h, rename(clone(value), shadow), line)]
 
         def block(stmts):
             out = []
@@ -1511,20 +1549,10 @@ class ReverseTransform:
                     refuse(st)
                 if not bound:
                     out.append(st)
-                    continue
-                if len(st.targets) != 1 or not isinstance(st.targets[0], gast.Name):
+                elif len(st.targets) != 1 or not isinstance(st.targets[0], gast.Name):
                     refuse(st)
-                t, line = st.targets[0].id, getattr(st, "srcline", None)
-                if id(st) in wrapped:       # t = saved_copy(t_held), made below
-                    out.append(assign(shadow[t], st.value, line))
-                    if isinstance(st.value, gast.Call) and self._selects(st.value):
-                        out.append(assign(shadow[t], held_value(shadow[t], st.value), line))
-                    out.append(st)
-                    st.value = load(shadow[t])
-                elif self._selects(st.value):
-                    out += [st, assign(shadow[t], held_value(t, st.value), line)]
                 else:
-                    out += [st, assign(shadow[t], load(t), line)]
+                    out += held_binding(st)
             return out
 
         body[:] = block(body)

@@ -1138,8 +1138,10 @@ class ReverseTransform:
             pre.append(self.zero(m[d], s.srcline))
         self.live = set(start)
         self.absent = set(absent_start)
-        self.owned = ((set(owned_start) & set(self.owned)) | set(start - live_before)) \
-            - absent_start
+        # (a name first live in the loop is zeroed before it, so owned where the
+        # loop starts; on later iterations only where the body leaves it owned:
+        # owned_start says both)
+        self.owned = (set(owned_start) & set(self.owned)) - absent_start
         owned_entry = set(self.owned)
         self.loop_depth += 1
         body = self.rev_block(s.body)

@@ -44,6 +44,8 @@ IDIOMS = {
                     "argument (out=, np.copyto, np.add.at, np.put)",
     "buffer-swap": "a stencil step written into a second buffer, then the buffers trade "
                    "names (a, b = b, a; through a temporary; in a branch; three rotating)",
+    "carried-pair": "two arrays carried by a loop, a = a + c, c rebound afresh after, then "
+                    "items, slices or rows of a read (their cotangents may name one array)",
 }
 
 TYPES_IMPORT = "from tools.fuzz_types import Layer, Params"
@@ -68,7 +70,9 @@ class IdiomStatements:
                (self.idiom_weight("inplace-call", 0.25 if ctx.depth <= 2 else 0.0),
                 self.s_inplace_call),
                (self.idiom_weight("buffer-swap", 0.25 if ctx.depth <= 2 else 0.0),
-                self.s_buffer_swap)]
+                self.s_buffer_swap),
+               (self.idiom_weight("carried-pair", 0.25 if ctx.depth <= 2 else 0.0),
+                self.s_carried_pair)]
         if top:
             out += [(self.idiom_weight("tuple-helpers", 0.6), self.s_unpack_call),
                     (self.idiom_weight("closure-acc", 0.3 if ctx.loop is None else 0.0),
@@ -587,6 +591,51 @@ class IdiomStatements:
             v = self.add(self.Var(n, "V", max(bound, 1.0), fn=ctx.fn, fresh=False))
             v.active = active
         self.freeze({a, b2}, ctx)
+        return lines
+
+    def s_carried_pair(self, ind, ctx):
+        """a = e1; c = e2; for i in range(k): a = a + c; c = <new>; s = s + <a[i],
+        a[i:i + 2] or a row of a>: the sweep gives a's and c's cotangents one
+        array at ``a = a + c`` (c rebound after it, so no dc is live there), and
+        the next iteration's read of a[i] adds into a's in place (a silently
+        wrong gradient once: the buffer was taken as owned on every iteration)."""
+        r = self.r
+        kind = r.choice(["V", "V", "M"])
+        n = self.shape[kind][0]
+        k = r.randint(1, n - 1 if kind == "V" else n)
+        i = self.fresh("I")
+        a, c = self.fresh(kind), self.fresh(kind)
+        u = self.fresh("S")
+        e1, b1 = self.limited(kind, self.d(), 1.0)
+        e2, b2 = self.limited(kind, self.d(), 1.0)
+        e1, e2 = self.own(e1, kind), self.own(e2, kind)
+        self.push()
+        self.add(self.Var(i, "I", ub=k))
+        e3, b3 = self.limited(kind, self.d(), 1.0)
+        w, bw = self.limited("S", 1, 1.0)
+        self.pop()
+        step = r.choice([f"{a} + {c}", f"{c} + {a}", f"{a} - {c}"])
+        new = r.choice([f"np.sin({self.atom(e3)}) * ({i} + 1.0)", f"{self.atom(e3)} * 0.5",
+                        f"np.tanh({e3})"])
+        if kind == "V":
+            read, nread = r.choice([(f"{a}[{i}] * {self.atom(w)}", 1),
+                                    (f"np.sum({a}[{i}:{i} + 2] ** 2)", 2)])
+        else:
+            read, nread = f"np.sum({a}[{i}] * {self.atom(w)})", self.shape[kind][1]
+        body = ind + "    "
+        lines = [f"{ind}{a} = {e1}", f"{ind}{c} = {e2}", f"{ind}{u} = 0.0",
+                 f"{ind}for {i} in range({k}):", f"{body}{a} = {step}",
+                 f"{body}{c} = {new}", f"{body}{u} = {u} + {read}"]
+        ba = b1 + k * max(b2, b3 * k, 1.0)
+        active = self.is_active(e1) or self.is_active(e2) or self.is_active(e3) \
+            or self.is_active(w)
+        for name, b in ((a, ba), (c, max(b2, b3 * k, 1.0))):
+            v = self.add(self.Var(name, kind, b, fn=ctx.fn, fresh=False))
+            v.active = active
+        uv = self.add(self.Var(u, "S", k * nread * (ba ** 2 + ba * max(bw, 1.0)),
+                               fn=ctx.fn, fresh=True))
+        uv.active = active
+        self.freeze({a, c}, ctx)
         return lines
 
     # ---- np.linalg named-tuple results ------------------------------------------

@@ -856,20 +856,28 @@ class ProgramGenerator(IdiomStatements):
         z = v.name
         if v.kind == "M":
             opts = [(f"{z}[{self.idx(self.M)}]", "V"), (f"{z}[:, {self.idx(self.N)}]", "W"),
-                    (z, "M"), (f"{z}[::-1]", "M"), (f"[{z}].pop()", "M")]
+                    (z, "M"), (f"{z}[::-1]", "M"), (f"[{z}].pop()", "M"),
+                    # a view of a view (the gradient keeps the first as a copy,
+                    # which once hid the second's sharing from the checks)
+                    (f"{z}[{self.idx(self.M)}][::-1]", "V"),
+                    (f"np.asarray({z}[:, {self.idx(self.N)}]).T", "W")]
             if self.on("pyminmax"):
                 # builtin min() of a one-element view returns the view itself where it
-                # selects it (the gradient's copy once hid that: 026dd77)
+                # selects it (the gradient's copy once hid that: 026dd77), first or
+                # second, and a view of what it returns
                 e, _ = self.limited("S", 1, 1.0)
                 k = r.randrange(self.M)
-                opts.append((f"{r.choice(['min', 'max'])}({z}[{k}:{k + 1}, "
-                             f"{self.idx(self.N)}], {e})", "S1"))
+                view = f"{z}[{k}:{k + 1}, {self.idx(self.N)}]"
+                pick = r.choice(["min", "max"])
+                opts.append((r.choice([f"{pick}({view}, {e})", f"{pick}({e}, {view})",
+                                       f"np.transpose({pick}({view}, {e}))"]), "S1"))
         else:
             n = self.shape[v.kind][0]
             e, _ = self.limited("S", 1, 1.0)
             # (an item popped off a list is the array put there: [z].pop() is z)
             opts = [(f"{z}[{self.idx(n)}]", "S"), (f"min({z}[{self.idx(n)}], {e})", "S"),
-                    (z, v.kind), (f"{z}[::-1]", v.kind), (f"[{z}].pop()", v.kind)]
+                    (z, v.kind), (f"{z}[::-1]", v.kind), (f"[{z}].pop()", v.kind),
+                    (f"{z}[::-1][::-1]", v.kind)]
             if not self.on("pyminmax"):
                 del opts[1]
         code, kind = r.choice(opts)

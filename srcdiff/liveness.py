@@ -192,6 +192,7 @@ def points_to(body, binds, at=None, track=(), rows=True):
             relevant |= {put[0]} | put[1]
     before = {}
     heads = {}
+    runs = loops_that_run(body)
 
     def join(a, b):
         if a is None:
@@ -259,6 +260,10 @@ def points_to(body, binds, at=None, track=(), rows=True):
                 head = new
             heads[id(s)] = head
             out = join(head, ctx["exit"])
+            if id(s) in runs:
+                # (its body runs at least once: what the names held before the loop
+                # is left only where the body keeps it)
+                out = join(join(end, ctx["head"]), ctx["exit"])
             if s.orelse:
                 out = join(block(s.orelse, head, loop), ctx["exit"])
             return out
@@ -299,6 +304,49 @@ def points_to(body, binds, at=None, track=(), rows=True):
 
     block(body, {}, {"head": None, "exit": None})
     return before
+
+
+def loops_that_run(body):
+    """The ids of the ``for`` loops of ``body`` (without an ``else``) certain to
+    run their body at least once: over ``range()`` of integer constants that is
+    not empty, or a list or tuple literal with items, written in the loop or
+    bound to a name bound nowhere else."""
+    stores = {}
+    for s in walk_stmts(body):
+        if isinstance(s, gast.Assign):
+            for n in set().union(*(names_stored(t) for t in s.targets)):
+                stores.setdefault(n, []).append(s.value if len(s.targets) == 1
+                                                and isinstance(s.targets[0], gast.Name)
+                                                else None)
+        elif isinstance(s, (gast.For, gast.AugAssign, gast.AnnAssign, gast.With,
+                            gast.FunctionDef)):
+            for n in names_stored(s.target) if isinstance(s, (gast.For, gast.AugAssign,
+                                                               gast.AnnAssign)) \
+                    else (s.name,) if isinstance(s, gast.FunctionDef) else names_stored(s):
+                stores.setdefault(n, []).append(None)
+
+    def constant(e):
+        if isinstance(e, gast.UnaryOp) and isinstance(e.op, gast.USub):
+            v = constant(e.operand)
+            return None if v is None else -v
+        return e.value if isinstance(e, gast.Constant) and type(e.value) is int else None
+
+    def nonempty(e):
+        if isinstance(e, gast.Name):
+            got = stores.get(e.id, [])
+            return len(got) == 1 and got[0] is not None and nonempty(got[0])
+        if isinstance(e, (gast.List, gast.Tuple)):
+            return bool(e.elts) and not any(isinstance(x, gast.Starred) for x in e.elts)
+        if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) \
+                and e.func.id == "range" and "range" not in stores and not e.keywords \
+                and 1 <= len(e.args) <= 3:
+            args = [constant(a) for a in e.args]
+            return None not in args and (args[-1] != 0 or len(args) < 3) \
+                and len(range(*args)) > 0
+        return False
+
+    return {id(s) for s in walk_stmts(body)
+            if isinstance(s, gast.For) and not s.orelse and nonempty(s.iter)}
 
 
 def bound_before(body, bound=(), at=None):

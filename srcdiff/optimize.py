@@ -77,6 +77,59 @@ def _mutating(call):
     return name in _IN_PLACE
 
 
+# (NumPy functions and methods whose result may be a view of their first operand)
+_VIEW_FUNCS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze",
+               "expand_dims", "broadcast_to", "diagonal", "real", "imag", "asarray",
+               "asanyarray", "atleast_1d", "atleast_2d", "atleast_3d", "flip", "fliplr",
+               "flipud", "rot90", "view", "T", "mT", "flat"}
+
+
+def view_classes(stmts):
+    """{name: the names whose arrays it may share}: ``v = x``, ``v = x[...]``,
+    ``v = x.T``, ``v = x.reshape(...)``, ``v = np.reshape(x, ...)`` (each name
+    with the others bound to views of it, and theirs), over every binding. A
+    value read through one of them changes when an array of its class is written
+    in place, so it does not move past that write."""
+    parent = {}
+
+    def find(n):
+        while parent.get(n, n) != n:
+            n = parent[n] = parent.get(parent[n], parent[n])
+        return n
+
+    def base(e):
+        if isinstance(e, gast.Name):
+            return e.id
+        if isinstance(e, gast.Subscript):
+            return base(e.value)
+        if isinstance(e, gast.Attribute) and e.attr in _VIEW_FUNCS:
+            return base(e.value)
+        if isinstance(e, gast.Call):
+            f = e.func
+            if isinstance(f, gast.Attribute) and f.attr in _VIEW_FUNCS:
+                if isinstance(f.value, gast.Name) and f.value.id in ("np", "numpy"):
+                    return base(e.args[0]) if e.args else None
+                return base(f.value)
+        return None
+
+    for st in stmts:
+        for n in walk(st):
+            if isinstance(n, gast.Assign) and len(n.targets) == 1 \
+                    and isinstance(n.targets[0], gast.Name):
+                b = base(n.value)
+                if b is not None:
+                    parent[find(n.targets[0].id)] = find(b)
+    out = {}
+    for n in list(parent):
+        out.setdefault(find(n), set()).add(n)
+    for root, members in list(out.items()):
+        members.add(root)
+        frozen = frozenset(members)
+        for m in members:
+            out[m] = frozen
+    return out
+
+
 class _Purity:
     def __init__(self, resolve):
         self.resolve = resolve
@@ -116,6 +169,7 @@ def forward_substitute(stmts, resolve, return_width=None):
     # (a fold moves a value to its one use: no other name's count changes)
     counts = _uses(stmts)
     seen = _Seen()
+    seen.views = view_classes(stmts)
     if return_width is not None and stmts and isinstance(stmts[-1], gast.Return):
         seen.final, seen.width = stmts[-1], return_width
     for _ in range(8):
@@ -175,6 +229,14 @@ class _Seen:
     statement folded into), computed once per statement."""
 
     final = width = None    # (the final return values may fold into, and its width)
+    views = {}              # (view_classes of the function)
+
+    def sharing(self, names):
+        """``names`` and the names that may share their arrays."""
+        out = set(names)
+        for n in names:
+            out |= self.views.get(n, frozenset())
+        return out
 
     def __init__(self):
         self.memo = {}      # id(stmt) -> (stmt, written, reads)
@@ -246,6 +308,7 @@ def _fold_block(block, counts, purity, seen):
                 and not getattr(s, "srcdiff_keep", False) and purity.pure(s.value):
             t = s.targets[0].id
             reads = names_read(s.value)
+            shared = seen.sharing(reads)
             for j in range(i + 1, len(block)):
                 u = block[j]
                 here = _use_site(u, t) if t in seen.reads(u) else None
@@ -266,7 +329,7 @@ def _fold_block(block, counts, purity, seen):
                         changed = True
                         i -= 1
                     break
-                if seen.written(u) & (reads | {t}):
+                if seen.written(u) & (shared | {t}):
                     break
         i += 1
     return changed
@@ -576,6 +639,7 @@ def merge_accumulations(stmts, resolve=None):
     body: nowhere else in it)."""
     purity = _Purity(resolve) if resolve is not None else None
     seen = _Seen()
+    seen.views = view_classes(stmts)
     seen.passes, seen.fails, seen.next_touched = 0, {}, {}
     while True:         # (a merge may free the way for another)
         seen.passes += 1
@@ -674,7 +738,7 @@ def _merged(block, i, j, purity, top, seen):
     kind, b = got
     if _sum_length(a) >= MAX_MERGED_TERMS:
         return None     # a long accumulation stays several statements (deep trees recurse)
-    reads_a = seen.reads(s)
+    reads_a = seen.sharing(seen.reads(s))
     if j > i + 1:
         if not _pure_value(a, purity) or any(
                 seen.written(w) & (reads_a | {d}) or not seen.binds_only(w, purity)

@@ -1,0 +1,54 @@
+"""The clean-up passes of generated code (optimize.py) move a value down to its
+one reader when nothing in between writes what it reads. They looked at names
+only: ``w_2 = w[:, None]`` is a view of w, and the sweep of a loop that wrote
+w put w's old items back into it in place -- the contribution that read w_2 was
+moved past that loop and read the old items (a silently wrong gradient at order
+one, fuzz seed 15001 program 5698; ``A = A`` placed the read there). Now a value
+read through a view of an array does not move past a write into that array
+(optimize.view_classes)."""
+import numpy as np
+import pytest
+
+import srcdiff
+from numeric import assert_orders_one_and_two, load_module
+
+A = np.array([[0.65, -0.64, 0.33, -0.62, -0.14], [0.53, 0.91, -1.15, 0.90, -1.16],
+              [-0.51, 0.12, -0.19, 0.82, -0.13]])
+U = np.linspace(-0.5, 0.6, 15).reshape(3, 5)
+
+MOD = load_module('''
+def column_view(A):
+    r = np.ones((2, 5))
+    r[0] = A[0]
+    A = A
+    w = np.empty(3)
+    for i in range(3):
+        w[i] = np.mean(r) * (i + 1.0)
+    w += (np.sum(A, axis=1, keepdims=True) * w[:, None]).reshape(3)
+    return np.mean(w ** 2)
+
+
+def reshaped_view(A):
+    w = np.zeros(3)
+    for i in range(3):
+        w[i] = np.sum(np.sin(A[i]))
+    B = A
+    t = w.reshape(3, 1) * A
+    return np.sum(t * B)
+
+
+def slice_view(A):
+    w = np.zeros(4)
+    for i in range(4):
+        w[i] = np.sum(A[:, i] ** 2)
+    A = A * 1.0
+    s = np.sum(w[1:] * A[0, 1:4])
+    return s + np.sum(A)
+''')
+
+
+@pytest.mark.parametrize("name", ["column_view", "reshaped_view", "slice_view"])
+def test_orders_one_and_two(name):
+    f = getattr(MOD, name)
+    assert_orders_one_and_two(lambda a: f(a.reshape(3, 5)), [A.ravel()], 0, U.ravel())
+    np.testing.assert_allclose(srcdiff.value_and_grad(f)(A)[0], f(A), rtol=1e-12)

@@ -3,9 +3,11 @@ one reader when nothing in between writes what it reads. They looked at names
 only: ``w_2 = w[:, None]`` is a view of w, and the sweep of a loop that wrote
 w put w's old items back into it in place -- the contribution that read w_2 was
 moved past that loop and read the old items (a silently wrong gradient at order
-one, fuzz seed 15001 program 5698; ``A = A`` placed the read there). Now a value
-read through a view of an array does not move past a write into that array
-(optimize.view_classes)."""
+one, fuzz seed 15001 program 5698; ``A = A`` placed the read there). Another
+name for an array is the same: ``b = a; c = b; p = b * b; c[0:1] = 0.5`` had
+``p`` computed after the write, a wrong value and gradient (program 5912). Now
+a value read through a view or another name of an array does not move past a
+write into that array (optimize.view_classes)."""
 import numpy as np
 import pytest
 
@@ -37,6 +39,15 @@ def reshaped_view(A):
     return np.sum(t * B)
 
 
+def renamed_then_written(A):
+    a = np.linspace(1.0, 1.0, 1)
+    b = a
+    c = b
+    p = b * b
+    c[0:1] = 0.5
+    return np.sum(p) * np.sum(A ** 2)
+
+
 def slice_view(A):
     w = np.zeros(4)
     for i in range(4):
@@ -47,7 +58,8 @@ def slice_view(A):
 ''')
 
 
-@pytest.mark.parametrize("name", ["column_view", "reshaped_view", "slice_view"])
+@pytest.mark.parametrize("name", ["column_view", "reshaped_view", "slice_view",
+                                  "renamed_then_written"])
 def test_orders_one_and_two(name):
     f = getattr(MOD, name)
     assert_orders_one_and_two(lambda a: f(a.reshape(3, 5)), [A.ravel()], 0, U.ravel())

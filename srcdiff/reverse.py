@@ -2085,7 +2085,8 @@ class ReverseTransform:
                     self._undefined.add(n)
                     self._undefined_always.add(n)
                     if n in resized:
-                        saved = call("list", [load(n)])   # its items (they stay unchanged)
+                        # its items (they stay unchanged)
+                        saved = call(self.ref(runtime.saved_items, "saved_items"), [load(n)])
                     elif n in written_in:
                         # contents the block changes
                         saved = call(self.ref(runtime.saved_copy, "saved_copy"), [load(n)])

@@ -463,6 +463,13 @@ def saved_copy(value):
     return array_copy(value)
 
 
+def saved_items(value):
+    """A new list of a list's items: a list a block of code grows or shrinks,
+    saved before the block (the items stay as they are). Anything else (None:
+    a name not bound yet on this path) as it is."""
+    return list(value) if type(value) is list else value
+
+
 class Stacked:
     """A stack entry of generated code for an array (or list, or dict) the code
     goes on to change in place while the entry is on the stack: the object

@@ -43,8 +43,8 @@ nondifferentiable(zeros_like_value, size_of, reduced_size, written_copy)
 
 
 # ---- helpers of the generated reverse code, for forward-over-reverse ----------
-from ..runtime import (scalar_seed, as_sequence, zero_at, saved_copy, add_cotangents,  # noqa: E402
-                       complete_cotangent)
+from ..runtime import (scalar_seed, as_sequence, zero_at, saved_copy, saved_items,  # noqa: E402
+                       add_cotangents, complete_cotangent)
 
 nondifferentiable(scalar_seed)
 
@@ -77,6 +77,16 @@ def saved_copy_vjp(g, ans, value):
 @jvp_rule(saved_copy)
 def saved_copy_jvp(ans, value, *, dvalue):
     return saved_copy(dvalue)
+
+
+@vjp_rule(saved_items)
+def saved_items_vjp(g, ans, value):
+    return saved_items(g)
+
+
+@jvp_rule(saved_items)
+def saved_items_jvp(ans, value, *, dvalue):
+    return saved_items(dvalue)
 
 
 @vjp_rule(add_cotangents)
@@ -139,7 +149,7 @@ def complete_cotangent_jvp(ans, g, x, *, dg, dx):
     return complete_cotangent(dg, x)
 
 
-register_linear((0,), zero_at, saved_copy, complete_cotangent, as_sequence)
+register_linear((0,), zero_at, saved_copy, saved_items, complete_cotangent, as_sequence)
 
 from ..runtime import items_like, items_array  # noqa: E402
 

@@ -2126,29 +2126,25 @@ class _Private:
 
 def _check_augassign_aliases(norm, classifier, checked_writes, lists):
     """``y *= 2`` changes an array in place in Python, but is differentiated as
-    ``y = y * 2``: refuse it where another name whose value may share memory
-    with ``y`` (a forward may-alias analysis) is used later."""
+    ``y = y * 2``: where another name whose value may share memory with ``y``
+    (a forward may-alias analysis) is used later, checked where it runs
+    (runtime.not_shared), or where the value is made (_freshen)."""
     augs = [s for s in walk_stmts(norm.node.body) if getattr(s, "srcdiff_augassign", None)]
     if not augs:
         return
+    accepted = set()
     while True:
-        got = _augassign_sharers(norm, classifier, checked_writes, augs, lists)
+        got = _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted)
         if not isinstance(got, tuple):
             break
         s, y, shared, bad = got
         # a sharer the generated code may copy is made fresh where it is made,
         # when it can be: checked there not to share its sources (an item y[k] of
-        # a vector is a number), then the analysis is run again
+        # a vector is a number), then the analysis is run again; else the check
+        # where the write runs reads the values as the program made them
+        # (reverse._check_before_copies)
         if y in bad or not _freshen(norm, classifier, bad, s, y):
-            v = shared[0]
-            err = norm.fs.loc.error(s, f"'{y}' is changed in place here, but '{v}' names the "
-                                    "same array and is used afterwards; srcdiff differentiates "
-                                    f"this as a new value", f"write {y} = {y} <op> ... "
-                                    f"(or copy it first: {v} = {y}.copy())")
-            # (where an attribute of a parameter is read, the object's kind, known
-            # when the function is called, may say the field holds a number)
-            err.object_read = not getattr(norm, "records", None) and _reads_attributes(norm)
-            raise err
+            accepted.add(id(s))
     checks = got
     if not checks:
         return
@@ -2163,18 +2159,11 @@ def _check_augassign_aliases(norm, classifier, checked_writes, lists):
     _insert_checks(norm, checks, runtime.not_shared)
 
 
-def _reads_attributes(norm):
-    """Does the function read an attribute of one of its parameters (``p.c``)?"""
-    params = set(norm.params)
-    return any(isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name)
-               and n.value.id in params and isinstance(n.ctx, gast.Load)
-               for n in walk(norm.node))
-
-
-def _augassign_sharers(norm, classifier, checked_writes, augs, lists):
+def _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted=()):
     """{id(y += v): (y, names read later that may share y's array)}, or
     (stmt, y, those names, the ones the reverse transform may copy) for the
-    first ``y += v`` whose sharing a check where it runs could not see."""
+    first ``y += v`` (not in ``accepted``) whose sharing a check where it runs
+    would see only through the values as the program made them."""
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
     binds = alias_binds(classifier, norm.node.body, norm.params)
@@ -2228,7 +2217,7 @@ def _augassign_sharers(norm, classifier, checked_writes, augs, lists):
             holders = _list_holders(norm, y)
             shared = [v for v in shared if v in holders]
         bad = ({y} | set(shared)) & near_writes
-        if shared and bad:
+        if shared and bad and id(s) not in accepted:
             return s, y, shared, bad
         if shared:
             checks[id(s)] = (y, shared)

@@ -6,7 +6,13 @@ in place later), and that copy hid the sharing from the check, so srcdiff
 refused such functions even where v is a new array (fuzz seed 14001 program
 7449, bug224). The check now reads the value as the program made it
 (``v_held``): a new array is differentiated, at orders one and two; the
-parameter's own array is refused where the write happens."""
+parameter's own array is refused where the write happens.
+
+The same held for ``y += ...`` where a name that may share y's array is read
+afterwards and the sweep may copy that name: the function was refused
+outright, also where the name could only share y through a helper's result
+that is a new array (``A = helper(w if c else w, B)``, no derivative through
+it; fuzz seed 15001 program 7938). The check where the write runs decides now."""
 from typing import NamedTuple
 
 import numpy as np
@@ -75,3 +81,46 @@ def test_the_parameter_itself_is_refused_where_it_is_written(name):
 def test_an_object_field_itself_is_refused_where_it_is_written():
     with pytest.raises(srcdiff.SrcdiffError, match="'v' is changed in place here, but 'pn'"):
         srcdiff.grad(MOD.maybe_a_field, wrt=1)(P(OWN, 0.7), X)
+
+
+HELPERS = load_module('''
+def new_array(a, b):
+    return b + 1.0
+
+
+def the_argument(a, b):
+    return a
+
+
+def through_a_helper(x):
+    w = np.zeros(2)
+    A = new_array(w if x[0] > 5.0 else w, np.ones((2, 4)))
+    A = A
+    w += 1.0
+    A = A
+    s = w[-2]
+    w[-1] += 0.5 if np.mean(A) < 0.34 else x[1]
+    return np.mean(s) * np.sum(x ** 2) + np.sum(np.sin(w) * x[:2]) + np.sum(A)
+
+
+def through_a_helper_returning_its_argument(x):
+    w = np.zeros(2)
+    A = the_argument(w if x[0] > 5.0 else w, np.ones((2, 4)))
+    A = A
+    w += 1.0
+    A = A
+    s = w[-2]
+    w[-1] += 0.5 if np.mean(A) < 0.34 else x[1]
+    return np.mean(s) * np.sum(x ** 2) + np.sum(np.sin(w) * x[:2]) + np.sum(A)
+''')
+
+
+def test_a_helpers_new_array_is_differentiated():
+    f = HELPERS.through_a_helper
+    np.testing.assert_allclose(srcdiff.value_and_grad(f)(X)[0], f(X), rtol=1e-12)
+    assert_orders_one_and_two(f, [X], 0, V)
+
+
+def test_a_helpers_argument_returned_is_refused_where_it_is_written():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"gen_.*:\d+: 'w' is changed in place here"):
+        srcdiff.grad(HELPERS.through_a_helper_returning_its_argument)(X)

@@ -50,5 +50,5 @@ def test_a_number_field_changed_by_augmented_assignment(c):
 
 def test_a_0d_array_field_changed_in_place_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match=r"gen_\d+\.py:\d+: 's' is changed in place "
-                       "here, but 'pn' names the same array"):
+                       "here, but 'pn' (names|holds) the same array"):
         srcdiff.grad(MOD.number_field_grown_in_a_loop, wrt=1)(*_args(np.array(0.7)))

@@ -253,16 +253,20 @@ def bound_helpers(fns, objects):
 RETURN_WIDTH = 88     # (a gradient's return takes values while it fits in this many columns)
 
 
-def _fold(stmts, env, fs, rt=None, params=()):
+def _fold(stmts, env, fs, rt=None, params=(), also=()):
     """Propagate copies, fold single-use temporaries back into expressions
     (optimize.py); with the reverse transform ``rt`` of a gradient, also what its
-    shape analysis allows (tidy.py), and fold again what that leaves single-use."""
+    shape analysis allows (tidy.py), and fold again what that leaves single-use.
+    ``also``: the code run before (a vjp's forward, for its backward), whose
+    views of arrays count for what may move past a write."""
     from .optimize import (copy_propagate, forward_substitute, merge_accumulations,
                            merge_twin_accumulations, return_items)
     resolve = _resolver(env, fs)
     if rt is None:
-        stmts = merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve))
-        return forward_substitute(merge_accumulations(stmts, resolve), resolve)
+        stmts = merge_twin_accumulations(forward_substitute(copy_propagate(stmts), resolve,
+                                                            also=also))
+        return forward_substitute(merge_accumulations(stmts, resolve, also=also), resolve,
+                                  also=also)
     from .tidy import (plain_returns, put_unit_seed, scalar_broadcasts, shape_stand_ins,
                        unit_divisions)
     stmts = dead_code(copy_propagate(plain_returns(put_unit_seed(stmts), rt, params)), resolve)
@@ -404,7 +408,7 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
                                                       "restore_contents"),
                                          [load(r), load(snapshots[r])])))
     bwd_body = unpack + copies + annotate(_fold(adjoint + [gast.Return(value=tuple_(grads))],
-                                                norm.env, norm.fs), loc)
+                                                norm.env, norm.fs, also=primal), loc)
     bwd = function_def(f"{name}_bwd", [res_name, dout], dead_code(bwd_body))
     return [fwd, bwd], residuals
 

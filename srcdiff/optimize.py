@@ -159,17 +159,19 @@ class _Purity:
         return True
 
 
-def forward_substitute(stmts, resolve, return_width=None):
+def forward_substitute(stmts, resolve, return_width=None, also=()):
     """Fold single-use temporaries into their one use (same block, operands
     unchanged in between). ``resolve(func_node)`` gives the callee object.
     A value read by a return stays named, except with ``return_width``: then
     it goes into the function's final return (the last statement) while that
-    line, indented once, stays within that many characters."""
+    line, indented once, stays within that many characters. ``also``: code run
+    before these statements whose views count too (a vjp's forward function,
+    for its backward)."""
     purity = _Purity(resolve)
     # (a fold moves a value to its one use: no other name's count changes)
     counts = _uses(stmts)
     seen = _Seen()
-    seen.views = view_classes(stmts)
+    seen.views = view_classes(list(also) + list(stmts))
     if return_width is not None and stmts and isinstance(stmts[-1], gast.Return):
         seen.final, seen.width = stmts[-1], return_width
     for _ in range(8):
@@ -626,7 +628,7 @@ def _contribution(st, first):
     return None
 
 
-def merge_accumulations(stmts, resolve=None):
+def merge_accumulations(stmts, resolve=None, also=()):
     """``d = A`` and, at the next statement of the block that mentions d, an
     addition to it (``d += B``, ``d -= B``, ``d = d + B``, ``d = d - B``,
     ``d = add_cotangents(d, B)``; B not reading d) become one statement there:
@@ -639,7 +641,7 @@ def merge_accumulations(stmts, resolve=None):
     body: nowhere else in it)."""
     purity = _Purity(resolve) if resolve is not None else None
     seen = _Seen()
-    seen.views = view_classes(stmts)
+    seen.views = view_classes(list(also) + list(stmts))
     seen.passes, seen.fails, seen.next_touched = 0, {}, {}
     while True:         # (a merge may free the way for another)
         seen.passes += 1

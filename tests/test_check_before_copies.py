@@ -92,26 +92,23 @@ def the_argument(a, b):
     return a
 
 
-def through_a_helper(x):
+def through(helper, x):
     w = np.zeros(2)
-    A = new_array(w if x[0] > 5.0 else w, np.ones((2, 4)))
+    A = helper(w if x[0] > 5.0 else w, np.ones((2, 4)))
     A = A
     w += 1.0
     A = A
     s = w[-2]
     w[-1] += 0.5 if np.mean(A) < 0.34 else x[1]
     return np.mean(s) * np.sum(x ** 2) + np.sum(np.sin(w) * x[:2]) + np.sum(A)
+
+
+def through_a_helper(x):
+    return through(new_array, x)
 
 
 def through_a_helper_returning_its_argument(x):
-    w = np.zeros(2)
-    A = the_argument(w if x[0] > 5.0 else w, np.ones((2, 4)))
-    A = A
-    w += 1.0
-    A = A
-    s = w[-2]
-    w[-1] += 0.5 if np.mean(A) < 0.34 else x[1]
-    return np.mean(s) * np.sum(x ** 2) + np.sum(np.sin(w) * x[:2]) + np.sum(A)
+    return through(the_argument, x)
 ''')
 
 

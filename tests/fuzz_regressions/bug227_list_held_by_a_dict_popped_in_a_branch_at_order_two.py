@@ -1,9 +1,11 @@
 """crash: jacobian(grad): IndexError in generated code: list index out of range.
-The gradient pops the item ``L41.append(W0)`` added off L41 (and off the list
-cotangent dL41) in the branch taken, while the dict P42 holds L41; the code
-that differentiates that gradient again gives dL41 a list cotangent that is
-one item short where it reads dL41[0]. Open (a strict xfail): grad, hvp and
-jvp(grad) are right; jacobian(grad) crashes.
+The gradient pops the item ``L41.append(W0)`` added off L41 in the branch
+taken, while the dict P42 (and s40_1 = P42['a']) holds the same list. The
+vjp of that gradient pushes L41 as a copy (reverse._revisited_lists: L41 is
+resized and bound from a stack pop), so its backward puts the item back into
+the copy only: P42['a'] stays one item short, its cotangent too, and adding
+the two list cotangents loses an item before dL41[0] is read. Open (a strict
+xfail): grad, hvp and jvp(grad) are right; jacobian(grad) crashes.
 
 Found by tools/fuzz.py --orders 1,2 (seed 15001, program 8915 of 10,000;
 session 15), shrunk.

@@ -372,6 +372,25 @@ def rewrite_records(norm, records):
 
     def stores(node, name):
         return scoped.get((id(scope[id(node)]), name), 0)
+
+    # ``layers_seq = as_sequence(layers)`` ... ``layer = layers_seq[k]``: a loop over
+    # ``layers`` the normalizer has already put in that form (the loops of a
+    # function are converted one by one, between calls of this function)
+    from .runtime import as_sequence
+    sequences = {n.targets[0].id: n.value.args[0].id for n in walk(norm.node)
+                 if isinstance(n, gast.Assign) and len(n.targets) == 1
+                 and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Call)
+                 and isinstance(n.value.func, gast.Name) and len(n.value.args) == 1
+                 and isinstance(n.value.args[0], gast.Name)
+                 and norm.env.objects.get(n.value.func.id) is as_sequence}
+
+    def converted_loops(n, item):
+        return [m for m in walk(norm.node) if isinstance(m, gast.Assign)
+                and len(m.targets) == 1 and isinstance(m.targets[0], gast.Name)
+                and m.targets[0].id == n.target.id and scope[id(m)] is scope[id(n)]
+                and isinstance(m.value, gast.Subscript) and isinstance(m.value.value, gast.Name)
+                and sequences.get(m.value.value.id) in known
+                and known[sequences[m.value.value.id]].common() == item]
     changed = True
     while changed:
         changed = False
@@ -387,7 +406,7 @@ def rewrite_records(norm, records):
                 same = [m for m in loops[n.target.id] if isinstance(m.iter, gast.Name)
                         and scope[id(m)] is scope[id(n)]
                         and m.iter.id in known and known[m.iter.id].common() == item]
-                if len(same) != stores(n, n.target.id):
+                if len(same) + len(converted_loops(n, item)) != stores(n, n.target.id):
                     raise (getattr(n, "srcloc", None) or norm.fs.loc).error(
                         n, f"the loop variable {n.target.id!r} holds the "
                         f"{item.cls.__name__} objects of {n.iter.id!r} here and is assigned "

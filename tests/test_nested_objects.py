@@ -275,6 +275,20 @@ def f_two_loops(layers, x):
     return s + np.sum(x * x)
 
 
+def f_loop_in_a_loop_then_a_loop(layers, x):
+    # (the normalizer turns loops over lists into index loops one by one: the
+    # inner loop was counted before it was turned, the last one after, and the
+    # function refused as if layer were assigned something else; fuzz seed
+    # 15002 program 1053)
+    s = 0.0
+    for c in x[:2]:
+        for layer in layers:
+            s = s + np.sum(layer.b * layer.W[0]) * c
+    for layer in layers:
+        x = np.tanh(layer.W @ x + layer.b)
+    return s + np.sum(x * x)
+
+
 def f_loop_name_rebound(layers, x):
     for layer in layers:
         x = np.tanh(layer.W @ x)
@@ -314,6 +328,7 @@ def _with(c, key, f, value):
 
 @pytest.mark.parametrize("name,make", [("f_list_loop", layers), ("f_list_index", layers),
                                        ("f_dict", layer_dict), ("f_two_loops", layers),
+                                       ("f_loop_in_a_loop_then_a_loop", layers),
                                        ("f_loop_name_rebound", layers)])
 def test_objects_in_lists_and_dicts(name, make):
     f, c = getattr(CONTAINERS, name), make()

@@ -243,6 +243,12 @@ class ForwardTransform:
             self.views[name] = bases - {name}
         elif self._fresh(expr):
             owned = True
+        elif any(n in self.owned and self._written_mirrors(n) for n in bases):
+            # (an operand's tangent that another name's mirrors, their primal arrays
+            # being one: its later writes must stay in place for both, so this
+            # tangent, which the primal does not share, gets an array of its own)
+            expr = call(self.ref(private_copy, "private_copy"), [expr])
+            owned = True
         else:
             # (also the buffers the operands' tangents are views of: writing into
             # them in place would change this tangent too)
@@ -255,6 +261,13 @@ class ForwardTransform:
         else:
             self.owned.discard(name)
         return out
+
+    def _written_mirrors(self, n):
+        """Does another name's tangent mirror ``n``'s (their primal arrays being
+        one), with items of one of them written in place in the function?"""
+        group = {m for m, b in self.views.items() if n in b} | self.views.get(n, set())
+        group.discard(n)
+        return bool(group) and bool((group | {n}) & self._item_written)
 
     def _zero_value(self, name):
         return call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [load(name)]) \

@@ -384,12 +384,16 @@ def rewrite_records(norm, records):
                  and isinstance(n.value.args[0], gast.Name)
                  and norm.env.objects.get(n.value.func.id) is as_sequence}
 
+    items_of = {}       # name -> the ``name = seq[k]`` of such sequences (found once)
+    for m in walk(norm.node):
+        if isinstance(m, gast.Assign) and len(m.targets) == 1 \
+                and isinstance(m.targets[0], gast.Name) and isinstance(m.value, gast.Subscript) \
+                and isinstance(m.value.value, gast.Name) and m.value.value.id in sequences:
+            items_of.setdefault(m.targets[0].id, []).append(m)
+
     def converted_loops(n, item):
-        return [m for m in walk(norm.node) if isinstance(m, gast.Assign)
-                and len(m.targets) == 1 and isinstance(m.targets[0], gast.Name)
-                and m.targets[0].id == n.target.id and scope[id(m)] is scope[id(n)]
-                and isinstance(m.value, gast.Subscript) and isinstance(m.value.value, gast.Name)
-                and sequences.get(m.value.value.id) in known
+        return [m for m in items_of.get(n.target.id, ()) if scope[id(m)] is scope[id(n)]
+                and sequences[m.value.value.id] in known
                 and known[sequences[m.value.value.id]].common() == item]
     changed = True
     while changed:

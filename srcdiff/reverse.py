@@ -1892,7 +1892,9 @@ class ReverseTransform:
         (a name a nested def reads, or one bound in a branch or loop, is not
         versioned: ``y[0] = t; y = W0`` leaves y naming W0)."""
         if r.kind == "item" and r.target in self.needed:
-            return {r.target}
+            # (and the names its index reads: ``y[m] = old`` needs the mask m
+            # of that write, so a rebound m is put back too)
+            return {r.target} | names_read(r.stmt.targets[0].slice)
         if r.kind == "pop" and r.target in self.needed:
             return {r.target, r.stmt.targets[0].id}
         if r.kind == "contents" and r.target in self.needed:

@@ -381,7 +381,13 @@ def _split(norm, rt, primal, adjoint, grads, dout, name):
     # the arrays it restores in place (views of them stay valid)
     copies = []
     aliases = _aliases_of(popped, primal) if residuals else ()
-    together = [r for r in residuals if r in aliases and r not in snapshots]
+    # (every stack with them: an entry that keeps a list, kept(L), must hold the
+    # copy that the names and containers P = {'a': L} on other stacks hold)
+    keeps = any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
+                and norm.env.objects.get(n.func.id) is runtime.kept
+                for st in primal for n in walk(st))
+    together = [r for r in residuals if (r in aliases or keeps and r in popped)
+                and r not in snapshots]
     if snapshots:
         # restored and copied at once, with every residual that may hold one of them:
         # a list two of them reach (a stack, a name, a container P = [L]) stays one list

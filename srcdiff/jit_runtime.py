@@ -238,6 +238,19 @@ def _unstacked(entry):
     return lambda entry: entry
 
 
+# (a kept list is pushed as a copy in compiled code, which holds no list twice)
+@overload(runtime.kept)
+def _kept(x):
+    if isinstance(x, types.ListType):
+        return lambda x: x.copy()
+    return lambda x: x
+
+
+@overload(runtime.refilled)
+def _refilled(entry):
+    return lambda entry: entry
+
+
 @overload(support.cast_like)
 def _cast_like(ct, x):
     if _is_none(ct):

@@ -1949,10 +1949,19 @@ class ReverseTransform:
         if name in self.shape_only:
             return call(self.ref(runtime.shape_of, "shape_of"), [load(name)])
         if name in self.revisited_lists:
-            # (its lists, as they are now: later code may get the list back out of
-            # a container and grow or shrink it, which a push of the object sees)
-            return call(self.ref(runtime.copy_structure, "copy_structure"), [load(name)])
+            # (the list with its items as they are now: later code may get the
+            # list back out of a container and grow or shrink it, which a push
+            # of the object alone sees; a copy would not be the list that other
+            # names and containers hold, P = {'a': L})
+            return call(self.ref(runtime.kept, "kept"), [load(name)])
         return load(name)
+
+    def _popped(self, name, stack):
+        """The expression that pops ``name``'s saved value off ``stack``."""
+        popped = call(attr(stack, "pop"))
+        if name in self.revisited_lists and name not in self.shape_only:
+            return call(self.ref(runtime.refilled, "refilled"), [popped])
+        return popped
 
     def stack(self, name, inits):
         st = self.stacks.get(name)
@@ -1973,7 +1982,7 @@ class ReverseTransform:
                         where = getattr(st.stmt, "srcdiff_push_after", st.stmt)
                         self.pushes_after.setdefault(id(where), []).append(push)
                         pops = self.iter_pops.setdefault(id(st.stmt.srcdiff_iterlocal), [])
-                        pops.append(assign(st.target, call(attr(stack, "pop"))))
+                        pops.append(assign(st.target, self._popped(st.target, stack)))
                     continue
                 out += self._restore(st, needed, pushes, inits)
                 continue
@@ -2008,7 +2017,7 @@ class ReverseTransform:
                 # place: the stack keeps a copy of the old value (the array itself
                 # would be changed under it)
                 saved = call(self.ref(runtime.saved_copy, "saved_copy"), [saved])
-            popped = call(attr(st, "pop"))
+            popped = self._popped(r.target, st)
             if r.target in self.own_arrays and isinstance(saved, gast.Name):
                 # the sweep puts back the array's old items in place, into what it
                 # pops: a copy pushed and a copy popped, so that no array is both on
@@ -2101,8 +2110,10 @@ class ReverseTransform:
                         out.append(assign(n, call(self.ref(runtime.restore_contents,
                                                            "restore_contents"),
                                                   [load(n), call(attr(st, "pop"))])))
-                    else:
+                    elif n in resized or n in written_in:
                         out.append(assign(n, call(attr(st, "pop"))))
+                    else:
+                        out.append(assign(n, self._popped(n, st)))
             return out
         return []
 
@@ -2224,6 +2235,9 @@ def _revisited_lists(body):
         elif isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
                 and st.targets[0].id in resized:
             v = st.value
+            if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+                    and v.func.id in ("refilled", "unstacked") and len(v.args) == 1:
+                v = v.args[0]       # (a pop of a kept entry: generated code again)
             taken = isinstance(v, gast.Subscript) or isinstance(v, gast.Call) \
                 and isinstance(v.func, gast.Attribute) and v.func.attr == "pop"
             if taken:

@@ -497,6 +497,67 @@ def unstacked(entry):
     return entry.object if type(entry) is Stacked else entry
 
 
+class Kept:
+    """A stack entry of generated code for a list (or dict) that later code may
+    take back out of a container and resize while the entry is on the stack
+    (the gradient's own backward pops the lists it pushed and empties them):
+    the object itself and its items at the push, nested lists' items too. The
+    pop (``refilled``) puts those items back into the object and returns it, so
+    the other names and containers that hold the list still hold it (a copy
+    pushed instead left ``P = {'a': L}`` holding a list one item short)."""
+    __slots__ = ("object", "items")
+
+    def __init__(self, obj, items):
+        self.object = obj
+        self.items = items
+
+    def __repr__(self):
+        return f"Kept({self.object!r})"
+
+
+def _items_tree(x, memo):
+    """x's items, and (for the lists and dicts among them) theirs: pairs
+    (item, its tree or None). A list reached twice is recorded once."""
+    if id(x) in memo:
+        return None
+    memo.add(id(x))
+    sub = (lambda v: _items_tree(v, memo) if type(v) in (list, dict) else None)
+    if type(x) is list:
+        return [(v, sub(v)) for v in x]
+    return {k: (v, sub(v)) for k, v in x.items()}
+
+
+def _refill(x, tree):
+    if tree is None:
+        return
+    if type(x) is list:
+        x[:] = [v for v, _ in tree]
+        for v, t in tree:
+            _refill(v, t)
+    else:
+        x.clear()
+        x.update((k, v) for k, (v, _) in tree.items())
+        for v, t in tree.values():
+            _refill(v, t)
+
+
+def kept(x):
+    """``x`` to push on a stack while later code may resize it (Kept); other
+    values as they are."""
+    if type(x) in (list, dict):
+        return Kept(x, _items_tree(x, set()))
+    return x
+
+
+def refilled(entry):
+    """The list a ``kept`` entry popped off a stack holds, its items (and its
+    nested lists' items) as at the push."""
+    if type(entry) is Kept:
+        _refill(entry.object, entry.items)
+        return entry.object
+    return entry
+
+
 def saved_item(y, key):
     """A copy of ``y[key]`` about to be overwritten, or None where ``y`` is a
     dict without that key (``d["new"] = v``: putting None back leaves a dead
@@ -769,9 +830,14 @@ def copy_structure(value, arrays=False):
     copied too with ``arrays=True``): what a backward function pops from and
     restores in place, so that it can run again."""
     if isinstance(value, list):
+        if any(type(v) is Kept for v in value):
+            # (a stack of kept lists: one copy of a list pushed twice)
+            return copy_together((value,), arrays)[0]
         return [copy_structure(v, arrays) for v in value]
     if isinstance(value, dict):
         return {k: copy_structure(v, arrays) for k, v in value.items()}
+    if type(value) is Kept:
+        return copy_together((value,), arrays)[0]
     if arrays and isinstance(value, tuple):
         items = [copy_structure(v, arrays) for v in value]
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
@@ -780,11 +846,12 @@ def copy_structure(value, arrays=False):
     return value
 
 
-def copy_together(values):
+def copy_together(values, arrays=False):
     """``copy_structure`` of each item of the tuple ``values``, where a list or
     dict that several items reach is copied once: names that alias one list
     (``P = {'a': L}``) still alias its copy, so restoring the copy in place
-    (``L.append(item)``) is seen through every name."""
+    (``L.append(item)``) is seen through every name. A ``Kept`` stack entry
+    becomes an entry of the copies (its list and the items it puts back)."""
     memo = {}
 
     def copy(value):
@@ -796,9 +863,24 @@ def copy_together(values):
                 else:
                     out.update((k, copy(v)) for k, v in value.items())
             return memo[id(value)]
+        if type(value) is Kept:
+            return Kept(copy(value.object), tree(value.items))
         if isinstance(value, tuple) and not hasattr(value, "_fields"):
             return tuple(copy(v) for v in value)
+        if arrays and isinstance(value, tuple):
+            return type(value)(*[copy(v) for v in value])
+        if arrays and hasattr(value, "shape") and hasattr(value, "copy"):
+            if id(value) not in memo:
+                memo[id(value)] = array_copy(value)
+            return memo[id(value)]
         return value
+
+    def tree(t):
+        if t is None:
+            return None
+        if type(t) is list:
+            return [(copy(v), tree(s)) for v, s in t]
+        return {k: (copy(v), tree(s)) for k, (v, s) in t.items()}
     return tuple(copy(v) for v in values)
 
 
@@ -840,12 +922,25 @@ def restore_together(values, snapshots):
                 memo[id(value)] = out = {}
                 out.update((k, restore(value[k], snapshot[k])) for k in value)
             return memo[id(value)]
+        if type(value) is Kept and type(snapshot) is Kept:
+            if id(value) not in memo:
+                memo[id(value)] = Kept(restore(value.object, snapshot.object),
+                                       tree(value.items, snapshot.items))
+            return memo[id(value)]
         if snapshot is value:
-            if isinstance(value, tuple) and any(isinstance(v, (list, dict, tuple)) for v in value):
+            if isinstance(value, tuple) and any(isinstance(v, (list, dict, tuple, Kept))
+                                                for v in value):
                 items = [restore(v, v) for v in value]     # (its lists, as restored)
                 return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
             return value        # (no snapshot: arrays and other values shared)
         return restore_contents(value, snapshot)
+
+    def tree(t, snap):
+        if t is None or snap is None:
+            return t
+        if type(t) is list:
+            return [(restore(v, sv), tree(s, ss)) for (v, s), (sv, ss) in zip(t, snap)]
+        return {k: (restore(v, snap[k][0]), tree(s, snap[k][1])) for k, (v, s) in t.items()}
 
     return tuple(restore(v, v if s is None else s) for v, s in zip(values, snapshots))
 

@@ -328,3 +328,30 @@ def unstacked_jvp(ans, entry, *, dentry):
 
 
 register_linear((0,), stacked, unstacked)
+
+from ..runtime import kept, refilled  # noqa: E402
+
+
+# a kept stack entry holds the list itself: its tangent is the tangent list's
+# entry, its cotangent the list's cotangent
+@vjp_rule(kept)
+def kept_vjp(g, ans, x):
+    return g
+
+
+@jvp_rule(kept)
+def kept_jvp(ans, x, *, dx):
+    return kept(dx)
+
+
+@vjp_rule(refilled)
+def refilled_vjp(g, ans, entry):
+    return g
+
+
+@jvp_rule(refilled)
+def refilled_jvp(ans, entry, *, dentry):
+    return refilled(dentry)
+
+
+register_linear((0,), kept, refilled)

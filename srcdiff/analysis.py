@@ -448,6 +448,16 @@ def stmt_effects(s, classifier):
     return [], set(), None
 
 
+def _in_place(s):
+    """Does statement ``s`` change a value in place (an item store, a method
+    call on a name for its effect)?"""
+    if isinstance(s, gast.Assign):
+        return isinstance(s.targets[0], gast.Subscript)
+    return isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) \
+        and isinstance(s.value.func, gast.Attribute) \
+        and isinstance(s.value.func.value, gast.Name)
+
+
 def _target_names(t):
     if isinstance(t, gast.Name):
         return [t.id]
@@ -457,9 +467,63 @@ def _target_names(t):
     return out
 
 
-def activity(stmts, wrt, output_names, classifier):
-    """(varied, useful) name sets, by fixpoint over all statements (flow-insensitive)."""
+def sharing_groups(stmts):
+    """name -> the names that may hold the same object or one inside it, as
+    far as the bindings show (flow-insensitive): ``a = b``, ``a = b[k]``,
+    ``a = b if c else d``, ``a = [b, ...]`` (and tuple or dict literals),
+    ``for a in b``. A change in place through one of them may be seen through
+    any other."""
+    parent = {}
+
+    def find(n):
+        while parent.get(n, n) != n:
+            parent[n] = parent.get(parent[n], parent[n])
+            n = parent[n]
+        return n
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+
+    def sources(v):
+        if isinstance(v, gast.Name):
+            return [v.id]
+        if isinstance(v, gast.Subscript):
+            return sources(v.value)
+        if isinstance(v, gast.IfExp):
+            return sources(v.body) + sources(v.orelse)
+        if isinstance(v, (gast.List, gast.Tuple)):
+            return [n for e in v.elts for n in sources(e)]
+        if isinstance(v, gast.Dict):
+            return [n for e in v.values for n in sources(e)]
+        if isinstance(v, gast.Starred):
+            return sources(v.value)
+        return []
+
+    for st in walk_stmts(stmts):
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            for n in sources(st.value):
+                union(st.targets[0].id, n)
+        elif isinstance(st, gast.For):
+            for t in _target_names(st.target):
+                for n in sources(st.iter):
+                    union(t, n)
+    groups = {}
+    for n in list(parent):
+        groups.setdefault(find(n), set()).add(n)
+    return {n: groups[find(n)] for n in parent}
+
+
+def activity(stmts, wrt, output_names, classifier, shares=None):
+    """(varied, useful) name sets, by fixpoint over all statements (flow-insensitive).
+    ``shares`` (sharing_groups): a value changed in place (``y[i] = v``,
+    ``y.append(v)``) varies every name that may share it."""
     effects = [stmt_effects(s, classifier) for s in walk_stmts(stmts)]
+    if shares:
+        effects = [(sorted(set(written).union(*(shares.get(w, ()) for w in written)))
+                    if _in_place(s) else written, reads, op)
+                   for s, (written, reads, op) in zip(walk_stmts(stmts), effects)]
     varied = set(wrt)
     changed = True
     while changed:

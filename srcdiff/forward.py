@@ -29,7 +29,7 @@ import numpy as np
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
                        writes_arguments, writing_call_refusal,
-                       recursion_helper, sequence_names, walk_stmts)
+                       recursion_helper, sequence_names, sharing_groups, walk_stmts)
 from .errors import SrcdiffError
 from .rules import qualified_name
 from .rules.forward_helpers import set_item, private_copy
@@ -87,7 +87,8 @@ class ForwardTransform:
         self.classifier = Classifier(self.fs, self.local_names, {})
         out = norm.output
         self.output_names = [out.id] if isinstance(out, gast.Name) else []
-        varied, useful = activity(body, self.wrt, self.output_names, self.classifier)
+        varied, useful = activity(body, self.wrt, self.output_names, self.classifier,
+                                  sharing_groups(body))
         self.active_names = (varied & useful) | set(self.wrt)
         self.shapes = ShapeClasses(body, norm.params, self.classifier)
         self.shapes.env = env

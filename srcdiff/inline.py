@@ -18,7 +18,8 @@ import weakref
 import gast
 import numpy as np
 
-from .analysis import Classifier, activity, recursion_helper, resizing_call, subscript_writes, walk_stmts
+from .analysis import (Classifier, activity, recursion_helper, resizing_call, sharing_groups,
+                       subscript_writes, walk_stmts)
 from . import runtime
 from .errors import SrcdiffError
 from .list_names import propagate_list_names
@@ -131,8 +132,10 @@ class _Inliner:
                                           else lit.elts) if isinstance(e, gast.Name)]
             self.classifier = Classifier(self.fs, local_names, self.local_defs)
             out = self.norm.output
+            # (a list changed through another name, P['a'].append(v), varies the
+            # names that hold it: a call reading them is differentiated, inlined)
             varied, useful = activity(body, self.wrt, [out.id] if isinstance(out, gast.Name)
-                                      else [], self.classifier)
+                                      else [], self.classifier, sharing_groups(body))
             # a nested function may read varied variables of the caller
             for name, d in self.local_defs.items():
                 if names_read(d) & varied:

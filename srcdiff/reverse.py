@@ -17,7 +17,8 @@ import numpy as np
 from . import runtime
 from .analysis import (Classifier, activity, mutated_receiver, mutating_call_refusal,
                        writes_arguments, writing_call_refusal,
-                       resizing_call, sequence_names, subscript_writes, walk_stmts)
+                       resizing_call, sequence_names, sharing_groups, subscript_writes,
+                       walk_stmts)
 from .errors import SrcdiffError
 from .rules.support import cast_like
 from .simplify import simplify
@@ -86,7 +87,8 @@ class ReverseTransform:
             self._copy_accumulations(body)
         out = norm.output
         self.output_names = [out.id] if isinstance(out, gast.Name) else []
-        self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier)
+        self.varied, self.useful = activity(body, self.wrt, self.output_names, self.classifier,
+                                             sharing_groups(body))
         self.shapes = ShapeClasses(body, norm.params, self.classifier, param_kinds or {})
         self.surely_real = _surely_real(norm, param_kinds or {})
         # a max/min the output is exactly invariant to (a logsumexp shift): no adjoint

@@ -204,7 +204,36 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
                     guard.srcline = getattr(s, "srcline", None)
         if None in functions or not isinstance(s.target, gast.Name) or s.orelse \
                 or any(isinstance(n, (gast.Break, gast.Continue)) for n in walk(s)):
-            out.append(s)
+            before = None
+            if isinstance(s, gast.For) and isinstance(s.iter, gast.Name) and out \
+                    and isinstance(out[-1], gast.Assign) \
+                    and isinstance(out[-1].targets[0], gast.Name) \
+                    and out[-1].targets[0].id == s.iter.id:
+                held = before = out[-1].value     # (it = [A, B] just before the loop)
+            holders = _changed_through_loop_variable(s, held)
+            if holders is not None and before is not None and any(
+                    isinstance(n, gast.Name) and n.id == s.iter.id
+                    for st in s.body for n in walk(st)):
+                holders = None      # (the body may change the list it runs over)
+            if holders is None:
+                out.append(s)
+                continue
+            local = _body_locals(s, norm.node)
+            for item in holders:
+                body = clone(s.body)
+                _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
+                                       **{s.target.id: item}))
+                out += body
+            inside = {id(n) for n in walk(s)}
+            if any(isinstance(n, gast.Name) and n.id == s.target.id and id(n) not in inside
+                   for n in walk(norm.node)):
+                last = gast.Assign(targets=[gast.Name(id=s.target.id, ctx=gast.Store(),
+                                                      annotation=None, type_comment=None)],
+                                   value=load(holders[-1]), type_comment=None)
+                last.srcline = getattr(s, "srcline", None)
+                out.append(last)        # (the loop leaves L naming the last one)
+            any_ = True
+            cache.clear()
             continue
         line = getattr(s, "srcline", None)
         local = _body_locals(s, norm.node)
@@ -288,6 +317,40 @@ def _dispatch_indexed(block, values, counts, function_of, changed):
             chain = [node]
         out += chain
     return out
+
+
+def _changed_through_loop_variable(loop, held):
+    """The names ``loop`` runs over where it is ``for L in [A, B]: ... L.append(v)
+    ...`` (a literal of names, whose lists or arrays the body changes in place
+    through its variable): the loop is unrolled with ``A``, then ``B`` in place of
+    ``L``, so the changes are made through the names that hold the values (each
+    a list or array of its own to the later stages, not one shared through L).
+    None where that is not sure to be the same: the body rebinds L or one of the
+    names, or holds a nested def or a break. (L is bound to the last name after.)"""
+    from .methods import MUTATING_METHODS
+    if not isinstance(loop, gast.For) or not isinstance(loop.target, gast.Name) \
+            or loop.orelse or not isinstance(held, (gast.Tuple, gast.List)) \
+            or not 1 <= len(held.elts) <= 8 \
+            or not all(isinstance(e, gast.Name) for e in held.elts):
+        return None
+    t = loop.target.id
+    items = [e.id for e in held.elts]
+    changed = False
+    for n in walk(gast.Module(body=loop.body, type_ignores=[])):
+        if isinstance(n, (gast.Break, gast.Continue, gast.Return, gast.FunctionDef,
+                          gast.Lambda, gast.Global, gast.Nonlocal)):
+            return None
+        if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load) \
+                and (n.id == t or n.id in items):
+            return None
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and isinstance(n.func.value, gast.Name) and n.func.value.id == t \
+                and n.func.attr in MUTATING_METHODS:
+            changed = True
+        if isinstance(n, gast.Subscript) and not isinstance(n.ctx, gast.Load) \
+                and isinstance(n.value, gast.Name) and n.value.id == t:
+            changed = True
+    return items if changed else None
 
 
 def _read_otherwise(block):

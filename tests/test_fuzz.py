@@ -76,6 +76,8 @@ IDIOM_MARKS = {
                        (".S", ".eigenvalues", ".eigenvectors", ".logabsdet", ".R", ".Q", ".U")],
     "packed-params": ["pt[", "pn."],
     "buffer-swap": ["bufa", "bufb", "[0] = "],
+    "carried-pair": [" = 0.0\n"],
+    "changed-through-holder": [".append(", ("['a'].append(", "]:\n")],
 }
 
 
@@ -83,7 +85,7 @@ def test_generator_covers_the_idioms():
     """The real-code idioms of tools/fuzz_idioms.py appear (each when focused on),
     and their programs are valid; disabled, they do not."""
     for feature, marks in IDIOM_MARKS.items():
-        cases = [fuzz.generate_case(17, k, 12, max_size=8, focus=[feature]) for k in range(12)]
+        cases = [fuzz.generate_case(17, k, 16, max_size=8, focus=[feature]) for k in range(16)]
         text = "\n".join(c[0] for c in cases)
         for mark in marks:           # a mark, or a tuple of alternatives
             assert any(m in text for m in (mark if isinstance(mark, tuple) else [mark])), \

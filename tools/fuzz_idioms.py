@@ -23,6 +23,9 @@ ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
 * ``buffer-swap``: a stencil step written into a second (or third) buffer, after
   which the buffers trade names (``a, b = b, a``, through a temporary, in a
   branch, or three rotating).
+* ``changed-through-holder``: a list changed in place through another name that
+  holds it (``for L in [A, B]: L.append(v)``, ``P['a'].append(v)``, ``Q = P[0];
+  Q.append(v)``), then read through the first name, and passed to a helper.
 """
 from __future__ import annotations
 
@@ -46,6 +49,9 @@ IDIOMS = {
                    "names (a, b = b, a; through a temporary; in a branch; three rotating)",
     "carried-pair": "two arrays carried by a loop, a = a + c, c rebound afresh after, then "
                     "items, slices or rows of a read (their cotangents may name one array)",
+    "changed-through-holder": "a list appended to through another name that holds it "
+                              "(a loop over [A, B], P['a'], Q = P[0]), read through the "
+                              "first name",
 }
 
 TYPES_IMPORT = "from tools.fuzz_types import Layer, Params"
@@ -72,7 +78,9 @@ class IdiomStatements:
                (self.idiom_weight("buffer-swap", 0.25 if ctx.depth <= 2 else 0.0),
                 self.s_buffer_swap),
                (self.idiom_weight("carried-pair", 0.25 if ctx.depth <= 2 else 0.0),
-                self.s_carried_pair)]
+                self.s_carried_pair),
+               (self.idiom_weight("changed-through-holder", 0.2 if ctx.depth <= 2 else 0.0),
+                self.s_through_holder)]
         if top:
             out += [(self.idiom_weight("tuple-helpers", 0.6), self.s_unpack_call),
                     (self.idiom_weight("closure-acc", 0.3 if ctx.loop is None else 0.0),
@@ -637,6 +645,41 @@ class IdiomStatements:
         uv.active = active
         self.freeze({a, c}, ctx)
         return lines
+
+    def s_through_holder(self, ind, ctx):
+        """A = [e0]; <A appended to through a name that holds it>; u = <A[-1] with
+        A[0]>: which names a change in place varies was once found without
+        following such holders (a loop over [A, B], P = {'a': A}; P['a'], Q =
+        P[0]), and the gradient missed what the append added (silently half)."""
+        r = self.r
+        kind = r.choice(["S", "V", "V", "W"])
+        a, b = self.fresh("L"), self.fresh("L")
+        e0, b0 = self.limited(kind, self.d(), 1.0)
+        e1, b1 = self.limited(kind, self.d(), 1.0)
+        e2, b2 = self.limited(kind, self.d(), 1.0)
+        form = r.choice(["loop", "dict", "item", "tuple"])
+        lines = [f"{ind}{a} = [{e0}]"]
+        if form == "loop":
+            holder = self.fresh("L")
+            lines += [f"{ind}{b} = [{e1}]", f"{ind}for {holder} in [{a}, {b}]:",
+                      f"{ind}    {holder}.append({e2})"]
+        elif form == "dict":
+            p = self.fresh("L").replace("L", "P", 1)
+            lines += [f"{ind}{p} = {{'a': {a}, 'b': {e1}}}", f"{ind}{p}['a'].append({e2})"]
+        else:
+            p, q = self.fresh("L").replace("L", "P", 1), self.fresh("L")
+            pack = f"[{a}, {e1}]" if form == "item" else f"({e1}, {a})"
+            k = 0 if form == "item" else 1
+            lines += [f"{ind}{p} = {pack}", f"{ind}{q} = {p}[{k}]", f"{ind}{q}.append({e2})"]
+        read = r.choice([f"{a}[-1] * {a}[0]", f"np.tanh({a}[-1]) + {a}[0]",
+                         f"{a}[-1] + {a}[0] * 0.5"])
+        if form == "loop":
+            read = r.choice([read, f"{a}[-1] * {b}[-1]", f"{a}[-1] + {b}[0]"])
+        name = self.fresh(kind)
+        v = self.add(self.Var(name, kind, (b0 + 1.0) * (max(b1, b2) + 1.0), fn=ctx.fn,
+                              fresh=True))
+        v.active = self.is_active(e0) or self.is_active(e1) or self.is_active(e2)
+        return lines + [f"{ind}{name} = {read}"]
 
     # ---- np.linalg named-tuple results ------------------------------------------
 

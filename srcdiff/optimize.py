@@ -313,7 +313,7 @@ def _fold_block(block, counts, purity, seen):
             shared = seen.sharing(reads)
             for j in range(i + 1, len(block)):
                 u = block[j]
-                here = _use_site(u, t) if t in seen.reads(u) else None
+                here = _use_site(u, t, seen.reads) if t in seen.reads(u) else None
                 if here is not None and (isinstance(u, gast.Return)
                                          and not (here and seen.fits(u, t, s.value))
                                          or getattr(u, "srcdiff_nofold", False)):
@@ -403,24 +403,30 @@ def _propagate(block, i, x, y, counts):
     return True
 
 
-def _use_site(stmt, t):
+def _use_site(stmt, t, reads=names_read):
     """None: t is not used by stmt; True: used in stmt's own expressions (where a
-    value computed just before may be put); False: used somewhere it cannot go."""
+    value computed just before may be put); False: used somewhere it cannot go.
+    ``reads(sub)``: the names a nested statement reads (or a superset holding
+    only names no longer read, _Seen.reads)."""
     inside = False
     for field in ("body", "orelse"):
         for sub in getattr(stmt, field, None) or []:
-            if isinstance(sub, gast.AST) and t in names_read(sub):
+            if isinstance(sub, gast.AST) and t in reads(sub):
                 inside = True
+                break
+        if inside:
+            break
     own = []
     if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)):
-        own = [stmt.value] if stmt.value is not None else []
-        if isinstance(stmt, gast.Assign):
-            own += [tg for tg in stmt.targets if not isinstance(tg, gast.Name)]
-    elif isinstance(stmt, gast.If):
-        own = [stmt.test]
-    elif isinstance(stmt, gast.For):
-        own = [stmt.iter]
-    used_own = any(t in names_read(e) for e in own)
+        # (a simple statement's own expressions are all it reads: its value and
+        # the subscripts it stores into)
+        used_own = stmt.value is not None and t in reads(stmt)
+    else:
+        if isinstance(stmt, gast.If):
+            own = [stmt.test]
+        elif isinstance(stmt, gast.For):
+            own = [stmt.iter]
+        used_own = any(t in names_read(e) for e in own)
     if not used_own and not inside:
         return None
     if any(_written_base(tg) == t for tg in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]):

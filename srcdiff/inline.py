@@ -2138,16 +2138,23 @@ def _check_augassign_aliases(norm, classifier, checked_writes, lists):
     accepted = set()
     while True:
         got = _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted)
-        if not isinstance(got, tuple):
+        if isinstance(got, dict):
             break
-        s, y, shared, bad = got
         # a sharer the generated code may copy is made fresh where it is made,
         # when it can be: checked there not to share its sources (an item y[k] of
         # a vector is a number), then the analysis is run again; else the check
         # where the write runs reads the values as the program made them
-        # (reverse._check_before_copies)
-        if y in bad or not _freshen(norm, classifier, bad, s, y):
-            accepted.add(id(s))
+        # (reverse._check_before_copies). (Writes whose names are apart are
+        # settled in one round; one naming a name settled in this round waits
+        # for the analysis run again.)
+        touched = set()
+        for s, y, shared, bad in got:
+            mine = {y} | set(shared) | set(bad)
+            if mine & touched:
+                continue
+            touched |= mine
+            if y in bad or not _freshen(norm, classifier, bad, s, y):
+                accepted.add(id(s))
     checks = got
     if not checks:
         return
@@ -2163,10 +2170,10 @@ def _check_augassign_aliases(norm, classifier, checked_writes, lists):
 
 
 def _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted=()):
-    """{id(y += v): (y, names read later that may share y's array)}, or
-    (stmt, y, those names, the ones the reverse transform may copy) for the
-    first ``y += v`` (not in ``accepted``) whose sharing a check where it runs
-    would see only through the values as the program made them."""
+    """{id(y += v): (y, names read later that may share y's array)}, or a list of
+    (stmt, y, those names, the ones the reverse transform may copy) for each
+    ``y += v`` (not in ``accepted``) whose sharing a check where it runs would
+    see only through the values as the program made them (in program order)."""
     out = norm.output.id if isinstance(norm.output, gast.Name) else None
     live = live_after(norm.node.body, {out} if out else ())
     binds = alias_binds(classifier, norm.node.body, norm.params)
@@ -2205,6 +2212,7 @@ def _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted=(
         copyable |= more
     near_writes &= copyable
     checks = {}
+    conflicts = []
     for s in augs:
         y = s.srcdiff_augassign
         env = env_before.get(id(s), {})
@@ -2221,10 +2229,10 @@ def _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted=(
             shared = [v for v in shared if v in holders]
         bad = ({y} | set(shared)) & near_writes
         if shared and bad and id(s) not in accepted:
-            return s, y, shared, bad
-        if shared:
+            conflicts.append((s, y, shared, bad))
+        elif shared:
             checks[id(s)] = (y, shared)
-    return checks
+    return conflicts or checks
 
 
 def _certain_lists(norm, classifier):

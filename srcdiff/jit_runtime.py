@@ -227,6 +227,13 @@ def _saved_copy(value):
     return lambda value: value
 
 
+@overload(runtime.saved_contents)
+def _saved_contents(value):
+    if isinstance(value, (types.Array, types.ListType)):
+        return lambda value: value.copy()
+    return lambda value: value
+
+
 # (compiled code is not differentiated again: a stack entry is the array itself)
 @overload(runtime.stacked)
 def _stacked(x):

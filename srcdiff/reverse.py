@@ -2101,8 +2101,12 @@ class ReverseTransform:
                         # its items (they stay unchanged)
                         saved = call(self.ref(runtime.saved_items, "saved_items"), [load(n)])
                     elif n in written_in:
-                        # contents the block changes
-                        saved = call(self.ref(runtime.saved_copy, "saved_copy"), [load(n)])
+                        # contents the block changes (of a list: its items, as later
+                        # code may resize the list itself, a derivative's own
+                        # backward popping what it appended)
+                        helper = runtime.saved_copy if n in self.arrays \
+                            else runtime.saved_contents
+                        saved = call(self.ref(helper, helper.__name__), [load(n)])
                     else:
                         saved = self._save(n)
                     push = gast.Expr(value=call(attr(st, "append"), [saved]))

@@ -463,6 +463,19 @@ def saved_copy(value):
     return array_copy(value)
 
 
+def saved_contents(value):
+    """The contents of a value a block changes in place, saved before it: a copy
+    of an array, a new list (or dict) of a list's (dict's) items: the list
+    itself may be resized by later code before the sweep puts its items back
+    (a derivative's own backward popping what it appended). Numbers as they
+    are."""
+    if type(value) is list:
+        return list(value)
+    if type(value) is dict:
+        return dict(value)
+    return saved_copy(value)
+
+
 def saved_items(value):
     """A new list of a list's items: a list a block of code grows or shrinks,
     saved before the block (the items stay as they are). Anything else (None:

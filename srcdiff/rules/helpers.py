@@ -44,7 +44,7 @@ nondifferentiable(zeros_like_value, size_of, reduced_size, written_copy)
 
 # ---- helpers of the generated reverse code, for forward-over-reverse ----------
 from ..runtime import (scalar_seed, as_sequence, zero_at, saved_copy, saved_items,  # noqa: E402
-                       add_cotangents, complete_cotangent)
+                       saved_contents, add_cotangents, complete_cotangent)
 
 nondifferentiable(scalar_seed)
 
@@ -82,6 +82,16 @@ def saved_copy_jvp(ans, value, *, dvalue):
 @vjp_rule(saved_items)
 def saved_items_vjp(g, ans, value):
     return saved_items(g)
+
+
+@vjp_rule(saved_contents)
+def saved_contents_vjp(g, ans, value):
+    return saved_contents(g)
+
+
+@jvp_rule(saved_contents)
+def saved_contents_jvp(ans, value, *, dvalue):
+    return saved_contents(dvalue)
 
 
 @jvp_rule(saved_items)
@@ -149,7 +159,8 @@ def complete_cotangent_jvp(ans, g, x, *, dg, dx):
     return complete_cotangent(dg, x)
 
 
-register_linear((0,), zero_at, saved_copy, saved_items, complete_cotangent, as_sequence)
+register_linear((0,), zero_at, saved_copy, saved_items, saved_contents, complete_cotangent,
+                as_sequence)
 
 from ..runtime import items_like, items_array  # noqa: E402
 

@@ -1402,12 +1402,20 @@ class ReverseTransform:
         # names checked where a write runs not to share the array (inline.py,
         # _check_reads_after_writes): at that write they are not views of it
         checked = self._unshared_at_writes(body)
+        # (only for a name the sweep reads as it is there: one the program rebinds
+        # is read from its stack too, as it was before, and the check saw only
+        # its value at the write: x2 = v1; for W in Ws: x2 = x2 @ W; v1[0] = c
+        # pushes v1 itself on x2's stack)
+        in_loops = {n.id for lp in walk_stmts(body) if isinstance(lp, (gast.For, gast.While))
+                    for n in walk(lp) if isinstance(n, gast.Name)
+                    and isinstance(n.ctx, gast.Store)}
+        once = {n for n, c in self.assign_count.items() if c <= 1 and n not in in_loops}
         copied = set()
         for y in todo:
             seen = set()
             for st in writes[y]:
                 seen |= (sharers(env_before.get(id(st), {}), y) - {y}
-                         - checked.get(id(st), set())) & values
+                         - (checked.get(id(st), set()) & once)) & values
             if seen:
                 needed.add(y)
                 copied |= seen

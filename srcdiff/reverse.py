@@ -1465,9 +1465,16 @@ class ReverseTransform:
 
     def _made_from(self, st):
         """The names whose memory the value ``st`` binds is (part of), where it
-        is another name, a view or builtin min()/max()."""
+        is another name, a view or builtin min()/max(), or holds (a list, tuple
+        or dict literal of names: ``P = [v]`` holds v's array itself)."""
         if isinstance(st.value, gast.Name):
             return {st.value.id}
+        if isinstance(st.value, (gast.List, gast.Tuple, gast.Dict)):
+            items = st.value.values if isinstance(st.value, gast.Dict) else st.value.elts
+            return {e.id for e in items if isinstance(e, gast.Name)}
+        op = self.classifier.classify(st.value)
+        if op.kind == "list_pop" and op.args and isinstance(op.args[0], gast.Name):
+            return {op.args[0].id}      # (an item taken off a list is the one put there)
         if self._selects(st.value):
             return names_read(st.value)
         if self._is_view(st.value):

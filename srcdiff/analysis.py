@@ -519,11 +519,12 @@ def activity(stmts, wrt, output_names, classifier, shares=None):
     """(varied, useful) name sets, by fixpoint over all statements (flow-insensitive).
     ``shares`` (sharing_groups): a value changed in place (``y[i] = v``,
     ``y.append(v)``) varies every name that may share it."""
-    effects = [stmt_effects(s, classifier) for s in walk_stmts(stmts)]
-    if shares:
-        effects = [(sorted(set(written).union(*(shares.get(w, ()) for w in written)))
-                    if _in_place(s) else written, reads, op)
-                   for s, (written, reads, op) in zip(walk_stmts(stmts), effects)]
+    effects = []
+    for s in walk_stmts(stmts):
+        written, reads, op = stmt_effects(s, classifier)
+        if shares and _in_place(s):
+            written = sorted(set(written).union(*(shares.get(w, ()) for w in written)))
+        effects.append((written, reads, op))
     varied = set(wrt)
     changed = True
     while changed:

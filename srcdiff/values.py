@@ -159,7 +159,6 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
     """``block`` with its loops over literal tuples or lists of functions unrolled,
     and whether there were any. (``cache`` holds ``_read_otherwise`` of the
     function's body while no loop has been unrolled: it is emptied when one is.)"""
-    from .inline import _rename_all
     if cache is None:
         cache = {}
     out, any_ = [], False
@@ -220,10 +219,7 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
                 continue
             local = _body_locals(s, norm.node)
             for item in holders:
-                body = clone(s.body)
-                _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
-                                       **{s.target.id: item}))
-                out += body
+                out += _body_copy(s, local, norm, item)
             inside = {id(n) for n in walk(s)}
             if any(isinstance(n, gast.Name) and n.id == s.target.id and id(n) not in inside
                    for n in walk(norm.node)):
@@ -245,14 +241,21 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
                                                   type_comment=None)],
                                value=fn, type_comment=None)
             bind.srcline = line
-            body = clone(s.body)
-            # (each copy's temporaries get names of their own, as straight-line code has)
-            _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
-                                   **{s.target.id: name}))
-            out += [bind] + body
+            out += [bind] + _body_copy(s, local, norm, name)
         any_ = True
         cache.clear()
     return out, any_
+
+
+def _body_copy(loop, local, norm, name):
+    """A copy of ``loop``'s body for one item, the loop variable read as ``name``
+    (each copy's temporaries ``local`` get names of their own, as straight-line
+    code has)."""
+    from .inline import _rename_all
+    body = clone(loop.body)
+    _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
+                           **{loop.target.id: name}))
+    return body
 
 
 def _indexed_functions(func, values, counts, function_of, changed):

@@ -1766,6 +1766,12 @@ def _check_resized_list_aliases(norm):
     for st in walk_stmts(norm.node.body):
         if isinstance(st, gast.Assign) and isinstance(st.value, gast.Name):
             continue
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and isinstance(st.value, (gast.List, gast.Tuple, gast.Dict)):
+            # (P = [L, x] holds L: P's reads are checked as P's)
+            elts = st.value.values if isinstance(st.value, gast.Dict) else st.value.elts
+            read |= names_read(st) - {e.id for e in elts if isinstance(e, gast.Name)}
+            continue
         if _resized_list(st) and isinstance(st, gast.Expr):
             read |= names_read(st.value.args[0]) if st.value.args else set()
             continue

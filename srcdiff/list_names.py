@@ -70,7 +70,7 @@ class _Flow:
                 or _binds_inside(st):
             self.forget(st, alias, held)
             return
-        self.drop_used_containers(st, held)
+        self.drop_used_containers(st, held, alias)
         aug = getattr(st, "srcdiff_augassign", None)
         target = st.targets[0].id if isinstance(st, gast.Assign) and len(st.targets) == 1 \
             and isinstance(st.targets[0], gast.Name) else None
@@ -128,7 +128,7 @@ class _Flow:
 
     def forget(self, st, alias, held):
         """Drop the facts a statement (and the blocks in it) may undo."""
-        self.drop_used_containers(st, held)
+        self.drop_used_containers(st, held, alias)
         for name in names_stored(st):
             self.kill(name, alias, held)
 
@@ -141,9 +141,11 @@ class _Flow:
             for k in [k for k, (r, _) in items.items() if r == name]:
                 del items[k]
 
-    def drop_used_containers(self, st, held):
-        """A list or dict holding a list, used other than by ``P[k]`` (read),
-        may have been changed."""
+    def drop_used_containers(self, st, held, alias):
+        """A list or dict holding a list, used (under any of its names) other
+        than by ``P[k]`` (read) or as an item of a literal that then holds it,
+        may have been changed; so may the lists it holds (``g(P)`` may write
+        into ``P[0]``), a tuple's too."""
         if not held:
             return
         items_read = set()
@@ -151,10 +153,29 @@ class _Flow:
             if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Load) \
                     and isinstance(n.value, gast.Name) and isinstance(n.slice, gast.Constant):
                 items_read.add(id(n.value))
+        if isinstance(st, gast.Assign) and len(st.targets) == 1 \
+                and isinstance(st.targets[0], gast.Name) \
+                and isinstance(st.value, (gast.List, gast.Tuple, gast.Dict)):
+            # (P = [Q, x]: P holds Q, followed as P's item; a use of P drops Q)
+            items = _literal_items(st.value, lambda e: self.root(e, alias, held))
+            kept = {r for r, is_list in items.values() if is_list}
+            elts = st.value.values if isinstance(st.value, gast.Dict) else st.value.elts
+            items_read |= {id(e) for e in elts if isinstance(e, gast.Name)
+                           and alias.get(e.id, e.id) in kept}
         for n in walk(st):
-            if isinstance(n, gast.Name) and n.id in held and not held[n.id][0] \
-                    and id(n) not in items_read:
-                del held[n.id]
+            if isinstance(n, gast.Name) and id(n) not in items_read:
+                self.drop(alias.get(n.id, n.id), held)
+
+    def drop(self, name, held, seen=()):
+        """``name`` may have been changed: so may every list it holds."""
+        if name not in held or name in seen:
+            return
+        is_tuple, items = held[name]
+        if not is_tuple:
+            del held[name]
+        for r, is_list in list(items.values()):
+            if is_list:
+                self.drop(r, held, (*seen, name))
 
     def note_change(self, st, alias, aug):
         name = None
@@ -178,7 +199,7 @@ class _Flow:
         if got is None:
             return node.id if isinstance(node, gast.Name) and node.id in self.lists else None
         new, roots = got
-        return new.id if isinstance(new, gast.Name) and roots == (new.id,) else None
+        return new.id if isinstance(new, gast.Name) and new.id in roots else None
 
     def rewrite(self, node, alias, held, skip=None):
         """Record the rewrites of the names (and container items) in ``node``
@@ -206,18 +227,30 @@ class _Flow:
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             return (_name(alias[node.id]), (alias[node.id],)) if node.id in alias else None
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) \
-                and isinstance(node.value, gast.Name) and node.value.id in held \
-                and isinstance(node.slice, gast.Constant):
-            items = held[node.value.id][1]
+                and isinstance(node.value, gast.Name) and isinstance(node.slice, gast.Constant):
+            # (the container under another of its names: Q = P[0] with P = [[..]])
+            base = alias.get(node.value.id, node.value.id)
+            if base not in held:
+                return None
+            items = held[base][1]
             got = items.get(node.slice.value)
             if got is None:
                 return None
             item, is_list = got
-            if is_list:
-                return _name(item), (item,)
-            return (_name(item) if isinstance(item, str) else clone(item),
-                    tuple(sorted({r for r, is_l in items.values() if is_l})))
+            # read in place of the container whenever one of its lists changes, so
+            # that a change of P[0] leaves no read of P (P[1] is M)
+            return (_name(item) if isinstance(item, str) else clone(item)), \
+                tuple(sorted(self.lists_held(base, held)))
         return None
+
+    def lists_held(self, name, held, seen=()):
+        """The lists ``name`` holds, and those they hold."""
+        out = set()
+        if name in held and name not in seen:
+            for r, is_list in held[name][1].values():
+                if is_list:
+                    out |= {r} | self.lists_held(r, held, (*seen, name))
+        return out
 
 
 def _binds_inside(node):

@@ -209,6 +209,17 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
                     and isinstance(out[-1].targets[0], gast.Name) \
                     and out[-1].targets[0].id == s.iter.id:
                 held = before = out[-1].value     # (it = [A, B] just before the loop)
+            keys = _changed_through_loop_key(s, held)
+            if keys is not None and not (isinstance(s.iter, gast.Name) and any(
+                    isinstance(n, gast.Name) and n.id == s.iter.id
+                    for st in s.body for n in walk(st))):     # (nor changes what it runs over)
+                out += [st for key in keys for st in _body_copy(
+                    s, _body_locals(s, norm.node), norm, key)]
+                if _read_after(s, norm.node):
+                    out.append(_bind(s.target.id, clone(keys[-1]), s))
+                any_ = True
+                cache.clear()
+                continue
             holders = _changed_through_loop_variable(s, held)
             if holders is not None and before is not None and any(
                     isinstance(n, gast.Name) and n.id == s.iter.id
@@ -220,14 +231,8 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
             local = _body_locals(s, norm.node)
             for item in holders:
                 out += _body_copy(s, local, norm, item)
-            inside = {id(n) for n in walk(s)}
-            if any(isinstance(n, gast.Name) and n.id == s.target.id and id(n) not in inside
-                   for n in walk(norm.node)):
-                last = gast.Assign(targets=[gast.Name(id=s.target.id, ctx=gast.Store(),
-                                                      annotation=None, type_comment=None)],
-                                   value=load(holders[-1]), type_comment=None)
-                last.srcline = getattr(s, "srcline", None)
-                out.append(last)        # (the loop leaves L naming the last one)
+            if _read_after(s, norm.node):
+                out.append(_bind(s.target.id, load(holders[-1]), s))   # (L names the last)
             any_ = True
             cache.clear()
             continue
@@ -247,15 +252,43 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
     return out, any_
 
 
-def _body_copy(loop, local, norm, name):
-    """A copy of ``loop``'s body for one item, the loop variable read as ``name``
-    (each copy's temporaries ``local`` get names of their own, as straight-line
-    code has)."""
+def _body_copy(loop, local, norm, item):
+    """A copy of ``loop``'s body for one item, the loop variable read as ``item``
+    (a name, or a constant put in its place); each copy's temporaries ``local``
+    get names of their own, as straight-line code has."""
     from .inline import _rename_all
     body = clone(loop.body)
-    _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
-                           **{loop.target.id: name}))
+    if isinstance(item, str):
+        _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
+                               **{loop.target.id: item}))
+        return body
+    _rename_all(body, {n: norm.names.fresh(n) for n in sorted(local)})
+    t = loop.target.id
+    for st in body:
+        for n in walk(st):
+            for field, value in gast.iter_fields(n):
+                for i, child in enumerate(value if isinstance(value, list) else [value]):
+                    if isinstance(child, gast.Name) and child.id == t:
+                        new = gast.copy_location(clone(item), child)
+                        if isinstance(value, list):
+                            value[i] = new
+                        else:
+                            setattr(n, field, new)
     return body
+
+
+def _read_after(loop, function):
+    """Whether ``loop``'s variable is read outside the loop."""
+    inside = {id(n) for n in walk(loop)}
+    return any(isinstance(n, gast.Name) and n.id == loop.target.id and id(n) not in inside
+               for n in walk(function))
+
+
+def _bind(name, value, at):
+    bind = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                          type_comment=None)], value=value, type_comment=None)
+    bind.srcline = getattr(at, "srcline", None)
+    return bind
 
 
 def _indexed_functions(func, values, counts, function_of, changed):
@@ -354,6 +387,44 @@ def _changed_through_loop_variable(loop, held):
                 and isinstance(n.value, gast.Name) and n.value.id == t:
             changed = True
     return items if changed else None
+
+
+def _changed_through_loop_key(loop, held):
+    """The keys ``loop`` runs over where it is ``for k in ['a', 'b']: ...
+    P[k].append(v) ...`` (a literal of constants, a list held by a container at
+    the key changed in place): the loop is unrolled with ``'a'``, then ``'b'`` in
+    place of k, so each change is made through ``P['a']``, an item at a constant
+    key, which the later stages follow. None where the body rebinds k, or holds
+    a nested def or a break."""
+    from .methods import MUTATING_METHODS
+    if not isinstance(loop, gast.For) or not isinstance(loop.target, gast.Name) \
+            or loop.orelse or not isinstance(held, (gast.Tuple, gast.List)) \
+            or not 1 <= len(held.elts) <= 8 \
+            or not all(isinstance(e, gast.Constant) and type(e.value) in (str, int)
+                       for e in held.elts):
+        return None
+    t = loop.target.id
+    items = set()       # names bound to P[k]
+    changed = False
+    for n in walk(gast.Module(body=loop.body, type_ignores=[])):
+        if isinstance(n, (gast.Break, gast.Continue, gast.Return, gast.FunctionDef,
+                          gast.Lambda, gast.Global, gast.Nonlocal)):
+            return None
+        if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load) and n.id == t:
+            return None
+        if isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Name) \
+                and isinstance(n.value, gast.Subscript) and isinstance(n.value.slice, gast.Name) \
+                and n.value.slice.id == t:
+            items.add(n.targets[0].id)
+    for n in walk(gast.Module(body=loop.body, type_ignores=[])):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in MUTATING_METHODS and isinstance(n.func.value, gast.Name) \
+                and n.func.value.id in items:
+            changed = True
+        if isinstance(n, gast.Subscript) and not isinstance(n.ctx, gast.Load) \
+                and isinstance(n.value, gast.Name) and n.value.id in items:
+            changed = True
+    return [e for e in held.elts] if changed else None
 
 
 def _read_otherwise(block):

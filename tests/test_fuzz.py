@@ -77,7 +77,7 @@ IDIOM_MARKS = {
     "packed-params": ["pt[", "pn."],
     "buffer-swap": ["bufa", "bufb", "[0] = "],
     "carried-pair": [" = 0.0\n"],
-    "changed-through-holder": [".append(", ("['a'].append(", "]:\n")],
+    "changed-through-holder": [".append(", ("['a'].append(", "]:\n"), "[0].append(", "for key"],
 }
 
 

@@ -25,7 +25,9 @@ ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
   branch, or three rotating).
 * ``changed-through-holder``: a list changed in place through another name that
   holds it (``for L in [A, B]: L.append(v)``, ``P['a'].append(v)``, ``Q = P[0];
-  Q.append(v)``), then read through the first name, and passed to a helper.
+  Q.append(v)``), or inside a list, tuple or dict literal (``P = [A, [e]];
+  P[0].append(v)``, two deep ``P[0][0].append(v)``, ``for k in ['a', 'b']:
+  P[k].append(v)``), then read through the first name or the container.
 """
 from __future__ import annotations
 
@@ -50,8 +52,9 @@ IDIOMS = {
     "carried-pair": "two arrays carried by a loop, a = a + c, c rebound afresh after, then "
                     "items, slices or rows of a read (their cotangents may name one array)",
     "changed-through-holder": "a list appended to through another name that holds it "
-                              "(a loop over [A, B], P['a'], Q = P[0]), read through the "
-                              "first name",
+                              "(a loop over [A, B], P['a'], Q = P[0]) or inside a literal "
+                              "(P[0].append, P[0][0].append, for k in keys: P[k].append), "
+                              "read through the first name or the container",
 }
 
 TYPES_IMPORT = "from tools.fuzz_types import Layer, Params"
@@ -657,9 +660,29 @@ class IdiomStatements:
         e0, b0 = self.limited(kind, self.d(), 1.0)
         e1, b1 = self.limited(kind, self.d(), 1.0)
         e2, b2 = self.limited(kind, self.d(), 1.0)
-        form = r.choice(["loop", "dict", "item", "tuple"])
+        form = r.choice(["loop", "dict", "item", "tuple", "nested", "deep", "keys",
+                         "tuple-of-lists"])
         lines = [f"{ind}{a} = [{e0}]"]
-        if form == "loop":
+        reads = []      # (reads of the lists through their container)
+        if form in ("nested", "tuple-of-lists"):
+            # a list inside a list (or tuple) literal, changed at a constant index
+            p = self.fresh("L").replace("L", "P", 1)
+            pack = f"[{a}, [{e1}]]" if form == "nested" else f"({a}, [{e1}])"
+            lines += [f"{ind}{p} = {pack}", f"{ind}{p}[0].append({e2})"]
+            reads = [f"{p}[0][-1] * {p}[1][0]", f"{p}[0][-1] + {a}[0]"]
+        elif form == "deep":
+            p = self.fresh("L").replace("L", "P", 1)
+            lines += [f"{ind}{p} = [[{a}], [{e1}]]", f"{ind}{p}[0][0].append({e2})"]
+            reads = [f"{p}[0][0][-1] * {p}[1][0]", f"{p}[0][0][-1] + {a}[0]"]
+        elif form == "keys":
+            # a loop over a literal of keys, changing P[k] in place
+            p = self.fresh("L").replace("L", "P", 1)
+            keys = r.choice(["['a', 'b']", "('a', 'b')", "['b']"])
+            k = self.fresh("L").replace("L", "key", 1)
+            lines += [f"{ind}{b} = [{e1}]", f"{ind}{p} = {{'a': {a}, 'b': {b}}}",
+                      f"{ind}for {k} in {keys}:", f"{ind}    {p}[{k}].append({e2} * {p}[{k}][0])"]
+            reads = [f"{p}['a'][-1] * {p}['b'][-1]", f"{a}[-1] + {b}[-1]"]
+        elif form == "loop":
             holder = self.fresh("L")
             lines += [f"{ind}{b} = [{e1}]", f"{ind}for {holder} in [{a}, {b}]:",
                       f"{ind}    {holder}.append({e2})"]
@@ -675,6 +698,8 @@ class IdiomStatements:
                          f"{a}[-1] + {a}[0] * 0.5"])
         if form == "loop":
             read = r.choice([read, f"{a}[-1] * {b}[-1]", f"{a}[-1] + {b}[0]"])
+        if reads:
+            read = r.choice([read] + reads)
         name = self.fresh(kind)
         v = self.add(self.Var(name, kind, (b0 + 1.0) * (max(b1, b2) + 1.0), fn=ctx.fn,
                               fresh=True))

@@ -294,8 +294,11 @@ class ReverseTransform:
                 isinstance(a, gast.Name) and a.id == t for a in n.args)
                 and resolve(n.func) in _IN_PLACE_HELPERS for n in walk(stmt))
 
+        # (the generator's stacks only: a list of the user's holds the array
+        # itself, ``L.append(v); v[i] = e`` shows through ``L[-1]``)
         stacks = {push.value.func.value.id
-                  for push, _, _ in pushed_then_written(stmts, writes_into)}
+                  for push, _, _ in pushed_then_written(stmts, writes_into)} \
+            & set(self.stack_names)
         if not stacks:
             return stmts
         wrap = self.ref(runtime.stacked, "stacked")

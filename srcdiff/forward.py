@@ -66,6 +66,12 @@ _MIRRORS = (operator.getitem, runtime.saved_item, runtime.saved_copy,
             runtime.as_sequence)        # (an array or tuple itself, a list's items shared)
 
 
+def _items(lst):
+    """The key in ForwardTransform.owned saying that every tangent in ``lst``'s
+    list of tangents is a buffer of its own (not a name: it cannot clash)."""
+    return lst + "[]"
+
+
 class _Unsupported(Exception):
     """A refusal (message, hint); ``object_read``: as analysis.unknown_refusal's
     (an attribute or method of a named value, which an object argument explains)."""
@@ -104,6 +110,7 @@ class ForwardTransform:
         self.dot_names = self.loc.filename.startswith("<srcdiff-")
         self.live = set()
         self.owned = set()
+        self.pushed = {}          # list -> the names whose tangents were appended to it
         self.views = {}         # name -> names whose tangent buffers its tangent is a view of
         self.breaks = []
         self.folder = Folder(self.resolve, self.zeros_expr)
@@ -221,6 +228,7 @@ class ForwardTransform:
         in-place writes stay consistent; otherwise a tangent that is not a new
         array while the primal is makes its operands' buffers shared.
         """
+        self.owned.discard(_items(name))
         if is_zero(expr):
             self.live.discard(name)
             self.owned.discard(name)
@@ -255,12 +263,18 @@ class ForwardTransform:
             # them in place would change this tangent too)
             owned = False
             self.owned -= bases
+            for lst, names in self.pushed.items():
+                if names & bases:       # (a stack holding one of those buffers)
+                    self.owned.discard(_items(lst))
         out.append(self._mark(assign(self.tan(name), expr, line)))
         self.live.add(name)
         if owned:
             self.owned.add(name)
         else:
             self.owned.discard(name)
+        if isinstance(expr, gast.List) and not expr.elts or isinstance(expr, gast.Call) \
+                and self.resolve(expr.func) is runtime.zeros_like_list:
+            self.owned.add(_items(name))    # (a new list of tangents: no items yet, or zeros)
         return out
 
     def _written_mirrors(self, n):
@@ -394,8 +408,15 @@ class ForwardTransform:
             lst = op.args[0].id
             out.append(s)
             if self.active(lst) and lst in self.live:
-                return self.set_tangent(t, call(attr(self.tan(lst), "pop")), line, out,
-                                        mirror=True)
+                out = self.set_tangent(t, call(attr(self.tan(lst), "pop")), line, out,
+                                       mirror=True)
+                if _items(lst) in self.owned:
+                    # (every tangent pushed on lst was a buffer of its own, as the
+                    # primal pushed: writes into what is popped stay in place, seen
+                    # by the names that share it, as the primal's writes are --
+                    # ``choice = v; ...; v = S.pop(); v[i] = old`` restores choice too)
+                    self.owned.add(t)
+                return out
             return self.set_tangent(t, zero(load(t)), line, out)
         reads = set()
         for a in op.operands:
@@ -669,6 +690,7 @@ class ForwardTransform:
         y = target.value.id
         if not self.active(y):
             return [s]
+        self.owned.discard(_items(y))       # (a list's item replaced)
         line = s.srcline
         out = [s]
         dv = self.tangent_atom(s.value)
@@ -760,6 +782,12 @@ class ForwardTransform:
                     else self.folder.materialize(d)
             else:
                 d = call(self.ref(runtime.zeros_like_list, "zeros_like_list"), [clone(value)])
+        if isinstance(value, gast.Name):
+            self.pushed.setdefault(lst, set()).add(value.id)
+        if not (meth == "append" and (not isinstance(value, gast.Name)
+                                      or value.id in self.owned or is_zero(
+                                          self.tangent_atom(value)))):
+            self.owned.discard(_items(lst))     # (a tangent that may be shared)
         node = gast.Expr(value=call(attr(self.tan(lst), meth), [d]))
         node.srcline = line
         return before, [self._mark(node)]

@@ -555,8 +555,10 @@ def _drop(stmts, removed):
 
 
 def _pure_value(value, purity=None):
+    # (a dict literal has no effect either; an item read is kept: it may raise, as
+    # the user's ``acts[which]`` must for an index out of range)
     if not isinstance(value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple,
-                              gast.List, gast.Compare, gast.Attribute, gast.Call)):
+                              gast.List, gast.Dict, gast.Compare, gast.Attribute, gast.Call)):
         return False
     if purity is not None:
         return purity.pure(value)

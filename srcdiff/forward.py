@@ -111,6 +111,7 @@ class ForwardTransform:
         self.live = set()
         self.owned = set()
         self.pushed = {}          # list -> the names whose tangents were appended to it
+        self._pushed_written = set()
         self.views = {}         # name -> names whose tangent buffers its tangent is a view of
         self.breaks = []
         self.folder = Folder(self.resolve, self.zeros_expr)
@@ -220,6 +221,37 @@ class ForwardTransform:
                 return False
         return False
 
+    def _sharing(self, expr, operands):
+        """The names among ``operands`` whose tangent buffers the value of
+        ``expr`` may share, and the buffers those are views of: a name, an item
+        or attribute of one, an argument of a call that may hand it back
+        (``broadcast_like(x_dot, y)``); not an operand of arithmetic, which makes
+        a new array (``broadcast_like(x_dot * 0.5, y)`` shares nothing)."""
+        back = self.shapes.adjoint_of
+
+        def may(e):
+            if isinstance(e, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)):
+                return set()
+            if isinstance(e, gast.Name):
+                n = back.get(e.id)
+                return {n} if n in operands else set()
+            if isinstance(e, (gast.Subscript, gast.Attribute, gast.Starred)):
+                return may(e.value)
+            if isinstance(e, gast.IfExp):
+                return may(e.body) | may(e.orelse)
+            if isinstance(e, (gast.Tuple, gast.List)):
+                return set().union(*map(may, e.elts))
+            if isinstance(e, gast.Call) and self._fresh(e):
+                return set()
+            if isinstance(e, gast.Call):
+                return set().union(*map(may, e.args), *(may(k.value) for k in e.keywords))
+            return {back[n] for n in names_read(e) if back.get(n) in operands}
+
+        out = may(expr)
+        for n in list(out):
+            out |= self.views.get(n, set())
+        return out
+
     def set_tangent(self, name, expr, line, out, mirror=False):
         """Emit ``dname = expr`` (or the materialized zero of an eager name).
 
@@ -252,6 +284,15 @@ class ForwardTransform:
             self.views[name] = bases - {name}
         elif self._fresh(expr):
             owned = True
+        elif name in self._pushed_written:
+            # (an array of its own where it is bound, not where it is pushed: the
+            # buffer pushed in a loop's first iteration stays the one that names
+            # sharing the primal array share, and the sweep's put-back into it,
+            # popped, reaches them)
+            expr = call(self.ref(private_copy, "private_copy"), [expr])
+            owned = True
+        elif not (bases := self._sharing(expr, operands)):
+            owned = False       # (a new array, or a read-only broadcast of one)
         elif any(n in self.owned and self._written_mirrors(n) for n in bases):
             # (an operand's tangent that another name's mirrors, their primal arrays
             # being one: its later writes must stay in place for both, so this
@@ -300,6 +341,14 @@ class ForwardTransform:
         sequences = sequence_names(body, self.classifier, self.sequence_params)
         self._containers = self._container_names(body, sequences)
         self._item_written = self._written_items(self.norm.node)
+        # (buffers pushed on a list and written item by item: a put-back into one
+        # popped must reach the names that share it, as in the primal)
+        self._pushed_written = {
+            st.value.args[0].id for st in walk_stmts(body)
+            if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call)
+            and isinstance(st.value.func, gast.Attribute) and st.value.func.attr == "append"
+            and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name)} \
+            & self._item_written
         self.classifier.may_hold_sequences(sequences)
         out_stmts = []
         for p in self.wrt:

@@ -78,6 +78,7 @@ IDIOM_MARKS = {
     "buffer-swap": ["bufa", "bufb", "[0] = "],
     "carried-pair": [" = 0.0\n"],
     "changed-through-holder": [".append(", ("['a'].append(", "]:\n"), "[0].append(", "for key"],
+    "shared-restored": ["np.sum(np.sin(v", ("while", "for i")],
 }
 
 

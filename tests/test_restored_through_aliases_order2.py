@@ -11,7 +11,11 @@ the Hessian-vector product was silently wrong (0.23 for 2.01; fuzz seed 17001
 program 8292, where ``jacobian(grad(f))`` was right). Now a stack whose every
 pushed tangent was a buffer of its own gives buffers of their own when popped
 (forward.ForwardTransform: ``owned`` keeps a key per list), and the put-back is
-made in place, as the primal's is."""
+made in place, as the primal's is. A buffer pushed in a loop and written item
+by item is made an array of its own where the loop binds it (``v = v * 0.5``,
+whose tangent ``broadcast_like(v_dot * 0.5, v)`` may be a read-only view), not
+where it is pushed: a copy at the push broke the first iteration's sharing
+with u the same way (fuzz seed 17200 program 131, idiom shared-restored)."""
 import numpy as np
 import pytest
 
@@ -60,6 +64,28 @@ def list_item_restored(t):
     return np.sum(v) + np.sum(q * q)
 
 
+def loop_rebinds_with_a_broadcast_tangent(t):
+    v = np.tanh(t * np.linspace(1.0, 1.0, 3))
+    u = v
+    s = np.sum(np.sin(u))
+    v[0] = 0.2
+    for i in range(2):
+        v = v * 0.5
+    return s + np.sum(v)
+
+
+def view_then_loop_rebinds(t):
+    v = np.tanh(t * np.linspace(0.5, 1.0, 3))
+    u = v[1:]
+    s = np.sum(np.sin(u) * t)
+    v[1:] *= t
+    k = 0
+    while k < 2 and np.sum(v) < 10.0:
+        v = v * 0.5 + t
+        k += 1
+    return s + np.sum(v)
+
+
 def pushed_buffer_shared_after(t):
     v = np.sin(t * np.linspace(0.5, 1.5, 4))
     out = 0.0
@@ -72,7 +98,8 @@ def pushed_buffer_shared_after(t):
 ''')
 
 NAMES = ["alias_by_branch", "alias_then_loop_rebind", "view_read_before_write",
-         "list_item_restored", "pushed_buffer_shared_after"]
+         "list_item_restored", "pushed_buffer_shared_after",
+         "loop_rebinds_with_a_broadcast_tangent", "view_then_loop_rebinds"]
 
 
 @pytest.mark.parametrize("t", [-0.89, 0.3])

@@ -28,6 +28,10 @@ ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
   Q.append(v)``), or inside a list, tuple or dict literal (``P = [A, [e]];
   P[0].append(v)``, two deep ``P[0][0].append(v)``, ``for k in ['a', 'b']:
   P[k].append(v)``), then read through the first name or the container.
+* ``shared-restored``: ``u = v`` (``v if c else w``, ``v[1:]``) read, then ``v[0] =
+  e`` written, then ``v`` rebound in a loop: the sweep puts v's old items back into
+  the array u shares, popped off a stack (forward mode over it once put them back
+  into a copy of the tangent).
 """
 from __future__ import annotations
 
@@ -55,6 +59,9 @@ IDIOMS = {
                               "(a loop over [A, B], P['a'], Q = P[0]) or inside a literal "
                               "(P[0].append, P[0][0].append, for k in keys: P[k].append), "
                               "read through the first name or the container",
+    "shared-restored": "u = v (or v if c else w, or v[1:]) read, then v[0] = e written, "
+                       "then v rebound in a loop (the sweep puts v's items back into the "
+                       "array u shares)",
 }
 
 TYPES_IMPORT = "from tools.fuzz_types import Layer, Params"
@@ -83,7 +90,9 @@ class IdiomStatements:
                (self.idiom_weight("carried-pair", 0.25 if ctx.depth <= 2 else 0.0),
                 self.s_carried_pair),
                (self.idiom_weight("changed-through-holder", 0.2 if ctx.depth <= 2 else 0.0),
-                self.s_through_holder)]
+                self.s_through_holder),
+               (self.idiom_weight("shared-restored", 0.3 if ctx.depth <= 2 else 0.0),
+                self.s_shared_restored)]
         if top:
             out += [(self.idiom_weight("tuple-helpers", 0.6), self.s_unpack_call),
                     (self.idiom_weight("closure-acc", 0.3 if ctx.loop is None else 0.0),
@@ -647,6 +656,42 @@ class IdiomStatements:
                                fn=ctx.fn, fresh=True))
         uv.active = active
         self.freeze({a, c}, ctx)
+        return lines
+
+    def s_shared_restored(self, ind, ctx):
+        """v = e1; u = <v, v if c else e2, v[1:]>; s = <u read>; v[0] = e3 (or v[j:] *=
+        w); then a loop rebinds v: the sweep puts v's items back into the array u
+        shares, popped off v's stack, and forward mode over the gradient (hvp,
+        jvp(grad)) once made that put-back on a copy of the tangent, so u's
+        tangent kept the written items (a silently wrong second derivative)."""
+        r = self.r
+        n = self.shape["V"][0]
+        v, u, s, t = self.fresh("V"), self.fresh("V"), self.fresh("S"), self.fresh("S")
+        e1, b1 = self.limited("V", self.d(), 1.0)
+        e2, b2 = self.limited("V", self.d(), 1.0)
+        w, bw = self.limited("S", self.d(), 1.0)
+        e3, b3 = self.limited("S", self.d(), 1.0)
+        e1 = self.own(e1, "V")
+        alias = r.choice([f"{v}", f"{v} if {self.atom(w)} < 0.2 else {self.atom(e2)}",
+                          f"{v}[1:]"])
+        write = r.choice([f"{v}[0] = {e3}", f"{v}[{n - 1}:] *= {self.atom(w)}",
+                          f"{v}[0:1] += {self.atom(e3)} * {self.atom(w)}"])
+        k = r.randint(1, 3)
+        i = self.fresh("I")
+        body = ind + "    "
+        step = r.choice([f"{v} = np.tanh({v}) * {self.atom(w)}",
+                         f"{v} = {v} * 0.5 + {self.atom(w)}"])
+        loop = r.choice([[f"{ind}for {i} in range({k}):", f"{body}{step}"],
+                         [f"{ind}{i} = 0", f"{ind}while {i} < {k} and np.sum({v}) < 10.0:",
+                          f"{body}{step}", f"{body}{i} += 1"]])
+        lines = [f"{ind}{v} = {e1}", f"{ind}{u} = {alias}",
+                 f"{ind}{s} = np.sum(np.sin({u}) * {self.atom(w)})", f"{ind}{write}"] + loop \
+            + [f"{ind}{t} = {s} + np.sum({v})"]
+        active = any(self.is_active(e) for e in (e1, e2, w, e3))
+        sv = self.add(self.Var(t, "S", n * (max(bw, 1.0) + 2.0 * max(b1, b3, bw, 1.0) ** 2),
+                               fn=ctx.fn, fresh=True))
+        sv.active = active
+        self.freeze({v, u}, ctx)
         return lines
 
     def s_through_holder(self, ind, ctx):

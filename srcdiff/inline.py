@@ -920,8 +920,17 @@ def protect_writes(norm, classifier):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
             op = classifier.classify(st.value)
             kind = "pack" if op.kind == "call" and op.func in (list, dict) else op.kind
+            if isinstance(st.value, gast.Name):
+                kind = ("name", st.value.id)    # (L = acc: a comprehension's list)
             defs.setdefault(st.targets[0].id, []).append(kind)
-    lists = {n for n, kinds in defs.items() if all(k in ("pack", "pack_dict") for k in kinds)}
+    lists = set()
+    while True:
+        more = {n for n, kinds in defs.items() if n not in lists and all(
+            k in ("pack", "pack_dict") or isinstance(k, tuple) and k[1] in lists
+            for k in kinds)}
+        if not more:
+            break
+        lists |= more
     grown = _certain_lists(norm, classifier)
     lists |= grown      # (and lists grown by L += [v])
     _check_item_augassigns(norm, classifier, lists)

@@ -12,7 +12,12 @@ item), and a loop over a literal of keys whose body changes ``P[k]`` in place
 is unrolled with the keys themselves (values._changed_through_loop_key), so
 every change is made through ``P['a']``. What stays refused, rightly: an item
 at an index known only when the program runs (``outer[i % 2].append``), a
-container handed to a function that may rebind its items, ``tuple(outer)``."""
+container handed to a function that may rebind its items, ``tuple(outer)``.
+
+A slot of a list made by a comprehension holding the parameter itself
+(``L = [x for k in ks]; L[1] = v``) was taken for a write into x's array and
+refused (the normalized ``L = acc`` was not known to be a list; fuzz seed 17002
+program 4617): now a name bound only to another list is a list too."""
 import numpy as np
 import pytest
 
@@ -93,6 +98,19 @@ def changed_by_a_nested_def(x):
     return np.sum(acc[0][-1] * acc[0][1])
 
 
+def comprehension_slot_rebound(x):
+    L = [x for k in range(3)]
+    L[1] = np.tanh(x * L[0])
+    return np.sum(L[1] * L[2]) + np.sum(x)
+
+
+def comprehension_slot_rebound_in_a_loop(x):
+    rows = [x * 0.5 for k in range(3)]
+    for i in range(1, 3):
+        rows[i] = np.sin(rows[i - 1]) * x
+    return np.sum(rows[2] + rows[0])
+
+
 def at_an_index_known_when_it_runs(x):
     outer = [[], []]
     for i in range(3):
@@ -127,7 +145,8 @@ def inner_item_rebound_by_a_helper(x):
 
 NAMES = ["item_of_a_list", "two_deep", "item_of_a_tuple", "dict_over_its_keys",
          "dict_keys_read_after", "list_over_its_indices", "item_named_then_changed",
-         "history_in_a_loop", "changed_by_a_nested_def"]
+         "history_in_a_loop", "changed_by_a_nested_def", "comprehension_slot_rebound",
+         "comprehension_slot_rebound_in_a_loop"]
 
 
 @pytest.mark.parametrize("name", NAMES)

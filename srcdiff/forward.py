@@ -451,6 +451,9 @@ class ForwardTransform:
             self.owned.discard(t)
             if self.eager(t):
                 self.live.add(t)
+                # (None is no buffer another tangent shares: a path that binds t
+                # to an array it owns still owns it after the paths meet)
+                self.owned.add(t)
                 return [s, self._mark(assign(self.tan(t), const(None), line))]
             return [s]
         if op.kind == "list_pop":
@@ -849,8 +852,17 @@ class ForwardTransform:
         live1, owned1 = self.live, self.owned
         self.live, self.owned = set(live0), set(owned0)
         orelse = self.block(s.orelse)
-        self.live = live1 | self.live
-        self.owned = owned1 & self.owned
+        live2, owned2 = self.live, self.owned
+
+        def one_sided(owned, other_live):
+            # (a tangent made on one path only, its name not bound before the if nor
+            # on the other path: what that path owns it still owns after the if --
+            # the sweep's ``else`` puts items back into the array the primal's
+            # ``else`` made, which other names there share)
+            return {n for n in owned if (n[:-2] if n.endswith("[]") else n) not in
+                    live0 | other_live}
+        self.live = live1 | live2
+        self.owned = (owned1 & owned2) | one_sided(owned1, live2) | one_sided(owned2, live1)
         node = gast.If(test=s.test, body=body or [gast.Pass()], orelse=orelse)
         node.srcline = s.srcline
         if hasattr(s, "srcloc"):

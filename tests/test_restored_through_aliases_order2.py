@@ -15,7 +15,11 @@ made in place, as the primal's is. A buffer pushed in a loop and written item
 by item is made an array of its own where the loop binds it (``v = v * 0.5``,
 whose tangent ``broadcast_like(v_dot * 0.5, v)`` may be a read-only view), not
 where it is pushed: a copy at the push broke the first iteration's sharing
-with u the same way (fuzz seed 17200 program 131, idiom shared-restored)."""
+with u the same way (fuzz seed 17200 program 131, idiom shared-restored).
+And where v is bound on one path only (the tail after an early return, whose
+other path leaves v's placeholder None), the paths' meeting kept v's
+ownership only if both owned it: None is no buffer anyone shares, and a name
+bound on one path keeps what that path owns (seed 17201 program 52)."""
 import numpy as np
 import pytest
 
@@ -86,6 +90,19 @@ def view_then_loop_rebinds(t):
     return s + np.sum(v)
 
 
+def after_an_early_return_in_a_loop(t):
+    for s1 in t:
+        if s1 > 5.0:
+            return s1
+    v = np.square(t * np.linspace(1.0, 2.0, 3))
+    u = v
+    s = np.sum(np.sin(u))
+    v[0:1] += np.sum(t)
+    for i in range(1):
+        v = v
+    return s + np.sum(v)
+
+
 def pushed_buffer_shared_after(t):
     v = np.sin(t * np.linspace(0.5, 1.5, 4))
     out = 0.0
@@ -99,7 +116,8 @@ def pushed_buffer_shared_after(t):
 
 NAMES = ["alias_by_branch", "alias_then_loop_rebind", "view_read_before_write",
          "list_item_restored", "pushed_buffer_shared_after",
-         "loop_rebinds_with_a_broadcast_tangent", "view_then_loop_rebinds"]
+         "loop_rebinds_with_a_broadcast_tangent", "view_then_loop_rebinds",
+         "after_an_early_return_in_a_loop"]
 
 
 @pytest.mark.parametrize("t", [-0.89, 0.3])

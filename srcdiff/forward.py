@@ -441,6 +441,19 @@ class ForwardTransform:
                     and isinstance(v.func.value, gast.Name):
                 # an unused popped value still shortens the list: so does its tangent list
                 return self.expr_stmt(s)
+            if isinstance(v, gast.Call) and len(v.args) == 2 and not v.keywords \
+                    and isinstance(v.args[0], gast.Name) and self.active(v.args[0].id) \
+                    and v.args[0].id in self.live \
+                    and self.resolve(v.func) is runtime.restore_contents:
+                # an unused refill still refills the value's array in place, which
+                # names sharing it read: so is its tangent buffer (zeros where the
+                # snapshot's tangent is zero)
+                d = self.tangent_atom(v.args[1])
+                snap = call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
+                            [clone(v.args[1])]) if is_zero(d) else self.folder.materialize(d)
+                return [s, self._mark(gast.Expr(value=call(
+                    self.ref(runtime.restore_contents, "restore_contents"),
+                    [load(self.tan(v.args[0].id)), snap])))]
             return [s]
         op = self.classifier.classify(s.value)
         line = s.srcline

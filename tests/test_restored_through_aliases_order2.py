@@ -19,7 +19,11 @@ with u the same way (fuzz seed 17200 program 131, idiom shared-restored).
 And where v is bound on one path only (the tail after an early return, whose
 other path leaves v's placeholder None), the paths' meeting kept v's
 ownership only if both owned it: None is no buffer anyone shares, and a name
-bound on one path keeps what that path owns (seed 17201 program 52)."""
+bound on one path keeps what that path owns (seed 17201 program 52). A
+whole array's contents put back (``restore_contents(w, saved)``, where w's
+tangent was zero when saved and w is written with active values after) had no
+tangent statement when its result was unused, so the tangent buffer kept the
+written items (seed 17002 program 8705)."""
 import numpy as np
 import pytest
 
@@ -103,6 +107,15 @@ def after_an_early_return_in_a_loop(t):
     return s + np.sum(v)
 
 
+def contents_put_back_into_a_shared_array(t):
+    w = np.cos(np.linspace(0.3, 0.9, 3))
+    u = w if t[0] < 5.0 else t * np.ones(3)
+    A = np.outer(t * np.ones(2), u)
+    for i in range(2):
+        w[1] = A[1][0]
+    return np.mean(A)
+
+
 def pushed_buffer_shared_after(t):
     v = np.sin(t * np.linspace(0.5, 1.5, 4))
     out = 0.0
@@ -117,7 +130,7 @@ def pushed_buffer_shared_after(t):
 NAMES = ["alias_by_branch", "alias_then_loop_rebind", "view_read_before_write",
          "list_item_restored", "pushed_buffer_shared_after",
          "loop_rebinds_with_a_broadcast_tangent", "view_then_loop_rebinds",
-         "after_an_early_return_in_a_loop"]
+         "after_an_early_return_in_a_loop", "contents_put_back_into_a_shared_array"]
 
 
 @pytest.mark.parametrize("t", [-0.89, 0.3])

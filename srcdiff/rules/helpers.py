@@ -197,11 +197,11 @@ def restore_contents_vjp(g, ans, value, snapshot):
 
 @jvp_rule(restore_contents)
 def restore_contents_jvp(ans, value, snapshot, *, dvalue, dsnapshot):
-    # (the tangent buffer refilled in place too, as the primal's is)
+    # (the tangent buffer refilled in place too, as the primal's is -- with zeros
+    # where the snapshot's tangent is zero: not linear in the snapshot, whose
+    # zero tangent still overwrites what the value's tangent holds, which names
+    # sharing the value's array read)
     return restore_contents(dvalue, dsnapshot)
-
-
-register_linear((1,), restore_contents)
 
 from ..runtime import (add_at, add_at_owned, add_at_copied, add_at_owned_copied,  # noqa: E402
                        zeros_like_list)

@@ -975,9 +975,11 @@ def protect_writes(norm, classifier):
             what = ", ".join(sorted({_as_written(norm, classifier, n) for n in op.reads()}
                                     - {shown(t)}))
             source = what.split(",")[0] if what else "(...)"
-            if classifier.user_written(source) and (_field_position(op) is not None or (
-                    op.func is operator.getitem and _tuple_holder(norm, classifier, source))):
-                source = _expr_text(norm, s.value)      # w = res[0].copy()
+            if classifier.user_written(source) and (_field_position(op) is not None
+                                                     or op.func is operator.getitem):
+                # (the item read, not its holder: w = res[0].copy(), w = p[0].copy()
+                # for w = p.a of a named tuple, w = x[1:].copy())
+                source = _expr_text(norm, s.value)
             elif not what or not classifier.user_written(source):
                 source = t      # (a value the transform named: copy the item itself)
             what = what or swapped.foreign_origin(s) or "another value"
@@ -1016,12 +1018,6 @@ def _values_of(norm, name):
     """The values the normalized function binds ``name`` to (``name = value``)."""
     return [st.value for st in walk_stmts(norm.node.body) if isinstance(st, gast.Assign)
             and isinstance(st.targets[0], gast.Name) and st.targets[0].id == name]
-
-
-def _tuple_holder(norm, classifier, name):
-    """Is every binding of ``name`` a call returning a tuple of new arrays?"""
-    values = _values_of(norm, name)
-    return bool(values) and all(_tuple_call(classifier.classify(v)) for v in values)
 
 
 def _expr_text(norm, node):

@@ -331,10 +331,13 @@ def loops_that_run(body):
             return None if v is None else -v
         return e.value if isinstance(e, gast.Constant) and type(e.value) is int else None
 
-    def nonempty(e):
+    def nonempty(e, seen=()):
         if isinstance(e, gast.Name):
             got = stores.get(e.id, [])
-            return len(got) == 1 and got[0] is not None and nonempty(got[0])
+            # (``x = x``: a name bound once to itself, or names bound to each
+            # other, say nothing about the value)
+            return len(got) == 1 and got[0] is not None and e.id not in seen \
+                and nonempty(got[0], (*seen, e.id))
         if isinstance(e, (gast.List, gast.Tuple)):
             return bool(e.elts) and not any(isinstance(x, gast.Starred) for x in e.elts)
         if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) \

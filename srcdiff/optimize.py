@@ -84,9 +84,14 @@ _VIEW_FUNCS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze
                "flipud", "rot90", "view", "T", "mT", "flat"}
 
 
+# (attributes whose value is never memory of the object read: everything else
+# may be, a view such as ``x.T`` or a field such as ``np.linalg.svd(a).S``)
+_NEW_ATTRS = {"shape", "dtype", "ndim", "size", "itemsize", "nbytes", "strides"}
+
+
 def view_classes(stmts):
     """{name: the names whose arrays it may share}: ``v = x``, ``v = x[...]``,
-    ``v = x.T``, ``v = x.reshape(...)``, ``v = np.reshape(x, ...)`` (each name
+    ``v = x.T``, ``v = x.S`` (a field), ``v = x.reshape(...)``, ``v = np.reshape(x, ...)`` (each name
     with the others bound to views of it, and theirs), over every binding. A
     value read through one of them changes when an array of its class is written
     in place, so it does not move past that write."""
@@ -102,8 +107,8 @@ def view_classes(stmts):
             return e.id
         if isinstance(e, gast.Subscript):
             return base(e.value)
-        if isinstance(e, gast.Attribute) and e.attr in _VIEW_FUNCS:
-            return base(e.value)
+        if isinstance(e, gast.Attribute) and e.attr not in _NEW_ATTRS:
+            return base(e.value)    # (a view, or a field the object holds: res.S)
         if isinstance(e, gast.Call):
             f = e.func
             if isinstance(f, gast.Attribute) and f.attr in _VIEW_FUNCS:

@@ -85,10 +85,16 @@ def assert_grads(f, df, args, wrt, rtol=1e-5, atol=1e-6):
 
 def assert_orders_one_and_two(f, args, i, v):
     """Through the front door, against central differences, w.r.t. ``args[i]`` (a
-    vector): ``grad``, then along ``v``: ``hvp``, ``jacobian(grad(f)) @ v`` and
-    ``jvp(f)``'s tangent."""
+    vector): ``value_and_grad``'s value, ``grad``, then along ``v``: ``hvp``,
+    ``jacobian(grad(f)) @ v`` and ``jvp(f)``'s tangent."""
+    import copy
+
     import srcdiff
     args = list(args)
+    # the function's own value, as the gradient's primal sweep computes it
+    # (a clean-up pass that moves a read past a write changes it first)
+    value, _ = srcdiff.value_and_grad(f, wrt=i)(*copy.deepcopy(args))
+    np.testing.assert_allclose(value, f(*copy.deepcopy(args)), rtol=1e-10, atol=1e-12)
     g = numeric_grad(f, args, i)
     np.testing.assert_allclose(srcdiff.grad(f, wrt=i)(*args), g, rtol=1e-6, atol=1e-8)
     want = gradient_fd(f, args, i, v)

@@ -6,7 +6,11 @@ so srcdiff refused the function ("'t' and 'A' share memory here", fuzz seed
 empty, or over a list literal with items, now counts as run
 (liveness.loops_that_run). A loop that may run no times, or may break before
 the rebinding, still leaves the view, and the function is refused where the
-sharing matters."""
+sharing matters.
+
+A name bound once, to itself (``x = x``) or to a name bound only to it, says
+nothing about its value: the question recursed without end (RecursionError
+in liveness.nonempty, fuzz seed 18001 program 3021)."""
 import numpy as np
 import pytest
 
@@ -65,7 +69,39 @@ def may_break_first(x):
         t = 0.5 * t + x
     A -= 1.0
     return np.sum(A ** 2) + np.sum(t)
+
+
+def bound_to_itself(x, y):
+    r = np.sin(x) * y
+    if np.mean(r) > 5.0:
+        x = x
+    r *= np.cos(r)
+    for v in x:
+        r[0] = r[0] * np.cos(v)
+    return np.sum(r) + np.sum(y * y)
+
+
+def bound_to_each_other(x, y):
+    r = x * y
+    if np.sum(x) > 0.0:
+        x = y
+    else:
+        y = x
+    r *= np.cos(r)
+    for v in y:
+        r = r + np.sin(v * x)
+    return np.sum(r ** 2)
 ''')
+
+
+@pytest.mark.parametrize("name", ["bound_to_itself", "bound_to_each_other"])
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_a_loop_over_a_name_bound_to_itself(name, wrt):
+    f = getattr(MOD, name)
+    args = [X, V]
+    np.testing.assert_allclose(srcdiff.value_and_grad(f, wrt=wrt)(*args)[0], f(*args),
+                               rtol=1e-12)
+    assert_orders_one_and_two(f, args, wrt, V)
 
 
 @pytest.mark.parametrize("name", ["rebound_in_a_loop", "in_an_outer_loop", "over_a_list_literal"])

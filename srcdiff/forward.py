@@ -72,6 +72,11 @@ def _items(lst):
     return lst + "[]"
 
 
+def _owner(key):
+    """The name an ``owned`` key speaks of: ``lst`` for ``_items(lst)``."""
+    return key[:-2] if key.endswith("[]") else key
+
+
 class _Unsupported(Exception):
     """A refusal (message, hint); ``object_read``: as analysis.unknown_refusal's
     (an attribute or method of a named value, which an object argument explains)."""
@@ -872,8 +877,7 @@ class ForwardTransform:
             # on the other path: what that path owns it still owns after the if --
             # the sweep's ``else`` puts items back into the array the primal's
             # ``else`` made, which other names there share)
-            return {n for n in owned if (n[:-2] if n.endswith("[]") else n) not in
-                    live0 | other_live}
+            return {n for n in owned if _owner(n) not in live0 | other_live}
         self.live = live1 | live2
         self.owned = (owned1 & owned2) | one_sided(owned1, live2) | one_sided(owned2, live1)
         node = gast.If(test=s.test, body=body or [gast.Pass()], orelse=orelse)

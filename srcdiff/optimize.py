@@ -117,13 +117,12 @@ def view_classes(stmts):
                 return base(f.value)
         return None
 
-    for st in stmts:
-        for n in walk(st):
-            if isinstance(n, gast.Assign) and len(n.targets) == 1 \
-                    and isinstance(n.targets[0], gast.Name):
-                b = base(n.value)
-                if b is not None:
-                    parent[find(n.targets[0].id)] = find(b)
+    for n in _statements(stmts):
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 \
+                and isinstance(n.targets[0], gast.Name):
+            b = base(n.value)
+            if b is not None:
+                parent[find(n.targets[0].id)] = find(b)
     out = {}
     for n in list(parent):
         out.setdefault(find(n), set()).add(n)
@@ -133,6 +132,22 @@ def view_classes(stmts):
         for m in members:
             out[m] = frozen
     return out
+
+
+def _statements(stmts):
+    """Every statement of ``stmts`` and of the blocks they hold, nested
+    functions' and handlers' too (what ``walk`` finds of them, without walking
+    the expressions: no statement is inside one)."""
+    todo = list(stmts)
+    for st in todo:
+        yield st
+        d = st.__dict__
+        for field in st._fields:
+            v = d.get(field)
+            if isinstance(v, list):
+                for item in v:
+                    if isinstance(item, (gast.stmt, gast.excepthandler, gast.match_case)):
+                        todo.append(item)
 
 
 class _Purity:
@@ -222,6 +237,11 @@ class _NegConst(Transformer):
         return node
 
 
+# (statements that hold no block: what _sub_blocks finds in them is nothing)
+_SIMPLE = {gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.Pass,
+           gast.Break, gast.Continue, gast.Delete}
+
+
 def _sub_blocks(s):
     """The non-empty statement lists nested in ``s`` (not a nested def's body)."""
     if isinstance(s, gast.FunctionDef):
@@ -247,6 +267,7 @@ class _Seen:
 
     def __init__(self):
         self.memo = {}      # id(stmt) -> (stmt, written, reads)
+        self.mentions = {}  # id(stmt) -> (stmt, the names it reads or writes)
 
     def fits(self, u, t, value):
         """May ``value`` go into the final return ``u`` for its read of ``t``? Where
@@ -279,10 +300,9 @@ class _Seen:
 
     def mentioned(self, st):
         """The names ``st`` reads or writes (a set made once)."""
-        memo = self.__dict__.setdefault("mentions", {})
-        got = memo.get(id(st))
+        got = self.mentions.get(id(st))
         if got is None or got[0] is not st:
-            got = memo[id(st)] = (st, self.reads(st) | self.written(st))
+            got = self.mentions[id(st)] = (st, self.reads(st) | self.written(st))
         return got[1]
 
     def binds_only(self, st, purity):
@@ -669,15 +689,18 @@ def _merge_block(block, purity, top, seen):
     name, found in one sweep from the end.)"""
     changed = False
     for s in block:
-        for sub in _sub_blocks(s):
-            changed |= _merge_block(sub, purity, False, seen)
+        if s.__class__ not in _SIMPLE:
+            for sub in _sub_blocks(s):
+                changed |= _merge_block(sub, purity, False, seen)
     nxt, last = {}, {}
+    mentions, mentioned = seen.mentions, seen.mentioned
     for k in range(len(block) - 1, -1, -1):
         s = block[k]
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name):
             nxt[k] = last.get(s.targets[0].id)
-        for n in seen.mentioned(s):
+        got = mentions.get(id(s))
+        for n in got[1] if got is not None and got[0] is s else mentioned(s):
             last[n] = k
     marks = [0]         # statements new since the last pass, or after one it dropped
     for s in block:

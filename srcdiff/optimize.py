@@ -91,10 +91,11 @@ _NEW_ATTRS = {"shape", "dtype", "ndim", "size", "itemsize", "nbytes", "strides"}
 
 def view_classes(stmts):
     """{name: the names whose arrays it may share}: ``v = x``, ``v = x[...]``,
-    ``v = x.T``, ``v = x.S`` (a field), ``v = x.reshape(...)``, ``v = np.reshape(x, ...)`` (each name
-    with the others bound to views of it, and theirs), over every binding. A
-    value read through one of them changes when an array of its class is written
-    in place, so it does not move past that write."""
+    ``v = x.T``, ``v = x.S`` (a field), ``v = x.reshape(...)``,
+    ``v = np.reshape(x, ...)`` (each name with the others bound to views of
+    it, and theirs), over every binding. A value read through one of them
+    changes when an array of its class is written in place, so it does not
+    move past that write."""
     parent = {}
 
     def find(n):
@@ -244,7 +245,7 @@ _SIMPLE = {gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, 
 
 def _sub_blocks(s):
     """The non-empty statement lists nested in ``s`` (not a nested def's body)."""
-    if isinstance(s, gast.FunctionDef):
+    if s.__class__ in _SIMPLE or isinstance(s, gast.FunctionDef):
         return []
     return [sub for sub in (getattr(s, "body", None), getattr(s, "orelse", None))
             if isinstance(sub, list) and sub]
@@ -689,18 +690,16 @@ def _merge_block(block, purity, top, seen):
     name, found in one sweep from the end.)"""
     changed = False
     for s in block:
-        if s.__class__ not in _SIMPLE:
-            for sub in _sub_blocks(s):
-                changed |= _merge_block(sub, purity, False, seen)
+        for sub in _sub_blocks(s):
+            changed |= _merge_block(sub, purity, False, seen)
     nxt, last = {}, {}
-    mentions, mentioned = seen.mentions, seen.mentioned
+    mentioned = seen.mentioned
     for k in range(len(block) - 1, -1, -1):
         s = block[k]
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name):
             nxt[k] = last.get(s.targets[0].id)
-        got = mentions.get(id(s))
-        for n in got[1] if got is not None and got[0] is s else mentioned(s):
+        for n in mentioned(s):
             last[n] = k
     marks = [0]         # statements new since the last pass, or after one it dropped
     for s in block:

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 import srcdiff
-from srcdiff.checkpoint import Checkpoints
+from srcdiff.reverse.checkpoint import Checkpoints
 
 FULL = dict(n=4000, m=5000, k=64, repeats=5)
 QUICK = dict(n=200, m=500, k=8, repeats=1)

@@ -25,7 +25,8 @@ import tracemalloc
 import numpy as np
 
 import srcdiff
-from srcdiff import api, forward_api, pipeline
+from srcdiff.api import reverse_mode as api, forward_mode as forward_api
+from srcdiff.frontend import prepare as pipeline
 
 
 def model(w, X):

@@ -163,7 +163,7 @@ def sweep_losses(n):
     if tests not in sys.path:
         sys.path.insert(0, tests)
     import sweep_cases
-    from srcdiff.check import _is_complex_leaf
+    from srcdiff.api.check import _is_complex_leaf
     from srcdiff.rules.listing import FIRST_ORDER_ONLY
     refused = {name for name, calls in FIRST_ORDER_ONLY if calls == "every call"}
     chosen, seen = [], set()

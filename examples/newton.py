@@ -10,7 +10,7 @@ source is printed at the end.
 import numpy as np
 
 import srcdiff
-from srcdiff.forward_api import hvp, hessian
+from srcdiff.api.forward_mode import hvp, hessian
 
 try:
     from srcdiff import jvp  # noqa: F401  (exported once the package lists it)

@@ -11,7 +11,7 @@ from srcdiff.tensor import Function, tensor, linspace
 try:
     from srcdiff import gradcheck
 except ImportError:                      # not exported yet
-    from srcdiff.check import gradcheck
+    from srcdiff.api.check import gradcheck
 
 
 class LegendrePolynomial3(Function):

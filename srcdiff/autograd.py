@@ -13,7 +13,7 @@ import numpy as np
 
 from .errors import SrcdiffError
 from .tensor import Tensor, TensorError, _as_data, _new
-from .tensor_views import is_diff_view
+from .tensor.views import is_diff_view
 
 __all__ = ["grad", "run_backward"]
 
@@ -119,7 +119,7 @@ def _accumulate(t, g):
     if t.grad is None:
         t.grad = _new(g)
     else:
-        from .tensor_views import set_values
+        from .tensor.views import set_values
         set_values(t.grad, t.grad._data + g)    # in place, as PyTorch accumulates
 
 

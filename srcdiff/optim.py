@@ -4,7 +4,7 @@ update), outside the graph."""
 import numpy as np
 
 from .tensor import Tensor
-from .tensor_views import set_values
+from .tensor.views import set_values
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
 

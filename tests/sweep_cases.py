@@ -34,7 +34,7 @@ from scipy import special
 
 from rule_specs import SPECS
 from numeric import load_function
-from srcdiff.check import _is_float_leaf, flatten, leaves
+from srcdiff.api.check import _is_float_leaf, flatten, leaves
 from srcdiff.rules import all_rules
 from srcdiff.rules.listing import display_name
 

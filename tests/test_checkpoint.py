@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff.checkpoint import Checkpoints, recomputations
+from srcdiff.reverse.checkpoint import Checkpoints, recomputations
 from tests.numeric import load_function, numeric_grad
 
 BUDGETS = (1, 2, 3, 5, 64)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff import codegen
+from srcdiff.backend import codegen
 from numeric import load_function
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff.forward_api import jvp, jvp_source, jacobian
+from srcdiff.api.forward_mode import jvp, jvp_source, jacobian
 from numeric import load_function
 
 X3 = np.array([0.3, -0.7, 1.1])

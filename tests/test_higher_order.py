@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff.forward_api import jvp, hvp, hessian
+from srcdiff.api.forward_mode import jvp, hvp, hessian
 from numeric import load_function
 
 X3 = np.array([0.3, -0.7, 1.1])
@@ -305,7 +305,7 @@ def test_buffer_without_derivative_then_written_in_a_loop_reverse_over_reverse()
     it in place; its reverse iteration pops it when it starts (the end of the
     iteration). Reverse over reverse read the stack entry as the value at the
     push (zeros) and gave 0: the push now follows the last write."""
-    from srcdiff.forward_api import jacobian
+    from srcdiff.api.forward_mode import jacobian
     f = load_function(BUFFER_WRITTEN_AFTER_A_READ, name="f")
     w, b = np.array([0.3, -0.2]), 0.4
     g = srcdiff.grad(f, wrt=1)
@@ -420,7 +420,7 @@ def test_reverse_over_reverse_puts_a_list_back_before_its_items():
     """fuzz bug210: the gradient saves a list bound in a branch (None before it)
     and pops it back; reverse over reverse put back the list's item into None
     (TypeError in generated code) because the rebinding was not undone first."""
-    from srcdiff.forward_api import jacobian
+    from srcdiff.api.forward_mode import jacobian
     f = load_function(LIST_REBOUND_IN_A_BRANCH, name="f")
     g = srcdiff.grad(f)
     B = np.array([[0.06, 0.59, -0.63], [1.07, 0.67, -0.67]])

@@ -10,7 +10,7 @@ import pytest
 
 import srcdiff
 from srcdiff import grad, vjp
-from srcdiff.forward_api import jvp, hvp, jacobian
+from srcdiff.api.forward_mode import jvp, hvp, jacobian
 from numeric import load_function, numeric_grad
 
 SECOND = ("hvp", "jvp_grad", "jacobian_grad")

@@ -44,7 +44,7 @@ def test_returned_from_a_loop():
 
 
 def test_returned_from_a_loop_as_written():
-    from srcdiff.forward_api import jacobian
+    from srcdiff.api.forward_mode import jacobian
     import srcdiff
     np.testing.assert_allclose(jacobian(srcdiff.grad(MOD.returned_from_a_loop_as_written))(B),
                                np.zeros((3, 3)), atol=1e-12)

@@ -19,7 +19,7 @@ import pytest
 
 import srcdiff
 from srcdiff import grad, hessian, hvp, jacobian, jvp
-from srcdiff.check import _is_float_leaf, leaves
+from srcdiff.api.check import _is_float_leaf, leaves
 
 from numeric import load_function, numeric_grad
 from rule_specs import SPECS
@@ -346,7 +346,7 @@ def test_rules_of_user_facing_callables_are_inlined():
     (a rule the template cannot read would be called, and its *args/**kwargs
     would stop the next differentiation)."""
     from srcdiff.rules import all_rules
-    from srcdiff.templates import template
+    from srcdiff.ir.templates import template
     libraries = ("numpy", "math", "scipy", "builtins", "operator")
     called = [f"{r.name} ({kind})" for r in all_rules() if r.name.split(".")[0] in libraries
               for kind in ("vjp", "jvp")

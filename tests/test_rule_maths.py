@@ -17,7 +17,7 @@ import pytest
 import srcdiff
 from srcdiff import SrcdiffError, grad, hvp, jacobian, jvp, vjp
 from srcdiff.rules import lookup
-from srcdiff.templates import template
+from srcdiff.ir.templates import template
 
 from numeric import load_function
 

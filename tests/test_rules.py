@@ -12,7 +12,7 @@ import inspect
 
 import numpy as np
 
-from srcdiff.check import (flatten, tree_map, tree_inner, tree_random_like, numerical_jvp,
+from srcdiff.api.check import (flatten, tree_map, tree_inner, tree_random_like, numerical_jvp,
                            numerical_vjp, max_abs_diff, leaves, _is_float_leaf)
 from srcdiff.rules import lookup
 from srcdiff.rules.registry import check_rule_result
@@ -301,7 +301,7 @@ def test_listing():
 
 def test_flatten_unflatten_roundtrip():
     import numpy as np
-    from srcdiff.check import flatten, unflatten
+    from srcdiff.api.check import flatten, unflatten
     tree = {"a": 1.5, "b": [np.arange(3.0), (2 + 1j, np.int64(3), None)], "c": np.float32(2.0)}
     vec = flatten(tree)
     assert vec.tolist() == [1.5, 0.0, 1.0, 2.0, 2.0, 1.0, 2.0]
@@ -314,7 +314,7 @@ def test_flatten_unflatten_roundtrip():
 
 def test_numerical_derivatives_on_nested_structures():
     import numpy as np
-    from srcdiff.check import numerical_jvp, numerical_vjp, numerical_jacobian, tree_inner
+    from srcdiff.api.check import numerical_jvp, numerical_vjp, numerical_jacobian, tree_inner
 
     def f(t):
         return {"s": np.sin(t["x"]) * t["y"][0], "p": (t["y"][1] ** 2, 3.0)}
@@ -340,7 +340,7 @@ def test_numerical_derivatives_on_nested_structures():
 def test_numerical_vjp_complex_convention():
     """Cotangent of z for L = |z|^2 is dL/dRe - i dL/dIm = 2 conj(z) (JAX/autograd)."""
     import numpy as np
-    from srcdiff.check import numerical_vjp
+    from srcdiff.api.check import numerical_vjp
     z = np.array([1.0 + 2.0j, -0.5 + 0.25j])
     ct = numerical_vjp(lambda w: np.sum(np.abs(w) ** 2), z, 1.0)
     assert np.allclose(ct, 2 * np.conj(z))

@@ -41,7 +41,8 @@ import pytest
 
 import srcdiff
 from srcdiff import SrcdiffError
-from srcdiff.check import _is_complex_leaf, _is_float_leaf, _is_namedtuple, flatten, leaves, unflatten
+from srcdiff.api.check import (_is_complex_leaf, _is_float_leaf, _is_namedtuple, flatten, leaves,
+                               tree_inner, unflatten)
 from srcdiff.rules.listing import FIRST_ORDER_ONLY
 import sweep_cases
 from numeric import load_function
@@ -293,7 +294,7 @@ def test_vjp(sc):
     assert_like(cts, tuple(params), "vjp")
 
     def pairing(*xs):
-        return srcdiff.check.tree_inner(u, _plain(out(*xs)))
+        return tree_inner(u, _plain(out(*xs)))
     want = fd_gradient(pairing, params, sc.eps)
     assert_close(cotangent_vector(cts, params), want, sc.rtol, sc.atol, f"vjp of {sc!r}")
 

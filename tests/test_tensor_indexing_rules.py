@@ -1,6 +1,6 @@
 """The rules in srcdiff/rules/indexing.py (operator.getitem, scatter_add,
 index_update), checked directly against central differences, and through the
-source transformer with srcdiff.check.gradcheck."""
+source transformer with srcdiff.api.check.gradcheck."""
 import operator
 
 import numpy as np
@@ -98,9 +98,9 @@ def test_is_basic_index():
 
 def _gradcheck():
     try:
-        from srcdiff.check import gradcheck
+        from srcdiff.api.check import gradcheck
     except ImportError:
-        pytest.skip("srcdiff.check.gradcheck not available")
+        pytest.skip("srcdiff.api.check.gradcheck not available")
     return gradcheck
 
 

@@ -156,13 +156,13 @@ def test_function_setup_context_style():
 
 def _compile_available():
     try:
-        from srcdiff.api import vjp   # noqa: F401
+        from srcdiff.api.reverse_mode import vjp   # noqa: F401
     except ImportError:
         return False
     return True
 
 
-needs_api = pytest.mark.skipif(not _compile_available(), reason="srcdiff.api.vjp not available")
+needs_api = pytest.mark.skipif(not _compile_available(), reason="srcdiff.api.reverse_mode.vjp not available")
 
 
 @compile

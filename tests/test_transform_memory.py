@@ -10,7 +10,7 @@ that differentiates many functions.
 import numpy as np
 
 import srcdiff
-from srcdiff import syntax
+from srcdiff.ir import syntax
 
 from numeric import assert_grads, load_function
 

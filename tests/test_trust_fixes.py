@@ -542,7 +542,7 @@ REPEATED_WRITES = {
 
 @pytest.mark.parametrize("name", sorted(REPEATED_WRITES))
 def test_writes_through_a_repeating_index(name):
-    from srcdiff.forward_api import jacobian
+    from srcdiff.api.forward_mode import jacobian
     f = load_function(REPEATED_WRITES[name])
     x = np.array([0.3, 1.0, 2.0])
     extra = (np.array([2, 0, 2]),) if "idx" in REPEATED_WRITES[name] else ()
@@ -575,7 +575,7 @@ def test_tensor_shim_write_through_a_repeating_index():
 # ----------------------------------------------------------------------------
 
 def check_three_orders(f, x, u, v, tol=1e-6):
-    from srcdiff.forward_api import jacobian
+    from srcdiff.api.forward_mode import jacobian
     check_orders(f, x, v, tol)
     close(jacobian(srcdiff.grad(f))(x) @ v, fd_hvp(f, x, v), 10 * tol)
     pick = load_function("def pick(x):\n    return np.sum(G(x) * U)\n", name="pick",

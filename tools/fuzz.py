@@ -2139,7 +2139,7 @@ def check_program(f, args, wrt=None, *, seed=0, forward="auto", vjp_checks=True,
 
         jvp = getattr(srcdiff, "jvp", None)
         if forward is True:
-            from srcdiff import forward_api
+            from srcdiff.api import forward_mode as forward_api
             jvp = forward_api.jvp
         if forward and jvp is not None and floats:
             rng = np.random.default_rng(seed)
@@ -3489,7 +3489,7 @@ def main(argv=None):
                     help="worker processes (the programs and results do not depend on it)")
     ap.add_argument("--forward", choices=["auto", "on", "off"], default="auto",
                     help="forward-vs-reverse check: auto = when srcdiff.jvp exists; on = use "
-                         "srcdiff.forward_api.jvp even if not exported")
+                         "srcdiff.api.forward_mode.jvp even if not exported")
     ap.add_argument("--disable", default="",
                     help="comma-separated generator features to leave out (to look past known "
                          "bugs): " + ", ".join(FEATURES))

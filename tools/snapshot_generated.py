@@ -47,7 +47,7 @@ class _Recording:
     compiles (reverse and forward transforms) is appended to ``texts``."""
 
     def __enter__(self):
-        from srcdiff import api, forward_api
+        from srcdiff.api import reverse_mode as api, forward_mode as forward_api
         self.texts = []
         self.originals = api.compile_functions, forward_api.compile_functions
 
@@ -63,7 +63,7 @@ class _Recording:
         return self.texts
 
     def __exit__(self, *exc):
-        from srcdiff import api, forward_api
+        from srcdiff.api import reverse_mode as api, forward_mode as forward_api
         api.compile_functions, forward_api.compile_functions = self.originals
         return False
 
@@ -114,7 +114,7 @@ def _sweep(out):
     if tests not in sys.path:
         sys.path.insert(0, tests)
     import sweep_cases
-    from srcdiff.check import _is_complex_leaf
+    from srcdiff.api.check import _is_complex_leaf
     for sc in sweep_cases.sweep_cases():
         try:
             _, loss, params = sc.build()

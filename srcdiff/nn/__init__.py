@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor, Parameter, no_grad
-from ..tensor_views import set_values
+from ..tensor.views import set_values
 from . import functional
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "Tanh", "ReLU", "Sigmoid",

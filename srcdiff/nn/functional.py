@@ -4,7 +4,7 @@ integer targets are constants (no gradient reaches them)."""
 import numpy as np
 
 from ..tensor import Tensor, _apply, as_tensor
-from ..tensor_ops import log_sigmoid
+from ..tensor.ops import log_sigmoid
 
 __all__ = ["softmax", "log_softmax", "logsumexp", "relu", "sigmoid", "logsigmoid", "tanh",
            "linear", "mse_loss", "nll_loss", "cross_entropy",

@@ -139,7 +139,7 @@ class _Problem:
 
     def jvp(self, y, s, dy, dargs):
         """(f, (df/dy) dy + (df/dargs) dargs)."""
-        from ..forward_api import jvp
+        from ..api.forward_mode import jvp
         tangents = [None] * len(self.args)
         for i, d in zip(self.params, dargs):
             tangents[i] = d
@@ -155,7 +155,7 @@ def _vjp_caller(func, wrt):
     """``call(primals, cotangent) -> (func(*primals), cotangents of the wrt
     positions)``: srcdiff.vjp of ``func`` with its generated code looked up once
     per argument kinds rather than per call (the adjoint calls it at every step)."""
-    from ..api import _Dispatch
+    from ..api.reverse_mode import _Dispatch
     disp = _Dispatch(func, wrt, "vjp", False, eager=False)
 
     def call(primals, cotangent):

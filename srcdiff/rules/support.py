@@ -54,7 +54,7 @@ def user_location():
     import os
     import re
     import sys
-    from ..codegen import origin_of
+    from ..backend.codegen import origin_of
     frame = sys._getframe(1)
     while frame is not None:
         origin = origin_of(frame.f_code.co_filename)

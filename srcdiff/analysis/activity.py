@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import runtime
 from ..rules.methods import METHODS, ATTRIBUTES, NONDIFF_METHODS
-from ..frontend.parse import resolve_static
+from ..ir.syntax import resolve_static
 from ..rules import lookup
 from ..ir.syntax import names_read, names_stored, load
 

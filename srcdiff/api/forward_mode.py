@@ -15,7 +15,8 @@ import numpy as np
 from ..backend.optimize import dead_code
 from .arity import fixed_arity, per_arity, takes_varargs
 from .reverse_mode import (Generated, _ObjectCall, _plain, _resolver, _signature_params, _vararg,
-                  _wrt_names, _is_integer, bound_helpers, grad, materialized, specialised, vjp)
+                           _varargs_refusal, _wrt_names, _is_integer, bound_helpers, grad,
+                           materialized, specialised, vjp)
 from .cache import LRU, SIZE, generated
 from ..backend.codegen import annotate, compile_functions, function_def, with_errstate
 from ..errors import SrcdiffError, user_names
@@ -27,6 +28,7 @@ from ..frontend.records import from_cotangent, record_kind, to_container, to_tan
 from ..frontend.values import function_kind
 from ..ir.syntax import load, clone, tuple_, names_read
 from ..ir.templates import HelperEnv
+from ..runtime.trees import leaves as _leaves, rebuild as _rebuild, zero_like as _zero_like
 
 __all__ = ["jvp", "jacobian", "hessian", "hvp", "jvp_source"]
 
@@ -251,13 +253,6 @@ def _options(transform, f, wrt):
     return None
 
 
-def _varargs_refusal(func):
-    return SrcdiffError(f"{getattr(func, '__qualname__', func)} has *args or **kwargs "
-                        "parameters: grad and value_and_grad differentiate it (w.r.t. "
-                        "positions), jvp, vjp, hvp, hessian and jacobian not yet",
-                        hint="call it from a function with named parameters")
-
-
 def _positions(func, bound, wrt):
     if _vararg(func) is not None:
         raise _varargs_refusal(func)
@@ -386,15 +381,6 @@ def _sequences(params, values):
 
 # ---- values nested in tuples, lists and dicts ----------------------------------
 
-def _leaves(x):
-    """The arrays and numbers in ``x``, in order (tuples, lists and dicts opened)."""
-    if isinstance(x, (list, tuple)):
-        return [leaf for e in x for leaf in _leaves(e)]
-    if isinstance(x, dict):
-        return [leaf for v in x.values() for leaf in _leaves(v)]
-    return [x]
-
-
 def _leaves_like(t, like):
     """The leaves of the tangent or cotangent ``t`` of ``like``, one per leaf of
     ``like`` (zeros where ``t`` is absent)."""
@@ -404,16 +390,6 @@ def _leaves_like(t, like):
         return [leaf for k, p in zip(keys, parts)
                 for leaf in _leaves_like(None if t is None else t[k], p)]
     return [_zero_like(like) if t is None else t]
-
-
-def _rebuild(like, leaves):
-    """``like``'s structure holding ``leaves`` (an iterator) in place of its own."""
-    if isinstance(like, (list, tuple)):
-        items = [_rebuild(e, leaves) for e in like]
-        return type(like)(*items) if hasattr(like, "_fields") else type(like)(items)
-    if isinstance(like, dict):
-        return {k: _rebuild(v, leaves) for k, v in like.items()}
-    return next(leaves)
 
 
 def _size(x):
@@ -575,12 +551,3 @@ def hessian(f=None, wrt=0):
         hess.__srcdiff_generated__ = h.__srcdiff_generated__
     hess.__doc__ = f"srcdiff hessian of {getattr(f, '__qualname__', f)}"
     return hess
-
-
-def _zero_like(x):
-    """A zero tangent of ``x`` (of its structure, for a tuple, list or dict)."""
-    if isinstance(x, (list, tuple, dict)):
-        return _rebuild(x, iter([_zero_like(leaf) for leaf in _leaves(x)]))
-    if isinstance(x, float) or (np.ndim(x) == 0 and not hasattr(x, "shape")):
-        return 0.0
-    return np.zeros(np.shape(x), dtype=np.result_type(x, float))

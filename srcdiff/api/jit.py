@@ -20,6 +20,7 @@ import numpy as np
 from .reverse_mode import arg_key, _has_integer, _drop_integer_grads
 from ..backend.codegen import origin_of
 from ..errors import SrcdiffError
+from ..frontend.parse import materialized
 
 __all__ = ["jit"]
 
@@ -84,7 +85,6 @@ class _Compiler:
     def source(self):
         fn = self.last
         if fn is None:
-            from .reverse_mode import materialized
             text = getattr(materialized(self.g), "__srcdiff_source__", None)
             if text is not None:
                 return text

@@ -11,6 +11,7 @@ from .. import runtime
 from ..backend.optimize import dead_code
 from ..backend.codegen import annotate, compile_functions, function_def, render, with_errstate
 from ..errors import SrcdiffError, user_names
+from ..frontend.parse import deps_valid, materialized
 from ..frontend.prepare import prepare
 from ..frontend.records import RecordKind, from_cotangent, record_kind, to_container
 from ..frontend.values import FunctionKind, function_kind
@@ -81,6 +82,13 @@ def _vararg(f):
     return next((p.name for p in sig.parameters.values() if p.kind is p.VAR_POSITIONAL), None)
 
 
+def _varargs_refusal(func):
+    return SrcdiffError(f"{getattr(func, '__qualname__', func)} has *args or **kwargs "
+                        "parameters: grad and value_and_grad differentiate it (w.r.t. "
+                        "positions), jvp, vjp, hvp, hessian and jacobian not yet",
+                        hint="call it from a function with named parameters")
+
+
 def _vararg_wrt(wrt, visible, vararg, fname):
     """For a function with ``*args``: the parameter names to generate the gradient
     for, and per ``wrt`` item (a position, or the name of a named parameter;
@@ -141,27 +149,6 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, ch
                      (tuple(wrt_names), mode, has_aux, spec, tupled, checkpoint, records),
                      lambda: _generate_uncached(func, wrt_names, mode, has_aux, spec,
                                                 containers, tupled, checkpoint, records))
-
-
-def deps_valid(deps):
-    """Are the globals and closure variables generation read still the same objects?"""
-    for kind, where, name, obj in deps:
-        if kind == "global":
-            if where.get(name, _MISSING) is not obj:
-                return False
-        elif kind == "attr":
-            if getattr(where, name, None) is not obj:
-                return False
-        else:
-            try:
-                if where.cell_contents is not obj:
-                    return False
-            except ValueError:
-                return False
-    return True
-
-
-_MISSING = object()
 
 
 def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False,
@@ -936,7 +923,6 @@ def vjp(f, *args, wrt=None, checkpoint=None):
     gradient = getattr(f, "__srcdiff_dispatch__", None)
     f = specialised(f, args)
     if _vararg(_plain(f)[0]) is not None:
-        from .forward_mode import _varargs_refusal
         raise _varargs_refusal(_plain(f)[0])
     if wrt is None:
         func, bound = _plain(f)
@@ -979,15 +965,6 @@ def _attach(wrapper, gen):
     wrapper.__srcdiff_source__ = gen.source
     wrapper.__srcdiff_generated__ = gen
     wrapper.__srcdiff_wrapped__ = next(iter(gen.fns.values()))
-
-
-def materialized(f):
-    """``f``; if it is a gradient whose code for unknown argument kinds was
-    deferred (_Dispatch.materialize), with that code made now."""
-    disp = getattr(f, "__srcdiff_dispatch__", None)
-    if disp is not None and disp.pending:
-        disp.materialize()
-    return f
 
 
 def _finish(wrapper, f, disp, kind):
@@ -1076,3 +1053,18 @@ def call_bwd(func, wrt, residuals, dout):
     gen = _generate(func, list(wrt), "vjp", False, spec)
     bwd = [fn for n, fn in gen.fns.items() if n.endswith("_bwd")][0]
     return bwd(res, dout)
+
+
+def vjp_caller(func, wrt):
+    """``call(primals, cotangent) -> (func(*primals), cotangents of the wrt
+    positions)``: srcdiff.vjp of ``func`` with its generated code looked up once
+    per argument kinds rather than per call (the adjoint of an ODE solve, rules.integrate, calls it at every step)."""
+    disp = _Dispatch(func, wrt, "vjp", False, eager=False)
+
+    def call(primals, cotangent):
+        fns = disp.core(primals, {})
+        fwd = next(fn for name, fn in fns.items() if name.endswith("_fwd"))
+        bwd = next(fn for name, fn in fns.items() if name.endswith("_bwd"))
+        out, residuals = fwd(*(((disp.bound,) + primals) if disp.bound is not None else primals))
+        return out, bwd(residuals, np.reshape(cotangent, np.shape(out)))
+    return call

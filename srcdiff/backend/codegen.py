@@ -481,7 +481,7 @@ def _describe(value):
     """How the source names a bound helper: data (numbers, arrays; another
     closure of the same function binds other values, cache.py) by its type and
     shape, anything else by its repr."""
-    from ..api.cache import signature
+    from .caching import signature
     if signature(value)[0] != "d":
         return repr(value)
     if hasattr(value, "shape"):

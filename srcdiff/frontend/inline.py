@@ -26,7 +26,8 @@ from .list_names import propagate_list_names
 from ..analysis.liveness import bound_before, live_after, points_to, sharers
 from ..analysis.sharing import LiteralItems, TupleItems, container_holds, may_share, partners
 from .normalize import normalize
-from .parse import FunctionSource, parse_function, resolve_static
+from .parse import FunctionSource, parse_function
+from ..ir.syntax import resolve_static
 from .records import rewrite_records
 from .values import resolve_function_values
 from ..ir.syntax import load, store, const, assign, clone, names_read, names_stored, subscript, walk

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import SrcdiffError
 from ..analysis.activity import resizing_call
 from .names import NameGen, all_names, expr_name
-from .parse import resolve_static
+from ..ir.syntax import resolve_static
 from ..ir.syntax import load, store, const, assign, is_atom, rename, clone, names_stored, walk
 from ..ir import syntax as S
 

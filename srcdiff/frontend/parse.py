@@ -11,7 +11,7 @@ import gast
 from ..errors import SrcdiffError, SourceLocation
 from ..ir.syntax import walk
 
-__all__ = ["FunctionSource", "parse_function", "resolve_static"]
+__all__ = ["FunctionSource", "parse_function", "deps_valid", "materialized"]
 
 
 import threading
@@ -102,7 +102,6 @@ def _unwrap(func):
     if isinstance(func, (types.MethodType,)):
         bound_self = func.__self__
         func = func.__func__
-    from ..api.reverse_mode import materialized
     while hasattr(materialized(func), "__srcdiff_wrapped__"):
         func = func.__srcdiff_wrapped__
     if getattr(func, "__srcdiff_checkpointed__", None) is not None:
@@ -270,17 +269,31 @@ def _drop_statements(node, dropped):
                 setattr(n, field, kept)
 
 
-def resolve_static(fs, node, local_names):
-    """The object a Name/Attribute chain denotes, when it does not depend on
-    the function's local variables; raises KeyError otherwise."""
-    if isinstance(node, gast.Name):
-        if node.id in local_names:
-            raise KeyError(node.id)
-        return fs.lookup(node.id)
-    if isinstance(node, gast.Attribute):
-        base = resolve_static(fs, node.value, local_names)
-        try:
-            return getattr(base, node.attr)
-        except AttributeError:
-            raise KeyError(node.attr) from None
-    raise KeyError(type(node).__name__)
+def deps_valid(deps):
+    """Are the globals and closure variables generation read still the same objects?"""
+    for kind, where, name, obj in deps:
+        if kind == "global":
+            if where.get(name, _MISSING) is not obj:
+                return False
+        elif kind == "attr":
+            if getattr(where, name, None) is not obj:
+                return False
+        else:
+            try:
+                if where.cell_contents is not obj:
+                    return False
+            except ValueError:
+                return False
+    return True
+
+
+_MISSING = object()
+
+
+def materialized(f):
+    """``f``; if it is a gradient whose code for unknown argument kinds was
+    deferred (_Dispatch.materialize), with that code made now."""
+    disp = getattr(f, "__srcdiff_dispatch__", None)
+    if disp is not None and disp.pending:
+        disp.materialize()
+    return f

@@ -9,10 +9,10 @@ import gc
 
 import gast
 
-from ..api.cache import LRU
+from ..backend.caching import LRU
 from ..errors import user_names
 from .normalize import normalize
-from .parse import parse_function
+from .parse import deps_valid, parse_function
 
 __all__ = ["prepare", "paused_gc"]
 
@@ -30,7 +30,6 @@ def prepare(func, wrt=(), records=()):
     variables preparing it read are still the same objects. ``records``: pairs
     (parameter, RecordKind) of the object parameters (records.py)."""
     from . import parse
-    from ..api.reverse_mode import deps_valid
     key = (func, tuple(wrt), tuple(sorted(records, key=lambda r: r[0])))
     hit = _prepared.get(key)
     if hit is not None and deps_valid(hit[1]):

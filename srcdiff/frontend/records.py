@@ -19,6 +19,7 @@ import gast
 import numpy as np
 
 from ..ir.syntax import const, load, walk
+from ..runtime.trees import zero_like
 
 __all__ = ["RecordKind", "record_kind", "to_container", "to_tangent", "from_cotangent",
            "rewrite_records", "constructed_kind"]
@@ -301,8 +302,7 @@ def to_tangent(t, a, kind, as_tangent):
         elif not _differentiable(v):
             tv = 0.0 if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else None
         elif tv is None:
-            from ..api.forward_mode import _zero_like
-            tv = _zero_like(v)
+            tv = zero_like(v)
         else:
             tv = as_tangent(tv, v)
         out.append(tv)
@@ -572,7 +572,7 @@ def _static(fs, local_names, tuples):
     """The object a name or attribute chain that is not a local denotes, or None
     (a tuple of such objects for a local bound once to a tuple literal of them,
     ``tuples``: ``isinstance(p, (P, D))``)."""
-    from .parse import resolve_static
+    from ..ir.syntax import resolve_static  # noqa: F811
 
     def resolve(node):
         if isinstance(node, gast.Name) and node.id in tuples:

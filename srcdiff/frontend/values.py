@@ -16,8 +16,9 @@ import gast
 
 from . import functional
 from .. import runtime
+from ..runtime import transforms
 from ..analysis.activity import walk_stmts
-from .parse import resolve_static
+from ..ir.syntax import resolve_static
 from ..ir.syntax import clone, const, load, own_nodes, walk
 
 __all__ = ["FunctionKind", "function_kind", "resolve_function_values"]
@@ -143,10 +144,10 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
     norm.node.body = _dispatch_indexed(norm.node.body, values, stores, function_of, changed)
     for s in walk_stmts(norm.node.body):
         if isinstance(s, gast.Assign) and isinstance(s.value, gast.Call):
-            made = _transform_made(s.value, function_of, static, env,
+            made = transforms.get("transform_made")(s.value, function_of, static, env,
                                    lambda n: _constant(n, values, counts),
                                    lambda d: _lift_local(d, fs, local_names, local_defs, stores))
-            if isinstance(made, _Refused):
+            if isinstance(made, Refused):
                 raise norm.fs.loc.error(s, *made.args)
             if made is not None:        # df = srcdiff.grad(g): df's generated code
                 s.value = made
@@ -471,101 +472,19 @@ def _body_locals(loop, function):
 
 def _constant(node, values, counts, depth=0):
     """The constant (a number, a string, a tuple of those) ``node`` denotes, or
-    _NOT_CONSTANT."""
+    NOT_CONSTANT."""
     if isinstance(node, gast.Constant):
         return node.value
     if isinstance(node, gast.Tuple):
         items = tuple(_constant(e, values, counts, depth) for e in node.elts)
-        return _NOT_CONSTANT if _NOT_CONSTANT in items else items
+        return NOT_CONSTANT if NOT_CONSTANT in items else items
     if isinstance(node, gast.Name) and counts.get(node.id) == 1 and node.id in values \
             and depth < 8:
         return _constant(values[node.id], values, counts, depth + 1)
-    return _NOT_CONSTANT
+    return NOT_CONSTANT
 
 
-def _transform_made(call, function_of, static, env, constant, lift=None):
-    """For ``srcdiff.grad(g, ...)``, ``value_and_grad`` or ``hvp`` in the code: the
-    generated function the transform makes (a reference to it), which is then
-    inlined where it is called, so its derivatives are taken too; else None.
-    A nested def or lambda ``g`` (``lift``): its transform as a function of the
-    caller's names it reads, given to it by keyword where it is made."""
-    from ..api import reverse_mode as api, forward_mode as forward_api
-    transform = static(call.func)
-    others = (forward_api.hessian, forward_api.jvp, api.vjp)
-    if any(transform is t for t in others) or transform is forward_api.jacobian and (
-            len(call.args) > 2 or any(k.arg != "wrt" for k in call.keywords)):
-        # (else its own source would be inlined, and refused at a line of srcdiff's)
-        return _Refused(f"srcdiff.{transform.__name__} in differentiated code is not "
-                        "differentiated yet (grad, value_and_grad, hvp and jacobian w.r.t. "
-                        "the first argument are)",
-                        "compute it outside the differentiated function, or use grad/hvp")
-    if transform not in (api.grad, api.value_and_grad, forward_api.hvp, forward_api.jacobian) \
-            or not call.args or any(isinstance(a, gast.Starred) for a in call.args):
-        return None
-    fn = function_of(call.args[0])
-    if fn is None and isinstance(call.args[0], gast.Lambda):
-        fn = call.args[0]       # grad(lambda z: ...)
-    extra = []
-    options = [constant(a) for a in call.args[1:]]
-    keywords = {k.arg: constant(k.value) for k in call.keywords}
-    if isinstance(fn, (gast.Name, gast.Lambda)) and lift is not None \
-            and transform not in (forward_api.hvp, forward_api.jacobian) \
-            and not (_NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values()):
-        lifted = lift(fn.id if isinstance(fn, gast.Name) else fn)
-        if isinstance(lifted, _Refused):
-            return lifted
-        if lifted is not None:
-            fn, extra = lifted
-            made = transform(fn, *options, **keywords)
-            gen = api.materialized(made).__srcdiff_dispatch__.gen
-            if gen is None:
-                return None
-            core = next(iter(gen.fns.values()))
-            return gast.Call(func=env.ref(functools.partial, "partial"),
-                             args=[env.ref(core, core.__name__)],
-                             keywords=[gast.keyword(arg=n, value=load(n)) for n in extra])
-    fn = static(fn) if fn is not None else None
-    if fn is None or _NOT_CONSTANT in options or _NOT_CONSTANT in keywords.values() \
-            or None in keywords:
-        return _Refused("a srcdiff transform in differentiated code is differentiated only "
-                        "for a function it can name (a module-level function, one passed in) "
-                        "with constant options",
-                        "define the function at module level and pass wrt as a constant")
-    if api._vararg(fn) is not None:
-        return _Refused("a srcdiff transform of a function with *args in differentiated code "
-                        "is not differentiated yet",
-                        "give the function named parameters")
-    if transform is forward_api.jacobian:
-        # (one jvp per element of the first argument: f's generated jvp function)
-        params = api._signature_params(fn)
-        wrt = options[0] if options else keywords.get("wrt", 0)
-        if not params or wrt not in (0, params[0]) or isinstance(wrt, bool) \
-                or getattr(fn, "__srcdiff_dispatch__", None) is not None \
-                or getattr(fn, "__srcdiff_jacobian__", None) is not None:
-            return _Refused("srcdiff.jacobian in differentiated code is differentiated for a "
-                            "plain function, w.r.t. its first argument",
-                            "define the function at module level; put the argument first")
-        gen = forward_api.generate_forward(fn, [params[0]])
-        forward = env.ref(next(iter(gen.fns.values())), "forward")
-        return gast.Call(func=env.ref(functools.partial, "partial"),
-                         args=[env.ref(functional.jacobian_call, "jacobian_call"), forward],
-                         keywords=[])
-    made = transform(fn, *options, **keywords)
-    if transform is forward_api.hvp:
-        gen = getattr(made, "__srcdiff_generated__", None)
-        if gen is None:
-            return None
-        forward = env.ref(next(iter(gen.fns.values())), "forward")
-        return gast.Call(func=env.ref(functools.partial, "partial"),
-                         args=[env.ref(functional.hvp_call, "hvp_call"), forward], keywords=[])
-    gen = api.materialized(made).__srcdiff_dispatch__.gen
-    if gen is None:
-        return None
-    core = next(iter(gen.fns.values()))
-    return env.ref(core, core.__name__)
-
-
-_NOT_CONSTANT = object()
+NOT_CONSTANT = object()
 _lifted_dir = None
 
 
@@ -574,7 +493,7 @@ def _lift_local(name, fs, local_names, local_defs, stores):
     parameters and, after them, of the caller's variables it reads (each bound
     once), made from its source in a file of its own (the function's module
     globals; the caller's closure values as a closure): (function, the names
-    of those variables); None when ``name`` is no such def; _Refused when it
+    of those variables); None when ``name`` is no such def; Refused when it
     cannot be made so."""
     import ast
     import os
@@ -594,7 +513,7 @@ def _lift_local(name, fs, local_names, local_defs, stores):
     a = d.args
     if a.vararg is not None or a.kwarg is not None or a.kwonlyargs or a.defaults \
             or a.posonlyargs:
-        return _Refused("a srcdiff transform of a nested def or lambda with defaults, *args "
+        return Refused("a srcdiff transform of a nested def or lambda with defaults, *args "
                         "or keyword-only parameters in differentiated code is not "
                         "differentiated yet", "define the function at module level")
     params = [p.id for p in a.args]
@@ -604,7 +523,7 @@ def _lift_local(name, fs, local_names, local_defs, stores):
     free = sorted((loads & set(local_names)) - own)
     bad = [n for n in free if n in local_defs or stores.get(n, 0) != 1]
     if bad:
-        return _Refused(f"a srcdiff transform of a nested def or lambda that reads "
+        return Refused(f"a srcdiff transform of a nested def or lambda that reads "
                         f"'{bad[0]}' (a function, or a name bound more than once) is not "
                         "differentiated yet", "pass it to the function as an argument")
     cells = sorted(n for n in (loads - own - set(free)) if n in fs.closure)
@@ -634,7 +553,7 @@ def _lift_local(name, fs, local_names, local_defs, stores):
     return fn, free
 
 
-class _Refused:
+class Refused:
     """Why a transform in the code is refused: (message, hint)."""
 
     def __init__(self, *args):

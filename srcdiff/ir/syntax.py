@@ -228,3 +228,19 @@ def rename(node, mapping):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in mapping:
             n.id = mapping[n.id]
     return node
+
+
+def resolve_static(fs, node, local_names):
+    """The object a Name/Attribute chain denotes, when it does not depend on
+    the function's local variables; raises KeyError otherwise."""
+    if isinstance(node, gast.Name):
+        if node.id in local_names:
+            raise KeyError(node.id)
+        return fs.lookup(node.id)
+    if isinstance(node, gast.Attribute):
+        base = resolve_static(fs, node.value, local_names)
+        try:
+            return getattr(base, node.attr)
+        except AttributeError:
+            raise KeyError(node.attr) from None
+    raise KeyError(type(node).__name__)

@@ -15,6 +15,7 @@ import gast
 import numpy as np
 
 from .. import runtime
+from ..runtime import transforms
 from ..analysis.activity import (Classifier, activity, mutated_receiver, mutating_call_refusal,
                        writes_arguments, writing_call_refusal,
                        resizing_call, sequence_names, sharing_groups, subscript_writes,
@@ -845,7 +846,6 @@ class ReverseTransform:
         """A call srcdiff does not inline (recursion): the primal calls the callee's
         generated forward function, the adjoint its backward function."""
         import inspect
-        from ..api import reverse_mode as api
         func = op.func
         if isinstance(func, gast.FunctionDef) or func is None:
             raise self.error(s, "recursive nested functions cannot be differentiated",
@@ -868,13 +868,13 @@ class ReverseTransform:
         if not hasattr(s, "srcdiff_split"):
             res = self.names.fresh(t + "_res")
             s.srcdiff_split = (t, op, res)
-            s.value = call(self.ref(api.call_fwd, "call_fwd"),
+            s.value = call(self.ref(transforms.get("call_fwd"), "call_fwd"),
                            [clone(fref), const(wrt)] + [clone(a) for a in op.args],
                            [gast.keyword(arg=k, value=clone(v)) for k, v in op.keywords.items()])
             s.targets = [gast.Tuple(elts=[store(t), store(res)], ctx=gast.Store())]
         res = s.srcdiff_split[2]
         grads = self.names.fresh(t + "_grads")
-        out = [assign(grads, call(self.ref(api.call_bwd, "call_bwd"),
+        out = [assign(grads, call(self.ref(transforms.get("call_bwd"), "call_bwd"),
                                   [clone(fref), const(wrt), load(res), g]), s.srcline)]
         for i, (p, name) in enumerate(active):
             out += self.accumulate(name, subscript(load(grads), const(i)), s.srcline)

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
     integrate = None
 
 from ..errors import SrcdiffError
+from ..runtime import transforms
 from .registry import vjp_rule, jvp_rule, nondifferentiable
 from .support import unsupported
 from .linalg import _position
@@ -131,7 +132,7 @@ class _Problem:
         """(f, (df/dy)^T a, (df/dargs)^T a flattened)."""
         if self._vjp is None:
             wrt = (1 if self.tfirst else 0,) + tuple(2 + i for i in self.params)
-            self._vjp = _vjp_caller(self.func, wrt)
+            self._vjp = transforms.get("vjp_caller")(self.func, wrt)
         out, cts = self._vjp(self.primals(y, s), a)
         ct_y = np.zeros(self.n) if cts[0] is None else np.ravel(cts[0])
         ct_p = [np.zeros(k) if c is None else np.ravel(c) for c, k in zip(cts[1:], self.sizes)]
@@ -139,7 +140,7 @@ class _Problem:
 
     def jvp(self, y, s, dy, dargs):
         """(f, (df/dy) dy + (df/dargs) dargs)."""
-        from ..api.forward_mode import jvp
+        jvp = transforms.get("jvp")
         tangents = [None] * len(self.args)
         for i, d in zip(self.params, dargs):
             tangents[i] = d
@@ -149,22 +150,6 @@ class _Problem:
 
     def solve(self, rhs, z0, times):
         return integrate.odeint(rhs, z0, times, **self.options)
-
-
-def _vjp_caller(func, wrt):
-    """``call(primals, cotangent) -> (func(*primals), cotangents of the wrt
-    positions)``: srcdiff.vjp of ``func`` with its generated code looked up once
-    per argument kinds rather than per call (the adjoint calls it at every step)."""
-    from ..api.reverse_mode import _Dispatch
-    disp = _Dispatch(func, wrt, "vjp", False, eager=False)
-
-    def call(primals, cotangent):
-        fns = disp.core(primals, {})
-        fwd = next(fn for name, fn in fns.items() if name.endswith("_fwd"))
-        bwd = next(fn for name, fn in fns.items() if name.endswith("_bwd"))
-        out, residuals = fwd(*(((disp.bound,) + primals) if disp.bound is not None else primals))
-        return out, bwd(residuals, np.reshape(cotangent, np.shape(out)))
-    return call
 
 
 def _adjoint_rhs(problem):

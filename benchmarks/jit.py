@@ -16,6 +16,9 @@ import time
 import numpy as np
 
 from benchmarks import workloads as W
+from benchmarks.peers import NA, jax_args
+from benchmarks.report import cell, fmt_ratio, md_row, md_sep
+from benchmarks.timing import Column, Progress, paired_ratio, run_interleaved
 
 CASES = ("sin_loop", "rnn", "euler", "heat", "cubic", "mlp")
 LOOPS = ("sin_loop", "rnn", "euler", "heat")
@@ -55,22 +58,20 @@ def _builders(wl, libs, args):
         jax = libs.get("jax")
         f = wl.jax_f or W.rebind(wl.f, np=jax.numpy)
         g = jax.jit(jax.grad(f, argnums=wl.wrt), static_argnums=wl.static)
-        jargs = _jax_args(jax, args, wl.static)      # (converted once, as in run.py)
+        jargs = jax_args(jax, args, wl.static)      # (converted once)
         return lambda *a: jax.block_until_ready(g(*jargs))
 
     return {"srcdiff_jit": srcdiff_jit, "numba_hand": numba_hand, "numba_f": numba_f,
             "jax_jit": jax_jit, "srcdiff": plain}
 
 
-def _jax_args(jax, args, static):
-    return [a if (i in static or isinstance(a, float)) else jax.numpy.asarray(a)
-            for i, a in enumerate(args)]
+def section_jit(runner):
+    """Add the jit tables to the report."""
+    runner.md.append(_markdown(runner))
 
 
-def section(runner):
+def _markdown(runner):
     """Markdown for the jit tables (uses the runner's timing and bookkeeping)."""
-    from benchmarks.run import Column, NA, Progress, md_row, md_sep, fmt_ratio, \
-        paired_ratio, run_interleaved
     title = "## Compiled gradients: srcdiff.jit (issue 20)\n\n"
     if "jit" not in runner.enabled_libs:
         return title + "n/a: disabled by --libs (add `jit`)\n"
@@ -139,7 +140,7 @@ def section(runner):
             miss = bound is not None and r > bound
             return fmt_ratio(r) + (" (missed)" if miss and wl.name in LOOPS else "")
 
-        lines.append(md_row([wl.name] + [runner.cell(cols[k]) for k in KEYS] + [
+        lines.append(md_row([wl.name] + [cell(cols[k]) for k in KEYS] + [
             ratio("numba_hand", 1.25), ratio("jax_jit", 1.0), ratio("numba_f", 4.0)]))
         compile_rows.append(md_row([wl.name] + [
             "%.2f s" % firsts[k] if k in firsts else cols[k].status for k in KEYS[:4]]))

@@ -27,7 +27,7 @@ This module imports NumPy only; peer libraries are imported lazily so that
 the runner can report them as "n/a" when they are not installed.
 """
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 

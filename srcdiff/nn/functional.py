@@ -3,7 +3,8 @@ formulas PyTorch documents (``torch.nn.functional``). Class weights and
 integer targets are constants (no gradient reaches them)."""
 import numpy as np
 
-from ..tensor import Tensor, _apply, as_tensor
+from ..tensor import Tensor, as_tensor
+from ..tensor.recording import _apply
 from ..tensor.ops import log_sigmoid
 
 __all__ = ["softmax", "log_softmax", "logsumexp", "relu", "sigmoid", "logsigmoid", "tanh",

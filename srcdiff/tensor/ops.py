@@ -13,7 +13,10 @@ import operator
 import numpy as np
 
 from ..rules import jvp_rule, vjp_rule
-from . import Tensor, _apply, _axis, _compare
+from .arithmetic import _compare
+from .core import Tensor
+from .dims import _axis
+from .recording import _apply
 
 __all__ = ["sigmoid", "log_sigmoid", "logsumexp", "softmax", "log_softmax"]
 

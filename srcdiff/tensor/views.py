@@ -25,9 +25,18 @@ import weakref
 
 import numpy as np
 
-from . import Node, Tensor, TensorError, _apply, _edge, _ndarray, _state, _with_ellipsis
+from .core import Tensor, _edge, _ndarray
+from .errors import TensorError
+from .grad_mode import _state
+from .nodes import Node
+from .recording import _apply
 
 __all__ = ["make_view", "commit", "set_values", "unlink_views"]
+
+
+def _with_ellipsis(idx):
+    """``a[i, j]`` is a NumPy scalar (a copy); ``a[i, j, ...]`` a 0-d view."""
+    return (idx if idx.__class__ is tuple else (idx,)) + (Ellipsis,)
 
 
 class _View:

@@ -1,7 +1,7 @@
-"""The random-program fuzzer (tools/fuzz.py): a small budget every CI run, plus
+"""The random-program fuzzer (tools/fuzz/): a small budget every CI run, plus
 tests of the generator, the kink probe and the shrinker themselves.
 
-The full campaign is ``python tools/fuzz.py --programs N --seed S`` (order two
+The full campaign is ``python tools/fuzz --programs N --seed S`` (order two
 included: ``--orders 1,2`` is the default).
 """
 import os
@@ -18,6 +18,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tools import fuzz  # noqa: E402
+from tools.fuzz import cases as fuzz_cases, runner as fuzz_runner  # noqa: E402
 import srcdiff  # noqa: E402
 
 # CI budget: 3 fixed seeds x 20 programs of growing size (up to 10), at orders one and
@@ -233,7 +234,7 @@ def test_shrinker_keeps_the_failure_and_drops_the_rest(monkeypatch):
         if "np.cosh" in src:
             return [fuzz.Failure("grad", "fake cosh bug")]
         return real(f, args, wrt, **kw)
-    monkeypatch.setattr(fuzz, "check_program", fake)
+    monkeypatch.setattr(fuzz_cases, "check_program", fake)       # run_case's
     source = fuzz.HEADER + (
         "def h(a):\n"
         "    return np.tanh(a) * 2.0\n"
@@ -311,7 +312,7 @@ def test_shrunk_refusal_names_a_line_that_runs(monkeypatch):
     """The shrinker may not 'reproduce' a refusal by making its line unreachable (an
     early return, a loop that never runs); when the line does not run in the original
     it forces the branches around it."""
-    monkeypatch.setattr(fuzz, "check_program", _fake_line_refusal(fuzz.check_program))
+    monkeypatch.setattr(fuzz_cases, "check_program", _fake_line_refusal(fuzz.check_program))
     sig = ("refused", "grad: fake cosh refusal")
     source = fuzz.HEADER + (
         "def f(x, s):\n"
@@ -339,7 +340,7 @@ def test_shrunk_refusal_names_a_line_that_runs(monkeypatch):
 def test_shrink_candidates_must_run_and_not_depend_on_aliasing(monkeypatch):
     """Candidates that raise in plain Python, or whose value depends on a write through
     an alias (a deleted .copy()), are not accepted."""
-    monkeypatch.setattr(fuzz, "check_program", _fake_line_refusal(fuzz.check_program))
+    monkeypatch.setattr(fuzz_cases, "check_program", _fake_line_refusal(fuzz.check_program))
     sig = ("refused", "grad: fake cosh refusal")
     source = fuzz.HEADER + (
         "def f(x):\n"
@@ -444,12 +445,12 @@ def test_aliasing_dependent_programs_may_be_refused_but_not_wrong(monkeypatch):
     other = [fuzz.Failure("refused", "grad: no rule", "x.py:3: no derivative rule for foo")]
     wrong = [fuzz.Failure("grad", "wrt x (max abs diff 1)", "")]
     for fails, kept in ((refused, []), (other, other), (wrong, wrong)):
-        monkeypatch.setattr(fuzz, "generate_case",
+        monkeypatch.setattr(fuzz_runner, "generate_case",
                             lambda *a, stats=None, **k: (stats.update(aliasing=1) or
                                                          ("src", "f", (1.0,), 0, 0, None)))
-        monkeypatch.setattr(fuzz, "load_module", lambda src: type("M", (), {"f": None}))
-        monkeypatch.setattr(fuzz, "check_program", lambda *a, **k: list(fails))
-        res = fuzz._check_one((1, 0, 1, 4, (), "off", 10.0))
+        monkeypatch.setattr(fuzz_runner, "load_module", lambda src: type("M", (), {"f": None}))
+        monkeypatch.setattr(fuzz_runner, "check_program", lambda *a, **k: list(fails))
+        res = fuzz_runner._check_one((1, 0, 1, 4, (), "off", 10.0))
         assert [f.category for f in res["fails"]] == [f.category for f in kept]
 
 
@@ -502,7 +503,7 @@ def test_jobs_give_the_same_results(tmp_path):
 
 
 def test_command_line(tmp_path):
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "fuzz.py"),
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "fuzz"),
                           "--programs", "4", "--seed", "3", "--no-shrink", "--jobs", "2",
                           "--out", str(tmp_path), "--progress", "2"],
                          capture_output=True, text=True, timeout=300)

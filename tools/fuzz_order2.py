@@ -1,4 +1,4 @@
-"""Second-order checks of the fuzzer (``tools/fuzz.py --orders 1,2``).
+"""Second-order checks of the fuzzer (``python tools/fuzz --orders 1,2``).
 
 For a program whose first-order checks passed, along a random direction ``v``
 (with the structure of the differentiated arguments; complex where they are):

@@ -1,4 +1,4 @@
-"""A fixed program of tools/fuzz.py (seed 13, program 0 of 1, max size 300, as
+"""A fixed program of the fuzzer (tools/fuzz) (seed 13, program 0 of 1, max size 300, as
 the generator made it in session 13), kept as text: the generator changes
 between sessions, so benchmarks/transform_time.py times this file, not a seed."""
 import math

@@ -130,7 +130,7 @@ def time_shape(shape, n, srcdiff):
 
 def fuzz_case():
     """(source, function name, args, wrt) of the fixed fuzz program
-    (benchmarks/fuzz_program.py: a program of tools/fuzz.py kept as text, so
+    (benchmarks/fuzz_program.py: a program of the fuzzer kept as text, so
     that a change to the generator does not change what is timed)."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz_program.py")
     with open(path) as fh:

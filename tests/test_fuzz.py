@@ -84,7 +84,7 @@ IDIOM_MARKS = {
 
 
 def test_generator_covers_the_idioms():
-    """The real-code idioms of tools/fuzz_idioms.py appear (each when focused on),
+    """The real-code idioms of tools/fuzz/generator/idioms.py appear (each when focused on),
     and their programs are valid; disabled, they do not."""
     for feature, marks in IDIOM_MARKS.items():
         cases = [fuzz.generate_case(17, k, 16, max_size=8, focus=[feature]) for k in range(16)]
@@ -207,7 +207,7 @@ def test_order_three_check(monkeypatch):
 def test_order_two_refusals():
     """At order two a SrcdiffError counts as a mismatch unless it says that a rule
     the program calls, named, is not twice differentiable."""
-    from tools import fuzz_order2
+    from tools.fuzz import order2 as fuzz_order2
     source = fuzz.HEADER + "def f(x):\n    return np.sum(np.linalg.svd(x, compute_uv=False))\n"
 
     def refusal(msg):

@@ -1,1 +1,1 @@
-"""Developer tools for srcdiff (the random-program fuzzer lives in tools/fuzz.py)."""
+"""Developer tools for srcdiff (the random-program fuzzer is the package tools/fuzz/)."""

@@ -15,7 +15,7 @@ kinks:
 * forward mode against reverse (``<u, J v>`` both ways) when ``srcdiff.jvp``
   exists;
 * that the generated code leaves its inputs unmodified;
-* at order two (``--orders 1,2``, the default; tools/fuzz_order2.py): ``hvp``
+* at order two (``--orders 1,2``, the default; tools/fuzz/order2.py): ``hvp``
   against central differences of the gradient, ``jvp(grad(f))`` and
   ``jacobian(grad(f))`` against the same, ``hessian`` symmetric (small inputs);
 * at order three (``--orders 1,2,3``), for one real argument: ``hvp`` of
@@ -26,7 +26,7 @@ Complex arguments follow JAX's convention (the cotangent of z is
 grammar's real-code idioms (complex values, helpers returning tuples, lists and
 dicts, closures changing an enclosing list, layer lists, loop temporaries read
 after the loop, ``np.linalg`` named-tuple results, packed parameters) are in
-tools/fuzz_idioms.py; ``--focus FEATURE`` makes one ten times as frequent,
+tools/fuzz/generator/idioms.py; ``--focus FEATURE`` makes one ten times as frequent,
 ``--disable`` leaves it out, ``--ignore REGEX`` looks past known failures.
 
 A ``SrcdiffError`` for a program the generator thought valid counts as a
@@ -64,7 +64,7 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-# the names the tests, the saved failure files and tools/fuzz_order2.py use
+# the names the tests, the saved failure files and tools/fuzz/order2.py use
 from tools.fuzz.aliasing import aliasing_dependent, out_of_place_source  # noqa: E402
 from tools.fuzz.cases import run_case  # noqa: E402
 from tools.fuzz.checks import ORDERS, check_program  # noqa: E402
@@ -84,7 +84,7 @@ from tools.fuzz.validity import writes_into_arguments  # noqa: E402
 from tools.fuzz.values import (_is_float_arg, _numbers, close, deep_copy,  # noqa: E402
                                flat_grad, flatten, float_positions, random_tangent,
                                same_values, unflatten)
-from tools.fuzz_idioms import IDIOMS  # noqa: E402
+from tools.fuzz.generator.idioms import IDIOMS  # noqa: E402
 
 __all__ = [
     "FEATURES", "HEADER", "IDIOMS", "ORDERS", "Failure", "Probe", "ProgramGenerator",

@@ -1,6 +1,6 @@
 """The checks of one program at its inputs: ``srcdiff.grad``, ``vjp`` and
 ``value_and_grad`` against central differences, ``jvp`` against reverse mode,
-inputs left unmodified, then the higher orders of tools/fuzz_order2.py."""
+inputs left unmodified, then the higher orders of tools/fuzz/order2.py."""
 from __future__ import annotations
 
 import warnings
@@ -37,7 +37,7 @@ def check_program(f, args, wrt=None, *, seed=0, forward="auto", vjp_checks=True,
     ``wrt`` is what ``srcdiff.grad`` is given (position, name or tuple of those;
     default: every float argument).  ``numeric`` may hold precomputed central
     differences, one flat vector per float position.  With 2 in ``orders`` (and
-    no first-order failure) the second-order checks of tools/fuzz_order2.py run
+    no first-order failure) the second-order checks of tools/fuzz/order2.py run
     too; ``notes`` (a dict) counts their documented refusals.
     """
     fails = []
@@ -166,7 +166,7 @@ def check_program(f, args, wrt=None, *, seed=0, forward="auto", vjp_checks=True,
             except Exception as e:  # noqa: BLE001
                 fails.append(_exc_failure(e, "jvp"))
         if 2 in orders and not fails and floats:
-            from tools import fuzz_order2
+            from tools.fuzz import order2 as fuzz_order2
             fails += fuzz_order2.check_order_two(f, ref_args, wrt, positions, seed=seed,
                                                  notes=notes)
             if 3 in orders and not fails:

@@ -40,7 +40,7 @@ def main(argv=None):
                          "jvp(grad(f)) and jacobian(grad(f)) against the same, hessian "
                          "symmetric (small inputs); a SrcdiffError at order two counts unless it "
                          "says that a rule the program calls (named) is not twice "
-                         "differentiable (tools/fuzz_order2.py); 3 = also, for one real "
+                         "differentiable (tools/fuzz/order2.py); 3 = also, for one real "
                          "argument, hvp of sum(grad(f) * u) against central differences of its "
                          "gradient")
     ap.add_argument("--ignore", metavar="REGEX",

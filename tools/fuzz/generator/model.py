@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from tools.fuzz_idioms import IDIOMS
+from tools.fuzz.generator.idioms import IDIOMS
 
 
 HEADER = "import math\nimport numpy as np\n"

@@ -20,13 +20,13 @@ from tools.fuzz.generator.model import (ARG_LIMIT, HEADER, KINDS, PREFIX, Ctx, F
 from tools.fuzz.generator.scope import Scope
 from tools.fuzz.generator.sharing import SharedWrites
 from tools.fuzz.generator.statements import Statements
-from tools.fuzz_idioms import TYPES_IMPORT, IdiomStatements
+from tools.fuzz.generator.idioms import TYPES_IMPORT, IdiomStatements
 
 
 class ProgramGenerator(Statements, ControlFlow, Functions, ArrayWrites, SharedWrites,
                        Containers, Conversions, Expressions, Scope, IdiomStatements):
     """Generates one random program (module source) and its arguments (the
-    statements of real-code idioms are in tools/fuzz_idioms.py)."""
+    statements of real-code idioms are in tools/fuzz/generator/idioms.py)."""
 
     Var, Func, Ctx, KINDS, PREFIX, ARG_LIMIT = Var, Func, Ctx, KINDS, PREFIX, ARG_LIMIT
     roots = staticmethod(roots)

@@ -1,4 +1,4 @@
-"""Statements of the fuzzer's grammar that look like real code (tools/fuzz.py's
+"""Statements of the fuzzer's grammar that look like real code (the fuzzer's
 ProgramGenerator inherits them; each belongs to one feature of ``IDIOMS``, which
 ``--disable`` leaves out and ``--focus`` makes frequent):
 

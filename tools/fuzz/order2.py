@@ -28,7 +28,10 @@ import warnings
 import numpy as np
 
 import srcdiff
-from tools import fuzz as F
+from tools.fuzz.failures import Failure, _exc_failure
+from tools.fuzz.loader import load_module
+from tools.fuzz.values import (_is_float_arg, _numbers, close, deep_copy, flat_grad, flatten,
+                               random_tangent, same_values, unflatten)
 
 HESSIAN_SIZE = 6
 TWICE = re.compile(r"(not|never) (be )?twice[- ]differentiable|no second[- ]order", re.I)
@@ -63,16 +66,16 @@ def documented_refusal(fail, source):
 def _axpy(x, v, h):
     """``x + h * v`` leaf by leaf (``x``'s structure and dtypes)."""
     leaves = [np.asarray(a) + h * np.asarray(b) if isinstance(a, np.ndarray)
-              else type(a)(a + h * b) for a, b in zip(F.flatten(x), F.flatten(v))]
-    return F.unflatten(x, leaves)
+              else type(a)(a + h * b) for a, b in zip(flatten(x), flatten(v))]
+    return unflatten(x, leaves)
 
 
 def _zero_tangent(x):
-    if isinstance(x, (bool, int, np.bool_, np.integer)) or not F._is_float_arg(x):
+    if isinstance(x, (bool, int, np.bool_, np.integer)) or not _is_float_arg(x):
         return None
     leaves = [np.zeros_like(leaf) if isinstance(leaf, np.ndarray) else type(leaf)(0)
-              for leaf in F.flatten(x)]
-    return F.unflatten(x, leaves)
+              for leaf in flatten(x)]
+    return unflatten(x, leaves)
 
 
 def _one_block(J, single):
@@ -90,7 +93,7 @@ def _flat(res, args, positions, single):
     items = [res] if single else list(res)
     if len(items) != len(positions):
         raise ValueError(f"{len(items)} results for {len(positions)} arguments")
-    parts = [F.flat_grad(r, args[i]) for r, i in zip(items, positions)]
+    parts = [flat_grad(r, args[i]) for r, i in zip(items, positions)]
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
@@ -102,29 +105,29 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
     params = list(f.__code__.co_varnames[:f.__code__.co_argcount])
     single = not isinstance(wrt, (tuple, list))
     rng = np.random.default_rng(seed + 2)
-    vs = [F.random_tangent(args[i], rng) for i in positions]
+    vs = [random_tangent(args[i], rng) for i in positions]
     v_arg = vs[0] if single else tuple(vs)
-    vflat = np.concatenate([np.ravel(F._numbers(leaf)) for v in vs for leaf in F.flatten(v)])
+    vflat = np.concatenate([np.ravel(_numbers(leaf)) for v in vs for leaf in flatten(v)])
     label = ", ".join(params[i] for i in positions)
     fails = []
     state = {}
 
     def mutated(what, a):
-        if not F.same_values(a, args):
-            fails.append(F.Failure("mutated", what, "the generated code modified its inputs"))
+        if not same_values(a, args):
+            fails.append(Failure("mutated", what, "the generated code modified its inputs"))
 
     def flat(what, res):
         """_flat, where a bare result for a 1-tuple wrt is a failure of its own (and
         its numbers are still checked)."""
         if not single and len(positions) == 1 and not (isinstance(res, tuple)
                                                         and len(res) == 1):
-            fails.append(F.Failure("order2", f"{what}: a bare result for a 1-tuple wrt",
+            fails.append(Failure("order2", f"{what}: a bare result for a 1-tuple wrt",
                                    f"{type(res).__name__}, not a 1-tuple like grad's"))
             res = (res,)
         return _flat(res, args, positions, single)
 
     def g_at(h):
-        a = F.deep_copy(args)
+        a = deep_copy(args)
         for i, v in zip(positions, vs):
             a[i] = _axpy(a[i], v, h)
         return _flat(state["g"](*a), args, positions, single)
@@ -137,10 +140,10 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
 
     def compare(what, got):
         refs = reference()
-        if any(F.close(got, want) for want in refs):
+        if any(close(got, want) for want in refs):
             return
         err = min(float(np.max(np.abs(got - want))) for want in refs)
-        fails.append(F.Failure("order2", f"{what} wrt {label}",
+        fails.append(Failure("order2", f"{what} wrt {label}",
                                f"max abs diff {err:.3g}; got {np.round(got[:6], 6).tolist()} "
                                f"want {np.round(refs[0][:6], 6).tolist()}"))
 
@@ -150,7 +153,7 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
             fn()
             return True
         except Exception as e:  # noqa: BLE001
-            fl = F._exc_failure(e, what)
+            fl = _exc_failure(e, what)
             if documented_refusal(fl, source):
                 if notes is not None:
                     notes["twice_refused"] = notes.get("twice_refused", 0) + 1
@@ -162,16 +165,16 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         state["g"] = srcdiff.grad(f, wrt=wrt)
-        g0 = _flat(state["g"](*F.deep_copy(args)), args, positions, single)
+        g0 = _flat(state["g"](*deep_copy(args)), args, positions, single)
 
         def hvp():
-            a = F.deep_copy(args)
+            a = deep_copy(args)
             res = srcdiff.hvp(f, wrt=wrt)(*a, v_arg)
             mutated("hvp", a)
             compare("hvp", flat("hvp", res))
 
         def jvp_grad():
-            a = F.deep_copy(args)
+            a = deep_copy(args)
             tangents = [None] * len(args)
             for i, x in enumerate(args):
                 tangents[i] = _zero_tangent(x)
@@ -179,8 +182,8 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
                 tangents[i] = v
             out, dout = srcdiff.jvp(state["g"], tuple(a), tuple(tangents))
             mutated("jvp(grad)", a)
-            if not F.close(flat("jvp(grad) primal", out), g0, 1e-9, 1e-12):
-                fails.append(F.Failure("order2", "jvp(grad) primal output is not the gradient"))
+            if not close(flat("jvp(grad) primal", out), g0, 1e-9, 1e-12):
+                fails.append(Failure("order2", "jvp(grad) primal output is not the gradient"))
             compare("jvp(grad)", flat("jvp(grad)", dout))
 
         attempt("hvp", hvp)
@@ -191,28 +194,28 @@ def check_order_two(f, args, wrt, positions, *, seed=0, notes=None):
             n = int(np.size(x))
 
             def jac_grad():
-                a = F.deep_copy(args)
+                a = deep_copy(args)
                 J = _one_block(srcdiff.jacobian(state["g"], wrt=wrt)(*a), single)
                 mutated("jacobian(grad)", a)
                 if np.shape(J) != np.shape(x) * 2:
-                    fails.append(F.Failure("order2", "jacobian(grad) shape",
+                    fails.append(Failure("order2", "jacobian(grad) shape",
                                            f"{np.shape(J)} for an argument of shape "
                                            f"{np.shape(x)}"))
                     return
                 compare("jacobian(grad) @ v", np.reshape(J, (n, n)) @ vflat)
 
             def hessian():
-                a = F.deep_copy(args)
+                a = deep_copy(args)
                 H = _one_block(srcdiff.hessian(f, wrt=wrt)(*a), single)
                 mutated("hessian", a)
                 if np.shape(H) != np.shape(x) * 2:
-                    fails.append(F.Failure("order2", "hessian shape",
+                    fails.append(Failure("order2", "hessian shape",
                                            f"{np.shape(H)} for an argument of shape "
                                            f"{np.shape(x)}"))
                     return
                 H = np.reshape(np.asarray(H, dtype=float), (n, n))
-                if not F.close(H, H.T, 1e-6, 1e-8):
-                    fails.append(F.Failure("order2", "hessian not symmetric",
+                if not close(H, H.T, 1e-6, 1e-8):
+                    fails.append(Failure("order2", "hessian not symmetric",
                                            f"max |H - H.T| {float(np.max(np.abs(H - H.T))):.3g}"))
                 compare("hessian @ v", H @ vflat)
 
@@ -232,43 +235,43 @@ def check_order_three(f, args, wrt, positions, *, seed=0, notes=None):
     if not isinstance(wrt, (int, str)) or len(positions) != 1:
         return []
     x = args[positions[0]]
-    if isinstance(x, (list, tuple, dict)) or np.iscomplexobj(x) or not F._is_float_arg(x):
+    if isinstance(x, (list, tuple, dict)) or np.iscomplexobj(x) or not _is_float_arg(x):
         return []
     source = open(f.__code__.co_filename).read()
     params = list(f.__code__.co_varnames[:f.__code__.co_argcount])
     rng = np.random.default_rng(seed + 3)
-    u = F.random_tangent(x, rng)
-    v = F.random_tangent(x, rng)
+    u = random_tangent(x, rng)
+    v = random_tangent(x, rng)
     i = positions[0]
     fails = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             names = ", ".join(params)
-            mod = F.load_module(f"import numpy as np\n\n\ndef h3({names}):\n"
+            mod = load_module(f"import numpy as np\n\n\ndef h3({names}):\n"
                                 f"    return np.sum(G({names}) * U)\n",
                                 extra={"G": srcdiff.grad(f, wrt=wrt), "U": u}, tag="order3")
             gh = srcdiff.grad(mod.h3, wrt=wrt)
 
             def at(h):
-                a = F.deep_copy(args)
+                a = deep_copy(args)
                 a[i] = _axpy(a[i], v, h)
                 return np.ravel(np.asarray(gh(*a), dtype=float))
 
             refs = [(at(eps) - at(-eps)) / (2 * eps) for eps in (1e-5, 1e-4, 1e-6)]
-            a = F.deep_copy(args)
+            a = deep_copy(args)
             got = np.ravel(np.asarray(srcdiff.hvp(mod.h3, wrt=wrt)(*a, v), dtype=float))
-            if not F.same_values(a, args):
-                fails.append(F.Failure("mutated", "hvp(sum(grad * u))",
+            if not same_values(a, args):
+                fails.append(Failure("mutated", "hvp(sum(grad * u))",
                                        "the generated code modified its inputs"))
-            if not any(F.close(got, want) for want in refs):
+            if not any(close(got, want) for want in refs):
                 err = min(float(np.max(np.abs(got - want))) for want in refs)
-                fails.append(F.Failure("order3", f"hvp(sum(grad * u)) wrt {params[i]}",
+                fails.append(Failure("order3", f"hvp(sum(grad * u)) wrt {params[i]}",
                                        f"max abs diff {err:.3g}; got "
                                        f"{np.round(got[:6], 6).tolist()} want "
                                        f"{np.round(refs[0][:6], 6).tolist()}"))
         except Exception as e:  # noqa: BLE001
-            fl = F._exc_failure(e, "order three")
+            fl = _exc_failure(e, "order three")
             if documented_refusal(fl, source):
                 if notes is not None:
                     notes["twice_refused"] = notes.get("twice_refused", 0) + 1

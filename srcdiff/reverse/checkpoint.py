@@ -34,7 +34,8 @@ from .. import runtime
 from ..analysis.activity import mutated_receiver, resizing_call, walk_stmts, writes_arguments
 from ..errors import SrcdiffError
 from ..backend.optimize import _Purity, _pure_value
-from ..ir.syntax import assign, attr, call, clone, const, load, store, subscript, tuple_, walk
+from ..ir import anno
+from ..ir.syntax import assign, attr, call, clone, const, load, store, subscript, walk
 
 __all__ = ["Checkpoints", "checkpoint_loops", "recomputations", "check_budget", "refill"]
 
@@ -189,8 +190,8 @@ def checkpoint_loops(rt, primal, adjoint, budget, reusable, resolve):
     ``rt.run`` returned) whose trip count is known when it starts, with its
     reversed loop in ``adjoint``. Returns the new (primal, adjoint).
     ``resolve(func_node)``: the object a call's function expression names."""
-    reversed_of = {id(st.srcdiff_primal_loop): st for st in walk_stmts(adjoint)
-                   if getattr(st, "srcdiff_primal_loop", None) is not None}
+    reversed_of = {id(anno.get(st, "primal_loop")): st for st in walk_stmts(adjoint)
+                   if anno.get(st, "primal_loop") is not None}
     stacks = set(rt.stack_names)
     new_primal, new_adjoint, head = {}, {}, []
     for loop in _outer_loops(primal):
@@ -222,8 +223,8 @@ def _known_trip_count(loop):
     """A for loop over a sequence it converted beforehand (range, array, list),
     without a break: its trip count is the sequence's length when it starts."""
     return isinstance(loop, gast.For) and isinstance(loop.iter, gast.Name) and not loop.orelse \
-        and getattr(loop, "srcdiff_count", None) is None \
-        and getattr(loop, "srcdiff_sequence", False)
+        and anno.get(loop, "count") is None \
+        and anno.get(loop, "sequence", False)
 
 
 def _replace(stmts, new):
@@ -355,8 +356,8 @@ class _LoopRewrite:
 
     # ---- the two sweeps -------------------------------------------------------
     def _set_targets(self):
-        return assign(clone(self.loop.target),
-                      subscript(clone(self.loop.iter), load(self.step)), self.loop.srcline)
+        return assign(clone(self.loop.target), subscript(clone(self.loop.iter), load(self.step)),
+                      anno.get(self.loop, "srcline"))
 
     def _advance(self, private):
         """The loop body without its pushes (a fresh copy), its step locals
@@ -377,7 +378,8 @@ class _LoopRewrite:
         args = [call("len", [clone(loop.iter)]), const(self.budget)]
         kws = [gast.keyword(arg="reusable", value=const(True))] if self.reusable else []
         fn = self.rt.env.ref(Checkpoints, "Checkpoints")
-        make = assign(self.cp, gast.Call(func=fn, args=args, keywords=kws), loop.srcline)
+        make = assign(self.cp, gast.Call(func=fn, args=args, keywords=kws),
+                      anno.get(loop, "srcline"))
         take = gast.If(test=gast.Compare(left=load(self.step), ops=[gast.In()],
                                          comparators=[attr(self.cp, "first_saves")]),
                        body=[self._snapshot()], orelse=[])
@@ -386,7 +388,7 @@ class _LoopRewrite:
                         body=[take, self._set_targets()] + self._advance(
                             self.locals - self.outside), orelse=[],
                         type_comment=None)
-        node.srcline = loop.srcline
+        anno.set(node, "srcline", anno.get(loop, "srcline"))
         return [make, node]
 
     def adjoint(self):
@@ -405,7 +407,7 @@ class _LoopRewrite:
                                           ctx=gast.Store()),
                         iter=call(attr(self.cp, "reverse_sweep")), body=[chain], orelse=[],
                         type_comment=None)
-        node.srcline = rev.srcline
+        anno.set(node, "srcline", anno.get(rev, "srcline"))
         return [node]
 
 

@@ -1,6 +1,6 @@
 """Shorter gradients from what the shape analysis knows (grad, value_and_grad).
 
-``put_unit_seed``: the seed ``d = 1.0`` of an output reverse.py knows is a real
+``put_unit_seed``: the seed ``d = 1.0`` of an output the reverse transform knows is a real
 number of shape () goes into the expressions that read d, where constant
 arithmetic folds it (``d * 2 * r`` -> ``2.0 * r``); the output itself is no
 longer computed when nothing else reads it.
@@ -11,7 +11,7 @@ longer computed when nothing else reads it.
 same shape that the code reads anyway, so ``x`` need not be computed for it.
 
 ``scalar_broadcasts``: ``expand_reduced(g, x, None, False) * y`` with y of x's
-shape is ``g * y`` (reverse.py's swap, here after copies are propagated and
+shape is ``g * y`` (broadcasts.py's swap, here after copies are propagated and
 temporaries folded, when the seed is a number); likewise a keepdims
 reduction's ``expand_reduced(g, x, axis, True) + y``: ``g + y`` (broadcasting
 spreads g over y's shape, x's, by itself).
@@ -31,7 +31,9 @@ import gast
 from .. import runtime
 from ..analysis.shapes import has_rest, sym_rank
 from ..backend.simplify import simplify
+from ..ir import anno
 from ..ir.syntax import Transformer, clone, const, walk
+from .broadcasts import full_broadcast
 
 __all__ = ["put_unit_seed", "shape_stand_ins", "scalar_broadcasts", "unit_divisions",
            "plain_returns"]
@@ -105,7 +107,7 @@ def put_unit_seed(stmts):
     bound there only and read only by later statements of its block; likewise
     for the statements that become ``d_1 = 1.0`` then (the adjoint of ``a + b``
     copies the seed to both)."""
-    work = [(stmts, s) for s in stmts if getattr(s, "srcdiff_unit_seed", False)]
+    work = [(stmts, s) for s in stmts if anno.get(s, "unit_seed", False)]
     if not work:
         return stmts
     stores, reads = _stores(stmts), _reads(stmts)
@@ -245,13 +247,11 @@ def shape_stand_ins(stmts, rt, params):
 
 def scalar_broadcasts(stmts, rt):
     """``D = expand_reduced(g, x, None, False)`` (g a number, or a name bound
-    once) read as ``D * y`` with y of x's shape: ``g * y`` (as reverse.py's
+    once) read as ``D * y`` with y of x's shape: ``g * y`` (as broadcasts.py's
     ``_swap_broadcasts``, here after copies are propagated and temporaries
     folded, and with symbolic shapes too), statement by statement of the top level."""
-    from .transform import _full_broadcast
-
     def spread(sc_, v):
-        return _full_broadcast(sc_, v) or _keepdims_broadcast(sc_, v)
+        return full_broadcast(sc_, v) or _keepdims_broadcast(sc_, v)
 
     sc = rt.shapes
     stores = _stores(stmts)

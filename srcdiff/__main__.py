@@ -1,15 +1,19 @@
 """Command line: print generated derivative code, or list the rule table.
 
-    srcdiff FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]
+    srcdiff FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] [--stage STAGE]
     srcdiff rules
 
 (``python -m srcdiff`` works the same). FILE.py is imported, so its
-module-level code runs.
+module-level code runs. ``--stage`` prints the function after one stage of
+the pipeline instead (api.stages: parse, normalize, inline, reverse,
+optimize; optimize, the default, is the generated code).
 """
 import argparse
 import importlib.util
 import os
 import sys
+
+from .api.stages import MODE_STAGES, STAGES, stage_source
 
 
 def _rules():
@@ -64,30 +68,33 @@ def main(argv=None):
     prog = _prog()
     parser = argparse.ArgumentParser(
         prog=prog,
-        usage=f"{prog} FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward]\n"
+        usage=f"{prog} FILE.py::FUNC [--wrt NAMES] [--mode reverse|forward] "
+              f"[--stage {'|'.join(STAGES)}]\n"
               f"       {prog} rules",
         description="Print the derivative source srcdiff generates for FUNC, a function "
-                    "in FILE.py (FILE.py is imported: its module-level code runs). "
+                    "in FILE.py (FILE.py is imported: its module-level code runs), or "
+                    "with --stage the function after that stage of the pipeline. "
                     "'rules' lists the rule table.")
     parser.add_argument("target", metavar="FILE.py::FUNC",
                         help="the function to differentiate (FUNC may be Class.method)")
     parser.add_argument("--wrt", default=None, metavar="NAMES",
                         help="comma-separated parameter names (default: the first parameter)")
-    parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
+    parser.add_argument("--mode", choices=tuple(MODE_STAGES), default="reverse")
+    parser.add_argument("--stage", choices=STAGES, default="optimize",
+                        help="print the function after this stage of the pipeline "
+                             "(default: optimize, the generated code)")
     args = parser.parse_args(argv)
-    import srcdiff
+    if args.stage not in MODE_STAGES[args.mode]:
+        print(f"{prog}: error: --stage {args.stage} does not apply to --mode {args.mode} "
+              f"(its stages: {', '.join(MODE_STAGES[args.mode])})", file=sys.stderr)
+        return 2
     from .errors import SrcdiffError
     try:
         f = _load(args.target)
         wrt = tuple(args.wrt.split(",")) if args.wrt else 0
-        if args.mode == "reverse":
-            g = srcdiff.grad(f, wrt=wrt if not isinstance(wrt, tuple) or len(wrt) > 1 else wrt[0])
-        else:
-            if not hasattr(srcdiff, "jvp_source"):
-                print("forward mode is not available in this version", file=sys.stderr)
-                return 2
-            g = srcdiff.jvp_source(f, wrt=wrt)
-        print(srcdiff.source(g), end="")
+        if args.mode == "reverse" and isinstance(wrt, tuple) and len(wrt) == 1:
+            wrt = wrt[0]
+        print(stage_source(f, args.stage, wrt, args.mode), end="")
     except _BadTarget as e:
         print(f"{prog}: error: {e}", file=sys.stderr)
         return 2

@@ -152,8 +152,16 @@ def _generate(func, wrt_names, mode, has_aux, spec=frozenset(), tupled=False, ch
 
 
 def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=False,
-                       checkpoint=None, records=()):
+                       checkpoint=None, records=(), observe=None):
+    """The Generated code of ``func`` (arguments as for _generate). ``observe``:
+    None, or a function called with (stage, result) where a stage ends: "inline",
+    the prepared function the transform starts from (frontend.normalize's
+    Normalized), and for grad and value_and_grad "reverse", the FunctionDef the
+    reverse transform made, before the clean-up passes (api.stages shows them;
+    it must not change them)."""
     norm = prepare(func, wrt_names, records)
+    if observe is not None:
+        observe("inline", norm)
     fs = norm.fs
     env = norm.env
     name = fs.name if fs.name != "lambda_" else "lambda_"
@@ -211,12 +219,15 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
             value = tuple_([keep(last.value.elts[0], "value"), keep(aux_value, "aux")]) \
                 if has_aux else keep(out, "value")
             result = tuple_([value, grads_expr])
-        body_stmts = _fold(primal + kept + adjoint + [gast.Return(value=result)], env, fs,
-                           rt, params)
+        body_stmts = primal + kept + adjoint + [gast.Return(value=result)]
+        fname = f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}"
+        if observe is not None:
+            observe("reverse", function_def(fname, params, body_stmts,
+                                            defaults_from=_placeholder_defaults(norm.node.args)))
+        body_stmts = _fold(body_stmts, env, fs, rt, params)
         body_stmts = rt.keep_pushed_arrays(body_stmts, _resolver(env, fs))
         body_stmts = annotate(body_stmts, loc)
-        fn = function_def(f"{name}_{'grad' if mode == 'grad' else 'value_and_grad'}", params,
-                          dead_code(body_stmts, _resolver(env, fs)),
+        fn = function_def(fname, params, dead_code(body_stmts, _resolver(env, fs)),
                           defaults_from=_placeholder_defaults(norm.node.args))
         defs = [fn]
     title = f"srcdiff {mode} of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"

@@ -6,6 +6,7 @@ import ast
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -140,3 +141,34 @@ def test_cli_stage_as_a_program():
                          env={**os.environ, "PYTHONPATH": ROOT})
     assert bad.returncode == 2 and "invalid choice: 'bogus'" in bad.stderr
 
+
+# ---- ARCHITECTURE.md cannot go stale -------------------------------------------
+
+SHOWN = re.compile(r"`python -m srcdiff ([^`]+)` prints:\n\n```python\n(.*?)```", re.S)
+
+
+def _tour():
+    with open(os.path.join(ROOT, "ARCHITECTURE.md")) as f:
+        return SHOWN.findall(f.read())
+
+
+def test_architecture_tour_shows_every_stage():
+    stages = [args.split("--stage ")[1] for args, _ in _tour()]
+    assert stages == list(STAGES)
+
+
+def test_architecture_tour_shows_the_example_as_written():
+    with open(os.path.join(ROOT, "ARCHITECTURE.md")) as f:
+        doc = f.read()
+    shown = re.search(r"holds the\nfunction we follow.*?```python\n(.*?)```", doc, re.S).group(1)
+    with open(os.path.join(ROOT, "examples", "architecture_tour.py")) as f:
+        assert shown in f.read()
+
+
+@pytest.mark.parametrize("args, shown", _tour(), ids=[a for a, _ in _tour()])
+def test_architecture_tour_shows_the_current_output(args, shown, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    status, text = _run(*args.split())
+    assert status == 0
+    # (the generated code's header names the file by its absolute path)
+    assert text.replace(ROOT + os.sep, "") == shown

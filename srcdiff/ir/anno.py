@@ -1,51 +1,201 @@
-"""Annotations: what one stage writes on a gast node for a later stage to read.
+"""Annotations: what one stage writes on a syntax node for a later stage to read.
 
 Stages talk to each other through facts attached to tree nodes (the source
 line a statement came from, "this statement was split by the reverse
 transform", "keep this assignment", ...). Every such fact is declared here,
-once, with the modules that use it and what it means; code reads and writes
-them only through ``get``/``has``/``set``/``delete``, so a reader can find
-what one stage tells the next by grepping a name.
+once, in ``ANNOTATIONS``: its name, what it means and what its value is, the
+stages that set it and those that read it, grouped by the stage that sets it
+in pipeline order (parse, normalize, inline, analyze, reverse or forward
+transform, optimize, codegen), so the table reads as what each stage tells
+the next. Code reads and writes annotations only through ``get``/``has``/
+``set``/``delete`` (``required`` where the annotation must be there), so a
+reader finds every use of one by grepping its name.
 
 A value is stored as an attribute of the node (``attr``), so it travels with
-the node through ``copy.deepcopy`` and the clones the stages make.
+the node through ``copy.deepcopy``, ``ir.syntax.clone`` and the other copies
+the stages make. Module names in ``set_by``/``read_by`` are relative to
+``srcdiff``; a stage package ("reverse") stands for any of its modules.
 """
 import collections
 
-Annotation = collections.namedtuple("Annotation", "name attr used_in doc")
+Annotation = collections.namedtuple("Annotation", "name attr set_by read_by doc")
 
 ANNOTATIONS = [
-    Annotation("aug_item", "srcdiff_aug_item", ('frontend.inline', 'frontend.normalize'), ""),
-    Annotation("augassign", "srcdiff_augassign", ('analysis.sharing', 'frontend.inline', 'frontend.list_names', 'frontend.normalize'), ""),
-    Annotation("cotangent", "srcdiff_cotangent", ('backend.optimize', 'reverse.transform'), ""),
-    Annotation("count", "srcdiff_count", ('reverse.checkpoint', 'reverse.transform'), ""),
-    Annotation("count_stack", "srcdiff_count_stack", ('reverse.transform',), ""),
-    Annotation("default", "srcdiff_default", ('forward.transform',), ""),
-    Annotation("fresh", "srcdiff_fresh", ('analysis.sharing', 'frontend.inline'), ""),
-    Annotation("indexed", "srcdiff_indexed", ('frontend.inline',), ""),
-    Annotation("int_check", "srcdiff_int_check", ('frontend.inline', 'frontend.normalize'), ""),
-    Annotation("invariant", "srcdiff_invariant", ('reverse.transform',), ""),
-    Annotation("iterlocal", "srcdiff_iterlocal", ('reverse.transform',), ""),
-    Annotation("keep", "srcdiff_keep", ('api.reverse_mode', 'backend.optimize', 'reverse.transform'), ""),
-    Annotation("merged", "srcdiff_merged", ('frontend.inline', 'frontend.normalize'), ""),
-    Annotation("nofold", "srcdiff_nofold", ('backend.optimize', 'reverse.transform'), ""),
-    Annotation("number", "srcdiff_number", ('frontend.inline', 'frontend.records'), ""),
-    Annotation("original", "srcdiff_original", ('frontend.inline', 'frontend.normalize', 'frontend.values'), ""),
-    Annotation("pre", "srcdiff_pre", ('frontend.normalize',), ""),
-    Annotation("primal_loop", "srcdiff_primal_loop", ('reverse.checkpoint', 'reverse.transform'), ""),
-    Annotation("private", "srcdiff_private", ('analysis.sharing', 'frontend.inline'), ""),
-    Annotation("push_after", "srcdiff_push_after", ('reverse.transform',), ""),
-    Annotation("record", "srcdiff_record", ('frontend.normalize', 'frontend.records'), ""),
-    Annotation("recursive", "srcdiff_recursive", ('frontend.inline',), ""),
-    Annotation("sequence", "srcdiff_sequence", ('reverse.checkpoint', 'reverse.transform'), ""),
-    Annotation("split", "srcdiff_split", ('reverse.transform',), ""),
-    Annotation("tangent", "srcdiff_tangent", ('forward.transform',), ""),
-    Annotation("temporary", "srcdiff_temporary", ('analysis.activity',), ""),
-    Annotation("unit_seed", "srcdiff_unit_seed", ('backend.optimize', 'reverse.tidy', 'reverse.transform'), ""),
-    Annotation("srcline", "srcline", ('api.forward_mode', 'backend.codegen', 'backend.optimize', 'errors', 'forward.transform', 'frontend.inline', 'frontend.normalize', 'frontend.values', 'ir.syntax', 'reverse.checkpoint', 'reverse.transform'), ""),
-    Annotation("srcloc", "srcloc", ('api.forward_mode', 'backend.codegen', 'backend.optimize', 'forward.transform', 'frontend.inline', 'frontend.records', 'frontend.values', 'reverse.transform'), ""),
-    Annotation("inline_chain", "inline_chain", ('frontend.inline',), ""),
-    Annotation("ssa_env", "ssa_env", ('frontend.inline', 'frontend.normalize', 'frontend.prepare'), ""),
+    # ---- frontend.normalize: flattening the user's code into simple statements ----
+    Annotation(
+        "srcline", "srcline",
+        ("frontend", "ir.syntax", "reverse", "forward", "backend.optimize"),
+        ("frontend", "reverse", "forward", "backend.optimize", "backend.codegen",
+         "api.forward_mode", "errors"),
+        "The line a statement comes from: an int, the 1-based line number in the parsed "
+        "(dedented) source of the function named by its srcloc (else the transformed "
+        "function's), or None for a statement with no line; every normalized statement "
+        "has it. Errors point there and codegen writes that line as a comment."),
+    Annotation(
+        "ssa_env", "ssa_env", ("frontend.normalize", "frontend.inline"), ("frontend.inline",),
+        "On a call normalize made: a dict from each name as written to the version "
+        "(renamed name) current at the call, which a lambda or nested function inlined "
+        "there reads (Python binds free names when called); inlining renames its keys "
+        "and values with the code around it."),
+    Annotation(
+        "original", "srcdiff_original", ("frontend.normalize",),
+        ("frontend.inline", "frontend.values"),
+        "On a lambda kept in the normalized code: a clone of the lambda as written (its "
+        "names not renamed), the body inlined when the lambda is called."),
+    Annotation(
+        "record", "srcdiff_record", ("frontend.normalize", "frontend.records"),
+        ("frontend.normalize", "frontend.records"),
+        "On the tuple or dict literal that stands for a NamedTuple or dataclass object "
+        "made in the function (a constructor call, ``p._replace(...)``): its "
+        "frontend.records.RecordKind (class, fields, the records held in its fields)."),
+    Annotation(
+        "pre", "srcdiff_pre", ("frontend.normalize",), ("frontend.normalize",),
+        "On a loop with an ``else:`` its body can break out of: the list of statements "
+        "to put before the loop (``broke = False``, the flag the breaks set)."),
+    Annotation(
+        "int_check", "srcdiff_int_check", ("frontend.normalize",),
+        ("frontend.normalize", "frontend.inline"),
+        "``a[i][j] = v`` written ``a[i, j] = v`` where ``i`` is not certainly an int: on "
+        "the merged target a bool (check needed), then on the assignment the (filename, "
+        "line) of the user's target, for the run-time check runtime.int_index inline "
+        "inserts."),
+    Annotation(
+        "merged", "srcdiff_merged", ("frontend.normalize",), ("frontend.inline",),
+        "On an assignment ``a[i, j] = v`` written ``a[i][j] = v``: the (filename, line) "
+        "of the user's target, for the check runtime.array_target that ``a`` is an "
+        "array (inline inserts it where ``a`` is not certainly one)."),
+    Annotation(
+        "augassign", "srcdiff_augassign", ("frontend.normalize", "frontend.inline"),
+        ("frontend.inline", "frontend.list_names", "analysis.sharing"),
+        "On ``y_1 = y op v`` written ``y op= v``: the name (str) of the variable whose "
+        "array Python changes in place, renamed with the code; None once inline has "
+        "made the write in place explicit (``y[...] = y_new``)."),
+    Annotation(
+        "aug_item", "srcdiff_aug_item", ("frontend.normalize",), ("frontend.inline",),
+        "True on ``new = old op v`` of ``L[i] op= v``: Python changes the item's array in "
+        "place, which inline's alias checks treat like ``old op= v``."),
+
+    # ---- frontend.records: object fields read as container items ----
+    Annotation(
+        "number", "srcdiff_number", ("frontend.records",), ("frontend.inline",),
+        "True on the item read ``p[k]`` that replaces the read of an object's field "
+        "holding a number: it holds no array, for the alias analyses."),
+
+    # ---- frontend.inline: user functions inlined, alias checks inserted ----
+    Annotation(
+        "srcloc", "srcloc", ("frontend", "reverse", "forward", "backend.optimize"),
+        ("frontend", "reverse", "forward", "backend.optimize", "backend.codegen",
+         "api.forward_mode"),
+        "On a statement inlined from another function: the errors.SourceLocation of that "
+        "function's source, to which srcline refers (absent: the transformed "
+        "function's); errors and codegen comments name that file and line."),
+    Annotation(
+        "inline_chain", "inline_chain", ("frontend.inline",), ("frontend.inline",),
+        "On a statement inlined from a call: the tuple of the functions inlined to reach "
+        "it, outermost first (function objects, or ``(\"local\", name)`` for a nested "
+        "def), to find recursive calls."),
+    Annotation(
+        "recursive", "srcdiff_recursive", ("frontend.inline",), ("frontend.inline",),
+        "True on ``t = f(...)`` that calls a function being inlined around it: left a "
+        "call (the reverse transform differentiates it through call_fwd/call_bwd) and "
+        "not tried again."),
+    Annotation(
+        "indexed", "srcdiff_indexed", ("frontend.inline",), ("frontend.inline",),
+        "True on the ``for k in range(n)`` loop inline made of a loop over a "
+        "differentiated sequence, so it is not rewritten again."),
+    Annotation(
+        "private", "srcdiff_private", ("frontend.inline",), ("frontend.inline", "analysis.sharing"),
+        "True on ``p = saved_copy(p)`` at the top of the function, for a parameter "
+        "written in place: its value is a private copy that shares no memory."),
+    Annotation(
+        "fresh", "srcdiff_fresh", ("frontend.inline",), ("frontend.inline", "analysis.sharing"),
+        "True on ``t = <op>`` after which inline checks at run time "
+        "(runtime.fresh_value) that the value shares no memory with the op's sources: "
+        "the alias analyses take it as a new value."),
+
+    # ---- analysis.activity: classifying operations ----
+    Annotation(
+        "temporary", "srcdiff_temporary", ("analysis.activity",), ("analysis.activity",),
+        "True on the name receiving a refused attribute or method call when it is a "
+        "value the transform named, not a user's variable: the refusal says \"a value "
+        "computed on this line\"."),
+
+    # ---- reverse: the adjoint sweep and what it saves (api.reverse_mode, optimize) ----
+    Annotation(
+        "split", "srcdiff_split", ("reverse",), ("reverse",),
+        "On ``t = f(...)`` differentiated through call_fwd/call_bwd, once its primal is "
+        "rewritten ``t, res = call_fwd(f, ...)``: the tuple (t, the activity.Op of the "
+        "original call, res: the name of the residual call_bwd reads)."),
+    Annotation(
+        "iterlocal", "srcdiff_iterlocal", ("reverse",), ("reverse",),
+        "On an assignment in a loop body binding a name assigned nowhere else: the loop "
+        "(For or While node) it is local to; its value is pushed once per iteration "
+        "and popped when the reversed iteration starts, instead of restored."),
+    Annotation(
+        "push_after", "srcdiff_push_after", ("reverse",), ("reverse",),
+        "On an iterlocal assignment: the statement of the loop body after which its "
+        "value is pushed (itself, or the last statement that writes into its array)."),
+    Annotation(
+        "invariant", "srcdiff_invariant", ("reverse",), ("reverse",),
+        "True on an iterlocal assignment whose value is the same in every iteration "
+        "(nothing it reads changes in the loops around it): not saved at all."),
+    Annotation(
+        "unit_seed", "srcdiff_unit_seed", ("reverse",), ("reverse.tidy", "backend.optimize"),
+        "On the statement seeding the output's cotangent: True when the seed is a "
+        "constant (1.0, for a real scalar output), which reverse.tidy puts into the "
+        "expressions reading it; optimize merges the statement into no sum."),
+    Annotation(
+        "nofold", "srcdiff_nofold", ("reverse",), ("backend.optimize",),
+        "True on a statement (the seed) that optimize folds no earlier value into and "
+        "merges into no sum with the addition after it."),
+    Annotation(
+        "keep", "srcdiff_keep", ("reverse", "api.reverse_mode"), ("backend.optimize",),
+        "True on an assignment optimize leaves as it is (not folded into its uses, not "
+        "removed by copy propagation, not merged into a sum): the seed, and the outputs "
+        "kept aside before the adjoint sweep restores overwritten names."),
+    Annotation(
+        "sequence", "srcdiff_sequence", ("reverse",), ("reverse", "reverse.checkpoint"),
+        "True on a primal for loop whose reversed loop iterates its sequence backwards: "
+        "the primal makes its iterable a sequence (runtime.as_sequence) first."),
+    Annotation(
+        "primal_loop", "srcdiff_primal_loop", ("reverse",), ("reverse", "reverse.checkpoint"),
+        "On a reversed loop of the adjoint sweep: the primal loop statement (For or "
+        "While node) it runs backwards."),
+    Annotation(
+        "count", "srcdiff_count", ("reverse",), ("reverse", "reverse.checkpoint"),
+        "On a primal while loop, or for loop with a break: the name (str) of the "
+        "variable the primal counts its iterations in, as many as the reversed loop "
+        "runs."),
+    Annotation(
+        "count_stack", "srcdiff_count_stack", ("reverse",), ("reverse",),
+        "On a counted loop (see count): the name (str) of the list its count is pushed "
+        "onto after the loop when it runs inside another loop, else None."),
+    Annotation(
+        "cotangent", "srcdiff_cotangent", ("reverse", "backend.optimize"), ("backend.optimize",),
+        "True on a read of a cotangent's name in the adjoint sweep (floating point, "
+        "where negation is exact): optimize folds signs into it; a read renamed by copy "
+        "propagation keeps it only if both names had it."),
+
+    # ---- forward: tangent code and its symbolic zeros ----
+    Annotation(
+        "default", "srcdiff_default", ("forward.transform",), ("forward.transform",),
+        "True on the literal a JVP rule's default parameter value became in the inlined "
+        "rule: the keyword passing it is dropped where it is the called function's "
+        "default too."),
+    Annotation(
+        "zero_of", "zero_of", ("forward.zeros",), ("forward.zeros",),
+        "On a Zero marker (the name forward.zeros.ZERO_ID): the primal expression whose "
+        "tangent it stands for, materialized as ``zeros_like_value(primal)``."),
+    Annotation(
+        "zero_src", "zero_src", ("forward.zeros",), ("forward.zeros",),
+        "On a Zero marker folding made: the expression over zeros it stands for "
+        "(``-Zero``, ``Zero[i]``), materialized by materializing that expression."),
+
+    # ---- backend.codegen: the stdlib ast nodes of the generated source ----
+    Annotation(
+        "tight", "_srcdiff_tight", ("backend.codegen",), ("backend.codegen",),
+        "True on a number constant (a stdlib ast node) whose attribute, item or call is "
+        "taken: its text is parenthesized (``(1.5).real``)."),
 ]
 
 _ATTR = {a.name: a.attr for a in ANNOTATIONS}
@@ -55,6 +205,12 @@ _MISSING = object()
 def get(node, name, default=None):
     """The annotation ``name`` of ``node``, or ``default`` where it has none."""
     return getattr(node, _ATTR[name], default)
+
+
+def required(node, name):
+    """The annotation ``name`` of ``node``, which the caller knows is there:
+    AttributeError where it is not (a bug of the stage that should have set it)."""
+    return getattr(node, _ATTR[name])
 
 
 def has(node, name):

@@ -2,6 +2,8 @@
 import re
 from contextlib import contextmanager
 
+from .ir import anno
+
 
 class SrcdiffError(Exception):
     """Raised for anything srcdiff cannot (or will not) differentiate.
@@ -61,13 +63,13 @@ class SourceLocation:
         self.lines = lines  # the source lines as written (dedented)
 
     def lineno(self, node):
-        n = getattr(node, "srcline", None) or getattr(node, "lineno", None)
+        n = anno.get(node, "srcline") or getattr(node, "lineno", None)
         if n is None:
             return None
         return self.first_line + n - 1
 
     def text(self, node):
-        n = getattr(node, "srcline", None) or getattr(node, "lineno", None)
+        n = anno.get(node, "srcline") or getattr(node, "lineno", None)
         if n is None or not (1 <= n <= len(self.lines)):
             return None
         return self.lines[n - 1].strip()

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import runtime
 from ..rules.methods import METHODS, ATTRIBUTES, NONDIFF_METHODS
+from ..ir import anno
 from ..ir.syntax import resolve_static
 from ..rules import lookup
 from ..ir.syntax import names_read, names_stored, load
@@ -157,7 +158,7 @@ class Classifier:
         a value the transform named, not one of the user's variables, so that the
         refusal says where it comes from rather than a made-up name."""
         if isinstance(recv, gast.Name) and not self.user_written(recv.id):
-            recv.srcdiff_temporary = True
+            anno.set(recv, "temporary", True)
 
     def user_written(self, name):
         """Is ``name`` (or the name it is a version of, ``y`` of ``y_2``) one the
@@ -307,7 +308,7 @@ def unknown_refusal(op, name, decorator):
         node.func.value if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
         else None
     object_read = isinstance(recv, gast.Name)
-    of = "a value computed on this line" if getattr(recv, "srcdiff_temporary", False) \
+    of = "a value computed on this line" if anno.get(recv, "temporary", False) \
         else _source_name(recv)
     if what.startswith("attribute ."):
         return (f"no derivative rule for the {what} of {of}",

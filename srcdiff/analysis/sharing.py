@@ -22,6 +22,7 @@ import operator
 import gast
 
 from .activity import walk_stmts
+from ..ir import anno
 from ..ir.syntax import names_read, names_stored, walk
 
 __all__ = ["may_share", "partners", "container_holds", "OwnedArrays", "TupleItems",
@@ -230,10 +231,10 @@ class OwnedArrays:
                 and isinstance(st.targets[0], gast.Name)):
             return None
         t = st.targets[0].id
-        aug = getattr(st, "srcdiff_augassign", None)
+        aug = anno.get(st, "augassign")
         if aug:
             return t, {aug}, t == aug
-        if getattr(st, "srcdiff_private", False) or getattr(st, "srcdiff_fresh", False):
+        if anno.get(st, "private", False) or anno.get(st, "fresh", False):
             return t, set(), False
         op = self.classify(st.value)
         if op.kind == "copy" and isinstance(op.node, gast.Name):
@@ -261,7 +262,7 @@ class OwnedArrays:
         st = self.stmts.get(key)
         if st is None or st.targets[0].id in self.other:
             return False
-        if getattr(st, "srcdiff_private", False) or getattr(st, "srcdiff_fresh", False):
+        if anno.get(st, "private", False) or anno.get(st, "fresh", False):
             return True
         op = self.classify(st.value)
         return op.kind in ("pack", "pack_dict") or bool(self.fresh(op))
@@ -412,7 +413,7 @@ class LiteralItems:
     def _simple(st):
         if isinstance(st, gast.Assign) and len(st.targets) == 1 \
                 and isinstance(st.targets[0], gast.Name) \
-                and not getattr(st, "srcdiff_augassign", None):
+                and not anno.get(st, "augassign"):
             return st.targets[0].id, st.value
         return None
 

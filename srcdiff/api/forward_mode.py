@@ -27,6 +27,7 @@ from ..frontend.prepare import prepare
 from ..frontend.records import from_cotangent, record_kind, to_container, to_tangent
 from ..frontend.values import function_kind
 from ..ir.syntax import load, clone, tuple_, names_read
+from ..ir import anno
 from ..ir.templates import HelperEnv
 from ..runtime.trees import leaves as _leaves, rebuild as _rebuild, zero_like as _zero_like
 
@@ -115,7 +116,7 @@ def _annotate_generated(stmts, loc):
     def visit(block, prev):
         res = []
         for s in block:
-            text = note(getattr(s, "srcline", None)) if getattr(s, "srcloc", loc) is loc \
+            text = note(anno.get(s, "srcline")) if anno.get(s, "srcloc", loc) is loc \
                 else None
             if text and text != prev[0] and not is_comment(s):
                 res.append(comment(text))

@@ -17,6 +17,7 @@ from ..frontend.records import RecordKind, from_cotangent, record_kind, to_conta
 from ..frontend.values import FunctionKind, function_kind
 from ..reverse.transform import ReverseTransform
 from ..ir.syntax import load, store, assign, call, tuple_, clone, const, names_read, names_stored, walk
+from ..ir import anno
 from ..ir.templates import HelperEnv
 from .cache import LRU, SIZE, generated, key_of, shared_deps
 
@@ -209,7 +210,7 @@ def _generate_uncached(func, wrt_names, mode, has_aux, spec, containers, tupled=
                 return clone(expr)
             name_ = norm.names.fresh(base)
             st = assign(name_, clone(expr))
-            st.srcdiff_keep = True
+            anno.set(st, "keep", True)
             kept.append(st)
             return load(name_)
 

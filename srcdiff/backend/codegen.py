@@ -21,6 +21,7 @@ import weakref
 
 import gast
 
+from ..ir import anno
 from ..ir.syntax import COMMENT_TAG, Transformer, comment, is_comment, walk
 
 
@@ -56,8 +57,8 @@ def annotate(stmts, loc, seen=None):
         res = []
         prev = None
         for s in block:
-            line = getattr(s, "srcline", None)
-            where = getattr(s, "srcloc", loc)
+            line = anno.get(s, "srcline")
+            where = anno.get(s, "srcloc", loc)
             if line is not None and (where, line) != prev and not is_comment(s):
                 text = _line_text(where, line)
                 if text:
@@ -292,13 +293,13 @@ class _AstorForms(ast.NodeTransformer):
         if type(value) not in (int, float, complex):
             return node
         text = number_text(value)
-        if getattr(node, "_srcdiff_tight", False) and not text.startswith("("):
+        if anno.get(node, "tight", False) and not text.startswith("("):
             text = f"({text})"
         return ast.copy_location(ast.Name(id=text, ctx=ast.Load()), node)
 
     def _tight(self, node):
         if isinstance(node, ast.Constant):
-            node._srcdiff_tight = True
+            anno.set(node, "tight", True)
 
     def visit_Attribute(self, node):
         self._tight(node.value)

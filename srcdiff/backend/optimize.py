@@ -19,6 +19,7 @@ import gast
 from .. import runtime
 from ..rules import lookup
 from .simplify import same_product, twice
+from ..ir import anno
 from ..ir.syntax import Transformer, clone, names_read, walk
 
 __all__ = ["forward_substitute", "copy_propagate", "dead_code", "merge_twin_accumulations",
@@ -216,7 +217,7 @@ class _NegConst(Transformer):
         if isinstance(node.op, gast.Add) and isinstance(r, gast.BinOp) \
                 and isinstance(r.op, gast.Mult) and isinstance(r.left, gast.Constant) \
                 and type(r.left.value) in (int, float) and r.left.value < 0 \
-                and isinstance(r.right, gast.Name) and getattr(r.right, "srcdiff_cotangent", False):
+                and isinstance(r.right, gast.Name) and anno.get(r.right, "cotangent", False):
             # a + -c * b -> a - c * b
             r.left = gast.Constant(value=-r.left.value, kind=None)
             node.op = gast.Sub()
@@ -228,7 +229,7 @@ class _NegConst(Transformer):
             if isinstance(c, gast.Constant) and type(c.value) in (int, float) \
                     and isinstance(n, gast.UnaryOp) and isinstance(n.op, gast.USub) \
                     and isinstance(n.operand, gast.Name) \
-                    and getattr(n.operand, "srcdiff_cotangent", False):
+                    and anno.get(n.operand, "cotangent", False):
                 setattr(node, const_side, gast.Constant(value=-c.value, kind=None))
                 setattr(node, neg_side, n.operand)
                 return node
@@ -333,7 +334,7 @@ def _fold_block(block, counts, purity, seen):
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name) and counts.get(s.targets[0].id) == 1 \
                 and not isinstance(s.value, gast.Constant) \
-                and not getattr(s, "srcdiff_keep", False) and purity.pure(s.value):
+                and not anno.get(s, "keep", False) and purity.pure(s.value):
             t = s.targets[0].id
             reads = names_read(s.value)
             shared = seen.sharing(reads)
@@ -342,16 +343,16 @@ def _fold_block(block, counts, purity, seen):
                 here = _use_site(u, t, seen.reads) if t in seen.reads(u) else None
                 if here is not None and (isinstance(u, gast.Return)
                                          and not (here and seen.fits(u, t, s.value))
-                                         or getattr(u, "srcdiff_nofold", False)):
+                                         or anno.get(u, "nofold", False)):
                     break
                 if here is not None:
                     if here and _replace(u, t, s.value):
                         seen.folded(u, reads)
-                        if u is seen.final and getattr(u, "srcline", None) is None:
+                        if u is seen.final and anno.get(u, "srcline") is None:
                             # (the return's comment: the source line of what went in)
-                            for attr in ("srcline", "srcloc"):
-                                if hasattr(s, attr):
-                                    setattr(u, attr, getattr(s, attr))
+                            for name in ("srcline", "srcloc"):
+                                if anno.has(s, name):
+                                    anno.set(u, name, anno.get(s, name))
                         counts[t] = 0
                         del block[i]
                         changed = True
@@ -390,7 +391,7 @@ def _copy_block(block, bound, counts):
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
                 and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
                 and bound.get(s.targets[0].id) == 1 and s.targets[0].id != s.value.id \
-                and not getattr(s, "srcdiff_keep", False) \
+                and not anno.get(s, "keep", False) \
                 and _propagate(block, i, s.targets[0].id, s.value, counts):
             del block[i]
             continue
@@ -424,8 +425,8 @@ def _propagate(block, i, x, y, counts):
         for n in walk(u):
             if isinstance(n, gast.Name) and n.id == x and isinstance(n.ctx, gast.Load):
                 n.id = y.id
-                n.srcdiff_cotangent = getattr(n, "srcdiff_cotangent", False) \
-                    and getattr(y, "srcdiff_cotangent", False)
+                anno.set(n, "cotangent", anno.get(n, "cotangent", False)
+                         and anno.get(y, "cotangent", False))
     return True
 
 
@@ -625,7 +626,7 @@ def _copy_then_add(copy, add):
     operations without the copy. (Not ``d += e``: it would write into ``a``.)"""
     if not (isinstance(copy, gast.Assign) and len(copy.targets) == 1
             and isinstance(copy.targets[0], gast.Name) and isinstance(copy.value, gast.Name)
-            and not getattr(copy, "srcdiff_keep", False) and not isinstance(add, gast.AugAssign)):
+            and not anno.get(copy, "keep", False) and not isinstance(add, gast.AugAssign)):
         return False
     got = _contribution(add, False)
     d = copy.targets[0].id
@@ -764,8 +765,7 @@ def _merged(block, i, j, purity, top, seen):
     """The one statement for ``block[i]`` (``d = A``) and ``block[j]`` (the next
     statement mentioning d, an addition to it), or None."""
     s = block[i]
-    if any(getattr(s, k, False) for k in ("srcdiff_keep", "srcdiff_nofold",
-                                          "srcdiff_unit_seed")):
+    if any(anno.get(s, k, False) for k in ("keep", "nofold", "unit_seed")):
         return None
     d, a = s.targets[0].id, s.value
     u = block[j]

@@ -37,6 +37,7 @@ from ..analysis.shapes import ShapeClasses
 from ..backend.simplify import simplify
 from ..ir.syntax import (load, store, const, assign, call, attr, names_read, clone, tuple_,
                      subscript, walk)
+from ..ir import anno
 from ..ir.templates import template, instantiate, literal_expr
 from .zeros import Folder, zero, is_zero
 
@@ -182,7 +183,7 @@ class ForwardTransform:
 
     def error(self, node, message, hint=None):
         # (a statement inlined from another function points at its own file's line)
-        return (getattr(node, "srcloc", None) or self.loc).error(node, message, hint)
+        return (anno.get(node, "srcloc") or self.loc).error(node, message, hint)
 
     def resolve(self, func):
         if isinstance(func, gast.Name):
@@ -270,7 +271,7 @@ class ForwardTransform:
             self.live.discard(name)
             self.owned.discard(name)
             if self.eager(name):
-                out.append(self._mark(assign(self.tan(name), self._zero_value(name), line)))
+                out.append(assign(self.tan(name), self._zero_value(name), line))
                 self.live.add(name)
                 self.owned.add(name)
             return out
@@ -312,7 +313,7 @@ class ForwardTransform:
             for lst, names in self.pushed.items():
                 if names & bases:       # (a stack holding one of those buffers)
                     self.owned.discard(_items(lst))
-        out.append(self._mark(assign(self.tan(name), expr, line)))
+        out.append(assign(self.tan(name), expr, line))
         self.live.add(name)
         if owned:
             self.owned.add(name)
@@ -333,11 +334,6 @@ class ForwardTransform:
     def _zero_value(self, name):
         return call(self.ref(runtime.zeros_like_value, "zeros_like_value"), [load(name)]) \
             if name not in self._containers else self.zero_tangent_of(name)
-
-    @staticmethod
-    def _mark(st):
-        st.srcdiff_tangent = True
-        return st
 
     # ---- the transform ----------------------------------------------------------
     def run(self):
@@ -361,7 +357,7 @@ class ForwardTransform:
         tparams = [self.tan(p) for p in self.wrt]
         for p in self.norm.params:
             if p not in self.wrt and self.eager(p):
-                out_stmts.append(self._mark(assign(self.tan(p), self._zero_value(p))))
+                out_stmts.append(assign(self.tan(p), self._zero_value(p)))
                 self.live.add(p)
                 self.owned.add(p)
         out_stmts += self.block(body)
@@ -401,12 +397,12 @@ class ForwardTransform:
         out = []
         for s in stmts:
             new = self.stmt(s)
-            where = getattr(s, "srcloc", None)
+            where = anno.get(s, "srcloc")
             for st in new:
-                if getattr(st, "srcline", None) is None:
-                    st.srcline = getattr(s, "srcline", None)
-                if where is not None and not hasattr(st, "srcloc"):
-                    st.srcloc = where
+                if anno.get(st, "srcline") is None:
+                    anno.set(st, "srcline", anno.get(s, "srcline"))
+                if where is not None and not anno.has(st, "srcloc"):
+                    anno.set(st, "srcloc", where)
             out += new
         return out
 
@@ -456,12 +452,12 @@ class ForwardTransform:
                 d = self.tangent_atom(v.args[1])
                 snap = call(self.ref(runtime.zeros_like_value, "zeros_like_value"),
                             [clone(v.args[1])]) if is_zero(d) else self.folder.materialize(d)
-                return [s, self._mark(gast.Expr(value=call(
+                return [s, gast.Expr(value=call(
                     self.ref(runtime.restore_contents, "restore_contents"),
-                    [load(self.tan(v.args[0].id)), snap])))]
+                    [load(self.tan(v.args[0].id)), snap]))]
             return [s]
         op = self.classifier.classify(s.value)
-        line = s.srcline
+        line = anno.required(s, "srcline")
         pre, out = [], []
         if op.kind == "const" and isinstance(s.value, gast.Constant) and s.value.value is None:
             # a placeholder (generated code initializes names it saves this way)
@@ -472,7 +468,7 @@ class ForwardTransform:
                 # (None is no buffer another tangent shares: a path that binds t
                 # to an array it owns still owns it after the paths meet)
                 self.owned.add(t)
-                return [s, self._mark(assign(self.tan(t), const(None), line))]
+                return [s, assign(self.tan(t), const(None), line)]
             return [s]
         if op.kind == "list_pop":
             lst = op.args[0].id
@@ -503,7 +499,7 @@ class ForwardTransform:
             error = self.error(s, str(e.args[0]), e.args[1] if len(e.args) > 1 else None)
             error.object_read = e.object_read
             raise error from None
-        out = pre + [s] + [self._mark(st) for st in stmts]
+        out = pre + [s] + stmts
         mirror = op.kind == "copy" or (op.kind == "call" and any(op.func is m for m in _MIRRORS))
         return self.set_tangent(t, expr, line, out, mirror=mirror)
 
@@ -520,13 +516,14 @@ class ForwardTransform:
         lst = self._pop_tail_of(s.value)
         out = [s]
         if not (self.active(lst) and lst in self.live):
-            return self.set_tangent(t, zero(load(t)), s.srcline, out) if self.active(t) else out
+            return self.set_tangent(t, zero(load(t)), anno.required(s, "srcline"), out) \
+                if self.active(t) else out
         popped = call(clone(s.value.func), [load(self.tan(lst))] +
                       [clone(a) for a in s.value.args[1:]])
         if not self.active(t):
-            out.append(self._mark(gast.Expr(value=popped)))
+            out.append(gast.Expr(value=popped))
             return out
-        return self.set_tangent(t, popped, s.srcline, out, mirror=True)
+        return self.set_tangent(t, popped, anno.required(s, "srcline"), out, mirror=True)
 
     def tangent_expr(self, s, t, op, renamed):
         """(rule statements, tangent expression or Zero) of ``t = op``."""
@@ -610,7 +607,7 @@ class ForwardTransform:
             # sorted(d) of a dict: its keys, constants (checked where it runs)
             check = gast.Expr(value=call(self.ref(runtime.sorted_keys_only, "sorted_keys_only"),
                                          [clone(node.args[0])]))
-            return [self._mark(check)], zero(load(t))
+            return [check], zero(load(t))
         if _in(f, _SHAPE_FUNCS) or _in(op.func, _SHAPE_FUNCS):
             return [], zero(load(t))     # sizes and shapes carry no derivative
         reads = set()
@@ -718,7 +715,7 @@ class ForwardTransform:
             st.value = _DropDefaults(self.resolve).visit(st.value)
         for st in stmts:
             st.value = simplify(st.value)
-            st.srcline = s.srcline
+            anno.set(st, "srcline", anno.required(s, "srcline"))
         return stmts, expr
 
     def _complete_items(self, expr, t):
@@ -761,13 +758,13 @@ class ForwardTransform:
         if not self.active(y):
             return [s]
         self.owned.discard(_items(y))       # (a list's item replaced)
-        line = s.srcline
+        line = anno.required(s, "srcline")
         out = [s]
         dv = self.tangent_atom(s.value)
         if y not in self.live:
             if is_zero(dv):
                 return out
-            out.append(self._mark(assign(self.tan(y), self._zero_value(y), line)))
+            out.append(assign(self.tan(y), self._zero_value(y), line))
             self.live.add(y)
             self.owned.add(y)
         value = self.folder.materialize(dv) if not is_zero(dv) else const(0.0)
@@ -775,11 +772,11 @@ class ForwardTransform:
         if y in self.owned:
             tgt = gast.Subscript(value=load(dy), slice=clone(target.slice), ctx=gast.Store())
             st = gast.Assign(targets=[tgt], value=value, type_comment=None)
-            st.srcline = line
-            out.append(self._mark(st))
+            anno.set(st, "srcline", line)
+            out.append(st)
         else:
             e = call(self.ref(set_item, "set_item"), [load(dy), clone(target.slice), value])
-            out.append(self._mark(assign(dy, e, line)))
+            out.append(assign(dy, e, line))
             self.owned.add(y)
         return out
 
@@ -787,7 +784,7 @@ class ForwardTransform:
         v = s.value
         if not isinstance(v, gast.Call):
             return [s]
-        line = s.srcline
+        line = anno.required(s, "srcline")
         op = self.classifier.classify(v)
         if writes_arguments(op) and any(self.active(n) and n in self.live for n in op.reads()):
             raise self.error(s, *writing_call_refusal(op))
@@ -802,7 +799,7 @@ class ForwardTransform:
                 return before + [s] + after
             if meth == "pop" and not v.args:
                 if lst in self.live:
-                    return [s, self._mark(gast.Expr(value=call(attr(self.tan(lst), "pop"))))]
+                    return [s, gast.Expr(value=call(attr(self.tan(lst), "pop")))]
                 return [s]
             op = self.classifier.classify(v)
             if any(self.active(n) and n in self.live for n in op.reads()) \
@@ -814,7 +811,7 @@ class ForwardTransform:
             lst = v.args[0].id
             if self.active(lst) and lst in self.live:
                 args = [load(self.tan(lst))] + [clone(a) for a in v.args[1:]]
-                return [s, self._mark(gast.Expr(value=call(clone(func), args)))]
+                return [s, gast.Expr(value=call(clone(func), args))]
         return [s]
 
     def _list_add(self, lst, meth, value, line):
@@ -831,7 +828,7 @@ class ForwardTransform:
                 and value.id in self._item_written:
             y = value.id
             if y not in self.live:
-                before.append(self._mark(assign(self.tan(y), self._zero_value(y), line)))
+                before.append(assign(self.tan(y), self._zero_value(y), line))
                 self.live.add(y)
                 self.owned.add(y)
                 self.views.pop(y, None)
@@ -842,8 +839,8 @@ class ForwardTransform:
             d = self.tangent_atom(value)
             if is_zero(d):
                 return [], []
-            before.append(self._mark(assign(self.tan(lst), call(
-                self.ref(runtime.zeros_like_list, "zeros_like_list"), [load(lst)]), line)))
+            before.append(assign(self.tan(lst), call(
+                self.ref(runtime.zeros_like_list, "zeros_like_list"), [load(lst)]), line))
             self.live.add(lst)
         d = self.tangent_atom(value)
         if is_zero(d):
@@ -859,8 +856,8 @@ class ForwardTransform:
                                           self.tangent_atom(value)))):
             self.owned.discard(_items(lst))     # (a tangent that may be shared)
         node = gast.Expr(value=call(attr(self.tan(lst), meth), [d]))
-        node.srcline = line
-        return before, [self._mark(node)]
+        anno.set(node, "srcline", line)
+        return before, [node]
 
     # ---- control flow ----------------------------------------------------------
     def if_stmt(self, s):
@@ -881,9 +878,9 @@ class ForwardTransform:
         self.live = live1 | live2
         self.owned = (owned1 & owned2) | one_sided(owned1, live2) | one_sided(owned2, live1)
         node = gast.If(test=s.test, body=body or [gast.Pass()], orelse=orelse)
-        node.srcline = s.srcline
-        if hasattr(s, "srcloc"):
-            node.srcloc = s.srcloc
+        anno.set(node, "srcline", anno.required(s, "srcline"))
+        if anno.has(s, "srcloc"):
+            anno.set(node, "srcloc", anno.get(s, "srcloc"))
         return [node]
 
     def _snapshot(self):
@@ -929,7 +926,8 @@ class ForwardTransform:
                 self.live.discard(n)
                 self.owned.discard(n)
                 if self.eager(n):
-                    pre.append(self._mark(assign(self.tan(n), self._zero_value(n), s.srcline)))
+                    pre.append(assign(self.tan(n), self._zero_value(n),
+                                      anno.required(s, "srcline")))
                     self.live.add(n)
                     self.owned.add(n)
         self.breaks.append([])
@@ -959,8 +957,9 @@ class ForwardTransform:
         copies &= owned_start
         pre = []
         for y in sorted(copies):
-            pre.append(self._mark(assign(self.tan(y), call(self.ref(private_copy, "private_copy"),
-                                                           [load(self.tan(y))]), s.srcline)))
+            pre.append(assign(self.tan(y), call(self.ref(private_copy, "private_copy"),
+                                                [load(self.tan(y))]),
+                              anno.required(s, "srcline")))
         body, end, owned_end, brk = self._run_body(s, start, owned_start, diter)
         live_after = set(start)
         owned_after = set(owned_start)
@@ -978,9 +977,9 @@ class ForwardTransform:
                             type_comment=None)
         else:
             node = gast.While(test=s.test, body=body or [gast.Pass()], orelse=[])
-        node.srcline = s.srcline
-        if hasattr(s, "srcloc"):
-            node.srcloc = s.srcloc
+        anno.set(node, "srcline", anno.required(s, "srcline"))
+        if anno.has(s, "srcloc"):
+            anno.set(node, "srcloc", anno.get(s, "srcloc"))
         return pre + [node]
 
     def _tangent_target(self, t):
@@ -1014,7 +1013,7 @@ def _numpy_func(f):
 
 def _default_const(value):
     c = literal_expr(value)
-    c.srcdiff_default = True
+    anno.set(c, "default", True)
     return c
 
 
@@ -1029,7 +1028,7 @@ class _DropDefaults(gast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         node.keywords = [k for k in node.keywords
-                         if not (getattr(k.value, "srcdiff_default", False)
+                         if not (anno.get(k.value, "default", False)
                                  and self._callee_default(node.func, k))]
         return node
 

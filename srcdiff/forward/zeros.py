@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import runtime
 from ..rules import lookup
+from ..ir import anno
 from ..ir.syntax import load, const, clone, names_read
 
 __all__ = ["ZERO_ID", "zero", "is_zero", "Folder"]
@@ -32,14 +33,14 @@ _ADDITIVE = {operator.add, np.add, runtime.add_cotangents}
 def zero(primal):
     """A Zero marker standing for the tangent of the expression ``primal``."""
     n = load(ZERO_ID)
-    n.zero_of = primal
+    anno.set(n, "zero_of", primal)
     return n
 
 
 def _composite(src):
     """A Zero standing for the value of ``src`` (an expression over zeros)."""
     n = load(ZERO_ID)
-    n.zero_src = src
+    anno.set(n, "zero_src", src)
     return n
 
 
@@ -66,10 +67,10 @@ class Folder:
     # ---- materialization ---------------------------------------------------
     def materialize(self, node):
         if is_zero(node):
-            src = getattr(node, "zero_src", None)
+            src = anno.get(node, "zero_src")
             if src is not None:
                 return self.materialize(clone(src))
-            return self.zeros(clone(node.zero_of))
+            return self.zeros(clone(anno.required(node, "zero_of")))
         for field, value in gast.iter_fields(node):
             if isinstance(value, list):
                 setattr(node, field, [self.materialize(v) if isinstance(v, gast.AST) else v

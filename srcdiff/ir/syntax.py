@@ -3,6 +3,8 @@ import copy
 
 import gast
 
+from . import anno
+
 
 def load(name):
     return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
@@ -19,7 +21,7 @@ def const(value):
 def assign(name, value, line=None):
     node = gast.Assign(targets=[store(name) if isinstance(name, str) else name],
                        value=value, type_comment=None)
-    node.srcline = line
+    anno.set(node, "srcline", line)
     return node
 
 
@@ -54,7 +56,7 @@ def binop(left, op, right):
 def comment(text, line=None):
     """A statement that codegen turns into a ``# text`` comment line."""
     node = gast.Expr(value=gast.Constant(value=COMMENT_TAG + text, kind=None))
-    node.srcline = line
+    anno.set(node, "srcline", line)
     return node
 
 

@@ -15,6 +15,7 @@ import gast
 import numpy as np
 
 from .. import runtime
+from ..runtime import transforms
 from ..rules.methods import METHODS, ATTRIBUTES, NONDIFF_METHODS
 from ..ir import anno
 from ..ir.syntax import resolve_static
@@ -551,6 +552,6 @@ def activity(stmts, wrt, output_names, classifier, shares=None):
 
 def recursion_helper(func):
     """Is ``func`` one of the calls generated code makes for a recursive call
-    (srcdiff.api.call_fwd / call_bwd: the callee's own generated functions)?"""
-    return getattr(func, "__module__", None) == "srcdiff.api" \
-        and getattr(func, "__name__", None) in ("call_fwd", "call_bwd")
+    (``call_fwd`` / ``call_bwd``, registered by srcdiff.api: the callee's own
+    generated functions)?"""
+    return any(func is transforms.get(name) for name in ("call_fwd", "call_bwd"))

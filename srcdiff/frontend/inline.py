@@ -32,6 +32,7 @@ from .records import rewrite_records
 from .values import resolve_function_values
 from ..ir.syntax import load, store, const, assign, clone, names_read, names_stored, subscript, walk
 from ..ir.templates import HelperEnv
+from ..ir import anno
 
 __all__ = ["inline_calls"]
 
@@ -46,11 +47,11 @@ def _local_defs(body, fs):
             defs[s.name] = s
         elif isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) \
                 and isinstance(s.value, gast.Lambda):
-            lam = getattr(s.value, "srcdiff_original", s.value)
+            lam = anno.get(s.value, "original", s.value)
             node = gast.FunctionDef(name=s.targets[0].id, args=lam.args,
                                     body=[gast.Return(value=lam.body)], decorator_list=[],
                                     returns=None, type_comment=None, type_params=[])
-            node.lineno = getattr(s, "srcline", None)
+            node.lineno = anno.get(s, "srcline")
             node.body[0].lineno = node.lineno
             defs[s.targets[0].id] = node
     return defs
@@ -62,8 +63,8 @@ def _names_written_into(body, classifier=None):
     written = {t.value.id for st in walk_stmts(body) if isinstance(st, gast.Assign)
                for t in st.targets if isinstance(t, gast.Subscript)
                and isinstance(t.value, gast.Name)}
-    written |= {st.srcdiff_augassign for st in walk_stmts(body)
-                if getattr(st, "srcdiff_augassign", None)}
+    written |= {anno.get(st, "augassign") for st in walk_stmts(body)
+                if anno.get(st, "augassign")}
     copies = [(st.value.id, st.targets[0].id) for st in walk_stmts(body)
               if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
               and isinstance(st.value, gast.Name)]
@@ -171,9 +172,9 @@ class _Inliner:
                                           or ({s.targets[0].id} | names_read(s.value))
                                           & self.written_into
                                           or _writes_parameters(op.func)) \
-                        and not getattr(s, "srcdiff_recursive", False):
+                        and not anno.get(s, "recursive", False):
                     if self._recursive(s, op.func):
-                        s.srcdiff_recursive = True   # differentiated by calls (reverse.py)
+                        anno.set(s, "recursive", True)   # differentiated by calls (reverse.py)
                         out.append(s)
                         continue
                     out += self.inline(s, op)
@@ -196,7 +197,7 @@ class _Inliner:
                     self.changed = True
                     continue
             if isinstance(s, gast.For) and isinstance(s.iter, gast.Name) \
-                    and s.iter.id in self.varied and not getattr(s, "srcdiff_indexed", False):
+                    and s.iter.id in self.varied and not anno.get(s, "indexed", False):
                 out += self.index_loop(s, out)
                 self.changed = True
                 continue
@@ -221,7 +222,7 @@ class _Inliner:
             func = resolve_static(self.fs, value.func, self.local_names)
         except (KeyError, AttributeError):
             return None
-        line = getattr(s, "srcline", None)
+        line = anno.get(s, "srcline")
         adder = _scatter_adder(func)
         if func is np.copyto and len(value.args) == 2 and not value.keywords \
                 and isinstance(value.args[0], gast.Name):
@@ -266,7 +267,7 @@ class _Inliner:
         write = gast.Assign(targets=[subscript(load(target), const(Ellipsis))], value=new,
                             type_comment=None)
         write.targets[0].ctx = gast.Store()
-        write.srcline = line
+        anno.set(write, "srcline", line)
         stmts = made + [write]
         if isinstance(s, gast.Assign):    # the call returns its out argument
             stmts.append(assign(s.targets[0].id, load(target), line))
@@ -274,10 +275,10 @@ class _Inliner:
 
     def _recursive(self, s, callee):
         if isinstance(callee, gast.FunctionDef):
-            chain = getattr(s, "inline_chain", ())
+            chain = anno.get(s, "inline_chain", ())
             return ("local", callee.name) in chain
         func = callee.__func__ if hasattr(callee, "__func__") else callee
-        return func is self.fs.func or func in getattr(s, "inline_chain", ())
+        return func is self.fs.func or func in anno.get(s, "inline_chain", ())
 
     def _varied(self, callnode):
         """Is the call differentiated? (Or given an object argument, which the
@@ -288,7 +289,7 @@ class _Inliner:
     # ---- loops over differentiated sequences ---------------------------------
     def index_loop(self, s, before):
         """for row in X  ->  for k in range(len(X)): row = X[k]"""
-        line = s.srcline
+        line = anno.get(s, "srcline")
         it = s.iter.id
         producer = None
         for st in reversed(before):
@@ -339,8 +340,8 @@ class _Inliner:
             body += self._unpack(t, value, line)
         loop = gast.For(target=store(k), iter=load(rng), body=body + s.body, orelse=[],
                         type_comment=None)
-        loop.srcline = line
-        loop.srcdiff_indexed = True
+        anno.set(loop, "srcline", line)
+        anno.set(loop, "indexed", True)
         return pre + [loop]
 
     def _producer(self, name, before):
@@ -432,13 +433,13 @@ class _Inliner:
         """The callee's body in place of the call ``s`` (an assignment of its
         result, or an expression statement whose result is dropped)."""
         target = s.targets[0].id if isinstance(s, gast.Assign) else None
-        line = s.srcline
+        line = anno.get(s, "srcline")
         callee = op.func
         if isinstance(callee, gast.FunctionDef):
             sub_fs = FunctionSource(None, clone(callee), self.fs.loc, self.fs.globals,
                                     self.fs.closure)
             key = ("local", id(callee))
-            free_map = dict(getattr(s.value, "ssa_env", {}) or {})
+            free_map = dict(anno.get(s.value, "ssa_env", {}) or {})
         else:
             func = callee.__func__ if hasattr(callee, "__func__") else callee
             _refuse_recursion_helpers(func, self.fs.loc, s)
@@ -500,8 +501,8 @@ class _Inliner:
         # (any other ``b += v``: the parameter stays a name of its own, bound to the
         # caller's, so that the alias checks see the caller's name share the array
         # written -- a number is not changed in place)
-        stored |= {st.srcdiff_augassign for st in walk_stmts(body)
-                   if getattr(st, "srcdiff_augassign", None)}
+        stored |= {anno.get(st, "augassign") for st in walk_stmts(body)
+                   if anno.get(st, "augassign")}
         direct = {}
         kept = []
         for b in binds:
@@ -516,9 +517,9 @@ class _Inliner:
         _rename_all(body, direct)
         _relocate(body, sub_fs.loc, s)
         link = ("local", callee.name) if isinstance(callee, gast.FunctionDef) else func
-        chain = getattr(s, "inline_chain", ()) + (link,)
+        chain = anno.get(s, "inline_chain", ()) + (link,)
         for st in walk_stmts(body):
-            st.inline_chain = chain
+            anno.set(st, "inline_chain", chain)
         if target is None:
             return binds + body
         out_atom = out_node
@@ -602,7 +603,7 @@ class _Inliner:
                 value = self._default(func_obj, p, defaults[p])
             else:
                 raise self.fs.loc.error(s, f"{sub_fs.name}() missing argument {p!r}")
-            out.append(assign(rename[p], value, s.srcline))
+            out.append(assign(rename[p], value, anno.get(s, "srcline")))
         return out
 
     def _default(self, func_obj, p, node):
@@ -627,7 +628,7 @@ def _augmented_into(body, arrays, names):
     versions = {}
 
     def each(st):
-        y = getattr(st, "srcdiff_augassign", None)
+        y = anno.get(st, "augassign")
         y = versions.get(y, y)
         if y not in arrays or not isinstance(st, gast.Assign) \
                 or not isinstance(st.targets[0], gast.Name):
@@ -635,13 +636,15 @@ def _augmented_into(body, arrays, names):
         versions[st.targets[0].id] = y
         new = names.fresh(y + "_new")
         st.targets = [store(new)]
-        st.srcdiff_augassign = None
+        anno.set(st, "augassign", None)
         write = gast.Assign(targets=[subscript(load(y), const(Ellipsis))], value=load(new),
                             type_comment=None)
         write.targets[0].ctx = gast.Store()
-        for attr in ("srcline", "srcloc", "lineno"):
-            if hasattr(st, attr):
-                setattr(write, attr, getattr(st, attr))
+        for name in ("srcline", "srcloc"):
+            if anno.has(st, name):
+                anno.set(write, name, anno.get(st, name))
+        if hasattr(st, "lineno"):
+            write.lineno = st.lineno
         return [st, write]
 
     body = _rewrite_blocks(body, each)
@@ -756,7 +759,7 @@ def _splice_starred(norm):
                         t = norm.names.fresh(a.value.id + "_item")
                         pre.setdefault(id(s), []).append(
                             assign(t, subscript(load(a.value.id), const(k)),
-                                   getattr(s, "srcline", None)))
+                                   anno.get(s, "srcline")))
                         args.append(load(t))
                 else:
                     args.append(a)
@@ -784,8 +787,8 @@ def _walk_as_written(node):
     kept aside by normalize and read when a call of the lambda is inlined)."""
     for n in walk(node):
         yield n
-        if isinstance(n, gast.Lambda) and getattr(n, "srcdiff_original", None) is not None:
-            yield from _walk_as_written(n.srcdiff_original)
+        if isinstance(n, gast.Lambda) and anno.get(n, "original") is not None:
+            yield from _walk_as_written(anno.get(n, "original"))
 
 
 def _rename_all(stmts, mapping):
@@ -808,10 +811,10 @@ def _rename_all(stmts, mapping):
                 n.id = mapping[n.id]
             elif isinstance(n, gast.FunctionDef) and n.name in mapping:
                 n.name = mapping[n.name]
-            elif getattr(n, "srcdiff_augassign", None) in mapping:
+            elif anno.get(n, "augassign") in mapping:
                 # (y op= v: the name whose array Python changes, read by the alias checks)
-                n.srcdiff_augassign = mapping[n.srcdiff_augassign]
-            elif isinstance(n, gast.Call) and getattr(n, "ssa_env", None) is not None:
+                anno.set(n, "augassign", mapping[anno.get(n, "augassign")])
+            elif isinstance(n, gast.Call) and anno.get(n, "ssa_env") is not None:
                 # (names as written -> the versions current at the call, which a
                 # lambda called here reads; a name missing is its own version).
                 # The keys are names as written, renamed like the bodies: kept
@@ -823,17 +826,17 @@ def _rename_all(stmts, mapping):
                 # the body also reads as a global): a renamed key whose version is
                 # another name is left out, since a name a nested function reads is
                 # never versioned (normalize), so the function does not read it
-                env = {k: mapping.get(v, v) for k, v in n.ssa_env.items() if k not in mapping}
-                for k, v in n.ssa_env.items():
+                env = {k: mapping.get(v, v) for k, v in anno.get(n, "ssa_env").items() if k not in mapping}
+                for k, v in anno.get(n, "ssa_env").items():
                     if k in mapping and mapping.get(v, v) == mapping[k]:
                         env.setdefault(mapping[k], mapping[k])
-                n.ssa_env = env
+                anno.set(n, "ssa_env", env)
 
 
 def _relocate(stmts, loc, call_stmt):
     """Inlined statements keep pointing at the callee's source lines."""
     for s in walk_stmts(stmts):
-        s.srcloc = loc
+        anno.set(s, "srcloc", loc)
 
 
 import operator
@@ -958,7 +961,7 @@ def protect_writes(norm, classifier):
         if isinstance(s.value, gast.Name) and s.value.id == t:
             continue        # t = t
         if t in written and t not in lists and id(s) in seen \
-                and not getattr(s, "srcdiff_private", False) \
+                and not anno.get(s, "private", False) \
                 and not private.binding(s, t) and not swapped.binding(s, t):
             # someone else's array on some paths only, by way of a parameter
             # (``v = np.flip(x if c else p.w)``): checked where it runs
@@ -997,8 +1000,8 @@ def protect_writes(norm, classifier):
     for p in norm.params:
         if p in written:
             node = assign(p, gast.Call(func=copy_ref(), args=[load(p)], keywords=[]),
-                          getattr(norm.node.body[0], "srcline", None) if norm.node.body else None)
-            node.srcdiff_private = True
+                          anno.get(norm.node.body[0], "srcline") if norm.node.body else None)
+            anno.set(node, "private", True)
             head.append(node)
     norm.node.body = head + norm.node.body
 
@@ -1041,7 +1044,7 @@ def _check_item_augassigns(norm, classifier, lists):
     marked = []
     for block in _blocks(body):
         for st, nxt in zip(block, block[1:]):
-            if getattr(st, "srcdiff_aug_item", False) and isinstance(st, gast.Assign) \
+            if anno.get(st, "aug_item", False) and isinstance(st, gast.Assign) \
                     and isinstance(st.value, gast.BinOp) and isinstance(st.value.left, gast.Name) \
                     and isinstance(nxt, gast.Assign) and isinstance(nxt.targets[0], gast.Subscript) \
                     and isinstance(nxt.targets[0].value, gast.Name) \
@@ -1075,7 +1078,7 @@ def _check_item_augassigns(norm, classifier, lists):
         if id(st) not in checks:
             return [st]
         y, base, key = checks[id(st)]
-        at = getattr(st, "srcloc", None) or norm.fs.loc
+        at = anno.get(st, "srcloc") or norm.fs.loc
         call = gast.Call(func=norm.env.ref(runtime.item_alone, "item_alone"),
                          args=[load(base), clone(key), const(shown(base)),
                                const(at.filename), const(at.lineno(st))], keywords=[])
@@ -1104,7 +1107,7 @@ def _insert_owned_checks(norm, checks):
             return [st]
         t, params = checks[id(st)]
         params = sorted(params)
-        at = getattr(st, "srcloc", None) or norm.fs.loc
+        at = anno.get(st, "srcloc") or norm.fs.loc
         call = gast.Call(func=norm.env.ref(runtime.owned_value, "owned_value"),
                          args=[load(t), const(norm.names.user_name(t)),
                                _named_values(norm, params), const(at.filename),
@@ -1324,8 +1327,8 @@ def _insert_list_slice_checks(norm, lists, packs):
         sl = st.targets[0].slice
         bounds = [clone(b) if b is not None else const(None) for b in (sl.lower, sl.upper, sl.step)]
         k = norm.names.fresh(y + "_slice")
-        line = getattr(st, "srcline", None)
-        at = getattr(st, "srcloc", None) or loc
+        line = anno.get(st, "srcline")
+        at = anno.get(st, "srcloc") or loc
         where = (at.filename, at.lineno(st))
         check = gast.Call(func=norm.env.ref(runtime.same_length_slice, "same_length_slice"),
                           args=[load(y), gast.Call(func=norm.env.ref(slice, "slice"),
@@ -1355,7 +1358,7 @@ def _certain_arrays(body, classifier):
         if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
             op = classifier.classify(st.value)
             ok = op.kind not in ("pack", "pack_dict") and _fresh_definition(op) \
-                or getattr(st, "srcdiff_augassign", None) is not None
+                or anno.get(st, "augassign") is not None
             defs.setdefault(st.targets[0].id, []).append(ok or None)
     return {t for t, oks in defs.items() if None not in oks}
 
@@ -1368,7 +1371,7 @@ def _insert_int_checks(norm, classifier):
 
     def each(st):
         out = [st]
-        where = getattr(st, "srcdiff_int_check", None)
+        where = anno.get(st, "int_check")
         idx = st.targets[0].slice if where else None
         if isinstance(idx, gast.Tuple) and idx.elts and isinstance(idx.elts[0], gast.Name):
             k = norm.names.fresh(idx.elts[0].id)
@@ -1376,8 +1379,8 @@ def _insert_int_checks(norm, classifier):
                               args=[load(idx.elts[0].id), const(where[0]), const(where[1])],
                               keywords=[])
             idx.elts[0] = load(k)
-            out.insert(0, assign(k, check, getattr(st, "srcline", None)))
-        merged = getattr(st, "srcdiff_merged", None)
+            out.insert(0, assign(k, check, anno.get(st, "srcline")))
+        merged = anno.get(st, "merged")
         if merged and isinstance(st.targets[0].value, gast.Name) \
                 and st.targets[0].value.id not in arrays:
             # (a list's item is not written by a[i, j] = v: refused where it runs)
@@ -1424,7 +1427,7 @@ def _snapshot_tests(norm):
         if isinstance(st, gast.If) and isinstance(st.test, gast.Name) \
                 and st.test.id in stores(st):
             c = norm.names.fresh("cond")
-            snap = assign(c, load(st.test.id), getattr(st, "srcline", None))
+            snap = assign(c, load(st.test.id), anno.get(st, "srcline"))
             st.test = load(c)
             stored[id(snap)] = {c}
             return [snap, st]
@@ -1472,14 +1475,14 @@ def alias_binds(classifier, body, params=()):
         t = s.targets[0].id
         if t in numbers:
             return t, None, False
-        if getattr(s.value, "srcdiff_number", False):
+        if anno.get(s.value, "number", False):
             # a field of an object argument that holds a number: none of the
             # object's memory (a value of its own: ``t += v`` of an array v makes one)
             return t, set(), False
-        aug = getattr(s, "srcdiff_augassign", None)
+        aug = anno.get(s, "augassign")
         if aug:
             return t, {aug}, t == aug
-        if getattr(s, "srcdiff_fresh", False):
+        if anno.get(s, "fresh", False):
             return t, set(), False      # checked where it is made (_freshen)
         if isinstance(s.value, gast.Lambda):
             return t, set(), False      # a closure reads names when called, holds no array
@@ -1516,7 +1519,7 @@ def alias_binds(classifier, body, params=()):
 
     binds.puts = puts
     binds.item_binds = lambda s: literal.item_binds(s, numbers)
-    binds.augmented = lambda s: bool(getattr(s, "srcdiff_augassign", None))
+    binds.augmented = lambda s: bool(anno.get(s, "augassign"))
     return binds
 
 
@@ -1557,7 +1560,7 @@ def number_names(body, classifier, params=()):
     def number(value, numbers):
         if isinstance(value, gast.Constant):
             return type(value.value) in (int, float, complex)
-        if getattr(value, "srcdiff_number", False):
+        if anno.get(value, "number", False):
             return True     # a field of an object argument that holds a number
         if isinstance(value, gast.Name):
             return value.id in numbers
@@ -1704,7 +1707,7 @@ def _insert_checks(norm, checks, check):
         if id(st) not in checks:
             return [st]
         y, names = checks[id(st)]
-        at = getattr(st, "srcloc", None) or norm.fs.loc
+        at = anno.get(st, "srcloc") or norm.fs.loc
         call = gast.Call(func=norm.env.ref(check, check.__name__),
                          args=[load(y), const(norm.names.user_name(y)),
                                _named_values(norm, names), const(at.filename),
@@ -1755,7 +1758,7 @@ def _check_resized_list_aliases(norm):
         t, v = s.targets[0].id, s.value
         if isinstance(v, gast.Name):
             return t, {v.id}, False
-        aug = getattr(s, "srcdiff_augassign", None)
+        aug = anno.get(s, "augassign")
         if aug in lists_made:
             return t, {aug}, False        # L += vs: the same list, grown
         if isinstance(v, (gast.List, gast.Tuple, gast.Dict)):
@@ -1818,7 +1821,7 @@ def _grown_only(body, lists_made):
             else st.iter if isinstance(st, gast.For) else st.test
         if isinstance(st, gast.Assign) and isinstance(st.value, gast.Name):
             continue        # handed on (M = L): M's reads are checked as M's
-        aug = getattr(st, "srcdiff_augassign", None)
+        aug = anno.get(st, "augassign")
         if aug in lists_made and isinstance(st.value, gast.BinOp) \
                 and isinstance(st.value.left, gast.Name) and st.value.left.id == aug:
             reads.setdefault(aug, set()).add(st.targets[0].id)
@@ -1875,7 +1878,7 @@ def _list_change(st, lists_made):
         if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name) \
                 and t.value.id in lists_made:
             return t.value.id, f"{t.value.id}[...] = ..."
-        aug = getattr(st, "srcdiff_augassign", None)
+        aug = anno.get(st, "augassign")
         if aug in lists_made:
             return aug, f"{aug} += ..."
     return None
@@ -1942,15 +1945,15 @@ def _bind_none_first(norm, names):
     stored = {n.id for n in walk(norm.node) if isinstance(n, gast.Name)
               and isinstance(n.ctx, gast.Store)}
     body = norm.node.body
-    line = getattr(body[0], "srcline", None) if body else None
+    line = anno.get(body[0], "srcline") if body else None
     norm.node.body = [assign(n, const(None), line) for n in sorted(set(names) & stored)] + body
 
 
 def _located(new, st):
     """``new`` (a check put before ``st``) with ``st``'s source line."""
-    new.srcline = getattr(st, "srcline", None)
-    if hasattr(st, "srcloc"):
-        new.srcloc = st.srcloc
+    anno.set(new, "srcline", anno.get(st, "srcline"))
+    if anno.has(st, "srcloc"):
+        anno.set(new, "srcloc", anno.get(st, "srcloc"))
     return new
 
 
@@ -2144,7 +2147,7 @@ def _check_augassign_aliases(norm, classifier, checked_writes, lists):
     ``y = y * 2``: where another name whose value may share memory with ``y``
     (a forward may-alias analysis) is used later, checked where it runs
     (runtime.not_shared), or where the value is made (_freshen)."""
-    augs = [s for s in walk_stmts(norm.node.body) if getattr(s, "srcdiff_augassign", None)]
+    augs = [s for s in walk_stmts(norm.node.body) if anno.get(s, "augassign")]
     if not augs:
         return
     accepted = set()
@@ -2218,7 +2221,7 @@ def _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted=(
     while True:
         more = {t for st, t, sources, keeps in bound if t not in copyable
                 and (sources & copyable if isinstance(st.value, gast.Name)
-                     or getattr(st, "srcdiff_augassign", None) else not keeps)}
+                     or anno.get(st, "augassign") else not keeps)}
         if not more:
             break
         copyable |= more
@@ -2226,7 +2229,7 @@ def _augassign_sharers(norm, classifier, checked_writes, augs, lists, accepted=(
     checks = {}
     conflicts = []
     for s in augs:
-        y = s.srcdiff_augassign
+        y = anno.get(s, "augassign")
         env = env_before.get(id(s), {})
         mine = env.get(y, frozenset({("name", y)}))
         # names whose current value is read again later and may be y's array
@@ -2276,7 +2279,7 @@ def _certain_lists(norm, classifier):
         for n, sts in kinds.items():
             if n in out:
                 continue
-            if all(literal(st) or (getattr(st, "srcdiff_augassign", None) is not None
+            if all(literal(st) or (anno.get(st, "augassign") is not None
                                    and isinstance(st.value, gast.BinOp)
                                    and isinstance(st.value.op, gast.Add)
                                    and isinstance(st.value.right, gast.Name)
@@ -2346,17 +2349,17 @@ def _freshen(norm, classifier, names, at, y):
     if names & set(norm.params) or any(None in defs.get(t, [None]) for t in names):
         return False
     todo = [st for t in sorted(names) for st in defs[t]
-            if not getattr(st, "srcdiff_augassign", None) and not getattr(st, "srcdiff_fresh", 0)]
+            if not anno.get(st, "augassign") and not anno.get(st, "fresh", 0)]
     if not todo:
         return False
     if any(classifier.classify(st.value).kind == "list_pop" for st in todo):
         # (an item popped off a list is the array put there, which the list no
         # longer holds where a check after the pop would look: not checkable)
         return False
-    at_line = (getattr(at, "srcloc", None) or norm.fs.loc).lineno(at)
+    at_line = (anno.get(at, "srcloc") or norm.fs.loc).lineno(at)
     checks = {}
     for st in todo:
-        st.srcdiff_fresh = True
+        anno.set(st, "fresh", True)
         t = st.targets[0].id
         sources = sorted(_memory_sources(classifier.classify(st.value)) - {t})
         checks[id(st)] = (t, sources)
@@ -2365,7 +2368,7 @@ def _freshen(norm, classifier, names, at, y):
         if id(st) not in checks:
             return [st]
         t, sources = checks[id(st)]
-        where = getattr(st, "srcloc", None) or norm.fs.loc
+        where = anno.get(st, "srcloc") or norm.fs.loc
         shown = norm.names.user_name
         call = gast.Call(func=norm.env.ref(runtime.fresh_value, "fresh_value"),
                          args=[load(t), const(shown(t)), _named_values(norm, sources),

@@ -21,6 +21,7 @@ import gast
 
 from ..analysis.activity import resizing_call
 from ..ir.syntax import clone, names_stored, walk
+from ..ir import anno
 
 __all__ = ["propagate_list_names"]
 
@@ -71,7 +72,7 @@ class _Flow:
             self.forget(st, alias, held)
             return
         self.drop_used_containers(st, held, alias)
-        aug = getattr(st, "srcdiff_augassign", None)
+        aug = anno.get(st, "augassign")
         target = st.targets[0].id if isinstance(st, gast.Assign) and len(st.targets) == 1 \
             and isinstance(st.targets[0], gast.Name) else None
         grown = aug is not None and aug not in alias and aug in self.lists \

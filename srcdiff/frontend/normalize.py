@@ -20,6 +20,7 @@ from .names import NameGen, all_names, expr_name
 from ..ir.syntax import resolve_static
 from ..ir.syntax import load, store, const, assign, is_atom, rename, clone, names_stored, walk
 from ..ir import syntax as S
+from ..ir import anno
 
 _ITERATOR_BUILTINS = ("reversed", "zip", "map", "enumerate", "iter", "filter")
 
@@ -135,8 +136,8 @@ class _Normalizer:
             return stmts, simple
         name = self.names.fresh(self.temp_base(hint, simple))
         stmts.append(assign(name, simple, self.line))
-        if hasattr(simple, "srcdiff_record"):
-            self.record_of[name] = simple.srcdiff_record     # (an object inside another)
+        if anno.has(simple, "record"):
+            self.record_of[name] = anno.get(simple, "record")     # (an object inside another)
         return stmts, load(name)
 
     def temp_base(self, hint, simple):
@@ -227,7 +228,7 @@ class _Normalizer:
             if isinstance(e, gast.Lambda):
                 # a call of it is inlined with the names current at the call (Python
                 # binds a closure's free names late): keep the names as written
-                node.srcdiff_original = clone(e)
+                anno.set(node, "original", clone(e))
             return [], node
         if isinstance(e, (gast.Yield, gast.YieldFrom)):
             raise self.error(e, "generators (yield) cannot be differentiated",
@@ -309,13 +310,13 @@ class _Normalizer:
         made = self.record_literal(e)
         if made is not None:
             stmts, node = self.simple(made, hint)
-            kind = made.srcdiff_record
+            kind = anno.get(made, "record")
             items = node.elts if isinstance(node, gast.Tuple) else node.values
             subs = tuple(self.record_of.get(v.id) if isinstance(v, gast.Name) else None
                          for v in items)
             if any(subs):       # objects made in the function held in its fields
                 kind = dataclasses.replace(kind, subs=subs)
-            node.srcdiff_record = kind
+            anno.set(node, "record", kind)
             return stmts, node
         stmts = []
         func = e.func
@@ -349,7 +350,7 @@ class _Normalizer:
             stmts += s
             keywords.append(gast.keyword(arg=k.arg, value=v))
         node = gast.Call(func=func, args=args, keywords=keywords)
-        node.ssa_env = dict(self.env)
+        anno.set(node, "ssa_env", dict(self.env))
         return stmts, node
 
     def record_literal(self, e):
@@ -375,7 +376,7 @@ class _Normalizer:
             values = [given.get(f) or gast.Attribute(value=load(func.value.id), attr=f,
                                                      ctx=gast.Load()) for f in kind.fields]
             made = gast.Tuple(elts=values, ctx=gast.Load())
-            made.srcdiff_record = kind
+            anno.set(made, "record", kind)
             return made
         if not isinstance(func, (gast.Name, gast.Attribute)):
             return None
@@ -418,7 +419,7 @@ class _Normalizer:
         else:
             stmts, s_atom = self.atom(src, hint)
             node = gast.Call(func=self.ren(e.func), args=[s_atom], keywords=[])
-            node.ssa_env = dict(self.env)
+            anno.set(node, "ssa_env", dict(self.env))
             if not e.keywords:
                 return stmts, node
             t = self.names.fresh(hint if hint not in _ANONYMOUS else "d")
@@ -429,7 +430,7 @@ class _Normalizer:
             st = gast.Assign(targets=[gast.Subscript(value=load(t), slice=const(k.arg),
                                                      ctx=gast.Store())],
                              value=v, type_comment=None)
-            st.srcline = self.line
+            anno.set(st, "srcline", self.line)
             stmts.append(st)
         return stmts, load(t)
 
@@ -472,10 +473,10 @@ class _Normalizer:
                 body = cs + [gast.If(test=ca, body=body, orelse=[])]
             for st in body:
                 for n in walk(st):
-                    if isinstance(n, gast.stmt) and getattr(n, "srcline", None) is None:
-                        n.srcline = self.line
+                    if isinstance(n, gast.stmt) and anno.get(n, "srcline") is None:
+                        anno.set(n, "srcline", self.line)
             loop = gast.For(target=target, iter=it, body=body, orelse=[], type_comment=None)
-            loop.srcline = self.line
+            anno.set(loop, "srcline", self.line)
             return pre + [loop]
 
         stmts += build(e.generators)
@@ -499,7 +500,7 @@ class _Normalizer:
             cond_stmts, cond = self.atom(test, "cond") if isinstance(e.op, gast.Or) \
                 else ([], load(name))
             node = gast.If(test=cond, body=s + [assign(name, a, self.line)], orelse=[])
-            node.srcline = self.line
+            anno.set(node, "srcline", self.line)
             stmts += cond_stmts + [node]
         return stmts, load(name)
 
@@ -512,7 +513,7 @@ class _Normalizer:
         self.depth -= 1
         node = gast.If(test=test, body=s1 + [assign(name, a, self.line)],
                        orelse=s2 + [assign(name, b, self.line)])
-        node.srcline = self.line
+        anno.set(node, "srcline", self.line)
         return stmts + [node], load(name)
 
     # ---- statements ----------------------------------------------------
@@ -582,7 +583,7 @@ class _Normalizer:
             node = gast.For(target=target, iter=it, body=_lift_loop(body), orelse=[],
                             type_comment=None)
             post = self.loop_else(node, orelse)
-            out = stmts + getattr(node, "srcdiff_pre", []) + [node] + post
+            out = stmts + anno.get(node, "pre", []) + [node] + post
         elif isinstance(s, gast.While):
             out = self.while_stmt(s)
         elif isinstance(s, (gast.Break, gast.Continue)):
@@ -596,8 +597,8 @@ class _Normalizer:
         else:
             raise self.error(s, f"unsupported statement {type(s).__name__}")
         for o in out:
-            if getattr(o, "srcline", None) is None:
-                o.srcline = line
+            if anno.get(o, "srcline") is None:
+                anno.set(o, "srcline", line)
         return out
 
     def _own_loop_target(self, s):
@@ -648,8 +649,8 @@ class _Normalizer:
         if len(targets) == 1 and isinstance(targets[0], gast.Name):
             stmts, simple = self.effect_only(*self.simple(value, targets[0].id))
             target = self.target_name(targets[0].id)
-            if self.depth == 0 and hasattr(simple, "srcdiff_record"):
-                self.record_of[target] = simple.srcdiff_record
+            if self.depth == 0 and anno.has(simple, "record"):
+                self.record_of[target] = anno.get(simple, "record")
             return stmts + [assign(target, simple, self.line)]
         if len(targets) == 1 and isinstance(targets[0], (gast.Tuple, gast.List)) \
                 and isinstance(value, (gast.Tuple, gast.List)) \
@@ -721,7 +722,7 @@ class _Normalizer:
                 if merged is None:
                     raise self.error(t, "nested subscript assignment (a[i][j] = v) writes "
                                      "through a view", "write a[i, j] = v")
-                checked = getattr(merged, "srcdiff_int_check", False)
+                checked = anno.get(merged, "int_check", False)
                 t = merged
             if not isinstance(t.value, gast.Name):
                 raise self.error(t, "assignment into an attribute's element (obj.a[i] = v) "
@@ -736,9 +737,9 @@ class _Normalizer:
             target = gast.Subscript(value=base, slice=idx, ctx=gast.Store())
             node = gast.Assign(targets=[target], value=a, type_comment=None)
             if checked:
-                node.srcdiff_int_check = (self.fs.loc.filename, self.fs.loc.lineno(t))
+                anno.set(node, "int_check", (self.fs.loc.filename, self.fs.loc.lineno(t)))
             if merged_from is not None:     # a[i][j] = v: a must be an array
-                node.srcdiff_merged = (self.fs.loc.filename, self.fs.loc.lineno(merged_from))
+                anno.set(node, "merged", (self.fs.loc.filename, self.fs.loc.lineno(merged_from)))
             return stmts + [node]
         if isinstance(t, gast.Attribute):
             raise self.error(t, "assignment to an attribute mutates an object that outlives "
@@ -762,7 +763,7 @@ class _Normalizer:
                                                                   ctx=gast.Load()),
                                 ctx=gast.Store())
         gast.copy_location(merged, t)
-        merged.srcdiff_int_check = check
+        anno.set(merged, "int_check", check)
         return merged
 
     def _int_expr(self, e):
@@ -786,7 +787,7 @@ class _Normalizer:
             old = self.ren(load(t.id))
             simple = gast.BinOp(left=old, op=s.op, right=v)
             node = assign(self.target_name(t.id), simple, self.line)
-            node.srcdiff_augassign = old.id    # an array is changed in place by Python
+            anno.set(node, "augassign", old.id)    # an array is changed in place by Python
             return stmts + [node]
         if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):
             base = t.value.id
@@ -800,7 +801,7 @@ class _Normalizer:
             stmts.append(assign(new, gast.BinOp(left=load(old), op=s.op, right=v), self.line))
             # (an item of a list or dict that is an array is changed in place by
             # Python: inline.protect_writes reads this as ``old += v`` there)
-            stmts[-1].srcdiff_aug_item = True
+            anno.set(stmts[-1], "aug_item", True)
             target = gast.Subscript(value=self.ren(load(base)), slice=clone(idx), ctx=gast.Store())
             stmts.append(gast.Assign(targets=[target], value=load(new), type_comment=None))
             return stmts
@@ -826,12 +827,12 @@ class _Normalizer:
                 pre.append(assign(cond, test, self.line))
             node = gast.While(test=load(cond), body=_lift_loop(body, again), orelse=[])
             post = self.loop_else(node, orelse)
-            return pre + getattr(node, "srcdiff_pre", []) + [node] + post
+            return pre + anno.get(node, "pre", []) + [node] + post
         body, orelse = self.block(s.body), self.block(s.orelse)
         self.depth -= 1
         node = gast.While(test=test, body=_lift_loop(body), orelse=[])
         post = self.loop_else(node, orelse)
-        return pre + getattr(node, "srcdiff_pre", []) + [node] + post
+        return pre + anno.get(node, "pre", []) + [node] + post
 
     def loop_else(self, loop, orelse):
         """`for ... else: E` runs E when the loop did not break."""
@@ -841,7 +842,7 @@ class _Normalizer:
             return orelse
         flag = self.names.fresh("broke")
         _mark_breaks(loop.body, flag, self.line)
-        loop.srcdiff_pre = [assign(flag, const(False), self.line)]
+        anno.set(loop, "pre", [assign(flag, const(False), self.line)])
         test = self.names.fresh("no_break")
         check = assign(test, gast.UnaryOp(op=gast.Not(), operand=load(flag)), self.line)
         return [check, gast.If(test=load(test), body=orelse, orelse=[])]
@@ -936,13 +937,13 @@ def _lift(stmts, rest, loc, names=None, made=None):
         if isinstance(s, (gast.For, gast.While)) and _has_return(s.body):
             # return inside a loop: remember the value, leave the loop, return after it
             flag, value = names.fresh("returned"), names.fresh("retval")
-            line = getattr(s, "srcline", None)
+            line = anno.get(s, "srcline")
             if made is not None:
                 made.append((value, line))
             _returns_to_breaks(s, flag, value, line)
             init = assign(flag, const(False), line)
             after = gast.If(test=load(flag), body=[_ret(load(value), line)], orelse=[])
-            after.srcline = line
+            anno.set(after, "srcline", line)
             tail = [after] + stmts[i + 1:] + rest
             return _lift(out + [init, s] + tail, [], loc, names, made)
         out.append(s)
@@ -951,7 +952,7 @@ def _lift(stmts, rest, loc, names=None, made=None):
 
 def _ret(value, line):
     r = gast.Return(value=value)
-    r.srcline = line
+    anno.set(r, "srcline", line)
     return r
 
 
@@ -962,8 +963,8 @@ def _returns_to_breaks(loop, flag, value, line):
         out = []
         for st in stmts:
             if isinstance(st, gast.Return):
-                out += [assign(value, st.value, getattr(st, "srcline", line)),
-                        assign(flag, const(True), getattr(st, "srcline", line)), gast.Break()]
+                out += [assign(value, st.value, anno.get(st, "srcline", line)),
+                        assign(flag, const(True), anno.get(st, "srcline", line)), gast.Break()]
                 break
             if isinstance(st, gast.If):
                 st.body, st.orelse = block(st.body), block(st.orelse)
@@ -972,7 +973,7 @@ def _returns_to_breaks(loop, flag, value, line):
                 st.body = _lift_loop(block(st.body))
                 out.append(st)
                 stop = gast.If(test=load(flag), body=[gast.Break()], orelse=[])
-                stop.srcline = line
+                anno.set(stop, "srcline", line)
                 out.append(stop)
             else:
                 out.append(st)
@@ -986,7 +987,7 @@ def _single_exit(stmts, out_name, line):
     res = []
     for s in stmts:
         if isinstance(s, gast.Return):
-            node = assign(out_name, s.value, s.srcline)
+            node = assign(out_name, s.value, anno.get(s, "srcline"))
             res.append(node)
         elif isinstance(s, gast.If):
             s.body = _single_exit(s.body, out_name, line)
@@ -1099,7 +1100,7 @@ def normalize(fs, outer=frozenset(), varargs=False, records=None):
     body = norm.block(node.body)
     if not _always_returns(body):
         ret = gast.Return(value=const(None))
-        ret.srcline = getattr(node, "lineno", 1)
+        anno.set(ret, "srcline", getattr(node, "lineno", 1))
         body.append(ret)
     made = []
     body = _lift(body, [], fs.loc, names, made)

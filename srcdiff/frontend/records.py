@@ -19,6 +19,7 @@ import gast
 import numpy as np
 
 from ..ir.syntax import const, load, walk
+from ..ir import anno
 from ..runtime.trees import zero_like
 
 __all__ = ["RecordKind", "record_kind", "to_container", "to_tangent", "from_cotangent",
@@ -240,7 +241,7 @@ def constructed_kind(cls, call, error):
                         f"give {f} when making the {name}")
     made = gast.Tuple(elts=values, ctx=gast.Load()) if kind.named else \
         gast.Dict(keys=[const(f) for f in kind.fields], values=values)
-    made.srcdiff_record = kind
+    anno.set(made, "record", kind)
     return made
 
 
@@ -338,7 +339,7 @@ def rewrite_records(norm, records):
     their containers, so every call of a user function given one is inlined."""
     known = {p: k for p, k in (records or {}).items() if isinstance(k, RecordKind)}
     made = [n for n in walk(norm.node) if isinstance(n, gast.Assign)
-            and hasattr(n.value, "srcdiff_record") and len(n.targets) == 1
+            and anno.has(n.value, "record") and len(n.targets) == 1
             and isinstance(n.targets[0], gast.Name)]
     if not known and not made:
         return set()
@@ -351,12 +352,12 @@ def rewrite_records(norm, records):
             counts[n.id] = counts.get(n.id, 0) + 1
     for n in made:      # an object made in the function (constructed_kind)
         if counts.get(n.targets[0].id) != 1:
-            raise (getattr(n, "srcloc", None) or norm.fs.loc).error(
-                n, f"the {n.value.srcdiff_record.cls.__name__} made here is assigned to a "
+            raise (anno.get(n, "srcloc") or norm.fs.loc).error(
+                n, f"the {anno.get(n.value, 'record').cls.__name__} made here is assigned to a "
                 "name assigned elsewhere too (in another branch, or before a loop); srcdiff "
                 "follows an object made in the function only in a name assigned once",
                 "give each object a name of its own")
-        known[n.targets[0].id] = n.value.srcdiff_record
+        known[n.targets[0].id] = anno.get(n.value, "record")
     loops = {}      # loop variable -> the loops binding it
     for n in walk(norm.node):
         if isinstance(n, gast.For) and isinstance(n.target, gast.Name):
@@ -411,7 +412,7 @@ def rewrite_records(norm, records):
                         and scope[id(m)] is scope[id(n)]
                         and m.iter.id in known and known[m.iter.id].common() == item]
                 if len(same) + len(converted_loops(n, item)) != stores(n, n.target.id):
-                    raise (getattr(n, "srcloc", None) or norm.fs.loc).error(
+                    raise (anno.get(n, "srcloc") or norm.fs.loc).error(
                         n, f"the loop variable {n.target.id!r} holds the "
                         f"{item.cls.__name__} objects of {n.iter.id!r} here and is assigned "
                         "something else elsewhere; srcdiff follows an object argument's "
@@ -437,7 +438,7 @@ def rewrite_records(norm, records):
         for m in ms:
             if not (isinstance(m.iter, gast.Name) and m.iter.id in known
                     and known[m.iter.id].common() == kind):
-                raise (getattr(m, "srcloc", None) or norm.fs.loc).error(
+                raise (anno.get(m, "srcloc") or norm.fs.loc).error(
                     m, f"the loop variable {name!r} holds {kind.cls.__name__} objects "
                     "elsewhere and is assigned something else here; srcdiff follows an "
                     "object argument's items in a loop variable assigned only by loops "
@@ -489,7 +490,7 @@ def _check_made(norm, known, local):
     if isinstance(out, gast.Name) and out.id in local:
         st = next(n for n in walk(norm.node) if isinstance(n, gast.Assign)
                   and isinstance(n.targets[0], gast.Name) and n.targets[0].id == out.id)
-        raise (getattr(st, "srcloc", None) or norm.fs.loc).error(
+        raise (anno.get(st, "srcloc") or norm.fs.loc).error(
             st, f"the function returns the {known[out.id].cls.__name__} it makes; srcdiff "
             "cannot give the derivative of an object",
             "return a number or an array computed from its fields (or a tuple of them)")
@@ -499,7 +500,7 @@ def _check_made(norm, known, local):
         for parent, n in _expression_names(st):
             if n.id in local and not _stands_in(norm, st, parent, n, known):
                 kind = known[n.id]
-                raise (getattr(st, "srcloc", None) or norm.fs.loc).error(
+                raise (anno.get(st, "srcloc") or norm.fs.loc).error(
                     st, f"the {kind.cls.__name__} made in the function is used here as a "
                     "whole; srcdiff holds it as the " + ("tuple" if kind.named else "dict")
                     + " of its fields, which builtins (len, repr), library functions "
@@ -526,9 +527,9 @@ def _stands_in(norm, st, parent, n, known):
     if isinstance(parent, gast.Subscript) and parent.value is n:
         return True     # a field (the rewrite made p.w p[0] or p["w"])
     if isinstance(parent, (gast.Tuple, gast.Dict)) and parent is getattr(st, "value", None) \
-            and hasattr(parent, "srcdiff_record"):
+            and anno.has(parent, "record"):
         items = parent.elts if isinstance(parent, gast.Tuple) else parent.values
-        subs = parent.srcdiff_record.subs
+        subs = anno.get(parent, "record").subs
         return bool(subs) and any(v is n and k == known[n.id]
                                   for v, k in zip(items, subs))   # an object in a field
     if parent is st and isinstance(st, gast.Assign) and st.value is n:
@@ -648,7 +649,7 @@ class _Rewriter(gast.NodeTransformer):
             key = kind.fields.index(node.attr) if kind.named else node.attr
             read = gast.Subscript(value=node.value, slice=const(key), ctx=gast.Load())
             if node.attr in kind.numbers:
-                read.srcdiff_number = True      # (inline.alias_binds: holds no array)
+                anno.set(read, "number", True)      # (inline.alias_binds: holds no array)
             return gast.copy_location(read, node)
         if node.attr == "__class__" and kind.cls not in (list, tuple, dict):
             return self.env.ref(kind.cls, kind.cls.__name__)

@@ -20,6 +20,7 @@ from ..runtime import transforms
 from ..analysis.activity import walk_stmts
 from ..ir.syntax import resolve_static
 from ..ir.syntax import clone, const, load, own_nodes, walk
+from ..ir import anno
 
 __all__ = ["FunctionKind", "function_kind", "resolve_function_values"]
 
@@ -202,7 +203,7 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
                         args=[clone(s.iter), gast.Tuple(elts=[clone(f) for f in functions],
                                                         ctx=gast.Load())],
                         keywords=[]))
-                    guard.srcline = getattr(s, "srcline", None)
+                    anno.set(guard, "srcline", anno.get(s, "srcline"))
         if None in functions or not isinstance(s.target, gast.Name) or s.orelse \
                 or any(isinstance(n, (gast.Break, gast.Continue)) for n in walk(s)):
             before = None
@@ -238,7 +239,7 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
             any_ = True
             cache.clear()
             continue
-        line = getattr(s, "srcline", None)
+        line = anno.get(s, "srcline")
         local = _body_locals(s, norm.node)
         if guard is not None:
             out.append(guard)
@@ -247,7 +248,7 @@ def _unroll(block, norm, values, counts, function_of, static=None, cache=None):
             bind = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
                                                   type_comment=None)],
                                value=fn, type_comment=None)
-            bind.srcline = line
+            anno.set(bind, "srcline", line)
             out += [bind] + _body_copy(s, local, norm, name)
         any_ = True
         cache.clear()
@@ -289,7 +290,7 @@ def _read_after(loop, function):
 def _bind(name, value, at):
     bind = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
                                           type_comment=None)], value=value, type_comment=None)
-    bind.srcline = getattr(at, "srcline", None)
+    anno.set(bind, "srcline", anno.get(at, "srcline"))
     return bind
 
 
@@ -338,9 +339,9 @@ def _dispatch_indexed(block, values, counts, function_of, changed):
                              keywords=clone(s.value.keywords))
             branch = gast.Assign(targets=clone(s.targets), value=call, type_comment=None)
             gast.copy_location(branch, s)
-            for attr in ("srcline", "srcloc"):
-                if hasattr(s, attr):
-                    setattr(branch, attr, getattr(s, attr))
+            for name in ("srcline", "srcloc"):
+                if anno.has(s, name):
+                    anno.set(branch, name, anno.get(s, name))
             if chain is None:
                 chain = [branch]        # the last: any other index raised already
                 continue
@@ -349,9 +350,9 @@ def _dispatch_indexed(block, values, counts, function_of, changed):
                 for j in (k, k - n)])
             node = gast.If(test=test, body=[branch], orelse=chain)
             gast.copy_location(node, s)
-            for attr in ("srcline", "srcloc"):
-                if hasattr(s, attr):
-                    setattr(node, attr, getattr(s, attr))
+            for name in ("srcline", "srcloc"):
+                if anno.has(s, name):
+                    anno.set(node, name, anno.get(s, name))
             chain = [node]
         out += chain
     return out
@@ -500,7 +501,7 @@ def _lift_local(name, fs, local_names, local_defs, stores):
     import tempfile
     import types
     if isinstance(name, gast.Lambda):
-        lam = getattr(name, "srcdiff_original", name)
+        lam = anno.get(name, "original", name)
         d = gast.FunctionDef(name="fn", args=lam.args, body=[gast.Return(value=lam.body)],
                              decorator_list=[], returns=None, type_comment=None,
                              type_params=[])

@@ -6,7 +6,6 @@ code becomes a call of one of these (values.py), so the function it applies
 is inlined at each use like any call the user writes. ``map`` and the
 itertools versions give lists (of tuples for ``pairwise`` and ``product``).
 """
-import operator
 
 import numpy as np
 

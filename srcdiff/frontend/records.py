@@ -18,7 +18,7 @@ import types
 import gast
 import numpy as np
 
-from ..ir.syntax import const, load, walk
+from ..ir.syntax import const, walk
 from ..ir import anno
 from ..runtime.trees import zero_like
 
@@ -649,7 +649,7 @@ class _Rewriter(gast.NodeTransformer):
             key = kind.fields.index(node.attr) if kind.named else node.attr
             read = gast.Subscript(value=node.value, slice=const(key), ctx=gast.Load())
             if node.attr in kind.numbers:
-                anno.set(read, "number", True)      # (inline.alias_binds: holds no array)
+                anno.set(read, "number", True)      # (writes.memory.alias_binds: no array)
             return gast.copy_location(read, node)
         if node.attr == "__class__" and kind.cls not in (list, tuple, dict):
             return self.env.ref(kind.cls, kind.cls.__name__)

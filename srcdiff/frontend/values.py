@@ -15,6 +15,7 @@ import operator
 import gast
 
 from . import functional
+from .renaming import rename_all
 from .. import runtime
 from ..runtime import transforms
 from ..analysis.activity import walk_stmts
@@ -259,13 +260,12 @@ def _body_copy(loop, local, norm, item):
     """A copy of ``loop``'s body for one item, the loop variable read as ``item``
     (a name, or a constant put in its place); each copy's temporaries ``local``
     get names of their own, as straight-line code has."""
-    from .inline import _rename_all
     body = clone(loop.body)
     if isinstance(item, str):
-        _rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
-                               **{loop.target.id: item}))
+        rename_all(body, dict({n: norm.names.fresh(n) for n in sorted(local)},
+                              **{loop.target.id: item}))
         return body
-    _rename_all(body, {n: norm.names.fresh(n) for n in sorted(local)})
+    rename_all(body, {n: norm.names.fresh(n) for n in sorted(local)})
     t = loop.target.id
     for st in body:
         for n in walk(st):

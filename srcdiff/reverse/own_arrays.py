@@ -19,7 +19,7 @@ class OwnArraysMixin:
         putting back its old items in the sweep needs no other name to see them.
         ``written_any``: the names of ``body`` written into (``w[i] = e``);
         ``uses``: statements_naming(body)."""
-        from ..frontend.inline import _fresh_definition
+        from ..frontend.writes.memory import fresh_definition as _fresh_definition
 
         def makes_new(st):
             op = self.classifier.classify(st.value)
@@ -33,7 +33,7 @@ class OwnArraysMixin:
                 and self.shapes.rank(v.value) == 1 and self.shapes.rank(v.slice) == 0 \
                 and (not isinstance(v.slice, gast.Constant) or type(v.slice.value) is int)
 
-        from ..frontend.inline import _memory_sources
+        from ..frontend.writes.memory import memory_sources as _memory_sources
 
         def quiet_view(st, name, seen):
             # ``v = w[:, None]`` (or ``v = w``) never written through, whose values

@@ -43,5 +43,5 @@ class ShapeReadsMixin:
 
     def _shape_only(self, adjoint):
         """Primal names the adjoint sweep reads only for their shape."""
-        from ..frontend.inline import shape_only_reads
+        from ..frontend.writes.reads_after_writes import shape_only_reads
         return shape_only_reads(walk_adjoint(adjoint), self.shapes._callee)

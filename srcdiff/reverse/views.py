@@ -24,7 +24,7 @@ class ViewsMixin:
         looks into must have its old elements put back too (marked needed).
         Decided at each write by a forward may-alias analysis (liveness.py), so
         a view of an older binding of the name does not count."""
-        from ..frontend.inline import alias_binds
+        from ..frontend.writes.memory import alias_binds
         from ..analysis.liveness import points_to, sharers
         values = {t for t in needed if t not in self.shape_only}
 
@@ -61,7 +61,7 @@ class ViewsMixin:
         # of the base, so the view's values are kept as they were made: a copy
         # (the alias checks guarantee the primal never reads it after a write).
         # A fresh array (an augmented assignment's new value) is not copied.
-        from ..frontend.inline import _fresh_definition
+        from ..frontend.writes.memory import fresh_definition as _fresh_definition
         # (a part of a parameter checked where the program runs never to be written
         # through (runtime.owned_value) keeps its values: a copy would hide the
         # sharing from the check)
@@ -118,7 +118,7 @@ class ViewsMixin:
 
     def _is_view(self, value):
         """A subscript or a NumPy view function of a name (``s[0:2]``, ``s.T``)."""
-        from ..frontend.inline import _VIEWS
+        from ..frontend.writes.memory import VIEWS as _VIEWS
         op = self.classifier.classify(value)
         return op.kind == "call" and bool(op.args) and isinstance(op.args[0], gast.Name) \
             and (op.func is operator.getitem or getattr(op.func, "__name__", "") in _VIEWS)

@@ -1,0 +1,1 @@
+"""The parts of the A-normal form lowering (frontend.normalize)."""

@@ -608,9 +608,9 @@ _HELPER_IMPORTS = """
 from srcdiff.runtime import (add_at, add_at_owned, add_cotangents, complete_cotangent,
                              zero_at, cotangent_item, item_cotangent, seq_add, seq_mul,
                              copy_structure)
-from srcdiff.rules.indexing import scatter_add
+from srcdiff.runtime import scatter_add
 from srcdiff.rules.operators import seq_add_vjp, seq_mul_vjp
-from srcdiff.rules.support import split_like, split_like_vjp, unstack
+from srcdiff.rules.shape_derivatives import split_like, split_like_vjp, unstack
 """
 
 

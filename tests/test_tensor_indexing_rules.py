@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from srcdiff.rules import lookup
-from srcdiff.rules.indexing import scatter_add, index_update, is_basic_index
+from srcdiff.runtime import scatter_add, index_update, is_basic_index
 
 R = np.random.default_rng(3)
 X = R.standard_normal((4, 5))

@@ -586,7 +586,7 @@ class _Pruner(Transformer):
         """Does the cotangent ``e`` come from a complex rule (a complex constant, a
         cast to a value's dtype kind)? Then ``unbroadcast(e, x)`` stays: for a real
         ``x`` it takes the real part."""
-        from ..rules.support import cast_like
+        from ..runtime import cast_like
         for n in walk(e):
             if isinstance(n, gast.Constant) and isinstance(n.value, complex):
                 return True

@@ -5,7 +5,7 @@
 for ``hvp`` the generated forward-over-reverse code, for ``vjp``'s ``f_vjp``
 the generated backward function, for anything else ``g`` itself. Each
 specialisation is compiled once by ``numba.njit`` and kept; the helpers the
-generated code calls have Numba implementations in ``jit_runtime``.
+generated code calls have Numba implementations in ``jit_overloads``.
 
 What Numba cannot compile is a SrcdiffError naming the user's line and the
 construct, or, with ``fallback=True``, runs uncompiled after one warning.
@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from .reverse_mode import arg_key, _has_integer, _drop_integer_grads
-from ..backend.codegen import origin_of
+from ..runtime.origins import origin_of
 from ..errors import SrcdiffError
 from ..frontend.parse import materialized
 
@@ -37,7 +37,7 @@ def _numba():
     except ImportError:
         raise SrcdiffError(f"srcdiff.jit needs Numba, which is not installed: {_INSTALL} "
                            "(or pip install numba)") from None
-    from ..runtime import jitted as jit_runtime  # noqa: F401  (registers the overloads)
+    from . import jit_overloads  # noqa: F401  (registers the overloads)
     global _NumbaError
     global _NumbaPerformanceWarning
     from numba.core.errors import NumbaError as _NumbaError

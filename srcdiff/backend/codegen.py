@@ -23,6 +23,7 @@ import gast
 
 from ..ir import anno
 from ..ir.syntax import COMMENT_TAG, Transformer, comment, is_comment, walk
+from ..runtime.origins import register_origin, release_origin
 
 
 def _import_astor():
@@ -395,15 +396,6 @@ def _importable(mod, qual):
         return False
 
 
-_ORIGINS = {}
-
-
-def origin_of(code_filename):
-    """(qualified name, file, line) of the user's function the generated code
-    compiled under ``code_filename`` derives from, or None."""
-    return _ORIGINS.get(code_filename)
-
-
 def compile_functions(defs, helpers, user_globals, title, origin=None):
     """Compile gast FunctionDefs into functions.
 
@@ -445,10 +437,7 @@ def compile_functions(defs, helpers, user_globals, title, origin=None):
     fcode = fcode.replace(co_consts=tuple(_code_named(c) for c in fcode.co_consts))
     factory_fn = types.FunctionType(fcode, user_globals, "__srcdiff_factory__")
     if origin is not None:
-        code_of = origin.__code__
-        # (code made from generated code derives from the user's function too)
-        _ORIGINS[filename] = _ORIGINS.get(code_of.co_filename) or (
-            origin.__qualname__, code_of.co_filename, code_of.co_firstlineno)
+        register_origin(filename, origin)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     compiled = Compiled(factory_fn, names, fn_names, source, filename)
     return compiled.make(helpers), source
@@ -494,7 +483,7 @@ def _describe(value):
 
 def _release(filename):
     linecache.cache.pop(filename, None)
-    _ORIGINS.pop(filename, None)
+    release_origin(filename)
 
 
 def _own_name(fn):

@@ -32,7 +32,7 @@ from ..analysis.activity import (Classifier, activity, mutated_receiver, mutatin
                        recursion_helper, sequence_names, sharing_groups, walk_stmts)
 from ..errors import SrcdiffError
 from ..rules import qualified_name
-from ..rules.forward_helpers import set_item, private_copy
+from ..rules.forward_writes import set_item, private_copy
 from ..analysis.shapes import ShapeClasses
 from ..backend.simplify import simplify
 from ..ir.syntax import (load, store, const, assign, call, attr, names_read, clone, tuple_,
@@ -49,7 +49,7 @@ _FRESH_FUNCS = None
 def _fresh_funcs():
     global _FRESH_FUNCS
     if _FRESH_FUNCS is None:
-        from ..rules.indexing import scatter_add, index_update
+        from ..runtime import scatter_add, index_update
         _FRESH_FUNCS = {runtime.zeros_like_value, runtime.complete_cotangent, set_item,
                         private_copy, scatter_add, index_update, runtime.zeros_like_list,
                         np.copy, np.array, np.zeros_like, np.ones_like}

@@ -97,7 +97,7 @@ def jacobian_basis(x):
     and dicts refused)."""
     if isinstance(x, (list, tuple, dict)):
         from ..errors import SrcdiffError
-        from ..rules.support import user_location
+        from ..runtime.origins import user_location
         raise SrcdiffError("srcdiff.jacobian in differentiated code is differentiated w.r.t. "
                            "an array or a number, not a tuple, list or dict", *user_location(),
                            hint="take the jacobian w.r.t. each array")

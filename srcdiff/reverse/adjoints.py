@@ -69,7 +69,7 @@ class AdjointsMixin:
             return expr.id in self._fresh_locals
         if isinstance(expr, gast.Call):
             f = self.shapes._callee(expr.func)
-            from ..rules.indexing import scatter_add
+            from ..runtime import scatter_add
             return f is not None and f in (scatter_add, runtime.zeros_like_value,
                                            runtime.complete_cotangent, runtime.zeros_like_list)
         return False

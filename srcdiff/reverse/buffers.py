@@ -16,7 +16,7 @@ def reuse_buffers(stmts, rt):
     of D's shape, read nowhere else: start D from E instead,
     ``D = add_at_owned(E, idx, G)`` -- no zero array, no final full-size add,
     and ``ref`` (often an overwritten value) is no longer read."""
-    from ..rules.indexing import scatter_add
+    from ..runtime import scatter_add
     reads = {}
     fresh, other = set(), set()
     for st in walk_adjoint(stmts):

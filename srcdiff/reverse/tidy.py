@@ -352,7 +352,7 @@ def _may_swap(st, defs, sc, full_broadcast):
 def plain_returns(stmts, rt, params):
     """``cast_like(d, p)`` read by the final return as ``d`` where it is ``d``
     (see the module's docstring); the statements, changed in place."""
-    from ..rules.support import cast_like
+    from ..runtime import cast_like
     if not (rt.surely_real and stmts and isinstance(stmts[-1], gast.Return)):
         return stmts
     sc = rt.shapes

@@ -34,7 +34,7 @@ from .. import runtime
 from ..analysis.activity import (Classifier, activity, mutating_call_refusal, writes_arguments,
                                  writing_call_refusal, sequence_names, sharing_groups)
 from ..errors import SrcdiffError
-from ..rules.support import cast_like
+from ..runtime import cast_like
 from ..analysis.shapes import ShapeClasses
 from ..ir import anno
 from ..ir.syntax import load, const, assign, call, names_read, walk

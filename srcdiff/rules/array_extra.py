@@ -10,9 +10,11 @@ are refused in reverse mode (and in forward mode when differentiated).
 import numpy as np
 
 from ..runtime import unbroadcast, broadcast_like
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
-from .support import (fill_zeros, stack_split, unsupported, linspace_weights, take_along_axis_cotangent,
-                      unique_cotangent, unique_tangent)
+from .reduction_derivatives import unique_cotangent, unique_tangent
+from .shape_derivatives import stack_split, linspace_weights, take_along_axis_cotangent
+from .zero_fill import fill_zeros
 
 
 def gradient_axes(f, varargs, axis):

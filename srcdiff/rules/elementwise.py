@@ -1,7 +1,7 @@
 """Elementwise NumPy functions (ufuncs and friends): one reverse and one
 forward rule each.
 
-Complex values follow the JAX/autograd convention (see ``support``): the
+Complex values follow the JAX/autograd convention (see ``srcdiff.rules``): the
 cotangent ``c`` of ``z`` pairs with a tangent ``t`` as ``Re(sum(c * t))``,
 so a holomorphic ``f`` has the rules ``g * f'(z)`` and ``dz * f'(z)``.
 Binary rules sum the cotangent back to each input's shape (``unbroadcast``)
@@ -9,9 +9,9 @@ and broadcast each tangent term to the output's shape (``broadcast_like``).
 """
 import numpy as np
 
-from ..runtime import unbroadcast, broadcast_like
+from ..runtime import unbroadcast, broadcast_like, cast_like
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
-from .support import cast_like, fill_zeros
+from .zero_fill import fill_zeros
 
 _LN2 = np.log(2.0)
 _LN10 = np.log(10.0)

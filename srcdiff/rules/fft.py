@@ -10,9 +10,10 @@ cropping are transposed by cropping/padding the cotangent.
 """
 import numpy as np
 
+from ..runtime import cast_like
 from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
-from .support import (cast_like, fit_length, fit_shape, fft_axes, rfft_cotangent,
-                      irfft_cotangent, rfftn_cotangent, irfftn_cotangent, inverse_norm)
+from .fft_derivatives import (fit_length, fit_shape, fft_axes, rfft_cotangent, irfft_cotangent,
+                              rfftn_cotangent, irfftn_cotangent, inverse_norm)
 
 fft_ = np.fft
 

@@ -1,65 +1,20 @@
 """Indexing: ``x[idx]`` (``operator.getitem``) and its out-of-place update.
 
-``scatter_add(g, x, idx)`` (zeros shaped like ``x`` with ``g`` added at
-``idx``, repeated indices accumulating) is the adjoint of ``x[idx]``;
-``index_update(x, idx, v)`` (a copy of ``x`` with ``x[idx] = v``) is how
-the Tensor shim records ``t[idx] = v``. Both have rules of their own, so
-derivatives that use them can be differentiated again.
-
-Arrays of other libraries (Dask, CuPy) are written by item assignment, which
-they support, never converted to NumPy; ``scatter_add`` through an index that
-item assignment cannot express with repeats accumulating (see
-``runtime.index_add``) raises ``SrcdiffError`` for them.
+The adjoint of ``x[idx]`` is ``runtime.scatter_add(g, x, idx)`` (zeros shaped
+like ``x`` with ``g`` added at ``idx``, repeated indices accumulating);
+``runtime.index_update(x, idx, v)`` (a copy of ``x`` with ``x[idx] = v``) is
+how the Tensor shim records ``t[idx] = v``. Both have their rules here, so
+derivatives that use them can be differentiated again, as have the dict,
+``sorted`` and last-write helpers of the runtime.
 """
 import operator
 
 import numpy as np
 
 from ..runtime import (written_piece, last_writes)  # noqa: E402
-from ..runtime import (add_at, unbroadcast, zeros_like_value, is_foreign, index_add,
-                       array_copy, set_index, dict_get, complete_cotangent)
+from ..runtime import (unbroadcast, zeros_like_value, dict_get, complete_cotangent,
+                       scatter_add, index_update)
 from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
-
-__all__ = ["scatter_add", "index_update", "is_basic_index"]
-
-
-def is_basic_index(idx):
-    """True when ``idx`` selects each element at most once (ints, slices,
-    ``None``, ``...``, or a boolean mask): plain assignment then suffices."""
-    if idx is None or idx is Ellipsis or isinstance(idx, (int, np.integer, slice)):
-        return True
-    if isinstance(idx, tuple):
-        return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
-                   for i in idx) or (len(idx) == 1 and is_basic_index(idx[0]))
-    return getattr(idx, "dtype", None) == np.bool_
-
-
-def scatter_add(g, x, idx):
-    """Zeros shaped like ``x`` with ``g`` added at ``x[idx]`` (repeats add up).
-
-    For a Dask/CuPy ``x`` the zeros are made in ``x``'s library; an index that
-    item assignment cannot express raises ``SrcdiffError`` (``runtime.index_add``)."""
-    if isinstance(x, (list, tuple, dict)):
-        return add_at(zeros_like_value(x), idx, g)     # (zeros of the same structure)
-    from ..runtime import ShapeOf
-    if type(x) is ShapeOf:    # the adjoint sweep kept only x's shape
-        out = x.zeros(np.result_type(x.dtype, g))
-    else:
-        out = np.zeros_like(x, dtype=np.result_type(x, g))
-    if is_foreign(g) and not is_foreign(out):   # a NumPy x, a Dask/CuPy cotangent
-        out = np.zeros(np.shape(out), out.dtype, like=g)
-    if is_basic_index(idx) and not is_foreign(out):
-        out[idx] = g
-    else:
-        index_add(out, idx, g)
-    return out
-
-
-def index_update(x, idx, v):
-    """A copy of ``x`` with ``x[idx] = v`` (out of place)."""
-    out = array_copy(x)
-    set_index(out, idx, v)
-    return out
 
 
 def _unbroadcast_into(gv, v):

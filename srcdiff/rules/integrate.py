@@ -28,11 +28,10 @@ except ImportError:  # pragma: no cover
     integrate = None
 
 from ..errors import SrcdiffError
-from ..runtime import transforms
+from ..runtime import transforms, scatter_add
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import unsupported
 from .linalg import _position
-from .indexing import scatter_add
 
 
 def _float_positions(args):

@@ -8,7 +8,7 @@ differences on the full matrix agree with the rules.
 Eigen/singular vectors need distinct eigen/singular values; ``svd`` needs
 ``full_matrices=False`` for non-square input; ``qr`` any shape (reduced; complete
 when m <= n).
-Complex matrices follow the convention of ``support`` (the cotangent of ``z``
+Complex matrices follow the convention of ``srcdiff.rules`` (the cotangent of ``z``
 is ``dL/dRe(z) - 1j dL/dIm(z)``): the non-holomorphic rules are written with
 ``Xb = conj(g)`` (the gradient paired as ``Re tr(Xb^H dX)``) and conjugate
 transposes, and return ``conj`` of the input's ``Ab``. Hermitian inputs
@@ -19,11 +19,11 @@ A real output's tangent is real.
 """
 import numpy as np
 
-from ..runtime import expand_reduced, unbroadcast, size_of
+from ..runtime import expand_reduced, unbroadcast, size_of, scatter_add, cast_like
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
-from .indexing import scatter_add
-from .support import (fold_lower_h, hermitian_from_lower, ctrans, phase_row, cast_like, svd_check, svd_vectors_check,
-                      norm_kind, norm_weights, unsupported)
+from .linalg_derivatives import (fold_lower_h, hermitian_from_lower, ctrans, phase_row, svd_check,
+                                 svd_vectors_check, norm_kind, norm_weights)
 
 @vjp_rule(np.linalg.inv)
 def inv(g, ans, a):
@@ -304,7 +304,7 @@ def qr_jvp(ans, a, mode="reduced", *, da):
 
 # The norms: d norm = Re(sum(conj(w) * dx)) with w = sign(x) |x|**(p-1) / norm**(p-1)
 # for the smooth orders (norm_weights for the others), so the cotangent of x is
-# g * conj(w) (the complex convention of ``support``); 0 at a zero norm.
+# g * conj(w) (the complex convention of ``srcdiff.rules``); 0 at a zero norm.
 
 @vjp_rule(np.linalg.norm)
 def norm(g, ans, x, ord=None, axis=None, keepdims=False):

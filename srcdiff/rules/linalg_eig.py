@@ -5,7 +5,7 @@ differentiated under NumPy's (LAPACK's) normalisation, which fixes the
 otherwise arbitrary scale of each one: unit Euclidean norm and its entry of
 largest modulus real. A real matrix's outputs are complex when some eigenvalue
 is; a real matrix gets a real cotangent and a real output a real tangent
-(the complex convention of ``support``).
+(the complex convention of ``srcdiff.rules``).
 
 With ``C = V^-1 dA V`` and ``F[i, k] = 1 / (w[k] - w[i])`` (0 on the diagonal):
 ``dw = diag(C)``, and eigenvector ``k`` moves by ``u = V (F * C)`` plus

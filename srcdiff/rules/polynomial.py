@@ -11,8 +11,8 @@ refused, as are ``period`` and ``polyfit(full=True / cov=True)``.
 """
 import numpy as np
 
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import unsupported
 
 
 def _powers(p, x):

@@ -8,10 +8,12 @@ that compute only integers.
 import numpy as np
 
 from ..runtime import unbroadcast, broadcast_like, matmul_grad_x, matmul_grad_y
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, register_linear
 from .operators import matmul as _matmul_vjp, matmul_jvp as _matmul_jvp
-from .support import (tensordot_spec, dot_spec, inner_spec, kron_spec, cross_axes, three_vectors,
-                      einsum_cotangents, einsum_tangent, unsupported, fill_zeros)
+from .product_derivatives import (tensordot_spec, dot_spec, inner_spec, kron_spec, cross_axes,
+                                  three_vectors, einsum_cotangents, einsum_tangent)
+from .zero_fill import fill_zeros
 
 
 @vjp_rule(np.dot)

@@ -6,11 +6,13 @@ which Dask does not implement (it would compute the array to count it)."""
 import numpy as np
 
 from ..runtime import expand_reduced, reduced_size, size_of, unbroadcast
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, register_linear, nondifferentiable
-from .support import (extremum_weights, prod_others, cumprod_grad, cumprod_tangent,
-                      diff_cotangents, trace_cotangent, average_weights, average_weights_vjp,
-                      nan_count, diff_join, unique_cotangent, unique_tangent, unsupported,
-                      fill_zeros)
+from .reduction_derivatives import (extremum_weights, prod_others, cumprod_grad, cumprod_tangent,
+                                    diff_cotangents, trace_cotangent, average_weights,
+                                    average_weights_vjp, nan_count, diff_join, unique_cotangent,
+                                    unique_tangent)
+from .zero_fill import fill_zeros
 
 
 @vjp_rule(np.sum)

@@ -11,7 +11,7 @@ storage). ``cho_factor``'s other triangle holds ``a``'s entries up to SciPy 1.17
 and zeros from 1.18 (checked once at import: ``CHO_OTHER``), and is
 differentiated as such. Holomorphic functions (``solve``, ``lu_*``,
 ``solve_triangular``, ``solve_banded``, ``solve_sylvester``, ``expm``,
-``sqrtm``) follow the complex convention of ``support``; the Cholesky ones
+``sqrtm``) follow the complex convention of ``srcdiff.rules``; the Cholesky ones
 refuse complex matrices. ``sqrtm`` needs a matrix whose square root is
 differentiable (no eigenvalue on the closed negative real axis).
 """
@@ -22,13 +22,15 @@ try:  # SciPy is an optional dependency
 except ImportError:  # pragma: no cover
     linalg = None
 
-from ..runtime import expand_reduced, size_of
+from ..runtime import expand_reduced, size_of, cast_like
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
 from . import linalg as np_linalg
 from .linalg_eig import largest_entries, _gaps as eig_gaps
-from .support import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower, ctrans, phase_row,
-                      cast_like, fill_zeros, svd_check, svd_vectors_check, norm_kind, norm_weights,
-                      unsupported)
+from .linalg_derivatives import (fold_lower, sym_from_lower, fold_lower_h, hermitian_from_lower,
+                                 ctrans, phase_row, svd_check, svd_vectors_check, norm_kind,
+                                 norm_weights)
+from .zero_fill import fill_zeros
 
 
 def sylvester_check(x, a, b):

@@ -3,13 +3,15 @@ each reverse rule is the transposed data movement and each forward rule is
 the function applied to the tangent."""
 import numpy as np
 
-from ..runtime import unbroadcast, unbroadcast_each, broadcast_each
+from ..runtime import unbroadcast, unbroadcast_each, broadcast_each, cast_like
 from .registry import vjp_rule, jvp_rule, register_linear, lookup, nondifferentiable
-from .support import (inverse_permutation, negate_shift, split_like, stack_split, unstack,
-                      atleast_cotangents, atleast_tangent, tile_sum, repeat_sum, rollaxis_undo,
-                      pad_cotangent, diag_cotangent, diagonal_cotangent, take_cotangent,
-                      take_along_axis_cotangent, sort_cotangent, sort_tangent, fill_zeros,
-                      unpack_like, cast_like, linspace_weights, trick_cotangent, trick_tangent)
+from .shape_derivatives import (inverse_permutation, negate_shift, split_like, stack_split, unstack,
+                                atleast_cotangents, atleast_tangent, tile_sum, repeat_sum,
+                                rollaxis_undo, pad_cotangent, diag_cotangent, diagonal_cotangent,
+                                take_cotangent, take_along_axis_cotangent, sort_cotangent,
+                                sort_tangent, unpack_like, linspace_weights, trick_cotangent,
+                                trick_tangent)
+from .zero_fill import fill_zeros
 
 
 @vjp_rule(np.reshape)

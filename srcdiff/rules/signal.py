@@ -9,7 +9,7 @@ convolutions: ``ga = convolve(G, flip(v), 'valid')`` and
 ``gv = convolve(G, flip(a), 'valid')`` for a convolution; a correlation is
 the convolution with ``flip(conj(v))``. Bilinear, so each rule is written
 with the function it differentiates and is differentiable again. Complex
-inputs follow the convention of ``support`` (the correlation conjugates
+inputs follow the convention of ``srcdiff.rules`` (the correlation conjugates
 ``v``).
 """
 import numpy as np
@@ -19,8 +19,8 @@ try:  # SciPy is an optional dependency
 except ImportError:  # pragma: no cover
     signal = None
 
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import unsupported
 
 
 def full_window(kind, mode, shape_a, shape_v, shape_out):

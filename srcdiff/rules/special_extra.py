@@ -15,8 +15,8 @@ except ImportError:  # pragma: no cover
     special = None
 
 from ..runtime import unbroadcast, broadcast_like
+from ..runtime.refusals import no_closed_form
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import no_closed_form
 
 
 def _no_closed_form(name, param):

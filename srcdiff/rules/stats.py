@@ -41,8 +41,9 @@ except ImportError:  # pragma: no cover
     stats = special = None
 
 from ..runtime import unbroadcast, broadcast_like
+from ..runtime.refusals import no_closed_form
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import real_only, no_closed_form
+from .linalg_derivatives import real_only
 
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 

@@ -27,8 +27,9 @@ except ImportError:  # pragma: no cover
     stats = special = None
 
 from ..runtime import unbroadcast, zeros_like_value
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable
-from .support import real_only, unsupported
+from .linalg_derivatives import real_only
 
 
 def _reads():

@@ -13,12 +13,12 @@ methods, with differentiated values, are refused with the line.
 """
 import numpy as np
 
-from ..runtime import expand_reduced, unbroadcast, broadcast_like, add_cotangents, added_at, \
-    subtracted_at
-from .indexing import scatter_add
+from ..runtime import (expand_reduced, unbroadcast, broadcast_like, add_cotangents, added_at,
+                       subtracted_at, scatter_add)
+from ..runtime.refusals import unsupported
 from .registry import vjp_rule, jvp_rule, nondifferentiable, register_linear
-from .support import extremum_weights, prod_others, cumprod_grad, cumprod_tangent, unsupported, \
-    take_along_axis_cotangent
+from .reduction_derivatives import extremum_weights, prod_others, cumprod_grad, cumprod_tangent
+from .shape_derivatives import take_along_axis_cotangent
 
 
 # ---- reduce --------------------------------------------------------------------------------

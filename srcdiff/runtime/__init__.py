@@ -331,9 +331,53 @@ def add_cotangents(a, b):
     return a + b
 
 
+def is_complex(x):
+    dt = getattr(x, "dtype", None)
+    if dt is not None:
+        return np.issubdtype(dt, np.complexfloating)
+    return isinstance(x, complex)
+
+
+def cast_like(ct, x):
+    """The cotangent/tangent ``ct`` given the dtype kind of ``x``: the real part
+    when ``x`` is real and ``ct`` complex (the JAX convention), complex when
+    ``x`` is complex and ``ct`` real, else ``ct``."""
+    if ct is None:
+        return None
+    if isinstance(x, (list, tuple)) and type(ct) is np.ndarray and _shape_of(x) == ct.shape:
+        # a list or tuple used as an array: its cotangent is a list or tuple again
+        return _structured_like(cast_like(ct, np.asarray(x)), x)
+    if type(x) is np.ndarray and isinstance(ct, (list, tuple)) and _shape_of(ct) == x.shape:
+        return cast_like(np.asarray(ct), x)
+    if type(ct) is np.ndarray and ct.ndim == 0 and type(x) is not np.ndarray:
+        ct = ct[()]        # a number's, not a 0-d array (np.where gives those)
+    if is_complex(ct):
+        return ct if is_complex(x) else np.real(ct)
+    if is_complex(x):
+        return ct + 0j
+    return ct
+
+
+def _shape_of(x):
+    """np.shape of a (nested) list or tuple, None when it is ragged."""
+    try:
+        return np.shape(x)
+    except ValueError:
+        return None
+
+
+def _structured_like(g, x):
+    """Array ``g`` split into the nesting of the list/tuple ``x`` (same shape)."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(_structured_like(g[i], o) for i, o in enumerate(x))
+    if isinstance(x, np.ndarray):
+        return np.asarray(g)
+    return g[()] if isinstance(g, np.ndarray) else g
+
+
 def complete_cotangent(g, x):
     """``g`` with every absent (None) part replaced by zeros shaped like ``x``'s
-    (and each part of the dtype kind of ``x``'s: see rules.support.cast_like)."""
+    (and each part of the dtype kind of ``x``'s: see cast_like)."""
     if g is None:
         if isinstance(x, (tuple, list)):
             return like_container(x, [complete_cotangent(None, e) for e in x])
@@ -346,7 +390,6 @@ def complete_cotangent(g, x):
         return {k: complete_cotangent(g.get(k), v) for k, v in x.items()}
     if isinstance(g, (tuple, list, dict)):
         return g
-    from ..rules.support import cast_like
     return cast_like(g, x)      # real for a real x, complex for a complex x
 
 
@@ -400,8 +443,8 @@ def scalar_seed(out):
 def _output_error(message, hint):
     """The SrcdiffError of scalar_seed, naming the function whose generated code
     called it (its file and line)."""
-    from ..backend.codegen import origin_of
     from ..errors import SrcdiffError
+    from .origins import origin_of
     name, filename, line = origin_of(sys._getframe(2).f_code.co_filename) or ("it", None, None)
     return SrcdiffError(message.format(name), filename, line, hint=hint)
 
@@ -441,7 +484,6 @@ def last_writes(piece, g, index):
     of an element but its last zeroed; as it is when ``index`` repeats nothing."""
     if isinstance(g, (list, tuple, dict)) or _plain_slices(index):
         return piece
-    from ..rules.indexing import is_basic_index
     if is_basic_index(index):
         return piece
     ids = np.arange(int(np.prod(np.shape(g)))).reshape(np.shape(g))[index]
@@ -604,7 +646,6 @@ def add_at(d, index, g):
         out[index] = add_cotangents(out[index], g)
         return tuple(out)
     if is_foreign(g) and not is_foreign(d):   # a NumPy buffer, a Dask/CuPy cotangent
-        from ..rules.indexing import scatter_add
         return d + scatter_add(g, d, index)
     index_add(d, index, g)
     return d
@@ -715,7 +756,6 @@ def index_add(d, index, g):
     an index that is itself a foreign array) raises ``SrcdiffError`` rather
     than converting ``d`` to NumPy or losing the repeats.
     """
-    from ..rules.indexing import is_basic_index
     if not is_foreign(d):
         if is_basic_index(index):
             d[index] += g
@@ -765,6 +805,44 @@ def _index_add_rounds(d, index, g):
         d[parts[:ax] + (flat[sel],) + parts[ax + 1:]] += np.take(g, sel, axis=ax)
 
 
+def is_basic_index(idx):
+    """True when ``idx`` selects each element at most once (ints, slices,
+    ``None``, ``...``, or a boolean mask): plain assignment then suffices."""
+    if idx is None or idx is Ellipsis or isinstance(idx, (int, np.integer, slice)):
+        return True
+    if isinstance(idx, tuple):
+        return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
+                   for i in idx) or (len(idx) == 1 and is_basic_index(idx[0]))
+    return getattr(idx, "dtype", None) == np.bool_
+
+
+def scatter_add(g, x, idx):
+    """Zeros shaped like ``x`` with ``g`` added at ``x[idx]`` (repeats add up).
+
+    For a Dask/CuPy ``x`` the zeros are made in ``x``'s library; an index that
+    item assignment cannot express raises ``SrcdiffError`` (``runtime.index_add``)."""
+    if isinstance(x, (list, tuple, dict)):
+        return add_at(zeros_like_value(x), idx, g)     # (zeros of the same structure)
+    if type(x) is ShapeOf:    # the adjoint sweep kept only x's shape
+        out = x.zeros(np.result_type(x.dtype, g))
+    else:
+        out = np.zeros_like(x, dtype=np.result_type(x, g))
+    if is_foreign(g) and not is_foreign(out):   # a NumPy x, a Dask/CuPy cotangent
+        out = np.zeros(np.shape(out), out.dtype, like=g)
+    if is_basic_index(idx) and not is_foreign(out):
+        out[idx] = g
+    else:
+        index_add(out, idx, g)
+    return out
+
+
+def index_update(x, idx, v):
+    """A copy of ``x`` with ``x[idx] = v`` (out of place)."""
+    out = array_copy(x)
+    set_index(out, idx, v)
+    return out
+
+
 def zeros_like_list(items):
     """A list of zero cotangents, one per element of ``items``."""
     return [zeros_like_value(v) for v in items]
@@ -796,7 +874,6 @@ def item_cotangent(gg, g, key):
         g[key]
     except (KeyError, IndexError, TypeError):
         return complete_cotangent(None, g)
-    from ..rules.indexing import scatter_add
     return scatter_add(gg, g, key)
 
 

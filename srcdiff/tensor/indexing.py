@@ -56,7 +56,7 @@ class Indexing:
         idx = _unwrap_index(idx)
         vrg = isinstance(value, Tensor) and value._rg
         if (self._rg or vrg) and _state.enabled:
-            from ..rules.indexing import index_update
+            from ..runtime import index_update
             self._assign(_apply(index_update, (self, idx, value)))
             return
         new = self._data.copy()

@@ -69,7 +69,7 @@ class InPlaceMethods:
         """Set every element to ``value`` (a constant: no gradient flows back)."""
         self._check_inplace()
         if _state.enabled and (self._rg or isinstance(value, Tensor) and value._rg):
-            from ..rules.indexing import index_update    # recorded: no gradient to the old values
+            from ..runtime import index_update    # recorded: no gradient to the old values
             return commit(self, _apply(index_update, (self, Ellipsis, value)), fill=True)
         return set_values(self, np.full_like(
             self._data, value._data if isinstance(value, Tensor) else value), fill=True)

@@ -88,7 +88,7 @@ def shape_only_reads(stmts, callee):
     unbroadcast, expand_reduced, zeros_like_value, ...): a write into their
     array changes nothing they are read for. ``callee(func node)`` is the
     object called."""
-    from ...rules.indexing import scatter_add
+    from ...runtime import scatter_add
     helpers = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1,
                runtime.zeros_like_value: 0, scatter_add: 1}
     shape_reads, other_reads = set(), set()

@@ -1,4 +1,4 @@
-"""Numba implementations of what generated code calls (imported by srcdiff.jit only).
+"""Numba implementations of what generated code calls (imported by api.jit only).
 
 Generated gradients call the helpers of ``srcdiff.runtime`` and a few NumPy
 forms Numba lacks (``np.max(x, axis=1, keepdims=True)``, ``reversed(range)``,
@@ -18,7 +18,6 @@ from numba.core.errors import TypingError
 from numba.extending import overload
 
 from .. import runtime
-from ..rules import indexing, support
 
 _made = {}
 
@@ -29,7 +28,7 @@ def _compiled(key, text, names=None):
     if fn is None:
         scope = {"np": np, "runtime": runtime}
         scope.update(names or {})
-        exec(compile(text, f"<srcdiff.jit_runtime {key}>", "exec"), scope)
+        exec(compile(text, f"<srcdiff.jit_overloads {key}>", "exec"), scope)
         fn = _made[key] = scope["impl"]
     return fn
 
@@ -258,7 +257,7 @@ def _refilled(entry):
     return lambda entry: entry
 
 
-@overload(support.cast_like)
+@overload(runtime.cast_like)
 def _cast_like(ct, x):
     if _is_none(ct):
         return lambda ct, x: None
@@ -538,7 +537,7 @@ def _shape_of(value):
 def _complete_cotangent(g, x):
     if _is_none(g):
         return lambda g, x: runtime.zeros_like_value(x)
-    return lambda g, x: support.cast_like(g, x)
+    return lambda g, x: runtime.cast_like(g, x)
 
 
 @overload(runtime.copy_structure)
@@ -571,7 +570,7 @@ def _add_cotangents(a, b):
         return lambda a, b: a + b
 
 
-@overload(indexing.scatter_add)
+@overload(runtime.scatter_add)
 def _scatter_add(g, x, idx):
     if isinstance(x, types.List) and isinstance(idx, types.Integer):
         def impl(g, x, idx):
@@ -587,7 +586,7 @@ def _scatter_add(g, x, idx):
         return impl
 
 
-@overload(indexing.index_update)
+@overload(runtime.index_update)
 def _index_update(x, idx, v):
     if isinstance(x, types.Array) and (_basic(idx) or isinstance(idx, types.Array)):
         def impl(x, idx, v):

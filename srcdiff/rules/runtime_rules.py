@@ -1,5 +1,6 @@
 """Rules for the runtime helpers that generated code calls, so that
-generated derivatives can themselves be differentiated."""
+generated derivatives can themselves be differentiated (the indexing and
+dict helpers' rules are in indexing.py)."""
 import numpy as np
 
 from ..runtime import (unbroadcast, broadcast_like, expand_reduced, sum_to_shape,
@@ -204,8 +205,7 @@ def restore_contents_jvp(ans, value, snapshot, *, dvalue, dsnapshot):
     return restore_contents(dvalue, dsnapshot)
 
 from ..runtime import (add_at, add_at_owned, add_at_copied, add_at_owned_copied,  # noqa: E402
-                       zeros_like_list)
-from .indexing import scatter_add  # noqa: E402
+                       zeros_like_list, scatter_add)
 
 
 @vjp_rule(add_at, add_at_owned, add_at_copied, add_at_owned_copied)
@@ -243,7 +243,7 @@ def sum_product_vjp(gg, ans, a, b, x):
 def sum_product_jvp(ans, a, b, x, *, da, db, dx):
     return sum_product(da, b, x) + sum_product(a, db, x)
 
-from ..runtime import cotangent_item, item_cotangent, pop_tail  # noqa: E402
+from ..runtime import cotangent_item, item_cotangent  # noqa: E402
 
 
 @vjp_rule(cotangent_item)
@@ -366,3 +366,24 @@ def refilled_jvp(ans, entry, *, dentry):
 
 
 register_linear((0,), kept, refilled)
+
+
+# ---- the dtype cast of every cotangent, and the refusals raised at run time ----
+from ..runtime import cast_like  # noqa: E402
+from ..runtime.origins import user_location  # noqa: E402
+from ..runtime.refusals import unsupported, no_closed_form  # noqa: E402
+
+
+@vjp_rule(cast_like)
+def cast_like_vjp(gg, ans, ct, x):
+    return cast_like(gg, ct), None
+
+
+@jvp_rule(cast_like)
+def cast_like_jvp(ans, ct, x, *, dct, dx):
+    return cast_like(dct, x)
+
+
+register_linear((0,), cast_like)
+nondifferentiable(unsupported, no_closed_form, user_location)
+

@@ -33,7 +33,7 @@ import numpy as np
 from .. import runtime
 from ..analysis.activity import mutated_receiver, resizing_call, walk_stmts, writes_arguments
 from ..errors import SrcdiffError
-from ..backend.optimize import _Purity, _pure_value
+from ..backend.optimize.effects import Purity, pure_value
 from ..ir import anno
 from ..ir.syntax import assign, attr, call, clone, const, load, store, subscript, walk
 
@@ -348,8 +348,8 @@ class _LoopRewrite:
         return out
 
     def _overwritten_dropped(self, stmts):
-        purity = _Purity(self.resolve)
-        dead = _overwritten(stmts, lambda value: _pure_value(value, purity))
+        purity = Purity(self.resolve)
+        dead = _overwritten(stmts, lambda value: pure_value(value, purity))
         stmts = [st for st in stmts if id(st) not in dead]
         dead = _pushed_and_popped(stmts, self.stacks)
         return [st for st in stmts if id(st) not in dead]

@@ -25,7 +25,7 @@ import tracemalloc
 import numpy as np
 
 import srcdiff
-from srcdiff.api import reverse_mode as api, forward_mode as forward_api
+from srcdiff.api import generate as api, forward_generate as forward_api
 from srcdiff.frontend import prepare as pipeline
 
 

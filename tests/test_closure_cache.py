@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff.api import reverse_mode as api, forward_mode as forward_api
+from srcdiff.api import generate as api, forward_generate as forward_api
 from srcdiff.frontend import prepare as pipeline
 
 from numeric import load_module, numeric_grad

@@ -356,7 +356,7 @@ def test_transform_is_cached():
         def f(x):
             return np.sum(x ** 2)
     """)
-    from srcdiff.api.reverse_mode import materialized
+    from srcdiff.frontend.parse import materialized
     assert materialized(srcdiff.grad(f)).__srcdiff_wrapped__ \
         is materialized(srcdiff.grad(f)).__srcdiff_wrapped__
 

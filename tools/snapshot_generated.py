@@ -47,7 +47,7 @@ class _Recording:
     compiles (reverse and forward transforms) is appended to ``texts``."""
 
     def __enter__(self):
-        from srcdiff.api import reverse_mode as api, forward_mode as forward_api
+        from srcdiff.api import generate as api, forward_generate as forward_api
         self.texts = []
         self.originals = api.compile_functions, forward_api.compile_functions
 
@@ -63,7 +63,7 @@ class _Recording:
         return self.texts
 
     def __exit__(self, *exc):
-        from srcdiff.api import reverse_mode as api, forward_mode as forward_api
+        from srcdiff.api import generate as api, forward_generate as forward_api
         api.compile_functions, forward_api.compile_functions = self.originals
         return False
 

@@ -295,7 +295,7 @@ def _arg_name(f, i):
 
 def _wrt_positions(f, wrt):
     """The argument positions ``wrt`` names, read as ``srcdiff.grad`` reads it."""
-    from .reverse_mode import _plain, _signature_params, _wrt_names
+    from .parameters import _plain, _signature_params, _wrt_names
     func, bound = _plain(f)
     params = _signature_params(func)
     offset = 1 if bound is not None else 0

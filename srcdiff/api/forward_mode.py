@@ -6,191 +6,24 @@ forward-over-reverse: the jvp of the generated gradient function, itself a
 plain Python function the forward transform reads like any other. Generated
 code is cached per (function, wrt).
 """
-import functools
-import inspect
-
-import gast
 import numpy as np
 
-from ..backend.optimize import dead_code
+from ..errors import SrcdiffError
+from ..frontend.parse import materialized
+from ..frontend.records import from_cotangent
+from ..runtime.trees import leaves as _leaves
+from .arguments import _is_integer
 from .arity import fixed_arity, per_arity, takes_varargs
-from .reverse_mode import (Generated, _ObjectCall, _plain, _resolver, _signature_params, _vararg,
-                           _varargs_refusal, _wrt_names, _is_integer, bound_helpers, grad,
-                           materialized, specialised, vjp)
-from .cache import LRU, SIZE, generated
-from ..backend.codegen import annotate, compile_functions, function_def, with_errstate
-from ..errors import SrcdiffError, user_names
-from ..forward.transform import ForwardTransform
-from ..frontend.normalize import normalize
-from ..frontend.parse import parse_function
-from ..frontend.prepare import prepare
-from ..frontend.records import from_cotangent, record_kind, to_container, to_tangent
-from ..frontend.values import function_kind
-from ..ir.syntax import load, clone, tuple_, names_read
-from ..ir import anno
-from ..ir.templates import HelperEnv
-from ..runtime.trees import leaves as _leaves, rebuild as _rebuild, zero_like as _zero_like
+from .dispatch import _ObjectCall
+from .forward_arguments import (_containers, _full_args, _positions, _record_kinds, _sequences,
+                                _source_function, _tangent, _as_tangent)
+from .forward_generate import generate_forward
+from .jacobian_blocks import _basis, _blocks, _leaves_like, _per_row, _size, _unit
+from .parameters import _plain, _signature_params, _wrt_names
+from .reverse_mode import grad, specialised, vjp
 
 __all__ = ["jvp", "jacobian", "hessian", "hvp", "jvp_source"]
 
-_cache = LRU(SIZE)      # generated forward code (cache.py)
-
-
-# ---- generation -------------------------------------------------------------
-
-def generate_forward(func, wrt_names, sequences=(), records=()):
-    """The generated forward function of ``func`` (tangents for ``wrt_names``;
-    ``sequences``: the parameters that hold lists or tuples; ``records``: pairs
-    (parameter, RecordKind) of the object parameters, records.py)."""
-    sequences = tuple(sorted(sequences))
-    records = tuple(sorted(records, key=lambda r: r[0]))
-    return generated(_cache, func, (tuple(wrt_names), "jvp", sequences, records),
-                     lambda: _generate_forward(func, wrt_names, sequences, records))
-
-
-def _generate_forward(func, wrt_names, sequences=(), records=()):
-    norm = _prepare(func, wrt_names, records)
-    fs = norm.fs
-    env = norm.env
-    ft = ForwardTransform(norm, wrt_names, env, sequences)
-    with user_names(norm.names):
-        stmts, dout, tparams = ft.run()
-    loc = fs.loc
-    result = tuple_([clone(norm.output), dout])
-    notes = _annotate_generated(stmts, loc) if _generated(fs) else annotate(stmts, loc)
-    body = dead_code(notes + [gast.Return(value=result)], _resolver(env, fs))
-    name = fs.name
-    fn = function_def(f"{name}_jvp", list(norm.params) + tparams, body)
-    title = f"srcdiff jvp of {fs.func.__qualname__} ({loc.filename}:{fs.func.__code__.co_firstlineno})"
-    if _generated(fs):
-        title = f"srcdiff jvp of {fs.func.__name__}, generated from {loc.filename.strip('<>')}"
-    fn = with_errstate(fn, norm.errstate, env.ref(np.errstate, "errstate"))
-    fns, text = compile_functions([fn], env.objects, fs.globals, title, origin=fs.func)
-    gen = Generated(fns, text, fs.original_source(), list(norm.params), list(wrt_names),
-                    bound_helpers(fns, env.objects))
-    gen.tangent_params = tparams
-    return gen
-
-
-def _generated(fs):
-    return fs.loc.filename.startswith("<srcdiff-")
-
-
-def _prepare(func, wrt_names, records=()):
-    """The normalized function. Code srcdiff generated (a gradient, for
-    forward-over-reverse) is refused by the inliner's view checks where it saves
-    elements of an array a loop writes into (aimed at user code); it is then
-    normalized without inlining, which it needs only for helpers without rules."""
-    fs = parse_function(func)
-    if not _generated(fs):
-        return prepare(func, wrt_names, records)
-    try:
-        return prepare(func, wrt_names, records)   # inlines helpers without rules (if any)
-    except SrcdiffError:
-        pass
-    norm = normalize(fs)
-    norm.env = HelperEnv(norm.names, fs.globals, fs.closure)
-    for free in sorted(fs.closure):
-        norm.env.objects[free] = fs.closure[free]
-    fs.extra = norm.env.objects
-    return norm
-
-
-def _annotate_generated(stmts, loc):
-    """Comments for code made from generated code: the comment that precedes each
-    statement in the generated source (it names the user's line), once per change."""
-    from ..ir.syntax import comment, is_comment
-    lines = loc.lines
-
-    def note(line):
-        if line is None:
-            return None
-        for k in range(min(line, len(lines)) - 1, -1, -1):
-            text = lines[k].strip()
-            if text.startswith("#"):
-                return text.lstrip("#").strip()
-            if text.startswith("def "):
-                return None
-        return None
-
-    def visit(block, prev):
-        res = []
-        for s in block:
-            text = note(anno.get(s, "srcline")) if anno.get(s, "srcloc", loc) is loc \
-                else None
-            if text and text != prev[0] and not is_comment(s):
-                res.append(comment(text))
-                prev[0] = text
-            for field in ("body", "orelse"):
-                sub = getattr(s, field, None)
-                if isinstance(sub, list) and sub and not isinstance(s, gast.FunctionDef):
-                    setattr(s, field, visit(sub, prev))
-            res.append(s)
-        return res
-
-    return visit(stmts, [None])
-
-
-# ---- argument handling --------------------------------------------------------
-
-def _source_function(func):
-    while hasattr(materialized(func), "__srcdiff_wrapped__"):
-        func = func.__srcdiff_wrapped__
-    return func
-
-
-def _full_args(func, bound, args, kwargs):
-    """Every parameter's value, in order (defaults filled in)."""
-    target = _source_function(func)
-    sig = inspect.signature(target)
-    call_args = ((bound,) + tuple(args)) if bound is not None else tuple(args)
-    try:
-        ba = sig.bind(*call_args, **kwargs)
-    except TypeError as e:
-        raise SrcdiffError(f"cannot call {getattr(target, '__qualname__', target)}: {e}") \
-            from None
-    ba.apply_defaults()
-    values = []
-    for p in sig.parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise _varargs_refusal(target)
-        values.append(ba.arguments[p.name])
-    return values
-
-
-def _as_tangent(t, p):
-    """A user tangent, given the primal's type (Python floats stay floats)."""
-    if t is None:
-        return None
-    if isinstance(p, (list, tuple)) and isinstance(t, (list, tuple)):
-        items = [_as_tangent(a, b) for a, b in zip(t, p)]
-        return type(p)(*items) if hasattr(p, "_fields") else type(p)(items)
-    if isinstance(p, dict) and isinstance(t, dict):
-        return {k: _as_tangent(t[k], v) for k, v in p.items()}
-    if hasattr(p, "shape") and not hasattr(t, "shape"):
-        return t * np.ones_like(p, dtype=np.result_type(p, float))
-    return t
-
-
-def _record_kinds(values):
-    """Per value: its RecordKind if it is an object argument (records.py), else None."""
-    return [record_kind(v) or function_kind(v) if type(v) not in (list, tuple, dict)
-            else record_kind(v)
-            for v in values]
-
-
-def _containers(values, kinds):
-    """The values as generated code takes them (objects as containers of their fields)."""
-    return [to_container(v, k) if k is not None else v for v, k in zip(values, kinds)]
-
-
-def _tangent(t, value, kind):
-    """The tangent ``t`` given by the user for ``value``, as generated code takes it."""
-    return to_tangent(t, value, kind, _as_tangent) if kind is not None \
-        else _as_tangent(t, value)
-
-
-# ---- public transforms -------------------------------------------------------
 
 def jvp(f, primals, tangents):
     """``(out, dout)``: the value of ``f(*primals)`` and its directional derivative
@@ -252,29 +85,6 @@ def _options(transform, f, wrt):
             wrt = f
         return lambda g: transform(g, wrt)
     return None
-
-
-def _positions(func, bound, wrt):
-    if _vararg(func) is not None:
-        raise _varargs_refusal(func)
-    params = _signature_params(func)
-    offset = 1 if bound is not None else 0
-    names, single = _wrt_names(wrt, params, offset, getattr(func, "__qualname__", repr(func)))
-    return names, single, [params.index(n) for n in names], params
-
-
-def _basis(x):
-    """Unit tangents of ``x`` one element at a time (float arrays or floats)."""
-    if np.ndim(x) == 0 and not hasattr(x, "shape"):
-        yield 1.0
-        return
-    dtype = np.result_type(x, float)
-    from ..runtime import size_of
-    n = int(size_of(x))
-    for j in range(n):
-        e = np.zeros(n, dtype=dtype)
-        e[j] = 1
-        yield e.reshape(np.shape(x))
 
 
 def jacobian(f=None, wrt=0):
@@ -373,61 +183,6 @@ def _jacobian_of_jacobian(outer_jac, inner, wrt):
 
     jac2.__doc__ = f"srcdiff jacobian of {outer_jac.__doc__}"
     return jac2
-
-
-def _sequences(params, values):
-    """The parameters given lists or tuples."""
-    return [p for p, v in zip(params, values) if isinstance(v, (list, tuple))]
-
-
-# ---- values nested in tuples, lists and dicts ----------------------------------
-
-def _leaves_like(t, like):
-    """The leaves of the tangent or cotangent ``t`` of ``like``, one per leaf of
-    ``like`` (zeros where ``t`` is absent)."""
-    if isinstance(like, (list, tuple, dict)):
-        keys = like.keys() if isinstance(like, dict) else range(len(like))
-        parts = like.values() if isinstance(like, dict) else like
-        return [leaf for k, p in zip(keys, parts)
-                for leaf in _leaves_like(None if t is None else t[k], p)]
-    return [_zero_like(like) if t is None else t]
-
-
-def _size(x):
-    from ..runtime import size_of
-    return sum(int(size_of(leaf)) for leaf in _leaves(x))
-
-
-def _unit(like, j, e):
-    """A tangent of ``like``: ``e`` at its ``j``-th leaf, zeros elsewhere."""
-    return _rebuild(like, iter([e if k == j else _zero_like(leaf)
-                                for k, leaf in enumerate(_leaves(like))]))
-
-
-def _blocks(outer, inner, columns, axis):
-    """The nested Jacobian from ``columns[i][j]``, the slices (stacked along
-    ``axis``) of the block of ``outer``'s ``i``-th leaf and ``inner``'s ``j``-th."""
-    rows = []
-    for o, cols in zip(_leaves(outer), columns):
-        row = []
-        for x, col in zip(_leaves(inner), cols):
-            shape = np.shape(o) + np.shape(x)
-            row.append(np.stack(col, axis=axis).reshape(shape) if col
-                       else np.zeros(shape, dtype=np.result_type(o, x, float)))
-        rows.append(_rebuild(inner, iter(row)))
-    return _rebuild(outer, iter(rows))
-
-
-def _per_row(block, outer, fn):
-    """``block`` (a Jacobian nested as ``_blocks`` nests it: ``outer``'s structure
-    outside) with ``fn`` applied to each of its rows."""
-    if isinstance(outer, (list, tuple, dict)):
-        keys = list(outer.keys() if isinstance(outer, dict) else range(len(outer)))
-        rows = [_per_row(block[k], outer[k], fn) for k in keys]
-        if isinstance(outer, dict):
-            return dict(zip(keys, rows))
-        return type(outer)(*rows) if hasattr(outer, "_fields") else type(outer)(rows)
-    return fn(block)
 
 
 def _forward_jacobian(func, values, name, x, out, records=()):

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .reverse_mode import arg_key, _has_integer, _drop_integer_grads
+from .arguments import arg_key, _has_integer, _drop_integer_grads
 from ..runtime.origins import origin_of
 from ..errors import SrcdiffError
 from ..frontend.parse import materialized

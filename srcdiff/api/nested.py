@@ -10,8 +10,9 @@ import functools
 
 import gast
 
-from . import forward_mode, reverse_mode
+from . import forward_generate, forward_mode, parameters, reverse_mode
 from ..frontend import functional
+from ..frontend.parse import materialized
 from ..frontend.values import NOT_CONSTANT, Refused
 from ..ir.syntax import load
 
@@ -49,7 +50,7 @@ def transform_made(call, function_of, static, env, constant, lift=None):
         if lifted is not None:
             fn, extra = lifted
             made = transform(fn, *options, **keywords)
-            gen = reverse_mode.materialized(made).__srcdiff_dispatch__.gen
+            gen = materialized(made).__srcdiff_dispatch__.gen
             if gen is None:
                 return None
             core = next(iter(gen.fns.values()))
@@ -63,13 +64,13 @@ def transform_made(call, function_of, static, env, constant, lift=None):
                         "for a function it can name (a module-level function, one passed in) "
                         "with constant options",
                         "define the function at module level and pass wrt as a constant")
-    if reverse_mode._vararg(fn) is not None:
+    if parameters._vararg(fn) is not None:
         return Refused("a srcdiff transform of a function with *args in differentiated code "
                         "is not differentiated yet",
                         "give the function named parameters")
     if transform is forward_mode.jacobian:
         # (one jvp per element of the first argument: f's generated jvp function)
-        params = reverse_mode._signature_params(fn)
+        params = parameters._signature_params(fn)
         wrt = options[0] if options else keywords.get("wrt", 0)
         if not params or wrt not in (0, params[0]) or isinstance(wrt, bool) \
                 or getattr(fn, "__srcdiff_dispatch__", None) is not None \
@@ -77,7 +78,7 @@ def transform_made(call, function_of, static, env, constant, lift=None):
             return Refused("srcdiff.jacobian in differentiated code is differentiated for a "
                             "plain function, w.r.t. its first argument",
                             "define the function at module level; put the argument first")
-        gen = forward_mode.generate_forward(fn, [params[0]])
+        gen = forward_generate.generate_forward(fn, [params[0]])
         forward = env.ref(next(iter(gen.fns.values())), "forward")
         return gast.Call(func=env.ref(functools.partial, "partial"),
                          args=[env.ref(functional.jacobian_call, "jacobian_call"), forward],
@@ -90,7 +91,7 @@ def transform_made(call, function_of, static, env, constant, lift=None):
         forward = env.ref(next(iter(gen.fns.values())), "forward")
         return gast.Call(func=env.ref(functools.partial, "partial"),
                          args=[env.ref(functional.hvp_call, "hvp_call"), forward], keywords=[])
-    gen = reverse_mode.materialized(made).__srcdiff_dispatch__.gen
+    gen = materialized(made).__srcdiff_dispatch__.gen
     if gen is None:
         return None
     core = next(iter(gen.fns.values()))

@@ -11,7 +11,7 @@ that stage is done:
     optimize   the generated code: the text ``srcdiff.source`` shows
 
 Each tree comes from the functions the pipeline itself runs (the reverse
-stage from api.reverse_mode's generation, which reports it) and is printed by
+stage from api.generate's reverse pipeline, which reports it) and is printed by
 backend.codegen's renderer, so it reads like generated code. A normalized
 function keeps its single result aside (``Normalized.output``): it is shown
 as the function's ``return``. ``python -m srcdiff FILE.py::FUNC --stage
@@ -23,7 +23,7 @@ from ..backend.codegen import render
 from ..frontend.normalize import normalize
 from ..frontend.parse import parse_function
 from ..ir.syntax import clone
-from . import forward_mode, reverse_mode
+from . import forward_generate, forward_mode, generate, parameters, reverse_mode
 
 __all__ = ["STAGES", "MODE_STAGES", "stage_source"]
 
@@ -56,7 +56,7 @@ def _reverse_stage(func, stage, wrt):
     if stage in ("parse", "normalize"):
         return _front_stage(disp.func, stage, records)
     shown = {}
-    gen = reverse_mode._generate_uncached(
+    gen = generate._generate_uncached(
         disp.func, disp.gen_names, disp.mode, disp.has_aux, spec,
         frozenset(p for p, k in spec if k == "c"), tupled, disp.checkpoint, records,
         observe=lambda name, result: shown.setdefault(name, _render(result)))
@@ -67,7 +67,7 @@ def _reverse_stage(func, stage, wrt):
 
 
 def _unknown_kinds(disp):
-    """The options ``disp`` (a gradient's api.reverse_mode._Dispatch) generates
+    """The options ``disp`` (a gradient's api.dispatch._Dispatch) generates
     its code for arguments of unknown kinds with, as its ``variant(None)``
     gives them to ``_generate``: (spec, tupled, records)."""
     spec = frozenset([(disp.vararg, "c")] if disp.vararg is not None else [])
@@ -80,10 +80,10 @@ def _forward_stage(func, stage, wrt):
     tangent_code = forward_mode.jvp_source(func, wrt)
     if stage == "optimize":
         return reverse_mode.source(tangent_code)
-    plain = reverse_mode._plain(func)[0]
+    plain = parameters._plain(func)[0]
     if stage in ("parse", "normalize"):
         return _front_stage(plain, stage, ())
-    return _render(forward_mode._prepare(plain, tangent_code.__srcdiff_generated__.wrt))
+    return _render(forward_generate._prepare(plain, tangent_code.__srcdiff_generated__.wrt))
 
 
 def _front_stage(func, stage, records):

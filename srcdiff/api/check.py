@@ -11,6 +11,9 @@ import numbers
 
 import numpy as np
 
+from .forward_mode import hessian, hvp, jvp
+from .reverse_mode import grad, vjp
+
 __all__ = ["flatten", "unflatten", "tree_map", "tree_inner", "tree_zeros_like",
            "tree_random_like", "numerical_jvp", "numerical_jacobian", "numerical_vjp",
            "max_abs_diff", "gradcheck"]
@@ -317,7 +320,6 @@ def gradcheck(f, *args, wrt=0, modes=("reverse", "forward"), order=1, rtol=1e-5,
     ``srcdiff.grad(f)``. Returns ``True`` or raises ``AssertionError`` naming
     the argument, the mode and the largest difference.
     """
-    import srcdiff
     rng = np.random.default_rng(seed)
     positions = _wrt_positions(f, wrt)
     if isinstance(modes, str):
@@ -338,14 +340,14 @@ def gradcheck(f, *args, wrt=0, modes=("reverse", "forward"), order=1, rtol=1e-5,
 
             if mode == "reverse":
                 u = tree_random_like(out, rng)
-                _, f_vjp = srcdiff.vjp(f, *args, wrt=(i,))
+                _, f_vjp = vjp(f, *args, wrt=(i,))
                 got = f_vjp(u)[0]
                 want = numerical_vjp(fi, args[i], u, eps)
                 _assert_close(got, want, rtol, atol, f"{name}, mode 'reverse'")
             else:
                 v = tree_random_like(args[i], rng)
                 tangents = tuple(v if j == i else tree_zeros_like(a) for j, a in enumerate(args))
-                _, got = srcdiff.jvp(f, args, tangents)
+                _, got = jvp(f, args, tangents)
                 want = numerical_jvp(fi, (args[i],), (v,), eps)
                 _assert_close(got, want, rtol, atol, f"{name}, mode 'forward'")
 
@@ -359,10 +361,9 @@ def _check_second(f, args, i, mode, rng, rtol, atol, eps, name, out):
     ``srcdiff.grad(srcdiff.grad(f))``-style Hessian (``srcdiff.hessian``) times a
     random direction with central differences of ``srcdiff.grad(f)``; forward
     mode compares ``srcdiff.hvp`` (forward-over-reverse) the same way."""
-    import srcdiff
     if np.ndim(out) != 0 or not _is_float_leaf(out) and not isinstance(out, float):
         raise ValueError("gradcheck(order=2) needs a scalar-valued f")
-    df = srcdiff.grad(f, wrt=i)
+    df = grad(f, wrt=i)
     w = tree_random_like(args[i], rng)
 
     def gi(xi):
@@ -372,9 +373,9 @@ def _check_second(f, args, i, mode, rng, rtol, atol, eps, name, out):
 
     want = numerical_jvp(gi, (args[i],), (w,), eps=max(eps, 1e-5))
     if mode == "reverse":
-        H = np.asarray(srcdiff.hessian(f, wrt=i)(*args))
+        H = np.asarray(hessian(f, wrt=i)(*args))
         n = int(np.size(args[i]))
         got = np.reshape(np.reshape(H, (n, n)) @ np.reshape(np.asarray(w), (n,)), np.shape(want))
     else:
-        got = srcdiff.hvp(f, wrt=i)(*args, w)
+        got = hvp(f, wrt=i)(*args, w)
     _assert_close(got, want, max(rtol, 1e-4), max(atol, 1e-6), f"{name}, mode {mode!r}, order 2")

@@ -8,7 +8,6 @@ from .. import runtime
 from ..backend.optimize import dead_code
 from ..backend.codegen import annotate, compile_functions, function_def, with_errstate
 from ..errors import user_names
-from ..frontend.parse import materialized  # noqa: F401  (tests/test_closure_cache reads it here)
 from ..frontend.prepare import prepare
 from ..reverse.transform import ReverseTransform
 from ..ir.syntax import load, assign, call, tuple_, clone, const

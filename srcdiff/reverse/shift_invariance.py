@@ -6,7 +6,7 @@ import operator
 import gast
 import numpy as np
 
-from ..analysis.shapes import sym_rank
+from ..analysis.shape_algebra import sym_rank
 from ..ir.syntax import names_read, walk
 
 

@@ -29,7 +29,7 @@ Each rewrite gives the same numbers: shapes are equal where the analysis
 import gast
 
 from .. import runtime
-from ..analysis.shapes import has_rest, sym_rank
+from ..analysis.shape_algebra import has_rest, sym_rank
 from ..backend.simplify import simplify
 from ..ir import anno
 from ..ir.syntax import Transformer, clone, const, walk

@@ -122,3 +122,24 @@ def test_the_reader_finds_the_stages_from_the_listing():
                        "runtime", "ir", "tensor", "nn"}
     text = open(os.path.join(os.path.dirname(ROOT), "ARCHITECTURE.md")).read()
     assert all(f"`{name}/`" in text for name in folders)
+
+
+def test_every_import_names_something_that_exists():
+    """Imports inside functions run only when their path does: one left naming a
+    module or a name that moved would fail late, on a rare path. Each import of
+    a srcdiff module (lazy ones too) names a module or an attribute it has."""
+    import importlib
+    missing = []
+    for module, (path, package) in sorted(MODULES.items()):
+        base = module.split(".") if package else module.split(".")[:-1]
+        for node in ast.walk(ast.parse(open(path).read())):
+            if isinstance(node, ast.ImportFrom) and (
+                    node.level or (node.module or "").split(".")[0] == "srcdiff"):
+                parts = (base[:len(base) - node.level + 1] if node.level else []) \
+                    + (node.module.split(".") if node.module else [])
+                target = importlib.import_module(".".join(parts))
+                for alias in node.names:
+                    sub = ".".join(parts + [alias.name])
+                    if sub not in MODULES and not hasattr(target, alias.name):
+                        missing.append(f"{module}:{node.lineno} {sub}")
+    assert missing == [], "imports of names that do not exist:\n" + "\n".join(missing)

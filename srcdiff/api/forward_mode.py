@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import SrcdiffError
 from ..frontend.parse import materialized
 from ..frontend.records import from_cotangent
-from ..runtime.trees import leaves as _leaves
+from ..runtime import trees
 from .arguments import _is_integer
 from .arity import fixed_arity, per_arity, takes_varargs
 from .dispatch import _ObjectCall
@@ -188,7 +188,7 @@ def _jacobian_of_jacobian(outer_jac, inner, wrt):
 def _forward_jacobian(func, values, name, x, out, records=()):
     gen = generate_forward(func, [name], _sequences(_signature_params(func), values), records)
     core = next(iter(gen.fns.values()))
-    xl, ol = _leaves(x), _leaves(out)
+    xl, ol = trees.leaves(x), trees.leaves(out)
     columns = [[[] for _ in xl] for _ in ol]
     for j, leaf in enumerate(xl):
         for e in _basis(leaf):
@@ -200,7 +200,7 @@ def _forward_jacobian(func, values, name, x, out, records=()):
 
 def _reverse_jacobian(f, args, position, x, out):
     out, f_vjp = vjp(f, *args, wrt=(position,))
-    xl, ol = _leaves(x), _leaves(out)
+    xl, ol = trees.leaves(x), trees.leaves(out)
     rows = [[[] for _ in xl] for _ in ol]
     for i, leaf in enumerate(ol):
         for e in _basis(leaf):
@@ -292,7 +292,7 @@ def hessian(f=None, wrt=0):
         fwd, values, _ = forward(args, kwargs)
         xs = [values[p] for p in positions]
         whole = xs[0] if single else tuple(xs)
-        leaves = _leaves(whole)
+        leaves = trees.leaves(whole)
         columns = [[[] for _ in leaves] for _ in leaves]
         for j, leaf in enumerate(leaves):
             for e in _basis(leaf):

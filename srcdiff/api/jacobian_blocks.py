@@ -3,7 +3,7 @@ element at a time, and the blocks (one per pair of leaves) nested as JAX nests
 them, the output's structure outside, the input's inside."""
 import numpy as np
 
-from ..runtime.trees import leaves as _leaves, rebuild as _rebuild, zero_like as _zero_like
+from ..runtime import trees
 
 
 def _basis(x):
@@ -28,32 +28,32 @@ def _leaves_like(t, like):
         parts = like.values() if isinstance(like, dict) else like
         return [leaf for k, p in zip(keys, parts)
                 for leaf in _leaves_like(None if t is None else t[k], p)]
-    return [_zero_like(like) if t is None else t]
+    return [trees.zero_like(like) if t is None else t]
 
 
 def _size(x):
     from ..runtime import size_of
-    return sum(int(size_of(leaf)) for leaf in _leaves(x))
+    return sum(int(size_of(leaf)) for leaf in trees.leaves(x))
 
 
 def _unit(like, j, e):
     """A tangent of ``like``: ``e`` at its ``j``-th leaf, zeros elsewhere."""
-    return _rebuild(like, iter([e if k == j else _zero_like(leaf)
-                                for k, leaf in enumerate(_leaves(like))]))
+    return trees.rebuild(like, iter([e if k == j else trees.zero_like(leaf)
+                                for k, leaf in enumerate(trees.leaves(like))]))
 
 
 def _blocks(outer, inner, columns, axis):
     """The nested Jacobian from ``columns[i][j]``, the slices (stacked along
     ``axis``) of the block of ``outer``'s ``i``-th leaf and ``inner``'s ``j``-th."""
     rows = []
-    for o, cols in zip(_leaves(outer), columns):
+    for o, cols in zip(trees.leaves(outer), columns):
         row = []
-        for x, col in zip(_leaves(inner), cols):
+        for x, col in zip(trees.leaves(inner), cols):
             shape = np.shape(o) + np.shape(x)
             row.append(np.stack(col, axis=axis).reshape(shape) if col
                        else np.zeros(shape, dtype=np.result_type(o, x, float)))
-        rows.append(_rebuild(inner, iter(row)))
-    return _rebuild(outer, iter(rows))
+        rows.append(trees.rebuild(inner, iter(row)))
+    return trees.rebuild(outer, iter(rows))
 
 
 def _per_row(block, outer, fn):

@@ -19,11 +19,11 @@ class OwnArraysMixin:
         putting back its old items in the sweep needs no other name to see them.
         ``written_any``: the names of ``body`` written into (``w[i] = e``);
         ``uses``: statements_naming(body)."""
-        from ..frontend.writes.memory import fresh_definition as _fresh_definition
+        from ..frontend.writes.memory import fresh_definition
 
         def makes_new(st):
             op = self.classifier.classify(st.value)
-            if _fresh_definition(op) and op.kind not in ("pack", "pack_dict"):
+            if fresh_definition(op) and op.kind not in ("pack", "pack_dict"):
                 return True
             if isinstance(st.value, gast.Compare):
                 return True     # (a comparison makes new booleans)
@@ -33,7 +33,7 @@ class OwnArraysMixin:
                 and self.shapes.rank(v.value) == 1 and self.shapes.rank(v.slice) == 0 \
                 and (not isinstance(v.slice, gast.Constant) or type(v.slice.value) is int)
 
-        from ..frontend.writes.memory import memory_sources as _memory_sources
+        from ..frontend.writes.memory import memory_sources
 
         def quiet_view(st, name, seen):
             # ``v = w[:, None]`` (or ``v = w``) never written through, whose values
@@ -50,7 +50,7 @@ class OwnArraysMixin:
                 return False
             if not isinstance(st.value, gast.Name):
                 op = self.classifier.classify(st.value)
-                if op.kind != "call" or name not in _memory_sources(op) - {
+                if op.kind != "call" or name not in memory_sources(op) - {
                         x for a in op.args[1:] for x in names_read(a)}:
                     return False
             return n in seen or only_new(n, seen | {n}, bound_ok=True)

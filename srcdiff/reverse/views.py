@@ -61,7 +61,7 @@ class ViewsMixin:
         # of the base, so the view's values are kept as they were made: a copy
         # (the alias checks guarantee the primal never reads it after a write).
         # A fresh array (an augmented assignment's new value) is not copied.
-        from ..frontend.writes.memory import fresh_definition as _fresh_definition
+        from ..frontend.writes.memory import fresh_definition
         # (a part of a parameter checked where the program runs never to be written
         # through (runtime.owned_value) keeps its values: a copy would hide the
         # sharing from the check)
@@ -70,7 +70,7 @@ class ViewsMixin:
                 if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name)
                 and st.targets[0].id in copied
                 and not isinstance(st.value, gast.Name)
-                and not _fresh_definition(self.classifier.classify(st.value))
+                and not fresh_definition(self.classifier.classify(st.value))
                 and _part_of(st.value) not in kept]
         # the names whose values may be such copies, or parts of them: other names
         # for them, views, builtin min()/max() (which return an argument itself)
@@ -118,10 +118,10 @@ class ViewsMixin:
 
     def _is_view(self, value):
         """A subscript or a NumPy view function of a name (``s[0:2]``, ``s.T``)."""
-        from ..frontend.writes.memory import VIEWS as _VIEWS
+        from ..frontend.writes.memory import VIEWS
         op = self.classifier.classify(value)
         return op.kind == "call" and bool(op.args) and isinstance(op.args[0], gast.Name) \
-            and (op.func is operator.getitem or getattr(op.func, "__name__", "") in _VIEWS)
+            and (op.func is operator.getitem or getattr(op.func, "__name__", "") in VIEWS)
 
     def _check_before_copies(self, body, checks, wrap, copies):
         """Checks where the program runs (``not_shared(y, 'y', (('v', v), ...))``

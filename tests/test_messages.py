@@ -186,6 +186,25 @@ def test_a_lambda_without_source_gets_a_location_and_a_hint():
     assert "0x" not in text and "hint: define the function in a .py file" in text
 
 
+def test_a_lambda_without_source_is_refused_the_same_when_linecache_holds_other_text():
+    """Python 3.13 reads the calling module's source for ``<string>``, and exec'd
+    text can be cached under that name: an eval'd lambda is still refused as one
+    with no source file (a flaky failure of the test above on 3.13)."""
+    import linecache
+    saved = linecache.cache.get("<string>")
+    linecache.cache["<string>"] = (20, None, ["x = 1\n", "y = 2\n"], "<string>")
+    try:
+        f = eval("lambda x: x * 2")
+        with pytest.raises(srcdiff.SrcdiffError) as e:
+            srcdiff.grad(f)(1.0)
+    finally:
+        if saved is None:
+            linecache.cache.pop("<string>", None)
+        else:
+            linecache.cache["<string>"] = saved
+    assert str(e.value).startswith("<string>:1: cannot read the source of the lambda <lambda>")
+
+
 # ---- refusals of attributes, methods and calls srcdiff cannot follow (issue 18) --------
 
 REFUSALS = load_module('''

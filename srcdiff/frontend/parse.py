@@ -124,11 +124,23 @@ def _strip_decorators(node):
     return node
 
 
+def _lambda_in(lines, code, filename):
+    """May ``lines`` be the source ``code`` was compiled from? Not when the file
+    is a pseudo-file (``<string>``: eval/exec) whose line holds no lambda:
+    linecache may give another source under that name (Python 3.13 reads the
+    source of the calling module for it, and any exec'd text can be cached under
+    ``<string>``)."""
+    if not (filename.startswith("<") and filename.endswith(">")):
+        return True
+    line = lines[code.co_firstlineno - 1] if code.co_firstlineno <= len(lines) else ""
+    return "lambda" in line
+
+
 def _lambda_node(func, filename):
     """Find the Lambda node of ``func`` in its file (several may share a line)."""
     code = func.__code__
     lines = linecache.getlines(filename, func.__globals__)
-    if not lines:
+    if not lines or not _lambda_in(lines, code, filename):
         raise SrcdiffError(
             f"cannot read the source of the lambda {func.__qualname__}: one made in an "
             "interactive session or by eval/exec has no source file", filename,

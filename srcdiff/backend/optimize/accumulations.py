@@ -5,6 +5,8 @@ first value and what is then added to it as one expression
 (``ds = -a; ds += b`` -> ``ds = b - a``), which ``forward_substitute`` may then
 fold into its one reader.
 """
+from bisect import bisect_left, bisect_right, insort
+
 import gast
 
 from ...ir import anno
@@ -93,69 +95,162 @@ def merge_accumulations(stmts, resolve=None, also=()):
     A moves down past the statements in between only when it is pure and they
     change none of its operands. ``d = A; d += B`` added into A's array: A is
     an operator's fresh result, or a name nothing reads afterwards (a loop
-    body: nowhere else in it)."""
+    body: nowhere else in it).
+
+    The merges are made in passes (a merge may free the way for another: a
+    cotangent's chain of additions merges one step a pass); each pass makes
+    the merges of its pairs whose statements no other merge of the pass
+    touches, pairs taken in the order of their first statement."""
     purity = Purity(resolve) if resolve is not None else None
     seen = Seen()
     seen.views = view_classes(list(also) + list(stmts))
-    seen.passes, seen.fails, seen.next_touched = 0, {}, {}
-    while True:         # (a merge may free the way for another)
-        seen.passes += 1
-        seen.touched, seen.next_touched = seen.next_touched, {}
-        if not _merge_block(stmts, purity, True, seen):
-            return stmts
+    root = _Block(stmts, seen)
+    while root.merge_pass(purity, True):
+        pass
+    return stmts
 
 
-def _merge_block(block, purity, top, seen):
-    """One pass over ``block`` (and its blocks): the merges whose statements no
-    other merge of the pass touches. (The next statement mentioning each
-    name, found in one sweep from the end.)"""
-    changed = False
-    for s in block:
-        for sub in sub_blocks(s):
-            changed |= _merge_block(sub, purity, False, seen)
-    nxt, last = {}, {}
-    mentioned = seen.mentioned
-    for k in range(len(block) - 1, -1, -1):
-        s = block[k]
-        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
-                and isinstance(s.targets[0], gast.Name):
-            nxt[k] = last.get(s.targets[0].id)
-        for n in mentioned(s):
-            last[n] = k
-    marks = [0]         # statements new since the last pass, or after one it dropped
-    for s in block:
-        marks.append(marks[-1] + (id(s) in seen.touched))
-    used, replace, drop = set(), {}, set()
-    for i, j in sorted(nxt.items()):
-        if j is None or i in used or j in used:
-            continue
-        s, u = block[i], block[j]
-        fail = seen.fails.get((id(s), id(u)))
-        if fail is not None and fail[0] is s and fail[1] is u \
-                and fail[2] == seen.passes - 1 and marks[j + 1] == marks[i + 1]:
-            fail[2] = seen.passes   # (nothing from s to u changed: fails again)
-            continue
-        new = _merged(block, i, j, purity, top, seen)
-        if new is not None:
-            used |= {i, j}
-            replace[j] = new
-            drop.add(i)
-        elif not (isinstance(u, gast.AugAssign) and isinstance(s.value, gast.Name)):
-            seen.fails[id(s), id(u)] = [s, u, seen.passes]   # (not hanging on later reads)
-    if drop:
-        kept, after_drop = [], False
+class _Block:
+    """A block of statements merged pass after pass, and what a pass needs to
+    know of it, kept up to date as merges change it (not found again in a
+    sweep of the block each pass: a 1,000-statement gradient takes dozens).
+
+    Each statement has a key, its position in the block when the merging
+    began; a merged statement takes the key of the one it replaces, so keys
+    stay in the order of the block. A pass looks only at the pairs (``d = A``,
+    next statement mentioning d) that have a statement new since the last pass
+    (merged, or the one after a statement the merge dropped) from the first to
+    the second: any other pair is the same statements, with the same ones in
+    between, as in the last pass, where it did not merge, and it would not now
+    (the one exception, ``d = a; d += B``, also reads the rest of the block and
+    is looked at every pass)."""
+
+    def __init__(self, block, seen):
+        self.block, self.seen = block, seen
+        self.children = [_Block(sub, seen) for s in block for sub in sub_blocks(s)]
+        self.keys = list(range(len(block)))
+        self.occurs = {}        # name -> keys of the statements that mention it, in order
+        self.binds = {}         # name -> keys of the statements ``name = ...``, in order
+        self.nxt = {}           # key of ``d = ...`` -> key of the next statement mentioning d
+        self.touched = None     # keys new since the last pass, in order (None: the first pass)
+        self.name_valued = set()    # keys of the statements ``name = other_name``
+        self.augmented = set()      # keys of the statements ``name op= ...``
         for k, s in enumerate(block):
-            if k in drop:
-                after_drop = True
+            self._note(s, k)
+            for n in seen.mentioned(s):
+                self.occurs.setdefault(n, []).append(k)
+            d = _bound(s)
+            if d is not None:
+                self.binds.setdefault(d, []).append(k)
+        for d, ks in self.binds.items():
+            for k in ks:
+                self.nxt[k] = self._next(d, k)
+        self.starts = sorted(self.nxt)  # keys of the statements ``name = ...``
+
+    def _note(self, s, key):
+        (self.name_valued.add if isinstance(s, gast.Assign) and isinstance(s.value, gast.Name)
+         else self.name_valued.discard)(key)
+        (self.augmented.add if isinstance(s, gast.AugAssign) else self.augmented.discard)(key)
+
+    def _next(self, name, key):
+        ks = self.occurs.get(name, ())
+        i = bisect_right(ks, key)
+        return ks[i] if i < len(ks) else None
+
+    def merge_pass(self, purity, top):
+        """One pass over the block and its blocks; did it merge anything?"""
+        changed = False
+        for child in self.children:
+            changed |= child.merge_pass(purity, False)
+        block, keys, touched, seen = self.block, self.keys, self.touched, self.seen
+        used, replace, drop = set(), {}, []
+        nxt, name_valued, augmented = self.nxt, self.name_valued, self.augmented
+        for k in self.starts:
+            j = nxt[k]
+            if j is None:
                 continue
-            s = replace.get(k, s)
-            if after_drop or k in replace:
-                seen.next_touched[id(s)] = s
-            after_drop = False
-            kept.append(s)
-        block[:] = kept
-        changed = True
-    return changed
+            if touched is not None:
+                t = bisect_left(touched, k)
+                if (t == len(touched) or touched[t] > j) \
+                        and not (k in name_valued and j in augmented):
+                    continue        # (nothing new from k to j)
+            if k in used or j in used:
+                continue
+            i, jp = bisect_left(keys, k), bisect_left(keys, j)
+            new = _merged(block, i, jp, purity, top, seen)
+            if new is not None:
+                used.add(k)
+                used.add(j)
+                replace[j] = new
+                drop.append(k)
+        if not drop:
+            self.touched = []
+            return changed
+        self._apply(replace, drop)
+        return True
+
+    def _apply(self, replace, drop):
+        """Put the merged statements in place of the additions and drop the
+        first statements; the keys new for the next pass."""
+        block, keys, mentioned = self.block, self.keys, self.seen.mentioned
+        changed = set()       # (name, key) whose mention came or went
+        for j, new in replace.items():
+            p = bisect_left(keys, j)
+            old = block[p]
+            block[p] = new
+            for n in mentioned(old):
+                self.occurs[n].remove(j)
+                changed.add((n, j))
+            for n in mentioned(new):
+                insort(self.occurs.setdefault(n, []), j)
+                changed.add((n, j))
+            self._rebind(old, new, j)
+            self._note(new, j)
+        for k in sorted(drop, reverse=True):
+            p = bisect_left(keys, k)
+            old = block[p]
+            del block[p]
+            del keys[p]
+            for n in mentioned(old):
+                self.occurs[n].remove(k)
+                changed.add((n, k))
+            self._rebind(old, None, k)
+            self.name_valued.discard(k)
+            self.augmented.discard(k)
+        for n, c in changed:
+            # (only the last ``n = ...`` before c may have had c as its next mention,
+            # or have it now)
+            ks = self.binds.get(n, ())
+            b = bisect_left(ks, c)
+            if b:
+                self.nxt[ks[b - 1]] = self._next(n, ks[b - 1])
+            if b < len(ks) and ks[b] == c:
+                self.nxt[c] = self._next(n, c)
+        new_keys = set(replace)
+        for k in drop:      # (the statement after one dropped)
+            p = bisect_right(keys, k)
+            if p < len(keys):
+                new_keys.add(keys[p])
+        self.touched = sorted(new_keys)
+
+    def _rebind(self, old, new, key):
+        d = _bound(old)
+        if d is not None:
+            self.binds[d].remove(key)
+            del self.nxt[key]
+            self.starts.remove(key)
+        d = _bound(new) if new is not None else None
+        if d is not None:
+            insort(self.binds.setdefault(d, []), key)
+            self.nxt[key] = None        # (set from the mentions by the caller)
+            insort(self.starts, key)
+
+
+def _bound(s):
+    """The name of ``name = ...``, else None."""
+    if isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name):
+        return s.targets[0].id
+    return None
 
 
 def _merged(block, i, j, purity, top, seen):

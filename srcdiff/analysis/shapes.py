@@ -22,7 +22,7 @@ from .shape_classes import ShapeClassInference
 from .shape_pruning import ShapePruning
 from .shape_ranks import RankInference
 from .symbolic_shapes import SymbolicShapeInference
-from ..ir.syntax import walk
+from ..ir.syntax import walk, walk_fielded
 
 
 def _to_complex(func):
@@ -75,7 +75,7 @@ def _may_be_complex(body, ops, param_kinds):
     return any(
         isinstance(k, tuple) and k[-1] == "c" or k == "sc" for k in param_kinds.values()) \
         or any(isinstance(n, gast.Constant) and isinstance(n.value, complex)
-               for st in body for n in walk(st)) \
+               for st in body for n in walk_fielded(st)) \
         or any(_to_complex(op.func) for _, op in ops if op.kind == "call")
 
 

@@ -22,7 +22,7 @@ import weakref
 import gast
 
 from ..ir import anno
-from ..ir.syntax import COMMENT_TAG, Transformer, comment, is_comment, walk
+from ..ir.syntax import COMMENT_TAG, Transformer, comment, is_comment, walk_fielded
 from ..runtime.origins import register_origin, release_origin
 
 
@@ -272,7 +272,13 @@ def number_text(value):
     return f"({real}{'' if imag.startswith('-') else '+'}{imag})"
 
 
-class _AstorForms(ast.NodeTransformer):
+class _AstTransformer(Transformer):
+    """``ast.NodeTransformer``, made cheaper as ``Transformer`` is."""
+
+    node_base = ast.AST
+
+
+class _AstorForms(_AstTransformer):
     """What ``ast.unparse`` writes otherwise, as a name whose text is what
     astor writes: each number (``number_text``), in parentheses where a bare
     number would not parse or would mean something else: before ``.attr``,
@@ -320,7 +326,7 @@ class _AstorForms(ast.NodeTransformer):
         return self.generic_visit(node)
 
 
-class _BareTuples(ast.NodeTransformer):
+class _BareTuples(_AstTransformer):
     """Write the tuple of a ``return``, an assignment's value or target and a
     ``for`` target without parentheses (``return dx, dy``, ``a, b = t``), as
     astor does and Python 3.10's ``ast.unparse`` does not: the tuple becomes a
@@ -358,14 +364,29 @@ def _comments_as_comments(text):
         stripped = ln.strip()
         if COMMENT_TAG.encode("unicode_escape").decode() in stripped or COMMENT_TAG in stripped:
             indent = ln[:len(ln) - len(ln.lstrip())]
-            try:
-                value = ast.literal_eval(stripped)
-            except (ValueError, SyntaxError):
-                value = stripped
+            value = _comment_text(stripped)
             lines.append(indent + "# " + str(value).replace(COMMENT_TAG, ""))
         else:
             lines.append(ln)
     return "\n".join(lines) + "\n"
+
+
+_ESCAPED_TAG = COMMENT_TAG.encode("unicode_escape").decode()
+
+
+def _comment_text(literal):
+    """The string a comment statement's literal (as emitted) holds: read
+    directly when it is the tag and text with no escapes or quotes (the
+    common case, ``'\\x00srcdiff-comment\\x00a = b  [f.py:3]'``), else parsed."""
+    q = literal[:1]
+    if q in ("'", '"') and literal.endswith(q) and literal.startswith(_ESCAPED_TAG, 1):
+        rest = literal[1 + len(_ESCAPED_TAG):-1]
+        if "\\" not in rest and q not in rest:
+            return COMMENT_TAG + rest
+    try:
+        return ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return literal
 
 
 def _import_line(name, obj):
@@ -408,7 +429,7 @@ def compile_functions(defs, helpers, user_globals, title, origin=None):
     body_text = "".join(render(d) + "\n" for d in defs).rstrip() + "\n"
     used = set()
     for d in defs:
-        used |= {n.id for n in walk(d) if isinstance(n, gast.Name)}
+        used |= {n.id for n in walk_fielded(d) if isinstance(n, gast.Name)}
     helpers = {k: v for k, v in helpers.items() if k in used}
     header = [f"# {title}"]
     for name in sorted(helpers):

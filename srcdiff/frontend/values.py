@@ -20,7 +20,7 @@ from .. import runtime
 from ..runtime import transforms
 from ..analysis.activity import walk_stmts
 from ..ir.syntax import resolve_static
-from ..ir.syntax import clone, const, load, own_nodes, walk
+from ..ir.syntax import clone, const, load, own_nodes, walk, walk_fielded
 from ..ir import anno
 
 __all__ = ["FunctionKind", "function_kind", "resolve_function_values"]
@@ -72,7 +72,7 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
     counts = {}
     values = {}
     for s in walk_stmts(norm.node.body):
-        for n in walk(s):
+        for n in walk_fielded(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
                 counts[n.id] = counts.get(n.id, 0) + 1
         if isinstance(s, gast.Assign) and len(s.targets) == 1 \
@@ -138,7 +138,7 @@ def resolve_function_values(norm, fs, local_names, local_defs, unroll=True):
                             and isinstance(n.ctx, gast.Store)}
             return resolve_function_values(norm, fs, local_names, local_defs, unroll=False)
     stores = {}     # (bindings counted once each, loops included)
-    for n in walk(norm.node):
+    for n in walk_fielded(norm.node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             stores[n.id] = stores.get(n.id, 0) + 1
     for p in norm.params:
@@ -437,7 +437,7 @@ def _read_otherwise(block):
     inside = set()
     out = set()
     for s in block:
-        for n in walk(s):
+        for n in walk_fielded(s):
             if isinstance(n, gast.For) and isinstance(n.iter, gast.Name):
                 inside.add(id(n.iter))       # (looped over: read, not changed)
             if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name):
@@ -446,7 +446,7 @@ def _read_otherwise(block):
                 else:
                     out.add(n.value.id)
     for s in block:
-        for n in walk(s):
+        for n in walk_fielded(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
                     and id(n) not in inside:
                 out.add(n.id)

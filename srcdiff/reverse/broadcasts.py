@@ -5,7 +5,7 @@ or added to an array of that shape is replaced by the scalar ``g`` itself.
 import gast
 
 from .. import runtime
-from ..ir.syntax import load, names_read, walk
+from ..ir.syntax import Transformer, load, names_read, walk, walk_fielded
 from .placeholders import Restore, walk_adjoint
 
 
@@ -19,7 +19,7 @@ class BroadcastsMixin:
         scalar operand is several times faster than a zero-stride one)."""
         assigned = {}
         for st in walk_adjoint(adjoint):
-            for n in walk(st):
+            for n in walk_fielded(st):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                     assigned[n.id] = assigned.get(n.id, 0) + 1
                 elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -80,48 +80,52 @@ class BroadcastsMixin:
                 defs.clear()    # (a block in between: keep it simple)
 
     def _swap_broadcasts(self, st, defs):
-        sc = self.shapes
-        swapped = self._swapped
+        _Swap(self.shapes, defs, self._swapped).visit(st)
 
-        def cls_of(e):
-            return sc.expr_class(e)
 
-        def strip(e):
-            """(scalar expression, class) where e is a broadcast scalar (times
-            scalars), else None."""
-            if isinstance(e, gast.Name) and e.id in defs:
-                g, cls = defs[e.id]
-                return load(g), cls
-            if full_broadcast(sc, e) and isinstance(e.args[1], gast.Name):
-                cls = sc.classes.get(e.args[1].id)
-                if cls:
-                    return e.args[0], cls
-            if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
-                inner = strip(e.left)
-                if inner is not None and cls_of(e.right) == frozenset():
-                    return gast.BinOp(left=inner[0], op=e.op, right=e.right), inner[1]
-                if isinstance(e.op, gast.Mult):
-                    inner = strip(e.right)
-                    if inner is not None and cls_of(e.left) == frozenset():
-                        return gast.BinOp(left=e.left, op=e.op, right=inner[0]), inner[1]
-            return None
+class _Swap(Transformer):
+    """A broadcast scalar (times scalars) of a shape class, added to or
+    multiplied by a value of that class, as the scalar itself: the value's
+    shape broadcasts it. ``swapped`` gets the names of ``defs`` (name ->
+    (scalar name, class) of the broadcasts bound to names) it read."""
 
-        class Swap(gast.NodeTransformer):
-            def visit_BinOp(self, node):
-                self.generic_visit(node)
-                if not isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
-                    return node
-                for side, other in (("left", "right"), ("right", "left")):
-                    e = getattr(node, side)
-                    got = strip(e)
-                    if got is not None and cls_of(getattr(node, other)) == got[1]:
-                        swapped.update(n.id for n in walk(e) if isinstance(n, gast.Name)
-                                       and n.id in defs)
-                        setattr(node, side, got[0])
-                        break
-                return node
+    def __init__(self, sc, defs, swapped):
+        self.sc, self.defs, self.swapped = sc, defs, swapped
 
-        Swap().visit(st)
+    def strip(self, e):
+        """(scalar expression, class) where e is a broadcast scalar (times
+        scalars), else None."""
+        sc, defs = self.sc, self.defs
+        if isinstance(e, gast.Name) and e.id in defs:
+            g, cls = defs[e.id]
+            return load(g), cls
+        if full_broadcast(sc, e) and isinstance(e.args[1], gast.Name):
+            cls = sc.classes.get(e.args[1].id)
+            if cls:
+                return e.args[0], cls
+        if isinstance(e, gast.BinOp) and isinstance(e.op, (gast.Mult, gast.Div)):
+            inner = self.strip(e.left)
+            if inner is not None and sc.expr_class(e.right) == frozenset():
+                return gast.BinOp(left=inner[0], op=e.op, right=e.right), inner[1]
+            if isinstance(e.op, gast.Mult):
+                inner = self.strip(e.right)
+                if inner is not None and sc.expr_class(e.left) == frozenset():
+                    return gast.BinOp(left=e.left, op=e.op, right=inner[0]), inner[1]
+        return None
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
+            return node
+        for side, other in (("left", "right"), ("right", "left")):
+            e = getattr(node, side)
+            got = self.strip(e)
+            if got is not None and self.sc.expr_class(getattr(node, other)) == got[1]:
+                self.swapped.update(n.id for n in walk(e) if isinstance(n, gast.Name)
+                                    and n.id in self.defs)
+                setattr(node, side, got[0])
+                break
+        return node
 
 
 def full_broadcast(sc, v):

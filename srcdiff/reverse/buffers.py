@@ -6,7 +6,7 @@ into it.
 import gast
 
 from .. import runtime
-from ..ir.syntax import load, call, names_read, clone, walk
+from ..ir.syntax import call, clone, load, names_read, walk, walk_fielded
 from .placeholders import Restore, walk_adjoint
 
 
@@ -20,7 +20,7 @@ def reuse_buffers(stmts, rt):
     reads = {}
     fresh, other = set(), set()
     for st in walk_adjoint(stmts):
-        for n in walk(st):
+        for n in walk_fielded(st):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 reads[n.id] = reads.get(n.id, 0) + 1
             elif isinstance(n, gast.Assign):
@@ -28,7 +28,7 @@ def reuse_buffers(stmts, rt):
                     if isinstance(t, gast.Name) and rt._fresh(n.value):
                         fresh.add(t.id)
                     else:
-                        other |= {x.id for x in walk(t) if isinstance(x, gast.Name)}
+                        other |= {x.id for x in walk_fielded(t) if isinstance(x, gast.Name)}
             elif isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 if not isinstance(n.ctx, gast.Store):
                     other.add(n.id)
@@ -89,7 +89,7 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
                 and not any(d in names_read(a) for a in st.value.args[1:]):
             continue
         if not isinstance(st, (gast.Assign, gast.AugAssign)) or d in names_read(st) \
-                or d in {n.id for n in walk(st) if isinstance(n, gast.Name)}:
+                or d in {n.id for n in walk_fielded(st) if isinstance(n, gast.Name)}:
             return
     else:
         return
@@ -107,14 +107,14 @@ def _try_reuse(stmts, i, d, fresh, rt, reads):
             and st.targets[0].id == e
         if first is None and (r or w):
             first = "read" if r else "write"
-        before += sum(1 for n in walk(st) if isinstance(n, gast.Name) and n.id == e
+        before += sum(1 for n in walk_fielded(st) if isinstance(n, gast.Name) and n.id == e
                       and isinstance(n.ctx, gast.Load))
     if first != "write" or reads.get(e, 0) - before != 1:
         return
     for st in stmts[fresh[e] + 1:j]:
         if isinstance(st, Restore):
             continue
-        if e in {n.id for n in walk(st) if isinstance(n, gast.Name)}:
+        if e in {n.id for n in walk_fielded(st) if isinstance(n, gast.Name)}:
             return
     sc = rt.shapes
     prim = sc.adjoint_of.get(e)

@@ -8,7 +8,7 @@ import functools
 import gast
 
 from .. import runtime
-from ..ir.syntax import call, clone, walk
+from ..ir.syntax import Transformer, call, clone, walk
 from .in_place import IN_PLACE_HELPERS, pushed_then_written, writes_into
 
 
@@ -76,21 +76,27 @@ class HigherOrderMixin:
         wrap = self.ref(runtime.stacked, "stacked")
         unwrap = self.ref(runtime.unstacked, "unstacked")
 
-        class Keep(gast.NodeTransformer):
-            def visit_Call(self, node):
-                self.generic_visit(node)
-                f = node.func
-                if not (isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name)
-                        and f.value.id in stacks):
-                    return node
-                if f.attr == "append" and len(node.args) == 1 \
-                        and isinstance(node.args[0], gast.Name):
-                    node.args = [call(clone(wrap), node.args)]
-                    return node
-                # (every pop of the stack: unstacked gives a copy pushed as it is)
-                if f.attr == "pop" and not node.args:
-                    return call(clone(unwrap), [node])
-                return node
-
-        keep = Keep()
+        keep = _KeepPushed(stacks, wrap, unwrap)
         return [keep.visit(st) for st in stmts]
+
+
+class _KeepPushed(Transformer):
+    """Each push onto one of ``stacks`` pushes ``wrap(v)`` (runtime.stacked) and
+    each pop is ``unwrap(S.pop())`` (runtime.unstacked)."""
+
+    def __init__(self, stacks, wrap, unwrap):
+        self.stacks, self.wrap, self.unwrap = stacks, wrap, unwrap
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = node.func
+        if not (isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name)
+                and f.value.id in self.stacks):
+            return node
+        if f.attr == "append" and len(node.args) == 1 and isinstance(node.args[0], gast.Name):
+            node.args = [call(clone(self.wrap), node.args)]
+            return node
+        # (every pop of the stack: unstacked gives a copy pushed as it is)
+        if f.attr == "pop" and not node.args:
+            return call(clone(self.unwrap), [node])
+        return node

@@ -11,7 +11,7 @@ import gast
 
 from .. import runtime
 from ..analysis.activity import writes_arguments, resizing_call
-from ..ir.syntax import walk
+from ..ir.syntax import walk, walk_fielded
 
 
 # runtime helpers that change their first argument in place (and return it)
@@ -23,7 +23,7 @@ def writes_into(classifier, stmt, t):
     slice store, a mutating method call on it, a call that writes its
     arguments, a runtime helper that adds into its first argument)?"""
     from ..rules.methods import MUTATING_METHODS
-    for n in walk(stmt):
+    for n in walk_fielded(stmt):
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) \
                 and isinstance(n.value, gast.Name) and n.value.id == t:
             return True
@@ -46,18 +46,6 @@ def pushed_then_written(body, writes_into):
     statement that binds the name anew), or, in a loop's body, from the body's
     start to the push. ``writes_into(stmt, name)``: may stmt change name's
     value in place?"""
-    def rebinds(st, v):
-        return isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
-            and st.targets[0].id == v and not writes_into(st, v)
-
-    def window(stmts, start, v):
-        for st in stmts[start:]:
-            if rebinds(st, v):
-                return None, True
-            if writes_into(st, v):
-                return st, True
-        return None, False
-
     # (the names any statement could change in place at all -- an item store's
     # array, a method's object, a call's argument -- found in one walk: a push
     # of another name needs no window)
@@ -71,26 +59,42 @@ def pushed_then_written(body, writes_into):
                 touched.add(n.func.value.id)
             touched |= {a.id for a in n.args if isinstance(a, gast.Name)}
 
-    def block(stmts, loop):
-        for i, st in enumerate(stmts):
-            if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
-                    and isinstance(st.value.func, gast.Attribute) \
-                    and st.value.func.attr == "append" \
-                    and isinstance(st.value.func.value, gast.Name) \
-                    and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name) \
-                    and st.value.args[0].id in touched:
-                v = st.value.args[0].id
-                bad, ended = window(stmts, i + 1, v)
-                if bad is None and not ended and loop:
-                    bad, _ = window(stmts[:i], 0, v)
-                if bad is not None:
-                    yield st, bad, v
-            for field in ("body", "orelse"):
-                sub = getattr(st, field, None)
-                if isinstance(sub, list) and sub and not isinstance(st, gast.FunctionDef):
-                    yield from block(sub, isinstance(st, (gast.For, gast.While))
-                                     and field == "body")
-    return list(block(body, False))
+    return list(_pushes(body, False, touched, writes_into))
+
+
+def _pushes(stmts, loop, touched, writes_into):
+    """pushed_then_written of one block (``loop``: a loop's body) and its blocks,
+    for pushes of the names in ``touched``."""
+    for i, st in enumerate(stmts):
+        if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) \
+                and isinstance(st.value.func, gast.Attribute) \
+                and st.value.func.attr == "append" \
+                and isinstance(st.value.func.value, gast.Name) \
+                and len(st.value.args) == 1 and isinstance(st.value.args[0], gast.Name) \
+                and st.value.args[0].id in touched:
+            v = st.value.args[0].id
+            bad, ended = _window(stmts, i + 1, v, writes_into)
+            if bad is None and not ended and loop:
+                bad, _ = _window(stmts[:i], 0, v, writes_into)
+            if bad is not None:
+                yield st, bad, v
+        for field in ("body", "orelse"):
+            sub = getattr(st, field, None)
+            if isinstance(sub, list) and sub and not isinstance(st, gast.FunctionDef):
+                yield from _pushes(sub, isinstance(st, (gast.For, gast.While)) and field == "body",
+                                   touched, writes_into)
+
+
+def _window(stmts, start, v, writes_into):
+    """(the first statement from ``start`` on that may change v's array in place,
+    or None; whether the window ended: that one, or one binding v anew)."""
+    for st in stmts[start:]:
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id == v and not writes_into(st, v):
+            return None, True
+        if writes_into(st, v):
+            return st, True
+    return None, False
 
 
 def resized_lists(s):

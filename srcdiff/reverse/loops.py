@@ -11,7 +11,7 @@ import gast
 
 from ..analysis.activity import walk_stmts
 from ..ir import anno
-from ..ir.syntax import load, store, const, assign, call, attr, names_read, clone, walk
+from ..ir.syntax import load, store, const, assign, call, attr, names_read, clone, walk, walk_fielded
 from .in_place import writes_into
 from .placeholders import Restore, has_code
 
@@ -173,17 +173,17 @@ class LoopsMixin:
         mutated_in = {}
         for loop in walk_stmts(body):
             if isinstance(loop, (gast.For, gast.While)):
-                assigned_in[id(loop)] = {n.id for n in walk(loop) if isinstance(n, gast.Name)
+                assigned_in[id(loop)] = {n.id for n in walk_fielded(loop) if isinstance(n, gast.Name)
                                          and isinstance(n.ctx, (gast.Store, gast.Del))} | \
-                    {n.value.id for n in walk(loop) if isinstance(n, gast.Subscript)
+                    {n.value.id for n in walk_fielded(loop) if isinstance(n, gast.Subscript)
                      and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
-                    {n.func.value.id for n in walk(loop) if isinstance(n, gast.Call)
+                    {n.func.value.id for n in walk_fielded(loop) if isinstance(n, gast.Call)
                      and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
                 # values changed in place in the loop (never shared between iterations)
                 mutated_in[id(loop)] = \
-                    {n.value.id for n in walk(loop) if isinstance(n, gast.Subscript)
+                    {n.value.id for n in walk_fielded(loop) if isinstance(n, gast.Subscript)
                      and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
-                    {n.func.value.id for n in walk(loop) if isinstance(n, gast.Call)
+                    {n.func.value.id for n in walk_fielded(loop) if isinstance(n, gast.Call)
                      and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
         # the loops around each loop: a value the same in every iteration of its own
         # loop may still change between executions of that loop inside an outer one
@@ -206,7 +206,7 @@ class LoopsMixin:
         def reads_in(loop):
             if id(loop) not in reads:
                 counts = {}
-                for n in walk(loop):
+                for n in walk_fielded(loop):
                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                         counts[n.id] = counts.get(n.id, 0) + 1
                 reads[id(loop)] = counts
@@ -243,7 +243,7 @@ class LoopsMixin:
                                     for L in around):
                                 anno.set(st, "invariant", True)   # the same value every iteration
                 read_before |= names_read(st)
-                for n in walk(st):
+                for n in walk_fielded(st):
                     if isinstance(n, gast.Name):
                         read_before.add(n.id)
 

@@ -3,7 +3,7 @@ is put back, and walks over adjoint statement lists that hold them.
 """
 import gast
 
-from ..ir.syntax import walk
+from ..ir.syntax import walk_fielded
 
 
 class Restore:
@@ -53,7 +53,7 @@ def load_counts(stmts):
     """How many times the adjoint statements ``stmts`` read each name."""
     counts = {}
     for x in walk_adjoint(stmts):
-        for n in walk(x):
+        for n in walk_fielded(x):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
     return counts

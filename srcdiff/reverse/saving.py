@@ -6,7 +6,7 @@ import gast
 
 from ..analysis.activity import resizing_call, walk_stmts
 from ..ir import anno
-from ..ir.syntax import const, assign, names_read, walk, names_stored
+from ..ir.syntax import assign, const, names_read, names_stored, walk, walk_fielded
 from .broadcasts import BroadcastsMixin
 from .buffers import merge_replaced_adds, reuse_buffers
 from .in_place import resized_lists
@@ -34,7 +34,7 @@ class SavingMixin(RecomputeMixin, BroadcastsMixin, ShapeReadsMixin, ViewsMixin,
         self._scalar_broadcasts(adjoint)
         cotangents = set(self.adj_names.values())
         for st in walk_adjoint(adjoint):
-            for n in walk(st):
+            for n in walk_fielded(st):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
                         and n.id in cotangents:
                     anno.set(n, "cotangent", True)      # (optimize: exact sign folds)
@@ -60,7 +60,7 @@ class SavingMixin(RecomputeMixin, BroadcastsMixin, ShapeReadsMixin, ViewsMixin,
         self._restore_view_bases(body, needed, written)
         # (after the views the sweep reads are made copies, saved_copy(w[i]):
         # such a read shares nothing, whatever w's rank)
-        written_any = {x.value.id for st in walk_stmts(body) for x in walk(st)
+        written_any = {x.value.id for st in walk_stmts(body) for x in walk_fielded(st)
                        if isinstance(x, gast.Subscript) and isinstance(x.ctx, gast.Store)
                        and isinstance(x.value, gast.Name)}
         uses = statements_naming(body)
@@ -135,9 +135,9 @@ class SavingMixin(RecomputeMixin, BroadcastsMixin, ShapeReadsMixin, ViewsMixin,
             # (a block's arrays written in place get their old contents back in
             # place, restore_contents(y, saved): into the array y named then)
             st = r.stmt
-            written = {t.value.id for t in walk(st) if isinstance(t, gast.Subscript)
+            written = {t.value.id for t in walk_fielded(st) if isinstance(t, gast.Subscript)
                        and isinstance(t.ctx, gast.Store) and isinstance(t.value, gast.Name)}
-            rebound = {n.id for n in walk(st) if isinstance(n, gast.Name)
+            rebound = {n.id for n in walk_fielded(st) if isinstance(n, gast.Name)
                        and isinstance(n.ctx, gast.Store)}
             return (written - rebound - resized_lists(st)) & self.needed
         return set()

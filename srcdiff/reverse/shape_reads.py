@@ -5,7 +5,7 @@ only for its shape is saved as its shape.
 import gast
 
 from .. import runtime
-from ..ir.syntax import load
+from ..ir.syntax import Transformer, load
 from .placeholders import walk_adjoint
 
 
@@ -25,23 +25,29 @@ class ShapeReadsMixin:
                 stand_in.setdefault(c, p)
         if not stand_in:
             return
-        sc = self.shapes
-
-        class Swap(gast.NodeTransformer):
-            def visit_Call(self, node):
-                self.generic_visit(node)
-                pos = helpers.get(sc._callee(node.func), -1)
-                if 0 <= pos < len(node.args) and isinstance(node.args[pos], gast.Name):
-                    c = sc.classes.get(node.args[pos].id)
-                    if c in stand_in and node.args[pos].id not in self_params:
-                        node.args[pos] = load(stand_in[c])
-                return node
-
-        self_params = set(self.norm.params)
+        swap = _StandIns(self.shapes, helpers, stand_in, set(self.norm.params))
         for st in walk_adjoint(adjoint):
-            Swap().visit(st)
+            swap.visit(st)
 
     def _shape_only(self, adjoint):
         """Primal names the adjoint sweep reads only for their shape."""
         from ..frontend.writes.reads_after_writes import shape_only_reads
         return shape_only_reads(walk_adjoint(adjoint), self.shapes._callee)
+
+
+class _StandIns(Transformer):
+    """A shape helper's read (``helpers``: helper -> position of the argument
+    read for its shape) of a name of a shape class in ``stand_in`` (class ->
+    parameter), not a parameter itself, reads the class's parameter instead."""
+
+    def __init__(self, sc, helpers, stand_in, params):
+        self.sc, self.helpers, self.stand_in, self.params = sc, helpers, stand_in, params
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        pos = self.helpers.get(self.sc._callee(node.func), -1)
+        if 0 <= pos < len(node.args) and isinstance(node.args[pos], gast.Name):
+            c = self.sc.classes.get(node.args[pos].id)
+            if c in self.stand_in and node.args[pos].id not in self.params:
+                node.args[pos] = load(self.stand_in[c])
+        return node

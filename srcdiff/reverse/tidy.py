@@ -32,7 +32,7 @@ from .. import runtime
 from ..analysis.shape_algebra import has_rest, sym_rank
 from ..backend.simplify import simplify
 from ..ir import anno
-from ..ir.syntax import Transformer, clone, const, walk
+from ..ir.syntax import Transformer, clone, const, names_read, walk, walk_fielded
 from .broadcasts import full_broadcast
 
 __all__ = ["put_unit_seed", "shape_stand_ins", "scalar_broadcasts", "unit_divisions",
@@ -43,7 +43,7 @@ def _stores(stmts):
     """name -> how many times the statements bind or change it (in place too)."""
     out = {}
     for s in stmts:
-        for n in walk(s):
+        for n in walk_fielded(s):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 out[n.id] = out.get(n.id, 0) + 1
             elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -82,8 +82,27 @@ def unit_divisions(stmts):
     (what folding the seed into a temporary and that into a division, or
     merging the two terms of ``y * y``'s adjoint, leaves)."""
     for s in stmts:
-        _Numbers().visit(_UnitDiv().visit(s))
+        division, product = _arithmetic(s)
+        if division:
+            _UnitDiv().visit(s)
+        if product:
+            _Numbers().visit(s)
     return stmts
+
+
+def _arithmetic(st):
+    """(Does st hold a division? A product of two numbers?): where either pass
+    of unit_divisions may change anything."""
+    BinOp, Constant, Div, Mult = gast.BinOp, gast.Constant, gast.Div, gast.Mult
+    division = product = False
+    for n in walk_fielded(st):
+        if n.__class__ is BinOp:
+            op = n.op.__class__
+            if op is Div:
+                division = True
+            elif op is Mult and n.left.__class__ is Constant and n.right.__class__ is Constant:
+                product = True
+    return division, product
 
 
 class _Numbers(Transformer):
@@ -133,6 +152,8 @@ def put_unit_seed(stmts):
                     for j in range(len(sub)):
                         put(sub, j)
                 return
+            if d not in names_read(st):
+                return
             putter = _Put(d, value)
             st = putter.visit(st)
             if putter.hit:
@@ -165,7 +186,7 @@ class _Put(Transformer):
 def _reads(stmts):
     out = {}
     for s in stmts:
-        for n in walk(s):
+        for n in walk_fielded(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 out[n.id] = out.get(n.id, 0) + 1
     return out

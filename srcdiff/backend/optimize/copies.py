@@ -4,7 +4,7 @@
 import gast
 
 from ...ir import anno
-from ...ir.syntax import walk
+from ...ir.syntax import walk_fielded
 from .effects import sub_blocks, _uses, _written
 from .substitution import use_site
 
@@ -12,7 +12,7 @@ from .substitution import use_site
 def _bindings(stmts):
     counts = {}
     for s in stmts:
-        for n in walk(s):
+        for n in walk_fielded(s):
             if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
     return counts
@@ -56,7 +56,7 @@ def _propagate(block, i, x, y, counts):
             return False
         if here:
             sites.append(u)
-            seen += sum(1 for n in walk(u) if isinstance(n, gast.Name) and n.id == x
+            seen += sum(1 for n in walk_fielded(u) if isinstance(n, gast.Name) and n.id == x
                         and isinstance(n.ctx, gast.Load))
         if _written(u) & {x, y.id} and not (
                 here and isinstance(u, gast.Assign) and isinstance(u.targets[0], gast.Name)
@@ -67,7 +67,7 @@ def _propagate(block, i, x, y, counts):
     counts[y.id] = counts.get(y.id, 0) + need
     counts[x] = 0
     for u in sites:
-        for n in walk(u):
+        for n in walk_fielded(u):
             if isinstance(n, gast.Name) and n.id == x and isinstance(n.ctx, gast.Load):
                 n.id = y.id
                 anno.set(n, "cotangent", anno.get(n, "cotangent", False)

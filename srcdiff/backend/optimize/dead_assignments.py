@@ -13,32 +13,7 @@ def dead_code(stmts, resolve=None):
     reading each name; removing one may free the names it read.)"""
     purity = Purity(resolve) if resolve is not None else None
     count, defs, unit_reads = {}, {}, {}
-
-    def visit(block):
-        for st in block:
-            nested = not isinstance(st, gast.FunctionDef) and any(
-                isinstance(getattr(st, f, None), list) and getattr(st, f)
-                for f in ("body", "orelse"))
-            if nested:
-                reads = set()
-                for field, value in gast.iter_fields(st):
-                    if field in ("body", "orelse"):
-                        continue
-                    for v in (value if isinstance(value, list) else [value]):
-                        if isinstance(v, gast.AST):
-                            reads |= names_read(v)
-            else:
-                reads = reads_and_updates(st)
-            for n in reads:
-                count[n] = count.get(n, 0) + 1
-            if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
-                unit_reads[id(st)] = reads
-                defs.setdefault(st.targets[0].id, []).append(st)
-            if nested:
-                for f in ("body", "orelse"):
-                    visit(getattr(st, f, None) or [])
-
-    visit(stmts)
+    _count_reads(stmts, count, defs, unit_reads)
     pure = {}
 
     def removable(st):
@@ -59,6 +34,33 @@ def dead_code(stmts, resolve=None):
                 if not count[n]:
                     work.append(n)
     return _drop(stmts, removed)
+
+
+def _count_reads(block, count, defs, unit_reads):
+    """Count the statements reading each name (``count``); list each name's
+    assignments (``defs``) and what each assignment reads (``unit_reads``)."""
+    for st in block:
+        nested = not isinstance(st, gast.FunctionDef) and any(
+            isinstance(getattr(st, f, None), list) and getattr(st, f)
+            for f in ("body", "orelse"))
+        if nested:
+            reads = set()
+            for field, value in gast.iter_fields(st):
+                if field in ("body", "orelse"):
+                    continue
+                for v in (value if isinstance(value, list) else [value]):
+                    if isinstance(v, gast.AST):
+                        reads |= names_read(v)
+        else:
+            reads = reads_and_updates(st)
+        for n in reads:
+            count[n] = count.get(n, 0) + 1
+        if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):
+            unit_reads[id(st)] = reads
+            defs.setdefault(st.targets[0].id, []).append(st)
+        if nested:
+            for f in ("body", "orelse"):
+                _count_reads(getattr(st, f, None) or [], count, defs, unit_reads)
 
 
 def _drop(stmts, removed):

@@ -6,7 +6,7 @@ import gast
 
 from ... import runtime
 from ...rules import lookup
-from ...ir.syntax import walk
+from ...ir.syntax import walk, walk_fielded
 
 
 _PURE_HELPERS = {"scalar_seed", "zeros_like_value", "shape_of", "broadcast_like", "unbroadcast",
@@ -21,7 +21,7 @@ _PURE_BUILTINS = (enumerate, zip, reversed, range, len)
 def _uses(stmts):
     counts = {}
     for s in stmts:
-        for n in walk(s):
+        for n in walk_fielded(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 counts[n.id] = counts.get(n.id, 0) + 1
             elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
@@ -34,7 +34,7 @@ def _written(stmt, reads=None):
     ``reads``, the names it loads are added to it, in the same walk)."""
     out = set()
     Name, Load = gast.Name, gast.Load
-    for n in walk(stmt):
+    for n in walk_fielded(stmt):
         if n.__class__ is Name and reads is not None and n.ctx.__class__ is Load:
             reads.add(n.id)
         elif isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
@@ -143,7 +143,7 @@ class Purity:
         self.resolve = resolve
 
     def pure(self, expr):
-        for n in walk(expr):
+        for n in walk_fielded(expr):
             if isinstance(n, (gast.Lambda, gast.ListComp, gast.DictComp, gast.GeneratorExp,
                               gast.SetComp, gast.NamedExpr, gast.Yield, gast.Await)):
                 return False
@@ -184,7 +184,7 @@ def reads_and_updates(st):
     """The names ``st`` loads or updates (``x += ...``), in one walk."""
     Name, Load, AugAssign = gast.Name, gast.Load, gast.AugAssign
     out = set()
-    for n in walk(st):
+    for n in walk_fielded(st):
         cls = n.__class__
         if cls is Name:
             if n.ctx.__class__ is Load:

@@ -29,43 +29,61 @@ def forward_substitute(stmts, resolve, return_width=None, also=()):
         changed = _fold_block(stmts, counts, purity, seen)
         if not changed:
             break
-    folder = _NegConst()
-    for s in stmts:
-        folder.visit(s)
+    _neg_consts(stmts)
     return stmts
 
 
-class _NegConst(Transformer):
+def _neg_consts(stmts):
     """``c * -dx`` -> ``-c * dx`` for a number c and a cotangent dx (marked by
     the reverse transform; cotangents are floating point, where negation is
-    exact): one array operation less. Then ``a + -c * b`` -> ``a - c * b``."""
+    exact): one array operation less. Then ``a + -c * b`` -> ``a - c * b``.
+    (Each operation after those inside it, as a bottom-up visit makes them:
+    the operations in breadth-first order, taken from the last; not inside a
+    nested def.)"""
+    AST, FunctionDef, BinOp = gast.AST, gast.FunctionDef, gast.BinOp
+    todo = [s for s in stmts if s.__class__ is not FunctionDef]
+    push = todo.append
+    binops = []
+    for n in todo:
+        if n.__class__ is BinOp:
+            binops.append(n)
+        d = n.__dict__
+        for field in n._fields:
+            v = d.get(field)
+            if v is None:
+                continue
+            if isinstance(v, list):
+                for item in v:
+                    if isinstance(item, AST) and item.__class__ is not FunctionDef:
+                        push(item)
+            elif isinstance(v, AST) and v.__class__ is not FunctionDef:
+                push(v)
+    for node in reversed(binops):
+        _neg_const(node)
 
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        r = node.right
-        if isinstance(node.op, gast.Add) and isinstance(r, gast.BinOp) \
-                and isinstance(r.op, gast.Mult) and isinstance(r.left, gast.Constant) \
-                and type(r.left.value) in (int, float) and r.left.value < 0 \
-                and isinstance(r.right, gast.Name) and anno.get(r.right, "cotangent", False):
-            # a + -c * b -> a - c * b
-            r.left = gast.Constant(value=-r.left.value, kind=None)
-            node.op = gast.Sub()
-            return node
-        if not isinstance(node.op, gast.Mult):
-            return node
-        for const_side, neg_side in (("left", "right"), ("right", "left")):
-            c, n = getattr(node, const_side), getattr(node, neg_side)
-            if isinstance(c, gast.Constant) and type(c.value) in (int, float) \
-                    and isinstance(n, gast.UnaryOp) and isinstance(n.op, gast.USub) \
-                    and isinstance(n.operand, gast.Name) \
-                    and anno.get(n.operand, "cotangent", False):
-                setattr(node, const_side, gast.Constant(value=-c.value, kind=None))
-                setattr(node, neg_side, n.operand)
-                return node
-        return node
 
-    def visit_FunctionDef(self, node):
+def _neg_const(node):
+    r = node.right
+    if isinstance(node.op, gast.Add) and isinstance(r, gast.BinOp) \
+            and isinstance(r.op, gast.Mult) and isinstance(r.left, gast.Constant) \
+            and type(r.left.value) in (int, float) and r.left.value < 0 \
+            and isinstance(r.right, gast.Name) and anno.get(r.right, "cotangent", False):
+        # a + -c * b -> a - c * b
+        r.left = gast.Constant(value=-r.left.value, kind=None)
+        node.op = gast.Sub()
         return node
+    if not isinstance(node.op, gast.Mult):
+        return node
+    for const_side, neg_side in (("left", "right"), ("right", "left")):
+        c, n = getattr(node, const_side), getattr(node, neg_side)
+        if isinstance(c, gast.Constant) and type(c.value) in (int, float) \
+                and isinstance(n, gast.UnaryOp) and isinstance(n.op, gast.USub) \
+                and isinstance(n.operand, gast.Name) \
+                and anno.get(n.operand, "cotangent", False):
+            setattr(node, const_side, gast.Constant(value=-c.value, kind=None))
+            setattr(node, neg_side, n.operand)
+            return node
+    return node
 
 
 class Seen:

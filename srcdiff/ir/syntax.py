@@ -72,18 +72,47 @@ def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
 
 
+# (fields that hold no node: names, numbers, strings, flags; read by nothing
+# walk gives. Constant.value holds the constant itself.)
+_ATOM_FIELDS = {
+    "Name": ("id", "type_comment"), "Constant": ("value", "kind"), "Attribute": ("attr",),
+    "FunctionDef": ("name", "type_comment"), "AsyncFunctionDef": ("name", "type_comment"),
+    "ClassDef": ("name",), "Assign": ("type_comment",), "For": ("type_comment",),
+    "AsyncFor": ("type_comment",), "With": ("type_comment",), "AsyncWith": ("type_comment",),
+    "AnnAssign": ("simple",), "ImportFrom": ("module", "level"), "alias": ("name", "asname"),
+    "keyword": ("arg",), "comprehension": ("is_async",), "FormattedValue": ("conversion",),
+    "TypeIgnore": ("lineno", "tag"), "MatchSingleton": ("value",), "MatchAs": ("name",),
+    "MatchStar": ("name",), "MatchMapping": ("rest",), "arg": ("arg", "type_comment"),
+}
+# (fields that hold only a context or operators)
+_LEAF_FIELDS = ("ctx", "op", "ops")
+_CHILD_FIELDS = {}          # node class -> the fields that may hold nodes
+_FIELDED_CHILD_FIELDS = {}  # node class -> those that may hold nodes with fields
+
+
+def _child_fields(cls):
+    atoms = _ATOM_FIELDS.get(cls.__name__, ())
+    every = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in atoms)
+    _FIELDED_CHILD_FIELDS[cls] = tuple(f for f in every if f not in _LEAF_FIELDS)
+    return every
+
+
 def walk(node):
     """``gast.walk``: every node of a tree, in the same (breadth-first) order,
-    reading the fields from the nodes' dicts rather than through ``iter_fields``
-    (the queue is a list read as it grows). The one traversal of the package:
+    reading from the nodes' dicts only the fields that may hold nodes (the
+    queue is a list read as it grows). The one traversal of the package:
     passes that want the nodes in no particular order (sets, counts) use it too,
     it is as cheap as a depth-first stack."""
     AST = gast.AST
+    table = _CHILD_FIELDS
     todo = [node]
     push = todo.append
     for n in todo:
+        fields = table.get(n.__class__)
+        if fields is None:
+            fields = _child_fields(n.__class__)
         d = n.__dict__
-        for field in n._fields:
+        for field in fields:
             v = d.get(field)
             if v is None:
                 continue
@@ -99,23 +128,28 @@ def walk(node):
 # node classes with no fields: expression contexts and operators
 _LEAVES = frozenset(c for c in vars(gast).values()
                     if isinstance(c, type) and issubclass(c, gast.AST) and not c._fields
-                    and issubclass(
-                        c, (gast.expr_context, gast.operator, gast.boolop, gast.cmpop,
-                            gast.unaryop)))
+                    and issubclass(c, (gast.expr_context, gast.operator, gast.boolop, gast.cmpop,
+                                       gast.unaryop)))
 
 
 def walk_fielded(node):
-    """``walk`` without the nodes that have no fields (the contexts ``Load``,
-    ``Store``, ``Del`` and the operators: four in ten nodes of generated code),
-    the others in the same order: for passes that look at names, calls,
-    subscripts and statements, and read a context or an operator only as a
-    field of the node holding it."""
+    """The nodes ``walk`` gives, in the same order, but those that have no
+    fields (the contexts ``Load``, ``Store``, ``Del`` and the operators: four
+    in ten nodes of generated code), as a list made before the caller looks
+    at any: for passes that look at names, calls, subscripts and statements,
+    read a context or an operator only as a field of the node holding it, and
+    change no node's children while they go."""
     AST, leaves = gast.AST, _LEAVES
+    table = _FIELDED_CHILD_FIELDS
     todo = [node]
     push = todo.append
     for n in todo:
+        fields = table.get(n.__class__)
+        if fields is None:
+            _child_fields(n.__class__)
+            fields = table[n.__class__]
         d = n.__dict__
-        for field in n._fields:
+        for field in fields:
             v = d.get(field)
             if v is None:
                 continue
@@ -125,7 +159,7 @@ def walk_fielded(node):
                         push(item)
             elif isinstance(v, AST) and v.__class__ not in leaves:
                 push(v)
-        yield n
+    return todo
 
 
 _BLOCKS = ("body", "orelse")

@@ -11,7 +11,8 @@ import textwrap
 import gast
 
 from ..errors import SrcdiffError
-from .syntax import Transformer, load, store, const, clone, assign, walk
+from .syntax import Transformer, load, store, const, clone, assign, walk, walk_fielded
+from .syntax import _ATOMS, _clone
 
 __all__ = ["Template", "template", "HelperEnv", "instantiate", "result_parts", "returns_tuple"]
 
@@ -301,7 +302,7 @@ def instantiate(tpl, bindings, names, env, hint="t", not_none=()):
     not_none = set(not_none)
 
     def rewrite(node):
-        node = _Rewriter(subst, local_map, tpl.globals, env).visit(clone(node))
+        node = _substituted(node, _Rewriter(subst, local_map, tpl.globals, env), {})
         return fold_tests(node, not_none)
 
     stmts = []
@@ -321,6 +322,35 @@ def instantiate(tpl, bindings, names, env, hint="t", not_none=()):
 def _constant_tuple(node):
     return isinstance(node, gast.Tuple) and all(
         isinstance(e, gast.Constant) or _constant_tuple(e) for e in node.elts)
+
+
+def _substituted(node, rewriter, memo):
+    """``rewriter.visit(clone(node))`` made in one pass: a copy of the rule's
+    tree whose names ``rewriter.visit_Name`` replaces, the names met in the
+    same order (fields in their order, items of a list in theirs)."""
+    cls = node.__class__
+    if cls is gast.Name:
+        return rewriter.visit_Name(_clone(node, memo))
+    new = cls.__new__(cls)
+    memo[id(node)] = new
+    d = new.__dict__
+    src = node.__dict__
+    fields = cls._fields
+    AST = gast.AST
+    for k, v in src.items():    # (the keys in their order; fields filled below)
+        d[k] = None if k in fields else v if v.__class__ in _ATOMS else _clone(v, memo)
+    for k in fields:
+        if k not in src:
+            continue
+        v = src[k]
+        if isinstance(v, AST):
+            d[k] = _substituted(v, rewriter, memo)
+        elif v.__class__ is list:
+            d[k] = [_substituted(x, rewriter, memo) if isinstance(x, AST)
+                    else x if x.__class__ in _ATOMS else _clone(x, memo) for x in v]
+        else:
+            d[k] = v if v.__class__ in _ATOMS else _clone(v, memo)
+    return new
 
 
 class _Rewriter(Transformer):
@@ -437,4 +467,22 @@ _NOT_NONE = object()
 
 
 def fold_tests(node, not_none=()):
+    if not _foldable(node):
+        return node
     return _TestFolder(set(not_none)).visit(node)
+
+
+def _foldable(node):
+    """Does the tree hold anything ``_TestFolder`` may change (a test, an
+    ``if`` expression, a unary operation, a ``|`` or ``&``, ``len(...)``, an
+    item of a tuple)? Else folding it is the tree as it is."""
+    for n in walk_fielded(node):
+        cls = n.__class__
+        if cls in _FOLDED or cls is gast.BinOp and n.op.__class__ in (gast.BitOr, gast.BitAnd) \
+                or cls is gast.Call and n.func.__class__ is gast.Name and n.func.id == "len" \
+                or cls is gast.Subscript and n.value.__class__ is gast.Tuple:
+            return True
+    return False
+
+
+_FOLDED = {gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp}

@@ -13,6 +13,7 @@ class NameGen:
         self.taken = set(taken)
         self.counters = {}
         self.origin = {}        # base_k -> base: what the name was made from
+        self.log = None         # a list: each name handed out or reserved is noted in it
 
     def user_name(self, name):
         """The name ``name`` was made from (``y_2`` -> ``y``): what the user wrote,
@@ -29,10 +30,18 @@ class NameGen:
         return new
 
     def reserve(self, name):
+        if self.log is not None:
+            self.log.append(("reserve", name, name))
         self.taken.add(name)
 
     def fresh(self, base):
         base = base.strip("_") or "t"
+        name = self._fresh(base)
+        if self.log is not None:
+            self.log.append(("fresh", base, name))
+        return name
+
+    def _fresh(self, base):
         # (never a builtin's name: generated code calls slice(), tuple(), ...)
         if base not in self.taken and base not in _KEYWORDS and base not in _BUILTINS:
             self.taken.add(base)
@@ -46,6 +55,21 @@ class NameGen:
                 self.taken.add(name)
                 self.origin[name] = base
                 return name
+
+    def replay(self, log, skipped):
+        """Make again the names ``log`` notes (but those in ``skipped``) if this
+        NameGen, as it is, hands out each one the log says; else change nothing.
+        Did it?"""
+        trial = self.copy()
+        for kind, base, name in log:
+            if name in skipped:
+                continue
+            if kind == "reserve":
+                trial.taken.add(name)
+            elif trial._fresh(base) != name:
+                return False
+        self.taken, self.counters, self.origin = trial.taken, trial.counters, trial.origin
+        return True
 
     def adjoint(self, name):
         """``x`` -> ``dx``; a fresh variant when ``dx`` is taken."""

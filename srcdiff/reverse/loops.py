@@ -60,15 +60,13 @@ class LoopsMixin:
         start = set(self.live)
         owned_start = set(self.owned)
         absent_start = set(self.absent)
+        last = None     # (the last pass over the body: see _reuse_last_pass)
         for _ in range(10):
             saved = (set(self.names.taken), dict(self.names.counters), dict(self.adj_names))
             self.live = set(start)
             self.owned = set(owned_start)
             self.absent = set(absent_start)
-            self.loop_depth += 1
-            self.rev_block(s.body)
-            self.loop_depth -= 1
-            self._kill_targets(s)
+            last = self._reversed_body(s)
             end = self.live
             gone = start - end
             m = inv() if gone else None     # (the inverse map: made only when read)
@@ -95,10 +93,12 @@ class LoopsMixin:
         # owned_start says both)
         self.owned = (set(owned_start) & set(self.owned)) - absent_start
         owned_entry = set(self.owned)
-        self.loop_depth += 1
-        body = self.rev_block(s.body)
-        self.loop_depth -= 1
-        self._kill_targets(s)
+        body = self._reuse_last_pass(s, last)
+        if body is None:
+            self.loop_depth += 1
+            body = self.rev_block(s.body)
+            self.loop_depth -= 1
+            self._kill_targets(s)
         m = inv() if start - self.live or self.loop_depth == 0 else None
         for d in sorted(start - self.live):
             if m[d] in fresh:
@@ -122,6 +122,46 @@ class LoopsMixin:
                     self.absent.discard(d)
                     self.owned.discard(d)
         return pre, body
+
+    def _reversed_body(self, s):
+        """One pass of _loop_body's fixpoint over loop ``s``'s body; what
+        _reuse_last_pass needs of it: the state it started from, the body it
+        made, the state it left, the names it handed out (None where a loop
+        inside made passes of its own, putting names back in between), and the
+        names of the helpers and cotangents it bound."""
+        entry = (set(self.live), set(self.owned), set(self.absent), _splits(s))
+        objects, adjoints = set(self.env.objects), set(self.adj_names.values())
+        outer_log = self.names.log
+        if outer_log is not None:
+            outer_log.append(("nested", None, None))   # (its passes cannot be replayed)
+        self.names.log = log = []
+        self.loop_depth += 1
+        try:
+            body = self.rev_block(s.body)
+        finally:
+            self.loop_depth -= 1
+            self.names.log = outer_log
+        if outer_log is not None:
+            outer_log.extend(log)
+        self._kill_targets(s)
+        if any(kind == "nested" for kind, _, _ in log):
+            log = None
+        after = (set(self.live), set(self.owned), set(self.absent), _splits(s))
+        bound = (set(self.env.objects) - objects) | (set(self.adj_names.values()) - adjoints)
+        return entry, body, after, log, bound
+
+    def _reuse_last_pass(self, s, last):
+        """The body the last pass of the fixpoint made, where a pass now would
+        make the same (its state then and now the same; the names it handed out
+        handed out alike: only those of the helpers and cotangents it bound,
+        which a pass now finds bound, are not made again; no call split anew);
+        the transform's state then set as that pass leaves it. Else None."""
+        entry, body, after, log, bound = last
+        if log is None or (set(self.live), set(self.owned), set(self.absent), _splits(s)) \
+                != entry or after[3] != entry[3] or not self.names.replay(log, bound):
+            return None
+        self.live, self.owned, self.absent = set(after[0]), set(after[1]), set(after[2])
+        return body
 
     def _made_each_iteration(self, s):
         """Names loop ``s`` binds anew in each iteration before reading them (its
@@ -283,3 +323,9 @@ def _loop_level(stmts):
         if isinstance(s, gast.If):
             yield from _loop_level(s.body)
             yield from _loop_level(s.orelse)
+
+
+def _splits(loop):
+    """How many statements of the loop are calls split into call_fwd and
+    call_bwd (calls.py: the first reversal of such a call rewrites it)."""
+    return sum(anno.has(st, "split") for st in walk_stmts(loop.body))

@@ -217,3 +217,57 @@ def test_a_transform_leaves_little_for_the_collector(tmp_path):
     # (40,000 objects before recursive closures and classes made per statement
     # went; a few thousand remain, in annotations that name their statement)
     assert unreachable < 8000, unreachable
+
+
+# -- the clean-up's dead_code runs ----------------------------------------------------
+
+def _fold_with_every_dead_code(stmts, env, fs, rt=None, params=(), also=()):
+    """api.cleanup._fold with dead_code after every pass of its loop, as it was
+    first written (it now skips those after a pass that changed nothing, or
+    only folded values into their readers)."""
+    from srcdiff.api.cleanup import RETURN_WIDTH, _resolver
+    from srcdiff.backend.optimize import (copy_propagate, dead_code, forward_substitute,
+                                          merge_twin_accumulations, return_items)
+    from srcdiff.reverse.tidy import (plain_returns, put_unit_seed, scalar_broadcasts,
+                                      shape_stand_ins, unit_divisions)
+    resolve = _resolver(env, fs)
+    stmts = dead_code(copy_propagate(plain_returns(put_unit_seed(stmts), rt, params)), resolve)
+    for _ in range(3):
+        for _ in range(4):
+            stmts, stood_in = shape_stand_ins(stmts, rt, params)
+            stmts = dead_code(stmts, resolve)
+            if not stood_in:
+                break
+        stmts, swapped = scalar_broadcasts(forward_substitute(stmts, resolve), rt)
+        stmts = dead_code(stmts, resolve)
+        if not swapped:
+            break
+    stmts = merge_twin_accumulations(forward_substitute(stmts, resolve))
+    stmts = forward_substitute(optimize.merge_accumulations(stmts, resolve), resolve)
+    stmts, swapped = scalar_broadcasts(stmts, rt)
+    if swapped:
+        stmts = dead_code(stmts, resolve)
+    if stmts and isinstance(stmts[-1], gast.Return) and any(
+            isinstance(e, gast.Name) for e in return_items(stmts[-1].value)):
+        stmts = forward_substitute(stmts, resolve, RETURN_WIDTH)
+    return unit_divisions(stmts)
+
+
+def test_the_clean_up_skips_only_dead_code_runs_that_find_nothing(tmp_path, monkeypatch):
+    from srcdiff.api import cleanup, generate
+    compared = []
+
+    def both(stmts, env, fs, rt=None, params=(), also=()):
+        if rt is None:
+            return real(stmts, env, fs, rt, params, also)
+        plain = _fold_with_every_dead_code(copy.deepcopy(stmts), env, fs, rt, params, also)
+        got = real(stmts, env, fs, rt, params, also)
+        assert [gast.dump(s) for s in got] == [gast.dump(s) for s in plain]
+        compared.append(len(stmts))
+        return got
+
+    real = cleanup._fold
+    monkeypatch.setattr(generate, "_fold", both)
+    for name, load in _programs(tmp_path):
+        _gradient_source(load)
+    assert len(compared) > 50

@@ -98,8 +98,9 @@ class ShapeClasses(ShapeClassInference, RankInference, SymbolicShapeInference, S
                 multi.add(p)
         ops = [(t, classifier.classify(s.value)) for t, s in assigns]
         self._shape_tuples = _shape_tuples(assigns, multi, counts, param_kinds)
+        assigned = {a for a, _ in assigns}
         loop_targets = {t for t, c in counts.items()
-                        if c >= 2 and t not in params and all(a != t for a, _ in assigns)}
+                        if c >= 2 and t not in params and t not in assigned}
         self._sym_classes = False
         self._infer_classes(params, ops, multi, loop_targets)
         self._infer_ndims(params, assigns, ops, body)

@@ -26,17 +26,20 @@ def _fold(stmts, env, fs, rt=None, params=(), also=()):
                                   also=also)
     from ..reverse.tidy import (plain_returns, put_unit_seed, scalar_broadcasts, shape_stand_ins,
                        unit_divisions)
+    # (dead_code runs where a pass may have left a value unread: after a pass
+    # that changed nothing, or folded values into their one reader, which
+    # still reads what they read, there is none)
     stmts = dead_code(copy_propagate(plain_returns(put_unit_seed(stmts), rt, params)), resolve)
     for _ in range(3):
         for _ in range(4):  # (a value no longer read may free another's shape reads)
             stmts, stood_in = shape_stand_ins(stmts, rt, params)
-            stmts = dead_code(stmts, resolve)
             if not stood_in:
                 break
+            stmts = dead_code(stmts, resolve)
         stmts, swapped = scalar_broadcasts(forward_substitute(stmts, resolve), rt)
-        stmts = dead_code(stmts, resolve)
         if not swapped:
             break
+        stmts = dead_code(stmts, resolve)
     stmts = merge_twin_accumulations(forward_substitute(stmts, resolve))
     # (a cotangent written once may then fold into its one reader)
     stmts = forward_substitute(merge_accumulations(stmts, resolve), resolve)

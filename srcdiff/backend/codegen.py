@@ -238,8 +238,9 @@ def emit(tree, use_astor=None):
     astor (without its line wrapping) where it is installed and works, else the
     standard library's ``ast.unparse``. ``use_astor=False`` forces the latter.
     What the two write differently is written here, for both, before either
-    runs: numbers and ``and`` in ``or`` (``_AstorForms``) and tuples (``_BareTuples``), rewritten in place."""
-    tree = _BareTuples().visit(_AstorForms().visit(tree))
+    runs: numbers and ``and`` in ``or`` (``_AstorForms``) and tuples (``_BareTuples``), rewritten in place
+    (one pass does both: ``_AstorText``)."""
+    tree = _AstorText().visit(tree)
     if astor is not None and use_astor is not False:
         try:
             return astor.to_source(tree, pretty_source="".join)
@@ -355,6 +356,12 @@ class _BareTuples(_AstTransformer):
         node = self.generic_visit(node)
         node.target = self._bare(node.target)
         return node
+
+
+class _AstorText(_AstorForms, _BareTuples):
+    """``_AstorForms`` and ``_BareTuples`` in one pass: the statements
+    ``_BareTuples`` rewrites are rewritten after their expressions, which
+    ``_AstorForms`` rewrites, as when one pass follows the other."""
 
 
 def _comments_as_comments(text):

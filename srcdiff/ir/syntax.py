@@ -132,13 +132,14 @@ _LEAVES = frozenset(c for c in vars(gast).values()
                                        gast.unaryop)))
 
 
-def walk_fielded(node):
+def walk_fielded(node, skip=None):
     """The nodes ``walk`` gives, in the same order, but those that have no
     fields (the contexts ``Load``, ``Store``, ``Del`` and the operators: four
     in ten nodes of generated code), as a list made before the caller looks
     at any: for passes that look at names, calls, subscripts and statements,
     read a context or an operator only as a field of the node holding it, and
-    change no node's children while they go."""
+    change no node's children while they go. ``skip``: a class of nodes not
+    walked into (``gast.FunctionDef``: a nested function's)."""
     AST, leaves = gast.AST, _LEAVES
     table = _FIELDED_CHILD_FIELDS
     todo = [node]
@@ -155,9 +156,10 @@ def walk_fielded(node):
                 continue
             if isinstance(v, list):
                 for item in v:
-                    if isinstance(item, AST) and item.__class__ not in leaves:
+                    if isinstance(item, AST) and item.__class__ not in leaves \
+                            and item.__class__ is not skip:
                         push(item)
-            elif isinstance(v, AST) and v.__class__ not in leaves:
+            elif isinstance(v, AST) and v.__class__ not in leaves and v.__class__ is not skip:
                 push(v)
     return todo
 

@@ -213,18 +213,21 @@ class LoopsMixin:
         mutated_in = {}
         for loop in walk_stmts(body):
             if isinstance(loop, (gast.For, gast.While)):
-                assigned_in[id(loop)] = {n.id for n in walk_fielded(loop) if isinstance(n, gast.Name)
-                                         and isinstance(n.ctx, (gast.Store, gast.Del))} | \
-                    {n.value.id for n in walk_fielded(loop) if isinstance(n, gast.Subscript)
-                     and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
-                    {n.func.value.id for n in walk_fielded(loop) if isinstance(n, gast.Call)
-                     and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
-                # values changed in place in the loop (never shared between iterations)
-                mutated_in[id(loop)] = \
-                    {n.value.id for n in walk_fielded(loop) if isinstance(n, gast.Subscript)
-                     and isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name)} | \
-                    {n.func.value.id for n in walk_fielded(loop) if isinstance(n, gast.Call)
-                     and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)}
+                bound, written, receivers = set(), set(), set()
+                for n in walk_fielded(loop):
+                    if isinstance(n, gast.Name):
+                        if isinstance(n.ctx, (gast.Store, gast.Del)):
+                            bound.add(n.id)
+                    elif isinstance(n, gast.Subscript):
+                        if isinstance(n.ctx, gast.Store) and isinstance(n.value, gast.Name):
+                            written.add(n.value.id)
+                    elif isinstance(n, gast.Call):
+                        if isinstance(n.func, gast.Attribute) \
+                                and isinstance(n.func.value, gast.Name):
+                            receivers.add(n.func.value.id)
+                # (values changed in place in the loop: never shared between iterations)
+                mutated_in[id(loop)] = written | receivers
+                assigned_in[id(loop)] = bound | mutated_in[id(loop)]
         # the loops around each loop: a value the same in every iteration of its own
         # loop may still change between executions of that loop inside an outer one
         outer = {}

@@ -6,7 +6,7 @@ intermediate array is freed as soon as it has been used.
 import gast
 
 from ...ir import anno
-from ...ir.syntax import Transformer, clone, names_read
+from ...ir.syntax import Transformer, clone, names_read, walk_fielded
 from .effects import Purity, _binds_only, sub_blocks, _uses, _written, view_classes
 
 
@@ -40,24 +40,14 @@ def _neg_consts(stmts):
     (Each operation after those inside it, as a bottom-up visit makes them:
     the operations in breadth-first order, taken from the last; not inside a
     nested def.)"""
-    AST, FunctionDef, BinOp = gast.AST, gast.FunctionDef, gast.BinOp
-    todo = [s for s in stmts if s.__class__ is not FunctionDef]
-    push = todo.append
+    FunctionDef, BinOp = gast.FunctionDef, gast.BinOp
     binops = []
-    for n in todo:
-        if n.__class__ is BinOp:
-            binops.append(n)
-        d = n.__dict__
-        for field in n._fields:
-            v = d.get(field)
-            if v is None:
-                continue
-            if isinstance(v, list):
-                for item in v:
-                    if isinstance(item, AST) and item.__class__ is not FunctionDef:
-                        push(item)
-            elif isinstance(v, AST) and v.__class__ is not FunctionDef:
-                push(v)
+    for s in stmts:
+        if s.__class__ is FunctionDef:
+            continue
+        for n in walk_fielded(s, skip=FunctionDef):
+            if n.__class__ is BinOp:
+                binops.append(n)
     for node in reversed(binops):
         _neg_const(node)
 

@@ -61,9 +61,18 @@ class BroadcastsMixin:
                 if isinstance(sub, list) and isinstance(st, (gast.For, gast.While, gast.If)):
                     self._broadcasts_block(sub, assigned)
             if defs and not isinstance(st, (gast.For, gast.While, gast.If)):
-                self._swap_broadcasts(st, defs)
-                stored = {n.id for n in walk(st) if isinstance(n, gast.Name)
-                          and isinstance(n.ctx, gast.Store)}
+                named, stored, spelled = set(), set(), False
+                for n in walk_fielded(st):
+                    if n.__class__ is gast.Name:
+                        named.add(n.id)
+                        if isinstance(n.ctx, gast.Store):
+                            stored.add(n.id)
+                    elif n.__class__ is gast.Call and not spelled:
+                        spelled = full_broadcast(sc, n)
+                if spelled or not named.isdisjoint(defs):
+                    # (what _Swap may change: a name of defs, a broadcast spelled out;
+                    # it changes no name st binds)
+                    self._swap_broadcasts(st, defs)
                 for dname in [k for k, (g, _) in defs.items() if g in stored]:
                     del defs[dname]     # G changed: D is no longer a broadcast of it
             if isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name):

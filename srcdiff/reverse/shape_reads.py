@@ -5,7 +5,7 @@ only for its shape is saved as its shape.
 import gast
 
 from .. import runtime
-from ..ir.syntax import Transformer, load
+from ..ir.syntax import Transformer, load, walk_fielded
 from .placeholders import walk_adjoint
 
 
@@ -26,8 +26,11 @@ class ShapeReadsMixin:
         if not stand_in:
             return
         swap = _StandIns(self.shapes, helpers, stand_in, set(self.norm.params))
+        callee = self.shapes._callee
         for st in walk_adjoint(adjoint):
-            swap.visit(st)
+            if any(n.__class__ is gast.Call and callee(n.func) in helpers
+                   for n in walk_fielded(st)):      # (what swap may change)
+                swap.visit(st)
 
     def _shape_only(self, adjoint):
         """Primal names the adjoint sweep reads only for their shape."""

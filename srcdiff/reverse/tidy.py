@@ -32,7 +32,7 @@ from .. import runtime
 from ..analysis.shape_algebra import has_rest, sym_rank
 from ..backend.simplify import simplify
 from ..ir import anno
-from ..ir.syntax import Transformer, clone, const, names_read, walk, walk_fielded
+from ..ir.syntax import Transformer, clone, const, names_read, walk_fielded
 from .broadcasts import full_broadcast
 
 __all__ = ["put_unit_seed", "shape_stand_ins", "scalar_broadcasts", "unit_divisions",
@@ -362,7 +362,7 @@ class _Swap(Transformer):
 
 def _may_swap(st, defs, sc, full_broadcast):
     """Does st read a broadcast in ``defs`` or spell one out?"""
-    for n in walk(st):
+    for n in walk_fielded(st):
         if isinstance(n, gast.Name) and n.id in defs and isinstance(n.ctx, gast.Load):
             return True
         if isinstance(n, gast.Call) and full_broadcast(sc, n):
@@ -378,7 +378,7 @@ def plain_returns(stmts, rt, params):
         return stmts
     sc = rt.shapes
     if not any(isinstance(n, gast.Call) and sc._callee(n.func) is cast_like
-               for n in walk(stmts[-1])):
+               for n in walk_fielded(stmts[-1])):
         return stmts
     stores = _stores(stmts)
     bound = {st.targets[0].id: st.value for st in stmts

@@ -271,3 +271,15 @@ def test_the_clean_up_skips_only_dead_code_runs_that_find_nothing(tmp_path, monk
     for name, load in _programs(tmp_path):
         _gradient_source(load)
     assert len(compared) > 50
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+def test_parse_source_gives_gast_parses_tree():
+    from srcdiff.frontend.parse import parse_source
+    files = glob.glob(os.path.join(ROOT, "srcdiff", "**", "*.py"), recursive=True)
+    files += glob.glob(os.path.join(ROOT, "tests", "test_*.py")) + REGRESSIONS
+    for path in files:
+        text = open(path).read()
+        assert gast.dump(parse_source(text), include_attributes=True) == \
+            gast.dump(gast.parse(text), include_attributes=True), path

@@ -22,7 +22,7 @@ import weakref
 import gast
 
 from ..ir import anno
-from ..ir.syntax import COMMENT_TAG, Transformer, comment, is_comment, walk_fielded
+from ..ir.syntax import COMMENT_TAG, Transformer, comment, fast_converter, is_comment, walk_fielded
 from ..runtime.origins import register_origin, release_origin
 
 
@@ -172,65 +172,17 @@ def render(node):
     return _comments_as_comments(emit(tree))
 
 
-def _fast_converter():
-    """``gast.gast_to_ast`` made cheaper: gast's own converter (its methods for
-    the nodes it rewrites), its generic path reading fields from the nodes'
-    dicts and visitor methods looked up once per class. None where gast's
-    converter is not the one this is written against."""
+def _fast_gast_to_ast():
     try:
-        from gast.ast3 import GAstToAst3 as Base
+        from gast.ast3 import GAstToAst3
     except ImportError:
         return None
-    if gast.gast_to_ast.__module__ != "gast.ast3" or not hasattr(Base, "_visit"):
+    if gast.gast_to_ast.__module__ != "gast.ast3":
         return None
-    methods, targets, MISSING = {}, {}, object()
-    AST = ast.AST
-
-    class ToAst(Base):
-        def visit(self, node):
-            fn = methods.get(node.__class__)
-            if fn is None:
-                fn = methods[node.__class__] = getattr(
-                    ToAst, "visit_" + node.__class__.__name__, ToAst.generic_visit)
-            return fn(self, node)
-
-        def _visit(self, node):
-            if isinstance(node, AST):
-                return self.visit(node)
-            if isinstance(node, list):
-                return [self._visit(n) for n in node]
-            return node
-
-        def generic_visit(self, node):
-            src = node.__class__
-            got = targets.get(src)
-            if got is None:
-                cls = getattr(ast, src.__name__, None)
-                # (the attributes a node of the class has when its dict lacks them)
-                defaults = tuple((a, getattr(src, a, MISSING)) for a in src._attributes)
-                got = targets[src] = (cls, defaults)
-            cls, defaults = got
-            if cls is None:
-                return None     # (a node that is not part of the AST)
-            d = node.__dict__
-            fields = {}
-            for field in src._fields:
-                if field in d:
-                    fields[field] = self._visit(d[field])
-                elif hasattr(node, field):
-                    fields[field] = self._visit(getattr(node, field))
-            new_node = cls(**fields)
-            for attr, default in defaults:
-                if attr in d:
-                    setattr(new_node, attr, d[attr])
-                elif default is not MISSING:
-                    setattr(new_node, attr, default)
-            return new_node
-
-    return lambda node: ToAst().visit(node)
+    return fast_converter(GAstToAst3, ast)
 
 
-_gast_to_ast = _fast_converter() or gast.gast_to_ast
+_gast_to_ast = _fast_gast_to_ast() or gast.gast_to_ast
 
 
 def emit(tree, use_astor=None):

@@ -3,7 +3,7 @@ import builtins
 
 import gast
 
-from ..ir.syntax import walk
+from ..ir.syntax import walk, walk_fielded
 
 
 class NameGen:
@@ -146,7 +146,7 @@ _BUILTINS = frozenset(dir(builtins))
 def all_names(node):
     """Every identifier a tree mentions (names, parameters, attributes' bases)."""
     out = set()
-    for n in walk(node):
+    for n in walk_fielded(node):
         if isinstance(n, gast.Name):
             out.add(n.id)
         elif isinstance(n, (gast.FunctionDef, gast.ClassDef)):

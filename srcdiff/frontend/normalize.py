@@ -16,7 +16,7 @@ statements, assignments, loops; return lifting is there too.
 import gast
 
 from ..ir import anno
-from ..ir.syntax import assign, const, load, walk
+from ..ir.syntax import assign, const, load, walk, walk_fielded
 from .names import all_names, NameGen
 from .normalizing.assignments import AssignmentLowering
 from .normalizing.calls import CallLowering
@@ -76,12 +76,12 @@ def _closed_over(node):
     runs, so a new version of such a name would leave the old value behind for
     the call to read."""
     free = set()
-    for n in walk(node):
+    for n in walk_fielded(node):
         if n is node or not isinstance(n, (gast.Lambda, gast.FunctionDef)):
             continue
-        own = {m.id for m in walk(n) if isinstance(m, gast.Name)
+        own = {m.id for m in walk_fielded(n) if isinstance(m, gast.Name)
                and not isinstance(m.ctx, gast.Load)} - nonlocal_names(n)
-        free |= {m.id for m in walk(n) if isinstance(m, gast.Name)} - own
+        free |= {m.id for m in walk_fielded(n) if isinstance(m, gast.Name)} - own
     return free
 
 
@@ -103,7 +103,7 @@ def _loop_counters(node):
     integers, the names assigned other than as such a loop variable)."""
     targets = {}
     target_nodes = set()
-    for n in walk(node):
+    for n in walk_fielded(node):
         if not isinstance(n, gast.For):
             continue
         it = n.iter
@@ -118,7 +118,7 @@ def _loop_counters(node):
             targets[first.id] = targets.get(first.id, True) and called == "enumerate" \
                 and len(it.args) == 1 and not it.keywords
             target_nodes.add(id(first))
-    assigned_elsewhere = {n.id for n in walk(node) if isinstance(n, gast.Name)
+    assigned_elsewhere = {n.id for n in walk_fielded(node) if isinstance(n, gast.Name)
                           and isinstance(n.ctx, gast.Store) and id(n) not in target_nodes}
     return {k for k, v in targets.items() if v} - assigned_elsewhere, assigned_elsewhere
 
@@ -146,7 +146,7 @@ def normalize(fs, outer=frozenset(), varargs=False, records=None):
             reserved.add("d" + p)
     norm = _Normalizer(fs, names)
     norm.int_names, assigned_elsewhere = _loop_counters(node)
-    norm.local_names = {n.id for n in walk(node) if isinstance(n, gast.Name)
+    norm.local_names = {n.id for n in walk_fielded(node) if isinstance(n, gast.Name)
                         and isinstance(n.ctx, (gast.Store, gast.Param, gast.Del))} | set(params)
     norm.outer = frozenset(outer)
     norm.record_of = {p: k for p, k in (records or {}).items()

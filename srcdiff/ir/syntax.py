@@ -1,4 +1,5 @@
 """Small builders and predicates over gast trees."""
+import ast
 import copy
 
 import gast
@@ -317,3 +318,59 @@ def resolve_static(fs, node, local_names):
         except AttributeError:
             raise KeyError(node.attr) from None
     raise KeyError(type(node).__name__)
+
+
+def fast_converter(base, target):
+    """A converter between ``ast`` and ``gast`` trees: gast's own ``base``
+    (``gast.ast3.GAstToAst3`` or ``Ast3ToGAst``: its methods for the nodes it
+    rewrites) made cheaper: its generic path reads fields from the nodes' dicts
+    and makes a node of the module ``target``'s class of the same name, and
+    visitor methods are looked up once per class. None where ``base`` is not
+    the converter this is written against."""
+    if not hasattr(base, "_visit"):
+        return None
+    methods, targets, MISSING = {}, {}, object()
+    AST = ast.AST
+
+    class Converter(base):
+        def visit(self, node):
+            fn = methods.get(node.__class__)
+            if fn is None:
+                fn = methods[node.__class__] = getattr(
+                    Converter, "visit_" + node.__class__.__name__, Converter.generic_visit)
+            return fn(self, node)
+
+        def _visit(self, node):
+            if isinstance(node, AST):
+                return self.visit(node)
+            if isinstance(node, list):
+                return [self._visit(n) for n in node]
+            return node
+
+        def generic_visit(self, node):
+            src = node.__class__
+            got = targets.get(src)
+            if got is None:
+                cls = getattr(target, src.__name__, None)
+                # (the attributes a node of the class has when its dict lacks them)
+                defaults = tuple((a, getattr(src, a, MISSING)) for a in src._attributes)
+                got = targets[src] = (cls, defaults)
+            cls, defaults = got
+            if cls is None:
+                return None     # (a node that is not part of the AST)
+            d = node.__dict__
+            fields = {}
+            for field in src._fields:
+                if field in d:
+                    fields[field] = self._visit(d[field])
+                elif hasattr(node, field):
+                    fields[field] = self._visit(getattr(node, field))
+            new_node = cls(**fields)
+            for attr, default in defaults:
+                if attr in d:
+                    setattr(new_node, attr, d[attr])
+                elif default is not MISSING:
+                    setattr(new_node, attr, default)
+            return new_node
+
+    return lambda node: Converter().visit(node)

@@ -107,10 +107,8 @@ class SavingMixin(RecomputeMixin, BroadcastsMixin, ShapeReadsMixin, ViewsMixin,
                 out[id(st)] = set(later)
                 later |= self._put_back_into(st)
                 continue
-            for n in walk_adjoint([st]):
+            for n in walk_adjoint([st]):    # (st itself, if it is a simple statement)
                 later |= names_read(n)
-            later |= names_read(st) if not isinstance(st, (gast.For, gast.While, gast.If)) \
-                else set()
             inner = list(restores_in(st))
             for r in inner:
                 later |= self._put_back_into(r)

@@ -152,7 +152,7 @@ ANNOTATIONS = [
     Annotation(
         "split", "srcdiff_split",
         ("reverse.calls",),
-        ("reverse.assignments", "reverse.calls", "reverse.transform"),
+        ("reverse.assignments", "reverse.calls", "reverse.loops", "reverse.transform"),
         "On ``t = f(...)`` differentiated through call_fwd/call_bwd, once its primal is "
         "rewritten ``t, res = call_fwd(f, ...)``: the tuple (t, the activity.Op of the "
         "original call, res: the name of the residual call_bwd reads)."),

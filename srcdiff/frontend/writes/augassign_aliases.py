@@ -9,7 +9,7 @@ from ... import runtime
 from ...analysis.activity import subscript_writes, walk_stmts
 from ...analysis.liveness import bound_before, live_after, points_to, sharers
 from ...ir import anno
-from ...ir.syntax import const, load, names_stored, walk
+from ...ir.syntax import const, load, names_stored, walk_fielded
 from ..blocks import located, rewrite_blocks
 from .checks import bind_none_first, insert_checks, named_values
 from .memory import alias_binds, memory_sources
@@ -128,7 +128,7 @@ def certain_lists(norm, classifier):
     whose operand ``T`` is such a name."""
     kinds = {}
     stores = {}
-    for n in walk(norm.node):
+    for n in walk_fielded(norm.node):
         if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
             stores[n.id] = stores.get(n.id, 0) + 1
     for st in walk_stmts(norm.node.body):
@@ -138,11 +138,16 @@ def certain_lists(norm, classifier):
     # (a name bound any other way too, a loop target or an unpacked item, is not one)
     kinds = {n: sts for n, sts in kinds.items() if len(sts) == stores.get(n, 0)}
 
+    seen = {}
+
     def literal(st):
-        if isinstance(st.value, gast.List):
-            return True
-        op = classifier.classify(st.value)
-        return op.kind == "call" and op.func is list
+        if id(st) not in seen:
+            if isinstance(st.value, gast.List):
+                seen[id(st)] = True
+            else:
+                op = classifier.classify(st.value)
+                seen[id(st)] = op.kind == "call" and op.func is list
+        return seen[id(st)]
 
     out = {n for n, sts in kinds.items() if all(literal(st) for st in sts)}
     grown = True

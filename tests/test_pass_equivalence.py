@@ -161,20 +161,30 @@ def _plain_pass(block, purity, top, seen):
     return changed
 
 
-def test_merge_accumulations_merges_as_its_plain_form(tmp_path, monkeypatch):
+def _run_both(tmp_path, monkeypatch, owner, name, plain, real, wanted=lambda *a, **k: True):
+    """Gradients of the programs with ``owner.name`` replaced by one that runs
+    ``plain`` on a copy of its statements, then ``real``, and checks they give
+    the same statements; the sizes of the statement lists compared."""
     compared = []
 
-    def both(stmts, resolve=None, also=()):
-        plain = _plain_merge_accumulations(copy.deepcopy(stmts), resolve, also)
-        got = real(stmts, resolve, also)
-        assert [gast.dump(s) for s in got] == [gast.dump(s) for s in plain]
+    def both(stmts, *args, **kwargs):
+        if not wanted(*args, **kwargs):
+            return real(stmts, *args, **kwargs)
+        want = plain(copy.deepcopy(stmts), *args, **kwargs)
+        got = real(stmts, *args, **kwargs)
+        assert [gast.dump(s) for s in got] == [gast.dump(s) for s in want]
         compared.append(len(stmts))
         return got
 
-    real = optimize.merge_accumulations
-    monkeypatch.setattr(optimize, "merge_accumulations", both)
-    for name, load in _programs(tmp_path):
+    monkeypatch.setattr(owner, name, both)
+    for _, load in _programs(tmp_path):
         _gradient_source(load)
+    return compared
+
+
+def test_merge_accumulations_merges_as_its_plain_form(tmp_path, monkeypatch):
+    compared = _run_both(tmp_path, monkeypatch, optimize, "merge_accumulations",
+                         _plain_merge_accumulations, optimize.merge_accumulations)
     assert len(compared) > 50 and max(compared) > 500
 
 
@@ -255,21 +265,9 @@ def _fold_with_every_dead_code(stmts, env, fs, rt=None, params=(), also=()):
 
 def test_the_clean_up_skips_only_dead_code_runs_that_find_nothing(tmp_path, monkeypatch):
     from srcdiff.api import cleanup, generate
-    compared = []
-
-    def both(stmts, env, fs, rt=None, params=(), also=()):
-        if rt is None:
-            return real(stmts, env, fs, rt, params, also)
-        plain = _fold_with_every_dead_code(copy.deepcopy(stmts), env, fs, rt, params, also)
-        got = real(stmts, env, fs, rt, params, also)
-        assert [gast.dump(s) for s in got] == [gast.dump(s) for s in plain]
-        compared.append(len(stmts))
-        return got
-
-    real = cleanup._fold
-    monkeypatch.setattr(generate, "_fold", both)
-    for name, load in _programs(tmp_path):
-        _gradient_source(load)
+    # (a gradient's clean-up: called with the reverse transform)
+    compared = _run_both(tmp_path, monkeypatch, generate, "_fold", _fold_with_every_dead_code,
+                         cleanup._fold, wanted=lambda env, fs, rt=None, *rest: rt is not None)
     assert len(compared) > 50
 
 

@@ -22,7 +22,7 @@ import weakref
 import gast
 
 from ..ir import anno
-from ..ir.syntax import COMMENT_TAG, Transformer, comment, fast_converter, is_comment, walk_fielded
+from ..ir.syntax import COMMENT_TAG, Transformer, comment, converter, is_comment, walk_fielded
 from ..runtime.origins import register_origin, release_origin
 
 
@@ -172,17 +172,7 @@ def render(node):
     return _comments_as_comments(emit(tree))
 
 
-def _fast_gast_to_ast():
-    try:
-        from gast.ast3 import GAstToAst3
-    except ImportError:
-        return None
-    if gast.gast_to_ast.__module__ != "gast.ast3":
-        return None
-    return fast_converter(GAstToAst3, ast)
-
-
-_gast_to_ast = _fast_gast_to_ast() or gast.gast_to_ast
+_gast_to_ast = converter(to_gast=False)
 
 
 def emit(tree, use_astor=None):

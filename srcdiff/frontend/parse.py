@@ -10,7 +10,7 @@ import types
 import gast
 
 from ..errors import SrcdiffError, SourceLocation
-from ..ir.syntax import fast_converter, walk
+from ..ir.syntax import converter, walk
 
 __all__ = ["FunctionSource", "parse_function", "deps_valid", "materialized"]
 
@@ -20,22 +20,12 @@ import threading
 _recording = threading.local()
 
 
-def _fast_ast_to_gast():
-    try:
-        from gast.ast3 import Ast3ToGAst
-    except ImportError:
-        return None
-    if gast.ast_to_gast.__module__ != "gast.ast3":
-        return None
-    return fast_converter(Ast3ToGAst, gast)
-
-
-_ast_to_gast = _fast_ast_to_gast() or gast.ast_to_gast
+_ast_to_gast = converter(to_gast=True)
 
 
 def parse_source(text):
     """``gast.parse(text)``, the same tree, made by a cheaper converter
-    (ir.syntax.fast_converter)."""
+    (ir.syntax.converter)."""
     return _ast_to_gast(ast.parse(text))
 
 

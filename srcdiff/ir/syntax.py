@@ -320,6 +320,21 @@ def resolve_static(fs, node, local_names):
     raise KeyError(type(node).__name__)
 
 
+def converter(to_gast):
+    """The function converting an ``ast`` tree to a ``gast`` one (``to_gast``)
+    or back: gast's own, made cheaper (``fast_converter``) where gast's
+    converters are those of ``gast.ast3``."""
+    default = gast.ast_to_gast if to_gast else gast.gast_to_ast
+    try:
+        from gast import ast3
+    except ImportError:
+        return default
+    if default.__module__ != "gast.ast3":
+        return default
+    base = ast3.Ast3ToGAst if to_gast else ast3.GAstToAst3
+    return fast_converter(base, gast if to_gast else ast) or default
+
+
 def fast_converter(base, target):
     """A converter between ``ast`` and ``gast`` trees: gast's own ``base``
     (``gast.ast3.GAstToAst3`` or ``Ast3ToGAst``: its methods for the nodes it
